@@ -1,0 +1,2 @@
+export { BulwarkError } from './base.js';
+export * from './http.js';

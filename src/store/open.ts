@@ -1,0 +1,65 @@
+import { join, resolve } from 'node:path';
+import type { Kysely } from 'kysely';
+import { migrateToLatest } from './migrations/index.js';
+import type { MigrationMap } from './migrations/index.js';
+import { migratePostgres, openPostgres } from './postgres.js';
+import type { Database } from './schema.js';
+import { MEMORY, openSqlite } from './sqlite.js';
+import { createSqlStore } from './sql/store.js';
+import type { SqlStore } from './sql/store.js';
+
+export const SQLITE_FILE = 'bulwark.db';
+
+export interface OpenStoreOptions {
+  /** Unset or `sqlite:` → `<dataDir>/bulwark.db`; `sqlite:<path>`, `sqlite::memory:`;
+   *  `postgres://…` or `postgresql://…` → Postgres. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Migrations of other modules (e.g. `0002_payroll`), run after the core ones. */
+  migrations?: MigrationMap | undefined;
+}
+
+type Target = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+function target(options: OpenStoreOptions): Target {
+  const url = options.databaseUrl ?? '';
+  if (url === '') return { kind: 'sqlite', path: join(options.dataDir, SQLITE_FILE) };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
+  if (/^sqlite:/i.test(url)) {
+    const rest = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (rest === '') return { kind: 'sqlite', path: join(options.dataDir, SQLITE_FILE) };
+    return { kind: 'sqlite', path: rest === MEMORY ? MEMORY : resolve(rest) };
+  }
+  // Only the scheme: the rest of a URL may hold a password.
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';
+  throw new Error(`unsupported database URL scheme ${scheme}; use sqlite: or postgres://`);
+}
+
+/** Opens the database, brings it to the latest migration and returns the store. */
+export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
+  const where = target(options);
+  let db: Kysely<Database>;
+  try {
+    db = where.kind === 'sqlite' ? openSqlite(where.path) : openPostgres(where.url);
+  } catch (error) {
+    throw new Error(`cannot open the ${where.kind} database: ${reason(error)}`, { cause: error });
+  }
+  try {
+    if (where.kind === 'postgres') await migratePostgres(db, options.migrations);
+    else await migrateToLatest(db, { extra: options.migrations });
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    if (error instanceof Error && error.message.startsWith('database migration')) throw error;
+    throw new Error(`cannot open the ${where.kind} database: ${reason(error)}`, { cause: error });
+  }
+  return createSqlStore(db, where.kind);
+}
+
+/** A private in-memory SQLite store (tests, throw-away tools); gone when closed. */
+export function openMemoryStore(migrations?: MigrationMap): Promise<SqlStore> {
+  return openStore({ databaseUrl: `sqlite:${MEMORY}`, dataDir: '.', migrations });
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

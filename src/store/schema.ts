@@ -1,0 +1,80 @@
+/**
+ * Table types for kysely. Column names are snake_case as in SQL; the adapters map rows to the
+ * camelCase records of types.ts. Portable types only: times are bigint milliseconds (which pg
+ * returns as strings unless a type parser is set, so adapters always pass them through Number()),
+ * booleans are integer 0/1, JSON is text.
+ */
+import type { KeyState, RevocationKind, Role } from './types.js';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: Role;
+  employee_id: string | null;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+  password_changed_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_refreshed_at: number | null;
+  revoked_at: number | null;
+  revoked_reason: string | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface RefreshTokensTable {
+  hash: string;
+  session_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  state: KeyState;
+  /** JSON text, or null for HMAC keys. */
+  public_jwk: string | null;
+  private_key_encrypted: string;
+  created_at: number;
+  activated_at: number | null;
+  retired_at: number | null;
+  removed_at: number | null;
+}
+
+export interface RevocationsTable {
+  kind: RevocationKind;
+  value: string;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  type: string;
+  actor_id: string | null;
+  target_id: string | null;
+  ip: string | null;
+  /** JSON text. */
+  details: string;
+}
+
+/** The auth-core tables. Other modules extend this with `db.withTables<TheirTables>()`. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  revocations: RevocationsTable;
+  audit_events: AuditEventsTable;
+}

@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { AuditEventsTable, Database } from '../schema.js';
+import type { AuditEvent, AuditFilter, AuditStore, Page, PageRequest } from '../types.js';
+import { decodeCursor, toPage } from './cursor.js';
+import { ms } from './values.js';
+
+function toEvent(row: AuditEventsTable): AuditEvent {
+  return {
+    id: row.id,
+    at: ms(row.at),
+    type: row.type,
+    actorId: row.actor_id,
+    targetId: row.target_id,
+    ip: row.ip,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+export function sqlAudit(db: Kysely<Database>): AuditStore {
+  return {
+    async append(event: AuditEvent): Promise<void> {
+      await db
+        .insertInto('audit_events')
+        .values({
+          id: event.id,
+          at: event.at,
+          type: event.type,
+          actor_id: event.actorId,
+          target_id: event.targetId,
+          ip: event.ip,
+          details: JSON.stringify(event.details),
+        })
+        .execute();
+    },
+
+    /** Newest first, so the cursor walks (at, id) downwards. */
+    async list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>> {
+      let query = db.selectFrom('audit_events').selectAll();
+      if (filter.type !== undefined) query = query.where('type', '=', filter.type);
+      if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+      if (page.cursor !== undefined) {
+        const [at, id] = decodeCursor(page.cursor);
+        query = query.where((eb) =>
+          eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]),
+        );
+      }
+      const rows = await query
+        .orderBy('at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return toPage(rows.map(toEvent), page.limit, (e) => [e.at, e.id]);
+    },
+  };
+}

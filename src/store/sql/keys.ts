@@ -1,0 +1,83 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Database, SigningKeysTable } from '../schema.js';
+import type { KeyState, KeysStore, SigningKeyRecord } from '../types.js';
+import { ms, msOrNull } from './values.js';
+
+function toRecord(row: SigningKeysTable): SigningKeyRecord {
+  return {
+    kid: row.kid,
+    alg: row.alg,
+    state: row.state,
+    publicJwk:
+      row.public_jwk === null ? null : (JSON.parse(row.public_jwk) as Record<string, unknown>),
+    privateKeyEncrypted: row.private_key_encrypted,
+    createdAt: ms(row.created_at),
+    activatedAt: msOrNull(row.activated_at),
+    retiredAt: msOrNull(row.retired_at),
+    removedAt: msOrNull(row.removed_at),
+  };
+}
+
+function toRow(key: SigningKeyRecord): SigningKeysTable {
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    state: key.state,
+    public_jwk: key.publicJwk === null ? null : JSON.stringify(key.publicJwk),
+    private_key_encrypted: key.privateKeyEncrypted,
+    created_at: key.createdAt,
+    activated_at: key.activatedAt,
+    retired_at: key.retiredAt,
+    removed_at: key.removedAt,
+  };
+}
+
+/** The timestamp a transition stamps; `next` has none (it is the state a key is born in). */
+function stateChange(state: KeyState, at: number): Updateable<SigningKeysTable> {
+  switch (state) {
+    case 'active':
+      return { state, activated_at: at };
+    case 'retired':
+      return { state, retired_at: at };
+    case 'removed':
+      return { state, removed_at: at };
+    case 'next':
+      return { state };
+  }
+}
+
+export function sqlKeys(db: Kysely<Database>): KeysStore {
+  return {
+    async insert(key: SigningKeyRecord): Promise<void> {
+      await db.insertInto('signing_keys').values(toRow(key)).execute();
+    },
+
+    async findByKid(kid: string): Promise<SigningKeyRecord | undefined> {
+      const row = await db
+        .selectFrom('signing_keys')
+        .selectAll()
+        .where('kid', '=', kid)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    async list(): Promise<SigningKeyRecord[]> {
+      const rows = await db
+        .selectFrom('signing_keys')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('kid', 'desc')
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    async setState(kid: string, state: KeyState, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('signing_keys')
+        .set(stateChange(state, at))
+        .where('kid', '=', kid)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+  };
+}

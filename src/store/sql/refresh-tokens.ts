@@ -1,0 +1,106 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, RefreshTokensTable } from '../schema.js';
+import type { RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
+import { toSessionRecord } from './sessions.js';
+import { ms, msOrNull } from './values.js';
+
+function toRecord(row: RefreshTokensTable): RefreshTokenRecord {
+  return {
+    hash: row.hash,
+    sessionId: row.session_id,
+    createdAt: ms(row.created_at),
+    expiresAt: ms(row.expires_at),
+    usedAt: msOrNull(row.used_at),
+  };
+}
+
+function toRow(token: RefreshTokenRecord): RefreshTokensTable {
+  return {
+    hash: token.hash,
+    session_id: token.sessionId,
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    used_at: token.usedAt,
+  };
+}
+
+/** Why the conditional update matched nothing. A used token is reported first: it is the
+ *  theft signal and the caller revokes the session on it, whatever else is wrong. */
+async function classify(trx: Transaction<Database>, hash: string, now: number): Promise<RotateOutcome> {
+  const row = await trx
+    .selectFrom('refresh_tokens as t')
+    .innerJoin('sessions as s', 's.id', 't.session_id')
+    .select([
+      't.session_id',
+      't.used_at',
+      't.expires_at as token_expires_at',
+      's.user_id',
+      's.revoked_at',
+      's.expires_at as session_expires_at',
+    ])
+    .where('t.hash', '=', hash)
+    .executeTakeFirst();
+  if (row === undefined) return { outcome: 'invalid', reason: 'unknown' };
+  if (row.used_at !== null) return { outcome: 'reused', sessionId: row.session_id, userId: row.user_id };
+  if (ms(row.token_expires_at) <= now) return { outcome: 'invalid', reason: 'expired' };
+  if (row.revoked_at !== null) return { outcome: 'invalid', reason: 'session_revoked' };
+  if (ms(row.session_expires_at) <= now) return { outcome: 'invalid', reason: 'session_expired' };
+  // Only reachable if the row changed between the two statements; refusing is the safe answer.
+  return { outcome: 'invalid', reason: 'unknown' };
+}
+
+export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
+  return {
+    async insert(token: RefreshTokenRecord): Promise<void> {
+      await db.insertInto('refresh_tokens').values(toRow(token)).execute();
+    },
+
+    async findByHash(hash: string): Promise<RefreshTokenRecord | undefined> {
+      const row = await db
+        .selectFrom('refresh_tokens')
+        .selectAll()
+        .where('hash', '=', hash)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    /**
+     * The conditional UPDATE is the whole race guard: on Postgres concurrent updaters of the row
+     * queue on its lock and re-check `used_at IS NULL` after the winner commits, so they match 0
+     * rows; on SQLite kysely runs transactions one at a time on its single connection, and the
+     * write comes first so a second process waits on busy_timeout instead of failing to upgrade.
+     * Invalid tokens are left unused, so presenting an expired token twice is not "reuse".
+     */
+    rotate(oldHash: string, next: RefreshTokenRecord, now: number): Promise<RotateOutcome> {
+      return db.transaction().execute(async (trx): Promise<RotateOutcome> => {
+        const used = await trx
+          .updateTable('refresh_tokens')
+          .set({ used_at: now })
+          .where('hash', '=', oldHash)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', now)
+          .where('session_id', 'in', (eb) =>
+            eb
+              .selectFrom('sessions')
+              .select('id')
+              .where('revoked_at', 'is', null)
+              .where('expires_at', '>', now),
+          )
+          .returning('session_id')
+          .executeTakeFirst();
+        if (used === undefined) return classify(trx, oldHash, now);
+        if (next.sessionId !== used.session_id) {
+          throw new Error('rotate: the next refresh token must belong to the same session');
+        }
+        await trx.insertInto('refresh_tokens').values(toRow(next)).execute();
+        const session = await trx
+          .updateTable('sessions')
+          .set({ last_refreshed_at: now })
+          .where('id', '=', used.session_id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { outcome: 'rotated', session: toSessionRecord(session) };
+      });
+    },
+  };
+}

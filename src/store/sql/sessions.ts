@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Database, SessionsTable } from '../schema.js';
+import type {
+  Page,
+  PageRequest,
+  SessionFilter,
+  SessionRecord,
+  SessionsStore,
+} from '../types.js';
+import { decodeCursor, toPage } from './cursor.js';
+import { ms, msOrNull } from './values.js';
+
+export function toSessionRecord(row: SessionsTable): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: ms(row.created_at),
+    expiresAt: ms(row.expires_at),
+    lastRefreshedAt: msOrNull(row.last_refreshed_at),
+    revokedAt: msOrNull(row.revoked_at),
+    revokedReason: row.revoked_reason,
+    userAgent: row.user_agent,
+    ip: row.ip,
+  };
+}
+
+function toRow(session: SessionRecord): SessionsTable {
+  return {
+    id: session.id,
+    user_id: session.userId,
+    created_at: session.createdAt,
+    expires_at: session.expiresAt,
+    last_refreshed_at: session.lastRefreshedAt,
+    revoked_at: session.revokedAt,
+    revoked_reason: session.revokedReason,
+    user_agent: session.userAgent,
+    ip: session.ip,
+  };
+}
+
+export function sqlSessions(db: Kysely<Database>): SessionsStore {
+  return {
+    async create(session: SessionRecord): Promise<void> {
+      await db.insertInto('sessions').values(toRow(session)).execute();
+    },
+
+    async findById(id: string): Promise<SessionRecord | undefined> {
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toSessionRecord(row);
+    },
+
+    async list(filter: SessionFilter, page: PageRequest): Promise<Page<SessionRecord>> {
+      let query = db.selectFrom('sessions').selectAll();
+      if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
+      if (filter.activeAt !== undefined) {
+        query = query.where('revoked_at', 'is', null).where('expires_at', '>', filter.activeAt);
+      }
+      if (page.cursor !== undefined) {
+        const [at, id] = decodeCursor(page.cursor);
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '>', at),
+            eb.and([eb('created_at', '=', at), eb('id', '>', id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(page.limit + 1)
+        .execute();
+      return toPage(rows.map(toSessionRecord), page.limit, (s) => [s.createdAt, s.id]);
+    },
+
+    async revoke(id: string, reason: string, at: number): Promise<boolean> {
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: at, revoked_reason: reason })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n;
+    },
+
+    async revokeAllForUser(
+      userId: string,
+      reason: string,
+      at: number,
+      exceptSessionId?: string,
+    ): Promise<Array<{ id: string; expiresAt: number }>> {
+      let query = db
+        .updateTable('sessions')
+        .set({ revoked_at: at, revoked_reason: reason })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null);
+      if (exceptSessionId !== undefined) query = query.where('id', '!=', exceptSessionId);
+      const rows = await query.returning(['id', 'expires_at']).execute();
+      return rows.map((r) => ({ id: r.id, expiresAt: ms(r.expires_at) }));
+    },
+  };
+}

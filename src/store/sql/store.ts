@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { Store } from '../types.js';
+import { sqlAudit } from './audit.js';
+import { sqlKeys } from './keys.js';
+import { sqlRefreshTokens } from './refresh-tokens.js';
+import { sqlRevocations } from './revocations.js';
+import { sqlSessions } from './sessions.js';
+import { sqlUsers } from './users.js';
+
+/**
+ * A Store on a SQL database. `db` is exposed so that other modules (payroll) can build their
+ * adapters on the same connection pool: `store.db.withTables<PayrollTables>()`.
+ */
+export interface SqlStore extends Store {
+  readonly db: Kysely<Database>;
+}
+
+export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlStore {
+  return {
+    kind,
+    db,
+    users: sqlUsers(db),
+    sessions: sqlSessions(db),
+    refreshTokens: sqlRefreshTokens(db),
+    keys: sqlKeys(db),
+    revocations: sqlRevocations(db),
+    audit: sqlAudit(db),
+    async ping(): Promise<void> {
+      await sql`select 1`.execute(db);
+    },
+    close(): Promise<void> {
+      return db.destroy();
+    },
+  };
+}

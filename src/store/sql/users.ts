@@ -1,0 +1,112 @@
+import type { Kysely, Updateable } from 'kysely';
+import { ConflictError } from '../../errors/index.js';
+import type { Database, UsersTable } from '../schema.js';
+import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../types.js';
+import { decodeCursor, toPage } from './cursor.js';
+import { isUniqueViolation, ms } from './values.js';
+
+function toRecord(row: UsersTable): UserRecord {
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    role: row.role,
+    employeeId: row.employee_id,
+    disabled: Number(row.disabled) !== 0,
+    createdAt: ms(row.created_at),
+    updatedAt: ms(row.updated_at),
+    passwordChangedAt: ms(row.password_changed_at),
+  };
+}
+
+function toRow(user: UserRecord): UsersTable {
+  return {
+    id: user.id,
+    username: user.username,
+    password_hash: user.passwordHash,
+    role: user.role,
+    employee_id: user.employeeId,
+    disabled: user.disabled ? 1 : 0,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+    password_changed_at: user.passwordChangedAt,
+  };
+}
+
+/** Only the fields present in the patch change; `employeeId: null` clears the link. */
+function toUpdate(patch: UserPatch): Updateable<UsersTable> {
+  const set: Updateable<UsersTable> = { updated_at: patch.updatedAt };
+  if (patch.role !== undefined) set.role = patch.role;
+  if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
+  if (patch.employeeId !== undefined) set.employee_id = patch.employeeId;
+  if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
+  if (patch.passwordChangedAt !== undefined) set.password_changed_at = patch.passwordChangedAt;
+  return set;
+}
+
+export function sqlUsers(db: Kysely<Database>): UsersStore {
+  return {
+    async create(user: UserRecord): Promise<void> {
+      try {
+        await db.insertInto('users').values(toRow(user)).execute();
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw new ConflictError('user already exists', {
+          detail: 'A user with this username already exists.',
+          cause: error,
+        });
+      }
+    },
+
+    async findById(id: string): Promise<UserRecord | undefined> {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    async findByUsername(username: string): Promise<UserRecord | undefined> {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    async list(page: PageRequest): Promise<Page<UserRecord>> {
+      let query = db.selectFrom('users').selectAll();
+      if (page.cursor !== undefined) {
+        const [at, id] = decodeCursor(page.cursor);
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '>', at),
+            eb.and([eb('created_at', '=', at), eb('id', '>', id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(page.limit + 1)
+        .execute();
+      return toPage(rows.map(toRecord), page.limit, (u) => [u.createdAt, u.id]);
+    },
+
+    async update(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
+      const row = await db
+        .updateTable('users')
+        .set(toUpdate(patch))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    async count(): Promise<number> {
+      const row = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

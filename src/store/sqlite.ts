@@ -1,0 +1,31 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './schema.js';
+
+export const MEMORY = ':memory:';
+
+/**
+ * Opens a better-sqlite3 database (a file, or `:memory:`). A new directory is created 0700 and
+ * the file 0600 (SQLite gives its -wal/-shm files the same mode); an existing directory's mode
+ * is left as the operator set it.
+ */
+export function openSqlite(path: string): Kysely<Database> {
+  if (path !== MEMORY) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
+  const database = new SQLite(path);
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}

@@ -1,0 +1,201 @@
+/**
+ * The narrow storage interfaces the services depend on. Every adapter (SQLite today, Postgres at
+ * scale) implements these and passes the same shared adapter test suite. All times are integer
+ * milliseconds since the epoch; ids are opaque strings chosen by the caller.
+ */
+
+export type Role = 'admin' | 'clerk' | 'employee';
+export const ROLES: readonly Role[] = ['admin', 'clerk', 'employee'];
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, or null when this page is the last. */
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  cursor?: string | undefined;
+  /** Already validated and capped by the caller (1..100). */
+  limit: number;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  passwordHash: string;
+  role: Role;
+  employeeId: string | null;
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  passwordChangedAt: number;
+}
+
+export interface UserPatch {
+  role?: Role;
+  disabled?: boolean;
+  employeeId?: string | null;
+  passwordHash?: string;
+  passwordChangedAt?: number;
+  updatedAt: number;
+}
+
+export interface UsersStore {
+  /** Throws ConflictError (code `conflict`) when the username is taken. Usernames arrive
+   *  already normalised (trimmed, lower-case) from the service; the store matches exactly. */
+  create(user: UserRecord): Promise<void>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** Ordered by createdAt, then id. */
+  list(page: PageRequest): Promise<Page<UserRecord>>;
+  /** Returns the updated record, or undefined when no user has this id. */
+  update(id: string, patch: UserPatch): Promise<UserRecord | undefined>;
+  count(): Promise<number>;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  createdAt: number;
+  /** Absolute end of the session (and of every refresh token in it). */
+  expiresAt: number;
+  lastRefreshedAt: number | null;
+  revokedAt: number | null;
+  revokedReason: string | null;
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface SessionFilter {
+  userId?: string | undefined;
+  /** Only sessions neither revoked nor expired at `now`. */
+  activeAt?: number | undefined;
+}
+
+export interface SessionsStore {
+  create(session: SessionRecord): Promise<void>;
+  findById(id: string): Promise<SessionRecord | undefined>;
+  /** Ordered by createdAt, then id. */
+  list(filter: SessionFilter, page: PageRequest): Promise<Page<SessionRecord>>;
+  /** Marks the session revoked; returns false when it was already revoked or does not exist. */
+  revoke(id: string, reason: string, at: number): Promise<boolean>;
+  /**
+   * Revokes every not-yet-revoked session of the user (except `exceptSessionId`) and returns
+   * the revoked sessions (id and expiresAt), so the caller can publish their revocation.
+   */
+  revokeAllForUser(
+    userId: string,
+    reason: string,
+    at: number,
+    exceptSessionId?: string,
+  ): Promise<Array<{ id: string; expiresAt: number }>>;
+}
+
+export interface RefreshTokenRecord {
+  /** SHA-256 of the token, base64url. The token itself is never stored. */
+  hash: string;
+  sessionId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export type RotateOutcome =
+  | { outcome: 'rotated'; session: SessionRecord }
+  /** The token exists but was already used: the caller must revoke the whole session. */
+  | { outcome: 'reused'; sessionId: string; userId: string }
+  /** Unknown hash, expired token, or a session that is revoked or expired. */
+  | { outcome: 'invalid'; reason: 'unknown' | 'expired' | 'session_revoked' | 'session_expired' };
+
+export interface RefreshTokensStore {
+  insert(token: RefreshTokenRecord): Promise<void>;
+  findByHash(hash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * In one transaction: marks `oldHash` used if and only if it is unused, unexpired and its
+   * session is active; inserts `next` (same session); sets the session's lastRefreshedAt.
+   * Of N concurrent calls with the same `oldHash`, exactly one gets `rotated`.
+   */
+  rotate(oldHash: string, next: RefreshTokenRecord, now: number): Promise<RotateOutcome>;
+}
+
+export type KeyState = 'next' | 'active' | 'retired' | 'removed';
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  state: KeyState;
+  /** Public JWK (no private members). For HS256 keys: null (never published). */
+  publicJwk: Record<string, unknown> | null;
+  /** The private key (or HMAC secret) as JWK JSON, encrypted under the master key; opaque here. */
+  privateKeyEncrypted: string;
+  createdAt: number;
+  activatedAt: number | null;
+  retiredAt: number | null;
+  removedAt: number | null;
+}
+
+export interface KeysStore {
+  insert(key: SigningKeyRecord): Promise<void>;
+  findByKid(kid: string): Promise<SigningKeyRecord | undefined>;
+  /** All keys, newest first. */
+  list(): Promise<SigningKeyRecord[]>;
+  /** Sets state and the matching timestamp (activatedAt/retiredAt/removedAt). */
+  setState(kid: string, state: KeyState, at: number): Promise<boolean>;
+}
+
+export type RevocationKind = 'jti' | 'sid' | 'user';
+
+export interface RevocationRecord {
+  kind: RevocationKind;
+  /** The jti, the session id, or the user id. */
+  value: string;
+  /** When the entry may be forgotten: the latest moment a token it covers could still be valid. */
+  expiresAt: number;
+  /** For kind `user`: tokens issued (iat) before this moment are revoked. */
+  createdAt: number;
+}
+
+export interface RevocationsStore {
+  /** Idempotent per (kind, value): a second add keeps the later expiresAt and createdAt. */
+  add(revocation: RevocationRecord): Promise<void>;
+  /** Every entry with expiresAt > now. */
+  listActive(now: number): Promise<RevocationRecord[]>;
+  /** Deletes entries with expiresAt <= now; returns how many. */
+  purgeExpired(now: number): Promise<number>;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: number;
+  /** e.g. login.succeeded, login.failed, refresh.reused, session.revoked, user.updated. */
+  type: string;
+  actorId: string | null;
+  targetId: string | null;
+  ip: string | null;
+  /** Never contains a token, password, secret, key material or bank number in clear. */
+  details: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  type?: string | undefined;
+  actorId?: string | undefined;
+}
+
+export interface AuditStore {
+  append(event: AuditEvent): Promise<void>;
+  /** Newest first. */
+  list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly users: UsersStore;
+  readonly sessions: SessionsStore;
+  readonly refreshTokens: RefreshTokensStore;
+  readonly keys: KeysStore;
+  readonly revocations: RevocationsStore;
+  readonly audit: AuditStore;
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

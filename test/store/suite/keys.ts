@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { T0, freshStore, makeKey } from './fixtures.js';
+import type { OpenStore } from './fixtures.js';
+
+export function keysSuite(open: OpenStore): void {
+  describe('signing keys', () => {
+    const store = freshStore(open);
+    const older = makeKey({ kid: 'k-older', createdAt: T0 - 2000, state: 'active', activatedAt: T0 - 1000 });
+    const hmac = makeKey({ kid: 'k-hmac', alg: 'HS256', publicJwk: null, createdAt: T0 });
+    const newest = makeKey({
+      kid: 'k-newest',
+      createdAt: T0 + 5000,
+      publicJwk: { kty: 'EC', crv: 'P-256', x: 'ä', y: 'b', key_ops: ['verify'], ext: true },
+    });
+
+    it('inserts and finds keys, JWK JSON and null intact', async () => {
+      for (const key of [hmac, newest, older]) await store().keys.insert(key);
+      assert.deepEqual(await store().keys.findByKid(older.kid), older);
+      assert.deepEqual(await store().keys.findByKid(hmac.kid), hmac);
+      assert.deepEqual(await store().keys.findByKid(newest.kid), newest);
+      assert.equal(await store().keys.findByKid('nope'), undefined);
+    });
+
+    it('lists newest first', async () => {
+      assert.deepEqual(
+        (await store().keys.list()).map((k) => k.kid),
+        [newest.kid, hmac.kid, older.kid],
+      );
+    });
+
+    it('setState stamps the matching timestamp only', async () => {
+      assert.equal(await store().keys.setState(newest.kid, 'active', T0 + 10), true);
+      assert.deepEqual(await store().keys.findByKid(newest.kid), {
+        ...newest,
+        state: 'active',
+        activatedAt: T0 + 10,
+      });
+      assert.equal(await store().keys.setState(older.kid, 'retired', T0 + 11), true);
+      assert.deepEqual(await store().keys.findByKid(older.kid), {
+        ...older,
+        state: 'retired',
+        retiredAt: T0 + 11,
+      });
+      assert.equal(await store().keys.setState(older.kid, 'removed', T0 + 12), true);
+      assert.deepEqual(await store().keys.findByKid(older.kid), {
+        ...older,
+        state: 'removed',
+        retiredAt: T0 + 11,
+        removedAt: T0 + 12,
+      });
+      assert.equal(await store().keys.setState(hmac.kid, 'next', T0 + 13), true);
+      assert.deepEqual(await store().keys.findByKid(hmac.kid), hmac);
+    });
+
+    it('setState answers false for an unknown kid', async () => {
+      assert.equal(await store().keys.setState('nope', 'active', T0), false);
+    });
+  });
+}
