@@ -1,0 +1,62 @@
+import { BulwarkError } from '../errors/base.js';
+
+/**
+ * Why a token was refused: stable strings for logs, metrics and the CLI. Clients never see them;
+ * every reason but `expired` answers the same `invalid_token` with the same detail.
+ */
+export const INVALID_TOKEN_REASONS = [
+  'missing',
+  'malformed',
+  'too_long',
+  'header_invalid',
+  'alg_not_allowed',
+  'alg_key_mismatch',
+  'unknown_kid',
+  'typ_invalid',
+  'crit_unsupported',
+  'header_key_reference',
+  'b64_unsupported',
+  'signature_invalid',
+  'payload_invalid',
+  'claim_missing',
+  'claim_invalid',
+  'expired',
+  'nbf_future',
+  'iat_future',
+  'iss_mismatch',
+  'aud_mismatch',
+  'revoked',
+] as const;
+
+export type TokenRejectionReason = (typeof INVALID_TOKEN_REASONS)[number];
+/** Every reason except `expired`, which has its own error (clients must know to refresh). */
+export type InvalidTokenReason = Exclude<TokenRejectionReason, 'expired'>;
+
+const INVALID_DETAIL = 'The access token is missing, invalid or revoked.';
+
+/** 401 invalid_token. The message names the reason, never the token or any part of it. */
+export class InvalidTokenError extends BulwarkError {
+  readonly code = 'invalid_token';
+  readonly status = 401;
+
+  constructor(readonly reason: InvalidTokenReason) {
+    super(`access token rejected: ${reason}`, { detail: INVALID_DETAIL });
+  }
+}
+
+/** 401 token_expired: a genuine token past exp (+ skew); the signature was valid. */
+export class TokenExpiredError extends BulwarkError {
+  readonly code = 'token_expired';
+  readonly status = 401;
+  readonly reason = 'expired' as const;
+
+  constructor() {
+    super('access token rejected: expired', { detail: 'The access token has expired.' });
+  }
+}
+
+export type TokenError = InvalidTokenError | TokenExpiredError;
+
+export function isTokenError(error: unknown): error is TokenError {
+  return error instanceof InvalidTokenError || error instanceof TokenExpiredError;
+}

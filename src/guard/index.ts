@@ -1,0 +1,26 @@
+/** bulwark/guard: verify Bulwark access tokens in any Node service. */
+export { createVerifier, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions } from './verifier.js';
+export { DEFAULT_CACHE_MAX, type VerifiedCacheOptions } from './verified-cache.js';
+export {
+  INVALID_TOKEN_REASONS,
+  InvalidTokenError,
+  isTokenError,
+  TokenExpiredError,
+  type InvalidTokenReason,
+  type TokenError,
+  type TokenRejectionReason,
+} from './errors.js';
+export type { AccessTokenClaims, KeySource, RevocationSource, SigningAlg, VerificationKey } from './types.js';
+export { LocalKeySource, verificationKeyFromJwk, type KeyRemovedListener } from './key-source.js';
+export { MemoryRevocationSet, type RevocationEntry } from './revocation.js';
+export { extractBearerToken } from './bearer.js';
+export {
+  bulwarkGuard,
+  createAuthHook,
+  type AuthHook,
+  type AuthTarget,
+  type GuardPluginOptions,
+  type RequireAuthOptions,
+} from './fastify.js';
+export { SIGNING_ALGS } from '../jose/algorithms.js';
+export { InvalidKeyError } from '../jose/errors.js';

@@ -1,0 +1,119 @@
+import { isSigningAlg, type SigningAlg } from '../jose/algorithms.js';
+import { parseJsonObject } from '../jose/strict-json.js';
+import { checkClaims, type ClaimRules } from './check-claims.js';
+import { normalizeTyp } from './check-header.js';
+import { InvalidTokenError, TokenExpiredError } from './errors.js';
+import { HeaderCache, verifyCompactJws, type JwsRules } from './jws.js';
+import type { AccessTokenClaims, KeySource, RevocationSource } from './types.js';
+import { createVerifiedCache, type VerifiedCacheOptions } from './verified-cache.js';
+
+export interface VerifierOptions {
+  issuer: string;
+  /** The token's aud (string or array) must contain at least one of these. */
+  audience: string | readonly string[];
+  /** The allow-list; each key still verifies only under its own alg. */
+  algorithms: readonly SigningAlg[];
+  keys: KeySource;
+  revocations?: RevocationSource | undefined;
+  clockSkewSeconds?: number | undefined;
+  /** Compared case-insensitively, "application/" optional (RFC 7515 §4.1.9). */
+  typ?: string | undefined;
+  maxTokenLength?: number | undefined;
+  /** Claims that must be present; exp is required regardless. */
+  requiredClaims?: readonly string[] | undefined;
+  /** Ms since the epoch; for frozen clocks in tests. */
+  now?: (() => number) | undefined;
+  /**
+   * Remember verified tokens (bounded LRU keyed by the full token) so a repeat skips the
+   * signature; exp and revocation are still checked on every call. Claims come back frozen.
+   */
+  cache?: VerifiedCacheOptions | true | undefined;
+}
+
+export interface Verifier {
+  /** The verified claims, or throws InvalidTokenError / TokenExpiredError. Synchronous. */
+  verify(token: string): AccessTokenClaims;
+}
+
+export const VERIFIER_DEFAULTS = Object.freeze({
+  clockSkewSeconds: 30,
+  typ: 'at+jwt',
+  maxTokenLength: 8192,
+  requiredClaims: Object.freeze(['iss', 'sub', 'aud', 'exp', 'iat', 'jti']) as readonly string[],
+});
+
+export function createVerifier(options: VerifierOptions): Verifier {
+  const jwsRules = jwsRulesFrom(options);
+  const claimRules = claimRulesFrom(options);
+  const revocations = options.revocations;
+  const verifyFully = (token: string): AccessTokenClaims => {
+    const jws = verifyCompactJws(token, jwsRules);
+    const payload = parseJsonObject(Buffer.from(token.slice(jws.payloadStart, jws.payloadEnd), 'base64url'));
+    if (payload === null) throw new InvalidTokenError('payload_invalid');
+    const claims = checkClaims(payload, claimRules);
+    if (revocations !== undefined && revocations.isRevoked(claims)) throw new InvalidTokenError('revoked');
+    return claims;
+  };
+  if (options.cache === undefined) return { verify: verifyFully };
+
+  const cache = createVerifiedCache(options.cache, options.keys);
+  const { now, skewSeconds } = claimRules;
+  return {
+    verify(token: string): AccessTokenClaims {
+      const hit = cache.get(token);
+      if (hit === undefined) {
+        const claims = Object.freeze(verifyFully(token));
+        cache.set(token, claims);
+        return claims;
+      }
+      // Same rule as checkClaims: rejected on or after exp + skew, in whole seconds.
+      if (Math.floor(now() / 1000) >= hit.exp + skewSeconds) {
+        cache.delete(token);
+        throw new TokenExpiredError();
+      }
+      if (revocations !== undefined && revocations.isRevoked(hit)) throw new InvalidTokenError('revoked');
+      return hit;
+    },
+  };
+}
+
+function jwsRulesFrom(options: VerifierOptions): JwsRules {
+  const { algorithms, keys } = options;
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every(isSigningAlg)) {
+    throw new TypeError('verifier: algorithms must be a non-empty list of supported algorithms');
+  }
+  if (typeof keys?.get !== 'function') throw new TypeError('verifier: keys must be a KeySource');
+  const typ = options.typ ?? VERIFIER_DEFAULTS.typ;
+  if (typeof typ !== 'string' || typ === '') throw new TypeError('verifier: typ must be a non-empty string');
+  const maxTokenLength = options.maxTokenLength ?? VERIFIER_DEFAULTS.maxTokenLength;
+  if (!Number.isInteger(maxTokenLength) || maxTokenLength <= 0) {
+    throw new TypeError('verifier: maxTokenLength must be a positive integer');
+  }
+  return {
+    algorithms: new Set(algorithms),
+    keys,
+    typ: normalizeTyp(typ),
+    requireKid: true,
+    maxTokenLength,
+    allowEmptyPayload: false,
+    headerCache: new HeaderCache(),
+  };
+}
+
+function claimRulesFrom(options: VerifierOptions): ClaimRules {
+  const { issuer, audience } = options;
+  if (typeof issuer !== 'string' || issuer === '') throw new TypeError('verifier: issuer must be a non-empty string');
+  const audiences = typeof audience === 'string' ? [audience] : [...audience];
+  if (audiences.length === 0 || !audiences.every((a) => typeof a === 'string' && a !== '')) {
+    throw new TypeError('verifier: audience must be a non-empty string or list of them');
+  }
+  const skewSeconds = options.clockSkewSeconds ?? VERIFIER_DEFAULTS.clockSkewSeconds;
+  if (!Number.isFinite(skewSeconds) || skewSeconds < 0) {
+    throw new TypeError('verifier: clockSkewSeconds must be a finite number >= 0');
+  }
+  const required = [...(options.requiredClaims ?? VERIFIER_DEFAULTS.requiredClaims)];
+  if (!required.every((c) => typeof c === 'string' && c !== '')) {
+    throw new TypeError('verifier: requiredClaims must be claim names');
+  }
+  return { issuer, audiences, skewSeconds, required, now: options.now ?? Date.now };
+}

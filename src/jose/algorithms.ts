@@ -1,0 +1,13 @@
+/** The JWS algorithms Bulwark signs and verifies with. Each key is bound to exactly one of them. */
+export type SigningAlg = 'ES256' | 'EdDSA' | 'RS256' | 'PS256' | 'HS256';
+
+export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'];
+
+export function isSigningAlg(value: unknown): value is SigningAlg {
+  return typeof value === 'string' && (SIGNING_ALGS as readonly string[]).includes(value);
+}
+
+/** RSA keys below this size are refused for signing and for verification. */
+export const MIN_RSA_BITS = 2048;
+/** HS256 secrets shorter than the hash output (RFC 7518 §3.2) are refused. */
+export const MIN_HMAC_BYTES = 32;
