@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ForbiddenError, InvalidGrantError } from '../../errors/index.js';
+import type { AuthServices } from '../services.js';
+import type { TokenPair } from '../sessions.js';
+import { claimsOf, requestMeta } from './request-meta.js';
+import { Credentials, RefreshRequest, TokenResponse } from './schemas.js';
+
+export const REFRESH_COOKIE = 'bulwark_refresh';
+const COOKIE_PATH = '/api/users-sessions';
+const tags = ['auth'];
+
+/** Login (the seed article's POST /api/users-sessions), refresh rotation and logout. */
+export function registerSessionRoutes(parent: FastifyInstance, services: AuthServices): void {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const sameSiteOrigins = new Set([new URL(services.config.issuer).origin, ...services.config.corsOrigins]);
+
+  app.post('/api/users-sessions', {
+    schema: { tags, summary: 'Log in: username + password for an access token and a refresh token', body: Credentials, response: { 201: TokenResponse } },
+  }, async (request, reply) => {
+    const pair = await services.sessions.login(request.body.username, request.body.password, requestMeta(request));
+    return sendPair(reply.status(201), pair);
+  });
+
+  app.post('/api/users-sessions/refresh', {
+    // A cookie-only refresh has no body at all: validate it as the empty object it means.
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
+    schema: { tags, summary: 'Rotate a refresh token (body or cookie) for a new pair; a reused token revokes its session', body: RefreshRequest, response: { 200: TokenResponse } },
+  }, async (request, reply) => {
+    const fromBody = request.body?.refresh_token;
+    const fromCookie = request.cookies[REFRESH_COOKIE];
+    if (fromBody === undefined) {
+      // The cookie rides along automatically: refuse it from pages of other origins (CSRF).
+      const origin = request.headers.origin;
+      if (origin !== undefined && !sameSiteOrigins.has(origin)) throw new ForbiddenError('cookie refresh from a foreign origin', { detail: 'Cross-origin cookie refresh is not allowed.' });
+    }
+    const presented = fromBody ?? fromCookie;
+    if (presented === undefined) throw new InvalidGrantError('missing');
+    const pair = await services.sessions.refresh(presented, requestMeta(request));
+    return sendPair(reply.status(200), pair);
+  });
+
+  app.delete('/api/users-sessions/current', {
+    onRequest: app.requireAuth(),
+    schema: { tags, summary: 'Log out: the session, its refresh token and its access tokens stop working', security: [{ bearer: [] }] },
+  }, async (request, reply) => {
+    await services.sessions.logout(claimsOf(request), requestMeta(request));
+    reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'strict' });
+    return reply.status(204).send();
+  });
+}
+
+function sendPair(reply: FastifyReply, pair: TokenPair): FastifyReply {
+  reply.setCookie(REFRESH_COOKIE, pair.refreshToken, {
+    path: COOKIE_PATH,
+    httpOnly: true,
+    secure: true,
+    sameSite: 'strict',
+    expires: new Date(pair.sessionExpiresAt),
+  });
+  return reply.send({
+    access_token: pair.accessToken,
+    token_type: 'Bearer',
+    expires_in: pair.expiresIn,
+    refresh_token: pair.refreshToken,
+    session_id: pair.sessionId,
+  });
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { HTTP_LIMITS } from '../../http/limits.js';
+import type { AuthServices } from '../services.js';
+import { toUserView } from '../users.js';
+import { claimsOf } from './request-meta.js';
+import { IdParam, NewUserRequest, PageQuery, User, UserPatchRequest, page } from './schemas.js';
+
+const tags = ['users'];
+const security = [{ bearer: [] }];
+
+/** User administration: admins only. */
+export function registerUserRoutes(parent: FastifyInstance, services: AuthServices): void {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const adminOnly = app.requireAuth({ roles: ['admin'] });
+
+  app.get('/api/users', {
+    onRequest: adminOnly,
+    schema: { tags, summary: 'List users', security, querystring: PageQuery, response: { 200: page(User) } },
+  }, async (request) => {
+    const result = await services.users.list({ cursor: request.query.cursor, limit: request.query.limit ?? HTTP_LIMITS.defaultPageSize });
+    return { items: result.items.map(toUserView), next_cursor: result.nextCursor };
+  });
+
+  app.post('/api/users', {
+    onRequest: adminOnly,
+    schema: { tags, summary: 'Create a user', security, body: NewUserRequest, response: { 201: User } },
+  }, async (request, reply) => {
+    const { username, password, role, employee_id: employeeId } = request.body;
+    const user = await services.users.create({ username, password, role, employeeId }, claimsOf(request).sub);
+    return reply.status(201).send(toUserView(user));
+  });
+
+  app.patch('/api/users/:id', {
+    onRequest: adminOnly,
+    schema: { tags, summary: 'Change a user\'s role or disable them (ends their sessions)', security, params: IdParam, body: UserPatchRequest, response: { 200: User } },
+  }, async (request) => {
+    const user = await services.users.update(request.params.id, request.body, claimsOf(request).sub);
+    return toUserView(user);
+  });
+}

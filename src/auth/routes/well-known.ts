@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { AuthServices } from '../services.js';
+import { ROLE_SCOPES } from '../scopes.js';
+
+const tags = ['discovery'];
+
+/** JWKS and RFC 8414 / OpenID discovery metadata: public, cacheable. */
+export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServices): void {
+  const { config } = services;
+  const maxAge = `public, max-age=${config.jwksMaxAgeSeconds}, stale-while-revalidate=${config.jwksMaxAgeSeconds}`;
+
+  app.get('/.well-known/jwks.json', { schema: { tags, summary: 'Public signing keys (JWKS)' } }, async (_request, reply) => {
+    reply.header('cache-control', maxAge);
+    return reply.type('application/jwk-set+json').send(services.keys.jwks());
+  });
+
+  const metadata = () => ({
+    issuer: config.issuer,
+    jwks_uri: `${config.issuer}/.well-known/jwks.json`,
+    token_endpoint: `${config.issuer}/api/users-sessions`,
+    grant_types_supported: ['password', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['none'],
+    response_types_supported: ['token'],
+    subject_types_supported: ['public'],
+    scopes_supported: [...new Set(Object.values(ROLE_SCOPES).flat())],
+    id_token_signing_alg_values_supported: [config.signingAlg],
+    access_token_signing_alg_values_supported: [config.signingAlg],
+    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'sid', 'client_id', 'scope', 'role', 'employee_id'],
+  });
+  for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+    app.get(path, { schema: { tags, summary: 'Discovery metadata (RFC 8414)' } }, async (_request, reply) => {
+      reply.header('cache-control', maxAge);
+      return metadata();
+    });
+  }
+}

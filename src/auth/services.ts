@@ -1,0 +1,47 @@
+import type { Config } from '../config/index.js';
+import { createVerifier, type Verifier } from '../guard/index.js';
+import type { SigningAlg } from '../jose/algorithms.js';
+import type { Store } from '../store/types.js';
+import { AuditLog } from './audit.js';
+import { KeyManager } from './keys/key-manager.js';
+import { resolveMasterKey } from './keys/master-key.js';
+import { RevocationService } from './revocations.js';
+import { SessionService } from './sessions.js';
+import { UserService } from './users.js';
+
+/** The token service's parts, wired once. The HTTP app, the CLI and tests all start here. */
+export interface AuthServices {
+  config: Config;
+  store: Store;
+  keys: KeyManager;
+  revocations: RevocationService;
+  audit: AuditLog;
+  sessions: SessionService;
+  users: UserService;
+  verifier: Verifier;
+}
+
+const ASYMMETRIC: SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256'];
+
+export async function createAuthServices(config: Config, store: Store, now: () => number = Date.now): Promise<AuthServices> {
+  const keys = new KeyManager(store.keys, resolveMasterKey(config), config, now);
+  await keys.init();
+  const skewMs = config.clockSkewSeconds * 1000;
+  const revocations = new RevocationService(store.revocations, config.accessTokenTtlSeconds * 1000 + skewMs, skewMs, now);
+  await revocations.sync();
+  const audit = new AuditLog(store.audit, now);
+  const sessions = new SessionService(store, keys, revocations, audit, config, now);
+  const users = new UserService(store, sessions, revocations, audit, now);
+  const verifier = createVerifier({
+    issuer: config.issuer,
+    audience: config.audience,
+    // Each key verifies only under its own alg; the list only bounds what may be tried at all.
+    algorithms: config.signingAlg === 'HS256' ? ['HS256'] : ASYMMETRIC,
+    keys: keys.source,
+    revocations: revocations.set,
+    clockSkewSeconds: config.clockSkewSeconds,
+    now,
+    cache: { max: 10_000 },
+  });
+  return { config, store, keys, revocations, audit, sessions, users, verifier };
+}

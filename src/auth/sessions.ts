@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidCredentialsError, InvalidGrantError } from '../errors/index.js';
+import type { AccessTokenClaims } from '../guard/index.js';
+import type { SessionRecord, Store, UserRecord } from '../store/types.js';
+import type { AuditLog } from './audit.js';
+import type { KeyManager } from './keys/key-manager.js';
+import { assertAcceptablePassword, burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { hashRefreshToken, newRefreshToken } from './refresh-tokens.js';
+import type { RevocationService } from './revocations.js';
+import { issueAccessToken, type TokenSettings } from './tokens.js';
+import { normaliseUsername } from './usernames.js';
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  sessionId: string;
+  /** Absolute end of the session: the refresh cookie's expiry. */
+  sessionExpiresAt: number;
+}
+
+export interface SessionSettings extends TokenSettings {
+  sessionTtlSeconds: number;
+}
+
+export class SessionService {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyManager,
+    private readonly revocations: RevocationService,
+    private readonly audit: AuditLog,
+    private readonly settings: SessionSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Unknown user, wrong password and disabled user give the same error after the same work. */
+  async login(username: string, password: string, meta: RequestMeta): Promise<TokenPair> {
+    const user = await this.store.users.findByUsername(normaliseUsername(username));
+    const passwordOk = user === undefined ? await burnPasswordCheck(password) : await verifyPassword(user.passwordHash, password);
+    if (user === undefined || !passwordOk || user.disabled) {
+      const reason = user === undefined ? 'unknown_user' : passwordOk ? 'disabled' : 'bad_password';
+      await this.audit.record('login.failed', { targetId: user?.id ?? null, ip: meta.ip, details: { reason } });
+      throw new InvalidCredentialsError();
+    }
+    if (needsRehash(user.passwordHash)) {
+      await this.store.users.update(user.id, { passwordHash: await hashPassword(password), updatedAt: this.now() });
+    }
+    const now = this.now();
+    const session: SessionRecord = {
+      id: randomUUID(),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: now + this.settings.sessionTtlSeconds * 1000,
+      lastRefreshedAt: null,
+      revokedAt: null,
+      revokedReason: null,
+      userAgent: meta.userAgent?.slice(0, 256) ?? null,
+      ip: meta.ip,
+    };
+    await this.store.sessions.create(session);
+    const refreshToken = newRefreshToken();
+    await this.store.refreshTokens.insert({
+      hash: hashRefreshToken(refreshToken) as string,
+      sessionId: session.id,
+      createdAt: now,
+      expiresAt: session.expiresAt,
+      usedAt: null,
+    });
+    await this.audit.record('login.succeeded', { actorId: user.id, targetId: session.id, ip: meta.ip });
+    return this.pair(user, session, refreshToken, now);
+  }
+
+  /** Single-use rotation. A used token presented again revokes its whole session. */
+  async refresh(presented: string, meta: RequestMeta): Promise<TokenPair> {
+    const oldHash = hashRefreshToken(presented);
+    if (oldHash === undefined) throw new InvalidGrantError('malformed');
+    const now = this.now();
+    const existing = await this.store.refreshTokens.findByHash(oldHash);
+    if (existing === undefined) throw new InvalidGrantError('unknown');
+    const refreshToken = newRefreshToken();
+    const next = {
+      hash: hashRefreshToken(refreshToken) as string,
+      sessionId: existing.sessionId,
+      createdAt: now,
+      expiresAt: existing.expiresAt,
+      usedAt: null,
+    };
+    const result = await this.store.refreshTokens.rotate(oldHash, next, now);
+    if (result.outcome === 'reused') {
+      await this.revokeSession(result.sessionId, 'refresh_reuse');
+      await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip });
+      throw new InvalidGrantError('reused');
+    }
+    if (result.outcome === 'invalid') throw new InvalidGrantError(result.reason);
+    const user = await this.store.users.findById(result.session.userId);
+    if (user === undefined || user.disabled) {
+      await this.revokeSession(result.session.id, 'user_disabled');
+      throw new InvalidGrantError('user_disabled');
+    }
+    return this.pair(user, result.session, refreshToken, now);
+  }
+
+  /** The session, its refresh token and its access tokens stop working at once. */
+  async logout(claims: AccessTokenClaims, meta: RequestMeta): Promise<void> {
+    if (claims.sid !== undefined) await this.revokeSession(claims.sid, 'logout');
+    await this.revocations.revokeToken(claims.jti, claims.exp);
+    await this.audit.record('session.logout', { actorId: claims.sub, targetId: claims.sid ?? null, ip: meta.ip });
+  }
+
+  /** Changes the password and revokes every other session of the user. */
+  async changePassword(claims: AccessTokenClaims, current: string, next: string, meta: RequestMeta): Promise<void> {
+    const user = await this.store.users.findById(claims.sub);
+    if (user === undefined || !(await verifyPassword(user.passwordHash, current))) {
+      await this.audit.record('password.change_failed', { actorId: claims.sub, ip: meta.ip, details: { reason: 'bad_password' } });
+      throw new InvalidCredentialsError();
+    }
+    assertAcceptablePassword(next, user.username);
+    const now = this.now();
+    await this.store.users.update(user.id, { passwordHash: await hashPassword(next), passwordChangedAt: now, updatedAt: now });
+    const revoked = await this.revokeAllSessions(user.id, 'password_changed', claims.sid);
+    await this.audit.record('password.changed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { sessions_revoked: revoked } });
+  }
+
+  /** Marks the session revoked and publishes the revocation of its access tokens. */
+  async revokeSession(sessionId: string, reason: string): Promise<boolean> {
+    const changed = await this.store.sessions.revoke(sessionId, reason, this.now());
+    await this.revocations.revokeSession(sessionId);
+    return changed;
+  }
+
+  /** Revokes every session of the user but `exceptSessionId`; returns how many. */
+  async revokeAllSessions(userId: string, reason: string, exceptSessionId?: string): Promise<number> {
+    const revoked = await this.store.sessions.revokeAllForUser(userId, reason, this.now(), exceptSessionId);
+    for (const session of revoked) await this.revocations.revokeSession(session.id);
+    return revoked.length;
+  }
+
+  private pair(user: UserRecord, session: SessionRecord, refreshToken: string, now: number): TokenPair {
+    const access = issueAccessToken(this.keys.signingKey(), this.settings, user, session, now);
+    return {
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken,
+      sessionId: session.id,
+      sessionExpiresAt: session.expiresAt,
+    };
+  }
+}

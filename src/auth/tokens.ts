@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { signJwt } from '../jose/sign.js';
+import type { SigningKey } from '../jose/keys.js';
+import type { SessionRecord, UserRecord } from '../store/types.js';
+import { ROLE_SCOPES } from './scopes.js';
+
+export const CLIENT_ID = 'bulwark';
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  jti: string;
+  /** Seconds until expiry, as sent in `expires_in`. */
+  expiresIn: number;
+  exp: number;
+}
+
+/**
+ * An RFC 9068 access token (CONTRACT §3). Its life is the configured TTL, but never past the
+ * end of its session, so revoking a session bounds every token it issued.
+ */
+export function issueAccessToken(
+  key: SigningKey,
+  settings: TokenSettings,
+  user: UserRecord,
+  session: SessionRecord,
+  nowMs: number,
+): IssuedAccessToken {
+  const iat = Math.floor(nowMs / 1000);
+  const exp = Math.min(iat + settings.accessTokenTtlSeconds, Math.floor(session.expiresAt / 1000));
+  const jti = randomBytes(16).toString('base64url');
+  const claims: Record<string, unknown> = {
+    iss: settings.issuer,
+    sub: user.id,
+    aud: settings.audience,
+    exp,
+    iat,
+    jti,
+    sid: session.id,
+    client_id: CLIENT_ID,
+    scope: ROLE_SCOPES[user.role].join(' '),
+    role: user.role,
+  };
+  if (user.employeeId !== null) claims.employee_id = user.employeeId;
+  return { token: signJwt(key, { typ: 'at+jwt' }, claims), jti, expiresIn: exp - iat, exp };
+}

@@ -1,0 +1,27 @@
+import { createAuthServices, type AuthServices } from '../auth/services.js';
+import { loadConfig } from '../config/index.js';
+import { payrollMigrations } from '../payroll/index.js';
+import { openStore } from '../store/index.js';
+
+/** Opens the configured store and services for one CLI command, and closes them after. */
+export async function withServices<T>(run: (services: AuthServices) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations });
+  try {
+    return await run(await createAuthServices(config, store));
+  } finally {
+    await store.close();
+  }
+}
+
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new Error('--password-stdin expects the password on standard input (pipe it in)');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}

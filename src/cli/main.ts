@@ -1,0 +1,37 @@
+import { ConfigError } from '../config/index.js';
+import { BulwarkError } from '../errors/index.js';
+import { keysCommand } from './keys.js';
+import { revokeCommand } from './revoke.js';
+import { serveCommand } from './serve.js';
+import { tokenCommand } from './token.js';
+import { USAGE, UsageError } from './usage.js';
+import { usersCommand } from './users.js';
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  serve: () => serveCommand(),
+  users: usersCommand,
+  keys: keysCommand,
+  token: tokenCommand,
+  revoke: revokeCommand,
+};
+
+/** Exit 0 on success, 2 on bad usage, 1 on failure; errors go to stderr in one line. */
+async function main(argv: string[]): Promise<void> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    if (name === undefined) process.exitCode = 2;
+    return;
+  }
+  const command = commands[name];
+  if (command === undefined) throw new UsageError(`unknown command "${name}"`);
+  await command(args);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const message = error instanceof BulwarkError ? (error.detail ?? error.message) : error instanceof ConfigError ? error.message : (error as Error).message;
+  console.error(`bulwark: ${String(message).split('\n')[0]}`);
+  if (usage) console.error('Run `bulwark help` for usage.');
+  process.exit(usage ? 2 : 1);
+});

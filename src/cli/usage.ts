@@ -1,0 +1,15 @@
+/** Bad command-line usage: exit code 2 (CONTRACT §1). */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: bulwark <command>
+
+  serve                                   run the API (what npm start runs)
+  users add --username U --role admin|clerk|employee [--employee-id ID] --password-stdin
+  users list [--json]
+  users disable U
+  keys list [--json]
+  keys rotate
+  token decode <jwt>                      show header and claims (nothing is verified)
+  revoke --user U | --session SID | --jti JTI
+
+Configuration comes from the environment (see README): BULWARK_DATA_DIR, BULWARK_DATABASE_URL, ...`;

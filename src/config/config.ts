@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { SigningAlg } from '../jose/algorithms.js';
+import { ConfigError } from './errors.js';
+import { boolean, httpUrl, integer, list, oneOf, read, secretBytes, type Env } from './parsers.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type Mode = 'development' | 'production';
+
+/** Every setting of the product, parsed and validated. The only place defaults live. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  env: Mode;
+  issuer: string;
+  audience: string;
+  /** undefined: SQLite file in the data dir. */
+  databaseUrl: string | undefined;
+  /** undefined: in-process state. */
+  redisUrl: string | undefined;
+  signingAlg: SigningAlg;
+  hs256Secret: Buffer | undefined;
+  signingKeyFile: string | undefined;
+  accessTokenTtlSeconds: number;
+  sessionTtlSeconds: number;
+  clockSkewSeconds: number;
+  /** 32-byte key-encryption key; undefined in development means a generated key file. */
+  masterKey: Buffer | undefined;
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  trustProxy: boolean;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  demoSeed: boolean;
+  /** Cache-Control max-age of the JWKS document. */
+  jwksMaxAgeSeconds: number;
+}
+
+const ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'];
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const mode = oneOf<Mode>(env, 'BULWARK_ENV', 'development', ['development', 'production']);
+  const signingAlg = oneOf(env, 'BULWARK_SIGNING_ALG', 'ES256', ALGS);
+  const hs256Secret = secretBytes(env, 'BULWARK_HS256_SECRET', 32);
+  if (signingAlg === 'HS256' && hs256Secret === undefined) {
+    throw new ConfigError('BULWARK_HS256_SECRET', 'is required when BULWARK_SIGNING_ALG=HS256');
+  }
+  const accessTokenTtlSeconds = integer(env, 'BULWARK_ACCESS_TOKEN_TTL', 900, 30, 86_400);
+  const sessionTtlSeconds = integer(env, 'BULWARK_SESSION_TTL', 28_800, 60, 30 * 86_400);
+  if (sessionTtlSeconds < accessTokenTtlSeconds) {
+    throw new ConfigError('BULWARK_SESSION_TTL', 'must be at least BULWARK_ACCESS_TOKEN_TTL');
+  }
+  const tlsCertFile = existingFile(env, 'BULWARK_TLS_CERT_FILE');
+  const tlsKeyFile = existingFile(env, 'BULWARK_TLS_KEY_FILE');
+  if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
+    throw new ConfigError(tlsCertFile === undefined ? 'BULWARK_TLS_CERT_FILE' : 'BULWARK_TLS_KEY_FILE', 'must be set together with its pair');
+  }
+  const databaseUrl = read(env, 'BULWARK_DATABASE_URL');
+  if (databaseUrl !== undefined && !/^(postgres(ql)?|sqlite):/.test(databaseUrl)) {
+    throw new ConfigError('BULWARK_DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+  }
+  const redisUrl = read(env, 'BULWARK_REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError('BULWARK_REDIS_URL', 'must start with redis:// or rediss://');
+  }
+  const trustProxy = boolean(env, 'BULWARK_TRUST_PROXY', false);
+  const masterKey = secretBytes(env, 'BULWARK_MASTER_KEY', 32);
+  const demoSeed = boolean(env, 'BULWARK_DEMO', mode === 'development');
+
+  if (mode === 'production') {
+    if (tlsCertFile === undefined && !trustProxy) {
+      throw new ConfigError('BULWARK_ENV', 'production refuses plain HTTP: set BULWARK_TLS_CERT_FILE/BULWARK_TLS_KEY_FILE or BULWARK_TRUST_PROXY=1 behind a TLS proxy');
+    }
+    if (masterKey === undefined) throw new ConfigError('BULWARK_MASTER_KEY', 'is required in production');
+    if (demoSeed) throw new ConfigError('BULWARK_DEMO', 'the demo seed is refused in production');
+  }
+
+  return {
+    port,
+    host: read(env, 'HOST') ?? '127.0.0.1',
+    dataDir: resolve(read(env, 'BULWARK_DATA_DIR') ?? './data'),
+    env: mode,
+    issuer: httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`),
+    audience: read(env, 'BULWARK_AUDIENCE') ?? 'payroll',
+    databaseUrl,
+    redisUrl,
+    signingAlg,
+    hs256Secret,
+    signingKeyFile: existingFile(env, 'BULWARK_SIGNING_KEY_FILE'),
+    accessTokenTtlSeconds,
+    sessionTtlSeconds,
+    clockSkewSeconds: integer(env, 'BULWARK_CLOCK_SKEW', 30, 0, 300),
+    masterKey,
+    tlsCertFile,
+    tlsKeyFile,
+    trustProxy,
+    corsOrigins: list(env, 'BULWARK_CORS_ORIGINS').map((origin) => corsOrigin(origin)),
+    logLevel: oneOf<LogLevel>(env, 'BULWARK_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    demoSeed,
+    jwksMaxAgeSeconds: integer(env, 'BULWARK_JWKS_MAX_AGE', 300, 0, 86_400),
+  };
+}
+
+function existingFile(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  const path = resolve(raw);
+  if (!existsSync(path)) throw new ConfigError(name, `file not found: ${path}`);
+  return path;
+}
+
+function corsOrigin(origin: string): string {
+  try {
+    const url = new URL(origin);
+    if (url.origin !== origin) throw new Error('not an origin');
+    return origin;
+  } catch {
+    throw new ConfigError('BULWARK_CORS_ORIGINS', `each entry must be an origin like https://app.example.com (got "${origin}")`);
+  }
+}

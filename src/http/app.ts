@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { registerAuthRoutes } from '../auth/routes/index.js';
+import type { AuthServices } from '../auth/services.js';
+import { bulwarkGuard } from '../guard/index.js';
+import { registerErrorMapper, toProblem } from './error-mapper.js';
+import { registerHealthRoutes } from './health.js';
+import { HTTP_LIMITS } from './limits.js';
+import { registerOpenApi } from './openapi.js';
+import { installValidators } from './validation.js';
+
+/** A part of the API mounted beside the token service (e.g. payroll), on the same guard. */
+export interface HttpModule {
+  readonly name: string;
+  register(app: FastifyInstance): void | Promise<void>;
+}
+
+export interface AppOptions {
+  logger: Logger;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: Buffer; key: Buffer } | undefined;
+  /** Resource APIs to mount after the auth routes; none: the token service alone. */
+  modules?: readonly HttpModule[] | undefined;
+}
+
+export type App = FastifyInstance;
+
+/** Assembles the HTTP API on the given services. Listening is the caller's business. */
+export async function buildApp(services: AuthServices, options: AppOptions): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = (Fastify as unknown as (opts: FastifyServerOptions & { https?: AppOptions['https'] }) => FastifyInstance)({
+    ...(options.https === undefined ? {} : { https: options.https }),
+    loggerInstance: options.logger,
+    trustProxy: config.trustProxy,
+    bodyLimit: HTTP_LIMITS.bodyBytes,
+    routerOptions: { maxParamLength: HTTP_LIMITS.paramLength },
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    // The router's own errors (bad URL encoding, over-long path parameter) arrive before any
+    // route or error handler: answer them through the same mapping, as problem+json.
+    frameworkErrors: (error, _request, reply) => {
+      const answer = toProblem(error);
+      void (reply as FastifyReply).status(answer.status).type('application/problem+json').send(answer);
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidators(app);
+  registerErrorMapper(app);
+  await app.register(helmet, { contentSecurityPolicy: false, hsts: config.tlsCertFile !== undefined });
+  await app.register(cors, { origin: config.corsOrigins.length === 0 ? false : config.corsOrigins, credentials: true });
+  await app.register(cookie);
+  await app.register(bulwarkGuard, { verifier: services.verifier });
+  // API answers are about one caller: never cache them on the way.
+  app.addHook('onSend', async (request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  await registerOpenApi(app, config);
+  registerHealthRoutes(app, services);
+  registerAuthRoutes(app, services);
+  for (const module of options.modules ?? []) await module.register(app);
+  return app;
+}

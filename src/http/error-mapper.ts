@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BulwarkError, TooManyRequestsError } from '../errors/index.js';
+import { InvalidTokenError, TokenExpiredError } from '../guard/index.js';
+import { problem, type Problem } from './problem.js';
+
+const REALM = 'Bearer realm="bulwark"';
+
+/**
+ * The one place errors become HTTP answers. Handlers throw; this maps. Client-facing text comes
+ * only from an error's `detail` or from fixed strings here: never from a parser's message, which
+ * can quote the request body (a password) back.
+ */
+export function registerErrorMapper(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | BulwarkError | Error, request, reply) => {
+    const answer = toProblem(error);
+    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: answer.code, reason: reasonOf(error) }, 'request rejected');
+    return send(reply, answer, error);
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    send(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`)),
+  );
+}
+
+function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyReply {
+  if (answer.status === 401 && (answer.code === 'invalid_token' || answer.code === 'token_expired')) {
+    const description = answer.code === 'token_expired' ? ', error_description="The access token expired"' : '';
+    reply.header('WWW-Authenticate', `${REALM}, error="invalid_token"${description}`);
+  } else if (answer.status === 403 && answer.code === 'forbidden') {
+    reply.header('WWW-Authenticate', `${REALM}, error="insufficient_scope"`);
+  }
+  if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
+  return reply.status(answer.status).type('application/problem+json').send(answer);
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof BulwarkError) return problem(error.status, error.code, error.detail);
+  const fastifyError = error as Partial<FastifyError> & { validation?: unknown[] };
+  if (Array.isArray(fastifyError.validation)) return problem(400, 'invalid_request', validationDetail(fastifyError));
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problem(400, 'invalid_request', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, 'payload_too_large', 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problem(415, 'unsupported_media_type', 'Send the body as application/json.');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return problem(400, 'invalid_request', 'The request URL is malformed.');
+  }
+  if (isDependencyOutage(error)) return problem(503, 'service_unavailable', 'A backing service is unavailable; try again shortly.');
+  // JSON.parse errors thrown by a content parser quote the body: never pass their message on.
+  if (error instanceof SyntaxError) return problem(400, 'invalid_request', 'The request body is not valid JSON.');
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return problem(status, 'invalid_request');
+  return problem(500, 'internal_error', 'The server could not complete the request.');
+}
+
+function validationDetail(error: { validation?: unknown[]; validationContext?: string }): string {
+  const first = error.validation?.[0] as { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> } | undefined;
+  const where = `${error.validationContext ?? 'request'}${first?.instancePath ?? ''}`;
+  if (first?.keyword === 'additionalProperties') {
+    const field = String(first.params?.additionalProperty ?? '').slice(0, 64);
+    return `${where} has an unknown or read-only field "${field}".`;
+  }
+  return `${where} ${first?.message ?? 'is invalid'}.`;
+}
+
+/** Connection-level failures of Postgres, Redis or SQLite: the request may succeed later. */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
+
+function isDependencyOutage(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
+  return typeof message === 'string' && /Connection terminated|connection timeout|Connection is closed|driver has already been destroyed/i.test(message);
+}
+
+function reasonOf(error: unknown): string | undefined {
+  if (error instanceof InvalidTokenError || error instanceof TokenExpiredError) return error.reason;
+  return undefined;
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/config/index.js';
+
+const strongSecret = randomBytes(32).toString('base64url');
+
+function refusal(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('configuration (CONTRACT §2)', () => {
+  it('has the contract defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.env, 'development');
+    assert.equal(config.issuer, 'http://localhost:3000');
+    assert.equal(config.audience, 'payroll');
+    assert.equal(config.signingAlg, 'ES256');
+    assert.equal(config.accessTokenTtlSeconds, 900);
+    assert.equal(config.sessionTtlSeconds, 28_800);
+    assert.equal(config.clockSkewSeconds, 30);
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.demoSeed, true);
+    assert.equal(config.databaseUrl, undefined);
+    assert.equal(config.redisUrl, undefined);
+    assert.ok(config.dataDir.endsWith('/data'));
+  });
+
+  it('derives the issuer from PORT and treats empty values as unset', () => {
+    assert.equal(loadConfig({ PORT: '8080' }).issuer, 'http://localhost:8080');
+    assert.equal(loadConfig({ PORT: '' }).port, 3000);
+    assert.equal(loadConfig({ BULWARK_ISSUER: 'https://auth.example.com/' }).issuer, 'https://auth.example.com');
+  });
+
+  for (const [variable, value] of [
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['BULWARK_ENV', 'staging'],
+    ['BULWARK_SIGNING_ALG', 'none'],
+    ['BULWARK_SIGNING_ALG', 'HS512'],
+    ['BULWARK_ACCESS_TOKEN_TTL', '-5'],
+    ['BULWARK_ACCESS_TOKEN_TTL', '9.5'],
+    ['BULWARK_CLOCK_SKEW', '3600'],
+    ['BULWARK_LOG_LEVEL', 'loud'],
+    ['BULWARK_ISSUER', 'not a url'],
+    ['BULWARK_ISSUER', 'ftp://x.example'],
+    ['BULWARK_DATABASE_URL', 'mysql://x'],
+    ['BULWARK_REDIS_URL', 'http://x'],
+    ['BULWARK_DEMO', 'maybe'],
+    ['BULWARK_CORS_ORIGINS', 'https://ok.example,https://bad.example/path'],
+    ['BULWARK_TLS_CERT_FILE', '/no/such/file.pem'],
+    ['BULWARK_SIGNING_KEY_FILE', '/no/such/key.pem'],
+  ] as const) {
+    it(`refuses ${variable}=${value} with one line naming the variable`, () => {
+      const error = refusal({ [variable]: value });
+      assert.equal(error.variable, variable);
+      assert.ok(error.message.startsWith(`${variable}: `));
+      assert.ok(!error.message.includes('\n'));
+    });
+  }
+
+  it('refuses a session shorter than an access token', () => {
+    assert.equal(refusal({ BULWARK_ACCESS_TOKEN_TTL: '3600', BULWARK_SESSION_TTL: '600' }).variable, 'BULWARK_SESSION_TTL');
+  });
+
+  it('requires a strong HS256 secret and never echoes it', () => {
+    assert.equal(refusal({ BULWARK_SIGNING_ALG: 'HS256' }).variable, 'BULWARK_HS256_SECRET');
+    const weak = [
+      Buffer.from('my-super-secret-password-1234567').toString('base64url'),
+      Buffer.alloc(32, 7).toString('base64url'),
+      randomBytes(16).toString('base64url'),
+      'not base64url!',
+    ];
+    for (const secret of weak) {
+      const error = refusal({ BULWARK_SIGNING_ALG: 'HS256', BULWARK_HS256_SECRET: secret });
+      assert.equal(error.variable, 'BULWARK_HS256_SECRET');
+      assert.ok(!error.message.includes(secret));
+    }
+    const config = loadConfig({ BULWARK_SIGNING_ALG: 'HS256', BULWARK_HS256_SECRET: strongSecret });
+    assert.equal(config.hs256Secret?.length, 32);
+  });
+
+  it('production refuses plain HTTP, a missing master key and the demo seed', () => {
+    assert.equal(refusal({ BULWARK_ENV: 'production', BULWARK_MASTER_KEY: strongSecret }).variable, 'BULWARK_ENV');
+    assert.equal(refusal({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1' }).variable, 'BULWARK_MASTER_KEY');
+    assert.equal(refusal({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1', BULWARK_MASTER_KEY: strongSecret, BULWARK_DEMO: '1' }).variable, 'BULWARK_DEMO');
+    const config = loadConfig({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1', BULWARK_MASTER_KEY: strongSecret });
+    assert.equal(config.demoSeed, false);
+  });
+});
