@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { PayrollServices } from '../services.js';
+import { registerEmployeeRoutes } from './employees.js';
+import { registerPaymentRoutes } from './payments.js';
+
+export function registerPayrollRoutes(app: FastifyInstance, payroll: PayrollServices): void {
+  registerEmployeeRoutes(app, payroll.employees);
+  registerPaymentRoutes(app, payroll.payments);
+}

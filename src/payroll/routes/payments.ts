@@ -1,0 +1,61 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { HTTP_LIMITS } from '../../http/limits.js';
+import type { IdempotentAnswer } from '../idempotency.js';
+import type { PaymentService, Serialize } from '../payments.js';
+import { viewerOf } from '../viewer.js';
+import { IdempotencyHeaders, IdParam, page, security } from './common.js';
+import { NewPayment, Payment, PaymentListQuery, ReversalRequest } from './payment-schemas.js';
+
+const tags = ['payments'];
+
+/**
+ * Payments. There is no PUT, PATCH or DELETE: payments are immutable, undone only by a reversal.
+ * Writes answer with the stored bytes of the first response, so a replay is byte-identical.
+ */
+export function registerPaymentRoutes(parent: FastifyInstance, payments: PaymentService): void {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/api/payments', {
+    onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
+    schema: { tags, summary: 'List payments (an employee sees only their own), oldest first', security, querystring: PaymentListQuery, response: { 200: page(Payment) } },
+  }, async (request) => {
+    const { cursor, limit, ...filter } = request.query;
+    const result = await payments.list(viewerOf(request), { ...filter, cursor, limit: limit ?? HTTP_LIMITS.defaultPageSize });
+    return { items: result.items, next_cursor: result.nextCursor };
+  });
+
+  app.get('/api/payments/:id', {
+    onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
+    schema: { tags, summary: 'Get a payment (an employee only their own: any other id is 404)', security, params: IdParam, response: { 200: Payment } },
+  }, async (request) => payments.get(viewerOf(request), request.params.id));
+
+  app.post('/api/payments', {
+    onRequest: app.requireAuth({ roles: ['admin'] }),
+    schema: { tags, summary: 'Pay an active employee (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, body: NewPayment, response: { 201: Payment } },
+  }, async (request, reply) => sendAnswer(reply, await payments.issue(viewerOf(request), request.headers['idempotency-key'], request.body, serializer(reply))));
+
+  app.post('/api/payments/:id/reversal', {
+    onRequest: app.requireAuth({ roles: ['admin'] }),
+    preValidation: noBodyIsEmpty,
+    schema: { tags, summary: 'Reverse a payment: a new record with the negated amount (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, params: IdParam, body: ReversalRequest, response: { 201: Payment } },
+  }, async (request, reply) => sendAnswer(reply, await payments.reverse(viewerOf(request), request.headers['idempotency-key'], request.params.id, request.body, serializer(reply))));
+}
+
+/** A reversal needs no body: an absent one is the empty object (a `{}` body is the same request). */
+async function noBodyIsEmpty(request: { body: unknown }): Promise<void> {
+  if (request.body === undefined) request.body = {};
+}
+
+/** The route's own 201 serializer: only the fields the response schema declares are written. */
+function serializer(reply: FastifyReply): Serialize {
+  const serialize = reply.getSerializationFunction('201');
+  if (serialize === undefined) throw new Error('payment route without a 201 response schema');
+  return (view) => serialize({ ...view });
+}
+
+function sendAnswer(reply: FastifyReply, answer: IdempotentAnswer<unknown>): FastifyReply {
+  reply.status(answer.status).type('application/json; charset=utf-8');
+  if (answer.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.send(answer.body);
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { problemOf } from '../helpers/harness.js';
+import { idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
+
+const baseUrl = process.env.BULWARK_TEST_DATABASE_URL;
+const skip = baseUrl === undefined || baseUrl === '' ? 'BULWARK_TEST_DATABASE_URL not set' : false;
+
+async function admin(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+if (skip !== false) it('payroll on postgres', { skip }, () => undefined);
+
+/** The payroll migration and the races that matter, on a real pool with real concurrency. */
+describe('payroll on postgres', { skip }, () => {
+  const schema = `bulwark_payroll_${randomBytes(6).toString('hex')}`;
+  let f: PayrollFixture;
+  before(async () => {
+    await admin(`create schema ${schema}`);
+    const url = new URL(baseUrl ?? '');
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    f = await payrollFixture({}, { BULWARK_DATABASE_URL: url.toString() });
+  });
+  after(async () => {
+    await f?.close();
+    await admin(`drop schema if exists ${schema} cascade`);
+  });
+
+  it('migrates, seeds and reads with numbers as numbers and trimmed currencies', async () => {
+    assert.equal(f.h.store.kind, 'postgres');
+    const response = await f.as('admin', { url: `/api/employees/${f.carol.id}` });
+    assert.equal(response.statusCode, 200);
+    const body = response.json<{ salary_cents: number; currency: string }>();
+    assert.equal(body.salary_cents, f.carol.salaryCents);
+    assert.equal(body.currency, 'EUR');
+  });
+
+  it('20 concurrent identical payments with one key: exactly one row, 20 identical answers', async () => {
+    const body = paymentBody(f.other.id, { memo: 'pg concurrent' });
+    const responses = await Promise.all(Array.from({ length: 20 }, () => f.as('admin', { method: 'POST', url: '/api/payments', headers: idem('pg-key'), payload: body })));
+    assert.deepEqual(new Set(responses.map((r) => r.statusCode)), new Set([201]));
+    assert.equal(new Set(responses.map((r) => r.body)).size, 1);
+    assert.equal((await f.allPayments()).filter((p) => p.memo === 'pg concurrent').length, 1);
+  });
+
+  it('20 concurrent reversals of one payment with different keys: one 201, nineteen 409', async () => {
+    const paid = await f.as('admin', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.other.id, { memo: 'pg reverse' }) });
+    const id = paid.json<{ id: string }>().id;
+    const responses = await Promise.all(Array.from({ length: 20 }, () => f.as('admin', { method: 'POST', url: `/api/payments/${id}/reversal`, headers: idem() })));
+    assert.equal(responses.filter((r) => r.statusCode === 201).length, 1);
+    for (const r of responses.filter((r) => r.statusCode !== 201)) assert.equal(problemOf(r).code, 'conflict');
+    assert.equal((await f.allPayments()).filter((p) => p.reversesPaymentId === id).length, 1);
+  });
+
+  it('employees see only their own, and a duplicate email is 409', async () => {
+    const own = await f.as('employee', { url: '/api/payments?limit=100' });
+    assert.ok(own.json<{ items: Array<{ employee_id: string }> }>().items.every((p) => p.employee_id === f.carol.id));
+    assert.equal((await f.as('employee', { url: `/api/employees/${f.other.id}` })).statusCode, 404);
+    const dup = await f.as('admin', { method: 'PATCH', url: `/api/employees/${f.other.id}`, payload: { email: f.carol.email } });
+    assert.equal(dup.statusCode, 409);
+  });
+});
