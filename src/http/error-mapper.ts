@@ -71,9 +71,13 @@ function validationDetail(error: { validation?: unknown[]; validationContext?: s
 /** Connection-level failures of Postgres, Redis or SQLite: the request may succeed later. */
 const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
 
+/** node:sqlite's primary result codes (errcode & 0xff): BUSY, LOCKED, IOERR, FULL, CANTOPEN. */
+const SQLITE_OUTAGE_ERRCODES = new Set([5, 6, 10, 13, 14]);
+
 function isDependencyOutage(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, errcode } = error as { code?: unknown; message?: unknown; errcode?: unknown };
   if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
+  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_OUTAGE_ERRCODES.has(errcode & 0xff)) return true;
   return typeof message === 'string' && /Connection terminated|connection timeout|Connection is closed|driver has already been destroyed/i.test(message);
 }
 

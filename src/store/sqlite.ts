@@ -1,13 +1,13 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
+import { openSqliteDatabase } from './sqlite-driver.js';
 
 export const MEMORY = ':memory:';
 
 /**
- * Opens a better-sqlite3 database (a file, or `:memory:`). A new directory is created 0700 and
+ * Opens a SQLite database (better-sqlite3, or node:sqlite on Node 24: see sqlite-driver.ts) (a file, or `:memory:`). A new directory is created 0700 and
  * the file 0600 (SQLite gives its -wal/-shm files the same mode); an existing directory's mode
  * is left as the operator set it.
  */
@@ -17,12 +17,12 @@ export function openSqlite(path: string): Kysely<Database> {
     closeSync(openSync(path, 'a', 0o600));
     chmodSync(path, 0o600);
   }
-  const database = new SQLite(path);
+  const database = openSqliteDatabase(path);
   try {
-    database.pragma('journal_mode = WAL');
-    database.pragma('busy_timeout = 5000');
-    database.pragma('foreign_keys = ON');
-    database.pragma('synchronous = NORMAL');
+    database.exec('PRAGMA journal_mode = WAL');
+    database.exec('PRAGMA busy_timeout = 5000');
+    database.exec('PRAGMA foreign_keys = ON');
+    database.exec('PRAGMA synchronous = NORMAL');
   } catch (error) {
     database.close();
     throw error;

@@ -8,10 +8,14 @@ export function msOrNull(value: number | string | bigint | null): number | null 
 }
 
 /** SQLite `SQLITE_CONSTRAINT_UNIQUE`/`_PRIMARYKEY`, Postgres `23505`. */
+/** SQLite's extended result codes for UNIQUE and PRIMARY KEY violations (node:sqlite `errcode`). */
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+/** A unique or primary-key violation, as Postgres, better-sqlite3 or node:sqlite reports it. */
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
-  const { code } = error;
-  return (
-    code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-  );
+  const { code, errcode } = error as { code: unknown; errcode?: unknown };
+  if (code === 'ERR_SQLITE_ERROR') return errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,0 +1,67 @@
+import { createRequire } from 'node:module';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+const require = createRequire(import.meta.url);
+
+/** The SQLite engine behind kysely's SqliteDialect on this Node. */
+export type SqliteEngine = 'better-sqlite3' | 'node:sqlite';
+
+/**
+ * better-sqlite3 12 aborts the process on Node 24 (its ObjectWrap destructor trips a CHECK that
+ * Node 24 added; fixed only in better-sqlite3 13, which no longer supports Node 20). So: Node's
+ * own node:sqlite from Node 24 on, better-sqlite3 on Node 20 and 22. Both get the same pragmas
+ * and the same kysely dialect, and the same adapter test suite runs on either.
+ */
+export function sqliteEngine(): SqliteEngine {
+  const major = Number(process.versions.node.split('.')[0]);
+  return major >= 24 ? 'node:sqlite' : 'better-sqlite3';
+}
+
+export function openSqliteDatabase(path: string, engine: SqliteEngine = sqliteEngine()): SqliteDatabase & { exec(sql: string): unknown } {
+  if (engine === 'better-sqlite3') {
+    const BetterSqlite = require('better-sqlite3') as new (path: string) => SqliteDatabase & { exec(sql: string): unknown };
+    return new BetterSqlite(path);
+  }
+  return new NodeSqliteDatabase(path);
+}
+
+interface NodeStatement {
+  columns(): unknown[];
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  iterate(...params: unknown[]): IterableIterator<unknown>;
+}
+
+interface NodeDatabaseSync {
+  prepare(sql: string): NodeStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+
+/** node:sqlite's DatabaseSync shaped like better-sqlite3 as far as kysely looks. */
+class NodeSqliteDatabase implements SqliteDatabase {
+  readonly #db: NodeDatabaseSync;
+
+  constructor(path: string) {
+    const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: new (path: string) => NodeDatabaseSync };
+    this.#db = new DatabaseSync(path);
+  }
+
+  prepare(sql: string): SqliteStatement {
+    const statement = this.#db.prepare(sql);
+    return {
+      reader: statement.columns().length > 0,
+      all: (parameters) => statement.all(...parameters),
+      run: (parameters) => statement.run(...parameters),
+      iterate: (parameters) => statement.iterate(...parameters),
+    };
+  }
+
+  exec(sql: string): void {
+    this.#db.exec(sql);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
