@@ -9,6 +9,12 @@ export abstract class BulwarkError extends Error {
   abstract readonly status: number;
   readonly detail: string | undefined;
 
+  /** Fastify's and Express's default error handlers read `statusCode`: apps that embed the
+   *  guard without Bulwark's error mapper still answer 401/403, never 500. */
+  get statusCode(): number {
+    return this.status;
+  }
+
   constructor(message: string, options?: { detail?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;

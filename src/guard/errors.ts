@@ -60,3 +60,17 @@ export type TokenError = InvalidTokenError | TokenExpiredError;
 export function isTokenError(error: unknown): error is TokenError {
   return error instanceof InvalidTokenError || error instanceof TokenExpiredError;
 }
+
+/**
+ * A JWKS fetch that failed: network error, timeout, redirect, HTTP status, content type, size,
+ * or a document that is not a JWKS. The message names the URL (origin and path only) and why;
+ * a remote key source keeps serving its last good keys when a refresh fails.
+ */
+export class JwksFetchError extends BulwarkError {
+  readonly code = 'jwks_unavailable';
+  readonly status = 503;
+
+  constructor(where: string, why: string, options?: { cause?: unknown }) {
+    super(`JWKS ${where}: ${why}`, { detail: 'The verification keys are unavailable; try again shortly.', ...options });
+  }
+}

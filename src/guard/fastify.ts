@@ -1,16 +1,11 @@
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
-import { ForbiddenError } from '../errors/http.js';
+import { assertVerifier, createAuthorizer, type RequireAuthOptions } from './authorize.js';
 import { extractBearerToken } from './bearer.js';
 import type { AccessTokenClaims } from './types.js';
 import type { Verifier } from './verifier.js';
 
-export interface RequireAuthOptions {
-  /** The token's `role` must be one of these. */
-  roles?: readonly string[];
-  /** Every one of these must be in the token's space-separated `scope`. */
-  scopes?: readonly string[];
-}
+export type { RequireAuthOptions };
 
 /** What the hook needs of a request; any FastifyRequest fits, whatever its route generics. */
 export interface AuthTarget {
@@ -40,26 +35,24 @@ declare module 'fastify' {
 /**
  * The hook behind requireAuth, usable without the plugin. It throws and never answers itself:
  * the app's single error mapper turns the errors into problem+json and WWW-Authenticate.
+ * Verifies with verifyAsync, so a remote JWKS source can refetch for a new kid.
  */
 export function createAuthHook(verifier: Verifier, options: RequireAuthOptions = {}): AuthHook {
-  const roles = listOption(options.roles, 'roles');
-  const scopes = listOption(options.scopes, 'scopes');
+  assertVerifier(verifier, 'requireAuth');
+  const authorize = createAuthorizer(options, 'requireAuth');
   return async (request) => {
-    const claims = verifier.verify(extractBearerToken(request.headers.authorization));
+    const claims = await verifier.verifyAsync(extractBearerToken(request.headers.authorization));
     request.auth = claims;
-    if (roles !== null && !(typeof claims.role === 'string' && roles.includes(claims.role))) {
-      throw new ForbiddenError('role not permitted', { detail: 'Your role may not do this.' });
-    }
-    if (scopes !== null && !hasScopes(claims.scope, scopes)) {
-      throw new ForbiddenError('insufficient scope', { detail: 'The access token lacks a required scope.' });
-    }
+    authorize(claims);
   };
 }
 
 const plugin: FastifyPluginCallback<GuardPluginOptions> = (fastify, options, done) => {
   const { verifier } = options;
-  if (typeof verifier?.verify !== 'function') {
-    done(new TypeError('bulwark-guard: the `verifier` option is required'));
+  try {
+    assertVerifier(verifier, 'bulwark-guard');
+  } catch (error) {
+    done(error as Error);
     return;
   }
   fastify.decorateRequest('auth', null);
@@ -70,17 +63,3 @@ const plugin: FastifyPluginCallback<GuardPluginOptions> = (fastify, options, don
 
 /** Fastify 5 plugin `bulwark-guard`: register once with `{ verifier }`, then use requireAuth. */
 export const bulwarkGuard = fp(plugin, { name: 'bulwark-guard', fastify: '5.x' });
-
-function listOption(list: readonly string[] | undefined, name: string): readonly string[] | null {
-  if (list === undefined) return null;
-  if (list.length === 0 || !list.every((item) => typeof item === 'string' && item !== '')) {
-    throw new TypeError(`requireAuth: ${name} must be a non-empty list of names`);
-  }
-  return [...list];
-}
-
-function hasScopes(scope: unknown, required: readonly string[]): boolean {
-  if (typeof scope !== 'string') return false;
-  const granted = scope.split(' ');
-  return required.every((s) => granted.includes(s));
-}

@@ -5,6 +5,7 @@ export {
   INVALID_TOKEN_REASONS,
   InvalidTokenError,
   isTokenError,
+  JwksFetchError,
   TokenExpiredError,
   type InvalidTokenReason,
   type TokenError,
@@ -22,5 +23,16 @@ export {
   type GuardPluginOptions,
   type RequireAuthOptions,
 } from './fastify.js';
+export { createRemoteJwksSource, RemoteJwksSource } from './remote-jwks.js';
+export { REMOTE_JWKS_DEFAULTS, type RemoteJwksOptions } from './remote-jwks-options.js';
+export type { SkippedJwk } from './jwks-keys.js';
+export {
+  createAuthMiddleware,
+  type AuthenticatedRequest,
+  type AuthMiddleware,
+  type AuthMiddlewareOptions,
+  type NextFunction,
+} from './node-http.js';
+export type { GuardProblem } from './problem.js';
 export { SIGNING_ALGS } from '../jose/algorithms.js';
 export { InvalidKeyError } from '../jose/errors.js';

@@ -35,6 +35,12 @@ export interface VerificationKey {
 /** Synchronous, in-memory lookup by kid (a remote JWKS source refreshes it out of band). */
 export interface KeySource {
   get(kid: string): VerificationKey | undefined;
+  /**
+   * Optional, for sources that can fetch (a remote JWKS): called by `verifyAsync` after an
+   * `unknown_kid` rejection. Resolves true when the kid may now be known (the verifier then
+   * retries once); must rate-limit itself so that random kids cannot cause a fetch storm.
+   */
+  refreshForUnknownKid?(kid: string): Promise<boolean>;
 }
 
 /** Synchronous, in-memory; checked on every verification, after every other check. */

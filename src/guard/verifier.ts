@@ -6,6 +6,7 @@ import { InvalidTokenError, TokenExpiredError } from './errors.js';
 import { HeaderCache, verifyCompactJws, type JwsRules } from './jws.js';
 import type { AccessTokenClaims, KeySource, RevocationSource } from './types.js';
 import { createVerifiedCache, type VerifiedCacheOptions } from './verified-cache.js';
+import { createVerifyAsync } from './verify-async.js';
 
 export interface VerifierOptions {
   issuer: string;
@@ -33,6 +34,12 @@ export interface VerifierOptions {
 export interface Verifier {
   /** The verified claims, or throws InvalidTokenError / TokenExpiredError. Synchronous. */
   verify(token: string): AccessTokenClaims;
+  /**
+   * verify, plus refetch-on-unknown-kid for key sources that can fetch (a remote JWKS): after an
+   * `unknown_kid` rejection it awaits `keys.refreshForUnknownKid(kid)` (rate-limited by the
+   * source's cooldown) and, if that fetched, verifies once more. Rejects with the same errors.
+   */
+  verifyAsync(token: string): Promise<AccessTokenClaims>;
 }
 
 export const VERIFIER_DEFAULTS = Object.freeze({
@@ -54,27 +61,26 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (revocations !== undefined && revocations.isRevoked(claims)) throw new InvalidTokenError('revoked');
     return claims;
   };
-  if (options.cache === undefined) return { verify: verifyFully };
+  if (options.cache === undefined) return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys) };
 
   const cache = createVerifiedCache(options.cache, options.keys);
   const { now, skewSeconds } = claimRules;
-  return {
-    verify(token: string): AccessTokenClaims {
-      const hit = cache.get(token);
-      if (hit === undefined) {
-        const claims = Object.freeze(verifyFully(token));
-        cache.set(token, claims);
-        return claims;
-      }
-      // Same rule as checkClaims: rejected on or after exp + skew, in whole seconds.
-      if (Math.floor(now() / 1000) >= hit.exp + skewSeconds) {
-        cache.delete(token);
-        throw new TokenExpiredError();
-      }
-      if (revocations !== undefined && revocations.isRevoked(hit)) throw new InvalidTokenError('revoked');
-      return hit;
-    },
+  const verifyCached = (token: string): AccessTokenClaims => {
+    const hit = cache.get(token);
+    if (hit === undefined) {
+      const claims = Object.freeze(verifyFully(token));
+      cache.set(token, claims);
+      return claims;
+    }
+    // Same rule as checkClaims: rejected on or after exp + skew, in whole seconds.
+    if (Math.floor(now() / 1000) >= hit.exp + skewSeconds) {
+      cache.delete(token);
+      throw new TokenExpiredError();
+    }
+    if (revocations !== undefined && revocations.isRevoked(hit)) throw new InvalidTokenError('revoked');
+    return hit;
   };
+  return { verify: verifyCached, verifyAsync: createVerifyAsync(verifyCached, options.keys) };
 }
 
 function jwsRulesFrom(options: VerifierOptions): JwsRules {

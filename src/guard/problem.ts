@@ -1,0 +1,65 @@
+import { BulwarkError } from '../errors/base.js';
+
+/**
+ * The answer the node:http/Express middleware writes itself. The guard must not depend on the
+ * app (src/http), so this repeats the app's shapes: the body of src/http/problem.ts and the
+ * WWW-Authenticate rule of src/http/error-mapper.ts. test/guard/problem-parity.test.ts keeps
+ * the two equal.
+ */
+export interface GuardProblem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+}
+
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: GuardProblem;
+}
+
+const TITLES: Readonly<Record<number, string>> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const REALM = 'Bearer realm="bulwark"';
+
+export function guardProblem(status: number, code: string, detail?: string): GuardProblem {
+  const body: GuardProblem = { type: `urn:bulwark:problem:${code}`, title: TITLES[status] ?? 'Error', status, code };
+  if (detail !== undefined) body.detail = detail;
+  return body;
+}
+
+/** RFC 6750 §3: the challenge for a refused or insufficient bearer token; undefined otherwise. */
+export function wwwAuthenticate(status: number, code: string): string | undefined {
+  if (status === 401 && (code === 'invalid_token' || code === 'token_expired')) {
+    const description = code === 'token_expired' ? ', error_description="The access token expired"' : '';
+    return `${REALM}, error="invalid_token"${description}`;
+  }
+  if (status === 403 && code === 'forbidden') return `${REALM}, error="insufficient_scope"`;
+  return undefined;
+}
+
+/** The problem+json answer for a BulwarkError (text only from its `detail`); null for any other error. */
+export function errorAnswer(error: unknown): ErrorAnswer | null {
+  if (!(error instanceof BulwarkError)) return null;
+  const body = guardProblem(error.status, error.code, error.detail);
+  const challenge = wwwAuthenticate(error.status, error.code);
+  const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
+  if (challenge !== undefined) headers['www-authenticate'] = challenge;
+  return { status: error.status, headers, body };
+}
+
+/** For errors that are not the guard's own (a bug): no detail of the error reaches the client. */
+export function internalErrorAnswer(): ErrorAnswer {
+  return {
+    status: 500,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+    body: guardProblem(500, 'internal_error', 'The server could not complete the request.'),
+  };
+}
