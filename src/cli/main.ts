@@ -3,12 +3,12 @@ import { BulwarkError } from '../errors/index.js';
 import { keysCommand } from './keys.js';
 import { revokeCommand } from './revoke.js';
 import { serveCommand } from './serve.js';
-import { tokenCommand } from './token.js';
+import { tokenCommand } from './token-decode.js';
 import { USAGE, UsageError } from './usage.js';
 import { usersCommand } from './users.js';
 
 const commands: Record<string, (args: string[]) => Promise<void>> = {
-  serve: () => serveCommand(),
+  serve: serveCommand,
   users: usersCommand,
   keys: keysCommand,
   token: tokenCommand,

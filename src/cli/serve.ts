@@ -1,12 +1,21 @@
+import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../http/logger.js';
-import { startServer } from '../server.js';
+import { startServer } from '../server/start.js';
+import { UsageError } from './usage.js';
 
-export async function serveCommand(): Promise<void> {
-  const config = loadConfig();
+/** `serve [--only auth|payroll] [--jwks-url URL]`: flags override BULWARK_SERVE_ONLY / BULWARK_JWKS_URL. */
+export async function serveCommand(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { only: { type: 'string' }, 'jwks-url': { type: 'string' } }, strict: true });
+  if (values.only !== undefined && !['auth', 'payroll', 'all'].includes(values.only)) throw new UsageError('--only takes auth or payroll');
+  const env = { ...process.env };
+  if (values.only !== undefined) env.BULWARK_SERVE_ONLY = values.only;
+  if (values['jwks-url'] !== undefined) env.BULWARK_JWKS_URL = values['jwks-url'];
+  const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
   const server = await startServer(config, logger, (line) => console.log(line));
-  console.log(`Bulwark listening on ${server.url} (${config.env}, ${server.services.store.kind}, ${config.signingAlg})`);
+  const what = config.serveOnly === 'all' ? 'token service + payroll' : config.serveOnly === 'auth' ? 'token service only' : `payroll only, keys from ${config.jwksUrl}`;
+  console.log(`Bulwark listening on ${server.url} (${config.env}, ${what}, ${config.signingAlg})`);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;

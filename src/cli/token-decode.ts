@@ -1,19 +1,26 @@
 import { parseArgs } from 'node:util';
+import { tokenVerify } from './token-verify.js';
 import { UsageError } from './usage.js';
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf'];
 
-/** `token decode`: shows what a token says, verifying nothing (and saying so). */
+/** `token decode` shows what a token says, verifying nothing; `token verify` checks it. */
 export async function tokenCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'decode') throw new UsageError(`unknown token command "${sub ?? ''}" (decode)`);
+  if (sub === 'verify') return tokenVerify(rest);
+  if (sub !== 'decode') throw new UsageError(`unknown token command "${sub ?? ''}" (decode, verify)`);
   const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError('token decode needs exactly one token');
-  const parts = (positionals[0] as string).split('.');
+  printDecoded(positionals[0] as string, true);
+}
+
+/** Header, claims and times in human form; `warn` says loudly that nothing was verified. */
+export function printDecoded(token: string, warn: boolean): void {
+  const parts = token.split('.');
   if (parts.length !== 3) throw new Error('not a compact JWS: expected three dot-separated parts');
   const header = decodePart(parts[0] as string, 'header');
   const claims = decodePart(parts[1] as string, 'payload');
-  console.log('NOT VERIFIED: the signature and claims below have not been checked.');
+  if (warn) console.log('NOT VERIFIED: the signature and claims below have not been checked.');
   console.log(`header: ${JSON.stringify(header, null, 2)}`);
   console.log(`claims: ${JSON.stringify(claims, null, 2)}`);
   const now = Date.now() / 1000;

@@ -3,13 +3,16 @@ export class UsageError extends Error {}
 
 export const USAGE = `Usage: bulwark <command>
 
-  serve                                   run the API (what npm start runs)
+  serve [--only auth|payroll] [--jwks-url URL]
+                                          run the API (what npm start runs); --only splits it
   users add --username U --role admin|clerk|employee [--employee-id ID] --password-stdin
   users list [--json]
   users disable U
   keys list [--json]
   keys rotate
   token decode <jwt>                      show header and claims (nothing is verified)
+  token verify <jwt> [--jwks URL|FILE] [--issuer I] [--audience A]
+                                          verify with local keys, a JWKS URL or file
   revoke --user U | --session SID | --jti JTI
 
 Configuration comes from the environment (see README): BULWARK_DATA_DIR, BULWARK_DATABASE_URL, ...`;

@@ -4,6 +4,7 @@ import type { SigningAlg } from '../jose/algorithms.js';
 import { ConfigError } from './errors.js';
 import { boolean, httpUrl, integer, list, oneOf, read, secretBytes, type Env } from './parsers.js';
 
+export type ServeOnly = 'all' | 'auth' | 'payroll';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 export type Mode = 'development' | 'production';
 
@@ -35,6 +36,12 @@ export interface Config {
   demoSeed: boolean;
   /** Cache-Control max-age of the JWKS document. */
   jwksMaxAgeSeconds: number;
+  /** Which part this process serves: both (default), the token service, or the payroll API. */
+  serveOnly: ServeOnly;
+  /** Where a payroll-only process fetches the token service's public keys. */
+  jwksUrl: string | undefined;
+  /** Least time between JWKS fetches caused by unknown kids (refetch-storm guard). */
+  jwksCooldownSeconds: number;
 }
 
 const ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'];
@@ -77,6 +84,12 @@ export function loadConfig(env: Env = process.env): Config {
     if (demoSeed) throw new ConfigError('BULWARK_DEMO', 'the demo seed is refused in production');
   }
 
+  const serveOnly = oneOf<ServeOnly>(env, 'BULWARK_SERVE_ONLY', 'all', ['all', 'auth', 'payroll']);
+  const jwksUrl = read(env, 'BULWARK_JWKS_URL') === undefined ? undefined : jwksLocation(httpUrl(env, 'BULWARK_JWKS_URL', ''));
+  if (serveOnly === 'payroll' && jwksUrl === undefined) {
+    throw new ConfigError('BULWARK_JWKS_URL', 'is required when serving only payroll (the token service\'s /.well-known/jwks.json)');
+  }
+
   return {
     port,
     host: read(env, 'HOST') ?? '127.0.0.1',
@@ -100,7 +113,18 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: oneOf<LogLevel>(env, 'BULWARK_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     demoSeed,
     jwksMaxAgeSeconds: integer(env, 'BULWARK_JWKS_MAX_AGE', 300, 0, 86_400),
+    serveOnly,
+    jwksUrl,
+    jwksCooldownSeconds: integer(env, 'BULWARK_JWKS_COOLDOWN', 30, 1, 3_600),
   };
+}
+
+/** Keys are fetched only over https, or plain http to this machine (loopback). */
+function jwksLocation(url: string): string {
+  const { protocol, hostname } = new URL(url);
+  const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  if (protocol !== 'https:' && !loopback) throw new ConfigError('BULWARK_JWKS_URL', 'must use https (plain http only to a loopback address)');
+  return url;
 }
 
 function existingFile(env: Env, name: string): string | undefined {

@@ -1,2 +1,2 @@
-export { loadConfig, type Config, type LogLevel, type Mode } from './config.js';
+export { loadConfig, type Config, type LogLevel, type Mode, type ServeOnly } from './config.js';
 export { ConfigError } from './errors.js';

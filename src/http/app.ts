@@ -7,7 +7,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Logger } from 'pino';
 import { registerAuthRoutes } from '../auth/routes/index.js';
 import type { AuthServices } from '../auth/services.js';
-import { bulwarkGuard } from '../guard/index.js';
+import type { Config } from '../config/index.js';
+import { bulwarkGuard, type Verifier } from '../guard/index.js';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
 import { HTTP_LIMITS } from './limits.js';
@@ -20,6 +21,16 @@ export interface HttpModule {
   register(app: FastifyInstance): void | Promise<void>;
 }
 
+/** What the app is made of: the verifier every route trusts, and the token service if served here. */
+export interface AppParts {
+  config: Config;
+  verifier: Verifier;
+  /** Resolves with each dependency's state when the process can serve; rejects otherwise. */
+  checkReady: () => Promise<Record<string, string>>;
+  /** The token service's routes; absent in a process that serves only a resource API. */
+  auth?: AuthServices | undefined;
+}
+
 export interface AppOptions {
   logger: Logger;
   /** Serve HTTPS with this certificate and key (PEM). */
@@ -30,9 +41,9 @@ export interface AppOptions {
 
 export type App = FastifyInstance;
 
-/** Assembles the HTTP API on the given services. Listening is the caller's business. */
-export async function buildApp(services: AuthServices, options: AppOptions): Promise<FastifyInstance> {
-  const { config } = services;
+/** Assembles the HTTP API on the given parts. Listening is the caller's business. */
+export async function buildApp(parts: AppParts, options: AppOptions): Promise<FastifyInstance> {
+  const { config } = parts;
   const app = (Fastify as unknown as (opts: FastifyServerOptions & { https?: AppOptions['https'] }) => FastifyInstance)({
     ...(options.https === undefined ? {} : { https: options.https }),
     loggerInstance: options.logger,
@@ -54,15 +65,15 @@ export async function buildApp(services: AuthServices, options: AppOptions): Pro
   await app.register(helmet, { contentSecurityPolicy: false, hsts: config.tlsCertFile !== undefined });
   await app.register(cors, { origin: config.corsOrigins.length === 0 ? false : config.corsOrigins, credentials: true });
   await app.register(cookie);
-  await app.register(bulwarkGuard, { verifier: services.verifier });
+  await app.register(bulwarkGuard, { verifier: parts.verifier });
   // API answers are about one caller: never cache them on the way.
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   await registerOpenApi(app, config);
-  registerHealthRoutes(app, services);
-  registerAuthRoutes(app, services);
+  registerHealthRoutes(app, parts.checkReady);
+  if (parts.auth !== undefined) registerAuthRoutes(app, parts.auth);
   for (const module of options.modules ?? []) await module.register(app);
   return app;
 }

@@ -13,7 +13,7 @@ export { seedDemoPayroll, type EmployeeLinks } from './seed.js';
 export type { PayrollAudit, PayrollAuditType } from './audit.js';
 export { IDEMPOTENCY_DEFAULTS, type IdempotencyOptions } from './idempotency.js';
 
-/** The payroll routes as an app module: `buildApp(services, { modules: [payrollModule(payroll)] })`. */
+/** The payroll routes as an app module: `buildApp(parts, { modules: [payrollModule(payroll)] })`. */
 export function payrollModule(payroll: PayrollServices): { name: string; register(app: FastifyInstance): void } {
   return { name: 'payroll', register: (app) => registerPayrollRoutes(app, payroll) };
 }

@@ -2,36 +2,47 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { createAuthServices, type AuthServices } from './auth/services.js';
-import { DEMO_CREDENTIALS_FILE, seedDemoUsers } from './auth/seed.js';
-import type { Config } from './config/index.js';
-import { buildApp } from './http/app.js';
-import { createPayrollServices, payrollMigrations, payrollModule, seedDemoPayroll, type PayrollServices } from './payroll/index.js';
-import { openStore } from './store/index.js';
+import type { AuthServices } from '../auth/services.js';
+import { DEMO_CREDENTIALS_FILE, seedDemoUsers } from '../auth/seed.js';
+import type { Config } from '../config/index.js';
+import { buildApp } from '../http/app.js';
+import { createPayrollServices, payrollMigrations, seedDemoPayroll, type PayrollServices } from '../payroll/index.js';
+import { openStore } from '../store/index.js';
+import { assemblePayrollOnly, assembleTokenService, type Assembly } from './assemble.js';
 
 export interface RunningServer {
   app: FastifyInstance;
-  services: AuthServices;
-  payroll: PayrollServices;
+  /** The token service, unless this process serves only payroll. */
+  services: AuthServices | undefined;
+  payroll: PayrollServices | undefined;
   /** The base URL it listens on (with the real port when PORT=0). */
   url: string;
   close(): Promise<void>;
 }
 
-/** Background upkeep: revocations written by other processes, key retirement, pruning. */
-const SYNC_INTERVAL_MS = 2_000;
-const KEY_RELOAD_INTERVAL_MS = 30_000;
-
+/**
+ * Opens the store (one schema for every role, so processes can share a database), assembles
+ * what `config.serveOnly` asks for, seeds the demo company on first start, and listens.
+ */
 export async function startServer(config: Config, logger: Logger, announce: (line: string) => void = () => {}): Promise<RunningServer> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations });
+  let assembly: Assembly | undefined;
   let app: FastifyInstance | undefined;
   const timers: NodeJS.Timeout[] = [];
+  const stop = async () => {
+    for (const timer of timers) clearInterval(timer);
+    await app?.close();
+    await assembly?.close();
+    await store.close();
+  };
   try {
-    const services = await createAuthServices(config, store);
-    const payroll = createPayrollServices({ db: store.db, audit: services.audit });
-    if (config.demoSeed) {
-      // The demo company first (one transaction), then the credentials file, then the users.
-      const seeded = await seedDemoUsers(services, { linkEmployees: () => seedDemoPayroll(payroll) });
+    assembly = config.serveOnly === 'payroll' ? await assemblePayrollOnly(config, store, logger) : await assembleTokenService(config, store);
+    if (config.demoSeed && assembly.auth !== undefined) {
+      // The schema is shared, so a token service that does not serve payroll still fills the
+      // demo company for the payroll process beside it. The company first (one transaction),
+      // then the credentials file, then the users.
+      const payroll = assembly.payroll ?? createPayrollServices({ db: store.db, audit: assembly.auth.audit });
+      const seeded = await seedDemoUsers(assembly.auth, { linkEmployees: () => seedDemoPayroll(payroll) });
       if (seeded !== undefined) {
         announce('Demo users created (shown once; also in ' + join(config.dataDir, DEMO_CREDENTIALS_FILE) + ', mode 0600):');
         for (const user of seeded) announce(`  ${user.username.padEnd(6)} ${user.role.padEnd(9)} ${user.password}`);
@@ -40,34 +51,18 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
     const https = config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined
       ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
       : undefined;
-    app = await buildApp(services, { logger, https, modules: [payrollModule(payroll)] });
-    const address = await app.listen({ port: config.port, host: config.host });
-    const upkeep = (what: string, task: () => Promise<unknown>) => () => {
-      task().catch((error: unknown) => logger.warn({ err: error }, `${what} failed`));
-    };
-    timers.push(setInterval(upkeep('revocation sync', () => services.revocations.sync()), SYNC_INTERVAL_MS));
-    timers.push(setInterval(upkeep('key reload', async () => {
-      await services.keys.reload();
-      await services.revocations.prune();
-    }), KEY_RELOAD_INTERVAL_MS));
-    timers.push(setInterval(upkeep('idempotency key purge', () => payroll.idempotency.purgeExpired()), KEY_RELOAD_INTERVAL_MS));
-    for (const timer of timers) timer.unref();
-    const running = app;
-    return {
-      app: running,
-      services,
-      payroll,
-      url: address,
-      async close() {
-        for (const timer of timers) clearInterval(timer);
-        await running.close();
-        await store.close();
-      },
-    };
+    app = await buildApp(assembly.parts, { logger, https, modules: assembly.modules });
+    const url = await app.listen({ port: config.port, host: config.host });
+    for (const task of assembly.upkeep) {
+      const timer = setInterval(() => {
+        task.run().catch((error: unknown) => logger.warn({ err: error }, `${task.what} failed`));
+      }, task.everyMs);
+      timer.unref();
+      timers.push(timer);
+    }
+    return { app, services: assembly.auth, payroll: assembly.payroll, url, close: stop };
   } catch (error) {
-    for (const timer of timers) clearInterval(timer);
-    await app?.close();
-    await store.close();
+    await stop();
     throw error;
   }
 }

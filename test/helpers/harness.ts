@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createAuthServices, type AuthServices } from '../../src/auth/services.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/app.js';
+import { databaseReady } from '../../src/http/health.js';
 import { createLogger } from '../../src/http/logger.js';
 import { createPayrollServices, payrollMigrations, payrollModule, type PayrollOptions, type PayrollServices } from '../../src/payroll/index.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
@@ -69,7 +70,7 @@ export async function createHarness(env: Record<string, string> = {}, options: H
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir, migrations: payrollMigrations });
     const services = await createAuthServices(config, store, clock.now);
     const payroll = createPayrollServices({ db: store.db, audit: services.audit, now: clock.now }, options.payroll);
-    const app = await buildApp(services, { logger: createLogger('info', sink), modules: [payrollModule(payroll)] });
+    const app = await buildApp({ config, verifier: services.verifier, checkReady: databaseReady(store), auth: services }, { logger: createLogger('info', sink), modules: [payrollModule(payroll)] });
     await app.ready();
     return { store, services, payroll, app };
   };

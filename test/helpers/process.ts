@@ -31,9 +31,9 @@ export interface ServerProcess {
 }
 
 /** Starts `bulwark serve` on an ephemeral loopback port and waits for its listening line. */
-export function startServe(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
+export function startServe(env: Record<string, string>, args: string[] = [], timeoutMs = 15_000): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/index.js';
+import {
+  createRemoteJwksSource,
+  createVerifier,
+  isTokenError,
+  LocalKeySource,
+  verificationKeyFromJwk,
+  type KeySource,
+  type RevocationSource,
+} from '../guard/index.js';
+import { isSigningAlg } from '../jose/algorithms.js';
+import { withServices } from './context.js';
+import { printDecoded } from './token-decode.js';
+import { UsageError } from './usage.js';
+
+/** What each rejection reason means, for a person reading the CLI's answer. */
+const CHECKS: Record<string, string> = {
+  missing: 'token present', malformed: 'compact JWS form (three canonical base64url parts)', too_long: 'token length',
+  header_invalid: 'header is a JSON object with alg and kid', alg_not_allowed: 'alg in the allow-list',
+  alg_key_mismatch: 'alg equals the key\'s own alg', unknown_kid: 'kid names a known key', typ_invalid: 'typ is at+jwt',
+  crit_unsupported: 'no crit header', header_key_reference: 'no jku/x5u/jwk/x5c in the header', b64_unsupported: 'no b64 header',
+  signature_invalid: 'signature', payload_invalid: 'payload is a JSON object', claim_missing: 'required claims present',
+  claim_invalid: 'claim types', expired: 'exp not passed', nbf_future: 'nbf not in the future', iat_future: 'iat not in the future',
+  iss_mismatch: 'iss matches', aud_mismatch: 'aud matches', revoked: 'not revoked',
+};
+
+export async function tokenVerify(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: { jwks: { type: 'string' }, issuer: { type: 'string' }, audience: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('token verify needs exactly one token');
+  const token = positionals[0] as string;
+  const config = loadConfig();
+  const issuer = values.issuer ?? config.issuer;
+  const audience = values.audience ?? config.audience;
+  printDecoded(token, false);
+  const run = async (keys: KeySource, revocations: RevocationSource | undefined, source: string) => {
+    const verifier = createVerifier({ issuer, audience, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'], keys, revocations, clockSkewSeconds: config.clockSkewSeconds });
+    console.log(`keys: ${source}; issuer ${issuer}; audience ${audience}${revocations ? '' : '; revocation not checked (no store)'}`);
+    try {
+      await verifier.verifyAsync(token);
+      console.log('VALID: every check passed');
+    } catch (error) {
+      if (!isTokenError(error)) throw error;
+      console.log(`INVALID: first failed check: ${CHECKS[error.reason] ?? error.reason} (${error.reason})`);
+      process.exitCode = 1;
+    }
+  };
+  const jwks = values.jwks;
+  if (jwks === undefined) {
+    await withServices((s) => run(s.keys.source, s.revocations.set, `local store (${config.dataDir})`));
+  } else if (/^https?:\/\//.test(jwks)) {
+    const remote = createRemoteJwksSource({ url: jwks, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'] });
+    try {
+      await remote.ready();
+      await run(remote, undefined, jwks);
+    } finally {
+      remote.close();
+    }
+  } else {
+    await run(jwksFile(jwks), undefined, jwks);
+  }
+}
+
+function jwksFile(path: string): KeySource {
+  const document = JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown };
+  if (!Array.isArray(document.keys)) throw new Error(`${path} is not a JWKS (no "keys" array)`);
+  const keys = [];
+  for (const jwk of document.keys as Array<Record<string, unknown>>) {
+    if (typeof jwk.alg === 'string' && isSigningAlg(jwk.alg)) keys.push(verificationKeyFromJwk(jwk, jwk.alg));
+  }
+  return new LocalKeySource(keys);
+}
