@@ -7,6 +7,8 @@ import { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
 import { RevocationService } from './revocations.js';
 import { SessionService } from './sessions.js';
+import { createThrottles, type ThrottleOptions, type Throttles } from './throttle/index.js';
+import { normaliseUsername } from './usernames.js';
 import { UserService } from './users.js';
 
 /** The token service's parts, wired once. The HTTP app, the CLI and tests all start here. */
@@ -19,11 +21,17 @@ export interface AuthServices {
   sessions: SessionService;
   users: UserService;
   verifier: Verifier;
+  /** Login, refresh and write limits (memory, or Redis when configured). */
+  throttles: Throttles;
+}
+
+export interface AuthServiceOptions {
+  throttle?: ThrottleOptions;
 }
 
 const ASYMMETRIC: SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256'];
 
-export async function createAuthServices(config: Config, store: Store, now: () => number = Date.now): Promise<AuthServices> {
+export async function createAuthServices(config: Config, store: Store, now: () => number = Date.now, options: AuthServiceOptions = {}): Promise<AuthServices> {
   const keys = new KeyManager(store.keys, resolveMasterKey(config), config, now);
   await keys.init();
   const skewMs = config.clockSkewSeconds * 1000;
@@ -43,5 +51,10 @@ export async function createAuthServices(config: Config, store: Store, now: () =
     now,
     cache: { max: 10_000 },
   });
-  return { config, store, keys, revocations, audit, sessions, users, verifier };
+  // A throttled login is audited like a failed one: the user's id when the account exists, never the name.
+  const throttles = createThrottles(config.redisUrl, async ({ username, ip, scope, retryAfter }) => {
+    const user = await store.users.findByUsername(normaliseUsername(username));
+    await audit.record('login.throttled', { targetId: user?.id ?? null, ip, details: { scope, retry_after: retryAfter } });
+  }, options.throttle);
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles };
 }

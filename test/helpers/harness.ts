@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createAuthServices, type AuthServices } from '../../src/auth/services.js';
+import type { ThrottleOptions } from '../../src/auth/throttle/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/app.js';
 import { databaseReady } from '../../src/http/health.js';
@@ -45,7 +46,14 @@ export interface Harness {
 
 export interface HarnessOptions {
   payroll?: PayrollOptions;
+  /** Rate limits; default GENEROUS_THROTTLE so suites that are not about throttling never meet one. */
+  throttle?: ThrottleOptions;
 }
+
+/** Limits no ordinary suite reaches (every inject comes from the same IP, within milliseconds). */
+export const GENEROUS_THROTTLE: ThrottleOptions = {
+  policy: { failuresPerUserIp: 1_000, failuresPerIpPerDay: 100_000, attemptsPerIpPerSecond: 100_000, refreshPerIpPerMinute: 100_000, writesPerUserPerMinute: 100_000 },
+};
 
 export interface LoginBody {
   access_token: string;
@@ -68,7 +76,7 @@ export async function createHarness(env: Record<string, string> = {}, options: H
   });
   const open = async () => {
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir, migrations: payrollMigrations });
-    const services = await createAuthServices(config, store, clock.now);
+    const services = await createAuthServices(config, store, clock.now, { throttle: options.throttle ?? GENEROUS_THROTTLE });
     const payroll = createPayrollServices({ db: store.db, audit: services.audit, now: clock.now }, options.payroll);
     const app = await buildApp({ config, verifier: services.verifier, checkReady: databaseReady(store), auth: services }, { logger: createLogger('info', sink), modules: [payrollModule(payroll)] });
     await app.ready();

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ForbiddenError, InvalidGrantError } from '../../errors/index.js';
+import { ForbiddenError, InvalidCredentialsError, InvalidGrantError } from '../../errors/index.js';
+import { installWriteLimit } from '../../http/rate-limit-hook.js';
 import type { AuthServices } from '../services.js';
 import type { TokenPair } from '../sessions.js';
 import { claimsOf, requestMeta } from './request-meta.js';
@@ -14,15 +15,33 @@ const tags = ['auth'];
 export function registerSessionRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const sameSiteOrigins = new Set([new URL(services.config.issuer).origin, ...services.config.corsOrigins]);
+  const { throttles } = services;
+  // Every authenticated write of this app (admin, payroll mounted later) counts per user.
+  installWriteLimit(parent, throttles.write);
+  parent.addHook('onClose', () => throttles.close());
 
   app.post('/api/users-sessions', {
     schema: { tags, summary: 'Log in: username + password for an access token and a refresh token', body: Credentials, response: { 201: TokenResponse } },
   }, async (request, reply) => {
-    const pair = await services.sessions.login(request.body.username, request.body.password, requestMeta(request));
+    const { username, password } = request.body;
+    const meta = requestMeta(request);
+    // Limits first: a blocked caller gets 429 whatever the password (no oracle), known user or not.
+    await throttles.login.check(username, meta.ip);
+    let pair: TokenPair;
+    try {
+      pair = await services.sessions.login(username, password, meta);
+    } catch (error) {
+      if (error instanceof InvalidCredentialsError) await throttles.login.failed(username, meta.ip);
+      throw error;
+    }
+    await throttles.login.succeeded(username, meta.ip);
     return sendPair(reply.status(201), pair);
   });
 
   app.post('/api/users-sessions/refresh', {
+    onRequest: async (request) => {
+      await throttles.refresh.hit(request.ip);
+    },
     // A cookie-only refresh has no body at all: validate it as the empty object it means.
     preValidation: async (request) => {
       request.body ??= {};

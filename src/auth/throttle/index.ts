@@ -1,0 +1,54 @@
+import { defaultBackend, RequestLimit, type LimiterBackend } from '../../http/rate-limit.js';
+import { DEFAULT_WRITE_LIMIT } from '../../http/rate-limit-hook.js';
+import { LoginThrottle, type LoginPolicy, type ThrottledListener } from './login-throttle.js';
+
+export { LoginThrottle, type LoginPolicy, type ThrottledListener, type ThrottleScope } from './login-throttle.js';
+
+/** Every limit of the token service. See LoginThrottle for the login policy. */
+export interface ThrottlePolicy extends LoginPolicy {
+  /** Refresh calls per IP per minute. */
+  refreshPerIpPerMinute: number;
+  /** Authenticated writes (POST/PUT/PATCH/DELETE) per user (`sub`) per minute. */
+  writesPerUserPerMinute: number;
+}
+
+export const THROTTLE_DEFAULTS: Readonly<ThrottlePolicy> = {
+  failuresPerUserIp: 5,
+  failureWindowSeconds: 3_600,
+  firstBlockSeconds: 30,
+  maxBlockSeconds: 900,
+  backoffMemorySeconds: 86_400,
+  failuresPerIpPerDay: 100,
+  attemptsPerIpPerSecond: 20,
+  refreshPerIpPerMinute: 60,
+  writesPerUserPerMinute: DEFAULT_WRITE_LIMIT.points,
+};
+
+export interface ThrottleOptions {
+  /** Overrides of THROTTLE_DEFAULTS (tests use small numbers). */
+  policy?: Partial<ThrottlePolicy>;
+  /** Where counters live; default: memory, or Redis when the configuration names one. */
+  backend?: LimiterBackend;
+  /** Redis key prefix of the default backend (tests use a unique one per run). */
+  keyPrefix?: string;
+}
+
+export interface Throttles {
+  readonly backend: LimiterBackend;
+  readonly login: LoginThrottle;
+  readonly refresh: RequestLimit;
+  readonly write: RequestLimit;
+  close(): Promise<void>;
+}
+
+export function createThrottles(redisUrl: string | undefined, onThrottled: ThrottledListener, options: ThrottleOptions = {}): Throttles {
+  const policy: ThrottlePolicy = { ...THROTTLE_DEFAULTS, ...options.policy };
+  const backend = options.backend ?? defaultBackend(redisUrl, options.keyPrefix);
+  return {
+    backend,
+    login: new LoginThrottle(backend, policy, onThrottled),
+    refresh: new RequestLimit(backend.create({ name: 'refresh-ip', points: policy.refreshPerIpPerMinute, durationSeconds: 60 })),
+    write: new RequestLimit(backend.create({ name: 'write-user', points: policy.writesPerUserPerMinute, durationSeconds: 60 })),
+    close: () => backend.close(),
+  };
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { TooManyRequestsError } from '../../errors/index.js';
+import { isRejection, retryAfterSeconds, type LimiterBackend } from '../../http/rate-limit.js';
+import { normaliseUsername } from '../usernames.js';
+
+/**
+ * Login brute-force policy (defaults in THROTTLE_DEFAULTS):
+ * - per normalised username + IP: 5 failures within an hour, then blocked; the block lasts 30 s
+ *   and doubles with each further block of the same pair within a day, up to 15 min. A
+ *   successful login forgets both the failures and the back-off.
+ * - per IP: 100 failed logins per day (slow brute force across many usernames);
+ * - per IP: 20 login attempts per second, failed or not (bursts).
+ * Limits are checked before the password is verified (a blocked caller learns nothing, even with
+ * the right password) and consumed on failure. Keys never depend on whether the user exists.
+ */
+export interface LoginPolicy {
+  failuresPerUserIp: number;
+  failureWindowSeconds: number;
+  firstBlockSeconds: number;
+  maxBlockSeconds: number;
+  /** How long past blocks of a pair count toward the length of its next block. */
+  backoffMemorySeconds: number;
+  failuresPerIpPerDay: number;
+  attemptsPerIpPerSecond: number;
+}
+
+export type ThrottleScope = 'username_ip' | 'ip' | 'ip_burst';
+
+/** Called before every 429: the audit entry (never the password; the username is not passed). */
+export type ThrottledListener = (event: { username: string; ip: string | null; scope: ThrottleScope; retryAfter: number }) => Promise<void>;
+
+export class LoginThrottle {
+  private readonly failures: RateLimiterAbstract;
+  private readonly blocks: RateLimiterAbstract;
+  private readonly ipFailures: RateLimiterAbstract;
+  private readonly burst: RateLimiterAbstract;
+
+  constructor(backend: LimiterBackend, private readonly policy: LoginPolicy, private readonly onThrottled: ThrottledListener) {
+    this.failures = backend.create({ name: 'login-fail-user-ip', points: policy.failuresPerUserIp, durationSeconds: policy.failureWindowSeconds });
+    this.blocks = backend.create({ name: 'login-blocks-user-ip', points: Number.MAX_SAFE_INTEGER, durationSeconds: policy.backoffMemorySeconds });
+    this.ipFailures = backend.create({ name: 'login-fail-ip', points: policy.failuresPerIpPerDay, durationSeconds: 86_400 });
+    this.burst = backend.create({ name: 'login-burst-ip', points: policy.attemptsPerIpPerSecond, durationSeconds: 1 });
+  }
+
+  /** Throws TooManyRequestsError (after notifying) when any limit is reached. Counts the attempt. */
+  async check(username: string, ip: string | null): Promise<void> {
+    const ipKey = ip ?? 'unknown';
+    let waitMs = 0;
+    let scope: ThrottleScope | undefined;
+    try {
+      await this.burst.consume(ipKey);
+    } catch (error) {
+      if (!isRejection(error)) throw error;
+      [waitMs, scope] = [error.msBeforeNext, 'ip_burst'];
+    }
+    const [pair, address] = await Promise.all([this.failures.get(pairKey(username, ip)), this.ipFailures.get(ipKey)]);
+    if (address !== null && address.consumedPoints >= this.policy.failuresPerIpPerDay && address.msBeforeNext > waitMs) {
+      [waitMs, scope] = [address.msBeforeNext, 'ip'];
+    }
+    if (pair !== null && pair.consumedPoints > this.policy.failuresPerUserIp && pair.msBeforeNext > waitMs) {
+      [waitMs, scope] = [pair.msBeforeNext, 'username_ip'];
+    }
+    if (scope === undefined) return;
+    const retryAfter = retryAfterSeconds(waitMs);
+    await this.onThrottled({ username, ip, scope, retryAfter });
+    throw new TooManyRequestsError(retryAfter);
+  }
+
+  /** A failed login: counts toward both limits; the last allowed failure starts a block. */
+  async failed(username: string, ip: string | null): Promise<void> {
+    const key = pairKey(username, ip);
+    const [pair] = await Promise.all([this.consumeQuietly(this.failures, key), this.consumeQuietly(this.ipFailures, ip ?? 'unknown')]);
+    if (pair === undefined || pair < this.policy.failuresPerUserIp) return;
+    const level = (await this.consumeQuietly(this.blocks, key)) ?? 1;
+    const seconds = Math.min(this.policy.firstBlockSeconds * 2 ** Math.min(level - 1, 30), this.policy.maxBlockSeconds);
+    await this.failures.block(key, seconds);
+  }
+
+  /** A successful login forgets the pair's failures and back-off (not the per-IP counts). */
+  async succeeded(username: string, ip: string | null): Promise<void> {
+    const key = pairKey(username, ip);
+    await Promise.all([this.failures.delete(key), this.blocks.delete(key)]);
+  }
+
+  /** Consumed points after this hit; a rejection (already past the limit) counts as over it. */
+  private async consumeQuietly(limiter: RateLimiterAbstract, key: string): Promise<number | undefined> {
+    try {
+      return (await limiter.consume(key)).consumedPoints;
+    } catch (error) {
+      if (isRejection(error)) return error.consumedPoints;
+      throw error;
+    }
+  }
+}
+
+/** The pair's store key: a hash, so no username (existing or not) is written to the store. */
+function pairKey(username: string, ip: string | null): string {
+  return createHash('sha256').update(`${normaliseUsername(username)}\u0000${ip ?? 'unknown'}`).digest('base64url');
+}
