@@ -1,5 +1,6 @@
 import { MemoryRevocationSet } from '../guard/index.js';
 import type { RevocationRecord, RevocationsStore } from '../store/types.js';
+import { localRevocationFeed, type RevocationFeed } from './revocation-feed.js';
 
 /**
  * Revocation of live access tokens. The store is the source of truth (it survives restarts);
@@ -8,6 +9,7 @@ import type { RevocationRecord, RevocationsStore } from '../store/types.js';
  */
 export class RevocationService {
   readonly set = new MemoryRevocationSet();
+  #feed: RevocationFeed = localRevocationFeed;
 
   constructor(
     private readonly store: RevocationsStore,
@@ -17,6 +19,27 @@ export class RevocationService {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The feed revocations are fanned out on (the in-process default until one is attached). */
+  get feed(): RevocationFeed {
+    return this.#feed;
+  }
+
+  /**
+   * Fans this instance's revocations out on `feed` and takes every other instance's from it;
+   * resyncs from the store whenever the feed (re)connects. Entries from the feed are kept no
+   * longer than a token issued now could live, whatever the message claims.
+   */
+  attachFeed(feed: RevocationFeed): void {
+    this.#feed = feed;
+    feed.subscribe({
+      onEntry: (entry) => {
+        const latest = this.now() + this.tokenLifetimeMs + this.clockSkewMs;
+        if (entry.expiresAt > this.now()) this.set.add({ ...entry, expiresAt: Math.min(entry.expiresAt, latest) });
+      },
+      onResync: () => this.sync(),
+    });
+  }
+
   /** Loads every live revocation from the store; run at start and on a timer, so revocations
    *  written by another process (the CLI, another instance) reach this one. Idempotent. */
   async sync(): Promise<void> {
@@ -25,17 +48,17 @@ export class RevocationService {
 
   /** Every access token of the session stops working. */
   revokeSession(sessionId: string): Promise<void> {
-    return this.publish({ kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs });
+    return this.record({ kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs });
   }
 
   /** One access token, until its own expiry (plus skew). */
   revokeToken(jti: string, expSeconds: number): Promise<void> {
-    return this.publish({ kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs });
+    return this.record({ kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs });
   }
 
   /** Every access token of the user issued before now. */
   revokeUser(userId: string): Promise<void> {
-    return this.publish({ kind: 'user', value: userId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs });
+    return this.record({ kind: 'user', value: userId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs });
   }
 
   /** Drops entries that cover only expired tokens, in memory and in the store. */
@@ -45,8 +68,11 @@ export class RevocationService {
     await this.store.purgeExpired(now);
   }
 
-  private async publish(entry: RevocationRecord): Promise<void> {
+  /** Store first (the source of truth), then this instance's set, then the other instances.
+   *  A failed fan-out never fails the revocation: the periodic store sync delivers it. */
+  private async record(entry: RevocationRecord): Promise<void> {
     await this.store.add(entry);
     this.set.add(entry);
+    await this.#feed.publish(entry).catch(() => {});
   }
 }

@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import { AuditLog } from '../auth/audit.js';
+import { localRevocationFeed, type RevocationFeed } from '../auth/revocation-feed.js';
+import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation-feed-redis.js';
 import { RevocationService } from '../auth/revocations.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
 import type { Config } from '../config/index.js';
 import { ServiceUnavailableError } from '../errors/index.js';
 import { createRemoteJwksSource, createVerifier } from '../guard/index.js';
 import type { AppParts, HttpModule } from '../http/app.js';
-import { databaseReady } from '../http/health.js';
+import { databaseReady, withRedisReadiness } from '../http/health.js';
 import { createPayrollServices, payrollModule, type PayrollServices } from '../payroll/index.js';
 import type { SqlStore } from '../store/index.js';
 
@@ -23,12 +25,32 @@ export interface Assembly {
 const SYNC_INTERVAL_MS = 2_000;
 const KEY_RELOAD_INTERVAL_MS = 30_000;
 
+/** The Redis revocation feed when BULWARK_REDIS_URL is set, attached to `revocations`. */
+function attachFeed(config: Config, revocations: RevocationService, logger: Logger): RevocationFeed {
+  if (config.redisUrl === undefined) return localRevocationFeed;
+  const feed = createRedisRevocationFeed({ url: config.redisUrl, logger });
+  revocations.attachFeed(feed);
+  logger.info({ redis: redisEndpoint(config.redisUrl) }, 'revocation feed: Redis pub/sub');
+  return feed;
+}
+
+/**
+ * The store sync, every 2 s whatever the Redis feed's state: Redis makes a revocation reach the
+ * other instances in milliseconds, the store sync guarantees it within 2 s when Redis is down,
+ * when one instance's publisher is cut off, or when the revocation came from the CLI (which
+ * writes the store but does not publish). One indexed query per instance per interval.
+ */
+export function revocationSyncTask(revocations: Pick<RevocationService, 'sync'>): Assembly['upkeep'][number] {
+  return { what: 'revocation sync', everyMs: SYNC_INTERVAL_MS, run: () => revocations.sync() };
+}
+
 /** The token service, with the payroll API beside it unless `serveOnly` is `auth`. */
-export async function assembleTokenService(config: Config, store: SqlStore): Promise<Assembly> {
+export async function assembleTokenService(config: Config, store: SqlStore, logger: Logger): Promise<Assembly> {
   const auth = await createAuthServices(config, store);
+  const feed = attachFeed(config, auth.revocations, logger);
   const payroll = config.serveOnly === 'auth' ? undefined : createPayrollServices({ db: store.db, audit: auth.audit });
   const upkeep: Assembly['upkeep'] = [
-    { what: 'revocation sync', everyMs: SYNC_INTERVAL_MS, run: () => auth.revocations.sync() },
+    revocationSyncTask(auth.revocations),
     { what: 'key reload', everyMs: KEY_RELOAD_INTERVAL_MS, run: async () => {
       await auth.keys.reload();
       await auth.revocations.prune();
@@ -36,12 +58,12 @@ export async function assembleTokenService(config: Config, store: SqlStore): Pro
   ];
   if (payroll) upkeep.push({ what: 'idempotency key purge', everyMs: KEY_RELOAD_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() });
   return {
-    parts: { config, verifier: auth.verifier, checkReady: databaseReady(store), auth },
+    parts: { config, verifier: auth.verifier, checkReady: withRedisReadiness(databaseReady(store), feed), auth },
     modules: payroll ? [payrollModule(payroll)] : [],
     auth,
     payroll,
     upkeep,
-    close: async () => {},
+    close: () => feed.close(),
   };
 }
 
@@ -54,6 +76,7 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
   const skewMs = config.clockSkewSeconds * 1000;
   const revocations = new RevocationService(store.revocations, config.accessTokenTtlSeconds * 1000 + skewMs, skewMs);
   await revocations.sync();
+  const feed = attachFeed(config, revocations, logger);
   const keys = createRemoteJwksSource({
     url: config.jwksUrl as string,
     algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'],
@@ -64,6 +87,7 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     await keys.ready();
   } catch (error) {
     keys.close();
+    await feed.close();
     throw new Error(`cannot fetch the token service's keys from ${config.jwksUrl}: ${(error as Error).message}`, { cause: error });
   }
   const verifier = createVerifier({
@@ -76,7 +100,7 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     cache: { max: 10_000 },
   });
   const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit) });
-  const dbReady = databaseReady(store);
+  const dbReady = withRedisReadiness(databaseReady(store), feed);
   const checkReady = async () => {
     const state = await dbReady();
     if (keys.kids().length === 0) throw new ServiceUnavailableError('no verification keys', { detail: 'No signing keys from the token service yet.' });
@@ -88,10 +112,13 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     auth: undefined,
     payroll,
     upkeep: [
-      { what: 'revocation sync', everyMs: SYNC_INTERVAL_MS, run: () => revocations.sync() },
+      revocationSyncTask(revocations),
       { what: 'revocation prune', everyMs: KEY_RELOAD_INTERVAL_MS, run: () => revocations.prune() },
       { what: 'idempotency key purge', everyMs: KEY_RELOAD_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() },
     ],
-    close: async () => keys.close(),
+    close: async () => {
+      keys.close();
+      await feed.close();
+    },
   };
 }

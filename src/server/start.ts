@@ -36,7 +36,7 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
     await store.close();
   };
   try {
-    assembly = config.serveOnly === 'payroll' ? await assemblePayrollOnly(config, store, logger) : await assembleTokenService(config, store);
+    assembly = config.serveOnly === 'payroll' ? await assemblePayrollOnly(config, store, logger) : await assembleTokenService(config, store, logger);
     if (config.demoSeed && assembly.auth !== undefined) {
       // The schema is shared, so a token service that does not serve payroll still fills the
       // demo company for the payroll process beside it. The company first (one transaction),

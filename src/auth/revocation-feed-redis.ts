@@ -1,0 +1,116 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RevocationRecord } from '../store/types.js';
+import { decodeRevocation, encodeRevocation, type RevocationFeed, type RevocationFeedHandlers } from './revocation-feed.js';
+
+export const DEFAULT_REVOCATION_CHANNEL = 'bulwark:revocations';
+
+/** The part of a pino logger the feed uses. */
+export interface FeedLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface RedisFeedOptions {
+  url: string;
+  logger: FeedLogger;
+  /** Pub/sub channel; tests use a unique one per run. */
+  channel?: string;
+  /** Longest wait between reconnection attempts (ms). */
+  maxRetryDelayMs?: number;
+}
+
+/** host:port of a Redis URL, for logs: never the password or the rest of the URL. */
+export function redisEndpoint(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port === '' ? '6379' : parsed.port}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/** The error's code or first line; never the whole object (it could carry connection details). */
+function reason(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error';
+}
+
+/**
+ * Revocation fan-out over Redis pub/sub. Two connections, as SUBSCRIBE requires: the publisher
+ * fails fast while Redis is down (no offline queue), the subscriber re-subscribes and asks for a
+ * resync from the store after every (re)connection, so nothing published meanwhile is lost.
+ */
+export function createRedisRevocationFeed(options: RedisFeedOptions): RevocationFeed {
+  const { url, logger } = options;
+  const channel = options.channel ?? DEFAULT_REVOCATION_CHANNEL;
+  const endpoint = redisEndpoint(url);
+  const maxDelay = options.maxRetryDelayMs ?? 2_000;
+  const common: RedisOptions = {
+    lazyConnect: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    enableOfflineQueue: false,
+    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
+  };
+  const publisher = new Redis(url, { ...common, connectionName: 'bulwark-revocations-pub', commandTimeout: 1_000 });
+  const subscriber = new Redis(url, { ...common, connectionName: 'bulwark-revocations-sub', autoResubscribe: false });
+  let handlers: RevocationFeedHandlers | undefined;
+  let subscribed = false;
+  let closed = false;
+  let reportedDown = false;
+
+  const down = (which: string, error?: unknown) => {
+    if (which === 'subscriber') subscribed = false;
+    if (closed || reportedDown) return;
+    reportedDown = true;
+    logger.warn({ redis: endpoint, reason: error === undefined ? 'connection closed' : reason(error) },
+      'revocation feed degraded: Redis unreachable; revocations propagate by store sync');
+  };
+  publisher.on('error', (error: unknown) => down('publisher', error));
+  subscriber.on('error', (error: unknown) => down('subscriber', error));
+  subscriber.on('close', () => down('subscriber'));
+  subscriber.on('message', (from: string, message: string) => {
+    if (from !== channel || handlers === undefined) return;
+    const entry = decodeRevocation(message);
+    if (entry === undefined) {
+      logger.warn({ redis: endpoint, channel, bytes: message.length }, 'ignored a malformed revocation message');
+      return;
+    }
+    handlers.onEntry(entry);
+  });
+  subscriber.on('ready', () => {
+    subscriber.subscribe(channel).then(() => {
+      subscribed = true;
+      if (reportedDown) logger.info({ redis: endpoint }, 'revocation feed reconnected; resynchronising from the store');
+      reportedDown = false;
+      // A failed resync (the database is down) is not a Redis problem: the periodic sync retries.
+      handlers?.onResync().catch((error: unknown) => logger.warn({ reason: reason(error) }, 'revocation resync after (re)connection failed'));
+    }, (error: unknown) => down('subscriber', error));
+  });
+
+  return {
+    state: () => (subscribed && publisher.status === 'ready' ? 'ok' : 'degraded'),
+    async publish(entry: RevocationRecord) {
+      try {
+        await publisher.publish(channel, encodeRevocation(entry));
+      } catch (error) {
+        logger.warn({ redis: endpoint, kind: entry.kind, reason: reason(error) }, 'revocation publish failed; the store sync delivers it');
+      }
+    },
+    subscribe(next: RevocationFeedHandlers) {
+      handlers = next;
+    },
+    async close() {
+      closed = true;
+      subscribed = false;
+      await Promise.all([publisher, subscriber].map(async (connection) => {
+        try {
+          await connection.quit();
+        } catch {
+          connection.disconnect();
+        }
+      }));
+    },
+  };
+}
