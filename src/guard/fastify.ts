@@ -2,6 +2,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { assertVerifier, createAuthorizer, type RequireAuthOptions } from './authorize.js';
 import { extractBearerToken } from './bearer.js';
+import { InvalidTokenError } from './errors.js';
 import type { AccessTokenClaims } from './types.js';
 import type { Verifier } from './verifier.js';
 
@@ -14,7 +15,7 @@ export interface AuthTarget {
 }
 
 /** An onRequest/preHandler hook: sets request.auth or throws (401 InvalidTokenError/TokenExpiredError, 403 ForbiddenError). */
-export type AuthHook = (request: AuthTarget) => Promise<void>;
+export type AuthHook = (request: AuthTarget, reply: unknown, done: (error?: Error) => void) => void;
 
 export interface GuardPluginOptions {
   verifier: Verifier;
@@ -40,10 +41,29 @@ declare module 'fastify' {
 export function createAuthHook(verifier: Verifier, options: RequireAuthOptions = {}): AuthHook {
   assertVerifier(verifier, 'requireAuth');
   const authorize = createAuthorizer(options, 'requireAuth');
-  return async (request) => {
-    const claims = await verifier.verifyAsync(extractBearerToken(request.headers.authorization));
-    request.auth = claims;
-    authorize(claims);
+  // Callback style on purpose: the usual request verifies synchronously and continues at once;
+  // an async hook would cost every request a promise and a microtask turn. Only a token with an
+  // unknown kid takes the async path, where a remote JWKS source may refetch.
+  return (request, _reply, done) => {
+    let token: string | undefined;
+    try {
+      token = extractBearerToken(request.headers.authorization);
+      const claims = verifier.verify(token);
+      request.auth = claims;
+      authorize(claims);
+    } catch (error) {
+      if (token === undefined || !(error instanceof InvalidTokenError) || error.reason !== 'unknown_kid') {
+        done(error as Error);
+        return;
+      }
+      verifier.verifyAsync(token).then((claims) => {
+        request.auth = claims;
+        authorize(claims);
+        done();
+      }).catch((failure: unknown) => done(failure as Error));
+      return;
+    }
+    done();
   };
 }
 
