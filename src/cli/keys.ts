@@ -1,8 +1,17 @@
 import { parseArgs } from 'node:util';
+import type { KeyInfo } from '../auth/keys/key-info.js';
 import { table, withServices } from './context.js';
 import { UsageError } from './usage.js';
 
 const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+
+function outcome(key: KeyInfo, revoked: boolean): string {
+  if (key.state === 'next') {
+    return `new next key ${key.kid} (${key.alg}): published in the JWKS now, signs from ${iso(key.signsFrom)} (servers promote it on their key upkeep)`;
+  }
+  const previous = revoked ? 'the previous key is removed and stops verifying' : 'the previous key verifies until its tokens expire';
+  return `new active key ${key.kid} (${key.alg}); ${previous}; running servers pick it up within seconds (key upkeep)`;
+}
 
 export async function keysCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
@@ -10,18 +19,23 @@ export async function keysCommand(args: string[]): Promise<void> {
     const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } }, strict: true });
     const keys = await withServices((s) => s.keys.list());
     if (values.json === true) return console.log(JSON.stringify(keys, null, 2));
-    console.log(table([['KID', 'ALG', 'STATE', 'CREATED', 'ACTIVATED', 'RETIRED'], ...keys.map((k) => [k.kid, k.alg, k.state, iso(k.createdAt), iso(k.activatedAt), iso(k.retiredAt)])]));
+    const header = ['KID', 'ALG', 'STATE', 'CREATED', 'ACTIVATED', 'RETIRED', 'REMOVED', 'SIGNS FROM'];
+    console.log(table([header, ...keys.map((k) => [k.kid, k.alg, k.state, iso(k.createdAt), iso(k.activatedAt), iso(k.retiredAt), iso(k.removedAt), iso(k.signsFrom)])]));
     return;
   }
   if (sub === 'rotate') {
-    parseArgs({ args: rest, options: {}, strict: true });
+    const { values } = parseArgs({ args: rest, options: { now: { type: 'boolean' }, 'revoke-current': { type: 'boolean' } }, strict: true });
+    const now = values.now === true;
+    const revokeCurrent = values['revoke-current'] === true;
+    if (revokeCurrent && !now) throw new UsageError('--revoke-current needs --now (keys rotate --now --revoke-current)');
     const key = await withServices(async (s) => {
-      const rotated = await s.keys.rotate();
-      await s.audit.record('key.rotated', { targetId: rotated.kid, details: { via: 'cli' } });
+      const rotated = await s.keys.rotate({ now, revokeCurrent });
+      const mode = revokeCurrent ? 'now_revoke_current' : now ? 'now' : 'next';
+      await s.audit.record('key.rotated', { targetId: rotated.kid, details: { via: 'cli', mode } });
       return rotated;
     });
-    console.log(`new active key ${key.kid} (${key.alg}); the previous key verifies until its tokens expire`);
+    console.log(outcome(key, revokeCurrent));
     return;
   }
-  throw new UsageError(`unknown keys command "${sub ?? ''}" (list, rotate)`);
+  throw new UsageError(`unknown keys command "${sub ?? ''}" (list, rotate [--now [--revoke-current]])`);
 }

@@ -9,7 +9,7 @@ export const USAGE = `Usage: bulwark <command>
   users list [--json]
   users disable U
   keys list [--json]
-  keys rotate
+  keys rotate [--now [--revoke-current]]
   token decode <jwt>                      show header and claims (nothing is verified)
   token verify <jwt> [--jwks URL|FILE] [--issuer I] [--audience A]
                                           verify with local keys, a JWKS URL or file

@@ -42,6 +42,8 @@ export interface Config {
   jwksUrl: string | undefined;
   /** Least time between JWKS fetches caused by unknown kids (refetch-storm guard). */
   jwksCooldownSeconds: number;
+  /** Scheduled key rotation: a `next` key once the active key is this old (seconds); 0 = off. */
+  keyRotationIntervalSeconds: number;
 }
 
 const ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'];
@@ -90,6 +92,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('BULWARK_JWKS_URL', 'is required when serving only payroll (the token service\'s /.well-known/jwks.json)');
   }
 
+  const keyRotationIntervalSeconds = integer(env, 'BULWARK_KEY_ROTATION_INTERVAL', 30 * 86_400, 0, 5 * 365 * 86_400);
+  if (keyRotationIntervalSeconds > 0 && keyRotationIntervalSeconds < 3_600) {
+    throw new ConfigError('BULWARK_KEY_ROTATION_INTERVAL', `must be 0 (off) or at least 3600 seconds (got ${keyRotationIntervalSeconds})`);
+  }
+
   return {
     port,
     host: read(env, 'HOST') ?? '127.0.0.1',
@@ -116,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
     serveOnly,
     jwksUrl,
     jwksCooldownSeconds: integer(env, 'BULWARK_JWKS_COOLDOWN', 30, 1, 3_600),
+    keyRotationIntervalSeconds,
   };
 }
 

@@ -24,6 +24,7 @@ export interface Assembly {
 
 const SYNC_INTERVAL_MS = 2_000;
 const KEY_RELOAD_INTERVAL_MS = 30_000;
+const KEY_LIFECYCLE_INTERVAL_MS = 5_000;
 
 /** The Redis revocation feed when BULWARK_REDIS_URL is set, attached to `revocations`. */
 function attachFeed(config: Config, revocations: RevocationService, logger: Logger): RevocationFeed {
@@ -44,6 +45,24 @@ export function revocationSyncTask(revocations: Pick<RevocationService, 'sync'>)
   return { what: 'revocation sync', everyMs: SYNC_INTERVAL_MS, run: () => revocations.sync() };
 }
 
+/**
+ * Every 5 s: scheduled rotation (a `next` key, created once across the cluster), promotion of a
+ * `next` key published for the JWKS max-age, removal of expired retired keys, and a reload, so a
+ * key change made by another instance or the CLI (above all `keys rotate --now --revoke-current`)
+ * reaches this instance's signer and verifier (and flushes its verified-token cache) within 5 s.
+ */
+export function keyLifecycleTask(auth: Pick<AuthServices, 'keys' | 'config'>, logger: Logger): Assembly['upkeep'][number] {
+  const blocker = auth.keys.rotationBlocker();
+  if (auth.config.keyRotationIntervalSeconds > 0 && blocker !== undefined) {
+    logger.info({ reason: blocker }, 'scheduled key rotation is off: %s', blocker);
+  }
+  return { what: 'key lifecycle', everyMs: KEY_LIFECYCLE_INTERVAL_MS, run: async () => {
+    const { created, promoted } = await auth.keys.upkeep();
+    if (created !== undefined) logger.info({ kid: created.kid, signs_from: created.signsFrom }, 'scheduled key rotation: next key published');
+    if (promoted !== undefined) logger.info({ kid: promoted.kid }, 'key promoted: next key now signs; the previous key is retired');
+  } };
+}
+
 /** The token service, with the payroll API beside it unless `serveOnly` is `auth`. */
 export async function assembleTokenService(config: Config, store: SqlStore, logger: Logger): Promise<Assembly> {
   const auth = await createAuthServices(config, store);
@@ -56,6 +75,7 @@ export async function assembleTokenService(config: Config, store: SqlStore, logg
       await auth.revocations.prune();
     } },
   ];
+  upkeep.push(keyLifecycleTask(auth, logger));
   if (payroll) upkeep.push({ what: 'idempotency key purge', everyMs: KEY_RELOAD_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() });
   return {
     parts: { config, verifier: auth.verifier, checkReady: withRedisReadiness(databaseReady(store), feed), auth },

@@ -141,6 +141,11 @@ export interface KeysStore {
   list(): Promise<SigningKeyRecord[]>;
   /** Sets state and the matching timestamp (activatedAt/retiredAt/removedAt). */
   setState(kid: string, state: KeyState, at: number): Promise<boolean>;
+  /**
+   * Inserts `key` (state `next`) unless a `next` key exists; false when one does. Atomic across
+   * processes on the same database: of concurrent callers exactly one inserts.
+   */
+  insertIfNoNext(key: SigningKeyRecord): Promise<boolean>;
 }
 
 export type RevocationKind = 'jti' | 'sid' | 'user';

@@ -146,7 +146,8 @@ describe('user administration (/api/users) and admin-only routes', () => {
 
   it('admin rotates keys: old tokens keep working, new tokens carry the new kid', async () => {
     const before = (await h.app.inject({ url: '/api/keys', headers: bearer(adminToken) })).json().items;
-    const rotated = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(adminToken) });
+    // An immediate rotation (now: true); the default pre-publishes a next key (test/keys/lifecycle.test.ts).
+    const rotated = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(adminToken), payload: { now: true } });
     assert.equal(rotated.statusCode, 201);
     const key = rotated.json();
     assert.equal(key.state, 'active');

@@ -73,7 +73,7 @@ describe('split mode: serve --only auth + serve --only payroll --jwks-url', () =
 
   it('a key rotated on the token service is picked up by payroll without a restart; old tokens still verify', async () => {
     const before = await login('alice');
-    const rotated = await fetch(`${auth.url}/api/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${before.access_token}` } });
+    const rotated = await fetch(`${auth.url}/api/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${before.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ now: true }) });
     assert.equal(rotated.status, 201);
     const { kid } = (await rotated.json()) as { kid: string };
     const after = await login('alice');

@@ -11,34 +11,26 @@ import {
 } from '../../jose/keys.js';
 import { LocalKeySource } from '../../guard/index.js';
 import type { KeysStore, SigningKeyRecord } from '../../store/types.js';
-import { ConflictError } from '../../errors/index.js';
+import { KeyRotationNotPossibleError, KeyRotationPendingError, RevokeNeedsNowError, toInfo, type KeyInfo, type RotateOptions } from './key-info.js';
 import { open, seal } from './sealed-box.js';
 
 export type KeyConfig = Pick<
   Config,
-  'signingAlg' | 'hs256Secret' | 'signingKeyFile' | 'accessTokenTtlSeconds' | 'clockSkewSeconds'
+  'signingAlg' | 'hs256Secret' | 'signingKeyFile' | 'accessTokenTtlSeconds' | 'clockSkewSeconds' | 'jwksMaxAgeSeconds' | 'keyRotationIntervalSeconds'
 >;
 
-/** What the API and CLI show of a key: never private material. */
-export interface KeyInfo {
-  kid: string;
-  alg: string;
-  state: SigningKeyRecord['state'];
-  createdAt: number;
-  activatedAt: number | null;
-  retiredAt: number | null;
-  removedAt: number | null;
-}
-
 /**
- * Owns the signing keys: exactly one active key signs; active and retired keys verify (through
- * `source`, the guard's key source); a retired key is removed once every token it signed has
- * expired. Private keys are stored sealed under the master key, bound to their kid.
+ * Owns the signing keys and their lifecycle next → active → retired → removed. A `next` key is
+ * published (JWKS and `source`) at least the JWKS max-age before it signs; exactly one active key
+ * signs; `next`, active and retired keys verify (through `source`, the guard's key source); a
+ * retired key is removed once every token it signed has expired (access TTL + skew). Private keys
+ * are stored sealed under the master key, bound to their kid.
  */
 export class KeyManager {
   readonly source = new LocalKeySource();
   private active: SigningKey | undefined;
   private verifying: SigningKey[] = [];
+  private readonly unsealed = new Map<string, SigningKey>();
 
   constructor(
     private readonly store: KeysStore,
@@ -94,26 +86,89 @@ export class KeyManager {
     return this.active;
   }
 
-  /** Generates a key of the configured alg, makes it active and retires the previous one. */
-  async rotate(): Promise<KeyInfo> {
-    if (this.config.signingAlg === 'HS256' || this.config.signingKeyFile !== undefined) {
-      throw new KeyRotationNotPossibleError(this.config.signingAlg === 'HS256' ? 'the HS256 secret comes from configuration' : 'the signing key comes from BULWARK_SIGNING_KEY_FILE');
+  /** Why keys cannot be rotated here (a key from configuration), or undefined when they can. */
+  rotationBlocker(): string | undefined {
+    if (this.config.signingAlg === 'HS256') return 'the HS256 secret comes from configuration';
+    if (this.config.signingKeyFile !== undefined) return 'the signing key comes from BULWARK_SIGNING_KEY_FILE';
+    return undefined;
+  }
+
+  /** See RotateOptions. Default: a `next` key; 409 when one is already waiting. */
+  async rotate(options: RotateOptions = {}): Promise<KeyInfo> {
+    const blocker = this.rotationBlocker();
+    if (blocker !== undefined) throw new KeyRotationNotPossibleError(blocker);
+    if (options.revokeCurrent === true && options.now !== true) throw new RevokeNeedsNowError();
+    if (options.now !== true) {
+      const key = generateSigningKey(this.config.signingAlg);
+      if (!(await this.store.insertIfNoNext(this.toRecord(key, 'next')))) {
+        const pending = (await this.list()).find((k) => k.state === 'next');
+        throw new KeyRotationPendingError(pending?.kid ?? '?', pending?.signsFrom ?? this.now());
+      }
+      await this.reload();
+      return this.info(key.kid);
     }
-    const previous = this.signingKey();
-    const next = generateSigningKey(this.config.signingAlg);
-    await this.store.insert(this.toRecord(next, 'active'));
-    await this.store.setState(previous.kid, 'retired', this.now());
+    let kid = (await this.store.list()).find((r) => r.state === 'next' && r.alg === this.config.signingAlg)?.kid;
+    if (kid === undefined) {
+      const key = generateSigningKey(this.config.signingAlg);
+      await this.store.insert(this.toRecord(key, 'next'));
+      kid = key.kid;
+    }
+    await this.activate(kid, options.revokeCurrent === true ? 'removed' : 'retired');
+    return this.info(kid);
+  }
+
+  /** Promotes the `next` key once it has been published for the JWKS max-age. */
+  async promote(): Promise<KeyInfo | undefined> {
+    const ready = (await this.store.list()).find((r) => r.state === 'next' && r.alg === this.config.signingAlg && r.createdAt + this.config.jwksMaxAgeSeconds * 1000 <= this.now());
+    if (ready === undefined) return undefined;
+    await this.activate(ready.kid, 'retired');
+    return this.info(ready.kid);
+  }
+
+  /**
+   * Scheduled rotation: a `next` key when the active key has signed for the rotation interval and
+   * no `next` key exists. insertIfNoNext makes it happen once however many instances check.
+   */
+  async scheduledRotation(): Promise<KeyInfo | undefined> {
+    const intervalMs = this.config.keyRotationIntervalSeconds * 1000;
+    if (intervalMs === 0 || this.rotationBlocker() !== undefined) return undefined;
+    const records = await this.store.list();
+    if (records.some((r) => r.state === 'next')) return undefined;
+    const active = records.find((r) => r.state === 'active');
+    if (active === undefined || (active.activatedAt ?? active.createdAt) + intervalMs > this.now()) return undefined;
+    const key = generateSigningKey(this.config.signingAlg);
+    if (!(await this.store.insertIfNoNext(this.toRecord(key, 'next')))) return undefined;
     await this.reload();
-    return toInfo((await this.store.findByKid(next.kid)) as SigningKeyRecord);
+    return this.info(key.kid);
+  }
+
+  /** The lifecycle task: scheduled rotation, promotion, then a reload (which also removes expired keys). */
+  async upkeep(): Promise<{ created: KeyInfo | undefined; promoted: KeyInfo | undefined }> {
+    const created = await this.scheduledRotation();
+    const promoted = await this.promote();
+    await this.reload();
+    return { created, promoted };
   }
 
   async list(): Promise<KeyInfo[]> {
-    return (await this.store.list()).map(toInfo);
+    return (await this.store.list()).map((r) => toInfo(r, this.config.jwksMaxAgeSeconds * 1000));
   }
 
   /** The JWKS document: public keys of the keys that verify (never HS256 secrets). */
   jwks(): { keys: Array<Record<string, unknown>> } {
     return { keys: this.verifying.flatMap((k) => (k.publicJwk === null ? [] : [k.publicJwk])) };
+  }
+
+  private async activate(kid: string, previousTo: 'retired' | 'removed'): Promise<void> {
+    const now = this.now();
+    const previous = (await this.store.list()).filter((r) => r.state === 'active' && r.kid !== kid);
+    await this.store.setState(kid, 'active', now);
+    for (const record of previous) await this.store.setState(record.kid, previousTo, now);
+    await this.reload();
+  }
+
+  private async info(kid: string): Promise<KeyInfo> {
+    return (await this.list()).find((k) => k.kid === kid) as KeyInfo;
   }
 
   private configuredKey(): SigningKey | undefined {
@@ -128,34 +183,17 @@ export class KeyManager {
 
   private toRecord(key: SigningKey, state: SigningKeyRecord['state']): SigningKeyRecord {
     const now = this.now();
-    return {
-      kid: key.kid,
-      alg: key.alg,
-      state,
-      publicJwk: key.publicJwk,
-      privateKeyEncrypted: seal(JSON.stringify(exportPrivateJwk(key)), this.kek, key.kid),
-      createdAt: now,
-      activatedAt: state === 'active' ? now : null,
-      retiredAt: null,
-      removedAt: null,
-    };
+    const privateKeyEncrypted = seal(JSON.stringify(exportPrivateJwk(key)), this.kek, key.kid);
+    return { kid: key.kid, alg: key.alg, state, publicJwk: key.publicJwk, privateKeyEncrypted, createdAt: now, activatedAt: state === 'active' ? now : null, retiredAt: null, removedAt: null };
   }
 
   private unseal(record: SigningKeyRecord): SigningKey {
+    const cached = this.unsealed.get(record.kid);
+    if (cached !== undefined) return cached;
     const jwk = JSON.parse(open(record.privateKeyEncrypted, this.kek, record.kid)) as Record<string, unknown>;
     const key = signingKeyFromPrivateJwk(jwk, record.alg as SigningAlg);
     if (key.kid !== record.kid) throw new Error(`signing key ${record.kid}: stored material does not match its kid`);
+    this.unsealed.set(record.kid, key);
     return key;
   }
-}
-
-export class KeyRotationNotPossibleError extends ConflictError {
-  constructor(why: string) {
-    super(`key rotation is not possible: ${why}`, { detail: `Keys cannot be rotated here: ${why}.` });
-  }
-}
-
-function toInfo(record: SigningKeyRecord): KeyInfo {
-  const { kid, alg, state, createdAt, activatedAt, retiredAt, removedAt } = record;
-  return { kid, alg, state, createdAt, activatedAt, retiredAt, removedAt };
 }

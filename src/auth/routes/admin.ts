@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { NotFoundError } from '../../errors/index.js';
 import { HTTP_LIMITS } from '../../http/limits.js';
 import type { SessionRecord } from '../../store/types.js';
-import type { KeyInfo } from '../keys/key-manager.js';
+import type { KeyInfo } from '../keys/key-info.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from './request-meta.js';
 import { IdParam, page } from './schemas.js';
@@ -20,7 +20,12 @@ const Session = Type.Object({
 const Key = Type.Object({
   kid: Type.String(), alg: Type.String(), state: Type.String(), created_at: Type.String(),
   activated_at: NullableDate, retired_at: NullableDate, removed_at: NullableDate,
+  signs_from: NullableDate,
 });
+const RotateRequest = Type.Object({
+  now: Type.Optional(Type.Boolean({ description: 'true: the new key (or the pending next key) signs at once; the previous key retires and keeps verifying' })),
+  revoke_current: Type.Optional(Type.Boolean({ description: 'with now: the previous key is removed at once and stops verifying (emergency)' })),
+}, { additionalProperties: false, description: 'Optional. Without a body: a next key, published now, signing after the JWKS max-age.' });
 const AuditEvent = Type.Object({
   id: Type.String(), at: Type.String(), type: Type.String(), actor_id: Type.Union([Type.String(), Type.Null()]),
   target_id: Type.Union([Type.String(), Type.Null()]), ip: Type.Union([Type.String(), Type.Null()]), details: Type.Record(Type.String(), Type.Unknown()),
@@ -34,7 +39,7 @@ const sessionView = (s: SessionRecord) => ({
 });
 const keyView = (k: KeyInfo) => ({
   kid: k.kid, alg: k.alg, state: k.state, created_at: new Date(k.createdAt).toISOString(),
-  activated_at: iso(k.activatedAt), retired_at: iso(k.retiredAt), removed_at: iso(k.removedAt),
+  activated_at: iso(k.activatedAt), retired_at: iso(k.retiredAt), removed_at: iso(k.removedAt), signs_from: iso(k.signsFrom),
 });
 
 /** Sessions, keys and the audit log: admins only. */
@@ -79,10 +84,16 @@ export function registerAdminRoutes(parent: FastifyInstance, services: AuthServi
 
   app.post('/api/keys/rotate', {
     onRequest: adminOnly,
-    schema: { tags: ['keys'], summary: 'Rotate: a new active key; the previous one verifies until its tokens expire', security, response: { 201: Key } },
+    // No body at all means the default rotation: validate it as the empty object it means.
+    preValidation: async (request) => {
+      request.body ??= {};
+    },
+    schema: { tags: ['keys'], summary: 'Rotate: a next key (published, signing after the JWKS max-age; 409 if one is waiting), or with now=true a new active key at once', security, body: RotateRequest, response: { 201: Key } },
   }, async (request, reply) => {
-    const key = await services.keys.rotate();
-    await services.audit.record('key.rotated', { actorId: claimsOf(request).sub, targetId: key.kid, ip: requestMeta(request).ip });
+    const { now, revoke_current: revokeCurrent } = request.body;
+    const key = await services.keys.rotate({ now, revokeCurrent });
+    const mode = revokeCurrent === true ? 'now_revoke_current' : now === true ? 'now' : 'next';
+    await services.audit.record('key.rotated', { actorId: claimsOf(request).sub, targetId: key.kid, ip: requestMeta(request).ip, details: { mode } });
     return reply.status(201).send(keyView(key));
   });
 

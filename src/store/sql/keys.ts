@@ -79,5 +79,23 @@ export function sqlKeys(db: Kysely<Database>): KeysStore {
         .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
+
+    /**
+     * The race guard is a write that comes first: a no-op UPDATE of the active key(s). On
+     * Postgres a concurrent caller queues on those row locks and, once the winner commits, its
+     * next statement (a fresh READ COMMITTED snapshot) sees the winner's `next` key; on SQLite
+     * the write takes the database write lock, so a second process waits on busy_timeout and
+     * kysely runs one transaction at a time on its single connection.
+     */
+    insertIfNoNext(key: SigningKeyRecord): Promise<boolean> {
+      if (key.state !== 'next') return Promise.reject(new Error('insertIfNoNext: the key must be in state next'));
+      return db.transaction().execute(async (trx) => {
+        await trx.updateTable('signing_keys').set((eb) => ({ state: eb.ref('state') })).where('state', '=', 'active').execute();
+        const pending = await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'next').executeTakeFirst();
+        if (pending !== undefined) return false;
+        await trx.insertInto('signing_keys').values(toRow(key)).execute();
+        return true;
+      });
+    },
   };
 }

@@ -57,4 +57,21 @@ export function keysSuite(open: OpenStore): void {
       assert.equal(await store().keys.setState('nope', 'active', T0), false);
     });
   });
+
+  describe('signing keys: insertIfNoNext', () => {
+    const store = freshStore(open);
+
+    it('of concurrent callers exactly one inserts; later calls refuse while a next key exists', async () => {
+      await store().keys.insert(makeKey({ kid: 'k-live', state: 'active', activatedAt: T0 }));
+      const candidates = ['k-a', 'k-b', 'k-c', 'k-d'].map((kid) => makeKey({ kid }));
+      const results = await Promise.all(candidates.map((key) => store().keys.insertIfNoNext(key)));
+      assert.equal(results.filter(Boolean).length, 1);
+      const next = (await store().keys.list()).filter((k) => k.state === 'next');
+      assert.equal(next.length, 1);
+      assert.equal(await store().keys.insertIfNoNext(makeKey({ kid: 'k-e' })), false);
+      assert.equal(await store().keys.setState(next[0]?.kid ?? '', 'active', T0 + 1), true);
+      assert.equal(await store().keys.insertIfNoNext(makeKey({ kid: 'k-f' })), true);
+      await assert.rejects(store().keys.insertIfNoNext(makeKey({ kid: 'k-g', state: 'active' })), /state next/);
+    });
+  });
 }
