@@ -30,6 +30,16 @@ export class ForbiddenError extends BulwarkError {
   readonly status = 403;
 }
 
+/** A request that reached the app over plain HTTP where only HTTPS is served (production behind
+ *  a TLS proxy: X-Forwarded-Proto is not `https`). */
+export class HttpsRequiredError extends BulwarkError {
+  readonly code = 'https_required';
+  readonly status = 403;
+  constructor() {
+    super('plain HTTP request refused', { detail: 'This API is served over HTTPS only.' });
+  }
+}
+
 export class NotFoundError extends BulwarkError {
   readonly code = 'not_found';
   readonly status = 404;
@@ -46,6 +56,12 @@ export class ConflictError extends BulwarkError {
 export class PayloadTooLargeError extends BulwarkError {
   readonly code = 'payload_too_large';
   readonly status = 413;
+}
+
+/** A request target (path + query) longer than the server accepts. */
+export class UriTooLongError extends BulwarkError {
+  readonly code = 'uri_too_long';
+  readonly status = 414;
 }
 
 export class UnsupportedMediaTypeError extends BulwarkError {

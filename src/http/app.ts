@@ -11,8 +11,11 @@ import type { Config } from '../config/index.js';
 import { bulwarkGuard, type Verifier } from '../guard/index.js';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
-import { HTTP_LIMITS } from './limits.js';
+import { clientErrorHandler } from './client-error.js';
+import { HTTP_LIMITS, SERVER_TIMEOUTS, type ServerTimeouts } from './limits.js';
 import { registerOpenApi } from './openapi.js';
+import { installRequestLimits } from './request-limits.js';
+import { registerTransport } from './transport.js';
 import { installValidators } from './validation.js';
 
 /** A part of the API mounted beside the token service (e.g. payroll), on the same guard. */
@@ -37,18 +40,35 @@ export interface AppOptions {
   https?: { cert: Buffer; key: Buffer } | undefined;
   /** Resource APIs to mount after the auth routes; none: the token service alone. */
   modules?: readonly HttpModule[] | undefined;
+  /** Connection timeouts; default SERVER_TIMEOUTS (tests shorten them). */
+  timeouts?: Partial<ServerTimeouts> | undefined;
 }
+
+type ServerOptions = { maxHeaderSize: number; headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
 
 export type App = FastifyInstance;
 
 /** Assembles the HTTP API on the given parts. Listening is the caller's business. */
 export async function buildApp(parts: AppParts, options: AppOptions): Promise<FastifyInstance> {
   const { config } = parts;
-  const app = (Fastify as unknown as (opts: FastifyServerOptions & { https?: AppOptions['https'] }) => FastifyInstance)({
-    ...(options.https === undefined ? {} : { https: options.https }),
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  // Handed to http(s).createServer: header-section cap (431) and the slowloris deadlines.
+  const server: ServerOptions = {
+    maxHeaderSize: HTTP_LIMITS.headerBytes,
+    headersTimeout: timeouts.requestMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
+  type Options = FastifyServerOptions & { https?: NonNullable<AppOptions['https']> & ServerOptions; http?: ServerOptions };
+  const app = (Fastify as unknown as (opts: Options) => FastifyInstance)({
+    ...(options.https === undefined ? { http: server } : { https: { ...options.https, ...server } }),
     loggerInstance: options.logger,
     trustProxy: config.trustProxy,
     bodyLimit: HTTP_LIMITS.bodyBytes,
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    clientErrorHandler,
     routerOptions: { maxParamLength: HTTP_LIMITS.paramLength },
     genReqId: () => randomUUID(),
     return503OnClosing: true,
@@ -62,7 +82,10 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
 
   installValidators(app);
   registerErrorMapper(app);
-  await app.register(helmet, { contentSecurityPolicy: false, hsts: config.tlsCertFile !== undefined });
+  installRequestLimits(app);
+  // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
+  registerTransport(app, { requireHttps: config.env === 'production' && options.https === undefined });
+  await app.register(helmet, { contentSecurityPolicy: false, hsts: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } });
   await app.register(cors, { origin: config.corsOrigins.length === 0 ? false : config.corsOrigins, credentials: true });
   await app.register(cookie);
   await app.register(bulwarkGuard, { verifier: parts.verifier });

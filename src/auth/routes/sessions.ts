@@ -1,13 +1,27 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ForbiddenError, InvalidCredentialsError, InvalidGrantError } from '../../errors/index.js';
 import { installWriteLimit } from '../../http/rate-limit-hook.js';
+import { isSecureRequest } from '../../http/transport.js';
 import type { AuthServices } from '../services.js';
 import type { TokenPair } from '../sessions.js';
 import { claimsOf, requestMeta } from './request-meta.js';
 import { Credentials, RefreshRequest, TokenResponse } from './schemas.js';
 
 export const REFRESH_COOKIE = 'bulwark_refresh';
+/**
+ * The refresh cookie's name on HTTPS. `__Host-` would be stronger but requires Path=/, and the
+ * contract fixes Path=/api/users-sessions (so the cookie never rides along to the payroll API);
+ * `__Secure-` still makes browsers refuse the cookie unless it was set over HTTPS with Secure,
+ * so a plain-HTTP (network) attacker cannot plant or overwrite it. On plain HTTP (development)
+ * a `__Secure-` cookie could not be set at all, hence the bare name there.
+ */
+export const SECURE_REFRESH_COOKIE = `__Secure-${REFRESH_COOKIE}`;
+
+/** The refresh cookie name that applies to this request's transport; only that one is read. */
+export function refreshCookieName(request: FastifyRequest): string {
+  return isSecureRequest(request) ? SECURE_REFRESH_COOKIE : REFRESH_COOKIE;
+}
 const COOKIE_PATH = '/api/users-sessions';
 const tags = ['auth'];
 
@@ -35,7 +49,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
       throw error;
     }
     await throttles.login.succeeded(username, meta.ip);
-    return sendPair(reply.status(201), pair);
+    return sendPair(request, reply.status(201), pair);
   });
 
   app.post('/api/users-sessions/refresh', {
@@ -49,7 +63,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     schema: { tags, summary: 'Rotate a refresh token (body or cookie) for a new pair; a reused token revokes its session', body: RefreshRequest, response: { 200: TokenResponse } },
   }, async (request, reply) => {
     const fromBody = request.body?.refresh_token;
-    const fromCookie = request.cookies[REFRESH_COOKIE];
+    const fromCookie = request.cookies[refreshCookieName(request)];
     if (fromBody === undefined) {
       // The cookie rides along automatically: refuse it from pages of other origins (CSRF).
       const origin = request.headers.origin;
@@ -58,7 +72,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     const presented = fromBody ?? fromCookie;
     if (presented === undefined) throw new InvalidGrantError('missing');
     const pair = await services.sessions.refresh(presented, requestMeta(request));
-    return sendPair(reply.status(200), pair);
+    return sendPair(request, reply.status(200), pair);
   });
 
   app.delete('/api/users-sessions/current', {
@@ -66,13 +80,13 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     schema: { tags, summary: 'Log out: the session, its refresh token and its access tokens stop working', security: [{ bearer: [] }] },
   }, async (request, reply) => {
     await services.sessions.logout(claimsOf(request), requestMeta(request));
-    reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'strict' });
+    reply.clearCookie(refreshCookieName(request), { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'strict' });
     return reply.status(204).send();
   });
 }
 
-function sendPair(reply: FastifyReply, pair: TokenPair): FastifyReply {
-  reply.setCookie(REFRESH_COOKIE, pair.refreshToken, {
+function sendPair(request: FastifyRequest, reply: FastifyReply, pair: TokenPair): FastifyReply {
+  reply.setCookie(refreshCookieName(request), pair.refreshToken, {
     path: COOKIE_PATH,
     httpOnly: true,
     secure: true,

@@ -1,0 +1,47 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpsRequiredError } from '../errors/index.js';
+
+/** One year, subdomains included: the answer of an HTTPS-only service. */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** JSON answers need no scripts, styles or frames: forbid everything. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Paths a load balancer probes over plain HTTP, even in production behind a TLS proxy. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+/**
+ * Whether this request reached us over HTTPS: a TLS socket of our own, or, only when
+ * BULWARK_TRUST_PROXY=1, a proxy that says so in X-Forwarded-Proto (Fastify's `protocol`
+ * reads that header only with trustProxy on).
+ */
+export function isSecureRequest(request: FastifyRequest): boolean {
+  return (request.raw.socket as { encrypted?: boolean } | null)?.encrypted === true || request.protocol === 'https';
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+export interface TransportOptions {
+  /** Production behind a TLS proxy: refuse whatever the proxy did not receive over HTTPS. */
+  requireHttps: boolean;
+}
+
+/**
+ * Transport policy, per request: HSTS on HTTPS answers only (on plain HTTP it is meaningless and
+ * browsers ignore it), a locked-down CSP on API answers (not on /docs, whose Swagger UI needs
+ * inline script and style), and in production behind a proxy a 403 https_required for requests
+ * the proxy received over plain HTTP. /healthz and /readyz stay reachable over plain HTTP:
+ * load-balancer probes commonly speak HTTP to the instance and carry no secrets.
+ */
+export function registerTransport(app: FastifyInstance, options: TransportOptions): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const path = pathOf(request.url);
+    const secure = isSecureRequest(request);
+    if (options.requireHttps && !secure && !PROBES.has(path)) throw new HttpsRequiredError();
+    if (secure) reply.header('strict-transport-security', HSTS);
+    if (path !== '/docs' && !path.startsWith('/docs/')) reply.header('content-security-policy', API_CSP);
+  });
+}
