@@ -86,7 +86,13 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
   registerTransport(app, { requireHttps: config.env === 'production' && options.https === undefined });
   await app.register(helmet, { contentSecurityPolicy: false, hsts: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } });
-  await app.register(cors, { origin: config.corsOrigins.length === 0 ? false : config.corsOrigins, credentials: true });
+  await app.register(cors, {
+    origin: config.corsOrigins.length === 0 ? false : config.corsOrigins,
+    credentials: true,
+    // What a browser client must read to act: when to retry, why a token failed, and whether a
+    // payment answer was a replay.
+    exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
+  });
   await app.register(cookie);
   await app.register(bulwarkGuard, { verifier: parts.verifier });
   // API answers are about one caller: never cache them on the way.

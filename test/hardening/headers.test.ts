@@ -50,6 +50,14 @@ describe('security headers, CORS and /docs (development, plain HTTP)', () => {
     assert.equal(evil.headers['access-control-allow-origin'], undefined);
   });
 
+  it('lets an allowed browser origin read Retry-After, WWW-Authenticate and Idempotent-Replayed', async () => {
+    const response = await h.app.inject({ url: '/api/users/me', headers: { origin: 'https://app.example' } });
+    assert.equal(response.statusCode, 401);
+    assert.equal(response.headers['access-control-allow-origin'], 'https://app.example');
+    const exposed = String(response.headers['access-control-expose-headers']).split(',').map((v) => v.trim().toLowerCase());
+    assert.deepEqual(exposed.sort(), ['idempotent-replayed', 'retry-after', 'www-authenticate']);
+  });
+
   it('ignores X-Forwarded-Proto when the proxy is not trusted: no HSTS, bare cookie name', async () => {
     const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'x-forwarded-proto': 'https' }, payload: { username: 'alice', password: alice.password } });
     assert.equal(response.statusCode, 201);
