@@ -23,7 +23,7 @@ export interface Assembly {
 }
 
 const SYNC_INTERVAL_MS = 2_000;
-const KEY_RELOAD_INTERVAL_MS = 30_000;
+const HOUSEKEEPING_INTERVAL_MS = 30_000;
 const KEY_LIFECYCLE_INTERVAL_MS = 5_000;
 
 /** The Redis revocation feed when BULWARK_REDIS_URL is set, attached to `revocations`. */
@@ -70,13 +70,11 @@ export async function assembleTokenService(config: Config, store: SqlStore, logg
   const payroll = config.serveOnly === 'auth' ? undefined : createPayrollServices({ db: store.db, audit: auth.audit });
   const upkeep: Assembly['upkeep'] = [
     revocationSyncTask(auth.revocations),
-    { what: 'key reload', everyMs: KEY_RELOAD_INTERVAL_MS, run: async () => {
-      await auth.keys.reload();
-      await auth.revocations.prune();
-    } },
+    // Key reloads happen in the key-lifecycle task (every 5 s); only pruning is left here.
+    keyLifecycleTask(auth, logger),
+    { what: 'revocation prune', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.revocations.prune() },
   ];
-  upkeep.push(keyLifecycleTask(auth, logger));
-  if (payroll) upkeep.push({ what: 'idempotency key purge', everyMs: KEY_RELOAD_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() });
+  if (payroll) upkeep.push({ what: 'idempotency key purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() });
   return {
     parts: { config, verifier: auth.verifier, checkReady: withRedisReadiness(databaseReady(store), feed), auth },
     modules: payroll ? [payrollModule(payroll)] : [],
@@ -133,8 +131,8 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     payroll,
     upkeep: [
       revocationSyncTask(revocations),
-      { what: 'revocation prune', everyMs: KEY_RELOAD_INTERVAL_MS, run: () => revocations.prune() },
-      { what: 'idempotency key purge', everyMs: KEY_RELOAD_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() },
+      { what: 'revocation prune', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => revocations.prune() },
+      { what: 'idempotency key purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() },
     ],
     close: async () => {
       keys.close();
