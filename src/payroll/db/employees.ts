@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
-import { decodeCursor, toPage } from '../../store/sql/cursor.js';
+import { afterCursor, toPage } from '../../store/sql/cursor.js';
 import { isUniqueViolation } from '../../store/sql/values.js';
 import type { Page } from '../../store/types.js';
 import type { EmployeeStatus, EmployeesTable, PayrollDb } from './schema.js';
@@ -83,10 +83,7 @@ export function employeesRepo(db: PayrollDb) {
     async list(query: EmployeeQuery): Promise<Page<EmployeeRecord>> {
       let select = db.selectFrom('employees').selectAll();
       if (query.onlyId !== undefined) select = select.where('id', '=', query.onlyId);
-      if (query.cursor !== undefined) {
-        const [at, id] = decodeCursor(query.cursor);
-        select = select.where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]));
-      }
+      if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor, 'created_at', 'asc'));
       const rows = await select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(query.limit + 1).execute();
       return toPage(rows.map(toRecord), query.limit, (e) => [e.createdAt, e.id]);
     },

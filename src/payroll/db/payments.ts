@@ -1,4 +1,4 @@
-import { decodeCursor, toPage } from '../../store/sql/cursor.js';
+import { afterCursor, toPage } from '../../store/sql/cursor.js';
 import type { Page } from '../../store/types.js';
 import type { PaymentKind, PaymentsTable, PayrollDb } from './schema.js';
 
@@ -58,10 +58,7 @@ export function paymentsRepo(db: PayrollDb) {
       if (query.employeeId !== undefined) select = select.where('employee_id', '=', query.employeeId);
       if (query.from !== undefined) select = select.where('period', '>=', query.from);
       if (query.to !== undefined) select = select.where('period', '<=', query.to);
-      if (query.cursor !== undefined) {
-        const [at, id] = decodeCursor(query.cursor);
-        select = select.where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]));
-      }
+      if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor, 'created_at', 'asc'));
       const rows = await select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(query.limit + 1).execute();
       return toPage(rows.map(toRecord), query.limit, (p) => [p.createdAt, p.id]);
     },

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditEventsTable, Database } from '../schema.js';
 import type { AuditEvent, AuditFilter, AuditStore, Page, PageRequest } from '../types.js';
-import { decodeCursor, toPage } from './cursor.js';
+import { afterCursor, toPage } from './cursor.js';
 import { ms } from './values.js';
 
 function toEvent(row: AuditEventsTable): AuditEvent {
@@ -38,12 +38,7 @@ export function sqlAudit(db: Kysely<Database>): AuditStore {
       let query = db.selectFrom('audit_events').selectAll();
       if (filter.type !== undefined) query = query.where('type', '=', filter.type);
       if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
-      if (page.cursor !== undefined) {
-        const [at, id] = decodeCursor(page.cursor);
-        query = query.where((eb) =>
-          eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]),
-        );
-      }
+      if (page.cursor !== undefined) query = query.where(afterCursor(page.cursor, 'at', 'desc'));
       const rows = await query
         .orderBy('at', 'desc')
         .orderBy('id', 'desc')

@@ -1,3 +1,4 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { InvalidRequestError } from '../../errors/index.js';
 import type { Page } from '../types.js';
 
@@ -35,4 +36,15 @@ export function toPage<T>(rows: T[], limit: number, key: (item: T) => SortKey): 
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: last === undefined ? null : encodeCursor(key(last)) };
+}
+
+/**
+ * Keyset pagination: rows strictly after `cursor` in (column, id) order — ascending or
+ * descending — as one portable condition, so each list query adds `.where(afterCursor(...))`.
+ * The cursor is decoded (and refused with a 400) here.
+ */
+export function afterCursor(cursor: string, column: string, direction: 'asc' | 'desc'): RawBuilder<SqlBool> {
+  const [at, id] = decodeCursor(cursor);
+  const past = sql.raw(direction === 'asc' ? '>' : '<');
+  return sql<SqlBool>`(${sql.ref(column)} ${past} ${at} or (${sql.ref(column)} = ${at} and ${sql.ref('id')} ${past} ${id}))`;
 }

@@ -7,7 +7,7 @@ import type {
   SessionRecord,
   SessionsStore,
 } from '../types.js';
-import { decodeCursor, toPage } from './cursor.js';
+import { afterCursor, toPage } from './cursor.js';
 import { ms, msOrNull } from './values.js';
 
 export function toSessionRecord(row: SessionsTable): SessionRecord {
@@ -55,15 +55,7 @@ export function sqlSessions(db: Kysely<Database>): SessionsStore {
       if (filter.activeAt !== undefined) {
         query = query.where('revoked_at', 'is', null).where('expires_at', '>', filter.activeAt);
       }
-      if (page.cursor !== undefined) {
-        const [at, id] = decodeCursor(page.cursor);
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '>', at),
-            eb.and([eb('created_at', '=', at), eb('id', '>', id)]),
-          ]),
-        );
-      }
+      if (page.cursor !== undefined) query = query.where(afterCursor(page.cursor, 'created_at', 'asc'));
       const rows = await query
         .orderBy('created_at', 'asc')
         .orderBy('id', 'asc')

@@ -2,7 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../types.js';
-import { decodeCursor, toPage } from './cursor.js';
+import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms } from './values.js';
 
 function toRecord(row: UsersTable): UserRecord {
@@ -74,15 +74,7 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
 
     async list(page: PageRequest): Promise<Page<UserRecord>> {
       let query = db.selectFrom('users').selectAll();
-      if (page.cursor !== undefined) {
-        const [at, id] = decodeCursor(page.cursor);
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '>', at),
-            eb.and([eb('created_at', '=', at), eb('id', '>', id)]),
-          ]),
-        );
-      }
+      if (page.cursor !== undefined) query = query.where(afterCursor(page.cursor, 'created_at', 'asc'));
       const rows = await query
         .orderBy('created_at', 'asc')
         .orderBy('id', 'asc')
