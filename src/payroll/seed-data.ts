@@ -1,22 +1,13 @@
-import type { EmployeeStatus } from './db/schema.js';
+import type { EmployeeFields } from './db/employees.js';
 import { makeIban } from './domain/iban.js';
 
 /** The demo company: ten people across five departments, IBANs built with real check digits. */
-export interface DemoEmployee {
+export type DemoEmployee = EmployeeFields & {
   /** The demo user linked to this record, if any. */
   user?: string;
-  name: string;
-  email: string;
-  department: string;
-  title: string;
-  salaryCents: number;
-  currency: string;
-  bankAccount: string;
-  hiredOn: string;
-  status: EmployeeStatus;
   /** Last period paid (a leave or termination stops the salary after it). */
   paidUntil?: string;
-}
+};
 
 export const DEMO_EMPLOYEES: readonly DemoEmployee[] = [
   { name: 'Hiro Tanaka', email: 'hiro.tanaka@example.com', department: 'Engineering', title: 'Engineering Manager', salaryCents: 11_000_000, currency: 'EUR', bankAccount: makeIban('DE', '370400440532013000'), hiredOn: '2019-04-01', status: 'active' },
