@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServe, type ServerProcess } from '../helpers/process.js';
+import { demoPassword, startServe, type ServerProcess } from '../helpers/process.js';
 
 const ISSUER = 'http://bulwark-auth.test';
 
@@ -40,8 +40,7 @@ describe('split mode: serve --only auth + serve --only payroll --jwks-url', () =
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const password = (user: string) =>
-    readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.startsWith(`${user} `))?.split(/\s+/)[2] ?? '';
+  const password = (user: string) => demoPassword(dataDir, user);
   const login = async (user: string) => {
     const response = await fetch(`${auth.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: password(user) }) });
     assert.equal(response.status, 201);

@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServe, type ServerProcess } from '../helpers/process.js';
+import { demoPassword, startServe, type ServerProcess } from '../helpers/process.js';
 
 interface Answer {
   status: number;
@@ -32,12 +32,6 @@ function call(url: string, options: { method?: string; headers?: Record<string, 
   });
 }
 
-function demoPassword(dataDir: string, user: string): string {
-  const line = readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.startsWith(`${user} `) || l.startsWith(`${user}\t`));
-  const password = line?.split(/\s+/)[2];
-  assert.ok(password, `no demo password for ${user}`);
-  return password;
-}
 
 describe('bulwark serve over HTTPS (throw-away certificate)', () => {
   let dir: string;

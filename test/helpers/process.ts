@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/bulwark', import.meta.url));
@@ -63,4 +65,12 @@ export function startServe(env: Record<string, string>, args: string[] = [], tim
       reject(new Error(`serve exited with ${code}:\n${out}`));
     });
   });
+}
+
+/** A demo user's password from `<dataDir>/demo-credentials.txt` (lines: username role password). */
+export function demoPassword(dataDir: string, user: string): string {
+  const line = readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.split(/\s+/)[0] === user);
+  const password = line?.split(/\s+/)[2];
+  if (password === undefined || password === '') throw new Error(`no demo password for ${user} in ${dataDir}`);
+  return password;
 }

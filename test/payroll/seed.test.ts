@@ -10,6 +10,7 @@ import { isRealDate } from '../../src/payroll/domain/dates.js';
 import { isValidIban } from '../../src/payroll/domain/iban.js';
 import { seedDemoPayroll } from '../../src/payroll/index.js';
 import { bearer, createHarness, type Harness } from '../helpers/harness.js';
+import { demoPassword } from '../helpers/process.js';
 
 describe('demo seed: the company first, then carol linked to her record', () => {
   let h: Harness;
@@ -43,7 +44,7 @@ describe('demo seed: the company first, then carol linked to her record', () => 
   });
 
   it('carol logs in and sees her record and her payments only', async () => {
-    const password = readFileSync(join(h.dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.startsWith('carol'))?.split(/\s+/)[2] ?? '';
+    const password = demoPassword(h.dataDir, 'carol');
     const token = (await h.login('carol', password)).access_token;
     const list = (await h.app.inject({ url: '/api/employees', headers: bearer(token) })).json<{ items: Array<{ email: string }> }>();
     assert.deepEqual(list.items.map((e) => e.email), ['carol.nguyen@example.com']);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServe, type ServerProcess } from '../helpers/process.js';
+import { demoPassword, startServe, type ServerProcess } from '../helpers/process.js';
 
 /** `bulwark serve` (built dist/) on an empty data dir: the demo company, carol linked, the README's payroll steps. */
 describe('bulwark serve: payroll first start', () => {
@@ -19,8 +19,7 @@ describe('bulwark serve: payroll first start', () => {
   });
 
   const login = async (username: string): Promise<string> => {
-    const line = readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.startsWith(`${username} `));
-    const response = await fetch(`${server.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: line?.split(/\s+/)[2] }) });
+    const response = await fetch(`${server.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: demoPassword(dataDir, username) }) });
     assert.equal(response.status, 201);
     return ((await response.json()) as { access_token: string }).access_token;
   };

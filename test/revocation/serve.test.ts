@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startServe, type ServerProcess } from '../helpers/process.js';
+import { demoPassword, startServe, type ServerProcess } from '../helpers/process.js';
 import { REDIS_URL, SKIP_REDIS, until } from './helpers.js';
 
 const ISSUER = 'http://bulwark-feed.test';
@@ -31,8 +31,7 @@ describe('two bulwark serve processes share revocations over Redis', { skip: SKI
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const password = (user: string) =>
-    readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.startsWith(`${user} `))?.split(/\s+/)[2] ?? '';
+  const password = (user: string) => demoPassword(dataDir, user);
 
   it('both report redis ok in /readyz', async () => {
     for (const server of [auth, payroll]) {
