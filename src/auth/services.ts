@@ -7,7 +7,7 @@ import { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
 import { RevocationService } from './revocations.js';
 import { SessionService } from './sessions.js';
-import { createThrottles, type ThrottleOptions, type Throttles } from './throttle/index.js';
+import { createThrottles, policyFromLimits, type ThrottleOptions, type Throttles } from './throttle/index.js';
 import { normaliseUsername } from './usernames.js';
 import { UserService } from './users.js';
 
@@ -55,6 +55,6 @@ export async function createAuthServices(config: Config, store: Store, now: () =
   const throttles = createThrottles(config.redisUrl, async ({ username, ip, scope, retryAfter }) => {
     const user = await store.users.findByUsername(normaliseUsername(username));
     await audit.record('login.throttled', { targetId: user?.id ?? null, ip, details: { scope, retry_after: retryAfter } });
-  }, options.throttle);
+  }, { ...options.throttle, policy: { ...policyFromLimits(config.limits), ...options.throttle?.policy } });
   return { config, store, keys, revocations, audit, sessions, users, verifier, throttles };
 }

@@ -44,6 +44,22 @@ export interface Config {
   jwksCooldownSeconds: number;
   /** Scheduled key rotation: a `next` key once the active key is this old (seconds); 0 = off. */
   keyRotationIntervalSeconds: number;
+  /** Rate limits (per window); the defaults suit one company's payroll. */
+  limits: RateLimits;
+}
+
+/** What BULWARK_LOGIN_* / BULWARK_REFRESH_* / BULWARK_WRITES_* set. */
+export interface RateLimits {
+  /** Failed logins per username + IP per hour before the growing block starts. */
+  loginFailuresPerUserIp: number;
+  /** Failed logins per IP per day (guessing across accounts). */
+  loginFailuresPerIp: number;
+  /** Login attempts per IP per second. */
+  loginAttemptsPerIpPerSecond: number;
+  /** Refresh calls per IP per minute. */
+  refreshPerIpPerMinute: number;
+  /** Authenticated writes (POST/PUT/PATCH/DELETE) per user per minute. */
+  writesPerUserPerMinute: number;
 }
 
 const ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'];
@@ -124,6 +140,13 @@ export function loadConfig(env: Env = process.env): Config {
     jwksUrl,
     jwksCooldownSeconds: integer(env, 'BULWARK_JWKS_COOLDOWN', 30, 1, 3_600),
     keyRotationIntervalSeconds,
+    limits: {
+      loginFailuresPerUserIp: integer(env, 'BULWARK_LOGIN_FAILURES_PER_USER_IP', 5, 1, 1_000_000),
+      loginFailuresPerIp: integer(env, 'BULWARK_LOGIN_FAILURES_PER_IP', 100, 1, 1_000_000),
+      loginAttemptsPerIpPerSecond: integer(env, 'BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND', 20, 1, 1_000_000),
+      refreshPerIpPerMinute: integer(env, 'BULWARK_REFRESH_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
+      writesPerUserPerMinute: integer(env, 'BULWARK_WRITES_PER_USER_PER_MINUTE', 120, 1, 1_000_000),
+    },
   };
 }
 

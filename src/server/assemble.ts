@@ -9,6 +9,7 @@ import { ServiceUnavailableError } from '../errors/index.js';
 import { createRemoteJwksSource, createVerifier } from '../guard/index.js';
 import type { AppParts, HttpModule } from '../http/app.js';
 import { databaseReady, withRedisReadiness } from '../http/health.js';
+import { defaultBackend, RequestLimit } from '../http/rate-limit.js';
 import { createPayrollServices, payrollModule, type PayrollServices } from '../payroll/index.js';
 import type { SqlStore } from '../store/index.js';
 
@@ -118,6 +119,9 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     cache: { max: 10_000 },
   });
   const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit) });
+  // Same counter name as the token service's, so one user's writes count once across processes.
+  const limits = defaultBackend(config.redisUrl);
+  const writeLimit = new RequestLimit(limits.create({ name: 'write-user', points: config.limits.writesPerUserPerMinute, durationSeconds: 60 }));
   const dbReady = withRedisReadiness(databaseReady(store), feed);
   const checkReady = async () => {
     const state = await dbReady();
@@ -126,7 +130,7 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
   };
   return {
     parts: { config, verifier, checkReady },
-    modules: [payrollModule(payroll)],
+    modules: [payrollModule(payroll, writeLimit)],
     auth: undefined,
     payroll,
     upkeep: [
@@ -136,7 +140,7 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     ],
     close: async () => {
       keys.close();
-      await feed.close();
+      await Promise.all([feed.close(), limits.close()]);
     },
   };
 }

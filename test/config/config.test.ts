@@ -32,6 +32,24 @@ describe('configuration (CONTRACT §2)', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.redisUrl, undefined);
     assert.ok(config.dataDir.endsWith('/data'));
+    assert.deepEqual(config.limits, {
+      loginFailuresPerUserIp: 5,
+      loginFailuresPerIp: 100,
+      loginAttemptsPerIpPerSecond: 20,
+      refreshPerIpPerMinute: 60,
+      writesPerUserPerMinute: 120,
+    });
+  });
+
+  it('reads every rate limit from the environment', () => {
+    const { limits } = loadConfig({
+      BULWARK_LOGIN_FAILURES_PER_USER_IP: '3',
+      BULWARK_LOGIN_FAILURES_PER_IP: '50',
+      BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '7',
+      BULWARK_REFRESH_PER_IP_PER_MINUTE: '30',
+      BULWARK_WRITES_PER_USER_PER_MINUTE: '1000',
+    });
+    assert.deepEqual(limits, { loginFailuresPerUserIp: 3, loginFailuresPerIp: 50, loginAttemptsPerIpPerSecond: 7, refreshPerIpPerMinute: 30, writesPerUserPerMinute: 1000 });
   });
 
   it('derives the issuer from PORT and treats empty values as unset', () => {
@@ -58,6 +76,11 @@ describe('configuration (CONTRACT §2)', () => {
     ['BULWARK_CORS_ORIGINS', 'https://ok.example,https://bad.example/path'],
     ['BULWARK_TLS_CERT_FILE', '/no/such/file.pem'],
     ['BULWARK_SIGNING_KEY_FILE', '/no/such/key.pem'],
+    ['BULWARK_LOGIN_FAILURES_PER_USER_IP', '0'],
+    ['BULWARK_LOGIN_FAILURES_PER_IP', 'many'],
+    ['BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND', '-1'],
+    ['BULWARK_REFRESH_PER_IP_PER_MINUTE', '1.5'],
+    ['BULWARK_WRITES_PER_USER_PER_MINUTE', '0'],
   ] as const) {
     it(`refuses ${variable}=${value} with one line naming the variable`, () => {
       const error = refusal({ [variable]: value });

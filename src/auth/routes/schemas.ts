@@ -12,7 +12,10 @@ export const Credentials = Type.Object(
   closed,
 );
 
-export const RefreshRequest = Type.Object({ refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) }, closed);
+// The bound is generous on purpose: whatever a client may mistake for a refresh token (an access
+// token, another issuer's JWT) must reach the service and get the same 401 invalid_grant as any
+// unknown token (CONTRACT §4), not a 400 that tells it apart. The body limit still applies.
+export const RefreshRequest = Type.Object({ refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) }, closed);
 
 export const TokenResponse = Type.Object({
   access_token: Type.String(),

@@ -1,3 +1,4 @@
+import type { RateLimits } from '../../config/config.js';
 import { defaultBackend, RequestLimit, type LimiterBackend } from '../../http/rate-limit.js';
 import { DEFAULT_WRITE_LIMIT } from '../../http/rate-limit-hook.js';
 import { LoginThrottle, type LoginPolicy, type ThrottledListener } from './login-throttle.js';
@@ -23,6 +24,17 @@ export const THROTTLE_DEFAULTS: Readonly<ThrottlePolicy> = {
   refreshPerIpPerMinute: 60,
   writesPerUserPerMinute: DEFAULT_WRITE_LIMIT.points,
 };
+
+/** The configured limits (BULWARK_LOGIN_* and friends) as a policy; windows keep their defaults. */
+export function policyFromLimits(limits: RateLimits): Partial<ThrottlePolicy> {
+  return {
+    failuresPerUserIp: limits.loginFailuresPerUserIp,
+    failuresPerIpPerDay: limits.loginFailuresPerIp,
+    attemptsPerIpPerSecond: limits.loginAttemptsPerIpPerSecond,
+    refreshPerIpPerMinute: limits.refreshPerIpPerMinute,
+    writesPerUserPerMinute: limits.writesPerUserPerMinute,
+  };
+}
 
 export interface ThrottleOptions {
   /** Overrides of THROTTLE_DEFAULTS (tests use small numbers). */
