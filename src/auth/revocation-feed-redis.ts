@@ -114,3 +114,45 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
     },
   };
 }
+
+/**
+ * Publish-only (the CLI): a short-lived process that revokes and exits. It connects on its first
+ * publish, never subscribes and never retries: if Redis is unreachable the revocation is already
+ * in the store, and every instance's 2-second store sync delivers it.
+ */
+export function createRedisRevocationPublisher(options: Omit<RedisFeedOptions, 'maxRetryDelayMs'>): RevocationFeed {
+  const { url, logger } = options;
+  const channel = options.channel ?? DEFAULT_REVOCATION_CHANNEL;
+  const endpoint = redisEndpoint(url);
+  const publisher = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    commandTimeout: 1_000,
+    connectionName: 'bulwark-revocations-cli',
+    retryStrategy: () => null,
+  });
+  publisher.on('error', () => {
+    // Reported once by publish below, without the URL.
+  });
+  return {
+    state: () => (publisher.status === 'ready' ? 'ok' : 'degraded'),
+    async publish(entry: RevocationRecord) {
+      try {
+        if (publisher.status === 'wait') await publisher.connect();
+        await publisher.publish(channel, encodeRevocation(entry));
+      } catch (error) {
+        logger.warn({ redis: endpoint, kind: entry.kind, reason: reason(error) }, 'revocation publish failed; instances get it from the store within 2 s');
+      }
+    },
+    subscribe() {},
+    async close() {
+      if (publisher.status === 'wait' || publisher.status === 'end') {
+        publisher.disconnect();
+        return;
+      }
+      await publisher.quit().catch(() => publisher.disconnect());
+    },
+  };
+}

@@ -38,9 +38,8 @@ function attachFeed(config: Config, revocations: RevocationService, logger: Logg
 
 /**
  * The store sync, every 2 s whatever the Redis feed's state: Redis makes a revocation reach the
- * other instances in milliseconds, the store sync guarantees it within 2 s when Redis is down,
- * when one instance's publisher is cut off, or when the revocation came from the CLI (which
- * writes the store but does not publish). One indexed query per instance per interval.
+ * other instances in milliseconds, the store sync guarantees it within 2 s when Redis is down or
+ * one instance's (or the CLI's) publish failed. One indexed query per instance per interval.
  */
 export function revocationSyncTask(revocations: Pick<RevocationService, 'sync'>): Assembly['upkeep'][number] {
   return { what: 'revocation sync', everyMs: SYNC_INTERVAL_MS, run: () => revocations.sync() };
