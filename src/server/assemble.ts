@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { AuditLog } from '../auth/audit.js';
+import { KEY_RELOAD_INTERVAL_MS } from '../auth/keys/key-manager.js';
 import { localRevocationFeed, type RevocationFeed } from '../auth/revocation-feed.js';
 import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation-feed-redis.js';
 import { RevocationService } from '../auth/revocations.js';
@@ -25,7 +26,6 @@ export interface Assembly {
 
 const SYNC_INTERVAL_MS = 2_000;
 const HOUSEKEEPING_INTERVAL_MS = 30_000;
-const KEY_LIFECYCLE_INTERVAL_MS = 5_000;
 
 /** The Redis revocation feed when BULWARK_REDIS_URL is set, attached to `revocations`. */
 function attachFeed(config: Config, revocations: RevocationService, logger: Logger): RevocationFeed {
@@ -56,7 +56,7 @@ export function keyLifecycleTask(auth: Pick<AuthServices, 'keys' | 'config'>, lo
   if (auth.config.keyRotationIntervalSeconds > 0 && blocker !== undefined) {
     logger.info({ reason: blocker }, 'scheduled key rotation is off: %s', blocker);
   }
-  return { what: 'key lifecycle', everyMs: KEY_LIFECYCLE_INTERVAL_MS, run: async () => {
+  return { what: 'key lifecycle', everyMs: KEY_RELOAD_INTERVAL_MS, run: async () => {
     const { created, promoted } = await auth.keys.upkeep();
     if (created !== undefined) logger.info({ kid: created.kid, signs_from: created.signsFrom }, 'scheduled key rotation: next key published');
     if (promoted !== undefined) logger.info({ kid: promoted.kid }, 'key promoted: next key now signs; the previous key is retired');

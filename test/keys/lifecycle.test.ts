@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KeyManager } from '../../src/auth/keys/key-manager.js';
+import { KEY_RELOAD_INTERVAL_MS, KeyManager } from '../../src/auth/keys/key-manager.js';
 import { resolveMasterKey } from '../../src/auth/keys/master-key.js';
 import { bearer, createHarness, decodeJwt, problemOf, type Harness } from '../helpers/harness.js';
 
@@ -28,7 +28,8 @@ describe('key lifecycle: next → active → retired → removed', () => {
     const next = rotated.json<KeyView>();
     assert.equal(next.state, 'next');
     assert.equal(next.activated_at, null);
-    assert.equal(Date.parse(next.signs_from ?? ''), h.clock.ms + h.config.jwksMaxAgeSeconds * 1000);
+    // Pre-publication: the JWKS max-age, plus one key-reload interval for the other instances to publish it.
+    assert.equal(Date.parse(next.signs_from ?? ''), h.clock.ms + h.config.jwksMaxAgeSeconds * 1000 + KEY_RELOAD_INTERVAL_MS);
     assert.deepEqual((await jwksKids(h)).sort(), [oldKid, next.kid].sort(), 'the next key is published at once');
     assert.ok(h.services.keys.source.get(next.kid), 'and verifies');
     assert.equal(kidOf((await h.login(admin.username, admin.password)).access_token), oldKid, 'but does not sign');
@@ -37,8 +38,8 @@ describe('key lifecycle: next → active → retired → removed', () => {
     assert.equal(again.statusCode, 409);
     assert.equal(problemOf(again).code, 'conflict');
 
-    h.clock.advance(h.config.jwksMaxAgeSeconds - 1);
-    assert.equal((await h.services.keys.upkeep()).promoted, undefined, 'not before the JWKS max-age');
+    h.clock.advance(h.config.jwksMaxAgeSeconds + KEY_RELOAD_INTERVAL_MS / 1000 - 1);
+    assert.equal((await h.services.keys.upkeep()).promoted, undefined, 'not before the JWKS max-age and a reload interval');
     h.clock.advance(1);
     assert.equal((await h.services.keys.upkeep()).promoted?.kid, next.kid);
     const second = await h.login(admin.username, admin.password);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { KeyManager } from '../../src/auth/keys/key-manager.js';
+import { KEY_RELOAD_INTERVAL_MS, KeyManager } from '../../src/auth/keys/key-manager.js';
 import { resolveMasterKey } from '../../src/auth/keys/master-key.js';
 import { loadConfig } from '../../src/config/index.js';
 import { payrollMigrations } from '../../src/payroll/index.js';
@@ -50,7 +50,7 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
     await h.services.keys.upkeep();
     assert.ok(h.services.keys.jwks().keys.some((k) => k.kid === created[0]?.kid), 'published');
 
-    h.clock.advance(h.config.jwksMaxAgeSeconds);
+    h.clock.advance(h.config.jwksMaxAgeSeconds + KEY_RELOAD_INTERVAL_MS / 1000);
     await Promise.all([a, b].map((m) => m.upkeep()));
     await c.upkeep();
     await h.services.keys.upkeep();

@@ -20,8 +20,16 @@ export type KeyConfig = Pick<
 >;
 
 /**
+ * How often every instance re-reads the keys (the key-lifecycle task). A `next` key created on
+ * one instance appears in another's JWKS only at that instance's next reload, so pre-publication
+ * waits this long on top of the JWKS max-age: a verifier that cached any instance's JWKS just
+ * before that reload still has the key by the time it signs.
+ */
+export const KEY_RELOAD_INTERVAL_MS = 5_000;
+
+/**
  * Owns the signing keys and their lifecycle next → active → retired → removed. A `next` key is
- * published (JWKS and `source`) at least the JWKS max-age before it signs; exactly one active key
+ * published (JWKS and `source`) on every instance for at least the JWKS max-age before it signs; exactly one active key
  * signs; `next`, active and retired keys verify (through `source`, the guard's key source); a
  * retired key is removed once every token it signed has expired (access TTL + skew). Private keys
  * are stored sealed under the master key, bound to their kid.
@@ -119,7 +127,7 @@ export class KeyManager {
 
   /** Promotes the `next` key once it has been published for the JWKS max-age. */
   async promote(): Promise<KeyInfo | undefined> {
-    const ready = (await this.store.list()).find((r) => r.state === 'next' && r.alg === this.config.signingAlg && r.createdAt + this.config.jwksMaxAgeSeconds * 1000 <= this.now());
+    const ready = (await this.store.list()).find((r) => r.state === 'next' && r.alg === this.config.signingAlg && r.createdAt + this.prePublicationMs() <= this.now());
     if (ready === undefined) return undefined;
     await this.activate(ready.kid, 'retired');
     return this.info(ready.kid);
@@ -151,12 +159,17 @@ export class KeyManager {
   }
 
   async list(): Promise<KeyInfo[]> {
-    return (await this.store.list()).map((r) => toInfo(r, this.config.jwksMaxAgeSeconds * 1000));
+    return (await this.store.list()).map((r) => toInfo(r, this.prePublicationMs()));
   }
 
   /** The JWKS document: public keys of the keys that verify (never HS256 secrets). */
   jwks(): { keys: Array<Record<string, unknown>> } {
     return { keys: this.verifying.flatMap((k) => (k.publicJwk === null ? [] : [k.publicJwk])) };
+  }
+
+  /** From a `next` key's creation to its first signature: see KEY_RELOAD_INTERVAL_MS. */
+  private prePublicationMs(): number {
+    return this.config.jwksMaxAgeSeconds * 1000 + KEY_RELOAD_INTERVAL_MS;
   }
 
   private async activate(kid: string, previousTo: 'retired' | 'removed'): Promise<void> {

@@ -25,7 +25,7 @@ const Key = Type.Object({
 const RotateRequest = Type.Object({
   now: Type.Optional(Type.Boolean({ description: 'true: the new key (or the pending next key) signs at once; the previous key retires and keeps verifying' })),
   revoke_current: Type.Optional(Type.Boolean({ description: 'with now: the previous key is removed at once and stops verifying (emergency)' })),
-}, { additionalProperties: false, description: 'Optional. Without a body: a next key, published now, signing after the JWKS max-age.' });
+}, { additionalProperties: false, description: 'Optional. Without a body: a next key, published now, signing after the JWKS max-age plus 5 s (every instance publishes it first).' });
 const AuditEvent = Type.Object({
   id: Type.String(), at: Type.String(), type: Type.String(), actor_id: Type.Union([Type.String(), Type.Null()]),
   target_id: Type.Union([Type.String(), Type.Null()]), ip: Type.Union([Type.String(), Type.Null()]), details: Type.Record(Type.String(), Type.Unknown()),
@@ -88,7 +88,7 @@ export function registerAdminRoutes(parent: FastifyInstance, services: AuthServi
     preValidation: async (request) => {
       request.body ??= {};
     },
-    schema: { tags: ['keys'], summary: 'Rotate: a next key (published, signing after the JWKS max-age; 409 if one is waiting), or with now=true a new active key at once', security, body: RotateRequest, response: { 201: Key } },
+    schema: { tags: ['keys'], summary: 'Rotate: a next key (published, signing after the JWKS max-age plus 5 s; 409 if one is waiting), or with now=true a new active key at once', security, body: RotateRequest, response: { 201: Key } },
   }, async (request, reply) => {
     const { now, revoke_current: revokeCurrent } = request.body;
     const key = await services.keys.rotate({ now, revokeCurrent });
