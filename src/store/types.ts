@@ -146,6 +146,12 @@ export interface KeysStore {
    * processes on the same database: of concurrent callers exactly one inserts.
    */
   insertIfNoNext(key: SigningKeyRecord): Promise<boolean>;
+  /**
+   * Runs `work` in one transaction that holds the keys lock, with a KeysStore bound to it: of
+   * processes deciding about keys at once (two instances starting on an empty database), one
+   * decides and the others see its decision.
+   */
+  exclusive<T>(work: (keys: KeysStore) => Promise<T>): Promise<T>;
 }
 
 export type RevocationKind = 'jti' | 'sid' | 'user';

@@ -1,38 +1,22 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { problemOf } from '../helpers/harness.js';
+import { createTestSchema, SKIP_POSTGRES as skip } from '../helpers/postgres.js';
 import { idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
-
-const baseUrl = process.env.BULWARK_TEST_DATABASE_URL;
-const skip = baseUrl === undefined || baseUrl === '' ? 'BULWARK_TEST_DATABASE_URL not set' : false;
-
-async function admin(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: baseUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
 
 if (skip !== false) it('payroll on postgres', { skip }, () => undefined);
 
 /** The payroll migration and the races that matter, on a real pool with real concurrency. */
 describe('payroll on postgres', { skip }, () => {
-  const schema = `bulwark_payroll_${randomBytes(6).toString('hex')}`;
+  let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let f: PayrollFixture;
   before(async () => {
-    await admin(`create schema ${schema}`);
-    const url = new URL(baseUrl ?? '');
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    f = await payrollFixture({}, { BULWARK_DATABASE_URL: url.toString() });
+    schema = await createTestSchema('bulwark_payroll');
+    f = await payrollFixture({}, { BULWARK_DATABASE_URL: schema.url });
   });
   after(async () => {
     await f?.close();
-    await admin(`drop schema if exists ${schema} cascade`);
+    await schema?.drop();
   });
 
   it('migrates, seeds and reads with numbers as numbers and trimmed currencies', async () => {

@@ -47,22 +47,27 @@ export class KeyManager {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Makes the configured key (file, HS256 secret or a generated key of the configured alg) active. */
+  /**
+   * Makes the configured key (file, HS256 secret or a generated key of the configured alg) active.
+   * Under the keys lock: instances starting together on an empty database agree on one key.
+   */
   async init(): Promise<void> {
     const wanted = this.configuredKey();
-    const records = await this.store.list();
-    const actives = records.filter((r) => r.state === 'active');
-    let activeRecord = wanted === undefined ? actives.find((r) => r.alg === this.config.signingAlg) : actives.find((r) => r.kid === wanted.kid);
-    if (activeRecord === undefined) {
-      const key = wanted ?? generateSigningKey(this.config.signingAlg);
-      const existing = records.find((r) => r.kid === key.kid);
-      if (existing === undefined) await this.store.insert(this.toRecord(key, 'active'));
-      else await this.store.setState(key.kid, 'active', this.now());
-      activeRecord = await this.store.findByKid(key.kid);
-    }
-    for (const other of actives) {
-      if (other.kid !== activeRecord?.kid) await this.store.setState(other.kid, 'retired', this.now());
-    }
+    await this.store.exclusive(async (keys) => {
+      const records = await keys.list();
+      const actives = records.filter((r) => r.state === 'active');
+      const current = wanted === undefined ? actives.find((r) => r.alg === this.config.signingAlg) : actives.find((r) => r.kid === wanted.kid);
+      let activeKid = current?.kid;
+      if (activeKid === undefined) {
+        const key = wanted ?? generateSigningKey(this.config.signingAlg);
+        if (records.some((r) => r.kid === key.kid)) await keys.setState(key.kid, 'active', this.now());
+        else await keys.insert(this.toRecord(key, 'active'));
+        activeKid = key.kid;
+      }
+      for (const other of actives) {
+        if (other.kid !== activeKid) await keys.setState(other.kid, 'retired', this.now());
+      }
+    });
     await this.reload();
   }
 

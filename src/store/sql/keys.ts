@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, SigningKeysTable } from '../schema.js';
 import type { KeyState, KeysStore, SigningKeyRecord } from '../types.js';
 import { ms, msOrNull } from './values.js';
@@ -46,8 +46,24 @@ function stateChange(state: KeyState, at: number): Updateable<SigningKeysTable> 
   }
 }
 
-export function sqlKeys(db: Kysely<Database>): KeysStore {
+/** Held by `exclusive` on Postgres (a transaction-scoped advisory lock; "Bulk" in ASCII). */
+export const KEYS_LOCK = 0x42756c6b;
+
+export function sqlKeys(db: Kysely<Database>, kind: 'sqlite' | 'postgres'): KeysStore {
   return {
+    /**
+     * Postgres: an advisory lock held to the end of the transaction. SQLite: a write that comes
+     * first (it takes the database write lock even when it matches no row), so another process
+     * waits on busy_timeout, and kysely runs one transaction at a time on its single connection.
+     */
+    exclusive<T>(work: (keys: KeysStore) => Promise<T>): Promise<T> {
+      return db.transaction().execute(async (trx) => {
+        if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(KEYS_LOCK)})`.execute(trx);
+        else await trx.updateTable('signing_keys').set((eb) => ({ state: eb.ref('state') })).where('kid', '=', '').execute();
+        return work(sqlKeys(trx, kind));
+      });
+    },
+
     async insert(key: SigningKeyRecord): Promise<void> {
       await db.insertInto('signing_keys').values(toRow(key)).execute();
     },

@@ -24,7 +24,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     users: sqlUsers(db),
     sessions: sqlSessions(db),
     refreshTokens: sqlRefreshTokens(db),
-    keys: sqlKeys(db),
+    keys: sqlKeys(db, kind),
     revocations: sqlRevocations(db),
     audit: sqlAudit(db),
     async ping(): Promise<void> {
