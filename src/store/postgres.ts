@@ -19,9 +19,13 @@ export function openPostgres(url: string): Kysely<Database> {
           : pg.types.getTypeParser(oid, format),
     },
   });
-  // An idle client losing its server emits 'error' on the pool, which would otherwise crash the
-  // process; the pool drops that client and the next query reports the outage to its caller.
+  // A client losing its server emits 'error', which would otherwise crash the process: on the
+  // pool for an idle client (the pool drops it), on the client itself when it is checked out
+  // between two queries (a transaction's): its next query then fails, and the caller answers 503.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

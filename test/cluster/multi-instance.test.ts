@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { paymentBody } from '../payroll/fixture.js';
 import { demoPassword, startServe, type ServerProcess } from '../helpers/process.js';
 import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
+import { TcpOutage } from '../helpers/tcp-proxy.js';
 import { percentile, until } from '../revocation/helpers.js';
 import { RedisProcess, redisServerAvailable } from './redis-process.js';
 
@@ -35,6 +37,8 @@ const kidOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.'
  */
 describe('N instances on shared Postgres + Redis', { skip }, () => {
   let redis: RedisProcess;
+  /** B reaches Postgres through this proxy, so the test can cut B off from the database alone. */
+  let databaseLink: TcpOutage;
   let schema: Awaited<ReturnType<typeof createTestSchema>>;
   let a: ServerProcess;
   let b: ServerProcess;
@@ -61,6 +65,11 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
   before(async () => {
     redis = await RedisProcess.start();
     schema = await createTestSchema('bulwark_cluster');
+    const database = new URL(schema.url);
+    databaseLink = new TcpOutage({ host: database.hostname, port: Number(database.port || 5432) });
+    await databaseLink.up();
+    const viaLink = new URL(schema.url);
+    viaLink.host = `127.0.0.1:${databaseLink.port}`;
     const shared = {
       BULWARK_DATABASE_URL: schema.url,
       BULWARK_REDIS_URL: redis.url,
@@ -77,7 +86,7 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     // Started together: the migrations' advisory lock and the first key must not race.
     [a, b] = await Promise.all([
       startServe({ ...shared, BULWARK_DATA_DIR: dir(), BULWARK_DEMO: '1' }),
-      startServe({ ...shared, BULWARK_DATA_DIR: dir(), BULWARK_DEMO: '0' }),
+      startServe({ ...shared, BULWARK_DATABASE_URL: viaLink.toString(), BULWARK_DATA_DIR: dir(), BULWARK_DEMO: '0' }),
     ]);
     carolPassword = demoPassword(dirs[0] as string, 'carol');
     admin = await login(a, 'alice', demoPassword(dirs[0] as string, 'alice'));
@@ -85,6 +94,7 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
   after(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await redis?.kill();
+    await databaseLink?.down();
     await schema?.drop();
     for (const path of dirs) rmSync(path, { recursive: true, force: true });
   });
@@ -206,4 +216,37 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     // median near 1 s (uniform over its 2 s period); a median far below proves the feed carried them.
     assert.ok(percentile(fromRequest, 50) < 250, line('median too high for pub/sub', fromRequest));
   });
+
+  it('Postgres unreachable from B: 503 service_unavailable for what needs it, revocations still arrive over Redis, and B recovers on its own', async () => {
+    const carol = await login(b, 'carol', carolPassword);
+    const carolEmployeeId = ((await (await call(b, carol.access_token)).json()) as { employee_id: string }).employee_id;
+    const victim = await login(a, 'carol', carolPassword);
+    await databaseLink.down();
+    const problem = async (response: Response) => [response.status, response.headers.get('content-type')?.split(';')[0], ((await response.json()) as { code: string }).code];
+    const unavailable = [503, 'application/problem+json', 'service_unavailable'];
+    assert.deepEqual(await problem(await fetch(`${b.url}/readyz`)), unavailable);
+    assert.deepEqual(await problem(await call(b, carol.access_token)), unavailable);
+    assert.deepEqual(await problem(await call(b, carol.access_token, '/api/employees')), unavailable);
+    assert.deepEqual(await problem(await fetch(`${b.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'carol', password: carolPassword }) })), unavailable);
+    const payment = paymentBody(carolEmployeeId, { amount_cents: 12_345, memo: 'outage test' });
+    const pay = () => call(b, admin.access_token, '/api/payments', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'cluster-outage-1' }, body: JSON.stringify(payment) });
+    assert.deepEqual(await problem(await pay()), unavailable);
+    // What lives in memory keeps answering: liveness, the JWKS, and token rejection.
+    assert.equal((await fetch(`${b.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${b.url}/.well-known/jwks.json`)).status, 200);
+    assert.equal((await call(b, 'not.a.token')).status, 401);
+    // A revocation made on A reaches B's memory over Redis even though B cannot read the store.
+    await revokeSession(a, victim.session_id);
+    await until(async () => (await status(b, victim.access_token)) === 401, 1_000, 'revocation reaches B without its database');
+
+    await databaseLink.up();
+    await until(async () => (await fetch(`${b.url}/readyz`)).status === 200, 10_000, 'B ready again');
+    assert.equal(await status(b, carol.access_token), 200);
+    // The payment refused during the outage was not half-written: the retry creates it once.
+    const retried = await pay();
+    assert.equal(retried.status, 201);
+    assert.equal(retried.headers.get('idempotent-replayed'), null);
+    assert.equal((await pay()).headers.get('idempotent-replayed'), 'true');
+  });
+
 });

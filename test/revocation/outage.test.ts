@@ -1,41 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { databaseReady, registerHealthRoutes, withRedisReadiness } from '../../src/http/health.js';
 import { revocationSyncTask } from '../../src/server/assemble.js';
+import { TcpOutage } from '../helpers/tcp-proxy.js';
 import { claimsFor, openInstance, REDIS_URL, SKIP_REDIS, uniqueChannel, until, type Instance } from './helpers.js';
-
-/** A TCP proxy to Redis that the test can cut and restore on the same port: a Redis outage. */
-class Outage {
-  #server: Server | undefined;
-  readonly #sockets = new Set<Socket>();
-  port = 0;
-  constructor(private readonly target: { host: string; port: number }) {}
-  async up(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.#sockets.add(socket);
-        socket.on('close', () => this.#sockets.delete(socket));
-        socket.on('error', () => socket.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as { port: number }).port;
-    this.#server = server;
-  }
-  async down(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
-    this.#server = undefined;
-  }
-}
 
 if (SKIP_REDIS !== false) it('revocation feed outages against real Redis', { skip: SKIP_REDIS }, () => undefined);
 
@@ -90,7 +63,7 @@ describe('revocation feed: Redis outage', { skip: SKIP_REDIS }, () => {
 
   it('after an outage the subscriber resynchronises from the store: nothing published meanwhile is lost', async () => {
     const target = new URL(url);
-    const proxy = new Outage({ host: target.hostname, port: Number(target.port || 6379) });
+    const proxy = new TcpOutage({ host: target.hostname, port: Number(target.port || 6379) });
     await proxy.up();
     const b = await openInstance(dataDir, `redis://127.0.0.1:${proxy.port}`, channel);
     try {
