@@ -11,6 +11,8 @@ export type { RequireAuthOptions };
 /** What the hook needs of a request; any FastifyRequest fits, whatever its route generics. */
 export interface AuthTarget {
   readonly headers: { authorization?: string | undefined };
+  /** The node request (Fastify's request.raw): its rawHeaders reveal a repeated Authorization header. */
+  readonly raw?: { readonly rawHeaders?: readonly string[] } | undefined;
   auth: AccessTokenClaims | null;
 }
 
@@ -47,7 +49,7 @@ export function createAuthHook(verifier: Verifier, options: RequireAuthOptions =
   return (request, _reply, done) => {
     let token: string | undefined;
     try {
-      token = extractBearerToken(request.headers.authorization);
+      token = extractBearerToken(request.headers.authorization, request.raw?.rawHeaders);
       const claims = verifier.verify(token);
       request.auth = claims;
       authorize(claims);

@@ -46,7 +46,7 @@ export function createAuthMiddleware(verifier: Verifier, options: AuthMiddleware
   if (onRejected !== undefined && typeof onRejected !== 'function') throw new TypeError('createAuthMiddleware: onRejected must be a function');
   return async (req, res, next) => {
     try {
-      const claims = await verifier.verifyAsync(extractBearerToken(req.headers.authorization));
+      const claims = await verifier.verifyAsync(extractBearerToken(req.headers.authorization, req.rawHeaders));
       (req as AuthenticatedRequest).auth = claims;
       authorize(claims);
     } catch (error) {
