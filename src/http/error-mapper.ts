@@ -46,10 +46,17 @@ export function toProblem(error: unknown): Problem {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return problem(415, 'unsupported_media_type', 'Send the body as application/json.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // The router's maxParamLength (HTTP_LIMITS.paramLength): an over-long id is the same 400
+      // as an id over its schema's maxLength, not a 414 that carries invalid_request.
+      return problem(400, 'invalid_request', 'A path parameter of the request URL is too long.');
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_ASYNC_CONSTRAINT':
       return problem(400, 'invalid_request', 'The request URL is malformed.');
   }
+  // Postgres refuses U+0000 in text and jsonb parameters (SQLite stores it): that is a
+  // client's string (a cursor, a query filter, a username), so a 400 like other bad input.
+  if (isUnstorableText(error)) return problem(400, 'invalid_request', 'The request contains a character that cannot be stored (U+0000).');
   if (isDependencyOutage(error)) return problem(503, 'service_unavailable', 'A backing service is unavailable; try again shortly.');
   // JSON.parse errors thrown by a content parser quote the body: never pass their message on.
   if (error instanceof SyntaxError) return problem(400, 'invalid_request', 'The request body is not valid JSON.');
@@ -66,6 +73,14 @@ function validationDetail(error: { validation?: unknown[]; validationContext?: s
     return `${where} has an unknown or read-only field "${field}".`;
   }
   return `${where} ${first?.message ?? 'is invalid'}.`;
+}
+
+/** Postgres 22021 (a NUL byte in a text parameter) and 22P05 (\u0000 in jsonb). */
+const UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+function isUnstorableText(error: unknown): boolean {
+  const { code } = error as { code?: unknown };
+  return typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code);
 }
 
 /** Connection-level failures of Postgres, Redis or SQLite: the request may succeed later. */
