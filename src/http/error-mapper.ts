@@ -28,6 +28,9 @@ function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyRep
     reply.header('WWW-Authenticate', `${REALM}, error="invalid_token"${description}`);
   } else if (answer.status === 403 && answer.code === 'forbidden') {
     reply.header('WWW-Authenticate', `${REALM}, error="insufficient_scope"`);
+  } else if (answer.status === 401) {
+    // RFC 9110 §15.5.2: every 401 carries a challenge (login's invalid_credentials, refresh's invalid_grant).
+    reply.header('WWW-Authenticate', REALM);
   }
   if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
   return reply.status(answer.status).type('application/problem+json').send(answer);

@@ -80,6 +80,9 @@ describe('POST /api/users-sessions (login)', () => {
     assert.equal(problemOf(wrong).code, 'invalid_credentials');
     assert.equal(wrong.body, unknown.body);
     assert.equal(wrong.headers['set-cookie'], undefined);
+    // RFC 9110 §15.5.2: a 401 carries a challenge; no error="invalid_token", the credentials were not a token.
+    assert.equal(wrong.headers['www-authenticate'], 'Bearer realm="bulwark"');
+    assert.equal(unknown.headers['www-authenticate'], 'Bearer realm="bulwark"');
   });
 
   it('refuses a disabled user with the same answer, even with the right password', async () => {

@@ -35,6 +35,7 @@ describe('POST /api/users-sessions/refresh (rotation and reuse detection)', () =
     const replay = await refresh(first.refresh_token);
     assert.equal(replay.statusCode, 401);
     assert.equal(problemOf(replay).code, 'invalid_grant');
+    assert.equal(replay.headers['www-authenticate'], 'Bearer realm="bulwark"');
     // The legitimate holder's newer refresh token and access token die with the session.
     assert.equal((await refresh(second.refresh_token)).statusCode, 401);
     const after = await me(second.access_token);
