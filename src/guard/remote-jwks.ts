@@ -26,6 +26,7 @@ export class RemoteJwksSource implements KeySource {
   #lastError: JwksFetchError | undefined;
   #nextRefreshAt: number | undefined;
   #skipped: readonly SkippedJwk[] = [];
+  readonly #distrusted = new Set<string>();
 
   constructor(options: RemoteJwksOptions) {
     this.#settings = remoteJwksSettings(options);
@@ -42,6 +43,19 @@ export class RemoteJwksSource implements KeySource {
   /** Hears every kid that stops verifying after a fetch (removed or replaced). Returns unsubscribe. */
   onRemove(listener: KeyRemovedListener): () => void {
     return this.#keys.onRemove(listener);
+  }
+
+  /**
+   * Stops trusting these kids at once and for good, whatever the JWKS says now or later: for a key
+   * known to be compromised or removed upstream before this source's next fetch (the embedding
+   * service learnt it from a channel of its own, such as the token service's shared store).
+   * Listeners hear the removal, so the verifier forgets the tokens that key verified.
+   */
+  distrust(kids: Iterable<string>): void {
+    for (const kid of kids) {
+      this.#distrusted.add(kid);
+      this.#keys.remove(kid);
+    }
   }
 
   /** Resolves once a fetch has succeeded; rejects with the JwksFetchError of a failed first fetch. */
@@ -110,7 +124,7 @@ export class RemoteJwksSource implements KeySource {
       const { document, maxAgeMs } = await fetchJwks(settings, this.#stop.signal);
       const { keys, skipped } = keysFromJwks(document, settings);
       if (this.#stop.signal.aborted) return false;
-      this.#keys.set(keys);
+      this.#keys.set(keys.filter((key) => !this.#distrusted.has(key.kid)));
       this.#skipped = Object.freeze(skipped);
       this.#lastFetchAt = settings.now();
       this.#lastError = undefined;

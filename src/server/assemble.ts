@@ -7,7 +7,7 @@ import { RevocationService } from '../auth/revocations.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
 import type { Config } from '../config/index.js';
 import { ServiceUnavailableError } from '../errors/index.js';
-import { createRemoteJwksSource, createVerifier } from '../guard/index.js';
+import { createRemoteJwksSource, createVerifier, type RemoteJwksSource } from '../guard/index.js';
 import type { AppParts, HttpModule } from '../http/app.js';
 import { databaseReady, withRedisReadiness } from '../http/health.js';
 import { defaultBackend, RequestLimit } from '../http/rate-limit.js';
@@ -60,6 +60,18 @@ export function keyLifecycleTask(auth: Pick<AuthServices, 'keys' | 'config'>, lo
     const { created, promoted } = await auth.keys.upkeep();
     if (created !== undefined) logger.info({ kid: created.kid, signs_from: created.signsFrom }, 'scheduled key rotation: next key published');
     if (promoted !== undefined) logger.info({ kid: promoted.kid }, 'key promoted: next key now signs; the previous key is retired');
+  } };
+}
+
+/**
+ * A payroll-only process trusts keys by the token service's JWKS, which it re-reads only when the
+ * document's max-age lapses (300 s by default). A key removed in an emergency (`keys rotate --now
+ * --revoke-current`) must stop verifying sooner: the shared store says which keys are removed,
+ * read with the revocation sync, and those kids are distrusted at once (cache flushed with them).
+ */
+export function removedKeysTask(store: Pick<SqlStore, 'keys'>, keys: Pick<RemoteJwksSource, 'distrust'>): Assembly['upkeep'][number] {
+  return { what: 'removed-key sync', everyMs: SYNC_INTERVAL_MS, run: async () => {
+    keys.distrust((await store.keys.list()).filter((key) => key.state === 'removed').map((key) => key.kid));
   } };
 }
 
@@ -134,6 +146,7 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     payroll,
     upkeep: [
       revocationSyncTask(revocations),
+      removedKeysTask(store, keys),
       { what: 'revocation prune', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => revocations.prune() },
       { what: 'idempotency key purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() },
     ],

@@ -82,6 +82,17 @@ describe('split mode: serve --only auth + serve --only payroll --jwks-url', () =
     assert.equal((await employees(before.access_token)).status, 200, 'the retired key keeps verifying');
   });
 
+  it('an emergency rotation (--now --revoke-current) stops the old key on payroll within seconds, not at the next JWKS fetch', async () => {
+    const before = await login('alice');
+    assert.equal((await employees(before.access_token)).status, 200);
+    const rotated = await fetch(`${auth.url}/api/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${before.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ now: true, revoke_current: true }) });
+    assert.equal(rotated.status, 201);
+    // The JWKS max-age is 300 s; the removed-key sync reads the shared store every 2 s.
+    await eventually(async () => (await employees(before.access_token)).status === 401, 5_000);
+    const after = await login('alice');
+    await eventually(async () => (await employees(after.access_token)).status === 200, 5_000);
+  });
+
   it('a logout on the token service reaches the payroll process', async () => {
     const session = await login('carol');
     assert.equal((await employees(session.access_token)).status, 200);

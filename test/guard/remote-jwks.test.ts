@@ -156,6 +156,26 @@ describe('remote JWKS source: fetching and caching', () => {
     assert.equal(cached.verify(token(keys().EdDSA)).sub, 'usr_7f3a');
   });
 
+  it('distrust() drops a kid at once (cached tokens included) and for good, whatever later fetches say', async () => {
+    const { server, time, source } = await setup(jwksOf('ES256', 'EdDSA'));
+    const removed: string[] = [];
+    source.onRemove((kid) => removed.push(kid));
+    const cached = verifier({ keys: source, cache: true });
+    const jwt = token(keys().ES256);
+    assert.equal(cached.verify(jwt).sub, 'usr_7f3a');
+    assert.equal(cached.verify(jwt).sub, 'usr_7f3a'); // now a cache hit
+    source.distrust([keys().ES256.kid, 'never-seen']);
+    assert.deepEqual(removed, [keys().ES256.kid]);
+    assertRejected(cached, jwt, 'unknown_kid');
+    assert.equal(server.requests, 1, 'no fetch needed');
+    time.advance(COOLDOWN);
+    assert.equal(await source.refreshForUnknownKid(keys().ES256.kid), true);
+    assert.equal(server.requests, 2);
+    assert.deepEqual(source.kids(), [keys().EdDSA.kid], 'the JWKS still lists it; it stays out');
+    assertRejected(cached, jwt, 'unknown_kid');
+    assert.equal(cached.verify(token(keys().EdDSA)).sub, 'usr_7f3a');
+  });
+
   it('stops fetching once closed', async () => {
     const { server, time, source } = await setup();
     source.close();
