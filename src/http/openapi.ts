@@ -2,6 +2,51 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
+import { PROBLEM_CODES } from './problem-codes.js';
+
+const PROBLEM_SCHEMA = {
+  type: 'object' as const,
+  description: 'RFC 9457 problem details. `code` is the stable, machine-readable reason.',
+  required: ['type', 'title', 'status', 'code'],
+  properties: {
+    type: { type: 'string' as const, examples: ['urn:bulwark:problem:invalid_request'] },
+    title: { type: 'string' as const },
+    status: { type: 'integer' as const },
+    code: { type: 'string' as const, enum: Object.keys(PROBLEM_CODES), description: Object.entries(PROBLEM_CODES).map(([code, { status, meaning }]) => `- \`${code}\` (${status}): ${meaning}`).join('\n') },
+    detail: { type: 'string' as const },
+  },
+};
+
+const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+const problemResponse = (description: string, headers?: Record<string, unknown>) => ({ description, content: problemContent, ...(headers === undefined ? {} : { headers }) });
+const challenge = { 'WWW-Authenticate': { description: 'RFC 6750: Bearer realm="bulwark", error="invalid_token" (or "insufficient_scope" on 403)', schema: { type: 'string' } } };
+
+/** The answers every operation may give, added where a route does not describe its own. */
+const COMMON_RESPONSES: Record<string, unknown> = {
+  '4XX': problemResponse('Invalid input or a transport limit: invalid_request (400), not_found (404), request_timeout (408), payload_too_large (413), uri_too_long (414), unsupported_media_type (415), header_too_large (431), https_required (403), conflict (409), idempotency_key_reused (422).'),
+  '429': problemResponse('too_many_requests: a rate limit was reached.', { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }),
+  '503': problemResponse('service_unavailable: the database does not answer; retry shortly.'),
+};
+const SECURED_RESPONSES: Record<string, unknown> = {
+  '401': problemResponse('invalid_token, or token_expired (refresh, then retry).', challenge),
+  '403': problemResponse('forbidden: the token\'s role may not do this.', challenge),
+};
+
+type Operation = { security?: unknown[]; responses?: Record<string, unknown> };
+
+/** Adds the common problem answers to every operation of the generated document. */
+function withProblemResponses<T extends object>(document: T): T {
+  const { paths } = document as { paths?: Record<string, Record<string, unknown>> };
+  for (const item of Object.values(paths ?? {})) {
+    for (const operation of Object.values(item) as Operation[]) {
+      if (typeof operation !== 'object' || operation === null) continue;
+      const responses = (operation.responses ??= {});
+      const extra = operation.security === undefined ? COMMON_RESPONSES : { ...SECURED_RESPONSES, ...COMMON_RESPONSES };
+      for (const [status, response] of Object.entries(extra)) responses[status] ??= response;
+    }
+  }
+  return document;
+}
 
 /**
  * OpenAPI 3.1 generated from the same TypeBox schemas that validate requests and responses,
@@ -18,11 +63,13 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       },
       servers: [{ url: config.issuer }],
       components: {
+        schemas: { Problem: PROBLEM_SCHEMA },
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/users-sessions' },
         },
       },
     },
+    transformObject: (document) => ('openapiObject' in document ? withProblemResponses(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: false } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createHarness, type Harness } from '../helpers/harness.js';
+import { PROBLEM_CODES } from '../../src/http/problem-codes.js';
+import { createHarness, problemOf, type Harness } from '../helpers/harness.js';
 
-interface Operation { security?: Array<Record<string, unknown>>; tags?: string[]; summary?: string; parameters?: Array<{ in: string; name: string; required?: boolean }> }
-interface Document { openapi: string; paths: Record<string, Record<string, Operation>>; components?: { securitySchemes?: Record<string, { type: string; scheme?: string }> } }
+interface Response { description: string; content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }
+interface Operation { security?: Array<Record<string, unknown>>; tags?: string[]; summary?: string; parameters?: Array<{ in: string; name: string; required?: boolean }>; responses?: Record<string, Response> }
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }>; schemas?: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+}
 
 /** Every route the app serves, read from Fastify's own route tree (printRoutes). */
 function routesOf(app: Harness['app']): Array<{ method: string; path: string }> {
@@ -61,5 +67,28 @@ describe('OpenAPI document (/openapi.json)', () => {
       assert.ok(header?.required, `${path} requires Idempotency-Key`);
     }
     for (const method of ['put', 'patch', 'delete']) assert.equal(doc.paths['/api/payments/{id}']?.[method], undefined);
+  });
+
+  it('documents the problem+json answers: every stable code, and on each operation 4XX/429/503 (+401/403 with a challenge when secured)', async () => {
+    assert.deepEqual(doc.components?.schemas?.Problem?.properties?.code?.enum, Object.keys(PROBLEM_CODES));
+    let operations = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        operations += 1;
+        const expected = operation.security === undefined ? ['4XX', '429', '503'] : ['401', '403', '4XX', '429', '503'];
+        for (const status of expected) {
+          const response = operation.responses?.[status];
+          assert.ok(response, `${method} ${path} documents ${status}`);
+          assert.equal(response.content?.['application/problem+json']?.schema.$ref, '#/components/schemas/Problem', `${method} ${path} ${status}`);
+        }
+        if (operation.security !== undefined) assert.ok(operation.responses?.['401']?.headers?.['WWW-Authenticate'], `${method} ${path} 401 challenge`);
+        assert.ok(operation.responses?.['200'] ?? operation.responses?.['201'] ?? operation.responses?.['204'] ?? operation.responses?.default, `${method} ${path} keeps its success answer`);
+      }
+    }
+    assert.ok(operations >= 25);
+    // What the document says is what the server does: a real 401 carries a documented code.
+    const unauthorised = await h.app.inject({ url: '/api/employees' });
+    assert.equal(unauthorised.statusCode, 401);
+    assert.ok(Object.keys(PROBLEM_CODES).includes(problemOf(unauthorised).code));
   });
 });

@@ -1,0 +1,29 @@
+/**
+ * Every stable `code` a client can meet in a problem+json body, with its HTTP status and meaning:
+ * the OpenAPI document's Problem schema is made from it, and a test holds it equal to the codes
+ * the source can produce.
+ */
+export const PROBLEM_CODES = {
+  invalid_request: { status: 400, meaning: 'The request is malformed or fails validation: body, query, path, headers.' },
+  invalid_credentials: { status: 401, meaning: 'Wrong username or password, or a disabled user: the same answer for all three.' },
+  invalid_grant: { status: 401, meaning: 'The refresh token is unknown, already used, expired or revoked.' },
+  invalid_token: { status: 401, meaning: 'The access token is missing, malformed, forged, of an unknown key or another issuer/audience, or revoked.' },
+  token_expired: { status: 401, meaning: 'The access token has expired: refresh it.' },
+  forbidden: { status: 403, meaning: 'The token is valid but its role may not do this.' },
+  https_required: { status: 403, meaning: 'The request did not arrive over HTTPS (behind a proxy: X-Forwarded-Proto).' },
+  not_found: { status: 404, meaning: 'No such route, or no such resource visible to the caller.' },
+  request_timeout: { status: 408, meaning: 'The request was not received in time.' },
+  conflict: { status: 409, meaning: 'The resource is in a state that forbids this (a username taken, a payment already reversed, a key rotation pending).' },
+  payload_too_large: { status: 413, meaning: 'The request body is too large.' },
+  uri_too_long: { status: 414, meaning: 'The request URL is too long.' },
+  unsupported_media_type: { status: 415, meaning: 'The body is not application/json.' },
+  idempotency_key_reused: { status: 422, meaning: 'This Idempotency-Key was used with another request body.' },
+  too_many_requests: { status: 429, meaning: 'A rate limit was reached: retry after the Retry-After header\'s seconds.' },
+  header_too_large: { status: 431, meaning: 'The request header section is too large.' },
+  internal_error: { status: 500, meaning: 'A defect on the server: never the answer to bad input.' },
+  invalid_key: { status: 500, meaning: 'The server\'s own signing key is misconfigured.' },
+  service_unavailable: { status: 503, meaning: 'A backing service (database) does not answer: retry shortly.' },
+  jwks_unavailable: { status: 503, meaning: 'The guard has no keys from the token service yet (services that embed the guard).' },
+} as const satisfies Record<string, { status: number; meaning: string }>;
+
+export type ProblemCode = keyof typeof PROBLEM_CODES;
