@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { sqlAudit } from '../store/sql/audit.js';
 import type { AuditStore } from '../store/types.js';
 
 /** The security and admin event types, one stable string each. */
@@ -29,6 +32,14 @@ export class AuditLog {
     private readonly store: AuditStore,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * The same log, writing inside `transaction` (a kysely transaction on the store's database, with
+   * whatever table view its owner has): the event commits or rolls back with the write it records.
+   */
+  within(transaction: object): AuditLog {
+    return new AuditLog(sqlAudit(transaction as unknown as Kysely<Database>), this.now);
+  }
 
   record(type: AuditType, context: AuditContext = {}): Promise<void> {
     return this.store.append({

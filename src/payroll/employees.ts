@@ -40,10 +40,12 @@ export class EmployeeService {
     assertAdmin(viewer);
     const now = this.now();
     const employee: EmployeeRecord = { id: randomUUID(), ...parseNewEmployee(body), createdAt: now, updatedAt: now };
-    await employeesRepo(this.db).insert(employee);
-    await this.audit.record('employee.created', {
-      actorId: viewer.userId, targetId: employee.id, ip: viewer.ip,
-      details: { fields: Object.keys(body).sort(), bank_account: maskIban(employee.bankAccount), status: employee.status },
+    await this.db.transaction().execute(async (trx) => {
+      await employeesRepo(trx).insert(employee);
+      await this.audit.within(trx).record('employee.created', {
+        actorId: viewer.userId, targetId: employee.id, ip: viewer.ip,
+        details: { fields: Object.keys(body).sort(), bank_account: maskIban(employee.bankAccount), status: employee.status },
+      });
     });
     return this.view(viewer, employee);
   }
@@ -57,13 +59,16 @@ export class EmployeeService {
     if (before === undefined) throw new NotFoundError('employee');
     const changed = (Object.keys(fields) as Array<keyof EmployeeFields>).filter((k) => fields[k] !== before[k]);
     if (changed.length === 0) return this.view(viewer, before);
-    const after = await repo.update(id, fields, this.now());
-    if (after === undefined) throw new NotFoundError('employee');
-    await this.audit.record('employee.updated', {
-      actorId: viewer.userId, targetId: id, ip: viewer.ip, details: {
-        changed: changed.map(toSnake).sort(),
-        ...(changed.includes('bankAccount') ? { bank_account: maskIban(after.bankAccount) } : {}),
-      },
+    const after = await this.db.transaction().execute(async (trx) => {
+      const updated = await employeesRepo(trx).update(id, fields, this.now());
+      if (updated === undefined) throw new NotFoundError('employee');
+      await this.audit.within(trx).record('employee.updated', {
+        actorId: viewer.userId, targetId: id, ip: viewer.ip, details: {
+          changed: changed.map(toSnake).sort(),
+          ...(changed.includes('bankAccount') ? { bank_account: maskIban(updated.bankAccount) } : {}),
+        },
+      });
+      return updated;
     });
     return this.view(viewer, after);
   }

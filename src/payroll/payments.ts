@@ -60,15 +60,12 @@ export class PaymentService {
         kind: 'payment', reversesPaymentId: null, reversedByPaymentId: null, memo: input.memo, createdBy: viewer.userId, createdAt: this.now(),
       };
       await paymentsRepo(trx).insert(payment);
+      await this.audit.within(trx).record('payment.issued', {
+        actorId: viewer.userId, targetId: payment.id, ip: viewer.ip,
+        details: { employee_id: payment.employeeId, amount_cents: payment.amountCents, currency: payment.currency, period: payment.period },
+      });
       return { result: payment, status: 201, body: serialize(toPaymentView(payment)) };
     });
-    if (!answer.replayed) {
-      const p = answer.result;
-      await this.audit.record('payment.issued', {
-        actorId: viewer.userId, targetId: p.id, ip: viewer.ip,
-        details: { employee_id: p.employeeId, amount_cents: p.amountCents, currency: p.currency, period: p.period },
-      });
-    }
     return answer;
   }
 
@@ -94,15 +91,12 @@ export class PaymentService {
         throw error;
       }
       if (!(await payments.markReversed(original.id, reversal.id))) throw alreadyReversed();
+      await this.audit.within(trx).record('payment.reversed', {
+        actorId: viewer.userId, targetId: paymentId, ip: viewer.ip,
+        details: { reversal_id: reversal.id, employee_id: reversal.employeeId, amount_cents: reversal.amountCents, currency: reversal.currency, period: reversal.period },
+      });
       return { result: reversal, status: 201, body: serialize(toPaymentView(reversal)) };
     });
-    if (!answer.replayed) {
-      const r = answer.result;
-      await this.audit.record('payment.reversed', {
-        actorId: viewer.userId, targetId: paymentId, ip: viewer.ip,
-        details: { reversal_id: r.id, employee_id: r.employeeId, amount_cents: r.amountCents, currency: r.currency, period: r.period },
-      });
-    }
     return answer;
   }
 }

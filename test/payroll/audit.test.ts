@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createPayrollServices, type PayrollAudit } from '../../src/payroll/index.js';
+import type { NewPaymentBody } from '../../src/payroll/payment-input.js';
 import type { AuditEvent } from '../../src/store/types.js';
 import { employeeBody, idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
 
@@ -68,5 +70,46 @@ describe('payroll audit: every write is recorded, never with a bank number in cl
     const viaApi = await f.as('admin', { url: '/api/audit-events?type=payment.issued' });
     assert.equal(viaApi.statusCode, 200);
     assert.ok(viaApi.json<{ items: unknown[] }>().items.length >= 1);
+  });
+});
+
+describe('payroll audit: the event commits with the write, or neither does', () => {
+  let f: PayrollFixture;
+  before(async () => {
+    f = await payrollFixture();
+  });
+  after(() => f.close());
+
+  /** An audit log whose writes fail inside the transaction (a full disk, a lost connection). */
+  const failing: PayrollAudit = {
+    within: () => failing,
+    record: () => Promise.reject(new Error('audit write failed')),
+  };
+  const admin = () => ({ userId: f.adminId, role: 'admin', employeeId: undefined, ip: null });
+
+  it('a payment whose audit event cannot be written is not made, and its Idempotency-Key stays usable', async () => {
+    const broken = createPayrollServices({ db: f.h.store.db, audit: failing });
+    const before = await f.paymentCount();
+    const body = paymentBody(f.carol.id, { amount_cents: 4_242 }) as unknown as NewPaymentBody;
+    await assert.rejects(broken.payments.issue(admin(), 'atomic-audit-1', body, JSON.stringify), /audit write failed/);
+    assert.equal(await f.paymentCount(), before, 'no payment without its audit event');
+    const retried = await f.as('admin', { method: 'POST', url: '/api/payments', headers: { 'idempotency-key': 'atomic-audit-1' }, payload: body });
+    assert.equal(retried.statusCode, 201, retried.body);
+    assert.equal(await f.paymentCount(), before + 1);
+    const id = retried.json<{ id: string }>().id;
+    assert.equal((await f.h.services.store.audit.list({ type: 'payment.issued' }, { limit: 100 })).items.filter((e) => e.targetId === id).length, 1);
+  });
+
+  it('a reversal, an employee created or updated: no write without its event', async () => {
+    const broken = createPayrollServices({ db: f.h.store.db, audit: failing });
+    const payments = await f.paymentCount();
+    await assert.rejects(broken.payments.reverse(admin(), 'atomic-audit-2', f.otherPayment.id, {}, JSON.stringify), /audit write failed/);
+    assert.equal(await f.paymentCount(), payments);
+    assert.equal((await f.allPayments()).find((p) => p.id === f.otherPayment.id)?.reversedByPaymentId, null);
+    const employees = await f.employeeCount();
+    await assert.rejects(broken.employees.create(admin(), employeeBody()), /audit write failed/);
+    assert.equal(await f.employeeCount(), employees);
+    await assert.rejects(broken.employees.update(admin(), f.other.id, { title: 'Not Recorded' }), /audit write failed/);
+    assert.notEqual((await f.findEmployee(f.other.id))?.title, 'Not Recorded');
   });
 });
