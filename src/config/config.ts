@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SigningAlg } from '../jose/algorithms.js';
 import { ConfigError } from './errors.js';
-import { boolean, httpUrl, integer, list, oneOf, read, secretBytes, type Env } from './parsers.js';
+import { boolean, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 
 export type ServeOnly = 'all' | 'auth' | 'payroll';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,7 +30,12 @@ export interface Config {
   masterKey: Buffer | undefined;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
-  trustProxy: boolean;
+  /**
+   * Proxies whose X-Forwarded-For/-Proto are believed: false (none), how many sit in front, or
+   * their addresses. Only the hops named are trusted: the client is the address the outermost
+   * trusted proxy saw, never an entry a client wrote itself.
+   */
+  trustProxy: false | number | string[];
   corsOrigins: string[];
   logLevel: LogLevel;
   demoSeed: boolean;
@@ -90,12 +95,12 @@ export function loadConfig(env: Env = process.env): Config {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError('BULWARK_REDIS_URL', 'must start with redis:// or rediss://');
   }
-  const trustProxy = boolean(env, 'BULWARK_TRUST_PROXY', false);
+  const trustProxy = trustedProxies(env, 'BULWARK_TRUST_PROXY');
   const masterKey = secretBytes(env, 'BULWARK_MASTER_KEY', 32);
   const demoSeed = boolean(env, 'BULWARK_DEMO', mode === 'development');
 
   if (mode === 'production') {
-    if (tlsCertFile === undefined && !trustProxy) {
+    if (tlsCertFile === undefined && trustProxy === false) {
       throw new ConfigError('BULWARK_ENV', 'production refuses plain HTTP: set BULWARK_TLS_CERT_FILE/BULWARK_TLS_KEY_FILE or BULWARK_TRUST_PROXY=1 behind a TLS proxy');
     }
     if (masterKey === undefined) throw new ConfigError('BULWARK_MASTER_KEY', 'is required in production');

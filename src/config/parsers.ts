@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -72,4 +73,30 @@ export function list(env: Env, name: string): string[] {
   const raw = read(env, name);
   if (raw === undefined) return [];
   return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/**
+ * BULWARK_TRUST_PROXY: off (`0`); the number of proxies in front (`1`, the usual single load
+ * balancer, or more); or the proxies' addresses and CIDR ranges, comma-separated.
+ */
+export function trustedProxies(env: Env, name: string): false | number | string[] {
+  const raw = read(env, name);
+  if (raw === undefined || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return 1;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(name, `must be 0, a number of proxies up to 10, or proxy addresses (got ${hops})`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 4 ? 32 : 128;
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !validBits || rest.length > 0) {
+      throw new ConfigError(name, `must be 0, a number of proxies, or comma-separated proxy addresses/CIDRs (got "${entry}")`);
+    }
+  }
+  return entries;
 }

@@ -63,7 +63,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   const app = (Fastify as unknown as (opts: Options) => FastifyInstance)({
     ...(options.https === undefined ? { http: server } : { https: { ...options.https, ...server } }),
     loggerInstance: options.logger,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrust(config.trustProxy),
     bodyLimit: HTTP_LIMITS.bodyBytes,
     requestTimeout: timeouts.requestMs,
     connectionTimeout: timeouts.idleMs,
@@ -105,4 +105,15 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   if (parts.auth !== undefined) registerAuthRoutes(app, parts.auth);
   for (const module of options.modules ?? []) await module.register(app);
   return app;
+}
+
+/**
+ * Fastify's trustProxy from ours. A number N trusts the N hops nearest to the server (the socket
+ * peer is hop 0), so `ip` is the address the outermost of them saw: not `true`, which trusts every
+ * hop and so takes the leftmost X-Forwarded-For entry, which any client can write. (Fastify's own
+ * numeric option fails closed for the protocol and host checks.)
+ */
+function fastifyTrust(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return trust;
 }

@@ -15,11 +15,22 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
       ? problem(408, 'request_timeout', 'The request was not received in time.')
       : problem(400, 'invalid_request', 'The request is not valid HTTP.');
   this.log.info({ code: answer.code, reason: error.code }, 'client error');
-  if (socket.writable) {
-    const body = JSON.stringify(answer);
-    socket.write(
-      `HTTP/1.1 ${answer.status} ${answer.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
-    );
+  if (!socket.writable) {
+    socket.destroy();
+    return;
   }
-  socket.destroy(error);
+  const body = JSON.stringify(answer);
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${answer.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+  // A lingering close: a client may still be sending (a large body behind a bad request line).
+  // Closing with its bytes unread makes the kernel reset the connection, and a reset discards
+  // the answer on the client's side before it is read. So read and drop what keeps coming for
+  // a short while after the answer, then close for good.
+  socket.on('data', () => undefined);
+  socket.resume();
+  setTimeout(() => socket.destroy(), LINGER_MS).unref();
 }
+
+/** How long a connection answered by the client-error handler keeps draining the client's bytes. */
+const LINGER_MS = 2_000;

@@ -90,6 +90,18 @@ describe('configuration (CONTRACT §2)', () => {
     });
   }
 
+  it('BULWARK_TRUST_PROXY: off, a number of proxies, or their addresses', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ BULWARK_TRUST_PROXY: '0' }).trustProxy, false);
+    assert.equal(loadConfig({ BULWARK_TRUST_PROXY: '1' }).trustProxy, 1);
+    assert.equal(loadConfig({ BULWARK_TRUST_PROXY: 'true' }).trustProxy, 1);
+    assert.equal(loadConfig({ BULWARK_TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ BULWARK_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1', '::1']);
+    for (const value of ['11', 'proxy.example', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) {
+      assert.equal(refusal({ BULWARK_TRUST_PROXY: value }).variable, 'BULWARK_TRUST_PROXY', value);
+    }
+  });
+
   it('refuses a session shorter than an access token', () => {
     assert.equal(refusal({ BULWARK_ACCESS_TOKEN_TTL: '3600', BULWARK_SESSION_TTL: '600' }).variable, 'BULWARK_SESSION_TTL');
   });

@@ -106,6 +106,19 @@ describe('production behind a TLS proxy (BULWARK_TRUST_PROXY=1)', () => {
     assert.match(String(refreshed.headers['set-cookie']), /^__Secure-bulwark_refresh=brt_/);
   });
 
+  it('takes the client address the proxy saw, not an X-Forwarded-For entry the client wrote itself', async () => {
+    const failedFrom = async (forwardedFor: string) => {
+      const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': forwardedFor }, payload: { username: 'alice', password: 'wrong-password-here' } });
+      assert.equal(response.statusCode, 401);
+      const events = (await h.services.store.audit.list({ type: 'login.failed' }, { limit: 1 })).items;
+      return events[0]?.ip;
+    };
+    // The proxy appends the peer it saw (203.0.113.9); anything left of it came from the client.
+    assert.equal(await failedFrom('203.0.113.9'), '203.0.113.9');
+    assert.equal(await failedFrom('6.6.6.6, 203.0.113.9'), '203.0.113.9');
+    assert.equal(await failedFrom('1.1.1.1, 2.2.2.2, 203.0.113.9'), '203.0.113.9');
+  });
+
   it('keeps /healthz and /readyz reachable over plain HTTP for load-balancer probes', async () => {
     assert.equal((await h.app.inject({ url: '/healthz' })).statusCode, 200);
     assert.equal((await h.app.inject({ url: '/readyz', headers: { 'x-forwarded-proto': 'http' } })).statusCode, 200);

@@ -144,6 +144,14 @@ describe('request limits: every excess is a problem+json 4xx', () => {
     assert.equal(answer.status, 400);
     assert.equal(rawProblem(answer).code, 'invalid_request');
   });
+
+  it('the 400 reaches a client that is still sending a large body (the close does not reset it away)', async () => {
+    for (let i = 0; i < 20; i += 1) {
+      const answer = await raw(port, [`HEAD /api/payments?=\u00f0 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n`, `{"a":"${'a'.repeat(1_999_990)}"}`]);
+      assert.equal(answer.status, 400, `attempt ${i}: ${answer.headers}`);
+      assert.equal(rawProblem(answer).code, 'invalid_request');
+    }
+  });
 });
 
 describe('slow clients (slowloris)', () => {
