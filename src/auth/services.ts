@@ -7,6 +7,7 @@ import { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
 import { RevocationService } from './revocations.js';
 import { SessionService } from './sessions.js';
+import { ACCESS_TOKEN_REQUIRED_CLAIMS } from './tokens.js';
 import { createThrottles, policyFromLimits, type ThrottleOptions, type Throttles } from './throttle/index.js';
 import { normaliseUsername } from './usernames.js';
 import { UserService } from './users.js';
@@ -48,6 +49,7 @@ export async function createAuthServices(config: Config, store: Store, now: () =
     keys: keys.source,
     revocations: revocations.set,
     clockSkewSeconds: config.clockSkewSeconds,
+    requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
     now,
     cache: { max: 10_000 },
   });

@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { VERIFIER_DEFAULTS } from '../guard/index.js';
 import { signJwt } from '../jose/sign.js';
 import type { SigningKey } from '../jose/keys.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';
 import { ROLE_SCOPES } from './scopes.js';
 
 export const CLIENT_ID = 'bulwark';
+
+/**
+ * What Bulwark's own services require of an access token: the guard's defaults and `sid`, which
+ * every token it issues carries (CONTRACT §3). A token without one could not be revoked by
+ * session, so it is refused rather than trusted.
+ */
+export const ACCESS_TOKEN_REQUIRED_CLAIMS: readonly string[] = Object.freeze([...VERIFIER_DEFAULTS.requiredClaims, 'sid']);
 
 export interface TokenSettings {
   issuer: string;

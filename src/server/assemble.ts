@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AuditLog } from '../auth/audit.js';
 import { KEY_RELOAD_INTERVAL_MS } from '../auth/keys/key-manager.js';
+import { ACCESS_TOKEN_REQUIRED_CLAIMS } from '../auth/tokens.js';
 import { localRevocationFeed, type RevocationFeed } from '../auth/revocation-feed.js';
 import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation-feed-redis.js';
 import { RevocationService } from '../auth/revocations.js';
@@ -127,6 +128,7 @@ export async function assemblePayrollOnly(config: Config, store: SqlStore, logge
     keys,
     revocations: revocations.set,
     clockSkewSeconds: config.clockSkewSeconds,
+    requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
     cache: { max: 10_000 },
   });
   const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit) });

@@ -106,6 +106,7 @@ const cases: Case[] = [
 
   // jti
   { name: 'jti missing', claims: (c) => void delete c.jti, expect: 'invalid_token' },
+  { name: 'sid missing (a token no session revocation could reach)', claims: (c) => void delete c.sid, expect: 'invalid_token' },
   { name: 'jti a number', claims: (c) => void (c.jti = 1), expect: 'invalid_token' },
 ];
 

@@ -44,6 +44,7 @@ export interface LoginBody {
 
 /** Limits high enough that an attack suite measures verification, not the throttle. */
 export const GENEROUS_LIMITS: Record<string, string> = {
+  BULWARK_LOGIN_FAILURES_PER_USER_IP: '100000',
   BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '100000',
   BULWARK_LOGIN_FAILURES_PER_IP: '100000',
   BULWARK_REFRESH_PER_IP_PER_MINUTE: '100000',
