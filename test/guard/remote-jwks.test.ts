@@ -20,6 +20,18 @@ async function setup(document = jwksOf('ES256'), headers: Record<string, string>
   return { server, time, source, errors, v: verifier({ keys: source, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'] }) };
 }
 
+/** An ES256 + EdDSA source, a caching verifier on it that holds an ES256 token, and the kids removed from it. */
+async function withCachedToken() {
+  const context = await setup(jwksOf('ES256', 'EdDSA'));
+  const removed: string[] = [];
+  context.source.onRemove((kid) => removed.push(kid));
+  const cached = verifier({ keys: context.source, cache: true });
+  const jwt = token(keys().ES256);
+  assert.equal(cached.verify(jwt).sub, 'usr_7f3a');
+  assert.equal(cached.verify(jwt).sub, 'usr_7f3a'); // now a cache hit
+  return { ...context, removed, cached, jwt };
+}
+
 afterEach(async () => {
   for (const source of sources.splice(0)) source.close();
   await Promise.all(servers.splice(0).map((s) => s.close()));
@@ -141,13 +153,7 @@ describe('remote JWKS source: fetching and caching', () => {
   });
 
   it('tells onRemove listeners of a kid gone from the JWKS, so a cached verifier stops accepting its tokens', async () => {
-    const { server, time, source } = await setup(jwksOf('ES256', 'EdDSA'));
-    const removed: string[] = [];
-    source.onRemove((kid) => removed.push(kid));
-    const cached = verifier({ keys: source, cache: true });
-    const jwt = token(keys().ES256);
-    assert.equal(cached.verify(jwt).sub, 'usr_7f3a');
-    assert.equal(cached.verify(jwt).sub, 'usr_7f3a'); // now a cache hit
+    const { server, time, source, removed, cached, jwt } = await withCachedToken();
     server.handle = serveJwks(jwksOf('EdDSA'));
     time.advance(COOLDOWN);
     assert.equal(await source.refreshForUnknownKid('x'), true);
@@ -157,13 +163,7 @@ describe('remote JWKS source: fetching and caching', () => {
   });
 
   it('distrust() drops a kid at once (cached tokens included) and for good, whatever later fetches say', async () => {
-    const { server, time, source } = await setup(jwksOf('ES256', 'EdDSA'));
-    const removed: string[] = [];
-    source.onRemove((kid) => removed.push(kid));
-    const cached = verifier({ keys: source, cache: true });
-    const jwt = token(keys().ES256);
-    assert.equal(cached.verify(jwt).sub, 'usr_7f3a');
-    assert.equal(cached.verify(jwt).sub, 'usr_7f3a'); // now a cache hit
+    const { server, time, source, removed, cached, jwt } = await withCachedToken();
     source.distrust([keys().ES256.kid, 'never-seen']);
     assert.deepEqual(removed, [keys().ES256.kid]);
     assertRejected(cached, jwt, 'unknown_kid');
