@@ -7,8 +7,8 @@ import { ServiceUnavailableError } from '../errors/index.js';
  * process still serves correctly.
  */
 export function registerHealthRoutes(app: FastifyInstance, checkReady: () => Promise<Record<string, string>>): void {
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { hide: true } }, async () => {
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: the process runs' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: 200 ready or degraded (Redis down), 503 while the database does not answer' } }, async () => {
     try {
       const state = await checkReady();
       return { status: Object.values(state).includes('degraded') ? 'degraded' : 'ready', ...state };
