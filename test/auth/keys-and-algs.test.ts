@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
@@ -43,8 +44,8 @@ describe('signing algorithms and keys', () => {
 
   it('imports BULWARK_SIGNING_KEY_FILE (PEM) and signs with it; kid is its RFC 7638 thumbprint', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const dir = (await import('node:os')).tmpdir();
-    const file = join(dir, `bulwark-key-${randomBytes(4).toString('hex')}.pem`);
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-key-'));
+    const file = join(dir, 'signing-key.pem');
     writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     const h = await createHarness({ BULWARK_SIGNING_KEY_FILE: file });
     try {
@@ -55,6 +56,7 @@ describe('signing algorithms and keys', () => {
       assert.equal(decodeJwt(pair.access_token).header.kid, thumbprint);
     } finally {
       await h.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
