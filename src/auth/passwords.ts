@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { InvalidRequestError } from '../errors/index.js';
+import { passwordWork } from './password-work.js';
 
 /** OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1. */
 // 2 is Algorithm.Argon2id (a const enum, which isolated modules cannot read).
@@ -9,17 +10,21 @@ export const ARGON2_PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19_456, ti
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
+/** Hashes and verifications go through `passwordWork` (a bound on argon2 work in flight). */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_PARAMS);
+  return passwordWork.run(() => hash(password, ARGON2_PARAMS));
 }
 
-/** Never throws on a malformed stored hash: a broken hash is a wrong password. */
-export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(storedHash, password);
-  } catch {
-    return false;
-  }
+/** Never throws on a malformed stored hash: a broken hash is a wrong password. Throws 503 when
+ *  the server is too busy to verify (see PasswordWork). */
+export function verifyPassword(storedHash: string, password: string): Promise<boolean> {
+  return passwordWork.run(async () => {
+    try {
+      return await verify(storedHash, password);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** True when the stored hash was made with other parameters than today's (rehash on login). */

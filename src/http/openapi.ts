@@ -25,7 +25,7 @@ const challenge = { 'WWW-Authenticate': { description: 'RFC 6750: Bearer realm="
 const COMMON_RESPONSES: Record<string, unknown> = {
   '4XX': problemResponse('Invalid input or a transport limit: invalid_request (400), not_found (404), request_timeout (408), payload_too_large (413), uri_too_long (414), unsupported_media_type (415), header_too_large (431), https_required (403), conflict (409), idempotency_key_reused (422).'),
   '429': problemResponse('too_many_requests: a rate limit was reached.', { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }),
-  '503': problemResponse('service_unavailable: the database does not answer; retry shortly.'),
+  '503': problemResponse('service_unavailable: the database does not answer, or the server is too busy checking passwords; retry shortly.'),
 };
 const SECURED_RESPONSES: Record<string, unknown> = {
   '401': problemResponse('invalid_token, or token_expired (refresh, then retry).', challenge),
