@@ -2,8 +2,8 @@ import { constants, createHmac, timingSafeEqual, verify as cryptoVerify, type Ke
 import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import { jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
-import { createVerifier, LocalKeySource } from '../src/guard/index.js';
-import type { SigningAlg } from '../src/jose/algorithms.js';
+import { createVerifier, LocalKeySource } from '../packages/guard/src/index.js';
+import type { SigningAlg } from '../packages/guard/src/jose/algorithms.js';
 import { measureAsync, measureSync, type Rate } from './measure.js';
 import { AUDIENCE, benchToken, ISSUER } from './tokens.js';
 

@@ -25,7 +25,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  ['--conditions=bulwark-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BULWARK_LOG_LEVEL ?? 'silent' } },
 );
 process.exit(result.status ?? 1);

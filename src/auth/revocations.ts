@@ -1,4 +1,4 @@
-import { MemoryRevocationSet } from '../guard/index.js';
+import { MemoryRevocationSet } from '@bulwark/guard';
 import type { RevocationRecord, RevocationsStore } from '../store/types.js';
 import { localRevocationFeed, type RevocationFeed } from './revocation-feed.js';
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.js';
-import { createVerifier, type Verifier } from '../guard/index.js';
-import type { SigningAlg } from '../jose/algorithms.js';
+import { createVerifier, type Verifier } from '@bulwark/guard';
+import type { SigningAlg } from '@bulwark/guard/jose';
 import type { Store } from '../store/types.js';
 import { AuditLog } from './audit.js';
 import { KeyManager } from './keys/key-manager.js';

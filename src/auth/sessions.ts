@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, InvalidGrantError } from '../errors/index.js';
-import type { AccessTokenClaims } from '../guard/index.js';
+import type { AccessTokenClaims } from '@bulwark/guard';
 import type { SessionRecord, Store, UserRecord } from '../store/types.js';
 import type { AuditLog } from './audit.js';
 import type { KeyManager } from './keys/key-manager.js';

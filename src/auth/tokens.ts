@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { VERIFIER_DEFAULTS } from '../guard/index.js';
+import { VERIFIER_DEFAULTS } from '@bulwark/guard';
 import { signJwt } from '../jose/sign.js';
 import type { SigningKey } from '../jose/keys.js';
 import type { SessionRecord, UserRecord } from '../store/types.js';

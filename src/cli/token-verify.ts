@@ -9,8 +9,8 @@ import {
   verificationKeyFromJwk,
   type KeySource,
   type RevocationSource,
-} from '../guard/index.js';
-import { isSigningAlg } from '../jose/algorithms.js';
+} from '@bulwark/guard';
+import { isSigningAlg } from '@bulwark/guard/jose';
 import { withServices } from './context.js';
 import { printDecoded } from './token-decode.js';
 import { UsageError } from './usage.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SigningAlg } from '../jose/algorithms.js';
+import type { SigningAlg } from '@bulwark/guard/jose';
 import { ConfigError } from './errors.js';
 import { boolean, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 

@@ -1,4 +1,5 @@
-import { BulwarkError } from './base.js';
+import { BulwarkError } from '@bulwark/guard';
+export { ForbiddenError } from '@bulwark/guard';
 
 /** A request the server will not process as sent: bad JSON, schema violation, unknown field. */
 export class InvalidRequestError extends BulwarkError {
@@ -24,11 +25,6 @@ export class InvalidGrantError extends BulwarkError {
   }
 }
 
-/** Authenticated, but this role or scope may not do this. */
-export class ForbiddenError extends BulwarkError {
-  readonly code = 'forbidden';
-  readonly status = 403;
-}
 
 /** A request that reached the app over plain HTTP where only HTTPS is served (production behind
  *  a TLS proxy: X-Forwarded-Proto is not `https`). */

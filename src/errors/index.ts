@@ -1,2 +1,2 @@
-export { BulwarkError } from './base.js';
+export { BulwarkError } from '@bulwark/guard';
 export * from './http.js';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { registerAuthRoutes } from '../auth/routes/index.js';
 import type { AuthServices } from '../auth/services.js';
 import type { Config } from '../config/index.js';
-import { bulwarkGuard, type Verifier } from '../guard/index.js';
+import { bulwarkGuard, type Verifier } from '@bulwark/guard';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
 import { clientErrorHandler } from './client-error.js';

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulwarkError, TooManyRequestsError } from '../errors/index.js';
-import { InvalidTokenError, TokenExpiredError } from '../guard/index.js';
+import { InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
 import { problem, type Problem } from './problem.js';
 
 const REALM = 'Bearer realm="bulwark"';

@@ -7,12 +7,18 @@ import {
   type JsonWebKey,
   type KeyObject,
 } from 'node:crypto';
-import { isSigningAlg, MIN_HMAC_BYTES, MIN_RSA_BITS, type SigningAlg } from './algorithms.js';
-import { decodeCanonicalBase64url } from './base64url.js';
-import { InvalidKeyError } from './errors.js';
-import { inferAlg, publicMembers } from './key-checks.js';
-import { parseJsonObject } from './strict-json.js';
-import { jwkThumbprint } from './thumbprint.js';
+import {
+  decodeCanonicalBase64url,
+  inferAlg,
+  InvalidKeyError,
+  isSigningAlg,
+  jwkThumbprint,
+  MIN_HMAC_BYTES,
+  MIN_RSA_BITS,
+  parseJsonObject,
+  publicMembers,
+  type SigningAlg,
+} from '@bulwark/guard/jose';
 
 /** A private signing key bound to one algorithm. kid = RFC 7638 thumbprint of its public JWK. */
 export interface SigningKey {

@@ -1,5 +1,5 @@
 import { constants, createHmac, sign } from 'node:crypto';
-import { encodeBase64url } from './base64url.js';
+import { encodeBase64url } from '@bulwark/guard/jose';
 import type { SigningKey } from './keys.js';
 
 /**

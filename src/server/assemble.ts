@@ -8,7 +8,7 @@ import { RevocationService } from '../auth/revocations.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
 import type { Config } from '../config/index.js';
 import { ServiceUnavailableError } from '../errors/index.js';
-import { createRemoteJwksSource, createVerifier, type RemoteJwksSource } from '../guard/index.js';
+import { createRemoteJwksSource, createVerifier, type RemoteJwksSource } from '@bulwark/guard';
 import type { AppParts, HttpModule } from '../http/app.js';
 import { databaseReady, withRedisReadiness } from '../http/health.js';
 import { defaultBackend, RequestLimit } from '../http/rate-limit.js';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidTokenError, TokenExpiredError } from '../../src/guard/errors.js';
-import { LocalKeySource } from '../../src/guard/key-source.js';
-import { MemoryRevocationSet } from '../../src/guard/revocation.js';
-import type { KeySource } from '../../src/guard/types.js';
-import { createVerifier } from '../../src/guard/verifier.js';
+import { InvalidTokenError, TokenExpiredError } from '../../packages/guard/src/errors.js';
+import { LocalKeySource } from '../../packages/guard/src/key-source.js';
+import { MemoryRevocationSet } from '../../packages/guard/src/revocation.js';
+import type { KeySource } from '../../packages/guard/src/types.js';
+import { createVerifier } from '../../packages/guard/src/verifier.js';
 import { signJwt } from '../../src/jose/sign.js';
 import { AUDIENCE, baseClaims, ISSUER, keys, NOW, NOW_MS, SKEW, toVerificationKey } from './helpers.js';
 

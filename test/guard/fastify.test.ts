@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { BulwarkError } from '../../src/errors/base.js';
-import { extractBearerToken } from '../../src/guard/bearer.js';
-import { InvalidTokenError } from '../../src/guard/errors.js';
-import { bulwarkGuard } from '../../src/guard/fastify.js';
+import { BulwarkError } from '../../packages/guard/src/bulwark-error.js';
+import { extractBearerToken } from '../../packages/guard/src/bearer.js';
+import { InvalidTokenError } from '../../packages/guard/src/errors.js';
+import { bulwarkGuard } from '../../packages/guard/src/fastify.js';
 import { keys, token, verifier } from './helpers.js';
 
 /** Stands in for the app's error mapper: echoes code and reason so tests can assert them. */

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import type { SigningAlg } from '../../src/jose/algorithms.js';
+import type { SigningAlg } from '../../packages/guard/src/jose/algorithms.js';
 import { generateSigningKey, type SigningKey } from '../../src/jose/keys.js';
 import { signBytes } from '../../src/jose/sign.js';
-import { InvalidTokenError, TokenExpiredError, type TokenRejectionReason } from '../../src/guard/errors.js';
-import { LocalKeySource } from '../../src/guard/key-source.js';
-import type { VerificationKey } from '../../src/guard/types.js';
-import { createVerifier, type Verifier, type VerifierOptions } from '../../src/guard/verifier.js';
+import { InvalidTokenError, TokenExpiredError, type TokenRejectionReason } from '../../packages/guard/src/errors.js';
+import { LocalKeySource } from '../../packages/guard/src/key-source.js';
+import type { VerificationKey } from '../../packages/guard/src/types.js';
+import { createVerifier, type Verifier, type VerifierOptions } from '../../packages/guard/src/verifier.js';
 
 export const ISSUER = 'https://auth.bulwark.test';
 export const AUDIENCE = 'payroll';

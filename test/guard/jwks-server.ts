@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRemoteJwksSource, type RemoteJwksSource } from '../../src/guard/remote-jwks.js';
-import type { RemoteJwksOptions } from '../../src/guard/remote-jwks-options.js';
+import { createRemoteJwksSource, type RemoteJwksSource } from '../../packages/guard/src/remote-jwks.js';
+import type { RemoteJwksOptions } from '../../packages/guard/src/remote-jwks-options.js';
 import { keys } from './helpers.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { InvalidKeyError } from '../../src/jose/errors.js';
-import { LocalKeySource, verificationKeyFromJwk } from '../../src/guard/key-source.js';
+import { InvalidKeyError } from '../../packages/guard/src/jose/errors.js';
+import { LocalKeySource, verificationKeyFromJwk } from '../../packages/guard/src/key-source.js';
 import { keys, toVerificationKey } from './helpers.js';
 
 const rsaJwk = () => keys().RS256.publicJwk as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createAuthMiddleware, type AuthenticatedRequest } from '../../src/guard/node-http.js';
+import { createAuthMiddleware, type AuthenticatedRequest } from '../../packages/guard/src/node-http.js';
 import { keys, token, verifier } from './helpers.js';
 
 const INVALID = {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { ForbiddenError } from '../../src/errors/http.js';
-import { InvalidTokenError, JwksFetchError, TokenExpiredError } from '../../src/guard/errors.js';
-import { errorAnswer } from '../../src/guard/problem.js';
+import { InvalidTokenError, JwksFetchError, TokenExpiredError } from '../../packages/guard/src/errors.js';
+import { errorAnswer } from '../../packages/guard/src/problem.js';
 import { registerErrorMapper, toProblem } from '../../src/http/error-mapper.js';
 
 /**

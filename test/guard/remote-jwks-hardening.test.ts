@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { JwksFetchError } from '../../src/guard/errors.js';
-import { createRemoteJwksSource, type RemoteJwksSource } from '../../src/guard/remote-jwks.js';
+import { JwksFetchError } from '../../packages/guard/src/errors.js';
+import { createRemoteJwksSource, type RemoteJwksSource } from '../../packages/guard/src/remote-jwks.js';
 import { keys, token, verifier } from './helpers.js';
 import { clock, hang, jwksOf, serveJwks, sourceFor, startJwksServer, type Handler, type JwksServer } from './jwks-server.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, it } from 'node:test';
-import { InvalidTokenError, JwksFetchError } from '../../src/guard/errors.js';
-import type { RemoteJwksSource } from '../../src/guard/remote-jwks.js';
+import { InvalidTokenError, JwksFetchError } from '../../packages/guard/src/errors.js';
+import type { RemoteJwksSource } from '../../packages/guard/src/remote-jwks.js';
 import { assertRejected, keys, token, verifier } from './helpers.js';
 import { clock, jwksOf, serveJwks, serveStatus, sourceFor, startJwksServer, until, type JwksServer } from './jwks-server.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryRevocationSet } from '../../src/guard/revocation.js';
-import type { AccessTokenClaims } from '../../src/guard/types.js';
+import { MemoryRevocationSet } from '../../packages/guard/src/revocation.js';
+import type { AccessTokenClaims } from '../../packages/guard/src/types.js';
 
 const T = 1_800_000_000_000;
 const claims = (over: Partial<AccessTokenClaims> = {}): AccessTokenClaims => ({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MemoryRevocationSet } from '../../src/guard/revocation.js';
+import { MemoryRevocationSet } from '../../packages/guard/src/revocation.js';
 import { assertRejected, baseClaims, keys, NOW, NOW_MS, rawToken, SKEW, token, verifier } from './helpers.js';
 
 const es = () => keys().ES256;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac, createPublicKey } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { generateSigningKey } from '../../src/jose/keys.js';
-import { LocalKeySource } from '../../src/guard/key-source.js';
-import { createVerifier } from '../../src/guard/verifier.js';
+import { LocalKeySource } from '../../packages/guard/src/key-source.js';
+import { createVerifier } from '../../packages/guard/src/verifier.js';
 import {
   ALL_ALGS, assertRejected, b64, baseClaims, keys, rawToken, toVerificationKey, token, verifier,
 } from './helpers.js';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
-import { BulwarkError } from '../../src/errors/base.js';
-import { InvalidTokenError, TokenExpiredError } from '../../src/guard/errors.js';
-import { bulwarkGuard } from '../../src/guard/fastify.js';
-import { LocalKeySource } from '../../src/guard/key-source.js';
-import type { VerificationKey } from '../../src/guard/types.js';
+import { BulwarkError } from '../../packages/guard/src/bulwark-error.js';
+import { InvalidTokenError, TokenExpiredError } from '../../packages/guard/src/errors.js';
+import { bulwarkGuard } from '../../packages/guard/src/fastify.js';
+import { LocalKeySource } from '../../packages/guard/src/key-source.js';
+import type { VerificationKey } from '../../packages/guard/src/types.js';
 import { keys, toVerificationKey, token, verifier } from './helpers.js';
 
 /** A key source that "fetches" by adding the keys in `pending`, and records every call. */

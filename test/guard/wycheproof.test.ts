@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { isSigningAlg, SIGNING_ALGS, type SigningAlg } from '../../src/jose/algorithms.js';
-import { InvalidTokenError } from '../../src/guard/errors.js';
-import { verifyCompactJws, type JwsRules } from '../../src/guard/jws.js';
-import { verificationKeyFromJwk } from '../../src/guard/verification-key.js';
-import type { VerificationKey } from '../../src/guard/types.js';
+import { isSigningAlg, SIGNING_ALGS, type SigningAlg } from '../../packages/guard/src/jose/algorithms.js';
+import { InvalidTokenError } from '../../packages/guard/src/errors.js';
+import { verifyCompactJws, type JwsRules } from '../../packages/guard/src/jws.js';
+import { verificationKeyFromJwk } from '../../packages/guard/src/verification-key.js';
+import type { VerificationKey } from '../../packages/guard/src/types.js';
 
 interface Vector { tcId: number; comment: string; jws: string; result: 'valid' | 'invalid' | 'acceptable'; flags: string[] }
 interface Group { comment: string; public?: Record<string, unknown>; private?: Record<string, unknown>; tests: Vector[] }

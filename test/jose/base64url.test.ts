@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { decodeCanonicalBase64url, encodeBase64url, isCanonicalBase64url } from '../../src/jose/base64url.js';
+import { decodeCanonicalBase64url, encodeBase64url, isCanonicalBase64url } from '../../packages/guard/src/jose/base64url.js';
 
 describe('base64url', () => {
   it('round-trips every length from 0 to 64 bytes', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseJsonObject } from '../../src/jose/strict-json.js';
+import { parseJsonObject } from '../../packages/guard/src/jose/strict-json.js';
 
 const parse = (text: string | number[]) => parseJsonObject(Buffer.from(text as string));
 

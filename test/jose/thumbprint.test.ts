@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { calculateJwkThumbprint } from 'jose';
 import { generateSigningKey, exportPrivateJwk } from '../../src/jose/keys.js';
-import { jwkThumbprint } from '../../src/jose/thumbprint.js';
+import { jwkThumbprint } from '../../packages/guard/src/jose/thumbprint.js';
 
 describe('jwkThumbprint (RFC 7638)', () => {
   it('matches the RFC 7638 §3.1 example', () => {

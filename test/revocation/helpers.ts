@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRedisRevocationFeed, type FeedLogger } from '../../src/auth/revocation-feed-redis.js';
 import type { RevocationFeed } from '../../src/auth/revocation-feed.js';
 import { RevocationService } from '../../src/auth/revocations.js';
-import type { AccessTokenClaims } from '../../src/guard/types.js';
+import type { AccessTokenClaims } from '../../packages/guard/src/types.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 
 export const REDIS_URL = process.env.BULWARK_TEST_REDIS_URL;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/index.js';
-import type { SigningAlg } from '../../jose/algorithms.js';
+import type { SigningAlg } from '@bulwark/guard/jose';
 import {
   exportPrivateJwk,
   generateSigningKey,
@@ -9,7 +9,7 @@ import {
   signingKeyFromPrivateJwk,
   type SigningKey,
 } from '../../jose/keys.js';
-import { LocalKeySource } from '../../guard/index.js';
+import { LocalKeySource } from '@bulwark/guard';
 import type { KeysStore, SigningKeyRecord } from '../../store/types.js';
 import { KeyRotationNotPossibleError, KeyRotationPendingError, RevokeNeedsNowError, toInfo, type KeyInfo, type RotateOptions } from './key-info.js';
 import { open, seal } from './sealed-box.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { InvalidTokenError } from '../../guard/index.js';
+import { InvalidTokenError } from '@bulwark/guard';
 import type { AuthServices } from '../services.js';
 import { toUserView } from '../users.js';
 import { claimsOf, requestMeta } from './request-meta.js';

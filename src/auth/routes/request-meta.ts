@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AccessTokenClaims } from '../../guard/index.js';
+import type { AccessTokenClaims } from '@bulwark/guard';
 import type { RequestMeta } from '../sessions.js';
 
 export function requestMeta(request: FastifyRequest): RequestMeta {

@@ -1,4 +1,4 @@
-import { parseJsonObject } from '../jose/strict-json.js';
+import { parseJsonObject } from './jose/strict-json.js';
 import { JwksFetchError } from './errors.js';
 import type { RemoteJwksSettings } from './remote-jwks-options.js';
 

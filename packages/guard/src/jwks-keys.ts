@@ -1,4 +1,4 @@
-import type { SigningAlg } from '../jose/algorithms.js';
+import type { SigningAlg } from './jose/algorithms.js';
 import { JwksFetchError } from './errors.js';
 import type { VerificationKey } from './types.js';
 import { verificationKeyFromJwk } from './verification-key.js';

@@ -1,4 +1,4 @@
-import { BulwarkError } from '../errors/base.js';
+import { BulwarkError } from '../bulwark-error.js';
 
 /**
  * Key material that cannot be used: unreadable, public-only where a private key is needed, of the

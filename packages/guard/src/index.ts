@@ -1,7 +1,8 @@
-/** bulwark/guard: verify Bulwark access tokens in any Node service. */
+/** @bulwark/guard: verify Bulwark access tokens in any Node service. */
 export { createVerifier, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions } from './verifier.js';
 export { DEFAULT_CACHE_MAX, type VerifiedCacheOptions } from './verified-cache.js';
 export {
+  ForbiddenError,
   INVALID_TOKEN_REASONS,
   InvalidTokenError,
   isTokenError,
@@ -34,5 +35,6 @@ export {
   type NextFunction,
 } from './node-http.js';
 export type { GuardProblem } from './problem.js';
-export { SIGNING_ALGS } from '../jose/algorithms.js';
-export { InvalidKeyError } from '../jose/errors.js';
+export { SIGNING_ALGS } from './jose/algorithms.js';
+export { InvalidKeyError } from './jose/errors.js';
+export { BulwarkError } from './bulwark-error.js';

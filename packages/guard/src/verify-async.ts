@@ -1,4 +1,4 @@
-import { parseJsonObject } from '../jose/strict-json.js';
+import { parseJsonObject } from './jose/strict-json.js';
 import { InvalidTokenError } from './errors.js';
 import type { AccessTokenClaims, KeySource } from './types.js';
 

@@ -1,4 +1,4 @@
-import { BulwarkError } from '../errors/base.js';
+import { BulwarkError } from './bulwark-error.js';
 
 /**
  * The answer the node:http/Express middleware writes itself. The guard must not depend on the

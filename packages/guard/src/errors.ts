@@ -1,4 +1,4 @@
-import { BulwarkError } from '../errors/base.js';
+import { BulwarkError } from './bulwark-error.js';
 
 /**
  * Why a token was refused: stable strings for logs, metrics and the CLI. Clients never see them;
@@ -73,4 +73,10 @@ export class JwksFetchError extends BulwarkError {
   constructor(where: string, why: string, options?: { cause?: unknown }) {
     super(`JWKS ${where}: ${why}`, { detail: 'The verification keys are unavailable; try again shortly.', ...options });
   }
+}
+
+/** Authenticated, but this role or scope may not do this. */
+export class ForbiddenError extends BulwarkError {
+  readonly code = 'forbidden';
+  readonly status = 403;
 }

@@ -1,9 +1,9 @@
 import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { isSigningAlg, type SigningAlg } from '../jose/algorithms.js';
-import { decodeCanonicalBase64url } from '../jose/base64url.js';
-import { InvalidKeyError } from '../jose/errors.js';
-import { assertKeyFitsAlg, publicMembers } from '../jose/key-checks.js';
-import { jwkThumbprint } from '../jose/thumbprint.js';
+import { isSigningAlg, type SigningAlg } from './jose/algorithms.js';
+import { decodeCanonicalBase64url } from './jose/base64url.js';
+import { InvalidKeyError } from './jose/errors.js';
+import { assertKeyFitsAlg, publicMembers } from './jose/key-checks.js';
+import { jwkThumbprint } from './jose/thumbprint.js';
 import type { VerificationKey } from './types.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;

@@ -1,5 +1,5 @@
-import { isSigningAlg, type SigningAlg } from '../jose/algorithms.js';
-import { parseJsonObject } from '../jose/strict-json.js';
+import { isSigningAlg, type SigningAlg } from './jose/algorithms.js';
+import { parseJsonObject } from './jose/strict-json.js';
 import { checkClaims, type ClaimRules } from './check-claims.js';
 import { normalizeTyp } from './check-header.js';
 import { InvalidTokenError, TokenExpiredError } from './errors.js';

@@ -1,4 +1,4 @@
-import { isSigningAlg, type SigningAlg } from '../jose/algorithms.js';
+import { isSigningAlg, type SigningAlg } from './jose/algorithms.js';
 import type { JwksFetchError } from './errors.js';
 
 export interface RemoteJwksOptions {

@@ -1,6 +1,6 @@
-import { keyMismatch } from '../jose/key-checks.js';
-import { isSigningAlg } from '../jose/algorithms.js';
-import { InvalidKeyError } from '../jose/errors.js';
+import { keyMismatch } from './jose/key-checks.js';
+import { isSigningAlg } from './jose/algorithms.js';
+import { InvalidKeyError } from './jose/errors.js';
 import type { KeySource, VerificationKey } from './types.js';
 
 export { verificationKeyFromJwk } from './verification-key.js';

@@ -1,5 +1,4 @@
 import type { FastifyPluginCallback } from 'fastify';
-import fp from 'fastify-plugin';
 import { assertVerifier, createAuthorizer, type RequireAuthOptions } from './authorize.js';
 import { extractBearerToken } from './bearer.js';
 import { InvalidTokenError } from './errors.js';
@@ -83,5 +82,13 @@ const plugin: FastifyPluginCallback<GuardPluginOptions> = (fastify, options, don
   done();
 };
 
-/** Fastify 5 plugin `bulwark-guard`: register once with `{ verifier }`, then use requireAuth. */
-export const bulwarkGuard = fp(plugin, { name: 'bulwark-guard', fastify: '5.x' });
+/**
+ * Fastify 5 plugin `bulwark-guard`: register once with `{ verifier }`, then use requireAuth.
+ * The symbols are what fastify-plugin would set (decorations visible to the parent scope, a name,
+ * the Fastify major): written here so that Fastify stays an optional peer, not a dependency.
+ */
+export const bulwarkGuard: FastifyPluginCallback<GuardPluginOptions> = Object.assign(plugin, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'bulwark-guard',
+  [Symbol.for('plugin-meta')]: { name: 'bulwark-guard', fastify: '5.x' },
+});

@@ -1,4 +1,4 @@
-import { ForbiddenError } from '../errors/http.js';
+import { ForbiddenError } from './errors.js';
 import type { AccessTokenClaims } from './types.js';
 import type { Verifier } from './verifier.js';
 

@@ -1,5 +1,5 @@
-import { isCanonicalBase64url } from '../jose/base64url.js';
-import { parseJsonObject } from '../jose/strict-json.js';
+import { isCanonicalBase64url } from './jose/base64url.js';
+import { parseJsonObject } from './jose/strict-json.js';
 import { checkHeader, type HeaderRules } from './check-header.js';
 import { InvalidTokenError } from './errors.js';
 import type { VerificationKey } from './types.js';

@@ -1,0 +1,11 @@
+/**
+ * @bulwark/guard/jose: the JOSE primitives the verifier is built on, shared with the token
+ * service (which signs with them) so that both sides agree on what a key, an alg and a
+ * well-formed segment are. Not needed by services that only verify.
+ */
+export { isSigningAlg, MIN_HMAC_BYTES, MIN_RSA_BITS, SIGNING_ALGS, type SigningAlg } from './algorithms.js';
+export { decodeCanonicalBase64url, encodeBase64url, isCanonicalBase64url } from './base64url.js';
+export { InvalidKeyError } from './errors.js';
+export { assertKeyFitsAlg, inferAlg, keyMismatch, publicMembers } from './key-checks.js';
+export { parseJsonObject } from './strict-json.js';
+export { jwkThumbprint } from './thumbprint.js';
