@@ -102,6 +102,12 @@ export interface RefreshTokenRecord {
 
 export type RotateOutcome =
   | { outcome: 'rotated'; session: SessionRecord }
+  /**
+   * The token was used less than the reuse window ago, `next` is the successor that rotation
+   * stored (same session, still unused) and the session is active: the caller answers `next`
+   * again. Nothing is written.
+   */
+  | { outcome: 'replayed'; session: SessionRecord; usedAt: number }
   /** The token exists but was already used: the caller must revoke the whole session. */
   | { outcome: 'reused'; sessionId: string; userId: string }
   /** Unknown hash, expired token, or a session that is revoked or expired. */
@@ -113,9 +119,12 @@ export interface RefreshTokensStore {
   /**
    * In one transaction: marks `oldHash` used if and only if it is unused, unexpired and its
    * session is active; inserts `next` (same session); sets the session's lastRefreshedAt.
-   * Of N concurrent calls with the same `oldHash`, exactly one gets `rotated`.
+   * Of N concurrent calls with the same `oldHash`, exactly one gets `rotated`. With
+   * `reuseWindowMs` > 0 (callers then pass the same deterministic `next` every time), the others
+   * get `replayed` while `now - usedAt < reuseWindowMs`, `next` is stored unused in the same
+   * session and the session is active; any other used token is `reused`.
    */
-  rotate(oldHash: string, next: RefreshTokenRecord, now: number): Promise<RotateOutcome>;
+  rotate(oldHash: string, next: RefreshTokenRecord, now: number, reuseWindowMs?: number): Promise<RotateOutcome>;
 }
 
 export type KeyState = 'next' | 'active' | 'retired' | 'removed';

@@ -25,8 +25,8 @@ function toRow(token: RefreshTokenRecord): RefreshTokensTable {
 }
 
 /** Why the conditional update matched nothing. A used token is reported first: it is the
- *  theft signal and the caller revokes the session on it, whatever else is wrong. */
-async function classify(trx: Transaction<Database>, hash: string, now: number): Promise<RotateOutcome> {
+ *  theft signal and the caller revokes the session on it, unless it is a replay in the window. */
+async function classify(trx: Transaction<Database>, hash: string, next: RefreshTokenRecord, now: number, reuseWindowMs: number): Promise<RotateOutcome> {
   const row = await trx
     .selectFrom('refresh_tokens as t')
     .innerJoin('sessions as s', 's.id', 't.session_id')
@@ -41,12 +41,33 @@ async function classify(trx: Transaction<Database>, hash: string, now: number): 
     .where('t.hash', '=', hash)
     .executeTakeFirst();
   if (row === undefined) return { outcome: 'invalid', reason: 'unknown' };
-  if (row.used_at !== null) return { outcome: 'reused', sessionId: row.session_id, userId: row.user_id };
+  if (row.used_at !== null) {
+    const usedAt = ms(row.used_at);
+    const inWindow = now - usedAt < reuseWindowMs && ms(row.token_expires_at) > now;
+    const replayed = inWindow ? await replayOf(trx, row.session_id, next.hash, usedAt, now) : undefined;
+    return replayed ?? { outcome: 'reused', sessionId: row.session_id, userId: row.user_id };
+  }
   if (ms(row.token_expires_at) <= now) return { outcome: 'invalid', reason: 'expired' };
   if (row.revoked_at !== null) return { outcome: 'invalid', reason: 'session_revoked' };
   if (ms(row.session_expires_at) <= now) return { outcome: 'invalid', reason: 'session_expired' };
   // Only reachable if the row changed between the two statements; refusing is the safe answer.
   return { outcome: 'invalid', reason: 'unknown' };
+}
+
+/** The replay answer, if `nextHash` is still the unused head of the chain in an active session. */
+async function replayOf(trx: Transaction<Database>, sessionId: string, nextHash: string, usedAt: number, now: number): Promise<RotateOutcome | undefined> {
+  const session = await trx
+    .selectFrom('refresh_tokens as t')
+    .innerJoin('sessions as s', 's.id', 't.session_id')
+    .selectAll('s')
+    .where('t.hash', '=', nextHash)
+    .where('t.session_id', '=', sessionId)
+    .where('t.used_at', 'is', null)
+    .where('t.expires_at', '>', now)
+    .where('s.revoked_at', 'is', null)
+    .where('s.expires_at', '>', now)
+    .executeTakeFirst();
+  return session === undefined ? undefined : { outcome: 'replayed', session: toSessionRecord(session), usedAt };
 }
 
 export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
@@ -70,8 +91,9 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
      * rows; on SQLite kysely runs transactions one at a time on its single connection, and the
      * write comes first so a second process waits on busy_timeout instead of failing to upgrade.
      * Invalid tokens are left unused, so presenting an expired token twice is not "reuse".
+     * The losers classify after the winner committed, so they see the successor it inserted.
      */
-    rotate(oldHash: string, next: RefreshTokenRecord, now: number): Promise<RotateOutcome> {
+    rotate(oldHash: string, next: RefreshTokenRecord, now: number, reuseWindowMs = 0): Promise<RotateOutcome> {
       return db.transaction().execute(async (trx): Promise<RotateOutcome> => {
         const used = await trx
           .updateTable('refresh_tokens')
@@ -88,7 +110,7 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
           )
           .returning('session_id')
           .executeTakeFirst();
-        if (used === undefined) return classify(trx, oldHash, now);
+        if (used === undefined) return classify(trx, oldHash, next, now, reuseWindowMs);
         if (next.sessionId !== used.session_id) {
           throw new Error('rotate: the next refresh token must belong to the same session');
         }

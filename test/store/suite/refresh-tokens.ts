@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HOUR, T0, freshStore, makeToken, userWithSession } from './fixtures.js';
 import type { OpenStore } from './fixtures.js';
+import { refreshReuseSuite } from './refresh-reuse.js';
 
 export function refreshTokensSuite(open: OpenStore): void {
   describe('refresh tokens', () => {
@@ -108,5 +109,7 @@ export function refreshTokensSuite(open: OpenStore): void {
       const winner = results.findIndex((r) => r.outcome === 'rotated');
       assert.deepEqual(stored[winner], nexts[winner]);
     });
+
+    refreshReuseSuite(store);
   });
 }
