@@ -1,8 +1,12 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
+import { withTimeout } from '../redis/circuit.js';
+import { acquireRedisCircuit, createRedisConnection, quitQuietly } from '../redis/connection.js';
 import type { RevocationRecord } from '../store/types.js';
 import { decodeRevocation, encodeRevocation, type RevocationFeed, type RevocationFeedHandlers } from './revocation-feed.js';
 
 export const DEFAULT_REVOCATION_CHANNEL = 'bulwark:revocations';
+/** The CLI's whole connect-and-publish, past which it leaves delivery to the store sync. */
+const CLI_PUBLISH_TIMEOUT_MS = 1_000;
 
 /** The part of a pino logger the feed uses. */
 export interface FeedLogger {
@@ -38,23 +42,24 @@ function reason(error: unknown): string {
 
 /**
  * Revocation fan-out over Redis pub/sub. Two connections, as SUBSCRIBE requires: the publisher
- * fails fast while Redis is down (no offline queue), the subscriber re-subscribes and asks for a
- * resync from the store after every (re)connection, so nothing published meanwhile is lost.
+ * fails fast while Redis is down (no offline queue) and goes through the process's Redis circuit,
+ * so a hung Redis delays a revocation by at most the circuit's timeout and then not at all while
+ * the circuit is open. The subscriber re-subscribes after every reconnection, and the store is
+ * re-read whenever the feed becomes healthy again (subscribed, circuit closed), so nothing
+ * published meanwhile is lost. The revocation itself is already in the store before publish.
  */
 export function createRedisRevocationFeed(options: RedisFeedOptions): RevocationFeed {
   const { url, logger } = options;
   const channel = options.channel ?? DEFAULT_REVOCATION_CHANNEL;
   const endpoint = redisEndpoint(url);
   const maxDelay = options.maxRetryDelayMs ?? 2_000;
-  const common: RedisOptions = {
-    lazyConnect: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    enableOfflineQueue: false,
-    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
-  };
-  const publisher = new Redis(url, { ...common, connectionName: 'bulwark-revocations-pub', commandTimeout: 1_000 });
-  const subscriber = new Redis(url, { ...common, connectionName: 'bulwark-revocations-sub', autoResubscribe: false });
+  const retryStrategy = (times: number) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay);
+  const shared = acquireRedisCircuit(url);
+  const { circuit } = shared;
+  const publisher = createRedisConnection(url, 'bulwark-revocations-pub', { retryStrategy });
+  // No command timeout here: a SUBSCRIBE that timed out would leave the feed unsubscribed until
+  // the next reconnection. A hang is the circuit's to notice.
+  const subscriber = createRedisConnection(url, 'bulwark-revocations-sub', { retryStrategy, autoResubscribe: false, commandTimeout: undefined });
   let handlers: RevocationFeedHandlers | undefined;
   let subscribed = false;
   let closed = false;
@@ -67,6 +72,18 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
     logger.warn({ redis: endpoint, reason: error === undefined ? 'connection closed' : reason(error) },
       'revocation feed degraded: Redis unreachable; revocations propagate by store sync');
   };
+  /** Subscribed with the circuit closed: resync, since messages may have been missed. */
+  const healthyAgain = () => {
+    if (closed || !subscribed || circuit.state !== 'closed') return;
+    if (reportedDown) logger.info({ redis: endpoint }, 'revocation feed reconnected; resynchronising from the store');
+    reportedDown = false;
+    // A failed resync (the database is down) is not a Redis problem: the periodic sync retries.
+    handlers?.onResync().catch((error: unknown) => logger.warn({ reason: reason(error) }, 'revocation resync after (re)connection failed'));
+  };
+  const stopWatching = circuit.onChange((state) => {
+    if (state === 'open') down('circuit', { code: 'REDIS_NOT_ANSWERING' });
+    else healthyAgain();
+  });
   publisher.on('error', (error: unknown) => down('publisher', error));
   subscriber.on('error', (error: unknown) => down('subscriber', error));
   subscriber.on('close', () => down('subscriber'));
@@ -82,18 +99,15 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
   subscriber.on('ready', () => {
     subscriber.subscribe(channel).then(() => {
       subscribed = true;
-      if (reportedDown) logger.info({ redis: endpoint }, 'revocation feed reconnected; resynchronising from the store');
-      reportedDown = false;
-      // A failed resync (the database is down) is not a Redis problem: the periodic sync retries.
-      handlers?.onResync().catch((error: unknown) => logger.warn({ reason: reason(error) }, 'revocation resync after (re)connection failed'));
+      healthyAgain();
     }, (error: unknown) => down('subscriber', error));
   });
 
   return {
-    state: () => (subscribed && publisher.status === 'ready' ? 'ok' : 'degraded'),
+    state: () => (subscribed && publisher.status === 'ready' && circuit.state === 'closed' ? 'ok' : 'degraded'),
     async publish(entry: RevocationRecord) {
       try {
-        await publisher.publish(channel, encodeRevocation(entry));
+        await circuit.run(() => publisher.publish(channel, encodeRevocation(entry)));
       } catch (error) {
         logger.warn({ redis: endpoint, kind: entry.kind, reason: reason(error) }, 'revocation publish failed; the store sync delivers it');
       }
@@ -104,13 +118,8 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
     async close() {
       closed = true;
       subscribed = false;
-      await Promise.all([publisher, subscriber].map(async (connection) => {
-        try {
-          await connection.quit();
-        } catch {
-          connection.disconnect();
-        }
-      }));
+      stopWatching();
+      await Promise.all([quitQuietly(publisher), quitQuietly(subscriber), shared.release()]);
     },
   };
 }
@@ -140,19 +149,16 @@ export function createRedisRevocationPublisher(options: Omit<RedisFeedOptions, '
     state: () => (publisher.status === 'ready' ? 'ok' : 'degraded'),
     async publish(entry: RevocationRecord) {
       try {
-        if (publisher.status === 'wait') await publisher.connect();
-        await publisher.publish(channel, encodeRevocation(entry));
+        // Bounded as a whole: a hung Redis accepts the TCP connection and never answers.
+        await withTimeout((async () => {
+          if (publisher.status === 'wait') await publisher.connect();
+          await publisher.publish(channel, encodeRevocation(entry));
+        })(), CLI_PUBLISH_TIMEOUT_MS);
       } catch (error) {
         logger.warn({ redis: endpoint, kind: entry.kind, reason: reason(error) }, 'revocation publish failed; instances get it from the store within 2 s');
       }
     },
     subscribe() {},
-    async close() {
-      if (publisher.status === 'wait' || publisher.status === 'end') {
-        publisher.disconnect();
-        return;
-      }
-      await publisher.quit().catch(() => publisher.disconnect());
-    },
+    close: () => quitQuietly(publisher),
   };
 }

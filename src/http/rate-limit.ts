@@ -1,6 +1,8 @@
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../errors/index.js';
+import { CIRCUIT_DEFAULTS, type RedisCircuit } from '../redis/circuit.js';
+import { acquireRedisCircuit, createRedisConnection, quitQuietly, type SharedCircuit } from '../redis/connection.js';
+import { CircuitGuardedLimiter } from '../redis/guarded-limiter.js';
 
 /** One counter: at most `points` hits per `durationSeconds` window and key. */
 export interface LimiterSpec {
@@ -29,42 +31,38 @@ export function memoryBackend(keyPrefix = DEFAULT_KEY_PREFIX): LimiterBackend {
 }
 
 /**
- * Counters in Redis, shared by all instances. The client has no offline queue, so a command
- * fails at once while Redis is unreachable; each limiter then falls back to an in-memory
- * insurance limiter: login keeps working and stays throttled, per instance.
+ * Counters in Redis, shared by all instances, behind the process's Redis circuit: each command
+ * waits at most the circuit's timeout (250 ms), and while the circuit is open (Redis down or
+ * hung) no command is sent at all. Either way the limiter answers from an in-memory insurance
+ * limiter: login keeps working and stays throttled, per instance.
  * The connection is lazy (a CLI run that never counts never connects). Connection errors are
  * left to the insurance limiter and never logged here: the URL may carry a password.
  */
-export function redisBackend(url: string, keyPrefix = DEFAULT_KEY_PREFIX): LimiterBackend & { connect(): Promise<void> } {
-  const client = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    commandTimeout: 1_000,
-    connectionName: 'bulwark-rate-limits',
-    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), 2_000),
-  });
-  client.on('error', () => {
-    // Expected while Redis is down; the insurance limiters answer meanwhile.
-  });
+export function redisBackend(url: string, keyPrefix = DEFAULT_KEY_PREFIX, circuit?: RedisCircuit): LimiterBackend & { connect(): Promise<void> } {
+  const client = createRedisConnection(url, 'bulwark-rate-limits', { lazyConnect: true });
+  let held: SharedCircuit | undefined;
+  // Acquired on first use, like the connection: a process that never counts opens nothing.
+  const breaker = (): RedisCircuit => circuit ?? (held ??= acquireRedisCircuit(url)).circuit;
   return {
     kind: 'redis',
-    create: (spec) => new RateLimiterRedis({
-      storeClient: client,
-      keyPrefix: `${keyPrefix}:${spec.name}`,
-      points: spec.points,
-      duration: spec.durationSeconds,
+    create: (spec) => new RLWrapperTimeouts({
+      limiter: new CircuitGuardedLimiter(new RateLimiterRedis({
+        storeClient: client,
+        keyPrefix: `${keyPrefix}:${spec.name}`,
+        points: spec.points,
+        duration: spec.durationSeconds,
+      }), breaker),
       insuranceLimiter: memoryLimiter(spec, keyPrefix),
+      // A backstop only: the circuit's own timeout answers first.
+      timeoutMs: 2 * CIRCUIT_DEFAULTS.timeoutMs,
     }),
     /** Connects now instead of on the first count (which the insurance limiter then answers). */
-    connect: () => client.connect(),
+    connect: async () => {
+      breaker();
+      await client.connect();
+    },
     async close() {
-      if (client.status === 'wait' || client.status === 'end') {
-        client.disconnect();
-        return;
-      }
-      await client.quit().catch(() => client.disconnect());
+      await Promise.all([quitQuietly(client), held?.release()]);
     },
   };
 }
