@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, InvalidGrantError } from '../errors/index.js';
 import type { AccessTokenClaims } from '@bulwark/guard';
+import type { Config } from '../config/index.js';
 import type { SessionRecord, Store, UserRecord } from '../store/types.js';
 import type { AuditLog } from './audit.js';
 import type { KeyManager } from './keys/key-manager.js';
+import { resolveMasterKey } from './keys/master-key.js';
 import { assertAcceptablePassword, burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.js';
-import { hashRefreshToken, newRefreshToken } from './refresh-tokens.js';
+import { hashRefreshToken, newRefreshToken, refreshSuccessor, refreshSuccessorKey } from './refresh-tokens.js';
 import type { RevocationService } from './revocations.js';
 import { issueAccessToken, type TokenSettings } from './tokens.js';
 import { normaliseUsername } from './usernames.js';
@@ -24,8 +26,11 @@ export interface TokenPair {
   sessionExpiresAt: number;
 }
 
-export interface SessionSettings extends TokenSettings {
+/** `masterKey`/`dataDir`: where the successor key is derived from (resolveMasterKey). */
+export interface SessionSettings extends TokenSettings, Pick<Config, 'masterKey' | 'dataDir'> {
   sessionTtlSeconds: number;
+  /** A used refresh token presented again this soon answers its successor again; 0 = off. */
+  refreshReuseWindowSeconds: number;
 }
 
 export class SessionService {
@@ -37,6 +42,14 @@ export class SessionService {
     private readonly settings: SessionSettings,
     private readonly now: () => number = Date.now,
   ) {}
+
+  private successorKeyValue: Buffer | undefined;
+
+  /** Resolved on first use, like the key manager's master key. */
+  private get successorKey(): Buffer {
+    this.successorKeyValue ??= refreshSuccessorKey(resolveMasterKey(this.settings));
+    return this.successorKeyValue;
+  }
 
   /** Unknown user, wrong password and disabled user give the same error after the same work. */
   async login(username: string, password: string, meta: RequestMeta): Promise<TokenPair> {
@@ -75,14 +88,18 @@ export class SessionService {
     return this.pair(user, session, refreshToken, now);
   }
 
-  /** Single-use rotation. A used token presented again revokes its whole session. */
+  /**
+   * Single-use rotation to a successor derived from the token. Presented again within the reuse
+   * window (racing tabs, a retried request) it answers that same successor with a new access
+   * token while the successor is unused; any other use of a used token revokes its whole session.
+   */
   async refresh(presented: string, meta: RequestMeta): Promise<TokenPair> {
     const oldHash = hashRefreshToken(presented);
     if (oldHash === undefined) throw new InvalidGrantError('malformed');
     const now = this.now();
     const existing = await this.store.refreshTokens.findByHash(oldHash);
     if (existing === undefined) throw new InvalidGrantError('unknown');
-    const refreshToken = newRefreshToken();
+    const refreshToken = refreshSuccessor(this.successorKey, presented);
     const next = {
       hash: hashRefreshToken(refreshToken) as string,
       sessionId: existing.sessionId,
@@ -90,10 +107,11 @@ export class SessionService {
       expiresAt: existing.expiresAt,
       usedAt: null,
     };
-    const result = await this.store.refreshTokens.rotate(oldHash, next, now);
+    const windowSeconds = this.settings.refreshReuseWindowSeconds;
+    const result = await this.store.refreshTokens.rotate(oldHash, next, now, windowSeconds * 1000);
     if (result.outcome === 'reused') {
       await this.revokeSession(result.sessionId, 'refresh_reuse');
-      await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip });
+      await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip, details: { reuse_window_seconds: windowSeconds } });
       throw new InvalidGrantError('reused');
     }
     if (result.outcome === 'invalid') throw new InvalidGrantError(result.reason);
@@ -101,6 +119,10 @@ export class SessionService {
     if (user === undefined || user.disabled) {
       await this.revokeSession(result.session.id, 'user_disabled');
       throw new InvalidGrantError('user_disabled');
+    }
+    if (result.outcome === 'replayed') {
+      const details = { since_use_ms: now - result.usedAt, reuse_window_seconds: windowSeconds };
+      await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
     }
     return this.pair(user, result.session, refreshToken, now);
   }

@@ -25,6 +25,8 @@ export interface Config {
   signingKeyFile: string | undefined;
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
+  /** A used refresh token presented again within this many seconds answers the same successor; 0 = off. */
+  refreshReuseWindowSeconds: number;
   clockSkewSeconds: number;
   /** 32-byte key-encryption key; undefined in development means a generated key file. */
   masterKey: Buffer | undefined;
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     signingKeyFile: existingFile(env, 'BULWARK_SIGNING_KEY_FILE'),
     accessTokenTtlSeconds,
     sessionTtlSeconds,
+    refreshReuseWindowSeconds: integer(env, 'BULWARK_REFRESH_REUSE_WINDOW', 10, 0, 60),
     clockSkewSeconds: integer(env, 'BULWARK_CLOCK_SKEW', 30, 0, 300),
     masterKey,
     tlsCertFile,

@@ -32,6 +32,8 @@ describe('POST /api/users-sessions/refresh (rotation and reuse detection)', () =
   it('detects reuse: the used token revokes the whole session, tokens included, and is audited', async () => {
     const first = await h.login('bob', bob.password);
     const second = (await refresh(first.refresh_token)).json();
+    // Past the reuse window (10 s): within it a replay answers the same successor (refresh-reuse.test.ts).
+    h.clock.advance(11);
     const replay = await refresh(first.refresh_token);
     assert.equal(replay.statusCode, 401);
     assert.equal(problemOf(replay).code, 'invalid_grant');
@@ -47,13 +49,14 @@ describe('POST /api/users-sessions/refresh (rotation and reuse detection)', () =
     assert.ok(events.items.some((e) => e.targetId === first.session_id && e.actorId === bob.id));
   });
 
-  it('lets exactly one of 20 concurrent refreshes with one token succeed', async () => {
+  // Issue #11: within the reuse window the race is no theft. With the window off (0) exactly one
+  // of the 20 succeeds and the session is revoked: refresh-reuse.test.ts keeps that assertion.
+  it('answers 20 concurrent refreshes with one token with one and the same successor', async () => {
     const pair = await h.login('bob', bob.password);
     const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(pair.refresh_token)));
     const statuses = answers.map((a) => a.statusCode);
-    assert.equal(statuses.filter((s) => s === 200).length, 1, `statuses: ${statuses.join(',')}`);
-    assert.equal(statuses.filter((s) => s === 401).length, 19);
-    for (const answer of answers.filter((a) => a.statusCode === 401)) assert.equal(problemOf(answer).code, 'invalid_grant');
+    assert.equal(statuses.filter((s) => s === 200).length, 20, `statuses: ${statuses.join(',')}`);
+    assert.equal(new Set(answers.map((a) => a.json().refresh_token)).size, 1);
   });
 
   it('accepts the refresh token from the HttpOnly cookie', async () => {

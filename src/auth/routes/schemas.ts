@@ -4,10 +4,17 @@ import { PASSWORD_MAX_LENGTH } from '../passwords.js';
 /** Request and response schemas of the token service: they validate, and they are the OpenAPI. */
 const closed = { additionalProperties: false } as const;
 
+/** `cookie`: browsers; the refresh token then travels only in the HttpOnly cookie, never the body. */
+const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], {
+  default: 'body',
+  description: 'Where the refresh token is delivered: `body` (and the cookie), or `cookie` only (browsers).',
+});
+
 export const Credentials = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),
     password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH * 4 }),
+    refresh_delivery: Type.Optional(RefreshDelivery),
   },
   closed,
 );
@@ -21,7 +28,7 @@ export const TokenResponse = Type.Object({
   access_token: Type.String(),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer(),
-  refresh_token: Type.String(),
+  refresh_token: Type.Optional(Type.String({ description: 'Absent when the refresh token travels only in the cookie (cookie-mode login, cookie refresh).' })),
   session_id: Type.String(),
 });
 

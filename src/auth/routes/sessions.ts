@@ -23,6 +23,8 @@ export function refreshCookieName(request: FastifyRequest): string {
   return isSecureRequest(request) ? SECURE_REFRESH_COOKIE : REFRESH_COOKIE;
 }
 const COOKIE_PATH = '/api/users-sessions';
+const COOKIE_ATTRIBUTES = { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'strict' } as const;
+type RefreshDelivery = 'body' | 'cookie';
 const tags = ['auth'];
 
 /** Login (the seed article's POST /api/users-sessions), refresh rotation and logout. */
@@ -37,7 +39,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
   app.post('/api/users-sessions', {
     schema: { tags, summary: 'Log in: username + password for an access token and a refresh token', body: Credentials, response: { 201: TokenResponse } },
   }, async (request, reply) => {
-    const { username, password } = request.body;
+    const { username, password, refresh_delivery: delivery = 'body' } = request.body;
     const meta = requestMeta(request);
     // Limits first: a blocked caller gets 429 whatever the password (no oracle), known user or not.
     await throttles.login.check(username, meta.ip);
@@ -49,7 +51,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
       throw error;
     }
     await throttles.login.succeeded(username, meta.ip);
-    return sendPair(request, reply.status(201), pair);
+    return sendPair(request, reply.status(201), pair, delivery);
   });
 
   app.post('/api/users-sessions/refresh', {
@@ -72,7 +74,8 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     const presented = fromBody ?? fromCookie;
     if (presented === undefined) throw new InvalidGrantError('missing');
     const pair = await services.sessions.refresh(presented, requestMeta(request));
-    return sendPair(request, reply.status(200), pair);
+    // A cookie refresh comes from a browser: its answer never exposes the token to script.
+    return sendPair(request, reply.status(200), pair, fromBody === undefined ? 'cookie' : 'body');
   });
 
   app.delete('/api/users-sessions/current', {
@@ -80,24 +83,20 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     schema: { tags, summary: 'Log out: the session, its refresh token and its access tokens stop working', security: [{ bearer: [] }] },
   }, async (request, reply) => {
     await services.sessions.logout(claimsOf(request), requestMeta(request));
-    reply.clearCookie(refreshCookieName(request), { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'strict' });
+    // Same name, path and attributes as set, expired: the browser drops it.
+    reply.clearCookie(refreshCookieName(request), COOKIE_ATTRIBUTES);
     return reply.status(204).send();
   });
 }
 
-function sendPair(request: FastifyRequest, reply: FastifyReply, pair: TokenPair): FastifyReply {
-  reply.setCookie(refreshCookieName(request), pair.refreshToken, {
-    path: COOKIE_PATH,
-    httpOnly: true,
-    secure: true,
-    sameSite: 'strict',
-    expires: new Date(pair.sessionExpiresAt),
-  });
+/** The refresh cookie is always set; the body carries the token only in `body` delivery. */
+function sendPair(request: FastifyRequest, reply: FastifyReply, pair: TokenPair, delivery: RefreshDelivery): FastifyReply {
+  reply.setCookie(refreshCookieName(request), pair.refreshToken, { ...COOKIE_ATTRIBUTES, expires: new Date(pair.sessionExpiresAt) });
   return reply.send({
     access_token: pair.accessToken,
     token_type: 'Bearer',
     expires_in: pair.expiresIn,
-    refresh_token: pair.refreshToken,
+    ...(delivery === 'body' ? { refresh_token: pair.refreshToken } : {}),
     session_id: pair.sessionId,
   });
 }
