@@ -1,0 +1,146 @@
+import { createEmitter } from './events.js';
+import { problemFromResponse } from './problem-error.js';
+import { createRefreshCoordinator, FRESH_MARGIN_MS } from './refresh-coordinator.js';
+import { openTabChannel } from './tab-channel.js';
+import { createTokenStore } from './token-store.js';
+import { createSend, discard, problemCode, readGrant, withQuery } from './transport.js';
+import type { BulwarkClient, BulwarkClientOptions, BulwarkUser, HttpMethod, RequestOptions } from './types.js';
+
+const SESSIONS = '/api/users-sessions';
+/** The refresh cookie (HttpOnly, Path=/api/users-sessions) rides along on same-origin calls only. */
+const WITH_COOKIE = { credentials: 'same-origin' } as const;
+
+export function createBulwarkClient(options: BulwarkClientOptions = {}): BulwarkClient {
+  // Late-bound so a fetch replaced after creation (instrumentation) is used, and never called as a method.
+  const send = createSend(options.baseUrl ?? '', options.fetch ?? ((url, init) => fetch(url, init)));
+  const store = createTokenStore();
+  const events = createEmitter();
+  let user: BulwarkUser | null = null;
+
+  /** Local sign-out: the token is forgotten, 'signout' fires if this tab was signed in. */
+  function forget(): void {
+    const wasSignedIn = user !== null || store.get() !== null;
+    store.clear();
+    user = null;
+    if (wasSignedIn) events.emit('signout', null);
+  }
+
+  const channel = openTabChannel(options.channelName ?? 'bulwark-auth', (message) => {
+    if (message.kind === 'signout') return forget();
+    store.set(message);
+    if (message.kind === 'signin') {
+      user = message.user;
+      events.emit('signin', user);
+    } else if (user !== null) events.emit('refresh', user);
+  });
+
+  const coordinator = createRefreshCoordinator({
+    store,
+    channel,
+    async refreshOverNetwork() {
+      const res = await send(`${SESSIONS}/refresh`, { method: 'POST', ...WITH_COOKIE });
+      if (res.status !== 401) return readGrant(res);
+      discard(res);
+      return null;
+    },
+    onRefreshed: () => {
+      if (user !== null) events.emit('refresh', user);
+    },
+  });
+
+  async function renew(stale: string | null): Promise<string | null> {
+    const token = await coordinator.refresh(stale);
+    if (token === null) forget();
+    return token;
+  }
+
+  function authorize(init: RequestInit, token: string | null): RequestInit {
+    if (token === null) return init;
+    const headers = new Headers(init.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    return { ...init, headers };
+  }
+
+  async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+    let token = store.get();
+    // Shortly before expiry: refresh first (shared like any refresh); if that fails the old token still has seconds left.
+    if (token !== null && !store.isFresh(FRESH_MARGIN_MS)) token = await renew(token).catch(() => token);
+    const res = await send(path, authorize(init, token));
+    if (res.status !== 401 || token === null) return res;
+    const code = await problemCode(res);
+    if (code === 'invalid_token' && store.get() === token) forget();
+    if (code !== 'token_expired') return res;
+    const next = await renew(token);
+    if (next === null) return res;
+    discard(res);
+    return send(path, authorize(init, next));
+  }
+
+  async function request<T>(method: HttpMethod, path: string, { body, headers, query, signal }: RequestOptions = {}): Promise<T> {
+    const sent = new Headers(headers);
+    if (!sent.has('accept')) sent.set('accept', 'application/json, application/problem+json');
+    if (body !== undefined) sent.set('content-type', 'application/json');
+    const res = await authorizedFetch(withQuery(path, query), {
+      method,
+      headers: sent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    });
+    if (!res.ok) throw await problemFromResponse(res);
+    const text = await res.text();
+    if (text === '') return undefined as T;
+    return (/json/i.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as T;
+  }
+
+  return {
+    get user() {
+      return user;
+    },
+
+    async restore() {
+      if ((await renew(null)) === null) return null;
+      user = await request<BulwarkUser>('GET', '/api/users/me');
+      events.emit('signin', user);
+      return user;
+    },
+
+    // Room for issue #13: an MFA-enrolled user gets BulwarkProblemError code 'mfa_required' here.
+    async signIn(username, password) {
+      const res = await send(SESSIONS, {
+        method: 'POST',
+        ...WITH_COOKIE,
+        headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+        body: JSON.stringify({ username, password, refresh_delivery: 'cookie' }),
+      });
+      const grant = await readGrant(res);
+      store.set(grant);
+      const me = await request<BulwarkUser>('GET', '/api/users/me');
+      user = me;
+      channel.post({ kind: 'signin', ...grant, user: me });
+      events.emit('signin', me);
+      return me;
+    },
+
+    async signOut() {
+      try {
+        // A tab that never restored still ends the session its cookie holds.
+        if ((store.get() ?? (await coordinator.refresh(null))) === null) return;
+        const res = await authorizedFetch(`${SESSIONS}/current`, { method: 'DELETE', ...WITH_COOKIE });
+        if (!res.ok && res.status !== 401) throw await problemFromResponse(res);
+        discard(res);
+      } finally {
+        forget();
+        channel.post({ kind: 'signout' });
+      }
+    },
+
+    fetch: authorizedFetch,
+    request,
+    on: (event, listener) => events.on(event, listener),
+
+    close() {
+      channel.close();
+      events.clear();
+    },
+  };
+}

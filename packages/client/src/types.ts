@@ -1,0 +1,55 @@
+/** The signed-in user, as GET /api/users/me answers it. */
+export interface BulwarkUser {
+  id: string;
+  username: string;
+  role: 'admin' | 'clerk' | 'employee';
+  employee_id: string | null;
+  disabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export type BulwarkEvent = 'signin' | 'signout' | 'refresh';
+export type BulwarkListener = (user: BulwarkUser | null) => void;
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RequestOptions {
+  /** Sent as JSON. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Appended to the path; null and undefined values are left out. */
+  query?: Record<string, string | number | boolean | null | undefined>;
+  signal?: AbortSignal;
+}
+
+export interface BulwarkClientOptions {
+  /** Where the API lives; '' (the default) is the page's own origin. */
+  baseUrl?: string;
+  /** A fetch to use instead of the global one (tests, instrumentation). */
+  fetch?: typeof fetch;
+  /** The BroadcastChannel name the tabs of one app share. */
+  channelName?: string;
+}
+
+export interface BulwarkClient {
+  /** The last GET /api/users/me, or null when signed out. */
+  readonly user: BulwarkUser | null;
+  /** On page load: a silent refresh through the HttpOnly cookie; null when there is no session. */
+  restore(): Promise<BulwarkUser | null>;
+  signIn(username: string, password: string): Promise<BulwarkUser>;
+  signOut(): Promise<void>;
+  /** fetch with the access token; a 401 token_expired is refreshed (once, shared) and retried once. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** JSON in and out; a non-2xx answer throws BulwarkProblemError. */
+  request<T = unknown>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
+  /** Returns the function that unsubscribes. */
+  on(event: BulwarkEvent, listener: BulwarkListener): () => void;
+  /** Stops listening to the other tabs and drops the listeners. */
+  close(): void;
+}
+
+/** An access token and when it stops working (epoch milliseconds, this machine's clock). */
+export interface Grant {
+  accessToken: string;
+  expiresAt: number;
+}

@@ -1,0 +1,56 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { BulwarkProblemError, type BulwarkClient, type BulwarkUser } from '@bulwark/client';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Query = Record<string, string | number | undefined>;
+
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  query?: Query;
+}
+
+/** What every view gets: the signed-in user and JSON requests through @bulwark/client. */
+export interface Api {
+  user: BulwarkUser;
+  request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
+}
+
+export const ApiContext = createContext<Api | null>(null);
+
+export function useApi(): Api {
+  const api = useContext(ApiContext);
+  if (api === null) throw new Error('useApi outside a signed-in console');
+  return api;
+}
+
+/** Drops empty filter values, so `?from=` never reaches the API. */
+function cleanQuery(query: Query | undefined): Record<string, string> | undefined {
+  if (query === undefined) return undefined;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(query)) if (value !== undefined && value !== '') out[name] = String(value);
+  return out;
+}
+
+/** 401 codes that mean no valid session is left (token_expired survives only a failed refresh). */
+const SESSION_OVER = new Set(['invalid_token', 'invalid_grant', 'token_expired']);
+
+/**
+ * Requests through the client, which adds the bearer token and refreshes it once on
+ * `token_expired`. A 401 that survives that means the session is over (revoked, signed out in
+ * another tab, user disabled): `onSessionEnded` returns the console to the sign-in form.
+ */
+export function createApi(client: BulwarkClient, user: BulwarkUser, onSessionEnded: () => void): Api {
+  return {
+    user,
+    async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+      try {
+        return await client.request<T>(method, path, { ...options, query: cleanQuery(options.query) });
+      } catch (error) {
+        if (error instanceof BulwarkProblemError && SESSION_OVER.has(error.code)) onSessionEnded();
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { useState } from 'preact/hooks';
+import type { BulwarkClient, BulwarkUser } from '@bulwark/client';
+import { ProblemAlert } from './problem';
+
+interface SignInProps {
+  client: BulwarkClient;
+  onSignedIn(user: BulwarkUser): void;
+  /** Why the reader is here again, e.g. the session ended. */
+  notice?: string | undefined;
+}
+
+/**
+ * Username and password, sent once to the token service in cookie mode: the refresh token
+ * becomes an HttpOnly cookie the page never sees, the access token stays in the client's memory.
+ * (Issue #13 adds a second step here when the answer is `mfa_required`.)
+ */
+export function SignIn({ client, onSignedIn, notice }: SignInProps) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const user = await client.signIn(username.trim(), password);
+      setPassword('');
+      onSignedIn(user);
+    } catch (failure) {
+      setError(failure);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="sign-in">
+      <h1>Bulwark console</h1>
+      {notice !== undefined && <p class="notice" role="status">{notice}</p>}
+      <form onSubmit={submit} aria-label="Sign in">
+        <label for="sign-in-username">Username</label>
+        <input id="sign-in-username" name="username" autocomplete="username" required value={username}
+          onInput={(event) => setUsername(event.currentTarget.value)} />
+        <label for="sign-in-password">Password</label>
+        <input id="sign-in-password" name="password" type="password" autocomplete="current-password" required value={password}
+          onInput={(event) => setPassword(event.currentTarget.value)} />
+        <button type="submit" disabled={busy}>Sign in</button>
+        <ProblemAlert error={error} />
+      </form>
+    </main>
+  );
+}
