@@ -6,7 +6,7 @@ import type { Grant } from './types.js';
  */
 export interface TokenStore {
   get(): string | null;
-  /** True when there is a token that will still work for more than `marginMs`. */
+  /** True when the token will still work for more than `marginMs` (at most half its lifetime, so short-lived tokens are not refreshed on every use). */
   isFresh(marginMs: number): boolean;
   set(grant: Grant): void;
   clear(): void;
@@ -15,12 +15,14 @@ export interface TokenStore {
 export function createTokenStore(now: () => number = Date.now): TokenStore {
   let token: string | null = null;
   let expiresAt = 0;
+  let lifetime = 0;
   return {
     get: () => token,
-    isFresh: (marginMs) => token !== null && expiresAt - now() > marginMs,
+    isFresh: (marginMs) => token !== null && expiresAt - now() > Math.min(marginMs, lifetime / 2),
     set(grant) {
       token = grant.accessToken;
       expiresAt = grant.expiresAt;
+      lifetime = grant.expiresAt - now();
     },
     clear() {
       token = null;

@@ -22,6 +22,8 @@ export interface FakeServer {
   expireAccessTokens(): void;
   /** Every access token issued so far answers 401 invalid_token from now on. */
   revokeAccessTokens(): void;
+  /** expires_in of the access tokens issued from now on (seconds). */
+  expiresIn: number;
   /** Delay before the refresh endpoint answers, so that concurrent callers really overlap. */
   refreshDelayMs: number;
   /** Every access token ever issued, to look for in places it must never be. */
@@ -59,7 +61,7 @@ export async function startFakeServer(): Promise<FakeServer> {
     issuedAccessTokens.push(accessToken);
     return {
       refreshToken: `rt-${serial}-${Math.random().toString(36).slice(2)}`,
-      body: { access_token: accessToken, token_type: 'Bearer', expires_in: 900, session_id: sessionId },
+      body: { access_token: accessToken, token_type: 'Bearer', expires_in: server.expiresIn, session_id: sessionId },
     };
   }
 
@@ -101,6 +103,7 @@ export async function startFakeServer(): Promise<FakeServer> {
     calls,
     issuedAccessTokens,
     refreshDelayMs: 0,
+    expiresIn: 900,
     count: (method, path) => calls.filter((c) => c.method === method && c.path === path).length,
     expireAccessTokens: () => accessTokens.forEach((t) => (t.state = 'expired')),
     revokeAccessTokens: () => accessTokens.forEach((t) => (t.state = 'revoked')),
