@@ -38,8 +38,11 @@ export function openTabChannel(name: string, onMessage: (message: TabMessage) =>
   if (channel) {
     channel.onmessage = ({ data }) => {
       if (!isMessage(data)) return;
-      onMessage(data);
-      for (const wake of waiters) wake();
+      try {
+        onMessage(data);
+      } finally {
+        for (const wake of waiters) wake();
+      }
     };
   }
   return {
