@@ -1,4 +1,5 @@
 import { MemoryRevocationSet } from '@bulwark/guard';
+import type { Config } from '../config/index.js';
 import type { RevocationRecord, RevocationsStore } from '../store/types.js';
 import { localRevocationFeed, type RevocationFeed } from './revocation-feed.js';
 
@@ -8,6 +9,12 @@ import { localRevocationFeed, type RevocationFeed } from './revocation-feed.js';
  * I/O. An entry lives only as long as a token it covers could still be accepted.
  */
 export class RevocationService {
+  /** The revocations of tokens issued under `config` (entries kept for the access TTL + skew). */
+  static forConfig(store: RevocationsStore, config: Pick<Config, 'accessTokenTtlSeconds' | 'clockSkewSeconds'>, now: () => number = Date.now): RevocationService {
+    const skewMs = config.clockSkewSeconds * 1000;
+    return new RevocationService(store, config.accessTokenTtlSeconds * 1000 + skewMs, skewMs, now);
+  }
+
   readonly set = new MemoryRevocationSet();
   #feed: RevocationFeed = localRevocationFeed;
 

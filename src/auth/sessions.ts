@@ -36,7 +36,7 @@ export interface SessionSettings extends TokenSettings, Pick<Config, 'masterKey'
 export class SessionService {
   constructor(
     private readonly store: Store,
-    private readonly keys: KeyManager,
+    private readonly keys: Pick<KeyManager, 'signingKey'>,
     private readonly revocations: RevocationService,
     private readonly audit: AuditLog,
     private readonly settings: SessionSettings,

@@ -3,7 +3,7 @@ import { BulwarkError } from '../errors/index.js';
 import { keysCommand } from './keys.js';
 import { revokeCommand } from './revoke.js';
 import { serveCommand } from './serve.js';
-import { tokenCommand } from './token-decode.js';
+import { tokenCommand } from './token.js';
 import { USAGE, UsageError } from './usage.js';
 import { usersCommand } from './users.js';
 
@@ -31,7 +31,6 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   const message = error instanceof BulwarkError ? (error.detail ?? error.message) : error instanceof ConfigError ? error.message : (error as Error).message;
-  console.error(`bulwark: ${String(message).split('\n')[0]}`);
-  if (usage) console.error('Run `bulwark help` for usage.');
+  console.error(`bulwark: ${String(message).split('\n')[0]}${usage ? ' (run `bulwark help` for usage)' : ''}`);
   process.exit(usage ? 2 : 1);
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { NotFoundError } from '../errors/index.js';
-import { withServices } from './context.js';
+import { normaliseUsername } from '../auth/usernames.js';
+import { withUserAdmin } from '../compose/cli.js';
 import { UsageError } from './usage.js';
 
 /** `revoke --user U | --session SID | --jti JTI`: live tokens stop working on every instance. */
@@ -8,9 +9,9 @@ export async function revokeCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { user: { type: 'string' }, session: { type: 'string' }, jti: { type: 'string' } }, strict: true });
   const given = [values.user, values.session, values.jti].filter((v) => v !== undefined);
   if (given.length !== 1) throw new UsageError('revoke needs exactly one of --user U, --session SID, --jti JTI');
-  const summary = await withServices(async (s) => {
+  const summary = await withUserAdmin(async (s) => {
     if (values.user !== undefined) {
-      const user = await s.store.users.findByUsername(values.user.trim().toLowerCase());
+      const user = await s.store.users.findByUsername(normaliseUsername(values.user));
       if (user === undefined) throw new NotFoundError('user');
       const count = await s.sessions.revokeAllSessions(user.id, 'cli');
       await s.revocations.revokeUser(user.id);

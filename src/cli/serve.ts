@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../http/logger.js';
-import { startServer } from '../server/start.js';
+import { startServer } from '../compose/start.js';
 import { UsageError } from './usage.js';
 
 /** `serve [--only auth|payroll] [--jwks-url URL]`: flags override BULWARK_SERVE_ONLY / BULWARK_JWKS_URL. */

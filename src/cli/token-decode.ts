@@ -1,15 +1,11 @@
 import { parseArgs } from 'node:util';
-import { tokenVerify } from './token-verify.js';
 import { UsageError } from './usage.js';
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf'];
 
-/** `token decode` shows what a token says, verifying nothing; `token verify` checks it. */
-export async function tokenCommand(args: string[]): Promise<void> {
-  const [sub, ...rest] = args;
-  if (sub === 'verify') return tokenVerify(rest);
-  if (sub !== 'decode') throw new UsageError(`unknown token command "${sub ?? ''}" (decode, verify)`);
-  const { positionals } = parseArgs({ args: rest, allowPositionals: true, strict: true });
+/** `token decode` shows what a token says, verifying nothing. */
+export async function tokenDecode(args: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError('token decode needs exactly one token');
   printDecoded(positionals[0] as string, true);
 }

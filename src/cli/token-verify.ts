@@ -3,15 +3,15 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import {
   createRemoteJwksSource,
-  createVerifier,
   isTokenError,
   LocalKeySource,
   verificationKeyFromJwk,
   type KeySource,
   type RevocationSource,
 } from '@bulwark/guard';
-import { isSigningAlg } from '@bulwark/guard/jose';
-import { withServices } from './context.js';
+import { isSigningAlg, PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
+import { createAccessTokenVerifier } from '../auth/access-token-verifier.js';
+import { withLocalVerification } from '../compose/cli.js';
 import { printDecoded } from './token-decode.js';
 import { UsageError } from './usage.js';
 
@@ -38,24 +38,26 @@ export async function tokenVerify(args: string[]): Promise<void> {
   const audience = values.audience ?? config.audience;
   printDecoded(token, false);
   const run = async (keys: KeySource, revocations: RevocationSource | undefined, source: string) => {
-    const verifier = createVerifier({ issuer, audience, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'], keys, revocations, clockSkewSeconds: config.clockSkewSeconds });
+    const verifier = createAccessTokenVerifier({ issuer, audience, clockSkewSeconds: config.clockSkewSeconds }, { keys, revocations: revocations ?? NO_REVOCATIONS });
     console.log(`keys: ${source}; issuer ${issuer}; audience ${audience}${revocations ? '' : '; revocation not checked (no store)'}`);
     try {
       await verifier.verifyAsync(token);
       console.log('VALID: every check passed');
     } catch (error) {
       if (!isTokenError(error)) throw error;
-      console.log(`INVALID: first failed check: ${CHECKS[error.reason] ?? error.reason} (${error.reason})`);
+      console.log(`INVALID: first failed check: ${CHECKS[error.reason] ?? error.reason} (${error.reason})${hint(error.reason, token, issuer, audience)}`);
       process.exitCode = 1;
     }
   };
   const jwks = values.jwks;
   if (jwks === undefined) {
-    await withServices((s) => run(s.keys.source, s.revocations.set, `local store (${config.dataDir})`));
+    await withLocalVerification((s) => run(s.keys.source, s.revocations.set, `local store (${config.dataDir})`));
   } else if (/^https?:\/\//.test(jwks)) {
-    const remote = createRemoteJwksSource({ url: jwks, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'] });
+    const remote = createRemoteJwksSource({ url: jwks, algorithms: [...PUBLIC_KEY_ALGS] });
     try {
-      await remote.ready();
+      await remote.ready().catch((error: unknown) => {
+        throw new Error(`cannot fetch the JWKS from ${jwks}: ${causeOf(error)}`, { cause: error });
+      });
       await run(remote, undefined, jwks);
     } finally {
       remote.close();
@@ -73,4 +75,33 @@ function jwksFile(path: string): KeySource {
     if (typeof jwk.alg === 'string' && isSigningAlg(jwk.alg)) keys.push(verificationKeyFromJwk(jwk, jwk.alg));
   }
   return new LocalKeySource(keys);
+}
+
+const NO_REVOCATIONS: RevocationSource = { isRevoked: () => false };
+
+/** For a claim mismatch: what was expected, and how to expect something else. */
+function hint(reason: string, token: string, issuer: string, audience: string): string {
+  const claims = payloadOf(token);
+  if (reason === 'iss_mismatch') return `: the token's iss is ${JSON.stringify(claims?.iss)}, expected ${JSON.stringify(issuer)} (BULWARK_ISSUER, or --issuer)`;
+  if (reason === 'aud_mismatch') return `: the token's aud is ${JSON.stringify(claims?.aud)}, expected ${JSON.stringify(audience)} (BULWARK_AUDIENCE, or --audience)`;
+  return '';
+}
+
+function payloadOf(token: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The innermost cause's message (fetch wraps the network error: ECONNREFUSED, ENOTFOUND, …). */
+function causeOf(error: unknown): string {
+  let current = error as { message?: string; cause?: unknown; code?: string } | undefined;
+  const parts: string[] = [];
+  while (current !== undefined && current !== null) {
+    if (current.message !== undefined) parts.push(current.code !== undefined && !current.message.includes(current.code) ? `${current.message} (${current.code})` : current.message);
+    current = current.cause as typeof current;
+  }
+  return parts.join(': ') || String(error);
 }

@@ -9,7 +9,8 @@ export const USAGE = `Usage: bulwark <command>
   users list [--json]
   users disable U
   keys list [--json]
-  keys rotate [--now [--revoke-current]]
+  keys rotate [--now [--revoke-current]] [--switch-alg]
+                                          a new key of the configured setup; --switch-alg to change algorithm
   token decode <jwt>                      show header and claims (nothing is verified)
   token verify <jwt> [--jwks URL|FILE] [--issuer I] [--audience A]
                                           verify with local keys, a JWKS URL or file

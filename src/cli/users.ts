@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../store/types.js';
-import { readStdin, table, withServices } from './context.js';
+import { withStore, withUserAdmin } from '../compose/cli.js';
+import { readStdin, table } from './context.js';
 import { UsageError } from './usage.js';
 
 export async function usersCommand(args: string[]): Promise<void> {
@@ -21,7 +22,7 @@ async function addUser(args: string[]): Promise<void> {
   if (!ROLES.includes(values.role as Role)) throw new UsageError('users add needs --role admin|clerk|employee');
   if (values['password-stdin'] !== true) throw new UsageError('users add needs --password-stdin (passwords never go on the command line)');
   const password = await readStdin();
-  const user = await withServices((s) =>
+  const user = await withUserAdmin((s) =>
     s.users.create({ username: values.username as string, password, role: values.role as Role, employeeId: values['employee-id'] ?? null }, null),
   );
   console.log(user.id);
@@ -29,11 +30,11 @@ async function addUser(args: string[]): Promise<void> {
 
 async function listUsers(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
-  const users = await withServices(async (s) => {
+  const users = await withStore('read', async ({ store }) => {
     const all = [];
     let cursor: string | undefined;
     do {
-      const page = await s.users.list({ cursor, limit: 100 });
+      const page = await store.users.list({ cursor, limit: 100 });
       all.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
@@ -50,6 +51,6 @@ async function listUsers(args: string[]): Promise<void> {
 async function disableUser(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
   if (positionals.length !== 1) throw new UsageError('users disable needs exactly one username');
-  const user = await withServices((s) => s.users.disableByUsername(positionals[0] as string, null));
+  const user = await withUserAdmin((s) => s.users.disableByUsername(positionals[0] as string, null));
   console.log(`disabled ${user.username}; their sessions and tokens are revoked`);
 }

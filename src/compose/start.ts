@@ -5,10 +5,11 @@ import type { Logger } from 'pino';
 import type { AuthServices } from '../auth/services.js';
 import { DEMO_CREDENTIALS_FILE, seedDemoUsers } from '../auth/seed.js';
 import type { Config } from '../config/index.js';
+import { ConfigError } from '../config/index.js';
 import { buildApp } from '../http/app.js';
 import { createPayrollServices, payrollMigrations, seedDemoPayroll, type PayrollServices } from '../payroll/index.js';
 import { openStore } from '../store/index.js';
-import { assemblePayrollOnly, assembleTokenService, type Assembly } from './assemble.js';
+import { assembleProcess, type Assembly, type AssemblyOptions } from './processes.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -24,7 +25,7 @@ export interface RunningServer {
  * Opens the store (one schema for every role, so processes can share a database), assembles
  * what `config.serveOnly` asks for, seeds the demo company on first start, and listens.
  */
-export async function startServer(config: Config, logger: Logger, announce: (line: string) => void = () => {}): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger, announce: (line: string) => void = () => {}, options: AssemblyOptions = {}): Promise<RunningServer> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations });
   let assembly: Assembly | undefined;
   let app: FastifyInstance | undefined;
@@ -36,7 +37,7 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
     await store.close();
   };
   try {
-    assembly = config.serveOnly === 'payroll' ? await assemblePayrollOnly(config, store, logger) : await assembleTokenService(config, store, logger);
+    assembly = await assembleProcess(config, store, logger, options);
     if (config.demoSeed && assembly.auth !== undefined) {
       // The schema is shared, so a token service that does not serve payroll still fills the
       // demo company for the payroll process beside it. The company first (one transaction),
@@ -52,7 +53,9 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
       ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
       : undefined;
     app = await buildApp(assembly.parts, { logger, https, modules: assembly.modules });
-    const url = await app.listen({ port: config.port, host: config.host });
+    const url = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
+      throw listenError(error, config);
+    });
     for (const task of assembly.upkeep) {
       const timer = setInterval(() => {
         task.run().catch((error: unknown) => logger.warn({ err: error }, `${task.what} failed`));
@@ -65,4 +68,15 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
     await stop();
     throw error;
   }
+}
+
+/** A listen failure as one line naming the variable to change (never a raw EADDRINUSE). */
+function listenError(error: unknown, config: Pick<Config, 'port' | 'host'>): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE') return new ConfigError('PORT', `${config.port} is already in use on ${config.host}: stop the other process or set PORT to a free port`);
+  if (code === 'EACCES') return new ConfigError('PORT', `${config.port} needs privileges this process lacks: use a port above 1023`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAFNOSUPPORT') {
+    return new ConfigError('HOST', `cannot listen on "${config.host}" (${code}): use an address of this machine, such as 127.0.0.1 or 0.0.0.0`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }

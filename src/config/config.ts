@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { SigningAlg } from '@bulwark/guard/jose';
+import { SIGNING_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import { ConfigError } from './errors.js';
 import { boolean, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 
@@ -69,12 +69,21 @@ export interface RateLimits {
   writesPerUserPerMinute: number;
 }
 
-const ALGS: readonly SigningAlg[] = ['ES256', 'EdDSA', 'RS256', 'PS256', 'HS256'];
+/** The login back-off windows; the counts they apply to are settable (RateLimits). */
+export const LOGIN_BACKOFF = {
+  /** Failures per username + IP are counted over this window. */
+  failureWindowSeconds: 3_600,
+  /** The first block; each further one doubles, up to maxBlockSeconds. */
+  firstBlockSeconds: 30,
+  maxBlockSeconds: 900,
+  /** How long a username + IP pair's back-off level is remembered. */
+  backoffMemorySeconds: 86_400,
+} as const;
 
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const mode = oneOf<Mode>(env, 'BULWARK_ENV', 'development', ['development', 'production']);
-  const signingAlg = oneOf(env, 'BULWARK_SIGNING_ALG', 'ES256', ALGS);
+  const signingAlg = oneOf<SigningAlg>(env, 'BULWARK_SIGNING_ALG', 'ES256', SIGNING_ALGS);
   const hs256Secret = secretBytes(env, 'BULWARK_HS256_SECRET', 32);
   if (signingAlg === 'HS256' && hs256Secret === undefined) {
     throw new ConfigError('BULWARK_HS256_SECRET', 'is required when BULWARK_SIGNING_ALG=HS256');

@@ -5,8 +5,6 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { registerAuthRoutes } from '../auth/routes/index.js';
-import type { AuthServices } from '../auth/services.js';
 import type { Config } from '../config/index.js';
 import { bulwarkGuard, type Verifier } from '@bulwark/guard';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
@@ -14,32 +12,34 @@ import { registerHealthRoutes } from './health.js';
 import { clientErrorHandler } from './client-error.js';
 import { HTTP_LIMITS, SERVER_TIMEOUTS, type ServerTimeouts } from './limits.js';
 import { registerOpenApi } from './openapi.js';
+import { installWriteLimit } from './rate-limit-hook.js';
+import type { RequestLimit } from './rate-limit.js';
 import { installRequestLimits } from './request-limits.js';
 import { registerTransport } from './transport.js';
 import { installValidators } from './validation.js';
 
-/** A part of the API mounted beside the token service (e.g. payroll), on the same guard. */
+/** A part of the API (the token service, payroll, the console), mounted on the same guard. */
 export interface HttpModule {
   readonly name: string;
   register(app: FastifyInstance): void | Promise<void>;
 }
 
-/** What the app is made of: the verifier every route trusts, and the token service if served here. */
+/** What every app is made of, whatever modules it serves: the verifier every route trusts. */
 export interface AppParts {
   config: Config;
   verifier: Verifier;
   /** Resolves with each dependency's state when the process can serve; rejects otherwise. */
   checkReady: () => Promise<Record<string, string>>;
-  /** The token service's routes; absent in a process that serves only a resource API. */
-  auth?: AuthServices | undefined;
+  /** Authenticated writes per user, counted across every module of the app. */
+  writeLimit: RequestLimit;
 }
 
 export interface AppOptions {
   logger: Logger;
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: Buffer; key: Buffer } | undefined;
-  /** Resource APIs to mount after the auth routes; none: the token service alone. */
-  modules?: readonly HttpModule[] | undefined;
+  /** What this process serves (auth, payroll, console), mounted in this order. */
+  modules: readonly HttpModule[];
   /** Connection timeouts; default SERVER_TIMEOUTS (tests shorten them). */
   timeouts?: Partial<ServerTimeouts> | undefined;
 }
@@ -95,6 +95,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   });
   await app.register(cookie);
   await app.register(bulwarkGuard, { verifier: parts.verifier });
+  installWriteLimit(app, parts.writeLimit);
   // API answers are about one caller: never cache them on the way.
   app.addHook('onSend', async (request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -102,8 +103,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
 
   await registerOpenApi(app, config);
   registerHealthRoutes(app, parts.checkReady);
-  if (parts.auth !== undefined) registerAuthRoutes(app, parts.auth);
-  for (const module of options.modules ?? []) await module.register(app);
+  for (const module of options.modules) await module.register(app);
   return app;
 }
 

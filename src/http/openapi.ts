@@ -61,7 +61,9 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
         version: '1.0.0',
         description: 'Token service (login, refresh rotation, revocation, keys) and the payroll API built on the Bulwark guard.',
       },
-      servers: [{ url: config.issuer }],
+      // Relative: "Try it out" calls the address the page was opened at (127.0.0.1 or localhost,
+      // or a proxy's name), never another origin that CORS would refuse.
+      servers: [{ url: '/', description: `this server (tokens are issued by ${config.issuer})` }],
       components: {
         schemas: { Problem: PROBLEM_SCHEMA },
         securitySchemes: {

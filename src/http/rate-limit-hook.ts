@@ -1,22 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { memoryBackend, RequestLimit } from './rate-limit.js';
+import { RequestLimit, type LimiterBackend } from './rate-limit.js';
 
-const DECORATION = 'bulwarkWriteLimit';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Per-user writes when nobody configured the limit (a payroll-only process): 120 per minute. */
-export const DEFAULT_WRITE_LIMIT = { points: 120, durationSeconds: 60 };
 
 /**
  * One preHandler for every authenticated write (POST/PUT/PATCH/DELETE with verified claims),
  * counted per token `sub`: payroll writes, admin writes, password change, logout. It runs after
- * requireAuth, so anonymous calls (login, refresh) are left to their own limits.
- * Idempotent: the first installation on an app wins (the token service installs its configured
- * limit before the resource modules mount; a module alone installs the default).
+ * requireAuth, so anonymous calls (login, refresh) are left to their own limits. Installed once,
+ * by the app builder, with the limit the composition root built from the configuration.
  */
-export function installWriteLimit(app: FastifyInstance, limit: RequestLimit = defaultWriteLimit()): void {
-  if (app.hasDecorator(DECORATION)) return;
-  app.decorate(DECORATION, limit);
+export function installWriteLimit(app: FastifyInstance, limit: RequestLimit): void {
   app.addHook('preHandler', async (request) => {
     if (!WRITE_METHODS.has(request.method)) return;
     const sub = request.auth?.sub;
@@ -25,6 +18,8 @@ export function installWriteLimit(app: FastifyInstance, limit: RequestLimit = de
   });
 }
 
-function defaultWriteLimit(): RequestLimit {
-  return new RequestLimit(memoryBackend().create({ name: 'write', ...DEFAULT_WRITE_LIMIT }));
+/** The per-user write limit on `backend`: one counter name for every process, so one user's
+ *  writes count once across a token service and a payroll-only process sharing Redis. */
+export function perUserWriteLimit(backend: LimiterBackend, perMinute: number): RequestLimit {
+  return new RequestLimit(backend.create({ name: 'write-user', points: perMinute, durationSeconds: 60 }));
 }

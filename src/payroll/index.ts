@@ -3,7 +3,6 @@
  * (`app.requireAuth`), the shared errors and its own tables, as a third party would build theirs.
  */
 import type { FastifyInstance } from 'fastify';
-import type { RequestLimit } from '../http/rate-limit.js';
 import { registerPayrollRoutes } from './routes/index.js';
 import type { PayrollServices } from './services.js';
 
@@ -14,11 +13,7 @@ export { seedDemoPayroll, type EmployeeLinks } from './seed.js';
 export type { PayrollAudit, PayrollAuditType } from './audit.js';
 export { IDEMPOTENCY_DEFAULTS, type IdempotencyOptions } from './idempotency.js';
 
-/**
- * The payroll routes as an app module: `buildApp(parts, { modules: [payrollModule(payroll)] })`.
- * `writeLimit`: the per-user write limit when no token service on the same app installed one
- * (default: 120 a minute, in memory).
- */
-export function payrollModule(payroll: PayrollServices, writeLimit?: RequestLimit): { name: string; register(app: FastifyInstance): void } {
-  return { name: 'payroll', register: (app) => registerPayrollRoutes(app, payroll, writeLimit) };
+/** The payroll routes as an app module: `buildApp(parts, { modules: [payrollModule(payroll)] })`. */
+export function payrollModule(payroll: PayrollServices): { name: string; register(app: FastifyInstance): void } {
+  return { name: 'payroll', register: (app) => registerPayrollRoutes(app, payroll) };
 }

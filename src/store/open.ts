@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** Migrations of other modules (e.g. `0002_payroll`), run after the core ones. */
   migrations?: MigrationMap | undefined;
+  /** false: read-only use (CLI listings): nothing is created or migrated; a missing SQLite file is an error. */
+  migrate?: boolean | undefined;
 }
 
 type Target = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -40,10 +42,12 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   const where = target(options);
   let db: Kysely<Database>;
   try {
-    db = where.kind === 'sqlite' ? openSqlite(where.path) : openPostgres(where.url);
+    db = where.kind === 'sqlite' ? openSqlite(where.path, { mustExist: options.migrate === false }) : openPostgres(where.url);
   } catch (error) {
+    if (error instanceof Error && error.message.startsWith('no database at')) throw error;
     throw new Error(`cannot open the ${where.kind} database: ${reason(error)}`, { cause: error });
   }
+  if (options.migrate === false) return createSqlStore(db, where.kind);
   try {
     if (where.kind === 'postgres') await migratePostgres(db, options.migrations);
     else await migrateToLatest(db, { extra: options.migrations });

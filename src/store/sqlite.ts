@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
@@ -11,7 +11,10 @@ export const MEMORY = ':memory:';
  * the file 0600 (SQLite gives its -wal/-shm files the same mode); an existing directory's mode
  * is left as the operator set it.
  */
-export function openSqlite(path: string): Kysely<Database> {
+export function openSqlite(path: string, options: { mustExist?: boolean } = {}): Kysely<Database> {
+  if (options.mustExist === true && path !== MEMORY && !existsSync(path)) {
+    throw new Error(`no database at ${path}: start the server once (bulwark serve), or set BULWARK_DATA_DIR or BULWARK_DATABASE_URL to where it is`);
+  }
   if (path !== MEMORY) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     closeSync(openSync(path, 'a', 0o600));

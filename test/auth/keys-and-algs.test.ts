@@ -72,7 +72,7 @@ describe('signing algorithms and keys', () => {
       assert.ok(!database.includes(Buffer.from(jwkD.slice(1, -1))), 'the private scalar appears nowhere in the database file');
       assert.equal((readFileSync(join(h.dataDir, 'master.key'), 'utf8').trim().length), 43);
       const { KeyManager } = await import('../../src/auth/keys/key-manager.js');
-      const other = new KeyManager(h.services.store.keys, randomBytes(32), h.config);
+      const other = new KeyManager(h.services.store.keys, () => randomBytes(32), h.config);
       await assert.rejects(other.reload(), /does not open with this master key/);
     } finally {
       await h.close();

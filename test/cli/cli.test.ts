@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,13 +14,27 @@ describe('bulwark CLI (CONTRACT §1)', () => {
   });
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  it('a listing on a data dir nothing has used yet writes nothing and says what to do', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'bulwark-cli-fresh-'));
+    try {
+      for (const args of [['users', 'list'], ['keys', 'list']]) {
+        const result = await runCli(args, { BULWARK_DATA_DIR: fresh });
+        assert.equal(result.code, 1);
+        assert.match(result.stderr, /^bulwark: no database at .*bulwark\.db: start the server once/);
+      }
+      assert.deepEqual(readdirSync(fresh), []);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('without a command prints usage and exits 2; an unknown command exits 2 with one line', async () => {
     const none = await runCli([], env);
     assert.equal(none.code, 2);
     assert.match(none.stdout, /Usage: bulwark/);
     const unknown = await runCli(['frobnicate'], env);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /^bulwark: unknown command "frobnicate"\n/);
+    assert.equal(unknown.stderr, 'bulwark: unknown command "frobnicate" (run `bulwark help` for usage)\n');
   });
 
   it('users add reads the password from stdin, prints the id; list and disable work', async () => {
@@ -57,6 +71,13 @@ describe('bulwark CLI (CONTRACT §1)', () => {
   });
 
   it('keys list shows the active key; keys rotate makes a new one', async () => {
+    // `users add` above created the database but no key: only key commands touch keys.
+    const empty = await runCli(['keys', 'list', '--json'], env);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.deepEqual(JSON.parse(empty.stdout), []);
+    const first = await runCli(['keys', 'rotate', '--now'], env);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /first signing key/);
     const before = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout);
     assert.equal(before.filter((k: { state: string }) => k.state === 'active').length, 1);
     const rotated = await runCli(['keys', 'rotate'], env);

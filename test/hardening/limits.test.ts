@@ -161,8 +161,8 @@ describe('slow clients (slowloris)', () => {
   before(async () => {
     h = await createHarness();
     app = await buildApp(
-      { config: h.config, verifier: h.services.verifier, checkReady: async () => ({}) },
-      { logger: createLogger('silent'), timeouts: { requestMs: 600, checkIntervalMs: 100 } },
+      { config: h.config, verifier: h.services.verifier, checkReady: async () => ({}), writeLimit: h.services.throttles.write },
+      { logger: createLogger('silent'), modules: [], timeouts: { requestMs: 600, checkIntervalMs: 100 } },
     );
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as { port: number }).port;

@@ -14,7 +14,7 @@ function sources(dir: string): string[] {
 /** Every (status, code) the source can answer with: error classes and literal problem(...) calls. */
 function producedCodes(): Array<{ where: string; status: number; code: string }> {
   const found: Array<{ where: string; status: number; code: string }> = [];
-  for (const path of sources('src')) {
+  for (const path of [...sources('src'), ...sources('packages/guard/src')]) {
     const text = readFileSync(path, 'utf8');
     for (const m of text.matchAll(/readonly code = '([a-z_]+)';\s*readonly status = (\d{3});/g)) found.push({ where: path, code: m[1] as string, status: Number(m[2]) });
     for (const m of text.matchAll(/\b(?:problem|guardProblem)\((\d{3}), '([a-z_]+)'/g)) found.push({ where: path, code: m[2] as string, status: Number(m[1]) });

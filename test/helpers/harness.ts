@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createAuthServices, type AuthServices } from '../../src/auth/services.js';
+import type { AuthServices } from '../../src/auth/services.js';
 import type { ThrottleOptions } from '../../src/auth/throttle/index.js';
+import { assembleProcess } from '../../src/compose/processes.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/app.js';
-import { databaseReady } from '../../src/http/health.js';
 import { createLogger } from '../../src/http/logger.js';
-import { createPayrollServices, payrollMigrations, payrollModule, type PayrollOptions, type PayrollServices } from '../../src/payroll/index.js';
+import { payrollMigrations, type PayrollOptions, type PayrollServices } from '../../src/payroll/index.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import type { Role } from '../../src/store/types.js';
 
@@ -76,11 +76,13 @@ export async function createHarness(env: Record<string, string> = {}, options: H
   });
   const open = async () => {
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir, migrations: payrollMigrations });
-    const services = await createAuthServices(config, store, clock.now, { throttle: options.throttle ?? GENEROUS_THROTTLE });
-    const payroll = createPayrollServices({ db: store.db, audit: services.audit, now: clock.now }, options.payroll);
-    const app = await buildApp({ config, verifier: services.verifier, checkReady: databaseReady(store), auth: services }, { logger: createLogger('info', sink), modules: [payrollModule(payroll)] });
+    const logger = createLogger('info', sink);
+    // The composition root's own assembly, on the test clock: the app under test is the product's.
+    const assembly = await assembleProcess(config, store, logger, { now: clock.now, throttle: options.throttle ?? GENEROUS_THROTTLE, payroll: options.payroll });
+    const app = await buildApp(assembly.parts, { logger, modules: assembly.modules });
+    app.addHook('onClose', () => assembly.close());
     await app.ready();
-    return { store, services, payroll, app };
+    return { store, services: assembly.auth as AuthServices, payroll: assembly.payroll as PayrollServices, app };
   };
   const harness: Harness = {
     ...(await open()),

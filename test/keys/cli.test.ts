@@ -23,6 +23,8 @@ describe('bulwark keys rotate / list: the lifecycle from the CLI', () => {
   };
 
   it('rotate --now, rotate (next), rotate --now --revoke-current; list shows every state and date', async () => {
+    const initial = await runCli(['keys', 'rotate', '--now'], env);
+    assert.equal(initial.code, 0, initial.stderr);
     const [first] = await list();
     assert.equal(first?.state, 'active');
 

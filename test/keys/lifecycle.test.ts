@@ -95,7 +95,7 @@ describe('emergency rotation: now + revoke_current', () => {
     assert.equal(await me(h, victim.access_token), 200);
     assert.equal(await me(h, victim.access_token), 200, 'now in the verified-token cache');
 
-    const other = new KeyManager(h.services.store.keys, resolveMasterKey(h.config), h.config, h.clock.now);
+    const other = new KeyManager(h.services.store.keys, () => resolveMasterKey(h.config), h.config, h.clock.now);
     await other.init();
     const flushed: string[] = [];
     other.source.onRemove((kid) => flushed.push(kid));

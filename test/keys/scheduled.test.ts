@@ -5,7 +5,7 @@ import { KEY_RELOAD_INTERVAL_MS, KeyManager } from '../../src/auth/keys/key-mana
 import { resolveMasterKey } from '../../src/auth/keys/master-key.js';
 import { loadConfig } from '../../src/config/index.js';
 import { payrollMigrations } from '../../src/payroll/index.js';
-import { keyLifecycleTask } from '../../src/server/assemble.js';
+import { keyLifecycleTask } from '../../src/compose/upkeep.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
@@ -28,9 +28,9 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
 
   it('creates exactly one next key when instances check at the same moment', async () => {
     const kek = resolveMasterKey(h.config);
-    const a = new KeyManager(h.services.store.keys, kek, h.config, h.clock.now);
-    const b = new KeyManager(h.services.store.keys, kek, h.config, h.clock.now);
-    const c = new KeyManager(otherStore.keys, kek, h.config, h.clock.now);
+    const a = new KeyManager(h.services.store.keys, () => kek, h.config, h.clock.now);
+    const b = new KeyManager(h.services.store.keys, () => kek, h.config, h.clock.now);
+    const c = new KeyManager(otherStore.keys, () => kek, h.config, h.clock.now);
     for (const m of [a, b, c]) await m.init();
     assert.equal(h.config.keyRotationIntervalSeconds, 30 * DAY);
 
@@ -66,7 +66,7 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
     try {
       const lines: string[] = [];
       const logger = { info: (_o: unknown, message: string, ...args: unknown[]) => lines.push([message, ...args].join(' ')) };
-      const task = keyLifecycleTask(hs.services, logger as never);
+      const task = keyLifecycleTask(hs.services.keys, hs.config.keyRotationIntervalSeconds, logger as never);
       assert.equal(lines.length, 1);
       assert.match(lines[0] ?? '', /scheduled key rotation is off.*HS256/);
       hs.clock.advance(365 * DAY);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { databaseReady, registerHealthRoutes, withRedisReadiness } from '../../src/http/health.js';
-import { revocationSyncTask } from '../../src/server/assemble.js';
+import { revocationSyncTask } from '../../src/compose/upkeep.js';
 import { TcpOutage } from '../helpers/tcp-proxy.js';
 import { claimsFor, openInstance, REDIS_URL, SKIP_REDIS, uniqueChannel, until, type Instance } from './helpers.js';
 

@@ -35,6 +35,6 @@ export {
   type NextFunction,
 } from './node-http.js';
 export type { GuardProblem } from './problem.js';
-export { SIGNING_ALGS } from './jose/algorithms.js';
+export { PUBLIC_KEY_ALGS, SIGNING_ALGS } from './jose/algorithms.js';
 export { InvalidKeyError } from './jose/errors.js';
 export { BulwarkError } from './bulwark-error.js';

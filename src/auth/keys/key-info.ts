@@ -26,6 +26,8 @@ export interface KeyInfo {
 export interface RotateOptions {
   now?: boolean;
   revokeCurrent?: boolean;
+  /** The configured algorithm differs from the active key's: change it (CLI `--switch-alg`). */
+  switchAlg?: boolean;
 }
 
 export function toInfo(record: SigningKeyRecord, prePublishMs: number): KeyInfo {

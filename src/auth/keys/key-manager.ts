@@ -1,5 +1,6 @@
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Config } from '../../config/index.js';
+import { ConfigError, type Config } from '../../config/index.js';
 import type { SigningAlg } from '@bulwark/guard/jose';
 import {
   exportPrivateJwk,
@@ -39,43 +40,58 @@ export class KeyManager {
   private active: SigningKey | undefined;
   private verifying: SigningKey[] = [];
   private readonly unsealed = new Map<string, SigningKey>();
+  private kekValue: Buffer | undefined;
 
+  /** `kek` is asked for only when a private key is sealed or opened (listing keys needs none). */
   constructor(
     private readonly store: KeysStore,
-    private readonly kek: Buffer,
+    private readonly kekSource: () => Buffer,
     private readonly config: KeyConfig,
     private readonly now: () => number = Date.now,
   ) {}
 
+  private get kek(): Buffer {
+    this.kekValue ??= this.kekSource();
+    return this.kekValue;
+  }
+
   /**
-   * Makes the configured key (file, HS256 secret or a generated key of the configured alg) active.
-   * Under the keys lock: instances starting together on an empty database agree on one key.
+   * Start-up. On an empty store the configured key (file, HS256 secret, or a generated key of the
+   * configured alg) becomes active, under the keys lock so instances starting together agree on
+   * one. Otherwise the store's active key must be what the configuration describes: a process
+   * never changes keys on its own (only `keys rotate` does), and one that would sign with another
+   * setup than the rest of the cluster refuses to start instead (SigningSetupMismatchError).
    */
   async init(): Promise<void> {
     const wanted = this.configuredKey();
     await this.store.exclusive(async (keys) => {
       const records = await keys.list();
-      const actives = records.filter((r) => r.state === 'active');
-      const current = wanted === undefined ? actives.find((r) => r.alg === this.config.signingAlg) : actives.find((r) => r.kid === wanted.kid);
-      let activeKid = current?.kid;
-      if (activeKid === undefined) {
-        const key = wanted ?? generateSigningKey(this.config.signingAlg);
-        if (records.some((r) => r.kid === key.kid)) await keys.setState(key.kid, 'active', this.now());
-        else await keys.insert(this.toRecord(key, 'active'));
-        activeKid = key.kid;
+      const active = records.find((r) => r.state === 'active');
+      if (active !== undefined) {
+        assertConfigMatches(active, wanted, this.config);
+        return;
       }
-      for (const other of actives) {
-        if (other.kid !== activeKid) await keys.setState(other.kid, 'retired', this.now());
-      }
+      const key = wanted ?? generateSigningKey(this.config.signingAlg);
+      if (records.some((r) => r.kid === key.kid)) await keys.setState(key.kid, 'active', this.now());
+      else await keys.insert(this.toRecord(key, 'active'));
     });
     await this.reload();
   }
 
-  /** Re-reads the store: the active key, the verification keys, and removes expired retired keys. */
-  async reload(): Promise<void> {
+  /**
+   * Re-reads the store: the active key, the verification keys, and removes expired retired keys.
+   * `readOnly` (the CLI's `token verify`): verification keys only, from their public parts where
+   * they have one; nothing is written and no private key is opened but an HS256 secret.
+   */
+  async reload(options: { readOnly?: boolean } = {}): Promise<void> {
     const now = this.now();
     const graceMs = (this.config.accessTokenTtlSeconds + this.config.clockSkewSeconds) * 1000;
     const records = await this.store.list();
+    if (options.readOnly === true) {
+      const live = records.filter((r) => r.state !== 'removed' && !(r.state === 'retired' && r.retiredAt !== null && r.retiredAt + graceMs <= now));
+      this.source.set(live.map((r) => ({ kid: r.kid, alg: r.alg as SigningAlg, key: r.publicJwk === null ? this.unseal(r).privateKey : createPublicKey({ key: r.publicJwk as JsonWebKey, format: 'jwk' }) })));
+      return;
+    }
     const verifying: SigningKey[] = [];
     let active: SigningKey | undefined;
     for (const record of records) {
@@ -99,40 +115,53 @@ export class KeyManager {
     return this.active;
   }
 
-  /** Why keys cannot be rotated here (a key from configuration), or undefined when they can. */
+  /** Why scheduled rotation is off (the key comes from configuration), or undefined when it runs. */
   rotationBlocker(): string | undefined {
     if (this.config.signingAlg === 'HS256') return 'the HS256 secret comes from configuration';
     if (this.config.signingKeyFile !== undefined) return 'the signing key comes from BULWARK_SIGNING_KEY_FILE';
     return undefined;
   }
 
-  /** See RotateOptions. Default: a `next` key; 409 when one is already waiting. */
+  /**
+   * See RotateOptions. The new key is the configured one (BULWARK_SIGNING_KEY_FILE, or the HS256
+   * secret: rotate those by changing the setting first) or a generated key of the configured alg.
+   * Default: a `next` key; 409 when one is already waiting.
+   */
   async rotate(options: RotateOptions = {}): Promise<KeyInfo> {
-    const blocker = this.rotationBlocker();
-    if (blocker !== undefined) throw new KeyRotationNotPossibleError(blocker);
     if (options.revokeCurrent === true && options.now !== true) throw new RevokeNeedsNowError();
+    const records = await this.store.list();
+    if (!records.some((r) => r.state === 'active')) return this.firstKey();
+    const pending = records.find((r) => r.state === 'next');
+    if (options.now !== true && pending !== undefined) throw new KeyRotationPendingError(pending.kid, toInfo(pending, this.prePublicationMs()).signsFrom ?? this.now());
+    // `--now` with a `next` key of the configured setup already published: that one signs now.
+    const usable = pending !== undefined && pending.alg === this.config.signingAlg && this.configuredKey() === undefined ? pending.kid : undefined;
+    const key = usable === undefined ? await this.rotationTarget(options.switchAlg === true) : undefined;
     if (options.now !== true) {
-      const key = generateSigningKey(this.config.signingAlg);
-      if (!(await this.store.insertIfNoNext(this.toRecord(key, 'next')))) {
-        const pending = (await this.list()).find((k) => k.state === 'next');
-        throw new KeyRotationPendingError(pending?.kid ?? '?', pending?.signsFrom ?? this.now());
+      if (!(await this.store.insertIfNoNext(this.toRecord(key as SigningKey, 'next')))) {
+        const raced = (await this.list()).find((k) => k.state === 'next');
+        throw new KeyRotationPendingError(raced?.kid ?? '?', raced?.signsFrom ?? this.now());
       }
       await this.reload();
-      return this.info(key.kid);
+      return this.info((key as SigningKey).kid);
     }
-    let kid = (await this.store.list()).find((r) => r.state === 'next' && r.alg === this.config.signingAlg)?.kid;
-    if (kid === undefined) {
-      const key = generateSigningKey(this.config.signingAlg);
-      await this.store.insert(this.toRecord(key, 'next'));
-      kid = key.kid;
-    }
+    if (key !== undefined) await this.store.insert(this.toRecord(key, 'next'));
+    const kid = usable ?? (key as SigningKey).kid;
     await this.activate(kid, options.revokeCurrent === true ? 'removed' : 'retired');
     return this.info(kid);
   }
 
-  /** Promotes the `next` key once it has been published for the JWKS max-age. */
+  /** On a store without keys (a data dir no server has used), a rotation makes the first active key. */
+  private async firstKey(): Promise<KeyInfo> {
+    const key = this.configuredKey() ?? generateSigningKey(this.config.signingAlg);
+    await this.store.exclusive(async (keys) => {
+      if (!(await keys.list()).some((r) => r.state === 'active')) await keys.insert(this.toRecord(key, 'active'));
+    });
+    return this.info(key.kid);
+  }
+
+  /** Promotes the `next` key (whatever its alg: `keys rotate` chose it) once it has been published for the JWKS max-age. */
   async promote(): Promise<KeyInfo | undefined> {
-    const ready = (await this.store.list()).find((r) => r.state === 'next' && r.alg === this.config.signingAlg && r.createdAt + this.prePublicationMs() <= this.now());
+    const ready = (await this.store.list()).find((r) => r.state === 'next' && r.createdAt + this.prePublicationMs() <= this.now());
     if (ready === undefined) return undefined;
     await this.activate(ready.kid, 'retired');
     return this.info(ready.kid);
@@ -148,7 +177,7 @@ export class KeyManager {
     const records = await this.store.list();
     if (records.some((r) => r.state === 'next')) return undefined;
     const active = records.find((r) => r.state === 'active');
-    if (active === undefined || (active.activatedAt ?? active.createdAt) + intervalMs > this.now()) return undefined;
+    if (active === undefined || active.alg !== this.config.signingAlg || (active.activatedAt ?? active.createdAt) + intervalMs > this.now()) return undefined;
     const key = generateSigningKey(this.config.signingAlg);
     if (!(await this.store.insertIfNoNext(this.toRecord(key, 'next')))) return undefined;
     await this.reload();
@@ -189,6 +218,21 @@ export class KeyManager {
     return (await this.list()).find((k) => k.kid === kid) as KeyInfo;
   }
 
+  /** The key a rotation would make active; refuses a rotation to the active key or, unasked, to another alg. */
+  private async rotationTarget(switchAlg: boolean): Promise<SigningKey> {
+    const active = (await this.store.list()).find((r) => r.state === 'active');
+    if (active !== undefined && active.alg !== this.config.signingAlg && !switchAlg) {
+      throw new KeyRotationNotPossibleError(`the configured algorithm (BULWARK_SIGNING_ALG=${this.config.signingAlg}) differs from the active key's (${active.alg}); rotate with that setting, or switch algorithms explicitly (keys rotate --switch-alg)`);
+    }
+    const configured = this.configuredKey();
+    if (configured === undefined) return generateSigningKey(this.config.signingAlg);
+    if (configured.kid === active?.kid) {
+      const variable = this.config.signingKeyFile !== undefined ? 'BULWARK_SIGNING_KEY_FILE' : 'BULWARK_HS256_SECRET';
+      throw new KeyRotationNotPossibleError(`${variable} holds the active key already; set it to the new key first`);
+    }
+    return configured;
+  }
+
   private configuredKey(): SigningKey | undefined {
     if (this.config.signingKeyFile !== undefined) {
       return importSigningKey(readFileSync(this.config.signingKeyFile, 'utf8'), this.config.signingAlg);
@@ -215,3 +259,21 @@ export class KeyManager {
     return key;
   }
 }
+
+/**
+ * Start-up safety: the configuration must describe the store's active key. The error names the
+ * variable that differs and the two ways out (restore it, or rotate to the new setup first).
+ */
+function assertConfigMatches(active: SigningKeyRecord, wanted: SigningKey | undefined, config: KeyConfig): void {
+  const remedy = 'set it back, or switch the cluster first with `bulwark keys rotate --now --switch-alg` under the new setting';
+  if (active.alg !== config.signingAlg) {
+    throw new SigningSetupMismatchError('BULWARK_SIGNING_ALG', `is ${config.signingAlg} but the active signing key in the store (kid ${active.kid}) is ${active.alg}: ${remedy}`);
+  }
+  if (wanted !== undefined && wanted.kid !== active.kid) {
+    const variable = config.signingKeyFile !== undefined ? 'BULWARK_SIGNING_KEY_FILE' : 'BULWARK_HS256_SECRET';
+    throw new SigningSetupMismatchError(variable, `is not the active signing key in the store (kid ${active.kid}): set it back, or rotate to it first with \`bulwark keys rotate --now\``);
+  }
+}
+
+/** The configured signing setup is not the store's active key: the process must not start. */
+export class SigningSetupMismatchError extends ConfigError {}

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ForbiddenError, InvalidCredentialsError, InvalidGrantError } from '../../errors/index.js';
-import { installWriteLimit } from '../../http/rate-limit-hook.js';
 import { isSecureRequest } from '../../http/transport.js';
 import type { AuthServices } from '../services.js';
 import type { TokenPair } from '../sessions.js';
@@ -32,9 +31,6 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const sameSiteOrigins = new Set([new URL(services.config.issuer).origin, ...services.config.corsOrigins]);
   const { throttles } = services;
-  // Every authenticated write of this app (admin, payroll mounted later) counts per user.
-  installWriteLimit(parent, throttles.write);
-  parent.addHook('onClose', () => throttles.close());
 
   app.post('/api/users-sessions', {
     schema: { tags, summary: 'Log in: username + password for an access token and a refresh token', body: Credentials, response: { 201: TokenResponse } },
@@ -68,8 +64,10 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     const fromCookie = request.cookies[refreshCookieName(request)];
     if (fromBody === undefined) {
       // The cookie rides along automatically: refuse it from pages of other origins (CSRF).
+      // The page's own origin is the address it was served from, whatever the issuer says
+      // (127.0.0.1 or localhost): a foreign page cannot make the browser send our Host.
       const origin = request.headers.origin;
-      if (origin !== undefined && !sameSiteOrigins.has(origin)) throw new ForbiddenError('cookie refresh from a foreign origin', { detail: 'Cross-origin cookie refresh is not allowed.' });
+      if (origin !== undefined && !sameSiteOrigins.has(origin) && origin !== `${request.protocol}://${request.host}`) throw new ForbiddenError('cookie refresh from a foreign origin', { detail: 'Cross-origin cookie refresh is not allowed.' });
     }
     const presented = fromBody ?? fromCookie;
     if (presented === undefined) throw new InvalidGrantError('missing');

@@ -1,6 +1,6 @@
-import type { RateLimits } from '../../config/config.js';
+import { LOGIN_BACKOFF, type RateLimits } from '../../config/config.js';
 import { defaultBackend, RequestLimit, type LimiterBackend } from '../../http/rate-limit.js';
-import { DEFAULT_WRITE_LIMIT } from '../../http/rate-limit-hook.js';
+import { perUserWriteLimit } from '../../http/rate-limit-hook.js';
 import { LoginThrottle, type LoginPolicy, type ThrottledListener } from './login-throttle.js';
 
 export { LoginThrottle, type LoginPolicy, type ThrottledListener, type ThrottleScope } from './login-throttle.js';
@@ -13,21 +13,10 @@ export interface ThrottlePolicy extends LoginPolicy {
   writesPerUserPerMinute: number;
 }
 
-export const THROTTLE_DEFAULTS: Readonly<ThrottlePolicy> = {
-  failuresPerUserIp: 5,
-  failureWindowSeconds: 3_600,
-  firstBlockSeconds: 30,
-  maxBlockSeconds: 900,
-  backoffMemorySeconds: 86_400,
-  failuresPerIpPerDay: 100,
-  attemptsPerIpPerSecond: 20,
-  refreshPerIpPerMinute: 60,
-  writesPerUserPerMinute: DEFAULT_WRITE_LIMIT.points,
-};
-
-/** The configured limits (BULWARK_LOGIN_* and friends) as a policy; windows keep their defaults. */
-export function policyFromLimits(limits: RateLimits): Partial<ThrottlePolicy> {
+/** The configured limits (BULWARK_LOGIN_* and friends) with the login back-off windows. */
+export function policyFromLimits(limits: RateLimits): ThrottlePolicy {
   return {
+    ...LOGIN_BACKOFF,
     failuresPerUserIp: limits.loginFailuresPerUserIp,
     failuresPerIpPerDay: limits.loginFailuresPerIp,
     attemptsPerIpPerSecond: limits.loginAttemptsPerIpPerSecond,
@@ -37,7 +26,7 @@ export function policyFromLimits(limits: RateLimits): Partial<ThrottlePolicy> {
 }
 
 export interface ThrottleOptions {
-  /** Overrides of THROTTLE_DEFAULTS (tests use small numbers). */
+  /** Overrides of the configured policy (tests use small numbers). */
   policy?: Partial<ThrottlePolicy>;
   /** Where counters live; default: memory, or Redis when the configuration names one. */
   backend?: LimiterBackend;
@@ -53,14 +42,14 @@ export interface Throttles {
   close(): Promise<void>;
 }
 
-export function createThrottles(redisUrl: string | undefined, onThrottled: ThrottledListener, options: ThrottleOptions = {}): Throttles {
-  const policy: ThrottlePolicy = { ...THROTTLE_DEFAULTS, ...options.policy };
+export function createThrottles(limits: RateLimits, redisUrl: string | undefined, onThrottled: ThrottledListener, options: ThrottleOptions = {}): Throttles {
+  const policy: ThrottlePolicy = { ...policyFromLimits(limits), ...options.policy };
   const backend = options.backend ?? defaultBackend(redisUrl, options.keyPrefix);
   return {
     backend,
     login: new LoginThrottle(backend, policy, onThrottled),
     refresh: new RequestLimit(backend.create({ name: 'refresh-ip', points: policy.refreshPerIpPerMinute, durationSeconds: 60 })),
-    write: new RequestLimit(backend.create({ name: 'write-user', points: policy.writesPerUserPerMinute, durationSeconds: 60 })),
+    write: perUserWriteLimit(backend, policy.writesPerUserPerMinute),
     close: () => backend.close(),
   };
 }

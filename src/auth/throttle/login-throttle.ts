@@ -5,7 +5,7 @@ import { isRejection, retryAfterSeconds, type LimiterBackend } from '../../http/
 import { normaliseUsername } from '../usernames.js';
 
 /**
- * Login brute-force policy (defaults in THROTTLE_DEFAULTS):
+ * Login brute-force policy (from the configuration: RateLimits and LOGIN_BACKOFF):
  * - per normalised username + IP: 5 failures within an hour, then blocked; the block lasts 30 s
  *   and doubles with each further block of the same pair within a day, up to 15 min. A
  *   successful login forgets both the failures and the back-off.

@@ -1,0 +1,71 @@
+/**
+ * The import rules of the architecture (docs/architecture.md), checked by `npm run lint`.
+ * Layers, lowest first; a folder may import only from layers below it (and itself):
+ *   @bulwark/guard, @bulwark/client  (packages: nothing of the server)
+ *   config, errors  →  jose  →  store, redis  →  http (the toolkit)  →  auth, payroll, console (modules)
+ *   →  compose (the one composition root)  →  cli, exports
+ */
+const layers = [
+  ['config', 'errors'],
+  ['jose'],
+  ['store', 'redis'],
+  ['http'],
+  ['auth', 'payroll', 'console'],
+  ['compose'],
+  ['cli', 'exports'],
+];
+const above = (index) => layers.slice(index + 1).flat();
+const layerRules = layers.flatMap((folders, index) =>
+  above(index).length === 0 ? [] : folders.map((folder) => ({
+    name: `layer-${folder}`,
+    comment: `src/${folder} sits below ${above(index).join(', ')}: it must not import them`,
+    severity: 'error',
+    from: { path: `^src/${folder}/` },
+    to: { path: `^src/(${above(index).join('|')})/` },
+  })));
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'modules-stay-apart',
+      comment: 'auth, payroll and the console are mounted side by side by the composition root: none imports another',
+      severity: 'error',
+      from: { path: '^src/(auth|payroll|console)/' },
+      to: { path: '^src/(auth|payroll|console)/', pathNot: ['^src/$1/'] },
+    },
+    {
+      name: 'guard-is-self-contained',
+      comment: '@bulwark/guard needs node:crypto, lru-cache and (types only) fastify: nothing of the server',
+      severity: 'error',
+      from: { path: '^packages/guard/src/' },
+      to: { pathNot: ['^packages/guard/src/', '^node_modules/(lru-cache|fastify)/', '^(node:)?[a-z_]+$'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'client-has-no-dependencies',
+      comment: '@bulwark/client runs in browsers with no runtime dependency',
+      severity: 'error',
+      from: { path: '^packages/client/src/' },
+      to: { pathNot: '^packages/client/src/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'no import cycles between modules',
+      severity: 'error',
+      from: { path: '^(src|packages/[a-z]+/src)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      from: { path: '^(src|packages/[a-z]+/src)/' },
+      to: { couldNotResolve: true, pathNot: '^node:' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['bulwark-source', 'import', 'types', 'default'], extensions: ['.ts', '.js', '.d.ts'] },
+  },
+};

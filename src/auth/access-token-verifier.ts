@@ -1,0 +1,31 @@
+import { createVerifier, type KeySource, type RevocationSource, type Verifier } from '@bulwark/guard';
+import { SIGNING_ALGS, type SigningAlg } from '@bulwark/guard/jose';
+import type { Config } from '../config/index.js';
+import { ACCESS_TOKEN_REQUIRED_CLAIMS } from './tokens.js';
+
+export interface AccessTokenVerifierOptions {
+  keys: KeySource;
+  revocations: RevocationSource;
+  /** Default: every alg Bulwark signs with. Each key verifies only under its own alg, so a
+   *  cluster switching algorithms (`keys rotate --switch-alg`) keeps verifying both. */
+  algorithms?: readonly SigningAlg[];
+  now?: () => number;
+}
+
+/**
+ * The verifier of Bulwark's own access tokens, the same in every process that trusts them: the
+ * token service (local keys), a payroll-only process (remote JWKS) and `bulwark token verify`.
+ */
+export function createAccessTokenVerifier(config: Pick<Config, 'issuer' | 'audience' | 'clockSkewSeconds'>, options: AccessTokenVerifierOptions): Verifier {
+  return createVerifier({
+    issuer: config.issuer,
+    audience: config.audience,
+    algorithms: [...(options.algorithms ?? SIGNING_ALGS)],
+    keys: options.keys,
+    revocations: options.revocations,
+    clockSkewSeconds: config.clockSkewSeconds,
+    requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
+    ...(options.now === undefined ? {} : { now: options.now }),
+    cache: { max: 10_000 },
+  });
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { HttpModule } from '../http/app.js';
+import { registerAdminRoutes } from './routes/admin.js';
+import { registerMeRoutes } from './routes/me.js';
+import { registerSessionRoutes } from './routes/sessions.js';
+import { registerUserRoutes } from './routes/users.js';
+import { registerWellKnownRoutes } from './routes/well-known.js';
+import type { AuthServices } from './services.js';
+
+/** The token service's routes as an app module, mounted like payroll and the console. */
+export function authModule(services: AuthServices): HttpModule {
+  return {
+    name: 'auth',
+    register(app: FastifyInstance) {
+      registerWellKnownRoutes(app, services);
+      registerSessionRoutes(app, services);
+      registerMeRoutes(app, services);
+      registerUserRoutes(app, services);
+      registerAdminRoutes(app, services);
+      app.addHook('onClose', () => services.throttles.close());
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { AuditLog } from '../auth/audit.js';
+import { KeyManager } from '../auth/keys/key-manager.js';
+import { resolveMasterKey } from '../auth/keys/master-key.js';
+import { createRedisRevocationPublisher, type FeedLogger } from '../auth/revocation-feed-redis.js';
+import { RevocationService } from '../auth/revocations.js';
+import { SessionService } from '../auth/sessions.js';
+import { UserService } from '../auth/users.js';
+import { loadConfig, type Config } from '../config/index.js';
+import { payrollMigrations } from '../payroll/index.js';
+import { openStore, type SqlStore } from '../store/index.js';
+
+/**
+ * What each CLI command is given: only what it needs, opened for the command and closed after.
+ * `read` opens the store without creating or migrating anything (listings write nothing);
+ * nothing here but the key commands touches signing keys, and nothing signs a token.
+ */
+export interface CliStore {
+  config: Config;
+  store: SqlStore;
+}
+
+export interface UserAdmin extends CliStore {
+  users: UserService;
+  sessions: SessionService;
+  revocations: RevocationService;
+  audit: AuditLog;
+}
+
+export interface KeyAdmin extends CliStore {
+  keys: KeyManager;
+  audit: AuditLog;
+}
+
+export interface LocalVerification extends CliStore {
+  keys: KeyManager;
+  revocations: RevocationService;
+}
+
+/** Warnings of the CLI's Redis publisher, on stderr (never the URL: it may carry a password). */
+const stderrLogger: FeedLogger = {
+  info: () => {},
+  // eslint-disable-next-line no-console
+  warn: (fields, msg) => console.error(`warning: ${msg} (${Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ')})`),
+};
+
+/** User commands never sign: a SessionService here can revoke sessions, not issue tokens. */
+const NO_SIGNING = {
+  signingKey(): never {
+    throw new Error('this command does not issue tokens');
+  },
+};
+
+export async function withStore<T>(access: 'read' | 'write', run: (context: CliStore) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations, migrate: access === 'write' });
+  try {
+    return await run({ config, store });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Users, sessions and revocations. With BULWARK_REDIS_URL the revocations a command makes
+ * (revoke, users disable, role changes) are also published, so running instances reject the
+ * tokens within milliseconds, not at their next store sync.
+ */
+export function withUserAdmin<T>(run: (context: UserAdmin) => Promise<T>): Promise<T> {
+  return withStore('write', async ({ config, store }) => {
+    const revocations = RevocationService.forConfig(store.revocations, config);
+    const feed = config.redisUrl === undefined ? undefined : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
+    if (feed !== undefined) revocations.attachFeed(feed);
+    try {
+      const audit = new AuditLog(store.audit);
+      const sessions = new SessionService(store, NO_SIGNING, revocations, audit, config);
+      const users = new UserService(store, sessions, revocations, audit);
+      return await run({ config, store, users, sessions, revocations, audit });
+    } finally {
+      await feed?.close();
+    }
+  });
+}
+
+/** The signing keys: listed (read) or rotated (write). The master key is read only to seal a new key. */
+export function withKeyAdmin<T>(access: 'read' | 'write', run: (context: KeyAdmin) => Promise<T>): Promise<T> {
+  return withStore(access, ({ config, store }) => {
+    const keys = new KeyManager(store.keys, () => resolveMasterKey(config), config);
+    return run({ config, store, keys, audit: new AuditLog(store.audit) });
+  });
+}
+
+/** The store's verification keys and revocations, read only (`token verify`). */
+export function withLocalVerification<T>(run: (context: LocalVerification) => Promise<T>): Promise<T> {
+  return withStore('read', async ({ config, store }) => {
+    const keys = new KeyManager(store.keys, () => resolveMasterKey(config), config);
+    await keys.reload({ readOnly: true });
+    const revocations = RevocationService.forConfig(store.revocations, config);
+    await revocations.sync();
+    return run({ config, store, keys, revocations });
+  });
+}
