@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { requestHash } from '../../src/payroll/canonical-json.js';
 import { idempotencyKeysRepo } from '../../src/payroll/db/idempotency-keys.js';
 import { paymentsRepo } from '../../src/payroll/db/payments.js';
-import { Idempotency } from '../../src/payroll/idempotency.js';
+import { Idempotency, IDEMPOTENCY_DEFAULTS } from '../../src/payroll/idempotency.js';
 import { bearer, problemOf } from '../helpers/harness.js';
 import { idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
 
@@ -133,12 +133,13 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     assert.equal(paid.headers['idempotent-replayed'], undefined);
   });
 
-  it('a key held by a request that never finishes: 409 after the wait; taken over once its lease ends', async () => {
+  it('a key held by a live request of another instance: 409 after the wait; taken over once its lease ends', async () => {
     const body = paymentBody(f.carol.id, { memo: 'stuck' });
     const hash = requestHash('payments.create', { body: { ...body } });
     const id = { key: 'stuck-key', actor: f.adminId, route: 'payments.create' };
     const now = f.h.clock.now();
-    assert.ok(await idempotencyKeysRepo(f.h.payroll.db).claim(id, hash, now, now + 86_400_000));
+    const claim = { owner: 'another-instance', claimId: 'its-claim', claimedAt: now, leaseUntil: now + IDEMPOTENCY_DEFAULTS.leaseMs };
+    assert.ok(await idempotencyKeysRepo(f.h.payroll.db).claim(id, hash, claim, now + 86_400_000));
     const started = performance.now();
     const waiting = await pay(f, 'stuck-key', body);
     assert.equal(waiting.statusCode, 409);
@@ -146,7 +147,7 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     assert.match(problemOf(waiting).detail ?? '', /still being processed/);
     assert.ok(performance.now() - started >= 250, 'it waited for the holder first');
     assert.equal(await countByMemo(f, 'stuck'), 0);
-    f.h.clock.advance(31);
+    f.h.clock.advance(IDEMPOTENCY_DEFAULTS.leaseMs / 1000);
     const retried = await pay(f, 'stuck-key', body);
     assert.equal(retried.statusCode, 201);
     assert.equal(await countByMemo(f, 'stuck'), 1);

@@ -55,9 +55,15 @@ export interface IdempotencyKeysTable {
   response_status: number | null;
   /** The exact bytes of the first answer. */
   response_body: string | null;
-  /** When the current holder claimed the key (a claim older than the lease may be taken over). */
+  /** When the current holder claimed the key. */
   created_at: number;
   expires_at: number;
+  /** The process instance holding the claim (random per process start). */
+  owner: string;
+  /** This claim: the compare-and-set token of renew, complete, release and take-over. */
+  claim_id: string;
+  /** The claim is abandoned (may be taken over) once this passes without a renewal. */
+  lease_until: number;
 }
 
 export type PayrollTables = {
