@@ -85,3 +85,12 @@ export async function apiGet<T>(url: string, token: string, path: string): Promi
   assert.equal(res.status, 200, `GET ${path}`);
   return (await res.json()) as T;
 }
+
+/** Polls `check` until it holds (the page's own CSP forbids evaluating strings, so no waitForFunction with a body). */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
+import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
 
 interface Payment {
   id: string;
@@ -133,7 +133,7 @@ describe('console: payments', { timeout: 60_000 }, () => {
       await filters.getByLabel('To period').fill('2026-09');
       await filters.getByRole('button', { name: 'Apply filters' }).click();
       const rows = page.getByRole('table', { name: 'Payments' }).getByRole('row');
-      await page.waitForFunction(`document.querySelectorAll('table[aria-label="Payments"] tbody tr').length === 1`);
+      await until(async () => (await rows.count()) === 2, 'one payment row is left');
       assert.match(await rows.nth(1).innerText(), /2026-09\s+Hiro Tanaka/);
     } finally {
       await context.close();

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+
+interface User { id: string; username: string; role: string; disabled: boolean }
+
+/** The admin views act through the API: users, keys, sessions, audit log. */
+describe('console: admin views', { timeout: 60_000 }, () => {
+  let server: ConsoleServer;
+  let browser: Browser;
+  let admin: string;
+  let page: Page;
+  let cspViolations: () => Promise<string[]>;
+  const userNamed = async (name: string) => (await apiGet<{ items: User[] }>(server.url, admin, '/api/users?limit=100')).items.find((u) => u.username === name);
+
+  before(async () => {
+    [server, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
+    admin = await apiToken(server.url, 'alice', server.password('alice'));
+    const context = await browser.newContext();
+    cspViolations = await watchCsp(context);
+    page = await context.newPage();
+    await page.goto(server.url);
+    await signIn(page, 'alice', server.password('alice'));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('users: add one, change the role, disable and enable', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.getByRole('form', { name: 'Add a user' });
+    await form.getByLabel('New username').fill('dave');
+    await form.getByLabel('Initial password').fill('correct-horse-battery-staple-42');
+    await form.getByLabel('Role').selectOption('clerk');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added dave (clerk).' }).waitFor();
+    assert.deepEqual(await userNamed('dave').then((u) => [u?.role, u?.disabled]), ['clerk', false]);
+
+    const row = page.getByRole('row').filter({ hasText: 'dave' });
+    await row.getByLabel('Role of dave').selectOption('employee');
+    await page.getByRole('status').filter({ hasText: 'dave is now employee.' }).waitFor();
+    assert.equal((await userNamed('dave'))?.role, 'employee');
+
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByRole('button', { name: 'Enable' }).waitFor();
+    assert.equal((await userNamed('dave'))?.disabled, true);
+    await row.getByRole('button', { name: 'Enable' }).click();
+    await row.getByRole('button', { name: 'Disable' }).waitFor();
+    assert.equal((await userNamed('dave'))?.disabled, false);
+
+    // A taken username: the problem's title and detail.
+    await form.getByLabel('New username').fill('dave');
+    await form.getByLabel('Initial password').fill('another-long-password-43');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    assert.match(await form.getByRole('alert').innerText(), /^Conflict\s+\S/);
+  });
+
+  it('keys: Rotate publishes a next key', async () => {
+    const before = (await apiGet<{ items: unknown[] }>(server.url, admin, '/api/keys')).items.length;
+    await page.getByRole('link', { name: 'Keys' }).click();
+    await page.getByRole('table', { name: 'Keys' }).getByRole('row').nth(before).waitFor();
+    await page.getByRole('button', { name: 'Rotate', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /is published/ }).waitFor();
+    assert.equal((await apiGet<{ items: unknown[] }>(server.url, admin, '/api/keys')).items.length, before + 1);
+    assert.equal(await page.getByRole('table', { name: 'Keys' }).getByRole('row').count(), before + 2);
+  });
+
+  it('sessions: an admin sees everyone\'s and revokes one', async () => {
+    const bobToken = await apiToken(server.url, 'bob', server.password('bob'));
+    await page.getByRole('link', { name: 'Sessions' }).click();
+    const all = page.getByRole('table', { name: 'All sessions' });
+    const bobRow = all.getByRole('row').filter({ hasText: 'bob' });
+    await bobRow.first().waitFor();
+    await bobRow.first().getByRole('button', { name: 'Revoke' }).click();
+    await until(async () => (await bobRow.count()) === 0, 'bob\'s session is gone from the list');
+    const me = await fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${bobToken}` } });
+    assert.equal(me.status, 401, 'bob\'s revoked session no longer works');
+  });
+
+  it('audit log: filtered by type', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const filter = page.getByRole('form', { name: 'Filter events' });
+    await filter.getByLabel('Event type').fill('user.created');
+    await filter.getByRole('button', { name: 'Apply filter' }).click();
+    const types = page.getByRole('table', { name: 'Audit events' }).locator('tbody td.mono:not(.details)');
+    await until(async () => {
+      const shown = await types.allTextContents();
+      return shown.length > 0 && shown.every((type) => type === 'user.created');
+    }, 'only user.created events are listed');
+    assert.deepEqual(await cspViolations(), []);
+  });
+});
