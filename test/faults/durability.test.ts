@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { payrollMigrations } from '../../src/payroll/index.js';
+import { openStore } from '../../src/store/index.js';
+import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
+
+/** A 201 is only answered for what is durable: every commit is flushed to disk before it returns. */
+describe('durability of answered writes', () => {
+  it('SQLite: synchronous=FULL (2) with WAL on the connection the product opens', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-durability-'));
+    const store = await openStore({ dataDir, migrations: payrollMigrations });
+    try {
+      const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
+      assert.equal(Number(synchronous.rows[0]?.synchronous), 2);
+      const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+      assert.equal(journal.rows[0]?.journal_mode, 'wal');
+    } finally {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  if (SKIP_POSTGRES !== false) it('Postgres: synchronous_commit', { skip: SKIP_POSTGRES }, () => undefined);
+  else it('Postgres: synchronous_commit is on for the product\'s connections (nothing lowers it)', async () => {
+    const schema = await createTestSchema('bulwark_durability');
+    const store = await openStore({ databaseUrl: schema.url, dataDir: tmpdir(), migrations: payrollMigrations });
+    try {
+      const setting = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(store.db);
+      assert.equal(setting.rows[0]?.synchronous_commit, 'on');
+    } finally {
+      await store.close();
+      await schema.drop();
+    }
+  });
+});
