@@ -10,6 +10,8 @@ import { RevocationService } from '../auth/revocations.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
 import type { ThrottleOptions } from '../auth/throttle/index.js';
 import type { Config } from '../config/index.js';
+import { consoleModule } from '../console/module.js';
+import { CONSOLE_DIST_DIR } from '../console/paths.js';
 import { ServiceUnavailableError } from '../errors/index.js';
 import type { AppParts, HttpModule } from '../http/app.js';
 import { databaseReady, withRedisReadiness } from '../http/health.js';
@@ -34,8 +36,8 @@ export interface AssemblyOptions {
   now?: () => number;
   throttle?: ThrottleOptions;
   payroll?: PayrollOptions;
-  /** Extra modules mounted after the API (the console). */
-  extraModules?: HttpModule[];
+  /** Where the built console is (default: packages/console/dist); false: no console. */
+  console?: string | false;
 }
 
 /** The process `config.serveOnly` asks for: token service + payroll (all), token service only, or payroll only. */
@@ -69,7 +71,8 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
   ];
   return {
     parts: { config, verifier: auth.verifier, checkReady: withRedisReadiness(databaseReady(store), feed), writeLimit: auth.throttles.write },
-    modules: [authModule(auth), ...(payroll === undefined ? [] : [payrollModule(payroll)]), ...(options.extraModules ?? [])],
+    // The console signs in and pays: it is served where both halves of the API are.
+    modules: [authModule(auth), ...(payroll === undefined ? [] : [payrollModule(payroll)]), ...(payroll === undefined || options.console === false ? [] : [consoleModule({ distDir: options.console ?? CONSOLE_DIST_DIR })])],
     auth,
     payroll,
     upkeep,
@@ -110,7 +113,7 @@ async function assemblePayrollOnly(config: Config, store: SqlStore, logger: Logg
   };
   return {
     parts: { config, verifier, checkReady, writeLimit: perUserWriteLimit(limits, config.limits.writesPerUserPerMinute) },
-    modules: [payrollModule(payroll), ...(options.extraModules ?? [])],
+    modules: [payrollModule(payroll)],
     auth: undefined,
     payroll,
     upkeep: [revocationSyncTask(revocations), removedKeysTask(store, keys), revocationPruneTask(revocations), idempotencyPurgeTask(payroll)],

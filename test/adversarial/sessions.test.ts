@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertRejected, GENEROUS_LIMITS, send, startTarget, type Answer, type LoginBody, type Target } from './harness.js';
 
 /**
@@ -11,8 +12,12 @@ import { assertRejected, GENEROUS_LIMITS, send, startTarget, type Answer, type L
 
 let target: Target;
 let admin: string;
+/** A short reuse window, so a real process shows both sides of it within a test. */
+const REUSE_WINDOW_SECONDS = 2;
+const pastTheWindow = () => sleep(REUSE_WINDOW_SECONDS * 1000 + 200);
+
 before(async () => {
-  target = await startTarget(GENEROUS_LIMITS);
+  target = await startTarget({ ...GENEROUS_LIMITS, BULWARK_REFRESH_REUSE_WINDOW: String(REUSE_WINDOW_SECONDS) });
   admin = (await target.login('alice')).access_token;
 });
 after(() => target.stop());
@@ -94,6 +99,12 @@ describe('adversarial: refresh reuse detection', () => {
     assert.notEqual(second.refresh_token, first.refresh_token);
     assert.equal((await me(second.access_token)).status, 200, 'precondition: the rotated pair works');
 
+    // Within the reuse window a replay (a second tab, a retry) answers the same successor.
+    const retried = await refresh(first.refresh_token);
+    assert.equal(retried.status, 200, retried.text);
+    assert.equal(retried.json<LoginBody>().refresh_token, second.refresh_token);
+
+    await pastTheWindow();
     assertInvalidGrant(await refresh(first.refresh_token), 'the replay');
     await assertPairDead(second, 'after reuse, the new pair');
     assertRejected(await me(first.access_token), 'invalid_token', 'after reuse, the first access token');
@@ -104,19 +115,39 @@ describe('adversarial: refresh reuse detection', () => {
     assert.equal(session.revoked_reason, 'refresh_reuse');
   });
 
-  it('20 concurrent refreshes with one token over real sockets: exactly one pair, and the race counts as reuse', async () => {
+  it('20 concurrent refreshes with one token over real sockets: one successor for all, the session alive', async () => {
     const pair = await target.login('carol');
     const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(pair.refresh_token)));
-    const winners = answers.filter((a) => a.status === 200);
-    assert.equal(winners.length, 1, answers.map((a) => a.status).join(','));
-    for (const answer of answers.filter((a) => a.status !== 200)) assertInvalidGrant(answer, 'a losing refresh');
-    await assertPairDead(winners[0]?.json<LoginBody>() ?? pair, 'the winning pair after the replays');
+    assert.deepEqual(answers.map((a) => a.status), Array(20).fill(200), answers.map((a) => a.text).join('\n'));
+    const successors = new Set(answers.map((a) => a.json<LoginBody>().refresh_token));
+    assert.equal(successors.size, 1, 'every racer got the same successor refresh token');
+    const successor = answers[0]?.json<LoginBody>() as LoginBody;
+    await assertPairAlive(successor, 'the successor pair');
+    await pastTheWindow();
+    assertInvalidGrant(await refresh(pair.refresh_token), 'a replay after the window');
+    await assertPairDead(successor, 'the successor pair after that replay');
+  });
+
+  it('with the window off, exactly one of 20 concurrent refreshes wins and the race counts as reuse', async () => {
+    const strict = await startTarget({ ...GENEROUS_LIMITS, BULWARK_REFRESH_REUSE_WINDOW: '0' });
+    try {
+      const pair = await strict.login('carol');
+      const answers = await Promise.all(Array.from({ length: 20 }, () => send(strict, 'POST', '/api/users-sessions/refresh', { body: { refresh_token: pair.refresh_token } })));
+      const winners = answers.filter((a) => a.status === 200);
+      assert.equal(winners.length, 1, answers.map((a) => a.status).join(','));
+      for (const answer of answers.filter((a) => a.status !== 200)) assertInvalidGrant(answer, 'a losing refresh');
+      const winner = winners[0]?.json<LoginBody>() as LoginBody;
+      assert.equal((await send(strict, 'GET', '/api/users/me', { token: winner.access_token })).status, 401, 'the winning pair is revoked with its session');
+    } finally {
+      await strict.stop();
+    }
   });
 
   it('other sessions of the same user survive a reuse in one of them', async () => {
     const other = await target.login('carol');
     const victim = await target.login('carol');
     assert.equal((await refresh(victim.refresh_token)).status, 200);
+    await pastTheWindow();
     assertInvalidGrant(await refresh(victim.refresh_token), 'the replay');
     await assertPairAlive(other, 'the other session');
     assert.equal((await refresh(other.refresh_token)).status, 200);
