@@ -16,6 +16,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   const server = await startServer(config, logger, (line) => console.log(line));
   const what = config.serveOnly === 'all' ? 'token service + payroll' : config.serveOnly === 'auth' ? 'token service only' : `payroll only, keys from ${config.jwksUrl}`;
   console.log(`Bulwark listening on ${server.url} (${config.env}, ${what}, ${config.signingAlg})`);
+  if (config.serveOnly === 'all') console.log(`  console ${server.url}/   API docs ${server.url}/docs   token issuer ${config.issuer}`);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
