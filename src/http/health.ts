@@ -1,14 +1,33 @@
 import type { FastifyInstance } from 'fastify';
 import { ServiceUnavailableError } from '../errors/index.js';
 
+const LIVENESS = {
+  description: 'The process runs.',
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok'] } },
+} as const;
+
+const READINESS = {
+  description: 'Ready, or degraded (an optional dependency is down); each dependency\'s state besides.',
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ready', 'degraded'] } },
+  additionalProperties: { type: 'string', description: 'a dependency (database, redis): ok or degraded' },
+} as const;
+
 /**
  * /healthz: the process is alive. /readyz: every dependency it needs answers (503 otherwise);
  * `status: 'degraded'` (still 200) when an optional dependency such as Redis is down but the
  * process still serves correctly.
  */
 export function registerHealthRoutes(app: FastifyInstance, checkReady: () => Promise<Record<string, string>>): void {
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: the process runs' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: 200 ready or degraded (Redis down), 503 while the database does not answer' } }, async () => {
+  app.get('/healthz', {
+    schema: { operationId: 'getLiveness', tags: ['operations'], summary: 'Liveness: the process runs', security: [], response: { 200: LIVENESS } },
+  }, async () => ({ status: 'ok' }));
+  app.get('/readyz', {
+    schema: { operationId: 'getReadiness', tags: ['operations'], summary: 'Readiness: 200 ready or degraded (Redis down), 503 while the database does not answer', security: [], response: { 200: READINESS } },
+  }, async () => {
     try {
       const state = await checkReady();
       return { status: Object.values(state).includes('degraded') ? 'degraded' : 'ready', ...state };
@@ -31,8 +50,9 @@ export function databaseReady(store: { ping(): Promise<void> }): () => Promise<R
   };
 }
 
-/** Adds `redis: 'ok' | 'degraded'` to a readiness check when a Redis feed is configured. A
- *  degraded feed never fails readiness: memory plus the store sync still serve correctly. */
+/** Adds `redis: 'ok' | 'degraded'` to a readiness check when a Redis feed is configured. The
+ *  feed is degraded while Redis is unreachable or hung (the process's Redis circuit is open).
+ *  A degraded feed never fails readiness: memory plus the store sync still serve correctly. */
 export function withRedisReadiness(
   check: () => Promise<Record<string, string>>,
   feed: { state(): 'none' | 'ok' | 'degraded' },
