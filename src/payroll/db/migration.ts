@@ -83,4 +83,4 @@ const claimLease: Migration = {
 };
 
 /** Pass to `openStore({ ..., migrations: payrollMigrations })`. */
-export const payrollMigrations: MigrationMap = { '0002_payroll': payroll, '0003_payroll_claim_lease': claimLease };
+export const payrollMigrations: MigrationMap = { '0002_payroll': payroll, '0007_payroll_claim_lease': claimLease };
