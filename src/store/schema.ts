@@ -4,7 +4,7 @@
  * returns as strings unless a type parser is set, so adapters always pass them through Number()),
  * booleans are integer 0/1, JSON is text.
  */
-import type { KeyState, RevocationKind, Role } from './types.js';
+import type { KeyState, RevocationKind, Role, SecurityEventKind } from './types.js';
 
 export interface UsersTable {
   id: string;
@@ -69,6 +69,27 @@ export interface AuditEventsTable {
   details: string;
 }
 
+export interface SecurityEventsTable {
+  id: string;
+  kind: SecurityEventKind;
+  subject: string;
+  reason: string | null;
+  occurred_at: number;
+  expires_at: number;
+}
+
+export interface SecurityEventStreamsTable {
+  id: string;
+  client_id: string;
+  created_at: number;
+  last_polled_at: number;
+}
+
+export interface SecurityEventAcksTable {
+  stream_id: string;
+  event_id: string;
+}
+
 /** The auth-core tables. Other modules extend this with `db.withTables<TheirTables>()`. */
 export interface Database {
   users: UsersTable;
@@ -77,4 +98,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   revocations: RevocationsTable;
   audit_events: AuditEventsTable;
+  security_events: SecurityEventsTable;
+  security_event_streams: SecurityEventStreamsTable;
+  security_event_acks: SecurityEventAcksTable;
 }

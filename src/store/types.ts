@@ -207,6 +207,56 @@ export interface AuditStore {
   list(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEvent>>;
 }
 
+/**
+ * One entry of the append-only security event log: a revocation (or a credential change) that
+ * third-party services learn of through the SET feed (RFC 8417/8936). Receiver-independent: the
+ * SET for one receiver (its aud, its jti) is built from it at delivery.
+ */
+export type SecurityEventKind = 'sid' | 'user' | 'jti' | 'credential';
+
+export interface SecurityEventRecord {
+  /** Random, unique; the `txn` of every SET made from this event. */
+  id: string;
+  kind: SecurityEventKind;
+  /** The session id (sid), user id (user, credential) or access-token jti (jti). */
+  subject: string;
+  /** Why, in one stable word (logout, admin, password_changed, ...); null when not known. */
+  reason: string | null;
+  /** When it happened; for kind `user` the cut-off (tokens issued before it are revoked). */
+  occurredAt: number;
+  /** After this no token the event covers can be accepted: the event is pruned then. */
+  expiresAt: number;
+}
+
+/** A receiver's stream (OpenID SSF): which client reads it and what it has acknowledged. */
+export interface SecurityEventStreamRecord {
+  id: string;
+  /** The OAuth client that created it and alone may read it (the SETs' aud). */
+  clientId: string;
+  createdAt: number;
+  lastPolledAt: number;
+}
+
+export interface SecurityEventsStore {
+  append(event: SecurityEventRecord): Promise<void>;
+  /** Live events (expiresAt > now) the stream has not acknowledged, oldest first, at most `limit`. */
+  pending(streamId: string, now: number, limit: number): Promise<SecurityEventRecord[]>;
+  /** Records acknowledgements (idempotent; ids of unknown or expired events are ignored). */
+  acknowledge(streamId: string, eventIds: readonly string[]): Promise<void>;
+  /** Changes whenever an event is appended (by any process on this database). */
+  changeMarker(): Promise<string>;
+  createStream(stream: SecurityEventStreamRecord): Promise<void>;
+  findStream(id: string): Promise<SecurityEventStreamRecord | undefined>;
+  /** The client's streams, oldest first. */
+  listStreams(clientId: string): Promise<SecurityEventStreamRecord[]>;
+  touchStream(id: string, at: number): Promise<void>;
+  /** Deletes the stream and its acknowledgements; false when there was none. */
+  deleteStream(id: string): Promise<boolean>;
+  /** Deletes events with expiresAt <= now (and their acknowledgements), and streams not polled
+   *  since `idleBefore`; returns how many of each. */
+  purge(now: number, idleBefore: number): Promise<{ events: number; streams: number }>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly users: UsersStore;
@@ -215,6 +265,7 @@ export interface Store {
   readonly keys: KeysStore;
   readonly revocations: RevocationsStore;
   readonly audit: AuditStore;
+  readonly securityEvents: SecurityEventsStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import type { OpenStore } from './suite/fixtures.js';
 import { keysSuite } from './suite/keys.js';
 import { refreshTokensSuite } from './suite/refresh-tokens.js';
 import { revocationsSuite } from './suite/revocations.js';
+import { securityEventsSuite } from './suite/security-events.js';
 import { sessionsSuite } from './suite/sessions.js';
 import { usersSuite } from './suite/users.js';
 
@@ -19,5 +20,6 @@ export function runStoreSuite(name: string, open: OpenStore): void {
     keysSuite(open);
     revocationsSuite(open);
     auditSuite(open);
+    securityEventsSuite(open);
   });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { coreMigrations } from '../../src/store/migrations/index.js';
 import { openMemoryStore, openStore } from '../../src/store/open.js';
 import { runStoreSuite } from './adapter-suite.js';
 import { T0, makeSession, makeUser } from './suite/fixtures.js';
@@ -51,7 +52,7 @@ describe('sqlite openStore', () => {
     const second = await openStore({ dataDir, databaseUrl: 'sqlite:' });
     try {
       assert.deepEqual(await second.users.findById(user.id), user);
-      assert.deepEqual(await migrationNames(second.db), ['0001_auth_core']);
+      assert.deepEqual(await migrationNames(second.db), Object.keys(coreMigrations).sort());
     } finally {
       await second.close();
     }
@@ -68,7 +69,7 @@ describe('sqlite openStore', () => {
     };
     await (await openStore({ dataDir, migrations: extra })).close();
     const coreOnly = await openStore({ dataDir });
-    assert.deepEqual(await migrationNames(coreOnly.db), ['0001_auth_core', '0002_widgets']);
+    assert.deepEqual(await migrationNames(coreOnly.db), [...Object.keys(coreMigrations), '0002_widgets'].sort());
     await coreOnly.close();
     await (await openStore({ dataDir, migrations: extra })).close();
   });

@@ -1,6 +1,7 @@
 import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { authCore } from './0001_auth_core.js';
+import { securityEvents } from './0006_security_events.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -22,6 +23,7 @@ export type MigrationMap = Readonly<Record<string, Migration>>;
 
 export const coreMigrations: MigrationMap = {
   '0001_auth_core': authCore,
+  '0006_security_events': securityEvents,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

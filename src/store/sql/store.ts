@@ -6,6 +6,7 @@ import { sqlAudit } from './audit.js';
 import { sqlKeys } from './keys.js';
 import { sqlRefreshTokens } from './refresh-tokens.js';
 import { sqlRevocations } from './revocations.js';
+import { sqlSecurityEvents } from './security-events.js';
 import { sqlSessions } from './sessions.js';
 import { sqlUsers } from './users.js';
 
@@ -27,6 +28,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     keys: sqlKeys(db, kind),
     revocations: sqlRevocations(db),
     audit: sqlAudit(db),
+    securityEvents: sqlSecurityEvents(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },
