@@ -53,7 +53,7 @@ describe('the API docs at the printed address, in Chromium', () => {
         const statuses = await page.evaluate(async (pw) => {
           const login = await fetch('/api/users-sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bob', password: pw, refresh_delivery: 'cookie' }) });
           const refresh = await fetch('/api/users-sessions/refresh', { method: 'POST' });
-          return [login.status, refresh.status, 'refresh_token' in (await refresh.json())];
+          return [login.status, refresh.status, 'refresh_token' in ((await refresh.json()) as object)];
         }, password);
         assert.deepEqual(statuses, [201, 200, false]);
       } finally {
