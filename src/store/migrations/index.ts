@@ -1,6 +1,8 @@
 import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { authCore } from './0001_auth_core.js';
+import { oauthClients } from './0004_oauth_clients.js';
+import { mfa } from './0005_mfa.js';
 import { securityEvents } from './0006_security_events.js';
 
 /**
@@ -23,6 +25,8 @@ export type MigrationMap = Readonly<Record<string, Migration>>;
 
 export const coreMigrations: MigrationMap = {
   '0001_auth_core': authCore,
+  '0004_oauth_clients': oauthClients,
+  '0005_mfa': mfa,
   '0006_security_events': securityEvents,
 };
 
@@ -73,6 +77,10 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, options: MigrateOption
     migrationLockTableName: 'bulwark_migration_lock',
     // Without it kysely looks for its table in every schema and may find another schema's.
     migrationTableSchema: options.schema,
+    // Modules (core, payroll) number their migrations independently and none depends on
+    // another's: a store migrated without a module's map (a CLI, a test) must still take that
+    // module's earlier-numbered migrations later.
+    allowUnorderedMigrations: true,
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error === undefined) return;
