@@ -20,9 +20,35 @@ export function sqliteEngine(): SqliteEngine {
 export function openSqliteDatabase(path: string, engine: SqliteEngine = sqliteEngine()): SqliteDatabase & { exec(sql: string): unknown } {
   if (engine === 'better-sqlite3') {
     const BetterSqlite = require('better-sqlite3') as new (path: string) => SqliteDatabase & { exec(sql: string): unknown };
-    return new BetterSqlite(path);
+    const database = new BetterSqlite(path);
+    database.prepare = cachedPrepare(database.prepare.bind(database));
+    return database;
   }
   return new NodeSqliteDatabase(path);
+}
+
+/** Distinct SQL texts kept prepared per database; the app has a few dozen, so this is a guard, not a tuning knob. */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * kysely's SqliteDriver prepares every query it runs, and preparing (parsing and planning the
+ * SQL) cost more than running a primary-key read. A statement is reusable with new parameters,
+ * so each distinct SQL text is prepared once. Safe because kysely runs one query at a time on
+ * the connection (its mutex), so a cached statement is never mid-iteration when reused; SQLite
+ * re-prepares a statement itself if the schema changed under it.
+ */
+export function cachedPrepare<S>(prepare: (sql: string) => S, max: number = STATEMENT_CACHE_SIZE): (sql: string) => S {
+  const statements = new Map<string, S>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = prepare(sql);
+      // Oldest first out: a hot statement evicted by a burst of one-off SQL is prepared again.
+      if (statements.size >= max) statements.delete(statements.keys().next().value as string);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
 }
 
 interface NodeStatement {
@@ -41,6 +67,7 @@ interface NodeDatabaseSync {
 /** node:sqlite's DatabaseSync shaped like better-sqlite3 as far as kysely looks. */
 class NodeSqliteDatabase implements SqliteDatabase {
   readonly #db: NodeDatabaseSync;
+  readonly #prepare = cachedPrepare((sql: string) => this.#adapt(this.#db.prepare(sql)));
 
   constructor(path: string) {
     const { DatabaseSync } = require('node:sqlite') as { DatabaseSync: new (path: string) => NodeDatabaseSync };
@@ -48,7 +75,10 @@ class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sql: string): SqliteStatement {
-    const statement = this.#db.prepare(sql);
+    return this.#prepare(sql);
+  }
+
+  #adapt(statement: NodeStatement): SqliteStatement {
     return {
       reader: statement.columns().length > 0,
       all: (parameters) => statement.all(...parameters),

@@ -1,0 +1,88 @@
+import autocannon from 'autocannon';
+import { BENCH_ISSUER, startBulwark, startForked, type BulwarkProcess, type Running } from './processes.js';
+
+export interface RouteRow {
+  route: string;
+  bulwark: Load;
+  hand: Load;
+  /** Bulwark's req/s over the hand-assembled stack's, both measured in this run. */
+  ratio: number;
+  /** What the issue asks of this ratio. */
+  want: number;
+}
+
+export interface Load {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+}
+
+/** Headers that differ between any two answers and say nothing about security. */
+const NEUTRAL = new Set(['date', 'content-length', 'connection', 'keep-alive', 'etag']);
+
+/** One load run: 50 connections from this process (on CPU 1) against a server on CPU 0. */
+export async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+  const result = await autocannon({ url, headers, connections: 50, pipelining: 1, duration: seconds });
+  return { requestsPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
+}
+
+/**
+ * Bulwark's real server (`bin/bulwark serve`, log level warn) and the hand-assembled stack
+ * (bench/servers/hand-assembled.mjs) on the same SQLite file, both pinned to CPU 0, measured on
+ * the same routes in alternating order (Bulwark, hand, hand, Bulwark, ...) so drift from other
+ * work on the machine falls on both. Before timing, both must answer the same body and the same
+ * security headers.
+ */
+export async function benchRoutes(seconds: number, rounds: number, log: (line: string) => void): Promise<RouteRow[]> {
+  const bulwark = await startBulwark();
+  let hand: Running | undefined;
+  try {
+    const jwks = (await (await fetch(`${bulwark.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+    hand = await startForked('hand-assembled.mjs', { BENCH_DB: bulwark.dbFile, BENCH_JWK: JSON.stringify(jwks.keys[0]), BENCH_ISSUER, BENCH_AUDIENCE: 'payroll' });
+    const headers = { authorization: `Bearer ${bulwark.token}` };
+    const employees = (await (await fetch(`${bulwark.url}/api/employees?limit=1`, { headers })).json()) as { items: Array<{ id: string }> };
+    const routes: Array<[string, string, Record<string, string>, number]> = [
+      ['GET /healthz', '/healthz', {}, 0.95],
+      ['GET /api/users/me', '/api/users/me', headers, 1.0],
+      ['GET /api/employees/{id}', `/api/employees/${employees.items[0]?.id ?? 'none'}`, headers, 1.0],
+      ['GET /api/payments?limit=20', '/api/payments?limit=20', headers, 1.0],
+    ];
+    const rows: RouteRow[] = [];
+    for (const [route, path, h, want] of routes) {
+      await sameAnswer(route, bulwark, hand, path, h);
+      const servers = [bulwark.url, hand.url];
+      for (const url of servers) await load(`${url}${path}`, h, 2); // warm-up
+      const runs: [Load[], Load[]] = [[], []];
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? [0, 1] : [1, 0];
+        for (const i of order) runs[i as 0 | 1].push(await load(`${servers[i]}${path}`, h, seconds));
+      }
+      const row = { route, bulwark: merge(runs[0]), hand: merge(runs[1]), ratio: 0, want };
+      row.ratio = row.bulwark.requestsPerSec / row.hand.requestsPerSec;
+      rows.push(row);
+      log(`  ${route.padEnd(28)} bulwark ${fmt(row.bulwark.requestsPerSec)} req/s p99 ${row.bulwark.p99Ms} ms | hand ${fmt(row.hand.requestsPerSec)} req/s p99 ${row.hand.p99Ms} ms | ${row.ratio.toFixed(2)}×`);
+    }
+    return rows;
+  } finally {
+    await hand?.stop();
+    await bulwark.stop();
+  }
+}
+
+function merge(runs: Load[]): Load {
+  const mean = (f: (l: Load) => number) => runs.reduce((s, l) => s + f(l), 0) / runs.length;
+  return { requestsPerSec: mean((l) => l.requestsPerSec), p50Ms: Math.max(...runs.map((l) => l.p50Ms)), p99Ms: Math.max(...runs.map((l) => l.p99Ms)), non2xx: runs.reduce((s, l) => s + l.non2xx, 0) };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(7);
+
+/** The comparison is only fair if both do the same work: same status, body and security headers. */
+async function sameAnswer(route: string, bulwark: BulwarkProcess, hand: Running, path: string, headers: Record<string, string>): Promise<void> {
+  const [a, b] = await Promise.all([fetch(`${bulwark.url}${path}`, { headers }), fetch(`${hand.url}${path}`, { headers })]);
+  const [bodyA, bodyB] = [await a.text(), await b.text()];
+  if (a.status !== 200 || b.status !== 200) throw new Error(`${route}: bulwark ${a.status}, hand-assembled ${b.status}`);
+  if (JSON.stringify(JSON.parse(bodyA)) !== JSON.stringify(JSON.parse(bodyB))) throw new Error(`${route}: the bodies differ:\n${bodyA}\n${bodyB}`);
+  const names = (r: Response) => [...r.headers.entries()].filter(([k]) => !NEUTRAL.has(k)).map(([k, v]) => `${k}: ${v}`).sort().join('\n');
+  if (names(a) !== names(b)) throw new Error(`${route}: the headers differ:\n${names(a)}\n---\n${names(b)}`);
+}

@@ -1,0 +1,54 @@
+import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+
+/** Stands for the i-th runtime parameter while the query is built; typed as whatever it replaces. */
+export type Param = <T>(index: number) => T;
+
+interface Template<R> {
+  query: CompiledQuery<R>;
+  /** Per compiled parameter: the index of the runtime parameter it takes, or -1 for a constant. */
+  slots: number[];
+}
+
+const MARK = '\u0000bulwark-param:';
+const param: Param = <T>(index: number) => `${MARK}${index}\u0000` as T;
+
+/**
+ * A query built with the query builder once, compiled once per database dialect, and then run
+ * with new parameters: the builder's object graph and SQL compilation cost more than a
+ * primary-key read, so hot reads should not pay them per request. Build the query with
+ * `p(0)`, `p(1)`, ... where the runtime values go; anything else stays a constant.
+ * Compiled SQL depends only on the dialect, which a transaction shares with its database, so
+ * templates are kept per dialect adapter (the same object for a Kysely instance and its
+ * transactions).
+ */
+export class CompiledRead<DB, R> {
+  readonly #templates = new WeakMap<object, Template<R>>();
+
+  constructor(private readonly build: (db: Kysely<DB>, p: Param) => Compilable<R>) {}
+
+  async rows(db: Kysely<DB>, params: readonly unknown[]): Promise<R[]> {
+    const template = this.#template(db);
+    const parameters = template.query.parameters.map((value, i) => {
+      const slot = template.slots[i] ?? -1;
+      return slot === -1 ? value : params[slot];
+    });
+    const result = await db.executeQuery<R>({ ...template.query, parameters });
+    return result.rows;
+  }
+
+  async first(db: Kysely<DB>, params: readonly unknown[]): Promise<R | undefined> {
+    return (await this.rows(db, params))[0];
+  }
+
+  #template(db: Kysely<DB>): Template<R> {
+    const adapter = db.getExecutor().adapter;
+    let template = this.#templates.get(adapter);
+    if (template === undefined) {
+      const query = this.build(db, param).compile();
+      const slots = query.parameters.map((value) => (typeof value === 'string' && value.startsWith(MARK) ? Number.parseInt(value.slice(MARK.length), 10) : -1));
+      template = { query, slots };
+      this.#templates.set(adapter, template);
+    }
+    return template;
+  }
+}
