@@ -4,7 +4,7 @@
  * returns as strings unless a type parser is set, so adapters always pass them through Number()),
  * booleans are integer 0/1, JSON is text.
  */
-import type { KeyState, RevocationKind, Role, SecurityEventKind } from './types.js';
+import type { ClientAuthMethod, KeyState, RevocationKind, Role, SecurityEventKind } from './types.js';
 
 export interface UsersTable {
   id: string;
@@ -90,6 +90,25 @@ export interface SecurityEventAcksTable {
   event_id: string;
 }
 
+export interface OAuthClientsTable {
+  id: string;
+  name: string;
+  auth_method: ClientAuthMethod;
+  secret_hash: string | null;
+  /** JSON text. */
+  jwks: string | null;
+  jwks_uri: string | null;
+  /** Space separated. */
+  scopes: string;
+  /** JSON array text. */
+  audiences: string;
+  introspection: number;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+  secret_issued_at: number;
+}
+
 /** The auth-core tables. Other modules extend this with `db.withTables<TheirTables>()`. */
 export interface Database {
   users: UsersTable;
@@ -98,6 +117,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   revocations: RevocationsTable;
   audit_events: AuditEventsTable;
+  oauth_clients: OAuthClientsTable;
   security_events: SecurityEventsTable;
   security_event_streams: SecurityEventStreamsTable;
   security_event_acks: SecurityEventAcksTable;

@@ -257,6 +257,50 @@ export interface SecurityEventsStore {
   purge(now: number, idleBefore: number): Promise<{ events: number; streams: number }>;
 }
 
+/** How a client proves who it is at the token endpoint (RFC 7591 names). */
+export type ClientAuthMethod = 'client_secret' | 'private_key_jwt';
+
+/** A machine client of the OAuth 2 token endpoint (client credentials). */
+export interface ClientRecord {
+  /** The client_id: opaque, never reused. */
+  id: string;
+  name: string;
+  authMethod: ClientAuthMethod;
+  /** SHA-256 of the secret (base64url), for `client_secret`; the secret itself is never stored. */
+  secretHash: string | null;
+  /** For `private_key_jwt`: the client's public JWKS (JSON text), or where to fetch it. */
+  jwks: string | null;
+  jwksUri: string | null;
+  /** The scopes the client may ask for, in order. */
+  scopes: string[];
+  /** The audiences (RFC 8707 resources) its tokens may name; the first is the default. */
+  audiences: string[];
+  /** May call the introspection endpoint (RFC 7662). */
+  introspection: boolean;
+  disabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+  /** When the current secret (or key set) was issued. */
+  secretIssuedAt: number;
+}
+
+export interface ClientPatch {
+  disabled?: boolean;
+  secretHash?: string;
+  secretIssuedAt?: number;
+  updatedAt: number;
+}
+
+export interface ClientsStore {
+  /** Throws ConflictError when the id is taken. */
+  create(client: ClientRecord): Promise<void>;
+  findById(id: string): Promise<ClientRecord | undefined>;
+  /** Ordered by createdAt, then id. */
+  list(page: PageRequest): Promise<Page<ClientRecord>>;
+  /** Returns the updated record, or undefined when no client has this id. */
+  update(id: string, patch: ClientPatch): Promise<ClientRecord | undefined>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly users: UsersStore;
@@ -265,6 +309,7 @@ export interface Store {
   readonly keys: KeysStore;
   readonly revocations: RevocationsStore;
   readonly audit: AuditStore;
+  readonly clients: ClientsStore;
   readonly securityEvents: SecurityEventsStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;

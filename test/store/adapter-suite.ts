@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import { auditSuite } from './suite/audit.js';
+import { clientsSuite } from './suite/clients.js';
 import type { OpenStore } from './suite/fixtures.js';
 import { keysSuite } from './suite/keys.js';
 import { refreshTokensSuite } from './suite/refresh-tokens.js';
@@ -20,6 +21,7 @@ export function runStoreSuite(name: string, open: OpenStore): void {
     keysSuite(open);
     revocationsSuite(open);
     auditSuite(open);
+    clientsSuite(open);
     securityEventsSuite(open);
   });
 }

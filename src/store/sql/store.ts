@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../types.js';
 import { sqlAudit } from './audit.js';
+import { sqlClients } from './clients.js';
 import { sqlKeys } from './keys.js';
 import { sqlRefreshTokens } from './refresh-tokens.js';
 import { sqlRevocations } from './revocations.js';
@@ -28,6 +29,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     keys: sqlKeys(db, kind),
     revocations: sqlRevocations(db),
     audit: sqlAudit(db),
+    clients: sqlClients(db),
     securityEvents: sqlSecurityEvents(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);

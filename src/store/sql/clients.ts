@@ -1,0 +1,80 @@
+import type { Kysely, Updateable } from 'kysely';
+import { ConflictError } from '../../errors/index.js';
+import type { Database, OAuthClientsTable } from '../schema.js';
+import type { ClientPatch, ClientRecord, ClientsStore, Page, PageRequest } from '../types.js';
+import { afterCursor, toPage } from './cursor.js';
+import { isUniqueViolation, ms } from './values.js';
+
+function toRecord(row: OAuthClientsTable): ClientRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    authMethod: row.auth_method,
+    secretHash: row.secret_hash,
+    jwks: row.jwks,
+    jwksUri: row.jwks_uri,
+    scopes: row.scopes === '' ? [] : row.scopes.split(' '),
+    audiences: JSON.parse(row.audiences) as string[],
+    introspection: Number(row.introspection) !== 0,
+    disabled: Number(row.disabled) !== 0,
+    createdAt: ms(row.created_at),
+    updatedAt: ms(row.updated_at),
+    secretIssuedAt: ms(row.secret_issued_at),
+  };
+}
+
+function toRow(client: ClientRecord): OAuthClientsTable {
+  return {
+    id: client.id,
+    name: client.name,
+    auth_method: client.authMethod,
+    secret_hash: client.secretHash,
+    jwks: client.jwks,
+    jwks_uri: client.jwksUri,
+    scopes: client.scopes.join(' '),
+    audiences: JSON.stringify(client.audiences),
+    introspection: client.introspection ? 1 : 0,
+    disabled: client.disabled ? 1 : 0,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+    secret_issued_at: client.secretIssuedAt,
+  };
+}
+
+function toUpdate(patch: ClientPatch): Updateable<OAuthClientsTable> {
+  const set: Updateable<OAuthClientsTable> = { updated_at: patch.updatedAt };
+  if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
+  if (patch.secretHash !== undefined) set.secret_hash = patch.secretHash;
+  if (patch.secretIssuedAt !== undefined) set.secret_issued_at = patch.secretIssuedAt;
+  return set;
+}
+
+export function sqlClients(db: Kysely<Database>): ClientsStore {
+  return {
+    async create(client: ClientRecord): Promise<void> {
+      try {
+        await db.insertInto('oauth_clients').values(toRow(client)).execute();
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw new ConflictError('client id taken', { detail: 'A client with this id already exists.', cause: error });
+      }
+    },
+
+    async findById(id: string): Promise<ClientRecord | undefined> {
+      const row = await db.selectFrom('oauth_clients').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    async list(page: PageRequest): Promise<Page<ClientRecord>> {
+      let query = db.selectFrom('oauth_clients').selectAll();
+      if (page.cursor !== undefined) query = query.where(afterCursor(page.cursor, 'created_at', 'asc'));
+      const rows = await query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1).execute();
+      return toPage(rows.map(toRecord), page.limit, (c) => [c.createdAt, c.id]);
+    },
+
+    async update(id: string, patch: ClientPatch): Promise<ClientRecord | undefined> {
+      const row = await db.updateTable('oauth_clients').set(toUpdate(patch)).where('id', '=', id).returningAll().executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+  };
+}
