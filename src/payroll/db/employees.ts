@@ -1,9 +1,10 @@
 import type { Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
+import { CompiledRead } from '../../store/sql/compiled.js';
 import { afterCursor, toPage } from '../../store/sql/cursor.js';
 import { isUniqueViolation } from '../../store/sql/values.js';
 import type { Page } from '../../store/types.js';
-import type { EmployeeStatus, EmployeesTable, PayrollDb } from './schema.js';
+import type { EmployeeStatus, EmployeesTable, PayrollDb, PayrollTables } from './schema.js';
 
 export interface EmployeeRecord {
   id: string;
@@ -56,6 +57,8 @@ function emailTaken(error: unknown): ConflictError {
   return new ConflictError('employee email already in use', { detail: 'Another employee has this email address.', cause: error });
 }
 
+const BY_ID = new CompiledRead<PayrollTables, EmployeesTable>((db, p) => db.selectFrom('employees').selectAll().where('id', '=', p<string>(0)));
+
 /** Employees on one connection or transaction. */
 export function employeesRepo(db: PayrollDb) {
   return {
@@ -70,7 +73,7 @@ export function employeesRepo(db: PayrollDb) {
     },
 
     async findById(id: string): Promise<EmployeeRecord | undefined> {
-      const row = await db.selectFrom('employees').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await BY_ID.first(db, [id]);
       return row === undefined ? undefined : toRecord(row);
     },
 

@@ -1,6 +1,8 @@
-import { afterCursor, toPage } from '../../store/sql/cursor.js';
+import { sql, type SqlBool } from 'kysely';
+import { CompiledRead } from '../../store/sql/compiled.js';
+import { decodeCursor, toPage } from '../../store/sql/cursor.js';
 import type { Page } from '../../store/types.js';
-import type { PaymentKind, PaymentsTable, PayrollDb } from './schema.js';
+import type { PaymentKind, PaymentsTable, PayrollDb, PayrollTables } from './schema.js';
 
 export interface PaymentRecord {
   id: string;
@@ -33,6 +35,45 @@ function toRecord(row: PaymentsTable): PaymentRecord {
   };
 }
 
+type PaymentsRead = CompiledRead<PayrollTables, PaymentsTable>;
+
+const BY_ID: PaymentsRead = new CompiledRead((db, p) => db.selectFrom('payments').selectAll().where('id', '=', p<string>(0)));
+
+/**
+ * The list query for one combination of filters (16 at most), compiled once. Runtime parameters
+ * in order: employee id, from, to, cursor time, cursor id (each only when filtered on), limit.
+ * Keyset pagination on the (created_at, id) index: the cost of a page does not grow with the table.
+ */
+const LISTS = new Map<string, PaymentsRead>();
+
+function listRead(query: PaymentQuery): PaymentsRead {
+  const shape = [query.employeeId, query.from, query.to, query.cursor].map((v) => (v === undefined ? '-' : '+')).join('');
+  let read = LISTS.get(shape);
+  if (read === undefined) {
+    read = new CompiledRead((db, p) => {
+      let i = 0;
+      let select = db.selectFrom('payments').selectAll();
+      if (query.employeeId !== undefined) select = select.where('employee_id', '=', p<string>(i++));
+      if (query.from !== undefined) select = select.where('period', '>=', p<string>(i++));
+      if (query.to !== undefined) select = select.where('period', '<=', p<string>(i++));
+      if (query.cursor !== undefined) {
+        const [at, id] = [p(i++), p(i++)];
+        select = select.where(sql<SqlBool>`(${sql.ref('created_at')} > ${at} or (${sql.ref('created_at')} = ${at} and ${sql.ref('id')} > ${id}))`);
+      }
+      return select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(p<number>(i));
+    });
+    LISTS.set(shape, read);
+  }
+  return read;
+}
+
+function listParams(query: PaymentQuery): unknown[] {
+  const params: unknown[] = [query.employeeId, query.from, query.to].filter((v) => v !== undefined);
+  if (query.cursor !== undefined) params.push(...decodeCursor(query.cursor));
+  params.push(query.limit + 1);
+  return params;
+}
+
 /**
  * Payments on one connection or transaction. There is deliberately no update or delete: the only
  * change a payment ever sees is the link to the reversal that cancels it.
@@ -48,18 +89,13 @@ export function paymentsRepo(db: PayrollDb) {
     },
 
     async findById(id: string): Promise<PaymentRecord | undefined> {
-      const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await BY_ID.first(db, [id]);
       return row === undefined ? undefined : toRecord(row);
     },
 
     /** Ordered by createdAt, then id. */
     async list(query: PaymentQuery): Promise<Page<PaymentRecord>> {
-      let select = db.selectFrom('payments').selectAll();
-      if (query.employeeId !== undefined) select = select.where('employee_id', '=', query.employeeId);
-      if (query.from !== undefined) select = select.where('period', '>=', query.from);
-      if (query.to !== undefined) select = select.where('period', '<=', query.to);
-      if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor, 'created_at', 'asc'));
-      const rows = await select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(query.limit + 1).execute();
+      const rows = await listRead(query).rows(db, listParams(query));
       return toPage(rows.map(toRecord), query.limit, (p) => [p.createdAt, p.id]);
     },
 

@@ -2,6 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../types.js';
+import { CompiledRead } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms } from './values.js';
 
@@ -44,6 +45,10 @@ function toUpdate(patch: UserPatch): Updateable<UsersTable> {
   return set;
 }
 
+// Every authenticated /api/users/me and every login reads one of these: compiled once.
+const BY_ID = new CompiledRead<Database, UsersTable>((db, p) => db.selectFrom('users').selectAll().where('id', '=', p<string>(0)));
+const BY_USERNAME = new CompiledRead<Database, UsersTable>((db, p) => db.selectFrom('users').selectAll().where('username', '=', p<string>(0)));
+
 export function sqlUsers(db: Kysely<Database>): UsersStore {
   return {
     async create(user: UserRecord): Promise<void> {
@@ -59,16 +64,12 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
     },
 
     async findById(id: string): Promise<UserRecord | undefined> {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await BY_ID.first(db, [id]);
       return row === undefined ? undefined : toRecord(row);
     },
 
     async findByUsername(username: string): Promise<UserRecord | undefined> {
-      const row = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('username', '=', username)
-        .executeTakeFirst();
+      const row = await BY_USERNAME.first(db, [username]);
       return row === undefined ? undefined : toRecord(row);
     },
 
