@@ -1,7 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { MemoryRevocationSet } from '@bulwark/guard';
 import type { Config } from '../config/index.js';
-import type { RevocationRecord, RevocationsStore } from '../store/types.js';
+import type { RevocationRecord, RevocationsStore, SecurityEventKind, SecurityEventRecord } from '../store/types.js';
 import { localRevocationFeed, type RevocationFeed } from './revocation-feed.js';
+
+/** Where revocations are published for third-party services (the security event log). */
+export interface RevocationEventSink {
+  append(event: SecurityEventRecord): Promise<void>;
+}
 
 /**
  * Revocation of live access tokens. The store is the source of truth (it survives restarts);
@@ -17,6 +23,8 @@ export class RevocationService {
 
   readonly set = new MemoryRevocationSet();
   #feed: RevocationFeed = localRevocationFeed;
+  #events: RevocationEventSink | undefined;
+  readonly #listeners = new Set<() => void>();
 
   constructor(
     private readonly store: RevocationsStore,
@@ -42,9 +50,26 @@ export class RevocationService {
       onEntry: (entry) => {
         const latest = this.now() + this.tokenLifetimeMs + this.clockSkewMs;
         if (entry.expiresAt > this.now()) this.set.add({ ...entry, expiresAt: Math.min(entry.expiresAt, latest) });
+        this.#notify();
       },
       onResync: () => this.sync(),
     });
+  }
+
+  /**
+   * Every revocation from now on is also appended to `events` (the SET feed's log), before the
+   * revocation itself is stored: a failure there fails the revocation call, so a revocation the
+   * caller saw succeed is never missing from the feed.
+   */
+  attachEventLog(events: RevocationEventSink): void {
+    this.#events = events;
+  }
+
+  /** Hears every revocation this instance makes or learns of from the feed (for waking the
+   *  SET feed's long polls). Returns unsubscribe. */
+  onRevocation(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Loads every live revocation from the store; run at start and on a timer, so revocations
@@ -53,19 +78,26 @@ export class RevocationService {
     for (const entry of await this.store.listActive(this.now())) this.set.add(entry);
   }
 
-  /** Every access token of the session stops working. */
-  revokeSession(sessionId: string): Promise<void> {
-    return this.record({ kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs });
+  /** Every access token of the session stops working. `reason`: one stable word (logout, admin, ...). */
+  revokeSession(sessionId: string, reason?: string): Promise<void> {
+    return this.record({ kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs }, reason);
   }
 
   /** One access token, until its own expiry (plus skew). */
-  revokeToken(jti: string, expSeconds: number): Promise<void> {
-    return this.record({ kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs });
+  revokeToken(jti: string, expSeconds: number, reason?: string): Promise<void> {
+    return this.record({ kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs }, reason);
   }
 
   /** Every access token of the user issued before now. */
-  revokeUser(userId: string): Promise<void> {
-    return this.record({ kind: 'user', value: userId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs });
+  revokeUser(userId: string, reason?: string): Promise<void> {
+    return this.record({ kind: 'user', value: userId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs }, reason);
+  }
+
+  /** A changed password, published for third parties (CAEP credential-change); revokes nothing
+   *  by itself: the caller revokes the sessions it ends. */
+  async credentialChanged(userId: string): Promise<void> {
+    await this.#publishEvent('credential', userId, 'password_changed', this.now(), this.now() + this.tokenLifetimeMs);
+    this.#notify();
   }
 
   /** Drops entries that cover only expired tokens, in memory and in the store. */
@@ -77,9 +109,25 @@ export class RevocationService {
 
   /** Store first (the source of truth), then this instance's set, then the other instances.
    *  A failed fan-out never fails the revocation: the periodic store sync delivers it. */
-  private async record(entry: RevocationRecord): Promise<void> {
+  private async record(entry: RevocationRecord, reason?: string): Promise<void> {
+    await this.#publishEvent(entry.kind, entry.value, reason ?? null, entry.createdAt, entry.expiresAt);
     await this.store.add(entry);
     this.set.add(entry);
     await this.#feed.publish(entry).catch(() => {});
+    this.#notify();
+  }
+
+  async #publishEvent(kind: SecurityEventKind, subject: string, reason: string | null, occurredAt: number, expiresAt: number): Promise<void> {
+    await this.#events?.append({ id: randomBytes(16).toString('base64url'), kind, subject, reason, occurredAt, expiresAt });
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch {
+        // a failing listener must not fail a revocation
+      }
+    }
   }
 }

@@ -39,6 +39,7 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const keys = new KeyManager(store.keys, () => resolveMasterKey(config), config, now);
   await keys.init();
   const revocations = RevocationService.forConfig(store.revocations, config, now);
+  revocations.attachEventLog(store.securityEvents);
   await revocations.sync();
   const audit = new AuditLog(store.audit, now);
   const sessions = new SessionService(store, keys, revocations, audit, config, now);

@@ -130,7 +130,7 @@ export class SessionService {
   /** The session, its refresh token and its access tokens stop working at once. */
   async logout(claims: AccessTokenClaims, meta: RequestMeta): Promise<void> {
     if (claims.sid !== undefined) await this.revokeSession(claims.sid, 'logout');
-    await this.revocations.revokeToken(claims.jti, claims.exp);
+    await this.revocations.revokeToken(claims.jti, claims.exp, 'logout');
     await this.audit.record('session.logout', { actorId: claims.sub, targetId: claims.sid ?? null, ip: meta.ip });
   }
 
@@ -145,20 +145,21 @@ export class SessionService {
     const now = this.now();
     await this.store.users.update(user.id, { passwordHash: await hashPassword(next), passwordChangedAt: now, updatedAt: now });
     const revoked = await this.revokeAllSessions(user.id, 'password_changed', claims.sid);
+    await this.revocations.credentialChanged(user.id);
     await this.audit.record('password.changed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { sessions_revoked: revoked } });
   }
 
   /** Marks the session revoked and publishes the revocation of its access tokens. */
   async revokeSession(sessionId: string, reason: string): Promise<boolean> {
     const changed = await this.store.sessions.revoke(sessionId, reason, this.now());
-    await this.revocations.revokeSession(sessionId);
+    await this.revocations.revokeSession(sessionId, reason);
     return changed;
   }
 
   /** Revokes every session of the user but `exceptSessionId`; returns how many. */
   async revokeAllSessions(userId: string, reason: string, exceptSessionId?: string): Promise<number> {
     const revoked = await this.store.sessions.revokeAllForUser(userId, reason, this.now(), exceptSessionId);
-    for (const session of revoked) await this.revocations.revokeSession(session.id);
+    for (const session of revoked) await this.revocations.revokeSession(session.id, reason);
     return revoked.length;
   }
 

@@ -98,7 +98,7 @@ export class UserService {
     let sessionsRevoked = 0;
     if (roleChanged || disabling) {
       sessionsRevoked = await this.sessions.revokeAllSessions(id, disabling ? 'user_disabled' : 'role_changed');
-      await this.revocations.revokeUser(id);
+      await this.revocations.revokeUser(id, disabling ? 'user_disabled' : 'role_changed');
     }
     await this.audit.record('user.updated', {
       actorId,

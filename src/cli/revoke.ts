@@ -14,7 +14,7 @@ export async function revokeCommand(args: string[]): Promise<void> {
       const user = await s.store.users.findByUsername(normaliseUsername(values.user));
       if (user === undefined) throw new NotFoundError('user');
       const count = await s.sessions.revokeAllSessions(user.id, 'cli');
-      await s.revocations.revokeUser(user.id);
+      await s.revocations.revokeUser(user.id, 'cli');
       await s.audit.record('sessions.revoked', { targetId: user.id, details: { via: 'cli', sessions_revoked: count } });
       return `revoked ${count} session(s) and every live token of ${user.username}`;
     }
@@ -27,7 +27,7 @@ export async function revokeCommand(args: string[]): Promise<void> {
     }
     const jti = values.jti as string;
     // The token's exp is unknown here: keep the entry for the longest life an access token has.
-    await s.revocations.revokeToken(jti, Math.ceil(Date.now() / 1000) + s.config.accessTokenTtlSeconds);
+    await s.revocations.revokeToken(jti, Math.ceil(Date.now() / 1000) + s.config.accessTokenTtlSeconds, 'cli');
     await s.audit.record('token.revoked', { targetId: jti, details: { via: 'cli' } });
     return `revoked token ${jti}`;
   });

@@ -68,6 +68,8 @@ export async function withStore<T>(access: 'read' | 'write', run: (context: CliS
 export function withUserAdmin<T>(run: (context: UserAdmin) => Promise<T>): Promise<T> {
   return withStore('write', async ({ config, store }) => {
     const revocations = RevocationService.forConfig(store.revocations, config);
+    // Third-party services learn of the command's revocations from the SET feed (the log).
+    revocations.attachEventLog(store.securityEvents);
     const feed = config.redisUrl === undefined ? undefined : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
     if (feed !== undefined) revocations.attachFeed(feed);
     try {

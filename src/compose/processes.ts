@@ -8,6 +8,7 @@ import { localRevocationFeed, type RevocationFeed } from '../auth/revocation-fee
 import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation-feed-redis.js';
 import { RevocationService } from '../auth/revocations.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
+import { createSetFeed } from '../auth/ssf/feed.js';
 import type { ThrottleOptions } from '../auth/throttle/index.js';
 import type { Config } from '../config/index.js';
 import { consoleModule } from '../console/module.js';
@@ -19,7 +20,7 @@ import { defaultBackend } from '../http/rate-limit.js';
 import { perUserWriteLimit } from '../http/rate-limit-hook.js';
 import { createPayrollServices, payrollModule, type PayrollOptions, type PayrollServices } from '../payroll/index.js';
 import type { SqlStore } from '../store/index.js';
-import { HOUSEKEEPING_INTERVAL_MS, keyLifecycleTask, removedKeysTask, revocationPruneTask, revocationSyncTask, type UpkeepTask } from './upkeep.js';
+import { HOUSEKEEPING_INTERVAL_MS, keyLifecycleTask, removedKeysTask, revocationPruneTask, revocationSyncTask, securityEventPurgeTask, type UpkeepTask } from './upkeep.js';
 
 /** What one process serves, and the periodic work that keeps it current. */
 export interface Assembly {
@@ -62,21 +63,27 @@ function idempotencyPurgeTask(payroll: PayrollServices): UpkeepTask {
 async function assembleTokenService(config: Config, store: SqlStore, logger: Logger, options: AssemblyOptions): Promise<Assembly> {
   const auth = await createAuthServices(config, store, { now: options.now, throttle: options.throttle });
   const feed = attachFeed(config, auth.revocations, logger);
+  // Revocations for third-party services (SET feed, RFC 8936); none with HS256 signing.
+  const setFeed = createSetFeed(auth, { now: options.now, logger });
   const payroll = config.serveOnly === 'auth' ? undefined : createPayrollServices({ db: store.db, audit: auth.audit, now: options.now }, options.payroll);
   const upkeep = [
     revocationSyncTask(auth.revocations),
     keyLifecycleTask(auth.keys, config.keyRotationIntervalSeconds, logger),
     revocationPruneTask(auth.revocations),
+    ...(setFeed === undefined ? [] : [securityEventPurgeTask(setFeed)]),
     ...(payroll === undefined ? [] : [idempotencyPurgeTask(payroll)]),
   ];
   return {
     parts: { config, verifier: auth.verifier, checkReady: withRedisReadiness(databaseReady(store), feed), writeLimit: auth.throttles.write },
     // The console signs in and pays: it is served where both halves of the API are.
-    modules: [authModule(auth), ...(payroll === undefined ? [] : [payrollModule(payroll)]), ...(payroll === undefined || options.console === false ? [] : [consoleModule({ distDir: options.console ?? CONSOLE_DIST_DIR })])],
+    modules: [authModule(auth), ...(setFeed === undefined ? [] : [setFeed.module]), ...(payroll === undefined ? [] : [payrollModule(payroll)]), ...(payroll === undefined || options.console === false ? [] : [consoleModule({ distDir: options.console ?? CONSOLE_DIST_DIR })])],
     auth,
     payroll,
     upkeep,
-    close: () => feed.close(),
+    close: () => {
+      setFeed?.close();
+      return feed.close();
+    },
   };
 }
 

@@ -56,3 +56,8 @@ export function removedKeysTask(store: Pick<SqlStore, 'keys'>, keys: Pick<Remote
     keys.distrust((await store.keys.list()).filter((key) => key.state === 'removed').map((key) => key.kid));
   } };
 }
+
+/** Security events that cover no live token, and receivers' streams idle past their timeout. */
+export function securityEventPurgeTask(feed: { purge(): Promise<unknown> }): UpkeepTask {
+  return { what: 'security event purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => feed.purge() };
+}

@@ -72,7 +72,7 @@ export function registerAdminRoutes(parent: FastifyInstance, services: AuthServi
   }, async (request, reply) => {
     const user = await services.users.get(request.params.id);
     const count = await services.sessions.revokeAllSessions(user.id, 'admin');
-    await services.revocations.revokeUser(user.id);
+    await services.revocations.revokeUser(user.id, 'admin');
     await services.audit.record('sessions.revoked', { actorId: claimsOf(request).sub, targetId: user.id, ip: requestMeta(request).ip, details: { sessions_revoked: count } });
     return reply.status(204).send();
   });
