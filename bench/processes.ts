@@ -15,7 +15,9 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export interface BulwarkProcess extends Running {
+export interface BulwarkProcess extends Omit<Running, 'stop'> {
+  /** Stops the server; its own temporary data dir is removed unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
   dataDir: string;
   dbFile: string;
   /** An admin's (alice's) access token, valid for an hour. */
@@ -71,9 +73,9 @@ async function loggedIn(child: ChildProcess, dataDir: string, ownDir: boolean): 
   const token = (await login(url, 'alice', password('alice'))).access_token;
   return {
     url, child, dataDir, dbFile: join(dataDir, 'bulwark.db'), token, password,
-    stop: async () => {
+    stop: async (options?: { keepData?: boolean }) => {
       await stopChild(child);
-      if (ownDir) rmSync(join(dataDir, '..'), { recursive: true, force: true });
+      if (ownDir && options?.keepData !== true) rmSync(join(dataDir, '..'), { recursive: true, force: true });
     },
   };
 }

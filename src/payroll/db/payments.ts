@@ -57,8 +57,11 @@ function listRead(query: PaymentQuery): PaymentsRead {
       if (query.from !== undefined) select = select.where('period', '>=', p<string>(i++));
       if (query.to !== undefined) select = select.where('period', '<=', p<string>(i++));
       if (query.cursor !== undefined) {
+        // A row-value comparison, not `a > x or (a = x and id > y)`: SQLite and Postgres both
+        // seek the (created_at, id) index to it, where the OR form scans the index from its
+        // start and filters, so a page deep in a large table cost in proportion to its depth.
         const [at, id] = [p(i++), p(i++)];
-        select = select.where(sql<SqlBool>`(${sql.ref('created_at')} > ${at} or (${sql.ref('created_at')} = ${at} and ${sql.ref('id')} > ${id}))`);
+        select = select.where(sql<SqlBool>`(${sql.ref('created_at')}, ${sql.ref('id')}) > (${at}, ${id})`);
       }
       return select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(p<number>(i));
     });
