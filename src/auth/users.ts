@@ -7,29 +7,6 @@ import type { RevocationService } from './revocations.js';
 import type { SessionService } from './sessions.js';
 import { validUsername } from './usernames.js';
 
-/** What the API shows of a user: never the password hash. */
-export interface UserView {
-  id: string;
-  username: string;
-  role: Role;
-  employee_id: string | null;
-  disabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export function toUserView(user: UserRecord): UserView {
-  return {
-    id: user.id,
-    username: user.username,
-    role: user.role,
-    employee_id: user.employeeId,
-    disabled: user.disabled,
-    created_at: new Date(user.createdAt).toISOString(),
-    updated_at: new Date(user.updatedAt).toISOString(),
-  };
-}
-
 export interface NewUser {
   username: string;
   password: string;

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import type { Config } from '../config/index.js';
 import { PROBLEM_CODES } from './problem-codes.js';
 
@@ -34,6 +35,9 @@ const SECURED_RESPONSES: Record<string, unknown> = {
 
 type Operation = { security?: unknown[]; responses?: Record<string, unknown> };
 
+/** Public operations declare `security: []`; the others name the bearer scheme. */
+const isSecured = (operation: Operation) => (operation.security?.length ?? 0) > 0;
+
 /** Adds the common problem answers to every operation of the generated document. */
 function withProblemResponses<T extends object>(document: T): T {
   const { paths } = document as { paths?: Record<string, Record<string, unknown>> };
@@ -41,7 +45,7 @@ function withProblemResponses<T extends object>(document: T): T {
     for (const operation of Object.values(item) as Operation[]) {
       if (typeof operation !== 'object' || operation === null) continue;
       const responses = (operation.responses ??= {});
-      const extra = operation.security === undefined ? COMMON_RESPONSES : { ...SECURED_RESPONSES, ...COMMON_RESPONSES };
+      const extra = isSecured(operation) ? { ...SECURED_RESPONSES, ...COMMON_RESPONSES } : COMMON_RESPONSES;
       for (const [status, response] of Object.entries(extra)) responses[status] ??= response;
     }
   }
@@ -60,6 +64,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
         title: 'Bulwark',
         version: '1.0.0',
         description: 'Token service (login, refresh rotation, revocation, keys) and the payroll API built on the Bulwark guard.',
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       // Relative: "Try it out" calls the address the page was opened at (127.0.0.1 or localhost,
       // or a proxy's name), never another origin that CORS would refuse.
@@ -71,8 +76,28 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
         },
       },
     },
+    // A shared schema (namedSchema) is a component under its own $id, not `def-N`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transformObject: (document) => ('openapiObject' in document ? withProblemResponses(document.openapiObject) : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: false } });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', {
+    schema: { operationId: 'getOpenApiDocument', tags: ['discovery'], summary: 'This OpenAPI document', security: [], response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } } },
+  }, async () => app.swagger());
+}
+
+/**
+ * A named schema: registered on the app once (it becomes `#/components/schemas/<$id>` in the
+ * OpenAPI document) and returned as a reference to it, typed as the schema itself.
+ */
+export function namedSchema<T extends TSchema>(app: FastifyInstance, schema: T): TUnsafe<Static<T>> {
+  const id = (schema as { $id?: unknown }).$id;
+  if (typeof id !== 'string') throw new Error('a named schema needs an $id');
+  if (app.getSchema(id) === undefined) app.addSchema(schema);
+  return Type.Unsafe<Static<T>>({ $ref: `${id}#` });
+}
+
+/** A 204 answer: documented without content; typed so that the handler sends nothing. */
+export function noContent(description: string): TUnsafe<undefined> {
+  return Type.Unsafe<undefined>({ type: 'null', description });
 }

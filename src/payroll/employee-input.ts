@@ -1,22 +1,12 @@
 import { InvalidRequestError } from '../errors/index.js';
 import type { EmployeeFields } from './db/employees.js';
-import type { EmployeeStatus } from './db/schema.js';
 import { isCurrency } from './domain/currencies.js';
 import { isRealDate } from './domain/dates.js';
 import { isValidIban, normalizeIban } from './domain/iban.js';
+import type { EmployeePatch } from './shapes/employee.js';
 
-/** An employee body as the schema let it through (snake_case, every field optional for PATCH). */
-export interface EmployeeBody {
-  name?: string;
-  email?: string;
-  department?: string;
-  title?: string;
-  salary_cents?: number;
-  currency?: string;
-  bank_account?: string;
-  hired_on?: string;
-  status?: EmployeeStatus;
-}
+/** An employee body as the schema let it through (a new one has every field but status). */
+export type EmployeeBody = EmployeePatch;
 
 function invalid(field: string, what: string): InvalidRequestError {
   return new InvalidRequestError(`employee ${field} rejected`, { detail: `body/${field} ${what}.` });

@@ -7,7 +7,8 @@ import type { PayrollDb } from './db/schema.js';
 import { maskIban } from './domain/iban.js';
 import { parseEmployeeBody, parseNewEmployee, type EmployeeBody } from './employee-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from './viewer.js';
-import { toEmployeeView, type EmployeeView } from './views.js';
+import type { Employee } from './shapes/employee.js';
+import { toEmployeeView } from './views.js';
 
 /**
  * Employee records with the object-level rules of CONTRACT §4: admins see all, clerks all with
@@ -21,7 +22,7 @@ export class EmployeeService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async list(viewer: Viewer, page: { cursor?: string | undefined; limit: number }): Promise<Page<EmployeeView>> {
+  async list(viewer: Viewer, page: { cursor?: string | undefined; limit: number }): Promise<Page<Employee>> {
     const visibility = visibilityOf(viewer);
     if (visibility.kind === 'self' && visibility.employeeId === null) return { items: [], nextCursor: null };
     const onlyId = visibility.kind === 'self' ? visibility.employeeId ?? undefined : undefined;
@@ -29,14 +30,14 @@ export class EmployeeService {
     return { items: result.items.map((e) => this.view(viewer, e)), nextCursor: result.nextCursor };
   }
 
-  async get(viewer: Viewer, id: string): Promise<EmployeeView> {
+  async get(viewer: Viewer, id: string): Promise<Employee> {
     if (!maySee(visibilityOf(viewer), id)) throw new NotFoundError('employee');
     const employee = await employeesRepo(this.db).findById(id);
     if (employee === undefined) throw new NotFoundError('employee');
     return this.view(viewer, employee);
   }
 
-  async create(viewer: Viewer, body: EmployeeBody): Promise<EmployeeView> {
+  async create(viewer: Viewer, body: EmployeeBody): Promise<Employee> {
     assertAdmin(viewer);
     const now = this.now();
     const employee: EmployeeRecord = { id: randomUUID(), ...parseNewEmployee(body), createdAt: now, updatedAt: now };
@@ -51,7 +52,7 @@ export class EmployeeService {
   }
 
   /** Writes the fields that differ; a patch that changes nothing writes (and audits) nothing. */
-  async update(viewer: Viewer, id: string, body: EmployeeBody): Promise<EmployeeView> {
+  async update(viewer: Viewer, id: string, body: EmployeeBody): Promise<Employee> {
     assertAdmin(viewer);
     const fields = parseEmployeeBody(body);
     const repo = employeesRepo(this.db);
@@ -73,7 +74,7 @@ export class EmployeeService {
     return this.view(viewer, after);
   }
 
-  private view(viewer: Viewer, employee: EmployeeRecord): EmployeeView {
+  private view(viewer: Viewer, employee: EmployeeRecord): Employee {
     const visibility = visibilityOf(viewer);
     return toEmployeeView(employee, visibility.kind === 'all' && visibility.maskBankAccounts);
   }

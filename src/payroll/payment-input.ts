@@ -2,20 +2,10 @@ import { InvalidRequestError } from '../errors/index.js';
 import { isCurrency } from './domain/currencies.js';
 import { isPeriod } from './domain/dates.js';
 import { PAYROLL_LIMITS } from './domain/limits.js';
+import type { NewPayment, PaymentFilter, ReversalRequest } from './shapes/payment.js';
 
-export interface NewPaymentBody {
-  employee_id: string;
-  amount_cents: number;
-  currency: string;
-  period: string;
-  memo?: string;
-}
-
-export interface PaymentFilterQuery {
-  employee_id?: string;
-  from?: string;
-  to?: string;
-}
+export type NewPaymentBody = NewPayment;
+export type PaymentFilterQuery = PaymentFilter;
 
 function invalid(where: string, what: string): InvalidRequestError {
   return new InvalidRequestError(`payment ${where} rejected`, { detail: `${where} ${what}.` });
@@ -39,7 +29,7 @@ export function parseNewPayment(body: NewPaymentBody): Required<Omit<NewPaymentB
   return { employee_id: body.employee_id, amount_cents: amount, currency: body.currency, period: body.period, memo: memo(body.memo) };
 }
 
-export function parseReversalMemo(body: { memo?: string } | null | undefined): string | null {
+export function parseReversalMemo(body: ReversalRequest | null | undefined): string | null {
   return memo(body?.memo);
 }
 

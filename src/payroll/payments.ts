@@ -9,10 +9,11 @@ import type { PayrollDb } from './db/schema.js';
 import type { IdempotentAnswer, Idempotency } from './idempotency.js';
 import { parseNewPayment, parsePaymentFilter, parseReversalMemo, type NewPaymentBody, type PaymentFilterQuery } from './payment-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from './viewer.js';
-import { toPaymentView, type PaymentView } from './views.js';
+import type { Payment, ReversalRequest } from './shapes/payment.js';
+import { toPaymentView } from './views.js';
 
 /** Renders the answer's bytes with the route's response schema (nothing undeclared leaks). */
-export type Serialize = (view: PaymentView) => string;
+export type Serialize = (view: Payment) => string;
 
 /**
  * Payments: immutable records. A mistake is undone by a reversal, a new record of kind
@@ -28,7 +29,7 @@ export class PaymentService {
   ) {}
 
   /** An employee's filter on another employee is an empty list, as for an unknown id. */
-  async list(viewer: Viewer, query: PaymentFilterQuery & { cursor?: string | undefined; limit: number }): Promise<Page<PaymentView>> {
+  async list(viewer: Viewer, query: PaymentFilterQuery & { cursor?: string | undefined; limit: number }): Promise<Page<Payment>> {
     const { employee_id: requested, from, to } = parsePaymentFilter(query);
     const visibility = visibilityOf(viewer);
     let employeeId = requested;
@@ -40,7 +41,7 @@ export class PaymentService {
     return { items: result.items.map(toPaymentView), nextCursor: result.nextCursor };
   }
 
-  async get(viewer: Viewer, id: string): Promise<PaymentView> {
+  async get(viewer: Viewer, id: string): Promise<Payment> {
     const payment = await paymentsRepo(this.db).findById(id);
     if (payment === undefined || !maySee(visibilityOf(viewer), payment.employeeId)) throw new NotFoundError('payment');
     return toPaymentView(payment);
@@ -69,7 +70,7 @@ export class PaymentService {
     return answer;
   }
 
-  async reverse(viewer: Viewer, key: string, paymentId: string, body: { memo?: string } | null | undefined, serialize: Serialize): Promise<IdempotentAnswer<PaymentRecord>> {
+  async reverse(viewer: Viewer, key: string, paymentId: string, body: ReversalRequest | null | undefined, serialize: Serialize): Promise<IdempotentAnswer<PaymentRecord>> {
     assertAdmin(viewer);
     const memo = parseReversalMemo(body);
     const request = { params: { id: paymentId }, body: { memo } };

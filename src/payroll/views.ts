@@ -1,39 +1,11 @@
 import type { EmployeeRecord } from './db/employees.js';
 import type { PaymentRecord } from './db/payments.js';
-import type { EmployeeStatus, PaymentKind } from './db/schema.js';
 import { maskIban } from './domain/iban.js';
+import type { Employee } from './shapes/employee.js';
+import type { Payment } from './shapes/payment.js';
 
-/** What the API shows of an employee (the response schema declares exactly these fields). */
-export interface EmployeeView {
-  id: string;
-  name: string;
-  email: string;
-  department: string;
-  title: string;
-  salary_cents: number;
-  currency: string;
-  bank_account: string;
-  hired_on: string;
-  status: EmployeeStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface PaymentView {
-  id: string;
-  employee_id: string;
-  amount_cents: number;
-  currency: string;
-  period: string;
-  kind: PaymentKind;
-  reverses_payment_id: string | null;
-  reversed_by_payment_id: string | null;
-  memo: string | null;
-  created_by: string;
-  created_at: string;
-}
-
-export function toEmployeeView(e: EmployeeRecord, maskBankAccount: boolean): EmployeeView {
+/** What the API shows of an employee: the Employee shape, the bank account masked for clerks. */
+export function toEmployeeView(e: EmployeeRecord, maskBankAccount: boolean): Employee {
   return {
     id: e.id, name: e.name, email: e.email, department: e.department, title: e.title, salary_cents: e.salaryCents,
     currency: e.currency, bank_account: maskBankAccount ? maskIban(e.bankAccount) : e.bankAccount, hired_on: e.hiredOn,
@@ -41,7 +13,7 @@ export function toEmployeeView(e: EmployeeRecord, maskBankAccount: boolean): Emp
   };
 }
 
-export function toPaymentView(p: PaymentRecord): PaymentView {
+export function toPaymentView(p: PaymentRecord): Payment {
   return {
     id: p.id, employee_id: p.employeeId, amount_cents: p.amountCents, currency: p.currency, period: p.period, kind: p.kind,
     reverses_payment_id: p.reversesPaymentId, reversed_by_payment_id: p.reversedByPaymentId, memo: p.memo,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CONSOLE_VIEW_PATHS } from '../../src/console/paths.js';
 import { PROBLEM_CODES } from '../../src/http/problem-codes.js';
 import { createHarness, problemOf, type Harness } from '../helpers/harness.js';
 
@@ -27,8 +28,14 @@ function routesOf(app: Harness['app']): Array<{ method: string; path: string }> 
   return routes;
 }
 
-const SKIP = [/^\/docs/, /^\/openapi\.json$/, /^\/healthz$/, /^\/readyz$/];
-const PUBLIC = new Set(['POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration', 'GET /.well-known/oauth-authorization-server']);
+/** Not API operations: Swagger UI, and the web console's pages and assets (served hidden). */
+const CONSOLE_PAGES = new Set(['/', '/*', ...CONSOLE_VIEW_PATHS]);
+const SKIP = [/^\/docs/, { test: (path: string) => CONSOLE_PAGES.has(path) }];
+const PUBLIC = new Set([
+  'POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration',
+  'GET /.well-known/oauth-authorization-server', 'GET /healthz', 'GET /readyz', 'GET /openapi.json',
+]);
+const isSecured = (operation: Operation) => (operation.security?.length ?? 0) > 0;
 
 describe('OpenAPI document (/openapi.json)', () => {
   let h: Harness;
@@ -46,7 +53,7 @@ describe('OpenAPI document (/openapi.json)', () => {
     assert.deepEqual({ type: doc.components?.securitySchemes?.bearer?.type, scheme: doc.components?.securitySchemes?.bearer?.scheme }, { type: 'http', scheme: 'bearer' });
   });
 
-  it('documents every route the app serves (auth and payroll), each with tags; protected ones with bearer security', () => {
+  it('documents every route the app serves (auth, payroll, operations), each with tags; protected ones with bearer security, public ones with none', () => {
     const routes = routesOf(h.app).filter((r) => !SKIP.some((skip) => skip.test(r.path)));
     for (const expected of ['GET /api/employees', 'PATCH /api/employees/:id', 'POST /api/payments/:id/reversal', 'POST /api/users-sessions', 'GET /api/users/me']) {
       assert.ok(routes.some((r) => `${r.method} ${r.path}` === expected), `route tree parsed: ${expected}`);
@@ -57,7 +64,8 @@ describe('OpenAPI document (/openapi.json)', () => {
       const operation = doc.paths[openApiPath]?.[method.toLowerCase()];
       assert.ok(operation, `${method} ${openApiPath} is in the document`);
       assert.ok((operation.tags ?? []).length > 0, `${method} ${openApiPath} has tags`);
-      if (!PUBLIC.has(`${method} ${path}`)) assert.deepEqual(operation.security, [{ bearer: [] }], `${method} ${openApiPath} declares bearer security`);
+      const expected = PUBLIC.has(`${method} ${path}`) || path.startsWith('/.well-known/') ? [] : [{ bearer: [] }];
+      assert.deepEqual(operation.security, expected, `${method} ${openApiPath} declares its security`);
     }
   });
 
@@ -75,13 +83,14 @@ describe('OpenAPI document (/openapi.json)', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         operations += 1;
-        const expected = operation.security === undefined ? ['4XX', '429', '503'] : ['401', '403', '4XX', '429', '503'];
+        const expected = isSecured(operation) ? ['401', '403', '4XX', '429', '503'] : ['4XX', '429', '503'];
         for (const status of expected) {
           const response = operation.responses?.[status];
           assert.ok(response, `${method} ${path} documents ${status}`);
           assert.equal(response.content?.['application/problem+json']?.schema.$ref, '#/components/schemas/Problem', `${method} ${path} ${status}`);
         }
-        if (operation.security !== undefined) assert.ok(operation.responses?.['401']?.headers?.['WWW-Authenticate'], `${method} ${path} 401 challenge`);
+        if (isSecured(operation)) assert.ok(operation.responses?.['401']?.headers?.['WWW-Authenticate'], `${method} ${path} 401 challenge`);
+        else assert.equal(operation.responses?.['401'], undefined, `${method} ${path} is public: no 401`);
         assert.ok(operation.responses?.['200'] ?? operation.responses?.['201'] ?? operation.responses?.['204'] ?? operation.responses?.default, `${method} ${path} keeps its success answer`);
       }
     }

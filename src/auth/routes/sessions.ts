@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ForbiddenError, InvalidCredentialsError, InvalidGrantError } from '../../errors/index.js';
+import { noContent } from '../../http/openapi.js';
 import { isSecureRequest } from '../../http/transport.js';
 import type { AuthServices } from '../services.js';
 import type { TokenPair } from '../sessions.js';
@@ -33,7 +34,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
   const { throttles } = services;
 
   app.post('/api/users-sessions', {
-    schema: { tags, summary: 'Log in: username + password for an access token and a refresh token', body: Credentials, response: { 201: TokenResponse } },
+    schema: { operationId: 'login', tags, summary: 'Log in: username + password for an access token and a refresh token', security: [], body: Credentials, response: { 201: TokenResponse } },
   }, async (request, reply) => {
     const { username, password, refresh_delivery: delivery = 'body' } = request.body;
     const meta = requestMeta(request);
@@ -58,7 +59,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     preValidation: async (request) => {
       request.body ??= {};
     },
-    schema: { tags, summary: 'Rotate a refresh token (body or cookie) for a new pair; a reused token revokes its session', body: RefreshRequest, response: { 200: TokenResponse } },
+    schema: { operationId: 'refreshSession', tags, summary: 'Rotate a refresh token (body or cookie) for a new pair; a reused token revokes its session', security: [], body: RefreshRequest, response: { 200: TokenResponse } },
   }, async (request, reply) => {
     const fromBody = request.body?.refresh_token;
     const fromCookie = request.cookies[refreshCookieName(request)];
@@ -78,7 +79,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
 
   app.delete('/api/users-sessions/current', {
     onRequest: app.requireAuth(),
-    schema: { tags, summary: 'Log out: the session, its refresh token and its access tokens stop working', security: [{ bearer: [] }] },
+    schema: { operationId: 'logout', tags, summary: 'Log out: the session, its refresh token and its access tokens stop working', security: [{ bearer: [] }], response: { 204: noContent('Logged out; the refresh cookie is cleared') } },
   }, async (request, reply) => {
     await services.sessions.logout(claimsOf(request), requestMeta(request));
     // Same name, path and attributes as set, expired: the browser drops it.

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { HTTP_LIMITS } from '../../http/limits.js';
+import { namedSchema } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
-import { toUserView } from '../users.js';
+import { toUserView } from './views.js';
 import { claimsOf } from './request-meta.js';
 import { IdParam, NewUserRequest, PageQuery, User, UserPatchRequest, page } from './schemas.js';
 
@@ -13,10 +14,11 @@ const security = [{ bearer: [] }];
 export function registerUserRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const adminOnly = app.requireAuth({ roles: ['admin'] });
+  const UserRef = namedSchema(app, User);
 
   app.get('/api/users', {
     onRequest: adminOnly,
-    schema: { tags, summary: 'List users', security, querystring: PageQuery, response: { 200: page(User) } },
+    schema: { operationId: 'listUsers', tags, summary: 'List users', security, querystring: PageQuery, response: { 200: page(UserRef) } },
   }, async (request) => {
     const result = await services.users.list({ cursor: request.query.cursor, limit: request.query.limit ?? HTTP_LIMITS.defaultPageSize });
     return { items: result.items.map(toUserView), next_cursor: result.nextCursor };
@@ -24,7 +26,7 @@ export function registerUserRoutes(parent: FastifyInstance, services: AuthServic
 
   app.post('/api/users', {
     onRequest: adminOnly,
-    schema: { tags, summary: 'Create a user', security, body: NewUserRequest, response: { 201: User } },
+    schema: { operationId: 'createUser', tags, summary: 'Create a user', security, body: NewUserRequest, response: { 201: UserRef } },
   }, async (request, reply) => {
     const { username, password, role, employee_id: employeeId } = request.body;
     const user = await services.users.create({ username, password, role, employeeId }, claimsOf(request).sub);
@@ -33,7 +35,7 @@ export function registerUserRoutes(parent: FastifyInstance, services: AuthServic
 
   app.patch('/api/users/:id', {
     onRequest: adminOnly,
-    schema: { tags, summary: 'Change a user\'s role or disable them (ends their sessions)', security, params: IdParam, body: UserPatchRequest, response: { 200: User } },
+    schema: { operationId: 'updateUser', tags, summary: 'Change a user\'s role or disable them (ends their sessions)', security, params: IdParam, body: UserPatchRequest, response: { 200: UserRef } },
   }, async (request) => {
     const user = await services.users.update(request.params.id, request.body, claimsOf(request).sub);
     return toUserView(user);

@@ -9,7 +9,7 @@ export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServ
   const { config } = services;
   const maxAge = `public, max-age=${config.jwksMaxAgeSeconds}, stale-while-revalidate=${config.jwksMaxAgeSeconds}`;
 
-  app.get('/.well-known/jwks.json', { schema: { tags, summary: 'Public signing keys (JWKS)' } }, async (_request, reply) => {
+  app.get('/.well-known/jwks.json', { schema: { operationId: 'getJwks', tags, summary: 'Public signing keys (JWKS)', security: [] } }, async (_request, reply) => {
     reply.header('cache-control', maxAge);
     return reply.type('application/jwk-set+json').send(services.keys.jwks());
   });
@@ -27,8 +27,9 @@ export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServ
     access_token_signing_alg_values_supported: [config.signingAlg],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'sid', 'client_id', 'scope', 'role', 'employee_id'],
   });
-  for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    app.get(path, { schema: { tags, summary: 'Discovery metadata (RFC 8414)' } }, async (_request, reply) => {
+  const discovery = { '/.well-known/openid-configuration': 'getOpenIdConfiguration', '/.well-known/oauth-authorization-server': 'getAuthorizationServerMetadata' };
+  for (const [path, operationId] of Object.entries(discovery)) {
+    app.get(path, { schema: { operationId, tags, summary: 'Discovery metadata (RFC 8414)', security: [] } }, async (_request, reply) => {
       reply.header('cache-control', maxAge);
       return metadata();
     });

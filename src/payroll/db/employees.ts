@@ -4,22 +4,11 @@ import { CompiledRead } from '../../store/sql/compiled.js';
 import { afterCursor, toPage } from '../../store/sql/cursor.js';
 import { isUniqueViolation } from '../../store/sql/values.js';
 import type { Page } from '../../store/types.js';
-import type { EmployeeStatus, EmployeesTable, PayrollDb, PayrollTables } from './schema.js';
+import type { CamelCased } from './camel-case.js';
+import type { EmployeesTable, PayrollDb, PayrollTables } from './schema.js';
 
-export interface EmployeeRecord {
-  id: string;
-  name: string;
-  email: string;
-  department: string;
-  title: string;
-  salaryCents: number;
-  currency: string;
-  bankAccount: string;
-  hiredOn: string;
-  status: EmployeeStatus;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A stored row with camelCase keys (times in milliseconds): what the services work with. */
+export type EmployeeRecord = CamelCased<EmployeesTable>;
 
 /** The fields an admin may write; everything else is the server's. */
 export type EmployeeFields = Omit<EmployeeRecord, 'id' | 'createdAt' | 'updatedAt'>;

@@ -2,21 +2,11 @@ import { sql, type SqlBool } from 'kysely';
 import { CompiledRead } from '../../store/sql/compiled.js';
 import { decodeCursor, toPage } from '../../store/sql/cursor.js';
 import type { Page } from '../../store/types.js';
-import type { PaymentKind, PaymentsTable, PayrollDb, PayrollTables } from './schema.js';
+import type { CamelCased } from './camel-case.js';
+import type { PaymentsTable, PayrollDb, PayrollTables } from './schema.js';
 
-export interface PaymentRecord {
-  id: string;
-  employeeId: string;
-  amountCents: number;
-  currency: string;
-  period: string;
-  kind: PaymentKind;
-  reversesPaymentId: string | null;
-  reversedByPaymentId: string | null;
-  memo: string | null;
-  createdBy: string;
-  createdAt: number;
-}
+/** A stored row with camelCase keys (times in milliseconds): what the services work with. */
+export type PaymentRecord = CamelCased<PaymentsTable>;
 
 export interface PaymentQuery {
   employeeId?: string | undefined;

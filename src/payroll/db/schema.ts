@@ -4,45 +4,20 @@
  * milliseconds (always passed through Number()), money is integer minor units.
  */
 import type { Kysely } from 'kysely';
+import type { Employee, EmployeeStatus } from '../shapes/employee.js';
+import type { Payment, PaymentKind } from '../shapes/payment.js';
 
-export type EmployeeStatus = 'active' | 'on_leave' | 'terminated';
-export type PaymentKind = 'payment' | 'reversal';
+export type { EmployeeStatus, PaymentKind };
 export type IdempotencyStatus = 'in_progress' | 'done';
 
-export interface EmployeesTable {
-  id: string;
-  name: string;
-  /** Lower-case; unique. */
-  email: string;
-  department: string;
-  title: string;
-  /** Gross yearly salary in minor units of `currency`. */
-  salary_cents: number;
-  currency: string;
-  /** IBAN, upper-case without spaces. Shown in clear to admins and to the employee only. */
-  bank_account: string;
-  /** YYYY-MM-DD. */
-  hired_on: string;
-  status: EmployeeStatus;
-  created_at: number;
-  updated_at: number;
-}
+/** A stored row is the API shape with its times as milliseconds, not ISO strings. */
+type StoredTimes<Shape, Times extends keyof Shape> = Omit<Shape, Times> & { [K in Times]: number };
 
-export interface PaymentsTable {
-  id: string;
-  employee_id: string;
-  /** Positive for a payment, the negated original for a reversal. */
-  amount_cents: number;
-  currency: string;
-  /** YYYY-MM. */
-  period: string;
-  kind: PaymentKind;
-  reverses_payment_id: string | null;
-  reversed_by_payment_id: string | null;
-  memo: string | null;
-  created_by: string;
-  created_at: number;
-}
+/** The API's Employee; bank_account always in clear (upper-case, no spaces), email lower-case and unique. */
+export type EmployeesTable = StoredTimes<Employee, 'created_at' | 'updated_at'>;
+
+/** The API's Payment. */
+export type PaymentsTable = StoredTimes<Payment, 'created_at'>;
 
 export interface IdempotencyKeysTable {
   key: string;

@@ -1,11 +1,10 @@
 import { Type, type TSchema } from 'typebox';
 import { HTTP_LIMITS } from '../../http/limits.js';
+import { closed, Id } from '../shapes/fields.js';
 
 /** Schema pieces every payroll route shares. */
 export const security = [{ bearer: [] }];
-export const closed = { additionalProperties: false } as const;
 
-export const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 export const IdParam = Type.Object({ id: Id }, closed);
 
 export const PageParams = {
@@ -26,5 +25,3 @@ export const IdempotencyHeaders = Type.Object({
     description: 'A client-chosen unique key (e.g. a UUID): a retry with the same key and body answers the first response again.',
   }),
 });
-
-export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' });

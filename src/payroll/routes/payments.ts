@@ -1,13 +1,17 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import { HTTP_LIMITS } from '../../http/limits.js';
+import { namedSchema } from '../../http/openapi.js';
 import type { IdempotentAnswer } from '../idempotency.js';
 import type { PaymentService, Serialize } from '../payments.js';
 import { viewerOf } from '../viewer.js';
-import { IdempotencyHeaders, IdParam, page, security } from './common.js';
-import { NewPayment, Payment, PaymentListQuery, ReversalRequest } from './payment-schemas.js';
+import { closed } from '../shapes/fields.js';
+import { NewPayment, Payment, PaymentFilter, ReversalRequest } from '../shapes/payment.js';
+import { IdempotencyHeaders, IdParam, page, PageParams, security } from './common.js';
 
 const tags = ['payments'];
+const PaymentListQuery = Type.Object({ ...PaymentFilter.properties, ...PageParams }, closed);
 
 /**
  * Payments. There is no PUT, PATCH or DELETE: payments are immutable, undone only by a reversal.
@@ -15,10 +19,11 @@ const tags = ['payments'];
  */
 export function registerPaymentRoutes(parent: FastifyInstance, payments: PaymentService): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const PaymentRef = namedSchema(app, Payment);
 
   app.get('/api/payments', {
     onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
-    schema: { tags, summary: 'List payments (an employee sees only their own), oldest first', security, querystring: PaymentListQuery, response: { 200: page(Payment) } },
+    schema: { operationId: 'listPayments', tags, summary: 'List payments (an employee sees only their own), oldest first', security, querystring: PaymentListQuery, response: { 200: page(PaymentRef) } },
   }, async (request) => {
     const { cursor, limit, ...filter } = request.query;
     const result = await payments.list(viewerOf(request), { ...filter, cursor, limit: limit ?? HTTP_LIMITS.defaultPageSize });
@@ -27,18 +32,18 @@ export function registerPaymentRoutes(parent: FastifyInstance, payments: Payment
 
   app.get('/api/payments/:id', {
     onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
-    schema: { tags, summary: 'Get a payment (an employee only their own: any other id is 404)', security, params: IdParam, response: { 200: Payment } },
+    schema: { operationId: 'getPayment', tags, summary: 'Get a payment (an employee only their own: any other id is 404)', security, params: IdParam, response: { 200: PaymentRef } },
   }, async (request) => payments.get(viewerOf(request), request.params.id));
 
   app.post('/api/payments', {
     onRequest: app.requireAuth({ roles: ['admin'] }),
-    schema: { tags, summary: 'Pay an active employee (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, body: NewPayment, response: { 201: Payment } },
+    schema: { operationId: 'createPayment', tags, summary: 'Pay an active employee (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, body: NewPayment, response: { 201: PaymentRef } },
   }, async (request, reply) => sendAnswer(reply, await payments.issue(viewerOf(request), request.headers['idempotency-key'], request.body, serializer(reply))));
 
   app.post('/api/payments/:id/reversal', {
     onRequest: app.requireAuth({ roles: ['admin'] }),
     preValidation: noBodyIsEmpty,
-    schema: { tags, summary: 'Reverse a payment: a new record with the negated amount (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, params: IdParam, body: ReversalRequest, response: { 201: Payment } },
+    schema: { operationId: 'reversePayment', tags, summary: 'Reverse a payment: a new record with the negated amount (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, params: IdParam, body: ReversalRequest, response: { 201: PaymentRef } },
   }, async (request, reply) => sendAnswer(reply, await payments.reverse(viewerOf(request), request.headers['idempotency-key'], request.params.id, request.body, serializer(reply))));
 }
 
