@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { lazyChildLoggerFactory } from './logger.js';
 import { toProblem } from './error-mapper.js';
@@ -63,6 +63,16 @@ export function requestLine(request: FastifyRequest, reply: FastifyReply): Reque
 }
 
 /**
+ * Fastify's log controller without its two lines per request ("incoming request", "request
+ * completed"): installRequestLogging writes the one line. Its error lines (stream, write-head and
+ * serializer errors) stay. (Fastify 5.12 deprecates `disableRequestLogging` for this option.)
+ */
+export class RequestLogController extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(): void {}
+}
+
+/**
  * Request logging made for operators, installed on the root app before any route:
  * - the request id is honoured from X-Request-Id or traceparent (see requestIdOf) and echoed
  *   in X-Request-Id on every answer;
@@ -70,7 +80,8 @@ export function requestLine(request: FastifyRequest, reply: FastifyReply): Reque
  *   none for /healthz and /readyz (those go to debug);
  * - per-request child loggers are created only when something logs through `request.log`
  *   (at warn, a request that logs nothing costs no pino child and no redaction pass).
- * Fastify's own two lines per request must be off: `disableRequestLogging: true` in the app.
+ * Fastify's own two lines per request must be off: pass `logController: new RequestLogController()`
+ * in the app's options.
  */
 export function installRequestLogging(app: FastifyInstance): void {
   app.setGenReqId(requestIdOf);

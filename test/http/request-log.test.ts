@@ -6,7 +6,7 @@ import type { LogLevel } from '../../src/config/index.js';
 import { NotFoundError } from '../../src/errors/index.js';
 import { registerErrorMapper } from '../../src/http/error-mapper.js';
 import { createLogger } from '../../src/http/logger.js';
-import { installRequestLogging } from '../../src/http/request-log.js';
+import { installRequestLogging, RequestLogController } from '../../src/http/request-log.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 type Line = Record<string, unknown>;
@@ -25,7 +25,7 @@ async function appAt(level: LogLevel): Promise<{ app: FastifyInstance; lines: Li
     children++;
     return child(...args);
   }) as typeof logger.child;
-  const app = Fastify({ loggerInstance: logger, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: logger, logController: new RequestLogController() }) as unknown as FastifyInstance;
   registerErrorMapper(app);
   installRequestLogging(app);
   app.decorateRequest('auth', null);
