@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpModule } from '../http/app.js';
 import { registerAdminRoutes } from './routes/admin.js';
+import { registerClientRoutes } from './routes/clients.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerUserRoutes } from './routes/users.js';
@@ -17,6 +18,7 @@ export function authModule(services: AuthServices): HttpModule {
       registerMeRoutes(app, services);
       registerUserRoutes(app, services);
       registerAdminRoutes(app, services);
+      registerClientRoutes(app, services);
       app.addHook('onClose', () => services.throttles.close());
     },
   };

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Store } from '../store/types.js';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { AuditLog } from './audit.js';
+import { ClientRegistry } from './clients/registry.js';
 import { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
 import { RevocationService } from './revocations.js';
@@ -23,6 +24,8 @@ export interface AuthServices {
   verifier: Verifier;
   /** Login, refresh and write limits (memory, or Redis when configured). */
   throttles: Throttles;
+  /** OAuth 2 clients (machines) and the token, introspection and revocation endpoints' services. */
+  clients: ClientRegistry;
 }
 
 export interface AuthServiceOptions {
@@ -50,5 +53,6 @@ export async function createAuthServices(config: Config, store: Store, options: 
     const user = await store.users.findByUsername(normaliseUsername(username));
     await audit.record('login.throttled', { targetId: user?.id ?? null, ip, details: { scope, retry_after: retryAfter } });
   }, options.throttle);
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles };
+  const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, clients };
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/index.js';
 import { BulwarkError } from '../errors/index.js';
+import { clientsCommand } from './clients.js';
 import { keysCommand } from './keys.js';
 import { revokeCommand } from './revoke.js';
 import { serveCommand } from './serve.js';
@@ -10,6 +11,7 @@ import { usersCommand } from './users.js';
 const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   users: usersCommand,
+  clients: clientsCommand,
   keys: keysCommand,
   token: tokenCommand,
   revoke: revokeCommand,

@@ -8,6 +8,12 @@ export const USAGE = `Usage: bulwark <command>
   users add --username U --role admin|clerk|employee [--employee-id ID] --password-stdin
   users list [--json]
   users disable U
+  clients add --name N --scope "S" [--audience A]... [--introspection] [--jwks FILE | --jwks-uri URL] [--json]
+                                          an OAuth 2 client; prints its client_id and secret once
+  clients list [--json]
+  clients disable CLIENT_ID               no new tokens; its live tokens are revoked
+  clients rotate-secret CLIENT_ID [--json]
+                                          a new secret, printed once; the old one and its tokens stop working
   keys list [--json]
   keys rotate [--now [--revoke-current]] [--switch-alg]
                                           a new key of the configured setup; --switch-alg to change algorithm

@@ -1,4 +1,5 @@
 import { AuditLog } from '../auth/audit.js';
+import { ClientRegistry } from '../auth/clients/registry.js';
 import { KeyManager } from '../auth/keys/key-manager.js';
 import { resolveMasterKey } from '../auth/keys/master-key.js';
 import { createRedisRevocationPublisher, type FeedLogger } from '../auth/revocation-feed-redis.js';
@@ -24,6 +25,10 @@ export interface UserAdmin extends CliStore {
   sessions: SessionService;
   revocations: RevocationService;
   audit: AuditLog;
+}
+
+export interface ClientAdmin extends CliStore {
+  clients: ClientRegistry;
 }
 
 export interface KeyAdmin extends CliStore {
@@ -77,6 +82,24 @@ export function withUserAdmin<T>(run: (context: UserAdmin) => Promise<T>): Promi
       const sessions = new SessionService(store, NO_SIGNING, revocations, audit, config);
       const users = new UserService(store, sessions, revocations, audit);
       return await run({ config, store, users, sessions, revocations, audit });
+    } finally {
+      await feed?.close();
+    }
+  });
+}
+
+/**
+ * OAuth 2 clients: listed (read) or created, disabled and given new secrets (write). Disabling and
+ * rotating revoke the client's live tokens, published like withUserAdmin's revocations.
+ */
+export function withClientAdmin<T>(run: (context: ClientAdmin) => Promise<T>, access: 'read' | 'write' = 'write'): Promise<T> {
+  return withStore(access, async ({ config, store }) => {
+    const revocations = RevocationService.forConfig(store.revocations, config);
+    const feed = access === 'read' || config.redisUrl === undefined ? undefined : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
+    if (feed !== undefined) revocations.attachFeed(feed);
+    try {
+      const clients = new ClientRegistry(store.clients, revocations, new AuditLog(store.audit), config.audience);
+      return await run({ config, store, clients });
     } finally {
       await feed?.close();
     }

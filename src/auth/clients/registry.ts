@@ -1,0 +1,88 @@
+import { ConflictError, NotFoundError } from '../../errors/index.js';
+import type { ClientRecord, ClientsStore, Page, PageRequest } from '../../store/types.js';
+import type { AuditLog } from '../audit.js';
+import type { RevocationService } from '../revocations.js';
+import { clientSpec, type NewClient } from './client-input.js';
+import { hashClientSecret, newClientId, newClientSecret } from './secrets.js';
+
+/** A new client and, for a secret client, its secret: shown once, never stored or logged. */
+export interface CreatedClient {
+  client: ClientRecord;
+  secret: string | null;
+}
+
+/**
+ * The OAuth 2 clients (machines). Disabling a client or rotating its secret also cuts off every
+ * access token it holds (a `user` revocation on sub = client_id): a leaked secret stops working
+ * together with what it already obtained.
+ */
+export class ClientRegistry {
+  constructor(
+    private readonly clients: ClientsStore,
+    private readonly revocations: RevocationService,
+    private readonly audit: AuditLog,
+    private readonly defaultAudience: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(input: NewClient, actorId: string | null): Promise<CreatedClient> {
+    const spec = clientSpec(input, this.defaultAudience);
+    const keyed = spec.jwks !== null || spec.jwksUri !== null;
+    const secret = keyed ? null : newClientSecret();
+    const now = this.now();
+    const client: ClientRecord = {
+      id: newClientId(),
+      ...spec,
+      authMethod: keyed ? 'private_key_jwt' : 'client_secret',
+      secretHash: secret === null ? null : hashClientSecret(secret),
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+      secretIssuedAt: now,
+    };
+    await this.clients.create(client);
+    await this.audit.record('client.created', {
+      actorId,
+      targetId: client.id,
+      details: { auth_method: client.authMethod, scopes: client.scopes, audiences: client.audiences, introspection: client.introspection, jwks_uri: client.jwksUri !== null },
+    });
+    return { client, secret };
+  }
+
+  async get(id: string): Promise<ClientRecord> {
+    const client = await this.clients.findById(id);
+    if (client === undefined) throw new NotFoundError('client');
+    return client;
+  }
+
+  /** For the token endpoint: undefined for an unknown id, never an error. */
+  find(id: string): Promise<ClientRecord | undefined> {
+    return this.clients.findById(id);
+  }
+
+  list(page: PageRequest): Promise<Page<ClientRecord>> {
+    return this.clients.list(page);
+  }
+
+  async setDisabled(id: string, disabled: boolean, actorId: string | null): Promise<ClientRecord> {
+    const before = await this.get(id);
+    const after = await this.clients.update(id, { disabled, updatedAt: this.now() });
+    if (after === undefined) throw new NotFoundError('client');
+    if (disabled && !before.disabled) await this.revocations.revokeUser(id);
+    await this.audit.record('client.updated', { actorId, targetId: id, details: { changes: before.disabled === disabled ? {} : { disabled: { from: before.disabled, to: disabled } }, tokens_revoked: disabled && !before.disabled } });
+    return after;
+  }
+
+  /** A new secret; the old one stops working at once, and so do the tokens it obtained. */
+  async rotateSecret(id: string, actorId: string | null): Promise<CreatedClient> {
+    const before = await this.get(id);
+    if (before.authMethod !== 'client_secret') throw new ConflictError('secret rotation of a key client', { detail: 'This client authenticates with its keys (private_key_jwt): it has no secret.' });
+    const secret = newClientSecret();
+    const now = this.now();
+    const client = await this.clients.update(id, { secretHash: hashClientSecret(secret), secretIssuedAt: now, updatedAt: now });
+    if (client === undefined) throw new NotFoundError('client');
+    await this.revocations.revokeUser(id);
+    await this.audit.record('client.secret_rotated', { actorId, targetId: id, details: { tokens_revoked: true } });
+    return { client, secret };
+  }
+}
