@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { HttpModule } from '../http/app.js';
+import { registerAccountAdminRoutes } from './routes/account-admin.js';
 import { registerAdminRoutes } from './routes/admin.js';
 import { registerClientRoutes } from './routes/clients.js';
 import { registerMeRoutes } from './routes/me.js';
+import { registerMfaRoutes } from './routes/mfa.js';
+import { registerOwnSessionRoutes } from './routes/own-sessions.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerWellKnownRoutes } from './routes/well-known.js';
@@ -18,6 +21,9 @@ export function authModule(services: AuthServices): HttpModule {
       registerMeRoutes(app, services);
       registerUserRoutes(app, services);
       registerAdminRoutes(app, services);
+      registerMfaRoutes(app, services);
+      registerOwnSessionRoutes(app, services);
+      registerAccountAdminRoutes(app, services);
       registerClientRoutes(app, services);
       app.addHook('onClose', () => services.throttles.close());
     },

@@ -2,10 +2,14 @@ import type { Verifier } from '@bulwark/guard';
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/types.js';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
+import { AccountAdmin } from './account-admin.js';
 import { AuditLog } from './audit.js';
 import { ClientRegistry } from './clients/registry.js';
 import { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
+import { LoginChallenges } from './mfa/login-challenges.js';
+import { LoginSteps } from './mfa/login-steps.js';
+import { MfaService } from './mfa/mfa-service.js';
 import { RevocationService } from './revocations.js';
 import { SessionService } from './sessions.js';
 import { createThrottles, type ThrottleOptions, type Throttles } from './throttle/index.js';
@@ -26,6 +30,13 @@ export interface AuthServices {
   throttles: Throttles;
   /** OAuth 2 clients (machines) and the token, introspection and revocation endpoints' services. */
   clients: ClientRegistry;
+  /** TOTP enrolment and checking; the steps of a login after the password; account administration. */
+  mfa: MfaService;
+  loginSteps: LoginSteps;
+  accounts: AccountAdmin;
+  loginChallenges: LoginChallenges;
+  /** The clock every expiry is decided by. */
+  now: () => number;
 }
 
 export interface AuthServiceOptions {
@@ -45,14 +56,21 @@ export async function createAuthServices(config: Config, store: Store, options: 
   revocations.attachEventLog(store.securityEvents);
   await revocations.sync();
   const audit = new AuditLog(store.audit, now);
-  const sessions = new SessionService(store, keys, revocations, audit, config, now);
+  // The gate runs at login time, when loginSteps (below) exists.
+  const sessions: SessionService = new SessionService(store, keys, revocations, audit, config, now, (user, meta): Promise<void> => loginSteps.afterPassword(user, meta));
   const users = new UserService(store, sessions, revocations, audit, now);
   const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now });
   // A throttled login is audited like a failed one: the user's id when the account exists, never the name.
   const throttles = createThrottles(config.limits, config.redisUrl, async ({ username, ip, scope, retryAfter }) => {
     const user = await store.users.findByUsername(normaliseUsername(username));
     await audit.record('login.throttled', { targetId: user?.id ?? null, ip, details: { scope, retry_after: retryAfter } });
-  }, options.throttle);
+  }, options.throttle, async ({ username: userId, ip, scope, retryAfter }) => {
+    await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
+  });
+  const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
+  const loginChallenges = new LoginChallenges(store.mfa, now);
+  const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
+  const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, clients };
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, now };
 }

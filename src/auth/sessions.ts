@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, InvalidGrantError } from '../errors/index.js';
 import type { AccessTokenClaims } from '@bulwark/guard';
 import type { Config } from '../config/index.js';
-import type { SessionRecord, Store, UserRecord } from '../store/types.js';
+import type { AuthMethod, SessionRecord, Store, UserRecord } from '../store/types.js';
 import type { AuditLog } from './audit.js';
 import type { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
@@ -33,6 +33,12 @@ export interface SessionSettings extends TokenSettings, Pick<Config, 'masterKey'
   refreshReuseWindowSeconds: number;
 }
 
+/**
+ * Runs once the password is proven: throws a LoginStepRequiredError (mfa_required,
+ * password_change_required) when the login needs another step before a session.
+ */
+export type LoginGate = (user: UserRecord, meta: RequestMeta) => Promise<void>;
+
 export class SessionService {
   constructor(
     private readonly store: Store,
@@ -41,6 +47,7 @@ export class SessionService {
     private readonly audit: AuditLog,
     private readonly settings: SessionSettings,
     private readonly now: () => number = Date.now,
+    private readonly gate: LoginGate = () => Promise.resolve(),
   ) {}
 
   private successorKeyValue: Buffer | undefined;
@@ -58,11 +65,21 @@ export class SessionService {
     if (user === undefined || !passwordOk || user.disabled) {
       const reason = user === undefined ? 'unknown_user' : passwordOk ? 'disabled' : 'bad_password';
       await this.audit.record('login.failed', { targetId: user?.id ?? null, ip: meta.ip, details: { reason } });
+      if (reason === 'bad_password') await this.store.loginFailures.record((user as UserRecord).id, meta.ip ?? 'unknown', this.now());
       throw new InvalidCredentialsError();
     }
     if (needsRehash(user.passwordHash)) {
       await this.store.users.update(user.id, { passwordHash: await hashPassword(password), updatedAt: this.now() });
     }
+    await this.gate(user, meta);
+    return this.startSession(user, ['pwd'], meta);
+  }
+
+  /**
+   * A session for a user whose login is complete: `amr` says how (RFC 8176); its start is the
+   * tokens' auth_time, kept through every refresh.
+   */
+  async startSession(user: UserRecord, amr: AuthMethod[], meta: RequestMeta): Promise<TokenPair> {
     const now = this.now();
     const session: SessionRecord = {
       id: randomUUID(),
@@ -74,6 +91,7 @@ export class SessionService {
       revokedReason: null,
       userAgent: meta.userAgent?.slice(0, 256) ?? null,
       ip: meta.ip,
+      amr,
     };
     await this.store.sessions.create(session);
     const refreshToken = newRefreshToken();
@@ -84,7 +102,8 @@ export class SessionService {
       expiresAt: session.expiresAt,
       usedAt: null,
     });
-    await this.audit.record('login.succeeded', { actorId: user.id, targetId: session.id, ip: meta.ip });
+    await this.store.loginFailures.clear(user.id, meta.ip ?? 'unknown');
+    await this.audit.record('login.succeeded', { actorId: user.id, targetId: session.id, ip: meta.ip, details: { amr } });
     return this.pair(user, session, refreshToken, now);
   }
 

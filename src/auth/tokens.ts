@@ -53,6 +53,10 @@ export function issueAccessToken(
     client_id: CLIENT_ID,
     scope: ROLE_SCOPES[user.role].join(' '),
     role: user.role,
+    // RFC 9470 §6.1 / RFC 8176: how and when the user authenticated. A session is started by a
+    // completed login, so its start is the auth_time, and refreshes keep both.
+    auth_time: Math.floor(session.createdAt / 1000),
+    amr: [...session.amr],
   };
   if (user.employeeId !== null) claims.employee_id = user.employeeId;
   return { token: signJwt(key, { typ: 'at+jwt' }, claims), jti, expiresIn: exp - iat, exp };

@@ -42,6 +42,7 @@ export class UserService {
       createdAt: now,
       updatedAt: now,
       passwordChangedAt: now,
+      mustChangePassword: false,
     };
     await this.store.users.create(user);
     await this.audit.record('user.created', { actorId, targetId: user.id, details: { role: user.role, linked_employee: user.employeeId !== null } });
@@ -83,6 +84,13 @@ export class UserService {
       details: { changes: diff(before, after), sessions_revoked: sessionsRevoked },
     });
     return after;
+  }
+
+  /** For the CLI: the user of a username, or NotFoundError. */
+  async getByUsername(username: string): Promise<UserRecord> {
+    const user = await this.store.users.findByUsername(validUsername(username));
+    if (user === undefined) throw new NotFoundError('user');
+    return user;
   }
 
   /** For the CLI: disable by username. */

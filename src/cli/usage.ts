@@ -8,6 +8,11 @@ export const USAGE = `Usage: bulwark <command>
   users add --username U --role admin|clerk|employee [--employee-id ID] --password-stdin
   users list [--json]
   users disable U
+  users enable U
+  users set-role U admin|clerk|employee   ends the user's sessions
+  users reset-password U                  prints a one-time password once; the user must change it at next login
+  users reset-mfa U                       removes the user's authenticator and recovery codes
+  users unlock U                          forgets the user's failed logins and lifts their blocks
   clients add --name N --scope "S" [--audience A]... [--introspection] [--jwks FILE | --jwks-uri URL] [--json]
                                           an OAuth 2 client; prints its client_id and secret once
   clients list [--json]

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../store/types.js';
-import { withStore, withUserAdmin } from '../compose/cli.js';
+import { withAccountAdmin, withStore, withUserAdmin, type AccountAdminContext } from '../compose/cli.js';
+import type { UserRecord } from '../store/types.js';
 import { readStdin, table } from './context.js';
 import { UsageError } from './usage.js';
 
@@ -9,7 +10,12 @@ export async function usersCommand(args: string[]): Promise<void> {
   if (sub === 'add') return addUser(rest);
   if (sub === 'list') return listUsers(rest);
   if (sub === 'disable') return disableUser(rest);
-  throw new UsageError(`unknown users command "${sub ?? ''}" (add, list, disable)`);
+  if (sub === 'enable') return enableUser(rest);
+  if (sub === 'set-role') return setRole(rest);
+  if (sub === 'reset-password') return resetPassword(rest);
+  if (sub === 'reset-mfa') return resetMfa(rest);
+  if (sub === 'unlock') return unlockUser(rest);
+  throw new UsageError(`unknown users command "${sub ?? ''}" (add, list, disable, enable, set-role, reset-password, reset-mfa, unlock)`);
 }
 
 async function addUser(args: string[]): Promise<void> {
@@ -53,4 +59,49 @@ async function disableUser(args: string[]): Promise<void> {
   if (positionals.length !== 1) throw new UsageError('users disable needs exactly one username');
   const user = await withUserAdmin((s) => s.users.disableByUsername(positionals[0] as string, null));
   console.log(`disabled ${user.username}; their sessions and tokens are revoked`);
+}
+
+/** The positional arguments of a command that takes exactly `count` of them. */
+function positionalsOf(args: string[], count: number, usage: string): string[] {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  if (positionals.length !== count) throw new UsageError(usage);
+  return positionals;
+}
+
+/** Runs `work` on the named user (NotFoundError, exit 1, when there is none). */
+function onUser<T>(username: string, work: (user: UserRecord, context: AccountAdminContext) => Promise<T>): Promise<T> {
+  return withAccountAdmin(async (context) => work(await context.users.getByUsername(username), context));
+}
+
+async function enableUser(args: string[]): Promise<void> {
+  const [username] = positionalsOf(args, 1, 'users enable needs exactly one username');
+  const user = await onUser(username as string, (u, s) => s.users.update(u.id, { disabled: false }, null));
+  console.log(`enabled ${user.username}`);
+}
+
+async function setRole(args: string[]): Promise<void> {
+  const [username, role] = positionalsOf(args, 2, 'users set-role needs a username and a role (admin|clerk|employee)');
+  if (!ROLES.includes(role as Role)) throw new UsageError('users set-role needs a role admin|clerk|employee');
+  const user = await onUser(username as string, (u, s) => s.users.update(u.id, { role: role as Role }, null));
+  console.log(`${user.username} is now ${user.role}; their sessions and tokens are revoked`);
+}
+
+async function resetPassword(args: string[]): Promise<void> {
+  const [username] = positionalsOf(args, 1, 'users reset-password needs exactly one username');
+  const { oneTimePassword } = await onUser(username as string, (u, s) => s.accounts.resetPassword(u.id, null));
+  // Printed once, to stdout only: hand it to the user, who must replace it at the next login.
+  console.log(oneTimePassword);
+  console.error(`one-time password for ${username as string}: they must choose a new password at the next login; their sessions are revoked`);
+}
+
+async function resetMfa(args: string[]): Promise<void> {
+  const [username] = positionalsOf(args, 1, 'users reset-mfa needs exactly one username');
+  const removed = await onUser(username as string, (u, s) => s.mfa.reset(u.id, null));
+  console.log(removed ? `reset the second factor of ${username as string}` : `${username as string} had no second factor`);
+}
+
+async function unlockUser(args: string[]): Promise<void> {
+  const [username] = positionalsOf(args, 1, 'users unlock needs exactly one username');
+  const addresses = await onUser(username as string, (u, s) => s.accounts.unlock(u.id, null));
+  console.log(`unlocked ${username as string} (failed logins from ${addresses} address${addresses === 1 ? '' : 'es'} forgotten)`);
 }

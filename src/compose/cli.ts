@@ -1,10 +1,13 @@
+import { AccountAdmin } from '../auth/account-admin.js';
 import { AuditLog } from '../auth/audit.js';
 import { ClientRegistry } from '../auth/clients/registry.js';
 import { KeyManager } from '../auth/keys/key-manager.js';
 import { resolveMasterKey } from '../auth/keys/master-key.js';
+import { MfaService } from '../auth/mfa/mfa-service.js';
 import { createRedisRevocationPublisher, type FeedLogger } from '../auth/revocation-feed-redis.js';
 import { RevocationService } from '../auth/revocations.js';
 import { SessionService } from '../auth/sessions.js';
+import { createThrottles } from '../auth/throttle/index.js';
 import { UserService } from '../auth/users.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { payrollMigrations } from '../payroll/index.js';
@@ -122,5 +125,28 @@ export function withLocalVerification<T>(run: (context: LocalVerification) => Pr
     const revocations = RevocationService.forConfig(store.revocations, config);
     await revocations.sync();
     return run({ config, store, keys, revocations });
+  });
+}
+
+export interface AccountAdminContext extends UserAdmin {
+  accounts: AccountAdmin;
+  mfa: MfaService;
+}
+
+/**
+ * withUserAdmin plus account administration (password and MFA resets, unlock). The login
+ * counters an unlock lifts are shared only through Redis (BULWARK_REDIS_URL): without it a running
+ * server's in-memory blocks run out on their own (at most 15 minutes), or POST /api/users/{id}/unlock.
+ */
+export function withAccountAdmin<T>(run: (context: AccountAdminContext) => Promise<T>): Promise<T> {
+  return withUserAdmin(async (context) => {
+    const throttles = createThrottles(context.config.limits, context.config.redisUrl, () => Promise.resolve());
+    try {
+      const accounts = new AccountAdmin(context.store, context.sessions, context.revocations, throttles, context.audit, Date.now);
+      const mfa = new MfaService(context.store, () => resolveMasterKey(context.config), context.audit, Date.now);
+      return await run({ ...context, accounts, mfa });
+    } finally {
+      await throttles.close();
+    }
   });
 }

@@ -55,6 +55,11 @@ function attachFeed(config: Config, revocations: RevocationService, logger: Logg
   return feed;
 }
 
+/** The payroll module's settings from the configuration: payroll reads no configuration itself. */
+function payrollOptions(config: Config, options: AssemblyOptions): PayrollOptions {
+  return { ...options.payroll, stepUp: config.stepUp.payrollWrites ? { maxAgeSeconds: config.stepUp.maxAgeSeconds } : undefined };
+}
+
 function idempotencyPurgeTask(payroll: PayrollServices): UpkeepTask {
   return { what: 'idempotency key purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => payroll.idempotency.purgeExpired() };
 }
@@ -65,11 +70,12 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
   const feed = attachFeed(config, auth.revocations, logger);
   // Revocations for third-party services (SET feed, RFC 8936); none with HS256 signing.
   const setFeed = createSetFeed(auth, { now: options.now, logger });
-  const payroll = config.serveOnly === 'auth' ? undefined : createPayrollServices({ db: store.db, audit: auth.audit, now: options.now }, options.payroll);
+  const payroll = config.serveOnly === 'auth' ? undefined : createPayrollServices({ db: store.db, audit: auth.audit, now: options.now }, payrollOptions(config, options));
   const upkeep = [
     revocationSyncTask(auth.revocations),
     keyLifecycleTask(auth.keys, config.keyRotationIntervalSeconds, logger),
     revocationPruneTask(auth.revocations),
+    { what: 'login challenge purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.loginChallenges.purgeExpired() },
     ...(setFeed === undefined ? [] : [securityEventPurgeTask(setFeed)]),
     ...(payroll === undefined ? [] : [idempotencyPurgeTask(payroll)]),
   ];
@@ -110,7 +116,7 @@ async function assemblePayrollOnly(config: Config, store: SqlStore, logger: Logg
     throw new Error(`cannot fetch the token service's keys from ${config.jwksUrl}: ${(error as Error).message}`, { cause: error });
   }
   const verifier = createAccessTokenVerifier(config, { keys, revocations: revocations.set, algorithms: PUBLIC_KEY_ALGS, now: options.now });
-  const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit, options.now), now: options.now }, options.payroll);
+  const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit, options.now), now: options.now }, payrollOptions(config, options));
   const limits = defaultBackend(config.redisUrl);
   const dbReady = withRedisReadiness(databaseReady(store), feed);
   const checkReady = async () => {

@@ -53,6 +53,8 @@ export interface Config {
   keyRotationIntervalSeconds: number;
   /** Rate limits (per window); the defaults suit one company's payroll. */
   limits: RateLimits;
+  /** RFC 9470 step-up of payroll writes: a second factor (amr otp) within maxAgeSeconds; on by default in production. */
+  stepUp: { payrollWrites: boolean; maxAgeSeconds: number };
 }
 
 /** What BULWARK_LOGIN_* / BULWARK_REFRESH_* / BULWARK_WRITES_* set. */
@@ -163,6 +165,10 @@ export function loadConfig(env: Env = process.env): Config {
       loginAttemptsPerIpPerSecond: integer(env, 'BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND', 20, 1, 1_000_000),
       refreshPerIpPerMinute: integer(env, 'BULWARK_REFRESH_PER_IP_PER_MINUTE', 60, 1, 1_000_000),
       writesPerUserPerMinute: integer(env, 'BULWARK_WRITES_PER_USER_PER_MINUTE', 120, 1, 1_000_000),
+    },
+    stepUp: {
+      payrollWrites: boolean(env, 'BULWARK_PAYROLL_WRITES_REQUIRE_MFA', mode === 'production'),
+      maxAgeSeconds: integer(env, 'BULWARK_STEP_UP_MAX_AGE', 900, 30, 86_400),
     },
   };
 }

@@ -1,2 +1,3 @@
 export { BulwarkError } from '@bulwark/guard';
 export * from './http.js';
+export * from './login-steps.js';

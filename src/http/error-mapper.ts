@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BulwarkError, TooManyRequestsError } from '../errors/index.js';
+import { BulwarkError, LoginStepRequiredError, TooManyRequestsError } from '../errors/index.js';
 import { InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
 import { problem, type Problem } from './problem.js';
 
@@ -37,6 +37,8 @@ function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyRep
 }
 
 export function toProblem(error: unknown): Problem {
+  // A login step's token (mfa_token …) rides in the body as an RFC 9457 extension member.
+  if (error instanceof LoginStepRequiredError) return { ...problem(error.status, error.code, error.detail), ...error.members };
   if (error instanceof BulwarkError) return problem(error.status, error.code, error.detail);
   const fastifyError = error as Partial<FastifyError> & { validation?: unknown[] };
   if (Array.isArray(fastifyError.validation)) return problem(400, 'invalid_request', validationDetail(fastifyError));

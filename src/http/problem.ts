@@ -5,6 +5,8 @@ export interface Problem {
   status: number;
   code: string;
   detail?: string;
+  /** RFC 9457 extension members (a login step's token). */
+  [member: string]: string | number | undefined;
 }
 
 const TITLES: Record<number, string> = {

@@ -1,9 +1,11 @@
+import type { RequireAuthOptions } from '@bulwark/guard';
 import type { Kysely } from 'kysely';
 import type { PayrollAudit } from './audit.js';
 import type { PayrollDb, PayrollTables } from './db/schema.js';
 import { EmployeeService } from './employees.js';
 import { Idempotency, type IdempotencyOptions } from './idempotency.js';
 import { PaymentService } from './payments.js';
+import { writeAuth, type WriteStepUp } from './routes/write-auth.js';
 
 export interface PayrollDeps<DB> {
   /** The store's Kysely instance (`store.db`): payroll uses only its own tables on it. */
@@ -15,6 +17,8 @@ export interface PayrollDeps<DB> {
 
 export interface PayrollOptions {
   idempotency?: Partial<IdempotencyOptions>;
+  /** RFC 9470 step-up of writes (BULWARK_PAYROLL_WRITES_REQUIRE_MFA): undefined = admins with any login. */
+  stepUp?: WriteStepUp | undefined;
 }
 
 /** The payroll API's parts, wired once: the HTTP routes, the seed and tests all start here. */
@@ -23,6 +27,8 @@ export interface PayrollServices {
   employees: EmployeeService;
   payments: PaymentService;
   idempotency: Idempotency;
+  /** requireAuth options of the write routes. */
+  writeAuth: RequireAuthOptions;
 }
 
 export function createPayrollServices<DB>(deps: PayrollDeps<DB>, options: PayrollOptions = {}): PayrollServices {
@@ -34,5 +40,6 @@ export function createPayrollServices<DB>(deps: PayrollDeps<DB>, options: Payrol
     employees: new EmployeeService(db, deps.audit, now),
     payments: new PaymentService(db, idempotency, deps.audit, now),
     idempotency,
+    writeAuth: writeAuth(options.stepUp, now),
   };
 }

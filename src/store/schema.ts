@@ -16,6 +16,7 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   password_changed_at: number;
+  must_change_password: number;
 }
 
 export interface SessionsTable {
@@ -28,6 +29,8 @@ export interface SessionsTable {
   revoked_reason: string | null;
   user_agent: string | null;
   ip: string | null;
+  /** Space-separated RFC 8176 amr; null: a password-only session from before 0005_mfa. */
+  amr: string | null;
 }
 
 export interface RefreshTokensTable {

@@ -3,6 +3,9 @@
  * scale) implements these and passes the same shared adapter test suite. All times are integer
  * milliseconds since the epoch; ids are opaque strings chosen by the caller.
  */
+import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
+
+export type * from './mfa-types.js';
 
 export type Role = 'admin' | 'clerk' | 'employee';
 export const ROLES: readonly Role[] = ['admin', 'clerk', 'employee'];
@@ -29,6 +32,8 @@ export interface UserRecord {
   createdAt: number;
   updatedAt: number;
   passwordChangedAt: number;
+  /** Set by an admin password reset: the next login must choose a new password first. */
+  mustChangePassword: boolean;
 }
 
 export interface UserPatch {
@@ -37,6 +42,7 @@ export interface UserPatch {
   employeeId?: string | null;
   passwordHash?: string;
   passwordChangedAt?: number;
+  mustChangePassword?: boolean;
   updatedAt: number;
 }
 
@@ -64,6 +70,8 @@ export interface SessionRecord {
   revokedReason: string | null;
   userAgent: string | null;
   ip: string | null;
+  /** RFC 8176 methods the session's login used; its start (createdAt) is the auth_time. */
+  amr: AuthMethod[];
 }
 
 export interface SessionFilter {
@@ -311,6 +319,8 @@ export interface Store {
   readonly audit: AuditStore;
   readonly clients: ClientsStore;
   readonly securityEvents: SecurityEventsStore;
+  readonly mfa: MfaStore;
+  readonly loginFailures: LoginFailuresStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { ForbiddenError } from './errors.js';
+import { createStepUpCheck, type StepUpRequirement } from './step-up.js';
 import type { AccessTokenClaims } from './types.js';
 import type { Verifier } from './verifier.js';
 
@@ -7,6 +8,8 @@ export interface RequireAuthOptions {
   roles?: readonly string[];
   /** Every one of these must be in the token's space-separated `scope`. */
   scopes?: readonly string[];
+  /** RFC 9470: the login must have used this method and be this recent (401 insufficient_user_authentication). */
+  stepUp?: StepUpRequirement;
 }
 
 /**
@@ -16,6 +19,7 @@ export interface RequireAuthOptions {
 export function createAuthorizer(options: RequireAuthOptions, label: string): (claims: AccessTokenClaims) => void {
   const roles = listOption(options.roles, 'roles', label);
   const scopes = listOption(options.scopes, 'scopes', label);
+  const stepUp = options.stepUp === undefined ? null : createStepUpCheck(options.stepUp, label);
   return (claims) => {
     if (roles !== null && !(typeof claims.role === 'string' && roles.includes(claims.role))) {
       throw new ForbiddenError('role not permitted', { detail: 'Your role may not do this.' });
@@ -23,6 +27,7 @@ export function createAuthorizer(options: RequireAuthOptions, label: string): (c
     if (scopes !== null && !hasScopes(claims.scope, scopes)) {
       throw new ForbiddenError('insufficient scope', { detail: 'The access token lacks a required scope.' });
     }
+    stepUp?.(claims);
   };
 }
 

@@ -38,3 +38,4 @@ export type { GuardProblem } from './problem.js';
 export { PUBLIC_KEY_ALGS, SIGNING_ALGS } from './jose/algorithms.js';
 export { InvalidKeyError } from './jose/errors.js';
 export { BulwarkError } from './bulwark-error.js';
+export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './step-up.js';

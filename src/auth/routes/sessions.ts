@@ -24,7 +24,7 @@ export function refreshCookieName(request: FastifyRequest): string {
 }
 const COOKIE_PATH = '/api/users-sessions';
 const COOKIE_ATTRIBUTES = { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'strict' } as const;
-type RefreshDelivery = 'body' | 'cookie';
+export type RefreshDelivery = 'body' | 'cookie';
 const tags = ['auth'];
 
 /** Login (the seed article's POST /api/users-sessions), refresh rotation and logout. */
@@ -89,7 +89,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
 }
 
 /** The refresh cookie is always set; the body carries the token only in `body` delivery. */
-function sendPair(request: FastifyRequest, reply: FastifyReply, pair: TokenPair, delivery: RefreshDelivery): FastifyReply {
+export function sendPair(request: FastifyRequest, reply: FastifyReply, pair: TokenPair, delivery: RefreshDelivery): FastifyReply {
   reply.setCookie(refreshCookieName(request), pair.refreshToken, { ...COOKIE_ATTRIBUTES, expires: new Date(pair.sessionExpiresAt) });
   return reply.send({
     access_token: pair.accessToken,

@@ -37,17 +37,20 @@ export interface ThrottleOptions {
 export interface Throttles {
   readonly backend: LimiterBackend;
   readonly login: LoginThrottle;
+  /** Second-factor codes, throttled like passwords, per user id + IP (its own counters). */
+  readonly mfa: LoginThrottle;
   readonly refresh: RequestLimit;
   readonly write: RequestLimit;
   close(): Promise<void>;
 }
 
-export function createThrottles(limits: RateLimits, redisUrl: string | undefined, onThrottled: ThrottledListener, options: ThrottleOptions = {}): Throttles {
+export function createThrottles(limits: RateLimits, redisUrl: string | undefined, onThrottled: ThrottledListener, options: ThrottleOptions = {}, onMfaThrottled: ThrottledListener = onThrottled): Throttles {
   const policy: ThrottlePolicy = { ...policyFromLimits(limits), ...options.policy };
   const backend = options.backend ?? defaultBackend(redisUrl, options.keyPrefix);
   return {
     backend,
     login: new LoginThrottle(backend, policy, onThrottled),
+    mfa: new LoginThrottle(backend, policy, onMfaThrottled, 'mfa'),
     refresh: new RequestLimit(backend.create({ name: 'refresh-ip', points: policy.refreshPerIpPerMinute, durationSeconds: 60 })),
     write: perUserWriteLimit(backend, policy.writesPerUserPerMinute),
     close: () => backend.close(),

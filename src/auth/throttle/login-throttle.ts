@@ -36,11 +36,12 @@ export class LoginThrottle {
   private readonly ipFailures: RateLimiterAbstract;
   private readonly burst: RateLimiterAbstract;
 
-  constructor(backend: LimiterBackend, private readonly policy: LoginPolicy, private readonly onThrottled: ThrottledListener) {
-    this.failures = backend.create({ name: 'login-fail-user-ip', points: policy.failuresPerUserIp, durationSeconds: policy.failureWindowSeconds });
-    this.blocks = backend.create({ name: 'login-blocks-user-ip', points: Number.MAX_SAFE_INTEGER, durationSeconds: policy.backoffMemorySeconds });
-    this.ipFailures = backend.create({ name: 'login-fail-ip', points: policy.failuresPerIpPerDay, durationSeconds: 86_400 });
-    this.burst = backend.create({ name: 'login-burst-ip', points: policy.attemptsPerIpPerSecond, durationSeconds: 1 });
+  /** `name` separates the counters of another secret throttled alike (`mfa`: second-factor codes, keyed by user id). */
+  constructor(backend: LimiterBackend, private readonly policy: LoginPolicy, private readonly onThrottled: ThrottledListener, name = 'login') {
+    this.failures = backend.create({ name: `${name}-fail-user-ip`, points: policy.failuresPerUserIp, durationSeconds: policy.failureWindowSeconds });
+    this.blocks = backend.create({ name: `${name}-blocks-user-ip`, points: Number.MAX_SAFE_INTEGER, durationSeconds: policy.backoffMemorySeconds });
+    this.ipFailures = backend.create({ name: `${name}-fail-ip`, points: policy.failuresPerIpPerDay, durationSeconds: 86_400 });
+    this.burst = backend.create({ name: `${name}-burst-ip`, points: policy.attemptsPerIpPerSecond, durationSeconds: 1 });
   }
 
   /** Throws TooManyRequestsError (after notifying) when any limit is reached. Counts the attempt. */
@@ -77,10 +78,16 @@ export class LoginThrottle {
     await this.failures.block(key, seconds);
   }
 
-  /** A successful login forgets the pair's failures and back-off (not the per-IP counts). */
+  /** A successful login (or an admin unlock) forgets the pair's failures and back-off (not the per-IP counts). */
   async succeeded(username: string, ip: string | null): Promise<void> {
     const key = pairKey(username, ip);
     await Promise.all([this.failures.delete(key), this.blocks.delete(key)]);
+  }
+
+  /** Seconds the pair must still wait (0: not blocked), for the admin's view of an account. */
+  async blockedFor(username: string, ip: string | null): Promise<number> {
+    const pair = await this.failures.get(pairKey(username, ip));
+    return pair !== null && pair.consumedPoints > this.policy.failuresPerUserIp ? retryAfterSeconds(pair.msBeforeNext) : 0;
   }
 
   /** Consumed points after this hit; a rejection (already past the limit) counts as over it. */

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RequireAuthOptions } from '@bulwark/guard';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { HTTP_LIMITS } from '../../http/limits.js';
@@ -8,12 +9,13 @@ import { viewerOf } from '../viewer.js';
 import { Employee, EmployeePatch, NewEmployee } from '../shapes/employee.js';
 import { closed } from '../shapes/fields.js';
 import { IdParam, page, PageParams, security } from './common.js';
+import { ADMIN_WRITES } from './write-auth.js';
 
 const tags = ['employees'];
 const EmployeeListQuery = Type.Object({ ...PageParams }, closed);
 
 /** Employees. Who may call a route is declared on it; who sees which record is the service's rule. */
-export function registerEmployeeRoutes(parent: FastifyInstance, employees: EmployeeService): void {
+export function registerEmployeeRoutes(parent: FastifyInstance, employees: EmployeeService, writeAuth: RequireAuthOptions = ADMIN_WRITES): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const EmployeeRef = namedSchema(app, Employee);
 
@@ -31,12 +33,12 @@ export function registerEmployeeRoutes(parent: FastifyInstance, employees: Emplo
   }, async (request) => employees.get(viewerOf(request), request.params.id));
 
   app.post('/api/employees', {
-    onRequest: app.requireAuth({ roles: ['admin'] }),
+    onRequest: app.requireAuth(writeAuth),
     schema: { operationId: 'createEmployee', tags, summary: 'Create an employee', security, body: NewEmployee, response: { 201: EmployeeRef } },
   }, async (request, reply) => reply.status(201).send(await employees.create(viewerOf(request), request.body)));
 
   app.patch('/api/employees/:id', {
-    onRequest: app.requireAuth({ roles: ['admin'] }),
+    onRequest: app.requireAuth(writeAuth),
     schema: { operationId: 'updateEmployee', tags, summary: 'Change an employee\'s writable fields', security, params: IdParam, body: EmployeePatch, response: { 200: EmployeeRef } },
   }, async (request) => employees.update(viewerOf(request), request.params.id, request.body));
 }

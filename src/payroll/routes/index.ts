@@ -4,6 +4,6 @@ import { registerEmployeeRoutes } from './employees.js';
 import { registerPaymentRoutes } from './payments.js';
 
 export function registerPayrollRoutes(app: FastifyInstance, payroll: PayrollServices): void {
-  registerEmployeeRoutes(app, payroll.employees);
-  registerPaymentRoutes(app, payroll.payments);
+  registerEmployeeRoutes(app, payroll.employees, payroll.writeAuth);
+  registerPaymentRoutes(app, payroll.payments, payroll.writeAuth);
 }

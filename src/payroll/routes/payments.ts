@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RequireAuthOptions } from '@bulwark/guard';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { HTTP_LIMITS } from '../../http/limits.js';
@@ -9,6 +10,7 @@ import { viewerOf } from '../viewer.js';
 import { closed } from '../shapes/fields.js';
 import { NewPayment, Payment, PaymentFilter, ReversalRequest } from '../shapes/payment.js';
 import { IdempotencyHeaders, IdParam, page, PageParams, security } from './common.js';
+import { ADMIN_WRITES } from './write-auth.js';
 
 const tags = ['payments'];
 const PaymentListQuery = Type.Object({ ...PaymentFilter.properties, ...PageParams }, closed);
@@ -17,7 +19,7 @@ const PaymentListQuery = Type.Object({ ...PaymentFilter.properties, ...PageParam
  * Payments. There is no PUT, PATCH or DELETE: payments are immutable, undone only by a reversal.
  * Writes answer with the stored bytes of the first response, so a replay is byte-identical.
  */
-export function registerPaymentRoutes(parent: FastifyInstance, payments: PaymentService): void {
+export function registerPaymentRoutes(parent: FastifyInstance, payments: PaymentService, writeAuth: RequireAuthOptions = ADMIN_WRITES): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const PaymentRef = namedSchema(app, Payment);
 
@@ -36,12 +38,12 @@ export function registerPaymentRoutes(parent: FastifyInstance, payments: Payment
   }, async (request) => payments.get(viewerOf(request), request.params.id));
 
   app.post('/api/payments', {
-    onRequest: app.requireAuth({ roles: ['admin'] }),
+    onRequest: app.requireAuth(writeAuth),
     schema: { operationId: 'createPayment', tags, summary: 'Pay an active employee (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, body: NewPayment, response: { 201: PaymentRef } },
   }, async (request, reply) => sendAnswer(reply, await payments.issue(viewerOf(request), request.headers['idempotency-key'], request.body, serializer(reply))));
 
   app.post('/api/payments/:id/reversal', {
-    onRequest: app.requireAuth({ roles: ['admin'] }),
+    onRequest: app.requireAuth(writeAuth),
     preValidation: noBodyIsEmpty,
     schema: { operationId: 'reversePayment', tags, summary: 'Reverse a payment: a new record with the negated amount (idempotent: Idempotency-Key required)', security, headers: IdempotencyHeaders, params: IdParam, body: ReversalRequest, response: { 201: PaymentRef } },
   }, async (request, reply) => sendAnswer(reply, await payments.reverse(viewerOf(request), request.headers['idempotency-key'], request.params.id, request.body, serializer(reply))));

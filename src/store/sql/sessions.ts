@@ -8,6 +8,7 @@ import type {
   SessionsStore,
 } from '../types.js';
 import { afterCursor, toPage } from './cursor.js';
+import { parseAmr } from './mfa.js';
 import { ms, msOrNull } from './values.js';
 
 export function toSessionRecord(row: SessionsTable): SessionRecord {
@@ -21,6 +22,7 @@ export function toSessionRecord(row: SessionsTable): SessionRecord {
     revokedReason: row.revoked_reason,
     userAgent: row.user_agent,
     ip: row.ip,
+    amr: parseAmr(row.amr),
   };
 }
 
@@ -35,6 +37,7 @@ function toRow(session: SessionRecord): SessionsTable {
     revoked_reason: session.revokedReason,
     user_agent: session.userAgent,
     ip: session.ip,
+    amr: session.amr.join(' '),
   };
 }
 

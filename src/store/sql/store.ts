@@ -5,6 +5,8 @@ import type { Store } from '../types.js';
 import { sqlAudit } from './audit.js';
 import { sqlClients } from './clients.js';
 import { sqlKeys } from './keys.js';
+import { sqlLoginFailures } from './login-failures.js';
+import { sqlMfa } from './mfa.js';
 import { sqlRefreshTokens } from './refresh-tokens.js';
 import { sqlRevocations } from './revocations.js';
 import { sqlSecurityEvents } from './security-events.js';
@@ -30,6 +32,8 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     revocations: sqlRevocations(db),
     audit: sqlAudit(db),
     clients: sqlClients(db),
+    mfa: sqlMfa(db),
+    loginFailures: sqlLoginFailures(db),
     securityEvents: sqlSecurityEvents(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);

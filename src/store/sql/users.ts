@@ -17,6 +17,7 @@ function toRecord(row: UsersTable): UserRecord {
     createdAt: ms(row.created_at),
     updatedAt: ms(row.updated_at),
     passwordChangedAt: ms(row.password_changed_at),
+    mustChangePassword: Number(row.must_change_password) !== 0,
   };
 }
 
@@ -31,6 +32,7 @@ function toRow(user: UserRecord): UsersTable {
     created_at: user.createdAt,
     updated_at: user.updatedAt,
     password_changed_at: user.passwordChangedAt,
+    must_change_password: user.mustChangePassword ? 1 : 0,
   };
 }
 
@@ -42,6 +44,7 @@ function toUpdate(patch: UserPatch): Updateable<UsersTable> {
   if (patch.employeeId !== undefined) set.employee_id = patch.employeeId;
   if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
   if (patch.passwordChangedAt !== undefined) set.password_changed_at = patch.passwordChangedAt;
+  if (patch.mustChangePassword !== undefined) set.must_change_password = patch.mustChangePassword ? 1 : 0;
   return set;
 }
 

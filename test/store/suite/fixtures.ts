@@ -44,6 +44,7 @@ export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     createdAt: T0,
     updatedAt: T0,
     passwordChangedAt: T0,
+    mustChangePassword: false,
     ...overrides,
   };
 }
@@ -59,6 +60,7 @@ export function makeSession(userId: string, overrides: Partial<SessionRecord> = 
     revokedReason: null,
     userAgent: null,
     ip: null,
+    amr: ['pwd'],
     ...overrides,
   };
 }

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { LoginFailuresTable, MfaTables } from '../mfa-schema.js';
+import type { LoginFailureRecord, LoginFailuresStore } from '../mfa-types.js';
+import { ms } from './values.js';
+
+function toRecord(row: LoginFailuresTable): LoginFailureRecord {
+  return { userId: row.user_id, ip: row.ip, failures: Number(row.failures), firstFailedAt: ms(row.first_failed_at), lastFailedAt: ms(row.last_failed_at) };
+}
+
+export function sqlLoginFailures<DB>(base: Kysely<DB>): LoginFailuresStore {
+  const db = base.withTables<MfaTables>() as unknown as Kysely<MfaTables>;
+  return {
+    async record(userId: string, ip: string, at: number): Promise<void> {
+      await db.insertInto('login_failures').values({ user_id: userId, ip, failures: 1, first_failed_at: at, last_failed_at: at })
+        .onConflict((oc) => oc.columns(['user_id', 'ip']).doUpdateSet((eb) => ({ failures: eb('login_failures.failures', '+', 1), last_failed_at: eb.ref('excluded.last_failed_at') })))
+        .execute();
+    },
+
+    async list(userId: string): Promise<LoginFailureRecord[]> {
+      const rows = await db.selectFrom('login_failures').selectAll().where('user_id', '=', userId).orderBy('last_failed_at', 'desc').orderBy('ip').execute();
+      return rows.map(toRecord);
+    },
+
+    clear(userId: string, ip?: string): Promise<LoginFailureRecord[]> {
+      return db.transaction().execute(async (trx) => {
+        let select = trx.selectFrom('login_failures').selectAll().where('user_id', '=', userId);
+        let remove = trx.deleteFrom('login_failures').where('user_id', '=', userId);
+        if (ip !== undefined) [select, remove] = [select.where('ip', '=', ip), remove.where('ip', '=', ip)];
+        const rows = await select.execute();
+        if (rows.length > 0) await remove.execute();
+        return rows.map(toRecord);
+      });
+    },
+  };
+}
