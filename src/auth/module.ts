@@ -6,6 +6,7 @@ import { registerClientRoutes } from './routes/clients.js';
 import { registerMeRoutes } from './routes/me.js';
 import { registerMfaRoutes } from './routes/mfa.js';
 import { registerOwnSessionRoutes } from './routes/own-sessions.js';
+import { registerOAuthRoutes } from './routes/oauth.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerWellKnownRoutes } from './routes/well-known.js';
@@ -15,7 +16,7 @@ import type { AuthServices } from './services.js';
 export function authModule(services: AuthServices): HttpModule {
   return {
     name: 'auth',
-    register(app: FastifyInstance) {
+    async register(app: FastifyInstance) {
       registerWellKnownRoutes(app, services);
       registerSessionRoutes(app, services);
       registerMeRoutes(app, services);
@@ -25,7 +26,9 @@ export function authModule(services: AuthServices): HttpModule {
       registerOwnSessionRoutes(app, services);
       registerAccountAdminRoutes(app, services);
       registerClientRoutes(app, services);
+      await registerOAuthRoutes(app, services);
       app.addHook('onClose', () => services.throttles.close());
+      app.addHook('onClose', async () => services.oauth.close());
     },
   };
 }

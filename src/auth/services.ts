@@ -7,6 +7,7 @@ import { AuditLog } from './audit.js';
 import { ClientRegistry } from './clients/registry.js';
 import { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
+import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { LoginChallenges } from './mfa/login-challenges.js';
 import { LoginSteps } from './mfa/login-steps.js';
 import { MfaService } from './mfa/mfa-service.js';
@@ -30,6 +31,7 @@ export interface AuthServices {
   throttles: Throttles;
   /** OAuth 2 clients (machines) and the token, introspection and revocation endpoints' services. */
   clients: ClientRegistry;
+  oauth: OAuthServices;
   /** TOTP enrolment and checking; the steps of a login after the password; account administration. */
   mfa: MfaService;
   loginSteps: LoginSteps;
@@ -72,5 +74,6 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, now };
+  const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, oauth, now };
 }

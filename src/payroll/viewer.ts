@@ -1,3 +1,4 @@
+import type { AccessTokenClaims } from '@bulwark/guard';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../errors/index.js';
 
@@ -9,6 +10,16 @@ export interface Viewer {
   /** The token's `employee_id`: the employee record this user is. */
   employeeId: string | undefined;
   ip: string | null;
+  /** A client acting for itself (client credentials) with payroll:read: reads like a clerk. */
+  machineReader?: boolean | undefined;
+}
+
+/** The scope a client (no role) needs to read payroll (issue #12). */
+export const MACHINE_READ_SCOPE = 'payroll:read';
+
+/** An RFC 9068 client-credentials token (sub = client_id, no role) that carries payroll:read. */
+export function isMachineReader(claims: AccessTokenClaims): boolean {
+  return claims.role === undefined && claims.sub === claims.client_id && typeof claims.scope === 'string' && claims.scope.split(' ').includes(MACHINE_READ_SCOPE);
 }
 
 /** What a viewer may see: every record (clerks with bank accounts masked), or only their own. */
@@ -17,7 +28,7 @@ export type Visibility = { kind: 'all'; maskBankAccounts: boolean } | { kind: 's
 /** The object-level rule of CONTRACT §4. Unknown roles get the narrowest view. */
 export function visibilityOf(viewer: Viewer): Visibility {
   if (viewer.role === 'admin') return { kind: 'all', maskBankAccounts: false };
-  if (viewer.role === 'clerk') return { kind: 'all', maskBankAccounts: true };
+  if (viewer.role === 'clerk' || (viewer.role === undefined && viewer.machineReader === true)) return { kind: 'all', maskBankAccounts: true };
   return { kind: 'self', employeeId: viewer.employeeId ?? null };
 }
 
@@ -40,5 +51,6 @@ export function viewerOf(request: FastifyRequest): Viewer {
     role: typeof claims.role === 'string' ? claims.role : undefined,
     employeeId: typeof claims.employee_id === 'string' && claims.employee_id !== '' ? claims.employee_id : undefined,
     ip: request.ip ?? null,
+    machineReader: isMachineReader(claims),
   };
 }

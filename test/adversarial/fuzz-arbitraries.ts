@@ -74,7 +74,7 @@ export function routesFromOpenApi(doc: OpenApiDocument): RouteSpec[] {
 /** CONTRACT §4: the routes the derivation must at least find. */
 export const CONTRACT_ROUTES = [
   'POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'DELETE /api/users-sessions/current', 'GET /api/users/me',
-  'PUT /api/users/me/password', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration',
+  'PUT /api/users/me/password', 'GET /.well-known/jwks.json',
   'GET /.well-known/oauth-authorization-server', 'GET /api/users', 'POST /api/users', 'PATCH /api/users/{id}', 'GET /api/sessions',
   'DELETE /api/sessions/{id}', 'DELETE /api/users/{id}/sessions', 'GET /api/keys', 'POST /api/keys/rotate', 'GET /api/audit-events',
   'GET /api/employees', 'GET /api/employees/{id}', 'POST /api/employees', 'PATCH /api/employees/{id}', 'GET /api/payments',
@@ -86,6 +86,7 @@ export const ADMIN_ONLY = new Set([
   'GET /api/users', 'POST /api/users', 'PATCH /api/users/{id}', 'GET /api/sessions', 'DELETE /api/sessions/{id}',
   'DELETE /api/users/{id}/sessions', 'GET /api/keys', 'POST /api/keys/rotate', 'GET /api/audit-events', 'POST /api/employees',
   'PATCH /api/employees/{id}', 'POST /api/payments', 'POST /api/payments/{id}/reversal',
+  'GET /api/clients', 'POST /api/clients', 'PATCH /api/clients/{id}', 'POST /api/clients/{id}/rotate-secret',
 ]);
 
 /**

@@ -25,17 +25,24 @@ describe('JWKS and discovery metadata', () => {
     for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) assert.ok(!(secret in key), `JWKS leaks ${secret}`);
   });
 
-  for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
-    it(`${path} describes the issuer (RFC 8414)`, async () => {
-      const response = await h.app.inject({ url: path });
-      assert.equal(response.statusCode, 200);
-      const metadata = response.json();
-      assert.equal(metadata.issuer, ISSUER);
-      assert.equal(metadata.jwks_uri, `${ISSUER}/.well-known/jwks.json`);
-      assert.deepEqual(metadata.id_token_signing_alg_values_supported, ['ES256']);
-      assert.ok(metadata.grant_types_supported.includes('refresh_token'));
-    });
-  }
+  it('/.well-known/oauth-authorization-server describes the issuer truthfully (RFC 8414)', async () => {
+    const response = await h.app.inject({ url: '/.well-known/oauth-authorization-server' });
+    assert.equal(response.statusCode, 200);
+    const metadata = response.json();
+    assert.equal(metadata.issuer, ISSUER);
+    assert.equal(metadata.jwks_uri, `${ISSUER}/.well-known/jwks.json`);
+    assert.equal(metadata.token_endpoint, `${ISSUER}/oauth/token`);
+    assert.deepEqual(metadata.grant_types_supported, ['client_credentials', 'refresh_token']);
+    // Nothing that does not exist: no password or implicit grant, no ID token, no authorization endpoint.
+    for (const absent of ['authorization_endpoint', 'response_types_supported', 'id_token_signing_alg_values_supported', 'userinfo_endpoint', 'subject_types_supported']) {
+      assert.equal(metadata[absent], undefined, absent);
+    }
+  });
+
+  it('/.well-known/openid-configuration is not served: Bulwark is no OpenID Provider (no ID token, no userinfo)', async () => {
+    const response = await h.app.inject({ url: '/.well-known/openid-configuration' });
+    assert.equal(response.statusCode, 404);
+  });
 
   it('health and readiness answer', async () => {
     assert.deepEqual((await h.app.inject({ url: '/healthz' })).json(), { status: 'ok' });

@@ -1,10 +1,46 @@
 import type { FastifyInstance } from 'fastify';
+import { PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
+import { GRANT_TYPES } from '../oauth/token-endpoint.js';
+import { oauthEndpoints } from '../oauth/services.js';
 import type { AuthServices } from '../services.js';
-import { ROLE_SCOPES } from '../scopes.js';
 
 const tags = ['discovery'];
 
-/** JWKS and RFC 8414 / OpenID discovery metadata: public, cacheable. */
+/** Client authentication at the endpoints (RFC 7591 names); `none` is the first party's public client. */
+const CONFIDENTIAL_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+const PUBLIC_AUTH_METHODS = [...CONFIDENTIAL_AUTH_METHODS, 'none'];
+
+/** The scopes a token request can get: what a client may hold of Bulwark's own API. */
+export const ADVERTISED_SCOPES = ['payroll:read'];
+
+/**
+ * RFC 8414 metadata: only what works. No authorization endpoint, so no response types
+ * (response_types_supported is omitted: §3.2 forbids an empty array, erratum 7793), no ID token,
+ * no userinfo: hence no OpenID Provider configuration either (/.well-known/openid-configuration
+ * answers 404, as for any path that is not served).
+ */
+export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
+  const endpoints = oauthEndpoints(issuer);
+  const algs = [...PUBLIC_KEY_ALGS];
+  return {
+    issuer,
+    token_endpoint: endpoints.token,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    scopes_supported: ADVERTISED_SCOPES,
+    grant_types_supported: [...GRANT_TYPES],
+    token_endpoint_auth_methods_supported: PUBLIC_AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: algs,
+    service_documentation: `${issuer}/docs`,
+    revocation_endpoint: endpoints.revocation,
+    revocation_endpoint_auth_methods_supported: PUBLIC_AUTH_METHODS,
+    revocation_endpoint_auth_signing_alg_values_supported: algs,
+    introspection_endpoint: endpoints.introspection,
+    introspection_endpoint_auth_methods_supported: CONFIDENTIAL_AUTH_METHODS,
+    introspection_endpoint_auth_signing_alg_values_supported: algs,
+  };
+}
+
+/** JWKS and RFC 8414 metadata: public, cacheable. */
 export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServices): void {
   const { config } = services;
   const maxAge = `public, max-age=${config.jwksMaxAgeSeconds}, stale-while-revalidate=${config.jwksMaxAgeSeconds}`;
@@ -14,24 +50,9 @@ export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServ
     return reply.type('application/jwk-set+json').send(services.keys.jwks());
   });
 
-  const metadata = () => ({
-    issuer: config.issuer,
-    jwks_uri: `${config.issuer}/.well-known/jwks.json`,
-    token_endpoint: `${config.issuer}/api/users-sessions`,
-    grant_types_supported: ['password', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
-    response_types_supported: ['token'],
-    subject_types_supported: ['public'],
-    scopes_supported: [...new Set(Object.values(ROLE_SCOPES).flat())],
-    id_token_signing_alg_values_supported: [config.signingAlg],
-    access_token_signing_alg_values_supported: [config.signingAlg],
-    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'sid', 'client_id', 'scope', 'role', 'employee_id'],
+  const metadata = authorizationServerMetadata(config.issuer);
+  app.get('/.well-known/oauth-authorization-server', { schema: { operationId: 'getAuthorizationServerMetadata', tags, summary: 'Authorization server metadata (RFC 8414)', security: [] } }, async (_request, reply) => {
+    reply.header('cache-control', maxAge);
+    return metadata;
   });
-  const discovery = { '/.well-known/openid-configuration': 'getOpenIdConfiguration', '/.well-known/oauth-authorization-server': 'getAuthorizationServerMetadata' };
-  for (const [path, operationId] of Object.entries(discovery)) {
-    app.get(path, { schema: { operationId, tags, summary: 'Discovery metadata (RFC 8414)', security: [] } }, async (_request, reply) => {
-      reply.header('cache-control', maxAge);
-      return metadata();
-    });
-  }
 }

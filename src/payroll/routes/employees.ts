@@ -6,6 +6,7 @@ import { HTTP_LIMITS } from '../../http/limits.js';
 import { namedSchema } from '../../http/openapi.js';
 import type { EmployeeService } from '../employees.js';
 import { viewerOf } from '../viewer.js';
+import { payrollReader } from './read-auth.js';
 import { Employee, EmployeePatch, NewEmployee } from '../shapes/employee.js';
 import { closed } from '../shapes/fields.js';
 import { IdParam, page, PageParams, security } from './common.js';
@@ -20,7 +21,7 @@ export function registerEmployeeRoutes(parent: FastifyInstance, employees: Emplo
   const EmployeeRef = namedSchema(app, Employee);
 
   app.get('/api/employees', {
-    onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
+    onRequest: [app.requireAuth(), payrollReader],
     schema: { operationId: 'listEmployees', tags, summary: 'List employees (an employee sees only themselves; clerks see bank accounts masked)', security, querystring: EmployeeListQuery, response: { 200: page(EmployeeRef) } },
   }, async (request) => {
     const result = await employees.list(viewerOf(request), { cursor: request.query.cursor, limit: request.query.limit ?? HTTP_LIMITS.defaultPageSize });
@@ -28,7 +29,7 @@ export function registerEmployeeRoutes(parent: FastifyInstance, employees: Emplo
   });
 
   app.get('/api/employees/:id', {
-    onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
+    onRequest: [app.requireAuth(), payrollReader],
     schema: { operationId: 'getEmployee', tags, summary: 'Get an employee (an employee only themselves: any other id is 404)', security, params: IdParam, response: { 200: EmployeeRef } },
   }, async (request) => employees.get(viewerOf(request), request.params.id));
 

@@ -7,6 +7,7 @@ import { namedSchema } from '../../http/openapi.js';
 import type { IdempotentAnswer } from '../idempotency.js';
 import type { PaymentService, Serialize } from '../payments.js';
 import { viewerOf } from '../viewer.js';
+import { payrollReader } from './read-auth.js';
 import { closed } from '../shapes/fields.js';
 import { NewPayment, Payment, PaymentFilter, ReversalRequest } from '../shapes/payment.js';
 import { IdempotencyHeaders, IdParam, page, PageParams, security } from './common.js';
@@ -24,7 +25,7 @@ export function registerPaymentRoutes(parent: FastifyInstance, payments: Payment
   const PaymentRef = namedSchema(app, Payment);
 
   app.get('/api/payments', {
-    onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
+    onRequest: [app.requireAuth(), payrollReader],
     schema: { operationId: 'listPayments', tags, summary: 'List payments (an employee sees only their own), oldest first', security, querystring: PaymentListQuery, response: { 200: page(PaymentRef) } },
   }, async (request) => {
     const { cursor, limit, ...filter } = request.query;
@@ -33,7 +34,7 @@ export function registerPaymentRoutes(parent: FastifyInstance, payments: Payment
   });
 
   app.get('/api/payments/:id', {
-    onRequest: app.requireAuth({ roles: ['admin', 'clerk', 'employee'] }),
+    onRequest: [app.requireAuth(), payrollReader],
     schema: { operationId: 'getPayment', tags, summary: 'Get a payment (an employee only their own: any other id is 404)', security, params: IdParam, response: { 200: PaymentRef } },
   }, async (request) => payments.get(viewerOf(request), request.params.id));
 

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import type { SigningKey } from '../../jose/keys.js';
+import { signJwt } from '../../jose/sign.js';
+import type { ClientRecord } from '../../store/types.js';
+import type { IssuedAccessToken } from '../tokens.js';
+
+export interface ClientTokenSettings {
+  issuer: string;
+  accessTokenTtlSeconds: number;
+}
+
+/**
+ * An RFC 9068 access token for a client acting for itself (client credentials): sub and client_id
+ * are the client, no role. `sid` names this one grant: every Bulwark access token carries one
+ * (the verifier requires it, so a user token without its session can never pass), and for a
+ * client it covers exactly this token. Disabling the client or rotating its secret revokes its
+ * tokens by sub (a cut-off at that moment); RFC 7009 revokes one by jti.
+ */
+export function issueClientToken(
+  key: SigningKey,
+  settings: ClientTokenSettings,
+  client: ClientRecord,
+  grant: { scopes: readonly string[]; audiences: readonly string[] },
+  nowMs: number,
+): IssuedAccessToken {
+  const iat = Math.floor(nowMs / 1000);
+  const exp = iat + settings.accessTokenTtlSeconds;
+  const jti = randomBytes(16).toString('base64url');
+  const claims = {
+    iss: settings.issuer,
+    sub: client.id,
+    aud: grant.audiences.length === 1 ? grant.audiences[0] : [...grant.audiences],
+    exp,
+    iat,
+    jti,
+    sid: `cc_${randomBytes(16).toString('base64url')}`,
+    client_id: client.id,
+    scope: grant.scopes.join(' '),
+  };
+  return { token: signJwt(key, { typ: 'at+jwt' }, claims), jti, expiresIn: exp - iat, exp };
+}

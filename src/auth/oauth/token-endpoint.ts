@@ -1,0 +1,118 @@
+import type { KeyManager } from '../keys/key-manager.js';
+import type { AuditLog } from '../audit.js';
+import { hashRefreshToken } from '../refresh-tokens.js';
+import { ROLE_SCOPES } from '../scopes.js';
+import type { RequestMeta, SessionService } from '../sessions.js';
+import type { RequestLimit } from '../../http/rate-limit.js';
+import type { Store } from '../../store/types.js';
+import { claimedClientId, type CallingClient, type ClientAuthenticator } from './client-auth.js';
+import type { ClientThrottle } from './client-throttle.js';
+import { issueClientToken, type ClientTokenSettings } from './client-token.js';
+import { OAuthError } from './errors.js';
+import { grantedAudiences, grantedScopes, requestedScope } from './grant-scope.js';
+import { requiredParam, type FormParams } from './params.js';
+
+/** RFC 6749 §5.1. */
+export interface TokenAnswer {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+}
+
+export interface OAuthRequest {
+  params: FormParams;
+  authorization: string | undefined;
+  meta: RequestMeta;
+}
+
+export interface TokenEndpointDeps {
+  authenticator: ClientAuthenticator;
+  throttle: ClientThrottle;
+  /** The first-party refresh limit per IP (the same as POST /api/users-sessions/refresh). */
+  refreshLimit: RequestLimit;
+  sessions: SessionService;
+  store: Store;
+  keys: Pick<KeyManager, 'signingKey'>;
+  audit: AuditLog;
+  settings: ClientTokenSettings & { tokenEndpoint: string };
+  now: () => number;
+}
+
+export const GRANT_TYPES = ['client_credentials', 'refresh_token'] as const;
+
+/** POST /oauth/token (RFC 6749 §3.2): client credentials for machines, refresh rotation for the first party. */
+export class TokenEndpoint {
+  constructor(private readonly deps: TokenEndpointDeps) {}
+
+  async handle(request: OAuthRequest): Promise<TokenAnswer> {
+    const { params, authorization, meta } = request;
+    const claimed = claimedClientId(authorization, params);
+    let grantType: string | undefined;
+    try {
+      grantType = requiredParam(params, 'grant_type');
+      await this.deps.throttle.check(claimed, meta.ip);
+      const caller = await this.deps.authenticator.authenticate(authorization, params, this.deps.settings.tokenEndpoint);
+      if (grantType === 'client_credentials') return await this.#clientCredentials(caller, params);
+      if (grantType === 'refresh_token') return await this.#refresh(caller, params, meta);
+      throw new OAuthError('unsupported_grant_type', 'Supported grant types: client_credentials, refresh_token.');
+    } catch (error) {
+      await this.#failed(error, claimed, grantType, meta);
+      throw error;
+    }
+  }
+
+  async #clientCredentials(caller: CallingClient | null, params: FormParams): Promise<TokenAnswer> {
+    if (caller === null) throw new OAuthError('invalid_client', 'Client authentication failed.', 'client_credentials without client authentication');
+    if (caller.kind === 'public') throw new OAuthError('unauthorized_client', 'A public client cannot use client credentials.');
+    const { client } = caller;
+    const grant = { scopes: grantedScopes(client, params), audiences: grantedAudiences(client, params) };
+    const issued = issueClientToken(this.deps.keys.signingKey(), this.deps.settings, client, grant, this.deps.now());
+    return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') };
+  }
+
+  /**
+   * The first party's refresh rotation (SessionService.refresh: single use, reuse window, reuse
+   * revokes the session), for the public client `bulwark` only: a refresh token belongs to it.
+   */
+  async #refresh(caller: CallingClient | null, params: FormParams, meta: RequestMeta): Promise<TokenAnswer> {
+    if (caller?.kind === 'confidential') throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.', 'refresh token presented by another client');
+    const presented = requiredParam(params, 'refresh_token');
+    await this.deps.refreshLimit.hit(meta.ip ?? 'unknown');
+    const requested = requestedScope(params);
+    if (requested !== undefined) await this.#assertWithinGrant(presented, requested);
+    const pair = await this.deps.sessions.refresh(presented, meta);
+    return { access_token: pair.accessToken, token_type: 'Bearer', expires_in: pair.expiresIn, refresh_token: pair.refreshToken, scope: scopeOf(pair.accessToken) };
+  }
+
+  /** RFC 6749 §6: a scope beyond the original grant is refused before the token is used up. A
+   *  narrower one is answered with the full scope (§3.3: the server may ignore it; the role decides). */
+  async #assertWithinGrant(presented: string, requested: string[]): Promise<void> {
+    const hash = hashRefreshToken(presented);
+    const token = hash === undefined ? undefined : await this.deps.store.refreshTokens.findByHash(hash);
+    const session = token === undefined ? undefined : await this.deps.store.sessions.findById(token.sessionId);
+    const user = session === undefined ? undefined : await this.deps.store.users.findById(session.userId);
+    if (user === undefined) return;
+    const granted = ROLE_SCOPES[user.role];
+    if (!requested.every((s) => granted.includes(s))) throw new OAuthError('invalid_scope', 'The scope exceeds what was granted.');
+  }
+
+  async #failed(error: unknown, claimed: string | undefined, grantType: string | undefined, meta: RequestMeta): Promise<void> {
+    if (!(error instanceof Error) || !('code' in error)) return;
+    const code = String(error.code);
+    if (code === 'invalid_client') await this.deps.throttle.failed(claimed, meta.ip);
+    if (!['invalid_client', 'invalid_grant', 'invalid_scope', 'invalid_target', 'unauthorized_client', 'unsupported_grant_type', 'invalid_request'].includes(code)) return;
+    await this.deps.audit.record('oauth.token_failed', {
+      targetId: claimed ?? null,
+      ip: meta.ip,
+      details: { error: code, grant_type: grantType === undefined ? null : grantType.slice(0, 64), reason: error.message.slice(0, 200) },
+    });
+  }
+}
+
+/** The scope claim of an access token this service just signed. */
+function scopeOf(accessToken: string): string {
+  const payload = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { scope?: unknown };
+  return typeof payload.scope === 'string' ? payload.scope : '';
+}
