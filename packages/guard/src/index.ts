@@ -39,3 +39,4 @@ export { PUBLIC_KEY_ALGS, SIGNING_ALGS } from './jose/algorithms.js';
 export { InvalidKeyError } from './jose/errors.js';
 export { BulwarkError } from './bulwark-error.js';
 export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './step-up.js';
+export * from './revocation-feed/index.js';
