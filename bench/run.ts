@@ -1,11 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { benchHttp, type HttpRow } from './http.js';
+import { WHAT_CHANGED } from './findings.js';
+import { benchPaymentsGrowth } from './growth.js';
 import { describeMachine } from './machine.js';
+import { authSection, growthSection, revocationSection, routesSection, soakSection } from './report.js';
+import { benchRoutes } from './routes.js';
 import { benchVerify, VERIFY_ALGS, type VerifyRow } from './verify.js';
+import { argon2PerCore, benchAuthFlows, revocationCost, soak } from './work.js';
 
 /**
- * `npm run bench`: verification throughput per alg against the peers, then HTTP throughput and
- * latency of a protected route; prints both and writes docs/benchmarks.md.
+ * `npm run bench`: verification throughput per alg against the peers, HTTP throughput of a
+ * protected route, Bulwark's own routes beside a hand-assembled stack, and the cost as the work
+ * grows (payments table size on SQLite and, with BENCH_DATABASE_URL, Postgres; logins, refreshes,
+ * revocations; with BENCH_SOAK_SECONDS, a mixed soak). Prints all and writes docs/benchmarks.md.
  * BENCH_QUICK=1 shortens every measurement (for a smoke run, not for publishing).
  */
 const quick = process.env.BENCH_QUICK === '1';
@@ -19,6 +26,18 @@ log('Verification (ops/s, one core):');
 const verifyRows = await benchVerify(quick ? 300 : 2000, log);
 log('HTTP, protected JSON route (server on CPU 0, autocannon on CPU 1):');
 const httpRows = await benchHttp(quick ? 3 : 10, log);
+const [routeSeconds, routeRounds] = quick ? [2, 2] : [5, 4];
+log('Bulwark\'s own routes vs the hand-assembled stack (both on CPU 0):');
+const routeRows = await benchRoutes(routeSeconds, routeRounds, log);
+log('GET /api/payments as the table grows:');
+const growth = await benchPaymentsGrowth(quick ? [1_000, 10_000] : [10_000, 1_000_000], quick ? 2 : 10, log);
+log('Logins, refreshes, revocations:');
+const argon2 = await argon2PerCore(quick ? 1 : 5);
+const flows = await benchAuthFlows(quick ? 2 : 10);
+const revocations = [0, 100_000].map((n) => revocationCost(n, quick ? 300 : 1500));
+log(`  argon2 ${argon2.toFixed(1)}/s per core, logins ${flows.loginPerSec.toFixed(1)}/s, refreshes ${flows.refreshPerSec.toFixed(0)}/s`);
+const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 0);
+const soaked = soakSeconds > 0 ? await soak(soakSeconds, log) : undefined;
 
 const rate = (alg: string, impl: string) => verifyRows.find((r) => r.alg === alg && r.impl === impl)?.rate?.opsPerSec;
 const verifyTable = [
@@ -57,7 +76,8 @@ const markdown = `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}${quick ? ' — QUICK smoke run, not for comparison' : ''}.
 Machine: ${machine}.
-Reproduce: \`npm install && npm run bench\` (about two minutes; it rewrites this file).
+Reproduce: \`npm install && npm run bench\` (about ten minutes; it rewrites this file). \`BENCH_DATABASE_URL=postgres://…\` adds
+Postgres to the growth section, \`BENCH_SOAK_SECONDS=600\` adds the mixed soak.
 
 ## Verification throughput (one core, one token verified repeatedly)
 
@@ -84,6 +104,12 @@ ${httpTable.join('\n')}
 |---|---|---|
 ${targets.join('\n')}
 
+${routesSection(routeRows, routeSeconds, routeRounds)}
+${growthSection(growth.rows, growth.plans)}
+${authSection(argon2, flows)}
+${revocationSection(revocations)}
+${soakSection(soaked)}
+${WHAT_CHANGED}
 ## Revocation propagation across instances
 
 Between two real \`bulwark serve\` processes on one Postgres and one Redis
