@@ -3,6 +3,7 @@ import { auditSuite } from './suite/audit.js';
 import { clientsSuite } from './suite/clients.js';
 import type { OpenStore } from './suite/fixtures.js';
 import { keysSuite } from './suite/keys.js';
+import { mfaSuite } from './suite/mfa.js';
 import { refreshTokensSuite } from './suite/refresh-tokens.js';
 import { revocationsSuite } from './suite/revocations.js';
 import { securityEventsSuite } from './suite/security-events.js';
@@ -21,6 +22,7 @@ export function runStoreSuite(name: string, open: OpenStore): void {
     keysSuite(open);
     revocationsSuite(open);
     auditSuite(open);
+    mfaSuite(open);
     clientsSuite(open);
     securityEventsSuite(open);
   });

@@ -12,7 +12,12 @@ export function sqlLoginFailures<DB>(base: Kysely<DB>): LoginFailuresStore {
   return {
     async record(userId: string, ip: string, at: number): Promise<void> {
       await db.insertInto('login_failures').values({ user_id: userId, ip, failures: 1, first_failed_at: at, last_failed_at: at })
-        .onConflict((oc) => oc.columns(['user_id', 'ip']).doUpdateSet((eb) => ({ failures: eb('login_failures.failures', '+', 1), last_failed_at: eb.ref('excluded.last_failed_at') })))
+        .onConflict((oc) => oc.columns(['user_id', 'ip']).doUpdateSet((eb) => ({
+          failures: eb('login_failures.failures', '+', 1),
+          // Concurrent failures commit in any order: keep the earliest first and the latest last (CASE: both dialects).
+          first_failed_at: eb.case().when('excluded.first_failed_at', '<', eb.ref('login_failures.first_failed_at')).then(eb.ref('excluded.first_failed_at')).else(eb.ref('login_failures.first_failed_at')).end(),
+          last_failed_at: eb.case().when('excluded.last_failed_at', '>', eb.ref('login_failures.last_failed_at')).then(eb.ref('excluded.last_failed_at')).else(eb.ref('login_failures.last_failed_at')).end(),
+        })))
         .execute();
     },
 
