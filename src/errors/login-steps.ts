@@ -8,13 +8,13 @@ export type ProblemMembers = Readonly<Record<string, string | number>>;
  * single-use token for the next step. Only the caller that proved the password receives it.
  */
 export abstract class LoginStepRequiredError extends BulwarkError {
-  readonly status = 401;
   abstract readonly members: ProblemMembers;
 }
 
 /** 401 mfa_required: POST /api/users-sessions/mfa with `mfa_token` and a code. */
 export class MfaRequiredError extends LoginStepRequiredError {
   readonly code = 'mfa_required';
+  readonly status = 401;
   readonly members: ProblemMembers;
   constructor(mfaToken: string, expiresIn: number) {
     super('second factor required', { detail: 'Enter the code of your authenticator app (or a recovery code).' });
@@ -25,6 +25,7 @@ export class MfaRequiredError extends LoginStepRequiredError {
 /** 401 password_change_required: an admin reset the password; POST /api/users-sessions/password-change. */
 export class PasswordChangeRequiredError extends LoginStepRequiredError {
   readonly code = 'password_change_required';
+  readonly status = 401;
   readonly members: ProblemMembers;
   constructor(token: string, expiresIn: number) {
     super('password change required', { detail: 'Your password was reset by an administrator: choose a new one.' });

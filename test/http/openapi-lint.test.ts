@@ -22,7 +22,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NAMED = ['User', 'Session', 'Key', 'AuditEvent', 'Employee', 'Payment', 'Problem'];
 /** Public operations: these, and every discovery document under /.well-known/. */
 const PUBLIC = [
-  'post /api/users-sessions', 'post /api/users-sessions/refresh', 'get /.well-known/jwks.json', 'get /.well-known/openid-configuration',
+  'post /api/users-sessions', 'post /api/users-sessions/refresh', 'post /api/users-sessions/mfa', 'post /api/users-sessions/password-change', 'get /.well-known/jwks.json', 'get /.well-known/openid-configuration',
   'get /.well-known/oauth-authorization-server', 'get /healthz', 'get /readyz', 'get /openapi.json',
 ];
 const isPublic = (name: string) => PUBLIC.includes(name) || name.startsWith('get /.well-known/');

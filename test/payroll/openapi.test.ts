@@ -34,7 +34,7 @@ const CONSOLE_PAGES = new Set(['/', '/*', ...CONSOLE_VIEW_PATHS]);
 // RFC 8414 metadata, not by this document.
 const SKIP = [/^\/docs/, /^\/oauth\//, { test: (path: string) => CONSOLE_PAGES.has(path) }];
 const PUBLIC = new Set([
-  'POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration',
+  'POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'POST /api/users-sessions/mfa', 'POST /api/users-sessions/password-change', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration',
   'GET /.well-known/oauth-authorization-server', 'GET /healthz', 'GET /readyz', 'GET /openapi.json',
 ]);
 const isSecured = (operation: Operation) => (operation.security?.length ?? 0) > 0;
