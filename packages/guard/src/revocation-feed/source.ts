@@ -1,11 +1,10 @@
-import { InvalidTokenError } from '../errors.js';
 import type { JwsRules } from '../jws.js';
-import { MemoryRevocationSet, type RevocationEntry } from '../revocation.js';
+import { MemoryRevocationSet } from '../revocation.js';
 import type { AccessTokenClaims, RevocationSource } from '../types.js';
 import { FeedHttp, SetFeedError, type PollBody } from './feed-http.js';
 import { setFeedSettings, type SetFeedSettings, type SetFeedSourceOptions } from './options.js';
 import { backoffMs, sleep } from './timing.js';
-import { SetRejectedError, setJwsRules, verifySet } from './verify-set.js';
+import { SetRejectedError, setJwsRules, verifySetRefetchingKeys } from './verify-set.js';
 
 const PRUNE_EVERY_MS = 30_000;
 
@@ -135,7 +134,7 @@ export class SetFeedRevocationSource implements RevocationSource {
     let retryLater = false;
     for (const [jti, set] of Object.entries(sets)) {
       try {
-        const entry = await this.#verify(set);
+        const entry = await verifySetRefetchingKeys(set, this.#rules, this.#settings);
         if (entry !== null && entry.expiresAt > this.#settings.now()) this.#set.add(entry);
         this.#pending.ack.push(jti);
       } catch (error) {
@@ -149,18 +148,6 @@ export class SetFeedRevocationSource implements RevocationSource {
       }
     }
     return retryLater;
-  }
-
-  async #verify(set: string): Promise<RevocationEntry | null> {
-    try {
-      return verifySet(set, this.#rules, this.#settings);
-    } catch (error) {
-      const refresh = this.#settings.keys.refreshForUnknownKid;
-      if (!(error instanceof InvalidTokenError) || error.reason !== 'unknown_kid' || refresh === undefined) throw error;
-      const kid = JSON.parse(Buffer.from(set.slice(0, set.indexOf('.')), 'base64url').toString('utf8')) as { kid?: unknown };
-      if (typeof kid.kid === 'string' && (await refresh.call(this.#settings.keys, kid.kid))) return verifySet(set, this.#rules, this.#settings);
-      throw error;
-    }
   }
 
   #restartStream(): void {

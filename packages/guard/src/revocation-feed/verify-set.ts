@@ -54,6 +54,20 @@ export function verifySet(set: string, rules: JwsRules, settings: SetFeedSetting
   return toEntry(type, event, subject, settings);
 }
 
+/** verifySet, after fetching the keys once more for a kid the key source does not know yet (a key
+ *  rotation); the source's own cooldown bounds the fetches. */
+export async function verifySetRefetchingKeys(set: string, rules: JwsRules, settings: SetFeedSettings): Promise<RevocationEntry | null> {
+  try {
+    return verifySet(set, rules, settings);
+  } catch (error) {
+    const refresh = settings.keys.refreshForUnknownKid;
+    if (!(error instanceof InvalidTokenError) || error.reason !== 'unknown_kid' || refresh === undefined) throw error;
+    const header = parseJsonObject(Buffer.from(set.slice(0, set.indexOf('.')), 'base64url'));
+    if (typeof header?.kid === 'string' && (await refresh.call(settings.keys, header.kid))) return verifySet(set, rules, settings);
+    throw error;
+  }
+}
+
 function toEntry(type: string, event: Record<string, unknown>, subject: Record<string, unknown>, settings: SetFeedSettings): RevocationEntry | null {
   if (type !== SESSION_REVOKED && type !== TOKEN_REVOKED) return null;
   const at = event.event_timestamp;
