@@ -169,3 +169,24 @@ describe('POST /oauth/token: refresh_token for the first party (public client bu
     oauthError(await postForm(h, TOKEN, { grant_type: 'refresh_token', refresh_token: login.refresh_token }), 400, 'invalid_grant');
   });
 });
+
+describe('POST /oauth/token: failed client authentication is throttled per client + IP', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness({}, { throttle: { policy: { failuresPerUserIp: 3, failuresPerIpPerDay: 1_000, attemptsPerIpPerSecond: 1_000, refreshPerIpPerMinute: 1_000, writesPerUserPerMinute: 1_000 } } });
+  });
+  after(() => h.close());
+
+  it('after 3 failures: 429 temporarily_unavailable with Retry-After, even with the right secret; audited', async () => {
+    const client = await addClient(h);
+    for (let i = 0; i < 3; i++) oauthError(await postForm(h, TOKEN, { grant_type: 'client_credentials' }, basic(client.id, 'bcs_wrong')), 401, 'invalid_client');
+    const blocked = await postForm(h, TOKEN, { grant_type: 'client_credentials' }, basic(client.id, client.secret));
+    oauthError(blocked, 429, 'temporarily_unavailable');
+    assert.ok(Number(blocked.headers['retry-after']) > 0);
+    const [event] = (await h.store.audit.list({ type: 'oauth.throttled' }, { limit: 10 })).items;
+    assert.equal(event?.targetId, client.id);
+    // Another client from the same address is not blocked by this one's failures.
+    const other = await addClient(h);
+    assert.equal((await postForm(h, TOKEN, { grant_type: 'client_credentials' }, basic(other.id, other.secret))).statusCode, 200);
+  });
+});
