@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { bearer, createHarness, ISSUER, type Harness } from '../helpers/harness.js';
@@ -103,5 +105,23 @@ describe('RFC 8414 metadata: everything advertised works', () => {
     const claims = Buffer.from(JSON.stringify({ iss: signer.id, sub: signer.id, aud: ISSUER, jti: randomUUID(), exp: Math.floor(h.clock.now() / 1000) + 60 })).toString('base64url');
     assert.equal((await post(`${forged[0]}.${claims}.${forged[2]}`)).statusCode, 401, 'forged');
     assert.equal((await postForm(h, token, { grant_type: 'client_credentials', client_assertion_type: 'urn:other', client_assertion: once })).statusCode, 401);
+  });
+
+  it('private_key_jwt with a jwks_uri: the keys are fetched (loopback http) through the guard\'s RemoteJwksSource', async () => {
+    const keys: Array<Record<string, unknown>> = [];
+    const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+      keys.push({ ...(await exportJWK(publicKey)), kid: 'remote-1', alg: 'ES256', use: 'sig' });
+      const { client } = await h.services.clients.create({ name: 'remote keys', scope: 'payroll:read', jwksUri: `http://127.0.0.1:${port}/jwks.json` }, null);
+      const assertion = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'remote-1' }).setIssuer(client.id).setSubject(client.id).setAudience(ISSUER)
+        .setJti(randomUUID()).setExpirationTime(Math.floor(h.clock.now() / 1000) + 60).sign(privateKey as CryptoKey);
+      const response = await postForm(h, '/oauth/token', { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+      assert.equal(response.statusCode, 200, response.body);
+    } finally {
+      server.close();
+    }
   });
 });
