@@ -88,9 +88,15 @@ export class RevocationService {
     return this.record({ kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs }, reason);
   }
 
-  /** Every access token of the user issued before now. */
-  revokeUser(userId: string, reason?: string): Promise<void> {
-    return this.record({ kind: 'user', value: userId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs }, reason);
+  /**
+   * Every access token of the user issued before now. `iat` has whole seconds, so a token issued
+   * in this very second stays valid (a new session's first token must). `wholeSecond`: the tokens
+   * of this second too — for a subject that gets no new token afterwards (a disabled client).
+   */
+  revokeUser(userId: string, reason?: string, options: { wholeSecond?: boolean } = {}): Promise<void> {
+    const now = this.now();
+    const cutoff = options.wholeSecond === true ? (Math.floor(now / 1000) + 1) * 1000 : now;
+    return this.record({ kind: 'user', value: userId, createdAt: cutoff, expiresAt: now + this.tokenLifetimeMs }, reason);
   }
 
   /** A changed password, published for third parties (CAEP credential-change); revokes nothing

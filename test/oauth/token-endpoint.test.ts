@@ -130,6 +130,14 @@ describe('POST /oauth/token: client credentials (RFC 6749 §4.4, RFC 9068, RFC 8
     await h.services.clients.setDisabled(mine.id, true, null);
     assert.throws(() => h.services.verifier.verify(fresh), { code: 'invalid_token' });
   });
+
+  it('disabling revokes a token the client got in that very second (iat has whole seconds)', async () => {
+    const mine = await addClient(h);
+    const token = (await postForm(h, TOKEN, { grant_type: 'client_credentials' }, basic(mine.id, mine.secret))).json().access_token as string;
+    assert.equal(h.services.verifier.verify(token).sub, mine.id);
+    await h.services.clients.setDisabled(mine.id, true, null);
+    assert.throws(() => h.services.verifier.verify(token), { code: 'invalid_token' });
+  });
 });
 
 describe('POST /oauth/token: refresh_token for the first party (public client bulwark)', () => {

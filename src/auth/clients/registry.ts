@@ -68,7 +68,8 @@ export class ClientRegistry {
     const before = await this.get(id);
     const after = await this.clients.update(id, { disabled, updatedAt: this.now() });
     if (after === undefined) throw new NotFoundError('client');
-    if (disabled && !before.disabled) await this.revocations.revokeUser(id);
+    // A disabled client gets no new token: its tokens of this very second go too.
+    if (disabled && !before.disabled) await this.revocations.revokeUser(id, 'client_disabled', { wholeSecond: true });
     await this.audit.record('client.updated', { actorId, targetId: id, details: { changes: before.disabled === disabled ? {} : { disabled: { from: before.disabled, to: disabled } }, tokens_revoked: disabled && !before.disabled } });
     return after;
   }
