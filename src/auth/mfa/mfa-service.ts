@@ -37,7 +37,7 @@ export class MfaService {
   }
 
   async isEnrolled(userId: string): Promise<boolean> {
-    return (await this.store.mfa.findEnrolment(userId))?.confirmedAt != null;
+    return ((await this.store.mfa.findEnrolment(userId))?.confirmedAt ?? null) !== null;
   }
 
   /** A new secret (replacing an unconfirmed one); refused while a confirmed one exists. */
@@ -68,7 +68,7 @@ export class MfaService {
   /** Accepts a TOTP code of a step after the last used one, or an unused recovery code, once. */
   async verify(userId: string, code: string): Promise<SecondFactor> {
     const enrolment = await this.store.mfa.findEnrolment(userId);
-    if (enrolment?.confirmedAt == null) throw new InvalidMfaCodeError('not enrolled');
+    if (enrolment === undefined || enrolment.confirmedAt === null) throw new InvalidMfaCodeError('not enrolled');
     if (/^\d{6}$/.test(code)) {
       const step = matchTotp(openTotpSecret(enrolment.secretSealed, this.masterKey(), userId), code, this.now(), enrolment.lastStep);
       if (step === null) throw new InvalidMfaCodeError('wrong or replayed totp code');
