@@ -16,6 +16,16 @@ export const INVALID_TOKEN_REASONS = [
   'crit_unsupported',
   'header_key_reference',
   'b64_unsupported',
+  // Encrypted tokens (nested JWT in a JWE): a JWE where a JWS is expected and the reverse, then
+  // the JWE's own checks. decryption_failed is one reason for a key that does not unwrap and a
+  // tag that does not verify (no oracle between the two).
+  'jwe_unexpected',
+  'jwe_required',
+  'enc_not_allowed',
+  'zip_unsupported',
+  'cty_invalid',
+  'epk_invalid',
+  'decryption_failed',
   'signature_invalid',
   'payload_invalid',
   'claim_missing',

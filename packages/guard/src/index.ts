@@ -36,6 +36,7 @@ export {
 } from './node-http.js';
 export type { GuardProblem } from './problem.js';
 export { PUBLIC_KEY_ALGS, SIGNING_ALGS } from './jose/algorithms.js';
+export { KEY_MANAGEMENT_ALGS, type DecryptionOptions, type KeyManagementAlg } from './jwe/index.js';
 export { InvalidKeyError } from './jose/errors.js';
 export { BulwarkError } from './bulwark-error.js';
 export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './step-up.js';

@@ -74,7 +74,7 @@ export function verifyCompactJws(token: unknown, rules: JwsRules): VerifiedJws {
   if (length > rules.maxTokenLength) throw new InvalidTokenError('too_long');
   const dot1 = token.indexOf('.');
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-  if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw new InvalidTokenError('malformed');
+  if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw new InvalidTokenError(isFiveSegments(token, dot2) ? 'jwe_unexpected' : 'malformed');
   if (dot2 === dot1 + 1 && !rules.allowEmptyPayload) throw new InvalidTokenError('malformed');
 
   const { header, key } = headerAndKey(token, dot1, rules);
@@ -85,6 +85,13 @@ export function verifyCompactJws(token: unknown, rules: JwsRules): VerifiedJws {
   const signature = Buffer.from(token.slice(dot2 + 1), 'base64url');
   if (!verifySignature(key, token, dot2, signature)) throw new InvalidTokenError('signature_invalid');
   return { header, key, payloadStart: dot1 + 1, payloadEnd: dot2 };
+}
+
+/** Only on the refusal path: a compact JWE (five segments) gets its own reason. */
+function isFiveSegments(token: string, dot2: number): boolean {
+  const dot3 = dot2 < 0 ? -1 : token.indexOf('.', dot2 + 1);
+  const dot4 = dot3 < 0 ? -1 : token.indexOf('.', dot3 + 1);
+  return dot4 >= 0 && token.indexOf('.', dot4 + 1) < 0;
 }
 
 function headerAndKey(token: string, dot: number, rules: JwsRules): { header: Readonly<Record<string, unknown>>; key: VerificationKey } {

@@ -4,6 +4,7 @@ import { checkClaims, type ClaimRules } from './check-claims.js';
 import { normalizeTyp } from './check-header.js';
 import { InvalidTokenError, TokenExpiredError } from './errors.js';
 import { HeaderCache, verifyCompactJws, type JwsRules } from './jws.js';
+import { createTokenOpener, type DecryptionOptions } from './jwe/open.js';
 import type { AccessTokenClaims, KeySource, RevocationSource } from './types.js';
 import { createVerifiedCache, type VerifiedCacheOptions } from './verified-cache.js';
 import { createVerifyAsync } from './verify-async.js';
@@ -20,6 +21,12 @@ export interface VerifierOptions {
   /** Compared case-insensitively, "application/" optional (RFC 7515 §4.1.9). */
   typ?: string | undefined;
   maxTokenLength?: number | undefined;
+  /**
+   * Encrypted access tokens (RFC 7516 nested JWTs: signed, then encrypted to this key with
+   * ECDH-ES+A256KW or RSA-OAEP-256 and A256GCM, cty "JWT"): decrypted, then verified as usual.
+   * With it a plain JWS is refused (`jwe_required`); without it a JWE is (`jwe_unexpected`).
+   */
+  decryption?: DecryptionOptions | undefined;
   /** Claims that must be present; exp is required regardless. */
   requiredClaims?: readonly string[] | undefined;
   /** Ms since the epoch; for frozen clocks in tests. */
@@ -53,7 +60,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const jwsRules = jwsRulesFrom(options);
   const claimRules = claimRulesFrom(options);
   const revocations = options.revocations;
-  const verifyFully = (token: string): AccessTokenClaims => {
+  const verifyJwt = (token: string): AccessTokenClaims => {
     const jws = verifyCompactJws(token, jwsRules);
     const payload = parseJsonObject(Buffer.from(token.slice(jws.payloadStart, jws.payloadEnd), 'base64url'));
     if (payload === null) throw new InvalidTokenError('payload_invalid');
@@ -61,7 +68,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (revocations !== undefined && revocations.isRevoked(claims)) throw new InvalidTokenError('revoked');
     return claims;
   };
-  if (options.cache === undefined) return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys) };
+  // Branch once, here: without decryption the JWS path is exactly what it was.
+  const open = options.decryption === undefined ? undefined : createTokenOpener(options.decryption, jwsRules.typ ?? '', jwsRules.maxTokenLength);
+  const verifyFully = open === undefined ? verifyJwt : (token: string): AccessTokenClaims => verifyJwt(open(token));
+  if (options.cache === undefined) return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys, open) };
 
   const cache = createVerifiedCache(options.cache, options.keys);
   const { now, skewSeconds } = claimRules;
@@ -80,7 +90,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (revocations !== undefined && revocations.isRevoked(hit)) throw new InvalidTokenError('revoked');
     return hit;
   };
-  return { verify: verifyCached, verifyAsync: createVerifyAsync(verifyCached, options.keys) };
+  return { verify: verifyCached, verifyAsync: createVerifyAsync(verifyCached, options.keys, open) };
 }
 
 function jwsRulesFrom(options: VerifierOptions): JwsRules {

@@ -10,7 +10,7 @@ type Verify = (token: string) => AccessTokenClaims;
  * itself) and, if that says the kid may now be known, one more verify. Every other outcome is
  * exactly verify's. Without a fetching key source it is verify wrapped in a promise.
  */
-export function createVerifyAsync(verify: Verify, keys: KeySource): (token: string) => Promise<AccessTokenClaims> {
+export function createVerifyAsync(verify: Verify, keys: KeySource, open?: (token: string) => string): (token: string) => Promise<AccessTokenClaims> {
   if (typeof keys.refreshForUnknownKid !== 'function') {
     return (token) => {
       try {
@@ -26,7 +26,8 @@ export function createVerifyAsync(verify: Verify, keys: KeySource): (token: stri
       return verify(token);
     } catch (error) {
       if (!(error instanceof InvalidTokenError) || error.reason !== 'unknown_kid') throw error;
-      const kid = headerKid(token);
+      // An encrypted token's signing kid is in the nested JWS (the JWE header names the decryption key).
+      const kid = headerKid(open === undefined ? token : open(token));
       // A source that rejects has failed to fetch: the token stays refused as unknown_kid (a 401, not a 500).
       if (kid === undefined || !(await refresh(kid).catch(() => false))) throw error;
       return verify(token);

@@ -9,3 +9,15 @@ export { InvalidKeyError } from './errors.js';
 export { assertKeyFitsAlg, inferAlg, keyMismatch, publicMembers } from './key-checks.js';
 export { parseJsonObject } from './strict-json.js';
 export { jwkThumbprint } from './thumbprint.js';
+export {
+  createTokenOpener,
+  encryptNestedJwt,
+  isKeyManagementAlg,
+  jweKeyFrom,
+  KEY_MANAGEMENT_ALGS,
+  type DecryptionOptions,
+  type JweKey,
+  type JweKeyInput,
+  type KeyManagementAlg,
+  type TokenOpener,
+} from '../jwe/index.js';
