@@ -2,13 +2,16 @@
  * The import rules of the architecture (docs/architecture.md), checked by `npm run lint`.
  * Layers, lowest first; a folder may import only from layers below it (and itself):
  *   @bulwark/guard, @bulwark/client  (packages: nothing of the server)
- *   config, errors  →  jose  →  store, redis  →  http (the toolkit)  →  auth, payroll, console (modules)
+ *   config, errors  →  jose  →  store, redis  →  metrics  →  http (the toolkit)  →  auth, payroll, console (modules)
  *   →  compose (the one composition root)  →  cli, exports
  */
 const layers = [
   ['config', 'errors'],
   ['jose'],
   ['store', 'redis'],
+  // Prometheus metrics: toolkit like http, one step below it, so http records into it and it
+  // never needs http (modules report into it; the guard reports through its own hooks).
+  ['metrics'],
   ['http'],
   ['auth', 'payroll', 'console'],
   ['compose'],

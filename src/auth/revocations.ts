@@ -25,6 +25,7 @@ export class RevocationService {
   #feed: RevocationFeed = localRevocationFeed;
   #events: RevocationEventSink | undefined;
   readonly #listeners = new Set<() => void>();
+  #syncedAt: number | undefined;
 
   constructor(
     private readonly store: RevocationsStore,
@@ -42,12 +43,14 @@ export class RevocationService {
   /**
    * Fans this instance's revocations out on `feed` and takes every other instance's from it;
    * resyncs from the store whenever the feed (re)connects. Entries from the feed are kept no
-   * longer than a token issued now could live, whatever the message claims.
+   * longer than a token issued now could live, whatever the message claims. `onArrival` hears
+   * each entry's age on arrival (its createdAt is the revoking instance's clock).
    */
-  attachFeed(feed: RevocationFeed): void {
+  attachFeed(feed: RevocationFeed, onArrival?: (ageMs: number) => void): void {
     this.#feed = feed;
     feed.subscribe({
       onEntry: (entry) => {
+        onArrival?.(this.now() - entry.createdAt);
         const latest = this.now() + this.tokenLifetimeMs + this.clockSkewMs;
         if (entry.expiresAt > this.now()) this.set.add({ ...entry, expiresAt: Math.min(entry.expiresAt, latest) });
         this.#notify();
@@ -75,7 +78,15 @@ export class RevocationService {
   /** Loads every live revocation from the store; run at start and on a timer, so revocations
    *  written by another process (the CLI, another instance) reach this one. Idempotent. */
   async sync(): Promise<void> {
-    for (const entry of await this.store.listActive(this.now())) this.set.add(entry);
+    const asOf = this.now();
+    for (const entry of await this.store.listActive(asOf)) this.set.add(entry);
+    this.#syncedAt = asOf;
+  }
+
+  /** Ms since the store state of the last complete sync (the bound on a revocation's delay
+   *  when the feed is down); undefined before the first sync. */
+  syncAgeMs(): number | undefined {
+    return this.#syncedAt === undefined ? undefined : this.now() - this.#syncedAt;
   }
 
   /** Every access token of the session stops working. `reason`: one stable word (logout, admin, ...). */

@@ -1,5 +1,6 @@
 import type { Verifier } from '@bulwark/guard';
 import type { Config } from '../config/index.js';
+import { NO_AUTH_EVENTS, type AuthEventSink } from '../metrics/index.js';
 import type { Store } from '../store/types.js';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
 import { AccountAdmin } from './account-admin.js';
@@ -39,11 +40,14 @@ export interface AuthServices {
   loginChallenges: LoginChallenges;
   /** The clock every expiry is decided by. */
   now: () => number;
+  /** Where login and refresh outcomes are reported (the process's metrics, or nowhere). */
+  events: AuthEventSink;
 }
 
 export interface AuthServiceOptions {
   now?: () => number;
   throttle?: ThrottleOptions;
+  events?: AuthEventSink | undefined;
 }
 
 /**
@@ -52,6 +56,7 @@ export interface AuthServiceOptions {
  */
 export async function createAuthServices(config: Config, store: Store, options: AuthServiceOptions = {}): Promise<AuthServices> {
   const now = options.now ?? Date.now;
+  const events = options.events ?? NO_AUTH_EVENTS;
   const keys = new KeyManager(store.keys, () => resolveMasterKey(config), config, now);
   await keys.init();
   const revocations = RevocationService.forConfig(store.revocations, config, now);
@@ -59,7 +64,7 @@ export async function createAuthServices(config: Config, store: Store, options: 
   await revocations.sync();
   const audit = new AuditLog(store.audit, now);
   // The gate runs at login time, when loginSteps (below) exists.
-  const sessions: SessionService = new SessionService(store, keys, revocations, audit, config, now, (user, meta): Promise<void> => loginSteps.afterPassword(user, meta));
+  const sessions: SessionService = new SessionService(store, keys, revocations, audit, config, now, (user, meta): Promise<void> => loginSteps.afterPassword(user, meta), events);
   const users = new UserService(store, sessions, revocations, audit, now);
   const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now });
   // A throttled login is audited like a failed one: the user's id when the account exists, never the name.
@@ -75,5 +80,5 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
   const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, oauth, now };
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, oauth, now, events };
 }

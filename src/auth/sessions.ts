@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, InvalidGrantError } from '../errors/index.js';
 import type { AccessTokenClaims } from '@bulwark/guard';
 import type { Config } from '../config/index.js';
+import { NO_AUTH_EVENTS, type AuthEventSink } from '../metrics/index.js';
 import type { AuthMethod, SessionRecord, Store, UserRecord } from '../store/types.js';
 import type { AuditLog } from './audit.js';
 import type { KeyManager } from './keys/key-manager.js';
@@ -48,6 +49,7 @@ export class SessionService {
     private readonly settings: SessionSettings,
     private readonly now: () => number = Date.now,
     private readonly gate: LoginGate = () => Promise.resolve(),
+    private readonly events: AuthEventSink = NO_AUTH_EVENTS,
   ) {}
 
   private successorKeyValue: Buffer | undefined;
@@ -131,6 +133,7 @@ export class SessionService {
     if (result.outcome === 'reused') {
       await this.revokeSession(result.sessionId, 'refresh_reuse');
       await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip, details: { reuse_window_seconds: windowSeconds } });
+      this.events.refresh('reuse_detected');
       throw new InvalidGrantError('reused');
     }
     if (result.outcome === 'invalid') throw new InvalidGrantError(result.reason);
@@ -143,6 +146,7 @@ export class SessionService {
       const details = { since_use_ms: now - result.usedAt, reuse_window_seconds: windowSeconds };
       await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
     }
+    this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
     return this.pair(user, result.session, refreshToken, now);
   }
 

@@ -18,8 +18,10 @@ import type { AppParts, HttpModule } from '../http/app.js';
 import { databaseReady, withRedisReadiness } from '../http/health.js';
 import { defaultBackend } from '../http/rate-limit.js';
 import { perUserWriteLimit } from '../http/rate-limit-hook.js';
+import type { Metrics } from '../metrics/index.js';
 import { createPayrollServices, payrollModule, type PayrollOptions, type PayrollServices } from '../payroll/index.js';
 import type { SqlStore } from '../store/index.js';
+import { redisArrivals, watchProcess } from './metrics.js';
 import { HOUSEKEEPING_INTERVAL_MS, keyLifecycleTask, removedKeysTask, revocationPruneTask, revocationSyncTask, securityEventPurgeTask, type UpkeepTask } from './upkeep.js';
 
 /** What one process serves, and the periodic work that keeps it current. */
@@ -39,6 +41,8 @@ export interface AssemblyOptions {
   payroll?: PayrollOptions;
   /** Where the built console is (default: packages/console/dist); false: no console. */
   console?: string | false;
+  /** The process's metrics: verifications, logins, refreshes, feeds, JWKS fetches and gauges are reported here. */
+  metrics?: Metrics | undefined;
 }
 
 /** The process `config.serveOnly` asks for: token service + payroll (all), token service only, or payroll only. */
@@ -47,10 +51,10 @@ export function assembleProcess(config: Config, store: SqlStore, logger: Logger,
 }
 
 /** The Redis revocation feed when BULWARK_REDIS_URL is set, attached to `revocations`. */
-function attachFeed(config: Config, revocations: RevocationService, logger: Logger): RevocationFeed {
+function attachFeed(config: Config, revocations: RevocationService, logger: Logger, metrics: Metrics | undefined): RevocationFeed {
   if (config.redisUrl === undefined) return localRevocationFeed;
   const feed = createRedisRevocationFeed({ url: config.redisUrl, logger });
-  revocations.attachFeed(feed);
+  revocations.attachFeed(feed, redisArrivals(metrics));
   logger.info({ redis: redisEndpoint(config.redisUrl) }, 'revocation feed: Redis pub/sub');
   return feed;
 }
@@ -66,10 +70,12 @@ function idempotencyPurgeTask(payroll: PayrollServices): UpkeepTask {
 
 /** The token service, with the payroll API beside it unless `serveOnly` is `auth`. */
 async function assembleTokenService(config: Config, store: SqlStore, logger: Logger, options: AssemblyOptions): Promise<Assembly> {
-  const auth = await createAuthServices(config, store, { now: options.now, throttle: options.throttle });
-  const feed = attachFeed(config, auth.revocations, logger);
+  const { metrics } = options;
+  const auth = await createAuthServices(config, store, { now: options.now, throttle: options.throttle, events: metrics });
+  const feed = attachFeed(config, auth.revocations, logger, metrics);
   // Revocations for third-party services (SET feed, RFC 8936); none with HS256 signing.
-  const setFeed = createSetFeed(auth, { now: options.now, logger });
+  const setFeed = createSetFeed(auth, { now: options.now, logger, onDelivered: metrics && ((ageMs) => metrics.revocationDelivered('set_poll', ageMs)) });
+  if (metrics !== undefined) watchProcess(metrics, { store, feed, revocations: auth.revocations, checksPasswords: true });
   const payroll = config.serveOnly === 'auth' ? undefined : createPayrollServices({ db: store.db, audit: auth.audit, now: options.now }, payrollOptions(config, options));
   const upkeep = [
     revocationSyncTask(auth.revocations),
@@ -80,7 +86,7 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
     ...(payroll === undefined ? [] : [idempotencyPurgeTask(payroll)]),
   ];
   return {
-    parts: { config, verifier: auth.verifier, checkReady: withRedisReadiness(databaseReady(store), feed), writeLimit: auth.throttles.write },
+    parts: { config, verifier: metrics?.countVerifications(auth.verifier) ?? auth.verifier, checkReady: withRedisReadiness(databaseReady(store), feed), writeLimit: auth.throttles.write },
     // The console signs in and pays: it is served where both halves of the API are.
     modules: [authModule(auth), ...(setFeed === undefined ? [] : [setFeed.module]), ...(payroll === undefined ? [] : [payrollModule(payroll)]), ...(payroll === undefined || options.console === false ? [] : [consoleModule({ distDir: options.console ?? CONSOLE_DIST_DIR })])],
     auth,
@@ -99,14 +105,19 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
  * party's service would.
  */
 async function assemblePayrollOnly(config: Config, store: SqlStore, logger: Logger, options: AssemblyOptions): Promise<Assembly> {
+  const { metrics } = options;
   const revocations = RevocationService.forConfig(store.revocations, config, options.now);
   await revocations.sync();
-  const feed = attachFeed(config, revocations, logger);
+  const feed = attachFeed(config, revocations, logger, metrics);
   const keys = createRemoteJwksSource({
     url: config.jwksUrl as string,
     algorithms: [...PUBLIC_KEY_ALGS],
     cooldownMs: config.jwksCooldownSeconds * 1000,
-    onError: (error: unknown) => logger.warn({ err: error }, 'JWKS fetch failed; serving the last good keys'),
+    onError: (error: unknown) => {
+      metrics?.jwksFetch('error');
+      logger.warn({ err: error }, 'JWKS fetch failed; serving the last good keys');
+    },
+    onFetched: () => metrics?.jwksFetch('ok'),
   });
   try {
     await keys.ready();
@@ -115,7 +126,9 @@ async function assemblePayrollOnly(config: Config, store: SqlStore, logger: Logg
     await feed.close();
     throw new Error(`cannot fetch the token service's keys from ${config.jwksUrl}: ${(error as Error).message}`, { cause: error });
   }
-  const verifier = createAccessTokenVerifier(config, { keys, revocations: revocations.set, algorithms: PUBLIC_KEY_ALGS, now: options.now });
+  const verified = createAccessTokenVerifier(config, { keys, revocations: revocations.set, algorithms: PUBLIC_KEY_ALGS, now: options.now });
+  const verifier = metrics?.countVerifications(verified) ?? verified;
+  if (metrics !== undefined) watchProcess(metrics, { store, feed, revocations, checksPasswords: false });
   const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit, options.now), now: options.now }, payrollOptions(config, options));
   const limits = defaultBackend(config.redisUrl);
   const dbReady = withRedisReadiness(databaseReady(store), feed);

@@ -7,6 +7,7 @@ import { DEMO_CREDENTIALS_FILE, seedDemoUsers } from '../auth/seed.js';
 import type { Config } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import { buildApp } from '../http/app.js';
+import { Metrics, startMetricsListener, type MetricsListener } from '../metrics/index.js';
 import { createPayrollServices, payrollMigrations, seedDemoPayroll, type PayrollServices } from '../payroll/index.js';
 import { openStore } from '../store/index.js';
 import { assembleProcess, type Assembly, type AssemblyOptions } from './processes.js';
@@ -18,6 +19,8 @@ export interface RunningServer {
   payroll: PayrollServices | undefined;
   /** The base URL it listens on (with the real port when PORT=0). */
   url: string;
+  /** The Prometheus scrape URL when BULWARK_METRICS_PORT is set (real port when 0). */
+  metricsUrl: string | undefined;
   close(): Promise<void>;
 }
 
@@ -27,17 +30,20 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, logger: Logger, announce: (line: string) => void = () => {}, options: AssemblyOptions = {}): Promise<RunningServer> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations });
+  const metrics = options.metrics ?? (config.metrics === undefined ? undefined : new Metrics({ processMetrics: true }));
   let assembly: Assembly | undefined;
   let app: FastifyInstance | undefined;
+  let scrape: MetricsListener | undefined;
   const timers: NodeJS.Timeout[] = [];
   const stop = async () => {
     for (const timer of timers) clearInterval(timer);
+    await scrape?.close();
     await app?.close();
     await assembly?.close();
     await store.close();
   };
   try {
-    assembly = await assembleProcess(config, store, logger, options);
+    assembly = await assembleProcess(config, store, logger, { ...options, metrics });
     if (config.demoSeed && assembly.auth !== undefined) {
       // The schema is shared, so a token service that does not serve payroll still fills the
       // demo company for the payroll process beside it. The company first (one transaction),
@@ -52,10 +58,16 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
     const https = config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined
       ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
       : undefined;
-    app = await buildApp(assembly.parts, { logger, https, modules: assembly.modules });
+    app = await buildApp(assembly.parts, { logger, https, modules: assembly.modules, metrics });
     const url = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
       throw listenError(error, config);
     });
+    if (config.metrics !== undefined && metrics !== undefined) {
+      const where = config.metrics;
+      scrape = await startMetricsListener(metrics, where).catch((error: unknown) => {
+        throw listenError(error, where, { port: 'BULWARK_METRICS_PORT', host: 'BULWARK_METRICS_HOST' });
+      });
+    }
     for (const task of assembly.upkeep) {
       const timer = setInterval(() => {
         task.run().catch((error: unknown) => logger.warn({ err: error }, `${task.what} failed`));
@@ -63,7 +75,7 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
       timer.unref();
       timers.push(timer);
     }
-    return { app, services: assembly.auth, payroll: assembly.payroll, url, close: stop };
+    return { app, services: assembly.auth, payroll: assembly.payroll, url, metricsUrl: scrape?.url, close: stop };
   } catch (error) {
     await stop();
     throw error;
@@ -71,12 +83,12 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
 }
 
 /** A listen failure as one line naming the variable to change (never a raw EADDRINUSE). */
-function listenError(error: unknown, config: Pick<Config, 'port' | 'host'>): Error {
+function listenError(error: unknown, config: Pick<Config, 'port' | 'host'>, names = { port: 'PORT', host: 'HOST' }): Error {
   const code = (error as { code?: string }).code;
-  if (code === 'EADDRINUSE') return new ConfigError('PORT', `${config.port} is already in use on ${config.host}: stop the other process or set PORT to a free port`);
-  if (code === 'EACCES') return new ConfigError('PORT', `${config.port} needs privileges this process lacks: use a port above 1023`);
+  if (code === 'EADDRINUSE') return new ConfigError(names.port, `${config.port} is already in use on ${config.host}: stop the other process or set ${names.port} to a free port`);
+  if (code === 'EACCES') return new ConfigError(names.port, `${config.port} needs privileges this process lacks: use a port above 1023`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAFNOSUPPORT') {
-    return new ConfigError('HOST', `cannot listen on "${config.host}" (${code}): use an address of this machine, such as 127.0.0.1 or 0.0.0.0`);
+    return new ConfigError(names.host, `cannot listen on "${config.host}" (${code}): use an address of this machine, such as 127.0.0.1 or 0.0.0.0`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SIGNING_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import { ConfigError } from './errors.js';
-import { boolean, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
+import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
+import { metricsListener, type MetricsListenerConfig } from './metrics.js';
 
 export type ServeOnly = 'all' | 'auth' | 'payroll';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -55,6 +55,8 @@ export interface Config {
   limits: RateLimits;
   /** RFC 9470 step-up of payroll writes: a second factor (amr otp) within maxAgeSeconds; on by default in production. */
   stepUp: { payrollWrites: boolean; maxAgeSeconds: number };
+  /** The Prometheus /metrics listener (BULWARK_METRICS_PORT/HOST); undefined: none. */
+  metrics: MetricsListenerConfig | undefined;
 }
 
 /** What BULWARK_LOGIN_* / BULWARK_REFRESH_* / BULWARK_WRITES_* set. */
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
       payrollWrites: boolean(env, 'BULWARK_PAYROLL_WRITES_REQUIRE_MFA', mode === 'production'),
       maxAgeSeconds: integer(env, 'BULWARK_STEP_UP_MAX_AGE', 900, 30, 86_400),
     },
+    metrics: metricsListener(env, port),
   };
 }
 
@@ -179,14 +182,6 @@ function jwksLocation(url: string): string {
   const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
   if (protocol !== 'https:' && !loopback) throw new ConfigError('BULWARK_JWKS_URL', 'must use https (plain http only to a loopback address)');
   return url;
-}
-
-function existingFile(env: Env, name: string): string | undefined {
-  const raw = read(env, name);
-  if (raw === undefined) return undefined;
-  const path = resolve(raw);
-  if (!existsSync(path)) throw new ConfigError(name, `file not found: ${path}`);
-  return path;
 }
 
 function corsOrigin(origin: string): string {

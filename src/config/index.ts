@@ -1,2 +1,3 @@
 export { loadConfig, type Config, type LogLevel, type Mode, type ServeOnly } from './config.js';
+export type { MetricsListenerConfig } from './metrics.js';
 export { ConfigError } from './errors.js';

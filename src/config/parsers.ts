@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { ConfigError } from './errors.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -99,4 +101,13 @@ export function trustedProxies(env: Env, name: string): false | number | string[
     }
   }
   return entries;
+}
+
+/** A path that must name an existing file, resolved against the working directory. */
+export function existingFile(env: Env, name: string): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  const path = resolve(raw);
+  if (!existsSync(path)) throw new ConfigError(name, `file not found: ${path}`);
+  return path;
 }

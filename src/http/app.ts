@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import type { Metrics } from '../metrics/index.js';
 import { bulwarkGuard, type Verifier } from '@bulwark/guard';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
@@ -15,6 +16,7 @@ import { registerOpenApi } from './openapi.js';
 import { installWriteLimit } from './rate-limit-hook.js';
 import type { RequestLimit } from './rate-limit.js';
 import { installRequestLimits } from './request-limits.js';
+import { installRequestMetrics } from './request-metrics.js';
 import { registerTransport } from './transport.js';
 import { installValidators } from './validation.js';
 
@@ -42,6 +44,8 @@ export interface AppOptions {
   modules: readonly HttpModule[];
   /** Connection timeouts; default SERVER_TIMEOUTS (tests shorten them). */
   timeouts?: Partial<ServerTimeouts> | undefined;
+  /** Request durations are recorded here (the scrape listener is the composition root's). */
+  metrics?: Metrics | undefined;
 }
 
 type ServerOptions = { maxHeaderSize: number; headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
@@ -82,6 +86,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
 
   installValidators(app);
   registerErrorMapper(app);
+  if (options.metrics !== undefined) installRequestMetrics(app, options.metrics);
   installRequestLimits(app);
   // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
   registerTransport(app, { requireHttps: config.env === 'production' && options.https === undefined });

@@ -9,6 +9,7 @@ import { assembleProcess } from '../../src/compose/processes.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/logger.js';
+import type { Metrics } from '../../src/metrics/index.js';
 import { payrollMigrations, type PayrollOptions, type PayrollServices } from '../../src/payroll/index.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import type { Role } from '../../src/store/types.js';
@@ -48,6 +49,8 @@ export interface HarnessOptions {
   payroll?: PayrollOptions;
   /** Rate limits; default GENEROUS_THROTTLE so suites that are not about throttling never meet one. */
   throttle?: ThrottleOptions;
+  /** Metrics the app reports into (as a served process would with BULWARK_METRICS_PORT). */
+  metrics?: Metrics;
 }
 
 /** Limits no ordinary suite reaches (every inject comes from the same IP, within milliseconds). */
@@ -78,8 +81,8 @@ export async function createHarness(env: Record<string, string> = {}, options: H
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir, migrations: payrollMigrations });
     const logger = createLogger('info', sink);
     // The composition root's own assembly, on the test clock: the app under test is the product's.
-    const assembly = await assembleProcess(config, store, logger, { now: clock.now, throttle: options.throttle ?? GENEROUS_THROTTLE, payroll: options.payroll });
-    const app = await buildApp(assembly.parts, { logger, modules: assembly.modules });
+    const assembly = await assembleProcess(config, store, logger, { now: clock.now, throttle: options.throttle ?? GENEROUS_THROTTLE, payroll: options.payroll, metrics: options.metrics });
+    const app = await buildApp(assembly.parts, { logger, modules: assembly.modules, metrics: options.metrics });
     app.addHook('onClose', () => assembly.close());
     await app.ready();
     return { store, services: assembly.auth as AuthServices, payroll: assembly.payroll as PayrollServices, app };

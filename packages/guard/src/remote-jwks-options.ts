@@ -21,6 +21,8 @@ export interface RemoteJwksOptions {
   now?: (() => number) | undefined;
   /** Hears every failed fetch (for logging); the source keeps its last good keys. */
   onError?: ((error: JwksFetchError) => void) | undefined;
+  /** Hears every successful fetch, once its keys are in use (for metrics). */
+  onFetched?: (() => void) | undefined;
 }
 
 export const REMOTE_JWKS_DEFAULTS = Object.freeze({
@@ -48,6 +50,7 @@ export interface RemoteJwksSettings {
   readonly fetch: typeof globalThis.fetch;
   readonly now: () => number;
   readonly onError: ((error: JwksFetchError) => void) | undefined;
+  readonly onFetched: (() => void) | undefined;
 }
 
 export function remoteJwksSettings(options: RemoteJwksOptions): RemoteJwksSettings {
@@ -62,6 +65,7 @@ export function remoteJwksSettings(options: RemoteJwksOptions): RemoteJwksSettin
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('remote JWKS: now must be a function');
   if (options.onError !== undefined && typeof options.onError !== 'function') throw new TypeError('remote JWKS: onError must be a function');
+  if (options.onFetched !== undefined && typeof options.onFetched !== 'function') throw new TypeError('remote JWKS: onFetched must be a function');
   const max = REMOTE_JWKS_DEFAULTS.maxMaxAgeMs;
   return {
     url,
@@ -75,6 +79,7 @@ export function remoteJwksSettings(options: RemoteJwksOptions): RemoteJwksSettin
     fetch: fetchImpl,
     now,
     onError: options.onError,
+    onFetched: options.onFetched,
   };
 }
 

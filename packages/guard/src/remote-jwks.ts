@@ -129,17 +129,14 @@ export class RemoteJwksSource implements KeySource {
       this.#lastFetchAt = settings.now();
       this.#lastError = undefined;
       this.#schedule(maxAgeMs === undefined ? settings.cacheMaxAgeMs : clampMaxAge(maxAgeMs));
+      notify(settings.onFetched);
       return true;
     } catch (error) {
       if (this.#stop.signal.aborted) return false;
       const failure = error instanceof JwksFetchError ? error : new JwksFetchError(settings.where, 'refresh failed', { cause: error });
       this.#lastError = failure;
       this.#schedule(settings.cooldownMs);
-      try {
-        settings.onError?.(failure);
-      } catch {
-        // a failing logger must not break key refresh
-      }
+      notify(settings.onError, failure);
       return false;
     }
   }
@@ -152,6 +149,15 @@ export class RemoteJwksSource implements KeySource {
       void this.#refresh();
     }, delayMs);
     this.#timer.unref();
+  }
+}
+
+/** Calls an embedder's listener: one that throws (a failing logger) must not break key refresh. */
+function notify<A extends unknown[]>(listener: ((...args: A) => void) | undefined, ...args: A): void {
+  try {
+    listener?.(...args);
+  } catch {
+    // ignored on purpose
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { noContent } from '../../http/openapi.js';
+import { reportLogin } from '../login-outcome.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from './request-meta.js';
 import { CodeRequest, MfaLoginRequest, MfaStatus, PasswordChangeLoginRequest, PasswordProof, RecoveryCodes, TotpEnrolment } from './mfa-schemas.js';
@@ -13,7 +14,7 @@ const security = [{ bearer: [] }];
 /** The caller's own second factor (RFC 6238 TOTP, recovery codes) and the login steps after the password. */
 export function registerMfaRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { mfa, loginSteps, throttles } = services;
+  const { mfa, loginSteps, throttles, events } = services;
 
   app.get('/api/users/me/mfa', {
     onRequest: app.requireAuth(),
@@ -55,8 +56,11 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
     schema: { operationId: 'loginMfa', tags, summary: 'Second login step: the mfa_token of the 401 mfa_required and a TOTP or recovery code', security: [], body: MfaLoginRequest, response: { 201: TokenResponse } },
   }, async (request, reply) => {
     const meta = requestMeta(request);
-    const { pair, username } = await loginSteps.completeMfa(request.body.mfa_token, request.body.code, meta);
-    await throttles.login.succeeded(username, meta.ip);
+    const pair = await reportLogin(events, async () => {
+      const completed = await loginSteps.completeMfa(request.body.mfa_token, request.body.code, meta);
+      await throttles.login.succeeded(completed.username, meta.ip);
+      return completed.pair;
+    });
     return sendPair(request, reply.status(201), pair, request.body.refresh_delivery ?? 'body');
   });
 
@@ -64,8 +68,11 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
     schema: { operationId: 'loginPasswordChange', tags, summary: 'Last login step after an admin reset: the password_change_token and a new password', security: [], body: PasswordChangeLoginRequest, response: { 201: TokenResponse } },
   }, async (request, reply) => {
     const meta = requestMeta(request);
-    const { pair, username } = await loginSteps.completePasswordChange(request.body.password_change_token, request.body.new_password, meta);
-    await throttles.login.succeeded(username, meta.ip);
+    const pair = await reportLogin(events, async () => {
+      const completed = await loginSteps.completePasswordChange(request.body.password_change_token, request.body.new_password, meta);
+      await throttles.login.succeeded(completed.username, meta.ip);
+      return completed.pair;
+    });
     return sendPair(request, reply.status(201), pair, request.body.refresh_delivery ?? 'body');
   });
 }

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ForbiddenError, InvalidCredentialsError, InvalidGrantError } from '../../errors/index.js';
 import { noContent } from '../../http/openapi.js';
 import { isSecureRequest } from '../../http/transport.js';
+import { reportLogin } from '../login-outcome.js';
 import type { AuthServices } from '../services.js';
 import type { TokenPair } from '../sessions.js';
 import { claimsOf, requestMeta } from './request-meta.js';
@@ -38,16 +39,19 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
   }, async (request, reply) => {
     const { username, password, refresh_delivery: delivery = 'body' } = request.body;
     const meta = requestMeta(request);
-    // Limits first: a blocked caller gets 429 whatever the password (no oracle), known user or not.
-    await throttles.login.check(username, meta.ip);
-    let pair: TokenPair;
-    try {
-      pair = await services.sessions.login(username, password, meta);
-    } catch (error) {
-      if (error instanceof InvalidCredentialsError) await throttles.login.failed(username, meta.ip);
-      throw error;
-    }
-    await throttles.login.succeeded(username, meta.ip);
+    const pair = await reportLogin(services.events, async () => {
+      // Limits first: a blocked caller gets 429 whatever the password (no oracle), known user or not.
+      await throttles.login.check(username, meta.ip);
+      let started: TokenPair;
+      try {
+        started = await services.sessions.login(username, password, meta);
+      } catch (error) {
+        if (error instanceof InvalidCredentialsError) await throttles.login.failed(username, meta.ip);
+        throw error;
+      }
+      await throttles.login.succeeded(username, meta.ip);
+      return started;
+    });
     return sendPair(request, reply.status(201), pair, delivery);
   });
 

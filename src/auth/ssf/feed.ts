@@ -18,6 +18,8 @@ export interface SetFeedOptions {
   logger?: Logger | undefined;
   /** The clock of iat and expiry (tests move it by hand). */
   now?: (() => number) | undefined;
+  /** Hears the age of each event a poll answer delivers (for the revocation feed lag metric). */
+  onDelivered?: ((ageMs: number) => void) | undefined;
 }
 
 export const SET_FEED_DEFAULTS = Object.freeze({ longPollMs: 25_000, recheckMs: 1_000, inactivityTimeoutMs: 24 * 60 * 60_000 });
@@ -57,6 +59,7 @@ export function createSetFeed(services: AuthServices, options: SetFeedOptions = 
     now,
     sign: (claims) => signJwt(keys.signingKey(), { typ: 'secevent+jwt' }, claims),
     onSetError: (streamId, eventId, err) => options.logger?.warn({ stream_id: streamId, event_id: eventId, err }, 'a receiver could not process a SET'),
+    onDelivered: options.onDelivered,
   });
   const feed: SetFeed = {
     settings,

@@ -28,6 +28,8 @@ export interface PollerSettings {
   sign: (claims: Record<string, unknown>) => string;
   /** Hears each SET a receiver reports it could not process (no SET content). */
   onSetError?: ((streamId: string, eventId: string, err: string) => void) | undefined;
+  /** Hears the age of each event handed out (redeliveries of unacknowledged SETs included). */
+  onDelivered?: ((ageMs: number) => void) | undefined;
 }
 
 /** A SET's jti names both the event and the stream, so an ack can only acknowledge its own stream's SETs. */
@@ -85,11 +87,13 @@ export class SetPoller {
   }
 
   #answer(stream: SecurityEventStreamRecord, events: SecurityEventRecord[], moreAvailable: boolean): PollResponse {
-    const iat = Math.floor(this.settings.now() / 1000);
+    const now = this.settings.now();
+    const iat = Math.floor(now / 1000);
     const sets: Record<string, string> = {};
     for (const event of events) {
       const jti = setJti(event.id, stream.id);
       sets[jti] = this.settings.sign(setClaims(event, { issuer: this.settings.issuer, audience: stream.clientId, jti, iat }));
+      this.settings.onDelivered?.(now - event.occurredAt);
     }
     return { sets, moreAvailable };
   }
