@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { BENCH_ISSUER, startBulwark, startForked, type BulwarkProcess, type Running } from './processes.js';
 
@@ -7,6 +8,8 @@ export interface RouteRow {
   hand: Load;
   /** Bulwark's req/s over the hand-assembled stack's, both measured in this run. */
   ratio: number;
+  /** The hand-assembled stack's CPU per request over Bulwark's: above 1, Bulwark spends less. */
+  cpuRatio: number;
   /** What the issue asks of this ratio. */
   want: number;
 }
@@ -16,15 +19,30 @@ export interface Load {
   p50Ms: number;
   p99Ms: number;
   non2xx: number;
+  /** The server process's CPU time (user + system) per answered request, in µs, when its pid was given. */
+  cpuUsPerRequest?: number;
 }
 
 /** Headers that differ between any two answers and say nothing about security (Bulwark echoes a request id; the hand stack has none). */
 const NEUTRAL = new Set(['date', 'content-length', 'connection', 'keep-alive', 'etag', 'x-request-id']);
 
-/** One load run: 50 connections from this process (on CPU 1) against a server on CPU 0. */
-export async function load(url: string, headers: Record<string, string>, seconds: number): Promise<Load> {
+/**
+ * One load run: 50 connections from this process (on CPU 1) against a server on CPU 0. With the
+ * server's pid, also its CPU time per request, which other work on a shared machine barely moves
+ * (it takes wall time from the server, not CPU time per request).
+ */
+export async function load(url: string, headers: Record<string, string>, seconds: number, pid?: number): Promise<Load> {
+  const before = pid === undefined ? 0 : cpuTicks(pid);
   const result = await autocannon({ url, headers, connections: 50, pipelining: 1, duration: seconds });
-  return { requestsPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
+  const out: Load = { requestsPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
+  if (pid !== undefined && result.requests.total > 0) out.cpuUsPerRequest = ((cpuTicks(pid) - before) * 10_000) / result.requests.total;
+  return out;
+}
+
+/** utime + stime of a process, in clock ticks (100 per second on Linux). */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 /**
@@ -53,17 +71,18 @@ export async function benchRoutes(seconds: number, rounds: number, log: (line: s
     const only = process.env.BENCH_ROUTES?.split(',');
     for (const [route, path, h, want] of routes.filter(([name]) => only === undefined || only.some((o) => name.includes(o)))) {
       await sameAnswer(route, bulwark, hand, path, h);
-      const servers = [bulwark.url, hand.url];
-      for (const url of servers) await load(`${url}${path}`, h, 2); // warm-up
+      const servers = [[bulwark.url, bulwark.child.pid], [hand.url, hand.child.pid]] as const;
+      for (const [url] of servers) await load(`${url}${path}`, h, 2); // warm-up
       const runs: [Load[], Load[]] = [[], []];
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [0, 1] : [1, 0];
-        for (const i of order) runs[i as 0 | 1].push(await load(`${servers[i]}${path}`, h, seconds));
+        for (const i of order) runs[i as 0 | 1].push(await load(`${servers[i as 0 | 1][0]}${path}`, h, seconds, servers[i as 0 | 1][1]));
       }
-      const row = { route, bulwark: merge(runs[0]), hand: merge(runs[1]), ratio: 0, want };
+      const row = { route, bulwark: merge(runs[0]), hand: merge(runs[1]), ratio: 0, cpuRatio: 0, want };
       row.ratio = row.bulwark.requestsPerSec / row.hand.requestsPerSec;
+      row.cpuRatio = (row.hand.cpuUsPerRequest ?? 0) / (row.bulwark.cpuUsPerRequest ?? 1);
       rows.push(row);
-      log(`  ${route.padEnd(28)} bulwark ${fmt(row.bulwark.requestsPerSec)} req/s p99 ${row.bulwark.p99Ms} ms | hand ${fmt(row.hand.requestsPerSec)} req/s p99 ${row.hand.p99Ms} ms | ${row.ratio.toFixed(2)}×`);
+      log(`  ${route.padEnd(28)} bulwark ${fmt(row.bulwark.requestsPerSec)} req/s ${us(row.bulwark)} p99 ${row.bulwark.p99Ms} ms | hand ${fmt(row.hand.requestsPerSec)} req/s ${us(row.hand)} p99 ${row.hand.p99Ms} ms | ${row.ratio.toFixed(2)}× req/s, ${row.cpuRatio.toFixed(2)}× CPU`);
     }
     return rows;
   } finally {
@@ -74,8 +93,12 @@ export async function benchRoutes(seconds: number, rounds: number, log: (line: s
 
 function merge(runs: Load[]): Load {
   const mean = (f: (l: Load) => number) => runs.reduce((s, l) => s + f(l), 0) / runs.length;
-  return { requestsPerSec: mean((l) => l.requestsPerSec), p50Ms: Math.max(...runs.map((l) => l.p50Ms)), p99Ms: Math.max(...runs.map((l) => l.p99Ms)), non2xx: runs.reduce((s, l) => s + l.non2xx, 0) };
+  // CPU per request: the least of the runs, the one least disturbed by other work on the core.
+  const cpu = Math.min(...runs.map((l) => l.cpuUsPerRequest ?? Infinity));
+  return { requestsPerSec: mean((l) => l.requestsPerSec), p50Ms: Math.max(...runs.map((l) => l.p50Ms)), p99Ms: Math.max(...runs.map((l) => l.p99Ms)), non2xx: runs.reduce((s, l) => s + l.non2xx, 0), cpuUsPerRequest: cpu };
 }
+
+const us = (l: Load) => `${(l.cpuUsPerRequest ?? 0).toFixed(0).padStart(4)} µs/req`;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(7);
 

@@ -28,7 +28,11 @@ const PaymentPage = { type: 'object', properties: { items: { type: 'array', item
 
 const mask = (iban) => (iban.slice(0, 2) + '*'.repeat(Math.max(iban.length - 6, 0)) + iban.slice(-4)).replace(/(.{4})(?=.)/g, '$1 ');
 
-const app = Fastify({ logger: false });
+// BENCH_HAND_TIMEOUTS=1: the same slowloris deadlines and keep-alive timeout as Bulwark's server.
+const timeouts = process.env.BENCH_HAND_TIMEOUTS === '1'
+  ? { http: { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 }, requestTimeout: 10_000, connectionTimeout: 30_000, keepAliveTimeout: 5_000 }
+  : {};
+const app = Fastify({ logger: false, ...timeouts });
 await app.register(helmet, {
   contentSecurityPolicy: false, hsts: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' },
 });
