@@ -1,4 +1,5 @@
 import { createEmitter } from './events.js';
+import { loginStepProblem, type LoginStep } from './login-steps.js';
 import { problemFromResponse } from './problem-error.js';
 import { createRefreshCoordinator, FRESH_MARGIN_MS } from './refresh-coordinator.js';
 import { openTabChannel } from './tab-channel.js';
@@ -92,6 +93,24 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     return (/json/i.test(res.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as T;
   }
 
+  /** One login step in cookie mode; a 401 asking for another step throws the error that takes it (login-steps.ts). */
+  const logIn: LoginStep = async (path, fields) => {
+    const res = await send(path, {
+      method: 'POST',
+      ...WITH_COOKIE,
+      headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+      body: JSON.stringify({ ...fields, refresh_delivery: 'cookie' }),
+    });
+    if (res.status === 401) throw await loginStepProblem(res, logIn);
+    const grant = await readGrant(res);
+    store.set(grant);
+    const me = await request<BulwarkUser>('GET', '/api/users/me');
+    user = me;
+    channel.post({ kind: 'signin', ...grant, user: me });
+    events.emit('signin', me);
+    return me;
+  };
+
   return {
     get user() {
       return user;
@@ -104,22 +123,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
       return user;
     },
 
-    // Room for issue #13: an MFA-enrolled user gets BulwarkProblemError code 'mfa_required' here.
-    async signIn(username, password) {
-      const res = await send(SESSIONS, {
-        method: 'POST',
-        ...WITH_COOKIE,
-        headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
-        body: JSON.stringify({ username, password, refresh_delivery: 'cookie' }),
-      });
-      const grant = await readGrant(res);
-      store.set(grant);
-      const me = await request<BulwarkUser>('GET', '/api/users/me');
-      user = me;
-      channel.post({ kind: 'signin', ...grant, user: me });
-      events.emit('signin', me);
-      return me;
-    },
+    signIn: (username, password) => logIn(SESSIONS, { username, password }),
 
     async signOut() {
       try {

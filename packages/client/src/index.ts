@@ -1,5 +1,6 @@
 export { createBulwarkClient } from './client.js';
-export { BulwarkNetworkError, BulwarkProblemError } from './problem-error.js';
+export { BulwarkMfaRequiredError, BulwarkPasswordChangeRequiredError } from './login-steps.js';
+export { BulwarkNetworkError, BulwarkProblemError, BulwarkStepUpRequiredError } from './problem-error.js';
 export type {
   BulwarkClient,
   BulwarkClientOptions,

@@ -37,6 +37,17 @@ export class BulwarkNetworkError extends BulwarkProblemError {
   }
 }
 
+/**
+ * 401 `insufficient_user_authentication` (RFC 9470 step-up): the token is valid but its login is
+ * too weak or too old for this request. The tab stays signed in; sign in again (both steps) to go on.
+ */
+export class BulwarkStepUpRequiredError extends BulwarkProblemError {
+  constructor(fields: ProblemFields) {
+    super(fields);
+    this.name = 'BulwarkStepUpRequiredError';
+  }
+}
+
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** Reads a non-2xx answer into a BulwarkProblemError; a body that is not problem JSON still gives one. */
@@ -48,9 +59,10 @@ export async function problemFromResponse(res: Response): Promise<BulwarkProblem
   } catch {
     // Not JSON (a proxy's HTML page, an empty body): the status alone describes it.
   }
-  return new BulwarkProblemError({
+  const code = text(body.code) ?? 'http_error';
+  return new (code === 'insufficient_user_authentication' ? BulwarkStepUpRequiredError : BulwarkProblemError)({
     status: res.status,
-    code: text(body.code) ?? 'http_error',
+    code,
     title: text(body.title) ?? (res.statusText || `HTTP ${res.status}`),
     type: text(body.type),
     detail: text(body.detail),

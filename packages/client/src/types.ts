@@ -36,6 +36,10 @@ export interface BulwarkClient {
   readonly user: BulwarkUser | null;
   /** On page load: a silent refresh through the HttpOnly cookie; null when there is no session. */
   restore(): Promise<BulwarkUser | null>;
+  /**
+   * Cookie-mode login. Throws BulwarkMfaRequiredError (call `complete(code)`) or
+   * BulwarkPasswordChangeRequiredError (call `changePassword(newPassword)`) when a step is left.
+   */
   signIn(username: string, password: string): Promise<BulwarkUser>;
   signOut(): Promise<void>;
   /** fetch with the access token; a 401 token_expired is refreshed (once, shared) and retried once. */

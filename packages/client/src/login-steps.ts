@@ -1,0 +1,46 @@
+import { BulwarkProblemError, problemFromResponse, type ProblemFields } from './problem-error.js';
+import type { BulwarkUser } from './types.js';
+
+/** Posts one login step in cookie mode and signs the tab in with its answer. */
+export type LoginStep = (path: string, fields: Record<string, string>) => Promise<BulwarkUser>;
+
+/**
+ * 401 `mfa_required`: the password was right, a second factor is due. `complete(code)` sends a
+ * TOTP or recovery code with the login's mfa_token, which only that closure holds (no property,
+ * nothing to log). A wrong code rejects with `invalid_mfa_code` and may be tried again.
+ */
+export class BulwarkMfaRequiredError extends BulwarkProblemError {
+  readonly complete: (code: string) => Promise<BulwarkUser>;
+
+  constructor(fields: ProblemFields, complete: (code: string) => Promise<BulwarkUser>) {
+    super(fields);
+    this.name = 'BulwarkMfaRequiredError';
+    this.complete = complete;
+  }
+}
+
+/** 401 `password_change_required` (after an admin reset): `changePassword(newPassword)` ends the login. */
+export class BulwarkPasswordChangeRequiredError extends BulwarkProblemError {
+  readonly changePassword: (newPassword: string) => Promise<BulwarkUser>;
+
+  constructor(fields: ProblemFields, changePassword: (newPassword: string) => Promise<BulwarkUser>) {
+    super(fields);
+    this.name = 'BulwarkPasswordChangeRequiredError';
+    this.changePassword = changePassword;
+  }
+}
+
+/** The problem of a refused login step; one asking for another step carries the function that takes it. */
+export async function loginStepProblem(res: Response, step: LoginStep): Promise<BulwarkProblemError> {
+  const body = (await res.clone().json().catch(() => null)) as Record<string, unknown> | null;
+  const problem = await problemFromResponse(res);
+  const mfaToken = body?.mfa_token;
+  const changeToken = body?.password_change_token;
+  if (problem.code === 'mfa_required' && typeof mfaToken === 'string') {
+    return new BulwarkMfaRequiredError(problem, (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }));
+  }
+  if (problem.code === 'password_change_required' && typeof changeToken === 'string') {
+    return new BulwarkPasswordChangeRequiredError(problem, (password) => step('/api/users-sessions/password-change', { password_change_token: changeToken, new_password: password }));
+  }
+  return problem;
+}
