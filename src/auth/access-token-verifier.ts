@@ -1,6 +1,7 @@
 import { createVerifier, type KeySource, type RevocationSource, type Verifier } from '@bulwark/guard';
 import { SIGNING_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import type { Config } from '../config/index.js';
+import { decryptionFor } from './token-encryption.js';
 import { ACCESS_TOKEN_REQUIRED_CLAIMS } from './tokens.js';
 
 export interface AccessTokenVerifierOptions {
@@ -16,7 +17,7 @@ export interface AccessTokenVerifierOptions {
  * The verifier of Bulwark's own access tokens, the same in every process that trusts them: the
  * token service (local keys), a payroll-only process (remote JWKS) and `bulwark token verify`.
  */
-export function createAccessTokenVerifier(config: Pick<Config, 'issuer' | 'audience' | 'clockSkewSeconds'>, options: AccessTokenVerifierOptions): Verifier {
+export function createAccessTokenVerifier(config: Pick<Config, 'issuer' | 'audience' | 'clockSkewSeconds' | 'tokenEncryption'>, options: AccessTokenVerifierOptions): Verifier {
   return createVerifier({
     issuer: config.issuer,
     audience: config.audience,
@@ -25,6 +26,7 @@ export function createAccessTokenVerifier(config: Pick<Config, 'issuer' | 'audie
     revocations: options.revocations,
     clockSkewSeconds: config.clockSkewSeconds,
     requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
+    ...decryptionFor(config.tokenEncryption),
     ...(options.now === undefined ? {} : { now: options.now }),
     cache: { max: 10_000 },
   });

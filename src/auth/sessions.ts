@@ -21,6 +21,8 @@ export interface RequestMeta {
 export interface TokenPair {
   accessToken: string;
   expiresIn: number;
+  /** The access token's scope (it may be encrypted: not readable back). */
+  scope: string;
   refreshToken: string;
   sessionId: string;
   /** Absolute end of the session: the refresh cookie's expiry. */
@@ -191,6 +193,7 @@ export class SessionService {
     return {
       accessToken: access.token,
       expiresIn: access.expiresIn,
+      scope: access.scope,
       refreshToken,
       sessionId: session.id,
       sessionExpiresAt: session.expiresAt,

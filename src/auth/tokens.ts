@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { VERIFIER_DEFAULTS } from '@bulwark/guard';
 import { signJwt } from '../jose/sign.js';
 import type { SigningKey } from '../jose/keys.js';
+import type { JweKey } from '@bulwark/guard/jose';
 import type { SessionRecord, UserRecord } from '../store/types.js';
 import { ROLE_SCOPES } from './scopes.js';
+import { sealAccessToken } from './token-encryption.js';
 
 export const CLIENT_ID = 'bulwark';
 
@@ -18,6 +20,8 @@ export interface TokenSettings {
   issuer: string;
   audience: string;
   accessTokenTtlSeconds: number;
+  /** Encrypt access tokens to this key after signing (BULWARK_TOKEN_ENCRYPTION_KEY_FILE). */
+  tokenEncryption?: JweKey | undefined;
 }
 
 export interface IssuedAccessToken {
@@ -26,6 +30,8 @@ export interface IssuedAccessToken {
   /** Seconds until expiry, as sent in `expires_in`. */
   expiresIn: number;
   exp: number;
+  /** The granted scope, space separated (an encrypted token cannot be read back). */
+  scope: string;
 }
 
 /**
@@ -59,5 +65,6 @@ export function issueAccessToken(
     amr: [...session.amr],
   };
   if (user.employeeId !== null) claims.employee_id = user.employeeId;
-  return { token: signJwt(key, { typ: 'at+jwt' }, claims), jti, expiresIn: exp - iat, exp };
+  const token = sealAccessToken(signJwt(key, { typ: 'at+jwt' }, claims), settings.tokenEncryption);
+  return { token, jti, expiresIn: exp - iat, exp, scope: claims.scope as string };
 }

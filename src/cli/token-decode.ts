@@ -13,7 +13,12 @@ export async function tokenDecode(args: string[]): Promise<void> {
 /** Header, claims and times in human form; `warn` says loudly that nothing was verified. */
 export function printDecoded(token: string, warn: boolean): void {
   const parts = token.split('.');
-  if (parts.length !== 3) throw new Error('not a compact JWS: expected three dot-separated parts');
+  if (parts.length === 5) {
+    console.log('ENCRYPTED: a JWE (nested JWT); its claims are hidden. `bulwark token verify` decrypts it with BULWARK_TOKEN_ENCRYPTION_KEY_FILE.');
+    console.log(`JWE header: ${JSON.stringify(decodePart(parts[0] as string, 'header'), null, 2)}`);
+    return;
+  }
+  if (parts.length !== 3) throw new Error('not a compact JWS or JWE: expected three or five dot-separated parts');
   const header = decodePart(parts[0] as string, 'header');
   const claims = decodePart(parts[1] as string, 'payload');
   if (warn) console.log('NOT VERIFIED: the signature and claims below have not been checked.');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, type Config } from '../config/index.js';
 import {
   createRemoteJwksSource,
   isTokenError,
@@ -9,7 +9,7 @@ import {
   type KeySource,
   type RevocationSource,
 } from '@bulwark/guard';
-import { isSigningAlg, PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
+import { createTokenOpener, isSigningAlg, PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
 import { createAccessTokenVerifier } from '../auth/access-token-verifier.js';
 import { withLocalVerification } from '../compose/cli.js';
 import { printDecoded } from './token-decode.js';
@@ -24,6 +24,10 @@ const CHECKS: Record<string, string> = {
   signature_invalid: 'signature', payload_invalid: 'payload is a JSON object', claim_missing: 'required claims present',
   claim_invalid: 'claim types', expired: 'exp not passed', nbf_future: 'nbf not in the future', iat_future: 'iat not in the future',
   iss_mismatch: 'iss matches', aud_mismatch: 'aud matches', revoked: 'not revoked',
+  jwe_unexpected: 'a signed token (this deployment does not encrypt: BULWARK_TOKEN_ENCRYPTION_KEY_FILE unset)',
+  jwe_required: 'an encrypted token (BULWARK_TOKEN_ENCRYPTION_KEY_FILE is set)', enc_not_allowed: 'enc is A256GCM',
+  zip_unsupported: 'no zip header', cty_invalid: 'cty is JWT (a nested JWT)', epk_invalid: 'epk is a P-256 point on the curve',
+  decryption_failed: 'decrypts with the configured key (key unwrap and GCM tag)',
 };
 
 export async function tokenVerify(args: string[]): Promise<void> {
@@ -37,15 +41,17 @@ export async function tokenVerify(args: string[]): Promise<void> {
   const issuer = values.issuer ?? config.issuer;
   const audience = values.audience ?? config.audience;
   printDecoded(token, false);
+  const inner = decrypted(token, config.tokenEncryption);
+  if (inner !== undefined) printDecoded(inner, false);
   const run = async (keys: KeySource, revocations: RevocationSource | undefined, source: string) => {
-    const verifier = createAccessTokenVerifier({ issuer, audience, clockSkewSeconds: config.clockSkewSeconds }, { keys, revocations: revocations ?? NO_REVOCATIONS });
+    const verifier = createAccessTokenVerifier({ issuer, audience, clockSkewSeconds: config.clockSkewSeconds, tokenEncryption: config.tokenEncryption }, { keys, revocations: revocations ?? NO_REVOCATIONS });
     console.log(`keys: ${source}; issuer ${issuer}; audience ${audience}${revocations ? '' : '; revocation not checked (no store)'}`);
     try {
       await verifier.verifyAsync(token);
       console.log('VALID: every check passed');
     } catch (error) {
       if (!isTokenError(error)) throw error;
-      console.log(`INVALID: first failed check: ${CHECKS[error.reason] ?? error.reason} (${error.reason})${hint(error.reason, token, issuer, audience)}`);
+      console.log(`INVALID: first failed check: ${CHECKS[error.reason] ?? error.reason} (${error.reason})${hint(error.reason, inner ?? token, issuer, audience)}`);
       process.exitCode = 1;
     }
   };
@@ -78,6 +84,18 @@ function jwksFile(path: string): KeySource {
 }
 
 const NO_REVOCATIONS: RevocationSource = { isRevoked: () => false };
+
+/** The nested JWS of an encrypted token, for display; undefined when not encrypted or not decryptable (verify says why). */
+function decrypted(token: string, key: Config['tokenEncryption']): string | undefined {
+  if (key === undefined || token.split('.').length !== 5) return undefined;
+  try {
+    const inner = createTokenOpener({ key: key.privateKey, alg: key.alg }, 'at+jwt', 1 << 16)(token);
+    console.log(`decrypted with the configured key (${key.alg}, kid ${key.kid}); the nested JWS:`);
+    return inner;
+  } catch {
+    return undefined;
+  }
+}
 
 /** For a claim mismatch: what was expected, and how to expect something else. */
 function hint(reason: string, token: string, issuer: string, audience: string): string {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { SIGNING_ALGS, type SigningAlg } from '@bulwark/guard/jose';
+import { SIGNING_ALGS, type JweKey, type SigningAlg } from '@bulwark/guard/jose';
 import { ConfigError } from './errors.js';
+import { tokenEncryptionKey } from './token-encryption.js';
 import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
 
@@ -55,6 +56,11 @@ export interface Config {
   limits: RateLimits;
   /** RFC 9470 step-up of payroll writes: a second factor (amr otp) within maxAgeSeconds; on by default in production. */
   stepUp: { payrollWrites: boolean; maxAgeSeconds: number };
+  /**
+   * BULWARK_TOKEN_ENCRYPTION_KEY_FILE: access tokens are signed, then encrypted to this key
+   * (RFC 7516 nested JWT); every verifying process decrypts with it. undefined: signed only.
+   */
+  tokenEncryption: JweKey | undefined;
   /** The Prometheus /metrics listener (BULWARK_METRICS_PORT/HOST); undefined: none. */
   metrics: MetricsListenerConfig | undefined;
 }
@@ -172,6 +178,7 @@ export function loadConfig(env: Env = process.env): Config {
       payrollWrites: boolean(env, 'BULWARK_PAYROLL_WRITES_REQUIRE_MFA', mode === 'production'),
       maxAgeSeconds: integer(env, 'BULWARK_STEP_UP_MAX_AGE', 900, 30, 86_400),
     },
+    tokenEncryption: tokenEncryptionKey(env),
     metrics: metricsListener(env, port),
   };
 }

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { SigningKey } from '../../jose/keys.js';
 import { signJwt } from '../../jose/sign.js';
 import type { ClientRecord } from '../../store/types.js';
-import type { IssuedAccessToken } from '../tokens.js';
+import type { IssuedAccessToken, TokenSettings } from '../tokens.js';
+import { sealAccessToken } from '../token-encryption.js';
 
-export interface ClientTokenSettings {
+export interface ClientTokenSettings extends Pick<TokenSettings, 'tokenEncryption'> {
   issuer: string;
   accessTokenTtlSeconds: number;
 }
@@ -37,5 +38,6 @@ export function issueClientToken(
     client_id: client.id,
     scope: grant.scopes.join(' '),
   };
-  return { token: signJwt(key, { typ: 'at+jwt' }, claims), jti, expiresIn: exp - iat, exp };
+  const token = sealAccessToken(signJwt(key, { typ: 'at+jwt' }, claims), settings.tokenEncryption);
+  return { token, jti, expiresIn: exp - iat, exp, scope: claims.scope };
 }

@@ -1,9 +1,10 @@
 import { createVerifier, isTokenError, type AccessTokenClaims, type KeySource, type RevocationSource } from '@bulwark/guard';
-import { SIGNING_ALGS } from '@bulwark/guard/jose';
+import { createTokenOpener, SIGNING_ALGS, type TokenOpener } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
+import { decryptionFor } from '../token-encryption.js';
 import { ACCESS_TOKEN_REQUIRED_CLAIMS } from '../tokens.js';
 
-export type OwnTokenSettings = Pick<Config, 'issuer' | 'clockSkewSeconds' | 'accessTokenTtlSeconds'>;
+export type OwnTokenSettings = Pick<Config, 'issuer' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'>;
 
 /**
  * The claims of an access token this service issued and that is valid right now (signature, iss,
@@ -12,8 +13,11 @@ export type OwnTokenSettings = Pick<Config, 'issuer' | 'clockSkewSeconds' | 'acc
  * signature and issuer are what make the token ours.
  */
 export function createOwnTokenReader(settings: OwnTokenSettings, keys: KeySource, revocations: RevocationSource, now: () => number): (token: string) => AccessTokenClaims | undefined {
+  const decryption = decryptionFor(settings.tokenEncryption);
+  // An encrypted token's audience is read from the nested JWS (then the whole token is verified).
+  const open = decryption.decryption === undefined ? undefined : createTokenOpener(decryption.decryption, 'at+jwt', 8192);
   return (token) => {
-    const audiences = unverifiedAudiences(token);
+    const audiences = unverifiedAudiences(open === undefined ? token : openOrEmpty(open, token));
     if (audiences.length === 0) return undefined;
     const verifier = createVerifier({
       issuer: settings.issuer,
@@ -25,6 +29,7 @@ export function createOwnTokenReader(settings: OwnTokenSettings, keys: KeySource
       maxTokenLifetimeSeconds: settings.accessTokenTtlSeconds + settings.clockSkewSeconds,
       requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
       now,
+      ...decryption,
     });
     try {
       return verifier.verify(token);
@@ -33,6 +38,15 @@ export function createOwnTokenReader(settings: OwnTokenSettings, keys: KeySource
       throw error;
     }
   };
+}
+
+function openOrEmpty(open: TokenOpener, token: string): string {
+  try {
+    return open(token);
+  } catch (error) {
+    if (isTokenError(error)) return '';
+    throw error;
+  }
 }
 
 function unverifiedAudiences(token: string): string[] {

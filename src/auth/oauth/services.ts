@@ -80,7 +80,7 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
     identify,
     tokens: new TokenEndpoint({
       authenticator, throttle, refreshLimit: deps.refreshLimit, sessions: deps.sessions, store, keys: deps.keys, audit, now,
-      settings: { issuer: config.issuer, accessTokenTtlSeconds: config.accessTokenTtlSeconds, tokenEndpoint: endpoints.token },
+      settings: { issuer: config.issuer, accessTokenTtlSeconds: config.accessTokenTtlSeconds, tokenEncryption: config.tokenEncryption, tokenEndpoint: endpoints.token },
     }),
     introspection: new Introspection({ store, readOwnToken, issuer: config.issuer, now }),
     revocation: new TokenRevocation({ store, sessions: deps.sessions, revocations: deps.revocations, readOwnToken, audit }),

@@ -3,6 +3,7 @@ import { createAuthHook, createVerifier, ForbiddenError, InvalidTokenError, type
 import { SIGNING_ALGS } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import type { ClientsStore } from '../../store/types.js';
+import { decryptionFor } from '../token-encryption.js';
 
 /** The scope a client needs to read security events (given with `bulwark clients add --scope`). */
 export const SSF_SCOPE = 'ssf:poll';
@@ -20,7 +21,7 @@ export interface ReceiverAuth {
  * client `bulwark`) never reads the feed, and neither does a disabled or deleted client's.
  */
 export function createReceiverAuth(
-  config: Pick<Config, 'issuer' | 'audience' | 'clockSkewSeconds' | 'accessTokenTtlSeconds'>,
+  config: Pick<Config, 'issuer' | 'audience' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'>,
   options: { keys: KeySource; revocations: RevocationSource; clients: Pick<ClientsStore, 'findById'>; now?: (() => number) | undefined },
 ): ReceiverAuth {
   const verifier = createVerifier({
@@ -32,6 +33,7 @@ export function createReceiverAuth(
     clockSkewSeconds: config.clockSkewSeconds,
     maxTokenLifetimeSeconds: config.accessTokenTtlSeconds + config.clockSkewSeconds,
     requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope'],
+    ...decryptionFor(config.tokenEncryption),
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   return {
