@@ -33,7 +33,7 @@ async function exposedNames(): Promise<{ names: Set<string>; bulwarkFamilies: st
   const metrics = new Metrics({ processMetrics: true });
   metrics.watch({ database: async () => {}, redis: () => 'ok', passwordWork: () => ({ active: 0, waiting: 0 }), revocationSyncAgeMs: () => 0 });
   const families = await metrics.registry.getMetricsAsJSON();
-  const names = new Set(families.flatMap((family) => (family.type === 'histogram' ? ['_bucket', '_sum', '_count'] : ['']).map((suffix) => `${family.name}${suffix}`)));
+  const names = new Set(families.flatMap((family) => (String(family.type) === 'histogram' ? ['_bucket', '_sum', '_count'] : ['']).map((suffix) => `${family.name}${suffix}`)));
   return { names, bulwarkFamilies: families.map((family) => family.name).filter((name) => name.startsWith('bulwark_')) };
 }
 

@@ -114,6 +114,6 @@ describe('the exposition reader used by these tests is strict', () => {
       '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n', // not cumulative
       '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 2\n', // count disagrees
       '# TYPE a_total countr\n', // unknown type
-    ]) assert.throws(() => parseExposition(bad), undefined, bad);
+    ]) assert.throws(() => parseExposition(bad), Error, bad);
   });
 });
