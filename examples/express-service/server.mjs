@@ -1,7 +1,7 @@
 /* eslint-disable no-console -- a runnable example: its console is its log */
 // A third-party service that trusts Bulwark tokens: keys from the token service's JWKS, revocations
 // from its SET feed (RFC 8936), so a token stops working here within a second of a logout.
-//   PORT=4000 BULWARK_ISSUER=http://127.0.0.1:3000 BULWARK_CLIENT_ID=… BULWARK_CLIENT_SECRET=… node server.mjs
+//   PORT=4000 BULWARK_ISSUER=http://localhost:3000 BULWARK_CLIENT_ID=… BULWARK_CLIENT_SECRET=… node server.mjs
 import express from 'express';
 import {
   clientCredentialsToken,

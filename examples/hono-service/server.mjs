@@ -1,6 +1,6 @@
 /* eslint-disable no-console -- a runnable example: its console is its log */
 // The same third-party service on Hono (node:http through a tiny adapter, no extra package).
-//   PORT=4001 BULWARK_ISSUER=http://127.0.0.1:3000 BULWARK_CLIENT_ID=… BULWARK_CLIENT_SECRET=… node server.mjs
+//   PORT=4001 BULWARK_ISSUER=http://localhost:3000 BULWARK_CLIENT_ID=… BULWARK_CLIENT_SECRET=… node server.mjs
 import { createServer } from 'node:http';
 import { Hono } from 'hono';
 import {
