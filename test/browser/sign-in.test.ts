@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
 
-const EVERYONE = ['Payments', 'Employees', 'Sessions'];
+const EVERYONE = ['Payments', 'Employees', 'Sessions', 'Security'];
 const ADMINS = ['Users', 'Keys', 'Audit log'];
 
 async function navLinks(page: Page): Promise<string[]> {

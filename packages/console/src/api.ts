@@ -14,6 +14,8 @@ export interface RequestOptions {
 /** What every view gets: the signed-in user and JSON requests through @bulwark/client. */
 export interface Api {
   user: BulwarkUser;
+  /** Signs out and shows the sign-in form with a notice (after a step-up refusal: RFC 9470). */
+  signInAgain(): void;
   request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
 }
 
@@ -33,7 +35,10 @@ function cleanQuery(query: Query | undefined): Record<string, string> | undefine
   return out;
 }
 
-/** 401 codes that mean no valid session is left (token_expired survives only a failed refresh). */
+/**
+ * 401 codes that mean no valid session is left (token_expired survives only a failed refresh).
+ * Not `insufficient_user_authentication`: the session is fine, the write needs a newer login.
+ */
 const SESSION_OVER = new Set(['invalid_token', 'invalid_grant', 'token_expired']);
 
 /**
@@ -41,9 +46,10 @@ const SESSION_OVER = new Set(['invalid_token', 'invalid_grant', 'token_expired']
  * `token_expired`. A 401 that survives that means the session is over (revoked, signed out in
  * another tab, user disabled): `onSessionEnded` returns the console to the sign-in form.
  */
-export function createApi(client: BulwarkClient, user: BulwarkUser, onSessionEnded: () => void): Api {
+export function createApi(client: BulwarkClient, user: BulwarkUser, onSessionEnded: () => void, signInAgain: () => void): Api {
   return {
     user,
+    signInAgain,
     async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
       try {
         return await client.request<T>(method, path, { ...options, query: cleanQuery(options.query) });

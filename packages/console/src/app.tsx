@@ -6,6 +6,8 @@ import { SignIn } from './components/sign-in';
 import { isViewPath, navigate, usePath } from './router';
 import { ViewFor } from './views';
 
+const STEP_UP_NOTICE = 'Sign in again, with your authenticator code, to make payroll changes. You will return to the same page.';
+
 type State =
   | { phase: 'starting' }
   | { phase: 'signed-out'; notice?: string }
@@ -40,7 +42,11 @@ export function App({ client }: { client: BulwarkClient }) {
 
   const user = state.phase === 'signed-in' ? state.user : undefined;
   const sessionEnded = useCallback(() => setState({ phase: 'signed-out', notice: 'Your session has ended. Please sign in again.' }), []);
-  const api = useMemo(() => (user === undefined ? null : createApi(client, user, sessionEnded)), [client, user, sessionEnded]);
+  // RFC 9470 step-up: a payroll write wants a login with the second factor, and recent.
+  const signInAgain = useCallback(() => {
+    void client.signOut().catch(() => undefined).then(() => setState({ phase: 'signed-out', notice: STEP_UP_NOTICE }));
+  }, [client]);
+  const api = useMemo(() => (user === undefined ? null : createApi(client, user, sessionEnded, signInAgain)), [client, user, sessionEnded, signInAgain]);
 
   // `/` and unknown paths open the payments view once signed in.
   useEffect(() => {

@@ -52,8 +52,19 @@ export interface Session {
   last_refreshed_at?: string | null;
   ip?: string | null;
   user_agent?: string | null;
+  /** Own sessions (GET /api/users/me/sessions): the browser and system of the login, e.g. "Firefox on Linux". */
+  device?: string;
+  /** Own sessions: RFC 8176 methods of the login (`pwd`, `otp`). */
+  amr?: string[];
   current?: boolean;
   revoked_at?: string | null;
+}
+
+/** GET /api/users/me/mfa */
+export interface MfaStatus {
+  totp: boolean;
+  confirmed_at: string | null;
+  recovery_codes_left: number;
 }
 
 export interface SigningKey {

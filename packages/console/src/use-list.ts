@@ -3,7 +3,8 @@ import { useApi, type Query } from './api';
 
 export interface Page<T> {
   items: T[];
-  next_cursor: string | null;
+  /** Absent from lists that are not paged (own sessions). */
+  next_cursor?: string | null;
 }
 
 export interface ListState<T> {
@@ -36,7 +37,8 @@ export function useList<T>(path: string, query: Query = {}): ListState<T> {
       const page = await request<Page<T>>('GET', path, { query: { ...(JSON.parse(queryKey) as Query), cursor: after ?? undefined } });
       if (mine !== generation.current) return;
       setItems((previous) => (after === null ? page.items : [...previous, ...page.items]));
-      setCursor(page.next_cursor);
+      // A list that is not paged (own sessions) has no next_cursor: it is complete.
+      setCursor(page.next_cursor ?? null);
     } catch (failure) {
       if (mine === generation.current) setError(failure);
     } finally {
@@ -71,7 +73,7 @@ export function useAll<T>(path: string, pages = 10): { items: T[]; error: unknow
         for (let page = 0; page < pages; page++) {
           const answer: Page<T> = await request<Page<T>>('GET', path, { query: { limit: 100, cursor: cursor ?? undefined } });
           all.push(...answer.items);
-          cursor = answer.next_cursor;
+          cursor = answer.next_cursor ?? null;
           if (cursor === null) break;
         }
         if (live) setState({ items: all, error: undefined });

@@ -1,7 +1,7 @@
 import type { BulwarkUser } from '@bulwark/client';
 import { navigate, type ViewPath } from '../router';
 
-const EVERYONE: ReadonlyArray<[ViewPath, string]> = [['/payments', 'Payments'], ['/employees', 'Employees'], ['/sessions', 'Sessions']];
+const EVERYONE: ReadonlyArray<[ViewPath, string]> = [['/payments', 'Payments'], ['/employees', 'Employees'], ['/sessions', 'Sessions'], ['/security', 'Security']];
 const ADMINS: ReadonlyArray<[ViewPath, string]> = [['/users', 'Users'], ['/keys', 'Keys'], ['/audit', 'Audit log']];
 
 export function linksFor(user: BulwarkUser): ReadonlyArray<[ViewPath, string]> {
@@ -9,7 +9,7 @@ export function linksFor(user: BulwarkUser): ReadonlyArray<[ViewPath, string]> {
 }
 
 /** Real links (they open in a new tab too); a plain click stays in the page. */
-function follow(event: MouseEvent, to: string): void {
+export function follow(event: MouseEvent, to: string): void {
   if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
   navigate(to);

@@ -1,4 +1,5 @@
-import { BulwarkProblemError } from '@bulwark/client';
+import { BulwarkProblemError, BulwarkStepUpRequiredError } from '@bulwark/client';
+import { StepUpAlert } from './step-up';
 
 /**
  * An error as the reader needs it: the problem's title and detail (and when to retry), or,
@@ -6,6 +7,7 @@ import { BulwarkProblemError } from '@bulwark/client';
  */
 export function ProblemAlert({ error }: { error: unknown }) {
   if (error === undefined || error === null) return null;
+  if (error instanceof BulwarkStepUpRequiredError) return <StepUpAlert error={error} />;
   if (error instanceof BulwarkProblemError) {
     return (
       <div class="problem" role="alert">

@@ -3,6 +3,7 @@ import { AuditView } from './audit';
 import { EmployeesView } from './employees';
 import { KeysView } from './keys';
 import { PaymentsView } from './payments';
+import { SecurityView } from './security';
 import { SessionsView } from './sessions';
 import { UsersView } from './users';
 
@@ -13,6 +14,7 @@ export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {
     case '/payments': return <PaymentsView />;
     case '/employees': return <EmployeesView />;
     case '/sessions': return <SessionsView />;
+    case '/security': return <SecurityView />;
     case '/users': return admin ? <UsersView /> : <AdminsOnly />;
     case '/keys': return admin ? <KeysView /> : <AdminsOnly />;
     case '/audit': return admin ? <AuditView /> : <AdminsOnly />;
