@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { qrSvgDataUrl } from '../../packages/console/src/qr-svg.js';
-import { launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
+import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
 
 /** A period no seeded payment uses. */
 const PERIOD = '2032-03';
@@ -45,6 +45,41 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
   after(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  // First: alice can still get an API token with her password alone (she enrols in the next test).
+  it('after an admin reset, bob signs in with the one-time password and must choose a new one', async () => {
+    const admin = await apiToken(server.url, 'alice', server.password('alice'));
+    const bob = (await apiGet<{ items: Array<{ id: string; username: string }> }>(server.url, admin, '/api/users?limit=100')).items.find((u) => u.username === 'bob');
+    assert.ok(bob);
+    const reset = await fetch(`${server.url}/api/users/${bob.id}/password-reset`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(reset.status, 200);
+    const { one_time_password: oneTime } = (await reset.json()) as { one_time_password: string };
+
+    const context = await browser.newContext();
+    const cspViolations = await watchCsp(context);
+    try {
+      const page = await context.newPage();
+      await page.goto(server.url);
+      await page.getByLabel('Username', { exact: true }).fill('bob');
+      await page.getByLabel('Password', { exact: true }).fill(oneTime);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const form = page.getByRole('form', { name: 'Choose a new password' });
+      await form.getByLabel('New password').fill('too short');
+      await form.getByLabel('Repeat password').fill('too short');
+      await form.getByRole('button', { name: 'Change password' }).click();
+      assert.match(await form.getByRole('alert').innerText(), /at least 12 characters/);
+      const chosen = 'a new password for bob, long enough';
+      await form.getByLabel('New password').fill(chosen);
+      await form.getByLabel('Repeat password').fill(chosen);
+      await form.getByRole('button', { name: 'Change password' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await signOut(page);
+      await signIn(page, 'bob', chosen);
+      assert.deepEqual(await cspViolations(), []);
+    } finally {
+      await context.close();
+    }
   });
 
   it('alice enrols on the Security page, signs in with a code, pays; a recovery code works once', async () => {

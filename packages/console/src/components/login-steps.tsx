@@ -75,7 +75,7 @@ export function NewPasswordStep(props: StepProps<BulwarkPasswordChangeRequiredEr
       <label for="sign-in-new-password">New password</label>
       <input id="sign-in-new-password" name="new-password" type="password" autocomplete="new-password" autoFocus required
         value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
-      <label for="sign-in-repeat-password">Repeat the new password</label>
+      <label for="sign-in-repeat-password">Repeat password</label>
       <input id="sign-in-repeat-password" name="repeat-password" type="password" autocomplete="new-password" required
         value={repeated} onInput={(event) => setRepeated(event.currentTarget.value)} />
       <button type="submit" disabled={step.busy}>Change password</button>
