@@ -36,6 +36,11 @@ export const INVALID_TOKEN_REASONS = [
   'iss_mismatch',
   'aud_mismatch',
   'revoked',
+  // DPoP (RFC 9449 §7): a bound token sent as Bearer, a DPoP request with an unbound token, a
+  // proof signed by another key than the token's cnf.jkt.
+  'dpop_bound',
+  'dpop_unbound',
+  'dpop_key_mismatch',
 ] as const;
 
 export type TokenRejectionReason = (typeof INVALID_TOKEN_REASONS)[number];

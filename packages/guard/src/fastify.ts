@@ -1,7 +1,6 @@
 import type { FastifyPluginCallback } from 'fastify';
 import { assertVerifier, createAuthorizer, type RequireAuthOptions } from './authorize.js';
-import { extractBearerToken } from './bearer.js';
-import { InvalidTokenError } from './errors.js';
+import { authenticateRequest } from './dpop/authenticate.js';
 import type { AccessTokenClaims } from './types.js';
 import type { Verifier } from './verifier.js';
 
@@ -9,7 +8,12 @@ export type { RequireAuthOptions };
 
 /** What the hook needs of a request; any FastifyRequest fits, whatever its route generics. */
 export interface AuthTarget {
-  readonly headers: { authorization?: string | undefined };
+  readonly headers: { authorization?: string | undefined; dpop?: string | string[] | undefined };
+  /** For DPoP proofs (htm, htu): Fastify's request.protocol and request.host follow trustProxy. */
+  readonly method?: string;
+  readonly protocol?: string;
+  readonly host?: string;
+  readonly url?: string;
   /** The node request (Fastify's request.raw): its rawHeaders reveal a repeated Authorization header. */
   readonly raw?: { readonly rawHeaders?: readonly string[] } | undefined;
   auth: AccessTokenClaims | null;
@@ -44,24 +48,29 @@ export function createAuthHook(verifier: Verifier, options: RequireAuthOptions =
   const authorize = createAuthorizer(options, 'requireAuth');
   // Callback style on purpose: the usual request verifies synchronously and continues at once;
   // an async hook would cost every request a promise and a microtask turn. Only a token with an
-  // unknown kid takes the async path, where a remote JWKS source may refetch.
+  // unknown kid (a remote JWKS source may refetch) or a DPoP proof checked against an async
+  // (Redis) replay cache takes the async path.
   return (request, _reply, done) => {
-    let token: string | undefined;
     try {
-      token = extractBearerToken(request.headers.authorization, request.raw?.rawHeaders);
-      const claims = verifier.verify(token);
-      request.auth = claims;
-      authorize(claims);
-    } catch (error) {
-      if (token === undefined || !(error instanceof InvalidTokenError) || error.reason !== 'unknown_kid') {
-        done(error as Error);
+      const result = authenticateRequest(verifier, {
+        authorization: request.headers.authorization,
+        dpop: request.headers.dpop,
+        rawHeaders: request.raw?.rawHeaders,
+        method: request.method ?? '',
+        url: () => `${request.protocol ?? 'http'}://${request.host ?? ''}${request.url ?? '/'}`,
+      });
+      if (result instanceof Promise) {
+        result.then((claims) => {
+          request.auth = claims;
+          authorize(claims);
+          done();
+        }).catch((failure: unknown) => done(failure as Error));
         return;
       }
-      verifier.verifyAsync(token).then((claims) => {
-        request.auth = claims;
-        authorize(claims);
-        done();
-      }).catch((failure: unknown) => done(failure as Error));
+      request.auth = result;
+      authorize(result);
+    } catch (error) {
+      done(error as Error);
       return;
     }
     done();

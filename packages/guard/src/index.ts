@@ -41,3 +41,4 @@ export { InvalidKeyError } from './jose/errors.js';
 export { BulwarkError } from './bulwark-error.js';
 export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './step-up.js';
 export * from './revocation-feed/index.js';
+export * from './dpop/index.js';

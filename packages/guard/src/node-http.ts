@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assertVerifier, createAuthorizer, type RequireAuthOptions } from './authorize.js';
-import { extractBearerToken } from './bearer.js';
+import { authenticateRequest } from './dpop/authenticate.js';
+import { nodeRequestUrl } from './dpop/request-url.js';
 import { errorAnswer, internalErrorAnswer, type ErrorAnswer } from './problem.js';
 import type { AccessTokenClaims } from './types.js';
 import type { Verifier } from './verifier.js';
@@ -46,7 +47,9 @@ export function createAuthMiddleware(verifier: Verifier, options: AuthMiddleware
   if (onRejected !== undefined && typeof onRejected !== 'function') throw new TypeError('createAuthMiddleware: onRejected must be a function');
   return async (req, res, next) => {
     try {
-      const claims = await verifier.verifyAsync(extractBearerToken(req.headers.authorization, req.rawHeaders));
+      const claims = await authenticateRequest(verifier, {
+        authorization: req.headers.authorization, dpop: req.headers.dpop, rawHeaders: req.rawHeaders, method: req.method ?? '', url: () => nodeRequestUrl(req),
+      }, 'verifyAsync');
       (req as AuthenticatedRequest).auth = claims;
       authorize(claims);
     } catch (error) {

@@ -1,4 +1,5 @@
 import { BulwarkError } from './bulwark-error.js';
+import { dpopChallenge, dpopResponseHeaders } from './dpop/challenge.js';
 
 /**
  * The answer the node:http/Express middleware writes itself. The guard must not depend on the
@@ -49,9 +50,10 @@ export function wwwAuthenticate(status: number, code: string): string | undefine
 export function errorAnswer(error: unknown): ErrorAnswer | null {
   if (!(error instanceof BulwarkError)) return null;
   const body = guardProblem(error.status, error.code, error.detail);
-  const challenge = wwwAuthenticate(error.status, error.code);
+  const challenge = dpopChallenge(error.status, error.code, error) ?? wwwAuthenticate(error.status, error.code);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
   if (challenge !== undefined) headers['www-authenticate'] = challenge;
+  Object.assign(headers, dpopResponseHeaders(error));
   return { status: error.status, headers, body };
 }
 

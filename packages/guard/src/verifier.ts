@@ -8,6 +8,8 @@ import { createTokenOpener, type DecryptionOptions } from './jwe/open.js';
 import type { AccessTokenClaims, KeySource, RevocationSource } from './types.js';
 import { createVerifiedCache, type VerifiedCacheOptions } from './verified-cache.js';
 import { createVerifyAsync } from './verify-async.js';
+import { createDpopChecker, type DpopChecker } from './dpop/checker.js';
+import type { DpopOptions } from './dpop/options.js';
 
 export interface VerifierOptions {
   issuer: string;
@@ -27,6 +29,12 @@ export interface VerifierOptions {
    * With it a plain JWS is refused (`jwe_required`); without it a JWE is (`jwe_unexpected`).
    */
   decryption?: DecryptionOptions | undefined;
+  /**
+   * DPoP proofs (RFC 9449) for tokens bound to a key (cnf.jkt): the adapters check one on every
+   * request that sends such a token, and refuse the token as Bearer. Default: all four asymmetric
+   * algs, 60 s max age, an in-process replay cache. See src/dpop/options.ts.
+   */
+  dpop?: DpopOptions | undefined;
   /** Claims that must be present; exp is required regardless. */
   requiredClaims?: readonly string[] | undefined;
   /** Ms since the epoch; for frozen clocks in tests. */
@@ -47,6 +55,8 @@ export interface Verifier {
    * source's cooldown) and, if that fetched, verifies once more. Rejects with the same errors.
    */
   verifyAsync(token: string): Promise<AccessTokenClaims>;
+  /** The DPoP proof checks the adapters apply to bound tokens (verify alone never sees the request). */
+  readonly dpop?: DpopChecker;
 }
 
 export const VERIFIER_DEFAULTS = Object.freeze({
@@ -60,6 +70,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   const jwsRules = jwsRulesFrom(options);
   const claimRules = claimRulesFrom(options);
   const revocations = options.revocations;
+  const dpop = createDpopChecker(options.dpop, claimRules.skewSeconds, claimRules.now);
   const verifyJwt = (token: string): AccessTokenClaims => {
     const jws = verifyCompactJws(token, jwsRules);
     const payload = parseJsonObject(Buffer.from(token.slice(jws.payloadStart, jws.payloadEnd), 'base64url'));
@@ -71,7 +82,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   // Branch once, here: without decryption the JWS path is exactly what it was.
   const open = options.decryption === undefined ? undefined : createTokenOpener(options.decryption, jwsRules.typ ?? '', jwsRules.maxTokenLength);
   const verifyFully = open === undefined ? verifyJwt : (token: string): AccessTokenClaims => verifyJwt(open(token));
-  if (options.cache === undefined) return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys, open) };
+  if (options.cache === undefined) return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys, open), dpop };
 
   const cache = createVerifiedCache(options.cache, options.keys);
   const { now, skewSeconds } = claimRules;
@@ -90,7 +101,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (revocations !== undefined && revocations.isRevoked(hit)) throw new InvalidTokenError('revoked');
     return hit;
   };
-  return { verify: verifyCached, verifyAsync: createVerifyAsync(verifyCached, options.keys, open) };
+  return { verify: verifyCached, verifyAsync: createVerifyAsync(verifyCached, options.keys, open), dpop };
 }
 
 function jwsRulesFrom(options: VerifierOptions): JwsRules {
