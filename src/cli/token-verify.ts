@@ -23,7 +23,8 @@ const CHECKS: Record<string, string> = {
   crit_unsupported: 'no crit header', header_key_reference: 'no jku/x5u/jwk/x5c in the header', b64_unsupported: 'no b64 header',
   signature_invalid: 'signature', payload_invalid: 'payload is a JSON object', claim_missing: 'required claims present',
   claim_invalid: 'claim types', expired: 'exp not passed', nbf_future: 'nbf not in the future', iat_future: 'iat not in the future',
-  iss_mismatch: 'iss matches', aud_mismatch: 'aud matches', revoked: 'not revoked',
+  iss_mismatch: 'iss matches', aud_mismatch: 'aud matches', lifetime_exceeded: 'lifetime (exp - iat) within the access TTL + skew',
+  revoked: 'not revoked',
   jwe_unexpected: 'a signed token (this deployment does not encrypt: BULWARK_TOKEN_ENCRYPTION_KEY_FILE unset)',
   jwe_required: 'an encrypted token (BULWARK_TOKEN_ENCRYPTION_KEY_FILE is set)', enc_not_allowed: 'enc is A256GCM',
   zip_unsupported: 'no zip header', cty_invalid: 'cty is JWT (a nested JWT)', epk_invalid: 'epk is a P-256 point on the curve',
@@ -44,7 +45,7 @@ export async function tokenVerify(args: string[]): Promise<void> {
   const inner = decrypted(token, config.tokenEncryption);
   if (inner !== undefined) printDecoded(inner, false);
   const run = async (keys: KeySource, revocations: RevocationSource | undefined, source: string) => {
-    const verifier = createAccessTokenVerifier({ issuer, audience, clockSkewSeconds: config.clockSkewSeconds, tokenEncryption: config.tokenEncryption }, { keys, revocations: revocations ?? NO_REVOCATIONS });
+    const verifier = createAccessTokenVerifier({ issuer, audience, clockSkewSeconds: config.clockSkewSeconds, accessTokenTtlSeconds: config.accessTokenTtlSeconds, tokenEncryption: config.tokenEncryption }, { keys, revocations: revocations ?? NO_REVOCATIONS });
     console.log(`keys: ${source}; issuer ${issuer}; audience ${audience}${revocations ? '' : '; revocation not checked (no store)'}`);
     try {
       await verifier.verifyAsync(token);

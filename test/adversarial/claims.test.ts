@@ -41,9 +41,8 @@ const cases: Case[] = [
   { name: 'exp as a float (NumericDate allows fractions)', claims: (c, now) => void (c.exp = now + 600.5), expect: 200 },
   { name: 'exp negative', claims: (c) => void (c.exp = -1), expect: 'token_expired' },
   { name: 'exp zero', claims: (c) => void (c.exp = 0), expect: 'token_expired' },
-  // Accepted today: nothing in CONTRACT §3 bounds exp - iat (see the report: a max-lifetime
-  // check would be defence in depth against a leaked key; not a contract breach).
-  { name: 'exp huge (1e20)', claims: (c) => void (c.exp = 1e20), expect: 200 },
+  // Issue #12: exp beyond the year 9999 is no date, and exp - iat may not exceed the access TTL + skew.
+  { name: 'exp huge (1e20)', claims: (c) => void (c.exp = 1e20), expect: 'invalid_token' },
   { name: 'exp 1e400 (parses to Infinity)', rawPayload: (c) => JSON.stringify({ ...c, exp: 0 }).replace('"exp":0', '"exp":1e400'), expect: 'invalid_token' },
   { name: 'exp null', claims: (c) => void (c.exp = null), expect: 'invalid_token' },
   { name: 'exp true', claims: (c) => void (c.exp = true), expect: 'invalid_token' },

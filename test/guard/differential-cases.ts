@@ -29,12 +29,17 @@ const time = fc.oneof(
 const VALID_CLAIMS: Record<string, unknown> = {
   iss: ISSUER, sub: 'usr_1', aud: AUDIENCE, exp: NOW + 60, iat: NOW - 5, jti: 'jti_1', sid: 'ses_1', role: 'clerk', scope: 'payroll:read',
 };
+// Lifetimes beyond the guard's default limit (a day) and NumericDates beyond any date.
+const YEAR = 365 * 86_400;
+const farExp = fc.constantFrom<unknown>(NOW + 86_400 - 5, NOW + 86_400 - 4, NOW + 10 * YEAR, 1e20, 1e308, 253_402_300_799, 253_402_300_800);
+const longAgo = fc.constantFrom<unknown>(NOW - 86_400 + 59, NOW - 86_400 + 60, NOW - 10 * YEAR);
+
 const hostileClaims = fc.record({
   iss: fc.constantFrom<unknown>('https://other.test', `${ISSUER}/`, 42),
   sub: fc.constantFrom<unknown>('', 7, 'usr_2'),
   aud: fc.constantFrom<unknown>([AUDIENCE], ['x', AUDIENCE], 'x', ['x', 'y'], [], [AUDIENCE, 7], ['x', 7], { a: 1 }),
-  exp: fc.oneof({ weight: 4, arbitrary: time }, { weight: 1, arbitrary: fc.constant<unknown>('1800000000') }),
-  iat: fc.oneof(time, fc.constant<unknown>(null)),
+  exp: fc.oneof({ weight: 4, arbitrary: time }, { weight: 1, arbitrary: fc.constant<unknown>('1800000000') }, { weight: 2, arbitrary: farExp }),
+  iat: fc.oneof({ weight: 2, arbitrary: time }, { weight: 1, arbitrary: fc.constant<unknown>(null) }, { weight: 2, arbitrary: longAgo }),
   nbf: fc.oneof(time, fc.constant<unknown>('0')),
   jti: fc.constantFrom<unknown>('', 5),
   sid: fc.constantFrom<unknown>(9, ''),

@@ -1,5 +1,7 @@
 /** The cases where the guard is deliberately stricter than jose, judged from the token alone. */
 import type { SigningKey } from '../../src/jose/keys.js';
+import { MAX_NUMERIC_DATE } from '../../packages/guard/src/check-claims.js';
+import { VERIFIER_DEFAULTS } from '../../packages/guard/src/verifier.js';
 import type { Built } from './differential-cases.js';
 import { NOW, SKEW } from './helpers.js';
 
@@ -28,9 +30,19 @@ const isNonEmptyString = (v: unknown) => typeof v === 'string' && v !== '';
  * - header_key_reference: jwk/jku/x5u/x5c/x5t present (jose ignores them when given a key);
  * - iat_future: iat beyond now + skew (jose only checks iat with maxTokenAge);
  * - claim_invalid: sub/jti not non-empty strings, sid/scope/role/client_id/employee_id/iss not
- *   strings, aud arrays holding non-strings (jose type-checks none of these when matching).
+ *   strings, aud arrays holding non-strings (jose type-checks none of these when matching); an
+ *   exp beyond 9999-12-31 (jose takes any finite number);
+ * - lifetime_exceeded: exp − iat above the verifier's maxTokenLifetimeSeconds, or without iat,
+ *   exp − now above it + skew (jose bounds the lifetime only with maxTokenAge, which we don't give).
+ * `maxLifetimeSeconds` is the verifier's limit (the guard default unless the caller says).
  */
-export function stricterReasons(built: Built, target: SigningKey): Set<string> {
+export function stricterReasons(
+  built: Built,
+  target: SigningKey,
+  limits: { maxLifetimeSeconds?: number; now?: number } = {},
+): Set<string> {
+  const maxLifetime = limits.maxLifetimeSeconds ?? VERIFIER_DEFAULTS.maxTokenLifetimeSeconds;
+  const now = limits.now ?? NOW;
   const allowed = new Set<string>();
   const segments = built.token.split('.');
   if (segments.some((seg) => !/^[A-Za-z0-9_-]*$/.test(seg) || Buffer.from(seg, 'base64url').toString('base64url') !== seg)) {
@@ -53,7 +65,12 @@ export function stricterReasons(built: Built, target: SigningKey): Set<string> {
     const badIds = ['sub', 'jti'].some((n) => n in claims && !isNonEmptyString(claims[n]));
     const badAud = Array.isArray(claims.aud) && claims.aud.some((a) => typeof a !== 'string');
     const badTimes = ['iat', 'nbf'].some((n) => n in claims && typeof claims[n] !== 'number');
-    if (badStrings || badIds || badAud || badTimes) allowed.add('claim_invalid');
+    const absurdExp = typeof claims.exp === 'number' && claims.exp > MAX_NUMERIC_DATE;
+    if (badStrings || badIds || badAud || badTimes || absurdExp) allowed.add('claim_invalid');
+    if (typeof claims.exp === 'number') {
+      const lifetime = typeof claims.iat === 'number' ? claims.exp - claims.iat : claims.exp - now - SKEW;
+      if (lifetime > maxLifetime) allowed.add('lifetime_exceeded');
+    }
   }
   return allowed;
 }

@@ -5,6 +5,8 @@ export interface ClaimRules {
   readonly issuer: string;
   readonly audiences: readonly string[];
   readonly skewSeconds: number;
+  /** exp − iat may not exceed this; Infinity for no limit. */
+  readonly maxLifetimeSeconds: number;
   readonly required: readonly string[];
   /** Ms since the epoch. */
   readonly now: () => number;
@@ -23,7 +25,7 @@ export function checkClaims(claims: Record<string, unknown>, rules: ClaimRules):
   const { iss, sub, aud, exp, nbf, iat, jti, sid, scope, role, client_id, employee_id } = claims;
   if (exp === undefined) throw new InvalidTokenError('claim_missing');
   if (
-    !isFiniteNumber(exp) ||
+    !isFiniteNumber(exp) || exp > MAX_NUMERIC_DATE ||
     (nbf !== undefined && !isFiniteNumber(nbf)) ||
     (iat !== undefined && !isFiniteNumber(iat)) ||
     (sub !== undefined && !isNonEmptyString(sub)) ||
@@ -45,7 +47,25 @@ export function checkClaims(claims: Record<string, unknown>, rules: ClaimRules):
   if (now >= exp + skew) throw new TokenExpiredError();
   if (nbf !== undefined && (nbf as number) > now + skew) throw new InvalidTokenError('nbf_future');
   if (iat !== undefined && (iat as number) > now + skew) throw new InvalidTokenError('iat_future');
+  if (lifetimeExceeded(exp, iat as number | undefined, now, rules)) throw new InvalidTokenError('lifetime_exceeded');
   return claims as AccessTokenClaims;
+}
+
+/**
+ * The exp of a token any sane issuer could sign: 9999-12-31T23:59:59Z. Beyond it (1e20, 1e308) a
+ * NumericDate is not a date at all, so the token is claim_invalid whatever the lifetime limit.
+ */
+export const MAX_NUMERIC_DATE = 253_402_300_799;
+
+/**
+ * exp − iat above the limit. A token without iat (when the verifier does not require one) is held
+ * to what iat_future already implies for one with iat (iat <= now + skew): exp <= now + skew +
+ * limit. Either way no token is accepted for longer than limit + skew seconds of wall time, and
+ * a verified token keeps passing as time goes on (the verified cache re-checks it regardless).
+ */
+export function lifetimeExceeded(exp: number, iat: number | undefined, nowSeconds: number, rules: ClaimRules): boolean {
+  if (iat === undefined) return exp - nowSeconds > rules.maxLifetimeSeconds + rules.skewSeconds;
+  return exp - iat > rules.maxLifetimeSeconds;
 }
 
 function isFiniteNumber(value: unknown): value is number {

@@ -35,6 +35,7 @@ export const INVALID_TOKEN_REASONS = [
   'iat_future',
   'iss_mismatch',
   'aud_mismatch',
+  'lifetime_exceeded',
   'revoked',
   // DPoP (RFC 9449 §7): a bound token sent as Bearer, a DPoP request with an unbound token, a
   // proof signed by another key than the token's cnf.jkt.
@@ -94,4 +95,15 @@ export class JwksFetchError extends BulwarkError {
 export class ForbiddenError extends BulwarkError {
   readonly code = 'forbidden';
   readonly status = 403;
+}
+
+/**
+ * 403 forbidden for a token without a scope the route requires. `scope` is the route's required
+ * scopes, space separated, for the challenge's scope attribute (RFC 6750 §3): route configuration,
+ * never anything taken from the token.
+ */
+export class InsufficientScopeError extends ForbiddenError {
+  constructor(readonly scope: string) {
+    super('insufficient scope', { detail: 'The access token lacks a required scope.' });
+  }
 }

@@ -1,6 +1,6 @@
 import { isSigningAlg, type SigningAlg } from './jose/algorithms.js';
 import { parseJsonObject } from './jose/strict-json.js';
-import { checkClaims, type ClaimRules } from './check-claims.js';
+import { checkClaims, lifetimeExceeded, type ClaimRules } from './check-claims.js';
 import { normalizeTyp } from './check-header.js';
 import { InvalidTokenError, TokenExpiredError } from './errors.js';
 import { HeaderCache, verifyCompactJws, type JwsRules } from './jws.js';
@@ -29,6 +29,13 @@ export interface VerifierOptions {
    * With it a plain JWS is refused (`jwe_required`); without it a JWE is (`jwe_unexpected`).
    */
   decryption?: DecryptionOptions | undefined;
+  /**
+   * The longest lifetime (exp − iat, in seconds) a token may claim: a longer one is refused
+   * `lifetime_exceeded` (401 invalid_token). Default 86,400 (see VERIFIER_DEFAULTS); null for no
+   * limit. A token without iat is held to exp − now <= this + clock skew. Whatever this says, an
+   * exp beyond the year 9999 is `claim_invalid`.
+   */
+  maxTokenLifetimeSeconds?: number | null | undefined;
   /**
    * DPoP proofs (RFC 9449) for tokens bound to a key (cnf.jkt): the adapters check one on every
    * request that sends such a token, and refuse the token as Bearer. Default: all four asymmetric
@@ -63,6 +70,13 @@ export const VERIFIER_DEFAULTS = Object.freeze({
   clockSkewSeconds: 30,
   typ: 'at+jwt',
   maxTokenLength: 8192,
+  /**
+   * One day: the longest access-token TTL the Bulwark token service can be configured with
+   * (BULWARK_ACCESS_TOKEN_TTL <= 86,400), so no genuine Bulwark token is refused, while a token
+   * minted for years (a leaked HS256 secret, a misconfigured issuer) stops working within a day.
+   * Bulwark's own services pass their exact TTL + skew.
+   */
+  maxTokenLifetimeSeconds: 86_400,
   requiredClaims: Object.freeze(['iss', 'sub', 'aud', 'exp', 'iat', 'jti']) as readonly string[],
 });
 
@@ -85,7 +99,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (options.cache === undefined) return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys, open), dpop };
 
   const cache = createVerifiedCache(options.cache, options.keys);
-  const { now, skewSeconds } = claimRules;
+  const { now } = claimRules;
   const verifyCached = (token: string): AccessTokenClaims => {
     const hit = cache.get(token);
     if (hit === undefined) {
@@ -93,10 +107,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
       cache.set(token, claims);
       return claims;
     }
-    // Same rule as checkClaims: rejected on or after exp + skew, in whole seconds.
-    if (Math.floor(now() / 1000) >= hit.exp + skewSeconds) {
+    // Same rules as checkClaims: rejected on or after exp + skew, in whole seconds; the lifetime
+    // limit too (fixed for a token with iat, but held however the clock moves for one without).
+    const nowSeconds = Math.floor(now() / 1000);
+    if (nowSeconds >= hit.exp + claimRules.skewSeconds) {
       cache.delete(token);
       throw new TokenExpiredError();
+    }
+    if (lifetimeExceeded(hit.exp, hit.iat as number | undefined, nowSeconds, claimRules)) {
+      cache.delete(token);
+      throw new InvalidTokenError('lifetime_exceeded');
     }
     if (revocations !== undefined && revocations.isRevoked(hit)) throw new InvalidTokenError('revoked');
     return hit;
@@ -138,9 +158,13 @@ function claimRulesFrom(options: VerifierOptions): ClaimRules {
   if (!Number.isFinite(skewSeconds) || skewSeconds < 0) {
     throw new TypeError('verifier: clockSkewSeconds must be a finite number >= 0');
   }
+  const maxLifetime = options.maxTokenLifetimeSeconds === undefined ? VERIFIER_DEFAULTS.maxTokenLifetimeSeconds : options.maxTokenLifetimeSeconds;
+  if (maxLifetime !== null && (!Number.isSafeInteger(maxLifetime) || maxLifetime <= 0)) {
+    throw new TypeError('verifier: maxTokenLifetimeSeconds must be a positive integer, or null for no limit');
+  }
   const required = [...(options.requiredClaims ?? VERIFIER_DEFAULTS.requiredClaims)];
   if (!required.every((c) => typeof c === 'string' && c !== '')) {
     throw new TypeError('verifier: requiredClaims must be claim names');
   }
-  return { issuer, audiences, skewSeconds, required, now: options.now ?? Date.now };
+  return { issuer, audiences, skewSeconds, maxLifetimeSeconds: maxLifetime ?? Infinity, required, now: options.now ?? Date.now };
 }
