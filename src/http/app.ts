@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -16,6 +15,7 @@ import { registerOpenApi } from './openapi.js';
 import { installWriteLimit } from './rate-limit-hook.js';
 import type { RequestLimit } from './rate-limit.js';
 import { installRequestLimits } from './request-limits.js';
+import { installRequestLogging, RequestLogController } from './request-log.js';
 import { installRequestMetrics } from './request-metrics.js';
 import { registerTransport } from './transport.js';
 import { installValidators } from './validation.js';
@@ -74,7 +74,8 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
     keepAliveTimeout: timeouts.keepAliveMs,
     clientErrorHandler,
     routerOptions: { maxParamLength: HTTP_LIMITS.paramLength },
-    genReqId: () => randomUUID(),
+    // One line per request, written by installRequestLogging instead of Fastify's two.
+    logController: new RequestLogController(),
     return503OnClosing: true,
     // The router's own errors (bad URL encoding, over-long path parameter) arrive before any
     // route or error handler: answer them through the same mapping, as problem+json.
@@ -84,6 +85,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installRequestLogging(app);
   installValidators(app);
   registerErrorMapper(app);
   if (options.metrics !== undefined) installRequestMetrics(app, options.metrics);

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { lazyChildLoggerFactory } from './logger.js';
-import { toProblem } from './error-mapper.js';
+import { reasonOf, toProblem } from './error-mapper.js';
 
 /** Routes a load balancer polls: no line at info, or the log is mostly probes. */
 export const PROBE_ROUTES = new Set(['/healthz', '/readyz']);
@@ -30,7 +30,8 @@ export function requestIdOf(raw: IncomingMessage): string {
 }
 
 const PROBLEM_CODE = Symbol('problem code');
-type Tagged = FastifyRequest & { [PROBLEM_CODE]?: string };
+const REJECTION_REASON = Symbol('rejection reason');
+type Tagged = FastifyRequest & { [PROBLEM_CODE]?: string; [REJECTION_REASON]?: string };
 
 /** The one line written per request at info: what an operator greps for. */
 export interface RequestLine {
@@ -45,6 +46,8 @@ export interface RequestLine {
   user?: string;
   /** The problem code of a refused request (`invalid_token`, `not_found`, ...). */
   code?: string;
+  /** Why a token was refused (`expired`, `signature_invalid`, ...): logged, never answered. */
+  reason?: string;
 }
 
 export function requestLine(request: FastifyRequest, reply: FastifyReply): RequestLine {
@@ -59,6 +62,8 @@ export function requestLine(request: FastifyRequest, reply: FastifyReply): Reque
   if (typeof sub === 'string') line.user = sub;
   const code = (request as Tagged)[PROBLEM_CODE];
   if (code !== undefined) line.code = code;
+  const reason = (request as Tagged)[REJECTION_REASON];
+  if (reason !== undefined) line.reason = reason;
   return line;
 }
 
@@ -95,6 +100,8 @@ export function installRequestLogging(app: FastifyInstance): void {
 
   app.addHook('onError', (request, _reply, error, done) => {
     (request as Tagged)[PROBLEM_CODE] = toProblem(error).code;
+    const reason = reasonOf(error);
+    if (reason !== undefined) (request as Tagged)[REJECTION_REASON] = reason;
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
