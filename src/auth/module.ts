@@ -11,12 +11,14 @@ import { registerSessionRoutes } from './routes/sessions.js';
 import { registerUserRoutes } from './routes/users.js';
 import { registerWellKnownRoutes } from './routes/well-known.js';
 import type { AuthServices } from './services.js';
+import { registerTokenProofHook } from './dpop/token-proof.js';
 
 /** The token service's routes as an app module, mounted like payroll and the console. */
 export function authModule(services: AuthServices): HttpModule {
   return {
     name: 'auth',
     async register(app: FastifyInstance) {
+      registerTokenProofHook(app, services.verifier);
       registerWellKnownRoutes(app, services);
       registerSessionRoutes(app, services);
       registerMeRoutes(app, services);

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.js';
 import { NO_AUTH_EVENTS, type AuthEventSink } from '../metrics/index.js';
 import type { Store } from '../store/types.js';
 import { createAccessTokenVerifier } from './access-token-verifier.js';
+import { LimiterDpopReplayCache } from './dpop/replay-cache.js';
 import { AccountAdmin } from './account-admin.js';
 import { AuditLog } from './audit.js';
 import { ClientRegistry } from './clients/registry.js';
@@ -66,7 +67,6 @@ export async function createAuthServices(config: Config, store: Store, options: 
   // The gate runs at login time, when loginSteps (below) exists.
   const sessions: SessionService = new SessionService(store, keys, revocations, audit, config, now, (user, meta): Promise<void> => loginSteps.afterPassword(user, meta), events);
   const users = new UserService(store, sessions, revocations, audit, now);
-  const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now });
   // A throttled login is audited like a failed one: the user's id when the account exists, never the name.
   const throttles = createThrottles(config.limits, config.redisUrl, async ({ username, ip, scope, retryAfter }) => {
     const user = await store.users.findByUsername(normaliseUsername(username));
@@ -74,6 +74,8 @@ export async function createAuthServices(config: Config, store: Store, options: 
   }, options.throttle, async ({ username: userId, ip, scope, retryAfter }) => {
     await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
   });
+  // DPoP proof ids live where the limits' counters do: memory, or Redis shared by every instance.
+  const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend) });
   const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidCredentialsError, InvalidGrantError } from '../errors/index.js';
-import type { AccessTokenClaims } from '@bulwark/guard';
+import { InvalidDpopProofError, type AccessTokenClaims } from '@bulwark/guard';
 import type { Config } from '../config/index.js';
 import { NO_AUTH_EVENTS, type AuthEventSink } from '../metrics/index.js';
 import type { AuthMethod, SessionRecord, Store, UserRecord } from '../store/types.js';
@@ -16,6 +16,8 @@ import { normaliseUsername } from './usernames.js';
 export interface RequestMeta {
   ip: string | null;
   userAgent: string | null;
+  /** The key of the request's verified DPoP proof (RFC 7638 thumbprint): tokens issued are bound to it. */
+  dpopJkt?: string | null | undefined;
 }
 
 export interface TokenPair {
@@ -27,6 +29,8 @@ export interface TokenPair {
   sessionId: string;
   /** Absolute end of the session: the refresh cookie's expiry. */
   sessionExpiresAt: number;
+  /** `DPoP` when the access token is bound to the request's proof key (cnf.jkt, RFC 9449). */
+  tokenType: 'Bearer' | 'DPoP';
 }
 
 /** `masterKey`/`dataDir`: where the successor key is derived from (resolveMasterKey). */
@@ -96,6 +100,8 @@ export class SessionService {
       userAgent: meta.userAgent?.slice(0, 256) ?? null,
       ip: meta.ip,
       amr,
+      // RFC 9449 §5: the first party is a public client, so its refresh tokens are bound to the key.
+      dpopJkt: meta.dpopJkt ?? null,
     };
     await this.store.sessions.create(session);
     const refreshToken = newRefreshToken();
@@ -108,7 +114,7 @@ export class SessionService {
     });
     await this.store.loginFailures.clear(user.id, meta.ip ?? 'unknown');
     await this.audit.record('login.succeeded', { actorId: user.id, targetId: session.id, ip: meta.ip, details: { amr } });
-    return this.pair(user, session, refreshToken, now);
+    return this.pair(user, session, refreshToken, now, meta);
   }
 
   /**
@@ -122,6 +128,7 @@ export class SessionService {
     const now = this.now();
     const existing = await this.store.refreshTokens.findByHash(oldHash);
     if (existing === undefined) throw new InvalidGrantError('unknown');
+    await this.assertBoundKey(existing.sessionId, meta);
     const refreshToken = refreshSuccessor(this.successorKey, presented);
     const next = {
       hash: hashRefreshToken(refreshToken) as string,
@@ -149,7 +156,18 @@ export class SessionService {
       await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
     }
     this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
-    return this.pair(user, result.session, refreshToken, now);
+    return this.pair(user, result.session, refreshToken, now, meta);
+  }
+
+  /**
+   * RFC 9449 §5: a bound session's refresh token is used only with a proof of its key, checked
+   * before rotation so that a stolen token, refused, leaves the owner's rotation untouched.
+   */
+  private async assertBoundKey(sessionId: string, meta: RequestMeta): Promise<void> {
+    const bound = (await this.store.sessions.findById(sessionId))?.dpopJkt ?? null;
+    if (bound === null || bound === meta.dpopJkt) return;
+    await this.audit.record('refresh.dpop_refused', { targetId: sessionId, ip: meta.ip, details: { proof: meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'other_key' } });
+    throw new InvalidDpopProofError(meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'key_mismatch');
   }
 
   /** The session, its refresh token and its access tokens stop working at once. */
@@ -188,8 +206,9 @@ export class SessionService {
     return revoked.length;
   }
 
-  private pair(user: UserRecord, session: SessionRecord, refreshToken: string, now: number): TokenPair {
-    const access = issueAccessToken(this.keys.signingKey(), this.settings, user, session, now);
+  private pair(user: UserRecord, session: SessionRecord, refreshToken: string, now: number, meta: RequestMeta): TokenPair {
+    const jkt = meta.dpopJkt ?? null;
+    const access = issueAccessToken(this.keys.signingKey(), this.settings, user, session, now, jkt);
     return {
       accessToken: access.token,
       expiresIn: access.expiresIn,
@@ -197,6 +216,7 @@ export class SessionService {
       refreshToken,
       sessionId: session.id,
       sessionExpiresAt: session.expiresAt,
+      tokenType: jkt === null ? 'Bearer' : 'DPoP',
     };
   }
 }

@@ -44,6 +44,8 @@ export function issueAccessToken(
   user: UserRecord,
   session: SessionRecord,
   nowMs: number,
+  /** RFC 9449 §6.1: bind the token to this DPoP key (cnf.jkt). */
+  dpopJkt: string | null = null,
 ): IssuedAccessToken {
   const iat = Math.floor(nowMs / 1000);
   const exp = Math.min(iat + settings.accessTokenTtlSeconds, Math.floor(session.expiresAt / 1000));
@@ -65,6 +67,7 @@ export function issueAccessToken(
     amr: [...session.amr],
   };
   if (user.employeeId !== null) claims.employee_id = user.employeeId;
+  if (dpopJkt !== null) claims.cnf = { jkt: dpopJkt };
   const token = sealAccessToken(signJwt(key, { typ: 'at+jwt' }, claims), settings.tokenEncryption);
   return { token, jti, expiresIn: exp - iat, exp, scope: claims.scope as string };
 }

@@ -9,6 +9,8 @@ export const PROBLEM_CODES = {
   invalid_grant: { status: 401, meaning: 'The refresh token is unknown, already used, expired or revoked.' },
   invalid_token: { status: 401, meaning: 'The access token is missing, malformed, forged, of an unknown key or another issuer/audience, or revoked.' },
   token_expired: { status: 401, meaning: 'The access token has expired: refresh it.' },
+  invalid_dpop_proof: { status: 401, meaning: 'RFC 9449: the DPoP proof is missing, malformed, replayed, too old, for another method or URL, or of another key than the token or refresh token is bound to.' },
+  use_dpop_nonce: { status: 401, meaning: 'RFC 9449 §9: retry with a DPoP proof carrying the nonce of the DPoP-Nonce header.' },
   mfa_required: { status: 401, meaning: 'The password was right; finish the login at POST /api/users-sessions/mfa with the body\'s mfa_token and a TOTP or recovery code.' },
   password_change_required: { status: 401, meaning: 'The password was reset by an admin; finish the login at POST /api/users-sessions/password-change with the body\'s password_change_token and a new password.' },
   invalid_login_token: { status: 401, meaning: 'The mfa_token or password_change_token is unknown, expired, already used or spent on wrong codes: log in again.' },

@@ -31,6 +31,8 @@ export interface SessionsTable {
   ip: string | null;
   /** Space-separated RFC 8176 amr; null: a password-only session from before 0005_mfa. */
   amr: string | null;
+  /** RFC 7638 thumbprint of the DPoP key the session is bound to (0008_dpop); null: unbound. */
+  dpop_jkt: string | null;
 }
 
 export interface RefreshTokensTable {

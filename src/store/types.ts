@@ -72,6 +72,8 @@ export interface SessionRecord {
   ip: string | null;
   /** RFC 8176 methods the session's login used; its start (createdAt) is the auth_time. */
   amr: AuthMethod[];
+  /** The DPoP key (RFC 7638 thumbprint) every refresh must prove (RFC 9449 §5); null/absent: unbound. */
+  dpopJkt?: string | null;
 }
 
 export interface SessionFilter {

@@ -23,6 +23,8 @@ export function issueClientToken(
   client: ClientRecord,
   grant: { scopes: readonly string[]; audiences: readonly string[] },
   nowMs: number,
+  /** RFC 9449 §6.1: bind the token to this DPoP key (cnf.jkt). */
+  dpopJkt: string | null = null,
 ): IssuedAccessToken {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + settings.accessTokenTtlSeconds;
@@ -37,6 +39,7 @@ export function issueClientToken(
     sid: `cc_${randomBytes(16).toString('base64url')}`,
     client_id: client.id,
     scope: grant.scopes.join(' '),
+    ...(dpopJkt === null ? {} : { cnf: { jkt: dpopJkt } }),
   };
   const token = sealAccessToken(signJwt(key, { typ: 'at+jwt' }, claims), settings.tokenEncryption);
   return { token, jti, expiresIn: exp - iat, exp, scope: claims.scope };

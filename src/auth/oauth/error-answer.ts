@@ -19,6 +19,8 @@ export function oauthAnswer(error: unknown): { status: number; body: OAuthErrorB
   const problem = toProblem(error);
   const body = (code: string): OAuthErrorBody => ({ error: code, ...(problem.detail === undefined ? {} : { error_description: problem.detail }) });
   if (problem.code === 'invalid_grant') return { status: 400, body: body('invalid_grant') };
+  // RFC 9449 §5 and §8: DPoP proof errors of a token request are 400s with their own codes.
+  if (problem.code === 'invalid_dpop_proof' || problem.code === 'use_dpop_nonce') return { status: 400, body: body(problem.code) };
   if (problem.status === 429 || problem.status === 503) return { status: problem.status, body: body('temporarily_unavailable') };
   if (problem.status >= 500) return { status: 500, body: { error: 'server_error', error_description: 'The server could not complete the request.' } };
   if (problem.code === 'unsupported_media_type') return { status: 400, body: { error: 'invalid_request', error_description: 'Send the parameters as application/x-www-form-urlencoded.' } };

@@ -15,7 +15,7 @@ import { requiredParam, type FormParams } from './params.js';
 /** RFC 6749 §5.1. */
 export interface TokenAnswer {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -54,7 +54,7 @@ export class TokenEndpoint {
       grantType = requiredParam(params, 'grant_type');
       await this.deps.throttle.check(claimed, meta.ip);
       const caller = await this.deps.authenticator.authenticate(authorization, params, this.deps.settings.tokenEndpoint);
-      if (grantType === 'client_credentials') return await this.#clientCredentials(caller, params);
+      if (grantType === 'client_credentials') return await this.#clientCredentials(caller, params, meta.dpopJkt ?? null);
       if (grantType === 'refresh_token') return await this.#refresh(caller, params, meta);
       throw new OAuthError('unsupported_grant_type', 'Supported grant types: client_credentials, refresh_token.');
     } catch (error) {
@@ -63,13 +63,14 @@ export class TokenEndpoint {
     }
   }
 
-  async #clientCredentials(caller: CallingClient | null, params: FormParams): Promise<TokenAnswer> {
+  async #clientCredentials(caller: CallingClient | null, params: FormParams, dpopJkt: string | null): Promise<TokenAnswer> {
     if (caller === null) throw new OAuthError('invalid_client', 'Client authentication failed.', 'client_credentials without client authentication');
     if (caller.kind === 'public') throw new OAuthError('unauthorized_client', 'A public client cannot use client credentials.');
     const { client } = caller;
     const grant = { scopes: grantedScopes(client, params), audiences: grantedAudiences(client, params) };
-    const issued = issueClientToken(this.deps.keys.signingKey(), this.deps.settings, client, grant, this.deps.now());
-    return { access_token: issued.token, token_type: 'Bearer', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') };
+    // RFC 9449 §5: a confidential client's access token is bound to its proof key; it gets no refresh token.
+    const issued = issueClientToken(this.deps.keys.signingKey(), this.deps.settings, client, grant, this.deps.now(), dpopJkt);
+    return { access_token: issued.token, token_type: dpopJkt === null ? 'Bearer' : 'DPoP', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') };
   }
 
   /**
@@ -83,7 +84,7 @@ export class TokenEndpoint {
     const requested = requestedScope(params);
     if (requested !== undefined) await this.#assertWithinGrant(presented, requested);
     const pair = await this.deps.sessions.refresh(presented, meta);
-    return { access_token: pair.accessToken, token_type: 'Bearer', expires_in: pair.expiresIn, refresh_token: pair.refreshToken, scope: pair.scope };
+    return { access_token: pair.accessToken, token_type: pair.tokenType, expires_in: pair.expiresIn, refresh_token: pair.refreshToken, scope: pair.scope };
   }
 
   /** RFC 6749 §6: a scope beyond the original grant is refused before the token is used up. A

@@ -30,7 +30,7 @@ export const RefreshRequest = Type.Object({ refresh_token: Type.Optional(Type.St
 
 export const TokenResponse = Type.Object({
   access_token: Type.String(),
-  token_type: Type.Literal('Bearer'),
+  token_type: Type.Union([Type.Literal('Bearer'), Type.Literal('DPoP')], { description: '`DPoP` when the request carried a DPoP proof: the access token is bound to its key (RFC 9449).' }),
   expires_in: Type.Integer(),
   refresh_token: Type.Optional(Type.String({ description: 'Absent when the refresh token travels only in the cookie (cookie-mode login, cookie refresh).' })),
   session_id: Type.String(),

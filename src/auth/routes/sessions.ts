@@ -97,7 +97,7 @@ export function sendPair(request: FastifyRequest, reply: FastifyReply, pair: Tok
   reply.setCookie(refreshCookieName(request), pair.refreshToken, { ...COOKIE_ATTRIBUTES, expires: new Date(pair.sessionExpiresAt) });
   return reply.send({
     access_token: pair.accessToken,
-    token_type: 'Bearer',
+    token_type: pair.tokenType,
     expires_in: pair.expiresIn,
     ...(delivery === 'body' ? { refresh_token: pair.refreshToken } : {}),
     session_id: pair.sessionId,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
+import { DPOP_ALGS } from '@bulwark/guard';
 import { GRANT_TYPES } from '../oauth/token-endpoint.js';
 import { oauthEndpoints } from '../oauth/services.js';
 import type { AuthServices } from '../services.js';
@@ -37,6 +38,8 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     introspection_endpoint: endpoints.introspection,
     introspection_endpoint_auth_methods_supported: CONFIDENTIAL_AUTH_METHODS,
     introspection_endpoint_auth_signing_alg_values_supported: algs,
+    // RFC 9449 §5.1: DPoP proofs are accepted at the token endpoint (and the first-party login and refresh).
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
   };
 }
 

@@ -4,6 +4,7 @@ import { authCore } from './0001_auth_core.js';
 import { oauthClients } from './0004_oauth_clients.js';
 import { mfa } from './0005_mfa.js';
 import { securityEvents } from './0006_security_events.js';
+import { dpop } from './0008_dpop.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -28,6 +29,7 @@ export const coreMigrations: MigrationMap = {
   '0004_oauth_clients': oauthClients,
   '0005_mfa': mfa,
   '0006_security_events': securityEvents,
+  '0008_dpop': dpop,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

@@ -23,6 +23,7 @@ export function toSessionRecord(row: SessionsTable): SessionRecord {
     userAgent: row.user_agent,
     ip: row.ip,
     amr: parseAmr(row.amr),
+    dpopJkt: row.dpop_jkt ?? null,
   };
 }
 
@@ -38,6 +39,7 @@ function toRow(session: SessionRecord): SessionsTable {
     user_agent: session.userAgent,
     ip: session.ip,
     amr: session.amr.join(' '),
+    dpop_jkt: session.dpopJkt ?? null,
   };
 }
 
