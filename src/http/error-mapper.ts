@@ -1,9 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulwarkError, LoginStepRequiredError, TooManyRequestsError } from '../errors/index.js';
-import { InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
+import { bearerChallenge, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
 import { problem, type Problem } from './problem.js';
-
-const REALM = 'Bearer realm="bulwark"';
 
 /**
  * The one place errors become HTTP answers. Handlers throw; this maps. Client-facing text comes
@@ -14,8 +12,7 @@ export function registerErrorMapper(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | BulwarkError | Error, request, reply) => {
     const answer = toProblem(error);
     if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
-    // At info the request's one line carries the code and the reason (request-log.ts).
-    else request.log.debug({ code: answer.code, reason: reasonOf(error) }, 'request rejected');
+    else request.log.info({ code: answer.code, reason: reasonOf(error) }, 'request rejected');
     return send(reply, answer, error);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
@@ -24,15 +21,9 @@ export function registerErrorMapper(app: FastifyInstance): void {
 }
 
 function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyReply {
-  if (answer.status === 401 && (answer.code === 'invalid_token' || answer.code === 'token_expired')) {
-    const description = answer.code === 'token_expired' ? ', error_description="The access token expired"' : '';
-    reply.header('WWW-Authenticate', `${REALM}, error="invalid_token"${description}`);
-  } else if (answer.status === 403 && answer.code === 'forbidden') {
-    reply.header('WWW-Authenticate', `${REALM}, error="insufficient_scope"`);
-  } else if (answer.status === 401) {
-    // RFC 9110 §15.5.2: every 401 carries a challenge (login's invalid_credentials, refresh's invalid_grant).
-    reply.header('WWW-Authenticate', REALM);
-  }
+  // RFC 6750 §3 / RFC 9110 §15.5.2, composed by the guard so that every adapter answers alike.
+  const challenge = bearerChallenge(answer.status, answer.code, error);
+  if (challenge !== undefined) reply.header('WWW-Authenticate', challenge);
   if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
   return reply.status(answer.status).type('application/problem+json').send(answer);
 }
@@ -102,8 +93,7 @@ function isDependencyOutage(error: unknown): boolean {
   return typeof message === 'string' && /Connection terminated|connection timeout|Connection is closed|driver has already been destroyed/i.test(message);
 }
 
-/** Why a token was refused (server-side only: clients see one uniform answer). */
-export function reasonOf(error: unknown): string | undefined {
+function reasonOf(error: unknown): string | undefined {
   if (error instanceof InvalidTokenError || error instanceof TokenExpiredError) return error.reason;
   return undefined;
 }

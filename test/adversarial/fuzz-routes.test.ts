@@ -220,7 +220,10 @@ function fuzzSuite(store: StoreKind, budgetMs: number): void {
       assert.ok(typeof problem.code === 'string' && problem.code !== '', `problem without a code: ${what()}`);
       assert.ok(typeof problem.type === 'string' && typeof problem.title === 'string', `problem without type/title: ${what()}`);
       if (status === 401 && (problem.code === 'invalid_token' || problem.code === 'token_expired')) {
-        assert.match(String(answer.headers['www-authenticate'] ?? ''), /^Bearer realm="bulwark", error="invalid_token"/, `401 ${problem.code} without WWW-Authenticate: ${what()}`);
+        // RFC 6750 §3 (issue #12): without a bearer credential, the challenge carries no error code.
+        const bearer = /^bearer(?![!#$%&'*+.^_`|~0-9a-z-])/i.test(headers.authorization ?? '');
+        const expected = bearer ? /^Bearer realm="bulwark", error="invalid_token"/ : /^Bearer realm="bulwark"$/;
+        assert.match(String(answer.headers['www-authenticate'] ?? ''), expected, `401 ${problem.code} without the right WWW-Authenticate: ${what()}`);
       }
     }
     if (status >= 200 && status < 300 && /json/.test(contentType) && text !== '') {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { encodeCursor } from '../../src/store/sql/cursor.js';
-import { assertRejected, send, startTarget, type Answer, type Target } from './harness.js';
+import { send, startTarget, type Answer, type Target } from './harness.js';
 
 /**
  * OWASP API Security Top 10 (2023) against the payroll API of a real `bulwark serve` with the
@@ -30,6 +30,14 @@ const get = async <T>(token: string, path: string): Promise<T> => {
   assert.equal(answer.status, 200, `${path}: ${answer.text}`);
   return answer.json<T>();
 };
+
+/** A request without a bearer credential: 401 invalid_token, problem+json, the bare challenge. */
+function assertNoBearerCredential(answer: Answer, label: string): void {
+  assert.equal(answer.status, 401, `${label}: status (${answer.text})`);
+  assert.equal(answer.code, 'invalid_token', `${label}: code`);
+  assert.equal(answer.headers['www-authenticate'], 'Bearer realm="bulwark"', `${label}: WWW-Authenticate`);
+  assert.match(String(answer.headers['content-type']), /^application\/problem\+json/, `${label}: problem+json`);
+}
 
 function assertProblem(answer: Answer, status: number, code: string, label = ''): void {
   assert.equal(answer.status, status, `${label} ${answer.text.slice(0, 300)}`);
@@ -287,8 +295,9 @@ describe('API5 broken function level authorisation', () => {
   it('no token on every admin-only and payroll route: 401 invalid_token', async () => {
     const routes = [...adminOnly(), ['GET', '/api/employees'], ['GET', `/api/employees/${carolEmployeeId}`], ['GET', '/api/payments'], ['GET', `/api/payments/${carolPayment.id}`], ['GET', '/api/users/me'], ['DELETE', '/api/users-sessions/current']] as Array<[string, string, unknown?, Record<string, string>?]>;
     for (const [method, path, body, headers] of routes) {
-      assertRejected(await send(target, method, path, { body, headers }), 'invalid_token', `${method} ${path}`);
-      assertRejected(await send(target, method, path, { body, headers: { ...headers, authorization: 'Basic YWxpY2U6YWxpY2U=' } }), 'invalid_token', `Basic ${method} ${path}`);
+      // No bearer credential: the challenge carries no error code (RFC 6750 §3, issue #12).
+      assertNoBearerCredential(await send(target, method, path, { body, headers }), `${method} ${path}`);
+      assertNoBearerCredential(await send(target, method, path, { body, headers: { ...headers, authorization: 'Basic YWxpY2U6YWxpY2U=' } }), `Basic ${method} ${path}`);
     }
   });
 

@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  asAnswer, assertInvalidToken, expectAccepted, expectRejected, headerText, rawRequest, signedRaw,
+  asAnswer, assertInvalidToken, expectAccepted, expectRejected, headerText, rawRequest, signedRaw, type Answer,
 } from './forge.js';
 import { b64url, callWith, GENEROUS_LIMITS, signEs256, startTarget, type Target } from './harness.js';
+
+/** A request without any bearer credential: 401 invalid_token, the challenge without error (RFC 6750 §3). */
+function assertNoBearerCredential(answer: Answer, what: string): void {
+  assert.deepEqual(
+    { status: answer.status, code: answer.code, challenge: answer.wwwAuthenticate },
+    { status: 401, code: 'invalid_token', challenge: 'Bearer realm="bulwark"' },
+    what,
+  );
+  assert.match(answer.contentType ?? '', /^application\/problem\+json/, `${what}: problem+json`);
+}
 
 /**
  * The compact-serialization and JSON rules of CONTRACT §3 against a real `bulwark serve`: each
@@ -319,19 +329,28 @@ describe('adversarial: token format against a live server', () => {
       const forged = `${genuine.slice(0, -2)}AA`;
       for (const scheme of ['Bearer', 'bearer']) assertInvalidToken(asAnswer(await me([`Authorization: ${scheme} ${forged}`])), `${scheme} with a forged token`);
       const basic = Buffer.from(`alice:${target.password('alice')}`).toString('base64');
+      // No bearer credential at all (no header, another scheme, the token elsewhere): 401
+      // invalid_token with the bare challenge, no error code (RFC 6750 §3, issue #12).
       for (const [what, lines] of [
         ['no Authorization header', []],
         ['empty Authorization header', ['Authorization: ']],
-        ['Bearer without a token', ['Authorization: Bearer']],
-        ['Bearer and a space', ['Authorization: Bearer ']],
         ['Basic with the real password', [`Authorization: Basic ${basic}`]],
         ['Basic carrying the token', [`Authorization: Basic ${genuine}`]],
         ['the token without a scheme', [`Authorization: ${genuine}`]],
-        ['Bearer: (colon)', [`Authorization: Bearer:${genuine}`]],
         ['Bearertoken (no space)', [`Authorization: Bearer${genuine}`]],
-        ['DPoP scheme', [`Authorization: DPoP ${genuine}`]],
         ['token in X-Authorization only', [`X-Authorization: Bearer ${genuine}`]],
         ['token in a cookie only', [`Cookie: access_token=${genuine}`]],
+      ] as Array<[string, string[]]>) {
+        assertNoBearerCredential(asAnswer(await me(lines)), what);
+      }
+      // The DPoP scheme (RFC 9449) with a token bound to no key: refused, challenged in that scheme.
+      const dpop = asAnswer(await me([`Authorization: DPoP ${genuine}`]));
+      assert.deepEqual({ status: dpop.status, code: dpop.code }, { status: 401, code: 'invalid_token' }, 'DPoP scheme');
+      assert.match(String(dpop.wwwAuthenticate), /^DPoP error="invalid_token", algs="[^"]+"$/, 'DPoP scheme: challenge');
+      for (const [what, lines] of [
+        ['Bearer without a token', ['Authorization: Bearer']],
+        ['Bearer and a space', ['Authorization: Bearer ']],
+        ['Bearer: (colon)', [`Authorization: Bearer:${genuine}`]],
         ['two Authorization headers, forged first', [`Authorization: Bearer ${forged}`, `Authorization: Bearer ${genuine}`]],
         ['two Authorization headers, genuine first', [`Authorization: Bearer ${genuine}`, `Authorization: Bearer ${forged}`]],
         ['the same genuine token twice', [`Authorization: Bearer ${genuine}`, `Authorization: Bearer ${genuine}`]],
@@ -342,7 +361,7 @@ describe('adversarial: token format against a live server', () => {
       }
       // The token as a query parameter is no credential either (RFC 6750 §2.3 is not supported).
       const query = await fetch(`${target.url}/api/users/me?access_token=${genuine}`);
-      assertInvalidToken({ status: query.status, code: ((await query.json()) as { code?: string }).code, contentType: query.headers.get('content-type'), wwwAuthenticate: query.headers.get('www-authenticate') }, 'access_token query parameter');
+      assertNoBearerCredential({ status: query.status, code: ((await query.json()) as { code?: string }).code, contentType: query.headers.get('content-type'), wwwAuthenticate: query.headers.get('www-authenticate') }, 'access_token query parameter');
       // Through fetch, two appended values arrive joined as one header: refused.
       const joined = new Headers();
       joined.append('authorization', `Bearer ${genuine}`);

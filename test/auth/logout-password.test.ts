@@ -94,11 +94,17 @@ describe('logout, /api/users/me and password change', () => {
   }
 
   it('protected routes without a token answer 401 with WWW-Authenticate', async () => {
-    for (const headers of [{}, { authorization: 'Basic YWxpY2U6eA==' }, { authorization: 'Bearer' }, { authorization: 'Bearer a.b.c' }]) {
+    // RFC 6750 §3 (issue #12): no bearer credential at all, no error code in the challenge.
+    for (const [headers, challenge] of [
+      [{}, 'Bearer realm="bulwark"'],
+      [{ authorization: 'Basic YWxpY2U6eA==' }, 'Bearer realm="bulwark"'],
+      [{ authorization: 'Bearer' }, 'Bearer realm="bulwark", error="invalid_token"'],
+      [{ authorization: 'Bearer a.b.c' }, 'Bearer realm="bulwark", error="invalid_token"'],
+    ] as const) {
       const response = await h.app.inject({ url: '/api/users/me', headers });
       assert.equal(response.statusCode, 401, JSON.stringify(headers));
       assert.equal(problemOf(response).code, 'invalid_token');
-      assert.equal(response.headers['www-authenticate'], 'Bearer realm="bulwark", error="invalid_token"');
+      assert.equal(response.headers['www-authenticate'], challenge, JSON.stringify(headers));
     }
   });
 

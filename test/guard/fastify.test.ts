@@ -41,7 +41,14 @@ describe('extractBearerToken', () => {
     assert.equal(reasonOf('Bearer abc.def.ghi'), 'abc.def.ghi');
     assert.equal(reasonOf('BEARER x'), 'x');
     for (const header of [undefined, '', 'Basic abc', 'Bearerx abc', 'Bear abc']) assert.equal(reasonOf(header), 'missing', header);
-    for (const header of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer  a']) assert.equal(reasonOf(header), 'malformed', header);
+    // The scheme token ends at the first non-tchar: "Bearer\t…" and "Bearer:…" are Bearer, badly sent.
+    for (const header of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer  a', 'Bearer\tabc', 'Bearer:abc', 'bearer,abc']) {
+      assert.equal(reasonOf(header), 'malformed', header);
+    }
+    assert.equal(reasonOf('Bearer-x abc'), 'missing', 'another scheme');
+    // Two Authorization headers are two credentials, whatever the first (the one node keeps) says.
+    assert.throws(() => extractBearerToken('Basic x', ['Authorization', 'Basic x', 'authorization', 'Bearer y']), (e) => e instanceof InvalidTokenError && e.reason === 'malformed');
+    assert.equal(extractBearerToken('Bearer y', ['Host', 'a', 'Authorization', 'Bearer y']), 'y');
   });
 });
 

@@ -15,6 +15,8 @@ const INVALID = {
 };
 const EXPIRED = { type: 'urn:bulwark:problem:token_expired', title: 'Unauthorized', status: 401, code: 'token_expired', detail: 'The access token has expired.' };
 const CHALLENGE = 'Bearer realm="bulwark", error="invalid_token"';
+/** RFC 6750 §3: a request without any bearer credential gets no error code (issue #12). */
+const BARE_CHALLENGE = 'Bearer realm="bulwark"';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,11 +72,21 @@ describe('createAuthMiddleware with Express 5', () => {
     assert.equal((await get(base, '/admin', jwt)).status, 200);
   });
 
-  it('answers a missing or invalid token 401 problem+json with the RFC 6750 challenge', async () => {
+  it('answers an invalid token 401 problem+json with the RFC 6750 challenge', async () => {
     const forged = `${token(keys().ES256).slice(0, -4)}AAAA`;
-    for (const jwt of [undefined, 'not-a-jwt', forged, token(keys().ES256, { alg: 'none' })]) {
+    for (const jwt of ['not-a-jwt', forged, token(keys().ES256, { alg: 'none' })]) {
       assert.deepEqual(await get(base, '/me', jwt), { status: 401, type: 'application/problem+json; charset=utf-8', challenge: CHALLENGE, body: INVALID }, String(jwt));
     }
+  });
+
+  it('answers a request without a bearer token 401 invalid_token with a challenge without error (RFC 6750 §3)', async () => {
+    assert.deepEqual(await get(base, '/me'), { status: 401, type: 'application/problem+json; charset=utf-8', challenge: BARE_CHALLENGE, body: INVALID });
+    const basic = await fetch(`${base}/me`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    assert.equal(basic.status, 401);
+    assert.equal(basic.headers.get('www-authenticate'), BARE_CHALLENGE, 'another scheme is no bearer credential either');
+    // A Bearer header without a credential did try a token: that is invalid_token.
+    const empty = await fetch(`${base}/me`, { headers: { authorization: 'Bearer ' } });
+    assert.equal(empty.headers.get('www-authenticate'), CHALLENGE);
   });
 
   it('answers an expired token 401 token_expired with error_description', async () => {
@@ -87,16 +99,19 @@ describe('createAuthMiddleware with Express 5', () => {
     });
   });
 
-  it('answers a wrong role or a missing scope 403 forbidden with insufficient_scope', async () => {
+  it('answers a wrong role or a missing scope 403 forbidden with insufficient_scope (and scope= for the scope)', async () => {
     const jwt = token(keys().ES256);
-    const forbidden = (detail: string) => ({
+    const forbidden = (detail: string, challenge: string) => ({
       status: 403,
       type: 'application/problem+json; charset=utf-8',
-      challenge: 'Bearer realm="bulwark", error="insufficient_scope"',
+      challenge,
       body: { type: 'urn:bulwark:problem:forbidden', title: 'Forbidden', status: 403, code: 'forbidden', detail },
     });
-    assert.deepEqual(await get(base, '/clerk', jwt), forbidden('Your role may not do this.'));
-    assert.deepEqual(await get(base, '/pay', jwt), forbidden('The access token lacks a required scope.'));
+    assert.deepEqual(await get(base, '/clerk', jwt), forbidden('Your role may not do this.', 'Bearer realm="bulwark", error="insufficient_scope"'));
+    assert.deepEqual(
+      await get(base, '/pay', jwt),
+      forbidden('The access token lacks a required scope.', 'Bearer realm="bulwark", error="insufficient_scope", scope="payroll:pay"'),
+    );
   });
 
   it("with onError 'next', Express's default handler answers 401/403 (statusCode), not 500", async () => {
@@ -111,6 +126,8 @@ describe('createAuthMiddleware with Express 5', () => {
 
   it('refuses bad options at set-up', () => {
     assert.throws(() => createAuthMiddleware(verifier(), { roles: [] }), TypeError);
+    // Scope names go into the challenge's quoted scope="…": no quote, backslash or space.
+    for (const bad of ['a"b', 'a\\b', 'a b', 'é']) assert.throws(() => createAuthMiddleware(verifier(), { scopes: [bad] }), /scope-tokens/, bad);
     assert.throws(() => createAuthMiddleware(verifier(), { onError: 'throw' as never }), TypeError);
     assert.throws(() => createAuthMiddleware({ verify: () => ({}) } as never), /verifyAsync/);
   });
@@ -136,7 +153,7 @@ describe('createAuthMiddleware with plain node:http', () => {
     const refused = await get(base, '/', token(keys().EdDSA, {}, { role: 'clerk' }));
     assert.equal(refused.status, 403);
     assert.equal(refused.challenge, 'Bearer realm="bulwark", error="insufficient_scope"');
-    assert.deepEqual(await get(base, '/'), { status: 401, type: 'application/problem+json; charset=utf-8', challenge: CHALLENGE, body: INVALID });
+    assert.deepEqual(await get(base, '/'), { status: 401, type: 'application/problem+json; charset=utf-8', challenge: BARE_CHALLENGE, body: INVALID });
     assert.deepEqual(rejected, ['forbidden', 'missing'], 'onRejected hears why, for server-side logs');
   });
 

@@ -14,7 +14,7 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** What a service team does: install the packed @bulwark/guard into an empty project and verify a token. */
 const SCRIPT = `
-import { createVerifier, LocalKeySource, verificationKeyFromJwk } from '@bulwark/guard';
+import { createHonoMiddleware, createVerifier, LocalKeySource, verificationKeyFromJwk } from '@bulwark/guard';
 const verifier = createVerifier({
   issuer: process.env.GUARD_ISSUER,
   audience: 'payroll',
@@ -22,7 +22,7 @@ const verifier = createVerifier({
   keys: new LocalKeySource([verificationKeyFromJwk(JSON.parse(process.env.GUARD_JWK), 'ES256')]),
   now: () => Number(process.env.GUARD_NOW_MS),
 });
-console.log(verifier.verify(process.env.GUARD_TOKEN).sub);
+console.log(verifier.verify(process.env.GUARD_TOKEN).sub, typeof createHonoMiddleware(verifier));
 `;
 
 function files(dir: string): string[] {
@@ -35,7 +35,7 @@ describe('@bulwark/guard installed alone', () => {
     assert.ok(existsSync(join(ROOT, 'packages/guard/dist/index.js')), 'packages/guard/dist is missing: run `npm run build` first (npm test does)');
     project = mkdtempSync(join(tmpdir(), 'bulwark-guard-consumer-'));
     const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', project], { cwd: join(ROOT, 'packages/guard'), timeout: 60_000 });
-    const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'payments-service', version: '1.0.0', type: 'module', private: true }));
     await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts=false', join(project, filename as string)], { cwd: project, timeout: 120_000 });
   });
@@ -48,7 +48,7 @@ describe('@bulwark/guard installed alone', () => {
     assert.deepEqual(all.filter((file) => file.endsWith('.node') || file.endsWith('binding.gyp')), []);
   });
 
-  it('verifies a token from plain JavaScript', async () => {
+  it('verifies a token from plain JavaScript, and builds the Hono middleware without hono installed', async () => {
     const key = keys().ES256;
     writeFileSync(join(project, 'verify.mjs'), SCRIPT);
     const { stdout, stderr } = await run(process.execPath, ['verify.mjs'], {
@@ -57,6 +57,6 @@ describe('@bulwark/guard installed alone', () => {
       env: { PATH: process.env.PATH, GUARD_JWK: JSON.stringify(key.publicJwk), GUARD_TOKEN: token(key), GUARD_ISSUER: 'https://auth.bulwark.test', GUARD_NOW_MS: String(NOW_MS) },
     });
     assert.equal(stderr, '');
-    assert.equal(stdout, 'usr_7f3a\n');
+    assert.equal(stdout, 'usr_7f3a function\n');
   });
 });

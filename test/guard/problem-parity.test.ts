@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { ForbiddenError } from '../../src/errors/http.js';
-import { InvalidTokenError, JwksFetchError, TokenExpiredError } from '../../packages/guard/src/errors.js';
+import { InsufficientScopeError, InvalidTokenError, JwksFetchError, TokenExpiredError } from '../../packages/guard/src/errors.js';
 import { errorAnswer } from '../../packages/guard/src/problem.js';
 import { registerErrorMapper, toProblem } from '../../src/http/error-mapper.js';
 
@@ -17,6 +17,7 @@ describe('guard problem answers equal the app error mapper', () => {
     new TokenExpiredError(),
     new ForbiddenError('role not permitted', { detail: 'Your role may not do this.' }),
     new ForbiddenError('no detail'),
+    new InsufficientScopeError('payroll:read payroll:pay'),
     new JwksFetchError('https://auth.example/jwks', 'HTTP 500'),
   ];
 

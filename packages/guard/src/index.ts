@@ -3,6 +3,7 @@ export { createVerifier, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions 
 export { DEFAULT_CACHE_MAX, type VerifiedCacheOptions } from './verified-cache.js';
 export {
   ForbiddenError,
+  InsufficientScopeError,
   INVALID_TOKEN_REASONS,
   InvalidTokenError,
   isTokenError,
@@ -34,11 +35,14 @@ export {
   type AuthMiddlewareOptions,
   type NextFunction,
 } from './node-http.js';
+export { createHonoMiddleware, type HonoAuthEnv, type HonoMiddlewareOptions } from './hono.js';
 export type { GuardProblem } from './problem.js';
+export { BEARER_REALM, bearerChallenge } from './challenge.js';
+export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './step-up.js';
+export { MAX_NUMERIC_DATE } from './check-claims.js';
 export { PUBLIC_KEY_ALGS, SIGNING_ALGS } from './jose/algorithms.js';
 export { KEY_MANAGEMENT_ALGS, type DecryptionOptions, type KeyManagementAlg } from './jwe/index.js';
 export { InvalidKeyError } from './jose/errors.js';
 export { BulwarkError } from './bulwark-error.js';
-export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './step-up.js';
 export * from './revocation-feed/index.js';
 export * from './dpop/index.js';

@@ -1,11 +1,12 @@
 import { BulwarkError } from './bulwark-error.js';
-import { dpopChallenge, dpopResponseHeaders } from './dpop/challenge.js';
+import { bearerChallenge } from './challenge.js';
+import { dpopResponseHeaders } from './dpop/challenge.js';
 
 /**
- * The answer the node:http/Express middleware writes itself. The guard must not depend on the
- * app (src/http), so this repeats the app's shapes: the body of src/http/problem.ts and the
- * WWW-Authenticate rule of src/http/error-mapper.ts. test/guard/problem-parity.test.ts keeps
- * the two equal.
+ * The answer the node:http/Express and Hono middlewares write themselves. The guard must not
+ * depend on the app (src/http), so this repeats the body of src/http/problem.ts; the
+ * WWW-Authenticate comes from bearerChallenge, which the app's error mapper uses too.
+ * test/guard/problem-parity.test.ts keeps the two equal.
  */
 export interface GuardProblem {
   type: string;
@@ -28,29 +29,17 @@ const TITLES: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
-const REALM = 'Bearer realm="bulwark"';
-
 export function guardProblem(status: number, code: string, detail?: string): GuardProblem {
   const body: GuardProblem = { type: `urn:bulwark:problem:${code}`, title: TITLES[status] ?? 'Error', status, code };
   if (detail !== undefined) body.detail = detail;
   return body;
 }
 
-/** RFC 6750 §3: the challenge for a refused or insufficient bearer token; undefined otherwise. */
-export function wwwAuthenticate(status: number, code: string): string | undefined {
-  if (status === 401 && (code === 'invalid_token' || code === 'token_expired')) {
-    const description = code === 'token_expired' ? ', error_description="The access token expired"' : '';
-    return `${REALM}, error="invalid_token"${description}`;
-  }
-  if (status === 403 && code === 'forbidden') return `${REALM}, error="insufficient_scope"`;
-  return undefined;
-}
-
 /** The problem+json answer for a BulwarkError (text only from its `detail`); null for any other error. */
 export function errorAnswer(error: unknown): ErrorAnswer | null {
   if (!(error instanceof BulwarkError)) return null;
   const body = guardProblem(error.status, error.code, error.detail);
-  const challenge = dpopChallenge(error.status, error.code, error) ?? wwwAuthenticate(error.status, error.code);
+  const challenge = bearerChallenge(error.status, error.code, error);
   const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
   if (challenge !== undefined) headers['www-authenticate'] = challenge;
   Object.assign(headers, dpopResponseHeaders(error));
