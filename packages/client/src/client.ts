@@ -1,3 +1,4 @@
+import { createDpop } from './dpop.js';
 import { createEmitter } from './events.js';
 import { loginStepProblem, type LoginStep } from './login-steps.js';
 import { problemFromResponse } from './problem-error.js';
@@ -14,7 +15,20 @@ const WITH_COOKIE = { credentials: 'same-origin' } as const;
 export function createBulwarkClient(options: BulwarkClientOptions = {}): BulwarkClient {
   // Late-bound so a fetch replaced after creation (instrumentation) is used, and never called as a method.
   const send = createSend(options.baseUrl ?? '', options.fetch ?? ((url, init) => fetch(url, init)));
+  const dpop = createDpop(options.dpop !== false, options.baseUrl ?? '');
+  /** The DPoP header of a token request (login, refresh), when DPoP is on. */
+  const proofHeader = async (path: string): Promise<Record<string, string>> => {
+    const proof = await dpop.proof('POST', path);
+    return proof === null ? {} : { dpop: proof };
+  };
   const store = createTokenStore();
+  // Whether the token held is DPoP-bound: it then goes out as `DPoP` with a proof (any tab's grant says).
+  let bound = false;
+  const keep = store.set;
+  store.set = (grant) => {
+    bound = grant.dpop === true;
+    keep(grant);
+  };
   const events = createEmitter();
   let user: BulwarkUser | null = null;
 
@@ -39,7 +53,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     store,
     channel,
     async refreshOverNetwork() {
-      const res = await send(`${SESSIONS}/refresh`, { method: 'POST', ...WITH_COOKIE });
+      const res = await send(`${SESSIONS}/refresh`, { method: 'POST', ...WITH_COOKIE, headers: await proofHeader(`${SESSIONS}/refresh`) });
       if (res.status !== 401) return readGrant(res);
       discard(res);
       return null;
@@ -55,10 +69,13 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     return token;
   }
 
-  function authorize(init: RequestInit, token: string | null): RequestInit {
+  /** A fresh DPoP proof (with ath) for every send, retries included; else the Bearer scheme. */
+  async function authorize(path: string, init: RequestInit, token: string | null): Promise<RequestInit> {
     if (token === null) return init;
     const headers = new Headers(init.headers);
-    headers.set('authorization', `Bearer ${token}`);
+    const proof = bound ? await dpop.proof(init.method ?? 'GET', path.split('?')[0] as string, token) : null;
+    headers.set('authorization', `${proof === null ? 'Bearer' : 'DPoP'} ${token}`);
+    if (proof !== null) headers.set('dpop', proof);
     return { ...init, headers };
   }
 
@@ -66,7 +83,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     let token = store.get();
     // Shortly before expiry: refresh first (shared like any refresh); if that fails the old token still has seconds left.
     if (token !== null && !store.isFresh(FRESH_MARGIN_MS)) token = await renew(token).catch(() => token);
-    const res = await send(path, authorize(init, token));
+    const res = await send(path, await authorize(path, init, token));
     if (res.status !== 401 || token === null) return res;
     const code = await problemCode(res);
     if (code === 'invalid_token' && store.get() === token) forget();
@@ -74,7 +91,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     const next = await renew(token);
     if (next === null) return res;
     discard(res);
-    return send(path, authorize(init, next));
+    return send(path, await authorize(path, init, next));
   }
 
   async function request<T>(method: HttpMethod, path: string, { body, headers, query, signal }: RequestOptions = {}): Promise<T> {
@@ -98,7 +115,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     const res = await send(path, {
       method: 'POST',
       ...WITH_COOKIE,
-      headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+      headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json', ...(await proofHeader(path)) },
       body: JSON.stringify({ ...fields, refresh_delivery: 'cookie' }),
     });
     if (res.status === 401) throw await loginStepProblem(res, logIn);

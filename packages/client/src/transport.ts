@@ -28,11 +28,13 @@ export async function problemCode(res: Response): Promise<string | undefined> {
 /** Reads a token answer (sign-in or refresh); a non-2xx answer throws its problem. */
 export async function readGrant(res: Response): Promise<Grant> {
   if (!res.ok) throw await problemFromResponse(res);
-  const body = (await res.json()) as { access_token?: unknown; expires_in?: unknown };
+  const body = (await res.json()) as { access_token?: unknown; expires_in?: unknown; token_type?: unknown };
   if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
     throw new BulwarkProblemError({ status: res.status, code: 'invalid_response', title: 'The token answer had no access token' });
   }
-  return { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+  const grant: Grant = { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
+  if (body.token_type === 'DPoP') grant.dpop = true;
+  return grant;
 }
 
 /** Lets the connection go back to the pool without reading a body nobody needs. */

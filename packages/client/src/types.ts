@@ -29,6 +29,12 @@ export interface BulwarkClientOptions {
   fetch?: typeof fetch;
   /** The BroadcastChannel name the tabs of one app share. */
   channelName?: string;
+  /**
+   * DPoP (RFC 9449) sender-constrained tokens with a non-extractable WebCrypto key (default on
+   * where WebCrypto exists): logins and refreshes carry a proof, and when the server answers
+   * token_type DPoP every call proves the key. false: Bearer tokens only.
+   */
+  dpop?: boolean;
 }
 
 export interface BulwarkClient {
@@ -56,4 +62,6 @@ export interface BulwarkClient {
 export interface Grant {
   accessToken: string;
   expiresAt: number;
+  /** The server bound the token to this client's DPoP key (token_type DPoP). */
+  dpop?: boolean;
 }
