@@ -9,7 +9,7 @@
  * Where the server refuses what jose accepts, the refusal must be one of the documented stricter
  * cases (test/guard/differential-stricter.ts, judged from the token alone), or the route's own
  * rule: /api/users/me answers 401 `revoked` for a verified token whose `sub` is no user.
- * The server's reason is read from its own log line for the request (BULWARK_LOG_LEVEL=info).
+ * The server's reason is read from its one log line for the request (BULWARK_LOG_LEVEL=info), found by the X-Request-Id the test sends.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, createHmac, createPublicKey, sign as nodeSign } from 'node:crypto';
@@ -290,7 +290,7 @@ interface ServerOutcome {
 let requestNo = 0;
 
 interface LogLine {
-  reqId?: string;
+  req_id?: string;
   msg?: string;
   reason?: string;
 }
@@ -305,25 +305,22 @@ function logLine(text: string | undefined): LogLine | undefined {
   }
 }
 
-/** The reason the server logged for request `marker`, waiting for its "request completed" line. */
+/** The reason the server logged for request `marker` (its X-Request-Id): the request's one line at info. */
 async function loggedReason(marker: string, from: number): Promise<{ reason: string | undefined; found: boolean }> {
   const deadline = Date.now() + 3000;
   for (;;) {
     const lines = target.server.output().slice(from).split('\n');
-    const reqId = logLine(lines.find((l) => l.includes(marker)))?.reqId;
-    if (reqId !== undefined) {
-      const mine = lines.filter((l) => l.includes(`"reqId":"${reqId}"`)).map(logLine).filter((l) => l !== undefined);
-      if (mine.some((l) => l.msg === 'request completed')) return { reason: mine.find((l) => l.msg === 'request rejected')?.reason, found: true };
-    }
+    const mine = lines.filter((l) => l.includes(`"req_id":"${marker}"`)).map(logLine).find((l) => l?.msg === 'request');
+    if (mine !== undefined) return { reason: mine.reason, found: true };
     if (Date.now() > deadline) return { reason: undefined, found: false };
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
 async function server(token: string): Promise<ServerOutcome> {
-  const marker = `fz=${++requestNo}-${process.pid}`;
+  const marker = `fz-${++requestNo}-${process.pid}`;
   const from = target.server.output().length;
-  const response = await fetch(`${target.url}/api/users/me?${marker}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${target.url}/api/users/me`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': marker }, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
   let code: string | undefined;
   let userId: string | undefined;
