@@ -12,7 +12,8 @@ export function registerErrorMapper(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | BulwarkError | Error, request, reply) => {
     const answer = toProblem(error);
     if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: answer.code, reason: reasonOf(error) }, 'request rejected');
+    // At info the request's one line carries the code and the reason (request-log.ts).
+    else request.log.debug({ code: answer.code, reason: reasonOf(error) }, 'request rejected');
     return send(reply, answer, error);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
@@ -93,7 +94,8 @@ function isDependencyOutage(error: unknown): boolean {
   return typeof message === 'string' && /Connection terminated|connection timeout|Connection is closed|driver has already been destroyed/i.test(message);
 }
 
-function reasonOf(error: unknown): string | undefined {
+/** Why a token was refused (server-side only: clients see one uniform answer). */
+export function reasonOf(error: unknown): string | undefined {
   if (error instanceof InvalidTokenError || error instanceof TokenExpiredError) return error.reason;
   return undefined;
 }
