@@ -20,7 +20,7 @@ const PROBLEM_SCHEMA = {
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 const problemResponse = (description: string, headers?: Record<string, unknown>) => ({ description, content: problemContent, ...(headers === undefined ? {} : { headers }) });
-const challenge = { 'WWW-Authenticate': { description: 'RFC 6750: Bearer realm="bulwark", error="invalid_token" (or "insufficient_scope" on 403)', schema: { type: 'string' } } };
+const challenge = { 'WWW-Authenticate': { description: 'RFC 6750 §3: Bearer realm="bulwark" alone when no token was sent; error="invalid_token" for a bad or expired one; error="insufficient_scope", scope="…" on a 403 for a missing scope; error="insufficient_user_authentication" (RFC 9470) when a second factor is needed; DPoP error="invalid_dpop_proof" for a DPoP-bound token', schema: { type: 'string' } } };
 
 /** The answers every operation may give, added where a route does not describe its own. */
 const COMMON_RESPONSES: Record<string, unknown> = {
