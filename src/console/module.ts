@@ -41,6 +41,8 @@ export function consoleModule(options: ConsoleOptions): HttpModule {
             etag: true,
             lastModified: false,
             cacheControl: false,
+            // The build writes .br and .gz beside each asset (packages/console/scripts/precompress.mjs).
+            preCompressed: true,
           });
         }
       });

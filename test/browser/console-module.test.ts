@@ -1,3 +1,4 @@
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,7 @@ describe('console module', () => {
     mkdirSync(join(dist, 'assets'));
     writeFileSync(join(dist, 'index.html'), '<!doctype html><script type="module" src="/assets/index-abc123.js"></script>');
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
+    writeFileSync(join(dist, 'assets', 'index-abc123.js.br'), brotliCompressSync('console.log(1)'));
     app = await appWith(dist);
   });
   after(async () => {
@@ -56,6 +58,13 @@ describe('console module', () => {
     assert.equal(res.statusCode, 200);
     assert.match(res.headers['content-type'] as string, /javascript/);
     assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  });
+
+  it('sends the build\'s precompressed asset to a browser that accepts it', async () => {
+    const res = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(res.rawPayload).toString(), 'console.log(1)');
   });
 
   it('never answers the app for the API or unknown paths: a 404 problem with the API CSP', async () => {
