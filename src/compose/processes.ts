@@ -3,6 +3,7 @@ import { createRemoteJwksSource } from '@bulwark/guard';
 import { PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
 import { createAccessTokenVerifier } from '../auth/access-token-verifier.js';
 import { AuditLog } from '../auth/audit.js';
+import { LimiterDpopReplayCache } from '../auth/dpop/replay-cache.js';
 import { authModule } from '../auth/module.js';
 import { localRevocationFeed, type RevocationFeed } from '../auth/revocation-feed.js';
 import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation-feed-redis.js';
@@ -126,11 +127,13 @@ async function assemblePayrollOnly(config: Config, store: SqlStore, logger: Logg
     await feed.close();
     throw new Error(`cannot fetch the token service's keys from ${config.jwksUrl}: ${(error as Error).message}`, { cause: error });
   }
-  const verified = createAccessTokenVerifier(config, { keys, revocations: revocations.set, algorithms: PUBLIC_KEY_ALGS, now: options.now });
+  // Rate limits and DPoP proof ids on the same backend as the token service's (Redis when set),
+  // so a proof replayed against this process after the token service saw it is refused.
+  const limits = defaultBackend(config.redisUrl);
+  const verified = createAccessTokenVerifier(config, { keys, revocations: revocations.set, algorithms: PUBLIC_KEY_ALGS, now: options.now, dpopReplayCache: new LimiterDpopReplayCache(limits) });
   const verifier = metrics?.countVerifications(verified) ?? verified;
   if (metrics !== undefined) watchProcess(metrics, { store, feed, revocations, checksPasswords: false });
   const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit, options.now), now: options.now }, payrollOptions(config, options));
-  const limits = defaultBackend(config.redisUrl);
   const dbReady = withRedisReadiness(databaseReady(store), feed);
   const checkReady = async () => {
     const state = await dbReady();

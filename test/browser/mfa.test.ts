@@ -107,7 +107,7 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
       await qr.waitFor();
       assert.equal(await qr.getAttribute('src'), qrSvgDataUrl(uri), 'the QR code is the otpauth URI, drawn locally');
-      assert.ok((await qr.evaluate((img: { naturalWidth?: number }) => img.naturalWidth ?? 0)) > 0, 'the QR image rendered');
+      assert.ok((await qr.evaluate((img) => (img as HTMLImageElement).naturalWidth)) > 0, 'the QR image rendered');
       const secret = (await page.locator('code.totp-secret').innerText()).replace(/\s+/g, '');
       assert.match(secret, /^[A-Z2-7]{32}$/);
       assert.equal(new URL(uri).searchParams.get('secret'), secret, 'the key shown is the key in the QR code');

@@ -108,7 +108,7 @@ describe('account administration', () => {
     assert.equal(problemOf(await h.app.inject({ method: 'POST', url: '/api/users/me/mfa/totp/confirm', headers: bearer(token), payload: { code: codeNow(h, secret) } })).code, 'conflict');
 
     const enrolment = await h.store.mfa.findEnrolment(user.id);
-    assert.ok(enrolment?.secretSealed.startsWith('v1.'));
+    assert.ok(enrolment !== undefined && enrolment.secretSealed.startsWith('v1.'));
     assert.ok(!enrolment.secretSealed.includes(secret));
     const stored = await h.store.mfa.unusedRecoveryCodes(user.id);
     assert.equal(stored.length, 10);
