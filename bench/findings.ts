@@ -8,7 +8,9 @@ export const WHAT_CHANGED = `## What the profile found, and what each change bou
 \`node --import tsx bench/profile.ts /api/users/me\` runs the real server under \`node --cpu-prof\`
 with the benchmark's load and prints self time by function and by package. Server CPU per request
 (µs, lower is better) and the hand-assembled stack's over Bulwark's, measured side by side, one
-run per step on 2026-12-01 (a 2-core machine shared with other work: read ±10 %):
+run per step on 2026-12-01 (a 2-core machine shared with other work: read ±10 %; the "before" row
+ran while the machine was busiest, which inflates CPU per request, so compare its ratios, each
+measured side by side, rather than its µs):
 
 | step | /healthz | /api/users/me | /api/employees/{id} | /api/payments?limit=20 |
 |---|---:|---:|---:|---:|
