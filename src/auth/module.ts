@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { HttpModule } from '../http/app.js';
 import { registerAccountAdminRoutes } from './routes/account-admin.js';
@@ -18,17 +19,22 @@ export function authModule(services: AuthServices): HttpModule {
   return {
     name: 'auth',
     async register(app: FastifyInstance) {
-      registerTokenProofHook(app, services.verifier);
-      registerWellKnownRoutes(app, services);
-      registerSessionRoutes(app, services);
-      registerMeRoutes(app, services);
-      registerUserRoutes(app, services);
-      registerAdminRoutes(app, services);
-      registerMfaRoutes(app, services);
-      registerOwnSessionRoutes(app, services);
-      registerAccountAdminRoutes(app, services);
-      registerClientRoutes(app, services);
-      await registerOAuthRoutes(app, services);
+      // Its own scope: the cookie parser and the token endpoints' DPoP hook run on the token
+      // service's routes only, not on every payroll read or health probe.
+      await app.register(async (scope) => {
+        await scope.register(cookie);
+        registerTokenProofHook(scope, services.verifier);
+        registerWellKnownRoutes(scope, services);
+        registerSessionRoutes(scope, services);
+        registerMeRoutes(scope, services);
+        registerUserRoutes(scope, services);
+        registerAdminRoutes(scope, services);
+        registerMfaRoutes(scope, services);
+        registerOwnSessionRoutes(scope, services);
+        registerAccountAdminRoutes(scope, services);
+        registerClientRoutes(scope, services);
+        await registerOAuthRoutes(scope, services);
+      });
       app.addHook('onClose', () => services.throttles.close());
       app.addHook('onClose', async () => services.oauth.close());
     },

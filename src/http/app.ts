@@ -1,4 +1,3 @@
-import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -18,7 +17,7 @@ import { installRequestLimits } from './request-limits.js';
 import { installRequestLogging, RequestLogController } from './request-log.js';
 import { installRequestMetrics } from './request-metrics.js';
 import { registerTransport } from './transport.js';
-import { installValidators } from './validation.js';
+import { SCHEMA_CONTROLLER } from './validation.js';
 
 /** A part of the API (the token service, payroll, the console), mounted on the same guard. */
 export interface HttpModule {
@@ -76,6 +75,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
     routerOptions: { maxParamLength: HTTP_LIMITS.paramLength },
     // One line per request, written by installRequestLogging instead of Fastify's two.
     logController: new RequestLogController(),
+    schemaController: SCHEMA_CONTROLLER,
     return503OnClosing: true,
     // The router's own errors (bad URL encoding, over-long path parameter) arrive before any
     // route or error handler: answer them through the same mapping, as problem+json.
@@ -86,7 +86,6 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installRequestLogging(app);
-  installValidators(app);
   registerErrorMapper(app);
   if (options.metrics !== undefined) installRequestMetrics(app, options.metrics);
   installRequestLimits(app);
@@ -100,7 +99,6 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
     // payment answer was a replay.
     exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
   });
-  await app.register(cookie);
   await app.register(bulwarkGuard, { verifier: parts.verifier });
   installWriteLimit(app, parts.writeLimit);
   // API answers are about one caller: never cache them on the way.

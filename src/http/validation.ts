@@ -1,20 +1,36 @@
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifySchema, FastifyServerOptions } from 'fastify';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ?? addFormatsImport) as unknown as (ajv: Ajv) => Ajv;
 
 const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
 
+type Compile = (route: { schema: FastifySchema; httpPart?: string }) => ValidateFunction;
+
 /**
  * Bodies are validated strictly: `42` is not the string "42", and nothing is silently dropped.
  * Query strings, params and headers arrive as text, so there (and only there) types are coerced.
+ *
+ * Given to Fastify as its schema controller's validator factory, not with setValidatorCompiler:
+ * Fastify rebuilds the compiler of any plugin scope that adds a shared schema from the factory,
+ * so a compiler set on the root would silently fall back to Fastify's default (which drops
+ * unknown fields) in such a scope. The factory is used in every scope.
  */
-export function installValidators(app: FastifyInstance): void {
+function buildValidator(externalSchemas: Record<string, unknown> = {}): Compile {
   const strict = addFormats(new Ajv({ ...common, coerceTypes: false }));
   const coercing = addFormats(new Ajv({ ...common, coerceTypes: 'array' }));
-  app.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema; httpPart?: string }) =>
-    (httpPart === 'body' ? strict : coercing).compile(schema as object),
-  );
+  for (const schema of Object.values(externalSchemas)) {
+    strict.addSchema(schema as object);
+    coercing.addSchema(schema as object);
+  }
+  return ({ schema, httpPart }) => {
+    const ajv = httpPart === 'body' ? strict : coercing;
+    const id = (schema as { $id?: unknown }).$id;
+    return (typeof id === 'string' ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema as object);
+  };
 }
+
+/** The Fastify `schemaController` option that installs these validators in every scope. */
+export const SCHEMA_CONTROLLER = { compilersFactory: { buildValidator } } as unknown as NonNullable<FastifyServerOptions['schemaController']>;

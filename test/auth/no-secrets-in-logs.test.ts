@@ -33,7 +33,7 @@ describe('no secret reaches the logs', () => {
     await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(next.access_token), payload: { username: 'nick', password: 'Nick-Secret-Passphrase-3', role: 'clerk' } });
     secrets.push('Nick-Secret-Passphrase-3');
 
-    assert.ok(h.logs.length > 10, `expected request logs, got ${h.logs.length}`);
+    assert.ok(h.logs.length >= 9, `expected a line per request (9), got ${h.logs.length}`);
     const logText = h.logs.join('');
     const audit = JSON.stringify((await h.services.store.audit.list({}, { limit: 100 })).items);
     for (const secret of secrets) {
