@@ -40,11 +40,13 @@ export function toPage<T>(rows: T[], limit: number, key: (item: T) => SortKey): 
 
 /**
  * Keyset pagination: rows strictly after `cursor` in (column, id) order — ascending or
- * descending — as one portable condition, so each list query adds `.where(afterCursor(...))`.
+ * descending — so each list query adds `.where(afterCursor(...))`. A row-value comparison
+ * (SQLite and Postgres both have it), which an index on (column, id) seeks to directly; the
+ * equivalent `a > x or (a = x and id > y)` made both engines scan the index from its start.
  * The cursor is decoded (and refused with a 400) here.
  */
 export function afterCursor(cursor: string, column: string, direction: 'asc' | 'desc'): RawBuilder<SqlBool> {
   const [at, id] = decodeCursor(cursor);
   const past = sql.raw(direction === 'asc' ? '>' : '<');
-  return sql<SqlBool>`(${sql.ref(column)} ${past} ${at} or (${sql.ref(column)} = ${at} and ${sql.ref('id')} ${past} ${id}))`;
+  return sql<SqlBool>`((${sql.ref(column)}, ${sql.ref('id')}) ${past} (${at}, ${id}))`;
 }

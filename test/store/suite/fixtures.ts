@@ -61,6 +61,7 @@ export function makeSession(userId: string, overrides: Partial<SessionRecord> = 
     userAgent: null,
     ip: null,
     amr: ['pwd'],
+    dpopJkt: null,
     ...overrides,
   };
 }
