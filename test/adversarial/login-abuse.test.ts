@@ -37,9 +37,13 @@ function assertThrottled(answer: Answer, label: string): number {
   return retryAfter;
 }
 
-/** Every header but Date (and Retry-After, compared separately: it counts down in whole seconds). */
+/**
+ * Every header but Date, X-Request-Id (each request's own id, random when the client sends none)
+ * and Retry-After (compared separately: it counts down in whole seconds).
+ */
 function comparableHeaders(answer: Answer): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(answer.headers).filter(([name]) => name !== 'date' && name !== 'retry-after').sort(([a], [b]) => a.localeCompare(b)));
+  const varying = new Set(['date', 'retry-after', 'x-request-id']);
+  return Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !varying.has(name)).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 const median = (values: number[]): number => {

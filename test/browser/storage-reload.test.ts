@@ -7,12 +7,29 @@ import { launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServe
 const TOKEN_LIKE = /eyJ[\w-]+\.[\w-]+\.[\w-]*|[\w-]{32,}/;
 
 /** Everything a script on the page can read that could hold a token. */
-async function scriptReadableState(page: Page): Promise<{ local: string[]; session: string[]; cookie: string; databases: number; windowStrings: string[] }> {
+interface KeptKey { kind: string; privateType: string; privateExtractable: boolean; publicExtractable: boolean }
+
+async function scriptReadableState(page: Page): Promise<{ local: string[]; session: string[]; cookie: string; databases: string[]; kept: KeptKey[]; windowStrings: string[] }> {
   return page.evaluate(`(async () => {
     const entries = (storage) => Object.keys(storage).map((name) => name + '=' + storage.getItem(name));
     const windowStrings = Object.keys(window).filter((name) => typeof window[name] === 'string').map((name) => window[name]);
-    const databases = typeof indexedDB.databases === 'function' ? (await indexedDB.databases()).length : 0;
-    return { local: entries(localStorage), session: entries(sessionStorage), cookie: document.cookie, databases, windowStrings };
+    const databases = typeof indexedDB.databases === 'function' ? (await indexedDB.databases()).map((d) => d.name) : [];
+    // What the DPoP key store holds, as script sees it (bulwark-dpop, object store 'k').
+    const kept = databases.includes('bulwark-dpop') ? await new Promise((resolve, reject) => {
+      const open = indexedDB.open('bulwark-dpop');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('k').objectStore('k').getAll();
+        all.onsuccess = () => resolve(all.result.map((v) => ({
+          kind: Object.prototype.toString.call(v),
+          privateType: Object.prototype.toString.call(v.privateKey),
+          privateExtractable: v.privateKey.extractable,
+          publicExtractable: v.publicKey.extractable,
+        })));
+        all.onerror = () => reject(all.error);
+      };
+    }) : [];
+    return { local: entries(localStorage), session: entries(sessionStorage), cookie: document.cookie, databases, kept, windowStrings };
   })()`);
 }
 
@@ -44,7 +61,10 @@ describe('console: no token where a script can read it; a reload keeps the sessi
       assert.deepEqual(state.local, [], 'localStorage is empty');
       assert.deepEqual(state.session, [], 'sessionStorage is empty');
       assert.equal(state.cookie, '', 'no cookie is readable by script');
-      assert.equal(state.databases, 0, 'no IndexedDB database');
+      // IndexedDB holds only the DPoP key pair, as CryptoKey objects whose private key script
+      // can use but never read out (non-extractable): no token, nothing to copy elsewhere.
+      assert.deepEqual(state.databases, ['bulwark-dpop'], 'no IndexedDB database but the DPoP key store');
+      assert.deepEqual(state.kept, [{ kind: '[object Object]', privateType: '[object CryptoKey]', privateExtractable: false, publicExtractable: true }]);
       assert.deepEqual(state.windowStrings.filter((value) => TOKEN_LIKE.test(value)), [], 'no token-like string on window');
 
       const cookies = await context.cookies();
