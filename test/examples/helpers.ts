@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { demoPassword, runCli, startServe, type ServerProcess } from '../helpers/process.js';
+import { demoPassword, freePort, runCli, startServe, type ServerProcess } from '../helpers/process.js';
 
 export const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
-
-/** A port free right now on 127.0.0.1, so the token service's issuer can name its own address. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The token service (demo seed) as a real process, and a feed client made with the CLI. */
 export interface TokenService {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
-import { freePort } from '../cluster/redis-process.js';
+import { freePort } from '../helpers/process.js';
 
 /**
  * A redis-server of the test's own on an ephemeral loopback port, which the test can hang

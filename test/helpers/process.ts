@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,4 +74,17 @@ export function demoPassword(dataDir: string, user: string): string {
   const password = line?.split(/\s+/)[2];
   if (password === undefined || password === '') throw new Error(`no demo password for ${user} in ${dataDir}`);
   return password;
+}
+
+/** A port free right now on 127.0.0.1 (closed again at once; the caller binds it next), for a
+ *  process whose issuer or address must be known before it starts. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }

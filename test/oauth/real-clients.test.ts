@@ -5,26 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
-import { runCli, startServe, type ServerProcess } from '../helpers/process.js';
-
-/** A free loopback port, so that the issuer (and so discovery) names the address served. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, runCli, startServe, type ServerProcess } from '../helpers/process.js';
 
 interface CreatedClient { client_id: string; client_secret?: string; auth_method: string; scope: string }
 
