@@ -130,6 +130,24 @@ upper bounds. In process (\`test/revocation/redis-feed.test.ts\`, store write + 
 into the other instance's in-memory set): p50 1.03 ms, p99 4.53 ms. Without Redis, or while it
 is down, revocations reach the other instances through the store sync within 2 s.
 
+## Revocation at a third-party service: the SET feed, without Redis
+
+The token service and \`examples/express-service\` (or \`hono-service\`) as real processes on one
+machine, the service learning revocations only from the SET feed (RFC 8936 long polling, no shared
+database, no Redis): 100 logins and logouts; for each, the time from the logout's 204 to the first
+401 the service gives the same token (asked every 2 ms). Reproduce with
+\`npm run build && node --import tsx bench/revocation-feed.ts 100 express-service\` (or
+\`hono-service\`). Measured on 2026-12-01 on the machine above, shared with other work:
+
+| service | p50 | p90 | p99 | max |
+|---|---|---|---|---|
+| examples/express-service | 3.6 ms | 12.0 ms | 33.2 ms | 107.5 ms |
+| examples/hono-service | 2.9 ms | 11.2 ms | 38.4 ms | 63.1 ms |
+
+Target p99 < 1 s: met. A held poll answers at once on a revocation made in the same process;
+another token-service instance's revocations reach the feed within 1 s (each instance checks the
+event log every second), or at once through Redis when it is configured.
+
 ## How to read this
 
 - Ratios are within this run only; absolute numbers move with the machine and its load.
