@@ -35,13 +35,15 @@ export function memoryBackend(keyPrefix = DEFAULT_KEY_PREFIX): LimiterBackend {
  * waits at most the circuit's timeout (250 ms), and while the circuit is open (Redis down or
  * hung) no command is sent at all. Either way the limiter answers from an in-memory insurance
  * limiter: login keeps working and stays throttled, per instance.
- * The connection is lazy (a CLI run that never counts never connects). Connection errors are
- * left to the insurance limiter and never logged here: the URL may carry a password.
+ * The connection opens at once: with no offline queue a command sent before it is up fails
+ * ("stream isn't writeable"), and a lazy connection never came up at all, so every count failed
+ * over to memory and the failures opened the process's circuit, taking the revocation feed's
+ * publishes with it. Connection errors are left to the insurance limiter and never logged here:
+ * the URL may carry a password.
  */
 export function redisBackend(url: string, keyPrefix = DEFAULT_KEY_PREFIX, circuit?: RedisCircuit): LimiterBackend & { connect(): Promise<void> } {
-  const client = createRedisConnection(url, 'bulwark-rate-limits', { lazyConnect: true });
+  const client = createRedisConnection(url, 'bulwark-rate-limits');
   let held: SharedCircuit | undefined;
-  // Acquired on first use, like the connection: a process that never counts opens nothing.
   const breaker = (): RedisCircuit => circuit ?? (held ??= acquireRedisCircuit(url)).circuit;
   return {
     kind: 'redis',
@@ -56,10 +58,10 @@ export function redisBackend(url: string, keyPrefix = DEFAULT_KEY_PREFIX, circui
       // A backstop only: the circuit's own timeout answers first.
       timeoutMs: 2 * CIRCUIT_DEFAULTS.timeoutMs,
     }),
-    /** Connects now instead of on the first count (which the insurance limiter then answers). */
+    /** Resolves once the connection is up (it opens on creation). */
     connect: async () => {
       breaker();
-      await client.connect();
+      if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
     },
     async close() {
       await Promise.all([quitQuietly(client), held?.release()]);

@@ -46,7 +46,11 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   promise.catch(() => undefined);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RedisTimeoutError(ms)), ms);
+    // When the event loop itself was busy (a long synchronous job, a loaded machine), the timer
+    // and Redis's answer are due together; timers run before I/O, so without this the answer
+    // waiting in the socket would lose and a healthy Redis would be counted as not answering.
+    // setImmediate runs after the I/O phase: a buffered answer settles the race first.
+    timer = setTimeout(() => setImmediate(() => reject(new RedisTimeoutError(ms))), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

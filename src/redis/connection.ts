@@ -3,8 +3,8 @@ import { CIRCUIT_DEFAULTS, RedisCircuit, type CircuitOptions } from './circuit.j
 
 /**
  * The options every Bulwark Redis connection shares: no offline queue (a command fails at once
- * while disconnected instead of waiting for a reconnection), a command timeout equal to the
- * circuit's (a hung Redis never holds a caller longer), reconnection with capped back-off.
+ * while disconnected instead of waiting for a reconnection), a command timeout behind the
+ * circuit's (a hung Redis never holds a caller much longer), reconnection with capped back-off.
  * Connection errors are the caller's to report, without the URL (it may carry a password).
  */
 export function redisOptions(connectionName: string, overrides: RedisOptions = {}): RedisOptions {
@@ -12,7 +12,10 @@ export function redisOptions(connectionName: string, overrides: RedisOptions = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
-    commandTimeout: CIRCUIT_DEFAULTS.timeoutMs,
+    // A backstop: the circuit's own timeout (which lets an answer already in the socket win
+    // against a late timer) decides first; ioredis's timer alone would count a busy event loop
+    // as a Redis that does not answer.
+    commandTimeout: 4 * CIRCUIT_DEFAULTS.timeoutMs,
     connectionName,
     retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), 2_000),
     ...overrides,
