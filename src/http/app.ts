@@ -92,19 +92,19 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
   registerTransport(app, { requireHttps: config.env === 'production' && options.https === undefined });
   await app.register(helmet, { contentSecurityPolicy: false, hsts: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } });
-  await app.register(cors, {
-    origin: config.corsOrigins.length === 0 ? false : config.corsOrigins,
-    credentials: true,
-    // What a browser client must read to act: when to retry, why a token failed, and whether a
-    // payment answer was a replay.
-    exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
-  });
+  // Only when browser origins are allowed: with none, the plugin's per-request hook would only
+  // confirm that no CORS header is due.
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      credentials: true,
+      // What a browser client must read to act: when to retry, why a token failed, and whether a
+      // payment answer was a replay.
+      exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
+    });
+  }
   await app.register(bulwarkGuard, { verifier: parts.verifier });
   installWriteLimit(app, parts.writeLimit);
-  // API answers are about one caller: never cache them on the way.
-  app.addHook('onSend', async (request, reply) => {
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-  });
 
   await registerOpenApi(app, config);
   registerHealthRoutes(app, parts.checkReady);

@@ -10,11 +10,11 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * by the app builder, with the limit the composition root built from the configuration.
  */
 export function installWriteLimit(app: FastifyInstance, limit: RequestLimit): void {
-  app.addHook('preHandler', async (request) => {
-    if (!WRITE_METHODS.has(request.method)) return;
+  // Callback style: reads (most requests) finish synchronously, without a promise.
+  app.addHook('preHandler', (request, _reply, done) => {
     const sub = request.auth?.sub;
-    if (sub === undefined) return;
-    await limit.hit(sub);
+    if (!WRITE_METHODS.has(request.method) || sub === undefined) return done();
+    limit.hit(sub).then(() => done(), done);
   });
 }
 

@@ -38,10 +38,11 @@ export function jsonShapeProblem(text: string, maxDepth: number = HTTP_LIMITS.js
  * JSON is otherwise parsed by Fastify's own parser (prototype-poisoning keys refused).
  */
 export function installRequestLimits(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     if (request.raw.url !== undefined && request.raw.url.length > HTTP_LIMITS.urlBytes) {
-      throw new UriTooLongError('request target too long', { detail: `The request URL is longer than ${HTTP_LIMITS.urlBytes} bytes.` });
+      return done(new UriTooLongError('request target too long', { detail: `The request URL is longer than ${HTTP_LIMITS.urlBytes} bytes.` }));
     }
+    done();
   });
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');

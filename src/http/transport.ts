@@ -37,11 +37,16 @@ export interface TransportOptions {
  * load-balancer probes commonly speak HTTP to the instance and carry no secrets.
  */
 export function registerTransport(app: FastifyInstance, options: TransportOptions): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style, not async: this runs on every request, and a promise per hook shows.
+  app.addHook('onRequest', (request, reply, done) => {
     const path = pathOf(request.url);
     const secure = isSecureRequest(request);
-    if (options.requireHttps && !secure && !PROBES.has(path)) throw new HttpsRequiredError();
+    if (options.requireHttps && !secure && !PROBES.has(path)) return done(new HttpsRequiredError());
     if (secure) reply.header('strict-transport-security', HSTS);
     if (path !== '/docs' && !path.startsWith('/docs/')) reply.header('content-security-policy', API_CSP);
+    // API answers are about one caller: never cached on the way. A route that may be cached
+    // (the JWKS, the console's assets) sets its own Cache-Control, which replaces this.
+    reply.header('cache-control', 'no-store');
+    done();
   });
 }
