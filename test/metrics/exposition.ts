@@ -20,7 +20,9 @@ export interface Exposition {
 const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
 const LABEL = '[a-zA-Z_][a-zA-Z0-9_]*';
 const LABEL_VALUE = '(?:[^"\\\\\\n]|\\\\[\\\\"n])*';
-const NUMBER = '(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|NaN|[-+]Inf)';
+// NaN and Inf as Prometheus parses them (Go's ParseFloat: any case); prom-client writes `Nan`
+// for a gauge with no sample yet (the event-loop lag right after start).
+const NUMBER = '(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|[Nn][Aa][Nn]|[-+][Ii]nf)';
 const SAMPLE = new RegExp(`^(${NAME})(?:\\{((?:${LABEL}="${LABEL_VALUE}")(?:,${LABEL}="${LABEL_VALUE}")*)?,?\\})? (${NUMBER})(?: -?\\d+)?$`);
 const PAIR = new RegExp(`(${LABEL})="(${LABEL_VALUE})"`, 'g');
 const HELP = new RegExp(`^# HELP (${NAME}) .*$`);
@@ -66,7 +68,8 @@ export function parseExposition(text: string): Exposition {
       if ((pair[1] as string) in labels) throw new Error(`repeated label, ${where}`);
       labels[pair[1] as string] = (pair[2] as string).replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
     }
-    const sample = { name, labels, value: Number(match[3]?.replace('Inf', 'Infinity')) };
+    const raw = match[3] ?? '';
+    const sample = { name, labels, value: /^nan$/i.test(raw) ? Number.NaN : Number(raw.replace(/inf$/i, 'Infinity')) };
     if (seen.has(key(name, labels))) throw new Error(`duplicate series, ${where}`);
     seen.set(key(name, labels), sample);
     samples.push(sample);
