@@ -13,7 +13,7 @@ export interface GrowthRow { engine: string; rows: number; page: string; load: L
 export interface Plan { engine: string; rows: number; page: string; plan: string }
 
 const LIST_FIRST = 'select * from "payments" order by "created_at" asc, "id" asc limit 21';
-/** The SQL the list compiles to (src/payroll/db/payments.ts), for EXPLAIN. */
+/** The SQL the list compiles to (src/payroll/payments/payments-repo.ts), for EXPLAIN. */
 const LIST_AFTER = (at: number, id: string, param: (i: number) => string) =>
   [`select * from "payments" where ("created_at", "id") > (${param(1)}, ${param(2)}) order by "created_at" asc, "id" asc limit 21`, [at, id]] as const;
 const BASE_MS = Date.parse('2027-01-01T00:00:00Z');

@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { createVerifier, LocalKeySource, MemoryRevocationSet, verificationKeyFromJwk } from '@bulwark/guard';
-import { ARGON2_PARAMS } from '../src/auth/passwords.js';
+import { ARGON2_PARAMS } from '../src/auth/passwords/passwords.js';
 import { measureSync } from './measure.js';
 import { login, startBulwark } from './processes.js';
 import { AUDIENCE, benchToken, ISSUER } from './tokens.js';

@@ -2,10 +2,10 @@ import type { Verifier } from '@bulwark/guard';
 import type { Config } from '../config/index.js';
 import { NO_AUTH_EVENTS, type AuthEventSink } from '../metrics/index.js';
 import type { Store } from '../store/types.js';
-import { createAccessTokenVerifier } from './access-token-verifier.js';
+import { createAccessTokenVerifier } from './tokens/access-token-verifier.js';
 import { LimiterDpopReplayCache } from './dpop/replay-cache.js';
-import { AccountAdmin } from './account-admin.js';
-import { AuditLog } from './audit.js';
+import { AccountAdmin } from './account-admin/account-admin.js';
+import { AuditLog } from './audit/audit-log.js';
 import { ClientRegistry } from './clients/registry.js';
 import { KeyManager } from './keys/key-manager.js';
 import { resolveMasterKey } from './keys/master-key.js';
@@ -13,11 +13,11 @@ import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { LoginChallenges } from './mfa/login-challenges.js';
 import { LoginSteps } from './mfa/login-steps.js';
 import { MfaService } from './mfa/mfa-service.js';
-import { RevocationService } from './revocations.js';
-import { SessionService } from './sessions.js';
+import { RevocationService } from './revocation/revocation-service.js';
+import { SessionService } from './sessions/session-service.js';
 import { createThrottles, type ThrottleOptions, type Throttles } from './throttle/index.js';
-import { normaliseUsername } from './usernames.js';
-import { UserService } from './users.js';
+import { normaliseUsername } from './users/usernames.js';
+import { UserService } from './users/user-service.js';
 
 /** The token service's parts, wired once. The composition root builds them for each process. */
 export interface AuthServices {

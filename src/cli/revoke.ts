@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { NotFoundError } from '../errors/index.js';
-import { normaliseUsername } from '../auth/usernames.js';
+import { normaliseUsername } from '../auth/users/usernames.js';
 import { withUserAdmin } from '../compose/cli.js';
 import { UsageError } from './usage.js';
 

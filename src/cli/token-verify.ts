@@ -10,7 +10,7 @@ import {
   type RevocationSource,
 } from '@bulwark/guard';
 import { createTokenOpener, isSigningAlg, PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
-import { createAccessTokenVerifier } from '../auth/access-token-verifier.js';
+import { createAccessTokenVerifier } from '../auth/tokens/access-token-verifier.js';
 import { withLocalVerification } from '../compose/cli.js';
 import { printDecoded } from './token-decode.js';
 import { UsageError } from './usage.js';

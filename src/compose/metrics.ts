@@ -1,6 +1,6 @@
-import { passwordWork } from '../auth/password-work.js';
-import type { RevocationFeed } from '../auth/revocation-feed.js';
-import type { RevocationService } from '../auth/revocations.js';
+import { passwordWork } from '../auth/passwords/password-work.js';
+import type { RevocationFeed } from '../auth/revocation/revocation-feed.js';
+import type { RevocationService } from '../auth/revocation/revocation-service.js';
 import type { Metrics } from '../metrics/index.js';
 import type { SqlStore } from '../store/index.js';
 

@@ -1,13 +1,13 @@
 import type { Logger } from 'pino';
 import { createRemoteJwksSource } from '@bulwark/guard';
 import { PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
-import { createAccessTokenVerifier } from '../auth/access-token-verifier.js';
-import { AuditLog } from '../auth/audit.js';
+import { createAccessTokenVerifier } from '../auth/tokens/access-token-verifier.js';
+import { AuditLog } from '../auth/audit/audit-log.js';
 import { LimiterDpopReplayCache } from '../auth/dpop/replay-cache.js';
 import { authModule } from '../auth/module.js';
-import { localRevocationFeed, type RevocationFeed } from '../auth/revocation-feed.js';
-import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation-feed-redis.js';
-import { RevocationService } from '../auth/revocations.js';
+import { localRevocationFeed, type RevocationFeed } from '../auth/revocation/revocation-feed.js';
+import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation/revocation-feed-redis.js';
+import { RevocationService } from '../auth/revocation/revocation-service.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
 import { createSetFeed } from '../auth/ssf/feed.js';
 import type { ThrottleOptions } from '../auth/throttle/index.js';

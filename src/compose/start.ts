@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AuthServices } from '../auth/services.js';
-import { DEMO_CREDENTIALS_FILE, seedDemoUsers } from '../auth/seed.js';
+import { DEMO_CREDENTIALS_FILE, seedDemoUsers } from '../auth/users/demo-seed.js';
 import type { Config } from '../config/index.js';
 import { ConfigError } from '../config/index.js';
 import { buildApp } from '../http/app.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { RemoteJwksSource } from '@bulwark/guard';
 import { KEY_RELOAD_INTERVAL_MS, type KeyManager } from '../auth/keys/key-manager.js';
-import type { RevocationService } from '../auth/revocations.js';
+import type { RevocationService } from '../auth/revocation/revocation-service.js';
 import type { SqlStore } from '../store/index.js';
 
 /** Periodic work that keeps a process current; started once it listens, stopped on close. */

@@ -3,7 +3,7 @@
  * (`app.requireAuth`), the shared errors and its own tables, as a third party would build theirs.
  */
 import type { FastifyInstance } from 'fastify';
-import { registerPayrollRoutes } from './routes/index.js';
+import { registerPayrollRoutes } from './routes.js';
 import type { PayrollServices } from './services.js';
 
 export { payrollMigrations } from './db/migration.js';
@@ -11,7 +11,7 @@ export type { PayrollTables } from './db/schema.js';
 export { createPayrollServices, type PayrollDeps, type PayrollOptions, type PayrollServices } from './services.js';
 export { seedDemoPayroll, type EmployeeLinks } from './seed.js';
 export type { PayrollAudit, PayrollAuditType } from './audit.js';
-export { IDEMPOTENCY_DEFAULTS, type IdempotencyOptions } from './idempotency.js';
+export { IDEMPOTENCY_DEFAULTS, type IdempotencyOptions } from './idempotency/idempotency.js';
 
 /** The payroll routes as an app module: `buildApp(parts, { modules: [payrollModule(payroll)] })`. */
 export function payrollModule(payroll: PayrollServices): { name: string; register(app: FastifyInstance): void } {

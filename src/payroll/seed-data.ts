@@ -1,4 +1,4 @@
-import type { EmployeeFields } from './db/employees.js';
+import type { EmployeeFields } from './employees/employees-repo.js';
 import { makeIban } from './domain/iban.js';
 
 /** The demo company: ten people across five departments, IBANs built with real check digits. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { employeesRepo, type EmployeeRecord } from './db/employees.js';
-import { paymentsRepo, type PaymentRecord } from './db/payments.js';
+import { employeesRepo, type EmployeeRecord } from './employees/employees-repo.js';
+import { paymentsRepo, type PaymentRecord } from './payments/payments-repo.js';
 import type { PayrollServices } from './services.js';
 import { DEMO_DUPLICATE, DEMO_EMPLOYEES, DEMO_PERIODS } from './seed-data.js';
 

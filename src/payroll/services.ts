@@ -2,10 +2,10 @@ import type { RequireAuthOptions } from '@bulwark/guard';
 import type { Kysely } from 'kysely';
 import type { PayrollAudit } from './audit.js';
 import type { PayrollDb, PayrollTables } from './db/schema.js';
-import { EmployeeService } from './employees.js';
-import { Idempotency, type IdempotencyOptions } from './idempotency.js';
-import { PaymentService } from './payments.js';
-import { writeAuth, type WriteStepUp } from './routes/write-auth.js';
+import { EmployeeService } from './employees/employee-service.js';
+import { Idempotency, type IdempotencyOptions } from './idempotency/idempotency.js';
+import { PaymentService } from './payments/payment-service.js';
+import { writeAuth, type WriteStepUp } from './access/write-auth.js';
 
 export interface PayrollDeps<DB> {
   /** The store's Kysely instance (`store.db`): payroll uses only its own tables on it. */

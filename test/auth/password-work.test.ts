@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PasswordWork, passwordWork } from '../../src/auth/password-work.js';
+import { PasswordWork, passwordWork } from '../../src/auth/passwords/password-work.js';
 import { ServiceUnavailableError } from '../../src/errors/index.js';
 import { createHarness, problemOf, type Harness } from '../helpers/harness.js';
 

@@ -7,7 +7,7 @@
  * Input: BULWARK_KILL_CASE (JSON: KillCase plus databaseUrl, dataDir, leaseMs, insertFirst).
  */
 import { payrollMigrations } from '../../src/payroll/index.js';
-import { Idempotency } from '../../src/payroll/idempotency.js';
+import { Idempotency } from '../../src/payroll/idempotency/idempotency.js';
 import { openStore } from '../../src/store/index.js';
 import { insertPayment, killRequest, payrollDb, type KillCase } from './kill-payment.js';
 

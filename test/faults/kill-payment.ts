@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { paymentsRepo } from '../../src/payroll/db/payments.js';
+import { paymentsRepo } from '../../src/payroll/payments/payments-repo.js';
 import type { PayrollDb, PayrollTables } from '../../src/payroll/db/schema.js';
-import type { IdempotentRequest, Rendered } from '../../src/payroll/idempotency.js';
+import type { IdempotentRequest, Rendered } from '../../src/payroll/idempotency/idempotency.js';
 
 /** What the holder (a child process) and the retrier (the test) both send. */
 export interface KillCase {

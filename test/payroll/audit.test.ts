@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createPayrollServices, type PayrollAudit } from '../../src/payroll/index.js';
-import type { NewPaymentBody } from '../../src/payroll/payment-input.js';
+import type { NewPaymentBody } from '../../src/payroll/payments/payment-input.js';
 import type { AuditEvent } from '../../src/store/types.js';
 import { employeeBody, idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
 

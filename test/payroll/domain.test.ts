@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { canonicalJson, requestHash } from '../../src/payroll/canonical-json.js';
+import { canonicalJson, requestHash } from '../../src/payroll/idempotency/canonical-json.js';
 import { CURRENCIES, isCurrency } from '../../src/payroll/domain/currencies.js';
 import { isPeriod, isRealDate } from '../../src/payroll/domain/dates.js';
 import { isValidIban, makeIban, maskIban, normalizeIban } from '../../src/payroll/domain/iban.js';

@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { employeesRepo, type EmployeeRecord } from '../../src/payroll/db/employees.js';
-import { paymentsRepo, type PaymentRecord } from '../../src/payroll/db/payments.js';
+import { employeesRepo, type EmployeeRecord } from '../../src/payroll/employees/employees-repo.js';
+import { paymentsRepo, type PaymentRecord } from '../../src/payroll/payments/payments-repo.js';
 import { seedDemoPayroll } from '../../src/payroll/index.js';
 import { bearer, createHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { requestHash } from '../../src/payroll/canonical-json.js';
-import { idempotencyKeysRepo } from '../../src/payroll/db/idempotency-keys.js';
-import { paymentsRepo } from '../../src/payroll/db/payments.js';
-import { Idempotency, IDEMPOTENCY_DEFAULTS } from '../../src/payroll/idempotency.js';
+import { requestHash } from '../../src/payroll/idempotency/canonical-json.js';
+import { idempotencyKeysRepo } from '../../src/payroll/idempotency/idempotency-keys-repo.js';
+import { paymentsRepo } from '../../src/payroll/payments/payments-repo.js';
+import { Idempotency, IDEMPOTENCY_DEFAULTS } from '../../src/payroll/idempotency/idempotency.js';
 import { bearer, problemOf } from '../helpers/harness.js';
 import { idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
 

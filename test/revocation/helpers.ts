@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createRedisRevocationFeed, type FeedLogger } from '../../src/auth/revocation-feed-redis.js';
-import type { RevocationFeed } from '../../src/auth/revocation-feed.js';
-import { RevocationService } from '../../src/auth/revocations.js';
+import { createRedisRevocationFeed, type FeedLogger } from '../../src/auth/revocation/revocation-feed-redis.js';
+import type { RevocationFeed } from '../../src/auth/revocation/revocation-feed.js';
+import { RevocationService } from '../../src/auth/revocation/revocation-service.js';
 import type { AccessTokenClaims } from '../../packages/guard/src/types.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql, type SqlBool } from 'kysely';
-import { paymentsRepo, type PaymentRecord } from '../../src/payroll/db/payments.js';
+import { paymentsRepo, type PaymentRecord } from '../../src/payroll/payments/payments-repo.js';
 import type { PayrollDb, PayrollTables } from '../../src/payroll/db/schema.js';
 import { payrollMigrations } from '../../src/payroll/index.js';
 import { openMemoryStore, type SqlStore } from '../../src/store/index.js';

@@ -1,7 +1,7 @@
 import { InvalidKeyError, verificationKeyFromJwk } from '@bulwark/guard';
 import { PUBLIC_KEY_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import { InvalidRequestError } from '../../errors/index.js';
-import { ROLE_SCOPES } from '../scopes.js';
+import { ROLE_SCOPES } from '../tokens/scopes.js';
 
 /** What an admin asks for (CLI or /api/clients); validated into a ClientSpec. */
 export interface NewClient {

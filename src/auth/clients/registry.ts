@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '../../errors/index.js';
 import type { ClientRecord, ClientsStore, Page, PageRequest } from '../../store/types.js';
-import type { AuditLog } from '../audit.js';
-import type { RevocationService } from '../revocations.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { RevocationService } from '../revocation/revocation-service.js';
 import { clientSpec, type NewClient } from './client-input.js';
 import { hashClientSecret, newClientId, newClientSecret } from './secrets.js';
 

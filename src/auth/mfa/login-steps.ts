@@ -1,8 +1,8 @@
 import { InvalidLoginTokenError, InvalidMfaCodeError, InvalidRequestError, MfaRequiredError, PasswordChangeRequiredError } from '../../errors/index.js';
 import type { AuthMethod, Store, UserRecord } from '../../store/types.js';
-import type { AuditLog } from '../audit.js';
-import { assertAcceptablePassword, hashPassword, verifyPassword } from '../passwords.js';
-import type { RequestMeta, SessionService, TokenPair } from '../sessions.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { assertAcceptablePassword, hashPassword, verifyPassword } from '../passwords/passwords.js';
+import type { RequestMeta, SessionService, TokenPair } from '../sessions/session-service.js';
 import type { LoginThrottle } from '../throttle/index.js';
 import type { LoginChallenges } from './login-challenges.js';
 import type { MfaService } from './mfa-service.js';

@@ -1,8 +1,8 @@
 import { ConflictError, InvalidCredentialsError, InvalidMfaCodeError, NotFoundError } from '../../errors/index.js';
 import type { MfaStore, UsersStore } from '../../store/types.js';
-import type { AuditLog } from '../audit.js';
-import { verifyPassword } from '../passwords.js';
-import type { RequestMeta } from '../sessions.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { verifyPassword } from '../passwords/passwords.js';
+import type { RequestMeta } from '../sessions/session-service.js';
 import { findRecoveryHash, hashRecoveryCode, newRecoveryCodes } from './recovery-codes.js';
 import { matchTotp, newTotpSecret, otpauthUri } from './totp.js';
 import { openTotpSecret, sealTotpSecret } from './totp-secret.js';

@@ -1,7 +1,7 @@
 import { AssertionRejected, JWT_BEARER_ASSERTION, type AssertionVerifier } from '../clients/assertion.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import { secretMatches } from '../clients/secrets.js';
-import { CLIENT_ID as FIRST_PARTY_CLIENT_ID } from '../tokens.js';
+import { CLIENT_ID as FIRST_PARTY_CLIENT_ID } from '../tokens/access-tokens.js';
 import type { ClientRecord } from '../../store/types.js';
 import { invalidClient, OAuthError } from './errors.js';
 import type { FormParams } from './params.js';

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { SigningKey } from '../../jose/keys.js';
 import { signJwt } from '../../jose/sign.js';
 import type { ClientRecord } from '../../store/types.js';
-import type { IssuedAccessToken, TokenSettings } from '../tokens.js';
-import { sealAccessToken } from '../token-encryption.js';
+import type { IssuedAccessToken, TokenSettings } from '../tokens/access-tokens.js';
+import { sealAccessToken } from '../tokens/token-encryption.js';
 
 export interface ClientTokenSettings extends Pick<TokenSettings, 'tokenEncryption'> {
   issuer: string;

@@ -1,7 +1,7 @@
 import type { AccessTokenClaims } from '@bulwark/guard';
-import { hashRefreshToken } from '../refresh-tokens.js';
-import { ROLE_SCOPES } from '../scopes.js';
-import { CLIENT_ID as FIRST_PARTY_CLIENT_ID } from '../tokens.js';
+import { hashRefreshToken } from '../sessions/refresh-tokens.js';
+import { ROLE_SCOPES } from '../tokens/scopes.js';
+import { CLIENT_ID as FIRST_PARTY_CLIENT_ID } from '../tokens/access-tokens.js';
 import type { Store } from '../../store/types.js';
 import type { CallingClient } from './client-auth.js';
 import { OAuthError } from './errors.js';

@@ -1,8 +1,8 @@
 import { createVerifier, isTokenError, type AccessTokenClaims, type KeySource, type RevocationSource } from '@bulwark/guard';
 import { createTokenOpener, SIGNING_ALGS, type TokenOpener } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
-import { decryptionFor } from '../token-encryption.js';
-import { ACCESS_TOKEN_REQUIRED_CLAIMS } from '../tokens.js';
+import { decryptionFor } from '../tokens/token-encryption.js';
+import { ACCESS_TOKEN_REQUIRED_CLAIMS } from '../tokens/access-tokens.js';
 
 export type OwnTokenSettings = Pick<Config, 'issuer' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'>;
 

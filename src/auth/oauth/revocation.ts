@@ -1,9 +1,9 @@
 import type { AccessTokenClaims } from '@bulwark/guard';
-import type { AuditLog } from '../audit.js';
-import { hashRefreshToken } from '../refresh-tokens.js';
-import type { RevocationService } from '../revocations.js';
-import type { RequestMeta, SessionService } from '../sessions.js';
-import { CLIENT_ID as FIRST_PARTY_CLIENT_ID } from '../tokens.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { hashRefreshToken } from '../sessions/refresh-tokens.js';
+import type { RevocationService } from '../revocation/revocation-service.js';
+import type { RequestMeta, SessionService } from '../sessions/session-service.js';
+import { CLIENT_ID as FIRST_PARTY_CLIENT_ID } from '../tokens/access-tokens.js';
 import type { Store } from '../../store/types.js';
 import type { CallingClient } from './client-auth.js';
 import { OAuthError } from './errors.js';

@@ -1,14 +1,14 @@
 import type { Config } from '../../config/index.js';
 import type { LimiterBackend, RequestLimit } from '../../http/rate-limit.js';
 import type { Store } from '../../store/types.js';
-import type { AuditLog } from '../audit.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { AssertionVerifier, MAX_ASSERTION_SECONDS } from '../clients/assertion.js';
 import { ClientKeys } from '../clients/client-keys.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import { AssertionReplayGuard } from '../clients/replay-guard.js';
 import type { KeyManager } from '../keys/key-manager.js';
-import type { RevocationService } from '../revocations.js';
-import type { SessionService } from '../sessions.js';
+import type { RevocationService } from '../revocation/revocation-service.js';
+import type { SessionService } from '../sessions/session-service.js';
 import { ClientAuthenticator, claimedClientId, type CallingClient } from './client-auth.js';
 import type { FormParams } from './params.js';
 import { policyFromLimits, type ThrottlePolicy } from '../throttle/index.js';

@@ -1,8 +1,8 @@
 import type { KeyManager } from '../keys/key-manager.js';
-import type { AuditLog } from '../audit.js';
-import { hashRefreshToken } from '../refresh-tokens.js';
-import { ROLE_SCOPES } from '../scopes.js';
-import type { RequestMeta, SessionService } from '../sessions.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { hashRefreshToken } from '../sessions/refresh-tokens.js';
+import { ROLE_SCOPES } from '../tokens/scopes.js';
+import type { RequestMeta, SessionService } from '../sessions/session-service.js';
 import type { RequestLimit } from '../../http/rate-limit.js';
 import type { Store } from '../../store/types.js';
 import { claimedClientId, type CallingClient, type ClientAuthenticator } from './client-auth.js';

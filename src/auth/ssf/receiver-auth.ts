@@ -3,7 +3,7 @@ import { createAuthHook, createVerifier, ForbiddenError, InvalidTokenError, type
 import { SIGNING_ALGS } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import type { ClientsStore } from '../../store/types.js';
-import { decryptionFor } from '../token-encryption.js';
+import { decryptionFor } from '../tokens/token-encryption.js';
 
 /** The scope a client needs to read security events (given with `bulwark clients add --scope`). */
 export const SSF_SCOPE = 'ssf:poll';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../../errors/index.js';
 import { isRejection, retryAfterSeconds, type LimiterBackend } from '../../http/rate-limit.js';
-import { normaliseUsername } from '../usernames.js';
+import { normaliseUsername } from '../users/usernames.js';
 
 /**
  * Login brute-force policy (from the configuration: RateLimits and LOGIN_BACKOFF):

@@ -4,8 +4,8 @@
  * milliseconds (always passed through Number()), money is integer minor units.
  */
 import type { Kysely } from 'kysely';
-import type { Employee, EmployeeStatus } from '../shapes/employee.js';
-import type { Payment, PaymentKind } from '../shapes/payment.js';
+import type { Employee, EmployeeStatus } from '../employees/employee-schemas.js';
+import type { Payment, PaymentKind } from '../payments/payment-schemas.js';
 
 export type { EmployeeStatus, PaymentKind };
 export type IdempotencyStatus = 'in_progress' | 'done';

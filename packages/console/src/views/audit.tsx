@@ -4,7 +4,7 @@ import { dateTime } from '../format';
 import type { AuditEvent, UserRecord } from '../types';
 import { useAll, useList } from '../use-list';
 
-/** The event types the server records (src/auth/audit.ts and the payroll audit); any other can be typed. */
+/** The event types the server records (src/auth/audit/audit-log.ts and the payroll audit); any other can be typed. */
 const KNOWN_TYPES = [
   'login.succeeded', 'login.failed', 'refresh.reused', 'refresh.reused_within_window', 'session.logout', 'session.revoked',
   'sessions.revoked', 'password.changed', 'user.created', 'user.updated', 'key.rotated', 'token.revoked',

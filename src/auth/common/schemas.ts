@@ -1,0 +1,107 @@
+import { Type, type Static } from 'typebox';
+import { PASSWORD_MAX_LENGTH } from '../passwords/passwords.js';
+
+/**
+ * The token service's shapes, each declared once: the views (User, Session, Key, AuditEvent) are
+ * named OpenAPI schemas and the types views.ts returns; the request bodies are picked from them.
+ */
+const closed = { additionalProperties: false } as const;
+const DateTime = Type.String({ format: 'date-time' });
+const NullableDate = Type.Union([DateTime, Type.Null()]);
+const NullableText = Type.Union([Type.String(), Type.Null()]);
+/** Bounded for the body limit only: the password policy (passwords.ts) is the service's. */
+const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH * 4 });
+
+/** `cookie`: browsers; the refresh token then travels only in the HttpOnly cookie, never the body. */
+const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], {
+  default: 'body',
+  description: 'Where the refresh token is delivered: `body` (and the cookie), or `cookie` only (browsers).',
+});
+
+export const Credentials = Type.Object(
+  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Password, refresh_delivery: Type.Optional(RefreshDelivery) },
+  closed,
+);
+
+// The bound is generous on purpose: whatever a client may mistake for a refresh token (an access
+// token, another issuer's JWT) must reach the service and get the same 401 invalid_grant as any
+// unknown token (CONTRACT §4), not a 400 that tells it apart. The body limit still applies.
+export const RefreshRequest = Type.Object({ refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) }, closed);
+
+export const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  token_type: Type.Union([Type.Literal('Bearer'), Type.Literal('DPoP')], { description: '`DPoP` when the request carried a DPoP proof: the access token is bound to its key (RFC 9449).' }),
+  expires_in: Type.Integer(),
+  refresh_token: Type.Optional(Type.String({ description: 'Absent when the refresh token travels only in the cookie (cookie-mode login, cookie refresh).' })),
+  session_id: Type.String(),
+});
+
+export const PasswordChange = Type.Object({ current_password: Password, new_password: Password }, closed);
+
+export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('clerk'), Type.Literal('employee')]);
+
+export const User = Type.Object({
+  id: Type.String(),
+  username: Type.String({ minLength: 2, maxLength: 64 }),
+  role: RoleSchema,
+  employee_id: Type.Union([Type.String(), Type.Null()], { description: 'the payroll employee record this user is' }),
+  disabled: Type.Boolean(),
+  created_at: DateTime,
+  updated_at: DateTime,
+}, { $id: 'User', description: 'A user account (never its password hash).' });
+export type User = Static<typeof User>;
+
+export const NewUserRequest = Type.Object({
+  username: User.properties.username,
+  password: Password,
+  role: User.properties.role,
+  employee_id: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
+}, closed);
+
+export const UserPatchRequest = Type.Partial(Type.Pick(User, ['role', 'disabled']), { ...closed, minProperties: 1 });
+
+export const Session = Type.Object({
+  id: Type.String(),
+  user_id: Type.String(),
+  created_at: DateTime,
+  expires_at: DateTime,
+  last_refreshed_at: NullableDate,
+  revoked_at: NullableDate,
+  revoked_reason: NullableText,
+}, { $id: 'Session', description: 'A login session: the refresh tokens and access tokens issued in it.' });
+export type Session = Static<typeof Session>;
+
+export const Key = Type.Object({
+  kid: Type.String(),
+  alg: Type.String(),
+  state: Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retired'), Type.Literal('removed')]),
+  created_at: DateTime,
+  activated_at: NullableDate,
+  retired_at: NullableDate,
+  removed_at: NullableDate,
+  signs_from: NullableDate,
+}, { $id: 'Key', description: 'A signing key and its lifecycle (public parts only).' });
+export type Key = Static<typeof Key>;
+
+export const AuditEvent = Type.Object({
+  id: Type.String(),
+  at: DateTime,
+  type: Type.String({ description: 'e.g. login.succeeded, refresh.reused, session.revoked, user.updated' }),
+  actor_id: NullableText,
+  target_id: NullableText,
+  ip: NullableText,
+  details: Type.Record(Type.String(), Type.Unknown()),
+}, { $id: 'AuditEvent', description: 'A security or admin event (never a secret in its details).' });
+export type AuditEvent = Static<typeof AuditEvent>;
+
+export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) }, closed);
+
+export const PageParams = {
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+};
+export const PageQuery = Type.Object(PageParams, closed);
+
+export function page<T extends Parameters<typeof Type.Array>[0]>(item: T) {
+  return Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
+}

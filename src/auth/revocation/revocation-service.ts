@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { MemoryRevocationSet } from '@bulwark/guard';
+import type { Config } from '../../config/index.js';
+import type { RevocationRecord, RevocationsStore, SecurityEventKind, SecurityEventRecord } from '../../store/types.js';
+import { localRevocationFeed, type RevocationFeed } from './revocation-feed.js';
+
+/** Where revocations are published for third-party services (the security event log). */
+export interface RevocationEventSink {
+  append(event: SecurityEventRecord): Promise<void>;
+}
+
+/**
+ * Revocation of live access tokens. The store is the source of truth (it survives restarts);
+ * the in-memory set is what the guard checks on every request, so the hot path never waits on
+ * I/O. An entry lives only as long as a token it covers could still be accepted.
+ */
+export class RevocationService {
+  /** The revocations of tokens issued under `config` (entries kept for the access TTL + skew). */
+  static forConfig(store: RevocationsStore, config: Pick<Config, 'accessTokenTtlSeconds' | 'clockSkewSeconds'>, now: () => number = Date.now): RevocationService {
+    const skewMs = config.clockSkewSeconds * 1000;
+    return new RevocationService(store, config.accessTokenTtlSeconds * 1000 + skewMs, skewMs, now);
+  }
+
+  readonly set = new MemoryRevocationSet();
+  #feed: RevocationFeed = localRevocationFeed;
+  #events: RevocationEventSink | undefined;
+  readonly #listeners = new Set<() => void>();
+  #syncedAt: number | undefined;
+
+  constructor(
+    private readonly store: RevocationsStore,
+    /** Access-token lifetime plus clock skew: the longest a token issued now can be accepted. */
+    private readonly tokenLifetimeMs: number,
+    private readonly clockSkewMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The feed revocations are fanned out on (the in-process default until one is attached). */
+  get feed(): RevocationFeed {
+    return this.#feed;
+  }
+
+  /**
+   * Fans this instance's revocations out on `feed` and takes every other instance's from it;
+   * resyncs from the store whenever the feed (re)connects. Entries from the feed are kept no
+   * longer than a token issued now could live, whatever the message claims. `onArrival` hears
+   * each entry's age on arrival (its createdAt is the revoking instance's clock).
+   */
+  attachFeed(feed: RevocationFeed, onArrival?: (ageMs: number) => void): void {
+    this.#feed = feed;
+    feed.subscribe({
+      onEntry: (entry) => {
+        onArrival?.(this.now() - entry.createdAt);
+        const latest = this.now() + this.tokenLifetimeMs + this.clockSkewMs;
+        if (entry.expiresAt > this.now()) this.set.add({ ...entry, expiresAt: Math.min(entry.expiresAt, latest) });
+        this.#notify();
+      },
+      onResync: () => this.sync(),
+    });
+  }
+
+  /**
+   * Every revocation from now on is also appended to `events` (the SET feed's log), before the
+   * revocation itself is stored: a failure there fails the revocation call, so a revocation the
+   * caller saw succeed is never missing from the feed.
+   */
+  attachEventLog(events: RevocationEventSink): void {
+    this.#events = events;
+  }
+
+  /** Hears every revocation this instance makes or learns of from the feed (for waking the
+   *  SET feed's long polls). Returns unsubscribe. */
+  onRevocation(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Loads every live revocation from the store; run at start and on a timer, so revocations
+   *  written by another process (the CLI, another instance) reach this one. Idempotent. */
+  async sync(): Promise<void> {
+    const asOf = this.now();
+    for (const entry of await this.store.listActive(asOf)) this.set.add(entry);
+    this.#syncedAt = asOf;
+  }
+
+  /** Ms since the store state of the last complete sync (the bound on a revocation's delay
+   *  when the feed is down); undefined before the first sync. */
+  syncAgeMs(): number | undefined {
+    return this.#syncedAt === undefined ? undefined : this.now() - this.#syncedAt;
+  }
+
+  /** Every access token of the session stops working. `reason`: one stable word (logout, admin, ...). */
+  revokeSession(sessionId: string, reason?: string): Promise<void> {
+    return this.record({ kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs }, reason);
+  }
+
+  /** One access token, until its own expiry (plus skew). */
+  revokeToken(jti: string, expSeconds: number, reason?: string): Promise<void> {
+    return this.record({ kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs }, reason);
+  }
+
+  /**
+   * Every access token of the user issued before now. `iat` has whole seconds, so a token issued
+   * in this very second stays valid (a new session's first token must). `wholeSecond`: the tokens
+   * of this second too — for a subject that gets no new token afterwards (a disabled client).
+   */
+  revokeUser(userId: string, reason?: string, options: { wholeSecond?: boolean } = {}): Promise<void> {
+    const now = this.now();
+    const cutoff = options.wholeSecond === true ? (Math.floor(now / 1000) + 1) * 1000 : now;
+    return this.record({ kind: 'user', value: userId, createdAt: cutoff, expiresAt: now + this.tokenLifetimeMs }, reason);
+  }
+
+  /** A changed password, published for third parties (CAEP credential-change); revokes nothing
+   *  by itself: the caller revokes the sessions it ends. */
+  async credentialChanged(userId: string): Promise<void> {
+    await this.#publishEvent('credential', userId, 'password_changed', this.now(), this.now() + this.tokenLifetimeMs);
+    this.#notify();
+  }
+
+  /** Drops entries that cover only expired tokens, in memory and in the store. */
+  async prune(): Promise<void> {
+    const now = this.now();
+    this.set.prune(now);
+    await this.store.purgeExpired(now);
+  }
+
+  /** Store first (the source of truth), then this instance's set, then the other instances.
+   *  A failed fan-out never fails the revocation: the periodic store sync delivers it. */
+  private async record(entry: RevocationRecord, reason?: string): Promise<void> {
+    await this.#publishEvent(entry.kind, entry.value, reason ?? null, entry.createdAt, entry.expiresAt);
+    await this.store.add(entry);
+    this.set.add(entry);
+    await this.#feed.publish(entry).catch(() => {});
+    this.#notify();
+  }
+
+  async #publishEvent(kind: SecurityEventKind, subject: string, reason: string | null, occurredAt: number, expiresAt: number): Promise<void> {
+    await this.#events?.append({ id: randomBytes(16).toString('base64url'), kind, subject, reason, occurredAt, expiresAt });
+  }
+
+  #notify(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch {
+        // a failing listener must not fail a revocation
+      }
+    }
+  }
+}

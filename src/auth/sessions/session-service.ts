@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidCredentialsError, InvalidGrantError } from '../../errors/index.js';
+import { InvalidDpopProofError, type AccessTokenClaims } from '@bulwark/guard';
+import type { Config } from '../../config/index.js';
+import { NO_AUTH_EVENTS, type AuthEventSink } from '../../metrics/index.js';
+import type { AuthMethod, SessionRecord, Store, UserRecord } from '../../store/types.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { KeyManager } from '../keys/key-manager.js';
+import { resolveMasterKey } from '../keys/master-key.js';
+import { assertAcceptablePassword, burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../passwords/passwords.js';
+import { hashRefreshToken, newRefreshToken, refreshSuccessor, refreshSuccessorKey } from './refresh-tokens.js';
+import type { RevocationService } from '../revocation/revocation-service.js';
+import { issueAccessToken, type TokenSettings } from '../tokens/access-tokens.js';
+import { normaliseUsername } from '../users/usernames.js';
+
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+  /** The key of the request's verified DPoP proof (RFC 7638 thumbprint): tokens issued are bound to it. */
+  dpopJkt?: string | null | undefined;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  expiresIn: number;
+  /** The access token's scope (it may be encrypted: not readable back). */
+  scope: string;
+  refreshToken: string;
+  sessionId: string;
+  /** Absolute end of the session: the refresh cookie's expiry. */
+  sessionExpiresAt: number;
+  /** `DPoP` when the access token is bound to the request's proof key (cnf.jkt, RFC 9449). */
+  tokenType: 'Bearer' | 'DPoP';
+}
+
+/** `masterKey`/`dataDir`: where the successor key is derived from (resolveMasterKey). */
+export interface SessionSettings extends TokenSettings, Pick<Config, 'masterKey' | 'dataDir'> {
+  sessionTtlSeconds: number;
+  /** A used refresh token presented again this soon answers its successor again; 0 = off. */
+  refreshReuseWindowSeconds: number;
+}
+
+/**
+ * Runs once the password is proven: throws a LoginStepRequiredError (mfa_required,
+ * password_change_required) when the login needs another step before a session.
+ */
+export type LoginGate = (user: UserRecord, meta: RequestMeta) => Promise<void>;
+
+export class SessionService {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: Pick<KeyManager, 'signingKey'>,
+    private readonly revocations: RevocationService,
+    private readonly audit: AuditLog,
+    private readonly settings: SessionSettings,
+    private readonly now: () => number = Date.now,
+    private readonly gate: LoginGate = () => Promise.resolve(),
+    private readonly events: AuthEventSink = NO_AUTH_EVENTS,
+  ) {}
+
+  private successorKeyValue: Buffer | undefined;
+
+  /** Resolved on first use, like the key manager's master key. */
+  private get successorKey(): Buffer {
+    this.successorKeyValue ??= refreshSuccessorKey(resolveMasterKey(this.settings));
+    return this.successorKeyValue;
+  }
+
+  /** Unknown user, wrong password and disabled user give the same error after the same work. */
+  async login(username: string, password: string, meta: RequestMeta): Promise<TokenPair> {
+    const user = await this.store.users.findByUsername(normaliseUsername(username));
+    const passwordOk = user === undefined ? await burnPasswordCheck(password) : await verifyPassword(user.passwordHash, password);
+    if (user === undefined || !passwordOk || user.disabled) {
+      const reason = user === undefined ? 'unknown_user' : passwordOk ? 'disabled' : 'bad_password';
+      await this.audit.record('login.failed', { targetId: user?.id ?? null, ip: meta.ip, details: { reason } });
+      if (reason === 'bad_password') await this.store.loginFailures.record((user as UserRecord).id, meta.ip ?? 'unknown', this.now());
+      throw new InvalidCredentialsError();
+    }
+    if (needsRehash(user.passwordHash)) {
+      await this.store.users.update(user.id, { passwordHash: await hashPassword(password), updatedAt: this.now() });
+    }
+    await this.gate(user, meta);
+    return this.startSession(user, ['pwd'], meta);
+  }
+
+  /**
+   * A session for a user whose login is complete: `amr` says how (RFC 8176); its start is the
+   * tokens' auth_time, kept through every refresh.
+   */
+  async startSession(user: UserRecord, amr: AuthMethod[], meta: RequestMeta): Promise<TokenPair> {
+    const now = this.now();
+    const session: SessionRecord = {
+      id: randomUUID(),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: now + this.settings.sessionTtlSeconds * 1000,
+      lastRefreshedAt: null,
+      revokedAt: null,
+      revokedReason: null,
+      userAgent: meta.userAgent?.slice(0, 256) ?? null,
+      ip: meta.ip,
+      amr,
+      // RFC 9449 §5: the first party is a public client, so its refresh tokens are bound to the key.
+      dpopJkt: meta.dpopJkt ?? null,
+    };
+    await this.store.sessions.create(session);
+    const refreshToken = newRefreshToken();
+    await this.store.refreshTokens.insert({
+      hash: hashRefreshToken(refreshToken) as string,
+      sessionId: session.id,
+      createdAt: now,
+      expiresAt: session.expiresAt,
+      usedAt: null,
+    });
+    await this.store.loginFailures.clear(user.id, meta.ip ?? 'unknown');
+    await this.audit.record('login.succeeded', { actorId: user.id, targetId: session.id, ip: meta.ip, details: { amr } });
+    return this.pair(user, session, refreshToken, now, meta);
+  }
+
+  /**
+   * Single-use rotation to a successor derived from the token. Presented again within the reuse
+   * window (racing tabs, a retried request) it answers that same successor with a new access
+   * token while the successor is unused; any other use of a used token revokes its whole session.
+   */
+  async refresh(presented: string, meta: RequestMeta): Promise<TokenPair> {
+    const oldHash = hashRefreshToken(presented);
+    if (oldHash === undefined) throw new InvalidGrantError('malformed');
+    const now = this.now();
+    const existing = await this.store.refreshTokens.findByHash(oldHash);
+    if (existing === undefined) throw new InvalidGrantError('unknown');
+    await this.assertBoundKey(existing.sessionId, meta);
+    const refreshToken = refreshSuccessor(this.successorKey, presented);
+    const next = {
+      hash: hashRefreshToken(refreshToken) as string,
+      sessionId: existing.sessionId,
+      createdAt: now,
+      expiresAt: existing.expiresAt,
+      usedAt: null,
+    };
+    const windowSeconds = this.settings.refreshReuseWindowSeconds;
+    const result = await this.store.refreshTokens.rotate(oldHash, next, now, windowSeconds * 1000);
+    if (result.outcome === 'reused') {
+      await this.revokeSession(result.sessionId, 'refresh_reuse');
+      await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip, details: { reuse_window_seconds: windowSeconds } });
+      this.events.refresh('reuse_detected');
+      throw new InvalidGrantError('reused');
+    }
+    if (result.outcome === 'invalid') throw new InvalidGrantError(result.reason);
+    const user = await this.store.users.findById(result.session.userId);
+    if (user === undefined || user.disabled) {
+      await this.revokeSession(result.session.id, 'user_disabled');
+      throw new InvalidGrantError('user_disabled');
+    }
+    if (result.outcome === 'replayed') {
+      const details = { since_use_ms: now - result.usedAt, reuse_window_seconds: windowSeconds };
+      await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
+    }
+    this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
+    return this.pair(user, result.session, refreshToken, now, meta);
+  }
+
+  /**
+   * RFC 9449 §5: a bound session's refresh token is used only with a proof of its key, checked
+   * before rotation so that a stolen token, refused, leaves the owner's rotation untouched.
+   */
+  private async assertBoundKey(sessionId: string, meta: RequestMeta): Promise<void> {
+    const bound = (await this.store.sessions.findById(sessionId))?.dpopJkt ?? null;
+    if (bound === null || bound === meta.dpopJkt) return;
+    await this.audit.record('refresh.dpop_refused', { targetId: sessionId, ip: meta.ip, details: { proof: meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'other_key' } });
+    throw new InvalidDpopProofError(meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'key_mismatch');
+  }
+
+  /** The session, its refresh token and its access tokens stop working at once. */
+  async logout(claims: AccessTokenClaims, meta: RequestMeta): Promise<void> {
+    if (claims.sid !== undefined) await this.revokeSession(claims.sid, 'logout');
+    await this.revocations.revokeToken(claims.jti, claims.exp, 'logout');
+    await this.audit.record('session.logout', { actorId: claims.sub, targetId: claims.sid ?? null, ip: meta.ip });
+  }
+
+  /** Changes the password and revokes every other session of the user. */
+  async changePassword(claims: AccessTokenClaims, current: string, next: string, meta: RequestMeta): Promise<void> {
+    const user = await this.store.users.findById(claims.sub);
+    if (user === undefined || !(await verifyPassword(user.passwordHash, current))) {
+      await this.audit.record('password.change_failed', { actorId: claims.sub, ip: meta.ip, details: { reason: 'bad_password' } });
+      throw new InvalidCredentialsError();
+    }
+    assertAcceptablePassword(next, user.username);
+    const now = this.now();
+    await this.store.users.update(user.id, { passwordHash: await hashPassword(next), passwordChangedAt: now, updatedAt: now });
+    const revoked = await this.revokeAllSessions(user.id, 'password_changed', claims.sid);
+    await this.revocations.credentialChanged(user.id);
+    await this.audit.record('password.changed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { sessions_revoked: revoked } });
+  }
+
+  /** Marks the session revoked and publishes the revocation of its access tokens. */
+  async revokeSession(sessionId: string, reason: string): Promise<boolean> {
+    const changed = await this.store.sessions.revoke(sessionId, reason, this.now());
+    await this.revocations.revokeSession(sessionId, reason);
+    return changed;
+  }
+
+  /** Revokes every session of the user but `exceptSessionId`; returns how many. */
+  async revokeAllSessions(userId: string, reason: string, exceptSessionId?: string): Promise<number> {
+    const revoked = await this.store.sessions.revokeAllForUser(userId, reason, this.now(), exceptSessionId);
+    for (const session of revoked) await this.revocations.revokeSession(session.id, reason);
+    return revoked.length;
+  }
+
+  private pair(user: UserRecord, session: SessionRecord, refreshToken: string, now: number, meta: RequestMeta): TokenPair {
+    const jkt = meta.dpopJkt ?? null;
+    const access = issueAccessToken(this.keys.signingKey(), this.settings, user, session, now, jkt);
+    return {
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      scope: access.scope,
+      refreshToken,
+      sessionId: session.id,
+      sessionExpiresAt: session.expiresAt,
+      tokenType: jkt === null ? 'Bearer' : 'DPoP',
+    };
+  }
+}

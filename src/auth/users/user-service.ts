@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, NotFoundError } from '../../errors/index.js';
+import type { Page, PageRequest, Role, Store, UserRecord } from '../../store/types.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { assertAcceptablePassword, hashPassword } from '../passwords/passwords.js';
+import type { RevocationService } from '../revocation/revocation-service.js';
+import type { SessionService } from '../sessions/session-service.js';
+import { validUsername } from './usernames.js';
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  employeeId?: string | null | undefined;
+}
+
+export interface UserChange {
+  role?: Role | undefined;
+  disabled?: boolean | undefined;
+}
+
+export class UserService {
+  constructor(
+    private readonly store: Store,
+    private readonly sessions: SessionService,
+    private readonly revocations: RevocationService,
+    private readonly audit: AuditLog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(input: NewUser, actorId: string | null): Promise<UserRecord> {
+    const username = validUsername(input.username);
+    assertAcceptablePassword(input.password, username);
+    const now = this.now();
+    const user: UserRecord = {
+      id: randomUUID(),
+      username,
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      employeeId: input.employeeId ?? null,
+      disabled: false,
+      createdAt: now,
+      updatedAt: now,
+      passwordChangedAt: now,
+      mustChangePassword: false,
+    };
+    await this.store.users.create(user);
+    await this.audit.record('user.created', { actorId, targetId: user.id, details: { role: user.role, linked_employee: user.employeeId !== null } });
+    return user;
+  }
+
+  async get(id: string): Promise<UserRecord> {
+    const user = await this.store.users.findById(id);
+    if (user === undefined) throw new NotFoundError('user');
+    return user;
+  }
+
+  list(page: PageRequest): Promise<Page<UserRecord>> {
+    return this.store.users.list(page);
+  }
+
+  /**
+   * Role changes and disabling end every session of the user at once: a demoted admin must not
+   * keep admin tokens for the rest of their lifetime. Admins cannot demote or disable themselves
+   * (that is how a company locks itself out).
+   */
+  async update(id: string, change: UserChange, actorId: string | null): Promise<UserRecord> {
+    const before = await this.get(id);
+    const roleChanged = change.role !== undefined && change.role !== before.role;
+    const disabling = change.disabled === true && !before.disabled;
+    if (actorId === id && (roleChanged || disabling)) {
+      throw new ConflictError('admin tried to demote or disable themselves', { detail: 'You cannot change your own role or disable your own account.' });
+    }
+    const after = await this.store.users.update(id, { role: change.role, disabled: change.disabled, updatedAt: this.now() });
+    if (after === undefined) throw new NotFoundError('user');
+    let sessionsRevoked = 0;
+    if (roleChanged || disabling) {
+      sessionsRevoked = await this.sessions.revokeAllSessions(id, disabling ? 'user_disabled' : 'role_changed');
+      await this.revocations.revokeUser(id, disabling ? 'user_disabled' : 'role_changed');
+    }
+    await this.audit.record('user.updated', {
+      actorId,
+      targetId: id,
+      details: { changes: diff(before, after), sessions_revoked: sessionsRevoked },
+    });
+    return after;
+  }
+
+  /** For the CLI: the user of a username, or NotFoundError. */
+  async getByUsername(username: string): Promise<UserRecord> {
+    const user = await this.store.users.findByUsername(validUsername(username));
+    if (user === undefined) throw new NotFoundError('user');
+    return user;
+  }
+
+  /** For the CLI: disable by username. */
+  async disableByUsername(username: string, actorId: string | null): Promise<UserRecord> {
+    const user = await this.store.users.findByUsername(validUsername(username));
+    if (user === undefined) throw new NotFoundError('user');
+    return this.update(user.id, { disabled: true }, actorId);
+  }
+}
+
+function diff(before: UserRecord, after: UserRecord): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  if (before.role !== after.role) changes.role = { from: before.role, to: after.role };
+  if (before.disabled !== after.disabled) changes.disabled = { from: before.disabled, to: after.disabled };
+  return changes;
+}

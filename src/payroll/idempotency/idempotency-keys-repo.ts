@@ -1,0 +1,102 @@
+import { isUniqueViolation } from '../../store/sql/values.js';
+import type { IdempotencyKeysTable, PayrollDb } from '../db/schema.js';
+
+/** Which key: the same client key is a different key for another actor or route. */
+export interface KeyId {
+  key: string;
+  actor: string;
+  route: string;
+}
+
+/** One holder's claim on a key. */
+export interface Claim {
+  /** The process instance (random per process start). */
+  owner: string;
+  /** Unique per claim: the proof of holding it. */
+  claimId: string;
+  claimedAt: number;
+  /** Abandoned (may be taken over) from this time on unless renewed. */
+  leaseUntil: number;
+}
+
+export interface KeyRecord extends KeyId, Claim {
+  requestHash: string;
+  status: 'in_progress' | 'done';
+  responseStatus: number | null;
+  responseBody: string | null;
+  expiresAt: number;
+}
+
+function toRecord(row: IdempotencyKeysTable): KeyRecord {
+  return {
+    key: row.key, actor: row.actor, route: row.route, requestHash: row.request_hash, status: row.status,
+    responseStatus: row.response_status === null ? null : Number(row.response_status), responseBody: row.response_body,
+    owner: row.owner, claimId: row.claim_id, claimedAt: Number(row.created_at), leaseUntil: Number(row.lease_until), expiresAt: Number(row.expires_at),
+  };
+}
+
+const claimColumns = (claim: Claim) => ({ owner: claim.owner, claim_id: claim.claimId, created_at: claim.claimedAt, lease_until: claim.leaseUntil });
+
+/** Idempotency keys on one connection or transaction. Every change of an in-progress key is a
+ *  compare-and-set on its claim_id, so only the current holder's writes take effect. */
+export function idempotencyKeysRepo(db: PayrollDb) {
+  const byId = (id: KeyId) => db.selectFrom('idempotency_keys').selectAll()
+    .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route);
+  const held = (id: KeyId, claimId: string) => db.updateTable('idempotency_keys')
+    .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route)
+    .where('status', '=', 'in_progress').where('claim_id', '=', claimId);
+  return {
+    /** INSERT under the primary key: true if this caller now holds the key, false if someone does. */
+    async claim(id: KeyId, requestHash: string, claim: Claim, expiresAt: number): Promise<boolean> {
+      await db.deleteFrom('idempotency_keys').where('key', '=', id.key).where('actor', '=', id.actor)
+        .where('route', '=', id.route).where('expires_at', '<=', claim.claimedAt).execute();
+      try {
+        await db.insertInto('idempotency_keys').values({
+          ...id, request_hash: requestHash, status: 'in_progress', response_status: null, response_body: null, expires_at: expiresAt, ...claimColumns(claim),
+        }).execute();
+        return true;
+      } catch (error) {
+        if (isUniqueViolation(error)) return false;
+        throw error;
+      }
+    },
+
+    async find(id: KeyId): Promise<KeyRecord | undefined> {
+      const row = await byId(id).executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    /** Takes over an abandoned claim: only if `abandonedClaimId` still holds it, so of several
+     *  retries racing for it exactly one wins. */
+    async takeOver(id: KeyId, abandonedClaimId: string, claim: Claim, expiresAt: number): Promise<boolean> {
+      const result = await held(id, abandonedClaimId).set({ ...claimColumns(claim), expires_at: expiresAt }).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Extends the holder's lease; false once the claim is no longer this holder's. */
+    async renew(id: KeyId, claimId: string, leaseUntil: number): Promise<boolean> {
+      const result = await held(id, claimId).set({ lease_until: leaseUntil }).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Stores the answer and marks the key done, only if this holder still holds it. */
+    async complete(id: KeyId, claimId: string, status: number, body: string): Promise<boolean> {
+      const result = await held(id, claimId).set({ status: 'done', response_status: status, response_body: body }).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    /** Gives the key up after a failed request, so that a retry runs again. */
+    async release(id: KeyId, claimId: string): Promise<void> {
+      await db.deleteFrom('idempotency_keys').where('key', '=', id.key).where('actor', '=', id.actor)
+        .where('route', '=', id.route).where('status', '=', 'in_progress').where('claim_id', '=', claimId).execute();
+    },
+
+    /** Forgets expired keys; returns how many. */
+    async purgeExpired(now: number): Promise<number> {
+      const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}
+
+export type IdempotencyKeysRepo = ReturnType<typeof idempotencyKeysRepo>;

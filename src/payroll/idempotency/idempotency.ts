@@ -1,0 +1,151 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConflictError, IdempotencyKeyReusedError } from '../../errors/index.js';
+import { requestHash } from './canonical-json.js';
+import { processClaimOwner, type ClaimOwner } from './claim-owner.js';
+import { idempotencyKeysRepo, type Claim, type KeyId } from './idempotency-keys-repo.js';
+import type { PayrollDb } from '../db/schema.js';
+
+export interface IdempotencyOptions {
+  /** How long a key is remembered (24 h). */
+  ttlMs: number;
+  /**
+   * A claim not renewed for this long is abandoned (its process died) and taken over. A running
+   * request renews it every quarter of it. Shorter than `waitMs`, so a retry that arrives just
+   * after a crash waits the lease out and completes instead of answering 409.
+   */
+  leaseMs: number;
+  /** How long a duplicate waits for the first request to finish before answering 409. */
+  waitMs: number;
+  /** First pause between looks; it doubles up to 100 ms. */
+  pollMs: number;
+  /** Who this process is as a holder of claims (one per process; tests make others). */
+  owner: ClaimOwner;
+}
+
+export const IDEMPOTENCY_DEFAULTS: IdempotencyOptions = { ttlMs: 24 * 3600_000, leaseMs: 4_000, waitMs: 5_000, pollMs: 10, owner: processClaimOwner };
+
+export interface IdempotentRequest {
+  key: string;
+  /** The caller's `sub`: keys are scoped per actor. */
+  actor: string;
+  /** A stable route name, e.g. `payments.create`. */
+  route: string;
+  /** The validated request (params and body): its canonical hash tells "same" from "other". */
+  request: unknown;
+}
+
+/** What the operation produced, already rendered as the exact bytes to answer with. */
+export interface Rendered<T> {
+  result: T;
+  status: number;
+  body: string;
+}
+
+export type IdempotentAnswer<T> =
+  | { replayed: false; status: number; body: string; result: T }
+  | { replayed: true; status: number; body: string };
+
+/**
+ * Runs an operation at most once per (key, actor, route). The key is claimed by an INSERT under
+ * its primary key; the operation and the stored answer commit in one transaction with marking
+ * the key done, so no payment ever exists without its answer. A failure releases the key.
+ * Duplicates that arrive while the first runs poll until it is done and replay its answer.
+ * A claim whose holder died (lease lapsed, or this process's own with no request behind it) is
+ * taken over by a compare-and-set on its claim id. Exactly-once never rests on the lease or on
+ * clocks: the holder's completion is itself a compare-and-set on its claim id, in the same
+ * transaction as the payment, so a holder that lost its claim rolls its payment back.
+ */
+export class Idempotency {
+  private readonly options: IdempotencyOptions;
+
+  constructor(
+    private readonly db: PayrollDb,
+    private readonly now: () => number = Date.now,
+    options: Partial<IdempotencyOptions> = {},
+  ) {
+    this.options = { ...IDEMPOTENCY_DEFAULTS, ...options };
+  }
+
+  async run<T>(request: IdempotentRequest, operation: (trx: PayrollDb) => Promise<Rendered<T>>): Promise<IdempotentAnswer<T>> {
+    const id: KeyId = { key: request.key, actor: request.actor, route: request.route };
+    const hash = requestHash(request.route, request.request);
+    const keys = idempotencyKeysRepo(this.db);
+    const deadline = performance.now() + this.options.waitMs;
+    let pause = this.options.pollMs;
+    for (;;) {
+      const claim = await this.attempt((mine) => keys.claim(id, hash, mine, mine.claimedAt + this.options.ttlMs));
+      if (claim !== undefined) return this.execute(id, claim, operation);
+      const held = await keys.find(id);
+      if (held !== undefined) {
+        if (held.requestHash !== hash) throw reused();
+        if (held.status === 'done' && held.responseStatus !== null && held.responseBody !== null) {
+          return { replayed: true, status: held.responseStatus, body: held.responseBody };
+        }
+        if (this.options.owner.abandoned(held, this.now())) {
+          const taken = await this.attempt((mine) => keys.takeOver(id, held.claimId, mine, mine.claimedAt + this.options.ttlMs));
+          if (taken !== undefined) return this.execute(id, taken, operation);
+        }
+      }
+      if (performance.now() >= deadline) throw stillRunning();
+      await sleep(pause);
+      pause = Math.min(pause * 2, 100);
+    }
+  }
+
+  /** Forgets expired keys (upkeep); returns how many. */
+  purgeExpired(): Promise<number> {
+    return idempotencyKeysRepo(this.db).purgeExpired(this.now());
+  }
+
+  /** A new claim, written by `write`; the claim if it took, undefined if someone else holds the key. */
+  private async attempt(write: (claim: Claim) => Promise<boolean>): Promise<Claim | undefined> {
+    const claim = this.options.owner.begin(this.now(), this.options.leaseMs);
+    let won = false;
+    try {
+      won = await write(claim);
+      return won ? claim : undefined;
+    } finally {
+      if (!won) this.options.owner.end(claim);
+    }
+  }
+
+  private async execute<T>(id: KeyId, claim: Claim, operation: (trx: PayrollDb) => Promise<Rendered<T>>): Promise<IdempotentAnswer<T>> {
+    const keys = idempotencyKeysRepo(this.db);
+    // Outside the operation's transaction: on Postgres another connection renews while it runs
+    // (on SQLite the renewal waits for the one connection, and nothing else can write meanwhile).
+    const renewal = setInterval(() => {
+      keys.renew(id, claim.claimId, this.now() + this.options.leaseMs).catch(() => undefined);
+    }, Math.max(1, Math.floor(this.options.leaseMs / 4)));
+    renewal.unref();
+    try {
+      const rendered = await this.db.transaction().execute(async (trx) => {
+        const out = await operation(trx);
+        if (!(await idempotencyKeysRepo(trx).complete(id, claim.claimId, out.status, out.body))) throw stillRunning();
+        return out;
+      });
+      return { replayed: false, ...rendered };
+    } catch (error) {
+      // The request's own error is what the caller must see; a key that cannot be released now
+      // is this process's with no request behind it: the next retry here takes it over at once,
+      // one on another instance once its lease lapses.
+      await keys.release(id, claim.claimId).catch(() => undefined);
+      throw error;
+    } finally {
+      clearInterval(renewal);
+      this.options.owner.end(claim);
+    }
+  }
+}
+
+function reused(): IdempotencyKeyReusedError {
+  return new IdempotencyKeyReusedError('idempotency key reused with another request', {
+    detail: 'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+  });
+}
+
+function stillRunning(): ConflictError {
+  return new ConflictError('idempotent request still in progress', {
+    detail: 'A request with this Idempotency-Key is still being processed; retry later with the same key.',
+  });
+}

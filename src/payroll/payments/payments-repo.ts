@@ -1,0 +1,105 @@
+import { sql, type SqlBool } from 'kysely';
+import { CompiledRead } from '../../store/sql/compiled.js';
+import { decodeCursor, toPage } from '../../store/sql/cursor.js';
+import type { Page } from '../../store/types.js';
+import type { CamelCased } from '../db/camel-case.js';
+import type { PaymentsTable, PayrollDb, PayrollTables } from '../db/schema.js';
+
+/** A stored row with camelCase keys (times in milliseconds): what the services work with. */
+export type PaymentRecord = CamelCased<PaymentsTable>;
+
+export interface PaymentQuery {
+  employeeId?: string | undefined;
+  /** Inclusive `YYYY-MM` bounds (text order is calendar order). */
+  from?: string | undefined;
+  to?: string | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+function toRecord(row: PaymentsTable): PaymentRecord {
+  return {
+    id: row.id, employeeId: row.employee_id, amountCents: Number(row.amount_cents), currency: row.currency.trim(),
+    period: row.period, kind: row.kind, reversesPaymentId: row.reverses_payment_id,
+    reversedByPaymentId: row.reversed_by_payment_id, memo: row.memo, createdBy: row.created_by, createdAt: Number(row.created_at),
+  };
+}
+
+type PaymentsRead = CompiledRead<PayrollTables, PaymentsTable>;
+
+const BY_ID: PaymentsRead = new CompiledRead((db, p) => db.selectFrom('payments').selectAll().where('id', '=', p<string>(0)));
+
+/**
+ * The list query for one combination of filters (16 at most), compiled once. Runtime parameters
+ * in order: employee id, from, to, cursor time, cursor id (each only when filtered on), limit.
+ * Keyset pagination on the (created_at, id) index: the cost of a page does not grow with the table.
+ */
+const LISTS = new Map<string, PaymentsRead>();
+
+function listRead(query: PaymentQuery): PaymentsRead {
+  const shape = [query.employeeId, query.from, query.to, query.cursor].map((v) => (v === undefined ? '-' : '+')).join('');
+  let read = LISTS.get(shape);
+  if (read === undefined) {
+    read = new CompiledRead((db, p) => {
+      let i = 0;
+      let select = db.selectFrom('payments').selectAll();
+      if (query.employeeId !== undefined) select = select.where('employee_id', '=', p<string>(i++));
+      if (query.from !== undefined) select = select.where('period', '>=', p<string>(i++));
+      if (query.to !== undefined) select = select.where('period', '<=', p<string>(i++));
+      if (query.cursor !== undefined) {
+        // A row-value comparison, not `a > x or (a = x and id > y)`: SQLite and Postgres both
+        // seek the (created_at, id) index to it, where the OR form scans the index from its
+        // start and filters, so a page deep in a large table cost in proportion to its depth.
+        const [at, id] = [p(i++), p(i++)];
+        select = select.where(sql<SqlBool>`(${sql.ref('created_at')}, ${sql.ref('id')}) > (${at}, ${id})`);
+      }
+      return select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(p<number>(i));
+    });
+    LISTS.set(shape, read);
+  }
+  return read;
+}
+
+function listParams(query: PaymentQuery): unknown[] {
+  const params: unknown[] = [query.employeeId, query.from, query.to].filter((v) => v !== undefined);
+  if (query.cursor !== undefined) params.push(...decodeCursor(query.cursor));
+  params.push(query.limit + 1);
+  return params;
+}
+
+/**
+ * Payments on one connection or transaction. There is deliberately no update or delete: the only
+ * change a payment ever sees is the link to the reversal that cancels it.
+ */
+export function paymentsRepo(db: PayrollDb) {
+  return {
+    async insert(p: PaymentRecord): Promise<void> {
+      await db.insertInto('payments').values({
+        id: p.id, employee_id: p.employeeId, amount_cents: p.amountCents, currency: p.currency, period: p.period,
+        kind: p.kind, reverses_payment_id: p.reversesPaymentId, reversed_by_payment_id: p.reversedByPaymentId,
+        memo: p.memo, created_by: p.createdBy, created_at: p.createdAt,
+      }).execute();
+    },
+
+    async findById(id: string): Promise<PaymentRecord | undefined> {
+      const row = await BY_ID.first(db, [id]);
+      return row === undefined ? undefined : toRecord(row);
+    },
+
+    /** Ordered by createdAt, then id. */
+    async list(query: PaymentQuery): Promise<Page<PaymentRecord>> {
+      const rows = await listRead(query).rows(db, listParams(query));
+      return toPage(rows.map(toRecord), query.limit, (p) => [p.createdAt, p.id]);
+    },
+
+    /** Links a payment to its reversal, only if it is a payment not reversed yet; false otherwise. */
+    async markReversed(id: string, reversalId: string): Promise<boolean> {
+      const result = await db.updateTable('payments').set({ reversed_by_payment_id: reversalId })
+        .where('id', '=', id).where('kind', '=', 'payment').where('reversed_by_payment_id', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+  };
+}
+
+export type PaymentsRepo = ReturnType<typeof paymentsRepo>;
