@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateSigningKey, signingKeyFromHmacSecret, type SigningKey } from '../src/jose/keys.js';
 import { signJwt } from '../src/jose/sign.js';
-import type { SigningAlg } from '../packages/guard/src/jose/algorithms.js';
+import type { SigningAlg } from '../packages/guard/src/jws/algorithms.js';
 
 export const ISSUER = 'https://auth.bench.example';
 export const AUDIENCE = 'payroll';

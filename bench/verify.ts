@@ -3,7 +3,7 @@ import { createVerifier as fastJwtVerifier } from 'fast-jwt';
 import { jwtVerify } from 'jose';
 import jsonwebtoken from 'jsonwebtoken';
 import { createVerifier, LocalKeySource } from '../packages/guard/src/index.js';
-import type { SigningAlg } from '../packages/guard/src/jose/algorithms.js';
+import type { SigningAlg } from '../packages/guard/src/jws/algorithms.js';
 import { measureAsync, measureSync, type Rate } from './measure.js';
 import { AUDIENCE, benchToken, ISSUER } from './tokens.js';
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs every test/**/*.test.ts with node's own test runner (through tsx), so the same command
-// works on Node 20, 22 and 24. Extra arguments are test-file filters (substring match).
-import { readdirSync, statSync } from 'node:fs';
+// Runs every test/**/*.test.ts and packages/*/test/**/*.test.ts (each package's own tests) in one
+// run of node's own test runner (through tsx), so the same command works on Node 20, 22 and 24 and
+// CI reads one summary. Extra arguments are test-file filters (substring match).
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -16,7 +17,10 @@ function collect(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = collect('test')
+const packageTests = readdirSync('packages')
+  .map((name) => join('packages', name, 'test'))
+  .filter((dir) => existsSync(dir) && statSync(dir).isDirectory());
+const files = [...collect('test'), ...packageTests.flatMap((dir) => collect(dir))]
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 if (files.length === 0) {

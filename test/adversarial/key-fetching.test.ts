@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK } from 'jose';
-import { serveJwks, startJwksServer, type JwksServer } from '../guard/jwks-server.js';
+import { serveJwks, startJwksServer, type JwksServer } from '../../packages/guard/test/jwks/jwks-server.js';
 import { startServe, type ServerProcess } from '../helpers/process.js';
 import { attackerEc, es256With, expectAccepted, expectRejected, headerText, inBatches, signedRaw, signingInput } from './forge.js';
 import { GENEROUS_LIMITS, startTarget, type Target } from './harness.js';

@@ -1,13 +1,13 @@
 /**
  * The verifier differential, extended to the listening server: every generated token is sent to
  * a real `bulwark serve` as `Authorization: Bearer` on GET /api/users/me, and the server's
- * accept/reject must agree with jose.jwtVerify under the contract's rules. test/guard/
+ * accept/reject must agree with jose.jwtVerify under the contract's rules. packages/guard/test/verifier/
  * differential.test.ts proves the same in-process on a frozen clock; this one proves that what
  * the process wires up (key source, revocation set, verified cache, bearer parsing, the route's
  * user lookup) keeps that agreement, on the real clock.
  *
  * Where the server refuses what jose accepts, the refusal must be one of the documented stricter
- * cases (test/guard/differential-stricter.ts, judged from the token alone), or the route's own
+ * cases (packages/guard/test/verifier/differential-stricter.ts, judged from the token alone), or the route's own
  * rule: /api/users/me answers 401 `revoked` for a verified token whose `sub` is no user.
  * The server's reason is read from its one log line for the request (BULWARK_LOG_LEVEL=info), found by the X-Request-Id the test sends.
  */
@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { jwtVerify } from 'jose';
 import type { SigningKey } from '../../src/jose/keys.js';
-import { stricterReasons } from '../guard/differential-stricter.js';
+import { stricterReasons } from '../../packages/guard/test/verifier/differential-stricter.js';
 import { b64url, GENEROUS_LIMITS, signEs256, startTarget, type Target } from './harness.js';
 
 const SKEW = 30;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compactDecrypt, SignJWT } from 'jose';
 import { jweKeyFrom, type JweKey } from '../../packages/guard/src/jwe/jwe-key.js';
-import { craftJwe, flipBit, offCurveEpk } from '../guard/jwe-helpers.js';
+import { craftJwe, flipBit, offCurveEpk } from '../../packages/guard/test/jwe/jwe-helpers.js';
 import { demoPassword, runCli, startServe, type ServerProcess } from '../helpers/process.js';
 
 /**

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { jwkThumbprint } from '../../packages/guard/src/jose/thumbprint.js';
+import { jwkThumbprint } from '../../packages/guard/src/jwk/thumbprint.js';
 import { demoPassword, runCli, startServe, type ServerProcess } from '../helpers/process.js';
 import { ath, makeProof, proofKey, type ProofKey, type ProofOptions } from './proofs.js';
 

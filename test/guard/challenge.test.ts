@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { bearerChallenge } from '../../packages/guard/src/challenge.js';
+import { bearerChallenge } from '../../packages/guard/src/http/challenge.js';
 import { ForbiddenError, InsufficientScopeError, InvalidTokenError, TokenExpiredError } from '../../packages/guard/src/errors.js';
-import { bulwarkGuard } from '../../packages/guard/src/fastify.js';
+import { bulwarkGuard } from '../../packages/guard/src/adapters/fastify.js';
 import { InvalidCredentialsError } from '../../src/errors/http.js';
 import { registerErrorMapper } from '../../src/http/error-mapper.js';
-import { keys, NOW, token, verifier } from './helpers.js';
+import { keys, NOW, token, verifier } from '../../packages/guard/test/helpers.js';
 
 const REALM = 'Bearer realm="bulwark"';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { calculateJwkThumbprint } from 'jose';
-import { SIGNING_ALGS, type SigningAlg } from '../../packages/guard/src/jose/algorithms.js';
-import { InvalidKeyError } from '../../packages/guard/src/jose/errors.js';
+import { SIGNING_ALGS, type SigningAlg } from '../../packages/guard/src/jws/algorithms.js';
+import { InvalidKeyError } from '../../packages/guard/src/jwk/invalid-key-error.js';
 import {
   exportPrivateJwk, generateSigningKey, importSigningKey, signingKeyFromHmacSecret, signingKeyFromPrivateJwk, type SigningKey,
 } from '../../src/jose/keys.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { constants, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { SIGNING_ALGS } from '../../packages/guard/src/jose/algorithms.js';
+import { SIGNING_ALGS } from '../../packages/guard/src/jws/algorithms.js';
 import { generateSigningKey } from '../../src/jose/keys.js';
 import { signJwt } from '../../src/jose/sign.js';
 

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { SigningAlg } from './jose/algorithms.js';
+import type { SigningAlg } from './jws/algorithms.js';
 
 export type { SigningAlg };
 

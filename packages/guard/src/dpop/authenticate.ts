@@ -1,6 +1,6 @@
 import { InvalidTokenError } from '../errors.js';
 import type { AccessTokenClaims } from '../types.js';
-import type { Verifier } from '../verifier.js';
+import type { Verifier } from '../verifier/verifier.js';
 import { markDpop } from './challenge.js';
 import { createDpopChecker, type DpopChecker } from './checker.js';
 import { extractCredential, type AccessCredential } from './credential.js';

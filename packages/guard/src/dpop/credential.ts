@@ -1,4 +1,4 @@
-import { extractBearerToken } from '../bearer.js';
+import { extractBearerToken } from '../http/bearer.js';
 import { InvalidTokenError } from '../errors.js';
 
 export interface AccessCredential {

@@ -1,4 +1,4 @@
-import type { SigningAlg } from '../jose/algorithms.js';
+import type { SigningAlg } from '../jws/algorithms.js';
 import { createHmacDpopNonces, type DpopNonceSource } from './nonce.js';
 import { MemoryDpopReplayCache, type DpopReplayCache } from './replay-cache.js';
 

@@ -1,5 +1,5 @@
-import { isCanonicalBase64url } from '../jose/base64url.js';
-import { parseJsonObject } from '../jose/strict-json.js';
+import { isCanonicalBase64url } from '../encoding/base64url.js';
+import { parseJsonObject } from '../encoding/strict-json.js';
 import { InvalidTokenError } from '../errors.js';
 
 /** The five parts of a compact JWE (RFC 7516 §7.1), decoded; the header segment kept as text for the AAD. */

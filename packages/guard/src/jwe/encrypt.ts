@@ -1,5 +1,5 @@
 import { constants, createCipheriv, diffieHellman, generateKeyPairSync, publicEncrypt, randomBytes } from 'node:crypto';
-import { encodeBase64url } from '../jose/base64url.js';
+import { encodeBase64url } from '../encoding/base64url.js';
 import { AES_KW_IV, CEK_BYTES, CONTENT_ENCRYPTION, IV_BYTES, TAG_BYTES } from './algorithms.js';
 import { concatKdf256 } from './concat-kdf.js';
 import type { JweKey } from './jwe-key.js';

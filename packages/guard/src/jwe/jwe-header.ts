@@ -1,6 +1,6 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { decodeCanonicalBase64url } from '../jose/base64url.js';
-import { normalizeTyp } from '../check-header.js';
+import { decodeCanonicalBase64url } from '../encoding/base64url.js';
+import { normalizeTyp } from '../jws/check-header.js';
 import { InvalidTokenError } from '../errors.js';
 import { CONTENT_ENCRYPTION, type KeyManagementAlg } from './algorithms.js';
 

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, KeyObject, type JsonWebKey } from 'node:crypto';
-import { MIN_RSA_BITS } from '../jose/algorithms.js';
-import { InvalidKeyError } from '../jose/errors.js';
-import { jwkThumbprint } from '../jose/thumbprint.js';
+import { MIN_RSA_BITS } from '../jws/algorithms.js';
+import { InvalidKeyError } from '../jwk/invalid-key-error.js';
+import { jwkThumbprint } from '../jwk/thumbprint.js';
 import { isKeyManagementAlg, KEY_MANAGEMENT_ALGS, type KeyManagementAlg } from './algorithms.js';
 
 /** A private key as a KeyObject, a PEM (PKCS#8, SEC1 or PKCS#1) or a private JWK. */

@@ -1,4 +1,4 @@
-import { InvalidKeyError } from '../jose/errors.js';
+import { InvalidKeyError } from '../jwk/invalid-key-error.js';
 import { InvalidTokenError } from '../errors.js';
 import type { KeyManagementAlg } from './algorithms.js';
 import { decryptCompactJwe, type JweRules } from './decrypt.js';
