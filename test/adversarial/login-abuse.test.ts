@@ -1,3 +1,4 @@
+// test-runner: serial (compares the timing of known and unknown users)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { send, startTarget, type Answer, type Target } from './harness.js';

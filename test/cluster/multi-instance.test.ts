@@ -1,3 +1,4 @@
+// test-runner: serial (bounds cross-instance revocation latency)
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

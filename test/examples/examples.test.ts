@@ -1,3 +1,4 @@
+// test-runner: serial (bounds a logout's latency at third-party services)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { login, logoutToFirst401, startExample, startTokenService, whoami, type ExampleProcess, type TokenService } from './helpers.js';

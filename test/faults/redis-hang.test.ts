@@ -1,3 +1,4 @@
+// test-runner: serial (bounds a login's time while Redis hangs)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';

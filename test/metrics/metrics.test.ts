@@ -1,3 +1,4 @@
+// test-runner: serial (bounds the revocation sync age)
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// test-runner: serial (bounds how long a hung database holds a scrape)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createVerifier, InvalidTokenError, LocalKeySource, type Verifier } from '@bulwark/guard';

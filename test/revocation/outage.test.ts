@@ -1,3 +1,4 @@
+// test-runner: serial (bounds how late an upkeep task may run)
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-runner: serial (bounds the revocation feed latency)
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// test-runner: serial (bounds SET delivery latency)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
