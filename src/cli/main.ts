@@ -1,6 +1,7 @@
-import { ConfigError } from '../config/index.js';
+import { ConfigError, unknownVariableMessage, unknownVariables } from '../config/index.js';
 import { BulwarkError } from '../errors/index.js';
 import { clientsCommand } from './clients.js';
+import { asksForHelp, helpFor } from './help.js';
 import { keysCommand } from './keys.js';
 import { revokeCommand } from './revoke.js';
 import { serveCommand } from './serve.js';
@@ -27,6 +28,12 @@ async function main(argv: string[]): Promise<void> {
   }
   const command = commands[name];
   if (command === undefined) throw new UsageError(`unknown command "${name}"`);
+  if (asksForHelp(args)) {
+    console.log(helpFor(argv) ?? USAGE);
+    return;
+  }
+  // `serve` logs these through its logger; every other command says them on stderr.
+  if (name !== 'serve') for (const unknown of unknownVariables(process.env)) console.error(`bulwark: warning: ${unknownVariableMessage(unknown)}`);
   await command(args);
 }
 
