@@ -1,5 +1,6 @@
 import { ConfigError, unknownVariableMessage, unknownVariables } from '../config/index.js';
 import { BulwarkError } from '../errors/index.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { clientsCommand } from './clients.js';
 import { asksForHelp, helpFor } from './help.js';
 import { keysCommand } from './keys.js';
@@ -16,6 +17,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   keys: keysCommand,
   token: tokenCommand,
   revoke: revokeCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 /** Exit 0 on success, 2 on bad usage, 1 on failure; errors go to stderr in one line. */
