@@ -41,7 +41,7 @@ export async function keysCommand(args: string[]): Promise<void> {
     });
     console.log(outcome(key.rotated, revokeCurrent, key.first));
     if (key.algChanged) {
-      console.log(`the algorithm is now ${key.rotated.alg}: start every instance with BULWARK_SIGNING_ALG=${key.rotated.alg} from now on (a start under another setting is refused)`);
+      console.log(`the new key is ${key.rotated.alg}: start every instance with BULWARK_SIGNING_ALG=${key.rotated.alg} from now on (a start under another setting is refused)`);
     }
     return;
   }
