@@ -27,7 +27,7 @@ export function jsonShapeProblem(text: string, maxDepth: number = HTTP_LIMITS.js
   let depth = 0;
   let keys = 0;
   // Per open container: the member names seen so far (an object) or null (an array).
-  const names: (Set<string> | null)[] = [];
+  const names: (MemberNames | null)[] = [];
   let expectName = false;
   let nextBackslash = text.indexOf('\\');
   for (let i = 0; i < text.length; i++) {
@@ -54,13 +54,12 @@ export function jsonShapeProblem(text: string, maxDepth: number = HTTP_LIMITS.js
       const seen = names[names.length - 1];
       if (seen === null || seen === undefined) continue;
       const name = escaped ? decodeName(text.slice(open, close + 1)) : text.slice(open + 1, close);
-      if (seen.has(name)) {
+      if (!seen.add(name)) {
         return NAMEABLE.test(name) ? `The request body names the member "${name}" twice in one object.` : 'The request body names a member twice in one object.';
       }
-      seen.add(name);
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > maxDepth) return `The request body is nested more than ${maxDepth} levels deep.`;
-      names.push(c === OPEN_OBJECT ? new Set() : null);
+      names.push(c === OPEN_OBJECT ? new MemberNames() : null);
       expectName = c === OPEN_OBJECT;
     } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
       depth--;
@@ -75,6 +74,28 @@ export function jsonShapeProblem(text: string, maxDepth: number = HTTP_LIMITS.js
   }
   return undefined;
 }
+
+/** An object's member names so far: a list while it is short (most objects), a Set beyond. */
+class MemberNames {
+  private list: string[] = [];
+  private set: Set<string> | undefined;
+
+  /** Adds `name`; false when the object named it already. */
+  add(name: string): boolean {
+    if (this.set !== undefined) {
+      if (this.set.has(name)) return false;
+      this.set.add(name);
+      return true;
+    }
+    if (this.list.includes(name)) return false;
+    this.list.push(name);
+    if (this.list.length > SHORT_OBJECT) this.set = new Set(this.list);
+    return true;
+  }
+}
+
+/** Members up to which a linear search beats hashing. */
+const SHORT_OBJECT = 16;
 
 /** A quoted name with escapes, as JSON.parse reads it (left as written when it is not valid JSON: the parse refuses it later). */
 function decodeName(quoted: string): string {

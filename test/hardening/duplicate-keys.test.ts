@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { jsonShapeProblem } from '../../src/http/request-limits.js';
 import { bearer, problemOf } from '../helpers/harness.js';
 import { employeeBody, idem, paymentBody, payrollFixture, type PayrollFixture } from '../payroll/fixture.js';
@@ -68,6 +69,24 @@ describe('duplicate JSON member names: 400 invalid_request on every JSON endpoin
     assert.match(jsonShapeProblem('{"s":"\\\\","t":{"u":1,"u":2}}') ?? '', /"u" twice/);
     // A name that is not short and plain is not echoed.
     assert.equal(jsonShapeProblem('{"<b>x</b>":1,"<b>x</b>":2}'), 'The request body names a member twice in one object.');
+  });
+
+  it('the scan finds a repeat exactly when one object names a member twice (property, against the decoded names)', () => {
+    type Text = { text: string; repeats: boolean };
+    // Names that collide only once decoded, or hold the characters the scan must skip.
+    const name = fc.constantFrom('a', 'b', '\\u0061', 'a\\"', '\\\\', 'x:y', '{', ',', '\u00e9', '\\u00e9');
+    const { value } = fc.letrec<{ value: Text; array: Text; object: Text }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.constantFrom('1', '"s\\"}"', 'null', '"\\\\"', '"[{"').map((text) => ({ text, repeats: false })), tie('array'), tie('object')),
+      array: fc.array(tie('value'), { maxLength: 3 }).map((items) => ({ text: `[${items.map((i) => i.text).join(', ')}]`, repeats: items.some((i) => i.repeats) })),
+      object: fc.array(fc.tuple(name, tie('value')), { maxLength: 4 }).map((members) => {
+        const decoded = members.map(([n]) => JSON.parse(`"${n}"`) as string);
+        return { text: `{${members.map(([n, v]) => `"${n}" : ${v.text}`).join(',')}}`, repeats: new Set(decoded).size < decoded.length || members.some(([, v]) => v.repeats) };
+      }),
+    }));
+    fc.assert(fc.property(value, ({ text, repeats }) => {
+      JSON.parse(text);
+      assert.equal(jsonShapeProblem(text) !== undefined, repeats, text);
+    }), { numRuns: 3_000 });
   });
 
   it('prototype-poisoning names stay refused; malformed text is still the parser\'s 400', async () => {
