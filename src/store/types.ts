@@ -209,6 +209,10 @@ export interface AuditEvent {
 export interface AuditFilter {
   type?: string | undefined;
   actorId?: string | undefined;
+  /** Events at or after this time (ms). */
+  since?: number | undefined;
+  /** Events strictly before this time (ms). */
+  before?: number | undefined;
 }
 
 export interface AuditStore {

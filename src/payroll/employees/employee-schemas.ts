@@ -40,3 +40,10 @@ export type NewEmployee = Static<typeof NewEmployee>;
 
 export const EmployeePatch = Type.Partial(Type.Object(writable), { ...closed, minProperties: 1 });
 export type EmployeePatch = Static<typeof EmployeePatch>;
+
+/** The list filter: a name search and one department. */
+export const EmployeeFilter = Type.Object({
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: PAYROLL_LIMITS.searchLength, description: 'part of the name, any case' })),
+  department: Type.Optional(Type.String({ minLength: 1, maxLength: PAYROLL_LIMITS.textLength, description: 'exactly this department' })),
+});
+export type EmployeeFilter = Static<typeof EmployeeFilter>;
