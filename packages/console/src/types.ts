@@ -30,6 +30,14 @@ export interface Payment {
   created_at: string;
 }
 
+/** GET /api/payments/totals: one period in one currency. */
+export interface PaymentTotal {
+  period: string;
+  currency: string;
+  total_cents: number;
+  count: number;
+}
+
 export interface UserRecord {
   id: string;
   username: string;
@@ -52,7 +60,7 @@ export interface Session {
   last_refreshed_at?: string | null;
   ip?: string | null;
   user_agent?: string | null;
-  /** Own sessions (GET /api/users/me/sessions): the browser and system of the login, e.g. "Firefox on Linux". */
+  /** The browser and system of the login, e.g. "Firefox on Linux" (own and admin lists). */
   device?: string;
   /** Own sessions: RFC 8176 methods of the login (`pwd`, `otp`). */
   amr?: string[];
