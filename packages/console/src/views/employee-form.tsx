@@ -91,12 +91,13 @@ export function EmployeeForm({ employee, onSaved, onCancel }: { employee?: Emplo
         const message = messageFor(field);
         const id = `${idPrefix}-${field}`;
         return (
-          <label key={field}>{text}
-            <input {...attributes} value={draft[field]} aria-invalid={message !== undefined ? 'true' : undefined}
+          <div key={field} class="field">
+            <label for={id}>{text}</label>
+            <input id={id} {...attributes} value={draft[field]} aria-invalid={message !== undefined ? 'true' : undefined}
               aria-describedby={message !== undefined ? `${id}-error` : undefined}
               onInput={(event) => setDraft({ ...draft, [field]: event.currentTarget.value })} />
             {message !== undefined && <span id={`${id}-error`} class="field-error" role="alert">{message}</span>}
-          </label>
+          </div>
         );
       })}
       <label>Status

@@ -24,7 +24,7 @@ function EmployeeList() {
   const [draft, setDraft] = useState(search);
   const list = useList<Employee>('/api/employees', { ...search, limit: 50 });
   const everyone = useAll<Employee>('/api/employees');
-  const departments = [...new Set(everyone.items.map((employee) => employee.department))].sort();
+  const departments = [...new Set([...everyone.items, ...list.items].map((employee) => employee.department))].sort();
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [adding, setAdding] = useState(false);
   const searching = search.q !== '' || search.department !== '';

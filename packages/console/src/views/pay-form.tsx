@@ -89,9 +89,9 @@ export function PayForm({ employees, onPaid }: { employees: Employee[]; onPaid(p
     <>
     <form class="pay" aria-label="Pay an employee" onSubmit={submit}>
       <h2>Pay an employee</h2>
-      <label>Find employee <input type="search" value={search} placeholder="name, department or email" onInput={(event) => setSearch(event.currentTarget.value)} /></label>
+      <label>Search names <input type="search" value={search} placeholder="name, department or email" onInput={(event) => setSearch(event.currentTarget.value)} /></label>
       <label>Employee
-        <select value={draft.employee_id} required onChange={(event) => choose(event.currentTarget.value)}>
+        <select aria-label="Employee" value={draft.employee_id} required onChange={(event) => choose(event.currentTarget.value)}>
           <option value="">{payable.length === 0 ? 'No one matches' : `Choose… (${payable.length})`}</option>
           {payable.map((employee) => <option key={employee.id} value={employee.id}>{employee.name}</option>)}
         </select>

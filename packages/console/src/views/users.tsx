@@ -33,7 +33,7 @@ export function UsersView() {
   const changeRole = async (record: UserRecord, select: HTMLSelectElement) => {
     const role = select.value as Role;
     const answer = await confirm({
-      title: `Make ${record.username} ${role === 'admin' ? 'an' : 'a'} ${role}?`,
+      title: `Make ${record.username} ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}?`,
       body: <p>{record.username} changes from {record.role} to {role}. Their current sessions are signed out, and they sign in again with the new role.</p>,
       action: 'Change role',
     });
