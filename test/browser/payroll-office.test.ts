@@ -52,7 +52,7 @@ async function go(page: Page, link: string, heading: string): Promise<void> {
 
 const dialog = (page: Page) => page.getByRole('dialog');
 
-describe('console: a payroll office on any screen (issue #21)', { timeout: 240_000 }, () => {
+describe('console: a payroll office on any screen (issue #21)', { timeout: 600_000 }, () => {
   let server: ConsoleServer;
   let browser: Browser;
   let admin: string;

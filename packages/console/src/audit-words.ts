@@ -1,4 +1,4 @@
-import type { AuditEvent } from './types';
+import type { AuditEvent } from './types.js';
 
 /** Names the console knows: users by id, employees by id (and which user is which employee). */
 export interface Names {
@@ -39,7 +39,7 @@ export function describeEvent(event: AuditEvent, names: Names): string {
     case 'payment.issued': return `${actor} paid ${employee} ${amountOf(d)} for ${str(d.period) ?? '?'}`;
     case 'payment.reversed': return `${actor} reversed ${employee}'s payment of ${amountOf(d)} for ${str(d.period) ?? '?'}${str(d.reason) === undefined ? '' : ` (reason: ${str(d.reason)})`}`;
     case 'employee.created': return `${actor} added the employee ${employee}`;
-    case 'employee.updated': return `${actor} changed ${employee}'s ${Array.isArray(d.changed) ? d.changed.map((f) => String(f).replace(/_/g, ' ')).join(', ') : 'record'}`;
+    case 'employee.updated': return `${actor} changed ${employee}'s ${Array.isArray(d.changed) ? d.changed.map((f: unknown) => String(f).replace(/_/g, ' ')).join(', ') : 'record'}`;
     case 'login.succeeded': return `${actor} signed in${Array.isArray(d.amr) && d.amr.includes('otp') ? ' with a code' : ''}`;
     case 'login.failed': return `A sign-in as ${targetUser === 'a user' ? 'an unknown user' : targetUser} failed${str(d.reason) === undefined ? '' : ` (${str(d.reason)?.replace(/_/g, ' ')})`}`;
     case 'login.throttled': return `Sign-ins as ${targetUser} were throttled`;
