@@ -78,6 +78,27 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
     return { context, page, csp };
   }
 
+  it('at 360 px, the narrowest phone, no view of the admin scrolls sideways; a reload of a payslip address shows it again', async () => {
+    const narrow = { name: 'narrow', width: 360, height: 740, period: '' };
+    const { context, page } = await open(narrow as unknown as Viewport, 'alice');
+    try {
+      for (const [link, heading] of [['Payments', 'Payments'], ['Employees', 'Employees'], ['Sessions', 'Sessions'], ['Security', 'Security'], ['Users', 'Users'], ['Keys', 'Keys'], ['Audit log', 'Audit log']] as const) {
+        await go(page, link, heading);
+        if (heading !== 'Security') await page.getByRole('table').last().getByRole('row').nth(1).waitFor();
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(width <= 360, `${heading} is ${width} px wide at 360 px`);
+      }
+      await go(page, 'Payments', 'Payments');
+      await page.getByRole('table', { name: 'Payments' }).getByRole('link', { name: /^Details of/ }).first().click();
+      const heading = page.getByRole('heading', { level: 1, name: / for \d{4}-\d{2}$/ });
+      const title = await heading.innerText();
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   for (const viewport of VIEWPORTS) {
     it(`admin (alice), ${viewport.name}: employees added with the server's messages, searched, edited, deactivated`, async () => {
       const { context, page, csp } = await open(viewport, 'alice');
@@ -302,6 +323,7 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await page.getByRole('table', { name: 'Payments' }).getByRole('link', { name: /^Details of/ }).first().click();
         await page.getByRole('heading', { level: 1, name: /^(Payment|Reversal) for / }).waitFor();
         assert.equal(await page.getByRole('button', { name: /^Reverse/ }).count(), 0);
+        await page.getByText('Bank account', { exact: true }).waitFor();
         assert.match(await page.locator('.facts').innerText(), /\*\*/, 'the bank account is masked');
         await check(page, viewport, 'clerk-payslip');
 

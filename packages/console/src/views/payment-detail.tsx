@@ -25,10 +25,11 @@ export function PaymentDetail({ id }: { id: string }) {
     void (async () => {
       try {
         const found = await request<Payment>('GET', `/api/payments/${encodeURIComponent(id)}`);
+        // Shown together, so the payslip never flashes an id where the name goes.
+        const person = await request<Employee>('GET', `/api/employees/${encodeURIComponent(found.employee_id)}`).catch(() => undefined);
         if (!live) return;
         setPayment(found);
-        const person = await request<Employee>('GET', `/api/employees/${encodeURIComponent(found.employee_id)}`).catch(() => undefined);
-        if (live) setEmployee(person);
+        setEmployee(person);
       } catch (failure) {
         if (live) setError(failure);
       }
