@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { HTTP_LIMITS } from '../../http/limits.js';
 import { namedSchema } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
-import { AuditEvent, PageParams, page } from '../common/schemas.js';
+import { AuditEvent, closed, page, PAGE_LIMITS, PageParams, security } from '@bulwark/contract';
 import { toAuditEventView } from '../common/views.js';
 
-const security = [{ bearer: [] }];
-const closed = { additionalProperties: false } as const;
 const instantParam = (description: string) => Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description }));
 
 const AuditQuery = Type.Object({
@@ -35,7 +32,7 @@ export function registerAuditRoutes(parent: FastifyInstance, services: AuthServi
     schema: { operationId: 'listAuditEvents', tags: ['audit'], summary: 'Security and admin events, newest first', security, querystring: AuditQuery, response: { 200: page(AuditEventRef) } },
   }, async (request) => {
     const { type, actor, since, before } = request.query;
-    const result = await services.store.audit.list({ type, actorId: actor, since: instant(since), before: instant(before) }, { cursor: request.query.cursor, limit: request.query.limit ?? HTTP_LIMITS.defaultPageSize });
+    const result = await services.store.audit.list({ type, actorId: actor, since: instant(since), before: instant(before) }, { cursor: request.query.cursor, limit: request.query.limit ?? PAGE_LIMITS.defaultPageSize });
     return { items: result.items.map(toAuditEventView), next_cursor: result.nextCursor };
   });
 }

@@ -9,8 +9,8 @@ import type { PayrollDb } from '../db/schema.js';
 import type { IdempotentAnswer, Idempotency } from '../idempotency/idempotency.js';
 import { parseNewPayment, parsePaymentFilter, parseReversalMemo, type NewPaymentBody, type PaymentFilterQuery } from './payment-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
-import type { Payment, PaymentOrder, PaymentTotal, ReversalRequest } from './payment-schemas.js';
-import { PAYROLL_LIMITS } from '../domain/limits.js';
+import { PAYROLL_LIMITS } from '@bulwark/contract';
+import type { Payment, PaymentOrder, PaymentTotal, ReversalRequest } from '@bulwark/contract/types';
 import { toPaymentView } from './payment-view.js';
 
 /** Renders the answer's bytes with the route's response schema (nothing undeclared leaks). */

@@ -3,7 +3,7 @@ import { useApi } from '../api';
 import { useConfirm } from '../components/confirm';
 import { ProblemAlert } from '../components/problem';
 import { ListTable } from '../components/table';
-import { dateTime, deviceName } from '../format';
+import { dateTime } from '../format';
 import type { Session, UserRecord } from '../types';
 import { useAll, useList } from '../use-list';
 
@@ -42,7 +42,7 @@ function SessionTable({ title, listPath, revokePath, userNames }: SessionTablePr
   const [error, setError] = useState<unknown>(undefined);
   const [dialog, confirm] = useConfirm();
   const live = list.items.filter((session) => (session.revoked_at ?? null) === null);
-  const device = (session: Session) => session.device ?? deviceName(session.user_agent);
+  const device = (session: Session) => session.device ?? 'Unknown device';
   const revoke = async (session: Session) => {
     const owner = userNames === undefined ? 'your' : `${userNames.get(session.user_id ?? '') ?? 'this user'}'s`;
     const answer = await confirm({
