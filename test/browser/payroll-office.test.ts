@@ -78,7 +78,7 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
     return { context, page, csp };
   }
 
-  it('at 360 px, the narrowest phone, no view of the admin scrolls sideways; a reload of a payslip address shows it again', async () => {
+  it('at 360 px, the narrowest phone, no view of the admin scrolls sideways or fails axe-core; a reload of a payslip address shows it again', async () => {
     const narrow = { name: 'narrow', width: 360, height: 740, period: '' };
     const { context, page } = await open(narrow as unknown as Viewport, 'alice');
     try {
@@ -87,6 +87,7 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         if (heading !== 'Security') await page.getByRole('table').last().getByRole('row').nth(1).waitFor();
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 360, `${heading} is ${width} px wide at 360 px`);
+        assert.deepEqual(await axeViolations(page), [], `axe-core on ${heading} at 360 px`);
       }
       await go(page, 'Payments', 'Payments');
       await page.getByRole('table', { name: 'Payments' }).getByRole('link', { name: /^Details of/ }).first().click();
