@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { SIGNING_ALGS, type JweKey, type SigningAlg } from '@bulwark/guard/jose';
 import { ConfigError } from './errors.js';
+import { checkTlsFiles } from './setting-files.js';
 import { tokenEncryptionKey } from './token-encryption.js';
 import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
@@ -108,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
   if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
     throw new ConfigError(tlsCertFile === undefined ? 'BULWARK_TLS_CERT_FILE' : 'BULWARK_TLS_KEY_FILE', 'must be set together with its pair');
   }
+  if (tlsCertFile !== undefined && tlsKeyFile !== undefined) checkTlsFiles(tlsCertFile, tlsKeyFile);
   const databaseUrl = read(env, 'BULWARK_DATABASE_URL');
   if (databaseUrl !== undefined && !/^(postgres(ql)?|sqlite):/.test(databaseUrl)) {
     throw new ConfigError('BULWARK_DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');

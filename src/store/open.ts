@@ -37,6 +37,12 @@ function target(options: OpenStoreOptions): Target {
   throw new Error(`unsupported database URL scheme ${scheme}; use sqlite: or postgres://`);
 }
 
+/** Where the configured database is: a SQLite file (its path, or `:memory:`) or Postgres. */
+export function databaseLocation(options: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir'>): { kind: 'sqlite'; path: string } | { kind: 'postgres' } {
+  const where = target({ ...options });
+  return where.kind === 'sqlite' ? where : { kind: 'postgres' };
+}
+
 /** Opens the database, brings it to the latest migration and returns the store. */
 export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   const where = target(options);
