@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulwarkError, LoginStepRequiredError, TooManyRequestsError } from '../errors/index.js';
 import { bearerChallenge, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
+import { PROBLEM_CODE } from '@bulwark/contract/registry';
 import { problem, type Problem } from './problem.js';
 
 /**
@@ -17,7 +18,7 @@ export function registerErrorMapper(app: FastifyInstance): void {
     return send(reply, answer, error);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    send(reply, problem(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`)),
+    send(reply, problem(PROBLEM_CODE.not_found, `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`)),
   );
 }
 
@@ -31,36 +32,36 @@ function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyRep
 
 export function toProblem(error: unknown): Problem {
   // A login step's token (mfa_token …) rides in the body as an RFC 9457 extension member.
-  if (error instanceof LoginStepRequiredError) return { ...problem(error.status, error.code, error.detail), ...error.members };
-  if (error instanceof BulwarkError) return problem(error.status, error.code, error.detail);
+  if (error instanceof LoginStepRequiredError) return { ...problem(error.code, error.detail, error.status), ...error.members };
+  if (error instanceof BulwarkError) return problem(error.code, error.detail, error.status);
   const fastifyError = error as Partial<FastifyError> & { validation?: unknown[] };
-  if (Array.isArray(fastifyError.validation)) return problem(400, 'invalid_request', validationDetail(fastifyError));
+  if (Array.isArray(fastifyError.validation)) return problem(PROBLEM_CODE.invalid_request, validationDetail(fastifyError));
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return problem(400, 'invalid_request', 'The request body is not valid JSON.');
+      return problem(PROBLEM_CODE.invalid_request, 'The request body is not valid JSON.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return problem(413, 'payload_too_large', 'The request body is too large.');
+      return problem(PROBLEM_CODE.payload_too_large, 'The request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return problem(415, 'unsupported_media_type', 'Send the body as application/json.');
+      return problem(PROBLEM_CODE.unsupported_media_type, 'Send the body as application/json.');
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // The router's maxParamLength (HTTP_LIMITS.paramLength): an over-long id is the same 400
       // as an id over its schema's maxLength, not a 414 that carries invalid_request.
-      return problem(400, 'invalid_request', 'A path parameter of the request URL is too long.');
+      return problem(PROBLEM_CODE.invalid_request, 'A path parameter of the request URL is too long.');
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_ASYNC_CONSTRAINT':
-      return problem(400, 'invalid_request', 'The request URL is malformed.');
+      return problem(PROBLEM_CODE.invalid_request, 'The request URL is malformed.');
   }
   // Postgres refuses U+0000 in text and jsonb parameters (SQLite stores it): that is a
   // client's string (a cursor, a query filter, a username), so a 400 like other bad input.
-  if (isUnstorableText(error)) return problem(400, 'invalid_request', 'The request contains a character that cannot be stored (U+0000).');
-  if (isDependencyOutage(error)) return problem(503, 'service_unavailable', 'A backing service is unavailable; try again shortly.');
+  if (isUnstorableText(error)) return problem(PROBLEM_CODE.invalid_request, 'The request contains a character that cannot be stored (U+0000).');
+  if (isDependencyOutage(error)) return problem(PROBLEM_CODE.service_unavailable, 'A backing service is unavailable; try again shortly.');
   // JSON.parse errors thrown by a content parser quote the body: never pass their message on.
-  if (error instanceof SyntaxError) return problem(400, 'invalid_request', 'The request body is not valid JSON.');
+  if (error instanceof SyntaxError) return problem(PROBLEM_CODE.invalid_request, 'The request body is not valid JSON.');
   const status = fastifyError.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return problem(status, 'invalid_request');
-  return problem(500, 'internal_error', 'The server could not complete the request.');
+  if (typeof status === 'number' && status >= 400 && status < 500) return problem(PROBLEM_CODE.invalid_request, undefined, status);
+  return problem(PROBLEM_CODE.internal_error, 'The server could not complete the request.');
 }
 
 function validationDetail(error: { validation?: unknown[]; validationContext?: string }): string {

@@ -7,6 +7,7 @@ import { openTabChannel } from './tab-channel.js';
 import { createTokenStore } from './token-store.js';
 import { createSend, discard, problemCode, readGrant, withQuery } from './transport.js';
 import type { BulwarkClient, BulwarkClientOptions, BulwarkUser, HttpMethod, RequestOptions } from './types.js';
+import { CODE } from './codes.js';
 
 const SESSIONS = '/api/users-sessions';
 /** The refresh cookie (HttpOnly, Path=/api/users-sessions) rides along on same-origin calls only. */
@@ -86,8 +87,8 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     const res = await send(path, await authorize(path, init, token));
     if (res.status !== 401 || token === null) return res;
     const code = await problemCode(res);
-    if (code === 'invalid_token' && store.get() === token) forget();
-    if (code !== 'token_expired') return res;
+    if (code === CODE.invalid_token && store.get() === token) forget();
+    if (code !== CODE.token_expired) return res;
     const next = await renew(token);
     if (next === null) return res;
     discard(res);
