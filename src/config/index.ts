@@ -1,3 +1,4 @@
 export { loadConfig, type Config, type LogLevel, type Mode, type ServeOnly } from './config.js';
 export type { MetricsListenerConfig } from './metrics.js';
 export { ConfigError } from './errors.js';
+export { DATABASE_DEADLINE_DEFAULTS, type DatabaseDeadlines } from './database.js';

@@ -325,5 +325,7 @@ export interface Store {
   readonly loginFailures: LoginFailuresStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
+  /** Resolves when the database commits a one-row write (readiness: a full disk fails it). */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
