@@ -138,7 +138,7 @@ export class SessionService {
       usedAt: null,
     };
     const windowSeconds = this.settings.refreshReuseWindowSeconds;
-    const result = await this.store.refreshTokens.rotate(oldHash, next, now, windowSeconds * 1000);
+    const result = await this.store.refreshTokens.rotate(oldHash, next, this.now, windowSeconds * 1000);
     if (result.outcome === 'reused') {
       await this.revokeSession(result.sessionId, 'refresh_reuse');
       await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip, details: { reuse_window_seconds: windowSeconds } });
@@ -152,7 +152,7 @@ export class SessionService {
       throw new InvalidGrantError('user_disabled');
     }
     if (result.outcome === 'replayed') {
-      const details = { since_use_ms: now - result.usedAt, reuse_window_seconds: windowSeconds };
+      const details = { since_use_ms: result.sinceUseMs, reuse_window_seconds: windowSeconds };
       await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
     }
     this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
