@@ -128,7 +128,12 @@ export class SessionService {
     const now = this.now();
     const existing = await this.store.refreshTokens.findByHash(oldHash);
     if (existing === undefined) throw new InvalidGrantError('unknown');
-    await this.assertBoundKey(existing.sessionId, meta);
+    const session = await this.store.sessions.findById(existing.sessionId);
+    await this.assertBoundKey(existing.sessionId, session?.dpopJkt ?? null, meta);
+    // Read before the rotation: once it commits nothing but the answer is left to do, so a
+    // database that stalls after the commit cannot fail the request (its client would retry
+    // with a token already used, outside the window).
+    const user = session === undefined ? undefined : await this.store.users.findById(session.userId);
     const refreshToken = refreshSuccessor(this.successorKey, presented);
     const next = {
       hash: hashRefreshToken(refreshToken) as string,
@@ -146,7 +151,6 @@ export class SessionService {
       throw new InvalidGrantError('reused');
     }
     if (result.outcome === 'invalid') throw new InvalidGrantError(result.reason);
-    const user = await this.store.users.findById(result.session.userId);
     if (user === undefined || user.disabled) {
       await this.revokeSession(result.session.id, 'user_disabled');
       throw new InvalidGrantError('user_disabled');
@@ -163,8 +167,7 @@ export class SessionService {
    * RFC 9449 §5: a bound session's refresh token is used only with a proof of its key, checked
    * before rotation so that a stolen token, refused, leaves the owner's rotation untouched.
    */
-  private async assertBoundKey(sessionId: string, meta: RequestMeta): Promise<void> {
-    const bound = (await this.store.sessions.findById(sessionId))?.dpopJkt ?? null;
+  private async assertBoundKey(sessionId: string, bound: string | null, meta: RequestMeta): Promise<void> {
     if (bound === null || bound === meta.dpopJkt) return;
     await this.audit.record('refresh.dpop_refused', { targetId: sessionId, ip: meta.ip, details: { proof: meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'other_key' } });
     throw new InvalidDpopProofError(meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'key_mismatch');

@@ -32,5 +32,5 @@ export function isUniqueViolation(error: unknown): boolean {
 export function databaseClockMs(db: Kysely<any>, clock: () => number = Date.now): RawBuilder<number> { // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
   return clock === Date.now && db.getExecutor().adapter instanceof PostgresAdapter
     ? sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`
-    : sql<number>`cast(${clock()} as bigint)`;
+    : sql<number>`cast(${sql.lit(Math.trunc(clock()))} as bigint)`;
 }
