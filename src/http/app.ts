@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/index.js';
 import { bulwarkGuard, type Verifier } from '@bulwark/guard';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
+import { refuseWhileClosing } from './closing.js';
 import { clientErrorHandler } from './client-error.js';
 import { HTTP_LIMITS, SERVER_TIMEOUTS, type ServerTimeouts } from './limits.js';
 import { registerOpenApi } from './openapi.js';
@@ -76,7 +77,8 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
     // One line per request, written by installRequestLogging instead of Fastify's two.
     logController: new RequestLogController(),
     schemaController: SCHEMA_CONTROLLER,
-    return503OnClosing: true,
+    // Our own 503 while closing (closing.ts): problem+json with Retry-After, unlike Fastify's.
+    return503OnClosing: false,
     // The router's own errors (bad URL encoding, over-long path parameter) arrive before any
     // route or error handler: answer them through the same mapping, as problem+json.
     frameworkErrors: (error, _request, reply) => {
@@ -87,6 +89,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
 
   installRequestLogging(app);
   registerErrorMapper(app);
+  refuseWhileClosing(app);
   if (options.metrics !== undefined) installRequestMetrics(app, options.metrics);
   installRequestLimits(app);
   // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
