@@ -103,7 +103,8 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
       exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
     });
   }
-  await app.register(bulwarkGuard, { verifier: parts.verifier });
+  // 'throw': refusals go to the app's one error mapper (logs, metrics, the same problem+json).
+  await app.register(bulwarkGuard, { verifier: parts.verifier, onError: 'throw' });
   installWriteLimit(app, parts.writeLimit);
 
   await registerOpenApi(app, config);

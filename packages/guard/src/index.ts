@@ -1,5 +1,5 @@
 /** @bulwark/guard: verify Bulwark access tokens in any Node service. */
-export { createVerifier, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions } from './verifier/verifier.js';
+export { createVerifier, NO_REVOCATION_WARNING, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions } from './verifier/verifier.js';
 export { DEFAULT_CACHE_MAX, type VerifiedCacheOptions } from './verifier/verified-cache.js';
 export {
   ForbiddenError,
@@ -21,7 +21,9 @@ export {
   bulwarkGuard,
   createAuthHook,
   type AuthHook,
+  type AuthHookOptions,
   type AuthTarget,
+  type FastifyOnError,
   type GuardPluginOptions,
   type RequireAuthOptions,
 } from './adapters/fastify.js';
@@ -46,3 +48,10 @@ export { InvalidKeyError } from './jwk/invalid-key-error.js';
 export { BulwarkError } from './bulwark-error.js';
 export * from './revocation/feed/index.js';
 export * from './dpop/index.js';
+export {
+  createIssuerVerifier,
+  ISSUER_VERIFIER_DEFAULTS,
+  type IssuerVerifier,
+  type IssuerVerifierOptions,
+} from './issuer/issuer-verifier.js';
+export type { IssuerMetadata } from './issuer/discovery.js';

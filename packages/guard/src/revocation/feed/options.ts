@@ -106,18 +106,18 @@ export function setFeedSettings(options: SetFeedSourceOptions): SetFeedSettings 
   };
 }
 
-/** https:, or http: only to this machine; never credentials in the URL. */
-export function feedUrl(input: string | URL, name: string): URL {
+/** https:, or http: only to this machine; never credentials in the URL. `prefix` names the caller in errors. */
+export function feedUrl(input: string | URL, name: string, prefix = PREFIX): URL {
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    throw new TypeError(`${PREFIX}: ${name} is not a valid absolute URL`);
+    throw new TypeError(`${prefix}: ${name} is not a valid absolute URL`);
   }
-  if (url.username !== '' || url.password !== '') throw new TypeError(`${PREFIX}: ${name} must not carry credentials`);
+  if (url.username !== '' || url.password !== '') throw new TypeError(`${prefix}: ${name} must not carry credentials`);
   const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
   if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return url;
-  throw new TypeError(`${PREFIX}: ${name} must use https: (http: only to a loopback host)`);
+  throw new TypeError(`${prefix}: ${name} must use https: (http: only to a loopback host)`);
 }
 
 function int(value: number | undefined, fallback: number, name: string, max: number, min = 0): number {
