@@ -1,18 +1,27 @@
+// test-runner: serial (bounds a logout's latency at a service built from the packed guard)
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { keys, NOW_MS, token } from '../../packages/guard/test/helpers.js';
+import { login, startTokenService, type TokenService } from '../examples/helpers.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const PACKAGES = ['guard', 'client'] as const;
+/** What the service snippets import besides the packed packages: linked from the repo's own node_modules, so no download. */
+const LINKED = ['fastify', 'express', 'hono', '@types/express', '@types/express-serve-static-core', '@types/node'];
+/** The README blocks marked ```ts title="…"```: each is a file of the consumer project. */
+const SNIPPETS = ['verifier.ts', 'fastify.ts', 'express.ts', 'hono.ts', 'node-http.ts', 'client-node.ts'];
+const BLOCK = /^```ts title="([^"]+)"\n([\s\S]*?)^```$/gm;
 
-/** What a service team does: install the packed @bulwark/guard into an empty project and verify a token. */
+/** What a service team does: plain JavaScript against the installed @bulwark/guard. */
 const SCRIPT = `
 import { createHonoMiddleware, createVerifier, LocalKeySource, verificationKeyFromJwk } from '@bulwark/guard';
 const verifier = createVerifier({
@@ -25,30 +34,95 @@ const verifier = createVerifier({
 console.log(verifier.verify(process.env.GUARD_TOKEN).sub, typeof createHonoMiddleware(verifier));
 `;
 
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['ES2023', 'DOM'],
+    types: ['node'],
+    strict: true,
+    // The packages' own .d.ts files are checked too: that is what a consumer's tsc reads.
+    skipLibCheck: false,
+    rootDir: 'src',
+    outDir: 'out',
+  },
+  include: ['src'],
+};
+
+interface Packed {
+  filename: string;
+  files: Array<{ path: string }>;
+}
+
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
-describe('@bulwark/guard installed alone', () => {
-  let project: string;
-  before(async () => {
-    assert.ok(existsSync(join(ROOT, 'packages/guard/dist/index.js')), 'packages/guard/dist is missing: run `npm run build` first (npm test does)');
-    project = mkdtempSync(join(tmpdir(), 'bulwark-guard-consumer-'));
-    const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', project], { cwd: join(ROOT, 'packages/guard'), timeout: 60_000 });
-    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'payments-service', version: '1.0.0', type: 'module', private: true }));
-    await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts=false', join(project, filename as string)], { cwd: project, timeout: 120_000 });
-  });
-  after(() => rmSync(project, { recursive: true, force: true }));
+/** The README's marked blocks, by title. */
+function snippets(readme: string): Map<string, string> {
+  return new Map([...readFileSync(readme, 'utf8').matchAll(BLOCK)].map((match) => [match[1] as string, match[2] as string]));
+}
 
-  it('brings in nothing but lru-cache: no database driver, argon2, Redis client, query builder or native module', async () => {
-    const installed = readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.'));
-    assert.deepEqual(installed.sort(), ['@bulwark', 'lru-cache']);
-    const all = files(join(project, 'node_modules'));
+describe('@bulwark/guard and @bulwark/client packed, installed into an empty project', () => {
+  let project: string;
+  const packed = new Map<string, Packed>();
+  let compiled: { code: number; output: string };
+
+  before(async () => {
+    for (const name of PACKAGES) {
+      assert.ok(existsSync(join(ROOT, `packages/${name}/dist/index.js`)), `packages/${name}/dist is missing: run \`npm run build\` first (npm test does)`);
+    }
+    project = mkdtempSync(join(tmpdir(), 'bulwark-packages-consumer-'));
+    for (const name of PACKAGES) {
+      // --ignore-scripts: prepack's clean build would empty dist under tests running beside this one.
+      const { stdout } = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', project], { cwd: join(ROOT, 'packages', name), timeout: 60_000 });
+      packed.set(name, (JSON.parse(stdout) as [Packed])[0]);
+    }
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'inventory-service', version: '1.0.0', type: 'module', private: true }));
+    const tarballs = PACKAGES.map((name) => join(project, packed.get(name)!.filename));
+    await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs], { cwd: project, timeout: 180_000 });
+    // After the install, which would prune what package.json does not list.
+    for (const name of LINKED) {
+      mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    }
+    mkdirSync(join(project, 'src'));
+    for (const readme of ['packages/guard/README.md', 'packages/client/README.md']) {
+      for (const [title, code] of snippets(join(ROOT, readme))) writeFileSync(join(project, 'src', title), code);
+    }
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+    compiled = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: project, timeout: 180_000 })
+      .then(({ stdout }) => ({ code: 0, output: stdout }))
+      .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+  });
+  after(() => {
+    if (project !== undefined) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('each tarball holds only built code, types, the README and the licence, none of it stale', () => {
+    for (const name of PACKAGES) {
+      const paths = packed.get(name)!.files.map((file) => file.path);
+      for (const path of paths) assert.match(path, /^(dist\/.+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/, `${name}: ${path}`);
+      for (const required of ['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts']) assert.ok(paths.includes(required), `${name} lacks ${required}`);
+      for (const path of paths.filter((p) => p.endsWith('.js'))) {
+        assert.ok(existsSync(join(ROOT, 'packages', name, path.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))), `${name}: ${path} has no source (stale build output)`);
+      }
+      const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as Record<string, unknown>;
+      assert.equal(manifest.license, 'Apache-2.0');
+      assert.deepEqual(manifest.repository, { type: 'git', url: 'git+https://github.com/bulwark-auth/bulwark.git', directory: `packages/${name}` });
+      for (const field of ['homepage', 'keywords', 'engines', 'files']) assert.ok(manifest[field] !== undefined, `${name} has no ${field}`);
+    }
+  });
+
+  it('brings in nothing but lru-cache and @simplewebauthn/browser: no database driver, argon2, Redis client or native module', () => {
+    const installed = readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.') && !LINKED.some((linked) => linked.split('/')[0] === name));
+    assert.deepEqual(installed.sort(), ['@bulwark', '@simplewebauthn', 'lru-cache']);
+    const all = files(join(project, 'node_modules/@bulwark')).concat(files(join(project, 'node_modules/lru-cache')));
     assert.deepEqual(all.filter((file) => file.endsWith('.node') || file.endsWith('binding.gyp')), []);
   });
 
-  it('verifies a token from plain JavaScript, and builds the Hono middleware without hono installed', async () => {
+  it('verifies a token from plain JavaScript, and builds the Hono middleware without hono imported', async () => {
     const key = keys().ES256;
     writeFileSync(join(project, 'verify.mjs'), SCRIPT);
     const { stdout, stderr } = await run(process.execPath, ['verify.mjs'], {
@@ -59,5 +133,97 @@ describe('@bulwark/guard installed alone', () => {
     // A verifier without a revocation source says so, once, at start-up (#18.7).
     assert.equal(stderr.match(/\[BULWARK_NO_REVOCATION\] Warning: .*logged-out and revoked tokens stay valid until they expire/g)?.length, 1, stderr);
     assert.equal(stdout, 'usr_7f3a function\n');
+  });
+
+  it("compiles the READMEs' Fastify, Express, Hono, node:http and client code under tsc --strict, declarations included", () => {
+    assert.deepEqual(readdirSync(join(project, 'src')).sort(), [...SNIPPETS].sort(), 'the marked README blocks');
+    assert.equal(compiled.code, 0, compiled.output);
+    for (const snippet of SNIPPETS) assert.ok(existsSync(join(project, 'out', snippet.replace(/\.ts$/, '.js'))), snippet);
+  });
+
+  describe("the README's Fastify service and client script against a real Bulwark", () => {
+    let service: TokenService;
+    let child: ChildProcess | undefined;
+    let base = '';
+    let output = '';
+
+    before(async () => {
+      assert.equal(compiled.code, 0, compiled.output);
+      service = await startTokenService();
+      const env = { PATH: process.env.PATH ?? '', PORT: '0', BULWARK_ISSUER: service.issuer, BULWARK_CLIENT_ID: service.client.client_id, BULWARK_CLIENT_SECRET: service.client.client_secret };
+      const started = spawn(process.execPath, [join(project, 'out/fastify.js')], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = started;
+      base = await new Promise<string>((resolveUrl, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the Fastify service did not start:\n${output}`)), 20_000);
+        const onData = (data: Buffer) => {
+          output += data.toString();
+          const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+          if (match?.[1] === undefined) return;
+          clearTimeout(timer);
+          resolveUrl(match[1]);
+        };
+        started.stdout.on('data', onData);
+        started.stderr.on('data', onData);
+        started.once('exit', (code) => reject(new Error(`the Fastify service exited with ${code}:\n${output}`)));
+      });
+    });
+    after(async () => {
+      if (child !== undefined && child.exitCode === null) {
+        const exited = new Promise((done) => child!.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await service?.close();
+    });
+
+    const get = async (path: string, authorization?: string) => {
+      const res = await fetch(`${base}${path}`, { headers: authorization === undefined ? {} : { authorization } });
+      return { status: res.status, type: res.headers.get('content-type'), challenge: res.headers.get('www-authenticate'), body: (await res.json()) as Record<string, unknown> };
+    };
+    const INVALID = { type: 'urn:bulwark:problem:invalid_token', title: 'Unauthorized', status: 401, code: 'invalid_token', detail: 'The access token is missing, invalid or revoked.' };
+    const PROBLEM = 'application/problem+json; charset=utf-8';
+
+    it('answers 401 with the RFC 6750 challenge and problem+json by itself, 200 for a valid token, 403 insufficient_scope for a role', async () => {
+      assert.deepEqual(await get('/whoami'), { status: 401, type: PROBLEM, challenge: 'Bearer realm="bulwark"', body: INVALID });
+      const alice = await login(service, 'alice');
+      const ok = await get('/whoami', `Bearer ${alice}`);
+      assert.equal(ok.status, 200);
+      assert.equal(ok.body.role, 'admin');
+      // An algorithm the guard does not allow: refused, and the reason stays out of the body.
+      const [, payload, signature] = alice.split('.');
+      const hs256 = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'at+jwt' })).toString('base64url')}.${payload}.${signature}`;
+      assert.deepEqual(await get('/whoami', `Bearer ${hs256}`), { status: 401, type: PROBLEM, challenge: 'Bearer realm="bulwark", error="invalid_token"', body: INVALID });
+      const bob = await login(service, 'bob');
+      assert.deepEqual(await get('/admin', `Bearer ${bob}`), {
+        status: 403, type: PROBLEM, challenge: 'Bearer realm="bulwark", error="insufficient_scope"',
+        body: { type: 'urn:bulwark:problem:forbidden', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'Your role may not do this.' },
+      });
+      assert.ok(!output.includes('BULWARK_NO_REVOCATION'), 'a verifier with the feed does not warn');
+    });
+
+    it("refuses a logged-out user's token within a second: createIssuerVerifier opened the revocation feed", async () => {
+      const carol = await login(service, 'carol');
+      assert.equal((await get('/whoami', `Bearer ${carol}`)).status, 200);
+      const logout = await fetch(`${service.server.url}/api/users-sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${carol}` } });
+      assert.equal(logout.status, 204);
+      const answered = performance.now();
+      let status = 200;
+      while (status === 200 && performance.now() - answered < 3_000) {
+        status = (await get('/whoami', `Bearer ${carol}`)).status;
+        if (status === 200) await new Promise((resolveWait) => setTimeout(resolveWait, 5));
+      }
+      const took = performance.now() - answered;
+      assert.equal(status, 401);
+      assert.ok(took < 1_000, `took ${took} ms`);
+    });
+
+    it("the client README's Node script signs in, calls the API and signs out", async () => {
+      const { stdout } = await run(process.execPath, [join(project, 'out/client-node.js')], {
+        cwd: project,
+        timeout: 20_000,
+        env: { PATH: process.env.PATH, BULWARK_URL: service.server.url, BULWARK_USERNAME: 'bob', BULWARK_PASSWORD: service.password('bob') },
+      });
+      assert.deepEqual(JSON.parse(stdout), { username: 'bob', role: 'clerk' });
+    });
   });
 });
