@@ -1,3 +1,4 @@
+/** The fields of a problem+json answer (RFC 9457) the client keeps. */
 export interface ProblemFields {
   status: number;
   code: string;

@@ -42,6 +42,7 @@ export interface IssuerVerifier extends Verifier {
   close(): Promise<void>;
 }
 
+/** The defaults of createIssuerVerifier (ms). */
 export const ISSUER_VERIFIER_DEFAULTS = Object.freeze({ startupTimeoutMs: 10_000, discoveryTimeoutMs: 5_000 });
 
 /**

@@ -11,6 +11,7 @@ import { createVerifyAsync } from './verify-async.js';
 import { createDpopChecker, type DpopChecker } from '../dpop/checker.js';
 import type { DpopOptions } from '../dpop/options.js';
 
+/** The options of `createVerifier` (see the README's table). */
 export interface VerifierOptions {
   issuer: string;
   /** The token's aud (string or array) must contain at least one of these. */
@@ -58,6 +59,7 @@ export interface VerifierOptions {
   onWarning?: ((message: string) => void) | undefined;
 }
 
+/** Verifies access tokens: from `createVerifier` or `createIssuerVerifier`, handed to the adapters. */
 export interface Verifier {
   /** The verified claims, or throws InvalidTokenError / TokenExpiredError. Synchronous. */
   verify(token: string): AccessTokenClaims;
@@ -71,6 +73,7 @@ export interface Verifier {
   readonly dpop?: DpopChecker;
 }
 
+/** The defaults of VerifierOptions. */
 export const VERIFIER_DEFAULTS = Object.freeze({
   clockSkewSeconds: 30,
   typ: 'at+jwt',

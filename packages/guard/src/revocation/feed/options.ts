@@ -4,6 +4,7 @@ import type { KeySource } from '../../types.js';
 /** What a service does while the feed cannot be read. */
 export type UnreachablePolicy = 'fail-open' | { failClosedAfterMs: number };
 
+/** The options of `createSetFeedRevocationSource`. */
 export interface SetFeedSourceOptions {
   /** The token service's issuer (the SETs' iss); also the base of the default streams URL. */
   issuer: string;
@@ -38,6 +39,7 @@ export interface SetFeedSourceOptions {
   onError?: ((error: Error) => void) | undefined;
 }
 
+/** The defaults of SetFeedSourceOptions (ms, seconds, counts). */
 export const SET_FEED_SOURCE_DEFAULTS = Object.freeze({
   failClosedAfterMs: 300_000,
   requestTimeoutMs: 35_000,
@@ -49,6 +51,7 @@ export const SET_FEED_SOURCE_DEFAULTS = Object.freeze({
   maxBackoffMs: 30_000,
 });
 
+/** SetFeedSourceOptions validated, every default applied. */
 export interface SetFeedSettings {
   readonly issuer: string;
   readonly clientId: string;
