@@ -3,7 +3,8 @@
 //   PORT=4001 BULWARK_ISSUER=http://localhost:3000 BULWARK_CLIENT_ID=… BULWARK_CLIENT_SECRET=… node server.mjs
 import { createServer } from 'node:http';
 import { Hono } from 'hono';
-import { createHonoMiddleware, createIssuerVerifier } from '@bulwark/guard';
+import { createIssuerVerifier } from '@bulwark/guard';
+import { createHonoMiddleware } from '@bulwark/guard/hono';
 
 const env = (name, fallback) => {
   const value = process.env[name] ?? fallback;

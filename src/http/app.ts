@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Metrics } from '../metrics/index.js';
-import { bulwarkGuard, type Verifier } from '@bulwark/guard';
+import type { Verifier } from '@bulwark/guard';
+import { bulwarkGuard } from '@bulwark/guard/fastify';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
 import { clientErrorHandler } from './client-error.js';

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { createAuthHook, createVerifier, ForbiddenError, InvalidTokenError, type AuthHook, type KeySource, type RevocationSource } from '@bulwark/guard';
+import { createVerifier, ForbiddenError, InvalidTokenError, type KeySource, type RevocationSource } from '@bulwark/guard';
+import { createAuthHook, type AuthHook } from '@bulwark/guard/fastify';
 import { SIGNING_ALGS } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import type { ClientsStore } from '../../store/types.js';
