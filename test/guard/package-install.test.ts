@@ -21,7 +21,7 @@ const PACKAGES = ['guard', 'client'] as const;
  * nothing is downloaded): a service on one framework must compile without the others' types.
  */
 const SERVICES: Record<string, { snippets: string[]; links: string[]; lib: string[] }> = {
-  node: { snippets: ['verifier.ts', 'node-http.ts'], links: [], lib: ['ES2023'] },
+  node: { snippets: ['verifier.ts', 'manual-verifier.ts', 'node-http.ts'], links: [], lib: ['ES2023'] },
   fastify: { snippets: ['fastify.ts'], links: ['fastify'], lib: ['ES2023'] },
   express: { snippets: ['express.ts'], links: ['express', '@types/express', '@types/express-serve-static-core'], lib: ['ES2023'] },
   hono: { snippets: ['hono.ts'], links: ['hono'], lib: ['ES2023'] },
