@@ -14,7 +14,8 @@ import { login, startTokenService, type TokenService } from '../examples/helpers
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const PACKAGES = ['guard', 'client'] as const;
+/** The client's types come from @bulwark/contract, so it is packed and installed beside them. */
+const PACKAGES = ['guard', 'contract', 'client'] as const;
 /**
  * The README blocks marked ```ts title="…"```, each compiled in a project of its own that has only
  * what that service needs besides the installed packages (linked from the repo's node_modules, so
@@ -73,7 +74,7 @@ function snippets(readme: string): Map<string, string> {
   return new Map([...readFileSync(readme, 'utf8').matchAll(BLOCK)].map((match) => [match[1] as string, match[2] as string]));
 }
 
-describe('@bulwark/guard and @bulwark/client packed, installed into an empty project', () => {
+describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installed into an empty project', () => {
   let project: string;
   const packed = new Map<string, Packed>();
   const compiled = new Map<string, { code: number; output: string }>();
@@ -130,9 +131,13 @@ describe('@bulwark/guard and @bulwark/client packed, installed into an empty pro
     }
   });
 
-  it('brings in nothing but lru-cache and @simplewebauthn/browser: no database driver, argon2, Redis client or native module', () => {
+  it('brings in nothing but lru-cache (the guard), typebox (the contract) and @simplewebauthn/browser (the client): no database driver, argon2, Redis client or native module', () => {
+    const dependencies = (name: string) => Object.keys((JSON.parse(readFileSync(join(project, 'node_modules/@bulwark', name, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {});
+    assert.deepEqual(dependencies('guard'), ['lru-cache']);
+    assert.deepEqual(dependencies('contract'), ['typebox']);
+    assert.deepEqual(dependencies('client').sort(), ['@bulwark/contract', '@simplewebauthn/browser']);
     const installed = readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.'));
-    assert.deepEqual(installed.sort(), ['@bulwark', '@simplewebauthn', 'lru-cache']);
+    assert.deepEqual(installed.sort(), ['@bulwark', '@simplewebauthn', 'lru-cache', 'typebox']);
     const all = files(join(project, 'node_modules/@bulwark')).concat(files(join(project, 'node_modules/lru-cache')));
     assert.deepEqual(all.filter((file) => file.endsWith('.node') || file.endsWith('binding.gyp')), []);
   });
