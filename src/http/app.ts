@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Metrics } from '../metrics/index.js';
-import { bulwarkGuard, type Verifier } from '@bulwark/guard';
+import type { Verifier } from '@bulwark/guard';
+import { bulwarkGuard } from '@bulwark/guard/fastify';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
 import { refuseWhileClosing } from './closing.js';
@@ -106,7 +107,8 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
       exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
     });
   }
-  await app.register(bulwarkGuard, { verifier: parts.verifier });
+  // 'throw': refusals go to the app's one error mapper (logs, metrics, the same problem+json).
+  await app.register(bulwarkGuard, { verifier: parts.verifier, onError: 'throw' });
   installWriteLimit(app, parts.writeLimit);
 
   await registerOpenApi(app, config);
