@@ -5,6 +5,7 @@ import { checkTlsFiles } from './setting-files.js';
 import { tokenEncryptionKey } from './token-encryption.js';
 import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
+import { databaseDeadlines, type DatabaseDeadlines } from './database.js';
 
 export type ServeOnly = 'all' | 'auth' | 'payroll';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -20,6 +21,8 @@ export interface Config {
   audience: string;
   /** undefined: SQLite file in the data dir. */
   databaseUrl: string | undefined;
+  /** Deadlines of every database call (BULWARK_DB_*_TIMEOUT_MS). */
+  databaseDeadlines: DatabaseDeadlines;
   /** undefined: in-process state. */
   redisUrl: string | undefined;
   signingAlg: SigningAlg;
@@ -149,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     issuer: httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`),
     audience: read(env, 'BULWARK_AUDIENCE') ?? 'payroll',
     databaseUrl,
+    databaseDeadlines: databaseDeadlines(env),
     redisUrl,
     signingAlg,
     hs256Secret,
