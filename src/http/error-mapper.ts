@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulwarkError, LoginStepRequiredError, TooManyRequestsError } from '../errors/index.js';
-import { bearerChallenge, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
+import { bearerChallenge, DpopReplayCacheFullError, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
 import { problem, type Problem } from './problem.js';
 
 /**
@@ -25,8 +25,14 @@ function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyRep
   // RFC 6750 §3 / RFC 9110 §15.5.2, composed by the guard so that every adapter answers alike.
   const challenge = bearerChallenge(answer.status, answer.code, error);
   if (challenge !== undefined) reply.header('WWW-Authenticate', challenge);
-  if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
   return reply.status(answer.status).type('application/problem+json').send(answer);
+}
+
+/** Seconds to wait for a limit (429) or a full DPoP replay cache (503); undefined for any other error. */
+export function retryAfterOf(error: unknown): number | undefined {
+  return error instanceof TooManyRequestsError || error instanceof DpopReplayCacheFullError ? error.retryAfterSeconds : undefined;
 }
 
 export function toProblem(error: unknown): Problem {

@@ -29,7 +29,7 @@ export const PROBLEM_CODES = {
   header_too_large: { status: 431, meaning: 'The request header section is too large.' },
   internal_error: { status: 500, meaning: 'A defect on the server: never the answer to bad input.' },
   invalid_key: { status: 500, meaning: 'The server\'s own signing key is misconfigured.' },
-  service_unavailable: { status: 503, meaning: 'A backing service (database) does not answer, or the server is too busy checking passwords: retry shortly.' },
+  service_unavailable: { status: 503, meaning: 'A backing service (database) does not answer, or the server is too busy checking passwords or DPoP proofs (its replay cache is full): retry after the Retry-After header\'s seconds when sent, else shortly.' },
   jwks_unavailable: { status: 503, meaning: 'The guard has no keys from the token service yet (services that embed the guard).' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
