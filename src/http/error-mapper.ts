@@ -87,8 +87,8 @@ function isUnstorableText(error: unknown): boolean {
   return typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code);
 }
 
-/** Connection-level failures of Postgres, Redis or SQLite: the request may succeed later. */
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
+/** Connection-level failures of Postgres, Redis or SQLite, and a failed flush of the SQLite WAL (EIO, ENOSPC): the request may succeed later. */
+const OUTAGE_CODES = new Set(['EIO', 'ENOSPC', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
 
 /** node:sqlite's primary result codes (errcode & 0xff): BUSY, LOCKED, IOERR, FULL, CANTOPEN. */
 const SQLITE_OUTAGE_ERRCODES = new Set([5, 6, 10, 13, 14]);

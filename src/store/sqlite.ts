@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite-driver.js';
+import { DurableSqliteDialect } from './durable-sqlite-dialect.js';
+import { GroupCommit, walFlush, type WalFlush } from './group-commit.js';
 
 export const MEMORY = ':memory:';
 
@@ -11,7 +13,13 @@ export const MEMORY = ':memory:';
  * the file 0600 (SQLite gives its -wal/-shm files the same mode); an existing directory's mode
  * is left as the operator set it.
  */
-export function openSqlite(path: string, options: { mustExist?: boolean } = {}): Kysely<Database> {
+export interface OpenSqliteOptions {
+  mustExist?: boolean;
+  /** How the WAL is flushed (tests observe or delay it); default fdatasync of the -wal file. */
+  flush?: (WalFlush & { close?: () => Promise<void> }) | undefined;
+}
+
+export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysely<Database> {
   if (options.mustExist === true && path !== MEMORY && !existsSync(path)) {
     throw new Error(`no database at ${path}: start the server once (bulwark serve), or set BULWARK_DATA_DIR or BULWARK_DATABASE_URL to where it is`);
   }
@@ -25,13 +33,17 @@ export function openSqlite(path: string, options: { mustExist?: boolean } = {}):
     database.exec('PRAGMA journal_mode = WAL');
     database.exec('PRAGMA busy_timeout = 5000');
     database.exec('PRAGMA foreign_keys = ON');
-    // FULL: a commit returns only after its WAL frames are fsynced, so every answer given (a 201
-    // payment, a revocation, a logout) survives a power loss, not only a killed process. NORMAL
-    // would lose the last commits on power loss. Cost measured in docs/operations.md.
-    database.exec('PRAGMA synchronous = FULL');
+    // Every answer given (a 201 payment, a revocation, a logout) survives a power loss, not only a
+    // killed process. A file database commits with NORMAL (no fsync on the event loop) and each
+    // write then waits for the group flush of the WAL that covers it (group-commit.ts has the
+    // argument): the durability of FULL, one fdatasync per group, off the event loop.
+    // :memory: has nothing to flush.
+    database.exec(path === MEMORY ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
   } catch (error) {
     database.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  if (path === MEMORY) return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const flush = options.flush ?? walFlush(path);
+  return new Kysely<Database>({ dialect: new DurableSqliteDialect({ database }, new GroupCommit(flush), async () => flush.close?.()) });
 }
