@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { cpuDuring } from './cpu.js';
 import { login, startBulwark, type BulwarkProcess } from './processes.js';
@@ -79,6 +80,32 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
   return row('refresh (rotation)', result, cpu, wall, errors);
 }
 
+/** POST /api/payments from `clients` loops, each with its own Idempotency-Key (a durable write each). */
+async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients: number): Promise<PerCoreRow> {
+  const headers = { authorization: `Bearer ${bulwark.token}`, 'content-type': 'application/json' };
+  const listed = await fetch(`${bulwark.url}/api/employees?limit=20`, { headers });
+  const employees = ((await listed.json()) as { items: Array<{ id: string; status: string }> }).items.filter((e) => e.status === 'active').map((e) => e.id);
+  let errors = 0;
+  const run = async (end: number): Promise<number> => {
+    let done = 0;
+    await Promise.all(Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const body = JSON.stringify({ employee_id: employees[(c + i) % employees.length], amount_cents: 1000 + i, currency: 'EUR', period: '2027-01', memo: 'bench' });
+        const response = await fetch(`${bulwark.url}/api/payments`, { method: 'POST', headers: { ...headers, 'idempotency-key': randomUUID() }, body });
+        await response.arrayBuffer();
+        if (response.status === 201) done++;
+        else errors++;
+      }
+    }));
+    return done;
+  };
+  await run(performance.now() + 1000);
+  onMeasure?.();
+  onMeasure = undefined;
+  const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, () => run(performance.now() + seconds * 1000));
+  return row(`POST /api/payments (${clients} clients)`, result, cpu, wall, errors);
+}
+
 /**
  * The token service's cost per operation, on a fresh dev instance (SQLite, durable commits) pinned
  * to CPU 0, the load from this process: server CPU time per answered operation from /proc.
@@ -114,6 +141,7 @@ export async function benchPerCore(seconds: number, log: (line: string) => void 
       headers: { ...FORM, authorization: client.basic }, body: 'grant_type=client_credentials',
     }));
     if (wanted('refresh')) push(await refreshes(bulwark, seconds, 16));
+    if (wanted('payment')) push(await paymentsPerCore(bulwark, seconds, 16));
     if (wanted('login')) push(await cannon(pid, 'password login (argon2id)', {
       url: `${bulwark.url}/api/users-sessions`, method: 'POST', connections: 8, duration: seconds,
       headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: bulwark.password('alice') }),

@@ -1,8 +1,40 @@
-import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type SqliteDialectConfig, type TransactionSettings } from 'kysely';
+import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type SqliteDialectConfig, type TransactionSettings, type UnknownRow } from 'kysely';
 import type { GroupCommit } from './group-commit.js';
 
 /** Statements that never change the database; anything else counts as a write (a flush too many is harmless). */
 const READ_ONLY_RAW = /^\s*(select|pragma|explain)\b/i;
+
+const DEFERRED = Symbol('bulwark.deferredDurability');
+
+/**
+ * `db.withPlugin(DEFER_DURABILITY)`: the write's caller does not wait for its flush. Only for a
+ * write whose caller always makes another, waited-for write before anything depends on it being
+ * on disk (an idempotency claim before its transaction): the WAL is flushed in commit order, so
+ * the later write's flush covers it. Without the group-commit dialect (Postgres) it does nothing.
+ */
+export const DEFER_DURABILITY: KyselyPlugin = {
+  transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => Object.freeze({ ...args.node, [DEFERRED]: true }),
+  transformResult: (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => Promise.resolve(args.result),
+};
+
+const BARRIER = Symbol('bulwark.durabilityBarrier');
+
+/**
+ * `db.withPlugin(READ_DURABLE)`: a read that returns only once every commit made before it is on
+ * disk. For a read whose answer repeats a write's outcome to a client (an idempotent replay): a
+ * commit is visible to reads before its flush, and what is answered must be durable.
+ */
+export const READ_DURABLE: KyselyPlugin = {
+  transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => Object.freeze({ ...args.node, [BARRIER]: true }),
+  transformResult: (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => Promise.resolve(args.result),
+};
+
+/** A write that committed something: a statement that changed no row (a DELETE of nothing) did not. */
+function committedSomething(query: CompiledQuery, result: QueryResult<unknown>): boolean {
+  return isWrite(query) && result.numAffectedRows !== 0n;
+}
+
+const tagged = (query: CompiledQuery, tag: symbol): boolean => (query.query as unknown as Record<symbol, boolean | undefined>)[tag] === true;
 
 function isWrite(query: CompiledQuery): boolean {
   const kind = query.query.kind;
@@ -46,7 +78,13 @@ class DurableDriver implements Driver {
     return {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         const result = await connection.executeQuery<R>(query);
-        if (!this.#inTransaction && isWrite(query)) this.#pending = this.commits.committed();
+        if (!this.#inTransaction && committedSomething(query, result)) {
+          // Numbered either way (a later barrier covers it); a deferred write's caller does not wait.
+          const n = this.commits.committed();
+          if (!tagged(query, DEFERRED)) this.#pending = n;
+        } else if (tagged(query, BARRIER)) {
+          this.#pending = Math.max(this.#pending, this.commits.latest);
+        }
         return result;
       },
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),

@@ -38,6 +38,11 @@ export class GroupCommit {
     return ++this.#committed;
   }
 
+  /** The number of the last commit so far. */
+  get latest(): number {
+    return this.#committed;
+  }
+
   /** Resolves once commit `n` is on stable storage; rejects if the flush that was to cover it failed. */
   async durable(n: number): Promise<void> {
     while (this.#durable < n) {
@@ -61,9 +66,9 @@ export class GroupCommit {
 
 /**
  * fdatasync of `<database>-wal` through a descriptor opened on first use (the file exists once the
- * database is in WAL mode and has been written). If the file was replaced (its link count fell to
- * 0: the last connection of another process closed and deleted it), the new one is opened and
- * flushed too.
+ * database is in WAL mode and has been written). SQLite deletes the WAL only when the last
+ * connection closes, and this process holds one until the store is destroyed, so the file (its
+ * inode) the descriptor names is the one SQLite writes for as long as flushes are asked for.
  */
 export function walFlush(databasePath: string): WalFlush & { close(): Promise<void> } {
   const path = `${databasePath}-wal`;
@@ -78,11 +83,6 @@ export function walFlush(databasePath: string): WalFlush & { close(): Promise<vo
       throw error;
     }
     await file.datasync();
-    if ((await file.stat()).nlink === 0) {
-      handle = undefined;
-      await file.close();
-      await flush();
-    }
   };
   return Object.assign(flush, {
     close: async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { GroupCommit, walFlush } from '../../src/store/group-commit.js';
+import { DEFER_DURABILITY, READ_DURABLE } from '../../src/store/durable-sqlite-dialect.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bulwark-group-commit-'));
@@ -109,6 +110,29 @@ describe('SQLite writes under group commit', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
       gates[0]?.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
       await assert.rejects(insert, /EIO/);
+    } finally {
+      state.passing = true;
+      await db.destroy();
+    }
+  });
+
+  it('a deferred write and a write that changed nothing do not wait; a durable read waits for every earlier commit', async () => {
+    const { flush, gates, state } = gatedFlush();
+    const { db } = open(flush);
+    try {
+      state.passing = true;
+      await sql`create table t (v integer)`.execute(db);
+      state.passing = false;
+      await db.deleteFrom('t' as never).where('v' as never, '=', 99 as never).execute(); // nothing to delete
+      await db.withPlugin(DEFER_DURABILITY).insertInto('t' as never).values({ v: 1 } as never).execute();
+      assert.equal(gates.length, 0, 'neither waited for a flush');
+      const plain = await sql<{ c: number }>`select count(*) as c from t`.execute(db);
+      assert.equal(Number(plain.rows[0]?.c), 1, 'a plain read sees the commit at once');
+      const durableRead = db.withPlugin(READ_DURABLE).selectFrom('t' as never).selectAll().execute();
+      assert.equal(await settled(durableRead), false, 'the durable read waits');
+      assert.equal(gates.length, 1);
+      gates[0]?.open();
+      assert.equal((await durableRead).length, 1);
     } finally {
       state.passing = true;
       await db.destroy();

@@ -1,3 +1,4 @@
+import { DEFER_DURABILITY, READ_DURABLE } from '../../store/durable-sqlite-dialect.js';
 import { isUniqueViolation } from '../../store/sql/values.js';
 import type { IdempotencyKeysTable, PayrollDb } from '../db/schema.js';
 
@@ -40,8 +41,6 @@ const claimColumns = (claim: Claim) => ({ owner: claim.owner, claim_id: claim.cl
 /** Idempotency keys on one connection or transaction. Every change of an in-progress key is a
  *  compare-and-set on its claim_id, so only the current holder's writes take effect. */
 export function idempotencyKeysRepo(db: PayrollDb) {
-  const byId = (id: KeyId) => db.selectFrom('idempotency_keys').selectAll()
-    .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route);
   const held = (id: KeyId, claimId: string) => db.updateTable('idempotency_keys')
     .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route)
     .where('status', '=', 'in_progress').where('claim_id', '=', claimId);
@@ -51,7 +50,9 @@ export function idempotencyKeysRepo(db: PayrollDb) {
       await db.deleteFrom('idempotency_keys').where('key', '=', id.key).where('actor', '=', id.actor)
         .where('route', '=', id.route).where('expires_at', '<=', claim.claimedAt).execute();
       try {
-        await db.insertInto('idempotency_keys').values({
+        // Not waited for: the transaction that completes the key (or the release that drops it)
+        // commits after it and is waited for, and its flush covers this one (group-commit.ts).
+        await db.withPlugin(DEFER_DURABILITY).insertInto('idempotency_keys').values({
           ...id, request_hash: requestHash, status: 'in_progress', response_status: null, response_body: null, expires_at: expiresAt, ...claimColumns(claim),
         }).execute();
         return true;
@@ -61,8 +62,10 @@ export function idempotencyKeysRepo(db: PayrollDb) {
       }
     },
 
+    /** The key as stored, once durable: a done key's answer is replayed to a client. */
     async find(id: KeyId): Promise<KeyRecord | undefined> {
-      const row = await byId(id).executeTakeFirst();
+      const row = await db.withPlugin(READ_DURABLE).selectFrom('idempotency_keys').selectAll()
+        .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route).executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 
