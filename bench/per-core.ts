@@ -155,3 +155,23 @@ export async function benchPerCore(seconds: number, log: (line: string) => void 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await benchPerCore(Number(process.argv[2] ?? 5), console.log, { only: process.argv[3] });
 }
+
+/**
+ * Raw argon2id checks per core at Bulwark's parameters, from this process's CPU time (all threads:
+ * the check runs on libuv's pool): the ceiling a login can approach.
+ */
+export async function argon2CpuPerCore(seconds: number): Promise<number> {
+  const { hash, verify } = await import('@node-rs/argon2');
+  const { ARGON2_PARAMS } = await import('../src/auth/passwords/passwords.js');
+  const stored = await hash('correct horse battery staple', ARGON2_PARAMS);
+  await verify(stored, 'correct horse battery staple');
+  const start = process.cpuUsage();
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    await verify(stored, 'correct horse battery staple');
+    n++;
+  }
+  const used = process.cpuUsage(start);
+  return n / ((used.user + used.system) / 1e6);
+}
