@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, RefreshTokensTable } from '../schema.js';
+import type { Database, RefreshTokensTable, SessionsTable } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
+import { CompiledRead } from './compiled.js';
 import { toSessionRecord } from './sessions.js';
 import { ms, msOrNull } from './values.js';
 
@@ -70,6 +71,22 @@ async function replayOf(trx: Transaction<Database>, sessionId: string, nextHash:
   return session === undefined ? undefined : { outcome: 'replayed', session: toSessionRecord(session), usedAt };
 }
 
+// Every refresh runs these: built and compiled once (src/store/sql/compiled.ts), not per request.
+const BY_HASH = new CompiledRead<Database, RefreshTokensTable>((db, p) => db.selectFrom('refresh_tokens').selectAll().where('hash', '=', p<string>(0)));
+const MARK_USED = new CompiledRead<Database, { session_id: string }>((db, p) => db
+  .updateTable('refresh_tokens')
+  .set({ used_at: p<number>(0) })
+  .where('hash', '=', p<string>(1))
+  .where('used_at', 'is', null)
+  .where('expires_at', '>', p<number>(0))
+  .where('session_id', 'in', (eb) => eb.selectFrom('sessions').select('id').where('revoked_at', 'is', null).where('expires_at', '>', p<number>(0)))
+  .returning('session_id'));
+const INSERT = new CompiledRead<Database, never>((db, p) => db.insertInto('refresh_tokens').values({
+  hash: p<string>(0), session_id: p<string>(1), created_at: p<number>(2), expires_at: p<number>(3), used_at: p<number | null>(4),
+}));
+const TOUCH_SESSION = new CompiledRead<Database, SessionsTable>((db, p) => db
+  .updateTable('sessions').set({ last_refreshed_at: p<number>(0) }).where('id', '=', p<string>(1)).returningAll());
+
 export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
   return {
     async insert(token: RefreshTokenRecord): Promise<void> {
@@ -77,11 +94,7 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
     },
 
     async findByHash(hash: string): Promise<RefreshTokenRecord | undefined> {
-      const row = await db
-        .selectFrom('refresh_tokens')
-        .selectAll()
-        .where('hash', '=', hash)
-        .executeTakeFirst();
+      const row = await BY_HASH.first(db, [hash]);
       return row === undefined ? undefined : toRecord(row);
     },
 
@@ -95,32 +108,14 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
      */
     rotate(oldHash: string, next: RefreshTokenRecord, now: number, reuseWindowMs = 0): Promise<RotateOutcome> {
       return db.transaction().execute(async (trx): Promise<RotateOutcome> => {
-        const used = await trx
-          .updateTable('refresh_tokens')
-          .set({ used_at: now })
-          .where('hash', '=', oldHash)
-          .where('used_at', 'is', null)
-          .where('expires_at', '>', now)
-          .where('session_id', 'in', (eb) =>
-            eb
-              .selectFrom('sessions')
-              .select('id')
-              .where('revoked_at', 'is', null)
-              .where('expires_at', '>', now),
-          )
-          .returning('session_id')
-          .executeTakeFirst();
+        const used = await MARK_USED.first(trx, [now, oldHash]);
         if (used === undefined) return classify(trx, oldHash, next, now, reuseWindowMs);
         if (next.sessionId !== used.session_id) {
           throw new Error('rotate: the next refresh token must belong to the same session');
         }
-        await trx.insertInto('refresh_tokens').values(toRow(next)).execute();
-        const session = await trx
-          .updateTable('sessions')
-          .set({ last_refreshed_at: now })
-          .where('id', '=', used.session_id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        await INSERT.rows(trx, [next.hash, next.sessionId, next.createdAt, next.expiresAt, next.usedAt]);
+        const session = await TOUCH_SESSION.first(trx, [now, used.session_id]);
+        if (session === undefined) throw new Error('rotate: the session vanished inside its transaction');
         return { outcome: 'rotated', session: toSessionRecord(session) };
       });
     },
