@@ -1,5 +1,6 @@
-import { SqliteDialect, type CompiledQuery, type DatabaseConnection, type Driver, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type SqliteDialectConfig, type TransactionSettings, type UnknownRow } from 'kysely';
+import { type CompiledQuery, type DatabaseConnection, type Driver, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type SqliteDialectConfig, type TransactionSettings, type UnknownRow } from 'kysely';
 import type { GroupCommit } from './group-commit.js';
+import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
 
 /** Statements that never change the database; anything else counts as a write (a flush too many is harmless). */
 const READ_ONLY_RAW = /^\s*(select|pragma|explain)\b/i;
@@ -47,9 +48,10 @@ function isWrite(query: CompiledQuery): boolean {
  * write outside a transaction, and every COMMIT, is numbered as it returns; the connection is
  * released (the next query may run) and then the caller waits for the group flush that covers
  * it. So a write's promise resolves exactly when synchronous=FULL's would have, without the
- * event loop waiting for the disk, and writes that arrive together share one flush.
+ * event loop waiting for the disk, and writes that arrive together share one flush. (Its driver
+ * wraps KeepCauseSqliteDialect's, so a ROLLBACK after SQLite's own keeps the statement's error.)
  */
-export class DurableSqliteDialect extends SqliteDialect {
+export class DurableSqliteDialect extends KeepCauseSqliteDialect {
   constructor(config: SqliteDialectConfig, private readonly commits: GroupCommit, private readonly onDestroy: () => Promise<void>) {
     super(config);
   }
