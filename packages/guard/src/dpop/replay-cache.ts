@@ -21,6 +21,7 @@ export interface DpopReplayCache {
  */
 export const DEFAULT_DPOP_REPLAY_MAX = 100_000;
 
+/** Options of MemoryDpopReplayCache. */
 export interface MemoryDpopReplayCacheOptions {
   /** Most unexpired proofs remembered (default DEFAULT_DPOP_REPLAY_MAX). */
   max?: number | undefined;
