@@ -80,8 +80,12 @@ export class TooManyRequestsError extends BulwarkError {
   }
 }
 
+/** Retry-After of every 503: a database or Redis outage, a full password queue, a closing server. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
+
 /** A dependency (database, Redis) cannot serve the request right now. */
 export class ServiceUnavailableError extends BulwarkError {
   readonly code = PROBLEM_CODE.service_unavailable;
   readonly status = PROBLEMS.service_unavailable.status;
+  readonly retryAfterSeconds: number = SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS;
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BulwarkError, LoginStepRequiredError, TooManyRequestsError } from '../errors/index.js';
+import { BulwarkError, LoginStepRequiredError, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, ServiceUnavailableError, TooManyRequestsError } from '../errors/index.js';
 import { bearerChallenge, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
 import { problem, type Problem } from './problem.js';
@@ -26,8 +26,16 @@ function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyRep
   // RFC 6750 §3 / RFC 9110 §15.5.2, composed by the guard so that every adapter answers alike.
   const challenge = bearerChallenge(answer.status, answer.code, error);
   if (challenge !== undefined) reply.header('WWW-Authenticate', challenge);
-  if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
+  const retryAfter = retryAfterOf(answer.status, error);
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
   return reply.status(answer.status).type('application/problem+json').send(answer);
+}
+
+/** Retry-After (seconds) of an answer: every 429 and every 503 carries one (RFC 9110 §10.2.3). */
+export function retryAfterOf(status: number, error: unknown): number | undefined {
+  if (error instanceof TooManyRequestsError) return error.retryAfterSeconds;
+  if (error instanceof ServiceUnavailableError) return error.retryAfterSeconds;
+  return status === 503 ? SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS : undefined;
 }
 
 export function toProblem(error: unknown): Problem {
@@ -82,17 +90,28 @@ function isUnstorableText(error: unknown): boolean {
   return typeof code === 'string' && UNSTORABLE_TEXT_CODES.has(code);
 }
 
-/** Connection-level failures of Postgres, Redis or SQLite: the request may succeed later. */
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN']);
+/**
+ * Storage or connection failures of Postgres, Redis or SQLite: the request may succeed later, so
+ * 503, never 500. Postgres by SQLSTATE class: 08 connection, 53 insufficient resources (disk
+ * full, too many connections), 57 operator intervention (statement_timeout's 57014, shutdown),
+ * 58 system (I/O), plus lock timeouts and serialization failures; SQLite by primary result code
+ * (better-sqlite3 names extended codes, SQLITE_IOERR_WRITE …).
+ */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '55P03', '40001', '40P01']);
+const PG_OUTAGE_CLASSES = /^(08|53|57|58)[0-9A-Z]{3}$/;
+const SQLITE_OUTAGE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOMEM|PROTOCOL)(_|$)/;
 
-/** node:sqlite's primary result codes (errcode & 0xff): BUSY, LOCKED, IOERR, FULL, CANTOPEN. */
-const SQLITE_OUTAGE_ERRCODES = new Set([5, 6, 10, 13, 14]);
+/** node:sqlite's primary result codes (errcode & 0xff): BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL. */
+const SQLITE_OUTAGE_ERRCODES = new Set([5, 6, 7, 8, 10, 13, 14, 15]);
 
-function isDependencyOutage(error: unknown): boolean {
+const OUTAGE_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|driver has already been destroyed|database statement deadline exceeded|Query read timeout|no transaction is active|disk I\/O error|database or disk is full/i;
+
+/** Whether an error is a backing service's outage rather than a fault of the request or the code. */
+export function isDependencyOutage(error: unknown): boolean {
   const { code, message, errcode } = error as { code?: unknown; message?: unknown; errcode?: unknown };
-  if (typeof code === 'string' && OUTAGE_CODES.has(code)) return true;
+  if (typeof code === 'string' && (OUTAGE_CODES.has(code) || PG_OUTAGE_CLASSES.test(code) || SQLITE_OUTAGE_CODES.test(code))) return true;
   if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_OUTAGE_ERRCODES.has(errcode & 0xff)) return true;
-  return typeof message === 'string' && /Connection terminated|connection timeout|Connection is closed|driver has already been destroyed/i.test(message);
+  return typeof message === 'string' && OUTAGE_MESSAGES.test(message);
 }
 
 /** Why a token was refused (server-side only: clients see one uniform answer). */

@@ -13,6 +13,8 @@ const SESSIONS = '/api/users-sessions';
 /** The refresh cookie (HttpOnly, Path=/api/users-sessions) rides along on same-origin calls only. */
 const WITH_COOKIE = { credentials: 'same-origin' } as const;
 
+/** Creates a Bulwark client: sign-in, silent restore, requests with the access token (kept in memory only),
+ * refresh on expiry shared across tabs, DPoP where WebCrypto exists. See the README for each method. */
 export function createBulwarkClient(options: BulwarkClientOptions = {}): BulwarkClient {
   // Late-bound so a fetch replaced after creation (instrumentation) is used, and never called as a method.
   const send = createSend(options.baseUrl ?? '', options.fetch ?? ((url, init) => fetch(url, init)));

@@ -1,5 +1,6 @@
 import { CODE } from './codes.js';
 
+/** The fields of a problem+json answer (RFC 9457) the client keeps. */
 export interface ProblemFields {
   status: number;
   code: string;

@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAUTH_ERROR, OAUTH_ERRORS, PROBLEM_CODE, type OAuthErrorCode } from '@bulwark/contract/registry';
-import { TooManyRequestsError } from '../../errors/index.js';
-import { toProblem } from '../../http/error-mapper.js';
+import { retryAfterOf, toProblem } from '../../http/error-mapper.js';
 import { OAuthError } from './errors.js';
 
 export interface OAuthErrorBody {
@@ -38,7 +37,8 @@ export function registerOAuthErrorHandler(scope: FastifyInstance): void {
     else request.log.info({ code: body.error, reason: error instanceof OAuthError ? error.message : undefined }, 'request rejected');
     // RFC 6749 §5.2: invalid_client is a 401 naming the scheme the client may authenticate with.
     if (body.error === OAUTH_ERROR.invalid_client) reply.header('WWW-Authenticate', 'Basic realm="bulwark", charset="UTF-8"');
-    if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
+    const retryAfter = retryAfterOf(status, error);
+    if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
     return reply.status(status).header('cache-control', 'no-store').header('pragma', 'no-cache').type('application/json').send(body);
   });
 }
