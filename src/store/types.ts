@@ -4,8 +4,10 @@
  * milliseconds since the epoch; ids are opaque strings chosen by the caller.
  */
 import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
+import type { PasskeysStore } from './passkey-types.js';
 
 export type * from './mfa-types.js';
+export type * from './passkey-types.js';
 
 export type Role = 'admin' | 'clerk' | 'employee';
 export const ROLES: readonly Role[] = ['admin', 'clerk', 'employee'];
@@ -323,6 +325,7 @@ export interface Store {
   readonly securityEvents: SecurityEventsStore;
   readonly mfa: MfaStore;
   readonly loginFailures: LoginFailuresStore;
+  readonly passkeys: PasskeysStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

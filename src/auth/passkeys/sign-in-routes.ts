@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TokenResponse } from '../common/schemas.js';
+import { requestMeta } from '../common/request-meta.js';
+import { reportLogin } from '../sessions/login-outcome.js';
+import { sendPair } from '../sessions/routes.js';
+import type { AuthServices } from '../services.js';
+import { AuthenticationOptions, PasskeySignIn } from './passkey-schemas.js';
+
+const tags = ['passkeys'];
+
+/** Signing in with a passkey alone: options with a single-use challenge, then the assertion for a session. */
+export function registerPasskeySignInRoutes(parent: FastifyInstance, services: AuthServices): void {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { passkeys, events } = services;
+
+  app.post('/api/users-sessions/passkey/options', {
+    schema: { operationId: 'passkeySignInOptions', tags, summary: 'Start a passkey sign-in: WebAuthn request options (any passkey of this site; user verification required)', security: [], response: { 200: AuthenticationOptions } },
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return passkeys.signIn.options(requestMeta(request));
+  });
+
+  app.post('/api/users-sessions/passkey', {
+    schema: { operationId: 'loginPasskey', tags, summary: 'Sign in with a passkey: the authenticator\'s assertion for an access token and a refresh token (amr hwk/swk, user, mfa)', security: [], body: PasskeySignIn, response: { 201: TokenResponse } },
+  }, async (request, reply) => {
+    const meta = requestMeta(request);
+    const { pair } = await reportLogin(events, () => passkeys.signIn.signIn(request.body.response, meta));
+    return sendPair(request, reply.status(201), pair, request.body.refresh_delivery ?? 'body');
+  });
+}
