@@ -46,10 +46,16 @@ module.exports = {
     },
     {
       name: 'client-has-no-dependencies',
-      comment: '@bulwark/client runs in browsers with no runtime dependency',
+      comment: '@bulwark/client runs in browsers with no runtime dependency but the WebAuthn ceremonies (issue #20), which only its passkeys/ folder imports',
       severity: 'error',
-      from: { path: '^packages/client/src/' },
+      from: { path: '^packages/client/src/', pathNot: '^packages/client/src/passkeys/' },
       to: { pathNot: '^packages/client/src/' },
+    },
+    {
+      name: 'client-passkeys-only-webauthn',
+      severity: 'error',
+      from: { path: '^packages/client/src/passkeys/' },
+      to: { pathNot: ['^packages/client/src/', '^node_modules/@simplewebauthn/browser/'] },
     },
     {
       name: 'no-circular',

@@ -1,6 +1,7 @@
 import { createDpop } from './dpop.js';
 import { createEmitter } from './events.js';
 import { loginStepProblem, type LoginStep } from './login-steps.js';
+import { createPasskeys, signInWithPasskey } from './passkeys/passkeys.js';
 import { problemFromResponse } from './problem-error.js';
 import { createRefreshCoordinator, FRESH_MARGIN_MS } from './refresh-coordinator.js';
 import { openTabChannel } from './tab-channel.js';
@@ -141,6 +142,10 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     },
 
     signIn: (username, password) => logIn(SESSIONS, { username, password }),
+
+    signInWithPasskey: () => signInWithPasskey(request, logIn),
+
+    passkeys: createPasskeys(request),
 
     async signOut() {
       try {

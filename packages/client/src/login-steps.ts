@@ -2,7 +2,7 @@ import { BulwarkProblemError, problemFromResponse, type ProblemFields } from './
 import type { BulwarkUser } from './types.js';
 
 /** Posts one login step in cookie mode and signs the tab in with its answer. */
-export type LoginStep = (path: string, fields: Record<string, string>) => Promise<BulwarkUser>;
+export type LoginStep = (path: string, fields: Record<string, unknown>) => Promise<BulwarkUser>;
 
 /**
  * 401 `mfa_required`: the password was right, a second factor is due. `complete(code)` sends a
