@@ -25,14 +25,17 @@ export interface PasskeyRecord {
   lastUsedAt: number | null;
 }
 
-/** What a challenge was issued for: adding a passkey to an account, or signing in with one. */
-export type PasskeyChallengePurpose = 'registration' | 'sign_in';
+/**
+ * What a challenge was issued for: adding a passkey to an account, signing in with one, or the
+ * second step of a password login (bound to that user, like a registration).
+ */
+export type PasskeyChallengePurpose = 'registration' | 'sign_in' | 'second_factor';
 
 export interface PasskeyChallenge {
   /** SHA-256 of the challenge (base64url): the challenge itself is never stored. */
   hash: string;
   purpose: PasskeyChallengePurpose;
-  /** The registering user; null for sign-in. */
+  /** The registering (or second-step) user; null for sign-in. */
   userId: string | null;
   createdAt: number;
   expiresAt: number;

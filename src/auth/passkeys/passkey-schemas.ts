@@ -72,6 +72,9 @@ const Name = Type.String({ minLength: 1, maxLength: PASSKEY_LIMITS.nameMaxLength
 export const PasskeyRegistration = Type.Object({ name: Name, response: RegistrationCredential }, closed);
 export const PasskeyRename = Type.Object({ name: Name }, closed);
 export const PasskeySignIn = Type.Object({ response: AuthenticationCredential, refresh_delivery: Type.Optional(RefreshDelivery) }, closed);
+const LoginToken = Type.String({ minLength: 1, maxLength: 256 });
+export const PasskeySecondStepOptions = Type.Object({ mfa_token: LoginToken }, closed);
+export const PasskeySecondStep = Type.Object({ mfa_token: LoginToken, response: AuthenticationCredential, refresh_delivery: Type.Optional(RefreshDelivery) }, closed);
 export const PasskeyIdParams = Type.Object({ id: B64u(1400) });
 
 export const Passkey = Type.Object({

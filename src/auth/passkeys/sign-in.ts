@@ -1,15 +1,15 @@
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransport, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { WebAuthnConfig } from '../../config/webauthn.js';
 import { InvalidPasskeyChallengeError, InvalidPasskeyError } from '../../errors/index.js';
-import type { PasskeyRecord, Store } from '../../store/types.js';
+import type { Store } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RequestMeta, SessionService, TokenPair } from '../sessions/session-service.js';
 import type { LoginThrottle } from '../throttle/index.js';
 import { passkeyAmr } from './amr.js';
 import { PASSKEY_LIMITS, type PasskeyChallenges } from './ceremony.js';
-import { readClientData, signCountOf } from './client-data.js';
+import { AssertionRefused, checkAssertion } from './assertion.js';
+import { readClientData } from './client-data.js';
 import type { AuthenticationCredentialJSON } from './passkey-schemas.js';
-import { verificationReason } from './registration.js';
 
 /** The login throttle's key for a credential nobody registered (its failures still count per IP). */
 const UNKNOWN_PASSKEY = '\u0000passkey';
@@ -63,36 +63,16 @@ export class PasskeySignIn {
     }
     if (passkey === undefined || owner === undefined) return refuse('unknown passkey');
     if (owner.disabled) return refuse('user disabled');
-    if (!this.userHandleMatches(response, passkey)) return refuse('user handle of another account');
-    if (!isAllowedOrigin(this.webauthn, clientData.origin)) return refuse('origin');
-    const counter = signCountOf(response.response.authenticatorData);
-    // A counter that does not grow (when either side counts) may mean a cloned authenticator.
-    if (counter === undefined || ((counter > 0 || passkey.counter > 0) && counter <= passkey.counter)) return refuse('counter regressed');
-    const info = await this.verify(response, clientData.challenge, clientData.origin, passkey).catch((error: unknown) => refuse(verificationReason(error)));
-    if (!(await this.store.passkeys.recordUse(passkey.id, passkey.counter, { counter: info.newCounter, backedUp: info.credentialBackedUp, at: this.now() }))) {
-      return refuse('concurrent use');
+    let use;
+    try {
+      use = await checkAssertion(this.webauthn, response, clientData, passkey);
+    } catch (error) {
+      if (!(error instanceof AssertionRefused)) throw error;
+      return refuse(error.reason);
     }
+    if (!(await this.store.passkeys.recordUse(passkey.id, passkey.counter, { ...use, at: this.now() }))) return refuse('concurrent use');
     await this.throttle.succeeded(owner.username, meta.ip);
     await this.audit.record('login.passkey_succeeded', { actorId: owner.id, targetId: owner.id, ip: meta.ip, details: { device_type: passkey.deviceType } });
     return { pair: await this.sessions.startSession(owner, passkeyAmr(passkey.deviceType), meta), username: owner.username };
-  }
-
-  private async verify(response: AuthenticationCredentialJSON, challenge: string, origin: string, passkey: PasskeyRecord) {
-    const verified = await verifyAuthenticationResponse({
-      response: response as AuthenticationResponseJSON,
-      expectedChallenge: challenge,
-      expectedOrigin: origin,
-      expectedRPID: this.webauthn.rpId,
-      credential: { id: passkey.id, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports as AuthenticatorTransport[] },
-      requireUserVerification: true,
-    });
-    if (!verified.verified) throw new Error('signature not verified');
-    return verified.authenticationInfo;
-  }
-
-  /** A discoverable credential returns the user handle it was created with: the owner's id. */
-  private userHandleMatches(response: AuthenticationCredentialJSON, passkey: PasskeyRecord): boolean {
-    const handle = response.response.userHandle;
-    return handle === undefined || handle === '' || Buffer.from(handle, 'base64url').toString('utf8') === passkey.userId;
   }
 }
