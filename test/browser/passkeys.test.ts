@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { generate } from 'otplib';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
 
@@ -99,6 +100,18 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
 
       const storage = await page.evaluate(`({ local: Object.keys(localStorage).length, session: Object.keys(sessionStorage).length, cookie: document.cookie })`) as { local: number; session: number; cookie: string };
       assert.deepEqual(storage, { local: 0, session: 0, cookie: '' }, 'nothing in storage or script-readable cookies');
+
+      // With an authenticator app enrolled, a password login's second step may be the passkey instead of a code.
+      const enrolment = await fetch(`${server.url}/api/users/me/mfa/totp`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+      const { secret } = (await enrolment.json()) as { secret: string };
+      const confirmed = await fetch(`${server.url}/api/users/me/mfa/totp/confirm`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ code: await generate({ secret }) }) });
+      assert.equal(confirmed.status, 200);
+      await signOut(page);
+      await page.getByLabel('Username', { exact: true }).fill('alice');
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('form', { name: 'Second step' }).getByRole('button', { name: 'Use a passkey instead' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
       // Removed on the Security page, it signs in no more (the authenticator still holds it).
       await page.getByRole('link', { name: 'Security' }).first().click();

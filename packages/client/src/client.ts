@@ -119,7 +119,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
       headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json', ...(await proofHeader(path)) },
       body: JSON.stringify({ ...fields, refresh_delivery: 'cookie' }),
     });
-    if (res.status === 401) throw await loginStepProblem(res, logIn);
+    if (res.status === 401) throw await loginStepProblem(res, logIn, request);
     const grant = await readGrant(res);
     store.set(grant);
     const me = await request<BulwarkUser>('GET', '/api/users/me');
