@@ -9,6 +9,7 @@ export const LOGIN_OUTCOMES = [
   'invalid_credentials',
   'invalid_mfa_code',
   'invalid_login_token',
+  'invalid_passkey',
   'throttled',
   'mfa_required',
   'password_change_required',

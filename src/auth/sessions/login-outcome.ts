@@ -1,5 +1,5 @@
 import {
-  InvalidCredentialsError, InvalidLoginTokenError, InvalidMfaCodeError, MfaRequiredError,
+  InvalidCredentialsError, InvalidLoginTokenError, InvalidMfaCodeError, InvalidPasskeyChallengeError, InvalidPasskeyError, MfaRequiredError,
   PasswordChangeRequiredError, ServiceUnavailableError, TooManyRequestsError,
 } from '../../errors/index.js';
 import type { AuthEventSink, LoginOutcome } from '../../metrics/index.js';
@@ -9,6 +9,7 @@ export function loginOutcome(error: unknown): LoginOutcome {
   if (error instanceof InvalidCredentialsError) return 'invalid_credentials';
   if (error instanceof InvalidMfaCodeError) return 'invalid_mfa_code';
   if (error instanceof InvalidLoginTokenError) return 'invalid_login_token';
+  if (error instanceof InvalidPasskeyError || error instanceof InvalidPasskeyChallengeError) return 'invalid_passkey';
   if (error instanceof TooManyRequestsError) return 'throttled';
   if (error instanceof MfaRequiredError) return 'mfa_required';
   if (error instanceof PasswordChangeRequiredError) return 'password_change_required';
