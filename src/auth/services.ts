@@ -85,6 +85,6 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
   const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
-  const passkeys = createPasskeyServices(config, store, { sessions, loginChallenges, loginSteps, throttles, audit, now });
+  const passkeys = createPasskeyServices(config, store, { loginChallenges, loginSteps, throttles, audit, now });
   return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, passkeys, clients, oauth, now, events };
 }

@@ -88,6 +88,21 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
     assert.equal((await signInWith(h, synced)).statusCode, 201);
   });
 
+  it('after an admin password reset, a passkey sign-in asks for the new password first (password_change_required)', async () => {
+    const dave = await h.addUser('dave', 'clerk');
+    const key = newAuthenticator();
+    await registerPasskey(h, (await h.login('dave', dave.password)).access_token, key, 'Key');
+    const reset = await h.app.inject({ method: 'POST', url: `/api/users/${dave.id}/password-reset`, headers: bearer(aliceToken) });
+    assert.equal(reset.statusCode, 200, reset.body);
+    const step = await signInWith(h, key);
+    assert.equal(step.statusCode, 401);
+    const body = step.json<{ code: string; password_change_token: string }>();
+    assert.equal(body.code, 'password_change_required');
+    const done = await h.app.inject({ method: 'POST', url: '/api/users-sessions/password-change', payload: { password_change_token: body.password_change_token, new_password: 'dave-Brand-New-Horse-77' } });
+    assert.equal(done.statusCode, 201, done.body);
+    assert.deepEqual(decodeJwt(done.json<LoginBody>().access_token).claims.amr, ['hwk', 'user', 'mfa']);
+  });
+
   it('a signature counter that does not grow is refused (a cloned authenticator), and the stored counter is kept', async () => {
     const key = newAuthenticator();
     await registerPasskey(h, aliceToken, key, 'Counted');

@@ -3,7 +3,6 @@ import type { Store } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { LoginChallenges } from '../mfa/login-challenges.js';
 import type { LoginSteps } from '../mfa/login-steps.js';
-import type { SessionService } from '../sessions/session-service.js';
 import type { Throttles } from '../throttle/index.js';
 import { PasskeyChallenges } from './ceremony.js';
 import { OwnPasskeys } from './own-passkeys.js';
@@ -20,9 +19,8 @@ export interface PasskeyServices {
   own: OwnPasskeys;
 }
 
-/** What the passkeys build on: the session starter, the login steps after a password, the throttles. */
+/** What the passkeys build on: the login steps (which start sessions), their challenges, the throttles. */
 export interface PasskeyDependencies {
-  sessions: SessionService;
   loginChallenges: LoginChallenges;
   loginSteps: LoginSteps;
   throttles: Pick<Throttles, 'login' | 'mfa'>;
@@ -31,12 +29,12 @@ export interface PasskeyDependencies {
 }
 
 export function createPasskeyServices(config: Pick<Config, 'webauthn'>, store: Store, deps: PasskeyDependencies): PasskeyServices {
-  const { sessions, loginChallenges, loginSteps, throttles, audit, now } = deps;
+  const { loginChallenges, loginSteps, throttles, audit, now } = deps;
   const challenges = new PasskeyChallenges(store.passkeys, now);
   return {
     challenges,
     registration: new PasskeyRegistration(store.passkeys, challenges, config.webauthn, audit, now),
-    signIn: new PasskeySignIn(store, challenges, config.webauthn, sessions, throttles.login, audit, now),
+    signIn: new PasskeySignIn(store, challenges, config.webauthn, loginSteps, throttles.login, audit, now),
     secondFactor: new PasskeySecondFactor(store, challenges, loginChallenges, loginSteps, config.webauthn, throttles.mfa, audit, now),
     own: new OwnPasskeys(store.passkeys, audit),
   };

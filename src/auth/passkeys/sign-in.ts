@@ -3,7 +3,8 @@ import type { WebAuthnConfig } from '../../config/webauthn.js';
 import { InvalidPasskeyChallengeError, InvalidPasskeyError } from '../../errors/index.js';
 import type { Store } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import type { RequestMeta, SessionService, TokenPair } from '../sessions/session-service.js';
+import type { CompletedLogin, LoginSteps } from '../mfa/login-steps.js';
+import type { RequestMeta } from '../sessions/session-service.js';
 import type { LoginThrottle } from '../throttle/index.js';
 import { passkeyAmr } from './amr.js';
 import { PASSKEY_LIMITS, type PasskeyChallenges } from './ceremony.js';
@@ -18,14 +19,14 @@ const UNKNOWN_PASSKEY = '\u0000passkey';
  * Signing in with a passkey as the only factor (a discoverable credential, user verification
  * required): the assertion is checked by @simplewebauthn/server against the stored public key,
  * our origins and RP ID, and the signature counter; the session is a password login's, with a
- * passkey's amr. Failures count in the login throttle like wrong passwords.
+ * passkey's amr (after the new password an admin reset demands, if one is pending). Failures count in the login throttle like wrong passwords.
  */
 export class PasskeySignIn {
   constructor(
     private readonly store: Store,
     private readonly challenges: PasskeyChallenges,
     private readonly webauthn: WebAuthnConfig,
-    private readonly sessions: SessionService,
+    private readonly loginSteps: LoginSteps,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditLog,
     private readonly now: () => number,
@@ -42,7 +43,7 @@ export class PasskeySignIn {
     });
   }
 
-  async signIn(response: AuthenticationCredentialJSON, meta: RequestMeta): Promise<{ pair: TokenPair; username: string }> {
+  async signIn(response: AuthenticationCredentialJSON, meta: RequestMeta): Promise<CompletedLogin> {
     const passkey = await this.store.passkeys.findById(response.id);
     const owner = passkey === undefined ? undefined : await this.store.users.findById(passkey.userId);
     const throttleKey = owner?.username ?? UNKNOWN_PASSKEY;
@@ -73,6 +74,7 @@ export class PasskeySignIn {
     if (!(await this.store.passkeys.recordUse(passkey.id, passkey.counter, { ...use, at: this.now() }))) return refuse('concurrent use');
     await this.throttle.succeeded(owner.username, meta.ip);
     await this.audit.record('login.passkey_succeeded', { actorId: owner.id, targetId: owner.id, ip: meta.ip, details: { device_type: passkey.deviceType } });
-    return { pair: await this.sessions.startSession(owner, passkeyAmr(passkey.deviceType), meta), username: owner.username };
+    // As after a password and code: a pending admin reset still asks for a new password first.
+    return this.loginSteps.finish(owner, passkeyAmr(passkey.deviceType), meta);
   }
 }
