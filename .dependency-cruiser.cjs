@@ -1,7 +1,8 @@
 /**
  * The import rules of the architecture (docs/architecture.md), checked by `npm run lint`.
  * Layers, lowest first; a folder may import only from layers below it (and itself):
- *   @bulwark/guard, @bulwark/client  (packages: nothing of the server)
+ *   @bulwark/contract  (the public shapes and the code registry: typebox only)
+ *   @bulwark/guard, @bulwark/client  (packages: nothing of the server; the client reads the contract's types only)
  *   config, errors  →  jose  →  store, redis  →  metrics  →  http (the toolkit)  →  auth, payroll, console (modules)
  *   →  compose (the one composition root)  →  cli, exports
  */
@@ -39,23 +40,37 @@ module.exports = {
     },
     {
       name: 'guard-is-self-contained',
-      comment: '@bulwark/guard needs node:crypto, lru-cache and (types only) fastify and hono: nothing of the server',
+      comment: '@bulwark/guard needs node:crypto, lru-cache and (types only) fastify, hono and express: nothing of the server',
       severity: 'error',
       from: { path: '^packages/guard/src/' },
-      to: { pathNot: ['^packages/guard/src/', '^node_modules/(lru-cache|fastify|hono)/', '^(node:)?[a-z_]+$'], dependencyTypesNot: ['core'] },
+      to: { pathNot: ['^packages/guard/src/', '^node_modules/(lru-cache|fastify|hono|@types/express-serve-static-core)/', '^(node:)?[a-z_]+$'], dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'contract-is-self-contained',
+      comment: '@bulwark/contract holds shapes and codes: typebox and itself, nothing of the server or the other packages',
+      severity: 'error',
+      from: { path: '^packages/contract/src/' },
+      to: { pathNot: ['^packages/contract/src/', '^node_modules/typebox/'] },
     },
     {
       name: 'client-has-no-dependencies',
-      comment: '@bulwark/client runs in browsers with no runtime dependency but the WebAuthn ceremonies (issue #20), which only its passkeys/ folder imports',
+      comment: '@bulwark/client runs in browsers with no runtime dependency but the WebAuthn ceremonies (issue #20), which only its passkeys/ folder imports; of the contract it imports types only',
       severity: 'error',
       from: { path: '^packages/client/src/', pathNot: '^packages/client/src/passkeys/' },
-      to: { pathNot: '^packages/client/src/' },
+      to: { pathNot: ['^packages/client/src/', '^packages/contract/src/'] },
+    },
+    {
+      name: 'client-reads-contract-types-only',
+      comment: 'the contract reaches @bulwark/client as types (import type), never as code in its bundle',
+      severity: 'error',
+      from: { path: '^packages/client/src/' },
+      to: { path: '^packages/contract/src/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'client-passkeys-only-webauthn',
       severity: 'error',
       from: { path: '^packages/client/src/passkeys/' },
-      to: { pathNot: ['^packages/client/src/', '^node_modules/@simplewebauthn/browser/'] },
+      to: { pathNot: ['^packages/client/src/', '^packages/contract/src/', '^node_modules/@simplewebauthn/browser/'] },
     },
     {
       name: 'no-circular',

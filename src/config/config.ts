@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { SIGNING_ALGS, type JweKey, type SigningAlg } from '@bulwark/guard/jose';
 import { ConfigError } from './errors.js';
+import { checkTlsFiles } from './setting-files.js';
 import { tokenEncryptionKey } from './token-encryption.js';
 import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
 import { webAuthnConfig, type WebAuthnConfig } from './webauthn.js';
+import { databaseDeadlines, type DatabaseDeadlines } from './database.js';
 
 export type ServeOnly = 'all' | 'auth' | 'payroll';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -20,6 +22,8 @@ export interface Config {
   audience: string;
   /** undefined: SQLite file in the data dir. */
   databaseUrl: string | undefined;
+  /** Deadlines of every database call (BULWARK_DB_*_TIMEOUT_MS). */
+  databaseDeadlines: DatabaseDeadlines;
   /** undefined: in-process state. */
   redisUrl: string | undefined;
   signingAlg: SigningAlg;
@@ -111,6 +115,7 @@ export function loadConfig(env: Env = process.env): Config {
   if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
     throw new ConfigError(tlsCertFile === undefined ? 'BULWARK_TLS_CERT_FILE' : 'BULWARK_TLS_KEY_FILE', 'must be set together with its pair');
   }
+  if (tlsCertFile !== undefined && tlsKeyFile !== undefined) checkTlsFiles(tlsCertFile, tlsKeyFile);
   const databaseUrl = read(env, 'BULWARK_DATABASE_URL');
   if (databaseUrl !== undefined && !/^(postgres(ql)?|sqlite):/.test(databaseUrl)) {
     throw new ConfigError('BULWARK_DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
@@ -152,6 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     issuer,
     audience: read(env, 'BULWARK_AUDIENCE') ?? 'payroll',
     databaseUrl,
+    databaseDeadlines: databaseDeadlines(env),
     redisUrl,
     signingAlg,
     hs256Secret,

@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
+import { DATABASE_DEADLINE_DEFAULTS } from '../config/index.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite-driver.js';
 
@@ -11,7 +12,7 @@ export const MEMORY = ':memory:';
  * the file 0600 (SQLite gives its -wal/-shm files the same mode); an existing directory's mode
  * is left as the operator set it.
  */
-export function openSqlite(path: string, options: { mustExist?: boolean } = {}): Kysely<Database> {
+export function openSqlite(path: string, options: { mustExist?: boolean; busyTimeoutMs?: number } = {}): Kysely<Database> {
   if (options.mustExist === true && path !== MEMORY && !existsSync(path)) {
     throw new Error(`no database at ${path}: start the server once (bulwark serve), or set BULWARK_DATA_DIR or BULWARK_DATABASE_URL to where it is`);
   }
@@ -23,7 +24,9 @@ export function openSqlite(path: string, options: { mustExist?: boolean } = {}):
   const database = openSqliteDatabase(path);
   try {
     database.exec('PRAGMA journal_mode = WAL');
-    database.exec('PRAGMA busy_timeout = 5000');
+    // The write lock of another process (a second instance, the CLI) is waited for this long, then
+    // the statement fails SQLITE_BUSY: a 503.
+    database.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs)}`);
     database.exec('PRAGMA foreign_keys = ON');
     // FULL: a commit returns only after its WAL frames are fsynced, so every answer given (a 201
     // payment, a revocation, a logout) survives a power loss, not only a killed process. NORMAL
@@ -33,5 +36,26 @@ export function openSqlite(path: string, options: { mustExist?: boolean } = {}):
     database.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) });
+}
+
+/**
+ * SQLite rolls a transaction back itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM):
+ * kysely's ROLLBACK then fails with "cannot rollback - no transaction is active", and that error
+ * replaced the real one (a full disk answered 500 instead of 503). Here that ROLLBACK is a no-op
+ * and the statement's own error is what the caller sees.
+ */
+class KeepCauseSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.rollbackTransaction = async (connection: DatabaseConnection): Promise<void> => {
+      try {
+        await rollback(connection);
+      } catch (error) {
+        if (!(error instanceof Error && /no transaction is active/i.test(error.message))) throw error;
+      }
+    };
+    return driver;
+  }
 }

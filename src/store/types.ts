@@ -9,8 +9,10 @@ import type { PasskeysStore } from './passkey-types.js';
 export type * from './mfa-types.js';
 export type * from './passkey-types.js';
 
-export type Role = 'admin' | 'clerk' | 'employee';
-export const ROLES: readonly Role[] = ['admin', 'clerk', 'employee'];
+/** The roles are the contract's (@bulwark/contract/registry): re-exported for the store's readers. */
+import type { Role } from '@bulwark/contract/registry';
+
+export { ROLES, type Role } from '@bulwark/contract/registry';
 
 export interface Page<T> {
   items: T[];
@@ -117,9 +119,9 @@ export type RotateOutcome =
   /**
    * The token was used less than the reuse window ago, `next` is the successor that rotation
    * stored (same session, still unused) and the session is active: the caller answers `next`
-   * again. Nothing is written.
+   * again. Nothing is written. `sinceUseMs`: since the rotation committed, on the database's clock.
    */
-  | { outcome: 'replayed'; session: SessionRecord; usedAt: number }
+  | { outcome: 'replayed'; session: SessionRecord; sinceUseMs: number }
   /** The token exists but was already used: the caller must revoke the whole session. */
   | { outcome: 'reused'; sessionId: string; userId: string }
   /** Unknown hash, expired token, or a session that is revoked or expired. */
@@ -136,7 +138,7 @@ export interface RefreshTokensStore {
    * get `replayed` while `now - usedAt < reuseWindowMs`, `next` is stored unused in the same
    * session and the session is active; any other used token is `reused`.
    */
-  rotate(oldHash: string, next: RefreshTokenRecord, now: number, reuseWindowMs?: number): Promise<RotateOutcome>;
+  rotate(oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs?: number): Promise<RotateOutcome>;
 }
 
 export type KeyState = 'next' | 'active' | 'retired' | 'removed';
@@ -211,6 +213,10 @@ export interface AuditEvent {
 export interface AuditFilter {
   type?: string | undefined;
   actorId?: string | undefined;
+  /** Events at or after this time (ms). */
+  since?: number | undefined;
+  /** Events strictly before this time (ms). */
+  before?: number | undefined;
 }
 
 export interface AuditStore {
@@ -328,5 +334,7 @@ export interface Store {
   readonly passkeys: PasskeysStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
+  /** Resolves when the database commits a one-row write (readiness: a full disk fails it). */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
 import type { PasskeyRecord } from '../../store/types.js';
 import type { ClientData } from './client-data.js';
 import { signCountOf } from './client-data.js';
-import type { AuthenticationCredentialJSON } from './passkey-schemas.js';
+import type { AuthenticationCredentialJSON } from '@bulwark/contract';
 import { verificationReason } from './registration.js';
 
 /** Why an assertion was refused, in one stable word for the audit. */

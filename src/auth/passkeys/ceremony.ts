@@ -1,15 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { PASSKEY_LIMITS } from '@bulwark/contract';
 import { InvalidPasskeyChallengeError } from '../../errors/index.js';
 import type { PasskeyChallengePurpose, PasskeysStore } from '../../store/types.js';
 
-/** The bounds of the passkey ceremonies, declared once. */
-export const PASSKEY_LIMITS = {
-  /** How long a registration or sign-in may take from its options to its response. */
-  challengeTtlSeconds: 300,
-  /** Passkeys one account may hold. */
-  maxPerUser: 20,
-  nameMaxLength: 64,
-} as const;
+/** The bounds of the passkey ceremonies (the contract's). */
+export { PASSKEY_LIMITS };
 
 /** The relying party name authenticators show beside the account. */
 export const RP_NAME = 'Bulwark';

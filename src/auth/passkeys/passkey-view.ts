@@ -1,5 +1,5 @@
 import type { PasskeyRecord } from '../../store/types.js';
-import type { PasskeyView } from './passkey-schemas.js';
+import type { PasskeyView } from '@bulwark/contract';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

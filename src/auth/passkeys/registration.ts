@@ -7,7 +7,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { RequestMeta } from '../sessions/session-service.js';
 import { PASSKEY_LIMITS, RP_NAME, SUPPORTED_ALGORITHMS, type PasskeyChallenges } from './ceremony.js';
 import { readClientData } from './client-data.js';
-import type { RegistrationCredentialJSON } from './passkey-schemas.js';
+import type { RegistrationCredentialJSON } from '@bulwark/contract';
 
 /** A passkey name: trimmed, something left, no control characters. */
 export function passkeyName(raw: string): string {

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { noContent } from '../../http/openapi.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import type { AuthServices } from '../services.js';
-import { Passkey, PasskeyIdParams, PasskeyList, PasskeyRegistration, PasskeyRename, RegistrationOptions } from './passkey-schemas.js';
+import { Passkey, PasskeyIdParams, PasskeyList, PasskeyRegistration, PasskeyRename, RegistrationOptions } from '@bulwark/contract';
 import { toPasskeyView } from './passkey-view.js';
 
 const tags = ['passkeys'];

@@ -11,7 +11,7 @@ import { passkeyAmr } from './amr.js';
 import { AssertionRefused, checkAssertion } from './assertion.js';
 import { PASSKEY_LIMITS, type PasskeyChallenges } from './ceremony.js';
 import { readClientData } from './client-data.js';
-import type { AuthenticationCredentialJSON } from './passkey-schemas.js';
+import type { AuthenticationCredentialJSON } from '@bulwark/contract';
 
 /**
  * A passkey as the second step of a password login (instead of the TOTP code): the mfa_token's

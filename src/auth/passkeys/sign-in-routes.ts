@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { TokenResponse } from '../common/schemas.js';
 import { requestMeta } from '../common/request-meta.js';
 import { reportLogin } from '../sessions/login-outcome.js';
 import { sendPair } from '../sessions/routes.js';
 import type { AuthServices } from '../services.js';
-import { AuthenticationOptions, PasskeySecondStep, PasskeySecondStepOptions, PasskeySignIn } from './passkey-schemas.js';
+import { AuthenticationOptions, PasskeySecondStep, PasskeySecondStepOptions, PasskeySignIn, TokenResponse } from '@bulwark/contract';
 
 const tags = ['passkeys'];
 

@@ -10,7 +10,7 @@ import { passkeyAmr } from './amr.js';
 import { PASSKEY_LIMITS, type PasskeyChallenges } from './ceremony.js';
 import { AssertionRefused, checkAssertion } from './assertion.js';
 import { readClientData } from './client-data.js';
-import type { AuthenticationCredentialJSON } from './passkey-schemas.js';
+import type { AuthenticationCredentialJSON } from '@bulwark/contract';
 
 /** The login throttle's key for a credential nobody registered (its failures still count per IP). */
 const UNKNOWN_PASSKEY = '\u0000passkey';

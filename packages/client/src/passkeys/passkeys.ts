@@ -7,8 +7,10 @@ const MINE = '/api/users/me/passkeys';
 /** The ceremonies and @simplewebauthn/browser, fetched the first time a passkey is used. */
 const ceremonies = () => import('./ceremonies.js');
 
+/** Signs the tab in with a passkey alone (the flow loads on first use). */
 export const signInWithPasskey = (request: Request, logIn: LogIn): Promise<BulwarkUser> => ceremonies().then((c) => c.signInWithPasskey(request, logIn));
 
+/** The second step of a password login with a passkey (the flow loads on first use). */
 export const secondStepWithPasskey = (mfaToken: string, request: Request, logIn: LogIn): Promise<BulwarkUser> => ceremonies().then((c) => c.secondStepWithPasskey(mfaToken, request, logIn));
 
 /** The signed-in user's passkeys over the authorised request. */

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api';
 import { ProblemAlert } from '../components/problem';
-import { ROLES, type Role, type UserRecord } from '../types';
+import { ROLES, type Employee, type Role, type UserRecord } from '../types';
 
 interface Draft {
   username: string;
@@ -12,8 +12,8 @@ interface Draft {
 
 const EMPTY: Draft = { username: '', password: '', role: 'employee', employee_id: '' };
 
-/** POST /api/users: the new user's initial password is typed here once and never shown again. */
-export function AddUserForm({ onAdded }: { onAdded(user: UserRecord): void }) {
+/** POST /api/users: the new user's initial password is typed here once and never shown again; the employee record is picked by name. */
+export function AddUserForm({ employees, onAdded }: { employees: Employee[]; onAdded(user: UserRecord): void }) {
   const { request } = useApi();
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [busy, setBusy] = useState(false);
@@ -47,7 +47,12 @@ export function AddUserForm({ onAdded }: { onAdded(user: UserRecord): void }) {
           {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
         </select>
       </label>
-      <label>Employee id <input value={draft.employee_id} maxLength={64} onInput={(event) => edit({ employee_id: event.currentTarget.value })} /></label>
+      <label>Employee record
+        <select value={draft.employee_id} onChange={(event) => edit({ employee_id: event.currentTarget.value })}>
+          <option value="">None</option>
+          {employees.map((employee) => <option key={employee.id} value={employee.id}>{employee.name} ({employee.department})</option>)}
+        </select>
+      </label>
       <button type="submit" disabled={busy}>Add user</button>
       <ProblemAlert error={error} />
     </form>

@@ -11,6 +11,7 @@ import { DPOP_ALGS } from './options.js';
 const marked = new WeakMap<object, string>();
 const DEFAULT_ALGS = DPOP_ALGS.join(' ');
 
+/** Marks `error` as a refusal under the DPoP scheme (with the proof algs to advertise) and returns it. */
 export function markDpop<E>(error: E, algs: string): E {
   if (typeof error === 'object' && error !== null) marked.set(error, algs);
   return error;

@@ -26,6 +26,7 @@ export const DPOP_PROOF_REASONS = [
   'key_mismatch',
 ] as const;
 
+/** Why a DPoP proof was refused (for logs; the answer does not say). */
 export type DpopProofReason = (typeof DPOP_PROOF_REASONS)[number];
 
 /** 401 invalid_dpop_proof (RFC 9449 §7.1; the token endpoint answers it as a 400, §5). */
@@ -51,8 +52,10 @@ export class UseDpopNonceError extends BulwarkError {
   }
 }
 
+/** The errors of a refused DPoP proof. */
 export type DpopError = InvalidDpopProofError | UseDpopNonceError;
 
+/** True for the errors of a refused DPoP proof. */
 export function isDpopError(error: unknown): error is DpopError {
   return error instanceof InvalidDpopProofError || error instanceof UseDpopNonceError;
 }

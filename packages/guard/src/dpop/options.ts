@@ -4,8 +4,10 @@ import { MemoryDpopReplayCache, type DpopReplayCache } from './replay-cache.js';
 
 /** Proof algorithms: asymmetric only (RFC 9449 §4.2; a MAC would need a secret the server holds). */
 export type DpopAlg = Exclude<SigningAlg, 'HS256'>;
+/** The DPoP proof algorithms accepted by default (every asymmetric one). */
 export const DPOP_ALGS: readonly DpopAlg[] = Object.freeze(['ES256', 'EdDSA', 'RS256', 'PS256']);
 
+/** The `dpop` option of a verifier: how proofs of key-bound tokens are checked (RFC 9449). */
 export interface DpopOptions {
   /** Allow-list of proof algs (default all four); advertised in the challenge's algs. */
   algorithms?: readonly DpopAlg[] | undefined;
@@ -21,8 +23,10 @@ export interface DpopOptions {
   maxProofLength?: number | undefined;
 }
 
+/** The defaults of DpopOptions. */
 export const DPOP_DEFAULTS = Object.freeze({ maxAgeSeconds: 60, maxProofLength: 8192 });
 
+/** DpopOptions validated, every default applied. */
 export interface DpopRules {
   readonly algorithms: ReadonlySet<string>;
   /** The allow-list, space separated, for WWW-Authenticate's algs. */

@@ -11,6 +11,7 @@ export interface DpopReplayCache {
   firstUse(key: string, ttlSeconds: number): boolean | Promise<boolean>;
 }
 
+/** Most proofs the in-process replay cache remembers. */
 export const DEFAULT_DPOP_REPLAY_MAX = 100_000;
 
 /**

@@ -1,14 +1,13 @@
 import { Type, type Static } from 'typebox';
-import { PASSKEY_LIMITS } from './ceremony.js';
+import { PASSKEY_LIMITS } from './limits.js';
+import { closed, DateTime } from './shared.js';
 
 /**
- * The passkey ceremonies' shapes. Options and responses are WebAuthn's JSON forms (as
+ * The passkey ceremonies' shapes (contract §11). Options and responses are WebAuthn's JSON forms (as
  * @simplewebauthn/browser takes and gives them); extra members browsers add are let through
  * (bounded by the body limit), the ones read here are typed.
  */
-const closed = { additionalProperties: false } as const;
 const open = { additionalProperties: true } as const;
-const DateTime = Type.String({ format: 'date-time' });
 const B64u = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9_-]+$' });
 const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], { default: 'body', description: 'As at login: `cookie` keeps the refresh token out of the body.' });
 const Transports = Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 });
