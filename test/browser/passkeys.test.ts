@@ -15,6 +15,7 @@ async function pay(page: Page, memo: string): Promise<void> {
   await form.getByLabel('Period').fill(PERIOD);
   await form.getByLabel('Memo').fill(memo);
   await form.getByRole('button', { name: 'Pay' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Pay', exact: true }).click();
 }
 
 async function signOut(page: Page): Promise<void> {
