@@ -10,6 +10,7 @@ import { registerMeRoutes } from './users/me-routes.js';
 import { registerMfaRoutes } from './mfa/routes.js';
 import { registerOwnSessionRoutes } from './sessions/own-sessions-routes.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
+import { registerSelfServiceRoutes } from './self-service/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import { registerWellKnownRoutes } from './oauth/well-known-routes.js';
@@ -36,6 +37,7 @@ export function authModule(services: AuthServices): HttpModule {
         registerMfaRoutes(scope, services);
         registerOwnSessionRoutes(scope, services);
         registerAccountAdminRoutes(scope, services);
+        registerSelfServiceRoutes(scope, services);
         registerClientRoutes(scope, services);
         await registerOAuthRoutes(scope, services);
       });

@@ -14,6 +14,7 @@ import { LoginChallenges } from './mfa/login-challenges.js';
 import { LoginSteps } from './mfa/login-steps.js';
 import { MfaService } from './mfa/mfa-service.js';
 import { RevocationService } from './revocation/revocation-service.js';
+import { createSelfService, type SelfService } from './self-service/index.js';
 import { SessionService } from './sessions/session-service.js';
 import { createThrottles, type ThrottleOptions, type Throttles } from './throttle/index.js';
 import { normaliseUsername } from './users/usernames.js';
@@ -39,6 +40,8 @@ export interface AuthServices {
   loginSteps: LoginSteps;
   accounts: AccountAdmin;
   loginChallenges: LoginChallenges;
+  /** Forgot password, invitations, email addresses, sign-up, and the mail outbox (issue #20). */
+  selfService: SelfService;
   /** The clock every expiry is decided by. */
   now: () => number;
   /** Where login and refresh outcomes are reported (the process's metrics, or nowhere). */
@@ -82,5 +85,6 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
   const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, oauth, now, events };
+  const selfService = createSelfService({ config, store, users, sessions, revocations, audit, limits: throttles.backend, now });
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, selfService, clients, oauth, now, events };
 }

@@ -4,6 +4,7 @@ import { ConfigError } from './errors.js';
 import { tokenEncryptionKey } from './token-encryption.js';
 import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
+import { accountSettings, mailConfig, type AccountSettings, type MailConfig } from './mail.js';
 
 export type ServeOnly = 'all' | 'auth' | 'payroll';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -63,6 +64,10 @@ export interface Config {
   tokenEncryption: JweKey | undefined;
   /** The Prometheus /metrics listener (BULWARK_METRICS_PORT/HOST); undefined: none. */
   metrics: MetricsListenerConfig | undefined;
+  /** Outgoing mail (BULWARK_SMTP_URL, BULWARK_MAIL_FROM, ...): SMTP, the development outbox, or off. */
+  mail: MailConfig;
+  /** Self-service accounts: sign-up mode and role, link lifetimes (issue #20). */
+  accounts: AccountSettings;
 }
 
 /** What BULWARK_LOGIN_* / BULWARK_REFRESH_* / BULWARK_WRITES_* set. */
@@ -139,12 +144,16 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('BULWARK_KEY_ROTATION_INTERVAL', `must be 0 (off) or at least 3600 seconds (got ${keyRotationIntervalSeconds})`);
   }
 
+  const issuer = httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`);
+  const dataDir = resolve(read(env, 'BULWARK_DATA_DIR') ?? './data');
+  const mail = mailConfig(env, mode, issuer, dataDir);
+
   return {
     port,
     host: read(env, 'HOST') ?? '127.0.0.1',
-    dataDir: resolve(read(env, 'BULWARK_DATA_DIR') ?? './data'),
+    dataDir,
     env: mode,
-    issuer: httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`),
+    issuer,
     audience: read(env, 'BULWARK_AUDIENCE') ?? 'payroll',
     databaseUrl,
     redisUrl,
@@ -180,6 +189,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     tokenEncryption: tokenEncryptionKey(env),
     metrics: metricsListener(env, port),
+    mail,
+    accounts: accountSettings(env, mail),
   };
 }
 

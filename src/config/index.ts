@@ -1,3 +1,4 @@
 export { loadConfig, type Config, type LogLevel, type Mode, type ServeOnly } from './config.js';
 export type { MetricsListenerConfig } from './metrics.js';
 export { ConfigError } from './errors.js';
+export { smtpEndpoint, type AccountSettings, type MailConfig, type MailDelivery, type SignupMode } from './mail.js';

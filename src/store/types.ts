@@ -3,9 +3,11 @@
  * scale) implements these and passes the same shared adapter test suite. All times are integer
  * milliseconds since the epoch; ids are opaque strings chosen by the caller.
  */
+import type { AccountsStore } from './accounts-types.js';
 import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
 
 export type * from './mfa-types.js';
+export type * from './accounts-types.js';
 
 export type Role = 'admin' | 'clerk' | 'employee';
 export const ROLES: readonly Role[] = ['admin', 'clerk', 'employee'];
@@ -34,6 +36,10 @@ export interface UserRecord {
   passwordChangedAt: number;
   /** Set by an admin password reset: the next login must choose a new password first. */
   mustChangePassword: boolean;
+  /** Normalised (trimmed, lower-case) address, unique across users; null/absent: none. */
+  email?: string | null;
+  /** When the address was proven by a mailed link; null: not verified. */
+  emailVerifiedAt?: number | null;
 }
 
 export interface UserPatch {
@@ -43,6 +49,8 @@ export interface UserPatch {
   passwordHash?: string;
   passwordChangedAt?: number;
   mustChangePassword?: boolean;
+  email?: string | null;
+  emailVerifiedAt?: number | null;
   updatedAt: number;
 }
 
@@ -52,6 +60,8 @@ export interface UsersStore {
   create(user: UserRecord): Promise<void>;
   findById(id: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** The user of a normalised address, verified or not. */
+  findByEmail(email: string): Promise<UserRecord | undefined>;
   /** Ordered by createdAt, then id. */
   list(page: PageRequest): Promise<Page<UserRecord>>;
   /** Returns the updated record, or undefined when no user has this id. */
@@ -323,6 +333,8 @@ export interface Store {
   readonly securityEvents: SecurityEventsStore;
   readonly mfa: MfaStore;
   readonly loginFailures: LoginFailuresStore;
+  /** One-time links, invitations and the mail outbox (issue #20). */
+  readonly accounts: AccountsStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

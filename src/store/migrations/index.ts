@@ -5,6 +5,7 @@ import { oauthClients } from './0004_oauth_clients.js';
 import { mfa } from './0005_mfa.js';
 import { securityEvents } from './0006_security_events.js';
 import { dpop } from './0008_dpop.js';
+import { accounts } from './0010_accounts.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -30,6 +31,7 @@ export const coreMigrations: MigrationMap = {
   '0005_mfa': mfa,
   '0006_security_events': securityEvents,
   '0008_dpop': dpop,
+  '0010_accounts': accounts,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../types.js';
+import { sqlAccounts } from './accounts.js';
 import { sqlAudit } from './audit.js';
 import { sqlClients } from './clients.js';
 import { sqlKeys } from './keys.js';
@@ -35,6 +36,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     mfa: sqlMfa(db),
     loginFailures: sqlLoginFailures(db),
     securityEvents: sqlSecurityEvents(db),
+    accounts: sqlAccounts(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },
