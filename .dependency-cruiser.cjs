@@ -1,7 +1,8 @@
 /**
  * The import rules of the architecture (docs/architecture.md), checked by `npm run lint`.
  * Layers, lowest first; a folder may import only from layers below it (and itself):
- *   @bulwark/guard, @bulwark/client  (packages: nothing of the server)
+ *   @bulwark/contract  (the public shapes and the code registry: typebox only)
+ *   @bulwark/guard, @bulwark/client  (packages: nothing of the server; the client reads the contract's types only)
  *   config, errors  →  jose  →  store, redis  →  metrics  →  http (the toolkit)  →  auth, payroll, console (modules)
  *   →  compose (the one composition root)  →  cli, exports
  */
@@ -45,11 +46,25 @@ module.exports = {
       to: { pathNot: ['^packages/guard/src/', '^node_modules/(lru-cache|fastify|hono)/', '^(node:)?[a-z_]+$'], dependencyTypesNot: ['core'] },
     },
     {
+      name: 'contract-is-self-contained',
+      comment: '@bulwark/contract holds shapes and codes: typebox and itself, nothing of the server or the other packages',
+      severity: 'error',
+      from: { path: '^packages/contract/src/' },
+      to: { pathNot: ['^packages/contract/src/', '^node_modules/typebox/'] },
+    },
+    {
       name: 'client-has-no-dependencies',
-      comment: '@bulwark/client runs in browsers with no runtime dependency',
+      comment: '@bulwark/client runs in browsers with no runtime dependency: of the contract it imports types only',
       severity: 'error',
       from: { path: '^packages/client/src/' },
-      to: { pathNot: '^packages/client/src/' },
+      to: { pathNot: ['^packages/client/src/', '^packages/contract/src/'] },
+    },
+    {
+      name: 'client-reads-contract-types-only',
+      comment: 'the contract reaches @bulwark/client as types (import type), never as code in its bundle',
+      severity: 'error',
+      from: { path: '^packages/client/src/' },
+      to: { path: '^packages/contract/src/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

@@ -11,9 +11,6 @@ export const HTTP_LIMITS = {
   /** JSON bodies: deeper nesting or more object members is 400 invalid_request. */
   jsonDepth: 32,
   jsonKeys: 1_000,
-  /** Pagination: the largest page a client may ask for. */
-  maxPageSize: 100,
-  defaultPageSize: 20,
 } as const;
 
 /**

@@ -3,20 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import type { Config } from '../config/index.js';
-import { PROBLEM_CODES } from './problem-codes.js';
-
-const PROBLEM_SCHEMA = {
-  type: 'object' as const,
-  description: 'RFC 9457 problem details. `code` is the stable, machine-readable reason.',
-  required: ['type', 'title', 'status', 'code'],
-  properties: {
-    type: { type: 'string' as const, examples: ['urn:bulwark:problem:invalid_request'] },
-    title: { type: 'string' as const },
-    status: { type: 'integer' as const },
-    code: { type: 'string' as const, enum: Object.keys(PROBLEM_CODES), description: Object.entries(PROBLEM_CODES).map(([code, { status, meaning }]) => `- \`${code}\` (${status}): ${meaning}`).join('\n') },
-    detail: { type: 'string' as const },
-  },
-};
+import { Problem } from '@bulwark/contract';
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 const problemResponse = (description: string, headers?: Record<string, unknown>) => ({ description, content: problemContent, ...(headers === undefined ? {} : { headers }) });
@@ -70,7 +57,7 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       // or a proxy's name), never another origin that CORS would refuse.
       servers: [{ url: '/', description: `this server (tokens are issued by ${config.issuer})` }],
       components: {
-        schemas: { Problem: PROBLEM_SCHEMA },
+        schemas: { Problem },
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/users-sessions' },
         },

@@ -9,8 +9,10 @@ import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
 export type * from './mfa-types.js';
 export type * from './accounts-types.js';
 
-export type Role = 'admin' | 'clerk' | 'employee';
-export const ROLES: readonly Role[] = ['admin', 'clerk', 'employee'];
+/** The roles are the contract's (@bulwark/contract/registry): re-exported for the store's readers. */
+import type { Role } from '@bulwark/contract/registry';
+
+export { ROLES, type Role } from '@bulwark/contract/registry';
 
 export interface Page<T> {
   items: T[];

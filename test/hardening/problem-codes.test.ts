@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PROBLEM_CODES } from '../../src/http/problem-codes.js';
+import { PROBLEMS as PROBLEM_CODES } from '@bulwark/contract/registry';
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

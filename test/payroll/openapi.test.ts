@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CONSOLE_VIEW_PATHS } from '../../src/console/paths.js';
-import { PROBLEM_CODES } from '../../src/http/problem-codes.js';
+import { PROBLEMS as PROBLEM_CODES } from '@bulwark/contract/registry';
 import { createHarness, problemOf, type Harness } from '../helpers/harness.js';
 
 interface Response { description: string; content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }

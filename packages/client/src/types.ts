@@ -1,13 +1,7 @@
-/** The signed-in user, as GET /api/users/me answers it. */
-export interface BulwarkUser {
-  id: string;
-  username: string;
-  role: 'admin' | 'clerk' | 'employee';
-  employee_id: string | null;
-  disabled: boolean;
-  created_at: string;
-  updated_at: string;
-}
+import type { User } from '@bulwark/contract/types';
+
+/** The signed-in user, as GET /api/users/me answers it: the server's own User shape. */
+export type BulwarkUser = User;
 
 export type BulwarkEvent = 'signin' | 'signout' | 'refresh';
 export type BulwarkListener = (user: BulwarkUser | null) => void;

@@ -1,15 +1,12 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { BulwarkProblemError, type BulwarkClient, type BulwarkUser } from '@bulwark/client';
+import { BulwarkProblemError, type BulwarkClient, type BulwarkUser, type HttpMethod, type RequestOptions as ClientRequestOptions } from '@bulwark/client';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Method = HttpMethod;
 export type Query = Record<string, string | number | undefined>;
 
-export interface RequestOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
-  query?: Query;
-}
+/** The client's request options without the signal (the console aborts nothing); empty query values are dropped. */
+export type RequestOptions = Omit<ClientRequestOptions, 'signal' | 'query'> & { query?: Query };
 
 /** What every view gets: the signed-in user and JSON requests through @bulwark/client. */
 export interface Api {

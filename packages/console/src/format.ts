@@ -21,25 +21,6 @@ export function dateTime(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
 }
 
-/** A short device name from a User-Agent string: browser on system. */
-export function deviceName(userAgent: string | null | undefined): string {
-  if (userAgent === null || userAgent === undefined || userAgent === '') return 'Unknown device';
-  const browser = /Edg\//.test(userAgent) ? 'Edge'
-    : /Firefox\//.test(userAgent) ? 'Firefox'
-    : /Chrom(e|ium)\//.test(userAgent) ? 'Chromium'
-    : /Safari\//.test(userAgent) ? 'Safari'
-    : /curl\//.test(userAgent) ? 'curl'
-    : /node|undici/i.test(userAgent) ? 'Node.js'
-    : 'Browser';
-  const system = /Android/.test(userAgent) ? 'Android'
-    : /iPhone|iPad/.test(userAgent) ? 'iOS'
-    : /Windows/.test(userAgent) ? 'Windows'
-    : /Mac OS X/.test(userAgent) ? 'macOS'
-    : /Linux/.test(userAgent) ? 'Linux'
-    : undefined;
-  return system === undefined ? browser : `${browser} on ${system}`;
-}
-
 /** A fresh Idempotency-Key: 128 random bits, hex (crypto.randomUUID needs a secure context). */
 export function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

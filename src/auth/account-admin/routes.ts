@@ -3,11 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { noContent } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { LoginFailures, OneTimePassword } from './account-admin-schemas.js';
-import { IdParam } from '../common/schemas.js';
+import { IdParam, LoginFailures, OneTimePassword, security } from '@bulwark/contract';
 
 const tags = ['users'];
-const security = [{ bearer: [] }];
 
 /** Account administration beyond role and disable: password reset, MFA reset, failures and unlock. */
 export function registerAccountAdminRoutes(parent: FastifyInstance, services: AuthServices): void {

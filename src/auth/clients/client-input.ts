@@ -2,6 +2,7 @@ import { InvalidKeyError, verificationKeyFromJwk } from '@bulwark/guard';
 import { PUBLIC_KEY_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import { InvalidRequestError } from '../../errors/index.js';
 import { ROLE_SCOPES } from '../tokens/scopes.js';
+import { CLIENT_LIMITS } from '@bulwark/contract';
 
 /** What an admin asks for (CLI or /api/clients); validated into a ClientSpec. */
 export interface NewClient {
@@ -33,8 +34,6 @@ export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,64}$/;
  * `payroll:read` for Bulwark's API, or scopes of other APIs (any other scope-token).
  */
 export const USER_ONLY_SCOPES: ReadonlySet<string> = new Set(Object.values(ROLE_SCOPES).flat().filter((s) => s !== 'payroll:read'));
-
-export const CLIENT_LIMITS = { scopes: 20, audiences: 10, keys: 10, nameLength: 100, uriLength: 2048 } as const;
 
 const bad = (detail: string): InvalidRequestError => new InvalidRequestError(`client input refused: ${detail}`, { detail });
 

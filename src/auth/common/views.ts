@@ -1,6 +1,6 @@
 import type { AuditEvent as AuditEventRecord, SessionRecord, UserRecord } from '../../store/types.js';
 import type { KeyInfo } from '../keys/key-info.js';
-import type { AuditEvent, Key, Session, User } from './schemas.js';
+import type { AuditEvent, Key, Session, User } from '@bulwark/contract/types';
 
 /** What the API shows of the token service's records: the named shapes of schemas.ts. */
 const iso = (ms: number) => new Date(ms).toISOString();

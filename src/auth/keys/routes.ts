@@ -4,10 +4,9 @@ import { Type } from 'typebox';
 import { namedSchema } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { Key } from '../common/schemas.js';
+import { Key, security } from '@bulwark/contract';
 import { toKeyView } from '../common/views.js';
 
-const security = [{ bearer: [] }];
 const RotateRequest = Type.Object({
   now: Type.Optional(Type.Boolean({ description: 'true: the new key (or the pending next key) signs at once; the previous key retires and keeps verifying' })),
   revoke_current: Type.Optional(Type.Boolean({ description: 'with now: the previous key is removed at once and stops verifying (emergency)' })),

@@ -4,12 +4,10 @@ import { noContent } from '../../http/openapi.js';
 import { reportLogin } from '../sessions/login-outcome.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { CodeRequest, MfaLoginRequest, MfaStatus, PasswordChangeLoginRequest, PasswordProof, RecoveryCodes, TotpEnrolment } from './mfa-schemas.js';
-import { TokenResponse } from '../common/schemas.js';
+import { CodeRequest, MfaLoginRequest, MfaStatus, PasswordChangeLoginRequest, PasswordProof, RecoveryCodes, security, TokenResponse, TotpEnrolment } from '@bulwark/contract';
 import { sendPair } from '../sessions/routes.js';
 
 const tags = ['auth'];
-const security = [{ bearer: [] }];
 
 /** The caller's own second factor (RFC 6238 TOTP, recovery codes) and the login steps after the password. */
 export function registerMfaRoutes(parent: FastifyInstance, services: AuthServices): void {

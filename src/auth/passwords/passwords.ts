@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { InvalidRequestError } from '../../errors/index.js';
 import { passwordWork } from './password-work.js';
+import { PASSWORD_MAX_LENGTH } from '@bulwark/contract';
 
 /** OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1. */
 // 2 is Algorithm.Argon2id (a const enum, which isolated modules cannot read).
 export const ARGON2_PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
 
 /** Hashes and verifications go through `passwordWork` (a bound on argon2 work in flight). */
 export function hashPassword(password: string): Promise<string> {

@@ -1,7 +1,5 @@
+import { EMAIL_MAX_LENGTH } from '@bulwark/contract';
 import { InvalidRequestError } from '../../errors/index.js';
-
-/** RFC 5321 §4.5.3.1.3: a path holds at most 256 octets, so an address at most 254. */
-export const EMAIL_MAX_LENGTH = 254;
 const SHAPE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
 /**

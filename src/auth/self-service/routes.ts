@@ -3,13 +3,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { namedSchema, noContent } from '../../http/openapi.js';
 import type { Role } from '../../store/types.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { User } from '../common/schemas.js';
+import { User } from '@bulwark/contract';
 import { toUserView } from '../common/views.js';
 import type { AuthServices } from '../services.js';
 import {
   Accepted, EmailChangePending, EmailChangeRequest, Invitation, InvitationAccept, InvitationRequest, LinkConfirm, OthersRevoked,
   PasswordResetConfirm, PasswordResetRequest, RESET_ACCEPTED, SIGNUP_ACCEPTED, SignupRequest,
-} from './schemas.js';
+} from '@bulwark/contract';
 
 const tags = ['accounts'];
 const security = [{ bearer: [] }];

@@ -2,16 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { NotFoundError } from '../../errors/index.js';
-import { HTTP_LIMITS } from '../../http/limits.js';
 import { namedSchema, noContent } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { IdParam, page, PageParams, Session } from '../common/schemas.js';
+import { closed, IdParam, page, PAGE_LIMITS, PageParams, security, Session } from '@bulwark/contract';
 import { toSessionView } from '../common/views.js';
 
-const security = [{ bearer: [] }];
 const revoked = noContent('Revoked');
-const closed = { additionalProperties: false } as const;
 
 /** Every user's sessions: admins only. */
 export function registerAdminSessionRoutes(parent: FastifyInstance, services: AuthServices): void {
@@ -23,7 +20,7 @@ export function registerAdminSessionRoutes(parent: FastifyInstance, services: Au
     onRequest: adminOnly,
     schema: { operationId: 'listSessions', tags: ['sessions'], summary: 'List sessions', security, querystring: Type.Object({ user_id: Type.Optional(Type.String({ maxLength: 64 })), ...PageParams }, closed), response: { 200: page(SessionRef) } },
   }, async (request) => {
-    const result = await services.store.sessions.list({ userId: request.query.user_id }, { cursor: request.query.cursor, limit: request.query.limit ?? HTTP_LIMITS.defaultPageSize });
+    const result = await services.store.sessions.list({ userId: request.query.user_id }, { cursor: request.query.cursor, limit: request.query.limit ?? PAGE_LIMITS.defaultPageSize });
     return { items: result.items.map(toSessionView), next_cursor: result.nextCursor };
   });
 

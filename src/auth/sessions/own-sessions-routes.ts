@@ -6,10 +6,9 @@ import type { SessionRecord } from '../../store/types.js';
 import type { AuthServices } from '../services.js';
 import { describeUserAgent } from './user-agent.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { OwnSessions, SessionIdParam } from './own-session-schemas.js';
+import { OwnSessions, security, SessionIdParam } from '@bulwark/contract';
 
 const tags = ['auth'];
-const security = [{ bearer: [] }];
 /** Sessions live 8 hours: one user never has more active ones than this answers. */
 const MAX_OWN_SESSIONS = 100;
 

@@ -7,7 +7,7 @@ import { reportLogin } from './login-outcome.js';
 import type { AuthServices } from '../services.js';
 import type { TokenPair } from './session-service.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { Credentials, RefreshRequest, TokenResponse } from '../common/schemas.js';
+import { Credentials, RefreshRequest, TokenResponse } from '@bulwark/contract';
 
 export const REFRESH_COOKIE = 'bulwark_refresh';
 /**

@@ -5,6 +5,7 @@ import { noContent } from '../../http/openapi.js';
 import type { SetPoller } from './poller.js';
 import type { ReceiverAuth } from './receiver-auth.js';
 import { POLL_DELIVERY, streamView, type StreamRegistry, type StreamSettings } from './streams.js';
+import { closed, security } from '@bulwark/contract';
 
 /** What the routes act through. */
 export interface SsfParts {
@@ -15,8 +16,6 @@ export interface SsfParts {
 }
 
 const tags = ['security events'];
-const security = [{ bearer: [] }];
-const closed = { additionalProperties: false } as const;
 const Jti = Type.String({ minLength: 1, maxLength: 128 });
 
 const PollBody = Type.Object({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Role } from '../../store/types.js';
+import { ROLES, type Role } from '../../store/types.js';
 import type { AuthServices } from '../services.js';
 
 export const DEMO_CREDENTIALS_FILE = 'demo-credentials.txt';
@@ -33,7 +33,7 @@ export async function seedDemoUsers(services: AuthServices, options: DemoSeedOpt
   const links = (await options.linkEmployees?.()) ?? {};
   const users: DemoUser[] = (['alice', 'bob', 'carol'] as const).map((username, i) => ({
     username,
-    role: (['admin', 'clerk', 'employee'] as const)[i] as Role,
+    role: ROLES[i] as Role,
     password: `${username}-${randomBytes(9).toString('base64url')}`,
     employeeId: links[username] ?? null,
   }));

@@ -5,10 +5,9 @@ import { namedSchema, noContent } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { toUserView } from '../common/views.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { PasswordChange, User } from '../common/schemas.js';
+import { PasswordChange, security, User } from '@bulwark/contract';
 
 const tags = ['auth'];
-const security = [{ bearer: [] }];
 
 export function registerMeRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();

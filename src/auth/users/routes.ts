@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { HTTP_LIMITS } from '../../http/limits.js';
 import { namedSchema } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { toUserView } from '../common/views.js';
 import { claimsOf } from '../common/request-meta.js';
-import { IdParam, NewUserRequest, PageQuery, User, UserPatchRequest, page } from '../common/schemas.js';
+import { IdParam, NewUserRequest, page, PAGE_LIMITS, PageQuery, security, User, UserPatchRequest } from '@bulwark/contract';
 
 const tags = ['users'];
-const security = [{ bearer: [] }];
 
 /** User administration: admins only. */
 export function registerUserRoutes(parent: FastifyInstance, services: AuthServices): void {
@@ -20,7 +18,7 @@ export function registerUserRoutes(parent: FastifyInstance, services: AuthServic
     onRequest: adminOnly,
     schema: { operationId: 'listUsers', tags, summary: 'List users', security, querystring: PageQuery, response: { 200: page(UserRef) } },
   }, async (request) => {
-    const result = await services.users.list({ cursor: request.query.cursor, limit: request.query.limit ?? HTTP_LIMITS.defaultPageSize });
+    const result = await services.users.list({ cursor: request.query.cursor, limit: request.query.limit ?? PAGE_LIMITS.defaultPageSize });
     return { items: result.items.map(toUserView), next_cursor: result.nextCursor };
   });
 

@@ -1,8 +1,10 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { ROLES } from '@bulwark/contract/registry';
 import { ForbiddenError } from '../../errors/index.js';
 import { isMachineReader } from './viewer.js';
 
-const READER_ROLES: readonly string[] = ['admin', 'clerk', 'employee'];
+/** Every role reads payroll (what each sees is the services' business). */
+const READER_ROLES: readonly string[] = ROLES;
 
 /**
  * Who may read payroll, checked after requireAuth(): a person of any payroll role, or a machine

@@ -4,8 +4,7 @@
  * milliseconds (always passed through Number()), money is integer minor units.
  */
 import type { Kysely } from 'kysely';
-import type { Employee, EmployeeStatus } from '../employees/employee-schemas.js';
-import type { Payment, PaymentKind } from '../payments/payment-schemas.js';
+import type { Employee, EmployeeStatus, Payment, PaymentKind } from '@bulwark/contract/types';
 
 export type { EmployeeStatus, PaymentKind };
 export type IdempotencyStatus = 'in_progress' | 'done';

@@ -24,7 +24,3 @@ export function isPeriod(text: string): boolean {
   const [year, month] = [Number(match[1]), Number(match[2])];
   return inRange(year) && month >= 1 && month <= 12;
 }
-
-/** JSON-schema patterns for the same shapes (the checks above decide the calendar). */
-export const DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
-export const PERIOD_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';

@@ -3,7 +3,7 @@ import type { EmployeeFields } from './employees-repo.js';
 import { isCurrency } from '../domain/currencies.js';
 import { isRealDate } from '../domain/dates.js';
 import { isValidIban, normalizeIban } from '../domain/iban.js';
-import type { EmployeePatch } from './employee-schemas.js';
+import type { EmployeePatch } from '@bulwark/contract/types';
 
 /** An employee body as the schema let it through (a new one has every field but status). */
 export type EmployeeBody = EmployeePatch;

@@ -7,7 +7,7 @@ import type { PayrollDb } from '../db/schema.js';
 import { maskIban } from '../domain/iban.js';
 import { parseEmployeeBody, parseNewEmployee, type EmployeeBody } from './employee-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
-import type { Employee } from './employee-schemas.js';
+import type { Employee } from '@bulwark/contract/types';
 import { toEmployeeView } from './employee-view.js';
 
 /**

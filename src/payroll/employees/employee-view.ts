@@ -1,6 +1,6 @@
 import type { EmployeeRecord } from './employees-repo.js';
 import { maskIban } from '../domain/iban.js';
-import type { Employee } from './employee-schemas.js';
+import type { Employee } from '@bulwark/contract/types';
 
 /** What the API shows of an employee: the Employee shape, the bank account masked for clerks. */
 export function toEmployeeView(e: EmployeeRecord, maskBankAccount: boolean): Employee {

@@ -2,14 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RequireAuthOptions } from '@bulwark/guard';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { HTTP_LIMITS } from '../../http/limits.js';
 import { namedSchema } from '../../http/openapi.js';
 import type { EmployeeService } from './employee-service.js';
 import { viewerOf } from '../access/viewer.js';
 import { payrollReader } from '../access/read-auth.js';
-import { Employee, EmployeePatch, NewEmployee } from './employee-schemas.js';
-import { closed } from '../common/fields.js';
-import { IdParam, page, PageParams, security } from '../common/route-schemas.js';
+import { closed, Employee, EmployeePatch, IdParam, NewEmployee, page, PAGE_LIMITS, PageParams, security } from '@bulwark/contract';
 import { ADMIN_WRITES } from '../access/write-auth.js';
 
 const tags = ['employees'];
@@ -24,7 +21,7 @@ export function registerEmployeeRoutes(parent: FastifyInstance, employees: Emplo
     onRequest: [app.requireAuth(), payrollReader],
     schema: { operationId: 'listEmployees', tags, summary: 'List employees (an employee sees only themselves; clerks see bank accounts masked)', security, querystring: EmployeeListQuery, response: { 200: page(EmployeeRef) } },
   }, async (request) => {
-    const result = await employees.list(viewerOf(request), { cursor: request.query.cursor, limit: request.query.limit ?? HTTP_LIMITS.defaultPageSize });
+    const result = await employees.list(viewerOf(request), { cursor: request.query.cursor, limit: request.query.limit ?? PAGE_LIMITS.defaultPageSize });
     return { items: result.items, next_cursor: result.nextCursor };
   });
 

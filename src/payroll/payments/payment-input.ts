@@ -1,8 +1,8 @@
 import { InvalidRequestError } from '../../errors/index.js';
 import { isCurrency } from '../domain/currencies.js';
 import { isPeriod } from '../domain/dates.js';
-import { PAYROLL_LIMITS } from '../domain/limits.js';
-import type { NewPayment, PaymentFilter, ReversalRequest } from './payment-schemas.js';
+import { PAYROLL_LIMITS } from '@bulwark/contract';
+import type { NewPayment, PaymentFilter, ReversalRequest } from '@bulwark/contract/types';
 
 export type NewPaymentBody = NewPayment;
 export type PaymentFilterQuery = PaymentFilter;

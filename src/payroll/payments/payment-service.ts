@@ -9,7 +9,7 @@ import type { PayrollDb } from '../db/schema.js';
 import type { IdempotentAnswer, Idempotency } from '../idempotency/idempotency.js';
 import { parseNewPayment, parsePaymentFilter, parseReversalMemo, type NewPaymentBody, type PaymentFilterQuery } from './payment-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
-import type { Payment, ReversalRequest } from './payment-schemas.js';
+import type { Payment, ReversalRequest } from '@bulwark/contract/types';
 import { toPaymentView } from './payment-view.js';
 
 /** Renders the answer's bytes with the route's response schema (nothing undeclared leaks). */

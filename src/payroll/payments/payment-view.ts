@@ -1,5 +1,5 @@
 import type { PaymentRecord } from './payments-repo.js';
-import type { Payment } from './payment-schemas.js';
+import type { Payment } from '@bulwark/contract/types';
 
 /** What the API shows of a payment: the Payment shape. */
 export function toPaymentView(p: PaymentRecord): Payment {

@@ -2,15 +2,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { RequireAuthOptions } from '@bulwark/guard';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { HTTP_LIMITS } from '../../http/limits.js';
 import { namedSchema } from '../../http/openapi.js';
 import type { IdempotentAnswer } from '../idempotency/idempotency.js';
 import type { PaymentService, Serialize } from './payment-service.js';
 import { viewerOf } from '../access/viewer.js';
 import { payrollReader } from '../access/read-auth.js';
-import { closed } from '../common/fields.js';
-import { NewPayment, Payment, PaymentFilter, ReversalRequest } from './payment-schemas.js';
-import { IdempotencyHeaders, IdParam, page, PageParams, security } from '../common/route-schemas.js';
+import { closed, IdempotencyHeaders, IdParam, NewPayment, page, PAGE_LIMITS, PageParams, Payment, PaymentFilter, ReversalRequest, security } from '@bulwark/contract';
 import { ADMIN_WRITES } from '../access/write-auth.js';
 
 const tags = ['payments'];
@@ -29,7 +26,7 @@ export function registerPaymentRoutes(parent: FastifyInstance, payments: Payment
     schema: { operationId: 'listPayments', tags, summary: 'List payments (an employee sees only their own), oldest first', security, querystring: PaymentListQuery, response: { 200: page(PaymentRef) } },
   }, async (request) => {
     const { cursor, limit, ...filter } = request.query;
-    const result = await payments.list(viewerOf(request), { ...filter, cursor, limit: limit ?? HTTP_LIMITS.defaultPageSize });
+    const result = await payments.list(viewerOf(request), { ...filter, cursor, limit: limit ?? PAGE_LIMITS.defaultPageSize });
     return { items: result.items, next_cursor: result.nextCursor };
   });
 

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useApi } from '../api';
 import { ProblemAlert } from '../components/problem';
-import { dateTime, deviceName } from '../format';
+import { dateTime } from '../format';
 import type { Session, UserRecord } from '../types';
 import { useAll, useList } from '../use-list';
 
@@ -60,7 +60,7 @@ function SessionTable({ title, listPath, revokePath, userNames }: SessionTablePr
           {live.map((session) => (
             <tr key={session.id}>
               {userNames && <td>{userNames.get(session.user_id ?? '') ?? session.user_id}</td>}
-              <td>{session.device ?? deviceName(session.user_agent)}{session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}{session.current === true && <span class="tag"> (this device)</span>}</td>
+              <td>{session.device ?? 'Unknown device'}{session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}{session.current === true && <span class="tag"> (this device)</span>}</td>
               <td>{session.ip ?? '—'}</td>
               <td>{dateTime(session.last_used_at ?? session.last_refreshed_at ?? session.created_at)}</td>
               <td>{dateTime(session.created_at)}</td>

@@ -1,10 +1,7 @@
 import { Type } from 'typebox';
-import { PASSWORD_MAX_LENGTH } from '../passwords/passwords.js';
+import { closed, DateTime, Password } from './shared.js';
 
 /** The shapes of the second factor and the login steps after the password. */
-const closed = { additionalProperties: false } as const;
-const DateTime = Type.String({ format: 'date-time' });
-const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH * 4 });
 const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], { default: 'body', description: 'As at login: `cookie` keeps the refresh token out of the body.' });
 /** A 6-digit TOTP code or a recovery code (`xxxx-xxxx-xxxx-xxxx`, case and dashes free). */
 const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9A-Za-z -]+$' });

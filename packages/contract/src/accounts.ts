@@ -1,11 +1,8 @@
 import { Type } from 'typebox';
-import { PASSWORD_MAX_LENGTH } from '../passwords/passwords.js';
-import { RoleSchema } from '../common/schemas.js';
-import { EMAIL_MAX_LENGTH } from './email.js';
+import { EMAIL_MAX_LENGTH } from './limits.js';
+import { closed, DateTime, Password, RoleSchema } from './shared.js';
 
-/** The shapes of the self-service account routes (issue #20), each declared once. */
-const closed = { additionalProperties: false } as const;
-const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH * 4 });
+/** The shapes of the self-service account routes (issue #20): mail links, invitations, sign-up. */
 const Email = Type.String({ minLength: 3, maxLength: EMAIL_MAX_LENGTH + 16, description: 'An email address; compared trimmed and lower-case.' });
 // Generous: whatever a client mistakes for a link token gets link_invalid, not a 400 that tells it apart.
 const LinkToken = Type.String({ minLength: 1, maxLength: 512, description: 'The `token` query parameter of the mailed link.' });
@@ -32,8 +29,8 @@ export const Invitation = Type.Object({
   id: Type.String(),
   email: Type.String(),
   roles: Type.Array(RoleSchema),
-  created_at: Type.String({ format: 'date-time' }),
-  expires_at: Type.String({ format: 'date-time' }),
+  created_at: DateTime,
+  expires_at: DateTime,
 }, { $id: 'Invitation', description: 'An invitation (its link is only in the mail).' });
 
 export const InvitationAccept = Type.Object({ token: LinkToken, username: Username, password: Password }, closed);
@@ -41,7 +38,7 @@ export const InvitationAccept = Type.Object({ token: LinkToken, username: Userna
 export const EmailChangeRequest = Type.Object({ email: Email }, closed);
 export const EmailChangePending = Type.Object({
   email: Type.String({ description: 'The address the link was sent to: it becomes the account\'s once confirmed.' }),
-  expires_at: Type.String({ format: 'date-time' }),
+  expires_at: DateTime,
 });
 export const LinkConfirm = Type.Object({ token: LinkToken }, closed);
 

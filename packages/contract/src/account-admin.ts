@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
+import { DateTime } from './shared.js';
 
 /** The shapes of account administration (login failures, one-time passwords). */
-const DateTime = Type.String({ format: 'date-time' });
 
 export const OneTimePassword = Type.Object({
   one_time_password: Type.String({ description: 'Shown this once: the user logs in with it and must choose a new password.' }),

@@ -1,9 +1,7 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
+import { closed, DateTime } from './shared.js';
 
 /** The shapes of a user's own sessions (the devices they are logged in on). */
-const closed = { additionalProperties: false } as const;
-const DateTime = Type.String({ format: 'date-time' });
-
 export const OwnSession = Type.Object({
   id: Type.String(),
   device: Type.String({ description: 'Browser and system from the User-Agent at login, e.g. "Firefox on Linux".' }),
@@ -14,6 +12,7 @@ export const OwnSession = Type.Object({
   current: Type.Boolean({ description: 'The session of the calling token.' }),
   amr: Type.Array(Type.String(), { description: 'RFC 8176 methods of its login (pwd, otp).' }),
 });
+export type OwnSession = Static<typeof OwnSession>;
 
 export const OwnSessions = Type.Object({ items: Type.Array(OwnSession) });
 

@@ -1,16 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { PASSWORD_MAX_LENGTH } from '../passwords/passwords.js';
+import { closed, DateTime, NullableDate, NullableText, Password, RoleSchema } from './shared.js';
 
 /**
- * The token service's shapes, each declared once: the views (User, Session, Key, AuditEvent) are
- * named OpenAPI schemas and the types views.ts returns; the request bodies are picked from them.
+ * The token service's shapes: the views (User, Session, Key, AuditEvent) are named OpenAPI
+ * schemas and the types the server's views return; the request bodies are picked from them.
  */
-const closed = { additionalProperties: false } as const;
-const DateTime = Type.String({ format: 'date-time' });
-const NullableDate = Type.Union([DateTime, Type.Null()]);
-const NullableText = Type.Union([Type.String(), Type.Null()]);
-/** Bounded for the body limit only: the password policy (passwords.ts) is the service's. */
-const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH * 4 });
 
 /** `cookie`: browsers; the refresh token then travels only in the HttpOnly cookie, never the body. */
 const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], {
@@ -37,8 +31,6 @@ export const TokenResponse = Type.Object({
 });
 
 export const PasswordChange = Type.Object({ current_password: Password, new_password: Password }, closed);
-
-export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('clerk'), Type.Literal('employee')]);
 
 export const User = Type.Object({
   id: Type.String(),
@@ -95,15 +87,3 @@ export const AuditEvent = Type.Object({
   details: Type.Record(Type.String(), Type.Unknown()),
 }, { $id: 'AuditEvent', description: 'A security or admin event (never a secret in its details).' });
 export type AuditEvent = Static<typeof AuditEvent>;
-
-export const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) }, closed);
-
-export const PageParams = {
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-};
-export const PageQuery = Type.Object(PageParams, closed);
-
-export function page<T extends Parameters<typeof Type.Array>[0]>(item: T) {
-  return Type.Object({ items: Type.Array(item), next_cursor: Type.Union([Type.String(), Type.Null()]) });
-}

@@ -1,0 +1,31 @@
+/**
+ * The bounds the public shapes carry (a client meets them as 400 invalid_request): declared here
+ * because the schemas state them; the server's checks read the same constants.
+ */
+
+/** Pagination: the largest page a client may ask for, and the page it gets when it asks for none. */
+export const PAGE_LIMITS = { maxPageSize: 100, defaultPageSize: 20 } as const;
+
+/** The password policy's upper bound (characters); the schemas bound the raw text at 4× for the body limit only. */
+export const PASSWORD_MAX_LENGTH = 256;
+
+/** RFC 5321 §4.5.3.1.3: a path holds at most 256 octets, so an email address at most 254. */
+export const EMAIL_MAX_LENGTH = 254;
+
+/** Bounds of payroll values: beyond them a value is a mistake or an attack, never real. */
+export const PAYROLL_LIMITS = {
+  /** One payment: at most 100,000,000.00 in major units. */
+  maxAmountCents: 10_000_000_000,
+  /** A yearly salary: at most 100,000,000.00 in major units. */
+  maxSalaryCents: 10_000_000_000,
+  textLength: 200,
+  memoLength: 500,
+  emailLength: 254,
+} as const;
+
+/** Bounds of an OAuth client's registration. */
+export const CLIENT_LIMITS = { scopes: 20, audiences: 10, keys: 10, nameLength: 100, uriLength: 2048 } as const;
+
+/** JSON-schema patterns for `YYYY-MM-DD` dates and `YYYY-MM` pay periods (the server's checks decide the calendar). */
+export const DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
+export const PERIOD_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';

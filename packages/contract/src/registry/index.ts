@@ -1,0 +1,3 @@
+/** The registries: plain constants with no dependency, importable by browsers (`@bulwark/contract/registry`). */
+export * from './problems.js';
+export * from './roles.js';
