@@ -1,4 +1,5 @@
 export { createBulwarkClient } from './client.js';
+export { takeLinkToken, type BulwarkAccounts } from './accounts.js';
 export { BulwarkMfaRequiredError, BulwarkPasswordChangeRequiredError } from './login-steps.js';
 export { BulwarkNetworkError, BulwarkProblemError, BulwarkStepUpRequiredError } from './problem-error.js';
 export type {

@@ -1,4 +1,5 @@
 import type { User } from '@bulwark/contract/types';
+import type { BulwarkAccounts } from './accounts.js';
 
 /** The signed-in user, as GET /api/users/me answers it: the server's own User shape. */
 export type BulwarkUser = User;
@@ -46,6 +47,8 @@ export interface BulwarkClient {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** JSON in and out; a non-2xx answer throws BulwarkProblemError. */
   request<T = unknown>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
+  /** Forgot password, invitations, email addresses, sign-up, sign out elsewhere (issue #20). */
+  readonly accounts: BulwarkAccounts;
   /** Returns the function that unsubscribes. */
   on(event: BulwarkEvent, listener: BulwarkListener): () => void;
   /** Stops listening to the other tabs and drops the listeners. */

@@ -13,7 +13,8 @@ import type { AccountLinks } from './links.js';
 import { requireMail } from './mail-gate.js';
 
 export interface Inviter {
-  id: string;
+  /** null: the CLI (an operator on the server). */
+  id: string | null;
   role: Role;
 }
 
