@@ -26,7 +26,7 @@ describe('bulwark serve with the development outbox, the CLI and the SDK', () =>
   });
 
   const mails = async (): Promise<ParsedMail[]> => {
-    let files: string[] = [];
+    let files: string[];
     try {
       files = readdirSync(outbox).filter((f) => f.endsWith('.eml'));
     } catch {
