@@ -6,6 +6,7 @@ import { PaymentsView } from './payments';
 import { SecurityView } from './security';
 import { SessionsView } from './sessions';
 import { UsersView } from './users';
+import { VerifyEmailView } from './verify-email';
 
 /** The view of a console path; admin views only for admins (the API refuses the others anyway). */
 export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {
@@ -15,6 +16,7 @@ export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {
     case '/employees': return <EmployeesView />;
     case '/sessions': return <SessionsView />;
     case '/security': return <SecurityView />;
+    case '/verify-email': return <VerifyEmailView />;
     case '/users': return admin ? <UsersView /> : <AdminsOnly />;
     case '/keys': return admin ? <KeysView /> : <AdminsOnly />;
     case '/audit': return admin ? <AuditView /> : <AdminsOnly />;

@@ -4,9 +4,9 @@ import { Notice, ProblemAlert } from '../components/problem';
 import { dateTime } from '../format';
 import { ROLES, type Role, type UserRecord } from '../types';
 import { useList } from '../use-list';
-import { AddUserForm } from './add-user';
+import { InviteUserForm } from './invite-user';
 
-/** User administration: add, disable and enable, change role (PATCH /api/users/{id}). */
+/** User administration: invite, disable and enable, change role (PATCH /api/users/{id}). */
 export function UsersView() {
   const { request, user: me } = useApi();
   const list = useList<UserRecord>('/api/users', { limit: 50 });
@@ -28,7 +28,7 @@ export function UsersView() {
   return (
     <section aria-labelledby="users-heading">
       <h1 id="users-heading">Users</h1>
-      <AddUserForm onAdded={(added) => { setNotice(`Added ${added.username} (${added.role}).`); list.reload(); }} />
+      <InviteUserForm onInvited={(invited) => setNotice(`Invited ${invited.email} (${invited.roles.join(' ')}): the link is on its way.`)} />
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? error} />
       <table class="list" aria-label="Users">
