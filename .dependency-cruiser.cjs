@@ -40,10 +40,10 @@ module.exports = {
     },
     {
       name: 'guard-is-self-contained',
-      comment: '@bulwark/guard needs node:crypto, lru-cache and (types only) fastify and hono: nothing of the server',
+      comment: '@bulwark/guard needs node:crypto, lru-cache and (types only) fastify, hono and express: nothing of the server',
       severity: 'error',
       from: { path: '^packages/guard/src/' },
-      to: { pathNot: ['^packages/guard/src/', '^node_modules/(lru-cache|fastify|hono)/', '^(node:)?[a-z_]+$'], dependencyTypesNot: ['core'] },
+      to: { pathNot: ['^packages/guard/src/', '^node_modules/(lru-cache|fastify|hono|@types/express-serve-static-core)/', '^(node:)?[a-z_]+$'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'contract-is-self-contained',

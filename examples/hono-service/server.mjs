@@ -3,64 +3,30 @@
 //   PORT=4001 BULWARK_ISSUER=http://localhost:3000 BULWARK_CLIENT_ID=… BULWARK_CLIENT_SECRET=… node server.mjs
 import { createServer } from 'node:http';
 import { Hono } from 'hono';
-import {
-  clientCredentialsToken,
-  createRemoteJwksSource,
-  createSetFeedRevocationSource,
-  createVerifier,
-  extractBearerToken,
-  isTokenError,
-  PUBLIC_KEY_ALGS,
-} from '@bulwark/guard';
+import { createIssuerVerifier } from '@bulwark/guard';
+import { createHonoMiddleware } from '@bulwark/guard/hono';
 
 const env = (name, fallback) => {
   const value = process.env[name] ?? fallback;
   if (value === undefined || value === '') throw new Error(`${name} is required`);
   return value;
 };
-const issuer = env('BULWARK_ISSUER').replace(/\/+$/, '');
-const clientId = env('BULWARK_CLIENT_ID');
-const clientSecret = env('BULWARK_CLIENT_SECRET');
-const audience = env('BULWARK_AUDIENCE', 'payroll');
 const log = (message, error) => console.error(`${new Date().toISOString()} ${message}${error ? `: ${error.message}` : ''}`);
 
-const getJson = async (path) => {
-  const response = await fetch(`${issuer}${path}`);
-  if (!response.ok) throw new Error(`${issuer}${path} answered ${response.status}`);
-  return response.json();
-};
-const metadata = await getJson('/.well-known/oauth-authorization-server');
-const ssf = await getJson('/.well-known/ssf-configuration');
-
-const keys = createRemoteJwksSource({ url: metadata.jwks_uri, algorithms: PUBLIC_KEY_ALGS, onError: (e) => log('JWKS fetch failed', e) });
-await keys.ready();
-const revocations = createSetFeedRevocationSource({
-  issuer,
-  clientId,
-  keys,
-  streamsUrl: ssf.configuration_endpoint,
-  getAccessToken: clientCredentialsToken({ tokenUrl: metadata.token_endpoint, clientId, clientSecret }),
-  onError: (e) => log('revocation feed', e),
+// Discovery, JWKS and the revocation feed (client credentials, scope ssf:poll) in one call.
+const verifier = await createIssuerVerifier({
+  issuer: env('BULWARK_ISSUER').replace(/\/+$/, ''),
+  audience: env('BULWARK_AUDIENCE', 'payroll'),
+  clientId: env('BULWARK_CLIENT_ID'),
+  clientSecret: env('BULWARK_CLIENT_SECRET'),
+  onError: (e) => log('token service', e),
 });
-await revocations.ready();
-const verifier = createVerifier({ issuer, audience, algorithms: PUBLIC_KEY_ALGS, keys, revocations });
 
 const app = new Hono();
-// Bearer authentication: 401 with an RFC 6750 challenge for any refused token.
-app.use('/whoami', async (c, next) => {
-  try {
-    c.set('auth', await verifier.verifyAsync(extractBearerToken(c.req.header('authorization'))));
-  } catch (error) {
-    if (!isTokenError(error)) throw error;
-    c.header('WWW-Authenticate', 'Bearer error="invalid_token"');
-    const problem = { type: 'about:blank', title: 'Unauthorized', status: 401, code: error.code };
-    return c.body(JSON.stringify(problem), 401, { 'content-type': 'application/problem+json' });
-  }
-  await next();
-});
-app.get('/whoami', (c) => c.json({ sub: c.get('auth').sub, role: c.get('auth').role ?? null }));
+// The guard's middleware: 401/403 problem+json with the RFC 6750 challenge, as every adapter answers.
+app.get('/whoami', createHonoMiddleware(verifier), (c) => c.json({ sub: c.get('auth').sub, role: c.get('auth').role ?? null }));
 app.get('/healthz', (c) => {
-  const staleness = revocations.staleness();
+  const staleness = verifier.revocations.staleness();
   return c.json({ revocation_staleness_ms: Number.isFinite(staleness) ? staleness : null }, Number.isFinite(staleness) ? 200 : 503);
 });
 
@@ -75,8 +41,7 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 });
 const stop = async () => {
   server.close();
-  keys.close();
-  await revocations.close();
+  await verifier.close();
   process.exit(0);
 };
 process.once('SIGTERM', stop);

@@ -15,18 +15,18 @@ import { registerSessionRoutes } from './sessions/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import { registerWellKnownRoutes } from './oauth/well-known-routes.js';
 import type { AuthServices } from './services.js';
-import { registerTokenProofHook } from './dpop/token-proof.js';
+import { declareTokenProof } from './dpop/token-proof.js';
 
 /** The token service's routes as an app module, mounted like payroll and the console. */
 export function authModule(services: AuthServices): HttpModule {
   return {
     name: 'auth',
     async register(app: FastifyInstance) {
-      // Its own scope: the cookie parser and the token endpoints' DPoP hook run on the token
-      // service's routes only, not on every payroll read or health probe.
+      // Its own scope: the cookie parser and the token routes' request decoration stay on the
+      // token service's routes, not on every payroll read or health probe.
       await app.register(async (scope) => {
         await scope.register(cookie);
-        registerTokenProofHook(scope, services.verifier);
+        declareTokenProof(scope);
         registerWellKnownRoutes(scope, services);
         registerSessionRoutes(scope, services);
         registerMeRoutes(scope, services);

@@ -16,7 +16,7 @@ import { MfaService } from './mfa/mfa-service.js';
 import { RevocationService } from './revocation/revocation-service.js';
 import { createSelfService, type SelfService } from './self-service/index.js';
 import { SessionService } from './sessions/session-service.js';
-import { createThrottles, type ThrottleOptions, type Throttles } from './throttle/index.js';
+import { createThrottles, type DurableFailures, type ThrottleOptions, type Throttles } from './throttle/index.js';
 import { normaliseUsername } from './users/usernames.js';
 import { UserService } from './users/user-service.js';
 
@@ -70,15 +70,23 @@ export async function createAuthServices(config: Config, store: Store, options: 
   // The gate runs at login time, when loginSteps (below) exists.
   const sessions: SessionService = new SessionService(store, keys, revocations, audit, config, now, (user, meta): Promise<void> => loginSteps.afterPassword(user, meta), events);
   const users = new UserService(store, sessions, revocations, audit, now);
+  // Password failures outlive the counters in the store (login_failures), for existing accounts.
+  const durable: DurableFailures = {
+    read: async (username, ip) => {
+      const user = await store.users.findByUsername(normaliseUsername(username));
+      return user === undefined ? undefined : store.loginFailures.find(user.id, ip ?? 'unknown');
+    },
+    now,
+  };
   // A throttled login is audited like a failed one: the user's id when the account exists, never the name.
   const throttles = createThrottles(config.limits, config.redisUrl, async ({ username, ip, scope, retryAfter }) => {
     const user = await store.users.findByUsername(normaliseUsername(username));
     await audit.record('login.throttled', { targetId: user?.id ?? null, ip, details: { scope, retry_after: retryAfter } });
-  }, options.throttle, async ({ username: userId, ip, scope, retryAfter }) => {
+  }, { durable, ...options.throttle }, async ({ username: userId, ip, scope, retryAfter }) => {
     await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
   });
   // DPoP proof ids live where the limits' counters do: memory, or Redis shared by every instance.
-  const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend) });
+  const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }) });
   const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);

@@ -37,9 +37,12 @@ export async function keysCommand(args: string[]): Promise<void> {
       const mode = revokeCurrent ? 'now_revoke_current' : now ? 'now' : 'next';
       const algChange = previous !== undefined && previous.alg !== rotated.alg ? { from_alg: previous.alg, to_alg: rotated.alg } : {};
       await s.audit.record('key.rotated', { targetId: rotated.kid, details: { via: 'cli', mode, ...algChange } });
-      return { rotated, first: previous === undefined };
+      return { rotated, first: previous === undefined, algChanged: previous !== undefined && previous.alg !== rotated.alg };
     });
     console.log(outcome(key.rotated, revokeCurrent, key.first));
+    if (key.algChanged) {
+      console.log(`the new key is ${key.rotated.alg}: start every instance with BULWARK_SIGNING_ALG=${key.rotated.alg} from now on (a start under another setting is refused)`);
+    }
     return;
   }
   throw new UsageError(`unknown keys command "${sub ?? ''}" (list, rotate [--now [--revoke-current]] [--switch-alg])`);

@@ -1,6 +1,8 @@
-import { ConfigError } from '../config/index.js';
+import { ConfigError, unknownVariableMessage, unknownVariables } from '../config/index.js';
 import { BulwarkError } from '../errors/index.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { clientsCommand } from './clients.js';
+import { asksForHelp, helpFor } from './help.js';
 import { keysCommand } from './keys.js';
 import { revokeCommand } from './revoke.js';
 import { serveCommand } from './serve.js';
@@ -15,6 +17,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   keys: keysCommand,
   token: tokenCommand,
   revoke: revokeCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 /** Exit 0 on success, 2 on bad usage, 1 on failure; errors go to stderr in one line. */
@@ -27,6 +31,12 @@ async function main(argv: string[]): Promise<void> {
   }
   const command = commands[name];
   if (command === undefined) throw new UsageError(`unknown command "${name}"`);
+  if (asksForHelp(args)) {
+    console.log(helpFor(argv) ?? USAGE);
+    return;
+  }
+  // `serve` logs these through its logger; every other command says them on stderr.
+  if (name !== 'serve') for (const unknown of unknownVariables(process.env)) console.error(`bulwark: warning: ${unknownVariableMessage(unknown)}`);
   await command(args);
 }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, unknownVariableMessage, unknownVariables } from '../config/index.js';
 import { createLogger } from '../http/logger.js';
 import { describeMail } from '../compose/mail.js';
 import { startServer } from '../compose/start.js';
@@ -14,6 +14,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   if (values['jwks-url'] !== undefined) env.BULWARK_JWKS_URL = values['jwks-url'];
   const config = loadConfig(env);
   const logger = createLogger(config.logLevel);
+  for (const unknown of unknownVariables(env)) logger.warn({ variable: unknown.variable, closest: unknown.closest }, unknownVariableMessage(unknown));
   const server = await startServer(config, logger, (line) => console.log(line));
   const what = config.serveOnly === 'all' ? 'token service + payroll' : config.serveOnly === 'auth' ? 'token service only' : `payroll only, keys from ${config.jwksUrl}`;
   console.log(`Bulwark listening on ${server.url} (${config.env}, ${what}, ${config.signingAlg})`);

@@ -27,5 +27,7 @@ export const USAGE = `Usage: bulwark <command>
   token verify <jwt> [--jwks URL|FILE] [--issuer I] [--audience A]
                                           verify with local keys, a JWKS URL or file
   revoke --user U | --session SID | --jti JTI
+  backup FILE                             an online snapshot of the SQLite data dir (the server may run); Postgres: pg_dump
+  restore FILE                            a backup into an empty data dir (BULWARK_DATA_DIR), ready to serve
 
 Configuration comes from the environment (see README): BULWARK_DATA_DIR, BULWARK_DATABASE_URL, ...`;

@@ -62,7 +62,7 @@ const NO_SIGNING = {
 
 export async function withStore<T>(access: 'read' | 'write', run: (context: CliStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations, migrate: access === 'write' });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations, migrate: access === 'write', deadlines: config.databaseDeadlines });
   try {
     return await run({ config, store });
   } finally {

@@ -29,7 +29,7 @@ export interface RunningServer {
  * what `config.serveOnly` asks for, seeds the demo company on first start, and listens.
  */
 export async function startServer(config: Config, logger: Logger, announce: (line: string) => void = () => {}, options: AssemblyOptions = {}): Promise<RunningServer> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations, deadlines: config.databaseDeadlines });
   const metrics = options.metrics ?? (config.metrics === undefined ? undefined : new Metrics({ processMetrics: true }));
   let assembly: Assembly | undefined;
   let app: FastifyInstance | undefined;

@@ -48,8 +48,10 @@ export function mailConfig(env: Env, mode: 'development' | 'production', issuer:
   const url = read(env, 'BULWARK_SMTP_URL');
   if (url !== undefined && !/^smtps?:\/\/[^/]/.test(url)) throw new ConfigError('BULWARK_SMTP_URL', 'must start with smtp:// (STARTTLS) or smtps:// (implicit TLS)');
   const requireTls = boolean(env, 'BULWARK_SMTP_REQUIRE_TLS', mode === 'production');
+  // Read whatever the URL (the known-variables list records what an empty environment reads).
+  const caFile = existingFile(env, 'BULWARK_SMTP_CA_FILE');
   const delivery: MailDelivery = url !== undefined
-    ? { kind: 'smtp', url, requireTls, caFile: existingFile(env, 'BULWARK_SMTP_CA_FILE') }
+    ? { kind: 'smtp', url, requireTls, caFile }
     : mode === 'development' ? { kind: 'files', dir: join(dataDir, 'outbox') } : { kind: 'off' };
   const from = read(env, 'BULWARK_MAIL_FROM') ?? 'Bulwark <no-reply@localhost>';
   if (!/^[^\r\n]*@[^\r\n]*$/.test(from)) throw new ConfigError('BULWARK_MAIL_FROM', 'must be an address such as "Bulwark <no-reply@example.com>"');

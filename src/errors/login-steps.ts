@@ -1,3 +1,4 @@
+import { PROBLEM_CODE, PROBLEMS } from '@bulwark/contract/registry';
 import { BulwarkError } from '@bulwark/guard';
 
 /** Extra members of the problem+json body (RFC 9457 §3.2): only tokens meant for this client. */
@@ -13,8 +14,8 @@ export abstract class LoginStepRequiredError extends BulwarkError {
 
 /** 401 mfa_required: POST /api/users-sessions/mfa with `mfa_token` and a code. */
 export class MfaRequiredError extends LoginStepRequiredError {
-  readonly code = 'mfa_required';
-  readonly status = 401;
+  readonly code = PROBLEM_CODE.mfa_required;
+  readonly status = PROBLEMS.mfa_required.status;
   readonly members: ProblemMembers;
   constructor(mfaToken: string, expiresIn: number) {
     super('second factor required', { detail: 'Enter the code of your authenticator app (or a recovery code).' });
@@ -24,8 +25,8 @@ export class MfaRequiredError extends LoginStepRequiredError {
 
 /** 401 password_change_required: an admin reset the password; POST /api/users-sessions/password-change. */
 export class PasswordChangeRequiredError extends LoginStepRequiredError {
-  readonly code = 'password_change_required';
-  readonly status = 401;
+  readonly code = PROBLEM_CODE.password_change_required;
+  readonly status = PROBLEMS.password_change_required.status;
   readonly members: ProblemMembers;
   constructor(token: string, expiresIn: number) {
     super('password change required', { detail: 'Your password was reset by an administrator: choose a new one.' });
@@ -35,8 +36,8 @@ export class PasswordChangeRequiredError extends LoginStepRequiredError {
 
 /** An mfa_token or password_change_token that is unknown, expired, used, or spent on wrong codes. */
 export class InvalidLoginTokenError extends BulwarkError {
-  readonly code = 'invalid_login_token';
-  readonly status = 401;
+  readonly code = PROBLEM_CODE.invalid_login_token;
+  readonly status = PROBLEMS.invalid_login_token.status;
   constructor(reason: string) {
     super(`login step refused: ${reason}`, { detail: 'This login step expired or was already used: log in again.' });
   }
@@ -44,8 +45,8 @@ export class InvalidLoginTokenError extends BulwarkError {
 
 /** A TOTP or recovery code that is wrong, already used, or of an already used time step. */
 export class InvalidMfaCodeError extends BulwarkError {
-  readonly code = 'invalid_mfa_code';
-  readonly status = 401;
+  readonly code = PROBLEM_CODE.invalid_mfa_code;
+  readonly status = PROBLEMS.invalid_mfa_code.status;
   constructor(reason: string) {
     super(`second factor refused: ${reason}`, { detail: 'The code is incorrect or was already used.' });
   }

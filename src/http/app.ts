@@ -5,9 +5,11 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import type { Metrics } from '../metrics/index.js';
-import { bulwarkGuard, type Verifier } from '@bulwark/guard';
+import type { Verifier } from '@bulwark/guard';
+import { bulwarkGuard } from '@bulwark/guard/fastify';
 import { registerErrorMapper, toProblem } from './error-mapper.js';
 import { registerHealthRoutes } from './health.js';
+import { refuseWhileClosing } from './closing.js';
 import { clientErrorHandler } from './client-error.js';
 import { HTTP_LIMITS, SERVER_TIMEOUTS, type ServerTimeouts } from './limits.js';
 import { registerOpenApi } from './openapi.js';
@@ -76,7 +78,8 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
     // One line per request, written by installRequestLogging instead of Fastify's two.
     logController: new RequestLogController(),
     schemaController: SCHEMA_CONTROLLER,
-    return503OnClosing: true,
+    // Our own 503 while closing (closing.ts): problem+json with Retry-After, unlike Fastify's.
+    return503OnClosing: false,
     // The router's own errors (bad URL encoding, over-long path parameter) arrive before any
     // route or error handler: answer them through the same mapping, as problem+json.
     frameworkErrors: (error, _request, reply) => {
@@ -87,6 +90,7 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
 
   installRequestLogging(app);
   registerErrorMapper(app);
+  refuseWhileClosing(app);
   if (options.metrics !== undefined) installRequestMetrics(app, options.metrics);
   installRequestLimits(app);
   // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
@@ -103,7 +107,8 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
       exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed'],
     });
   }
-  await app.register(bulwarkGuard, { verifier: parts.verifier });
+  // 'throw': refusals go to the app's one error mapper (logs, metrics, the same problem+json).
+  await app.register(bulwarkGuard, { verifier: parts.verifier, onError: 'throw' });
   installWriteLimit(app, parts.writeLimit);
 
   await registerOpenApi(app, config);

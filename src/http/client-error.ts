@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { PROBLEM_CODE } from '@bulwark/contract/registry';
 import { problem } from './problem.js';
 
 /**
@@ -10,10 +11,10 @@ import { problem } from './problem.js';
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const answer = error.code === 'HPE_HEADER_OVERFLOW'
-    ? problem(431, 'header_too_large', 'The request header section is too large.')
+    ? problem(PROBLEM_CODE.header_too_large, 'The request header section is too large.')
     : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? problem(408, 'request_timeout', 'The request was not received in time.')
-      : problem(400, 'invalid_request', 'The request is not valid HTTP.');
+      ? problem(PROBLEM_CODE.request_timeout, 'The request was not received in time.')
+      : problem(PROBLEM_CODE.invalid_request, 'The request is not valid HTTP.');
   this.log.info({ code: answer.code, reason: error.code }, 'client error');
   if (!socket.writable) {
     socket.destroy();

@@ -38,16 +38,40 @@ export function registerHealthRoutes(app: FastifyInstance, checkReady: () => Pro
   });
 }
 
-/** The readiness check of a process whose only dependency is its database. */
-export function databaseReady(store: { ping(): Promise<void> }): () => Promise<Record<string, string>> {
+/** /readyz answers within this, whatever the database does (a load balancer's probe gives up at a few seconds). */
+export const READINESS_DEADLINE_MS = 1_500;
+
+/**
+ * The readiness check of a process whose only dependency is its database: it must answer a read
+ * and commit a one-row write (a full disk or read-only file system fails that), both within
+ * READINESS_DEADLINE_MS.
+ */
+export function databaseReady(store: { ping(): Promise<void>; probeWrite(): Promise<void> }, deadlineMs = READINESS_DEADLINE_MS): () => Promise<Record<string, string>> {
   return async () => {
     try {
-      await store.ping();
+      await withinDeadline(deadlineMs, async () => {
+        await store.ping();
+        await store.probeWrite();
+      });
     } catch (error) {
-      throw new ServiceUnavailableError('database ping failed', { detail: 'The database does not answer.', cause: error });
+      throw new ServiceUnavailableError('database readiness failed', { detail: 'The database does not answer or cannot write.', cause: error });
     }
     return { database: 'ok' };
   };
+}
+
+async function withinDeadline(ms: number, work: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const running = work();
+  // The work goes on past the deadline (bounded by the store's own deadlines): its late failure is not news.
+  running.catch(() => undefined);
+  try {
+    await Promise.race([running, new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Adds `redis: 'ok' | 'degraded'` to a readiness check when a Redis feed is configured. The

@@ -4,20 +4,26 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema, type TUnsafe } from 'typebox';
 import type { Config } from '../config/index.js';
 import { Problem } from '@bulwark/contract';
+import { PROBLEM_CODE, PROBLEMS, type ProblemCode } from '@bulwark/contract/registry';
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 const problemResponse = (description: string, headers?: Record<string, unknown>) => ({ description, content: problemContent, ...(headers === undefined ? {} : { headers }) });
-const challenge = { 'WWW-Authenticate': { description: 'RFC 6750 §3: Bearer realm="bulwark" alone when no token was sent; error="invalid_token" for a bad or expired one; error="insufficient_scope", scope="…" on a 403 for a missing scope; error="insufficient_user_authentication" (RFC 9470) when a second factor is needed; DPoP error="invalid_dpop_proof" for a DPoP-bound token', schema: { type: 'string' } } };
+const C = PROBLEM_CODE;
+const challenge = { 'WWW-Authenticate': { description: `RFC 6750 §3: Bearer realm="bulwark" alone when no token was sent; error="${C.invalid_token}" for a bad or expired one; error="insufficient_scope", scope="…" on a 403 for a missing scope; error="${C.insufficient_user_authentication}" (RFC 9470) when a second factor is needed; DPoP error="${C.invalid_dpop_proof}" for a DPoP-bound token`, schema: { type: 'string' } } };
+
+/** `code (status)` for each registered code the predicate picks, in the registry's order. */
+const codesWhere = (pick: (code: ProblemCode, status: number) => boolean) =>
+  (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => pick(code, PROBLEMS[code].status)).map((code) => `${code} (${PROBLEMS[code].status})`).join(', ');
 
 /** The answers every operation may give, added where a route does not describe its own. */
 const COMMON_RESPONSES: Record<string, unknown> = {
-  '4XX': problemResponse('Invalid input or a transport limit: invalid_request (400), not_found (404), request_timeout (408), payload_too_large (413), uri_too_long (414), unsupported_media_type (415), header_too_large (431), https_required (403), conflict (409), idempotency_key_reused (422).'),
-  '429': problemResponse('too_many_requests: a rate limit was reached.', { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }),
-  '503': problemResponse('service_unavailable: the database does not answer, or the server is too busy checking passwords; retry shortly.'),
+  '4XX': problemResponse(`Invalid input or a transport limit: ${codesWhere((code, status) => status >= 400 && status < 500 && status !== 401 && status !== 429 && code !== C.forbidden)}.`),
+  '429': problemResponse(`${C.too_many_requests}: a rate limit was reached.`, { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }),
+  '503': problemResponse(`${C.service_unavailable}: ${PROBLEMS.service_unavailable.meaning}`),
 };
 const SECURED_RESPONSES: Record<string, unknown> = {
-  '401': problemResponse('invalid_token, or token_expired (refresh, then retry).', challenge),
-  '403': problemResponse('forbidden: the token\'s role may not do this.', challenge),
+  '401': problemResponse(`${C.invalid_token}, or ${C.token_expired} (refresh, then retry).`, challenge),
+  '403': problemResponse(`${C.forbidden}: ${PROBLEMS.forbidden.meaning}`, challenge),
 };
 
 type Operation = { security?: unknown[]; responses?: Record<string, unknown> };

@@ -1,3 +1,5 @@
+import { PROBLEMS, type ProblemCode, type ProblemEntry } from '@bulwark/contract/registry';
+
 /** RFC 9457 problem details, as every error of the API is answered (CONTRACT §4). */
 export interface Problem {
   type: string;
@@ -9,27 +11,19 @@ export interface Problem {
   [member: string]: string | number | undefined;
 }
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  413: 'Content Too Large',
-  414: 'URI Too Long',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
+const registered = PROBLEMS as Readonly<Record<string, ProblemEntry | undefined>>;
 
-export function problem(status: number, code: string, detail?: string): Problem {
-  const body: Problem = { type: `urn:bulwark:problem:${code}`, title: TITLES[status] ?? 'Error', status, code };
+/**
+ * The problem+json body of a code: its status and title are the registry's
+ * (@bulwark/contract/registry). `status` is given only by an error that carries its own (an error
+ * class, a framework error's 4xx); a test holds every class's status equal to its code's.
+ */
+export function problem(code: ProblemCode | (string & {}), detail?: string, status?: number): Problem {
+  const entry = registered[code];
+  const answered = status ?? entry?.status ?? 500;
+  // A framework's odd 4xx (invalid_request at 405): the title of the status, where the registry has one.
+  const title = entry?.status === answered ? entry.title : Object.values(registered).find((other) => other?.status === answered)?.title;
+  const body: Problem = { type: `urn:bulwark:problem:${code}`, title: title ?? 'Error', status: answered, code };
   if (detail !== undefined) body.detail = detail;
   return body;
 }

@@ -1,20 +1,20 @@
+import { PROBLEM_CODE } from '@bulwark/contract/registry';
 import { INVALID_TOKEN_REASONS, type TokenRejectionReason } from '@bulwark/guard';
 
 /**
  * The label values of the counters: fixed lists, so every series exists (at 0) from the first
  * scrape and no caller can add a label value (no usernames, addresses or tokens can reach a label).
  */
-export const LOGIN_OUTCOMES = [
-  'success',
-  'invalid_credentials',
-  'invalid_mfa_code',
-  'invalid_login_token',
-  'throttled',
-  'mfa_required',
-  'password_change_required',
-  'busy',
-  'other',
+/** The problem codes a login step ends in that are their own login outcome (the label is the code). */
+export const LOGIN_OUTCOME_CODES = [
+  PROBLEM_CODE.invalid_credentials,
+  PROBLEM_CODE.invalid_mfa_code,
+  PROBLEM_CODE.invalid_login_token,
+  PROBLEM_CODE.mfa_required,
+  PROBLEM_CODE.password_change_required,
 ] as const;
+/** The outcomes named after what happened, not a code: `throttled` is too_many_requests, `busy` service_unavailable. */
+export const LOGIN_OUTCOMES = ['success', ...LOGIN_OUTCOME_CODES, 'throttled', 'busy', 'other'] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
 export const REFRESH_OUTCOMES = ['rotated', 'replayed_within_window', 'reuse_detected'] as const;

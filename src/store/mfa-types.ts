@@ -76,6 +76,8 @@ export interface LoginFailureRecord {
 export interface LoginFailuresStore {
   /** Adds one failure of the user from `ip` (atomic under concurrency). */
   record(userId: string, ip: string, at: number): Promise<void>;
+  /** The user's failures from `ip`, or undefined when there are none. */
+  find(userId: string, ip: string): Promise<LoginFailureRecord | undefined>;
   /** The user's failures per address, most recent first. */
   list(userId: string): Promise<LoginFailureRecord[]>;
   /** Forgets the user's failures (an admin unlock), or those from `ip` only (a login from there succeeded); returns the cleared rows. */

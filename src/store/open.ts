@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
+import { DATABASE_DEADLINE_DEFAULTS, type DatabaseDeadlines } from '../config/index.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { MigrationMap } from './migrations/index.js';
 import { migratePostgres, openPostgres } from './postgres.js';
@@ -19,6 +20,8 @@ export interface OpenStoreOptions {
   migrations?: MigrationMap | undefined;
   /** false: read-only use (CLI listings): nothing is created or migrated; a missing SQLite file is an error. */
   migrate?: boolean | undefined;
+  /** Deadlines of every call the store makes (the migrations excepted); defaults: DATABASE_DEADLINE_DEFAULTS. */
+  deadlines?: DatabaseDeadlines | undefined;
 }
 
 type Target = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -37,24 +40,39 @@ function target(options: OpenStoreOptions): Target {
   throw new Error(`unsupported database URL scheme ${scheme}; use sqlite: or postgres://`);
 }
 
+/** Where the configured database is: a SQLite file (its path, or `:memory:`) or Postgres. */
+export function databaseLocation(options: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir'>): { kind: 'sqlite'; path: string } | { kind: 'postgres' } {
+  const where = target({ ...options });
+  return where.kind === 'sqlite' ? where : { kind: 'postgres' };
+}
+
 /** Opens the database, brings it to the latest migration and returns the store. */
 export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   const where = target(options);
+  const deadlines = options.deadlines ?? DATABASE_DEADLINE_DEFAULTS;
   let db: Kysely<Database>;
   try {
-    db = where.kind === 'sqlite' ? openSqlite(where.path, { mustExist: options.migrate === false }) : openPostgres(where.url);
+    db = where.kind === 'sqlite'
+      ? openSqlite(where.path, { mustExist: options.migrate === false, busyTimeoutMs: deadlines.statementTimeoutMs })
+      : openPostgres(where.url, deadlines);
   } catch (error) {
     if (error instanceof Error && error.message.startsWith('no database at')) throw error;
     throw new Error(`cannot open the ${where.kind} database: ${reason(error)}`, { cause: error });
   }
   if (options.migrate === false) return createSqlStore(db, where.kind);
+  // Postgres migrations run on a pool of their own without statement deadlines: a migration may
+  // rightly take longer than any request (an index on a large table, waiting for another
+  // instance's migration lock).
+  const migrator = where.kind === 'postgres' ? openPostgres(where.url) : db;
   try {
-    if (where.kind === 'postgres') await migratePostgres(db, options.migrations);
+    if (where.kind === 'postgres') await migratePostgres(migrator, options.migrations);
     else await migrateToLatest(db, { extra: options.migrations });
   } catch (error) {
     await db.destroy().catch(() => undefined);
     if (error instanceof Error && error.message.startsWith('database migration')) throw error;
     throw new Error(`cannot open the ${where.kind} database: ${reason(error)}`, { cause: error });
+  } finally {
+    if (migrator !== db) await migrator.destroy().catch(() => undefined);
   }
   return createSqlStore(db, where.kind);
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { DatabaseDeadlines } from '../config/index.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
 import type { MigrationMap } from './migrations/index.js';
@@ -8,8 +9,17 @@ const INT8_OID = 20;
 /** Arbitrary, fixed: "Bulw" in ASCII. Every Bulwark instance on a database shares it. */
 export const MIGRATION_LOCK = 0x42756c77;
 
-/** A pool whose int8 columns (bigint times, count(*)) come back as numbers, not strings. */
-export function openPostgres(url: string): Kysely<Database> {
+/** How far past statement_timeout the client's own timer fires: a live server cancels first
+ *  (a clean 57014, the connection kept); the timer is for a server that does not answer at all. */
+export const CLIENT_DEADLINE_MARGIN_MS = 1_000;
+
+/**
+ * A pool whose int8 columns (bigint times, count(*)) come back as numbers, not strings. With
+ * `deadlines`, no call waits longer than them: a connection (or a free pooled one) within
+ * connectTimeoutMs, a statement within statementTimeoutMs (see DeadlineClient). Without (the
+ * migrations' own pool), statements may take as long as they need.
+ */
+export function openPostgres(url: string, deadlines?: DatabaseDeadlines): Kysely<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     types: {
@@ -18,6 +28,13 @@ export function openPostgres(url: string): Kysely<Database> {
           ? (value: string) => Number(value)
           : pg.types.getTypeParser(oid, format),
     },
+    ...(deadlines === undefined ? {} : {
+      connectionTimeoutMillis: deadlines.connectTimeoutMs,
+      // Sent as a startup parameter: the server cancels a longer statement (lock waits included).
+      statement_timeout: deadlines.statementTimeoutMs,
+      keepAlive: true,
+      Client: deadlineClient(deadlines.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS),
+    }),
   });
   // A client losing its server emits 'error', which would otherwise crash the process: on the
   // pool for an idle client (the pool drops it), on the client itself when it is checked out
@@ -27,6 +44,37 @@ export function openPostgres(url: string): Kysely<Database> {
     client.on('error', () => undefined);
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The error of a statement the server did not answer in time (mapped to 503 like ETIMEDOUT). */
+export function statementDeadlineError(): Error {
+  return Object.assign(new Error('database statement deadline exceeded'), { code: 'ETIMEDOUT' });
+}
+
+/**
+ * pg's own query_timeout rejects the query but keeps the connection, with the statement still
+ * queued on it: the next query on that connection waits behind it, and a stopped server that
+ * wakes up later would still run it. So past the deadline this client destroys its socket: the
+ * pool drops the connection (not queryable), and the server aborts whatever transaction was open
+ * on it when it reads the end of the stream.
+ */
+function deadlineClient(deadlineMs: number): typeof pg.Client {
+  return class DeadlineClient extends pg.Client {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- pg's query() has a dozen overloads; this only wraps the promise one.
+    override query(...args: any[]): any {
+      const result = (super.query as (...a: unknown[]) => unknown)(...args);
+      if (!(result instanceof Promise)) return result;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          (this as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+          reject(statementDeadlineError());
+        }, deadlineMs);
+      });
+      result.catch(() => undefined);
+      return Promise.race([result, expired]).finally(() => clearTimeout(timer));
+    }
+  };
 }
 
 /**

@@ -117,6 +117,12 @@ export interface OAuthClientsTable {
   secret_issued_at: number;
 }
 
+/** One row, rewritten by every readiness check: the proof that the database can commit. */
+export interface ReadinessProbeTable {
+  id: string;
+  probed_at: number;
+}
+
 /** The auth-core tables. Other modules extend this with `db.withTables<TheirTables>()`. */
 export interface Database {
   users: UsersTable;
@@ -129,4 +135,5 @@ export interface Database {
   security_events: SecurityEventsTable;
   security_event_streams: SecurityEventStreamsTable;
   security_event_acks: SecurityEventAcksTable;
+  readiness_probe: ReadinessProbeTable;
 }

@@ -127,9 +127,9 @@ export type RotateOutcome =
   /**
    * The token was used less than the reuse window ago, `next` is the successor that rotation
    * stored (same session, still unused) and the session is active: the caller answers `next`
-   * again. Nothing is written.
+   * again. Nothing is written. `sinceUseMs`: since the rotation committed, on the database's clock.
    */
-  | { outcome: 'replayed'; session: SessionRecord; usedAt: number }
+  | { outcome: 'replayed'; session: SessionRecord; sinceUseMs: number }
   /** The token exists but was already used: the caller must revoke the whole session. */
   | { outcome: 'reused'; sessionId: string; userId: string }
   /** Unknown hash, expired token, or a session that is revoked or expired. */
@@ -146,7 +146,7 @@ export interface RefreshTokensStore {
    * get `replayed` while `now - usedAt < reuseWindowMs`, `next` is stored unused in the same
    * session and the session is active; any other used token is `reused`.
    */
-  rotate(oldHash: string, next: RefreshTokenRecord, now: number, reuseWindowMs?: number): Promise<RotateOutcome>;
+  rotate(oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs?: number): Promise<RotateOutcome>;
 }
 
 export type KeyState = 'next' | 'active' | 'retired' | 'removed';
@@ -221,6 +221,10 @@ export interface AuditEvent {
 export interface AuditFilter {
   type?: string | undefined;
   actorId?: string | undefined;
+  /** Events at or after this time (ms). */
+  since?: number | undefined;
+  /** Events strictly before this time (ms). */
+  before?: number | undefined;
 }
 
 export interface AuditStore {
@@ -339,5 +343,7 @@ export interface Store {
   readonly accounts: AccountsStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
+  /** Resolves when the database commits a one-row write (readiness: a full disk fails it). */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }

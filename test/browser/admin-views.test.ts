@@ -41,10 +41,12 @@ describe('console: admin views', { timeout: 60_000 }, () => {
 
     const row = page.getByRole('row').filter({ hasText: 'dave' });
     await row.getByLabel('Role of dave').selectOption('employee');
+    await page.getByRole('dialog', { name: 'Make dave an employee?' }).getByRole('button', { name: 'Change role' }).click();
     await page.getByRole('status').filter({ hasText: 'dave is now employee.' }).waitFor();
     assert.equal((await userNamed('dave'))?.role, 'employee');
 
     await row.getByRole('button', { name: 'Disable' }).click();
+    await page.getByRole('dialog', { name: 'Disable dave?' }).getByRole('button', { name: 'Disable' }).click();
     await row.getByRole('button', { name: 'Enable' }).waitFor();
     assert.equal((await userNamed('dave'))?.disabled, true);
     await row.getByRole('button', { name: 'Enable' }).click();
@@ -69,6 +71,7 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     const bobRow = all.getByRole('row').filter({ hasText: 'bob' });
     await bobRow.first().waitFor();
     await bobRow.first().getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog', { name: 'Revoke this session?' }).getByRole('button', { name: 'Revoke' }).click();
     await until(async () => (await bobRow.count()) === 0, 'bob\'s session is gone from the list');
     const me = await fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${bobToken}` } });
     assert.equal(me.status, 401, 'bob\'s revoked session no longer works');
@@ -79,7 +82,7 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     const filter = page.getByRole('form', { name: 'Filter events' });
     await filter.getByLabel('Event type').fill('user.created');
     await filter.getByRole('button', { name: 'Apply filter' }).click();
-    const types = page.getByRole('table', { name: 'Audit events' }).locator('tbody td.mono:not(.details)');
+    const types = page.getByRole('table', { name: 'Audit events' }).locator('tbody td.event-type');
     await until(async () => {
       const shown = await types.allTextContents();
       return shown.length > 0 && shown.every((type) => type === 'user.created');

@@ -20,6 +20,7 @@ async function pay(page: Page, memo: string): Promise<void> {
   await form.getByLabel('Period').fill(PERIOD);
   await form.getByLabel('Memo').fill(memo);
   await form.getByRole('button', { name: 'Pay' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Pay', exact: true }).click();
 }
 
 /** Both steps through the form; resolves when the signed-in shell shows, or the second step's alert does. */

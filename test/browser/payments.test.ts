@@ -14,6 +14,9 @@ interface Payment {
 /** A period no seeded payment uses, so whatever is in it was made by the test. */
 const PERIOD = '2031-01';
 
+/** The confirmation a payment asks for: its button, by name. */
+const confirmButton = (page: Page, name: string) => page.getByRole('dialog').getByRole('button', { name, exact: true });
+
 async function openPayments(page: Page, server: ConsoleServer): Promise<void> {
   await page.goto(server.url);
   await signIn(page, 'alice', server.password('alice'));
@@ -50,6 +53,9 @@ describe('console: payments', { timeout: 60_000 }, () => {
       await form.getByLabel('Period').fill(PERIOD);
       await form.getByLabel('Memo').fill('double click');
       await form.getByRole('button', { name: 'Pay' }).dblclick();
+      const dialog = page.getByRole('dialog');
+      assert.match(await dialog.innerText(), /Pay \D*1,234\.56\D* to Emma Schulz for 2031-01 \(double click\)/);
+      await confirmButton(page, 'Pay').dblclick();
       await page.getByRole('status').filter({ hasText: /^Paid / }).waitFor();
       // Let a second submission, had there been one, land before counting.
       await page.waitForTimeout(500);
@@ -57,12 +63,16 @@ describe('console: payments', { timeout: 60_000 }, () => {
       assert.deepEqual(paid.map((p) => [p.kind, p.amount_cents, p.memo]), [['payment', 123456, 'double click']]);
 
       const row = page.getByRole('table', { name: 'Payments' }).getByRole('row').filter({ hasText: 'double click' });
-      await row.getByRole('button', { name: 'Reverse' }).dblclick();
+      await row.getByRole('button', { name: /^Reverse / }).dblclick();
+      assert.match(await page.getByRole('dialog').innerText(), /Emma Schulz's payment of \D*1,234\.56\D* for 2031-01/);
+      await page.getByRole('dialog').getByLabel('Reason (kept in the audit log)').fill('paid by mistake');
+      await confirmButton(page, 'Reverse payment').dblclick();
       await page.getByRole('status').filter({ hasText: /^Reversed / }).waitFor();
       await page.waitForTimeout(500);
       const after = await paymentsIn(employeeId);
       assert.deepEqual(after.map((p) => p.kind).sort(), ['payment', 'reversal']);
       assert.equal(after.find((p) => p.kind === 'reversal')?.amount_cents, -123456);
+      assert.equal(after.find((p) => p.kind === 'reversal')?.memo, 'paid by mistake', 'the reason is the reversal\'s memo');
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();
@@ -89,8 +99,10 @@ describe('console: payments', { timeout: 60_000 }, () => {
       await form.getByLabel('Amount').fill('50');
       await form.getByLabel('Period').fill(PERIOD);
       await form.getByRole('button', { name: 'Pay' }).click();
+      await confirmButton(page, 'Pay').click();
       await form.getByRole('alert').filter({ hasText: 'Network error' }).waitFor();
       await form.getByRole('button', { name: 'Pay' }).click();
+      await confirmButton(page, 'Pay').click();
       await page.getByRole('status').filter({ hasText: /^Paid / }).waitFor();
       assert.equal(keys.length, 2);
       assert.match(keys[0] ?? '', /^[0-9a-f]{32}$/);
@@ -113,6 +125,7 @@ describe('console: payments', { timeout: 60_000 }, () => {
       await form.getByLabel('Amount').fill('100');
       await form.getByLabel('Period').fill(PERIOD);
       await form.getByRole('button', { name: 'Pay' }).click();
+      await confirmButton(page, 'Pay').click();
       const alert = form.getByRole('alert');
       await alert.waitFor();
       assert.match(await alert.innerText(), /Conflict\s+Only active employees can be paid; this employee is on_leave\./);

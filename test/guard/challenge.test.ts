@@ -38,12 +38,12 @@ describe('bearerChallenge', () => {
   });
 });
 
-describe('the Fastify plugin behind the app error mapper answers the RFC 6750 §3 details', () => {
+describe('the Fastify plugin (onError: "throw") behind the app error mapper answers the RFC 6750 §3 details', () => {
   let app: FastifyInstance;
   before(async () => {
     app = Fastify();
     registerErrorMapper(app);
-    await app.register(bulwarkGuard, { verifier: verifier() });
+    await app.register(bulwarkGuard, { verifier: verifier(), onError: 'throw' });
     app.get('/me', { onRequest: app.requireAuth() }, async () => ({ ok: true }));
     app.get('/clerk', { onRequest: app.requireRole('clerk') }, async () => ({ ok: true }));
     app.get('/pay', { onRequest: app.requireAuth({ scopes: ['payroll:pay'] }) }, async () => ({ ok: true }));

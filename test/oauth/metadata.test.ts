@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { bearer, createHarness, ISSUER, type Harness } from '../helpers/harness.js';
+import { USER_ONLY_SCOPES } from '../../src/auth/clients/client-input.js';
 import { basic, postForm } from './support.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -43,11 +44,15 @@ describe('RFC 8414 metadata: everything advertised works', () => {
   it('every token endpoint auth method and every assertion alg gets a token; every scope can be granted', async () => {
     const methods = metadata.token_endpoint_auth_methods_supported as string[];
     assert.deepEqual([...methods].sort(), ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt']);
-    const { client, secret } = await h.services.clients.create({ name: 'secret', scope: (metadata.scopes_supported as string[]).join(' ') }, null);
+    // Every scope that exists is listed (#18.8); a client may hold those not reserved to people.
+    assert.deepEqual([...(metadata.scopes_supported as string[])].sort(), ['admin', 'payroll:read', 'payroll:read:self', 'payroll:write', 'profile', 'ssf:poll']);
+    const clientScopes = (metadata.scopes_supported as string[]).filter((scope) => !USER_ONLY_SCOPES.has(scope)).join(' ');
+    assert.equal(clientScopes, 'payroll:read ssf:poll');
+    const { client, secret } = await h.services.clients.create({ name: 'secret', scope: clientScopes }, null);
     const token = path(metadata.token_endpoint as string);
-    const viaBasic = await postForm(h, token, { grant_type: 'client_credentials', scope: (metadata.scopes_supported as string[]).join(' ') }, basic(client.id, secret as string));
+    const viaBasic = await postForm(h, token, { grant_type: 'client_credentials', scope: clientScopes }, basic(client.id, secret as string));
     assert.equal(viaBasic.statusCode, 200, viaBasic.body);
-    assert.equal(viaBasic.json().scope, (metadata.scopes_supported as string[]).join(' '));
+    assert.equal(viaBasic.json().scope, clientScopes);
     assert.equal((await postForm(h, token, { grant_type: 'client_credentials', client_id: client.id, client_secret: secret as string })).statusCode, 200);
     for (const alg of metadata.token_endpoint_auth_signing_alg_values_supported as string[]) {
       const signer = await keyClient(h, alg);

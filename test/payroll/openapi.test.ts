@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CONSOLE_VIEW_PATHS } from '../../src/console/paths.js';
-import { PROBLEMS as PROBLEM_CODES } from '@bulwark/contract/registry';
+import { PROBLEMS } from '@bulwark/contract/registry';
 import { createHarness, problemOf, type Harness } from '../helpers/harness.js';
 
 interface Response { description: string; content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }
@@ -82,7 +82,7 @@ describe('OpenAPI document (/openapi.json)', () => {
   });
 
   it('documents the problem+json answers: every stable code, and on each operation 4XX/429/503 (+401/403 with a challenge when secured)', async () => {
-    assert.deepEqual(doc.components?.schemas?.Problem?.properties?.code?.enum, Object.keys(PROBLEM_CODES));
+    assert.deepEqual(doc.components?.schemas?.Problem?.properties?.code?.enum, Object.keys(PROBLEMS));
     let operations = 0;
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
@@ -102,6 +102,6 @@ describe('OpenAPI document (/openapi.json)', () => {
     // What the document says is what the server does: a real 401 carries a documented code.
     const unauthorised = await h.app.inject({ url: '/api/employees' });
     assert.equal(unauthorised.statusCode, 401);
-    assert.ok(Object.keys(PROBLEM_CODES).includes(problemOf(unauthorised).code));
+    assert.ok(Object.keys(PROBLEMS).includes(problemOf(unauthorised).code));
   });
 });

@@ -52,4 +52,15 @@ describe('payroll on postgres', { skip }, () => {
     const dup = await f.as('admin', { method: 'PATCH', url: `/api/employees/${f.other.id}`, payload: { email: f.carol.email } });
     assert.equal(dup.statusCode, 409);
   });
+  it('the office queries (issue #21): name search with LIKE characters literal, newest first, totals as numbers', async () => {
+    const found = (await f.as('clerk', { url: `/api/employees?q=${encodeURIComponent(f.carol.name.slice(1, 5).toUpperCase())}` })).json<{ items: Array<{ id: string }> }>().items;
+    assert.ok(found.some((e) => e.id === f.carol.id));
+    assert.deepEqual((await f.as('clerk', { url: '/api/employees?q=%25' })).json<{ items: unknown[] }>().items, []);
+    const asc = (await f.as('clerk', { url: '/api/payments?limit=100' })).json<{ items: Array<{ id: string; amount_cents: number }> }>().items;
+    const desc = (await f.as('clerk', { url: '/api/payments?limit=100&order=desc' })).json<{ items: Array<{ id: string }> }>().items;
+    assert.deepEqual(desc.map((p) => p.id), [...asc].reverse().map((p) => p.id));
+    const totals = (await f.as('clerk', { url: '/api/payments/totals' })).json<{ items: Array<{ total_cents: number; count: number }> }>().items;
+    assert.ok(totals.every((t) => typeof t.total_cents === 'number' && typeof t.count === 'number'));
+    assert.equal(totals.reduce((sum, t) => sum + t.total_cents, 0), asc.reduce((sum, p) => sum + p.amount_cents, 0));
+  });
 });

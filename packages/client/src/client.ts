@@ -8,11 +8,14 @@ import { openTabChannel } from './tab-channel.js';
 import { createTokenStore } from './token-store.js';
 import { createSend, discard, problemCode, readGrant, withQuery } from './transport.js';
 import type { BulwarkClient, BulwarkClientOptions, BulwarkUser, HttpMethod, RequestOptions } from './types.js';
+import { CODE } from './codes.js';
 
 const SESSIONS = '/api/users-sessions';
 /** The refresh cookie (HttpOnly, Path=/api/users-sessions) rides along on same-origin calls only. */
 const WITH_COOKIE = { credentials: 'same-origin' } as const;
 
+/** Creates a Bulwark client: sign-in, silent restore, requests with the access token (kept in memory only),
+ * refresh on expiry shared across tabs, DPoP where WebCrypto exists. See the README for each method. */
 export function createBulwarkClient(options: BulwarkClientOptions = {}): BulwarkClient {
   // Late-bound so a fetch replaced after creation (instrumentation) is used, and never called as a method.
   const send = createSend(options.baseUrl ?? '', options.fetch ?? ((url, init) => fetch(url, init)));
@@ -87,8 +90,8 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     const res = await send(path, await authorize(path, init, token));
     if (res.status !== 401 || token === null) return res;
     const code = await problemCode(res);
-    if (code === 'invalid_token' && store.get() === token) forget();
-    if (code !== 'token_expired') return res;
+    if (code === CODE.invalid_token && store.get() === token) forget();
+    if (code !== CODE.token_expired) return res;
     const next = await renew(token);
     if (next === null) return res;
     discard(res);

@@ -1,11 +1,13 @@
 import type { BulwarkEvent, BulwarkListener, BulwarkUser } from './types.js';
 
+/** The client's listeners for signin, signout and refresh. */
 export interface Emitter {
   on(event: BulwarkEvent, listener: BulwarkListener): () => void;
   emit(event: BulwarkEvent, user: BulwarkUser | null): void;
   clear(): void;
 }
 
+/** An Emitter whose emit calls every listener, even after one throws (the first error is rethrown after). */
 export function createEmitter(): Emitter {
   const listeners = new Map<BulwarkEvent, Set<BulwarkListener>>();
   return {

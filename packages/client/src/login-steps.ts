@@ -1,5 +1,6 @@
 import { BulwarkProblemError, problemFromResponse, type ProblemFields } from './problem-error.js';
 import type { BulwarkUser } from './types.js';
+import { CODE } from './codes.js';
 
 /** Posts one login step in cookie mode and signs the tab in with its answer. */
 export type LoginStep = (path: string, fields: Record<string, string>) => Promise<BulwarkUser>;
@@ -36,10 +37,10 @@ export async function loginStepProblem(res: Response, step: LoginStep): Promise<
   const problem = await problemFromResponse(res);
   const mfaToken = body?.mfa_token;
   const changeToken = body?.password_change_token;
-  if (problem.code === 'mfa_required' && typeof mfaToken === 'string') {
+  if (problem.code === CODE.mfa_required && typeof mfaToken === 'string') {
     return new BulwarkMfaRequiredError(problem, (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }));
   }
-  if (problem.code === 'password_change_required' && typeof changeToken === 'string') {
+  if (problem.code === CODE.password_change_required && typeof changeToken === 'string') {
     return new BulwarkPasswordChangeRequiredError(problem, (password) => step('/api/users-sessions/password-change', { password_change_token: changeToken, new_password: password }));
   }
   return problem;

@@ -1,3 +1,6 @@
+import { CODE } from './codes.js';
+
+/** The fields of a problem+json answer (RFC 9457) the client keeps. */
 export interface ProblemFields {
   status: number;
   code: string;
@@ -60,7 +63,7 @@ export async function problemFromResponse(res: Response): Promise<BulwarkProblem
     // Not JSON (a proxy's HTML page, an empty body): the status alone describes it.
   }
   const code = text(body.code) ?? 'http_error';
-  return new (code === 'insufficient_user_authentication' ? BulwarkStepUpRequiredError : BulwarkProblemError)({
+  return new (code === CODE.insufficient_user_authentication ? BulwarkStepUpRequiredError : BulwarkProblemError)({
     status: res.status,
     code,
     title: text(body.title) ?? (res.statusText || `HTTP ${res.status}`),

@@ -14,6 +14,7 @@ interface LockManagerLike {
   request<T>(name: string, callback: (lock: unknown) => Promise<T>): Promise<T>;
 }
 
+/** Single-flight refresh, shared across tabs. */
 export interface RefreshCoordinator {
   /**
    * A token newer than `stale` (the one that failed, or null): taken from another tab or an earlier
@@ -22,6 +23,7 @@ export interface RefreshCoordinator {
   refresh(stale: string | null): Promise<string | null>;
 }
 
+/** What the coordinator needs: the token store, the tab channel, and the network refresh. */
 export interface CoordinatorDeps {
   store: TokenStore;
   channel: TabChannel;
@@ -30,6 +32,7 @@ export interface CoordinatorDeps {
   onRefreshed(): void;
 }
 
+/** One refresh at a time in this tab, and under the Web Lock `bulwark-refresh` across tabs where it exists. */
 export function createRefreshCoordinator({ store, channel, refreshOverNetwork, onRefreshed }: CoordinatorDeps): RefreshCoordinator {
   let inFlight: Promise<string | null> | null = null;
 

@@ -6,6 +6,7 @@ export type TabMessage =
   | ({ kind: 'refresh' } & Grant)
   | { kind: 'signout' };
 
+/** The BroadcastChannel between the tabs of one app (a no-op where BroadcastChannel is missing). */
 export interface TabChannel {
   post(message: TabMessage): void;
   /** Resolves on the next message from another tab, or after `ms`. */

@@ -12,6 +12,7 @@ export interface TokenStore {
   clear(): void;
 }
 
+/** The access token in a closure (never storage), with when to refresh it before it expires. */
 export function createTokenStore(now: () => number = Date.now): TokenStore {
   let token: string | null = null;
   let expiresAt = 0;

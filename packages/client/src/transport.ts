@@ -1,6 +1,7 @@
 import { BulwarkNetworkError, BulwarkProblemError, problemFromResponse } from './problem-error.js';
 import type { Grant } from './types.js';
 
+/** A fetch against the client's baseUrl. */
 export type Send = (path: string, init: RequestInit) => Promise<Response>;
 
 /** fetch against baseUrl; a failure to reach the server becomes BulwarkNetworkError (an abort stays an abort). */
@@ -42,6 +43,7 @@ export function discard(res: Response): void {
   res.body?.cancel().catch(() => undefined);
 }
 
+/** `path` with the query's defined values appended, URL-encoded. */
 export function withQuery(path: string, query: Record<string, string | number | boolean | null | undefined> = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== null && value !== undefined) params.append(key, String(value));

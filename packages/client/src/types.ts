@@ -4,10 +4,14 @@ import type { BulwarkAccounts } from './accounts.js';
 /** The signed-in user, as GET /api/users/me answers it: the server's own User shape. */
 export type BulwarkUser = User;
 
+/** What `client.on` can listen to. */
 export type BulwarkEvent = 'signin' | 'signout' | 'refresh';
+/** Called with the user (null after a sign-out). */
 export type BulwarkListener = (user: BulwarkUser | null) => void;
+/** The methods `client.request` sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+/** The options of `client.request`. */
 export interface RequestOptions {
   /** Sent as JSON. */
   body?: unknown;
@@ -17,6 +21,7 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** The options of `createBulwarkClient`. */
 export interface BulwarkClientOptions {
   /** Where the API lives; '' (the default) is the page's own origin. */
   baseUrl?: string;
@@ -32,6 +37,7 @@ export interface BulwarkClientOptions {
   dpop?: boolean;
 }
 
+/** A signed-in (or not yet) session with a Bulwark server; see the README for each method. */
 export interface BulwarkClient {
   /** The last GET /api/users/me, or null when signed out. */
   readonly user: BulwarkUser | null;

@@ -1,6 +1,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { BulwarkProblemError, type BulwarkClient, type BulwarkUser, type HttpMethod, type RequestOptions as ClientRequestOptions } from '@bulwark/client';
+import { PROBLEM_CODE } from '@bulwark/contract/registry';
 
 export type Method = HttpMethod;
 export type Query = Record<string, string | number | undefined>;
@@ -36,7 +37,7 @@ function cleanQuery(query: Query | undefined): Record<string, string> | undefine
  * 401 codes that mean no valid session is left (token_expired survives only a failed refresh).
  * Not `insufficient_user_authentication`: the session is fine, the write needs a newer login.
  */
-const SESSION_OVER = new Set(['invalid_token', 'invalid_grant', 'token_expired']);
+const SESSION_OVER: ReadonlySet<string> = new Set([PROBLEM_CODE.invalid_token, PROBLEM_CODE.invalid_grant, PROBLEM_CODE.token_expired]);
 
 /**
  * Requests through the client, which adds the bearer token and refreshes it once on

@@ -33,3 +33,19 @@ export function usePath(): string {
 export function isViewPath(path: string): path is ViewPath {
   return (VIEW_PATHS as readonly string[]).includes(path);
 }
+
+/** A query parameter of the current address (e.g. `id` of /payments?id=…), following navigation. */
+export function useQueryParam(name: string): string | null {
+  const read = () => new URLSearchParams(location.search).get(name);
+  const [value, setValue] = useState(read);
+  useEffect(() => {
+    const follow = () => setValue(read());
+    addEventListener('popstate', follow);
+    addEventListener(NAVIGATED, follow);
+    return () => {
+      removeEventListener('popstate', follow);
+      removeEventListener(NAVIGATED, follow);
+    };
+  }, [name]);
+  return value;
+}

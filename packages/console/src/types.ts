@@ -5,7 +5,7 @@
 import type { OwnSession, Session as AdminSession } from '@bulwark/contract/types';
 
 export { ROLES } from '@bulwark/contract/registry';
-export type { AuditEvent, Employee, Key as SigningKey, MfaStatus, Payment, Role, User as UserRecord } from '@bulwark/contract/types';
+export type { AuditEvent, Employee, Key as SigningKey, MfaStatus, Payment, PaymentTotal, Role, User as UserRecord } from '@bulwark/contract/types';
 
 /**
  * A row of the sessions view: an admin's session (GET /api/sessions) or one of the caller's own

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { useApi, type Query } from './api';
+import { useApi, type Api, type Query } from './api';
 
 export interface Page<T> {
   items: T[];
@@ -86,4 +86,17 @@ export function useAll<T>(path: string, pages = 10): { items: T[]; error: unknow
     };
   }, [request, path, pages]);
   return state;
+}
+
+/** Every page of a filtered list, for an export: up to `maxPages` pages of 100. */
+export async function fetchAll<T>(request: Api['request'], path: string, query: Query, maxPages = 100): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const answer: Page<T> = await request<Page<T>>('GET', path, { query: { ...query, limit: 100, cursor } });
+    all.push(...answer.items);
+    cursor = answer.next_cursor ?? undefined;
+    if (cursor === undefined) break;
+  }
+  return all;
 }

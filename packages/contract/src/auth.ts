@@ -60,6 +60,9 @@ export const Session = Type.Object({
   created_at: DateTime,
   expires_at: DateTime,
   last_refreshed_at: NullableDate,
+  last_used_at: Type.String({ format: 'date-time', description: 'the last refresh, or the login (as in GET /api/users/me/sessions)' }),
+  device: Type.String({ description: 'browser and system from the User-Agent at login, e.g. "Firefox on Linux" (as in GET /api/users/me/sessions)' }),
+  ip: Type.Union([Type.String(), Type.Null()], { description: 'the address the login came from' }),
   revoked_at: NullableDate,
   revoked_reason: NullableText,
 }, { $id: 'Session', description: 'A login session: the refresh tokens and access tokens issued in it.' });

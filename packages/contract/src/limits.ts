@@ -21,6 +21,10 @@ export const PAYROLL_LIMITS = {
   textLength: 200,
   memoLength: 500,
   emailLength: 254,
+  /** Lines of GET /api/payments/totals (periods × currencies): 20 years of months in 5 currencies. */
+  maxTotalsRows: 1200,
+  /** An employee name search (`q`). */
+  searchLength: 100,
 } as const;
 
 /** Bounds of an OAuth client's registration. */

@@ -75,16 +75,38 @@ export const NewPayment = Type.Object({
 }, closed);
 export type NewPayment = Static<typeof NewPayment>;
 
-export const ReversalRequest = Type.Object({ memo: Type.Optional(Memo) }, closed);
+export const ReversalRequest = Type.Object({
+  memo: Type.Optional(Type.String({ maxLength: PAYROLL_LIMITS.memoLength, description: 'why it is reversed: kept on the reversal and, as `reason`, in the audit event' })),
+}, closed);
 export type ReversalRequest = Static<typeof ReversalRequest>;
 
-/** The list filter: one employee, and inclusive period bounds. */
+/** The list filter: one employee, inclusive period bounds, one kind. */
 export const PaymentFilter = Type.Object({
   employee_id: Type.Optional(Payment.properties.employee_id),
   from: Type.Optional(Payment.properties.period),
   to: Type.Optional(Payment.properties.period),
+  kind: Type.Optional(Payment.properties.kind),
 });
 export type PaymentFilter = Static<typeof PaymentFilter>;
+
+export const PaymentOrder = Type.Union([Type.Literal('asc'), Type.Literal('desc')], { description: 'by creation time: `asc` (default) oldest first, `desc` newest first' });
+export type PaymentOrder = Static<typeof PaymentOrder>;
+
+/** One line of GET /api/payments/totals: the sum of the matching payments (reversals negative) of one period in one currency. */
+export const PaymentTotal = Type.Object({
+  period: Payment.properties.period,
+  currency: Currency,
+  total_cents: Type.Integer({ description: 'sum of amount_cents (reversals count negative)' }),
+  count: Type.Integer({ minimum: 1, description: 'how many records were summed' }),
+}, { $id: 'PaymentTotal', description: 'Totals of one pay period in one currency.' });
+export type PaymentTotal = Static<typeof PaymentTotal>;
+
+/** The employee list filter: a name search and one department. */
+export const EmployeeFilter = Type.Object({
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: PAYROLL_LIMITS.searchLength, description: 'part of the name, any case' })),
+  department: Type.Optional(Type.String({ minLength: 1, maxLength: PAYROLL_LIMITS.textLength, description: 'exactly this department' })),
+});
+export type EmployeeFilter = Static<typeof EmployeeFilter>;
 
 /** Required on every payment write: printable ASCII, 1..255 characters, scoped to the caller. */
 export const IdempotencyHeaders = Type.Object({

@@ -44,6 +44,7 @@ export const INVALID_TOKEN_REASONS = [
   'dpop_key_mismatch',
 ] as const;
 
+/** Why a token was refused: `error.reason`, for logs only (every answer says just invalid_token or token_expired). */
 export type TokenRejectionReason = (typeof INVALID_TOKEN_REASONS)[number];
 /** Every reason except `expired`, which has its own error (clients must know to refresh). */
 export type InvalidTokenReason = Exclude<TokenRejectionReason, 'expired'>;
@@ -71,8 +72,10 @@ export class TokenExpiredError extends BulwarkError {
   }
 }
 
+/** The errors of a refused token (401). */
 export type TokenError = InvalidTokenError | TokenExpiredError;
 
+/** True for InvalidTokenError and TokenExpiredError (the 401s of a refused token). */
 export function isTokenError(error: unknown): error is TokenError {
   return error instanceof InvalidTokenError || error instanceof TokenExpiredError;
 }

@@ -1,5 +1,9 @@
-/** @bulwark/guard: verify Bulwark access tokens in any Node service. */
-export { createVerifier, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions } from './verifier/verifier.js';
+/**
+ * `@bulwark/guard`: verify Bulwark access tokens in any Node service. Framework adapters:
+ * `@bulwark/guard/fastify`, `@bulwark/guard/express`, `@bulwark/guard/hono`; node:http here.
+ * @packageDocumentation
+ */
+export { createVerifier, NO_REVOCATION_WARNING, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions } from './verifier/verifier.js';
 export { DEFAULT_CACHE_MAX, type VerifiedCacheOptions } from './verifier/verified-cache.js';
 export {
   ForbiddenError,
@@ -17,14 +21,9 @@ export type { AccessTokenClaims, KeySource, RevocationSource, SigningAlg, Verifi
 export { LocalKeySource, verificationKeyFromJwk, type KeyRemovedListener } from './jwks/local-key-source.js';
 export { MemoryRevocationSet, type RevocationEntry } from './revocation/memory-set.js';
 export { extractBearerToken } from './http/bearer.js';
-export {
-  bulwarkGuard,
-  createAuthHook,
-  type AuthHook,
-  type AuthTarget,
-  type GuardPluginOptions,
-  type RequireAuthOptions,
-} from './adapters/fastify.js';
+// The Fastify plugin and the Hono middleware are the entries @bulwark/guard/fastify and
+// @bulwark/guard/hono (Express: @bulwark/guard/express): this one needs no framework's types.
+export type { RequireAuthOptions } from './authorize/authorize.js';
 export { createRemoteJwksSource, RemoteJwksSource } from './jwks/remote-jwks.js';
 export { REMOTE_JWKS_DEFAULTS, type RemoteJwksOptions } from './jwks/remote-jwks-options.js';
 export type { SkippedJwk } from './jwks/keys-from-jwks.js';
@@ -35,7 +34,6 @@ export {
   type AuthMiddlewareOptions,
   type NextFunction,
 } from './adapters/node-http.js';
-export { createHonoMiddleware, type HonoAuthEnv, type HonoMiddlewareOptions } from './adapters/hono.js';
 export type { GuardProblem } from './http/problem.js';
 export { BEARER_REALM, bearerChallenge } from './http/challenge.js';
 export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './authorize/step-up.js';
@@ -46,3 +44,10 @@ export { InvalidKeyError } from './jwk/invalid-key-error.js';
 export { BulwarkError } from './bulwark-error.js';
 export * from './revocation/feed/index.js';
 export * from './dpop/index.js';
+export {
+  createIssuerVerifier,
+  ISSUER_VERIFIER_DEFAULTS,
+  type IssuerVerifier,
+  type IssuerVerifierOptions,
+} from './issuer/issuer-verifier.js';
+export type { IssuerMetadata } from './issuer/discovery.js';

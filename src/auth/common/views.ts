@@ -1,6 +1,7 @@
 import type { AuditEvent as AuditEventRecord, SessionRecord, UserRecord } from '../../store/types.js';
 import type { KeyInfo } from '../keys/key-info.js';
 import type { AuditEvent, Key, Session, User } from '@bulwark/contract/types';
+import { describeUserAgent } from '../sessions/user-agent.js';
 
 /** What the API shows of the token service's records: the named shapes of schemas.ts. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -17,7 +18,8 @@ export function toUserView(user: UserRecord): User {
 export function toSessionView(s: SessionRecord): Session {
   return {
     id: s.id, user_id: s.userId, created_at: iso(s.createdAt), expires_at: iso(s.expiresAt),
-    last_refreshed_at: isoOrNull(s.lastRefreshedAt), revoked_at: isoOrNull(s.revokedAt), revoked_reason: s.revokedReason,
+    last_refreshed_at: isoOrNull(s.lastRefreshedAt), last_used_at: iso(s.lastRefreshedAt ?? s.createdAt),
+    device: describeUserAgent(s.userAgent), ip: s.ip, revoked_at: isoOrNull(s.revokedAt), revoked_reason: s.revokedReason,
   };
 }
 

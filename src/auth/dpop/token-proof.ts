@@ -8,31 +8,26 @@ declare module 'fastify' {
   }
 }
 
-/** The endpoints that issue tokens and so accept a DPoP proof (RFC 9449 §5): htm POST, htu the endpoint. */
-export const TOKEN_ENDPOINTS: ReadonlySet<string> = new Set([
-  '/api/users-sessions',
-  '/api/users-sessions/refresh',
-  '/api/users-sessions/mfa',
-  '/api/users-sessions/password-change',
-  '/oauth/token',
-]);
+/** Gives every request of the scope its `dpopJkt` (null): the token routes' hook fills it in. */
+export function declareTokenProof(app: FastifyInstance): void {
+  app.decorateRequest('dpopJkt', null);
+}
 
 /**
- * Checks the DPoP header of a token request with the verifier's own proof rules (algs, iat
- * window, the shared replay cache) and remembers the proof key's thumbprint on the request:
- * requestMeta carries it to the services, which bind the tokens they issue to it. A request
- * without a DPoP header goes on as before (Bearer tokens); an invalid proof is refused
- * (invalid_dpop_proof: problem+json 401 here, the OAuth error JSON 400 at /oauth/token).
+ * The preHandler each route that issues tokens declares (RFC 9449 §5: it accepts a DPoP proof,
+ * htm POST, htu the endpoint). It checks the DPoP header with the verifier's own proof rules
+ * (algs, iat window, the shared replay cache) and remembers the proof key's thumbprint on the
+ * request: requestMeta carries it to the services, which bind the tokens they issue to it. A
+ * request without a DPoP header goes on as before (Bearer tokens); an invalid proof is refused
+ * (invalid_dpop_proof: problem+json 401, the OAuth error JSON 400 at /oauth/token).
  */
-export function registerTokenProofHook(app: FastifyInstance, verifier: Verifier): void {
-  app.decorateRequest('dpopJkt', null);
-  app.addHook('preHandler', async (request: FastifyRequest) => {
-    if (request.method !== 'POST' || !TOKEN_ENDPOINTS.has(request.routeOptions.url ?? '')) return;
+export function tokenProofHook(verifier: Verifier): (request: FastifyRequest) => Promise<void> {
+  return async (request) => {
     const header = request.headers.dpop;
     if (header === undefined) return;
     const checker = verifier.dpop;
     if (checker === undefined) throw new Error('the access-token verifier has no DPoP checker');
     const proof = await checker.check(header, { method: request.method, url: `${request.protocol}://${request.host}${request.url}` });
     request.dpopJkt = proof.jkt;
-  });
+  };
 }

@@ -1,6 +1,5 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { ConfigError, type Config } from '../../config/index.js';
+import { ConfigError, readSettingFile, type Config } from '../../config/index.js';
 import type { SigningAlg } from '@bulwark/guard/jose';
 import {
   exportPrivateJwk,
@@ -235,7 +234,14 @@ export class KeyManager {
 
   private configuredKey(): SigningKey | undefined {
     if (this.config.signingKeyFile !== undefined) {
-      return importSigningKey(readFileSync(this.config.signingKeyFile, 'utf8'), this.config.signingAlg);
+      const path = this.config.signingKeyFile;
+      const text = readSettingFile('BULWARK_SIGNING_KEY_FILE', path).toString('utf8');
+      try {
+        return importSigningKey(text, this.config.signingAlg);
+      } catch (error) {
+        // The import's reason (never the key), under the variable that named the file.
+        throw new ConfigError('BULWARK_SIGNING_KEY_FILE', `${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     if (this.config.signingAlg === 'HS256' && this.config.hs256Secret !== undefined) {
       return signingKeyFromHmacSecret(this.config.hs256Secret);

@@ -6,6 +6,7 @@ import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { CodeRequest, MfaLoginRequest, MfaStatus, PasswordChangeLoginRequest, PasswordProof, RecoveryCodes, security, TokenResponse, TotpEnrolment } from '@bulwark/contract';
 import { sendPair } from '../sessions/routes.js';
+import { tokenProofHook } from '../dpop/token-proof.js';
 
 const tags = ['auth'];
 
@@ -13,6 +14,7 @@ const tags = ['auth'];
 export function registerMfaRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { mfa, loginSteps, throttles, events } = services;
+  const tokenProof = tokenProofHook(services.verifier);
 
   app.get('/api/users/me/mfa', {
     onRequest: app.requireAuth(),
@@ -51,6 +53,7 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
   });
 
   app.post('/api/users-sessions/mfa', {
+    preHandler: tokenProof,
     schema: { operationId: 'loginMfa', tags, summary: 'Second login step: the mfa_token of the 401 mfa_required and a TOTP or recovery code', security: [], body: MfaLoginRequest, response: { 201: TokenResponse } },
   }, async (request, reply) => {
     const meta = requestMeta(request);
@@ -63,6 +66,7 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
   });
 
   app.post('/api/users-sessions/password-change', {
+    preHandler: tokenProof,
     schema: { operationId: 'loginPasswordChange', tags, summary: 'Last login step after an admin reset: the password_change_token and a new password', security: [], body: PasswordChangeLoginRequest, response: { 201: TokenResponse } },
   }, async (request, reply) => {
     const meta = requestMeta(request);

@@ -1,3 +1,4 @@
+import { OAUTH_ERROR } from '@bulwark/contract/registry';
 import { AssertionRejected, JWT_BEARER_ASSERTION, type AssertionVerifier } from '../clients/assertion.js';
 import type { ClientRegistry } from '../clients/registry.js';
 import { secretMatches } from '../clients/secrets.js';
@@ -33,7 +34,7 @@ export class ClientAuthenticator {
     const assertionType = optionalParam(params, 'client_assertion_type');
     const basic = authorization === undefined ? undefined : parseBasic(authorization);
     const methods = [basic !== undefined, secret !== undefined, assertion !== undefined || assertionType !== undefined].filter(Boolean).length;
-    if (methods > 1) throw new OAuthError('invalid_request', 'Use one client authentication method per request.');
+    if (methods > 1) throw new OAuthError(OAUTH_ERROR.invalid_request, 'Use one client authentication method per request.');
 
     if (basic !== undefined) {
       if (clientId !== undefined && clientId !== basic.id) throw invalidClient('client_id differs from the Basic credentials');

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { TooManyRequestsError } from '../../errors/index.js';
-import { toProblem } from '../../http/error-mapper.js';
+import { OAUTH_ERROR, OAUTH_ERRORS, PROBLEM_CODE, type OAuthErrorCode } from '@bulwark/contract/registry';
+import { retryAfterOf, toProblem } from '../../http/error-mapper.js';
 import { OAuthError } from './errors.js';
 
 export interface OAuthErrorBody {
@@ -17,14 +17,16 @@ export interface OAuthErrorBody {
 export function oauthAnswer(error: unknown): { status: number; body: OAuthErrorBody } {
   if (error instanceof OAuthError) return { status: error.status, body: { error: error.code, error_description: error.detail ?? '' } };
   const problem = toProblem(error);
-  const body = (code: string): OAuthErrorBody => ({ error: code, ...(problem.detail === undefined ? {} : { error_description: problem.detail }) });
-  if (problem.code === 'invalid_grant') return { status: 400, body: body('invalid_grant') };
-  // RFC 9449 §5 and §8: DPoP proof errors of a token request are 400s with their own codes.
-  if (problem.code === 'invalid_dpop_proof' || problem.code === 'use_dpop_nonce') return { status: 400, body: body(problem.code) };
-  if (problem.status === 429 || problem.status === 503) return { status: problem.status, body: body('temporarily_unavailable') };
-  if (problem.status >= 500) return { status: 500, body: { error: 'server_error', error_description: 'The server could not complete the request.' } };
-  if (problem.code === 'unsupported_media_type') return { status: 400, body: { error: 'invalid_request', error_description: 'Send the parameters as application/x-www-form-urlencoded.' } };
-  return { status: 400, body: body('invalid_request') };
+  const answer = (code: OAuthErrorCode, status: number = OAUTH_ERRORS[code].status) => ({
+    status,
+    body: { error: code, ...(problem.detail === undefined ? {} : { error_description: problem.detail }) },
+  });
+  // A refresh's invalid_grant, and (RFC 9449 §5 and §8) the DPoP proof errors of a token request: their OAuth codes, at 400.
+  if (problem.code === OAUTH_ERROR.invalid_grant || problem.code === OAUTH_ERROR.invalid_dpop_proof || problem.code === OAUTH_ERROR.use_dpop_nonce) return answer(problem.code);
+  if (problem.status === 429 || problem.status === 503) return answer(OAUTH_ERROR.temporarily_unavailable, problem.status);
+  if (problem.status >= 500) return { status: OAUTH_ERRORS.server_error.status, body: { error: OAUTH_ERROR.server_error, error_description: 'The server could not complete the request.' } };
+  if (problem.code === PROBLEM_CODE.unsupported_media_type) return { status: OAUTH_ERRORS.invalid_request.status, body: { error: OAUTH_ERROR.invalid_request, error_description: 'Send the parameters as application/x-www-form-urlencoded.' } };
+  return answer(OAUTH_ERROR.invalid_request);
 }
 
 /** Registers the renderer as the error handler of the scope that holds the OAuth routes. */
@@ -34,8 +36,9 @@ export function registerOAuthErrorHandler(scope: FastifyInstance): void {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: body.error, reason: error instanceof OAuthError ? error.message : undefined }, 'request rejected');
     // RFC 6749 §5.2: invalid_client is a 401 naming the scheme the client may authenticate with.
-    if (body.error === 'invalid_client') reply.header('WWW-Authenticate', 'Basic realm="bulwark", charset="UTF-8"');
-    if (error instanceof TooManyRequestsError) reply.header('Retry-After', String(error.retryAfterSeconds));
+    if (body.error === OAUTH_ERROR.invalid_client) reply.header('WWW-Authenticate', 'Basic realm="bulwark", charset="UTF-8"');
+    const retryAfter = retryAfterOf(status, error);
+    if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
     return reply.status(status).header('cache-control', 'no-store').header('pragma', 'no-cache').type('application/json').send(body);
   });
 }

@@ -1,3 +1,4 @@
+import { OAUTH_ERROR } from '@bulwark/contract/registry';
 import { isResourceUri, parseScope } from '../clients/client-input.js';
 import type { ClientRecord } from '../../store/types.js';
 import { OAuthError } from './errors.js';
@@ -11,9 +12,9 @@ export function requestedScope(params: FormParams): string[] | undefined {
   try {
     scopes = parseScope(raw);
   } catch {
-    throw new OAuthError('invalid_scope', 'The scope is malformed.');
+    throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The scope is malformed.');
   }
-  if (scopes.length === 0) throw new OAuthError('invalid_scope', 'The scope is empty.');
+  if (scopes.length === 0) throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The scope is empty.');
   return scopes;
 }
 
@@ -22,7 +23,7 @@ export function grantedScopes(client: ClientRecord, params: FormParams): string[
   const requested = requestedScope(params);
   if (requested === undefined) return [...client.scopes];
   const refused = requested.filter((s) => !client.scopes.includes(s));
-  if (refused.length > 0) throw new OAuthError('invalid_scope', 'The client may not have this scope.', `scope not allowed: ${refused.join(' ')}`);
+  if (refused.length > 0) throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The client may not have this scope.', `scope not allowed: ${refused.join(' ')}`);
   return requested;
 }
 
@@ -35,8 +36,8 @@ export function grantedAudiences(client: ClientRecord, params: FormParams): stri
   const resources = [...new Set(listParam(params, 'resource'))];
   if (resources.length === 0) return [client.audiences[0] as string];
   for (const resource of resources) {
-    if (!isResourceUri(resource)) throw new OAuthError('invalid_target', 'The resource must be an absolute URI without a fragment.');
-    if (!client.audiences.includes(resource)) throw new OAuthError('invalid_target', 'The client may not have tokens for this resource.', 'resource not among the client audiences');
+    if (!isResourceUri(resource)) throw new OAuthError(OAUTH_ERROR.invalid_target, 'The resource must be an absolute URI without a fragment.');
+    if (!client.audiences.includes(resource)) throw new OAuthError(OAUTH_ERROR.invalid_target, 'The client may not have tokens for this resource.', 'resource not among the client audiences');
   }
   return resources;
 }

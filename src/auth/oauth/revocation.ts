@@ -1,3 +1,4 @@
+import { OAUTH_ERROR } from '@bulwark/contract/registry';
 import type { AccessTokenClaims } from '@bulwark/guard';
 import type { AuditLog } from '../audit/audit-log.js';
 import { hashRefreshToken } from '../sessions/refresh-tokens.js';
@@ -26,7 +27,7 @@ export class TokenRevocation {
   constructor(private readonly deps: TokenRevocationDeps) {}
 
   async revoke(caller: CallingClient | null, token: string, meta: RequestMeta): Promise<void> {
-    if (caller === null) throw new OAuthError('invalid_client', 'Client authentication failed.', 'revocation without client identification');
+    if (caller === null) throw new OAuthError(OAUTH_ERROR.invalid_client, 'Client authentication failed.', 'revocation without client identification');
     const callerId = caller.kind === 'public' ? caller.clientId : caller.client.id;
     if (token.startsWith('brt_')) return this.#refreshToken(callerId, token, meta);
     const claims = this.deps.readOwnToken(token);
@@ -46,4 +47,4 @@ export class TokenRevocation {
   }
 }
 
-const notYours = (): OAuthError => new OAuthError('unauthorized_client', 'The token was not issued to this client.');
+const notYours = (): OAuthError => new OAuthError(OAUTH_ERROR.unauthorized_client, 'The token was not issued to this client.');

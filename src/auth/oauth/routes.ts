@@ -6,6 +6,7 @@ import { requiredParam } from './params.js';
 import { oauthEndpoints } from './services.js';
 import type { AuthServices } from '../services.js';
 import { requestMeta } from '../common/request-meta.js';
+import { tokenProofHook } from '../dpop/token-proof.js';
 
 /** Every parameter a string, or a list when repeated (RFC 8707 resource); unknown ones are ignored (RFC 6749 §3.1). */
 const FormBody = {
@@ -30,7 +31,7 @@ export async function registerOAuthRoutes(parent: FastifyInstance, services: Aut
     const authorization = (request: FastifyRequest): string | undefined => request.headers.authorization;
     const noStore = (reply: FastifyReply): FastifyReply => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
-    scope.post('/oauth/token', { schema }, async (request, reply) => {
+    scope.post('/oauth/token', { schema, preHandler: tokenProofHook(services.verifier) }, async (request, reply) => {
       const answer = await oauth.tokens.handle({ params: params(request), authorization: authorization(request), meta: requestMeta(request) });
       return noStore(reply).status(200).send(answer);
     });

@@ -1,3 +1,4 @@
+import { OAUTH_ERROR } from '@bulwark/contract/registry';
 import type { Config } from '../../config/index.js';
 import type { LimiterBackend, RequestLimit } from '../../http/rate-limit.js';
 import type { Store } from '../../store/types.js';
@@ -69,7 +70,7 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
     try {
       return await authenticator.authenticate(authorization, params, endpoint);
     } catch (error) {
-      if ((error as { code?: unknown }).code === 'invalid_client') {
+      if ((error as { code?: unknown }).code === OAUTH_ERROR.invalid_client) {
         await throttle.failed(claimed, ip);
         await audit.record('oauth.client_auth_failed', { targetId: claimed ?? null, ip, details: { endpoint: new URL(endpoint).pathname, reason: (error as Error).message.slice(0, 200) } });
       }

@@ -1,3 +1,4 @@
+import { OAUTH_ERROR } from '@bulwark/contract/registry';
 import type { KeyManager } from '../keys/key-manager.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { hashRefreshToken } from '../sessions/refresh-tokens.js';
@@ -42,6 +43,12 @@ export interface TokenEndpointDeps {
 
 export const GRANT_TYPES = ['client_credentials', 'refresh_token'] as const;
 
+/** The client errors of a token request that are audited (oauth.token_failed): what a client did wrong, not a DPoP retry or an outage. */
+const AUDITED_ERRORS: ReadonlySet<string> = new Set([
+  OAUTH_ERROR.invalid_client, OAUTH_ERROR.invalid_grant, OAUTH_ERROR.invalid_scope, OAUTH_ERROR.invalid_target,
+  OAUTH_ERROR.unauthorized_client, OAUTH_ERROR.unsupported_grant_type, OAUTH_ERROR.invalid_request,
+]);
+
 /** POST /oauth/token (RFC 6749 §3.2): client credentials for machines, refresh rotation for the first party. */
 export class TokenEndpoint {
   constructor(private readonly deps: TokenEndpointDeps) {}
@@ -56,7 +63,7 @@ export class TokenEndpoint {
       const caller = await this.deps.authenticator.authenticate(authorization, params, this.deps.settings.tokenEndpoint);
       if (grantType === 'client_credentials') return await this.#clientCredentials(caller, params, meta.dpopJkt ?? null);
       if (grantType === 'refresh_token') return await this.#refresh(caller, params, meta);
-      throw new OAuthError('unsupported_grant_type', 'Supported grant types: client_credentials, refresh_token.');
+      throw new OAuthError(OAUTH_ERROR.unsupported_grant_type, 'Supported grant types: client_credentials, refresh_token.');
     } catch (error) {
       await this.#failed(error, claimed, grantType, meta);
       throw error;
@@ -64,8 +71,8 @@ export class TokenEndpoint {
   }
 
   async #clientCredentials(caller: CallingClient | null, params: FormParams, dpopJkt: string | null): Promise<TokenAnswer> {
-    if (caller === null) throw new OAuthError('invalid_client', 'Client authentication failed.', 'client_credentials without client authentication');
-    if (caller.kind === 'public') throw new OAuthError('unauthorized_client', 'A public client cannot use client credentials.');
+    if (caller === null) throw new OAuthError(OAUTH_ERROR.invalid_client, 'Client authentication failed.', 'client_credentials without client authentication');
+    if (caller.kind === 'public') throw new OAuthError(OAUTH_ERROR.unauthorized_client, 'A public client cannot use client credentials.');
     const { client } = caller;
     const grant = { scopes: grantedScopes(client, params), audiences: grantedAudiences(client, params) };
     // RFC 9449 §5: a confidential client's access token is bound to its proof key; it gets no refresh token.
@@ -78,7 +85,7 @@ export class TokenEndpoint {
    * revokes the session), for the public client `bulwark` only: a refresh token belongs to it.
    */
   async #refresh(caller: CallingClient | null, params: FormParams, meta: RequestMeta): Promise<TokenAnswer> {
-    if (caller?.kind === 'confidential') throw new OAuthError('invalid_grant', 'The refresh token is invalid, expired or revoked.', 'refresh token presented by another client');
+    if (caller?.kind === 'confidential') throw new OAuthError(OAUTH_ERROR.invalid_grant, 'The refresh token is invalid, expired or revoked.', 'refresh token presented by another client');
     const presented = requiredParam(params, 'refresh_token');
     await this.deps.refreshLimit.hit(meta.ip ?? 'unknown');
     const requested = requestedScope(params);
@@ -96,14 +103,14 @@ export class TokenEndpoint {
     const user = session === undefined ? undefined : await this.deps.store.users.findById(session.userId);
     if (user === undefined) return;
     const granted = ROLE_SCOPES[user.role];
-    if (!requested.every((s) => granted.includes(s))) throw new OAuthError('invalid_scope', 'The scope exceeds what was granted.');
+    if (!requested.every((s) => granted.includes(s))) throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The scope exceeds what was granted.');
   }
 
   async #failed(error: unknown, claimed: string | undefined, grantType: string | undefined, meta: RequestMeta): Promise<void> {
     if (!(error instanceof Error) || !('code' in error)) return;
     const code = String(error.code);
-    if (code === 'invalid_client') await this.deps.throttle.failed(claimed, meta.ip);
-    if (!['invalid_client', 'invalid_grant', 'invalid_scope', 'invalid_target', 'unauthorized_client', 'unsupported_grant_type', 'invalid_request'].includes(code)) return;
+    if (code === OAUTH_ERROR.invalid_client) await this.deps.throttle.failed(claimed, meta.ip);
+    if (!AUDITED_ERRORS.has(code)) return;
     await this.deps.audit.record('oauth.token_failed', {
       targetId: claimed ?? null,
       ip: meta.ip,

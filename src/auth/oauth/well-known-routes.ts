@@ -3,6 +3,7 @@ import { PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
 import { DPOP_ALGS } from '@bulwark/guard';
 import { GRANT_TYPES } from './token-endpoint.js';
 import { oauthEndpoints } from './services.js';
+import { SUPPORTED_SCOPES } from '../tokens/scopes.js';
 import type { AuthServices } from '../services.js';
 
 const tags = ['discovery'];
@@ -11,8 +12,6 @@ const tags = ['discovery'];
 const CONFIDENTIAL_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PUBLIC_AUTH_METHODS = [...CONFIDENTIAL_AUTH_METHODS, 'none'];
 
-/** The scopes a token request can get: what a client may hold of Bulwark's own API. */
-export const ADVERTISED_SCOPES = ['payroll:read'];
 
 /**
  * RFC 8414 metadata: only what works. No authorization endpoint, so no response types
@@ -27,7 +26,7 @@ export function authorizationServerMetadata(issuer: string): Record<string, unkn
     issuer,
     token_endpoint: endpoints.token,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    scopes_supported: ADVERTISED_SCOPES,
+    scopes_supported: SUPPORTED_SCOPES,
     grant_types_supported: [...GRANT_TYPES],
     token_endpoint_auth_methods_supported: PUBLIC_AUTH_METHODS,
     token_endpoint_auth_signing_alg_values_supported: algs,

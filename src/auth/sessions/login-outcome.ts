@@ -1,19 +1,15 @@
-import {
-  InvalidCredentialsError, InvalidLoginTokenError, InvalidMfaCodeError, MfaRequiredError,
-  PasswordChangeRequiredError, ServiceUnavailableError, TooManyRequestsError,
-} from '../../errors/index.js';
-import type { AuthEventSink, LoginOutcome } from '../../metrics/index.js';
+import { PROBLEM_CODE } from '@bulwark/contract/registry';
+import { BulwarkError } from '../../errors/index.js';
+import { LOGIN_OUTCOME_CODES, type AuthEventSink, type LoginOutcome } from '../../metrics/index.js';
 
-/** What a login step's failure says about the attempt (a metrics label: never about the caller). */
+const OWN_OUTCOMES: ReadonlySet<string> = new Set(LOGIN_OUTCOME_CODES);
+const RENAMED: Readonly<Record<string, LoginOutcome>> = { [PROBLEM_CODE.too_many_requests]: 'throttled', [PROBLEM_CODE.service_unavailable]: 'busy' };
+
+/** What a login step's failure says about the attempt, read from its problem code (a metrics label: never about the caller). */
 export function loginOutcome(error: unknown): LoginOutcome {
-  if (error instanceof InvalidCredentialsError) return 'invalid_credentials';
-  if (error instanceof InvalidMfaCodeError) return 'invalid_mfa_code';
-  if (error instanceof InvalidLoginTokenError) return 'invalid_login_token';
-  if (error instanceof TooManyRequestsError) return 'throttled';
-  if (error instanceof MfaRequiredError) return 'mfa_required';
-  if (error instanceof PasswordChangeRequiredError) return 'password_change_required';
-  if (error instanceof ServiceUnavailableError) return 'busy';
-  return 'other';
+  if (!(error instanceof BulwarkError)) return 'other';
+  if (OWN_OUTCOMES.has(error.code)) return error.code as LoginOutcome;
+  return RENAMED[error.code] ?? 'other';
 }
 
 /** Runs one login step (password, second factor, password change) and reports its outcome. */

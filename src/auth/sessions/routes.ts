@@ -7,6 +7,7 @@ import { reportLogin } from './login-outcome.js';
 import type { AuthServices } from '../services.js';
 import type { TokenPair } from './session-service.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
+import { tokenProofHook } from '../dpop/token-proof.js';
 import { Credentials, RefreshRequest, TokenResponse } from '@bulwark/contract';
 
 export const REFRESH_COOKIE = 'bulwark_refresh';
@@ -33,8 +34,10 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const sameSiteOrigins = new Set([new URL(services.config.issuer).origin, ...services.config.corsOrigins]);
   const { throttles } = services;
+  const tokenProof = tokenProofHook(services.verifier);
 
   app.post('/api/users-sessions', {
+    preHandler: tokenProof,
     schema: { operationId: 'login', tags, summary: 'Log in: username + password for an access token and a refresh token', security: [], body: Credentials, response: { 201: TokenResponse } },
   }, async (request, reply) => {
     const { username, password, refresh_delivery: delivery = 'body' } = request.body;
@@ -63,6 +66,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
     preValidation: async (request) => {
       request.body ??= {};
     },
+    preHandler: tokenProof,
     schema: { operationId: 'refreshSession', tags, summary: 'Rotate a refresh token (body or cookie) for a new pair; a reused token revokes its session', security: [], body: RefreshRequest, response: { 200: TokenResponse } },
   }, async (request, reply) => {
     const fromBody = request.body?.refresh_token;

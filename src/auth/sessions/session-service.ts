@@ -128,7 +128,12 @@ export class SessionService {
     const now = this.now();
     const existing = await this.store.refreshTokens.findByHash(oldHash);
     if (existing === undefined) throw new InvalidGrantError('unknown');
-    await this.assertBoundKey(existing.sessionId, meta);
+    const session = await this.store.sessions.findById(existing.sessionId);
+    await this.assertBoundKey(existing.sessionId, session?.dpopJkt ?? null, meta);
+    // Read before the rotation: once it commits nothing but the answer is left to do, so a
+    // database that stalls after the commit cannot fail the request (its client would retry
+    // with a token already used, outside the window).
+    const user = session === undefined ? undefined : await this.store.users.findById(session.userId);
     const refreshToken = refreshSuccessor(this.successorKey, presented);
     const next = {
       hash: hashRefreshToken(refreshToken) as string,
@@ -138,7 +143,7 @@ export class SessionService {
       usedAt: null,
     };
     const windowSeconds = this.settings.refreshReuseWindowSeconds;
-    const result = await this.store.refreshTokens.rotate(oldHash, next, now, windowSeconds * 1000);
+    const result = await this.store.refreshTokens.rotate(oldHash, next, this.now, windowSeconds * 1000);
     if (result.outcome === 'reused') {
       await this.revokeSession(result.sessionId, 'refresh_reuse');
       await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip, details: { reuse_window_seconds: windowSeconds } });
@@ -146,13 +151,12 @@ export class SessionService {
       throw new InvalidGrantError('reused');
     }
     if (result.outcome === 'invalid') throw new InvalidGrantError(result.reason);
-    const user = await this.store.users.findById(result.session.userId);
     if (user === undefined || user.disabled) {
       await this.revokeSession(result.session.id, 'user_disabled');
       throw new InvalidGrantError('user_disabled');
     }
     if (result.outcome === 'replayed') {
-      const details = { since_use_ms: now - result.usedAt, reuse_window_seconds: windowSeconds };
+      const details = { since_use_ms: result.sinceUseMs, reuse_window_seconds: windowSeconds };
       await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
     }
     this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
@@ -163,8 +167,7 @@ export class SessionService {
    * RFC 9449 §5: a bound session's refresh token is used only with a proof of its key, checked
    * before rotation so that a stolen token, refused, leaves the owner's rotation untouched.
    */
-  private async assertBoundKey(sessionId: string, meta: RequestMeta): Promise<void> {
-    const bound = (await this.store.sessions.findById(sessionId))?.dpopJkt ?? null;
+  private async assertBoundKey(sessionId: string, bound: string | null, meta: RequestMeta): Promise<void> {
     if (bound === null || bound === meta.dpopJkt) return;
     await this.audit.record('refresh.dpop_refused', { targetId: sessionId, ip: meta.ip, details: { proof: meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'other_key' } });
     throw new InvalidDpopProofError(meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'key_mismatch');

@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import { createAuthHook, createVerifier, ForbiddenError, InvalidTokenError, type AuthHook, type KeySource, type RevocationSource } from '@bulwark/guard';
+import { createVerifier, ForbiddenError, InvalidTokenError, type KeySource, type RevocationSource } from '@bulwark/guard';
+import { createAuthHook, type AuthHook } from '@bulwark/guard/fastify';
 import { SIGNING_ALGS } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import type { ClientsStore } from '../../store/types.js';
+import { SSF_SCOPE } from '../tokens/scopes.js';
 import { decryptionFor } from '../tokens/token-encryption.js';
 
-/** The scope a client needs to read security events (given with `bulwark clients add --scope`). */
-export const SSF_SCOPE = 'ssf:poll';
+export { SSF_SCOPE };
 
 export interface ReceiverAuth {
   /** Verifies the Bearer token (401 invalid_token; 403 without the scope); run as onRequest. */
@@ -37,7 +38,7 @@ export function createReceiverAuth(
     ...(options.now === undefined ? {} : { now: options.now }),
   });
   return {
-    hook: createAuthHook(verifier, { scopes: [SSF_SCOPE] }),
+    hook: createAuthHook(verifier, { scopes: [SSF_SCOPE], onError: 'throw' }),
     async clientOf(request) {
       const claims = request.auth;
       if (claims === null || claims === undefined) throw new InvalidTokenError('missing');

@@ -1,9 +1,9 @@
 import { LOGIN_BACKOFF, type RateLimits } from '../../config/config.js';
 import { defaultBackend, RequestLimit, type LimiterBackend } from '../../http/rate-limit.js';
 import { perUserWriteLimit } from '../../http/rate-limit-hook.js';
-import { LoginThrottle, type LoginPolicy, type ThrottledListener } from './login-throttle.js';
+import { LoginThrottle, type DurableFailures, type LoginPolicy, type ThrottledListener } from './login-throttle.js';
 
-export { LoginThrottle, type LoginPolicy, type ThrottledListener, type ThrottleScope } from './login-throttle.js';
+export { LoginThrottle, type DurableFailureRecord, type DurableFailures, type LoginPolicy, type ThrottledListener, type ThrottleScope } from './login-throttle.js';
 
 /** Every limit of the token service. See LoginThrottle for the login policy. */
 export interface ThrottlePolicy extends LoginPolicy {
@@ -32,6 +32,8 @@ export interface ThrottleOptions {
   backend?: LimiterBackend;
   /** Redis key prefix of the default backend (tests use a unique one per run). */
   keyPrefix?: string;
+  /** The password failures' durable count (the store's), read when the counters lost a pair's (see LoginThrottle). */
+  durable?: DurableFailures;
 }
 
 export interface Throttles {
@@ -49,7 +51,7 @@ export function createThrottles(limits: RateLimits, redisUrl: string | undefined
   const backend = options.backend ?? defaultBackend(redisUrl, options.keyPrefix);
   return {
     backend,
-    login: new LoginThrottle(backend, policy, onThrottled),
+    login: new LoginThrottle(backend, policy, onThrottled, 'login', options.durable),
     mfa: new LoginThrottle(backend, policy, onMfaThrottled, 'mfa'),
     refresh: new RequestLimit(backend.create({ name: 'refresh-ip', points: policy.refreshPerIpPerMinute, durationSeconds: 60 })),
     write: perUserWriteLimit(backend, policy.writesPerUserPerMinute),

@@ -7,7 +7,7 @@ import type { PayrollDb } from '../db/schema.js';
 import { maskIban } from '../domain/iban.js';
 import { parseEmployeeBody, parseNewEmployee, type EmployeeBody } from './employee-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
-import type { Employee } from '@bulwark/contract/types';
+import type { Employee, EmployeeFilter } from '@bulwark/contract/types';
 import { toEmployeeView } from './employee-view.js';
 
 /**
@@ -22,11 +22,15 @@ export class EmployeeService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async list(viewer: Viewer, page: { cursor?: string | undefined; limit: number }): Promise<Page<Employee>> {
+  async list(viewer: Viewer, page: EmployeeFilter & { cursor?: string | undefined; limit: number }): Promise<Page<Employee>> {
     const visibility = visibilityOf(viewer);
     if (visibility.kind === 'self' && visibility.employeeId === null) return { items: [], nextCursor: null };
     const onlyId = visibility.kind === 'self' ? visibility.employeeId ?? undefined : undefined;
-    const result = await employeesRepo(this.db).list({ ...page, onlyId });
+    const q = page.q?.trim();
+    const department = page.department?.trim();
+    const result = await employeesRepo(this.db).list({
+      cursor: page.cursor, limit: page.limit, onlyId, nameContains: q === '' ? undefined : q, department: department === '' ? undefined : department,
+    });
     return { items: result.items.map((e) => this.view(viewer, e)), nextCursor: result.nextCursor };
   }
 

@@ -1,4 +1,4 @@
-import type { Updateable } from 'kysely';
+import { sql, type SqlBool, type Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import { CompiledRead } from '../../store/sql/compiled.js';
 import { afterCursor, toPage } from '../../store/sql/cursor.js';
@@ -16,6 +16,9 @@ export type EmployeeFields = Omit<EmployeeRecord, 'id' | 'createdAt' | 'updatedA
 export interface EmployeeQuery {
   /** Restricts the list to this one employee (an employee's own view). */
   onlyId?: string | undefined;
+  /** Names containing this text, any case (`%` and `_` match themselves). */
+  nameContains?: string | undefined;
+  department?: string | undefined;
   cursor?: string | undefined;
   limit: number;
 }
@@ -75,6 +78,11 @@ export function employeesRepo(db: PayrollDb) {
     async list(query: EmployeeQuery): Promise<Page<EmployeeRecord>> {
       let select = db.selectFrom('employees').selectAll();
       if (query.onlyId !== undefined) select = select.where('id', '=', query.onlyId);
+      if (query.department !== undefined) select = select.where('department', '=', query.department);
+      if (query.nameContains !== undefined) {
+        const pattern = `%${query.nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        select = select.where(sql<SqlBool>`lower(${sql.ref('name')}) like ${pattern} escape '\\'`);
+      }
       if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor, 'created_at', 'asc'));
       const rows = await select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(query.limit + 1).execute();
       return toPage(rows.map(toRecord), query.limit, (e) => [e.createdAt, e.id]);

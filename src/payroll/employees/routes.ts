@@ -6,11 +6,11 @@ import { namedSchema } from '../../http/openapi.js';
 import type { EmployeeService } from './employee-service.js';
 import { viewerOf } from '../access/viewer.js';
 import { payrollReader } from '../access/read-auth.js';
-import { closed, Employee, EmployeePatch, IdParam, NewEmployee, page, PAGE_LIMITS, PageParams, security } from '@bulwark/contract';
+import { closed, Employee, EmployeeFilter, EmployeePatch, IdParam, NewEmployee, page, PAGE_LIMITS, PageParams, security } from '@bulwark/contract';
 import { ADMIN_WRITES } from '../access/write-auth.js';
 
 const tags = ['employees'];
-const EmployeeListQuery = Type.Object({ ...PageParams }, closed);
+const EmployeeListQuery = Type.Object({ ...EmployeeFilter.properties, ...PageParams }, closed);
 
 /** Employees. Who may call a route is declared on it; who sees which record is the service's rule. */
 export function registerEmployeeRoutes(parent: FastifyInstance, employees: EmployeeService, writeAuth: RequireAuthOptions = ADMIN_WRITES): void {
@@ -19,9 +19,10 @@ export function registerEmployeeRoutes(parent: FastifyInstance, employees: Emplo
 
   app.get('/api/employees', {
     onRequest: [app.requireAuth(), payrollReader],
-    schema: { operationId: 'listEmployees', tags, summary: 'List employees (an employee sees only themselves; clerks see bank accounts masked)', security, querystring: EmployeeListQuery, response: { 200: page(EmployeeRef) } },
+    schema: { operationId: 'listEmployees', tags, summary: 'List employees, oldest record first, optionally by name search and department (an employee sees only themselves; clerks see bank accounts masked)', security, querystring: EmployeeListQuery, response: { 200: page(EmployeeRef) } },
   }, async (request) => {
-    const result = await employees.list(viewerOf(request), { cursor: request.query.cursor, limit: request.query.limit ?? PAGE_LIMITS.defaultPageSize });
+    const { cursor, limit, ...filter } = request.query;
+    const result = await employees.list(viewerOf(request), { ...filter, cursor, limit: limit ?? PAGE_LIMITS.defaultPageSize });
     return { items: result.items, next_cursor: result.nextCursor };
   });
 

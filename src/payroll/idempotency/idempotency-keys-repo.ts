@@ -1,4 +1,6 @@
-import { isUniqueViolation } from '../../store/sql/values.js';
+import { sql } from 'kysely';
+import { DEFER_DURABILITY, READ_DURABLE } from '../../store/durable-sqlite-dialect.js';
+import { databaseClockMs, isUniqueViolation } from '../../store/sql/values.js';
 import type { IdempotencyKeysTable, PayrollDb } from '../db/schema.js';
 
 /** Which key: the same client key is a different key for another actor or route. */
@@ -20,6 +22,8 @@ export interface Claim {
 }
 
 export interface KeyRecord extends KeyId, Claim {
+  /** The clock leases are judged by, when this record was read (see idempotencyKeysRepo). */
+  readAt: number;
   requestHash: string;
   status: 'in_progress' | 'done';
   responseStatus: number | null;
@@ -27,20 +31,29 @@ export interface KeyRecord extends KeyId, Claim {
   expiresAt: number;
 }
 
-function toRecord(row: IdempotencyKeysTable): KeyRecord {
+function toRecord(row: IdempotencyKeysTable & { read_at: number | string }): KeyRecord {
   return {
+    readAt: Number(row.read_at),
     key: row.key, actor: row.actor, route: row.route, requestHash: row.request_hash, status: row.status,
     responseStatus: row.response_status === null ? null : Number(row.response_status), responseBody: row.response_body,
     owner: row.owner, claimId: row.claim_id, claimedAt: Number(row.created_at), leaseUntil: Number(row.lease_until), expiresAt: Number(row.expires_at),
   };
 }
 
-const claimColumns = (claim: Claim) => ({ owner: claim.owner, claim_id: claim.claimId, created_at: claim.claimedAt, lease_until: claim.leaseUntil });
-
-/** Idempotency keys on one connection or transaction. Every change of an in-progress key is a
- *  compare-and-set on its claim_id, so only the current holder's writes take effect. */
-export function idempotencyKeysRepo(db: PayrollDb) {
-  const byId = (id: KeyId) => db.selectFrom('idempotency_keys').selectAll()
+/**
+ * Idempotency keys on one connection or transaction. Every change of an in-progress key is a
+ * compare-and-set on its claim_id, so only the current holder's writes take effect.
+ *
+ * Leases are compared across instances, so they are written and judged on one clock, the
+ * database's (databaseClockMs): a lease end given on `clock` is stored as the same distance from
+ * the database's now, and a record read carries `readAt`, the database's now at the read. Two
+ * instances whose own clocks differ (within BULWARK_CLOCK_SKEW or beyond) then agree on whether a
+ * lease has lapsed, and neither takes over the other's live claim (docs/contract.md §12.4).
+ */
+export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.now) {
+  const leaseEnd = (leaseUntil: number) => sql<number>`cast(${leaseUntil - clock()} as bigint) + ${databaseClockMs(db, clock)}`;
+  const claimColumns = (claim: Claim) => ({ owner: claim.owner, claim_id: claim.claimId, created_at: claim.claimedAt, lease_until: leaseEnd(claim.leaseUntil) });
+  const byId = (id: KeyId, on: PayrollDb = db) => on.selectFrom('idempotency_keys').selectAll().select(databaseClockMs(db, clock).as('read_at'))
     .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route);
   const held = (id: KeyId, claimId: string) => db.updateTable('idempotency_keys')
     .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route)
@@ -51,7 +64,9 @@ export function idempotencyKeysRepo(db: PayrollDb) {
       await db.deleteFrom('idempotency_keys').where('key', '=', id.key).where('actor', '=', id.actor)
         .where('route', '=', id.route).where('expires_at', '<=', claim.claimedAt).execute();
       try {
-        await db.insertInto('idempotency_keys').values({
+        // Not waited for: the transaction that completes the key (or the release that drops it)
+        // commits after it and is waited for, and its flush covers this one (group-commit.ts).
+        await db.withPlugin(DEFER_DURABILITY).insertInto('idempotency_keys').values({
           ...id, request_hash: requestHash, status: 'in_progress', response_status: null, response_body: null, expires_at: expiresAt, ...claimColumns(claim),
         }).execute();
         return true;
@@ -61,8 +76,9 @@ export function idempotencyKeysRepo(db: PayrollDb) {
       }
     },
 
+    /** The key as stored, once durable: a done key's answer is replayed to a client. */
     async find(id: KeyId): Promise<KeyRecord | undefined> {
-      const row = await byId(id).executeTakeFirst();
+      const row = await byId(id, db.withPlugin(READ_DURABLE)).executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 
@@ -75,7 +91,7 @@ export function idempotencyKeysRepo(db: PayrollDb) {
 
     /** Extends the holder's lease; false once the claim is no longer this holder's. */
     async renew(id: KeyId, claimId: string, leaseUntil: number): Promise<boolean> {
-      const result = await held(id, claimId).set({ lease_until: leaseUntil }).executeTakeFirst();
+      const result = await held(id, claimId).set({ lease_until: leaseEnd(leaseUntil) }).executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 

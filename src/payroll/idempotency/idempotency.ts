@@ -70,7 +70,7 @@ export class Idempotency {
   async run<T>(request: IdempotentRequest, operation: (trx: PayrollDb) => Promise<Rendered<T>>): Promise<IdempotentAnswer<T>> {
     const id: KeyId = { key: request.key, actor: request.actor, route: request.route };
     const hash = requestHash(request.route, request.request);
-    const keys = idempotencyKeysRepo(this.db);
+    const keys = idempotencyKeysRepo(this.db, this.now);
     const deadline = performance.now() + this.options.waitMs;
     let pause = this.options.pollMs;
     for (;;) {
@@ -82,7 +82,7 @@ export class Idempotency {
         if (held.status === 'done' && held.responseStatus !== null && held.responseBody !== null) {
           return { replayed: true, status: held.responseStatus, body: held.responseBody };
         }
-        if (this.options.owner.abandoned(held, this.now())) {
+        if (this.options.owner.abandoned(held, held.readAt)) {
           const taken = await this.attempt((mine) => keys.takeOver(id, held.claimId, mine, mine.claimedAt + this.options.ttlMs));
           if (taken !== undefined) return this.execute(id, taken, operation);
         }
@@ -95,7 +95,7 @@ export class Idempotency {
 
   /** Forgets expired keys (upkeep); returns how many. */
   purgeExpired(): Promise<number> {
-    return idempotencyKeysRepo(this.db).purgeExpired(this.now());
+    return idempotencyKeysRepo(this.db, this.now).purgeExpired(this.now());
   }
 
   /** A new claim, written by `write`; the claim if it took, undefined if someone else holds the key. */
@@ -111,7 +111,7 @@ export class Idempotency {
   }
 
   private async execute<T>(id: KeyId, claim: Claim, operation: (trx: PayrollDb) => Promise<Rendered<T>>): Promise<IdempotentAnswer<T>> {
-    const keys = idempotencyKeysRepo(this.db);
+    const keys = idempotencyKeysRepo(this.db, this.now);
     // Outside the operation's transaction: on Postgres another connection renews while it runs
     // (on SQLite the renewal waits for the one connection, and nothing else can write meanwhile).
     const renewal = setInterval(() => {
@@ -121,7 +121,7 @@ export class Idempotency {
     try {
       const rendered = await this.db.transaction().execute(async (trx) => {
         const out = await operation(trx);
-        if (!(await idempotencyKeysRepo(trx).complete(id, claim.claimId, out.status, out.body))) throw stillRunning();
+        if (!(await idempotencyKeysRepo(trx, this.now).complete(id, claim.claimId, out.status, out.body))) throw stillRunning();
         return out;
       });
       return { replayed: false, ...rendered };

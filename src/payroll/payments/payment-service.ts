@@ -4,12 +4,13 @@ import { isUniqueViolation } from '../../store/sql/values.js';
 import type { Page } from '../../store/types.js';
 import type { PayrollAudit } from '../audit.js';
 import { employeesRepo } from '../employees/employees-repo.js';
-import { paymentsRepo, type PaymentRecord } from './payments-repo.js';
+import { paymentsRepo, type PaymentRecord, type PaymentTotalRow } from './payments-repo.js';
 import type { PayrollDb } from '../db/schema.js';
 import type { IdempotentAnswer, Idempotency } from '../idempotency/idempotency.js';
 import { parseNewPayment, parsePaymentFilter, parseReversalMemo, type NewPaymentBody, type PaymentFilterQuery } from './payment-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
-import type { Payment, ReversalRequest } from '@bulwark/contract/types';
+import { PAYROLL_LIMITS } from '@bulwark/contract';
+import type { Payment, PaymentOrder, PaymentTotal, ReversalRequest } from '@bulwark/contract/types';
 import { toPaymentView } from './payment-view.js';
 
 /** Renders the answer's bytes with the route's response schema (nothing undeclared leaks). */
@@ -29,16 +30,31 @@ export class PaymentService {
   ) {}
 
   /** An employee's filter on another employee is an empty list, as for an unknown id. */
-  async list(viewer: Viewer, query: PaymentFilterQuery & { cursor?: string | undefined; limit: number }): Promise<Page<Payment>> {
-    const { employee_id: requested, from, to } = parsePaymentFilter(query);
+  async list(viewer: Viewer, query: PaymentFilterQuery & { cursor?: string | undefined; limit: number; order?: PaymentOrder | undefined }): Promise<Page<Payment>> {
+    const filter = this.visibleFilter(viewer, query);
+    if (filter === null) return { items: [], nextCursor: null };
+    const result = await paymentsRepo(this.db).list({ ...filter, cursor: query.cursor, limit: query.limit, order: query.order });
+    return { items: result.items.map(toPaymentView), nextCursor: result.nextCursor };
+  }
+
+  /** Per period and currency, the sums of what `list` would show with the same filters. */
+  async totals(viewer: Viewer, query: PaymentFilterQuery): Promise<PaymentTotal[]> {
+    const filter = this.visibleFilter(viewer, query);
+    if (filter === null) return [];
+    const rows = await paymentsRepo(this.db).totals(filter, PAYROLL_LIMITS.maxTotalsRows);
+    return rows.map(toTotalView);
+  }
+
+  /** The validated filter narrowed to what the viewer may see; null when that is nothing. */
+  private visibleFilter(viewer: Viewer, query: PaymentFilterQuery) {
+    const { employee_id: requested, from, to, kind } = parsePaymentFilter(query);
     const visibility = visibilityOf(viewer);
     let employeeId = requested;
     if (visibility.kind === 'self') {
-      if (visibility.employeeId === null || (requested !== undefined && requested !== visibility.employeeId)) return { items: [], nextCursor: null };
+      if (visibility.employeeId === null || (requested !== undefined && requested !== visibility.employeeId)) return null;
       employeeId = visibility.employeeId;
     }
-    const result = await paymentsRepo(this.db).list({ employeeId, from, to, cursor: query.cursor, limit: query.limit });
-    return { items: result.items.map(toPaymentView), nextCursor: result.nextCursor };
+    return { employeeId, from, to, kind };
   }
 
   async get(viewer: Viewer, id: string): Promise<Payment> {
@@ -94,12 +110,19 @@ export class PaymentService {
       if (!(await payments.markReversed(original.id, reversal.id))) throw alreadyReversed();
       await this.audit.within(trx).record('payment.reversed', {
         actorId: viewer.userId, targetId: paymentId, ip: viewer.ip,
-        details: { reversal_id: reversal.id, employee_id: reversal.employeeId, amount_cents: reversal.amountCents, currency: reversal.currency, period: reversal.period },
+        details: {
+          reversal_id: reversal.id, employee_id: reversal.employeeId, amount_cents: reversal.amountCents, currency: reversal.currency, period: reversal.period,
+          ...(memo === null ? {} : { reason: memo }),
+        },
       });
       return { result: reversal, status: 201, body: serialize(toPaymentView(reversal)) };
     });
     return answer;
   }
+}
+
+function toTotalView(row: PaymentTotalRow): PaymentTotal {
+  return { period: row.period, currency: row.currency, total_cents: row.totalCents, count: row.count };
 }
 
 function alreadyReversed(cause?: unknown): ConflictError {

@@ -3,7 +3,7 @@ import { CompiledRead } from '../../store/sql/compiled.js';
 import { decodeCursor, toPage } from '../../store/sql/cursor.js';
 import type { Page } from '../../store/types.js';
 import type { CamelCased } from '../db/camel-case.js';
-import type { PaymentsTable, PayrollDb, PayrollTables } from '../db/schema.js';
+import type { PaymentKind, PaymentsTable, PayrollDb, PayrollTables } from '../db/schema.js';
 
 /** A stored row with camelCase keys (times in milliseconds): what the services work with. */
 export type PaymentRecord = CamelCased<PaymentsTable>;
@@ -13,8 +13,21 @@ export interface PaymentQuery {
   /** Inclusive `YYYY-MM` bounds (text order is calendar order). */
   from?: string | undefined;
   to?: string | undefined;
+  kind?: PaymentKind | undefined;
   cursor?: string | undefined;
   limit: number;
+  /** By (createdAt, id): `asc` oldest first (the default), `desc` newest first. */
+  order?: 'asc' | 'desc' | undefined;
+}
+
+/** The filters of the list, without its paging: what GET /api/payments/totals sums. */
+export type PaymentTotalsQuery = Pick<PaymentQuery, 'employeeId' | 'from' | 'to' | 'kind'>;
+
+export interface PaymentTotalRow {
+  period: string;
+  currency: string;
+  totalCents: number;
+  count: number;
 }
 
 function toRecord(row: PaymentsTable): PaymentRecord {
@@ -30,14 +43,16 @@ type PaymentsRead = CompiledRead<PayrollTables, PaymentsTable>;
 const BY_ID: PaymentsRead = new CompiledRead((db, p) => db.selectFrom('payments').selectAll().where('id', '=', p<string>(0)));
 
 /**
- * The list query for one combination of filters (16 at most), compiled once. Runtime parameters
- * in order: employee id, from, to, cursor time, cursor id (each only when filtered on), limit.
- * Keyset pagination on the (created_at, id) index: the cost of a page does not grow with the table.
+ * The list query for one combination of filters and order (64 at most), compiled once. Runtime
+ * parameters in order: employee id, from, to, kind, cursor time, cursor id (each only when
+ * filtered on), limit. Keyset pagination on the (created_at, id) index in either direction: the
+ * cost of a page does not grow with the table.
  */
 const LISTS = new Map<string, PaymentsRead>();
 
 function listRead(query: PaymentQuery): PaymentsRead {
-  const shape = [query.employeeId, query.from, query.to, query.cursor].map((v) => (v === undefined ? '-' : '+')).join('');
+  const order = query.order ?? 'asc';
+  const shape = [query.employeeId, query.from, query.to, query.kind, query.cursor].map((v) => (v === undefined ? '-' : '+')).join('') + order;
   let read = LISTS.get(shape);
   if (read === undefined) {
     read = new CompiledRead((db, p) => {
@@ -46,14 +61,16 @@ function listRead(query: PaymentQuery): PaymentsRead {
       if (query.employeeId !== undefined) select = select.where('employee_id', '=', p<string>(i++));
       if (query.from !== undefined) select = select.where('period', '>=', p<string>(i++));
       if (query.to !== undefined) select = select.where('period', '<=', p<string>(i++));
+      if (query.kind !== undefined) select = select.where('kind', '=', p<PaymentKind>(i++));
       if (query.cursor !== undefined) {
         // A row-value comparison, not `a > x or (a = x and id > y)`: SQLite and Postgres both
         // seek the (created_at, id) index to it, where the OR form scans the index from its
         // start and filters, so a page deep in a large table cost in proportion to its depth.
         const [at, id] = [p(i++), p(i++)];
-        select = select.where(sql<SqlBool>`(${sql.ref('created_at')}, ${sql.ref('id')}) > (${at}, ${id})`);
+        const past = sql.raw(order === 'asc' ? '>' : '<');
+        select = select.where(sql<SqlBool>`(${sql.ref('created_at')}, ${sql.ref('id')}) ${past} (${at}, ${id})`);
       }
-      return select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(p<number>(i));
+      return select.orderBy('created_at', order).orderBy('id', order).limit(p<number>(i));
     });
     LISTS.set(shape, read);
   }
@@ -61,7 +78,7 @@ function listRead(query: PaymentQuery): PaymentsRead {
 }
 
 function listParams(query: PaymentQuery): unknown[] {
-  const params: unknown[] = [query.employeeId, query.from, query.to].filter((v) => v !== undefined);
+  const params: unknown[] = [query.employeeId, query.from, query.to, query.kind].filter((v) => v !== undefined);
   if (query.cursor !== undefined) params.push(...decodeCursor(query.cursor));
   params.push(query.limit + 1);
   return params;
@@ -86,10 +103,23 @@ export function paymentsRepo(db: PayrollDb) {
       return row === undefined ? undefined : toRecord(row);
     },
 
-    /** Ordered by createdAt, then id. */
+    /** Ordered by createdAt, then id (in `query.order`). */
     async list(query: PaymentQuery): Promise<Page<PaymentRecord>> {
       const rows = await listRead(query).rows(db, listParams(query));
       return toPage(rows.map(toRecord), query.limit, (p) => [p.createdAt, p.id]);
+    },
+
+    /** Sums per period and currency of the filtered payments, newest period first, at most `maxRows` lines. */
+    async totals(query: PaymentTotalsQuery, maxRows: number): Promise<PaymentTotalRow[]> {
+      let select = db.selectFrom('payments')
+        .select(['period', 'currency'])
+        .select((eb) => [eb.fn.sum<number | string | bigint>('amount_cents').as('total_cents'), eb.fn.countAll<number | string | bigint>().as('count')]);
+      if (query.employeeId !== undefined) select = select.where('employee_id', '=', query.employeeId);
+      if (query.from !== undefined) select = select.where('period', '>=', query.from);
+      if (query.to !== undefined) select = select.where('period', '<=', query.to);
+      if (query.kind !== undefined) select = select.where('kind', '=', query.kind);
+      const rows = await select.groupBy(['period', 'currency']).orderBy('period', 'desc').orderBy('currency', 'asc').limit(maxRows).execute();
+      return rows.map((row) => ({ period: row.period, currency: row.currency.trim(), totalCents: Number(row.total_cents), count: Number(row.count) }));
     },
 
     /** Links a payment to its reversal, only if it is a payment not reversed yet; false otherwise. */

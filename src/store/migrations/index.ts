@@ -5,6 +5,7 @@ import { oauthClients } from './0004_oauth_clients.js';
 import { mfa } from './0005_mfa.js';
 import { securityEvents } from './0006_security_events.js';
 import { dpop } from './0008_dpop.js';
+import { operations } from './0009_operations.js';
 import { accounts } from './0010_accounts.js';
 
 /**
@@ -31,6 +32,7 @@ export const coreMigrations: MigrationMap = {
   '0005_mfa': mfa,
   '0006_security_events': securityEvents,
   '0008_dpop': dpop,
+  '0009_operations': operations,
   '0010_accounts': accounts,
 };
 

@@ -38,6 +38,8 @@ export function sqlAudit(db: Kysely<Database>): AuditStore {
       let query = db.selectFrom('audit_events').selectAll();
       if (filter.type !== undefined) query = query.where('type', '=', filter.type);
       if (filter.actorId !== undefined) query = query.where('actor_id', '=', filter.actorId);
+      if (filter.since !== undefined) query = query.where('at', '>=', filter.since);
+      if (filter.before !== undefined) query = query.where('at', '<', filter.before);
       if (page.cursor !== undefined) query = query.where(afterCursor(page.cursor, 'at', 'desc'));
       const rows = await query
         .orderBy('at', 'desc')

@@ -21,6 +21,11 @@ export function sqlLoginFailures<DB>(base: Kysely<DB>): LoginFailuresStore {
         .execute();
     },
 
+    async find(userId: string, ip: string): Promise<LoginFailureRecord | undefined> {
+      const row = await db.selectFrom('login_failures').selectAll().where('user_id', '=', userId).where('ip', '=', ip).executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
     async list(userId: string): Promise<LoginFailureRecord[]> {
       const rows = await db.selectFrom('login_failures').selectAll().where('user_id', '=', userId).orderBy('last_failed_at', 'desc').orderBy('ip').execute();
       return rows.map(toRecord);

@@ -1,8 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Database, RefreshTokensTable } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
 import { toSessionRecord } from './sessions.js';
-import { ms, msOrNull } from './values.js';
+import { databaseClockMs, ms, msOrNull } from './values.js';
 
 function toRecord(row: RefreshTokensTable): RefreshTokenRecord {
   return {
@@ -25,8 +25,10 @@ function toRow(token: RefreshTokenRecord): RefreshTokensTable {
 }
 
 /** Why the conditional update matched nothing. A used token is reported first: it is the
- *  theft signal and the caller revokes the session on it, unless it is a replay in the window. */
-async function classify(trx: Transaction<Database>, hash: string, next: RefreshTokenRecord, now: number, reuseWindowMs: number): Promise<RotateOutcome> {
+ *  theft signal and the caller revokes the session on it, unless it is a replay in the window.
+ *  The window is judged on the database's clock, the one the rotation stamped used_at with. */
+async function classify(trx: Kysely<Database>, hash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs: number): Promise<RotateOutcome> {
+  const now = clock();
   const row = await trx
     .selectFrom('refresh_tokens as t')
     .innerJoin('sessions as s', 's.id', 't.session_id')
@@ -37,14 +39,15 @@ async function classify(trx: Transaction<Database>, hash: string, next: RefreshT
       's.user_id',
       's.revoked_at',
       's.expires_at as session_expires_at',
+      sql<number | null>`${databaseClockMs(trx, clock)} - t.used_at`.as('since_use_ms'),
     ])
     .where('t.hash', '=', hash)
     .executeTakeFirst();
   if (row === undefined) return { outcome: 'invalid', reason: 'unknown' };
   if (row.used_at !== null) {
-    const usedAt = ms(row.used_at);
-    const inWindow = now - usedAt < reuseWindowMs && ms(row.token_expires_at) > now;
-    const replayed = inWindow ? await replayOf(trx, row.session_id, next.hash, usedAt, now) : undefined;
+    const sinceUseMs = Math.max(0, ms(row.since_use_ms ?? 0));
+    const inWindow = sinceUseMs < reuseWindowMs && ms(row.token_expires_at) > now;
+    const replayed = inWindow ? await replayOf(trx, row.session_id, next.hash, sinceUseMs, now) : undefined;
     return replayed ?? { outcome: 'reused', sessionId: row.session_id, userId: row.user_id };
   }
   if (ms(row.token_expires_at) <= now) return { outcome: 'invalid', reason: 'expired' };
@@ -55,7 +58,7 @@ async function classify(trx: Transaction<Database>, hash: string, next: RefreshT
 }
 
 /** The replay answer, if `nextHash` is still the unused head of the chain in an active session. */
-async function replayOf(trx: Transaction<Database>, sessionId: string, nextHash: string, usedAt: number, now: number): Promise<RotateOutcome | undefined> {
+async function replayOf(trx: Kysely<Database>, sessionId: string, nextHash: string, sinceUseMs: number, now: number): Promise<RotateOutcome | undefined> {
   const session = await trx
     .selectFrom('refresh_tokens as t')
     .innerJoin('sessions as s', 's.id', 't.session_id')
@@ -67,7 +70,45 @@ async function replayOf(trx: Transaction<Database>, sessionId: string, nextHash:
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)
     .executeTakeFirst();
-  return session === undefined ? undefined : { outcome: 'replayed', session: toSessionRecord(session), usedAt };
+  return session === undefined ? undefined : { outcome: 'replayed', session: toSessionRecord(session), sinceUseMs };
+}
+
+/** The rotation's statements, in its transaction (stamped and committed by the caller). */
+async function rotation(trx: Kysely<Database>, oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs: number): Promise<RotateOutcome> {
+  const now = clock();
+  const used = await trx
+    .updateTable('refresh_tokens')
+    .set({ used_at: now })
+    .where('hash', '=', oldHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('session_id', 'in', (eb) =>
+      eb
+        .selectFrom('sessions')
+        .select('id')
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now),
+    )
+    .returning('session_id')
+    .executeTakeFirst();
+  if (used === undefined) return classify(trx, oldHash, next, clock, reuseWindowMs);
+  if (next.sessionId !== used.session_id) {
+    throw new Error('rotate: the next refresh token must belong to the same session');
+  }
+  await trx.insertInto('refresh_tokens').values(toRow(next)).execute();
+  const session = await trx
+    .updateTable('sessions')
+    .set({ last_refreshed_at: now })
+    .where('id', '=', used.session_id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { outcome: 'rotated', session: toSessionRecord(session) };
+}
+
+/** used_at := the database's clock now, with no bound parameter (the hash is base64url, quoted as a literal). */
+function stampUse(trx: Kysely<Database>, hash: string, clock: () => number) {
+  if (!/^[A-Za-z0-9_-]+$/.test(hash)) throw new Error('rotate: a refresh token hash is base64url');
+  return sql`update refresh_tokens set used_at = ${databaseClockMs(trx, clock)} where hash = ${sql.lit(hash)}`;
 }
 
 export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
@@ -92,36 +133,36 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
      * write comes first so a second process waits on busy_timeout instead of failing to upgrade.
      * Invalid tokens are left unused, so presenting an expired token twice is not "reuse".
      * The losers classify after the winner committed, so they see the successor it inserted.
+     *
+     * used_at is stamped again by the transaction's last statement, on the database's clock: the
+     * reuse window runs from (within a round trip of) the commit, not from when the request began,
+     * so a rotation that waited out a stalled database before committing, unseen by its client,
+     * leaves the client's retry the whole window (docs/contract.md §12.3).
      */
-    rotate(oldHash: string, next: RefreshTokenRecord, now: number, reuseWindowMs = 0): Promise<RotateOutcome> {
-      return db.transaction().execute(async (trx): Promise<RotateOutcome> => {
-        const used = await trx
-          .updateTable('refresh_tokens')
-          .set({ used_at: now })
-          .where('hash', '=', oldHash)
-          .where('used_at', 'is', null)
-          .where('expires_at', '>', now)
-          .where('session_id', 'in', (eb) =>
-            eb
-              .selectFrom('sessions')
-              .select('id')
-              .where('revoked_at', 'is', null)
-              .where('expires_at', '>', now),
-          )
-          .returning('session_id')
-          .executeTakeFirst();
-        if (used === undefined) return classify(trx, oldHash, next, now, reuseWindowMs);
-        if (next.sessionId !== used.session_id) {
-          throw new Error('rotate: the next refresh token must belong to the same session');
+    rotate(oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs = 0): Promise<RotateOutcome> {
+      const steps = (trx: Kysely<Database>) => rotation(trx, oldHash, next, clock, reuseWindowMs);
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+        return db.transaction().execute(async (trx) => {
+          const outcome = await steps(trx);
+          if (outcome.outcome === 'rotated') await stampUse(trx, oldHash, clock).execute(trx);
+          return outcome;
+        });
+      }
+      // Postgres: the stamp and COMMIT travel in one message (the simple-query protocol: the
+      // stamp has no bound parameters), so the server runs them back to back whenever it gets to
+      // them. A server that stalls with the COMMIT unread and commits once it wakes, after this
+      // request has given up, still stamps the time of that commit.
+      return db.connection().execute(async (conn) => {
+        await sql`begin`.execute(conn);
+        try {
+          const outcome = await steps(conn);
+          if (outcome.outcome === 'rotated') await sql`${stampUse(conn, oldHash, clock)}; commit`.execute(conn);
+          else await sql`commit`.execute(conn);
+          return outcome;
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
         }
-        await trx.insertInto('refresh_tokens').values(toRow(next)).execute();
-        const session = await trx
-          .updateTable('sessions')
-          .set({ last_refreshed_at: now })
-          .where('id', '=', used.session_id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { outcome: 'rotated', session: toSessionRecord(session) };
       });
     },
   };

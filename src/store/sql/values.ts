@@ -1,3 +1,5 @@
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
+
 /** pg returns bigint (int8) columns and count(*) as strings; SQLite returns numbers. */
 export function ms(value: number | string | bigint): number {
   return Number(value);
@@ -18,4 +20,17 @@ export function isUniqueViolation(error: unknown): boolean {
   const { code, errcode } = error as { code: unknown; errcode?: unknown };
   if (code === 'ERR_SQLITE_ERROR') return errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * The clock cross-instance times are judged by (leases, the refresh reuse window), read when the
+ * statement runs. On Postgres, with the process's real clock (Date.now), it is the database's
+ * clock: every instance sharing the database then agrees, whatever its own clock says
+ * (docs/contract.md §12.4). A controlled clock (a test's) stays authoritative. SQLite is one file
+ * on one machine, read by processes on that machine's one clock: there it is `clock`.
+ */
+export function databaseClockMs(db: Kysely<any>, clock: () => number = Date.now): RawBuilder<number> { // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+  return clock === Date.now && db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`
+    : sql<number>`cast(${sql.lit(Math.trunc(clock()))} as bigint)`;
 }

@@ -95,6 +95,9 @@ export function mfaSuite(open: OpenStore): void {
       assert.deepEqual(rows.map((r) => [r.ip, r.failures]), [['2001:db8::7', 1], ['192.0.2.1', 5]]);
       assert.equal(rows[1]?.firstFailedAt, T0);
       assert.equal(rows[1]?.lastFailedAt, T0 + 4);
+      // One address's count: what the login throttle reads after losing its counters.
+      assert.deepEqual(await store().loginFailures.find(user.id, '192.0.2.1'), { userId: user.id, ip: '192.0.2.1', failures: 5, firstFailedAt: T0, lastFailedAt: T0 + 4 });
+      assert.equal(await store().loginFailures.find(user.id, '198.51.100.9'), undefined);
       assert.deepEqual((await store().loginFailures.clear(user.id, '192.0.2.1')).map((r) => r.ip), ['192.0.2.1']);
       assert.deepEqual((await store().loginFailures.list(user.id)).map((r) => r.ip), ['2001:db8::7']);
       assert.equal((await store().loginFailures.clear(user.id)).length, 1);

@@ -22,7 +22,7 @@ export function refreshTokensSuite(open: OpenStore): void {
       const old = makeToken(session.id);
       await store().refreshTokens.insert(old);
       const next = makeToken(session.id, { createdAt: now, expiresAt: now + HOUR });
-      const result = await store().refreshTokens.rotate(old.hash, next, now);
+      const result = await store().refreshTokens.rotate(old.hash, next, () => now);
       assert.deepEqual(result, { outcome: 'rotated', session: { ...session, lastRefreshedAt: now } });
       assert.deepEqual(await store().refreshTokens.findByHash(old.hash), { ...old, usedAt: now });
       assert.deepEqual(await store().refreshTokens.findByHash(next.hash), next);
@@ -33,10 +33,10 @@ export function refreshTokensSuite(open: OpenStore): void {
       const { user, session } = await userWithSession(store());
       const old = makeToken(session.id);
       await store().refreshTokens.insert(old);
-      const first = await store().refreshTokens.rotate(old.hash, makeToken(session.id), now);
+      const first = await store().refreshTokens.rotate(old.hash, makeToken(session.id), () => now);
       assert.equal(first.outcome, 'rotated');
       const late = makeToken(session.id);
-      const again = await store().refreshTokens.rotate(old.hash, late, now + 1);
+      const again = await store().refreshTokens.rotate(old.hash, late, () => now + 1);
       assert.deepEqual(again, { outcome: 'reused', sessionId: session.id, userId: user.id });
       assert.equal(await store().refreshTokens.findByHash(late.hash), undefined);
       assert.equal((await store().refreshTokens.findByHash(old.hash))?.usedAt, now);
@@ -45,7 +45,7 @@ export function refreshTokensSuite(open: OpenStore): void {
     it('answers invalid/unknown for an unknown hash', async () => {
       const { session } = await userWithSession(store());
       const next = makeToken(session.id);
-      const result = await store().refreshTokens.rotate('nope', next, now);
+      const result = await store().refreshTokens.rotate('nope', next, () => now);
       assert.deepEqual(result, { outcome: 'invalid', reason: 'unknown' });
       assert.equal(await store().refreshTokens.findByHash(next.hash), undefined);
     });
@@ -54,10 +54,10 @@ export function refreshTokensSuite(open: OpenStore): void {
       const { session } = await userWithSession(store());
       const old = makeToken(session.id, { expiresAt: now });
       await store().refreshTokens.insert(old);
-      const result = await store().refreshTokens.rotate(old.hash, makeToken(session.id), now);
+      const result = await store().refreshTokens.rotate(old.hash, makeToken(session.id), () => now);
       assert.deepEqual(result, { outcome: 'invalid', reason: 'expired' });
       assert.deepEqual(await store().refreshTokens.findByHash(old.hash), old);
-      const twice = await store().refreshTokens.rotate(old.hash, makeToken(session.id), now);
+      const twice = await store().refreshTokens.rotate(old.hash, makeToken(session.id), () => now);
       assert.deepEqual(twice, { outcome: 'invalid', reason: 'expired' });
     });
 
@@ -66,7 +66,7 @@ export function refreshTokensSuite(open: OpenStore): void {
       const old = makeToken(session.id);
       await store().refreshTokens.insert(old);
       await store().sessions.revoke(session.id, 'logout', T0 + 1);
-      const result = await store().refreshTokens.rotate(old.hash, makeToken(session.id), now);
+      const result = await store().refreshTokens.rotate(old.hash, makeToken(session.id), () => now);
       assert.deepEqual(result, { outcome: 'invalid', reason: 'session_revoked' });
       assert.equal((await store().refreshTokens.findByHash(old.hash))?.usedAt, null);
     });
@@ -75,7 +75,7 @@ export function refreshTokensSuite(open: OpenStore): void {
       const { session } = await userWithSession(store(), { expiresAt: now });
       const old = makeToken(session.id, { expiresAt: now + HOUR });
       await store().refreshTokens.insert(old);
-      const result = await store().refreshTokens.rotate(old.hash, makeToken(session.id), now);
+      const result = await store().refreshTokens.rotate(old.hash, makeToken(session.id), () => now);
       assert.deepEqual(result, { outcome: 'invalid', reason: 'session_expired' });
       assert.equal((await store().sessions.findById(session.id))?.lastRefreshedAt, null);
     });
@@ -86,7 +86,7 @@ export function refreshTokensSuite(open: OpenStore): void {
       const old = makeToken(session.id);
       await store().refreshTokens.insert(old);
       const stray = makeToken(other.id);
-      await assert.rejects(store().refreshTokens.rotate(old.hash, stray, now));
+      await assert.rejects(store().refreshTokens.rotate(old.hash, stray, () => now));
       assert.equal((await store().refreshTokens.findByHash(old.hash))?.usedAt, null);
       assert.equal(await store().refreshTokens.findByHash(stray.hash), undefined);
     });
@@ -97,7 +97,7 @@ export function refreshTokensSuite(open: OpenStore): void {
       await store().refreshTokens.insert(old);
       const nexts = Array.from({ length: 20 }, () => makeToken(session.id));
       const results = await Promise.all(
-        nexts.map((next) => store().refreshTokens.rotate(old.hash, next, now)),
+        nexts.map((next) => store().refreshTokens.rotate(old.hash, next, () => now)),
       );
       const rotated = results.filter((r) => r.outcome === 'rotated');
       const reused = results.filter((r) => r.outcome === 'reused');

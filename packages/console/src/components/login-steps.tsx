@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { BulwarkMfaRequiredError, BulwarkPasswordChangeRequiredError, BulwarkProblemError, type BulwarkUser } from '@bulwark/client';
 import { ProblemAlert } from './problem';
+import { PROBLEM_CODE } from '@bulwark/contract/registry';
 
 interface StepProps<Challenge> {
   challenge: Challenge;
@@ -29,7 +30,7 @@ function useStep(finish: () => Promise<BulwarkUser>, { onSignedIn, onNext, onCan
       setBusy(false);
       if (isNextStep(failure)) onNext(failure);
       // Expired (5 min), used, or spent by wrong codes: only a new password login helps.
-      else if (failure instanceof BulwarkProblemError && failure.code === 'invalid_login_token') onCancel(failure);
+      else if (failure instanceof BulwarkProblemError && failure.code === PROBLEM_CODE.invalid_login_token) onCancel(failure);
       else setError(failure);
     }
   };

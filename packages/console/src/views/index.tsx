@@ -1,12 +1,15 @@
 import type { BulwarkUser } from '@bulwark/client';
-import { AuditView } from './audit';
-import { EmployeesView } from './employees';
-import { KeysView } from './keys';
-import { PaymentsView } from './payments';
-import { SecurityView } from './security';
-import { SessionsView } from './sessions';
-import { UsersView } from './users';
-import { VerifyEmailView } from './verify-email';
+import { lazyView } from '../components/lazy';
+
+// Each view is its own chunk, loaded on first visit: the first load is the shell and sign-in only.
+const PaymentsView = lazyView(() => import('./payments').then((m) => m.PaymentsView));
+const EmployeesView = lazyView(() => import('./employees').then((m) => m.EmployeesView));
+const SessionsView = lazyView(() => import('./sessions').then((m) => m.SessionsView));
+const SecurityView = lazyView(() => import('./security').then((m) => m.SecurityView));
+const UsersView = lazyView(() => import('./users').then((m) => m.UsersView));
+const KeysView = lazyView(() => import('./keys').then((m) => m.KeysView));
+const AuditView = lazyView(() => import('./audit').then((m) => m.AuditView));
+const VerifyEmailView = lazyView(() => import('./verify-email').then((m) => m.VerifyEmailView));
 
 /** The view of a console path; admin views only for admins (the API refuses the others anyway). */
 export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { useApi } from '../api';
+import { useConfirm } from '../components/confirm';
 import { Notice, ProblemAlert } from '../components/problem';
+import { ListTable } from '../components/table';
 import { dateTime } from '../format';
 import type { SigningKey } from '../types';
 import { useList } from '../use-list';
@@ -16,9 +18,19 @@ export function KeysView() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [dialog, confirm] = useConfirm();
 
   const rotate = async (now: boolean) => {
     if (busy) return;
+    if (now) {
+      const active = list.items.find((key) => key.state === 'active');
+      const answer = await confirm({
+        title: 'Rotate the signing key now?',
+        body: <p>A new key signs every token from this moment{active === undefined ? '' : <>; the active key <span class="mono">{active.kid}</span> retires but still verifies</>}. Verifiers that have not fetched the new key yet refuse the new tokens until they do.</p>,
+        action: 'Rotate now',
+      });
+      if (!answer.confirmed) return;
+    }
     setBusy(true);
     setError(undefined);
     setNotice(undefined);
@@ -42,25 +54,21 @@ export function KeysView() {
       </div>
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? error} />
-      <table class="list" aria-label="Keys">
-        <thead>
-          <tr><th>Key id</th><th>Algorithm</th><th>State</th><th>Created</th><th>Signs from</th><th>Activated</th><th>Retired</th><th>Removed</th></tr>
-        </thead>
-        <tbody>
-          {list.items.map((key) => (
-            <tr key={key.kid}>
-              <td class="mono">{key.kid}</td>
-              <td>{key.alg}</td>
-              <td>{key.state}</td>
-              <td>{dateTime(key.created_at)}</td>
-              <td>{dateTime(key.signs_from)}</td>
-              <td>{dateTime(key.activated_at)}</td>
-              <td>{dateTime(key.retired_at)}</td>
-              <td>{dateTime(key.removed_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable label="Keys" head={['Key id', 'Algorithm', 'State', 'Created', 'Signs from', 'Activated', 'Retired', 'Removed']}>
+        {list.items.map((key) => (
+          <tr key={key.kid}>
+            <td data-label="Key id" class="mono">{key.kid}</td>
+            <td data-label="Algorithm">{key.alg}</td>
+            <td data-label="State">{key.state}</td>
+            <td data-label="Created">{dateTime(key.created_at)}</td>
+            <td data-label="Signs from">{dateTime(key.signs_from)}</td>
+            <td data-label="Activated">{dateTime(key.activated_at)}</td>
+            <td data-label="Retired">{dateTime(key.retired_at)}</td>
+            <td data-label="Removed">{dateTime(key.removed_at)}</td>
+          </tr>
+        ))}
+      </ListTable>
+      {dialog}
     </section>
   );
 }

@@ -1,58 +1,105 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { useApi } from '../api';
 import { Notice, ProblemAlert } from '../components/problem';
-import { dateTime, money, newIdempotencyKey } from '../format';
-import type { Employee, Payment } from '../types';
-import { useAll, useList } from '../use-list';
+import { follow } from '../components/nav';
+import { Empty, ListTable } from '../components/table';
+import { download, toCsv } from '../csv';
+import { dateTime, money } from '../format';
+import { useQueryParam } from '../router';
+import type { Employee, Payment, PaymentTotal } from '../types';
+import { fetchAll, useAll, useList } from '../use-list';
 import { PayForm } from './pay-form';
+import { PaymentDetail } from './payment-detail';
+import { ReverseButton } from './reverse';
 
 interface Filters {
   employee_id: string;
   from: string;
   to: string;
+  kind: string;
 }
 
-const NO_FILTERS: Filters = { employee_id: '', from: '', to: '' };
+const NO_FILTERS: Filters = { employee_id: '', from: '', to: '', kind: '' };
 
-/** Payments with filters (employee, period range); admins pay and reverse. */
+/** /payments, or one payment's detail at /payments?id=…. */
 export function PaymentsView() {
-  const { user } = useApi();
+  const id = useQueryParam('id');
+  return id === null ? <PaymentList /> : <PaymentDetail id={id} />;
+}
+
+/** Payments newest first with filters (employee, period range, kind) and their totals; admins pay and reverse; any list exports as CSV. */
+function PaymentList() {
+  const { user, request } = useApi();
   const admin = user.role === 'admin';
   const employees = useAll<Employee>('/api/employees');
   const names = useMemo(() => new Map(employees.items.map((employee) => [employee.id, employee.name])), [employees.items]);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const list = useList<Payment>('/api/payments', { ...filters, limit: 50 });
+  const list = useList<Payment>('/api/payments', { ...filters, order: 'desc', limit: 50 });
+  const totals = useList<PaymentTotal>('/api/payments/totals', { ...filters });
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [exportError, setExportError] = useState<unknown>(undefined);
+  const nameOf = (id: string) => names.get(id) ?? id;
+  const changed = (text: string) => {
+    setNotice(text);
+    list.reload();
+    totals.reload();
+  };
+
+  const exportCsv = async () => {
+    setExportError(undefined);
+    try {
+      const all = await fetchAll<Payment>(request, '/api/payments', { ...filters, order: 'desc' });
+      const rows = all.map((p) => [p.id, p.period, nameOf(p.employee_id), p.employee_id, (p.amount_cents / 100).toFixed(2), p.currency, p.kind, p.reverses_payment_id, p.memo, p.created_at]);
+      download('payments.csv', 'text/csv;charset=utf-8', toCsv([['id', 'period', 'employee', 'employee_id', 'amount', 'currency', 'kind', 'reverses_payment_id', 'memo', 'created_at'], ...rows]));
+      setNotice(`Exported ${all.length} payments.`);
+    } catch (failure) {
+      setExportError(failure);
+    }
+  };
 
   return (
     <section aria-labelledby="payments-heading">
       <h1 id="payments-heading">Payments</h1>
-      {admin && <PayForm employees={employees.items} onPaid={(payment) => {
-        setNotice(`Paid ${money(payment.amount_cents, payment.currency)} to ${names.get(payment.employee_id) ?? payment.employee_id} for ${payment.period}.`);
-        list.reload();
-      }} />}
+      {admin && <PayForm employees={employees.items} onPaid={(payment) => changed(`Paid ${money(payment.amount_cents, payment.currency)} to ${nameOf(payment.employee_id)} for ${payment.period}.`)} />}
       <FilterForm employees={user.role === 'employee' ? [] : employees.items} onApply={setFilters} />
       <Notice text={notice} />
-      <ProblemAlert error={list.error ?? employees.error} />
-      <table class="list" aria-label="Payments">
-        <thead>
-          <tr><th>Period</th><th>Employee</th><th>Amount</th><th>Kind</th><th>Memo</th><th>Created</th>{admin && <th>Actions</th>}</tr>
-        </thead>
-        <tbody>
-          {list.items.map((payment) => (
-            <tr key={payment.id}>
-              <td>{payment.period}</td>
-              <td>{names.get(payment.employee_id) ?? payment.employee_id}</td>
-              <td class="amount">{money(payment.amount_cents, payment.currency)}</td>
-              <td>{payment.kind}{payment.reversed_by_payment_id !== null ? ' (reversed)' : ''}</td>
-              <td>{payment.memo ?? ''}</td>
-              <td>{dateTime(payment.created_at)}</td>
-              {admin && <td><ReverseButton payment={payment} onDone={(text) => { setNotice(text); list.reload(); }} /></td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {!list.loading && list.items.length === 0 && list.error === undefined && <p>No payments match.</p>}
+      <ProblemAlert error={list.error ?? employees.error ?? exportError} />
+      <h2>Totals per period</h2>
+      <ListTable label="Totals per period" head={['Period', 'Currency', 'Total', 'Records']}>
+        {totals.items.map((total) => (
+          <tr key={`${total.period} ${total.currency}`}>
+            <td data-label="Period">{total.period}</td>
+            <td data-label="Currency">{total.currency}</td>
+            <td data-label="Total" class="amount">{money(total.total_cents, total.currency)}</td>
+            <td data-label="Records" class="amount">{total.count}</td>
+          </tr>
+        ))}
+      </ListTable>
+      <div class="actions">
+        <h2 class="grow">Newest first</h2>
+        <button type="button" onClick={() => void exportCsv()}>Export CSV</button>
+      </div>
+      <ListTable label="Payments" head={['Period', 'Employee', 'Amount', 'Kind', 'Memo', 'Created', 'Actions']}>
+        {list.items.map((payment) => (
+          <tr key={payment.id}>
+            <td data-label="Period">{payment.period}</td>
+            <td data-label="Employee">{user.role === 'employee' ? nameOf(payment.employee_id)
+              : <a href={`/employees?id=${payment.employee_id}`} onClick={(event) => follow(event, `/employees?id=${payment.employee_id}`)}>{nameOf(payment.employee_id)}</a>}</td>
+            <td data-label="Amount" class="amount">{money(payment.amount_cents, payment.currency)}</td>
+            <td data-label="Kind">{payment.kind}{payment.reversed_by_payment_id !== null ? ' (reversed)' : ''}</td>
+            <td data-label="Memo">{payment.memo ?? ''}</td>
+            <td data-label="Created">{dateTime(payment.created_at)}</td>
+            <td data-label="Actions" class="row-actions">
+              <a href={`/payments?id=${payment.id}`} onClick={(event) => follow(event, `/payments?id=${payment.id}`)}
+                aria-label={`Details of the ${payment.period} ${payment.kind} to ${nameOf(payment.employee_id)}`}>Details</a>
+              {admin && <ReverseButton payment={payment} employeeName={nameOf(payment.employee_id)} onDone={changed} />}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
+      {!list.loading && list.items.length === 0 && list.error === undefined && (
+        <Empty>{filters === NO_FILTERS ? (admin ? 'No payments yet. Pay an employee with the form above.' : 'No payments yet.') : 'No payments match these filters. Clear them to see all.'}</Empty>
+      )}
       {list.hasMore && <button type="button" onClick={list.more} disabled={list.loading}>More</button>}
     </section>
   );
@@ -62,7 +109,7 @@ function FilterForm({ employees, onApply }: { employees: Employee[]; onApply(fil
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const set = (name: keyof Filters) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [name]: event.currentTarget.value });
   return (
-    <form class="filters" aria-label="Filter payments" onSubmit={(event) => { event.preventDefault(); onApply(draft); }}>
+    <form class="filters" aria-label="Filter payments" onSubmit={(event) => { event.preventDefault(); onApply({ ...draft }); }}>
       {employees.length > 0 && (
         <label>Employee
           <select value={draft.employee_id} onChange={set('employee_id')}>
@@ -73,39 +120,15 @@ function FilterForm({ employees, onApply }: { employees: Employee[]; onApply(fil
       )}
       <label>From period <input type="month" value={draft.from} onInput={set('from')} /></label>
       <label>To period <input type="month" value={draft.to} onInput={set('to')} /></label>
+      <label>Kind
+        <select value={draft.kind} onChange={set('kind')}>
+          <option value="">Payments and reversals</option>
+          <option value="payment">Payments only</option>
+          <option value="reversal">Reversals only</option>
+        </select>
+      </label>
       <button type="submit">Apply filters</button>
       <button type="reset" onClick={() => { setDraft(NO_FILTERS); onApply(NO_FILTERS); }}>Clear</button>
     </form>
-  );
-}
-
-/**
- * Reverses a payment once: one Idempotency-Key per payment for as long as this row lives, so
- * a double click or a retry after a lost answer never reverses twice.
- */
-function ReverseButton({ payment, onDone }: { payment: Payment; onDone(text: string): void }) {
-  const { request } = useApi();
-  const key = useRef(newIdempotencyKey());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  if (payment.kind !== 'payment' || payment.reversed_by_payment_id !== null) return null;
-  const reverse = async () => {
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await request<Payment>('POST', `/api/payments/${encodeURIComponent(payment.id)}/reversal`, { body: {}, headers: { 'idempotency-key': key.current } });
-      onDone(`Reversed the ${payment.period} payment of ${money(payment.amount_cents, payment.currency)}.`);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <>
-      <button type="button" onClick={() => void reverse()} disabled={busy}>Reverse</button>
-      <ProblemAlert error={error} />
-    </>
   );
 }

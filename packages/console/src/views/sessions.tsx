@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { useApi } from '../api';
+import { useConfirm } from '../components/confirm';
 import { ProblemAlert } from '../components/problem';
+import { ListTable } from '../components/table';
 import { dateTime } from '../format';
 import type { Session, UserRecord } from '../types';
 import { useAll, useList } from '../use-list';
@@ -38,8 +40,17 @@ function SessionTable({ title, listPath, revokePath, userNames }: SessionTablePr
   const { request } = useApi();
   const list = useList<Session>(listPath, { limit: 50 });
   const [error, setError] = useState<unknown>(undefined);
+  const [dialog, confirm] = useConfirm();
   const live = list.items.filter((session) => (session.revoked_at ?? null) === null);
+  const device = (session: Session) => session.device ?? 'Unknown device';
   const revoke = async (session: Session) => {
+    const owner = userNames === undefined ? 'your' : `${userNames.get(session.user_id ?? '') ?? 'this user'}'s`;
+    const answer = await confirm({
+      title: 'Revoke this session?',
+      body: <p>This signs out {owner} session on {device(session)}{session.ip === null || session.ip === undefined ? '' : ` from ${session.ip}`}{session.current === true ? ' — this browser tab itself' : ''}: its tokens stop working at once.</p>,
+      action: 'Revoke',
+    });
+    if (!answer.confirmed) return;
     setError(undefined);
     try {
       await request<void>('DELETE', revokePath(encodeURIComponent(session.id)));
@@ -52,24 +63,20 @@ function SessionTable({ title, listPath, revokePath, userNames }: SessionTablePr
     <>
       <h2>{title}</h2>
       <ProblemAlert error={list.error ?? error} />
-      <table class="list" aria-label={title}>
-        <thead>
-          <tr>{userNames && <th>User</th>}<th>Device</th><th>Address</th><th>Last used</th><th>Signed in</th><th>Expires</th><th>Actions</th></tr>
-        </thead>
-        <tbody>
-          {live.map((session) => (
-            <tr key={session.id}>
-              {userNames && <td>{userNames.get(session.user_id ?? '') ?? session.user_id}</td>}
-              <td>{session.device ?? 'Unknown device'}{session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}{session.current === true && <span class="tag"> (this device)</span>}</td>
-              <td>{session.ip ?? '—'}</td>
-              <td>{dateTime(session.last_used_at ?? session.last_refreshed_at ?? session.created_at)}</td>
-              <td>{dateTime(session.created_at)}</td>
-              <td>{dateTime(session.expires_at)}</td>
-              <td><button type="button" onClick={() => void revoke(session)}>Revoke</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable label={title} head={[...(userNames ? ['User'] : []), 'Device', 'Address', 'Last used', 'Signed in', 'Expires', 'Actions']}>
+        {live.map((session) => (
+          <tr key={session.id}>
+            {userNames && <td data-label="User">{userNames.get(session.user_id ?? '') ?? session.user_id}</td>}
+            <td data-label="Device">{device(session)}{session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}{session.current === true && <span class="tag"> (this device)</span>}</td>
+            <td data-label="Address">{session.ip ?? '—'}</td>
+            <td data-label="Last used">{dateTime(session.last_used_at ?? session.last_refreshed_at ?? session.created_at)}</td>
+            <td data-label="Signed in">{dateTime(session.created_at)}</td>
+            <td data-label="Expires">{dateTime(session.expires_at)}</td>
+            <td data-label="Actions"><button type="button" onClick={() => void revoke(session)}>Revoke</button></td>
+          </tr>
+        ))}
+      </ListTable>
+      {dialog}
       {list.hasMore && <button type="button" onClick={list.more} disabled={list.loading}>More</button>}
     </>
   );

@@ -1,17 +1,22 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { useApi } from '../api';
+import { useConfirm } from '../components/confirm';
 import { Notice, ProblemAlert } from '../components/problem';
+import { ListTable } from '../components/table';
 import { dateTime } from '../format';
-import { ROLES, type Role, type UserRecord } from '../types';
-import { useList } from '../use-list';
+import { ROLES, type Employee, type Role, type UserRecord } from '../types';
+import { useAll, useList } from '../use-list';
 import { InviteUserForm } from './invite-user';
 
-/** User administration: invite, disable and enable, change role (PATCH /api/users/{id}). */
+/** User administration: invite, disable and enable, change role (PATCH /api/users/{id}); disabling and role changes are confirmed first. */
 export function UsersView() {
   const { request, user: me } = useApi();
   const list = useList<UserRecord>('/api/users', { limit: 50 });
+  const employees = useAll<Employee>('/api/employees');
+  const employeeNames = useMemo(() => new Map(employees.items.map((employee) => [employee.id, employee.name])), [employees.items]);
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
+  const [dialog, confirm] = useConfirm();
 
   const update = async (record: UserRecord, change: { role?: Role; disabled?: boolean }, done: string) => {
     setError(undefined);
@@ -25,39 +30,58 @@ export function UsersView() {
     }
   };
 
+  const changeRole = async (record: UserRecord, select: HTMLSelectElement) => {
+    const role = select.value as Role;
+    const answer = await confirm({
+      title: `Make ${record.username} ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}?`,
+      body: <p>{record.username} changes from {record.role} to {role}. Their current sessions are signed out, and they sign in again with the new role.</p>,
+      action: 'Change role',
+    });
+    if (!answer.confirmed) {
+      select.value = record.role;
+      return;
+    }
+    await update(record, { role }, `${record.username} is now ${role}.`);
+  };
+
+  const disable = async (record: UserRecord) => {
+    const answer = await confirm({
+      title: `Disable ${record.username}?`,
+      body: <p>{record.username} ({record.role}) can no longer sign in, and every session of theirs is revoked now.</p>,
+      action: 'Disable',
+    });
+    if (answer.confirmed) await update(record, { disabled: true }, `${record.username} is disabled; their sessions are revoked.`);
+  };
+
   return (
     <section aria-labelledby="users-heading">
       <h1 id="users-heading">Users</h1>
       <InviteUserForm onInvited={(invited) => setNotice(`Invited ${invited.email} (${invited.roles.join(' ')}): the link is on its way.`)} />
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? error} />
-      <table class="list" aria-label="Users">
-        <thead>
-          <tr><th>Username</th><th>Role</th><th>Employee</th><th>State</th><th>Created</th><th>Actions</th></tr>
-        </thead>
-        <tbody>
-          {list.items.map((record) => (
-            <tr key={record.id}>
-              <td>{record.username}</td>
-              <td>
-                <select aria-label={`Role of ${record.username}`} value={record.role} disabled={record.id === me.id}
-                  onChange={(event) => void update(record, { role: event.currentTarget.value as Role }, `${record.username} is now ${event.currentTarget.value}.`)}>
-                  {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
-                </select>
-              </td>
-              <td>{record.employee_id ?? '—'}</td>
-              <td>{record.disabled ? 'disabled' : 'active'}</td>
-              <td>{dateTime(record.created_at)}</td>
-              <td>
-                {record.id !== me.id && (record.disabled
-                  ? <button type="button" onClick={() => void update(record, { disabled: false }, `${record.username} is enabled.`)}>Enable</button>
-                  : <button type="button" onClick={() => void update(record, { disabled: true }, `${record.username} is disabled; their sessions are revoked.`)}>Disable</button>)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable label="Users" head={['Username', 'Role', 'Employee', 'State', 'Created', 'Actions']}>
+        {list.items.map((record) => (
+          <tr key={record.id}>
+            <td data-label="Username">{record.username}</td>
+            <td data-label="Role">
+              <select aria-label={`Role of ${record.username}`} value={record.role} disabled={record.id === me.id}
+                onChange={(event) => void changeRole(record, event.currentTarget)}>
+                {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
+              </select>
+            </td>
+            <td data-label="Employee">{record.employee_id === null ? '—' : employeeNames.get(record.employee_id) ?? record.employee_id}</td>
+            <td data-label="State">{record.disabled ? 'disabled' : 'active'}</td>
+            <td data-label="Created">{dateTime(record.created_at)}</td>
+            <td data-label="Actions">
+              {record.id !== me.id && (record.disabled
+                ? <button type="button" onClick={() => void update(record, { disabled: false }, `${record.username} is enabled.`)}>Enable</button>
+                : <button type="button" onClick={() => void disable(record)}>Disable</button>)}
+            </td>
+          </tr>
+        ))}
+      </ListTable>
       {list.hasMore && <button type="button" onClick={list.more} disabled={list.loading}>More</button>}
+      {dialog}
     </section>
   );
 }

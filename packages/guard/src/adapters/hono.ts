@@ -11,6 +11,7 @@ export interface HonoAuthEnv {
   Variables: { auth: AccessTokenClaims };
 }
 
+/** The options of `createHonoMiddleware`: the route's rule, and a listener of refusals. */
 export interface HonoMiddlewareOptions extends RequireAuthOptions {
   /**
    * Hears every refusal the middleware answers, for server-side logs: the client answer stays

@@ -9,6 +9,7 @@ import type { Verifier } from '../verifier/verifier.js';
 /** A request the middleware let through: `auth` holds the verified claims. `AuthenticatedRequest<express.Request>` for Express. */
 export type AuthenticatedRequest<R extends IncomingMessage = IncomingMessage> = R & { auth: AccessTokenClaims };
 
+/** The options of `createAuthMiddleware`: the route's rule, and how a refusal is answered. */
 export interface AuthMiddlewareOptions extends RequireAuthOptions {
   /**
    * 'respond' (default): answer 401/403 itself, problem+json with RFC 6750 WWW-Authenticate, as
@@ -24,6 +25,7 @@ export interface AuthMiddlewareOptions extends RequireAuthOptions {
   onRejected?: ((error: unknown, req: IncomingMessage) => void) | undefined;
 }
 
+/** Express's `next`: called with nothing to go on, with an error to hand it to the error handler. */
 export type NextFunction = (error?: unknown) => void;
 
 /**

@@ -3,6 +3,7 @@ import { createStepUpCheck, type StepUpRequirement } from './step-up.js';
 import type { AccessTokenClaims } from '../types.js';
 import type { Verifier } from '../verifier/verifier.js';
 
+/** A route's rule beyond a valid token: roles, scopes and step-up; the same in every adapter. */
 export interface RequireAuthOptions {
   /** The token's `role` must be one of these. */
   roles?: readonly string[];

@@ -14,6 +14,7 @@ export interface StepUpRequirement {
   now?: () => number;
 }
 
+/** Why a login fell short of a step-up requirement (for logs; the answer does not say). */
 export type StepUpShortfall = 'amr_missing' | 'auth_time_missing' | 'auth_too_old';
 
 /**

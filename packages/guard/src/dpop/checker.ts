@@ -8,6 +8,7 @@ export interface DpopChecker {
   check(header: string | readonly string[] | undefined, request: DpopRequest): VerifiedDpopProof | Promise<VerifiedDpopProof>;
 }
 
+/** The DPoP proof checks of a verifier, from its `dpop` options (validated here, at start-up). */
 export function createDpopChecker(options: DpopOptions | undefined, defaultSkewSeconds: number, now: () => number): DpopChecker {
   const rules = dpopRulesFrom(options, defaultSkewSeconds, now);
   return { rules, check: (header, request) => checkDpopProof(header, request, rules) };

@@ -1,6 +1,7 @@
 import { extractBearerToken } from '../http/bearer.js';
 import { InvalidTokenError } from '../errors.js';
 
+/** The access token of a request and the scheme it came under. */
 export interface AccessCredential {
   readonly scheme: 'Bearer' | 'DPoP';
   readonly token: string;

@@ -26,6 +26,7 @@ export const DPOP_PROOF_REASONS = [
   'key_mismatch',
 ] as const;
 
+/** Why a DPoP proof was refused (for logs; the answer does not say). */
 export type DpopProofReason = (typeof DPOP_PROOF_REASONS)[number];
 
 /** 401 invalid_dpop_proof (RFC 9449 §7.1; the token endpoint answers it as a 400, §5). */
@@ -51,8 +52,24 @@ export class UseDpopNonceError extends BulwarkError {
   }
 }
 
+/**
+ * 503: the replay cache holds as many unexpired proofs as it may and so cannot promise that this
+ * one is used once (RFC 9449 §11.1). The proof is refused, not accepted unchecked; retry after
+ * `retryAfterSeconds` (the adapters send it as Retry-After), when the oldest proofs expire.
+ */
+export class DpopReplayCacheFullError extends BulwarkError {
+  readonly code = 'service_unavailable';
+  readonly status = 503;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super('DPoP replay cache full', { detail: 'The server is too busy to check DPoP proofs; retry shortly.' });
+  }
+}
+
+/** The errors of a refused DPoP proof. */
 export type DpopError = InvalidDpopProofError | UseDpopNonceError;
 
+/** True for the errors of a refused DPoP proof. */
 export function isDpopError(error: unknown): error is DpopError {
   return error instanceof InvalidDpopProofError || error instanceof UseDpopNonceError;
 }

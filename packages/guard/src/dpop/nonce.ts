@@ -6,6 +6,7 @@ export interface DpopNonceSource {
   isValid(nonce: string): boolean;
 }
 
+/** The options of `createHmacDpopNonces`. */
 export interface HmacDpopNonceOptions {
   /** ≥ 32 bytes; instances that share it accept each other's nonces. Default: random (one instance). */
   secret?: Buffer | undefined;

@@ -4,8 +4,10 @@ import { MemoryDpopReplayCache, type DpopReplayCache } from './replay-cache.js';
 
 /** Proof algorithms: asymmetric only (RFC 9449 §4.2; a MAC would need a secret the server holds). */
 export type DpopAlg = Exclude<SigningAlg, 'HS256'>;
+/** The DPoP proof algorithms accepted by default (every asymmetric one). */
 export const DPOP_ALGS: readonly DpopAlg[] = Object.freeze(['ES256', 'EdDSA', 'RS256', 'PS256']);
 
+/** The `dpop` option of a verifier: how proofs of key-bound tokens are checked (RFC 9449). */
 export interface DpopOptions {
   /** Allow-list of proof algs (default all four); advertised in the challenge's algs. */
   algorithms?: readonly DpopAlg[] | undefined;
@@ -13,7 +15,7 @@ export interface DpopOptions {
   maxAgeSeconds?: number | undefined;
   /** Default: the verifier's clockSkewSeconds. A proof may also be this far in the future. */
   clockSkewSeconds?: number | undefined;
-  /** Default: an in-process LRU. Share one (Redis) between instances behind one URL. */
+  /** Default: an in-process cache that fails closed (MemoryDpopReplayCache). Share one (Redis) between instances behind one URL. */
   replayCache?: DpopReplayCache | undefined;
   /** Require the server's nonce in every proof (RFC 9449 §9): a source, or true for random-secret HMAC nonces. */
   nonces?: DpopNonceSource | true | undefined;
@@ -21,8 +23,10 @@ export interface DpopOptions {
   maxProofLength?: number | undefined;
 }
 
+/** The defaults of DpopOptions. */
 export const DPOP_DEFAULTS = Object.freeze({ maxAgeSeconds: 60, maxProofLength: 8192 });
 
+/** DpopOptions validated, every default applied. */
 export interface DpopRules {
   readonly algorithms: ReadonlySet<string>;
   /** The allow-list, space separated, for WWW-Authenticate's algs. */
@@ -46,7 +50,7 @@ export function dpopRulesFrom(options: DpopOptions = {}, defaultSkewSeconds: num
   if (!Number.isFinite(maxAgeSeconds) || maxAgeSeconds <= 0 || maxAgeSeconds > 3600) throw new TypeError('dpop: maxAgeSeconds must be in (0, 3600]');
   const skewSeconds = options.clockSkewSeconds ?? defaultSkewSeconds;
   if (!Number.isFinite(skewSeconds) || skewSeconds < 0) throw new TypeError('dpop: clockSkewSeconds must be a finite number >= 0');
-  const replayCache = options.replayCache ?? new MemoryDpopReplayCache();
+  const replayCache = options.replayCache ?? new MemoryDpopReplayCache({ now });
   if (typeof replayCache?.firstUse !== 'function') throw new TypeError('dpop: replayCache must have firstUse(key, ttlSeconds)');
   const nonces = options.nonces === true ? createHmacDpopNonces({ now }) : (options.nonces ?? null);
   if (nonces !== null && (typeof nonces.current !== 'function' || typeof nonces.isValid !== 'function')) {

@@ -22,6 +22,7 @@ export interface DpopRequest {
   readonly accessToken?: string | undefined;
 }
 
+/** What a verified DPoP proof tells: its key's thumbprint and its jti (for the replay cache). */
 export interface VerifiedDpopProof {
   /** RFC 7638 thumbprint of the proof's key: what `cnf.jkt` binds a token to. */
   readonly jkt: string;

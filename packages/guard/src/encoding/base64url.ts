@@ -6,6 +6,7 @@ for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
 // charCodeAt loop with a lookup table, so the hot path uses the (sticky, anchored-at-start) regex.
 const RUN = /[A-Za-z0-9_-]*/y;
 
+/** base64url without padding (RFC 7515 §2). */
 export function encodeBase64url(buf: Uint8Array): string {
   return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('base64url');
 }

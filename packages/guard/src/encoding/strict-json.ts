@@ -1,6 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 
+/** Largest JOSE header or claims set parsed. */
 export const MAX_JSON_BYTES = 16 * 1024;
+/** Deepest nesting parsed. */
 export const MAX_JSON_DEPTH = 32;
 
 const QUOTE = 0x22;

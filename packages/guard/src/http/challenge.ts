@@ -2,6 +2,7 @@ import { InsufficientScopeError, InvalidTokenError } from '../errors.js';
 import { InsufficientUserAuthenticationError } from '../authorize/step-up.js';
 import { dpopChallenge } from '../dpop/challenge.js';
 
+/** The bare RFC 6750 challenge every Bearer refusal starts with. */
 export const BEARER_REALM = 'Bearer realm="bulwark"';
 
 /**

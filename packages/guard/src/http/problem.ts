@@ -16,6 +16,7 @@ export interface GuardProblem {
   detail?: string;
 }
 
+/** A refusal as the adapters send it: status, headers (content type, WWW-Authenticate) and body. */
 export interface ErrorAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -29,6 +30,7 @@ const TITLES: Readonly<Record<number, string>> = {
   503: 'Service Unavailable',
 };
 
+/** The problem+json body of `status` and `code`, and `detail` (the error's fixed text) when given. */
 export function guardProblem(status: number, code: string, detail?: string): GuardProblem {
   const body: GuardProblem = { type: `urn:bulwark:problem:${code}`, title: TITLES[status] ?? 'Error', status, code };
   if (detail !== undefined) body.detail = detail;

@@ -5,6 +5,7 @@ import { parseCompactJwe } from './compact.js';
 import { checkJweHeader, type JweHeaderRules } from './jwe-header.js';
 import { unwrapCek } from './key-unwrap.js';
 
+/** What a JWE must satisfy to be decrypted, and the key that decrypts it. */
 export interface JweRules extends JweHeaderRules {
   readonly privateKey: KeyObject;
 }

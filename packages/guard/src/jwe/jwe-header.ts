@@ -4,6 +4,7 @@ import { normalizeTyp } from '../jws/check-header.js';
 import { InvalidTokenError } from '../errors.js';
 import { CONTENT_ENCRYPTION, type KeyManagementAlg } from './algorithms.js';
 
+/** What a JWE protected header must say. */
 export interface JweHeaderRules {
   /** The configured key's alg: the only one accepted. */
   readonly alg: KeyManagementAlg;
@@ -15,6 +16,7 @@ export interface JweHeaderRules {
   readonly requireCty: boolean;
 }
 
+/** A JWE protected header that passed the rules. */
 export interface CheckedJweHeader {
   readonly alg: KeyManagementAlg;
   /** ECDH-ES only: the sender's ephemeral public key, known to be a P-256 point on the curve. */

@@ -27,6 +27,7 @@ export function keyMismatch(key: KeyObject, alg: SigningAlg): string | null {
   }
 }
 
+/** Throws InvalidKeyError unless `key` is of the type and size `alg` needs. */
 export function assertKeyFitsAlg(key: KeyObject, alg: SigningAlg): void {
   const problem = keyMismatch(key, alg);
   if (problem !== null) throw new InvalidKeyError(`key does not fit ${alg}: ${problem}`);

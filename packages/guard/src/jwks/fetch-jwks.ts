@@ -2,6 +2,7 @@ import { parseJsonObject } from '../encoding/strict-json.js';
 import { JwksFetchError } from '../errors.js';
 import type { RemoteJwksSettings } from './remote-jwks-options.js';
 
+/** One JWKS response, read within the limits. */
 export interface FetchedJwks {
   /** A strict-JSON object (not yet known to be a JWKS). */
   readonly document: Record<string, unknown>;

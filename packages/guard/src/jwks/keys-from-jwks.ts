@@ -11,6 +11,7 @@ export interface SkippedJwk {
   readonly message?: string;
 }
 
+/** The usable keys of a JWKS, and what was skipped and why. */
 export interface JwksKeys {
   readonly keys: VerificationKey[];
   readonly skipped: SkippedJwk[];

@@ -5,6 +5,7 @@ import type { KeySource, VerificationKey } from '../types.js';
 
 export { verificationKeyFromJwk } from '../jwk/verification-key.js';
 
+/** Hears the kid of every key removed (the verified-token cache flushes). */
 export type KeyRemovedListener = (kid: string) => void;
 
 /**

@@ -1,6 +1,7 @@
 import { isSigningAlg, type SigningAlg } from '../jws/algorithms.js';
 import type { JwksFetchError } from '../errors.js';
 
+/** The options of `createRemoteJwksSource`. */
 export interface RemoteJwksOptions {
   /** https:, or http: only to a loopback host (127.0.0.0/8, [::1], localhost). */
   url: string | URL;
@@ -25,6 +26,7 @@ export interface RemoteJwksOptions {
   onFetched?: (() => void) | undefined;
 }
 
+/** The defaults of RemoteJwksOptions (ms, bytes, entries). */
 export const REMOTE_JWKS_DEFAULTS = Object.freeze({
   cacheMaxAgeMs: 5 * 60_000,
   cooldownMs: 30_000,
@@ -53,6 +55,7 @@ export interface RemoteJwksSettings {
   readonly onFetched: (() => void) | undefined;
 }
 
+/** RemoteJwksOptions validated (TypeError at start-up), every default applied. */
 export function remoteJwksSettings(options: RemoteJwksOptions): RemoteJwksSettings {
   const url = jwksUrl(options.url);
   const { algorithms } = options;

@@ -1,6 +1,7 @@
 import { InvalidTokenError } from '../errors.js';
 import type { KeySource, VerificationKey } from '../types.js';
 
+/** What a JWS header must say (alg allow-list, typ). */
 export interface HeaderRules {
   readonly algorithms: ReadonlySet<string>;
   readonly keys: KeySource;

@@ -14,6 +14,7 @@ export interface JwsRules extends HeaderRules {
   readonly headerCache?: HeaderCache | undefined;
 }
 
+/** A compact JWS whose header and signature verified, and where its payload is. */
 export interface VerifiedJws {
   readonly header: Readonly<Record<string, unknown>>;
   readonly key: VerificationKey;

@@ -1,5 +1,6 @@
 import type { AccessTokenClaims, RevocationSource } from '../types.js';
 
+/** One revocation: what it names, and until when it matters. */
 export interface RevocationEntry {
   kind: 'jti' | 'sid' | 'user';
   /** The jti, the session id, or the user id (the tokens' `sub`). */

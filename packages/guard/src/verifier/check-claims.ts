@@ -1,6 +1,7 @@
 import { InvalidTokenError, TokenExpiredError } from '../errors.js';
 import type { AccessTokenClaims } from '../types.js';
 
+/** What the claims of a token must satisfy (iss, aud, times, required claims). */
 export interface ClaimRules {
   readonly issuer: string;
   readonly audiences: readonly string[];

@@ -1,11 +1,13 @@
 import { LRUCache } from 'lru-cache';
 import type { AccessTokenClaims, KeySource } from '../types.js';
 
+/** The `cache` option of a verifier. */
 export interface VerifiedCacheOptions {
   /** Most tokens remembered (default 10,000: a few MB). */
   max?: number | undefined;
 }
 
+/** Tokens the verified cache remembers by default. */
 export const DEFAULT_CACHE_MAX = 10_000;
 
 /** A key source that tells when a kid stops verifying; required to cache safely. */

@@ -11,6 +11,7 @@ import { createVerifyAsync } from './verify-async.js';
 import { createDpopChecker, type DpopChecker } from '../dpop/checker.js';
 import type { DpopOptions } from '../dpop/options.js';
 
+/** The options of `createVerifier` (see the README's table). */
 export interface VerifierOptions {
   issuer: string;
   /** The token's aud (string or array) must contain at least one of these. */
@@ -51,8 +52,14 @@ export interface VerifierOptions {
    * signature; exp and revocation are still checked on every call. Claims come back frozen.
    */
   cache?: VerifiedCacheOptions | true | undefined;
+  /**
+   * Hears the one start-up warning of a verifier built without `revocations`
+   * ({@link NO_REVOCATION_WARNING}). Default: `process.emitWarning`, once per process.
+   */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
+/** Verifies access tokens: from `createVerifier` or `createIssuerVerifier`, handed to the adapters. */
 export interface Verifier {
   /** The verified claims, or throws InvalidTokenError / TokenExpiredError. Synchronous. */
   verify(token: string): AccessTokenClaims;
@@ -66,6 +73,7 @@ export interface Verifier {
   readonly dpop?: DpopChecker;
 }
 
+/** The defaults of VerifierOptions. */
 export const VERIFIER_DEFAULTS = Object.freeze({
   clockSkewSeconds: 30,
   typ: 'at+jwt',
@@ -80,10 +88,35 @@ export const VERIFIER_DEFAULTS = Object.freeze({
   requiredClaims: Object.freeze(['iss', 'sub', 'aud', 'exp', 'iat', 'jti']) as readonly string[],
 });
 
+/** What a verifier without a revocation source warns at start-up. */
+export const NO_REVOCATION_WARNING =
+  '@bulwark/guard: this verifier has no revocation source, so logged-out and revoked tokens stay valid until they expire (exp). ' +
+  'Build it with createIssuerVerifier({ issuer, audience, clientId, clientSecret }) or pass `revocations` (createSetFeedRevocationSource).';
+
+let warnedNoRevocation = false;
+
+function warnWithoutRevocations(onWarning: VerifierOptions['onWarning']): void {
+  if (onWarning !== undefined) {
+    if (typeof onWarning !== 'function') throw new TypeError('verifier: onWarning must be a function');
+    onWarning(NO_REVOCATION_WARNING);
+    return;
+  }
+  if (warnedNoRevocation) return;
+  warnedNoRevocation = true;
+  process.emitWarning(NO_REVOCATION_WARNING, { code: 'BULWARK_NO_REVOCATION' });
+}
+
+/**
+ * Builds a verifier of access tokens (RFC 9068 JWTs): the signature under an allowed algorithm
+ * and a key of `keys`, then typ, iss, aud, exp/nbf/iat, the lifetime bound and, with
+ * `revocations`, revocation. The usual token is verified synchronously with node:crypto.
+ * Throws TypeError for invalid options. Without `revocations` it warns once at start-up.
+ */
 export function createVerifier(options: VerifierOptions): Verifier {
   const jwsRules = jwsRulesFrom(options);
   const claimRules = claimRulesFrom(options);
   const revocations = options.revocations;
+  if (revocations === undefined) warnWithoutRevocations(options.onWarning);
   const dpop = createDpopChecker(options.dpop, claimRules.skewSeconds, claimRules.now);
   const verifyJwt = (token: string): AccessTokenClaims => {
     const jws = verifyCompactJws(token, jwsRules);

@@ -10,7 +10,7 @@ import { keys, token, verifier } from '../helpers.js';
 /** Stands in for the app's error mapper: echoes code and reason so tests can assert them. */
 async function buildApp(): Promise<FastifyInstance> {
   const app = Fastify();
-  await app.register(bulwarkGuard, { verifier: verifier() });
+  await app.register(bulwarkGuard, { verifier: verifier(), onError: 'throw' });
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof BulwarkError) {
       return reply.status(error.status).send({ code: error.code, reason: (error as { reason?: string }).reason ?? null });

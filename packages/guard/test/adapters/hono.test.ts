@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Hono } from 'hono';
-import { createHonoMiddleware, REMOTE_JWKS_DEFAULTS, type HonoAuthEnv, type RemoteJwksSource } from '@bulwark/guard';
+import { REMOTE_JWKS_DEFAULTS, type RemoteJwksSource } from '@bulwark/guard';
+import { createHonoMiddleware, type HonoAuthEnv } from '@bulwark/guard/hono';
 import { clock, jwksOf, serveJwks, sourceFor, startJwksServer } from '../jwks/jwks-server.js';
 import { keys, token, verifier } from '../helpers.js';
 

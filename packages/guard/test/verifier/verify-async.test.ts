@@ -66,7 +66,7 @@ describe('verifyAsync', () => {
   it('is what the Fastify hook uses, so a rotated-in kid passes requireAuth', async () => {
     const source = new FetchingSource([toVerificationKey(keys().ES256)]);
     const app = Fastify();
-    await app.register(bulwarkGuard, { verifier: verifier({ keys: source }) });
+    await app.register(bulwarkGuard, { verifier: verifier({ keys: source }), onError: 'throw' });
     app.setErrorHandler((error, _request, reply) => reply.status(error instanceof BulwarkError ? error.status : 500).send({ code: (error as BulwarkError).code }));
     app.get('/me', { onRequest: app.requireAuth() }, async (request) => ({ sub: request.auth?.sub }));
     try {

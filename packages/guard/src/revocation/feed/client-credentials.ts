@@ -1,5 +1,6 @@
 import { feedUrl } from './options.js';
 
+/** The options of `clientCredentialsToken`. */
 export interface ClientCredentialsOptions {
   /** The token service's token_endpoint (its RFC 8414 metadata says where). */
   tokenUrl: string | URL;

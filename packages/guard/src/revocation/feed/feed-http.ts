@@ -12,6 +12,7 @@ export class SetFeedError extends Error {
   }
 }
 
+/** The body of an RFC 8936 poll request. */
 export interface PollBody {
   ack: string[];
   setErrs: Record<string, { err: string; description: string }>;
@@ -19,6 +20,7 @@ export interface PollBody {
   returnImmediately: boolean;
 }
 
+/** The body of an RFC 8936 poll answer: SETs by jti. */
 export interface PollAnswer {
   sets: Record<string, string>;
   moreAvailable: boolean;

@@ -4,6 +4,7 @@ import type { KeySource } from '../../types.js';
 /** What a service does while the feed cannot be read. */
 export type UnreachablePolicy = 'fail-open' | { failClosedAfterMs: number };
 
+/** The options of `createSetFeedRevocationSource`. */
 export interface SetFeedSourceOptions {
   /** The token service's issuer (the SETs' iss); also the base of the default streams URL. */
   issuer: string;
@@ -38,6 +39,7 @@ export interface SetFeedSourceOptions {
   onError?: ((error: Error) => void) | undefined;
 }
 
+/** The defaults of SetFeedSourceOptions (ms, seconds, counts). */
 export const SET_FEED_SOURCE_DEFAULTS = Object.freeze({
   failClosedAfterMs: 300_000,
   requestTimeoutMs: 35_000,
@@ -49,6 +51,7 @@ export const SET_FEED_SOURCE_DEFAULTS = Object.freeze({
   maxBackoffMs: 30_000,
 });
 
+/** SetFeedSourceOptions validated, every default applied. */
 export interface SetFeedSettings {
   readonly issuer: string;
   readonly clientId: string;
@@ -106,18 +109,18 @@ export function setFeedSettings(options: SetFeedSourceOptions): SetFeedSettings 
   };
 }
 
-/** https:, or http: only to this machine; never credentials in the URL. */
-export function feedUrl(input: string | URL, name: string): URL {
+/** https:, or http: only to this machine; never credentials in the URL. `prefix` names the caller in errors. */
+export function feedUrl(input: string | URL, name: string, prefix = PREFIX): URL {
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    throw new TypeError(`${PREFIX}: ${name} is not a valid absolute URL`);
+    throw new TypeError(`${prefix}: ${name} is not a valid absolute URL`);
   }
-  if (url.username !== '' || url.password !== '') throw new TypeError(`${PREFIX}: ${name} must not carry credentials`);
+  if (url.username !== '' || url.password !== '') throw new TypeError(`${prefix}: ${name} must not carry credentials`);
   const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
   if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return url;
-  throw new TypeError(`${PREFIX}: ${name} must use https: (http: only to a loopback host)`);
+  throw new TypeError(`${prefix}: ${name} must use https: (http: only to a loopback host)`);
 }
 
 function int(value: number | undefined, fallback: number, name: string, max: number, min = 0): number {

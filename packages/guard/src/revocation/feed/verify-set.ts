@@ -4,8 +4,11 @@ import { verifyCompactJws, type JwsRules } from '../../jws/verify-compact.js';
 import type { RevocationEntry } from '../memory-set.js';
 import type { SetFeedSettings } from './options.js';
 
+/** CAEP session-revoked: a session's tokens are revoked (logout, admin revocation). */
 export const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/session-revoked';
+/** CAEP credential-change: a user's tokens issued before it are revoked. */
 export const CREDENTIAL_CHANGE = 'https://schemas.openid.net/secevent/caep/event-type/credential-change';
+/** Bulwark's own event: one access token (by jti) is revoked. */
 export const TOKEN_REVOKED = 'urn:bulwark:secevent:token-revoked';
 
 /** A SET that failed verification; `err` is its RFC 8935 §2.3 error code for setErrs. */
@@ -21,6 +24,7 @@ export class SetRejectedError extends Error {
 
 const MAX_SET_LENGTH = 8192;
 
+/** The JWS rules of a SET (typ secevent+jwt, the feed's algorithms and keys). */
 export function setJwsRules(settings: SetFeedSettings): JwsRules {
   return { algorithms: settings.algorithms, keys: settings.keys, typ: 'secevent+jwt', requireKid: true, maxTokenLength: MAX_SET_LENGTH, allowEmptyPayload: false };
 }
