@@ -1,32 +1,8 @@
-import type { Accepted, EmailChangePending, Invitation, OthersRevoked, Role } from '@bulwark/contract/types';
-import type { BulwarkUser, HttpMethod, RequestOptions } from './types.js';
-
-/** The self-service account flows of issue #20, one method each (contract §10). */
-export interface BulwarkAccounts {
-  /** Forgot password: always resolves the same `accepted` answer, whether or not the account exists. */
-  requestPasswordReset(who: { email: string } | { username: string }): Promise<Accepted>;
-  /** Sets the new password from the reset link's token; every session of the account ends (this one too). */
-  confirmPasswordReset(token: string, newPassword: string): Promise<void>;
-  /** The signed-in user changes their password; every other session ends. */
-  changePassword(currentPassword: string, newPassword: string): Promise<void>;
-  /** "Sign out everywhere else": every session of the user but this one ends. */
-  signOutOtherSessions(): Promise<OthersRevoked>;
-  /** Invites an address (admins; any user with BULWARK_SIGNUP=invite, for the sign-up role). */
-  invite(email: string, roles: Role[]): Promise<Invitation>;
-  /** Creates the invited account from the invitation link's token; then sign in as usual. */
-  acceptInvitation(token: string, username: string, password: string): Promise<BulwarkUser>;
-  /** Mails a confirmation link to the new address (and a notice to the old one). */
-  changeEmail(email: string): Promise<EmailChangePending>;
-  /** Confirms the address from its link's token, signed in as that account. */
-  confirmEmail(token: string): Promise<BulwarkUser>;
-  /** Self sign-up (BULWARK_SIGNUP=open): mails a link that creates the account. */
-  signUp(email: string, username: string, password: string): Promise<Accepted>;
-  /** Creates the signed-up account from its link's token. */
-  confirmSignup(token: string): Promise<BulwarkUser>;
-}
+import type { BulwarkAccounts, HttpMethod, RequestOptions } from './types.js';
 
 type Request = <T>(method: HttpMethod, path: string, options?: RequestOptions) => Promise<T>;
 
+/** The account flows over the client's JSON requests (the bearer token added when signed in). */
 export function accountFlows(request: Request): BulwarkAccounts {
   const post = <T>(path: string, body?: unknown): Promise<T> => request<T>('POST', path, { body });
   return {

@@ -1,8 +1,9 @@
 export { createBulwarkClient } from './client.js';
-export { takeLinkToken, type BulwarkAccounts } from './accounts.js';
+export { takeLinkToken } from './accounts.js';
 export { BulwarkMfaRequiredError, BulwarkPasswordChangeRequiredError } from './login-steps.js';
 export { BulwarkNetworkError, BulwarkProblemError, BulwarkStepUpRequiredError } from './problem-error.js';
 export type {
+  BulwarkAccounts,
   BulwarkClient,
   BulwarkClientOptions,
   BulwarkEvent,
