@@ -38,7 +38,7 @@ export const PROBLEMS = {
   header_too_large: { status: 431, title: 'Request Header Fields Too Large', meaning: 'The request header section is too large.' },
   internal_error: { status: 500, title: 'Internal Server Error', meaning: 'A defect on the server: never the answer to bad input.' },
   invalid_key: { status: 500, title: 'Internal Server Error', meaning: 'The server\'s own signing key is misconfigured.' },
-  service_unavailable: { status: 503, title: 'Service Unavailable', meaning: 'A backing service (database) does not answer, or the server is too busy checking passwords: retry shortly.' },
+  service_unavailable: { status: 503, title: 'Service Unavailable', meaning: 'A backing service (database) does not answer, or the server is too busy checking passwords or DPoP proofs (its replay cache is full): retry after the Retry-After header\'s seconds.' },
   jwks_unavailable: { status: 503, title: 'Service Unavailable', meaning: 'The guard has no keys from the token service yet (services that embed the guard).' },
 } as const satisfies Record<string, ProblemEntry>;
 
