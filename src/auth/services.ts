@@ -13,6 +13,7 @@ import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { LoginChallenges } from './mfa/login-challenges.js';
 import { LoginSteps } from './mfa/login-steps.js';
 import { MfaService } from './mfa/mfa-service.js';
+import { createPasskeyServices, type PasskeyServices } from './passkeys/services.js';
 import { RevocationService } from './revocation/revocation-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { createThrottles, type DurableFailures, type ThrottleOptions, type Throttles } from './throttle/index.js';
@@ -39,6 +40,8 @@ export interface AuthServices {
   loginSteps: LoginSteps;
   accounts: AccountAdmin;
   loginChallenges: LoginChallenges;
+  /** Passkeys (WebAuthn): registration, sign-in, the user's own list. */
+  passkeys: PasskeyServices;
   /** The clock every expiry is decided by. */
   now: () => number;
   /** Where login and refresh outcomes are reported (the process's metrics, or nowhere). */
@@ -90,5 +93,6 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
   const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, oauth, now, events };
+  const passkeys = createPasskeyServices(config, store, { loginChallenges, loginSteps, throttles, audit, now });
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, passkeys, clients, oauth, now, events };
 }

@@ -83,6 +83,7 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
     keyLifecycleTask(auth.keys, config.keyRotationIntervalSeconds, logger),
     revocationPruneTask(auth.revocations),
     { what: 'login challenge purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.loginChallenges.purgeExpired() },
+    { what: 'passkey challenge purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.passkeys.challenges.purgeExpired() },
     ...(setFeed === undefined ? [] : [securityEventPurgeTask(setFeed)]),
     ...(payroll === undefined ? [] : [idempotencyPurgeTask(payroll)]),
   ];

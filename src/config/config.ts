@@ -5,6 +5,7 @@ import { checkTlsFiles } from './setting-files.js';
 import { tokenEncryptionKey } from './token-encryption.js';
 import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
+import { webAuthnConfig, type WebAuthnConfig } from './webauthn.js';
 import { databaseDeadlines, type DatabaseDeadlines } from './database.js';
 
 export type ServeOnly = 'all' | 'auth' | 'payroll';
@@ -72,6 +73,8 @@ export interface Config {
   tokenEncryption: JweKey | undefined;
   /** The Prometheus /metrics listener (BULWARK_METRICS_PORT/HOST); undefined: none. */
   metrics: MetricsListenerConfig | undefined;
+  /** Passkeys: the relying party (BULWARK_WEBAUTHN_RP_ID) and the accepted origins (BULWARK_WEBAUTHN_ORIGINS). */
+  webauthn: WebAuthnConfig;
 }
 
 /** What BULWARK_LOGIN_* / BULWARK_REFRESH_* / BULWARK_WRITES_* set. */
@@ -155,12 +158,14 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('BULWARK_KEY_ROTATION_INTERVAL', `must be 0 (off) or at least 3600 seconds (got ${keyRotationIntervalSeconds})`);
   }
 
+  const issuer = httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`);
+
   return {
     port,
     host: read(env, 'HOST') ?? '127.0.0.1',
     dataDir: resolve(read(env, 'BULWARK_DATA_DIR') ?? './data'),
     env: mode,
-    issuer: httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`),
+    issuer,
     audience: read(env, 'BULWARK_AUDIENCE') ?? 'payroll',
     databaseUrl,
     databaseDeadlines: databaseDeadlines(env),
@@ -198,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     tokenEncryption: tokenEncryptionKey(env),
     metrics: metricsListener(env, port),
+    webauthn: webAuthnConfig(env, issuer, mode === 'production'),
   };
 }
 
