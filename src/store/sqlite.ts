@@ -7,6 +7,18 @@ import { openSqliteDatabase } from './sqlite-driver.js';
 
 export const MEMORY = ':memory:';
 
+const dataVersions = new WeakMap<Kysely<Database>, () => number>();
+
+/**
+ * The `PRAGMA data_version` of `db`'s connection (SQLite only, else undefined): it changes when
+ * another connection commits, never for this connection's own commits. One prepared statement
+ * run synchronously, about a microsecond; kysely's single connection is never mid-statement
+ * between two JavaScript turns, so reading it outside kysely is safe.
+ */
+export function dataVersionProbe(db: Kysely<Database>): (() => number) | undefined {
+  return dataVersions.get(db);
+}
+
 /**
  * Opens a SQLite database (better-sqlite3, or node:sqlite on Node 24: see sqlite-driver.ts) (a file, or `:memory:`). A new directory is created 0700 and
  * the file 0600 (SQLite gives its -wal/-shm files the same mode); an existing directory's mode
@@ -36,7 +48,10 @@ export function openSqlite(path: string, options: { mustExist?: boolean; busyTim
     database.close();
     throw error;
   }
-  return new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) });
+  const dataVersion = database.prepare('PRAGMA data_version');
+  dataVersions.set(db, () => (dataVersion.all([]) as Array<{ data_version: number }>)[0]?.data_version ?? 0);
+  return db;
 }
 
 /**
