@@ -83,7 +83,7 @@ export async function createAuthServices(config: Config, store: Store, options: 
     await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
   });
   // DPoP proof ids live where the limits' counters do: memory, or Redis shared by every instance.
-  const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend) });
+  const verifier = withCurrentKeys(createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend) }), keys);
   const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
@@ -91,4 +91,18 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
   const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
   return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, oauth, now, events };
+}
+
+/**
+ * Requests (the guard's verifyAsync) verify against the store's current keys: on SQLite a key
+ * removed by another process is refused from the next request on, not the next key reload.
+ */
+function withCurrentKeys(verifier: Verifier, keys: Pick<KeyManager, 'refreshForVerification'>): Verifier {
+  return {
+    verify: (token) => verifier.verify(token),
+    verifyAsync: async (token) => {
+      await keys.refreshForVerification();
+      return verifier.verifyAsync(token);
+    },
+  };
 }

@@ -145,6 +145,24 @@ export class KeyManager {
     return this.signingKey();
   }
 
+  /**
+   * Before a verification: re-reads the keys when another process changed the store (SQLite) or a
+   * removed key's grace has ended, so the removed key is refused from the next request on. A
+   * failed read keeps the keys held (verifying never waits on a database that is down; the
+   * lifecycle task reports it).
+   */
+  async refreshForVerification(): Promise<void> {
+    const marker = this.store.externalChangeMarker;
+    const now = this.now();
+    if (((marker === undefined || marker() === this.loadedMarker) && now < this.changesAt) || now < this.verifyRetryAt) return;
+    await this.reload().catch(() => {
+      // Not again for a second: requests must not each wait for a database deadline.
+      this.verifyRetryAt = this.now() + UNKNOWN_KID_RELOAD_MIN_MS;
+    });
+  }
+
+  private verifyRetryAt = Number.NEGATIVE_INFINITY;
+
   private lastUnknownKidReload = Number.NEGATIVE_INFINITY;
 
   private async reloadForUnknownKid(kid: string): Promise<boolean> {
