@@ -54,9 +54,9 @@ module.exports = {
     },
     {
       name: 'client-has-no-dependencies',
-      comment: '@bulwark/client runs in browsers with no runtime dependency: of the contract it imports types only',
+      comment: '@bulwark/client runs in browsers with no runtime dependency but the WebAuthn ceremonies (issue #20), which only its passkeys/ folder imports; of the contract it imports types only',
       severity: 'error',
-      from: { path: '^packages/client/src/' },
+      from: { path: '^packages/client/src/', pathNot: '^packages/client/src/passkeys/' },
       to: { pathNot: ['^packages/client/src/', '^packages/contract/src/'] },
     },
     {
@@ -65,6 +65,12 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/client/src/' },
       to: { path: '^packages/contract/src/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'client-passkeys-only-webauthn',
+      severity: 'error',
+      from: { path: '^packages/client/src/passkeys/' },
+      to: { pathNot: ['^packages/client/src/', '^packages/contract/src/', '^node_modules/@simplewebauthn/browser/'] },
     },
     {
       name: 'no-circular',

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { summariseProfile, type CpuProfile } from './profile-summary.js';
 import { load } from './routes.js';
 import { startBulwark } from './processes.js';
 
@@ -10,7 +11,6 @@ import { startBulwark } from './processes.js';
  * connections as the benchmark, then the profile summarised: self time by function and by file
  * (package), the view that finds per-request work that should not be there.
  */
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
 
 const path = process.argv[2] ?? '/api/users/me';
 const seconds = Number(process.argv[3] ?? 10);
@@ -28,22 +28,7 @@ try {
 }
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (file === undefined) throw new Error('no profile written');
-const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[] };
+const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
 rmSync(dir, { recursive: true, force: true });
 
-const total = profile.nodes.reduce((s, n) => s + (n.hitCount ?? 0), 0);
-const byFunction = new Map<string, number>();
-const byFile = new Map<string, number>();
-const root = process.cwd();
-for (const node of profile.nodes) {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const where = url === '' ? '(native)' : relative(root, url.replace('file://', ''));
-  const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
-  byFunction.set(key, (byFunction.get(key) ?? 0) + (node.hitCount ?? 0));
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? where;
-  byFile.set(pkg, (byFile.get(pkg) ?? 0) + (node.hitCount ?? 0));
-}
-const top = (map: Map<string, number>, n: number) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)
-  .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
-console.log(`Self time by function (top 40 of ${total} samples):\n${top(byFunction, 40)}`);
-console.log(`Self time by package or file (top 30):\n${top(byFile, 30)}`);
+summariseProfile(profile);

@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { benchHttp, type HttpRow } from './http.js';
 import { WHAT_CHANGED } from './findings.js';
+import { benchMixed } from './mixed.js';
+import { argon2CpuPerCore, benchPerCore } from './per-core.js';
+import { perCoreSection } from './per-core-report.js';
 import { benchPaymentsGrowth } from './growth.js';
 import { describeMachine } from './machine.js';
 import { authSection, growthSection, revocationSection, routesSection, soakSection } from './report.js';
@@ -36,6 +39,12 @@ const argon2 = await argon2PerCore(quick ? 1 : 5);
 const flows = await benchAuthFlows(quick ? 2 : 10);
 const revocations = [0, 100_000].map((n) => revocationCost(n, quick ? 300 : 1500));
 log(`  argon2 ${argon2.toFixed(1)}/s per core, logins ${flows.loginPerSec.toFixed(1)}/s, refreshes ${flows.refreshPerSec.toFixed(0)}/s`);
+log('The token service per core (server CPU per operation):');
+const perCoreSeconds = quick ? 2 : 5;
+const argon2Cpu = await argon2CpuPerCore(perCoreSeconds);
+const perCore = await benchPerCore(perCoreSeconds, log);
+log('Reads beside durable writes:');
+const mixed = await benchMixed(perCoreSeconds, log);
 const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 0);
 const soaked = soakSeconds > 0 ? await soak(soakSeconds, log) : undefined;
 
@@ -107,6 +116,7 @@ ${targets.join('\n')}
 ${routesSection(routeRows, routeSeconds, routeRounds)}
 ${growthSection(growth.rows, growth.plans)}
 ${authSection(argon2, flows)}
+${perCoreSection(perCore, argon2Cpu, mixed)}
 ${revocationSection(revocations)}
 ${soakSection(soaked)}
 ${WHAT_CHANGED}

@@ -9,6 +9,8 @@ import { registerClientRoutes } from './clients/routes.js';
 import { registerMeRoutes } from './users/me-routes.js';
 import { registerMfaRoutes } from './mfa/routes.js';
 import { registerOwnSessionRoutes } from './sessions/own-sessions-routes.js';
+import { registerPasskeyRoutes } from './passkeys/routes.js';
+import { registerPasskeySignInRoutes } from './passkeys/sign-in-routes.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerUserRoutes } from './users/routes.js';
@@ -34,6 +36,8 @@ export function authModule(services: AuthServices): HttpModule {
         registerKeyRoutes(scope, services);
         registerAuditRoutes(scope, services);
         registerMfaRoutes(scope, services);
+        registerPasskeyRoutes(scope, services);
+        registerPasskeySignInRoutes(scope, services);
         registerOwnSessionRoutes(scope, services);
         registerAccountAdminRoutes(scope, services);
         registerClientRoutes(scope, services);

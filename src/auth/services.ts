@@ -13,6 +13,7 @@ import { createOAuthServices, type OAuthServices } from './oauth/services.js';
 import { LoginChallenges } from './mfa/login-challenges.js';
 import { LoginSteps } from './mfa/login-steps.js';
 import { MfaService } from './mfa/mfa-service.js';
+import { createPasskeyServices, type PasskeyServices } from './passkeys/services.js';
 import { RevocationService } from './revocation/revocation-service.js';
 import { SessionService } from './sessions/session-service.js';
 import { createThrottles, type DurableFailures, type ThrottleOptions, type Throttles } from './throttle/index.js';
@@ -39,6 +40,8 @@ export interface AuthServices {
   loginSteps: LoginSteps;
   accounts: AccountAdmin;
   loginChallenges: LoginChallenges;
+  /** Passkeys (WebAuthn): registration, sign-in, the user's own list. */
+  passkeys: PasskeyServices;
   /** The clock every expiry is decided by. */
   now: () => number;
   /** Where login and refresh outcomes are reported (the process's metrics, or nowhere). */
@@ -83,14 +86,15 @@ export async function createAuthServices(config: Config, store: Store, options: 
     await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
   });
   // DPoP proof ids live where the limits' counters do: memory, or Redis shared by every instance.
-  const verifier = withCurrentKeys(createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend) }), keys);
+  const verifier = withCurrentKeys(createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }) }), keys);
   const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
   const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, clients, oauth, now, events };
+  const passkeys = createPasskeyServices(config, store, { loginChallenges, loginSteps, throttles, audit, now });
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, passkeys, clients, oauth, now, events };
 }
 
 /**

@@ -83,6 +83,7 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
     keyLifecycleTask(auth.keys, config.keyRotationIntervalSeconds, logger),
     revocationPruneTask(auth.revocations),
     { what: 'login challenge purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.loginChallenges.purgeExpired() },
+    { what: 'passkey challenge purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.passkeys.challenges.purgeExpired() },
     ...(setFeed === undefined ? [] : [securityEventPurgeTask(setFeed)]),
     ...(payroll === undefined ? [] : [idempotencyPurgeTask(payroll)]),
   ];
@@ -130,7 +131,7 @@ async function assemblePayrollOnly(config: Config, store: SqlStore, logger: Logg
   // Rate limits and DPoP proof ids on the same backend as the token service's (Redis when set),
   // so a proof replayed against this process after the token service saw it is refused.
   const limits = defaultBackend(config.redisUrl);
-  const verified = createAccessTokenVerifier(config, { keys, revocations: revocations.set, algorithms: PUBLIC_KEY_ALGS, now: options.now, dpopReplayCache: new LimiterDpopReplayCache(limits) });
+  const verified = createAccessTokenVerifier(config, { keys, revocations: revocations.set, algorithms: PUBLIC_KEY_ALGS, now: options.now, dpopReplayCache: new LimiterDpopReplayCache(limits, { max: config.dpopReplayCacheMax, now: options.now }) });
   const verifier = metrics?.countVerifications(verified) ?? verified;
   if (metrics !== undefined) watchProcess(metrics, { store, feed, revocations, checksPasswords: false });
   const payroll = createPayrollServices({ db: store.db, audit: new AuditLog(store.audit, options.now), now: options.now }, payrollOptions(config, options));

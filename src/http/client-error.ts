@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
+import { CLIENT_ERROR_LINGER_MS } from './limits.js';
 import { problem } from './problem.js';
 
 /**
@@ -30,8 +31,5 @@ export function clientErrorHandler(this: FastifyInstance, error: Error & { code?
   // a short while after the answer, then close for good.
   socket.on('data', () => undefined);
   socket.resume();
-  setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_LINGER_MS).unref();
 }
-
-/** How long a connection answered by the client-error handler keeps draining the client's bytes. */
-const LINGER_MS = 2_000;

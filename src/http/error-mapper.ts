@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulwarkError, LoginStepRequiredError, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, ServiceUnavailableError, TooManyRequestsError } from '../errors/index.js';
-import { bearerChallenge, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
+import { bearerChallenge, DpopReplayCacheFullError, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
 import { problem, type Problem } from './problem.js';
 
@@ -35,6 +35,8 @@ function send(reply: FastifyReply, answer: Problem, error?: unknown): FastifyRep
 export function retryAfterOf(status: number, error: unknown): number | undefined {
   if (error instanceof TooManyRequestsError) return error.retryAfterSeconds;
   if (error instanceof ServiceUnavailableError) return error.retryAfterSeconds;
+  // The guard's full DPoP replay cache: when its oldest proof expires.
+  if (error instanceof DpopReplayCacheFullError) return error.retryAfterSeconds;
   return status === 503 ? SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS : undefined;
 }
 
@@ -95,9 +97,10 @@ function isUnstorableText(error: unknown): boolean {
  * 503, never 500. Postgres by SQLSTATE class: 08 connection, 53 insufficient resources (disk
  * full, too many connections), 57 operator intervention (statement_timeout's 57014, shutdown),
  * 58 system (I/O), plus lock timeouts and serialization failures; SQLite by primary result code
- * (better-sqlite3 names extended codes, SQLITE_IOERR_WRITE …).
+ * (better-sqlite3 names extended codes, SQLITE_IOERR_WRITE …); EIO and ENOSPC from a failed flush
+ * of the SQLite WAL (src/store/group-commit.ts).
  */
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '55P03', '40001', '40P01']);
+const OUTAGE_CODES = new Set(['EIO', 'ENOSPC', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '55P03', '40001', '40P01']);
 const PG_OUTAGE_CLASSES = /^(08|53|57|58)[0-9A-Z]{3}$/;
 const SQLITE_OUTAGE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOMEM|PROTOCOL)(_|$)/;
 

@@ -1,5 +1,12 @@
-/** Request size limits: anything larger is refused with a 4xx before a handler runs. */
-export const HTTP_LIMITS = {
+import { checkedDefaults } from '../config/defaults.js';
+
+/**
+ * The HTTP toolkit's defaults, declared here once and checked at load: request size limits and
+ * connection timeouts. (Page sizes are the contract's: @bulwark/contract PAGE_LIMITS.)
+ *
+ * Request size limits: anything larger is refused with a 4xx before a handler runs.
+ */
+export const HTTP_LIMITS = checkedDefaults('http', {
   /** Request body: larger is 413 payload_too_large. */
   bodyBytes: 64 * 1024,
   paramLength: 128,
@@ -11,7 +18,7 @@ export const HTTP_LIMITS = {
   /** JSON bodies: deeper nesting or more object members is 400 invalid_request. */
   jsonDepth: 32,
   jsonKeys: 1_000,
-} as const;
+});
 
 /**
  * Connection timeouts (ms) against slow or idle clients (slowloris): a request must arrive whole
@@ -26,9 +33,12 @@ export interface ServerTimeouts {
   checkIntervalMs: number;
 }
 
-export const SERVER_TIMEOUTS: ServerTimeouts = {
+export const SERVER_TIMEOUTS: ServerTimeouts = checkedDefaults('http', {
   requestMs: 10_000,
   idleMs: 30_000,
   keepAliveMs: 5_000,
   checkIntervalMs: 1_000,
-};
+});
+
+/** How long a connection answered by the client-error handler keeps draining the client's bytes. */
+export const CLIENT_ERROR_LINGER_MS = 2_000;

@@ -19,7 +19,7 @@ const codesWhere = (pick: (code: ProblemCode, status: number) => boolean) =>
 const COMMON_RESPONSES: Record<string, unknown> = {
   '4XX': problemResponse(`Invalid input or a transport limit: ${codesWhere((code, status) => status >= 400 && status < 500 && status !== 401 && status !== 429 && code !== C.forbidden)}.`),
   '429': problemResponse(`${C.too_many_requests}: a rate limit was reached.`, { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }),
-  '503': problemResponse(`${C.service_unavailable}: ${PROBLEMS.service_unavailable.meaning}`),
+  '503': problemResponse(`${C.service_unavailable}: ${PROBLEMS.service_unavailable.meaning}`, { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } }),
 };
 const SECURED_RESPONSES: Record<string, unknown> = {
   '401': problemResponse(`${C.invalid_token}, or ${C.token_expired} (refresh, then retry).`, challenge),

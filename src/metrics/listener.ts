@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors/index.js';
 import type { Metrics } from './metrics.js';
 
 export interface MetricsListener {
@@ -16,7 +17,7 @@ export interface MetricsListener {
 export async function startMetricsListener(metrics: Metrics, where: { port: number; host: string }): Promise<MetricsListener> {
   const server = createServer({ maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 10_000 }, (request, response) => {
     serve(metrics, request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) });
       response.end('metrics collection failed\n');
     });
   });

@@ -10,6 +10,7 @@ export const LOGIN_OUTCOME_CODES = [
   PROBLEM_CODE.invalid_credentials,
   PROBLEM_CODE.invalid_mfa_code,
   PROBLEM_CODE.invalid_login_token,
+  PROBLEM_CODE.invalid_passkey,
   PROBLEM_CODE.mfa_required,
   PROBLEM_CODE.password_change_required,
 ] as const;

@@ -1,3 +1,5 @@
+import { checkedDefaults } from '../config/defaults.js';
+
 /**
  * A circuit breaker in front of Redis. A Redis that refuses connections fails every command at
  * once; a Redis that hangs (SIGSTOP, a stuck fork, a half-open TCP path) accepts the bytes and
@@ -21,7 +23,7 @@ export interface CircuitOptions {
   probeIntervalMs: number;
 }
 
-export const CIRCUIT_DEFAULTS: Readonly<CircuitOptions> = { timeoutMs: 250, failureThreshold: 2, heartbeatMs: 1_000, probeIntervalMs: 2_000 };
+export const CIRCUIT_DEFAULTS: Readonly<CircuitOptions> = checkedDefaults('redis', { timeoutMs: 250, failureThreshold: 2, heartbeatMs: 1_000, probeIntervalMs: 2_000 });
 
 export type CircuitState = 'closed' | 'open';
 

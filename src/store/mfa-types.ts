@@ -3,8 +3,11 @@
  * (types.ts). Secrets are stored sealed, codes and tokens only as hashes.
  */
 
-/** RFC 8176 authentication method references: password, one-time code (TOTP or recovery code). */
-export type AuthMethod = 'pwd' | 'otp';
+/**
+ * RFC 8176 authentication method references: password, one-time code (TOTP or recovery code);
+ * a passkey: proof of a hardware- or software-held key, user verification, multiple factors.
+ */
+export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'swk' | 'user' | 'mfa';
 
 export interface TotpEnrolment {
   userId: string;

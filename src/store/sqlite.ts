@@ -1,9 +1,12 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect, type DatabaseConnection, type Driver } from 'kysely';
+import { Kysely } from 'kysely';
 import { DATABASE_DEADLINE_DEFAULTS } from '../config/index.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite-driver.js';
+import { DurableSqliteDialect } from './durable-sqlite-dialect.js';
+import { GroupCommit, walFlush, type WalFlush } from './group-commit.js';
+import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
 
 export const MEMORY = ':memory:';
 
@@ -12,11 +15,18 @@ const dataVersions = new WeakMap<Kysely<Database>, () => number>();
 /**
  * The `PRAGMA data_version` of `db`'s connection (SQLite only, else undefined): it changes when
  * another connection commits, never for this connection's own commits. One prepared statement
- * run synchronously, about a microsecond; kysely's single connection is never mid-statement
+ * run synchronously, 1-3 µs; kysely's single connection is never mid-statement
  * between two JavaScript turns, so reading it outside kysely is safe.
  */
 export function dataVersionProbe(db: Kysely<Database>): (() => number) | undefined {
   return dataVersions.get(db);
+}
+
+export interface OpenSqliteOptions {
+  mustExist?: boolean;
+  busyTimeoutMs?: number;
+  /** How the WAL is flushed (tests observe or delay it); default fdatasync of the -wal file. */
+  flush?: (WalFlush & { close?: () => Promise<void> }) | undefined;
 }
 
 /**
@@ -24,7 +34,7 @@ export function dataVersionProbe(db: Kysely<Database>): (() => number) | undefin
  * the file 0600 (SQLite gives its -wal/-shm files the same mode); an existing directory's mode
  * is left as the operator set it.
  */
-export function openSqlite(path: string, options: { mustExist?: boolean; busyTimeoutMs?: number } = {}): Kysely<Database> {
+export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysely<Database> {
   if (options.mustExist === true && path !== MEMORY && !existsSync(path)) {
     throw new Error(`no database at ${path}: start the server once (bulwark serve), or set BULWARK_DATA_DIR or BULWARK_DATABASE_URL to where it is`);
   }
@@ -40,37 +50,25 @@ export function openSqlite(path: string, options: { mustExist?: boolean; busyTim
     // the statement fails SQLITE_BUSY: a 503.
     database.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs)}`);
     database.exec('PRAGMA foreign_keys = ON');
-    // FULL: a commit returns only after its WAL frames are fsynced, so every answer given (a 201
-    // payment, a revocation, a logout) survives a power loss, not only a killed process. NORMAL
-    // would lose the last commits on power loss. Cost measured in docs/operations.md.
-    database.exec('PRAGMA synchronous = FULL');
+    // Every answer given (a 201 payment, a revocation, a logout) survives a power loss, not only a
+    // killed process. A file database commits with NORMAL (no fsync on the event loop) and each
+    // write then waits for the group flush of the WAL that covers it (group-commit.ts has the
+    // argument): the durability of FULL, one fdatasync per group, off the event loop.
+    // :memory: has nothing to flush.
+    database.exec(path === MEMORY ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
   } catch (error) {
     database.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) });
+  const db = path === MEMORY
+    ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) })
+    : withFlush(database, options.flush ?? walFlush(path));
   const dataVersion = database.prepare('PRAGMA data_version');
   dataVersions.set(db, () => (dataVersion.all([]) as Array<{ data_version: number }>)[0]?.data_version ?? 0);
   return db;
 }
 
-/**
- * SQLite rolls a transaction back itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM):
- * kysely's ROLLBACK then fails with "cannot rollback - no transaction is active", and that error
- * replaced the real one (a full disk answered 500 instead of 503). Here that ROLLBACK is a no-op
- * and the statement's own error is what the caller sees.
- */
-class KeepCauseSqliteDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver();
-    const rollback = driver.rollbackTransaction.bind(driver);
-    driver.rollbackTransaction = async (connection: DatabaseConnection): Promise<void> => {
-      try {
-        await rollback(connection);
-      } catch (error) {
-        if (!(error instanceof Error && /no transaction is active/i.test(error.message))) throw error;
-      }
-    };
-    return driver;
-  }
+function withFlush(database: ReturnType<typeof openSqliteDatabase>, flush: WalFlush & { close?: () => Promise<void> }): Kysely<Database> {
+  return new Kysely<Database>({ dialect: new DurableSqliteDialect({ database }, new GroupCommit(flush), async () => flush.close?.()) });
 }
+

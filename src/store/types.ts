@@ -4,8 +4,10 @@
  * milliseconds since the epoch; ids are opaque strings chosen by the caller.
  */
 import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
+import type { PasskeysStore } from './passkey-types.js';
 
 export type * from './mfa-types.js';
+export type * from './passkey-types.js';
 
 /** The roles are the contract's (@bulwark/contract/registry): re-exported for the store's readers. */
 import type { Role } from '@bulwark/contract/registry';
@@ -335,6 +337,7 @@ export interface Store {
   readonly securityEvents: SecurityEventsStore;
   readonly mfa: MfaStore;
   readonly loginFailures: LoginFailuresStore;
+  readonly passkeys: PasskeysStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Resolves when the database commits a one-row write (readiness: a full disk fails it). */

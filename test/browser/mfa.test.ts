@@ -27,14 +27,14 @@ async function pay(page: Page, memo: string): Promise<void> {
 async function signInWithCode(page: Page, password: string, code: string): Promise<void> {
   await page.getByLabel('Username', { exact: true }).fill('alice');
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByLabel('Authentication code').fill(code);
   await page.getByRole('button', { name: 'Verify' }).click();
 }
 
 async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 }
 
 describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { timeout: 60_000 }, () => {
@@ -64,7 +64,7 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       await page.goto(server.url);
       await page.getByLabel('Username', { exact: true }).fill('bob');
       await page.getByLabel('Password', { exact: true }).fill(oneTime);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       const form = page.getByRole('form', { name: 'Choose a new password' });
       await form.getByLabel('New password').fill('too short');
       await form.getByLabel('Repeat password').fill('too short');

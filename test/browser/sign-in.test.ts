@@ -51,11 +51,11 @@ describe('console: sign in and out, per role', { timeout: 60_000 }, () => {
         }
 
         await page.getByRole('button', { name: 'Sign out' }).click();
-        await page.getByRole('button', { name: 'Sign in' }).waitFor();
+        await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
         assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
         // The session is over on the server too: a reload does not come back signed in.
         await page.reload();
-        await page.getByRole('button', { name: 'Sign in' }).waitFor();
+        await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
         assert.equal(await page.getByText(username, { exact: true }).count(), 0);
         assert.deepEqual(await cspViolations(), []);
       } finally {
@@ -71,7 +71,7 @@ describe('console: sign in and out, per role', { timeout: 60_000 }, () => {
       await page.goto(server.url);
       await page.getByLabel('Username', { exact: true }).fill('bob');
       await page.getByLabel('Password', { exact: true }).fill('not-his-password');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       const alert = page.getByRole('alert');
       await alert.waitFor();
       assert.match(await alert.innerText(), /Unauthorized\s+The username or password is incorrect\./);

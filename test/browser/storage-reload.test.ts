@@ -93,7 +93,7 @@ describe('console: no token where a script can read it; a reload keeps the sessi
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Employees' }).waitFor();
       await page.getByText('bob', { exact: true }).waitFor();
-      assert.equal(await page.getByRole('button', { name: 'Sign in' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Sign in', exact: true }).count(), 0);
       assert.equal(new URL(page.url()).pathname, '/employees');
 
       // A second tab of the same browser opens signed in, through the cookie alone.
@@ -113,7 +113,7 @@ describe('console: no token where a script can read it; a reload keeps the sessi
     try {
       const page = await context.newPage();
       await page.goto(server.url);
-      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
       const ran = await page.evaluate(`new Promise((resolve) => {
         window.__inlineRan = false;
         const script = document.createElement('script');

@@ -56,7 +56,7 @@ describe('console: two tabs across an access-token expiry', { timeout: 60_000 },
         second.getByRole('table', { name: 'Payments' }).getByRole('row').nth(1).waitFor(),
       ]);
       for (const page of [first, second]) {
-        assert.equal(await page.getByRole('button', { name: 'Sign in' }).count(), 0, 'still signed in');
+        assert.equal(await page.getByRole('button', { name: 'Sign in', exact: true }).count(), 0, 'still signed in');
         await page.getByRole('button', { name: 'Sign out' }).waitFor();
       }
       assert.deepEqual(refreshes, [200], 'one refresh for both tabs');

@@ -8,14 +8,14 @@ import { payrollMigrations } from '../../src/payroll/index.js';
 import { openStore } from '../../src/store/index.js';
 import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
 
-/** A 201 is only answered for what is durable: every commit is flushed to disk before it returns. */
+/** A 201 is only answered for what is durable: every write waits for its commit's flush to disk. */
 describe('durability of answered writes', () => {
-  it('SQLite: synchronous=FULL (2) with WAL on the connection the product opens', async () => {
+  it('SQLite: WAL with synchronous=NORMAL (1) on the connection the product opens, its writes under group commit (test/store/group-commit.test.ts)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-durability-'));
     const store = await openStore({ dataDir, migrations: payrollMigrations });
     try {
       const synchronous = await sql<{ synchronous: number }>`pragma synchronous`.execute(store.db);
-      assert.equal(Number(synchronous.rows[0]?.synchronous), 2);
+      assert.equal(Number(synchronous.rows[0]?.synchronous), 1);
       const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
       assert.equal(journal.rows[0]?.journal_mode, 'wal');
     } finally {

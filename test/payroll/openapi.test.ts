@@ -36,6 +36,7 @@ const SKIP = [/^\/docs/, /^\/oauth\//, { test: (path: string) => CONSOLE_PAGES.h
 const PUBLIC = new Set([
   'POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'POST /api/users-sessions/mfa', 'POST /api/users-sessions/password-change', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration',
   'GET /.well-known/oauth-authorization-server', 'GET /healthz', 'GET /readyz', 'GET /openapi.json',
+  'POST /api/users-sessions/passkey/options', 'POST /api/users-sessions/passkey', 'POST /api/users-sessions/mfa/passkey/options', 'POST /api/users-sessions/mfa/passkey',
 ]);
 const isSecured = (operation: Operation) => (operation.security?.length ?? 0) > 0;
 

@@ -4,6 +4,7 @@ import { clientsSuite } from './suite/clients.js';
 import type { OpenStore } from './suite/fixtures.js';
 import { keysSuite } from './suite/keys.js';
 import { mfaSuite } from './suite/mfa.js';
+import { passkeysSuite } from './suite/passkeys.js';
 import { refreshTokensSuite } from './suite/refresh-tokens.js';
 import { revocationsSuite } from './suite/revocations.js';
 import { securityEventsSuite } from './suite/security-events.js';
@@ -23,6 +24,7 @@ export function runStoreSuite(name: string, open: OpenStore): void {
     revocationsSuite(open);
     auditSuite(open);
     mfaSuite(open);
+    passkeysSuite(open);
     clientsSuite(open);
     securityEventsSuite(open);
   });

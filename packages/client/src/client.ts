@@ -1,6 +1,7 @@
 import { createDpop } from './dpop.js';
 import { createEmitter } from './events.js';
 import { loginStepProblem, type LoginStep } from './login-steps.js';
+import { createPasskeys, signInWithPasskey } from './passkeys/passkeys.js';
 import { problemFromResponse } from './problem-error.js';
 import { createRefreshCoordinator, FRESH_MARGIN_MS } from './refresh-coordinator.js';
 import { openTabChannel } from './tab-channel.js';
@@ -121,7 +122,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
       headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json', ...(await proofHeader(path)) },
       body: JSON.stringify({ ...fields, refresh_delivery: 'cookie' }),
     });
-    if (res.status === 401) throw await loginStepProblem(res, logIn);
+    if (res.status === 401) throw await loginStepProblem(res, logIn, request);
     const grant = await readGrant(res);
     store.set(grant);
     const me = await request<BulwarkUser>('GET', '/api/users/me');
@@ -144,6 +145,10 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     },
 
     signIn: (username, password) => logIn(SESSIONS, { username, password }),
+
+    signInWithPasskey: () => signInWithPasskey(request, logIn),
+
+    passkeys: createPasskeys(request),
 
     async signOut() {
       try {

@@ -1,6 +1,7 @@
 export { createBulwarkClient } from './client.js';
 export { BulwarkMfaRequiredError, BulwarkPasswordChangeRequiredError } from './login-steps.js';
 export { BulwarkNetworkError, BulwarkProblemError, BulwarkStepUpRequiredError } from './problem-error.js';
+export type { BulwarkPasskey, BulwarkPasskeys } from './passkeys/types.js';
 export type {
   BulwarkClient,
   BulwarkClientOptions,

@@ -1,22 +1,27 @@
+import { secondStepWithPasskey } from './passkeys/passkeys.js';
+import type { Request } from './passkeys/flow-types.js';
 import { BulwarkProblemError, problemFromResponse, type ProblemFields } from './problem-error.js';
 import type { BulwarkUser } from './types.js';
 import { CODE } from './codes.js';
 
 /** Posts one login step in cookie mode and signs the tab in with its answer. */
-export type LoginStep = (path: string, fields: Record<string, string>) => Promise<BulwarkUser>;
+export type LoginStep = (path: string, fields: Record<string, unknown>) => Promise<BulwarkUser>;
 
 /**
  * 401 `mfa_required`: the password was right, a second factor is due. `complete(code)` sends a
- * TOTP or recovery code with the login's mfa_token, which only that closure holds (no property,
+ * TOTP or recovery code with the login's mfa_token, which only those closures hold (no property,
  * nothing to log). A wrong code rejects with `invalid_mfa_code` and may be tried again.
+ * `completeWithPasskey()` uses one of the user's passkeys instead (the browser's prompt).
  */
 export class BulwarkMfaRequiredError extends BulwarkProblemError {
   readonly complete: (code: string) => Promise<BulwarkUser>;
+  readonly completeWithPasskey: () => Promise<BulwarkUser>;
 
-  constructor(fields: ProblemFields, complete: (code: string) => Promise<BulwarkUser>) {
+  constructor(fields: ProblemFields, complete: (code: string) => Promise<BulwarkUser>, completeWithPasskey: () => Promise<BulwarkUser>) {
     super(fields);
     this.name = 'BulwarkMfaRequiredError';
     this.complete = complete;
+    this.completeWithPasskey = completeWithPasskey;
   }
 }
 
@@ -32,13 +37,13 @@ export class BulwarkPasswordChangeRequiredError extends BulwarkProblemError {
 }
 
 /** The problem of a refused login step; one asking for another step carries the function that takes it. */
-export async function loginStepProblem(res: Response, step: LoginStep): Promise<BulwarkProblemError> {
+export async function loginStepProblem(res: Response, step: LoginStep, request: Request): Promise<BulwarkProblemError> {
   const body = (await res.clone().json().catch(() => null)) as Record<string, unknown> | null;
   const problem = await problemFromResponse(res);
   const mfaToken = body?.mfa_token;
   const changeToken = body?.password_change_token;
   if (problem.code === CODE.mfa_required && typeof mfaToken === 'string') {
-    return new BulwarkMfaRequiredError(problem, (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }));
+    return new BulwarkMfaRequiredError(problem, (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }), () => secondStepWithPasskey(mfaToken, request, step));
   }
   if (problem.code === CODE.password_change_required && typeof changeToken === 'string') {
     return new BulwarkPasswordChangeRequiredError(problem, (password) => step('/api/users-sessions/password-change', { password_change_token: changeToken, new_password: password }));

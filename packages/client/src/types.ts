@@ -1,4 +1,5 @@
 import type { User } from '@bulwark/contract/types';
+import type { BulwarkPasskeys } from './passkeys/types.js';
 
 /** The signed-in user, as GET /api/users/me answers it: the server's own User shape. */
 export type BulwarkUser = User;
@@ -47,6 +48,13 @@ export interface BulwarkClient {
    * BulwarkPasswordChangeRequiredError (call `changePassword(newPassword)`) when a step is left.
    */
   signIn(username: string, password: string): Promise<BulwarkUser>;
+  /**
+   * Cookie-mode sign-in with a passkey alone (the browser asks the user to pick one and verify
+   * them). The WebAuthn code loads on first use. Rejects with `invalid_passkey` when refused.
+   */
+  signInWithPasskey(): Promise<BulwarkUser>;
+  /** The signed-in user's passkeys: register (with a name), list, rename, remove. */
+  readonly passkeys: BulwarkPasskeys;
   signOut(): Promise<void>;
   /** fetch with the access token; a 401 token_expired is refreshed (once, shared) and retried once. */
   fetch(path: string, init?: RequestInit): Promise<Response>;

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { BulwarkProblemError, type BulwarkClient, type BulwarkUser, type HttpMethod, type RequestOptions as ClientRequestOptions } from '@bulwark/client';
+import { BulwarkProblemError, type BulwarkClient, type BulwarkPasskeys, type BulwarkUser, type HttpMethod, type RequestOptions as ClientRequestOptions } from '@bulwark/client';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
 
 export type Method = HttpMethod;
@@ -15,6 +15,8 @@ export interface Api {
   /** Signs out and shows the sign-in form with a notice (after a step-up refusal: RFC 9470). */
   signInAgain(): void;
   request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
+  /** The user's passkeys (the WebAuthn ceremonies run in the client). */
+  passkeys: BulwarkPasskeys;
 }
 
 export const ApiContext = createContext<Api | null>(null);
@@ -48,6 +50,7 @@ export function createApi(client: BulwarkClient, user: BulwarkUser, onSessionEnd
   return {
     user,
     signInAgain,
+    passkeys: client.passkeys,
     async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
       try {
         return await client.request<T>(method, path, { ...options, query: cleanQuery(options.query) });

@@ -6,7 +6,7 @@ import { SignIn } from './components/sign-in';
 import { isViewPath, navigate, usePath } from './router';
 import { ViewFor } from './views';
 
-const STEP_UP_NOTICE = 'Sign in again, with your authenticator code, to make payroll changes. You will return to the same page.';
+const STEP_UP_NOTICE = 'Sign in again, with your authenticator code or a passkey, to make payroll changes. You will return to the same page.';
 
 type State =
   | { phase: 'starting' }

@@ -7,7 +7,7 @@ import { closed, DateTime, NullableDate, NullableText, Password, RoleSchema } fr
  */
 
 /** `cookie`: browsers; the refresh token then travels only in the HttpOnly cookie, never the body. */
-const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], {
+export const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], {
   default: 'body',
   description: 'Where the refresh token is delivered: `body` (and the cookie), or `cookie` only (browsers).',
 });

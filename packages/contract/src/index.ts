@@ -9,6 +9,7 @@ export * from './clients.js';
 export * from './limits.js';
 export * from './mfa.js';
 export * from './own-sessions.js';
+export * from './passkeys.js';
 export * from './payroll.js';
 export * from './problem.js';
 export * from './registry/index.js';

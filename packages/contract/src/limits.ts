@@ -30,3 +30,6 @@ export const CLIENT_LIMITS = { scopes: 20, audiences: 10, keys: 10, nameLength: 
 /** JSON-schema patterns for `YYYY-MM-DD` dates and `YYYY-MM` pay periods (the server's checks decide the calendar). */
 export const DATE_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
 export const PERIOD_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';
+
+/** Passkeys (contract §11): how long a ceremony may take, how many one account holds, a name's length. */
+export const PASSKEY_LIMITS = { challengeTtlSeconds: 300, maxPerUser: 20, nameMaxLength: 64 } as const;

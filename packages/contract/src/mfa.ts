@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
+import { RefreshDelivery } from './auth.js';
 import { closed, DateTime, Password } from './shared.js';
 
 /** The shapes of the second factor and the login steps after the password. */
-const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('cookie')], { default: 'body', description: 'As at login: `cookie` keeps the refresh token out of the body.' });
 /** A 6-digit TOTP code or a recovery code (`xxxx-xxxx-xxxx-xxxx`, case and dashes free). */
 const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[0-9A-Za-z -]+$' });
 const LoginToken = Type.String({ minLength: 1, maxLength: 256 });

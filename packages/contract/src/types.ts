@@ -28,6 +28,8 @@ export type MfaStatus = Static<typeof Schemas.MfaStatus>;
 export type TotpEnrolment = Static<typeof Schemas.TotpEnrolment>;
 export type RecoveryCodes = Static<typeof Schemas.RecoveryCodes>;
 export type TokenResponse = Static<typeof Schemas.TokenResponse>;
+export type RefreshDelivery = Static<typeof Schemas.RefreshDelivery>;
+export type Passkey = Static<typeof Schemas.Passkey>;
 export type LoginFailures = Static<typeof Schemas.LoginFailures>;
 export type Problem = Static<typeof Schemas.Problem>;
 /** A page of a list: `items` and the cursor of the next page (null on the last). */

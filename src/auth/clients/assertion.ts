@@ -2,12 +2,13 @@ import { decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { ClientRecord } from '../../store/types.js';
 import type { ClientKeys } from './client-keys.js';
 import type { AssertionReplayGuard } from './replay-guard.js';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 /** RFC 7523 §2.2: client_assertion_type of a JWT client assertion. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
-/** An assertion may be valid for at most this long from now (exp − now): it is single-use anyway. */
-export const MAX_ASSERTION_SECONDS = 300;
+/** An assertion may be valid for at most this long from now (exp − now): AUTH_DEFAULTS.maxAssertionSeconds. */
+export const MAX_ASSERTION_SECONDS = AUTH_DEFAULTS.maxAssertionSeconds;
 
 export interface AssertionSettings {
   issuer: string;

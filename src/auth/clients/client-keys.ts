@@ -1,9 +1,9 @@
 import { createRemoteJwksSource, verificationKeyFromJwk, type RemoteJwksSource, type VerificationKey } from '@bulwark/guard';
 import { PUBLIC_KEY_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import type { ClientRecord } from '../../store/types.js';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 /** Remote key sets kept at once; past this the least recently used one is closed. */
-const MAX_REMOTE_SOURCES = 100;
 
 /**
  * The public keys of private_key_jwt clients: the JWKS registered with the client, or its
@@ -42,7 +42,7 @@ export class ClientKeys {
     }
     source = createRemoteJwksSource({ url: uri, algorithms: [...PUBLIC_KEY_ALGS], cooldownMs: this.options.cooldownMs, fetch: this.options.fetch });
     this.#remote.set(uri, source);
-    if (this.#remote.size > MAX_REMOTE_SOURCES) {
+    if (this.#remote.size > AUTH_DEFAULTS.maxRemoteKeySources) {
       const [oldest, stale] = this.#remote.entries().next().value as [string, RemoteJwksSource];
       stale.close();
       this.#remote.delete(oldest);

@@ -13,19 +13,15 @@ import { LocalKeySource } from '@bulwark/guard';
 import type { KeysStore, SigningKeyRecord } from '../../store/types.js';
 import { KeyRotationNotPossibleError, KeyRotationPendingError, RevokeNeedsNowError, toInfo, type KeyInfo, type RotateOptions } from './key-info.js';
 import { open, seal } from './sealed-box.js';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 export type KeyConfig = Pick<
   Config,
   'signingAlg' | 'hs256Secret' | 'signingKeyFile' | 'accessTokenTtlSeconds' | 'clockSkewSeconds' | 'jwksMaxAgeSeconds' | 'keyRotationIntervalSeconds'
 >;
 
-/**
- * How often every instance re-reads the keys (the key-lifecycle task). A `next` key created on
- * one instance appears in another's JWKS only at that instance's next reload, so pre-publication
- * waits this long on top of the JWKS max-age: a verifier that cached any instance's JWKS just
- * before that reload still has the key by the time it signs.
- */
-export const KEY_RELOAD_INTERVAL_MS = 5_000;
+/** The key table's reload interval (AUTH_DEFAULTS.keyReloadIntervalMs: why it is what it is is said there). */
+export const KEY_RELOAD_INTERVAL_MS = AUTH_DEFAULTS.keyReloadIntervalMs;
 
 /**
  * How long a removed key (`keys rotate --now --revoke-current`) keeps verifying where the store

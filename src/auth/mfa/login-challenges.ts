@@ -1,9 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { InvalidLoginTokenError } from '../../errors/index.js';
 import type { AuthMethod, LoginChallenge, LoginChallengePurpose, MfaStore } from '../../store/types.js';
-
-/** How long the second step of a login may take, and how many wrong codes one mfa_token allows. */
-export const LOGIN_CHALLENGE = { ttlSeconds: 300, maxAttempts: 5 } as const;
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 /** `blt_`: a Bulwark login-step token (secret scanners); 256 random bits, stored only as SHA-256. */
 const PREFIX = 'blt_';
@@ -28,9 +26,9 @@ export class LoginChallenges {
   async issue(userId: string, purpose: LoginChallengePurpose, amr: AuthMethod[]): Promise<IssuedChallenge> {
     const token = PREFIX + randomBytes(32).toString('base64url');
     const now = this.now();
-    const challenge: LoginChallenge = { hash: hashOf(token) as string, userId, purpose, amr, createdAt: now, expiresAt: now + LOGIN_CHALLENGE.ttlSeconds * 1000, usedAt: null, attempts: 0 };
+    const challenge: LoginChallenge = { hash: hashOf(token) as string, userId, purpose, amr, createdAt: now, expiresAt: now + AUTH_DEFAULTS.loginChallenge.ttlSeconds * 1000, usedAt: null, attempts: 0 };
     await this.store.createChallenge(challenge);
-    return { token, expiresIn: LOGIN_CHALLENGE.ttlSeconds };
+    return { token, expiresIn: AUTH_DEFAULTS.loginChallenge.ttlSeconds };
   }
 
   /** The live challenge of this token and purpose; InvalidLoginTokenError for anything else. */
@@ -40,13 +38,13 @@ export class LoginChallenges {
     if (challenge === undefined || challenge.purpose !== purpose) throw new InvalidLoginTokenError('unknown');
     if (challenge.usedAt !== null) throw new InvalidLoginTokenError('used');
     if (challenge.expiresAt <= this.now()) throw new InvalidLoginTokenError('expired');
-    if (challenge.attempts >= LOGIN_CHALLENGE.maxAttempts) throw new InvalidLoginTokenError('attempts_exhausted');
+    if (challenge.attempts >= AUTH_DEFAULTS.loginChallenge.maxAttempts) throw new InvalidLoginTokenError('attempts_exhausted');
     return challenge;
   }
 
   /** Counts a wrong code; returns true when the challenge is now spent. */
   async fail(challenge: LoginChallenge): Promise<boolean> {
-    return (await this.store.failChallenge(challenge.hash)) >= LOGIN_CHALLENGE.maxAttempts;
+    return (await this.store.failChallenge(challenge.hash)) >= AUTH_DEFAULTS.loginChallenge.maxAttempts;
   }
 
   /** Forgets expired challenges (upkeep); returns how many. */

@@ -57,7 +57,11 @@ export class LoginSteps {
     await this.challenges.consume(challenge);
     await this.mfaThrottle.succeeded(user.id, meta.ip);
     await this.audit.record('login.mfa_succeeded', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { method } });
-    const amr: AuthMethod[] = ['pwd', 'otp'];
+    return this.finish(user, ['pwd', 'otp'], meta);
+  }
+
+  /** After the second factor (a code here, or a passkey): the password change if due, else the session. */
+  async finish(user: UserRecord, amr: AuthMethod[], meta: RequestMeta): Promise<CompletedLogin> {
     await this.requirePasswordChange(user, amr, meta);
     return { pair: await this.sessions.startSession(user, amr, meta), username: user.username };
   }
@@ -85,7 +89,7 @@ export class LoginSteps {
   }
 
   /** A user disabled or deleted between the steps cannot finish the login. */
-  private async activeUser(userId: string): Promise<UserRecord> {
+  async activeUser(userId: string): Promise<UserRecord> {
     const user = await this.store.users.findById(userId);
     if (user === undefined || user.disabled) throw new InvalidLoginTokenError('user unavailable');
     return user;

@@ -1,6 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-
-export const RECOVERY_CODE_COUNT = 10;
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 /** Crockford-like base32 without I, L, O, U: nothing to misread on paper. */
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
@@ -8,7 +7,7 @@ const GROUPS = 4;
 const GROUP_LENGTH = 4;
 
 /** Ten codes of 80 random bits each (`xxxx-xxxx-xxxx-xxxx`): shown once, stored only as SHA-256. */
-export function newRecoveryCodes(count: number = RECOVERY_CODE_COUNT): { codes: string[]; hashes: string[] } {
+export function newRecoveryCodes(count: number = AUTH_DEFAULTS.recoveryCodeCount): { codes: string[]; hashes: string[] } {
   const codes = Array.from({ length: count }, () => newRecoveryCode());
   return { codes, hashes: codes.map((code) => hashRecoveryCode(code) as string) };
 }

@@ -1,4 +1,4 @@
-import { createVerifier, isTokenError, type AccessTokenClaims, type KeySource, type RevocationSource } from '@bulwark/guard';
+import { createVerifier, isTokenError, type AccessTokenClaims, type DpopReplayCache, type KeySource, type RevocationSource, type Verifier } from '@bulwark/guard';
 import { createTokenOpener, SIGNING_ALGS, type TokenOpener } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import { decryptionFor } from '../tokens/token-encryption.js';
@@ -7,18 +7,44 @@ import { ACCESS_TOKEN_REQUIRED_CLAIMS } from '../tokens/access-tokens.js';
 export type OwnTokenSettings = Pick<Config, 'issuer' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'>;
 
 /**
+ * How many audience lists keep a ready verifier. Real deployments have a handful of APIs; a
+ * caller presenting tokens with ever new (forged) audiences only evicts, it never grows memory.
+ */
+const VERIFIERS_KEPT = 32;
+
+/**
+ * Verified tokens each of those verifiers remembers, so a resource server introspecting the same
+ * token on every request pays for its signature once. exp, the lifetime limit and revocation are
+ * still checked on every call (the guard's verified cache); a removed key flushes it.
+ */
+const VERIFIED_KEPT = 2_048;
+
+/**
+ * The reader never checks DPoP proofs (verify() alone never sees a request): this stands in for
+ * the replay cache a verifier would otherwise allocate for nothing, and refuses if ever asked.
+ */
+const NO_PROOFS: DpopReplayCache = { firstUse: () => false };
+
+/**
  * The claims of an access token this service issued and that is valid right now (signature, iss,
  * exp, lifetime, required claims, not revoked), whatever its audience: a client token may be for
  * another API (RFC 8707). Undefined for anything else. The audience only picks the rule; the
  * signature and issuer are what make the token ours.
+ *
+ * Everything is set up here, once: a verifier per audience list is built on first use and kept
+ * (at most VERIFIERS_KEPT), so an introspection or revocation costs one verification (or a cache
+ * hit), not a verifier's construction (which used to allocate a 100,000-entry DPoP replay cache
+ * per call).
  */
 export function createOwnTokenReader(settings: OwnTokenSettings, keys: KeySource, revocations: RevocationSource, now: () => number): (token: string) => AccessTokenClaims | undefined {
   const decryption = decryptionFor(settings.tokenEncryption);
   // An encrypted token's audience is read from the nested JWS (then the whole token is verified).
   const open = decryption.decryption === undefined ? undefined : createTokenOpener(decryption.decryption, 'at+jwt', 8192);
-  return (token) => {
-    const audiences = unverifiedAudiences(open === undefined ? token : openOrEmpty(open, token));
-    if (audiences.length === 0) return undefined;
+  const verifiers = new Map<string, Verifier>();
+  const verifierFor = (audiences: string[]): Verifier => {
+    const key = JSON.stringify(audiences);
+    const kept = verifiers.get(key);
+    if (kept !== undefined) return kept;
     const verifier = createVerifier({
       issuer: settings.issuer,
       audience: audiences,
@@ -29,17 +55,25 @@ export function createOwnTokenReader(settings: OwnTokenSettings, keys: KeySource
       maxTokenLifetimeSeconds: settings.accessTokenTtlSeconds + settings.clockSkewSeconds,
       requiredClaims: ACCESS_TOKEN_REQUIRED_CLAIMS,
       now,
+      dpop: { replayCache: NO_PROOFS },
+      cache: { max: VERIFIED_KEPT },
       ...decryption,
     });
+    if (verifiers.size >= VERIFIERS_KEPT) verifiers.delete(verifiers.keys().next().value as string);
+    verifiers.set(key, verifier);
+    return verifier;
+  };
+  return (token) => {
+    const audiences = unverifiedAudiences(open === undefined ? token : openOrEmpty(open, token));
+    if (audiences.length === 0) return undefined;
     try {
-      return verifier.verify(token);
+      return verifierFor(audiences).verify(token);
     } catch (error) {
       if (isTokenError(error)) return undefined;
       throw error;
     }
   };
 }
-
 function openOrEmpty(open: TokenOpener, token: string): string {
   try {
     return open(token);

@@ -3,12 +3,10 @@ import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import { InvalidRequestError } from '../../errors/index.js';
 import { passwordWork } from './password-work.js';
 import { PASSWORD_MAX_LENGTH } from '@bulwark/contract';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
-/** OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1. */
-// 2 is Algorithm.Argon2id (a const enum, which isolated modules cannot read).
-export const ARGON2_PARAMS = { algorithm: 2 as Algorithm, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
-export const PASSWORD_MIN_LENGTH = 12;
+/** The argon2 parameters of AUTH_DEFAULTS; 2 is Algorithm.Argon2id (a const enum, which isolated modules cannot read). */
+export const ARGON2_PARAMS = { ...AUTH_DEFAULTS.argon2, algorithm: AUTH_DEFAULTS.argon2.algorithm as Algorithm };
 
 /** Hashes and verifications go through `passwordWork` (a bound on argon2 work in flight). */
 export function hashPassword(password: string): Promise<string> {
@@ -51,8 +49,8 @@ export async function burnPasswordCheck(password: string): Promise<false> {
  */
 export function assertAcceptablePassword(password: string, username: string): void {
   const length = [...password].length;
-  if (length < PASSWORD_MIN_LENGTH) {
-    throw new InvalidRequestError('password too short', { detail: `The password must have at least ${PASSWORD_MIN_LENGTH} characters.` });
+  if (length < AUTH_DEFAULTS.passwordMinLength) {
+    throw new InvalidRequestError('password too short', { detail: `The password must have at least ${AUTH_DEFAULTS.passwordMinLength} characters.` });
   }
   if (length > PASSWORD_MAX_LENGTH) {
     throw new InvalidRequestError('password too long', { detail: `The password must have at most ${PASSWORD_MAX_LENGTH} characters.` });

@@ -3,10 +3,10 @@ import { withTimeout } from '../../redis/circuit.js';
 import { acquireRedisCircuit, createRedisConnection, quitQuietly } from '../../redis/connection.js';
 import type { RevocationRecord } from '../../store/types.js';
 import { decodeRevocation, encodeRevocation, type RevocationFeed, type RevocationFeedHandlers } from './revocation-feed.js';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 export const DEFAULT_REVOCATION_CHANNEL = 'bulwark:revocations';
 /** The CLI's whole connect-and-publish, past which it leaves delivery to the store sync. */
-const CLI_PUBLISH_TIMEOUT_MS = 1_000;
 
 /** The part of a pino logger the feed uses. */
 export interface FeedLogger {
@@ -153,7 +153,7 @@ export function createRedisRevocationPublisher(options: Omit<RedisFeedOptions, '
         await withTimeout((async () => {
           if (publisher.status === 'wait') await publisher.connect();
           await publisher.publish(channel, encodeRevocation(entry));
-        })(), CLI_PUBLISH_TIMEOUT_MS);
+        })(), AUTH_DEFAULTS.cliPublishTimeoutMs);
       } catch (error) {
         logger.warn({ redis: endpoint, kind: entry.kind, reason: reason(error) }, 'revocation publish failed; instances get it from the store within 2 s');
       }

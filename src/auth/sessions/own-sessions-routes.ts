@@ -7,10 +7,10 @@ import type { AuthServices } from '../services.js';
 import { describeUserAgent } from './user-agent.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { OwnSessions, security, SessionIdParam } from '@bulwark/contract';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 const tags = ['auth'];
 /** Sessions live 8 hours: one user never has more active ones than this answers. */
-const MAX_OWN_SESSIONS = 100;
 
 /** "Where am I logged in": the caller's active sessions, and ending one of them. */
 export function registerOwnSessionRoutes(parent: FastifyInstance, services: AuthServices): void {
@@ -21,7 +21,7 @@ export function registerOwnSessionRoutes(parent: FastifyInstance, services: Auth
     schema: { operationId: 'listOwnSessions', tags, summary: 'The caller\'s active sessions: device, address, start and last use', security, response: { 200: OwnSessions } },
   }, async (request) => {
     const claims = claimsOf(request);
-    const page = await services.store.sessions.list({ userId: claims.sub, activeAt: services.now() }, { limit: MAX_OWN_SESSIONS });
+    const page = await services.store.sessions.list({ userId: claims.sub, activeAt: services.now() }, { limit: AUTH_DEFAULTS.maxOwnSessions });
     return { items: page.items.reverse().map((s) => ownSessionView(s, claims.sid)) };
   });
 

@@ -9,6 +9,7 @@ import type { TokenPair } from './session-service.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { tokenProofHook } from '../dpop/token-proof.js';
 import { Credentials, RefreshRequest, TokenResponse } from '@bulwark/contract';
+import type { RefreshDelivery } from '@bulwark/contract/types';
 
 export const REFRESH_COOKIE = 'bulwark_refresh';
 /**
@@ -26,7 +27,6 @@ export function refreshCookieName(request: FastifyRequest): string {
 }
 const COOKIE_PATH = '/api/users-sessions';
 const COOKIE_ATTRIBUTES = { path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'strict' } as const;
-export type RefreshDelivery = 'body' | 'cookie';
 const tags = ['auth'];
 
 /** Login (the seed article's POST /api/users-sessions), refresh rotation and logout. */

@@ -7,6 +7,7 @@ import { createReceiverAuth, type ReceiverAuth } from './receiver-auth.js';
 import { registerSsfRoutes } from './routes.js';
 import { StreamRegistry, type StreamSettings } from './streams.js';
 import { FeedWakeup } from './wakeup.js';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 export interface SetFeedOptions {
   /** Longest a poll is held open (default 25 s: under the server's 30 s idle-socket timeout). */
@@ -21,8 +22,6 @@ export interface SetFeedOptions {
   /** Hears the age of each event a poll answer delivers (for the revocation feed lag metric). */
   onDelivered?: ((ageMs: number) => void) | undefined;
 }
-
-export const SET_FEED_DEFAULTS = Object.freeze({ longPollMs: 25_000, recheckMs: 1_000, inactivityTimeoutMs: 24 * 60 * 60_000 });
 
 /** The SET feed of one token-service process: its streams, its poller and what wakes it. */
 export interface SetFeed {
@@ -48,12 +47,12 @@ export function createSetFeed(services: AuthServices, options: SetFeedOptions = 
   const { config, store, keys, revocations } = services;
   if (config.signingAlg === 'HS256') return undefined;
   const now = options.now ?? Date.now;
-  const settings: StreamSettings = { issuer: config.issuer, inactivityTimeoutMs: options.inactivityTimeoutMs ?? SET_FEED_DEFAULTS.inactivityTimeoutMs, now };
-  const wakeup = new FeedWakeup(() => store.securityEvents.changeMarker(), options.recheckMs ?? SET_FEED_DEFAULTS.recheckMs, (error) => options.logger?.warn({ err: error }, 'security event log: change check failed'));
+  const settings: StreamSettings = { issuer: config.issuer, inactivityTimeoutMs: options.inactivityTimeoutMs ?? AUTH_DEFAULTS.setFeed.inactivityTimeoutMs, now };
+  const wakeup = new FeedWakeup(() => store.securityEvents.changeMarker(), options.recheckMs ?? AUTH_DEFAULTS.setFeed.recheckMs, (error) => options.logger?.warn({ err: error }, 'security event log: change check failed'));
   const unsubscribe = revocations.onRevocation(() => wakeup.notify());
   const poller = new SetPoller(store.securityEvents, wakeup, {
     issuer: config.issuer,
-    longPollMs: options.longPollMs ?? SET_FEED_DEFAULTS.longPollMs,
+    longPollMs: options.longPollMs ?? AUTH_DEFAULTS.setFeed.longPollMs,
     defaultMaxEvents: 100,
     maxMaxEvents: 1000,
     now,

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../errors/index.js';
 import type { SecurityEventsStore, SecurityEventStreamRecord } from '../../store/types.js';
 import { EVENTS_SUPPORTED } from './event-types.js';
+import { AUTH_DEFAULTS } from '../defaults.js';
 
 export const POLL_DELIVERY = 'urn:ietf:rfc:8936';
 /** Streams one client may hold at once (one per running instance of its service is the norm). */
-export const MAX_STREAMS_PER_CLIENT = 100;
 
 export interface StreamSettings {
   issuer: string;
@@ -39,8 +39,8 @@ export class StreamRegistry {
   ) {}
 
   async create(clientId: string): Promise<SecurityEventStreamRecord> {
-    if ((await this.events.listStreams(clientId)).length >= MAX_STREAMS_PER_CLIENT) {
-      throw new ConflictError('too many streams', { detail: `A client may hold at most ${MAX_STREAMS_PER_CLIENT} streams; delete unused ones.` });
+    if ((await this.events.listStreams(clientId)).length >= AUTH_DEFAULTS.maxStreamsPerClient) {
+      throw new ConflictError('too many streams', { detail: `A client may hold at most ${AUTH_DEFAULTS.maxStreamsPerClient} streams; delete unused ones.` });
     }
     const now = this.settings.now();
     const stream = { id: randomBytes(16).toString('base64url'), clientId, createdAt: now, lastPolledAt: now };

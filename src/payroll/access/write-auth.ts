@@ -3,6 +3,12 @@ import type { RequireAuthOptions } from '@bulwark/guard';
 /** Who may write payroll: admins; with step-up configured, only after a recent second factor. */
 export const ADMIN_WRITES: RequireAuthOptions = { roles: ['admin'] };
 
+/**
+ * The RFC 8176 methods any one of which makes a login strong enough for a payroll write: a
+ * one-time code after the password (`otp`), or a passkey (`hwk`/`swk`: a key with user verification).
+ */
+export const STEP_UP_METHODS = ['otp', 'hwk', 'swk'] as const;
+
 export interface WriteStepUp {
   maxAgeSeconds: number;
 }
@@ -10,5 +16,5 @@ export interface WriteStepUp {
 /** The requireAuth options of every payroll write (payments, reversals, employee edits). */
 export function writeAuth(stepUp: WriteStepUp | undefined, now: () => number): RequireAuthOptions {
   if (stepUp === undefined) return ADMIN_WRITES;
-  return { ...ADMIN_WRITES, stepUp: { amr: 'otp', maxAgeSeconds: stepUp.maxAgeSeconds, now } };
+  return { ...ADMIN_WRITES, stepUp: { amr: STEP_UP_METHODS, maxAgeSeconds: stepUp.maxAgeSeconds, now } };
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { DEFER_DURABILITY, READ_DURABLE } from '../../store/durable-sqlite-dialect.js';
 import { databaseClockMs, isUniqueViolation } from '../../store/sql/values.js';
 import type { IdempotencyKeysTable, PayrollDb } from '../db/schema.js';
 
@@ -52,7 +53,7 @@ function toRecord(row: IdempotencyKeysTable & { read_at: number | string }): Key
 export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.now) {
   const leaseEnd = (leaseUntil: number) => sql<number>`cast(${leaseUntil - clock()} as bigint) + ${databaseClockMs(db, clock)}`;
   const claimColumns = (claim: Claim) => ({ owner: claim.owner, claim_id: claim.claimId, created_at: claim.claimedAt, lease_until: leaseEnd(claim.leaseUntil) });
-  const byId = (id: KeyId) => db.selectFrom('idempotency_keys').selectAll().select(databaseClockMs(db, clock).as('read_at'))
+  const byId = (id: KeyId, on: PayrollDb = db) => on.selectFrom('idempotency_keys').selectAll().select(databaseClockMs(db, clock).as('read_at'))
     .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route);
   const held = (id: KeyId, claimId: string) => db.updateTable('idempotency_keys')
     .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route)
@@ -63,7 +64,9 @@ export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.no
       await db.deleteFrom('idempotency_keys').where('key', '=', id.key).where('actor', '=', id.actor)
         .where('route', '=', id.route).where('expires_at', '<=', claim.claimedAt).execute();
       try {
-        await db.insertInto('idempotency_keys').values({
+        // Not waited for: the transaction that completes the key (or the release that drops it)
+        // commits after it and is waited for, and its flush covers this one (group-commit.ts).
+        await db.withPlugin(DEFER_DURABILITY).insertInto('idempotency_keys').values({
           ...id, request_hash: requestHash, status: 'in_progress', response_status: null, response_body: null, expires_at: expiresAt, ...claimColumns(claim),
         }).execute();
         return true;
@@ -73,8 +76,9 @@ export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.no
       }
     },
 
+    /** The key as stored, once durable: a done key's answer is replayed to a client. */
     async find(id: KeyId): Promise<KeyRecord | undefined> {
-      const row = await byId(id).executeTakeFirst();
+      const row = await byId(id, db.withPlugin(READ_DURABLE)).executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 

@@ -5,6 +5,7 @@ import { requestHash } from './canonical-json.js';
 import { processClaimOwner, type ClaimOwner } from './claim-owner.js';
 import { idempotencyKeysRepo, type Claim, type KeyId } from './idempotency-keys-repo.js';
 import type { PayrollDb } from '../db/schema.js';
+import { PAYROLL_DEFAULTS } from '../defaults.js';
 
 export interface IdempotencyOptions {
   /** How long a key is remembered (24 h). */
@@ -23,7 +24,8 @@ export interface IdempotencyOptions {
   owner: ClaimOwner;
 }
 
-export const IDEMPOTENCY_DEFAULTS: IdempotencyOptions = { ttlMs: 24 * 3600_000, leaseMs: 4_000, waitMs: 5_000, pollMs: 10, owner: processClaimOwner };
+/** PAYROLL_DEFAULTS.idempotency, held by this process's claim owner. */
+export const IDEMPOTENCY_DEFAULTS: IdempotencyOptions = { ...PAYROLL_DEFAULTS.idempotency, owner: processClaimOwner };
 
 export interface IdempotentRequest {
   key: string;

@@ -6,6 +6,7 @@ import { mfa } from './0005_mfa.js';
 import { securityEvents } from './0006_security_events.js';
 import { dpop } from './0008_dpop.js';
 import { operations } from './0009_operations.js';
+import { passkeys } from './0011_passkeys.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -32,6 +33,7 @@ export const coreMigrations: MigrationMap = {
   '0006_security_events': securityEvents,
   '0008_dpop': dpop,
   '0009_operations': operations,
+  '0011_passkeys': passkeys,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

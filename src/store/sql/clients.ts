@@ -2,6 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import type { Database, OAuthClientsTable } from '../schema.js';
 import type { ClientPatch, ClientRecord, ClientsStore, Page, PageRequest } from '../types.js';
+import { CompiledRead } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms } from './values.js';
 
@@ -49,6 +50,8 @@ function toUpdate(patch: ClientPatch): Updateable<OAuthClientsTable> {
   return set;
 }
 
+const BY_ID = new CompiledRead<Database, OAuthClientsTable>((db, p) => db.selectFrom('oauth_clients').selectAll().where('id', '=', p<string>(0)));
+
 export function sqlClients(db: Kysely<Database>): ClientsStore {
   return {
     async create(client: ClientRecord): Promise<void> {
@@ -61,7 +64,8 @@ export function sqlClients(db: Kysely<Database>): ClientsStore {
     },
 
     async findById(id: string): Promise<ClientRecord | undefined> {
-      const row = await db.selectFrom('oauth_clients').selectAll().where('id', '=', id).executeTakeFirst();
+      // Every client authentication reads it: compiled once (src/store/sql/compiled.ts).
+      const row = await BY_ID.first(db, [id]);
       return row === undefined ? undefined : toRecord(row);
     },
 

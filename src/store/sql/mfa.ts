@@ -3,7 +3,7 @@ import type { LoginChallengesTable, MfaTables, TotpEnrolmentsTable } from '../mf
 import type { AuthMethod, LoginChallenge, LoginChallengePurpose, MfaStore, TotpEnrolment } from '../mfa-types.js';
 import { ms, msOrNull } from './values.js';
 
-const METHODS: readonly AuthMethod[] = ['pwd', 'otp'];
+const METHODS: readonly AuthMethod[] = ['pwd', 'otp', 'hwk', 'swk', 'user', 'mfa'];
 
 /** Space-separated amr text to its list; unknown words are dropped, nothing at all means password. */
 export function parseAmr(text: string | null): AuthMethod[] {

@@ -7,6 +7,7 @@ import { sqlClients } from './clients.js';
 import { sqlKeys } from './keys.js';
 import { sqlLoginFailures } from './login-failures.js';
 import { sqlMfa } from './mfa.js';
+import { sqlPasskeys } from './passkeys.js';
 import { sqlRefreshTokens } from './refresh-tokens.js';
 import { sqlRevocations } from './revocations.js';
 import { sqlSecurityEvents } from './security-events.js';
@@ -34,6 +35,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     clients: sqlClients(db),
     mfa: sqlMfa(db),
     loginFailures: sqlLoginFailures(db),
+    passkeys: sqlPasskeys(db),
     securityEvents: sqlSecurityEvents(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { BulwarkMfaRequiredError, BulwarkPasswordChangeRequiredError, BulwarkProblemError, type BulwarkUser } from '@bulwark/client';
+import { PasskeyProblem } from './passkey-problem';
 import { ProblemAlert } from './problem';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
 
@@ -42,10 +43,11 @@ export function isNextStep(error: unknown): error is BulwarkMfaRequiredError | B
   return error instanceof BulwarkMfaRequiredError || error instanceof BulwarkPasswordChangeRequiredError;
 }
 
-/** The second step: a code from the authenticator app, or one of the recovery codes. */
+/** The second step: a code from the authenticator app, one of the recovery codes, or a passkey. */
 export function CodeStep(props: StepProps<BulwarkMfaRequiredError>) {
   const [code, setCode] = useState('');
   const step = useStep(() => props.challenge.complete(code.trim()), props);
+  const passkey = useStep(() => props.challenge.completeWithPasskey(), props);
   return (
     <form onSubmit={step.submit} aria-label="Second step">
       <p class="hint">Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
@@ -53,8 +55,10 @@ export function CodeStep(props: StepProps<BulwarkMfaRequiredError>) {
       <input id="sign-in-code" name="code" autocomplete="one-time-code" autoFocus required minLength={6} maxLength={32}
         spellcheck={false} value={code} onInput={(event) => setCode(event.currentTarget.value)} />
       <button type="submit" disabled={step.busy}>Verify</button>
+      <button type="button" disabled={passkey.busy} onClick={(event) => void passkey.submit(event)}>Use a passkey instead</button>
       <button type="button" class="link" onClick={() => props.onCancel()}>Start over</button>
       <ProblemAlert error={step.error} />
+      <PasskeyProblem error={passkey.error} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { BulwarkMfaRequiredError, type BulwarkClient, type BulwarkPasswordChangeRequiredError, type BulwarkUser } from '@bulwark/client';
 import { CodeStep, isNextStep, NewPasswordStep } from './login-steps';
+import { PasskeySignIn } from './passkey-sign-in';
 import { ProblemAlert } from './problem';
 
 interface SignInProps {
@@ -67,6 +68,7 @@ export function SignIn({ client, onSignedIn, notice }: SignInProps) {
             <ProblemAlert error={error} />
           </form>
         )}
+      {pending === undefined && <PasskeySignIn client={client} onSignedIn={onSignedIn} />}
     </main>
   );
 }

@@ -14,10 +14,10 @@ export function StepUpAlert({ error }: { error: BulwarkStepUpRequiredError }) {
     <div class="problem step-up" role="alert">
       <strong class="problem-title">Sign in again to make this change</strong>
       <p class="problem-detail">
-        Payroll changes need a recent sign-in with your authenticator code. Nothing was changed.
+        Payroll changes need a recent sign-in with your authenticator code or a passkey. Nothing was changed.
         {error.detail !== undefined && error.detail !== '' && <> ({error.detail})</>}
       </p>
-      <p class="problem-detail">No authenticator yet? Set one up on the <a href="/security" onClick={(event) => follow(event, '/security')}>Security</a> page first.</p>
+      <p class="problem-detail">No authenticator or passkey yet? Set one up on the <a href="/security" onClick={(event) => follow(event, '/security')}>Security</a> page first.</p>
       {api !== null && <button type="button" onClick={api.signInAgain}>Sign in again</button>}
     </div>
   );

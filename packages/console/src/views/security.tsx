@@ -4,6 +4,7 @@ import { Notice, ProblemAlert } from '../components/problem';
 import { dateTime } from '../format';
 import type { MfaStatus } from '../types';
 import { MfaEnrolment } from './mfa-enrolment';
+import { PasskeysSection } from './passkeys';
 
 /**
  * The signed-in user's own second factor: its state, setting up an authenticator app (TOTP,
@@ -39,6 +40,7 @@ export function SecurityView() {
       {status === undefined ? null
         : status.totp ? <Enabled status={status} onRemoved={() => changed('Two-step sign-in is off.')} />
         : <MfaEnrolment onEnrolled={() => changed('Two-step sign-in is on. Your next sign-in asks for a code.')} onStarted={() => setNotice(undefined)} />}
+      <PasskeysSection />
     </section>
   );
 }

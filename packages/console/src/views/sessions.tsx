@@ -67,7 +67,7 @@ function SessionTable({ title, listPath, revokePath, userNames }: SessionTablePr
         {live.map((session) => (
           <tr key={session.id}>
             {userNames && <td data-label="User">{userNames.get(session.user_id ?? '') ?? session.user_id}</td>}
-            <td data-label="Device">{device(session)}{session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}{session.current === true && <span class="tag"> (this device)</span>}</td>
+            <td data-label="Device">{device(session)}{session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}{(session.amr?.includes('hwk') === true || session.amr?.includes('swk') === true) && <span class="tag"> · with passkey</span>}{session.current === true && <span class="tag"> (this device)</span>}</td>
             <td data-label="Address">{session.ip ?? '—'}</td>
             <td data-label="Last used">{dateTime(session.last_used_at ?? session.last_refreshed_at ?? session.created_at)}</td>
             <td data-label="Signed in">{dateTime(session.created_at)}</td>

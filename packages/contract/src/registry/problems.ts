@@ -24,7 +24,10 @@ export const PROBLEMS = {
   password_change_required: { status: 401, title: 'Unauthorized', meaning: 'The password was reset by an admin; finish the login at POST /api/users-sessions/password-change with the body\'s password_change_token and a new password.' },
   invalid_login_token: { status: 401, title: 'Unauthorized', meaning: 'The mfa_token or password_change_token is unknown, expired, already used or spent on wrong codes: log in again.' },
   invalid_mfa_code: { status: 401, title: 'Unauthorized', meaning: 'The TOTP or recovery code is wrong, or was already used.' },
-  insufficient_user_authentication: { status: 401, title: 'Unauthorized', meaning: 'RFC 9470: this needs a login with a second factor (amr otp) within max_age seconds; log in again.' },
+  insufficient_user_authentication: { status: 401, title: 'Unauthorized', meaning: 'RFC 9470: this needs a login with a second factor (amr otp, or a passkey: hwk/swk) within max_age seconds; log in again.' },
+  invalid_passkey: { status: 401, title: 'Unauthorized', meaning: 'The passkey sign-in was refused: unknown passkey, bad signature, wrong origin or RP ID, no user verification, or a signature counter that did not grow.' },
+  invalid_passkey_challenge: { status: 400, title: 'Bad Request', meaning: 'The passkey response signed a challenge that is unknown, expired, already used, or of another ceremony or account: start again.' },
+  invalid_passkey_registration: { status: 400, title: 'Bad Request', meaning: 'The new passkey could not be verified: wrong origin or RP ID, no user verification, or a malformed response.' },
   forbidden: { status: 403, title: 'Forbidden', meaning: 'The token is valid but its role may not do this.' },
   https_required: { status: 403, title: 'Forbidden', meaning: 'The request did not arrive over HTTPS (behind a proxy: X-Forwarded-Proto).' },
   not_found: { status: 404, title: 'Not Found', meaning: 'No such route, or no such resource visible to the caller.' },
@@ -38,7 +41,7 @@ export const PROBLEMS = {
   header_too_large: { status: 431, title: 'Request Header Fields Too Large', meaning: 'The request header section is too large.' },
   internal_error: { status: 500, title: 'Internal Server Error', meaning: 'A defect on the server: never the answer to bad input.' },
   invalid_key: { status: 500, title: 'Internal Server Error', meaning: 'The server\'s own signing key is misconfigured.' },
-  service_unavailable: { status: 503, title: 'Service Unavailable', meaning: 'A backing service (database) does not answer, or the server is too busy checking passwords: retry shortly.' },
+  service_unavailable: { status: 503, title: 'Service Unavailable', meaning: 'A backing service (database) does not answer, or the server is too busy checking passwords or DPoP proofs (its replay cache is full): retry after the Retry-After header\'s seconds.' },
   jwks_unavailable: { status: 503, title: 'Service Unavailable', meaning: 'The guard has no keys from the token service yet (services that embed the guard).' },
 } as const satisfies Record<string, ProblemEntry>;
 

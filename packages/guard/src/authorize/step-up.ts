@@ -3,11 +3,12 @@ import type { AccessTokenClaims } from '../types.js';
 
 /**
  * RFC 9470 step-up: what a route asks of the user's authentication beyond a valid token. The
- * token's `amr` (RFC 8176) must list `amr`, and its `auth_time` be at most `maxAgeSeconds` old.
+ * token's `amr` (RFC 8176) must list `amr` (one of them, given a list), and its `auth_time` be
+ * at most `maxAgeSeconds` old.
  */
 export interface StepUpRequirement {
-  /** An authentication method the login must have used, e.g. `otp`. */
-  amr?: string;
+  /** An authentication method the login must have used, e.g. `otp`; a list: any one of them (`['otp', 'hwk', 'swk']`). */
+  amr?: string | readonly string[];
   /** Most seconds since the user authenticated (auth_time); the challenge's max_age. */
   maxAgeSeconds: number;
   /** The clock (ms), Date.now by default. */
@@ -39,12 +40,15 @@ export class InsufficientUserAuthenticationError extends BulwarkError {
 
 /** The check of a route's requirement; a TypeError at set-up for a malformed one. */
 export function createStepUpCheck(requirement: StepUpRequirement, label: string): (claims: AccessTokenClaims) => void {
-  const { amr, maxAgeSeconds } = requirement;
+  const { maxAgeSeconds } = requirement;
   if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds <= 0) throw new TypeError(`${label}: stepUp.maxAgeSeconds must be a positive whole number`);
-  if (amr !== undefined && !/^[A-Za-z0-9_-]+$/.test(amr)) throw new TypeError(`${label}: stepUp.amr must be an RFC 8176 method name`);
+  const amr = requirement.amr === undefined ? undefined : typeof requirement.amr === 'string' ? [requirement.amr] : [...requirement.amr];
+  if (amr !== undefined && (amr.length === 0 || amr.some((method) => typeof method !== 'string' || !/^[A-Za-z0-9_-]+$/.test(method)))) {
+    throw new TypeError(`${label}: stepUp.amr must be an RFC 8176 method name or a non-empty list of them`);
+  }
   const now = requirement.now ?? Date.now;
   return (claims) => {
-    if (amr !== undefined && !(Array.isArray(claims.amr) && claims.amr.includes(amr))) throw new InsufficientUserAuthenticationError('amr_missing', maxAgeSeconds);
+    if (amr !== undefined && !(Array.isArray(claims.amr) && amr.some((method) => (claims.amr as unknown[]).includes(method)))) throw new InsufficientUserAuthenticationError('amr_missing', maxAgeSeconds);
     const authTime = claims.auth_time;
     if (typeof authTime !== 'number' || !Number.isFinite(authTime)) throw new InsufficientUserAuthenticationError('auth_time_missing', maxAgeSeconds);
     if (Math.floor(now() / 1000) - authTime > maxAgeSeconds) throw new InsufficientUserAuthenticationError('auth_too_old', maxAgeSeconds);

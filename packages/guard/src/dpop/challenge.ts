@@ -1,5 +1,5 @@
 import { TokenExpiredError } from '../errors.js';
-import { InvalidDpopProofError, UseDpopNonceError } from './errors.js';
+import { DpopReplayCacheFullError, InvalidDpopProofError, UseDpopNonceError } from './errors.js';
 import { DPOP_ALGS } from './options.js';
 
 /**
@@ -29,9 +29,11 @@ export function dpopChallenge(status: number, code: string, error: unknown): str
   return `DPoP algs="${algs}"`;
 }
 
-/** Headers a DPoP refusal adds to its answer: the nonce to use next (RFC 9449 §8). */
+/** Headers a DPoP refusal adds to its answer: the nonce to use next (RFC 9449 §8), or when to retry a proof the full replay cache refused. */
 export function dpopResponseHeaders(error: unknown): Record<string, string> {
-  return error instanceof UseDpopNonceError ? { 'dpop-nonce': error.nonce } : {};
+  if (error instanceof UseDpopNonceError) return { 'dpop-nonce': error.nonce };
+  if (error instanceof DpopReplayCacheFullError) return { 'retry-after': String(error.retryAfterSeconds) };
+  return {};
 }
 
 function isProofError(error: object): boolean {

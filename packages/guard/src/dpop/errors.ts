@@ -52,6 +52,20 @@ export class UseDpopNonceError extends BulwarkError {
   }
 }
 
+/**
+ * 503: the replay cache holds as many unexpired proofs as it may and so cannot promise that this
+ * one is used once (RFC 9449 §11.1). The proof is refused, not accepted unchecked; retry after
+ * `retryAfterSeconds` (the adapters send it as Retry-After), when the oldest proofs expire.
+ */
+export class DpopReplayCacheFullError extends BulwarkError {
+  readonly code = 'service_unavailable';
+  readonly status = 503;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super('DPoP replay cache full', { detail: 'The server is too busy to check DPoP proofs; retry shortly.' });
+  }
+}
+
 /** The errors of a refused DPoP proof. */
 export type DpopError = InvalidDpopProofError | UseDpopNonceError;
 

@@ -15,7 +15,7 @@ export interface DpopOptions {
   maxAgeSeconds?: number | undefined;
   /** Default: the verifier's clockSkewSeconds. A proof may also be this far in the future. */
   clockSkewSeconds?: number | undefined;
-  /** Default: an in-process LRU. Share one (Redis) between instances behind one URL. */
+  /** Default: an in-process cache that fails closed (MemoryDpopReplayCache). Share one (Redis) between instances behind one URL. */
   replayCache?: DpopReplayCache | undefined;
   /** Require the server's nonce in every proof (RFC 9449 §9): a source, or true for random-secret HMAC nonces. */
   nonces?: DpopNonceSource | true | undefined;
@@ -50,7 +50,7 @@ export function dpopRulesFrom(options: DpopOptions = {}, defaultSkewSeconds: num
   if (!Number.isFinite(maxAgeSeconds) || maxAgeSeconds <= 0 || maxAgeSeconds > 3600) throw new TypeError('dpop: maxAgeSeconds must be in (0, 3600]');
   const skewSeconds = options.clockSkewSeconds ?? defaultSkewSeconds;
   if (!Number.isFinite(skewSeconds) || skewSeconds < 0) throw new TypeError('dpop: clockSkewSeconds must be a finite number >= 0');
-  const replayCache = options.replayCache ?? new MemoryDpopReplayCache();
+  const replayCache = options.replayCache ?? new MemoryDpopReplayCache({ now });
   if (typeof replayCache?.firstUse !== 'function') throw new TypeError('dpop: replayCache must have firstUse(key, ttlSeconds)');
   const nonces = options.nonces === true ? createHmacDpopNonces({ now }) : (options.nonces ?? null);
   if (nonces !== null && (typeof nonces.current !== 'function' || typeof nonces.isValid !== 'function')) {

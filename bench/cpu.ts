@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * A process's own CPU time (user + system) in seconds, from /proc/<pid>/stat: robust to other
+ * work on the machine, unlike wall-clock rates, so per-operation costs are judged on it.
+ */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command (which may hold spaces), counted from field 3: utime is 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU seconds `pid` spends while `work` runs, and the wall seconds it took. */
+export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: number; wall: number }> {
+  const cpu0 = cpuSeconds(pid);
+  const wall0 = performance.now();
+  const result = await work();
+  return { result, cpu: cpuSeconds(pid) - cpu0, wall: (performance.now() - wall0) / 1000 };
+}

@@ -1,0 +1,90 @@
+import type { MixedResult } from './mixed.js';
+import type { PerCoreRow } from './per-core.js';
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** The published figures the per-core table is read against, with where they come from. */
+export const ANCHORS: Readonly<Record<string, { figure: string; perCore: number | undefined }>> = {
+  'POST /oauth/introspect': { figure: 'Ory Hydra: 7,934/s on 2 CPUs, in-memory storage (≈ 3,967/s per CPU)', perCore: 7934 / 2 },
+  'client_credentials grant': { figure: 'Keycloak: 120/s per vCPU', perCore: 120 },
+  'refresh (rotation)': { figure: 'Keycloak: 120/s per vCPU', perCore: 120 },
+  'password login (argon2id)': { figure: 'Keycloak: 15/s per vCPU (PBKDF2, its own default)', perCore: 15 },
+};
+
+/** Targets of issue #22 per operation (per core, from server CPU per operation). */
+const TARGETS: Readonly<Record<string, number>> = {
+  'POST /oauth/introspect': 10_000,
+  'client_credentials grant': 5_000,
+  'refresh (rotation)': 3_000,
+};
+
+const cpuSecondsPerMillion = (row: PerCoreRow | undefined) => (row === undefined ? undefined : row.cpuMicros);
+
+/**
+ * The per-core section of docs/benchmarks.md: server CPU per operation, the anchors beside it, a
+ * cost model derived from the same figures, and reads beside durable writes.
+ */
+export function perCoreSection(rows: PerCoreRow[], argon2PerSec: number, mixed: MixedResult | undefined): string {
+  const by = (name: string) => rows.find((r) => r.operation.startsWith(name));
+  const login = by('password login');
+  const table = rows.map((r) => {
+    const anchor = ANCHORS[r.operation];
+    const target = TARGETS[r.operation];
+    const judged = r.operation.startsWith('password login')
+      ? `≥ 0.9× raw argon2id (${fmt(argon2PerSec)}/s): ${(r.perCore / argon2PerSec).toFixed(2)}× ${r.perCore >= 0.9 * argon2PerSec ? 'met' : '**not met**'}`
+      : target === undefined ? '' : `≥ ${fmt(target)}/s: ${r.perCore >= target ? 'met' : '**not met**'}`;
+    return `| ${r.operation} | ${fmt(r.perCore)} | ${fmt(r.cpuMicros)} | ${fmt(r.wallRate)} | ${r.errors} | ${anchor?.figure ?? ''} | ${anchor?.perCore === undefined ? '' : `${(r.perCore / anchor.perCore).toFixed(1)}×`} | ${judged} |`;
+  });
+  const cost = (name: string, label: string) => {
+    const micros = cpuSecondsPerMillion(by(name));
+    return micros === undefined ? '' : `| ${label} | ${fmt(micros)} CPU-s | ${(micros / 3600).toFixed(2)} core-hours |`;
+  };
+  const refresh = by('refresh');
+  const coresFor = (users: number, perHour: number) => (refresh === undefined ? '–' : ((users * perHour) / 3600 * refresh.cpuMicros / 1e6).toFixed(2));
+  const mixedPart = mixed === undefined ? '' : `
+### Reads beside durable writes (\`node --import tsx bench/mixed.ts 5\`)
+
+| measurement | result |
+|---|---|
+| GET /api/users/me alone, 50 connections | ${fmt(mixed.meAlone.perSec)}/s, p99 ${mixed.meAlone.p99Ms} ms |
+| the same beside 8 payment writers and 8 refresh chains | ${fmt(mixed.meUnderWrites.perSec)}/s, p99 ${mixed.meUnderWrites.p99Ms} ms (${(mixed.meUnderWrites.p99Ms / Math.max(1, mixed.meAlone.p99Ms)).toFixed(2)}× alone; target ≤ 2×), beside ${fmt(mixed.meUnderWrites.paymentsPerSec)} payments/s and ${fmt(mixed.meUnderWrites.refreshesPerSec)} refreshes/s |
+| POST /api/payments, 16 clients | ${fmt(mixed.payments16.perSec)}/s wall, ${fmt(mixed.payments16.cpuMicros)} µs server CPU each (${fmt(1e6 / mixed.payments16.cpuMicros)}/s per core), ${mixed.payments16.errors} errors |
+| POST /api/payments, 1 client | ${fmt(mixed.payments1.perSec)}/s |
+`;
+  return `## The token service per core
+
+A fresh \`bulwark serve\` (development mode, SQLite, every commit durable: group commit, see
+\`src/store/group-commit.ts\`) pinned to CPU 0, the load from the benchmark on CPU 1 (autocannon
+with 16 connections; refreshes from 16 chains, each presenting the refresh token it got last;
+logins with 8 connections; payments from 16 clients, each with its own Idempotency-Key). "Per
+core" is 1 / (the server process's own CPU time per answered operation, user + system, all its
+threads, from \`/proc/<pid>/stat\`): on a machine shared with other work the wall-clock rate moves
+with whatever else holds the cores, the CPU per operation much less. Introspection presents the
+same (valid, revocable) token each time, as a resource server introspecting per request does: its
+signature is checked once, issuer, expiry, revocation and the client's state on every call.
+Reproduce: \`npm run build && taskset -c 1 node --import tsx bench/per-core-only.ts\`;
+profile one operation: \`taskset -c 1 node --import tsx bench/profile-ops.ts <introspect|client_credentials|refresh|payment|login> 5\`.
+
+| operation | per core | server CPU µs/op | wall /s | errors | published anchor | × anchor per core | target |
+|---|---:|---:|---:|---:|---|---:|---|
+${table.join('\n')}
+
+Anchors: Keycloak's sizing guide ("Concepts for sizing CPU and memory resources",
+keycloak.org/high-availability): 1 vCPU per 15 password logins/s, per 120 client-credentials
+grants/s and per 120 refresh-token requests/s, measured on its own cluster set-up (which also pays
+for TLS handshakes, and advises 150 % headroom on top). Ory Hydra's BENCHMARKS.md, produced by
+\`scripts/run-bench.sh\` in ory/hydra (rakyll/hey, 100 parallel, the in-memory storage adapter: no
+database at all). Bulwark's figures include a durable SQLite database.
+
+### Cost model (from the table above)
+
+| a million … | server CPU | |
+|---|---:|---:|
+${[cost('password login', 'logins'), cost('refresh', 'refreshes'), cost('client_credentials', 'client tokens'), cost('POST /oauth/introspect', 'introspections')].filter((l) => l !== '').join('\n')}
+
+Cores for N users refreshing R times an hour (refreshes only, at 100 % CPU; keep headroom):
+N × R / 3600 × ${refresh === undefined ? '–' : `${fmt(refresh.cpuMicros)} µs`}. For example 100,000 users at 12 refreshes/hour (5-minute access
+tokens): ${coresFor(100_000, 12)} cores; 1,000,000 users at 4/hour: ${coresFor(1_000_000, 4)} cores. Logins cost
+${login === undefined ? '–' : `${fmt(login.cpuMicros)} µs`} each, almost all argon2id: a million logins a day is ${login === undefined ? '–' : ((1e6 * login.cpuMicros) / 1e6 / 86_400).toFixed(2)} cores on average.
+${mixedPart}`;
+}

@@ -1,0 +1,94 @@
+import { open, type FileHandle } from 'node:fs/promises';
+
+/** Flushes what has been written to the write-ahead log to stable storage; off the event loop. */
+export type WalFlush = () => Promise<void>;
+
+/**
+ * Group commit for SQLite in WAL mode with synchronous=NORMAL (src/store/sqlite.ts).
+ *
+ * The durability argument. With synchronous=NORMAL, SQLite's COMMIT appends the transaction's
+ * frames to the -wal file with write(2), on the event loop, and returns without an fsync: the
+ * frames are then in the kernel's page cache (they survive a killed process, not a power loss).
+ * `committed()` is called after each such commit returns and numbers it; `durable(n)` resolves
+ * once an fdatasync(2) of the -wal file that *started after* commit n returned has completed.
+ * fdatasync flushes every page of the file written before it was called, whichever descriptor
+ * wrote it, so commit n is then on stable storage, exactly as synchronous=FULL would have put it
+ * there before COMMIT returned. Every write of the store awaits `durable` before its caller goes
+ * on (see DurableSqliteDialect), so no answer, audit step or publish follows a write that could
+ * still be lost. The frames a checkpoint copies into the database file are fsynced by SQLite
+ * itself (NORMAL still syncs the WAL before and the database after each checkpoint), and a WAL
+ * that restarts after a checkpoint keeps its inode, so the descriptor held here stays valid.
+ *
+ * The gain: one fdatasync, on libuv's thread pool, covers every transaction that committed while
+ * the previous one ran (group commit), and the event loop never waits for the disk: reads go on
+ * while writes wait for their flush. A failed flush rejects every write it was to cover (their
+ * callers answer 503); nothing is acknowledged that the flush did not reach.
+ */
+export class GroupCommit {
+  #committed = 0;
+  #durable = 0;
+  #flushing: Promise<void> | undefined;
+  /** Flushes run (for tests and metrics). */
+  flushes = 0;
+
+  constructor(private readonly flush: WalFlush) {}
+
+  /** Numbers a commit that has just returned; pass the number to `durable`. */
+  committed(): number {
+    return ++this.#committed;
+  }
+
+  /** The number of the last commit so far. */
+  get latest(): number {
+    return this.#committed;
+  }
+
+  /** Resolves once commit `n` is on stable storage; rejects if the flush that was to cover it failed. */
+  async durable(n: number): Promise<void> {
+    while (this.#durable < n) {
+      // A flush already under way may have started before commit n: wait for it, then flush again if needed.
+      this.#flushing ??= this.#flushOnce();
+      await this.#flushing;
+    }
+  }
+
+  async #flushOnce(): Promise<void> {
+    const covers = this.#committed;
+    try {
+      this.flushes++;
+      await this.flush();
+      if (covers > this.#durable) this.#durable = covers;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+}
+
+/**
+ * fdatasync of `<database>-wal` through a descriptor opened on first use (the file exists once the
+ * database is in WAL mode and has been written). SQLite deletes the WAL only when the last
+ * connection closes, and this process holds one until the store is destroyed, so the file (its
+ * inode) the descriptor names is the one SQLite writes for as long as flushes are asked for.
+ */
+export function walFlush(databasePath: string): WalFlush & { close(): Promise<void> } {
+  const path = `${databasePath}-wal`;
+  let handle: Promise<FileHandle> | undefined;
+  const flush = async (): Promise<void> => {
+    handle ??= open(path, 'r+');
+    let file: FileHandle;
+    try {
+      file = await handle;
+    } catch (error) {
+      handle = undefined;
+      throw error;
+    }
+    await file.datasync();
+  };
+  return Object.assign(flush, {
+    close: async () => {
+      const open = handle;
+      handle = undefined;
+      await (await open?.catch(() => undefined))?.close();
+    },
+  });
+}

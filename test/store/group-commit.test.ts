@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { GroupCommit, walFlush } from '../../src/store/group-commit.js';
+import { DEFER_DURABILITY, READ_DURABLE } from '../../src/store/durable-sqlite-dialect.js';
+import { openSqlite } from '../../src/store/sqlite.js';
+
+const root = mkdtempSync(join(tmpdir(), 'bulwark-group-commit-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+/** A flush that completes only when the test says so (each one a gate), unless `passing`. */
+function gatedFlush() {
+  const gates: Array<{ open: () => void; fail: (error: Error) => void }> = [];
+  const state = { passing: false };
+  const flush = () => (state.passing ? Promise.resolve() : new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject })));
+  return { flush, gates, state };
+}
+
+const settled = async (promise: Promise<unknown>): Promise<boolean> => {
+  let done = false;
+  void promise.then(() => { done = true; }, () => { done = true; });
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+};
+
+describe('GroupCommit', () => {
+  it('acknowledges a commit only after a flush that started after it; the commits made meanwhile share the next flush', async () => {
+    const { flush, gates } = gatedFlush();
+    const commits = new GroupCommit(flush);
+    const a = commits.durable(commits.committed());
+    assert.equal(gates.length, 1);
+    // Committed while the first flush runs: it may not cover them.
+    const b = commits.durable(commits.committed());
+    const c = commits.durable(commits.committed());
+    assert.equal(await settled(a), false);
+    gates[0]?.open();
+    await a;
+    assert.equal(await settled(b), false);
+    assert.equal(await settled(c), false);
+    assert.equal(gates.length, 2, 'one more flush, for both');
+    gates[1]?.open();
+    await Promise.all([b, c]);
+    assert.equal(commits.flushes, 2);
+    // Nothing committed since: durable at once, no flush.
+    await commits.durable(3);
+    assert.equal(commits.flushes, 2);
+  });
+
+  it('a failed flush rejects every write it was to cover; the next one is flushed again', async () => {
+    const { flush, gates } = gatedFlush();
+    const commits = new GroupCommit(flush);
+    const a = commits.durable(commits.committed());
+    const b = commits.durable(1); // another write of the same commit number waits on the same flush
+    gates[0]?.fail(Object.assign(new Error('EIO'), { code: 'EIO' }));
+    await assert.rejects(a, /EIO/);
+    await assert.rejects(b, /EIO/);
+    const c = commits.durable(commits.committed());
+    gates[1]?.open();
+    await c;
+  });
+});
+
+describe('SQLite writes under group commit', () => {
+  const open = (flush: () => Promise<void>) => {
+    const path = join(root, `db-${n++}.sqlite`);
+    const db = openSqlite(path, { flush });
+    return { db, path };
+  };
+
+  it('a write (autocommit or transaction) resolves only after the WAL flush; reads do not wait', async () => {
+    const { flush, gates, state } = gatedFlush();
+    const { db } = open(flush);
+    try {
+      state.passing = true;
+      await sql`create table t (v integer)`.execute(db);
+      state.passing = false;
+      const insert = db.insertInto('t' as never).values({ v: 1 } as never).execute();
+      const inTransaction = db.transaction().execute((tx) => tx.insertInto('t' as never).values({ v: 2 } as never).execute());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(await settled(insert), false, 'the insert waits for its flush');
+      assert.equal(await settled(inTransaction), false, 'the transaction waits for its flush');
+      // Meanwhile the connection is free: a read runs (it sees the commits) and does not wait.
+      const rows = await sql<{ c: number }>`select count(*) as c from t`.execute(db);
+      assert.equal(Number(rows.rows[0]?.c), 2);
+      assert.equal(gates.length, 1, 'the transaction committed while the first flush ran');
+      gates[0]?.open();
+      await insert;
+      assert.equal(await settled(inTransaction), false);
+      assert.equal(gates.length, 2);
+      gates[1]?.open();
+      await inTransaction;
+    } finally {
+      state.passing = true;
+      await db.destroy();
+    }
+  });
+
+  it('a flush failure fails the write (its caller answers an error, never a success)', async () => {
+    const { flush, gates, state } = gatedFlush();
+    const { db } = open(flush);
+    try {
+      state.passing = true;
+      await sql`create table t (v integer)`.execute(db);
+      state.passing = false;
+      const insert = db.insertInto('t' as never).values({ v: 1 } as never).execute();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      gates[0]?.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      await assert.rejects(insert, /EIO/);
+    } finally {
+      state.passing = true;
+      await db.destroy();
+    }
+  });
+
+  it('a deferred write and a write that changed nothing do not wait; a durable read waits for every earlier commit', async () => {
+    const { flush, gates, state } = gatedFlush();
+    const { db } = open(flush);
+    try {
+      state.passing = true;
+      await sql`create table t (v integer)`.execute(db);
+      state.passing = false;
+      await db.deleteFrom('t' as never).where('v' as never, '=', 99 as never).execute(); // nothing to delete
+      await db.withPlugin(DEFER_DURABILITY).insertInto('t' as never).values({ v: 1 } as never).execute();
+      assert.equal(gates.length, 0, 'neither waited for a flush');
+      const plain = await sql<{ c: number }>`select count(*) as c from t`.execute(db);
+      assert.equal(Number(plain.rows[0]?.c), 1, 'a plain read sees the commit at once');
+      const durableRead = db.withPlugin(READ_DURABLE).selectFrom('t' as never).selectAll().execute();
+      assert.equal(await settled(durableRead), false, 'the durable read waits');
+      assert.equal(gates.length, 1);
+      gates[0]?.open();
+      assert.equal((await durableRead).length, 1);
+    } finally {
+      state.passing = true;
+      await db.destroy();
+    }
+  });
+
+  it('with the real fdatasync: 64 concurrent writes share far fewer flushes, and all are there after reopening', async () => {
+    const path = join(root, `db-${n++}.sqlite`);
+    const real = walFlush(path);
+    let flushes = 0;
+    const counted = Object.assign(async () => {
+      flushes++;
+      await real();
+    }, { close: real.close });
+    const db = openSqlite(path, { flush: counted });
+    await sql`create table t (v integer)`.execute(db);
+    flushes = 0;
+    await Promise.all(Array.from({ length: 64 }, (_, v) => db.insertInto('t' as never).values({ v } as never).execute()));
+    assert.ok(flushes >= 1 && flushes < 64, `${flushes} flushes for 64 writes`);
+    await db.destroy();
+    const again = openSqlite(path);
+    try {
+      const rows = await sql<{ c: number }>`select count(*) as c from t`.execute(again);
+      assert.equal(Number(rows.rows[0]?.c), 64);
+    } finally {
+      await again.destroy();
+    }
+  });
+});
