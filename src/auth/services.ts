@@ -98,12 +98,17 @@ export async function createAuthServices(config: Config, store: Store, options: 
 }
 
 /**
- * Requests (the guard's verifyAsync) verify against the store's current keys: on SQLite a key
- * removed by another process is refused from the next request on, not the next key reload.
+ * Requests verify against the store's current keys: a removed key's grace that has ended drops
+ * it at once (synchronously, the guard's usual path), and a change made by another process
+ * (SQLite's change marker) is read before verifyAsync and started in the background before verify.
  */
-function withCurrentKeys(verifier: Verifier, keys: Pick<KeyManager, 'refreshForVerification'>): Verifier {
+function withCurrentKeys(verifier: Verifier, keys: Pick<KeyManager, 'refreshForVerification' | 'beforeVerify'>): Verifier {
   return {
-    verify: (token) => verifier.verify(token),
+    ...verifier,
+    verify: (token) => {
+      keys.beforeVerify();
+      return verifier.verify(token);
+    },
     verifyAsync: async (token) => {
       await keys.refreshForVerification();
       return verifier.verifyAsync(token);

@@ -21,7 +21,7 @@ describe('a key revoked by the CLI stops signing on a running server at once (SQ
   let server: ServerProcess;
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bulwark-revoke-live-'));
-    env = { BULWARK_DATA_DIR: dataDir, HOST: '127.0.0.1' };
+    env = { BULWARK_DATA_DIR: dataDir, HOST: '127.0.0.1', BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '100000', BULWARK_LOGIN_FAILURES_PER_IP: '100000' };
     server = await startServe(env);
   });
   after(async () => {

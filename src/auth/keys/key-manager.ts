@@ -159,6 +159,29 @@ export class KeyManager {
 
   private verifyRetryAt = Number.NEGATIVE_INFINITY;
 
+  /**
+   * The synchronous check before a verification: a removed key whose grace has ended stops
+   * verifying now (no store read needed), and a change by another process starts a reload.
+   */
+  beforeVerify(): void {
+    const now = this.now();
+    if (now >= this.changesAt) {
+      const ended = new Set([...this.graceEnds].filter(([, until]) => until <= now).map(([kid]) => kid));
+      for (const kid of ended) this.graceEnds.delete(kid);
+      this.changesAt = Math.min(Number.POSITIVE_INFINITY, ...this.graceEnds.values());
+      this.verifying = this.verifying.filter((k) => !ended.has(k.kid));
+      this.source.set(this.verifying.map((k) => ({ kid: k.kid, alg: k.alg, key: k.publicKey ?? k.privateKey })));
+    }
+    const marker = this.store.externalChangeMarker;
+    if (marker !== undefined && marker() !== this.loadedMarker && this.loading === undefined && now >= this.verifyRetryAt) {
+      this.reload().catch(() => {
+        this.verifyRetryAt = this.now() + UNKNOWN_KID_RELOAD_MIN_MS;
+      });
+    }
+  }
+
+  private graceEnds = new Map<string, number>();
+
   private lastUnknownKidReload = Number.NEGATIVE_INFINITY;
 
   private async reloadForUnknownKid(kid: string): Promise<boolean> {
@@ -186,6 +209,7 @@ export class KeyManager {
     const verifying: SigningKey[] = [];
     let active: SigningKey | undefined;
     let changesAt = Number.POSITIVE_INFINITY;
+    const graceEnds = new Map<string, number>();
     for (const record of records) {
       if (record.state === 'retired' && record.retiredAt !== null && record.retiredAt + graceMs <= now) {
         await this.store.setState(record.kid, 'removed', now);
@@ -195,6 +219,7 @@ export class KeyManager {
         const until = (record.removedAt ?? 0) + removedGraceMs;
         if (until <= now) continue;
         changesAt = Math.min(changesAt, until);
+        graceEnds.set(record.kid, until);
       }
       const key = this.unseal(record);
       verifying.push(key);
@@ -207,6 +232,7 @@ export class KeyManager {
     this.loadedMarker = marker;
     this.loadedAt = now;
     this.changesAt = changesAt;
+    this.graceEnds = graceEnds;
   }
 
   signingKey(): SigningKey {
