@@ -49,8 +49,11 @@ export interface LocalVerification extends CliStore {
 /** Warnings of the CLI's Redis publisher, on stderr (never the URL: it may carry a password). */
 const stderrLogger: FeedLogger = {
   info: () => {},
-  // eslint-disable-next-line no-console
-  warn: (fields, msg) => console.error(`warning: ${msg} (${Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ')})`),
+  warn: (fields, msg) => {
+    const detail = Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    // eslint-disable-next-line no-console
+    console.error(`warning: ${msg} (${detail})`);
+  },
 };
 
 /** User commands never sign: a SessionService here can revoke sessions, not issue tokens. */

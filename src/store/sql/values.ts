@@ -29,7 +29,8 @@ export function isUniqueViolation(error: unknown): boolean {
  * (docs/contract.md §12.4). A controlled clock (a test's) stays authoritative. SQLite is one file
  * on one machine, read by processes on that machine's one clock: there it is `clock`.
  */
-export function databaseClockMs(db: Kysely<any>, clock: () => number = Date.now): RawBuilder<number> { // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
+export function databaseClockMs(db: Kysely<any>, clock: () => number = Date.now): RawBuilder<number> {
   return clock === Date.now && db.getExecutor().adapter instanceof PostgresAdapter
     ? sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`
     : sql<number>`cast(${sql.lit(Math.trunc(clock()))} as bigint)`;
