@@ -92,7 +92,7 @@ export async function createAuthServices(config: Config, store: Store, options: 
     await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
   });
   // DPoP proof ids live where the limits' counters do: memory, or Redis shared by every instance.
-  const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }) });
+  const verifier = withCurrentKeys(createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }) }), keys);
   const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
@@ -102,4 +102,23 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const passkeys = createPasskeyServices(config, store, { loginChallenges, loginSteps, throttles, audit, now });
   const selfService = createSelfService({ config, store, users, sessions, revocations, audit, limits: throttles.backend, now });
   return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, passkeys, selfService, clients, oauth, now, events };
+}
+
+/**
+ * Requests verify against the store's current keys: a removed key's grace that has ended drops
+ * it at once (synchronously, the guard's usual path), and a change made by another process
+ * (SQLite's change marker) is read before verifyAsync and started in the background before verify.
+ */
+function withCurrentKeys(verifier: Verifier, keys: Pick<KeyManager, 'refreshForVerification' | 'beforeVerify'>): Verifier {
+  return {
+    ...verifier,
+    verify: (token) => {
+      keys.beforeVerify();
+      return verifier.verify(token);
+    },
+    verifyAsync: async (token) => {
+      await keys.refreshForVerification();
+      return verifier.verifyAsync(token);
+    },
+  };
 }

@@ -55,7 +55,7 @@ const stderrLogger: FeedLogger = {
 
 /** User commands never sign: a SessionService here can revoke sessions, not issue tokens. */
 const NO_SIGNING = {
-  signingKey(): never {
+  currentSigningKey(): never {
     throw new Error('this command does not issue tokens');
   },
 };

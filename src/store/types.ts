@@ -185,6 +185,12 @@ export interface KeysStore {
    * decides and the others see its decision.
    */
   exclusive<T>(work: (keys: KeysStore) => Promise<T>): Promise<T>;
+  /**
+   * SQLite only: a synchronous, microsecond-cheap marker that changes whenever another connection
+   * (another process: the CLI, a second instance) has committed to the database since the last
+   * call (PRAGMA data_version). Undefined where no such marker exists (Postgres).
+   */
+  readonly externalChangeMarker?: (() => number) | undefined;
 }
 
 export type RevocationKind = 'jti' | 'sid' | 'user';
