@@ -60,6 +60,8 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       await page.goto(origin);
       const password = server.password('alice');
       await signIn(page, 'alice', password);
+      // An API session of her own, taken while the password alone still signs in (a passkey makes it two steps).
+      const admin = await apiToken(server.url, 'alice', password);
 
       // A password-only session may not pay: the RFC 9470 refusal.
       await pay(page, 'password only');
@@ -79,7 +81,6 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       assert.equal(credentials.length, 1);
       assert.equal(credentials[0]?.isResidentCredential, true, 'a discoverable credential');
       assert.equal(credentials[0]?.rpId, 'localhost');
-      const admin = await apiToken(server.url, 'alice', password);
       const listed = await apiGet<{ items: Array<{ id: string; name: string }> }>(server.url, admin, '/api/users/me/passkeys');
       assert.deepEqual(listed.items.map((p) => p.name), ['Laptop']);
       assert.equal(listed.items[0]?.id, Buffer.from(credentials[0]?.credentialId ?? '', 'base64').toString('base64url'));
@@ -101,6 +102,17 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
 
       const storage = await page.evaluate(`({ local: Object.keys(localStorage).length, session: Object.keys(sessionStorage).length, cookie: document.cookie })`) as { local: number; session: number; cookie: string };
       assert.deepEqual(storage, { local: 0, session: 0, cookie: '' }, 'nothing in storage or script-readable cookies');
+
+      // With a passkey and no authenticator app, a password login's second step is the passkey, with no code to type.
+      await signOut(page);
+      await page.getByLabel('Username', { exact: true }).fill('alice');
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      const secondStep = page.getByRole('form', { name: 'Second step' });
+      await secondStep.getByRole('button', { name: 'Use a passkey', exact: true }).waitFor();
+      assert.equal(await secondStep.getByLabel('Authentication code').count(), 0, 'no code field');
+      await secondStep.getByRole('button', { name: 'Use a passkey', exact: true }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
       // With an authenticator app enrolled, a password login's second step may be the passkey instead of a code.
       const enrolment = await fetch(`${server.url}/api/users/me/mfa/totp`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
