@@ -126,10 +126,16 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       await page.getByRole('form', { name: 'Second step' }).getByRole('button', { name: 'Use a passkey instead' }).click();
       await page.getByRole('button', { name: 'Sign out' }).waitFor();
 
-      // Removed on the Security page, it signs in no more (the authenticator still holds it).
+      // Renamed on the Security page; then removed, it signs in no more (the authenticator still holds it).
       await page.getByRole('link', { name: 'Security' }).first().click();
-      await page.getByRole('button', { name: 'Remove passkey Laptop' }).click();
-      await page.getByRole('status').filter({ hasText: 'Passkey "Laptop" removed' }).waitFor();
+      await page.getByRole('button', { name: 'Rename passkey Laptop' }).click();
+      const renaming = page.getByRole('form', { name: 'Rename passkey Laptop' });
+      await renaming.getByLabel('New name').fill('Work laptop');
+      await renaming.getByRole('button', { name: 'Save name' }).click();
+      await page.getByRole('status').filter({ hasText: 'Passkey renamed to "Work laptop".' }).waitFor();
+      assert.deepEqual((await apiGet<{ items: Array<{ name: string }> }>(server.url, admin, '/api/users/me/passkeys')).items.map((p) => p.name), ['Work laptop']);
+      await page.getByRole('button', { name: 'Remove passkey Work laptop' }).click();
+      await page.getByRole('status').filter({ hasText: 'Passkey "Work laptop" removed' }).waitFor();
       await page.getByText('No passkeys yet.').waitFor();
       await signOut(page);
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
