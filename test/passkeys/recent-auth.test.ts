@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
 import { bearer, createHarness, problemOf, type Harness, type LoginBody } from '../helpers/harness.js';
+import type { SoftwareAuthenticator } from './authenticator.js';
 import { newAuthenticator, registerPasskey, signInWith } from './helpers.js';
 
 const CHALLENGE_AGE = 'Bearer realm="bulwark", error="insufficient_user_authentication", error_description="More recent authentication is required", max_age=900';
@@ -15,9 +16,11 @@ describe('adding or removing a passkey or TOTP needs a login within BULWARK_STEP
   });
   after(() => h.close());
 
-  /** A session that logged in `seconds` ago, its access token refreshed just now (auth_time stays the login's). */
-  const agedSession = async (seconds: number): Promise<LoginBody> => {
-    const pair = await h.login('alice', alice.password);
+  /** A session that signed in (with the passkey) `seconds` ago, its access token refreshed just now (auth_time stays the login's). */
+  const agedSession = async (key: SoftwareAuthenticator, seconds: number): Promise<LoginBody> => {
+    const signedIn = await signInWith(h, key);
+    assert.equal(signedIn.statusCode, 201, signedIn.body);
+    const pair = signedIn.json<LoginBody>();
     h.clock.advance(seconds);
     const refreshed = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: pair.refresh_token } });
     assert.equal(refreshed.statusCode, 200, refreshed.body);
@@ -30,12 +33,12 @@ describe('adding or removing a passkey or TOTP needs a login within BULWARK_STEP
     assert.equal(response.headers['www-authenticate'], CHALLENGE_AGE, what);
   };
 
-  it('an old session is refused with the challenge and changes nothing; a fresh password login or a passkey sign-in may', async () => {
+  it('an old session is refused with the challenge and changes nothing; a fresh password login or passkey sign-in may', async () => {
     const laptop = newAuthenticator();
     const fresh = await h.login('alice', alice.password);
     const passkey = await registerPasskey(h, fresh.access_token, laptop, 'Laptop');
 
-    const old = await agedSession(901);
+    const old = await agedSession(laptop, 901);
     const token = old.access_token;
     assertStepUp(await h.app.inject({ method: 'POST', url: '/api/users/me/passkeys/registration-options', headers: bearer(token) }), 'registration options');
     assertStepUp(await h.app.inject({ method: 'POST', url: '/api/users/me/passkeys', headers: bearer(token), payload: { name: 'Evil', response: {} } }), 'registration');
@@ -51,13 +54,13 @@ describe('adding or removing a passkey or TOTP needs a login within BULWARK_STEP
     assert.equal(renamed.statusCode, 200, renamed.body);
 
     // Within the max age (900 s, refreshed) it works.
-    const recent = await agedSession(899);
+    const recent = await agedSession(laptop, 899);
     const enrolled = await h.app.inject({ method: 'POST', url: '/api/users/me/mfa/totp', headers: bearer(recent.access_token) });
     assert.equal(enrolled.statusCode, 201, enrolled.body);
     const phone = newAuthenticator({ synced: true });
     await registerPasskey(h, recent.access_token, phone, 'Phone');
 
-    // Re-authenticating with the passkey itself is a recent login too.
+    // Signing in again with the passkey is a recent login.
     const signedIn = await signInWith(h, laptop);
     assert.equal(signedIn.statusCode, 201, signedIn.body);
     const removed = await h.app.inject({ method: 'DELETE', url: `/api/users/me/passkeys/${passkey.id}`, headers: bearer(signedIn.json<LoginBody>().access_token) });
