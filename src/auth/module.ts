@@ -13,6 +13,7 @@ import { registerPasskeyRoutes } from './passkeys/routes.js';
 import { registerPasskeySignInRoutes } from './passkeys/sign-in-routes.js';
 import { registerUserPasskeyRoutes } from './passkeys/admin-routes.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
+import { registerSelfServiceRoutes } from './self-service/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerUserRoutes } from './users/routes.js';
 import { registerWellKnownRoutes } from './oauth/well-known-routes.js';
@@ -42,6 +43,7 @@ export function authModule(services: AuthServices): HttpModule {
         registerUserPasskeyRoutes(scope, services);
         registerOwnSessionRoutes(scope, services);
         registerAccountAdminRoutes(scope, services);
+        registerSelfServiceRoutes(scope, services);
         registerClientRoutes(scope, services);
         await registerOAuthRoutes(scope, services);
       });

@@ -15,6 +15,7 @@ import { LoginSteps } from './mfa/login-steps.js';
 import { MfaService } from './mfa/mfa-service.js';
 import { createPasskeyServices, type PasskeyServices } from './passkeys/services.js';
 import { RevocationService } from './revocation/revocation-service.js';
+import { createSelfService, type SelfService } from './self-service/index.js';
 import { SessionService } from './sessions/session-service.js';
 import { createThrottles, type DurableFailures, type ThrottleOptions, type Throttles } from './throttle/index.js';
 import { normaliseUsername } from './users/usernames.js';
@@ -42,6 +43,8 @@ export interface AuthServices {
   loginChallenges: LoginChallenges;
   /** Passkeys (WebAuthn): registration, sign-in, the user's own list. */
   passkeys: PasskeyServices;
+  /** Forgot password, invitations, email addresses, sign-up, and the mail outbox (issue #20). */
+  selfService: SelfService;
   /** The clock every expiry is decided by. */
   now: () => number;
   /** Where login and refresh outcomes are reported (the process's metrics, or nowhere). */
@@ -86,7 +89,7 @@ export async function createAuthServices(config: Config, store: Store, options: 
     await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
   });
   // DPoP proof ids live where the limits' counters do: memory, or Redis shared by every instance.
-  const verifier = createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }) });
+  const verifier = withCurrentKeys(createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }) }), keys);
   const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
@@ -94,5 +97,25 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
   const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
   const passkeys = createPasskeyServices(config, store, { loginChallenges, loginSteps, throttles, audit, now });
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, passkeys, clients, oauth, now, events };
+  const selfService = createSelfService({ config, store, users, sessions, revocations, audit, limits: throttles.backend, now });
+  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, passkeys, selfService, clients, oauth, now, events };
+}
+
+/**
+ * Requests verify against the store's current keys: a removed key's grace that has ended drops
+ * it at once (synchronously, the guard's usual path), and a change made by another process
+ * (SQLite's change marker) is read before verifyAsync and started in the background before verify.
+ */
+function withCurrentKeys(verifier: Verifier, keys: Pick<KeyManager, 'refreshForVerification' | 'beforeVerify'>): Verifier {
+  return {
+    ...verifier,
+    verify: (token) => {
+      keys.beforeVerify();
+      return verifier.verify(token);
+    },
+    verifyAsync: async (token) => {
+      await keys.refreshForVerification();
+      return verifier.verifyAsync(token);
+    },
+  };
 }

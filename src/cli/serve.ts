@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, unknownVariableMessage, unknownVariables } from '../config/index.js';
 import { createLogger } from '../http/logger.js';
+import { describeMail } from '../compose/mail.js';
 import { startServer } from '../compose/start.js';
 import { UsageError } from './usage.js';
 
@@ -18,6 +19,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   const what = config.serveOnly === 'all' ? 'token service + payroll' : config.serveOnly === 'auth' ? 'token service only' : `payroll only, keys from ${config.jwksUrl}`;
   console.log(`Bulwark listening on ${server.url} (${config.env}, ${what}, ${config.signingAlg})`);
   if (config.serveOnly === 'all') console.log(`  console ${server.url}/   API docs ${server.url}/docs   token issuer ${config.issuer}`);
+  if (server.services !== undefined) console.log(`  ${describeMail(config)}`);
   if (server.metricsUrl !== undefined) console.log(`  Metrics on ${server.metricsUrl} (Prometheus text format; no authentication: keep it on a private interface)`);
   let closing = false;
   const shutdown = (signal: string) => {

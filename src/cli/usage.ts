@@ -6,6 +6,7 @@ export const USAGE = `Usage: bulwark <command>
   serve [--only auth|payroll] [--jwks-url URL]
                                           run the API (what npm start runs); --only splits it
   users add --username U --role admin|clerk|employee [--employee-id ID] --password-stdin
+  users invite EMAIL --role admin|clerk|employee [--json]   mails an invitation link (a running server delivers it)
   users list [--json]
   users disable U
   users enable U

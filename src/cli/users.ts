@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../store/types.js';
-import { withAccountAdmin, withStore, withUserAdmin, type AccountAdminContext } from '../compose/cli.js';
+import { withAccountAdmin, withSelfService, withStore, withUserAdmin, type AccountAdminContext } from '../compose/cli.js';
 import type { UserRecord } from '../store/types.js';
 import { readStdin, table } from './context.js';
 import { UsageError } from './usage.js';
@@ -15,7 +15,8 @@ export async function usersCommand(args: string[]): Promise<void> {
   if (sub === 'reset-password') return resetPassword(rest);
   if (sub === 'reset-mfa') return resetMfa(rest);
   if (sub === 'unlock') return unlockUser(rest);
-  throw new UsageError(`unknown users command "${sub ?? ''}" (add, list, disable, enable, set-role, reset-password, reset-mfa, unlock)`);
+  if (sub === 'invite') return inviteUser(rest);
+  throw new UsageError(`unknown users command "${sub ?? ''}" (add, invite, list, disable, enable, set-role, reset-password, reset-mfa, unlock)`);
 }
 
 async function addUser(args: string[]): Promise<void> {
@@ -32,6 +33,16 @@ async function addUser(args: string[]): Promise<void> {
     s.users.create({ username: values.username as string, password, role: values.role as Role, employeeId: values['employee-id'] ?? null }, null),
   );
   console.log(user.id);
+}
+
+/** `users invite EMAIL --role R [--json]`: queues the invitation mail; prints the invitation id. */
+async function inviteUser(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  if (positionals.length !== 1) throw new UsageError('users invite needs exactly one email address');
+  if (!ROLES.includes(values.role as Role)) throw new UsageError('users invite needs --role admin|clerk|employee');
+  const invitation = await withSelfService((s) => s.selfService.invitations.create(positionals[0] as string, [values.role as Role], { id: null, role: 'admin' }, null));
+  const view = { id: invitation.id, email: invitation.email, roles: invitation.roles, expires_at: new Date(invitation.expiresAt).toISOString() };
+  console.log(values.json === true ? JSON.stringify(view, null, 2) : `${view.id} invited ${view.email} (${view.roles.join(' ')}), link valid until ${view.expires_at}`);
 }
 
 async function listUsers(args: string[]): Promise<void> {

@@ -9,6 +9,8 @@ import { RevocationService } from '../auth/revocation/revocation-service.js';
 import { SessionService } from '../auth/sessions/session-service.js';
 import { createThrottles } from '../auth/throttle/index.js';
 import { UserService } from '../auth/users/user-service.js';
+import { createSelfService, type SelfService } from '../auth/self-service/index.js';
+import { memoryBackend } from '../http/rate-limit.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { payrollMigrations } from '../payroll/index.js';
 import { openStore, type SqlStore } from '../store/index.js';
@@ -53,7 +55,7 @@ const stderrLogger: FeedLogger = {
 
 /** User commands never sign: a SessionService here can revoke sessions, not issue tokens. */
 const NO_SIGNING = {
-  signingKey(): never {
+  currentSigningKey(): never {
     throw new Error('this command does not issue tokens');
   },
 };
@@ -147,6 +149,22 @@ export function withAccountAdmin<T>(run: (context: AccountAdminContext) => Promi
       return await run({ ...context, accounts, mfa });
     } finally {
       await throttles.close();
+    }
+  });
+}
+
+/**
+ * withUserAdmin plus the self-service flows (invitations): the CLI only queues the mail in the
+ * outbox; a running server's worker delivers it (SMTP, or the development outbox files).
+ */
+export function withSelfService<T>(run: (context: UserAdmin & { selfService: SelfService }) => Promise<T>): Promise<T> {
+  return withUserAdmin(async (context) => {
+    const limits = memoryBackend();
+    try {
+      const selfService = createSelfService({ ...context, limits, now: Date.now });
+      return await run({ ...context, selfService });
+    } finally {
+      await limits.close();
     }
   });
 }

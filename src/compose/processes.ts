@@ -22,8 +22,12 @@ import { perUserWriteLimit } from '../http/rate-limit-hook.js';
 import type { Metrics } from '../metrics/index.js';
 import { createPayrollServices, payrollModule, type PayrollOptions, type PayrollServices } from '../payroll/index.js';
 import type { SqlStore } from '../store/index.js';
+import { startMailWorker } from './mail.js';
 import { redisArrivals, watchProcess } from './metrics.js';
 import { HOUSEKEEPING_INTERVAL_MS, keyLifecycleTask, removedKeysTask, revocationPruneTask, revocationSyncTask, securityEventPurgeTask, type UpkeepTask } from './upkeep.js';
+
+/** Spent and expired links are kept a week, so a late click still hears link_expired / link_used. */
+const LINK_KEEP_MS = 7 * 86_400_000;
 
 /** What one process serves, and the periodic work that keeps it current. */
 export interface Assembly {
@@ -78,12 +82,14 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
   const setFeed = createSetFeed(auth, { now: options.now, logger, onDelivered: metrics && ((ageMs) => metrics.revocationDelivered('set_poll', ageMs)) });
   if (metrics !== undefined) watchProcess(metrics, { store, feed, revocations: auth.revocations, checksPasswords: true });
   const payroll = config.serveOnly === 'auth' ? undefined : createPayrollServices({ db: store.db, audit: auth.audit, now: options.now }, payrollOptions(config, options));
+  const mailWorker = startMailWorker(auth, config, logger, options.now);
   const upkeep = [
     revocationSyncTask(auth.revocations),
     keyLifecycleTask(auth.keys, config.keyRotationIntervalSeconds, logger),
     revocationPruneTask(auth.revocations),
     { what: 'login challenge purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.loginChallenges.purgeExpired() },
     { what: 'passkey challenge purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => auth.passkeys.challenges.purgeExpired() },
+    { what: 'account link purge', everyMs: HOUSEKEEPING_INTERVAL_MS, run: () => store.accounts.purgeLinks((options.now ?? Date.now)() - LINK_KEEP_MS) },
     ...(setFeed === undefined ? [] : [securityEventPurgeTask(setFeed)]),
     ...(payroll === undefined ? [] : [idempotencyPurgeTask(payroll)]),
   ];
@@ -94,9 +100,11 @@ async function assembleTokenService(config: Config, store: SqlStore, logger: Log
     auth,
     payroll,
     upkeep,
-    close: () => {
+    close: async () => {
       setFeed?.close();
-      return feed.close();
+      await auth.selfService.passwordResets.settled();
+      await mailWorker?.stop();
+      await feed.close();
     },
   };
 }

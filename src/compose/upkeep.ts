@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { RemoteJwksSource } from '@bulwark/guard';
-import { KEY_RELOAD_INTERVAL_MS, type KeyManager } from '../auth/keys/key-manager.js';
+import { KEY_RELOAD_INTERVAL_MS, REMOVED_KEY_GRACE_MS, type KeyManager } from '../auth/keys/key-manager.js';
 import type { RevocationService } from '../auth/revocation/revocation-service.js';
 import type { SqlStore } from '../store/index.js';
 
@@ -51,9 +51,12 @@ export function keyLifecycleTask(keys: Pick<KeyManager, 'upkeep' | 'rotationBloc
  * --revoke-current`) must stop verifying sooner: the shared store says which keys are removed,
  * read with the revocation sync, and those kids are distrusted at once (cache flushed with them).
  */
-export function removedKeysTask(store: Pick<SqlStore, 'keys'>, keys: Pick<RemoteJwksSource, 'distrust'>): UpkeepTask {
+export function removedKeysTask(store: Pick<SqlStore, 'keys'>, keys: Pick<RemoteJwksSource, 'distrust'>, now: () => number = Date.now): UpkeepTask {
+  // Distrusted once no token service signs with it any more (the same grace as theirs).
+  const graceMs = store.keys.externalChangeMarker === undefined ? REMOVED_KEY_GRACE_MS : 0;
   return { what: 'removed-key sync', everyMs: SYNC_INTERVAL_MS, run: async () => {
-    keys.distrust((await store.keys.list()).filter((key) => key.state === 'removed').map((key) => key.kid));
+    const at = now();
+    keys.distrust((await store.keys.list()).filter((key) => key.state === 'removed' && (key.removedAt ?? 0) + graceMs <= at).map((key) => key.kid));
   } };
 }
 

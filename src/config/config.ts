@@ -6,6 +6,7 @@ import { tokenEncryptionKey } from './token-encryption.js';
 import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
 import { webAuthnConfig, type WebAuthnConfig } from './webauthn.js';
+import { accountSettings, mailConfig, type AccountSettings, type MailConfig } from './mail.js';
 import { databaseDeadlines, type DatabaseDeadlines } from './database.js';
 
 export type ServeOnly = 'all' | 'auth' | 'payroll';
@@ -75,6 +76,10 @@ export interface Config {
   metrics: MetricsListenerConfig | undefined;
   /** Passkeys: the relying party (BULWARK_WEBAUTHN_RP_ID) and the accepted origins (BULWARK_WEBAUTHN_ORIGINS). */
   webauthn: WebAuthnConfig;
+  /** Outgoing mail (BULWARK_SMTP_URL, BULWARK_MAIL_FROM, ...): SMTP, the development outbox, or off. */
+  mail: MailConfig;
+  /** Self-service accounts: sign-up mode and role, link lifetimes (issue #20). */
+  accounts: AccountSettings;
 }
 
 /** What BULWARK_LOGIN_* / BULWARK_REFRESH_* / BULWARK_WRITES_* set. */
@@ -159,11 +164,13 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const issuer = httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`);
+  const dataDir = resolve(read(env, 'BULWARK_DATA_DIR') ?? './data');
+  const mail = mailConfig(env, mode, issuer, dataDir);
 
   return {
     port,
     host: read(env, 'HOST') ?? '127.0.0.1',
-    dataDir: resolve(read(env, 'BULWARK_DATA_DIR') ?? './data'),
+    dataDir,
     env: mode,
     issuer,
     audience: read(env, 'BULWARK_AUDIENCE') ?? 'payroll',
@@ -204,6 +211,8 @@ export function loadConfig(env: Env = process.env): Config {
     tokenEncryption: tokenEncryptionKey(env),
     metrics: metricsListener(env, port),
     webauthn: webAuthnConfig(env, issuer, mode === 'production'),
+    mail,
+    accounts: accountSettings(env, mail),
   };
 }
 

@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The console's client-side routes: a reload or a bookmark of one of these must get the app.
- * Exactly the list of packages/console/src/router.ts (VIEW_PATHS); nothing under /api, /docs or
+ * The list of packages/console/src/router.ts (VIEW_PATHS) and its mailed-link pages (PUBLIC_LINK_PATHS); nothing under /api, /docs or
  * /.well-known ever answers with the app.
  */
-export const CONSOLE_VIEW_PATHS = ['/payments', '/employees', '/sessions', '/users', '/keys', '/audit', '/security'] as const;
+export const CONSOLE_VIEW_PATHS = ['/payments', '/employees', '/sessions', '/users', '/keys', '/audit', '/security', '/verify-email', '/accept-invitation', '/reset-password', '/confirm-signup'] as const;
 
 /** Where `npm run build -w @bulwark/console` writes the app (the same from src/ and dist/). */
 export const CONSOLE_DIST_DIR = fileURLToPath(new URL('../../packages/console/dist/', import.meta.url));

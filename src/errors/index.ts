@@ -2,3 +2,4 @@ export { BulwarkError } from '@bulwark/guard';
 export * from './http.js';
 export * from './login-steps.js';
 export * from './passkeys.js';
+export * from './accounts.js';

@@ -17,6 +17,9 @@ export interface UsersTable {
   updated_at: number;
   password_changed_at: number;
   must_change_password: number;
+  /** Normalised address, unique (0010_accounts); null: none. */
+  email: string | null;
+  email_verified_at: number | null;
 }
 
 export interface SessionsTable {

@@ -3,11 +3,13 @@
  * scale) implements these and passes the same shared adapter test suite. All times are integer
  * milliseconds since the epoch; ids are opaque strings chosen by the caller.
  */
+import type { AccountsStore } from './accounts-types.js';
 import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
 import type { PasskeysStore } from './passkey-types.js';
 
 export type * from './mfa-types.js';
 export type * from './passkey-types.js';
+export type * from './accounts-types.js';
 
 /** The roles are the contract's (@bulwark/contract/registry): re-exported for the store's readers. */
 import type { Role } from '@bulwark/contract/registry';
@@ -38,6 +40,10 @@ export interface UserRecord {
   passwordChangedAt: number;
   /** Set by an admin password reset: the next login must choose a new password first. */
   mustChangePassword: boolean;
+  /** Normalised (trimmed, lower-case) address, unique across users; null/absent: none. */
+  email?: string | null;
+  /** When the address was proven by a mailed link; null: not verified. */
+  emailVerifiedAt?: number | null;
 }
 
 export interface UserPatch {
@@ -47,6 +53,8 @@ export interface UserPatch {
   passwordHash?: string;
   passwordChangedAt?: number;
   mustChangePassword?: boolean;
+  email?: string | null;
+  emailVerifiedAt?: number | null;
   updatedAt: number;
 }
 
@@ -56,6 +64,8 @@ export interface UsersStore {
   create(user: UserRecord): Promise<void>;
   findById(id: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
+  /** The user of a normalised address, verified or not. */
+  findByEmail(email: string): Promise<UserRecord | undefined>;
   /** Ordered by createdAt, then id. */
   list(page: PageRequest): Promise<Page<UserRecord>>;
   /** Returns the updated record, or undefined when no user has this id. */
@@ -175,6 +185,12 @@ export interface KeysStore {
    * decides and the others see its decision.
    */
   exclusive<T>(work: (keys: KeysStore) => Promise<T>): Promise<T>;
+  /**
+   * SQLite only: a synchronous, microsecond-cheap marker that changes whenever another connection
+   * (another process: the CLI, a second instance) has committed to the database since the last
+   * call (PRAGMA data_version). Undefined where no such marker exists (Postgres).
+   */
+  readonly externalChangeMarker?: (() => number) | undefined;
 }
 
 export type RevocationKind = 'jti' | 'sid' | 'user';
@@ -332,6 +348,8 @@ export interface Store {
   readonly mfa: MfaStore;
   readonly loginFailures: LoginFailuresStore;
   readonly passkeys: PasskeysStore;
+  /** One-time links, invitations and the mail outbox (issue #20). */
+  readonly accounts: AccountsStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Resolves when the database commits a one-row write (readiness: a full disk fails it). */

@@ -186,7 +186,7 @@ describe('API3 broken object property level authorisation', () => {
   });
 
   it('no password hash anywhere: /api/users/me for every role and /api/users for the admin', async () => {
-    const userKeys = ['created_at', 'disabled', 'employee_id', 'id', 'role', 'updated_at', 'username'];
+    const userKeys = ['created_at', 'disabled', 'email', 'email_verified', 'employee_id', 'id', 'role', 'updated_at', 'username'];
     for (const token of Object.values(tokens)) {
       const answer = await send(target, 'GET', '/api/users/me', { token });
       assert.equal(answer.status, 200);

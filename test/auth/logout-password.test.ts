@@ -20,7 +20,7 @@ describe('logout, /api/users/me and password change', () => {
     const response = await me(pair.access_token);
     assert.equal(response.statusCode, 200);
     const body = response.json();
-    assert.deepEqual(Object.keys(body).sort(), ['created_at', 'disabled', 'employee_id', 'id', 'role', 'updated_at', 'username']);
+    assert.deepEqual(Object.keys(body).sort(), ['created_at', 'disabled', 'email', 'email_verified', 'employee_id', 'id', 'role', 'updated_at', 'username']);
     assert.equal(body.id, carol.id);
     assert.equal(body.username, 'carol');
     assert.ok(!response.body.includes('argon2'));

@@ -18,6 +18,8 @@ export function launchChromium(): Promise<Browser> {
 
 export interface ConsoleServer {
   url: string;
+  /** Its data dir (mail goes to `<dataDir>/outbox/*.eml`: no SMTP in development). */
+  dataDir: string;
   password(user: 'alice' | 'bob' | 'carol'): string;
   output(): string;
   stop(): Promise<void>;
@@ -36,6 +38,7 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
   }
   return {
     url: server.url,
+    dataDir,
     password: (user) => demoPassword(dataDir, user),
     output: server.output,
     async stop() {

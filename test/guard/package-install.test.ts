@@ -107,10 +107,14 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
       mkdirSync(join(dir, 'src'));
       for (const title of titles) writeFileSync(join(dir, 'src', title), blocks.get(title) as string);
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig(lib)));
-      compiled.set(name, await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir, timeout: 180_000 })
-        .then(({ stdout }) => ({ code: 0, output: stdout }))
-        .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` })));
     }
+    // The five compilations side by side: each is one tsc process, mostly reading declarations.
+    await Promise.all(Object.keys(SERVICES).map(async (name) => {
+      const result = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', service(name)], { cwd: service(name), timeout: 180_000 })
+        .then(({ stdout }) => ({ code: 0, output: stdout }))
+        .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+      compiled.set(name, result);
+    }));
   });
   after(() => {
     if (project !== undefined) rmSync(project, { recursive: true, force: true });

@@ -22,6 +22,8 @@ const PUBLISHED_PROBLEM_CODES = [
   'https_required', 'not_found', 'request_timeout', 'conflict', 'payload_too_large', 'uri_too_long', 'unsupported_media_type',
   'idempotency_key_reused', 'too_many_requests', 'header_too_large', 'internal_error', 'invalid_key', 'service_unavailable', 'jwks_unavailable',
   'invalid_passkey', 'invalid_passkey_challenge', 'invalid_passkey_registration',
+  // Issue #20: mailed links, sign-up, mail.
+  'link_invalid', 'link_expired', 'link_used', 'link_wrong_account', 'signup_closed', 'mail_unavailable',
 ];
 const PUBLISHED_OAUTH_ERRORS = [
   'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_target',

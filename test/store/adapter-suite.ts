@@ -1,4 +1,5 @@
 import { describe } from 'node:test';
+import { accountsSuite } from './suite/accounts.js';
 import { auditSuite } from './suite/audit.js';
 import { clientsSuite } from './suite/clients.js';
 import type { OpenStore } from './suite/fixtures.js';
@@ -27,5 +28,6 @@ export function runStoreSuite(name: string, open: OpenStore): void {
     passkeysSuite(open);
     clientsSuite(open);
     securityEventsSuite(open);
+    accountsSuite(open);
   });
 }

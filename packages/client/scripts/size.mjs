@@ -9,7 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
 
-const BUDGET_BYTES = 4096;
+// 4.5 KiB: the account flows (#20) and the passkey entry points (#20.5) joined the first load.
+const BUDGET_BYTES = 4608;
 const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const result = await build({ entryPoints: [entry], bundle: true, splitting: true, outdir: 'size-out', minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false });
 const gzip = (file) => gzipSync(file.contents, { level: 9 }).length;

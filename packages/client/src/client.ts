@@ -1,4 +1,5 @@
 import { createDpop } from './dpop.js';
+import { accountFlows } from './accounts.js';
 import { createEmitter } from './events.js';
 import { loginStepProblem, type LoginStep } from './login-steps.js';
 import { createPasskeys, signInWithPasskey } from './passkeys/passkeys.js';
@@ -165,6 +166,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
 
     fetch: authorizedFetch,
     request,
+    accounts: accountFlows(request),
     on: (event, listener) => events.on(event, listener),
 
     close() {

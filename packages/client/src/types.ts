@@ -1,4 +1,4 @@
-import type { User } from '@bulwark/contract/types';
+import type { Accepted, EmailChangePending, Invitation, OthersRevoked, Role, User } from '@bulwark/contract/types';
 import type { BulwarkPasskeys } from './passkeys/types.js';
 
 /** The signed-in user, as GET /api/users/me answers it: the server's own User shape. */
@@ -60,6 +60,8 @@ export interface BulwarkClient {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** JSON in and out; a non-2xx answer throws BulwarkProblemError. */
   request<T = unknown>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
+  /** Forgot password, invitations, email addresses, sign-up, sign out elsewhere (issue #20). */
+  readonly accounts: BulwarkAccounts;
   /** Returns the function that unsubscribes. */
   on(event: BulwarkEvent, listener: BulwarkListener): () => void;
   /** Stops listening to the other tabs and drops the listeners. */
@@ -73,3 +75,28 @@ export interface Grant {
   /** The server bound the token to this client's DPoP key (token_type DPoP). */
   dpop?: boolean;
 }
+
+/** The self-service account flows of issue #20, one method each (contract §10). */
+export interface BulwarkAccounts {
+  /** Forgot password: always resolves the same `accepted` answer, whether or not the account exists. */
+  requestPasswordReset(who: { email: string } | { username: string }): Promise<Accepted>;
+  /** Sets the new password from the reset link's token; every session of the account ends (this one too). */
+  confirmPasswordReset(token: string, newPassword: string): Promise<void>;
+  /** The signed-in user changes their password; every other session ends. */
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  /** "Sign out everywhere else": every session of the user but this one ends. */
+  signOutOtherSessions(): Promise<OthersRevoked>;
+  /** Invites an address (admins; any user with BULWARK_SIGNUP=invite, for the sign-up role). */
+  invite(email: string, roles: Role[]): Promise<Invitation>;
+  /** Creates the invited account from the invitation link's token; then sign in as usual. */
+  acceptInvitation(token: string, username: string, password: string): Promise<BulwarkUser>;
+  /** Mails a confirmation link to the new address (and a notice to the old one). */
+  changeEmail(email: string): Promise<EmailChangePending>;
+  /** Confirms the address from its link's token, signed in as that account. */
+  confirmEmail(token: string): Promise<BulwarkUser>;
+  /** Self sign-up (BULWARK_SIGNUP=open): mails a link that creates the account. */
+  signUp(email: string, username: string, password: string): Promise<Accepted>;
+  /** Creates the signed-up account from its link's token. */
+  confirmSignup(token: string): Promise<BulwarkUser>;
+}
+

@@ -3,6 +3,7 @@ import type { BulwarkClient, BulwarkUser } from '@bulwark/client';
 import { ApiContext, createApi } from './api';
 import { TopBar } from './components/nav';
 import { SignIn } from './components/sign-in';
+import { ForgotPassword, isPublicLinkPath, PublicLinkPage } from './components/account-links';
 import { isViewPath, navigate, usePath } from './router';
 import { ViewFor } from './views';
 
@@ -65,10 +66,17 @@ export function App({ client }: { client: BulwarkClient }) {
     navigate('/', { replace: true });
   };
 
+  // A mailed link's page (invitation, password reset, sign-up) works signed in or not.
+  if (isPublicLinkPath(path)) return <PublicLinkPage client={client} path={path} />;
   if (state.phase === 'starting') return <main class="starting" aria-busy="true">Loading…</main>;
   if (state.phase === 'signed-out' || api === null) {
-    return <SignIn client={client} notice={state.phase === 'signed-out' ? state.notice : undefined}
-      onSignedIn={(signedIn) => setState({ phase: 'signed-in', user: signedIn })} />;
+    return (
+      <>
+        <SignIn client={client} notice={state.phase === 'signed-out' ? state.notice : undefined}
+          onSignedIn={(signedIn) => setState({ phase: 'signed-in', user: signedIn })} />
+        <ForgotPassword client={client} />
+      </>
+    );
   }
   return (
     <ApiContext.Provider value={api}>

@@ -38,6 +38,8 @@ export const User = Type.Object({
   role: RoleSchema,
   employee_id: Type.Union([Type.String(), Type.Null()], { description: 'the payroll employee record this user is' }),
   disabled: Type.Boolean(),
+  email: Type.Union([Type.String(), Type.Null()], { description: 'the account\'s email address (normalised), or null' }),
+  email_verified: Type.Boolean({ description: 'whether the address was proven by a mailed link' }),
   created_at: DateTime,
   updated_at: DateTime,
 }, { $id: 'User', description: 'A user account (never its password hash).' });

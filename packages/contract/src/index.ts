@@ -4,6 +4,7 @@
  * them; the SDK and the console import their static types from `@bulwark/contract/types`.
  */
 export * from './account-admin.js';
+export * from './accounts.js';
 export * from './auth.js';
 export * from './clients.js';
 export * from './limits.js';

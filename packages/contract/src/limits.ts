@@ -9,6 +9,9 @@ export const PAGE_LIMITS = { maxPageSize: 100, defaultPageSize: 20 } as const;
 /** The password policy's upper bound (characters); the schemas bound the raw text at 4× for the body limit only. */
 export const PASSWORD_MAX_LENGTH = 256;
 
+/** RFC 5321 §4.5.3.1.3: a path holds at most 256 octets, so an email address at most 254. */
+export const EMAIL_MAX_LENGTH = 254;
+
 /** Bounds of payroll values: beyond them a value is a mistake or an attack, never real. */
 export const PAYROLL_LIMITS = {
   /** One payment: at most 100,000,000.00 in major units. */

@@ -32,6 +32,11 @@ export type RefreshDelivery = Static<typeof Schemas.RefreshDelivery>;
 export type Passkey = Static<typeof Schemas.Passkey>;
 export type LoginFailures = Static<typeof Schemas.LoginFailures>;
 export type Problem = Static<typeof Schemas.Problem>;
+export type Invitation = Static<typeof Schemas.Invitation>;
+export type InvitationRequest = Static<typeof Schemas.InvitationRequest>;
+export type Accepted = Static<typeof Schemas.Accepted>;
+export type EmailChangePending = Static<typeof Schemas.EmailChangePending>;
+export type OthersRevoked = Static<typeof Schemas.OthersRevoked>;
 /** A page of a list: `items` and the cursor of the next page (null on the last). */
 export interface Page<T> {
   items: T[];

@@ -14,7 +14,7 @@ const sdkUserIsTheServers: Same<BulwarkUser, UserType> = true;
 describe('@bulwark/contract', () => {
   it('gives the SDK the server schema\'s own user type', () => {
     assert.equal(sdkUserIsTheServers, true);
-    assert.deepEqual(Object.keys(User.properties).sort(), ['created_at', 'disabled', 'employee_id', 'id', 'role', 'updated_at', 'username']);
+    assert.deepEqual(Object.keys(User.properties).sort(), ['created_at', 'disabled', 'email', 'email_verified', 'employee_id', 'id', 'role', 'updated_at', 'username']);
   });
 
   it('derives the role schema and the Problem code enum from the registries', () => {

@@ -10,6 +10,7 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 export function toUserView(user: UserRecord): User {
   return {
     id: user.id, username: user.username, role: user.role, employee_id: user.employeeId, disabled: user.disabled,
+    email: user.email ?? null, email_verified: (user.emailVerifiedAt ?? null) !== null,
     created_at: iso(user.createdAt), updated_at: iso(user.updatedAt),
   };
 }

@@ -24,6 +24,29 @@ export type KeyConfig = Pick<
 export const KEY_RELOAD_INTERVAL_MS = AUTH_DEFAULTS.keyReloadIntervalMs;
 
 /**
+ * How long a removed key (`keys rotate --now --revoke-current`) keeps verifying where the store
+ * has no change marker (Postgres): an instance signs only with keys read less than
+ * KEY_RELOAD_INTERVAL_MS ago, so past this (plus 1 s for the clocks of two hosts) none signs with
+ * it any more, and no instance refuses a token another one has just issued. On SQLite every
+ * signature checks the store's change marker first, so a removed key stops at once (0).
+ */
+export const REMOVED_KEY_GRACE_MS = KEY_RELOAD_INTERVAL_MS + 1_000;
+
+/** An unknown kid (a key another instance activated a moment ago) re-reads the store at most this often. */
+const UNKNOWN_KID_RELOAD_MIN_MS = 1_000;
+
+/** The key source of the token service: a kid it does not know re-reads the store (rate-limited) once. */
+class StoreKeySource extends LocalKeySource {
+  constructor(private readonly reloadFor: (kid: string) => Promise<boolean>) {
+    super();
+  }
+
+  refreshForUnknownKid(kid: string): Promise<boolean> {
+    return this.reloadFor(kid);
+  }
+}
+
+/**
  * Owns the signing keys and their lifecycle next → active → retired → removed. A `next` key is
  * published (JWKS and `source`) on every instance for at least the JWKS max-age before it signs; exactly one active key
  * signs; `next`, active and retired keys verify (through `source`, the guard's key source); a
@@ -31,8 +54,16 @@ export const KEY_RELOAD_INTERVAL_MS = AUTH_DEFAULTS.keyReloadIntervalMs;
  * are stored sealed under the master key, bound to their kid.
  */
 export class KeyManager {
-  readonly source = new LocalKeySource();
+  readonly source = new StoreKeySource((kid) => this.reloadForUnknownKid(kid));
   private active: SigningKey | undefined;
+  /** The store's change marker and the clock, read just before the keys were last read. */
+  private loadedMarker: number | undefined;
+  private loadedAt = Number.NEGATIVE_INFINITY;
+  /** When a removed key's grace ends and the key set must be re-read. */
+  private changesAt = Number.POSITIVE_INFINITY;
+  private loading: { seq: number; done: Promise<void> } | undefined;
+  private loadsStarted = 0;
+  private loadsDone = 0;
   private verifying: SigningKey[] = [];
   private readonly unsealed = new Map<string, SigningKey>();
   private kekValue: Buffer | undefined;
@@ -79,22 +110,117 @@ export class KeyManager {
    * they have one; nothing is written and no private key is opened but an HS256 secret.
    */
   async reload(options: { readOnly?: boolean } = {}): Promise<void> {
+    if (options.readOnly === true) return this.load(true);
+    const needed = this.loadsStarted + 1;
+    while (this.loadsDone < needed) {
+      if (this.loading === undefined) {
+        const seq = ++this.loadsStarted;
+        const done = this.load(false).then(() => {
+          this.loadsDone = Math.max(this.loadsDone, seq);
+        }).finally(() => {
+          this.loading = undefined;
+        });
+        this.loading = { seq, done };
+      }
+      await this.loading.done;
+    }
+  }
+
+  /**
+   * The signing key, after making sure it is still the store's: on SQLite the store's change
+   * marker (microseconds) says whether another process committed since the keys were read; on
+   * Postgres keys older than KEY_RELOAD_INTERVAL_MS are re-read (the lifecycle task normally
+   * has). So an instance never signs with a key removed before its check (SQLite) or more than
+   * KEY_RELOAD_INTERVAL_MS before (Postgres, see REMOVED_KEY_GRACE_MS).
+   */
+  async currentSigningKey(): Promise<SigningKey> {
+    const marker = this.store.externalChangeMarker;
+    const now = this.now();
+    const stale = marker === undefined ? now - this.loadedAt >= KEY_RELOAD_INTERVAL_MS : marker() !== this.loadedMarker;
+    if (stale || now >= this.changesAt) await this.reload();
+    return this.signingKey();
+  }
+
+  /**
+   * Before a verification: re-reads the keys when another process changed the store (SQLite) or a
+   * removed key's grace has ended, so the removed key is refused from the next request on. A
+   * failed read keeps the keys held (verifying never waits on a database that is down; the
+   * lifecycle task reports it).
+   */
+  async refreshForVerification(): Promise<void> {
+    const marker = this.store.externalChangeMarker;
+    const now = this.now();
+    if (((marker === undefined || marker() === this.loadedMarker) && now < this.changesAt) || now < this.verifyRetryAt) return;
+    await this.reload().catch(() => {
+      // Not again for a second: requests must not each wait for a database deadline.
+      this.verifyRetryAt = this.now() + UNKNOWN_KID_RELOAD_MIN_MS;
+    });
+  }
+
+  private verifyRetryAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * The synchronous check before a verification: a removed key whose grace has ended stops
+   * verifying now (no store read needed), and a change by another process starts a reload.
+   */
+  beforeVerify(): void {
+    const now = this.now();
+    if (now >= this.changesAt) {
+      const ended = new Set([...this.graceEnds].filter(([, until]) => until <= now).map(([kid]) => kid));
+      for (const kid of ended) this.graceEnds.delete(kid);
+      this.changesAt = Math.min(Number.POSITIVE_INFINITY, ...this.graceEnds.values());
+      this.verifying = this.verifying.filter((k) => !ended.has(k.kid));
+      this.source.set(this.verifying.map((k) => ({ kid: k.kid, alg: k.alg, key: k.publicKey ?? k.privateKey })));
+    }
+    const marker = this.store.externalChangeMarker;
+    if (marker !== undefined && marker() !== this.loadedMarker && this.loading === undefined && now >= this.verifyRetryAt) {
+      this.reload().catch(() => {
+        this.verifyRetryAt = this.now() + UNKNOWN_KID_RELOAD_MIN_MS;
+      });
+    }
+  }
+
+  private graceEnds = new Map<string, number>();
+
+  private lastUnknownKidReload = Number.NEGATIVE_INFINITY;
+
+  private async reloadForUnknownKid(kid: string): Promise<boolean> {
+    const now = this.now();
+    if (now - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_MIN_MS) {
+      if (this.loading !== undefined) await this.loading.done;
+      return this.source.get(kid) !== undefined;
+    }
+    this.lastUnknownKidReload = now;
+    await this.reload();
+    return this.source.get(kid) !== undefined;
+  }
+
+  private async load(readOnly: boolean): Promise<void> {
+    const marker = this.store.externalChangeMarker?.();
     const now = this.now();
     const graceMs = (this.config.accessTokenTtlSeconds + this.config.clockSkewSeconds) * 1000;
+    const removedGraceMs = this.store.externalChangeMarker === undefined ? REMOVED_KEY_GRACE_MS : 0;
     const records = await this.store.list();
-    if (options.readOnly === true) {
+    if (readOnly) {
       const live = records.filter((r) => r.state !== 'removed' && !(r.state === 'retired' && r.retiredAt !== null && r.retiredAt + graceMs <= now));
       this.source.set(live.map((r) => ({ kid: r.kid, alg: r.alg as SigningAlg, key: r.publicJwk === null ? this.unseal(r).privateKey : createPublicKey({ key: r.publicJwk as JsonWebKey, format: 'jwk' }) })));
       return;
     }
     const verifying: SigningKey[] = [];
     let active: SigningKey | undefined;
+    let changesAt = Number.POSITIVE_INFINITY;
+    const graceEnds = new Map<string, number>();
     for (const record of records) {
       if (record.state === 'retired' && record.retiredAt !== null && record.retiredAt + graceMs <= now) {
         await this.store.setState(record.kid, 'removed', now);
         continue;
       }
-      if (record.state === 'removed') continue;
+      if (record.state === 'removed') {
+        const until = (record.removedAt ?? 0) + removedGraceMs;
+        if (until <= now) continue;
+        changesAt = Math.min(changesAt, until);
+        graceEnds.set(record.kid, until);
+      }
       const key = this.unseal(record);
       verifying.push(key);
       if (record.state === 'active' && active === undefined) active = key;
@@ -103,6 +229,10 @@ export class KeyManager {
     this.active = active;
     this.verifying = verifying;
     this.source.set(verifying.map((k) => ({ kid: k.kid, alg: k.alg, key: k.publicKey ?? k.privateKey })));
+    this.loadedMarker = marker;
+    this.loadedAt = now;
+    this.changesAt = changesAt;
+    this.graceEnds = graceEnds;
   }
 
   signingKey(): SigningKey {

@@ -35,7 +35,7 @@ export interface TokenEndpointDeps {
   refreshLimit: RequestLimit;
   sessions: SessionService;
   store: Store;
-  keys: Pick<KeyManager, 'signingKey'>;
+  keys: Pick<KeyManager, 'currentSigningKey'>;
   audit: AuditLog;
   settings: ClientTokenSettings & { tokenEndpoint: string };
   now: () => number;
@@ -76,7 +76,7 @@ export class TokenEndpoint {
     const { client } = caller;
     const grant = { scopes: grantedScopes(client, params), audiences: grantedAudiences(client, params) };
     // RFC 9449 §5: a confidential client's access token is bound to its proof key; it gets no refresh token.
-    const issued = issueClientToken(this.deps.keys.signingKey(), this.deps.settings, client, grant, this.deps.now(), dpopJkt);
+    const issued = issueClientToken(await this.deps.keys.currentSigningKey(), this.deps.settings, client, grant, this.deps.now(), dpopJkt);
     return { access_token: issued.token, token_type: dpopJkt === null ? 'Bearer' : 'DPoP', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') };
   }
 

@@ -11,6 +11,7 @@ import { assertAcceptablePassword, burnPasswordCheck, hashPassword, needsRehash,
 import { hashRefreshToken, newRefreshToken, refreshSuccessor, refreshSuccessorKey } from './refresh-tokens.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
 import { issueAccessToken, type TokenSettings } from '../tokens/access-tokens.js';
+import type { SigningKey } from '../../jose/keys.js';
 import { normaliseUsername } from '../users/usernames.js';
 
 export interface RequestMeta {
@@ -49,7 +50,7 @@ export type LoginGate = (user: UserRecord, meta: RequestMeta) => Promise<void>;
 export class SessionService {
   constructor(
     private readonly store: Store,
-    private readonly keys: Pick<KeyManager, 'signingKey'>,
+    private readonly keys: Pick<KeyManager, 'currentSigningKey'>,
     private readonly revocations: RevocationService,
     private readonly audit: AuditLog,
     private readonly settings: SessionSettings,
@@ -114,7 +115,7 @@ export class SessionService {
     });
     await this.store.loginFailures.clear(user.id, meta.ip ?? 'unknown');
     await this.audit.record('login.succeeded', { actorId: user.id, targetId: session.id, ip: meta.ip, details: { amr } });
-    return this.pair(user, session, refreshToken, now, meta);
+    return this.pair(user, session, refreshToken, now, meta, await this.keys.currentSigningKey());
   }
 
   /**
@@ -160,7 +161,7 @@ export class SessionService {
       await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
     }
     this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
-    return this.pair(user, result.session, refreshToken, now, meta);
+    return this.pair(user, result.session, refreshToken, now, meta, await this.keys.currentSigningKey());
   }
 
   /**
@@ -209,9 +210,9 @@ export class SessionService {
     return revoked.length;
   }
 
-  private pair(user: UserRecord, session: SessionRecord, refreshToken: string, now: number, meta: RequestMeta): TokenPair {
+  private pair(user: UserRecord, session: SessionRecord, refreshToken: string, now: number, meta: RequestMeta, key: SigningKey): TokenPair {
     const jkt = meta.dpopJkt ?? null;
-    const access = issueAccessToken(this.keys.signingKey(), this.settings, user, session, now, jkt);
+    const access = issueAccessToken(key, this.settings, user, session, now, jkt);
     return {
       accessToken: access.token,
       expiresIn: access.expiresIn,

@@ -12,6 +12,9 @@ export interface NewUser {
   password: string;
   role: Role;
   employeeId?: string | null | undefined;
+  /** Normalised; set by invitations and sign-up, whose link proved it (emailVerifiedAt). */
+  email?: string | null | undefined;
+  emailVerifiedAt?: number | null | undefined;
 }
 
 export interface UserChange {
@@ -31,11 +34,17 @@ export class UserService {
   async create(input: NewUser, actorId: string | null): Promise<UserRecord> {
     const username = validUsername(input.username);
     assertAcceptablePassword(input.password, username);
+    return this.createWithHash({ ...input, username, passwordHash: await hashPassword(input.password) }, actorId);
+  }
+
+  /** A user whose password was checked and hashed already (a sign-up confirmed by its link). */
+  async createWithHash(input: Omit<NewUser, 'password'> & { passwordHash: string }, actorId: string | null): Promise<UserRecord> {
+    const username = validUsername(input.username);
     const now = this.now();
     const user: UserRecord = {
       id: randomUUID(),
       username,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: input.passwordHash,
       role: input.role,
       employeeId: input.employeeId ?? null,
       disabled: false,
@@ -43,6 +52,8 @@ export class UserService {
       updatedAt: now,
       passwordChangedAt: now,
       mustChangePassword: false,
+      email: input.email ?? null,
+      emailVerifiedAt: input.emailVerifiedAt ?? null,
     };
     await this.store.users.create(user);
     await this.audit.record('user.created', { actorId, targetId: user.id, details: { role: user.role, linked_employee: user.employeeId !== null } });

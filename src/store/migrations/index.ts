@@ -7,6 +7,7 @@ import { securityEvents } from './0006_security_events.js';
 import { dpop } from './0008_dpop.js';
 import { operations } from './0009_operations.js';
 import { passkeys } from './0011_passkeys.js';
+import { accounts } from './0010_accounts.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -34,6 +35,7 @@ export const coreMigrations: MigrationMap = {
   '0008_dpop': dpop,
   '0009_operations': operations,
   '0011_passkeys': passkeys,
+  '0010_accounts': accounts,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Updateable } from 'kysely';
 import type { Database, SigningKeysTable } from '../schema.js';
 import type { KeyState, KeysStore, SigningKeyRecord } from '../types.js';
 import { ms, msOrNull } from './values.js';
+import { dataVersionProbe } from '../sqlite.js';
 
 function toRecord(row: SigningKeysTable): SigningKeyRecord {
   return {
@@ -51,6 +52,8 @@ export const KEYS_LOCK = 0x42756c6b;
 
 export function sqlKeys(db: Kysely<Database>, kind: 'sqlite' | 'postgres'): KeysStore {
   return {
+    externalChangeMarker: dataVersionProbe(db),
+
     /**
      * Postgres: an advisory lock held to the end of the transaction. SQLite: a write that comes
      * first (it takes the database write lock even when it matches no row), so another process

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Store } from '../types.js';
+import { sqlAccounts } from './accounts.js';
 import { sqlAudit } from './audit.js';
 import { sqlClients } from './clients.js';
 import { sqlKeys } from './keys.js';
@@ -37,6 +38,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     loginFailures: sqlLoginFailures(db),
     passkeys: sqlPasskeys(db),
     securityEvents: sqlSecurityEvents(db),
+    accounts: sqlAccounts(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },

@@ -4,7 +4,7 @@ import type { Database, UsersTable } from '../schema.js';
 import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../types.js';
 import { CompiledRead } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
-import { isUniqueViolation, ms } from './values.js';
+import { isUniqueViolation, ms, msOrNull } from './values.js';
 
 function toRecord(row: UsersTable): UserRecord {
   return {
@@ -18,6 +18,8 @@ function toRecord(row: UsersTable): UserRecord {
     updatedAt: ms(row.updated_at),
     passwordChangedAt: ms(row.password_changed_at),
     mustChangePassword: Number(row.must_change_password) !== 0,
+    email: row.email ?? null,
+    emailVerifiedAt: msOrNull(row.email_verified_at ?? null),
   };
 }
 
@@ -33,6 +35,8 @@ function toRow(user: UserRecord): UsersTable {
     updated_at: user.updatedAt,
     password_changed_at: user.passwordChangedAt,
     must_change_password: user.mustChangePassword ? 1 : 0,
+    email: user.email ?? null,
+    email_verified_at: user.emailVerifiedAt ?? null,
   };
 }
 
@@ -45,6 +49,8 @@ function toUpdate(patch: UserPatch): Updateable<UsersTable> {
   if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
   if (patch.passwordChangedAt !== undefined) set.password_changed_at = patch.passwordChangedAt;
   if (patch.mustChangePassword !== undefined) set.must_change_password = patch.mustChangePassword ? 1 : 0;
+  if (patch.email !== undefined) set.email = patch.email;
+  if (patch.emailVerifiedAt !== undefined) set.email_verified_at = patch.emailVerifiedAt;
   return set;
 }
 
@@ -60,7 +66,7 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new ConflictError('user already exists', {
-          detail: 'A user with this username already exists.',
+          detail: 'A user with this username or email address already exists.',
           cause: error,
         });
       }
@@ -76,6 +82,11 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
       return row === undefined ? undefined : toRecord(row);
     },
 
+    async findByEmail(email: string): Promise<UserRecord | undefined> {
+      const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+      return row === undefined ? undefined : toRecord(row);
+    },
+
     async list(page: PageRequest): Promise<Page<UserRecord>> {
       let query = db.selectFrom('users').selectAll();
       if (page.cursor !== undefined) query = query.where(afterCursor(page.cursor, 'created_at', 'asc'));
@@ -88,13 +99,14 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
     },
 
     async update(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
-      const row = await db
-        .updateTable('users')
-        .set(toUpdate(patch))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      return row === undefined ? undefined : toRecord(row);
+      try {
+        const row = await db.updateTable('users').set(toUpdate(patch)).where('id', '=', id).returningAll().executeTakeFirst();
+        return row === undefined ? undefined : toRecord(row);
+      } catch (error) {
+        // Only the email can clash on update (usernames never change).
+        if (!isUniqueViolation(error)) throw error;
+        throw new ConflictError('email address taken', { detail: 'Another account uses this email address.', cause: error });
+      }
     },
 
     async count(): Promise<number> {

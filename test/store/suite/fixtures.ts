@@ -45,6 +45,8 @@ export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     updatedAt: T0,
     passwordChangedAt: T0,
     mustChangePassword: false,
+    email: null,
+    emailVerifiedAt: null,
     ...overrides,
   };
 }

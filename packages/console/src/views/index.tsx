@@ -9,6 +9,7 @@ const SecurityView = lazyView(() => import('./security').then((m) => m.SecurityV
 const UsersView = lazyView(() => import('./users').then((m) => m.UsersView));
 const KeysView = lazyView(() => import('./keys').then((m) => m.KeysView));
 const AuditView = lazyView(() => import('./audit').then((m) => m.AuditView));
+const VerifyEmailView = lazyView(() => import('./verify-email').then((m) => m.VerifyEmailView));
 
 /** The view of a console path; admin views only for admins (the API refuses the others anyway). */
 export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {
@@ -18,6 +19,7 @@ export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {
     case '/employees': return <EmployeesView />;
     case '/sessions': return <SessionsView />;
     case '/security': return <SecurityView />;
+    case '/verify-email': return <VerifyEmailView />;
     case '/users': return admin ? <UsersView /> : <AdminsOnly />;
     case '/keys': return admin ? <KeysView /> : <AdminsOnly />;
     case '/audit': return admin ? <AuditView /> : <AdminsOnly />;

@@ -5,6 +5,7 @@ import { dateTime } from '../format';
 import type { MfaStatus } from '../types';
 import { MfaEnrolment } from './mfa-enrolment';
 import { PasskeysSection } from './passkeys';
+import { AccountSecurity } from './account-security';
 
 /**
  * The signed-in user's own second factor: its state, setting up an authenticator app (TOTP,
@@ -41,6 +42,7 @@ export function SecurityView() {
         : status.totp ? <Enabled status={status} onRemoved={() => changed('Two-step sign-in is off.')} />
         : <MfaEnrolment onEnrolled={() => changed('Two-step sign-in is on. Your next sign-in asks for a code.')} onStarted={() => setNotice(undefined)} />}
       <PasskeysSection />
+      <AccountSecurity />
     </section>
   );
 }

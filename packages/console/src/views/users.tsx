@@ -6,9 +6,9 @@ import { ListTable } from '../components/table';
 import { dateTime } from '../format';
 import { ROLES, type Employee, type Role, type UserRecord } from '../types';
 import { useAll, useList } from '../use-list';
-import { AddUserForm } from './add-user';
+import { InviteUserForm } from './invite-user';
 
-/** User administration: add, disable and enable, change role (PATCH /api/users/{id}); disabling and role changes are confirmed first. */
+/** User administration: invite, disable and enable, change role (PATCH /api/users/{id}); disabling and role changes are confirmed first. */
 export function UsersView() {
   const { request, user: me } = useApi();
   const list = useList<UserRecord>('/api/users', { limit: 50 });
@@ -56,7 +56,7 @@ export function UsersView() {
   return (
     <section aria-labelledby="users-heading">
       <h1 id="users-heading">Users</h1>
-      <AddUserForm employees={employees.items} onAdded={(added) => { setNotice(`Added ${added.username} (${added.role}).`); list.reload(); }} />
+      <InviteUserForm onInvited={(invited) => setNotice(`Invited ${invited.email} (${invited.roles.join(' ')}): the link is on its way.`)} />
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? error} />
       <ListTable label="Users" head={['Username', 'Role', 'Employee', 'State', 'Created', 'Actions']}>

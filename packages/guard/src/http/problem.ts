@@ -3,7 +3,7 @@ import { bearerChallenge } from './challenge.js';
 import { dpopResponseHeaders } from '../dpop/challenge.js';
 
 /**
- * The answer the node:http/Express and Hono middlewares write themselves. The guard must not
+ * The answer every adapter (Fastify, node:http/Express, Hono) writes itself. The guard must not
  * depend on the app (src/http), so this repeats the body of src/http/problem.ts; the
  * WWW-Authenticate comes from bearerChallenge, which the app's error mapper uses too.
  * test/guard/problem-parity.test.ts keeps the two equal.

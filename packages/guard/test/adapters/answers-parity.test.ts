@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { bulwarkGuard } from '../../src/adapters/fastify.js';
 import { createHonoMiddleware, type HonoAuthEnv } from '../../src/adapters/hono.js';
 import { createAuthMiddleware } from '../../src/adapters/node-http.js';
-import { keys, token, verifier } from '../helpers.js';
+import { LocalKeySource } from '../../src/jwks/local-key-source.js';
+import { keys, token, toVerificationKey, verifier } from '../helpers.js';
 
 interface Answer {
   status: number;
@@ -107,6 +108,24 @@ describe('the Fastify plugin answers refusals by itself, as Express and Hono do'
     await viaFastify('/me', `Bearer ${token(keys().HS256)}`);
     await viaFastify('/clerk', `Bearer ${jwt}`);
     assert.deepEqual(rejected, ['missing', 'alg_not_allowed', 'forbidden']);
+  });
+
+  it('answers on the async path too (an unknown kid the key source may refetch), and still lets a known key through', async () => {
+    const known = new LocalKeySource([toVerificationKey(keys().ES256)]);
+    let refetches = 0;
+    const source = { get: (kid: string) => known.get(kid), refreshForUnknownKid: async () => (refetches++, false) };
+    const app = Fastify();
+    await app.register(bulwarkGuard, { verifier: verifier({ keys: source }) });
+    app.get('/me', { onRequest: app.requireAuth() }, async (request) => ({ sub: request.auth?.sub }));
+    try {
+      const res = await app.inject({ url: '/me', headers: { authorization: `Bearer ${token(keys().EdDSA)}` } });
+      assert.equal(refetches, 1, 'the async path ran');
+      assert.deepEqual({ status: res.statusCode, type: res.headers['content-type'], challenge: res.headers['www-authenticate'], body: res.json() },
+        { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID });
+      assert.equal((await app.inject({ url: '/me', headers: { authorization: `Bearer ${token(keys().ES256)}` } })).statusCode, 200);
+    } finally {
+      await app.close();
+    }
   });
 
   it("refuses an onError other than 'respond' or 'throw' at registration", async () => {

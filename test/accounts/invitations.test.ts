@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { bearer, problemOf } from '../helpers/harness.js';
+import { linkToken } from '../helpers/smtp.js';
+import { createMailHarness, type MailHarness } from './helpers.js';
+
+describe('invitations (mail through a real SMTP server)', () => {
+  let h: MailHarness;
+  let adminToken: string;
+  before(async () => {
+    h = await createMailHarness();
+    const admin = await h.addUser('yara', 'admin');
+    adminToken = (await h.login('yara', admin.password)).access_token;
+  });
+  after(() => h.close());
+
+  const invite = (token: string, payload: object) => h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload });
+  const accept = (payload: object) => h.app.inject({ method: 'POST', url: '/api/invitations/accept', payload });
+
+  it('an invited person joins from the mail: chooses a username and password, signs in with the invited role and a verified address', async () => {
+    const created = await invite(adminToken, { email: 'Zoe@Example.test', roles: ['clerk'] });
+    assert.equal(created.statusCode, 201, created.body);
+    const invitation = created.json<{ id: string; email: string; roles: string[]; expires_at: string }>();
+    assert.equal(invitation.email, 'zoe@example.test');
+    assert.deepEqual(invitation.roles, ['clerk']);
+    assert.ok(!created.body.includes('token'), 'the link is only in the mail');
+
+    const mail = await h.smtp.waitFor('zoe@example.test', /invited/);
+    const { url, token } = linkToken(mail);
+    assert.equal(url.pathname, '/accept-invitation');
+    const weak = await accept({ token, username: 'zoe', password: 'zoezoezoe' });
+    assert.equal(problemOf(weak).code, 'invalid_request');
+    const taken = await accept({ token, username: 'yara', password: 'a-long-enough-passphrase-1' });
+    assert.equal(problemOf(taken).code, 'conflict');
+
+    const joined = await accept({ token, username: 'zoe', password: 'a-long-enough-passphrase-1' });
+    assert.equal(joined.statusCode, 201, joined.body);
+    assert.deepEqual({ ...joined.json<Record<string, unknown>>(), id: '', created_at: '', updated_at: '' }, { id: '', username: 'zoe', role: 'clerk', employee_id: null, disabled: false, email: 'zoe@example.test', email_verified: true, created_at: '', updated_at: '' });
+    const session = await h.login('zoe', 'a-long-enough-passphrase-1');
+    const me = await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(session.access_token) });
+    assert.equal(me.json<{ role: string }>().role, 'clerk');
+
+    const again = await accept({ token, username: 'zoe2', password: 'a-long-enough-passphrase-1' });
+    assert.equal(again.statusCode, 410);
+    assert.equal(problemOf(again).code, 'link_used');
+    const types = (await h.store.audit.list({}, { limit: 100 })).items.map((e) => e.type);
+    assert.ok(types.includes('invitation.created') && types.includes('invitation.accepted'));
+  });
+
+  it('only admins invite (BULWARK_SIGNUP=off), an address with an account is a conflict, bad input is 400', async () => {
+    const clerk = await h.addUser('abel', 'clerk');
+    const clerkToken = (await h.login('abel', clerk.password)).access_token;
+    assert.equal(problemOf(await invite(clerkToken, { email: 'x@example.test', roles: ['employee'] })).code, 'forbidden');
+    await h.store.users.update(clerk.id, { email: 'abel@example.test', updatedAt: h.clock.now() });
+    assert.equal(problemOf(await invite(adminToken, { email: 'ABEL@example.test', roles: ['clerk'] })).code, 'conflict');
+    assert.equal(problemOf(await invite(adminToken, { email: 'not-an-address', roles: ['clerk'] })).code, 'invalid_request');
+    assert.equal(problemOf(await invite(adminToken, { email: 'y@example.test', roles: ['root'] })).code, 'invalid_request');
+    assert.equal(problemOf(await invite(adminToken, { email: 'y@example.test', roles: [] })).code, 'invalid_request');
+  });
+
+  it('an expired or forged invitation link creates nothing', async () => {
+    await invite(adminToken, { email: 'late@example.test', roles: ['employee'] });
+    const { token } = linkToken(await h.smtp.waitFor('late@example.test', /invited/));
+    h.clock.advance(h.config.accounts.invitationTtlSeconds + 1);
+    const expired = await accept({ token, username: 'late', password: 'a-long-enough-passphrase-1' });
+    assert.equal(problemOf(expired).code, 'link_expired');
+    assert.equal(problemOf(await accept({ token: token.slice(0, -2) + 'AA', username: 'late', password: 'a-long-enough-passphrase-1' })).code, 'link_invalid');
+    assert.equal(await h.store.users.findByUsername('late'), undefined);
+  });
+});
+
+describe('invitations with BULWARK_SIGNUP=invite', () => {
+  let h: MailHarness;
+  before(async () => {
+    h = await createMailHarness({ BULWARK_SIGNUP: 'invite', BULWARK_SIGNUP_ROLE: 'employee' });
+  });
+  after(() => h.close());
+
+  it('any signed-in user may invite, for the sign-up role only', async () => {
+    const clerk = await h.addUser('bea', 'clerk');
+    const token = (await h.login('bea', clerk.password)).access_token;
+    const ok = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'friend@example.test', roles: ['employee'] } });
+    assert.equal(ok.statusCode, 201);
+    const admin = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'boss@example.test', roles: ['admin'] } });
+    assert.equal(problemOf(admin).code, 'signup_closed');
+    const signup = await h.app.inject({ method: 'POST', url: '/api/signups', payload: { email: 'me@example.test', username: 'me', password: 'a-long-enough-passphrase-1' } });
+    assert.equal(problemOf(signup).code, 'signup_closed');
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { Browser } from 'playwright-core';
+import { linkToken } from '../helpers/smtp.js';
+import { launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+
+/** Issue #20 in the console: invitation, forgot password, and the Security page's account part. */
+describe('console: accounts from the mail', { timeout: 90_000 }, () => {
+  let server: ConsoleServer;
+  let browser: Browser;
+  before(async () => {
+    [server, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const mailTo = async (to: string, subject: RegExp): Promise<ParsedMail> => {
+    let found: ParsedMail | undefined;
+    await until(async () => {
+      const dir = join(server.dataDir, 'outbox');
+      let files: string[];
+      try {
+        files = readdirSync(dir);
+      } catch {
+        return false;
+      }
+      for (const file of files) {
+        const mail = await simpleParser(readFileSync(join(dir, file)));
+        if (JSON.stringify(mail.to).includes(to) && subject.test(mail.subject ?? '')) found = mail;
+      }
+      return found !== undefined;
+    }, `a mail to ${to}`, 20_000);
+    return found as ParsedMail;
+  };
+
+  it('an admin invites; the invited person joins from the link, which leaves the address bar at once', async () => {
+    const context = await browser.newContext();
+    const csp = await watchCsp(context);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signIn(page, 'alice', server.password('alice'));
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.getByRole('form', { name: 'Invite a user' });
+    await form.getByLabel('Email address').fill('fay@example.test');
+    await form.getByLabel('Role').selectOption('clerk');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Invited fay@example.test' }).waitFor();
+
+    const { url } = linkToken(await mailTo('fay@example.test', /invited/));
+    const guest = await (await browser.newContext()).newPage();
+    await guest.goto(`${server.url}${url.pathname}${url.search}`);
+    const accept = guest.getByRole('form', { name: 'Accept the invitation' });
+    await accept.waitFor();
+    assert.equal(new URL(guest.url()).search, '', 'the token is gone from the address bar');
+    await accept.getByLabel('Choose a username').fill('fay');
+    await accept.getByLabel('Choose a password').fill('fay-picked-a-passphrase');
+    await accept.getByRole('button', { name: 'Create my account' }).click();
+    await guest.getByRole('status').filter({ hasText: 'Welcome, fay' }).waitFor();
+    await guest.getByRole('button', { name: 'Go to sign-in' }).click();
+    await signIn(guest, 'fay', 'fay-picked-a-passphrase');
+    await guest.getByRole('link', { name: 'Security' }).click();
+    await guest.getByText('fay@example.test (verified)').waitFor();
+    assert.deepEqual(await csp(), []);
+  });
+
+  it('forgot password from the sign-in page; the reset page sets a new one; Security signs out the other sessions', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Forgot your password?' }).click();
+    const forgot = page.getByRole('form', { name: 'Forgot password' });
+    await forgot.getByLabel('Email address or username').fill('fay');
+    await forgot.getByRole('button', { name: 'Send me a reset link' }).click();
+    await forgot.getByRole('status').filter({ hasText: 'If an account matches' }).waitFor();
+
+    const { url } = linkToken(await mailTo('fay@example.test', /Reset/));
+    await page.goto(`${server.url}${url.pathname}${url.search}`);
+    const reset = page.getByRole('form', { name: 'Choose a new password' });
+    await reset.getByLabel('New password').fill('fay-second-passphrase');
+    await reset.getByRole('button', { name: 'Set the new password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Your password is changed' }).waitFor();
+    await page.getByRole('button', { name: 'Go to sign-in' }).click();
+    await signIn(page, 'fay', 'fay-second-passphrase');
+
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(server.url);
+    await signIn(other, 'fay', 'fay-second-passphrase');
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await page.getByRole('status').filter({ hasText: 'Signed out 1 other session.' }).waitFor();
+    await other.reload();
+    await other.getByRole('form', { name: 'Sign in' }).waitFor();
+  });
+});
