@@ -19,7 +19,7 @@ async function pay(page: Page, memo: string): Promise<void> {
 }
 
 async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 }
 
@@ -88,7 +88,7 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       // Signed out, then in with the passkey alone: no username, no password.
       await signOut(page);
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       assert.equal(await page.getByLabel('Password', { exact: true }).count(), 0);
 
       // The passkey session is multi-factor: the payment goes through.
@@ -112,7 +112,7 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       await secondStep.getByRole('button', { name: 'Use a passkey', exact: true }).waitFor();
       assert.equal(await secondStep.getByLabel('Authentication code').count(), 0, 'no code field');
       await secondStep.getByRole('button', { name: 'Use a passkey', exact: true }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 
       // With an authenticator app enrolled, a password login's second step may be the passkey instead of a code.
       const enrolment = await fetch(`${server.url}/api/users/me/mfa/totp`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
@@ -124,7 +124,7 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       await page.getByLabel('Password', { exact: true }).fill(password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByRole('form', { name: 'Second step' }).getByRole('button', { name: 'Use a passkey instead' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 
       // Renamed on the Security page; then removed, it signs in no more (the authenticator still holds it).
       await page.getByRole('link', { name: 'Security' }).first().click();
@@ -140,7 +140,7 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       await signOut(page);
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       await page.getByRole('alert').filter({ hasText: 'This passkey cannot sign in here.' }).waitFor();
-      assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0, 'not signed in');
+      assert.equal(await page.getByRole('button', { name: 'Sign out', exact: true }).count(), 0, 'not signed in');
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();
