@@ -12,7 +12,7 @@ export const USAGE = `Usage: bulwark <command>
   users enable U
   users set-role U admin|clerk|employee   ends the user's sessions
   users reset-password U                  prints a one-time password once; the user must change it at next login
-  users reset-mfa U                       removes the user's authenticator and recovery codes
+  users reset-mfa U                       removes the user's authenticator, recovery codes and passkeys
   users unlock U                          forgets the user's failed logins and lifts their blocks
   clients add --name N --scope "S" [--audience A]... [--introspection] [--jwks FILE | --jwks-uri URL] [--json]
                                           an OAuth 2 client; prints its client_id and secret once

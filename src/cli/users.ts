@@ -107,8 +107,9 @@ async function resetPassword(args: string[]): Promise<void> {
 
 async function resetMfa(args: string[]): Promise<void> {
   const [username] = positionalsOf(args, 1, 'users reset-mfa needs exactly one username');
-  const removed = await onUser(username as string, (u, s) => s.mfa.reset(u.id, null));
-  console.log(removed ? `reset the second factor of ${username as string}` : `${username as string} had no second factor`);
+  const { totpRemoved, passkeysRemoved } = await onUser(username as string, (u, s) => s.mfa.reset(u.id, null));
+  const removed = [totpRemoved ? 'the authenticator' : '', passkeysRemoved > 0 ? `${passkeysRemoved} passkey${passkeysRemoved === 1 ? '' : 's'}` : ''].filter((part) => part !== '');
+  console.log(removed.length > 0 ? `reset the second factor of ${username as string}: removed ${removed.join(' and ')}` : `${username as string} had no second factor`);
 }
 
 async function unlockUser(args: string[]): Promise<void> {
