@@ -115,7 +115,7 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
 
       const confirmedAt = Date.now() / 1000;
       await page.getByLabel('Authentication code').fill(await codeAt(secret, confirmedAt));
-      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
       const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
       await codes.first().waitFor();
       const recovery = (await codes.allInnerTexts()).map((text) => text.trim());
