@@ -12,7 +12,9 @@ describe('POST /api/users-sessions (login)', () => {
     h = await createHarness();
     alice = await h.addUser('alice', 'admin');
     // A user's employee_id must name a real employee record: the demo seed's carol is one.
-    doraEmployee = (await seedDemoPayroll(h.payroll)).carol;
+    const links = await seedDemoPayroll(h.payroll);
+    if (links.carol === undefined) throw new Error('the demo seed has no carol');
+    doraEmployee = links.carol;
     await h.addUser('dora', 'employee', 'dora-Correct-Horse-42', doraEmployee);
   });
   after(() => h.close());

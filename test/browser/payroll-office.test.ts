@@ -172,6 +172,8 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         const form = page.getByRole('form', { name: 'Pay an employee' });
         await form.getByLabel('Search names').fill('schul');
         const picker = form.getByLabel('Employee', { exact: true });
+        // The employees arrive after the form: wait for them before reading the narrowed list.
+        await picker.locator('option', { hasText: 'Emma Schulz' }).waitFor({ state: 'attached' });
         assert.deepEqual((await picker.locator('option').allInnerTexts()).slice(1), ['Emma Schulz'], 'the search narrows the list');
         await picker.selectOption({ label: 'Emma Schulz' });
         await form.getByLabel('Amount').fill('12.34');
