@@ -11,6 +11,7 @@ import { registerMfaRoutes } from './mfa/routes.js';
 import { registerOwnSessionRoutes } from './sessions/own-sessions-routes.js';
 import { registerPasskeyRoutes } from './passkeys/routes.js';
 import { registerPasskeySignInRoutes } from './passkeys/sign-in-routes.js';
+import { registerUserPasskeyRoutes } from './passkeys/admin-routes.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerSelfServiceRoutes } from './self-service/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
@@ -39,6 +40,7 @@ export function authModule(services: AuthServices): HttpModule {
         registerMfaRoutes(scope, services);
         registerPasskeyRoutes(scope, services);
         registerPasskeySignInRoutes(scope, services);
+        registerUserPasskeyRoutes(scope, services);
         registerOwnSessionRoutes(scope, services);
         registerAccountAdminRoutes(scope, services);
         registerSelfServiceRoutes(scope, services);

@@ -19,6 +19,7 @@ import { createSelfService, type SelfService } from './self-service/index.js';
 import { SessionService } from './sessions/session-service.js';
 import { createThrottles, type DurableFailures, type ThrottleOptions, type Throttles } from './throttle/index.js';
 import { normaliseUsername } from './users/usernames.js';
+import type { EmployeeDirectory } from './users/employee-directory.js';
 import { UserService } from './users/user-service.js';
 
 /** The token service's parts, wired once. The composition root builds them for each process. */
@@ -55,6 +56,8 @@ export interface AuthServiceOptions {
   now?: () => number;
   throttle?: ThrottleOptions;
   events?: AuthEventSink | undefined;
+  /** Payroll's employee records, to check users' employee links (the composition root's). */
+  employees?: EmployeeDirectory | undefined;
 }
 
 /**
@@ -72,7 +75,7 @@ export async function createAuthServices(config: Config, store: Store, options: 
   const audit = new AuditLog(store.audit, now);
   // The gate runs at login time, when loginSteps (below) exists.
   const sessions: SessionService = new SessionService(store, keys, revocations, audit, config, now, (user, meta): Promise<void> => loginSteps.afterPassword(user, meta), events);
-  const users = new UserService(store, sessions, revocations, audit, now);
+  const users = new UserService(store, sessions, revocations, audit, now, options.employees);
   // Password failures outlive the counters in the store (login_failures), for existing accounts.
   const durable: DurableFailures = {
     read: async (username, ip) => {

@@ -6,13 +6,13 @@ export const USAGE = `Usage: bulwark <command>
   serve [--only auth|payroll] [--jwks-url URL]
                                           run the API (what npm start runs); --only splits it
   users add --username U --role admin|clerk|employee [--employee-id ID] --password-stdin
-  users invite EMAIL --role admin|clerk|employee [--json]   mails an invitation link (a running server delivers it)
+  users invite EMAIL --role admin|clerk|employee [--employee-id ID] [--json]   mails an invitation link (a running server delivers it)
   users list [--json]
   users disable U
   users enable U
   users set-role U admin|clerk|employee   ends the user's sessions
   users reset-password U                  prints a one-time password once; the user must change it at next login
-  users reset-mfa U                       removes the user's authenticator and recovery codes
+  users reset-mfa U                       removes the user's authenticator, recovery codes and passkeys
   users unlock U                          forgets the user's failed logins and lifts their blocks
   clients add --name N --scope "S" [--audience A]... [--introspection] [--jwks FILE | --jwks-uri URL] [--json]
                                           an OAuth 2 client; prints its client_id and secret once

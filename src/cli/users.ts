@@ -35,13 +35,13 @@ async function addUser(args: string[]): Promise<void> {
   console.log(user.id);
 }
 
-/** `users invite EMAIL --role R [--json]`: queues the invitation mail; prints the invitation id. */
+/** `users invite EMAIL --role R [--employee-id ID] [--json]`: queues the invitation mail; prints the invitation id. */
 async function inviteUser(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, 'employee-id': { type: 'string' }, json: { type: 'boolean' } }, strict: true });
   if (positionals.length !== 1) throw new UsageError('users invite needs exactly one email address');
   if (!ROLES.includes(values.role as Role)) throw new UsageError('users invite needs --role admin|clerk|employee');
-  const invitation = await withSelfService((s) => s.selfService.invitations.create(positionals[0] as string, [values.role as Role], { id: null, role: 'admin' }, null));
-  const view = { id: invitation.id, email: invitation.email, roles: invitation.roles, expires_at: new Date(invitation.expiresAt).toISOString() };
+  const invitation = await withSelfService((s) => s.selfService.invitations.create(positionals[0] as string, [values.role as Role], { id: null, role: 'admin' }, null, values['employee-id'] ?? null));
+  const view = { id: invitation.id, email: invitation.email, roles: invitation.roles, employee_id: invitation.employeeId, expires_at: new Date(invitation.expiresAt).toISOString() };
   console.log(values.json === true ? JSON.stringify(view, null, 2) : `${view.id} invited ${view.email} (${view.roles.join(' ')}), link valid until ${view.expires_at}`);
 }
 
@@ -107,8 +107,9 @@ async function resetPassword(args: string[]): Promise<void> {
 
 async function resetMfa(args: string[]): Promise<void> {
   const [username] = positionalsOf(args, 1, 'users reset-mfa needs exactly one username');
-  const removed = await onUser(username as string, (u, s) => s.mfa.reset(u.id, null));
-  console.log(removed ? `reset the second factor of ${username as string}` : `${username as string} had no second factor`);
+  const { totpRemoved, passkeysRemoved } = await onUser(username as string, (u, s) => s.mfa.reset(u.id, null));
+  const removed = [totpRemoved ? 'the authenticator' : '', passkeysRemoved > 0 ? `${passkeysRemoved} passkey${passkeysRemoved === 1 ? '' : 's'}` : ''].filter((part) => part !== '');
+  console.log(removed.length > 0 ? `reset the second factor of ${username as string}: removed ${removed.join(' and ')}` : `${username as string} had no second factor`);
 }
 
 async function unlockUser(args: string[]): Promise<void> {

@@ -12,7 +12,7 @@ import { UserService } from '../auth/users/user-service.js';
 import { createSelfService, type SelfService } from '../auth/self-service/index.js';
 import { memoryBackend } from '../http/rate-limit.js';
 import { loadConfig, type Config } from '../config/index.js';
-import { payrollMigrations } from '../payroll/index.js';
+import { employeeDirectory, payrollMigrations } from '../payroll/index.js';
 import { openStore, type SqlStore } from '../store/index.js';
 
 /**
@@ -88,7 +88,7 @@ export function withUserAdmin<T>(run: (context: UserAdmin) => Promise<T>): Promi
     try {
       const audit = new AuditLog(store.audit);
       const sessions = new SessionService(store, NO_SIGNING, revocations, audit, config);
-      const users = new UserService(store, sessions, revocations, audit);
+      const users = new UserService(store, sessions, revocations, audit, Date.now, employeeDirectory(store.db));
       return await run({ config, store, users, sessions, revocations, audit });
     } finally {
       await feed?.close();

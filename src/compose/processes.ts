@@ -20,7 +20,7 @@ import { databaseReady, withRedisReadiness } from '../http/health.js';
 import { defaultBackend } from '../http/rate-limit.js';
 import { perUserWriteLimit } from '../http/rate-limit-hook.js';
 import type { Metrics } from '../metrics/index.js';
-import { createPayrollServices, payrollModule, type PayrollOptions, type PayrollServices } from '../payroll/index.js';
+import { createPayrollServices, employeeDirectory, payrollModule, type PayrollOptions, type PayrollServices } from '../payroll/index.js';
 import type { SqlStore } from '../store/index.js';
 import { startMailWorker } from './mail.js';
 import { redisArrivals, watchProcess } from './metrics.js';
@@ -76,7 +76,8 @@ function idempotencyPurgeTask(payroll: PayrollServices): UpkeepTask {
 /** The token service, with the payroll API beside it unless `serveOnly` is `auth`. */
 async function assembleTokenService(config: Config, store: SqlStore, logger: Logger, options: AssemblyOptions): Promise<Assembly> {
   const { metrics } = options;
-  const auth = await createAuthServices(config, store, { now: options.now, throttle: options.throttle, events: metrics });
+  // The schema is shared, so even a token service without the payroll API checks employee links.
+  const auth = await createAuthServices(config, store, { now: options.now, throttle: options.throttle, events: metrics, employees: employeeDirectory(store.db) });
   const feed = attachFeed(config, auth.revocations, logger, metrics);
   // Revocations for third-party services (SET feed, RFC 8936); none with HS256 signing.
   const setFeed = createSetFeed(auth, { now: options.now, logger, onDelivered: metrics && ((ageMs) => metrics.revocationDelivered('set_poll', ageMs)) });

@@ -2,7 +2,7 @@ import { PROBLEM_CODE, PROBLEMS } from '@bulwark/contract/registry';
 import { BulwarkError } from '@bulwark/guard';
 
 /** Extra members of the problem+json body (RFC 9457 §3.2): only tokens meant for this client. */
-export type ProblemMembers = Readonly<Record<string, string | number>>;
+export type ProblemMembers = Readonly<Record<string, string | number | readonly string[]>>;
 
 /**
  * The password was right but the login is not finished: the body carries a short-lived,
@@ -12,14 +12,18 @@ export abstract class LoginStepRequiredError extends BulwarkError {
   abstract readonly members: ProblemMembers;
 }
 
-/** 401 mfa_required: POST /api/users-sessions/mfa with `mfa_token` and a code. */
+/** A second login step an account may have. */
+export type SecondStepMethod = 'totp' | 'passkey';
+
+/** 401 mfa_required: POST /api/users-sessions/mfa with `mfa_token` and a code, or …/mfa/passkey. */
 export class MfaRequiredError extends LoginStepRequiredError {
   readonly code = PROBLEM_CODE.mfa_required;
   readonly status = PROBLEMS.mfa_required.status;
   readonly members: ProblemMembers;
-  constructor(mfaToken: string, expiresIn: number) {
-    super('second factor required', { detail: 'Enter the code of your authenticator app (or a recovery code).' });
-    this.members = { mfa_token: mfaToken, expires_in: expiresIn };
+  /** `methods`: the second steps the account has (`totp`: a code or recovery code; `passkey`). */
+  constructor(mfaToken: string, expiresIn: number, methods: readonly SecondStepMethod[] = ['totp']) {
+    super('second factor required', { detail: methods.includes('totp') ? 'Enter the code of your authenticator app (or a recovery code).' : 'Confirm with one of your passkeys.' });
+    this.members = { mfa_token: mfaToken, expires_in: expiresIn, methods };
   }
 }
 

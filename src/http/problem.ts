@@ -8,7 +8,7 @@ export interface Problem {
   code: string;
   detail?: string;
   /** RFC 9457 extension members (a login step's token). */
-  [member: string]: string | number | undefined;
+  [member: string]: string | number | readonly string[] | undefined;
 }
 
 const registered = PROBLEMS as Readonly<Record<string, ProblemEntry | undefined>>;

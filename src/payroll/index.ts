@@ -9,6 +9,7 @@ import type { PayrollServices } from './services.js';
 export { payrollMigrations } from './db/migration.js';
 export type { PayrollTables } from './db/schema.js';
 export { createPayrollServices, type PayrollDeps, type PayrollOptions, type PayrollServices } from './services.js';
+export { employeeDirectory } from './employees/employee-directory.js';
 export { seedDemoPayroll, type EmployeeLinks } from './seed.js';
 export type { PayrollAudit, PayrollAuditType } from './audit.js';
 export { IDEMPOTENCY_DEFAULTS, type IdempotencyOptions } from './idempotency/idempotency.js';

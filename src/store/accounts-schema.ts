@@ -18,6 +18,7 @@ export interface InvitationsTable {
   /** Space separated. */
   roles: string;
   invited_by: string | null;
+  employee_id: string | null;
   created_at: number;
   expires_at: number;
   accepted_at: number | null;

@@ -29,6 +29,8 @@ export interface InvitationRecord {
   /** Role names (today a user has one: the first). */
   roles: string[];
   invitedBy: string | null;
+  /** The payroll employee record the account will be linked to; null: none. */
+  employeeId: string | null;
   createdAt: number;
   expiresAt: number;
   acceptedAt: number | null;

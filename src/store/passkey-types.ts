@@ -52,6 +52,8 @@ export interface PasskeysStore {
   rename(userId: string, id: string, name: string): Promise<PasskeyRecord | undefined>;
   /** Deletes the user's passkey; false when the user has none of this id. */
   remove(userId: string, id: string): Promise<boolean>;
+  /** Deletes every passkey of the user (an admin's MFA reset); returns how many. */
+  removeAllForUser(userId: string): Promise<number>;
   /**
    * After a verified sign-in: the new counter, backup state and time of use, written only while
    * the stored counter is still `expectedCounter` (of two racing uses, one wins); false otherwise.

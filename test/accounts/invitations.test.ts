@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { bearer, problemOf } from '../helpers/harness.js';
+import { isDeepStrictEqual } from 'node:util';
+import { seedDemoPayroll } from '../../src/payroll/index.js';
+import type { AccountsTables } from '../../src/store/accounts-schema.js';
+import { bearer, decodeJwt, problemOf } from '../helpers/harness.js';
 import { linkToken } from '../helpers/smtp.js';
 import { createMailHarness, type MailHarness } from './helpers.js';
 
@@ -58,6 +61,62 @@ describe('invitations (mail through a real SMTP server)', () => {
     assert.equal(problemOf(await invite(adminToken, { email: 'y@example.test', roles: [] })).code, 'invalid_request');
   });
 
+  it('an invited employee linked to their employee record joins and sees their own payments only', async () => {
+    const links = await seedDemoPayroll(h.payroll);
+    const carol = links.carol as string;
+    const created = await invite(adminToken, { email: 'carol.n@example.test', roles: ['employee'], employee_id: carol });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.equal(created.json<{ employee_id: string | null }>().employee_id, carol);
+    const { token } = linkToken(await h.smtp.waitFor('carol.n@example.test', /invited/));
+    const joined = await accept({ token, username: 'carol2', password: 'a-long-enough-passphrase-1' });
+    assert.equal(joined.statusCode, 201, joined.body);
+    assert.equal(joined.json<{ employee_id: string | null }>().employee_id, carol);
+
+    const session = await h.login('carol2', 'a-long-enough-passphrase-1');
+    const payments = await h.app.inject({ method: 'GET', url: '/api/payments?limit=100', headers: bearer(session.access_token) });
+    assert.equal(payments.statusCode, 200, payments.body);
+    const items = payments.json<{ items: { employee_id: string }[] }>().items;
+    assert.ok(items.length > 0, 'the linked employee has payments');
+    assert.deepEqual([...new Set(items.map((p) => p.employee_id))], [carol]);
+    const invitationEvent = (await h.store.audit.list({}, { limit: 100 })).items.find((e) => e.type === 'invitation.created' && e.targetId === created.json<{ id: string }>().id);
+    assert.deepEqual(invitationEvent?.details, { roles: ['employee'], linked_employee: true });
+  });
+
+  it('an invitation to an employee record that does not exist is refused and sends nothing', async () => {
+    const refused = await invite(adminToken, { email: 'ghost@example.test', roles: ['employee'], employee_id: 'no-such-employee' });
+    assert.equal(refused.statusCode, 400);
+    assert.equal(problemOf(refused).code, 'invalid_request');
+    assert.match(problemOf(refused).detail ?? '', /employee/);
+    assert.equal(problemOf(await invite(adminToken, { email: 'ghost@example.test', roles: ['employee'], employee_id: '' })).code, 'invalid_request');
+    const sent = await h.store.db.withTables<AccountsTables>().selectFrom('mail_outbox').select('to_address').execute();
+    assert.ok(!sent.some((m) => m.to_address === 'ghost@example.test'));
+  });
+
+  it('an admin sets, changes and clears a user\'s employee link (audited); an unknown record is refused', async () => {
+    const links = await seedDemoPayroll(h.payroll);
+    const user = await h.addUser('eve', 'employee');
+    const before = (await h.login('eve', user.password)).access_token;
+    const patch = (payload: object) => h.app.inject({ method: 'PATCH', url: `/api/users/${user.id}`, headers: bearer(adminToken), payload });
+    const set = await patch({ employee_id: links.carol });
+    assert.equal(set.statusCode, 200, set.body);
+    assert.equal(set.json<{ employee_id: string | null }>().employee_id, links.carol);
+    const stale = await h.app.inject({ method: 'GET', url: '/api/payments', headers: bearer(before) });
+    assert.equal(stale.statusCode, 401, 'a token of the old link no longer works');
+    const fresh = await h.login('eve', user.password);
+    assert.equal(decodeJwt(fresh.access_token).claims.employee_id, links.carol);
+    assert.equal(problemOf(await patch({ employee_id: 'no-such-employee' })).code, 'invalid_request');
+    assert.equal((await h.store.users.findById(user.id))?.employeeId, links.carol);
+    const cleared = await patch({ employee_id: null });
+    assert.equal(cleared.json<{ employee_id: string | null }>().employee_id, null);
+    const changes = (await h.store.audit.list({}, { limit: 200 })).items
+      .filter((e) => e.type === 'user.updated' && e.targetId === user.id).map((e) => (e.details as { changes: unknown }).changes);
+    assert.equal(changes.length, 2);
+    assert.ok(changes.some((c) => isDeepStrictEqual(c, { employee_id: { from: null, to: links.carol } })));
+    assert.ok(changes.some((c) => isDeepStrictEqual(c, { employee_id: { from: links.carol, to: null } })));
+    const created = await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { username: 'mallory', password: 'a-long-enough-passphrase-1', role: 'employee', employee_id: 'no-such-employee' } });
+    assert.equal(problemOf(created).code, 'invalid_request');
+  });
+
   it('an expired or forged invitation link creates nothing', async () => {
     await invite(adminToken, { email: 'late@example.test', roles: ['employee'] });
     const { token } = linkToken(await h.smtp.waitFor('late@example.test', /invited/));
@@ -85,5 +144,17 @@ describe('invitations with BULWARK_SIGNUP=invite', () => {
     assert.equal(problemOf(admin).code, 'signup_closed');
     const signup = await h.app.inject({ method: 'POST', url: '/api/signups', payload: { email: 'me@example.test', username: 'me', password: 'a-long-enough-passphrase-1' } });
     assert.equal(problemOf(signup).code, 'signup_closed');
+  });
+
+  it('a user who is not an admin cannot link the invitation to an employee record', async () => {
+    const links = await seedDemoPayroll(h.payroll);
+    const clerk = await h.addUser('cid', 'clerk');
+    const token = (await h.login('cid', clerk.password)).access_token;
+    const linked = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'pal@example.test', roles: ['employee'], employee_id: links.carol } });
+    assert.equal(linked.statusCode, 403);
+    assert.equal(problemOf(linked).code, 'forbidden');
+    const plain = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'pal@example.test', roles: ['employee'] } });
+    assert.equal(plain.statusCode, 201, plain.body);
+    assert.equal(plain.json<{ employee_id: string | null }>().employee_id, null);
   });
 });

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { linkToken } from '../helpers/smtp.js';
-import { launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
 
 /** Issue #20 in the console: invitation, forgot password, and the Security page's account part. */
 describe('console: accounts from the mail', { timeout: 90_000 }, () => {
@@ -65,6 +65,45 @@ describe('console: accounts from the mail', { timeout: 90_000 }, () => {
     await signIn(guest, 'fay', 'fay-picked-a-passphrase');
     await guest.getByRole('link', { name: 'Security' }).click();
     await guest.getByText('fay@example.test (verified)').waitFor();
+    assert.deepEqual(await csp(), []);
+  });
+
+  it('an admin invites an employee linked to their employee record with the picker; the invited employee sees their own pay only', async () => {
+    const context = await browser.newContext();
+    const csp = await watchCsp(context);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signIn(page, 'alice', server.password('alice'));
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.getByRole('form', { name: 'Invite a user' });
+    await form.getByLabel('Email address').fill('emma.s@example.test');
+    await form.getByLabel('Role').selectOption('employee');
+    await form.getByText('Without an employee record, an employee sees no pay.').waitFor();
+    await form.getByLabel('Search employees').fill('finance');
+    const picker = form.getByLabel('Employee record');
+    assert.deepEqual((await picker.locator('option').allTextContents()).slice(1).sort(), ['Emma Schulz (Finance)', 'Karin Novak (Finance)']);
+    await picker.selectOption({ label: 'Emma Schulz (Finance)' });
+    const emmaId = await picker.inputValue();
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Invited emma.s@example.test (employee)' }).waitFor();
+    assert.equal(await picker.inputValue(), '', 'the form is reset for the next invitation');
+
+    const { url } = linkToken(await mailTo('emma.s@example.test', /invited/));
+    const guest = await (await browser.newContext()).newPage();
+    await guest.goto(`${server.url}${url.pathname}${url.search}`);
+    const accept = guest.getByRole('form', { name: 'Accept the invitation' });
+    await accept.getByLabel('Choose a username').fill('emmas');
+    await accept.getByLabel('Choose a password').fill('emma-picked-a-passphrase');
+    await accept.getByRole('button', { name: 'Create my account' }).click();
+    await guest.getByRole('status').filter({ hasText: 'Welcome, emmas' }).waitFor();
+
+    const token = await apiToken(server.url, 'emmas', 'emma-picked-a-passphrase');
+    const payments = await apiGet<{ items: { employee_id: string }[] }>(server.url, token, '/api/payments?limit=100');
+    assert.ok(payments.items.length > 0);
+    assert.deepEqual([...new Set(payments.items.map((p) => p.employee_id))], [emmaId]);
+    const row = page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: 'emmas' });
+    await page.reload();
+    assert.equal(await row.getByLabel('Employee record of emmas').inputValue(), emmaId);
     assert.deepEqual(await csp(), []);
   });
 

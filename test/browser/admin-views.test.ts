@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
 
-interface User { id: string; username: string; role: string; disabled: boolean }
+interface User { id: string; username: string; role: string; disabled: boolean; employee_id: string | null }
 
 /** The admin views act through the API: users, keys, sessions, audit log. */
 describe('console: admin views', { timeout: 60_000 }, () => {
@@ -44,6 +44,23 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     await page.getByRole('dialog', { name: 'Make dave an employee?' }).getByRole('button', { name: 'Change role' }).click();
     await page.getByRole('status').filter({ hasText: 'dave is now employee.' }).waitFor();
     assert.equal((await userNamed('dave'))?.role, 'employee');
+
+    // The employee link, confirmed by name; cancelling leaves it as it was.
+    const link = row.getByLabel('Employee record of dave');
+    await link.selectOption({ label: 'Hiro Tanaka (Engineering)' });
+    await page.getByRole('dialog', { name: 'Link dave to Hiro Tanaka (Engineering)?' }).getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await link.inputValue(), '');
+    assert.equal((await userNamed('dave'))?.employee_id, null);
+    await link.selectOption({ label: 'Hiro Tanaka (Engineering)' });
+    await page.getByRole('dialog', { name: 'Link dave to Hiro Tanaka (Engineering)?' }).getByRole('button', { name: 'Link' }).click();
+    await page.getByRole('status').filter({ hasText: 'dave is linked to Hiro Tanaka (Engineering).' }).waitFor();
+    const hiro = await link.inputValue();
+    assert.notEqual(hiro, '');
+    assert.equal((await userNamed('dave'))?.employee_id, hiro);
+    await link.selectOption('');
+    await page.getByRole('dialog', { name: 'Unlink dave from their employee record?' }).getByRole('button', { name: 'Unlink' }).click();
+    await page.getByRole('status').filter({ hasText: 'dave is linked to no employee record.' }).waitFor();
+    assert.equal((await userNamed('dave'))?.employee_id, null);
 
     await row.getByRole('button', { name: 'Disable' }).click();
     await page.getByRole('dialog', { name: 'Disable dave?' }).getByRole('button', { name: 'Disable' }).click();

@@ -33,7 +33,7 @@ async function signInWithCode(page: Page, password: string, code: string): Promi
 }
 
 async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 }
 
@@ -74,7 +74,7 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       await form.getByLabel('New password').fill(chosen);
       await form.getByLabel('Repeat password').fill(chosen);
       await form.getByRole('button', { name: 'Change password' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       await signOut(page);
       await signIn(page, 'bob', chosen);
       assert.deepEqual(await cspViolations(), []);
@@ -97,7 +97,7 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       const stepUp = page.getByRole('form', { name: 'Pay an employee' }).getByRole('alert');
       await stepUp.filter({ hasText: 'Sign in again to make this change' }).waitFor();
       assert.match(await stepUp.innerText(), /Nothing was changed/);
-      assert.ok(await page.getByRole('button', { name: 'Sign out' }).isVisible(), 'still signed in');
+      assert.ok(await page.getByRole('button', { name: 'Sign out', exact: true }).isVisible(), 'still signed in');
 
       // Enrolment: the QR code is drawn in the page from the otpauth URI; the secret is read from the page.
       await stepUp.getByRole('link', { name: 'Security' }).click();
@@ -115,7 +115,7 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
 
       const confirmedAt = Date.now() / 1000;
       await page.getByLabel('Authentication code').fill(await codeAt(secret, confirmedAt));
-      await page.getByRole('button', { name: 'Confirm' }).click();
+      await page.getByRole('button', { name: 'Confirm', exact: true }).click();
       const codes = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
       await codes.first().waitFor();
       const recovery = (await codes.allInnerTexts()).map((text) => text.trim());
@@ -131,7 +131,7 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       await page.getByRole('status').filter({ hasText: 'with your authenticator code' }).waitFor();
       // The next 30 s step: later than the one the confirmation used, and accepted one step either side.
       await signInWithCode(page, password, await codeAt(secret, confirmedAt + 30));
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       assert.equal(new URL(page.url()).pathname, '/payments', 'back where the write was refused');
       await pay(page, 'after second factor');
       await page.getByRole('status').filter({ hasText: /^Paid / }).waitFor();
@@ -148,13 +148,13 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       // A recovery code instead of the app's code: accepted once, refused the second time.
       await signOut(page);
       await signInWithCode(page, password, recovery[0]!.toUpperCase());
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       await signOut(page);
       await signInWithCode(page, password, recovery[0]!);
       const refused = page.getByRole('form', { name: 'Second step' }).getByRole('alert');
       await refused.waitFor();
       assert.match(await refused.innerText(), /code/i);
-      assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0, 'not signed in');
+      assert.equal(await page.getByRole('button', { name: 'Sign out', exact: true }).count(), 0, 'not signed in');
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();

@@ -19,7 +19,7 @@ async function pay(page: Page, memo: string): Promise<void> {
 }
 
 async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
 }
 
@@ -60,6 +60,8 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       await page.goto(origin);
       const password = server.password('alice');
       await signIn(page, 'alice', password);
+      // An API session of her own, taken while the password alone still signs in (a passkey makes it two steps).
+      const admin = await apiToken(server.url, 'alice', password);
 
       // A password-only session may not pay: the RFC 9470 refusal.
       await pay(page, 'password only');
@@ -79,7 +81,6 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       assert.equal(credentials.length, 1);
       assert.equal(credentials[0]?.isResidentCredential, true, 'a discoverable credential');
       assert.equal(credentials[0]?.rpId, 'localhost');
-      const admin = await apiToken(server.url, 'alice', password);
       const listed = await apiGet<{ items: Array<{ id: string; name: string }> }>(server.url, admin, '/api/users/me/passkeys');
       assert.deepEqual(listed.items.map((p) => p.name), ['Laptop']);
       assert.equal(listed.items[0]?.id, Buffer.from(credentials[0]?.credentialId ?? '', 'base64').toString('base64url'));
@@ -87,7 +88,7 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       // Signed out, then in with the passkey alone: no username, no password.
       await signOut(page);
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       assert.equal(await page.getByLabel('Password', { exact: true }).count(), 0);
 
       // The passkey session is multi-factor: the payment goes through.
@@ -102,6 +103,17 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       const storage = await page.evaluate(`({ local: Object.keys(localStorage).length, session: Object.keys(sessionStorage).length, cookie: document.cookie })`) as { local: number; session: number; cookie: string };
       assert.deepEqual(storage, { local: 0, session: 0, cookie: '' }, 'nothing in storage or script-readable cookies');
 
+      // With a passkey and no authenticator app, a password login's second step is the passkey, with no code to type.
+      await signOut(page);
+      await page.getByLabel('Username', { exact: true }).fill('alice');
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      const secondStep = page.getByRole('form', { name: 'Second step' });
+      await secondStep.getByRole('button', { name: 'Use a passkey', exact: true }).waitFor();
+      assert.equal(await secondStep.getByLabel('Authentication code').count(), 0, 'no code field');
+      await secondStep.getByRole('button', { name: 'Use a passkey', exact: true }).click();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+
       // With an authenticator app enrolled, a password login's second step may be the passkey instead of a code.
       const enrolment = await fetch(`${server.url}/api/users/me/mfa/totp`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
       const { secret } = (await enrolment.json()) as { secret: string };
@@ -112,17 +124,23 @@ describe('console: passkeys in Chromium\'s virtual authenticator (add, sign in, 
       await page.getByLabel('Password', { exact: true }).fill(password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByRole('form', { name: 'Second step' }).getByRole('button', { name: 'Use a passkey instead' }).click();
-      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
 
-      // Removed on the Security page, it signs in no more (the authenticator still holds it).
+      // Renamed on the Security page; then removed, it signs in no more (the authenticator still holds it).
       await page.getByRole('link', { name: 'Security' }).first().click();
-      await page.getByRole('button', { name: 'Remove passkey Laptop' }).click();
-      await page.getByRole('status').filter({ hasText: 'Passkey "Laptop" removed' }).waitFor();
+      await page.getByRole('button', { name: 'Rename passkey Laptop' }).click();
+      const renaming = page.getByRole('form', { name: 'Rename passkey Laptop' });
+      await renaming.getByLabel('New name').fill('Work laptop');
+      await renaming.getByRole('button', { name: 'Save name' }).click();
+      await page.getByRole('status').filter({ hasText: 'Passkey renamed to "Work laptop".' }).waitFor();
+      assert.deepEqual((await apiGet<{ items: Array<{ name: string }> }>(server.url, admin, '/api/users/me/passkeys')).items.map((p) => p.name), ['Work laptop']);
+      await page.getByRole('button', { name: 'Remove passkey Work laptop' }).click();
+      await page.getByRole('status').filter({ hasText: 'Passkey "Work laptop" removed' }).waitFor();
       await page.getByText('No passkeys yet.').waitFor();
       await signOut(page);
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       await page.getByRole('alert').filter({ hasText: 'This passkey cannot sign in here.' }).waitFor();
-      assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0, 'not signed in');
+      assert.equal(await page.getByRole('button', { name: 'Sign out', exact: true }).count(), 0, 'not signed in');
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();

@@ -283,17 +283,24 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         assert.equal((await api<{ items: unknown[] }>('/api/keys')).items.length, keysBefore.length, 'Cancel rotates nothing');
         await check(page, viewport, 'admin-keys');
 
+        // The console invites; the employee record is picked by name (and department), not typed as an id.
         await go(page, 'Users', 'Users');
-        const add = page.getByRole('form', { name: 'Add a user' });
+        const invite = page.getByRole('form', { name: 'Invite a user' });
+        await invite.getByLabel('Email address').fill(`isabel-${viewport.name}@example.test`);
+        await invite.getByLabel('Role').selectOption('employee');
+        await invite.getByLabel('Search employees').fill('operat');
+        await invite.getByLabel('Employee record').selectOption({ label: 'Isabel Ferreira (Operations)' });
+        await check(page, viewport, 'admin-users-invite');
+        await invite.getByRole('button', { name: 'Send invitation' }).click();
+        await page.getByRole('status').filter({ hasText: `Invited isabel-${viewport.name}@example.test (employee)` }).waitFor();
+        const isabel = (await api<{ items: { id: string; name: string }[] }>('/api/employees?limit=100')).items.find((e) => e.name === 'Isabel Ferreira');
         const username = `clerk-${viewport.name}`;
-        await add.getByLabel('New username').fill(username);
-        await add.getByLabel('Initial password').fill('correct-horse-battery-staple-42');
-        await add.getByLabel('Role').selectOption('employee');
-        await add.getByLabel('Employee record').selectOption({ label: 'Isabel Ferreira (Operations)' });
-        await add.getByRole('button', { name: 'Add user' }).click();
-        await page.getByRole('status').filter({ hasText: `Added ${username} (employee).` }).waitFor();
+        const created = await fetch(`${server.url}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'correct-horse-battery-staple-42', role: 'employee', employee_id: isabel?.id }) });
+        assert.equal(created.status, 201);
+        await page.reload();
         const userRow = page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: username });
-        assert.match(await userRow.innerText(), /Isabel Ferreira/, 'the employee by name, not by id');
+        const link = userRow.getByLabel(`Employee record of ${username}`);
+        assert.equal(await link.locator('option:checked').innerText(), 'Isabel Ferreira (Operations)', 'the employee by name, not by id');
         await userRow.getByLabel(`Role of ${username}`).selectOption('clerk');
         assert.match(await dialog(page).innerText(), new RegExp(`${username} changes from employee to clerk`));
         await dialog(page).getByRole('button', { name: 'Cancel' }).click();

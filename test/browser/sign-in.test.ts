@@ -50,9 +50,9 @@ describe('console: sign in and out, per role', { timeout: 60_000 }, () => {
           else assert.doesNotMatch(account, /\*/, `${role} sees the account in clear`);
         }
 
-        await page.getByRole('button', { name: 'Sign out' }).click();
+        await page.getByRole('button', { name: 'Sign out', exact: true }).click();
         await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
-        assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
+        assert.equal(await page.getByRole('button', { name: 'Sign out', exact: true }).count(), 0);
         // The session is over on the server too: a reload does not come back signed in.
         await page.reload();
         await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
@@ -75,7 +75,7 @@ describe('console: sign in and out, per role', { timeout: 60_000 }, () => {
       const alert = page.getByRole('alert');
       await alert.waitFor();
       assert.match(await alert.innerText(), /Unauthorized\s+The username or password is incorrect\./);
-      assert.equal(await page.getByRole('button', { name: 'Sign out' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Sign out', exact: true }).count(), 0);
     } finally {
       await context.close();
     }

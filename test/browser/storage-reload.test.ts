@@ -100,7 +100,7 @@ describe('console: no token where a script can read it; a reload keeps the sessi
       const other = await context.newPage();
       await other.goto(`${server.url}/sessions`);
       await other.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
-      await other.getByRole('button', { name: 'Sign out' }).waitFor();
+      await other.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();

@@ -57,7 +57,7 @@ describe('console: two tabs across an access-token expiry', { timeout: 60_000 },
       ]);
       for (const page of [first, second]) {
         assert.equal(await page.getByRole('button', { name: 'Sign in', exact: true }).count(), 0, 'still signed in');
-        await page.getByRole('button', { name: 'Sign out' }).waitFor();
+        await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       }
       assert.deepEqual(refreshes, [200], 'one refresh for both tabs');
       assert.ok(apiStatuses.includes(200), 'the API calls after the expiry succeeded');

@@ -11,7 +11,7 @@ export function accountFlows(request: Request): BulwarkAccounts {
     confirmPasswordReset: (token, newPassword) => post('/api/password-resets/confirm', { token, new_password: newPassword }),
     changePassword: (currentPassword, newPassword) => request('PUT', '/api/users/me/password', { body: { current_password: currentPassword, new_password: newPassword } }),
     signOutOtherSessions: () => post('/api/users-sessions/others/revoke'),
-    invite: (email, roles) => post('/api/invitations', { email, roles }),
+    invite: (email, roles, employeeId) => post('/api/invitations', employeeId === undefined ? { email, roles } : { email, roles, employee_id: employeeId }),
     acceptInvitation: (token, username, password) => post('/api/invitations/accept', { token, username, password }),
     acceptInvitationWithPasskey: (token, username, name) => acceptInvitationWithPasskey(request, token, username, name),
     changeEmail: (email) => post('/api/users/me/email', { email }),

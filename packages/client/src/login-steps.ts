@@ -16,13 +16,23 @@ export type LoginStep = (path: string, fields: Record<string, unknown>) => Promi
 export class BulwarkMfaRequiredError extends BulwarkProblemError {
   readonly complete: (code: string) => Promise<BulwarkUser>;
   readonly completeWithPasskey: () => Promise<BulwarkUser>;
+  /** The second steps the account has: `totp` (a code or recovery code; `complete`), `passkey` (`completeWithPasskey`). */
+  readonly methods: ReadonlyArray<'totp' | 'passkey'>;
 
-  constructor(fields: ProblemFields, complete: (code: string) => Promise<BulwarkUser>, completeWithPasskey: () => Promise<BulwarkUser>) {
+  constructor(fields: ProblemFields, complete: (code: string) => Promise<BulwarkUser>, completeWithPasskey: () => Promise<BulwarkUser>, methods: ReadonlyArray<'totp' | 'passkey'> = ['totp']) {
     super(fields);
     this.name = 'BulwarkMfaRequiredError';
     this.complete = complete;
     this.completeWithPasskey = completeWithPasskey;
+    this.methods = methods;
   }
+}
+
+/** The mfa_required body's `methods` (servers before it: a code only). */
+function secondStepMethods(value: unknown): ReadonlyArray<'totp' | 'passkey'> {
+  if (!Array.isArray(value)) return ['totp'];
+  const known = value.filter((method): method is 'totp' | 'passkey' => method === 'totp' || method === 'passkey');
+  return known.length > 0 ? known : ['totp'];
 }
 
 /** 401 `password_change_required` (after an admin reset): `changePassword(newPassword)` ends the login. */
@@ -43,7 +53,7 @@ export async function loginStepProblem(res: Response, step: LoginStep, request: 
   const mfaToken = body?.mfa_token;
   const changeToken = body?.password_change_token;
   if (problem.code === CODE.mfa_required && typeof mfaToken === 'string') {
-    return new BulwarkMfaRequiredError(problem, (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }), () => secondStepWithPasskey(mfaToken, request, step));
+    return new BulwarkMfaRequiredError(problem, (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }), () => secondStepWithPasskey(mfaToken, request, step), secondStepMethods(body?.methods));
   }
   if (problem.code === CODE.password_change_required && typeof changeToken === 'string') {
     return new BulwarkPasswordChangeRequiredError(problem, (password) => step('/api/users-sessions/password-change', { password_change_token: changeToken, new_password: password }));

@@ -45,10 +45,32 @@ export class BulwarkNetworkError extends BulwarkProblemError {
  * too weak or too old for this request. The tab stays signed in; sign in again (both steps) to go on.
  */
 export class BulwarkStepUpRequiredError extends BulwarkProblemError {
-  constructor(fields: ProblemFields) {
+  /** The challenge's max_age: a login at most this many seconds old will do (from WWW-Authenticate). */
+  readonly maxAgeSeconds: number | undefined;
+  /**
+   * True when only the login's age fell short (any fresh sign-in will do: a password or a passkey,
+   * e.g. before adding or removing a passkey); false when it also needs a second factor.
+   */
+  readonly tooOld: boolean;
+
+  constructor(fields: ProblemFields, challenge: StepUpChallenge = { maxAgeSeconds: undefined, tooOld: false }) {
     super(fields);
     this.name = 'BulwarkStepUpRequiredError';
+    this.maxAgeSeconds = challenge.maxAgeSeconds;
+    this.tooOld = challenge.tooOld;
   }
+}
+
+/** What an RFC 9470 challenge (WWW-Authenticate) says beyond the problem body. */
+export interface StepUpChallenge {
+  maxAgeSeconds: number | undefined;
+  tooOld: boolean;
+}
+
+/** Reads max_age and the fixed error_description of an RFC 9470 Bearer challenge. */
+export function parseStepUpChallenge(header: string | null): StepUpChallenge {
+  const maxAge = header === null ? null : /(?:^|[\s,])max_age="?(\d+)"?/.exec(header);
+  return { maxAgeSeconds: maxAge === null ? undefined : Number(maxAge[1]), tooOld: header !== null && /error_description="More recent authentication is required"/.test(header) };
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -63,14 +85,16 @@ export async function problemFromResponse(res: Response): Promise<BulwarkProblem
     // Not JSON (a proxy's HTML page, an empty body): the status alone describes it.
   }
   const code = text(body.code) ?? 'http_error';
-  return new (code === CODE.insufficient_user_authentication ? BulwarkStepUpRequiredError : BulwarkProblemError)({
+  const fields: ProblemFields = {
     status: res.status,
     code,
     title: text(body.title) ?? (res.statusText || `HTTP ${res.status}`),
     type: text(body.type),
     detail: text(body.detail),
     retryAfter: parseRetryAfter(res.headers.get('retry-after')),
-  });
+  };
+  if (code === CODE.insufficient_user_authentication) return new BulwarkStepUpRequiredError(fields, parseStepUpChallenge(res.headers.get('www-authenticate')));
+  return new BulwarkProblemError(fields);
 }
 
 /** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */

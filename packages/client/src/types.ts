@@ -86,8 +86,11 @@ export interface BulwarkAccounts {
   changePassword(currentPassword: string, newPassword: string): Promise<void>;
   /** "Sign out everywhere else": every session of the user but this one ends. */
   signOutOtherSessions(): Promise<OthersRevoked>;
-  /** Invites an address (admins; any user with BULWARK_SIGNUP=invite, for the sign-up role). */
-  invite(email: string, roles: Role[]): Promise<Invitation>;
+  /**
+   * Invites an address (admins; any user with BULWARK_SIGNUP=invite, for the sign-up role).
+   * `employeeId` (admins only) links the account to that payroll employee record.
+   */
+  invite(email: string, roles: Role[], employeeId?: string): Promise<Invitation>;
   /** Creates the invited account from the invitation link's token; then sign in as usual. */
   acceptInvitation(token: string, username: string, password: string): Promise<BulwarkUser>;
   /** Creates the invited account with a new passkey on this device (named `name`) instead of a password; then sign in with it. */

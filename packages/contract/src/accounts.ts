@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { EMAIL_MAX_LENGTH } from './limits.js';
 import { PasskeyRegistration } from './passkeys.js';
-import { closed, DateTime, Password, RoleSchema } from './shared.js';
+import { closed, DateTime, EmployeeLink, Password, RoleSchema } from './shared.js';
 
 /** The shapes of the self-service account routes (issue #20): mail links, invitations, sign-up. */
 const Email = Type.String({ minLength: 3, maxLength: EMAIL_MAX_LENGTH + 16, description: 'An email address; compared trimmed and lower-case.' });
@@ -22,7 +22,11 @@ export const SIGNUP_ACCEPTED = { status: 'accepted' as const, detail: 'Check you
 export const PasswordResetConfirm = Type.Object({ token: LinkToken, new_password: Password }, closed);
 
 export const InvitationRequest = Type.Object(
-  { email: Email, roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 1, description: 'The account\'s roles (a user has one role today).' }) },
+  {
+    email: Email,
+    roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 1, description: 'The account\'s roles (a user has one role today).' }),
+    employee_id: Type.Optional(EmployeeLink),
+  },
   closed,
 );
 
@@ -30,6 +34,7 @@ export const Invitation = Type.Object({
   id: Type.String(),
   email: Type.String(),
   roles: Type.Array(RoleSchema),
+  employee_id: EmployeeLink,
   created_at: DateTime,
   expires_at: DateTime,
 }, { $id: 'Invitation', description: 'An invitation (its link is only in the mail).' });

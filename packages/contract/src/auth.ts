@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { closed, DateTime, NullableDate, NullableText, Password, RoleSchema } from './shared.js';
+import { closed, DateTime, EmployeeLink, NullableDate, NullableText, Password, RoleSchema } from './shared.js';
 
 /**
  * The token service's shapes: the views (User, Session, Key, AuditEvent) are named OpenAPI
@@ -49,10 +49,14 @@ export const NewUserRequest = Type.Object({
   username: User.properties.username,
   password: Password,
   role: User.properties.role,
-  employee_id: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()])),
+  employee_id: Type.Optional(EmployeeLink),
 }, closed);
 
-export const UserPatchRequest = Type.Partial(Type.Pick(User, ['role', 'disabled']), { ...closed, minProperties: 1 });
+export const UserPatchRequest = Type.Object({
+  role: Type.Optional(User.properties.role),
+  disabled: Type.Optional(User.properties.disabled),
+  employee_id: Type.Optional(EmployeeLink),
+}, { ...closed, minProperties: 1 });
 
 export const Session = Type.Object({
   id: Type.String(),

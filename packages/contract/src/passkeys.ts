@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { PASSKEY_LIMITS } from './limits.js';
-import { closed, DateTime } from './shared.js';
+import { closed, DateTime, Id } from './shared.js';
 
 /**
  * The passkey ceremonies' shapes (contract §11). Options and responses are WebAuthn's JSON forms (as
@@ -75,6 +75,8 @@ const LoginToken = Type.String({ minLength: 1, maxLength: 256 });
 export const PasskeySecondStepOptions = Type.Object({ mfa_token: LoginToken }, closed);
 export const PasskeySecondStep = Type.Object({ mfa_token: LoginToken, response: AuthenticationCredential, refresh_delivery: Type.Optional(RefreshDelivery) }, closed);
 export const PasskeyIdParams = Type.Object({ id: B64u(1400) });
+/** An admin's path to one user's passkey: /api/users/{id}/passkeys/{passkey_id}. */
+export const UserPasskeyParams = Type.Object({ id: Id, passkey_id: B64u(1400) });
 
 export const Passkey = Type.Object({
   id: Type.String({ description: 'The credential id (base64url).' }),

@@ -20,6 +20,9 @@ export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENG
 
 export const RoleSchema = Type.Enum(ROLES);
 
+/** A user's link to their payroll employee record (an admin sets it; null: none). */
+export const EmployeeLink = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: 'the payroll employee record this user is (null: none); it must exist' });
+
 /** The OpenAPI security requirement of an operation that needs an access token. */
 export const security = [{ bearer: [] }];
 

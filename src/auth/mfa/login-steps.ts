@@ -1,4 +1,4 @@
-import { InvalidLoginTokenError, InvalidMfaCodeError, InvalidRequestError, MfaRequiredError, PasswordChangeRequiredError } from '../../errors/index.js';
+import { InvalidLoginTokenError, InvalidMfaCodeError, InvalidRequestError, MfaRequiredError, PasswordChangeRequiredError, type SecondStepMethod } from '../../errors/index.js';
 import type { AuthMethod, Store, UserRecord } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '../passwords/passwords.js';
@@ -30,10 +30,14 @@ export class LoginSteps {
 
   /** The SessionService's gate: throws when the login needs another step. */
   async afterPassword(user: UserRecord, meta: RequestMeta): Promise<void> {
-    if (await this.mfa.isEnrolled(user.id)) {
+    // A registered passkey is a second factor like TOTP: with either, the password alone is not enough.
+    const methods: SecondStepMethod[] = [];
+    if (await this.mfa.isEnrolled(user.id)) methods.push('totp');
+    if ((await this.store.passkeys.listForUser(user.id)).length > 0) methods.push('passkey');
+    if (methods.length > 0) {
       const next = await this.challenges.issue(user.id, 'mfa', ['pwd']);
-      await this.audit.record('login.mfa_required', { actorId: user.id, targetId: user.id, ip: meta.ip });
-      throw new MfaRequiredError(next.token, next.expiresIn);
+      await this.audit.record('login.mfa_required', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { methods } });
+      throw new MfaRequiredError(next.token, next.expiresIn, methods);
     }
     await this.requirePasswordChange(user, ['pwd'], meta);
   }

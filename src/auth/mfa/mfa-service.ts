@@ -1,5 +1,5 @@
 import { ConflictError, InvalidCredentialsError, InvalidMfaCodeError, NotFoundError } from '../../errors/index.js';
-import type { MfaStore, UsersStore } from '../../store/types.js';
+import type { MfaStore, PasskeysStore, UsersStore } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { verifyPassword } from '../passwords/passwords.js';
 import type { RequestMeta } from '../sessions/session-service.js';
@@ -24,7 +24,7 @@ export type SecondFactor = 'totp' | 'recovery_code';
  */
 export class MfaService {
   constructor(
-    private readonly store: { mfa: MfaStore; users: UsersStore },
+    private readonly store: { mfa: MfaStore; users: UsersStore; passkeys: Pick<PasskeysStore, 'removeAllForUser'> },
     private readonly masterKey: () => Buffer,
     private readonly audit: AuditLog,
     private readonly now: () => number,
@@ -93,11 +93,21 @@ export class MfaService {
     await this.audit.record('mfa.removed', { actorId: userId, targetId: userId, ip: meta.ip });
   }
 
-  /** An admin resets a user's MFA (a lost phone): the next login asks for the password only. */
-  async reset(userId: string, actorId: string | null, ip: string | null = null): Promise<boolean> {
+  /**
+   * An admin resets a user's second factors (a lost phone or security key): the authenticator,
+   * its recovery codes and every passkey go; the next login asks for the password only.
+   */
+  async reset(userId: string, actorId: string | null, ip: string | null = null): Promise<MfaReset> {
     if ((await this.store.users.findById(userId)) === undefined) throw new NotFoundError('user');
-    const removed = await this.store.mfa.removeEnrolment(userId);
-    await this.audit.record('mfa.reset', { actorId, targetId: userId, ip, details: { was_enrolled: removed } });
-    return removed;
+    const totpRemoved = await this.store.mfa.removeEnrolment(userId);
+    const passkeysRemoved = await this.store.passkeys.removeAllForUser(userId);
+    await this.audit.record('mfa.reset', { actorId, targetId: userId, ip, details: { was_enrolled: totpRemoved, passkeys_removed: passkeysRemoved } });
+    return { totpRemoved, passkeysRemoved };
   }
+}
+
+/** What an admin's MFA reset removed. */
+export interface MfaReset {
+  totpRemoved: boolean;
+  passkeysRemoved: number;
 }

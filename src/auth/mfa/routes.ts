@@ -7,6 +7,7 @@ import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { CodeRequest, MfaLoginRequest, MfaStatus, PasswordChangeLoginRequest, PasswordProof, RecoveryCodes, security, TokenResponse, TotpEnrolment } from '@bulwark/contract';
 import { sendPair } from '../sessions/routes.js';
 import { tokenProofHook } from '../dpop/token-proof.js';
+import { recentAuth } from '../common/recent-auth.js';
 
 const tags = ['auth'];
 
@@ -15,6 +16,7 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { mfa, loginSteps, throttles, events } = services;
   const tokenProof = tokenProofHook(services.verifier);
+  const recent = recentAuth(services);
 
   app.get('/api/users/me/mfa', {
     onRequest: app.requireAuth(),
@@ -25,7 +27,7 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
   });
 
   app.post('/api/users/me/mfa/totp', {
-    onRequest: app.requireAuth(),
+    onRequest: app.requireAuth(recent),
     schema: { operationId: 'enrolTotp', tags, summary: 'Start TOTP enrolment: a new secret and its otpauth URI (confirm with a code to activate)', security, response: { 201: TotpEnrolment } },
   }, async (request, reply) => {
     const claims = claimsOf(request);
@@ -36,7 +38,7 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
   });
 
   app.post('/api/users/me/mfa/totp/confirm', {
-    onRequest: app.requireAuth(),
+    onRequest: app.requireAuth(recent),
     schema: { operationId: 'confirmTotp', tags, summary: 'Confirm the enrolment with a current code; answers ten one-time recovery codes', security, body: CodeRequest, response: { 200: RecoveryCodes } },
   }, async (request, reply) => {
     const codes = await mfa.confirm(claimsOf(request).sub, request.body.code, requestMeta(request));
@@ -45,7 +47,7 @@ export function registerMfaRoutes(parent: FastifyInstance, services: AuthService
   });
 
   app.delete('/api/users/me/mfa/totp', {
-    onRequest: app.requireAuth(),
+    onRequest: app.requireAuth(recent),
     schema: { operationId: 'removeTotp', tags, summary: 'Remove the authenticator and the recovery codes, proving the password', security, body: PasswordProof, response: { 204: noContent('Removed: logins ask for the password only') } },
   }, async (request, reply) => {
     await mfa.remove(claimsOf(request).sub, request.body.password, requestMeta(request));

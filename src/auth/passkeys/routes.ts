@@ -5,6 +5,7 @@ import { claimsOf, requestMeta } from '../common/request-meta.js';
 import type { AuthServices } from '../services.js';
 import { Passkey, PasskeyIdParams, PasskeyList, PasskeyRegistration, PasskeyRename, RegistrationOptions } from '@bulwark/contract';
 import { toPasskeyView } from './passkey-view.js';
+import { recentAuth } from '../common/recent-auth.js';
 
 const tags = ['passkeys'];
 const security = [{ bearer: [] }];
@@ -13,9 +14,10 @@ const security = [{ bearer: [] }];
 export function registerPasskeyRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { passkeys } = services;
+  const recent = recentAuth(services);
 
   app.post('/api/users/me/passkeys/registration-options', {
-    onRequest: app.requireAuth(),
+    onRequest: app.requireAuth(recent),
     schema: { operationId: 'passkeyRegistrationOptions', tags, summary: 'Start adding a passkey: WebAuthn creation options with a single-use challenge (5 minutes)', security, response: { 200: RegistrationOptions } },
   }, async (request, reply) => {
     const user = await services.users.get(claimsOf(request).sub);
@@ -24,7 +26,7 @@ export function registerPasskeyRoutes(parent: FastifyInstance, services: AuthSer
   });
 
   app.post('/api/users/me/passkeys', {
-    onRequest: app.requireAuth(),
+    onRequest: app.requireAuth(recent),
     schema: { operationId: 'registerPasskey', tags, summary: 'Finish adding a passkey: the authenticator\'s response to the options, and a name', security, body: PasskeyRegistration, response: { 201: Passkey } },
   }, async (request, reply) => {
     const user = await services.users.get(claimsOf(request).sub);
@@ -43,7 +45,7 @@ export function registerPasskeyRoutes(parent: FastifyInstance, services: AuthSer
   }, async (request) => toPasskeyView(await passkeys.own.rename(claimsOf(request).sub, request.params.id, request.body.name, requestMeta(request))));
 
   app.delete('/api/users/me/passkeys/:id', {
-    onRequest: app.requireAuth(),
+    onRequest: app.requireAuth(recent),
     schema: { operationId: 'removePasskey', tags, summary: 'Remove one of the caller\'s passkeys: it signs in no more', security, params: PasskeyIdParams, response: { 204: noContent('Removed') } },
   }, async (request, reply) => {
     await passkeys.own.remove(claimsOf(request).sub, request.params.id, requestMeta(request));

@@ -9,6 +9,7 @@ import { OwnPasskeys } from './own-passkeys.js';
 import { PasskeyRegistration } from './registration.js';
 import { PasskeySecondFactor } from './second-factor.js';
 import { PasskeySignIn } from './sign-in.js';
+import { UserPasskeys } from './user-passkeys.js';
 
 /** The passkey feature's parts: its ceremonies' challenges, registration, sign-in, second step, the user's own list. */
 export interface PasskeyServices {
@@ -17,6 +18,8 @@ export interface PasskeyServices {
   signIn: PasskeySignIn;
   secondFactor: PasskeySecondFactor;
   own: OwnPasskeys;
+  /** An admin's view of a user's passkeys. */
+  admin: UserPasskeys;
 }
 
 /** What the passkeys build on: the login steps (which start sessions), their challenges, the throttles. */
@@ -37,5 +40,6 @@ export function createPasskeyServices(config: Pick<Config, 'webauthn'>, store: S
     signIn: new PasskeySignIn(store, challenges, config.webauthn, loginSteps, throttles.login, audit, now),
     secondFactor: new PasskeySecondFactor(store, challenges, loginChallenges, loginSteps, config.webauthn, throttles.mfa, audit, now),
     own: new OwnPasskeys(store.passkeys, audit),
+    admin: new UserPasskeys(store, audit),
   };
 }

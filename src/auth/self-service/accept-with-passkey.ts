@@ -126,7 +126,7 @@ export class InvitationPasskeys {
       // No password: a random one nobody knows (a reset link can set one later).
       passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
       role,
-      employeeId: null,
+      employeeId: invitation.employeeId,
       disabled: false,
       createdAt: now,
       updatedAt: now,
@@ -149,7 +149,7 @@ export class InvitationPasskeys {
       lastUsedAt: null,
     };
     if (!(await this.store.invitationJoins.joinWithPasskey({ linkHash: link.hash, invitationId: invitation.id, user, passkey, at: now }))) throw new LinkUsedError();
-    await this.audit.record('user.created', { actorId: null, targetId: user.id, details: { role, linked_employee: false } });
+    await this.audit.record('user.created', { actorId: null, targetId: user.id, details: { role, linked_employee: user.employeeId !== null } });
     await this.audit.record('passkey.registered', { actorId: user.id, targetId: user.id, ip, details: { device_type: passkey.deviceType, aaguid: passkey.aaguid } });
     await this.audit.record('invitation.accepted', { actorId: user.id, targetId: invitation.id, ip, details: { user_id: user.id, role, with: 'passkey' } });
     return user;

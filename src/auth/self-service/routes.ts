@@ -54,8 +54,8 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
     schema: { operationId: 'createInvitation', tags, summary: 'Invite an address with its roles: the link in the mail lets the person choose a username and password (admins; with BULWARK_SIGNUP=invite any user, for the sign-up role)', security, body: InvitationRequest, response: { 201: namedSchema(app, Invitation) } },
   }, async (request, reply) => {
     const claims = claimsOf(request);
-    const invitation = await invitations.create(request.body.email, request.body.roles, { id: claims.sub, role: (claims.role ?? 'employee') as Role }, requestMeta(request).ip);
-    return reply.status(201).send({ id: invitation.id, email: invitation.email, roles: invitation.roles as Role[], created_at: iso(invitation.createdAt), expires_at: iso(invitation.expiresAt) });
+    const invitation = await invitations.create(request.body.email, request.body.roles, { id: claims.sub, role: (claims.role ?? 'employee') as Role }, requestMeta(request).ip, request.body.employee_id ?? null);
+    return reply.status(201).send({ id: invitation.id, email: invitation.email, roles: invitation.roles as Role[], employee_id: invitation.employeeId, created_at: iso(invitation.createdAt), expires_at: iso(invitation.expiresAt) });
   });
 
   app.post('/api/invitations/accept', {

@@ -17,6 +17,7 @@ const INITIATOR: Readonly<Record<string, 'admin' | 'user' | 'policy' | 'system'>
   cli: 'admin',
   user_disabled: 'admin',
   role_changed: 'admin',
+  employee_link_changed: 'admin',
   refresh_reuse: 'policy',
 };
 

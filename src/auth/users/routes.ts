@@ -33,9 +33,10 @@ export function registerUserRoutes(parent: FastifyInstance, services: AuthServic
 
   app.patch('/api/users/:id', {
     onRequest: adminOnly,
-    schema: { operationId: 'updateUser', tags, summary: 'Change a user\'s role or disable them (ends their sessions)', security, params: IdParam, body: UserPatchRequest, response: { 200: UserRef } },
+    schema: { operationId: 'updateUser', tags, summary: 'Change a user\'s role, disable them (both end their sessions) or set or clear their employee link', security, params: IdParam, body: UserPatchRequest, response: { 200: UserRef } },
   }, async (request) => {
-    const user = await services.users.update(request.params.id, request.body, claimsOf(request).sub);
+    const { role, disabled, employee_id: employeeId } = request.body;
+    const user = await services.users.update(request.params.id, { role, disabled, employeeId }, claimsOf(request).sub);
     return toUserView(user);
   });
 }

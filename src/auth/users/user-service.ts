@@ -5,6 +5,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { assertAcceptablePassword, hashPassword } from '../passwords/passwords.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
 import type { SessionService } from '../sessions/session-service.js';
+import { assertEmployeeExists, type EmployeeDirectory } from './employee-directory.js';
 import { validUsername } from './usernames.js';
 
 export interface NewUser {
@@ -20,6 +21,8 @@ export interface NewUser {
 export interface UserChange {
   role?: Role | undefined;
   disabled?: boolean | undefined;
+  /** The payroll employee record the user is; null clears the link. */
+  employeeId?: string | null | undefined;
 }
 
 export class UserService {
@@ -29,11 +32,19 @@ export class UserService {
     private readonly revocations: RevocationService,
     private readonly audit: AuditLog,
     private readonly now: () => number = Date.now,
+    /** Checks employee links; undefined (no payroll tables to ask) leaves them unchecked. */
+    private readonly employees?: EmployeeDirectory,
   ) {}
+
+  /** Refuses an `employee_id` that names no employee record (invalid_request). */
+  assertEmployee(employeeId: string | null | undefined): Promise<void> {
+    return assertEmployeeExists(this.employees, employeeId);
+  }
 
   async create(input: NewUser, actorId: string | null): Promise<UserRecord> {
     const username = validUsername(input.username);
     assertAcceptablePassword(input.password, username);
+    await this.assertEmployee(input.employeeId);
     return this.createWithHash({ ...input, username, passwordHash: await hashPassword(input.password) }, actorId);
   }
 
@@ -71,7 +82,7 @@ export class UserService {
   }
 
   /**
-   * Role changes and disabling end every session of the user at once: a demoted admin must not
+   * Role changes, disabling and a changed employee link end every session of the user at once: a demoted admin must not
    * keep admin tokens for the rest of their lifetime. Admins cannot demote or disable themselves
    * (that is how a company locks itself out).
    */
@@ -82,12 +93,17 @@ export class UserService {
     if (actorId === id && (roleChanged || disabling)) {
       throw new ConflictError('admin tried to demote or disable themselves', { detail: 'You cannot change your own role or disable your own account.' });
     }
-    const after = await this.store.users.update(id, { role: change.role, disabled: change.disabled, updatedAt: this.now() });
+    await this.assertEmployee(change.employeeId);
+    const after = await this.store.users.update(id, { role: change.role, disabled: change.disabled, employeeId: change.employeeId, updatedAt: this.now() });
     if (after === undefined) throw new NotFoundError('user');
     let sessionsRevoked = 0;
-    if (roleChanged || disabling) {
-      sessionsRevoked = await this.sessions.revokeAllSessions(id, disabling ? 'user_disabled' : 'role_changed');
-      await this.revocations.revokeUser(id, disabling ? 'user_disabled' : 'role_changed');
+    // Tokens carry employee_id, and payroll scopes an employee's reads by it: a changed link ends
+    // the old tokens too, so nobody keeps seeing the pay of a record they were unlinked from.
+    const linkChanged = before.employeeId !== after.employeeId;
+    if (roleChanged || disabling || linkChanged) {
+      const reason = disabling ? 'user_disabled' : roleChanged ? 'role_changed' : 'employee_link_changed';
+      sessionsRevoked = await this.sessions.revokeAllSessions(id, reason);
+      await this.revocations.revokeUser(id, reason);
     }
     await this.audit.record('user.updated', {
       actorId,
@@ -116,5 +132,6 @@ function diff(before: UserRecord, after: UserRecord): Record<string, { from: unk
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (before.role !== after.role) changes.role = { from: before.role, to: after.role };
   if (before.disabled !== after.disabled) changes.disabled = { from: before.disabled, to: after.disabled };
+  if (before.employeeId !== after.employeeId) changes.employee_id = { from: before.employeeId, to: after.employeeId };
   return changes;
 }

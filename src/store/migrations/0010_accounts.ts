@@ -33,6 +33,8 @@ export const accounts: Migration = {
       .addColumn('email', 'text', (c) => c.notNull())
       .addColumn('roles', 'text', (c) => c.notNull())
       .addColumn('invited_by', 'text')
+      // The payroll employee record the account will be (an admin's choice); checked when invited.
+      .addColumn('employee_id', 'text')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('accepted_at', 'bigint')

@@ -23,6 +23,7 @@ function toInvitation(row: InvitationsTable): InvitationRecord {
     email: row.email,
     roles: row.roles.split(' ').filter((r) => r !== ''),
     invitedBy: row.invited_by,
+    employeeId: row.employee_id,
     createdAt: ms(row.created_at),
     expiresAt: ms(row.expires_at),
     acceptedAt: msOrNull(row.accepted_at),
@@ -81,7 +82,7 @@ export function sqlAccounts<DB>(base: Kysely<DB>): AccountsStore {
 
     async createInvitation(i: InvitationRecord): Promise<void> {
       await db.insertInto('invitations').values({
-        id: i.id, email: i.email, roles: i.roles.join(' '), invited_by: i.invitedBy, created_at: i.createdAt, expires_at: i.expiresAt, accepted_at: i.acceptedAt, user_id: i.userId,
+        id: i.id, email: i.email, roles: i.roles.join(' '), invited_by: i.invitedBy, employee_id: i.employeeId, created_at: i.createdAt, expires_at: i.expiresAt, accepted_at: i.acceptedAt, user_id: i.userId,
       }).execute();
     },
 

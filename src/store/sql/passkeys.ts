@@ -59,6 +59,11 @@ export function sqlPasskeys<DB>(base: Kysely<DB>): PasskeysStore {
       return Number(result.numDeletedRows) === 1;
     },
 
+    async removeAllForUser(userId: string): Promise<number> {
+      const result = await db.deleteFrom('passkey_credentials').where('user_id', '=', userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async recordUse(id: string, expectedCounter: number, use: { counter: number; backedUp: boolean; at: number }): Promise<boolean> {
       const result = await db.updateTable('passkey_credentials').set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at })
         .where('id', '=', id).where('counter', '=', expectedCounter).executeTakeFirst();

@@ -52,12 +52,12 @@ export function accountsSuite(open: OpenStore): void {
 
     it('records an invitation and its acceptance once', async () => {
       const id = uid('i');
-      await store().accounts.createInvitation({ id, email: 'new@example.test', roles: ['clerk'], invitedBy: null, createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: null, userId: null });
+      await store().accounts.createInvitation({ id, email: 'new@example.test', roles: ['clerk'], invitedBy: null, employeeId: 'employee-7', createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: null, userId: null });
       const user = makeUser();
       await store().users.create(user);
       assert.equal(await store().accounts.acceptInvitation(id, user.id, T0 + 1), true);
       assert.equal(await store().accounts.acceptInvitation(id, user.id, T0 + 2), false);
-      assert.deepEqual(await store().accounts.findInvitation(id), { id, email: 'new@example.test', roles: ['clerk'], invitedBy: null, createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: T0 + 1, userId: user.id });
+      assert.deepEqual(await store().accounts.findInvitation(id), { id, email: 'new@example.test', roles: ['clerk'], invitedBy: null, employeeId: 'employee-7', createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: T0 + 1, userId: user.id });
     });
 
     it('queues one message per event, leases it to one worker at a time, and forgets the body once sent', async () => {

@@ -7,7 +7,7 @@ import type { OpenStore } from './fixtures.js';
 async function pendingJoin(store: Store, overrides: Partial<PasskeyJoin> = {}): Promise<PasskeyJoin> {
   const invitationId = uid('i');
   const linkHash = uid('h');
-  await store.accounts.createInvitation({ id: invitationId, email: `${uid('x').toLowerCase()}@example.test`, roles: ['clerk'], invitedBy: null, createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: null, userId: null });
+  await store.accounts.createInvitation({ id: invitationId, email: `${uid('x').toLowerCase()}@example.test`, roles: ['clerk'], invitedBy: null, employeeId: null, createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: null, userId: null });
   await store.accounts.createLink({ hash: linkHash, purpose: 'invitation', userId: null, email: null, subjectId: invitationId, data: null, createdAt: T0, expiresAt: T0 + HOUR, usedAt: null });
   const user = makeUser();
   const passkey = {

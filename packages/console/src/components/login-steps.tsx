@@ -48,6 +48,17 @@ export function CodeStep(props: StepProps<BulwarkMfaRequiredError>) {
   const [code, setCode] = useState('');
   const step = useStep(() => props.challenge.complete(code.trim()), props);
   const passkey = useStep(() => props.challenge.completeWithPasskey(), props);
+  if (!props.challenge.methods.includes('totp')) {
+    // A passkey is the account's only second factor: no code to type.
+    return (
+      <form onSubmit={passkey.submit} aria-label="Second step">
+        <p class="hint">Confirm it is you with one of your passkeys.</p>
+        <button type="submit" autoFocus disabled={passkey.busy}>Use a passkey</button>
+        <button type="button" class="link" onClick={() => props.onCancel()}>Start over</button>
+        <PasskeyProblem error={passkey.error} />
+      </form>
+    );
+  }
   return (
     <form onSubmit={step.submit} aria-label="Second step">
       <p class="hint">Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
@@ -55,7 +66,7 @@ export function CodeStep(props: StepProps<BulwarkMfaRequiredError>) {
       <input id="sign-in-code" name="code" autocomplete="one-time-code" autoFocus required minLength={6} maxLength={32}
         spellcheck={false} value={code} onInput={(event) => setCode(event.currentTarget.value)} />
       <button type="submit" disabled={step.busy}>Verify</button>
-      <button type="button" disabled={passkey.busy} onClick={(event) => void passkey.submit(event)}>Use a passkey instead</button>
+      {props.challenge.methods.includes('passkey') && <button type="button" disabled={passkey.busy} onClick={(event) => void passkey.submit(event)}>Use a passkey instead</button>}
       <button type="button" class="link" onClick={() => props.onCancel()}>Start over</button>
       <ProblemAlert error={step.error} />
       <PasskeyProblem error={passkey.error} />

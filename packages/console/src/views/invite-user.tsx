@@ -1,14 +1,19 @@
 import { useState } from 'preact/hooks';
 import type { Invitation } from '@bulwark/contract/types';
 import { useApi } from '../api';
+import { EmployeePicker } from '../components/employee-picker';
 import { ProblemAlert } from '../components/problem';
-import { ROLES, type Role } from '../types';
+import { ROLES, type Employee, type Role } from '../types';
 
-/** POST /api/invitations: the person chooses their own username and password from the mailed link. */
-export function InviteUserForm({ onInvited }: { onInvited(invitation: Invitation): void }) {
+/**
+ * POST /api/invitations: the person chooses their own username and password from the mailed link.
+ * The employee record links the account to its payroll data (what an `employee` sees); optional.
+ */
+export function InviteUserForm({ employees, onInvited }: { employees: Employee[]; onInvited(invitation: Invitation): void }) {
   const { request } = useApi();
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('employee');
+  const [employeeId, setEmployeeId] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
 
@@ -18,8 +23,9 @@ export function InviteUserForm({ onInvited }: { onInvited(invitation: Invitation
     setBusy(true);
     setError(undefined);
     try {
-      const invitation = await request<Invitation>('POST', '/api/invitations', { body: { email: email.trim(), roles: [role] } });
+      const invitation = await request<Invitation>('POST', '/api/invitations', { body: { email: email.trim(), roles: [role], ...(employeeId === '' ? {} : { employee_id: employeeId }) } });
       setEmail('');
+      setEmployeeId('');
       onInvited(invitation);
     } catch (failure) {
       setError(failure);
@@ -37,6 +43,8 @@ export function InviteUserForm({ onInvited }: { onInvited(invitation: Invitation
           {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
         </select>
       </label>
+      <EmployeePicker employees={employees} value={employeeId} onChange={setEmployeeId} />
+      {role === 'employee' && employeeId === '' && <p class="hint">Without an employee record, an employee sees no pay.</p>}
       <button type="submit" disabled={busy}>Send invitation</button>
       <ProblemAlert error={error} />
     </form>

@@ -24,7 +24,7 @@ export const PROBLEMS = {
   password_change_required: { status: 401, title: 'Unauthorized', meaning: 'The password was reset by an admin; finish the login at POST /api/users-sessions/password-change with the body\'s password_change_token and a new password.' },
   invalid_login_token: { status: 401, title: 'Unauthorized', meaning: 'The mfa_token or password_change_token is unknown, expired, already used or spent on wrong codes: log in again.' },
   invalid_mfa_code: { status: 401, title: 'Unauthorized', meaning: 'The TOTP or recovery code is wrong, or was already used.' },
-  insufficient_user_authentication: { status: 401, title: 'Unauthorized', meaning: 'RFC 9470: this needs a login with a second factor (amr otp, or a passkey: hwk/swk) within max_age seconds; log in again.' },
+  insufficient_user_authentication: { status: 401, title: 'Unauthorized', meaning: 'RFC 9470: this needs a login with a second factor (amr otp, or a passkey: hwk/swk) within max_age seconds, or (adding or removing a passkey or TOTP) any login within max_age seconds; log in again.' },
   invalid_passkey: { status: 401, title: 'Unauthorized', meaning: 'The passkey sign-in was refused: unknown passkey, bad signature, wrong origin or RP ID, no user verification, or a signature counter that did not grow.' },
   invalid_passkey_challenge: { status: 400, title: 'Bad Request', meaning: 'The passkey response signed a challenge that is unknown, expired, already used, or of another ceremony or account: start again.' },
   invalid_passkey_registration: { status: 400, title: 'Bad Request', meaning: 'The new passkey could not be verified: wrong origin or RP ID, no user verification, or a malformed response.' },
