@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { seedDemoPayroll } from '../../src/payroll/index.js';
 import { bearer, createHarness, decodeJwt, ISSUER, problemOf, type Harness } from '../helpers/harness.js';
 
 describe('POST /api/users-sessions (login)', () => {
   let h: Harness;
   let alice: { id: string; username: string; password: string };
+  let doraEmployee: string;
   before(async () => {
     h = await createHarness();
     alice = await h.addUser('alice', 'admin');
-    await h.addUser('dora', 'employee', 'dora-Correct-Horse-42', 'emp-7');
+    // A user's employee_id must name a real employee record: the demo seed's carol is one.
+    doraEmployee = (await seedDemoPayroll(h.payroll)).carol;
+    await h.addUser('dora', 'employee', 'dora-Correct-Horse-42', doraEmployee);
   });
   after(() => h.close());
 
@@ -62,7 +66,7 @@ describe('POST /api/users-sessions (login)', () => {
 
   it('puts employee_id in the token of a linked user', async () => {
     const { claims } = decodeJwt((await h.login('dora', 'dora-Correct-Horse-42')).access_token);
-    assert.equal(claims.employee_id, 'emp-7');
+    assert.equal(claims.employee_id, doraEmployee);
     assert.equal(claims.role, 'employee');
     assert.equal(claims.scope, 'profile payroll:read:self');
   });
