@@ -27,9 +27,10 @@ export interface PasskeyRecord {
 
 /**
  * What a challenge was issued for: adding a passkey to an account, signing in with one, or the
- * second step of a password login (bound to that user, like a registration).
+ * second step of a password login (bound to that user, like a registration), or the passkey of
+ * an invited person's future account (no user yet: its hash binds the invitation and username).
  */
-export type PasskeyChallengePurpose = 'registration' | 'sign_in' | 'second_factor';
+export type PasskeyChallengePurpose = 'registration' | 'sign_in' | 'second_factor' | 'invitation';
 
 export interface PasskeyChallenge {
   /** SHA-256 of the challenge (base64url): the challenge itself is never stored. */

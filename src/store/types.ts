@@ -5,7 +5,7 @@
  */
 import type { AccountsStore } from './accounts-types.js';
 import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
-import type { PasskeysStore } from './passkey-types.js';
+import type { PasskeyRecord, PasskeysStore } from './passkey-types.js';
 
 export type * from './mfa-types.js';
 export type * from './passkey-types.js';
@@ -335,6 +335,25 @@ export interface ClientsStore {
   update(id: string, patch: ClientPatch): Promise<ClientRecord | undefined>;
 }
 
+/** What joining from an invitation with a passkey writes, all or nothing. */
+export interface PasskeyJoin {
+  linkHash: string;
+  invitationId: string;
+  user: UserRecord;
+  passkey: PasskeyRecord;
+  at: number;
+}
+
+/** Joining from an invitation link with a passkey (issue #20): one transaction. */
+export interface InvitationJoinsStore {
+  /**
+   * Spends the link, creates the user, stores the passkey and marks the invitation accepted, in
+   * one transaction: false (and nothing written) when the link or invitation was used meanwhile;
+   * ConflictError when the username, address or credential exists.
+   */
+  joinWithPasskey(join: PasskeyJoin): Promise<boolean>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly users: UsersStore;
@@ -350,6 +369,8 @@ export interface Store {
   readonly passkeys: PasskeysStore;
   /** One-time links, invitations and the mail outbox (issue #20). */
   readonly accounts: AccountsStore;
+  /** Joining from an invitation with a passkey, in one transaction (issue #20). */
+  readonly invitationJoins: InvitationJoinsStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Resolves when the database commits a one-row write (readiness: a full disk fails it). */

@@ -3,9 +3,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { linkToken } from '../helpers/smtp.js';
 import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+
+/** Chromium's virtual authenticator (resident keys, user verification that succeeds) on this page's target. */
+async function addVirtualAuthenticator(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+}
 
 /** Issue #20 in the console: invitation, forgot password, and the Security page's account part. */
 describe('console: accounts from the mail', { timeout: 90_000 }, () => {
@@ -66,6 +75,43 @@ describe('console: accounts from the mail', { timeout: 90_000 }, () => {
     await guest.getByRole('link', { name: 'Security' }).click();
     await guest.getByText('fay@example.test (verified)').waitFor();
     assert.deepEqual(await csp(), []);
+  });
+
+  it('the invited person registers a passkey instead of a password and signs in with it (virtual authenticator)', async () => {
+    const context = await browser.newContext();
+    const csp = await watchCsp(context);
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await signIn(page, 'alice', server.password('alice'));
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.getByRole('form', { name: 'Invite a user' });
+    await form.getByLabel('Email address').fill('gil@example.test');
+    await form.getByLabel('Role').selectOption('clerk');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByRole('status').filter({ hasText: 'Invited gil@example.test' }).waitFor();
+
+    const { url } = linkToken(await mailTo('gil@example.test', /invited/));
+    // WebAuthn needs a domain for its RP ID: localhost (a secure context over plain http), not 127.0.0.1.
+    const origin = server.url.replace('127.0.0.1', 'localhost');
+    const guestContext = await browser.newContext();
+    const guestCsp = await watchCsp(guestContext);
+    const guest = await guestContext.newPage();
+    await addVirtualAuthenticator(guest);
+    await guest.goto(`${origin}${url.pathname}${url.search}`);
+    await guest.getByRole('form', { name: 'Accept the invitation' }).getByRole('button', { name: 'Register a passkey instead' }).click();
+    const accept = guest.getByRole('form', { name: 'Accept the invitation with a passkey' });
+    await accept.getByLabel('Choose a username').fill('gil');
+    await accept.getByLabel('Name this passkey').fill('Laptop');
+    await accept.getByRole('button', { name: 'Create my account with a passkey' }).click();
+    await guest.getByRole('status').filter({ hasText: 'Welcome, gil' }).waitFor();
+    await guest.getByRole('button', { name: 'Go to sign-in' }).click();
+    await guest.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await guest.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    await guest.getByRole('link', { name: 'Security' }).first().click();
+    await guest.getByText('gil@example.test (verified)').waitFor();
+    await guest.getByRole('list', { name: 'Your passkeys' }).getByRole('listitem').filter({ hasText: 'Laptop' }).waitFor();
+    assert.deepEqual(await csp(), []);
+    assert.deepEqual(await guestCsp(), []);
   });
 
   it('an admin invites an employee linked to their employee record with the picker; the invited employee sees their own pay only', async () => {

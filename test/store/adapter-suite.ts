@@ -3,6 +3,7 @@ import { accountsSuite } from './suite/accounts.js';
 import { auditSuite } from './suite/audit.js';
 import { clientsSuite } from './suite/clients.js';
 import type { OpenStore } from './suite/fixtures.js';
+import { invitationJoinsSuite } from './suite/invitation-joins.js';
 import { keysSuite } from './suite/keys.js';
 import { mfaSuite } from './suite/mfa.js';
 import { passkeysSuite } from './suite/passkeys.js';
@@ -29,5 +30,6 @@ export function runStoreSuite(name: string, open: OpenStore): void {
     clientsSuite(open);
     securityEventsSuite(open);
     accountsSuite(open);
+    invitationJoinsSuite(open);
   });
 }

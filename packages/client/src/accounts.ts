@@ -1,3 +1,4 @@
+import { acceptInvitationWithPasskey } from './passkeys/passkeys.js';
 import type { BulwarkAccounts, HttpMethod, RequestOptions } from './types.js';
 
 type Request = <T>(method: HttpMethod, path: string, options?: RequestOptions) => Promise<T>;
@@ -12,6 +13,7 @@ export function accountFlows(request: Request): BulwarkAccounts {
     signOutOtherSessions: () => post('/api/users-sessions/others/revoke'),
     invite: (email, roles, employeeId) => post('/api/invitations', employeeId === undefined ? { email, roles } : { email, roles, employee_id: employeeId }),
     acceptInvitation: (token, username, password) => post('/api/invitations/accept', { token, username, password }),
+    acceptInvitationWithPasskey: (token, username, name) => acceptInvitationWithPasskey(request, token, username, name),
     changeEmail: (email) => post('/api/users/me/email', { email }),
     confirmEmail: (token) => post('/api/users/me/email/confirm', { token }),
     signUp: (email, username, password) => post('/api/signups', { email, username, password }),

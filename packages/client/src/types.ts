@@ -93,6 +93,8 @@ export interface BulwarkAccounts {
   invite(email: string, roles: Role[], employeeId?: string): Promise<Invitation>;
   /** Creates the invited account from the invitation link's token; then sign in as usual. */
   acceptInvitation(token: string, username: string, password: string): Promise<BulwarkUser>;
+  /** Creates the invited account with a new passkey on this device (named `name`) instead of a password; then sign in with it. */
+  acceptInvitationWithPasskey(token: string, username: string, name: string): Promise<BulwarkUser>;
   /** Mails a confirmation link to the new address (and a notice to the old one). */
   changeEmail(email: string): Promise<EmailChangePending>;
   /** Confirms the address from its link's token, signed in as that account. */

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { EMAIL_MAX_LENGTH } from './limits.js';
+import { PasskeyRegistration } from './passkeys.js';
 import { closed, DateTime, EmployeeLink, Password, RoleSchema } from './shared.js';
 
 /** The shapes of the self-service account routes (issue #20): mail links, invitations, sign-up. */
@@ -38,7 +39,13 @@ export const Invitation = Type.Object({
   expires_at: DateTime,
 }, { $id: 'Invitation', description: 'An invitation (its link is only in the mail).' });
 
-export const InvitationAccept = Type.Object({ token: LinkToken, username: Username, password: Password }, closed);
+export const InvitationAccept = Type.Object(
+  { token: LinkToken, username: Username, password: Type.Optional(Password), passkey: Type.Optional(PasskeyRegistration) },
+  { ...closed, description: 'Exactly one of `password` or `passkey` (the answer to /api/invitations/accept/passkey-options, and a name).' },
+);
+
+/** Creation options for the passkey of an invited person's future account. */
+export const InvitationPasskeyOptionsRequest = Type.Object({ token: LinkToken, username: Username }, closed);
 
 export const EmailChangeRequest = Type.Object({ email: Email }, closed);
 export const EmailChangePending = Type.Object({

@@ -8,6 +8,7 @@ import type { RevocationService } from '../revocation/revocation-service.js';
 import type { SessionService } from '../sessions/session-service.js';
 import type { UserService } from '../users/user-service.js';
 import { EmailAddresses } from './email-addresses.js';
+import { InvitationPasskeys } from './accept-with-passkey.js';
 import { Invitations } from './invitations.js';
 import { AccountLinks } from './links.js';
 import { PasswordResets } from './password-resets.js';
@@ -20,6 +21,8 @@ export interface SelfService {
   links: AccountLinks;
   passwordResets: PasswordResets;
   invitations: Invitations;
+  /** Joining from an invitation with a passkey instead of a password. */
+  invitationPasskeys: InvitationPasskeys;
   emails: EmailAddresses;
   signups: Signups;
 }
@@ -45,6 +48,7 @@ export function createSelfService(parts: SelfServiceParts): SelfService {
     links,
     passwordResets: new PasswordResets(store, sessions, revocations, audit, links, outbox, limits, settings, now),
     invitations: new Invitations(store, users, audit, links, outbox, settings, now),
+    invitationPasskeys: new InvitationPasskeys(store, audit, links, config.webauthn, settings, now),
     emails: new EmailAddresses(store, audit, links, outbox, settings, now),
     signups: new Signups(store, users, audit, links, outbox, settings, now),
   };

@@ -6,6 +6,8 @@ import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { User } from '@bulwark/contract';
 import { toUserView } from '../common/views.js';
 import type { AuthServices } from '../services.js';
+import { InvalidRequestError } from '../../errors/index.js';
+import { registerInvitationPasskeyRoutes } from './accept-with-passkey-routes.js';
 import {
   Accepted, EmailChangePending, EmailChangeRequest, Invitation, InvitationAccept, InvitationRequest, LinkConfirm, OthersRevoked,
   PasswordResetConfirm, PasswordResetRequest, RESET_ACCEPTED, SIGNUP_ACCEPTED, SignupRequest,
@@ -57,12 +59,17 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
   });
 
   app.post('/api/invitations/accept', {
-    schema: { operationId: 'acceptInvitation', tags, summary: 'Create the invited account from the invitation link (then sign in as usual)', security: [], body: InvitationAccept, response: { 201: UserRef } },
+    schema: { operationId: 'acceptInvitation', tags, summary: 'Create the invited account from the invitation link with a password or a passkey (then sign in as usual)', security: [], body: InvitationAccept, response: { 201: UserRef } },
   }, async (request, reply) => {
-    const { token, username, password } = request.body;
-    const user = await invitations.accept(token, username, password, requestMeta(request).ip);
+    const { token, username, password, passkey } = request.body;
+    const ip = requestMeta(request).ip;
+    if ((password === undefined) === (passkey === undefined)) throw new InvalidRequestError('password xor passkey', { detail: 'Give exactly one of `password` or `passkey`.' });
+    const user = passkey !== undefined
+      ? await services.selfService.invitationPasskeys.accept(token, username, passkey.name, passkey.response, ip)
+      : await invitations.accept(token, username, password ?? '', ip);
     return reply.status(201).send(toUserView(user));
   });
+  registerInvitationPasskeyRoutes(app, services);
 
   app.post('/api/users/me/email', {
     onRequest: app.requireAuth(),

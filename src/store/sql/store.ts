@@ -5,6 +5,7 @@ import type { Store } from '../types.js';
 import { sqlAccounts } from './accounts.js';
 import { sqlAudit } from './audit.js';
 import { sqlClients } from './clients.js';
+import { sqlInvitationJoins } from './invitation-joins.js';
 import { sqlKeys } from './keys.js';
 import { sqlLoginFailures } from './login-failures.js';
 import { sqlMfa } from './mfa.js';
@@ -39,6 +40,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     passkeys: sqlPasskeys(db),
     securityEvents: sqlSecurityEvents(db),
     accounts: sqlAccounts(db),
+    invitationJoins: sqlInvitationJoins(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },

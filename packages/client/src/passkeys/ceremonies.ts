@@ -27,3 +27,10 @@ export async function register(request: Request, name: string): Promise<BulwarkP
   const response = await startRegistration({ optionsJSON });
   return request<BulwarkPasskey>('POST', MINE, { body: { name, response } });
 }
+
+/** Joins from an invitation link with a new passkey instead of a password (the link is spent only if it verifies). */
+export async function acceptInvitationWithPasskey(request: Request, token: string, username: string, name: string): Promise<BulwarkUser> {
+  const optionsJSON = await request<PublicKeyCredentialCreationOptionsJSON>('POST', '/api/invitations/accept/passkey-options', { body: { token, username } });
+  const response = await startRegistration({ optionsJSON });
+  return request<BulwarkUser>('POST', '/api/invitations/accept', { body: { token, username, passkey: { name, response } } });
+}

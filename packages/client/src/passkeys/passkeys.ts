@@ -7,6 +7,10 @@ const MINE = '/api/users/me/passkeys';
 /** The ceremonies and @simplewebauthn/browser, fetched the first time a passkey is used. */
 const ceremonies = () => import('./ceremonies.js');
 
+/** Creates the invited account with a new passkey (the flow loads on first use). */
+export const acceptInvitationWithPasskey = (request: Request, token: string, username: string, name: string): Promise<BulwarkUser> =>
+  ceremonies().then((c) => c.acceptInvitationWithPasskey(request, token, username, name));
+
 /** Signs the tab in with a passkey alone (the flow loads on first use). */
 export const signInWithPasskey = (request: Request, logIn: LogIn): Promise<BulwarkUser> => ceremonies().then((c) => c.signInWithPasskey(request, logIn));
 

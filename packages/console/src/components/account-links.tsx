@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { takeLinkToken, type BulwarkClient } from '@bulwark/client';
 import { navigate } from '../router';
+import { AcceptWithPasskey } from './accept-with-passkey';
 import { Notice, ProblemAlert } from './problem';
 
 /** The pages a mailed link opens without a session (contract §10). */
@@ -60,6 +61,12 @@ function useSubmit(run: () => Promise<void>) {
 }
 
 function AcceptInvitation({ client, token, onDone }: StepProps) {
+  const [withPasskey, setWithPasskey] = useState(false);
+  if (withPasskey) return <AcceptWithPasskey client={client} token={token} onDone={onDone} onCancel={() => setWithPasskey(false)} />;
+  return <AcceptWithPassword client={client} token={token} onDone={onDone} onPasskey={() => setWithPasskey(true)} />;
+}
+
+function AcceptWithPassword({ client, token, onDone, onPasskey }: StepProps & { onPasskey(): void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const { busy, error, submit } = useSubmit(async () => {
@@ -74,6 +81,7 @@ function AcceptInvitation({ client, token, onDone }: StepProps) {
       <label for="invite-password">Choose a password</label>
       <input id="invite-password" type="password" autocomplete="new-password" required value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
       <button type="submit" disabled={busy}>Create my account</button>
+      <button type="button" class="link" onClick={onPasskey}>Register a passkey instead</button>
       <ProblemAlert error={error} />
     </form>
   );
