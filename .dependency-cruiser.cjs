@@ -20,13 +20,16 @@ const layers = [
 ];
 const above = (index) => layers.slice(index + 1).flat();
 const layerRules = layers.flatMap((folders, index) =>
-  above(index).length === 0 ? [] : folders.map((folder) => ({
-    name: `layer-${folder}`,
-    comment: `src/${folder} sits below ${above(index).join(', ')}: it must not import them`,
-    severity: 'error',
-    from: { path: `^src/${folder}/` },
-    to: { path: `^src/(${above(index).join('|')})/` },
-  })));
+  above(index).length === 0
+    ? []
+    : folders.map((folder) => ({
+        name: `layer-${folder}`,
+        comment: `src/${folder} sits below ${above(index).join(', ')}: it must not import them`,
+        severity: 'error',
+        from: { path: `^src/${folder}/` },
+        to: { path: `^src/(${above(index).join('|')})/` },
+      })),
+);
 
 module.exports = {
   forbidden: [
@@ -40,21 +43,31 @@ module.exports = {
     },
     {
       name: 'guard-is-self-contained',
-      comment: '@bulwark/guard needs node:crypto, lru-cache and (types only) fastify, hono and express: nothing of the server',
+      comment:
+        '@bulwark/guard needs node:crypto, lru-cache and (types only) fastify, hono and express: nothing of the server',
       severity: 'error',
       from: { path: '^packages/guard/src/' },
-      to: { pathNot: ['^packages/guard/src/', '^node_modules/(lru-cache|fastify|hono|@types/express-serve-static-core)/', '^(node:)?[a-z_]+$'], dependencyTypesNot: ['core'] },
+      to: {
+        pathNot: [
+          '^packages/guard/src/',
+          '^node_modules/(lru-cache|fastify|hono|@types/express-serve-static-core)/',
+          '^(node:)?[a-z_]+$',
+        ],
+        dependencyTypesNot: ['core'],
+      },
     },
     {
       name: 'contract-is-self-contained',
-      comment: '@bulwark/contract holds shapes and codes: typebox and itself, nothing of the server or the other packages',
+      comment:
+        '@bulwark/contract holds shapes and codes: typebox and itself, nothing of the server or the other packages',
       severity: 'error',
       from: { path: '^packages/contract/src/' },
       to: { pathNot: ['^packages/contract/src/', '^node_modules/typebox/'] },
     },
     {
       name: 'client-has-no-dependencies',
-      comment: '@bulwark/client runs in browsers with no runtime dependency but the WebAuthn ceremonies (issue #20), which only its passkeys/ folder imports; of the contract it imports types only',
+      comment:
+        '@bulwark/client runs in browsers with no runtime dependency but the WebAuthn ceremonies (issue #20), which only its passkeys/ folder imports; of the contract it imports types only',
       severity: 'error',
       from: { path: '^packages/client/src/', pathNot: '^packages/client/src/passkeys/' },
       to: { pathNot: ['^packages/client/src/', '^packages/contract/src/'] },
@@ -90,6 +103,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['bulwark-source', 'import', 'types', 'default'], extensions: ['.ts', '.js', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['bulwark-source', 'import', 'types', 'default'],
+      extensions: ['.ts', '.js', '.d.ts'],
+    },
   },
 };

@@ -14,7 +14,10 @@ export function cpuSeconds(pid: number): number {
 }
 
 /** CPU seconds `pid` spends while `work` runs, and the wall seconds it took. */
-export async function cpuDuring<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; cpu: number; wall: number }> {
+export async function cpuDuring<T>(
+  pid: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: number; wall: number }> {
   const cpu0 = cpuSeconds(pid);
   const wall0 = performance.now();
   const result = await work();

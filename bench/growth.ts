@@ -9,16 +9,33 @@ import { startBulwark, type BulwarkProcess } from './processes.js';
  * benchmark, and the plan of the list query (EXPLAIN) at each size. On SQLite always; on
  * Postgres when BENCH_DATABASE_URL names one (a schema of its own is created and dropped).
  */
-export interface GrowthRow { engine: string; rows: number; page: string; load: Load }
-export interface Plan { engine: string; rows: number; page: string; plan: string }
+export interface GrowthRow {
+  engine: string;
+  rows: number;
+  page: string;
+  load: Load;
+}
+export interface Plan {
+  engine: string;
+  rows: number;
+  page: string;
+  plan: string;
+}
 
 const LIST_FIRST = 'select * from "payments" order by "created_at" asc, "id" asc limit 21';
 /** The SQL the list compiles to (src/payroll/payments/payments-repo.ts), for EXPLAIN. */
 const LIST_AFTER = (at: number, id: string, param: (i: number) => string) =>
-  [`select * from "payments" where ("created_at", "id") > (${param(1)}, ${param(2)}) order by "created_at" asc, "id" asc limit 21`, [at, id]] as const;
+  [
+    `select * from "payments" where ("created_at", "id") > (${param(1)}, ${param(2)}) order by "created_at" asc, "id" asc limit 21`,
+    [at, id],
+  ] as const;
 const BASE_MS = Date.parse('2027-01-01T00:00:00Z');
 
-export async function benchPaymentsGrowth(sizes: number[], seconds: number, log: (line: string) => void): Promise<{ rows: GrowthRow[]; plans: Plan[] }> {
+export async function benchPaymentsGrowth(
+  sizes: number[],
+  seconds: number,
+  log: (line: string) => void,
+): Promise<{ rows: GrowthRow[]; plans: Plan[] }> {
   const rows: GrowthRow[] = [];
   const plans: Plan[] = [];
   await onEngine('SQLite', sizes, seconds, rows, plans, log, sqliteTable);
@@ -35,7 +52,15 @@ interface Table {
   close(): Promise<void>;
 }
 
-async function onEngine(engine: string, sizes: number[], seconds: number, rows: GrowthRow[], plans: Plan[], log: (line: string) => void, open: (bulwark: BulwarkProcess) => Promise<Table>): Promise<void> {
+async function onEngine(
+  engine: string,
+  sizes: number[],
+  seconds: number,
+  rows: GrowthRow[],
+  plans: Plan[],
+  log: (line: string) => void,
+  open: (bulwark: BulwarkProcess) => Promise<Table>,
+): Promise<void> {
   // A first start makes the schema and the demo company; the table is then filled beside it.
   const seeded = await startBulwark(engine === 'Postgres' ? await postgresEnv() : {});
   await seeded.stop({ keepData: true }); // the data dir keeps the master key the signing key is sealed with
@@ -47,13 +72,18 @@ async function onEngine(engine: string, sizes: number[], seconds: number, rows: 
       try {
         const headers = { authorization: `Bearer ${bulwark.token}` };
         const cursor = Buffer.from(JSON.stringify(middle)).toString('base64url');
-        for (const [page, path] of [['first page', '/api/payments?limit=20'], ['middle page (cursor)', `/api/payments?limit=20&cursor=${cursor}`]] as const) {
+        for (const [page, path] of [
+          ['first page', '/api/payments?limit=20'],
+          ['middle page (cursor)', `/api/payments?limit=20&cursor=${cursor}`],
+        ] as const) {
           const probe = await fetch(`${bulwark.url}${path}`, { headers });
           if (probe.status !== 200) throw new Error(`${engine} ${path}: ${probe.status} ${await probe.text()}`);
           await load(`${bulwark.url}${path}`, headers, 2);
           const result = await load(`${bulwark.url}${path}`, headers, seconds);
           rows.push({ engine, rows: size, page, load: result });
-          log(`  ${engine} ${size.toLocaleString('en-US').padStart(9)} payments, ${page.padEnd(20)} ${Math.round(result.requestsPerSec)} req/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms`);
+          log(
+            `  ${engine} ${size.toLocaleString('en-US').padStart(9)} payments, ${page.padEnd(20)} ${Math.round(result.requestsPerSec)} req/s p50 ${result.p50Ms} ms p99 ${result.p99Ms} ms`,
+          );
         }
       } finally {
         await bulwark.stop();
@@ -74,13 +104,22 @@ async function sqliteTable(bulwark: BulwarkProcess): Promise<Table> {
   db.pragma('journal_mode = WAL');
   const employees = (db.prepare('select id from employees').all() as Array<{ id: string }>).map((e) => e.id);
   const seededCount = (db.prepare('select count(*) as n from payments').get() as { n: number }).n;
-  const insert = db.prepare('insert into payments (id, employee_id, amount_cents, currency, period, kind, memo, created_by, created_at) values (?, ?, ?, \'EUR\', ?, \'payment\', \'bench\', \'bench\', ?)');
+  const insert = db.prepare(
+    "insert into payments (id, employee_id, amount_cents, currency, period, kind, memo, created_by, created_at) values (?, ?, ?, 'EUR', ?, 'payment', 'bench', 'bench', ?)",
+  );
   let added = 0;
   return {
     env: {},
     async growTo(total) {
       const fill = db.transaction((until: number) => {
-        for (; added < until; added++) insert.run(benchId(added), employees[added % employees.length], 100_000 + (added % 997), periodOf(added), BASE_MS + added * 1000);
+        for (; added < until; added++)
+          insert.run(
+            benchId(added),
+            employees[added % employees.length],
+            100_000 + (added % 997),
+            periodOf(added),
+            BASE_MS + added * 1000,
+          );
       });
       fill(total - seededCount);
       db.exec('analyze');
@@ -91,7 +130,9 @@ async function sqliteTable(bulwark: BulwarkProcess): Promise<Table> {
       return [BASE_MS + middle * 1000, benchId(middle)];
     },
     async explain(sql, params) {
-      return (db.prepare(`explain query plan ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+      return (db.prepare(`explain query plan ${sql}`).all(...params) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join('; ');
     },
     async close() {
       db.close();
@@ -116,10 +157,13 @@ async function postgresTable(): Promise<Table> {
     env: { BULWARK_DATABASE_URL: schemaUrl(schema) },
     async growTo(total) {
       const until = total - seededCount;
-      await client.query(`insert into payments (id, employee_id, amount_cents, currency, period, kind, memo, created_by, created_at)
+      await client.query(
+        `insert into payments (id, employee_id, amount_cents, currency, period, kind, memo, created_by, created_at)
         select 'bench-' || lpad(g::text, 9, '0'), (select array_agg(id order by id) from employees)[1 + g % (select count(*) from employees)],
                100000 + g % 997, 'EUR', '2027-' || lpad((1 + g % 12)::text, 2, '0'), 'payment', 'bench', 'bench', $1::bigint + g * 1000
-        from generate_series($2::int, $3::int - 1) as g`, [BASE_MS, added, until]);
+        from generate_series($2::int, $3::int - 1) as g`,
+        [BASE_MS, added, until],
+      );
       added = until;
       await client.query('analyze payments');
       const middle = Math.floor(added / 2);

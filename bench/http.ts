@@ -43,9 +43,17 @@ export async function benchHttp(seconds: number, log: (line: string) => void): P
       if (probe.status !== 200) throw new Error(`${name} answered ${probe.status} to the benchmark token`);
       await autocannon({ url, headers, connections: 50, duration: 2 }); // warm-up
       const result = await autocannon({ url, headers, connections: 50, pipelining: 1, duration: seconds });
-      const row = { server: name, requestsPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
+      const row = {
+        server: name,
+        requestsPerSec: result.requests.average,
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        non2xx: result.non2xx,
+      };
       rows.push(row);
-      log(`  ${name.padEnd(38)} ${Math.round(row.requestsPerSec).toLocaleString('en-US').padStart(8)} req/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms`);
+      log(
+        `  ${name.padEnd(38)} ${Math.round(row.requestsPerSec).toLocaleString('en-US').padStart(8)} req/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms`,
+      );
     } finally {
       child.kill('SIGTERM');
     }
@@ -56,7 +64,12 @@ export async function benchHttp(seconds: number, log: (line: string) => void): P
 function start(file: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
   const script = fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = fork(script, [], { env, execPath: 'taskset', execArgv: ['-c', '0', process.execPath], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(script, [], {
+      env,
+      execPath: 'taskset',
+      execArgv: ['-c', '0', process.execPath],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const timer = setTimeout(() => reject(new Error(`${file} did not start`)), 10_000);
     child.once('message', (message: { port?: number }) => {
       clearTimeout(timer);

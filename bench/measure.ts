@@ -50,7 +50,8 @@ function calibrate(run: (count: number) => number): number {
   for (let i = 0; i < 3; i++) run(n); // warm up the JIT on small batches
   for (;;) {
     const elapsed = run(n);
-    if (elapsed >= BATCH_TARGET_MS / 4 || n > 1e8) return Math.max(1, Math.round((n * BATCH_TARGET_MS) / Math.max(elapsed, 0.001)));
+    if (elapsed >= BATCH_TARGET_MS / 4 || n > 1e8)
+      return Math.max(1, Math.round((n * BATCH_TARGET_MS) / Math.max(elapsed, 0.001)));
     n *= 4;
   }
 }

@@ -13,7 +13,13 @@ const { key, token } = benchToken('ES256');
 const keys = new LocalKeySource([{ kid: key.kid, alg: 'ES256', key: key.publicKey ?? key.privateKey }]);
 const metrics = new Metrics();
 for (const cached of [true, false]) {
-  const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], keys, ...(cached ? { cache: { max: 10_000 } } : {}) });
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['ES256'],
+    keys,
+    ...(cached ? { cache: { max: 10_000 } } : {}),
+  });
   const counted = metrics.countVerifications(verifier);
   // Alternate the two, three rounds each, so drift on a shared machine hits both alike.
   const plain: number[] = [];
@@ -24,6 +30,12 @@ for (const cached of [true, false]) {
   }
   const best = (rates: number[]) => Math.max(...rates);
   const [a, b] = [best(plain), best(wrapped)];
-  console.log(`ES256 ${cached ? 'cached  ' : 'uncached'}  guard ${Math.round(a).toLocaleString('en-US').padStart(11)} ops/s   counted ${Math.round(b).toLocaleString('en-US').padStart(11)} ops/s   ${(((a - b) / a) * 100).toFixed(1)} % slower   (${(1e9 / b - 1e9 / a).toFixed(0)} ns/call)`);
+  console.log(
+    `ES256 ${cached ? 'cached  ' : 'uncached'}  guard ${Math.round(a).toLocaleString('en-US').padStart(11)} ops/s   counted ${Math.round(b).toLocaleString('en-US').padStart(11)} ops/s   ${(((a - b) / a) * 100).toFixed(1)} % slower   (${(1e9 / b - 1e9 / a).toFixed(0)} ns/call)`,
+  );
 }
-console.log((await metrics.expose()).split('\n').find((line) => line.startsWith('bulwark_token_verifications_total{outcome="ok"}')));
+console.log(
+  (await metrics.expose())
+    .split('\n')
+    .find((line) => line.startsWith('bulwark_token_verifications_total{outcome="ok"}')),
+);

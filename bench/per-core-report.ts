@@ -5,7 +5,10 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** The published figures the per-core table is read against, with where they come from. */
 export const ANCHORS: Readonly<Record<string, { figure: string; perCore: number | undefined }>> = {
-  'POST /oauth/introspect': { figure: 'Ory Hydra: 7,934/s on 2 CPUs, in-memory storage (≈ 3,967/s per CPU)', perCore: 7934 / 2 },
+  'POST /oauth/introspect': {
+    figure: 'Ory Hydra: 7,934/s on 2 CPUs, in-memory storage (≈ 3,967/s per CPU)',
+    perCore: 7934 / 2,
+  },
   'client_credentials grant': { figure: 'Keycloak: 120/s per vCPU', perCore: 120 },
   'refresh (rotation)': { figure: 'Keycloak: 120/s per vCPU', perCore: 120 },
   'password login (argon2id)': { figure: 'Keycloak: 15/s per vCPU (PBKDF2, its own default)', perCore: 15 },
@@ -32,7 +35,9 @@ export function perCoreSection(rows: PerCoreRow[], argon2PerSec: number, mixed: 
     const target = TARGETS[r.operation];
     const judged = r.operation.startsWith('password login')
       ? `≥ 0.9× raw argon2id (${fmt(argon2PerSec)}/s): ${(r.perCore / argon2PerSec).toFixed(2)}× ${r.perCore >= 0.9 * argon2PerSec ? 'met' : '**not met**'}`
-      : target === undefined ? '' : `≥ ${fmt(target)}/s: ${r.perCore >= target ? 'met' : '**not met**'}`;
+      : target === undefined
+        ? ''
+        : `≥ ${fmt(target)}/s: ${r.perCore >= target ? 'met' : '**not met**'}`;
     return `| ${r.operation} | ${fmt(r.perCore)} | ${fmt(r.cpuMicros)} | ${fmt(r.wallRate)} | ${r.errors} | ${anchor?.figure ?? ''} | ${anchor?.perCore === undefined ? '' : `${(r.perCore / anchor.perCore).toFixed(1)}×`} | ${judged} |`;
   });
   const cost = (name: string, label: string) => {
@@ -40,8 +45,12 @@ export function perCoreSection(rows: PerCoreRow[], argon2PerSec: number, mixed: 
     return micros === undefined ? '' : `| ${label} | ${fmt(micros)} CPU-s | ${(micros / 3600).toFixed(2)} core-hours |`;
   };
   const refresh = by('refresh');
-  const coresFor = (users: number, perHour: number) => (refresh === undefined ? '–' : ((users * perHour) / 3600 * refresh.cpuMicros / 1e6).toFixed(2));
-  const mixedPart = mixed === undefined ? '' : `
+  const coresFor = (users: number, perHour: number) =>
+    refresh === undefined ? '–' : ((((users * perHour) / 3600) * refresh.cpuMicros) / 1e6).toFixed(2);
+  const mixedPart =
+    mixed === undefined
+      ? ''
+      : `
 ### Reads beside durable writes (\`node --import tsx bench/mixed.ts 5\`)
 
 | measurement | result |

@@ -21,11 +21,15 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /** A confidential client with introspection, made through the admin API. */
 async function addClient(bulwark: BulwarkProcess): Promise<{ id: string; secret: string; basic: string }> {
   const response = await fetch(`${bulwark.url}/api/clients`, {
-    method: 'POST', headers: { authorization: `Bearer ${bulwark.token}`, 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { authorization: `Bearer ${bulwark.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'bench job', scope: 'payroll:read', introspection: true }),
   });
   if (response.status !== 201) throw new Error(`client create answered ${response.status}: ${await response.text()}`);
-  const { client_id: id, client_secret: secret } = (await response.json()) as { client_id: string; client_secret: string };
+  const { client_id: id, client_secret: secret } = (await response.json()) as {
+    client_id: string;
+    client_secret: string;
+  };
   return { id, secret, basic: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` };
 }
 
@@ -47,13 +51,19 @@ function row(operation: string, ops: number, cpu: number, wall: number, errors: 
 
 /** Refresh rotations: each worker chains its own refresh tokens (a used one is refused). */
 async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: number): Promise<PerCoreRow> {
-  const pairs = await Promise.all(Array.from({ length: workers }, () => login(bulwark.url, 'alice', bulwark.password('alice'))));
+  const pairs = await Promise.all(
+    Array.from({ length: workers }, () => login(bulwark.url, 'alice', bulwark.password('alice'))),
+  );
   let errors = 0;
   const chain = async (first: string, end: number): Promise<number> => {
     let refresh = first;
     let done = 0;
     while (performance.now() < end) {
-      const response = await fetch(`${bulwark.url}/api/users-sessions/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: refresh }) });
+      const response = await fetch(`${bulwark.url}/api/users-sessions/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token: refresh }),
+      });
       if (response.status !== 200) {
         errors++;
         await response.body?.cancel();
@@ -66,10 +76,12 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
   };
   const tokens = pairs.map((p) => p.refresh_token);
   const warm = performance.now() + 1000;
-  const next = await Promise.all(tokens.map(async (t) => {
-    await chain(t, warm);
-    return (await login(bulwark.url, 'alice', bulwark.password('alice'))).refresh_token;
-  }));
+  const next = await Promise.all(
+    tokens.map(async (t) => {
+      await chain(t, warm);
+      return (await login(bulwark.url, 'alice', bulwark.password('alice'))).refresh_token;
+    }),
+  );
   onMeasure?.();
   onMeasure = undefined;
   const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, async () => {
@@ -84,25 +96,41 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
 async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients: number): Promise<PerCoreRow> {
   const headers = { authorization: `Bearer ${bulwark.token}`, 'content-type': 'application/json' };
   const listed = await fetch(`${bulwark.url}/api/employees?limit=20`, { headers });
-  const employees = ((await listed.json()) as { items: Array<{ id: string; status: string }> }).items.filter((e) => e.status === 'active').map((e) => e.id);
+  const employees = ((await listed.json()) as { items: Array<{ id: string; status: string }> }).items
+    .filter((e) => e.status === 'active')
+    .map((e) => e.id);
   let errors = 0;
   const run = async (end: number): Promise<number> => {
     let done = 0;
-    await Promise.all(Array.from({ length: clients }, async (_, c) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const body = JSON.stringify({ employee_id: employees[(c + i) % employees.length], amount_cents: 1000 + i, currency: 'EUR', period: '2027-01', memo: 'bench' });
-        const response = await fetch(`${bulwark.url}/api/payments`, { method: 'POST', headers: { ...headers, 'idempotency-key': randomUUID() }, body });
-        await response.arrayBuffer();
-        if (response.status === 201) done++;
-        else errors++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        for (let i = 0; performance.now() < end; i++) {
+          const body = JSON.stringify({
+            employee_id: employees[(c + i) % employees.length],
+            amount_cents: 1000 + i,
+            currency: 'EUR',
+            period: '2027-01',
+            memo: 'bench',
+          });
+          const response = await fetch(`${bulwark.url}/api/payments`, {
+            method: 'POST',
+            headers: { ...headers, 'idempotency-key': randomUUID() },
+            body,
+          });
+          await response.arrayBuffer();
+          if (response.status === 201) done++;
+          else errors++;
+        }
+      }),
+    );
     return done;
   };
   await run(performance.now() + 1000);
   onMeasure?.();
   onMeasure = undefined;
-  const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, () => run(performance.now() + seconds * 1000));
+  const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, () =>
+    run(performance.now() + seconds * 1000),
+  );
   return row(`POST /api/payments (${clients} clients)`, result, cpu, wall, errors);
 }
 
@@ -120,7 +148,11 @@ export interface PerCoreOptions {
   onMeasure?: () => void;
 }
 
-export async function benchPerCore(seconds: number, log: (line: string) => void = () => {}, options: PerCoreOptions = {}): Promise<PerCoreRow[]> {
+export async function benchPerCore(
+  seconds: number,
+  log: (line: string) => void = () => {},
+  options: PerCoreOptions = {},
+): Promise<PerCoreRow[]> {
   const bulwark = await startBulwark(options.env ?? {}, options.nodeArgs ?? []);
   onMeasure = options.onMeasure;
   const wanted = (name: string) => options.only === undefined || name.includes(options.only);
@@ -130,22 +162,45 @@ export async function benchPerCore(seconds: number, log: (line: string) => void 
     const rows: PerCoreRow[] = [];
     const push = (r: PerCoreRow) => {
       rows.push(r);
-      log(`  ${r.operation}: ${Math.round(r.perCore).toLocaleString('en-US')}/s per core (${r.cpuMicros.toFixed(0)} µs CPU/op; ${Math.round(r.wallRate)}/s wall, ${r.errors} errors)`);
+      log(
+        `  ${r.operation}: ${Math.round(r.perCore).toLocaleString('en-US')}/s per core (${r.cpuMicros.toFixed(0)} µs CPU/op; ${Math.round(r.wallRate)}/s wall, ${r.errors} errors)`,
+      );
     };
-    if (wanted('introspect')) push(await cannon(pid, 'POST /oauth/introspect', {
-      url: `${bulwark.url}/oauth/introspect`, method: 'POST', connections: 16, duration: seconds,
-      headers: { ...FORM, authorization: client.basic }, body: `token=${encodeURIComponent(bulwark.token)}`,
-    }));
-    if (wanted('client_credentials')) push(await cannon(pid, 'client_credentials grant', {
-      url: `${bulwark.url}/oauth/token`, method: 'POST', connections: 16, duration: seconds,
-      headers: { ...FORM, authorization: client.basic }, body: 'grant_type=client_credentials',
-    }));
+    if (wanted('introspect'))
+      push(
+        await cannon(pid, 'POST /oauth/introspect', {
+          url: `${bulwark.url}/oauth/introspect`,
+          method: 'POST',
+          connections: 16,
+          duration: seconds,
+          headers: { ...FORM, authorization: client.basic },
+          body: `token=${encodeURIComponent(bulwark.token)}`,
+        }),
+      );
+    if (wanted('client_credentials'))
+      push(
+        await cannon(pid, 'client_credentials grant', {
+          url: `${bulwark.url}/oauth/token`,
+          method: 'POST',
+          connections: 16,
+          duration: seconds,
+          headers: { ...FORM, authorization: client.basic },
+          body: 'grant_type=client_credentials',
+        }),
+      );
     if (wanted('refresh')) push(await refreshes(bulwark, seconds, 16));
     if (wanted('payment')) push(await paymentsPerCore(bulwark, seconds, 16));
-    if (wanted('login')) push(await cannon(pid, 'password login (argon2id)', {
-      url: `${bulwark.url}/api/users-sessions`, method: 'POST', connections: 8, duration: seconds,
-      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: bulwark.password('alice') }),
-    }));
+    if (wanted('login'))
+      push(
+        await cannon(pid, 'password login (argon2id)', {
+          url: `${bulwark.url}/api/users-sessions`,
+          method: 'POST',
+          connections: 8,
+          duration: seconds,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'alice', password: bulwark.password('alice') }),
+        }),
+      );
     return rows;
   } finally {
     await bulwark.stop();

@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 /** The issuer every benchmark token carries, so the hand-assembled stack can check it too. */
 export const BENCH_ISSUER = 'http://bulwark.bench.invalid';
 /** BENCH_BULWARK_ROOT: benchmark another checkout's build (e.g. a snapshot while the tree is mid-change). */
-const BIN = process.env.BENCH_BULWARK_ROOT === undefined ? fileURLToPath(new URL('../bin/bulwark', import.meta.url)) : join(process.env.BENCH_BULWARK_ROOT, 'bin/bulwark');
+const BIN =
+  process.env.BENCH_BULWARK_ROOT === undefined
+    ? fileURLToPath(new URL('../bin/bulwark', import.meta.url))
+    : join(process.env.BENCH_BULWARK_ROOT, 'bin/bulwark');
 
 export interface Running {
   url: string;
@@ -35,9 +38,16 @@ export async function startBulwark(env: Record<string, string> = {}, nodeArgs: s
   const ownDir = env.BULWARK_DATA_DIR === undefined;
   const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, BIN, 'serve'], {
     env: {
-      ...process.env, PORT: '0', BULWARK_DATA_DIR: dataDir, BULWARK_LOG_LEVEL: 'warn', BULWARK_ISSUER: BENCH_ISSUER,
-      BULWARK_ACCESS_TOKEN_TTL: '3600', BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '1000000', BULWARK_REFRESH_PER_IP_PER_MINUTE: '1000000',
-      BULWARK_WRITES_PER_USER_PER_MINUTE: '1000000', ...env,
+      ...process.env,
+      PORT: '0',
+      BULWARK_DATA_DIR: dataDir,
+      BULWARK_LOG_LEVEL: 'warn',
+      BULWARK_ISSUER: BENCH_ISSUER,
+      BULWARK_ACCESS_TOKEN_TTL: '3600',
+      BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '1000000',
+      BULWARK_REFRESH_PER_IP_PER_MINUTE: '1000000',
+      BULWARK_WRITES_PER_USER_PER_MINUTE: '1000000',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -65,14 +75,21 @@ async function loggedIn(child: ChildProcess, dataDir: string, ownDir: boolean): 
   });
   child.stdout?.resume();
   const password = (username: string) => {
-    const line = readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.startsWith(`${username} `));
+    const line = readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${username} `));
     const value = line?.trim().split(/\s+/)[2];
     if (value === undefined) throw new Error(`no demo password for ${username}`);
     return value;
   };
   const token = (await login(url, 'alice', password('alice'))).access_token;
   return {
-    url, child, dataDir, dbFile: join(dataDir, 'bulwark.db'), token, password,
+    url,
+    child,
+    dataDir,
+    dbFile: join(dataDir, 'bulwark.db'),
+    token,
+    password,
     stop: async (options?: { keepData?: boolean }) => {
       await stopChild(child);
       if (ownDir && options?.keepData !== true) rmSync(join(dataDir, '..'), { recursive: true, force: true });
@@ -80,8 +97,16 @@ async function loggedIn(child: ChildProcess, dataDir: string, ownDir: boolean): 
   };
 }
 
-export async function login(url: string, username: string, password: string): Promise<{ access_token: string; refresh_token: string }> {
-  const response = await fetch(`${url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+export async function login(
+  url: string,
+  username: string,
+  password: string,
+): Promise<{ access_token: string; refresh_token: string }> {
+  const response = await fetch(`${url}/api/users-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (response.status !== 201) throw new Error(`login answered ${response.status}: ${await response.text()}`);
   return (await response.json()) as { access_token: string; refresh_token: string };
 }
@@ -89,7 +114,12 @@ export async function login(url: string, username: string, password: string): Pr
 /** A bench/servers/*.mjs server, forked pinned to CPU 0; it reports its port over IPC. */
 export async function startForked(file: string, env: Record<string, string>): Promise<Running> {
   const script = fileURLToPath(new URL(`./servers/${file}`, import.meta.url));
-  const child = fork(script, [], { env: { ...process.env, BENCH_PORT: '0', ...env }, execPath: 'taskset', execArgv: ['-c', '0', process.execPath], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [], {
+    env: { ...process.env, BENCH_PORT: '0', ...env },
+    execPath: 'taskset',
+    execArgv: ['-c', '0', process.execPath],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${file} did not start`)), 10_000);
     child.once('message', (message: { port?: number }) => {

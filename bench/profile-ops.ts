@@ -14,7 +14,13 @@ const seconds = Number(process.argv[3] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'bulwark-prof-'));
 const spawned = performance.now();
 let measured = 0;
-await benchPerCore(seconds, console.log, { only, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`], onMeasure: () => { measured = performance.now(); } });
+await benchPerCore(seconds, console.log, {
+  only,
+  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
+  onMeasure: () => {
+    measured = performance.now();
+  },
+});
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (file === undefined) throw new Error('no profile written');
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;

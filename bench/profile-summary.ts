@@ -1,8 +1,17 @@
 import { relative } from 'node:path';
 
-export interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
+export interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
 
-export interface CpuProfile { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
 
 /**
  * Prints a --cpu-prof profile's self time by function and by file (package). `skipMs`: samples of
@@ -22,8 +31,12 @@ export function summariseProfile(profile: CpuProfile, skipMs = 0): void {
     const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ?? where;
     byFile.set(pkg, (byFile.get(pkg) ?? 0) + (node.hitCount ?? 0));
   }
-  const top = (map: Map<string, number>, n: number) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n)
-    .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+  const top = (map: Map<string, number>, n: number) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
+      .join('\n');
   console.log(`Self time by function (top 40 of ${total} samples):\n${top(byFunction, 40)}`);
   console.log(`Self time by package or file (top 30):\n${top(byFile, 30)}`);
 }

@@ -29,11 +29,16 @@ ${rows.map((r) => `| ${r.route} | ${fmt(r.bulwark.requestsPerSec)} | ${fmt(r.bul
 
 export function growthSection(rows: GrowthRow[], plans: Plan[]): string {
   const engines = [...new Set(rows.map((r) => r.engine))];
-  const flat = engines.map((engine) => {
-    const mine = rows.filter((r) => r.engine === engine && r.page === 'middle page (cursor)');
-    const [small, large] = [mine[0], mine[mine.length - 1]];
-    return small && large ? `${engine}: middle-page p99 ${small.load.p99Ms} ms at ${fmt(small.rows)} → ${large.load.p99Ms} ms at ${fmt(large.rows)}` : '';
-  }).filter(Boolean).join('; ');
+  const flat = engines
+    .map((engine) => {
+      const mine = rows.filter((r) => r.engine === engine && r.page === 'middle page (cursor)');
+      const [small, large] = [mine[0], mine[mine.length - 1]];
+      return small && large
+        ? `${engine}: middle-page p99 ${small.load.p99Ms} ms at ${fmt(small.rows)} → ${large.load.p99Ms} ms at ${fmt(large.rows)}`
+        : '';
+    })
+    .filter(Boolean)
+    .join('; ');
   return `## GET /api/payments as the table grows
 
 The payments table topped up (beside the demo company's) to each size, the server restarted on
@@ -91,12 +96,17 @@ every 10 s.
   }
   const samples = result.rssMiB;
   const warm = samples.filter(([t]) => t >= 60);
-  const span = warm.length > 0 ? `${Math.min(...warm.map(([, m]) => m)).toFixed(0)}–${Math.max(...warm.map(([, m]) => m)).toFixed(0)} MiB after the first minute` : 'too short to judge';
+  const span =
+    warm.length > 0
+      ? `${Math.min(...warm.map(([, m]) => m)).toFixed(0)}–${Math.max(...warm.map(([, m]) => m)).toFixed(0)} MiB after the first minute`
+      : 'too short to judge';
   return `## Mixed load over time
 
 ${result.seconds} s against one server: 12 readers (me, an employee, a payments page), 2 payment writers
 (each POST with its own Idempotency-Key), 2 clients logging in and chaining 20 refreshes.
-**${fmt(result.requests)} requests** (${Object.entries(result.by).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}), **${result.status5xx} answers 5xx**.
+**${fmt(result.requests)} requests** (${Object.entries(result.by)
+    .map(([k, v]) => `${k} ${fmt(v)}`)
+    .join(', ')}), **${result.status5xx} answers 5xx**.
 Resident memory: ${span}; samples (s: MiB): ${samples.map(([t, m]) => `${t}: ${m.toFixed(0)}`).join(', ')}.
 `;
 }

@@ -20,7 +20,9 @@ url.searchParams.set('options', `-c search_path=${schema}`);
 const bulwark = await startBulwark({ BULWARK_DATABASE_URL: url.toString() });
 try {
   const headers = { authorization: `Bearer ${bulwark.token}` };
-  const employees = (await (await fetch(`${bulwark.url}/api/employees?limit=1`, { headers })).json()) as { items: Array<{ id: string }> };
+  const employees = (await (await fetch(`${bulwark.url}/api/employees?limit=1`, { headers })).json()) as {
+    items: Array<{ id: string }>;
+  };
   const routes: Array<[string, string, Record<string, string>]> = [
     ['GET /healthz', '/healthz', {}],
     ['GET /api/users/me', '/api/users/me', headers],
@@ -35,7 +37,9 @@ try {
     for (let i = 0; i < rounds; i++) runs.push(await load(`${bulwark.url}${path}`, h, seconds, bulwark.child.pid));
     const mean = (f: (r: Load) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
     const cpu = Math.min(...runs.map((r) => r.cpuUsPerRequest ?? Infinity));
-    console.log(`| ${name} | ${Math.round(mean((r) => r.requestsPerSec)).toLocaleString('en-US')} | ${Math.round(cpu)} | ${Math.round(mean((r) => r.p50Ms))} | ${Math.max(...runs.map((r) => r.p99Ms))} | ${runs.reduce((a, r) => a + r.non2xx, 0)} |`);
+    console.log(
+      `| ${name} | ${Math.round(mean((r) => r.requestsPerSec)).toLocaleString('en-US')} | ${Math.round(cpu)} | ${Math.round(mean((r) => r.p50Ms))} | ${Math.max(...runs.map((r) => r.p99Ms))} | ${runs.reduce((a, r) => a + r.non2xx, 0)} |`,
+    );
   }
 } finally {
   await bulwark.stop();

@@ -34,8 +34,14 @@ const NEUTRAL = new Set(['date', 'content-length', 'connection', 'keep-alive', '
 export async function load(url: string, headers: Record<string, string>, seconds: number, pid?: number): Promise<Load> {
   const before = pid === undefined ? 0 : cpuTicks(pid);
   const result = await autocannon({ url, headers, connections: 50, pipelining: 1, duration: seconds });
-  const out: Load = { requestsPerSec: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx };
-  if (pid !== undefined && result.requests.total > 0) out.cpuUsPerRequest = ((cpuTicks(pid) - before) * 10_000) / result.requests.total;
+  const out: Load = {
+    requestsPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+  };
+  if (pid !== undefined && result.requests.total > 0)
+    out.cpuUsPerRequest = ((cpuTicks(pid) - before) * 10_000) / result.requests.total;
   return out;
 }
 
@@ -57,9 +63,16 @@ export async function benchRoutes(seconds: number, rounds: number, log: (line: s
   let hand: Running | undefined;
   try {
     const jwks = (await (await fetch(`${bulwark.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
-    hand = await startForked('hand-assembled.mjs', { BENCH_DB: bulwark.dbFile, BENCH_JWK: JSON.stringify(jwks.keys[0]), BENCH_ISSUER, BENCH_AUDIENCE: 'payroll' });
+    hand = await startForked('hand-assembled.mjs', {
+      BENCH_DB: bulwark.dbFile,
+      BENCH_JWK: JSON.stringify(jwks.keys[0]),
+      BENCH_ISSUER,
+      BENCH_AUDIENCE: 'payroll',
+    });
     const headers = { authorization: `Bearer ${bulwark.token}` };
-    const employees = (await (await fetch(`${bulwark.url}/api/employees?limit=1`, { headers })).json()) as { items: Array<{ id: string }> };
+    const employees = (await (await fetch(`${bulwark.url}/api/employees?limit=1`, { headers })).json()) as {
+      items: Array<{ id: string }>;
+    };
     const routes: Array<[string, string, Record<string, string>, number]> = [
       ['GET /healthz', '/healthz', {}, 0.95],
       ['GET /api/users/me', '/api/users/me', headers, 1.0],
@@ -69,20 +82,28 @@ export async function benchRoutes(seconds: number, rounds: number, log: (line: s
     const rows: RouteRow[] = [];
     // BENCH_ROUTES=healthz,me: only the routes whose name contains one of these (while profiling).
     const only = process.env.BENCH_ROUTES?.split(',');
-    for (const [route, path, h, want] of routes.filter(([name]) => only === undefined || only.some((o) => name.includes(o)))) {
+    for (const [route, path, h, want] of routes.filter(
+      ([name]) => only === undefined || only.some((o) => name.includes(o)),
+    )) {
       await sameAnswer(route, bulwark, hand, path, h);
-      const servers = [[bulwark.url, bulwark.child.pid], [hand.url, hand.child.pid]] as const;
+      const servers = [
+        [bulwark.url, bulwark.child.pid],
+        [hand.url, hand.child.pid],
+      ] as const;
       for (const [url] of servers) await load(`${url}${path}`, h, 2); // warm-up
       const runs: [Load[], Load[]] = [[], []];
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? [0, 1] : [1, 0];
-        for (const i of order) runs[i as 0 | 1].push(await load(`${servers[i as 0 | 1][0]}${path}`, h, seconds, servers[i as 0 | 1][1]));
+        for (const i of order)
+          runs[i as 0 | 1].push(await load(`${servers[i as 0 | 1][0]}${path}`, h, seconds, servers[i as 0 | 1][1]));
       }
       const row = { route, bulwark: merge(runs[0]), hand: merge(runs[1]), ratio: 0, cpuRatio: 0, want };
       row.ratio = row.bulwark.requestsPerSec / row.hand.requestsPerSec;
       row.cpuRatio = (row.hand.cpuUsPerRequest ?? 0) / (row.bulwark.cpuUsPerRequest ?? 1);
       rows.push(row);
-      log(`  ${route.padEnd(28)} bulwark ${fmt(row.bulwark.requestsPerSec)} req/s ${us(row.bulwark)} p99 ${row.bulwark.p99Ms} ms | hand ${fmt(row.hand.requestsPerSec)} req/s ${us(row.hand)} p99 ${row.hand.p99Ms} ms | ${row.ratio.toFixed(2)}× req/s, ${row.cpuRatio.toFixed(2)}× CPU`);
+      log(
+        `  ${route.padEnd(28)} bulwark ${fmt(row.bulwark.requestsPerSec)} req/s ${us(row.bulwark)} p99 ${row.bulwark.p99Ms} ms | hand ${fmt(row.hand.requestsPerSec)} req/s ${us(row.hand)} p99 ${row.hand.p99Ms} ms | ${row.ratio.toFixed(2)}× req/s, ${row.cpuRatio.toFixed(2)}× CPU`,
+      );
     }
     return rows;
   } finally {
@@ -95,7 +116,13 @@ function merge(runs: Load[]): Load {
   const mean = (f: (l: Load) => number) => runs.reduce((s, l) => s + f(l), 0) / runs.length;
   // CPU per request: the least of the runs, the one least disturbed by other work on the core.
   const cpu = Math.min(...runs.map((l) => l.cpuUsPerRequest ?? Infinity));
-  return { requestsPerSec: mean((l) => l.requestsPerSec), p50Ms: Math.max(...runs.map((l) => l.p50Ms)), p99Ms: Math.max(...runs.map((l) => l.p99Ms)), non2xx: runs.reduce((s, l) => s + l.non2xx, 0), cpuUsPerRequest: cpu };
+  return {
+    requestsPerSec: mean((l) => l.requestsPerSec),
+    p50Ms: Math.max(...runs.map((l) => l.p50Ms)),
+    p99Ms: Math.max(...runs.map((l) => l.p99Ms)),
+    non2xx: runs.reduce((s, l) => s + l.non2xx, 0),
+    cpuUsPerRequest: cpu,
+  };
 }
 
 const us = (l: Load) => `${(l.cpuUsPerRequest ?? 0).toFixed(0).padStart(4)} µs/req`;
@@ -103,11 +130,27 @@ const us = (l: Load) => `${(l.cpuUsPerRequest ?? 0).toFixed(0).padStart(4)} µs/
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(7);
 
 /** The comparison is only fair if both do the same work: same status, body and security headers. */
-async function sameAnswer(route: string, bulwark: BulwarkProcess, hand: Running, path: string, headers: Record<string, string>): Promise<void> {
-  const [a, b] = await Promise.all([fetch(`${bulwark.url}${path}`, { headers }), fetch(`${hand.url}${path}`, { headers })]);
+async function sameAnswer(
+  route: string,
+  bulwark: BulwarkProcess,
+  hand: Running,
+  path: string,
+  headers: Record<string, string>,
+): Promise<void> {
+  const [a, b] = await Promise.all([
+    fetch(`${bulwark.url}${path}`, { headers }),
+    fetch(`${hand.url}${path}`, { headers }),
+  ]);
   const [bodyA, bodyB] = [await a.text(), await b.text()];
-  if (a.status !== 200 || b.status !== 200) throw new Error(`${route}: bulwark ${a.status}, hand-assembled ${b.status}`);
-  if (JSON.stringify(JSON.parse(bodyA)) !== JSON.stringify(JSON.parse(bodyB))) throw new Error(`${route}: the bodies differ:\n${bodyA}\n${bodyB}`);
-  const names = (r: Response) => [...r.headers.entries()].filter(([k]) => !NEUTRAL.has(k)).map(([k, v]) => `${k}: ${v}`).sort().join('\n');
+  if (a.status !== 200 || b.status !== 200)
+    throw new Error(`${route}: bulwark ${a.status}, hand-assembled ${b.status}`);
+  if (JSON.stringify(JSON.parse(bodyA)) !== JSON.stringify(JSON.parse(bodyB)))
+    throw new Error(`${route}: the bodies differ:\n${bodyA}\n${bodyB}`);
+  const names = (r: Response) =>
+    [...r.headers.entries()]
+      .filter(([k]) => !NEUTRAL.has(k))
+      .map(([k, v]) => `${k}: ${v}`)
+      .sort()
+      .join('\n');
   if (names(a) !== names(b)) throw new Error(`${route}: the headers differ:\n${names(a)}\n---\n${names(b)}`);
 }

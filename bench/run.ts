@@ -30,7 +30,7 @@ const verifyRows = await benchVerify(quick ? 300 : 2000, log);
 log('HTTP, protected JSON route (server on CPU 0, autocannon on CPU 1):');
 const httpRows = await benchHttp(quick ? 3 : 10, log);
 const [routeSeconds, routeRounds] = quick ? [2, 2] : [5, 4];
-log('Bulwark\'s own routes vs the hand-assembled stack (both on CPU 0):');
+log("Bulwark's own routes vs the hand-assembled stack (both on CPU 0):");
 const routeRows = await benchRoutes(routeSeconds, routeRounds, log);
 log('GET /api/payments as the table grows:');
 const growth = await benchPaymentsGrowth(quick ? [1_000, 10_000] : [10_000, 1_000_000], quick ? 2 : 10, log);
@@ -38,7 +38,9 @@ log('Logins, refreshes, revocations:');
 const argon2 = await argon2PerCore(quick ? 1 : 5);
 const flows = await benchAuthFlows(quick ? 2 : 10);
 const revocations = [0, 100_000].map((n) => revocationCost(n, quick ? 300 : 1500));
-log(`  argon2 ${argon2.toFixed(1)}/s per core, logins ${flows.loginPerSec.toFixed(1)}/s, refreshes ${flows.refreshPerSec.toFixed(0)}/s`);
+log(
+  `  argon2 ${argon2.toFixed(1)}/s per core, logins ${flows.loginPerSec.toFixed(1)}/s, refreshes ${flows.refreshPerSec.toFixed(0)}/s`,
+);
 log('The token service per core (server CPU per operation):');
 const perCoreSeconds = quick ? 2 : 5;
 const argon2Cpu = await argon2CpuPerCore(perCoreSeconds);
@@ -62,8 +64,10 @@ const http = (name: string) => httpRows.find((r) => r.server === name)?.requests
 const httpTable = [
   '| server | req/s | p50 ms | p99 ms | × bare fastify | × @fastify/jwt | × express + jsonwebtoken | non-2xx |',
   '|---|---:|---:|---:|---:|---:|---:|---:|',
-  ...httpRows.map((r: HttpRow) =>
-    `| ${r.server} | ${fmt(r.requestsPerSec)} | ${r.p50Ms} | ${r.p99Ms} | ${ratio(r.requestsPerSec, http('fastify, no auth (ceiling)'))} | ${ratio(r.requestsPerSec, http('fastify + @fastify/jwt'))} | ${ratio(r.requestsPerSec, http('express + jsonwebtoken'))} | ${r.non2xx} |`),
+  ...httpRows.map(
+    (r: HttpRow) =>
+      `| ${r.server} | ${fmt(r.requestsPerSec)} | ${r.p50Ms} | ${r.p99Ms} | ${ratio(r.requestsPerSec, http('fastify, no auth (ceiling)'))} | ${ratio(r.requestsPerSec, http('fastify + @fastify/jwt'))} | ${ratio(r.requestsPerSec, http('express + jsonwebtoken'))} | ${r.non2xx} |`,
+  ),
 ];
 
 const check = (ok: boolean) => (ok ? 'met' : '**not met**');
@@ -73,14 +77,25 @@ const targets = [
     const f = (rate(alg, 'bulwark guard') ?? 0) / (rate(alg, 'fast-jwt') ?? 1);
     return `| ${alg} without cache ≥ 0.8× floor, ahead of fast-jwt | ${r.toFixed(2)}× floor, ${f.toFixed(2)}× fast-jwt | ${check(r >= 0.8 && f > 1)} |`;
   }),
-  ...VERIFY_ALGS.map((alg) => `| ${alg} with cache ≥ 1,000,000/s | ${fmt(rate(alg, 'bulwark guard + cache') ?? 0)}/s | ${check((rate(alg, 'bulwark guard + cache') ?? 0) >= 1e6)} |`),
-  ...([['bare fastify', 'fastify, no auth (ceiling)', 0.9], ['@fastify/jwt', 'fastify + @fastify/jwt', 2.5], ['express + jsonwebtoken', 'express + jsonwebtoken', 10]] as const).map(([label, name, want]) => {
+  ...VERIFY_ALGS.map(
+    (alg) =>
+      `| ${alg} with cache ≥ 1,000,000/s | ${fmt(rate(alg, 'bulwark guard + cache') ?? 0)}/s | ${check((rate(alg, 'bulwark guard + cache') ?? 0) >= 1e6)} |`,
+  ),
+  ...(
+    [
+      ['bare fastify', 'fastify, no auth (ceiling)', 0.9],
+      ['@fastify/jwt', 'fastify + @fastify/jwt', 2.5],
+      ['express + jsonwebtoken', 'express + jsonwebtoken', 10],
+    ] as const
+  ).map(([label, name, want]) => {
     const r = (http('bulwark guard on fastify') ?? 0) / (http(name) ?? 1);
     return `| HTTP ≥ ${want}× ${label} | ${r.toFixed(2)}× | ${check(r >= want)} |`;
   }),
 ];
 
-const bulwarkVsFloor = VERIFY_ALGS.map((alg) => `${alg} ${ratio(rate(alg, 'bulwark guard'), rate(alg, 'node:crypto signature only (floor)'))}`).join(', ');
+const bulwarkVsFloor = VERIFY_ALGS.map(
+  (alg) => `${alg} ${ratio(rate(alg, 'bulwark guard'), rate(alg, 'node:crypto signature only (floor)'))}`,
+).join(', ');
 const markdown = `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}${quick ? ' — QUICK smoke run, not for comparison' : ''}.

@@ -31,7 +31,8 @@ function rawCheck(alg: SigningAlg, token: string, key: KeyObject): () => boolean
     case 'RS256':
       return () => cryptoVerify('sha256', input, key, signature);
     case 'PS256':
-      return () => cryptoVerify('sha256', input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
+      return () =>
+        cryptoVerify('sha256', input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
   }
 }
 
@@ -40,23 +41,49 @@ export async function benchVerify(ms: number, log: (line: string) => void): Prom
   for (const alg of VERIFY_ALGS) {
     const { key, token } = benchToken(alg);
     const verifyKey = key.publicKey ?? key.privateKey;
-    const pem = alg === 'HS256' ? key.privateKey.export() : (key.publicKey as KeyObject).export({ format: 'pem', type: 'spki' });
+    const pem =
+      alg === 'HS256' ? key.privateKey.export() : (key.publicKey as KeyObject).export({ format: 'pem', type: 'spki' });
     const source = new LocalKeySource([{ kid: key.kid, alg, key: verifyKey }]);
     const options = { issuer: ISSUER, audience: AUDIENCE, algorithms: [alg], keys: source };
     const bulwark = createVerifier(options);
     const bulwarkCached = createVerifier({ ...options, cache: { max: 10_000 } });
-    const fast = fastJwtVerifier({ key: pem, algorithms: [alg], allowedIss: ISSUER, allowedAud: AUDIENCE, cache: false });
-    const fastCached = fastJwtVerifier({ key: pem, algorithms: [alg], allowedIss: ISSUER, allowedAud: AUDIENCE, cache: true });
+    const fast = fastJwtVerifier({
+      key: pem,
+      algorithms: [alg],
+      allowedIss: ISSUER,
+      allowedAud: AUDIENCE,
+      cache: false,
+    });
+    const fastCached = fastJwtVerifier({
+      key: pem,
+      algorithms: [alg],
+      allowedIss: ISSUER,
+      allowedAud: AUDIENCE,
+      cache: true,
+    });
     const candidates: Array<[string, (() => unknown) | null, boolean, string?]> = [
       ['node:crypto signature only (floor)', rawCheck(alg, token, verifyKey), false],
       ['bulwark guard', () => bulwark.verify(token), false],
       ['bulwark guard + cache', () => bulwarkCached.verify(token), false],
-      ['jose 6 jwtVerify', () => jwtVerify(token, verifyKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: [alg] }), true],
+      [
+        'jose 6 jwtVerify',
+        () => jwtVerify(token, verifyKey, { issuer: ISSUER, audience: AUDIENCE, algorithms: [alg] }),
+        true,
+      ],
       ['fast-jwt', () => fast(token), false],
       ['fast-jwt + cache', () => fastCached(token), false],
       alg === 'EdDSA'
         ? ['jsonwebtoken', null, false, 'EdDSA unsupported']
-        : ['jsonwebtoken', () => jsonwebtoken.verify(token, pem as string | Buffer, { algorithms: [alg as jsonwebtoken.Algorithm], issuer: ISSUER, audience: AUDIENCE }), false],
+        : [
+            'jsonwebtoken',
+            () =>
+              jsonwebtoken.verify(token, pem as string | Buffer, {
+                algorithms: [alg as jsonwebtoken.Algorithm],
+                issuer: ISSUER,
+                audience: AUDIENCE,
+              }),
+            false,
+          ],
     ];
     for (const [impl, fn, isAsync, note] of candidates) {
       if (fn === null) {
@@ -69,7 +96,9 @@ export async function benchVerify(ms: number, log: (line: string) => void): Prom
       else if (first === false) throw new Error(`${impl} rejected the ${alg} benchmark token`);
       const rate = isAsync ? await measureAsync(fn as () => Promise<unknown>, ms) : measureSync(fn, ms);
       rows.push({ alg, impl, rate });
-      log(`  ${alg.padEnd(6)} ${impl.padEnd(36)} ${Math.round(rate.opsPerSec).toLocaleString('en-US').padStart(12)} ops/s`);
+      log(
+        `  ${alg.padEnd(6)} ${impl.padEnd(36)} ${Math.round(rate.opsPerSec).toLocaleString('en-US').padStart(12)} ops/s`,
+      );
     }
   }
   return rows;

@@ -38,7 +38,10 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const isSerial = (file) => readFileSync(file, 'utf8').split('\n', 20).some((line) => line.trim().startsWith(SERIAL_MARKER));
+const isSerial = (file) =>
+  readFileSync(file, 'utf8')
+    .split('\n', 20)
+    .some((line) => line.trim().startsWith(SERIAL_MARKER));
 const serial = files.filter(isSerial);
 const parallel = files.filter((f) => !serial.includes(f));
 const concurrency = Number(process.env.BULWARK_TEST_CONCURRENCY ?? 3);

@@ -13,35 +13,98 @@ const jwk = JSON.parse(process.env.BENCH_JWK);
 const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 'pem', type: 'spki' });
 const db = new Database(process.env.BENCH_DB, { readonly: true, fileMustExist: true });
 
-const userById = db.prepare('select id, username, role, employee_id, disabled, created_at, updated_at from users where id = ?');
+const userById = db.prepare(
+  'select id, username, role, employee_id, disabled, created_at, updated_at from users where id = ?',
+);
 const employeeById = db.prepare('select * from employees where id = ?');
 const firstPayments = db.prepare('select * from payments order by created_at, id limit ?');
-const paymentsAfter = db.prepare('select * from payments where created_at > ? or (created_at = ? and id > ?) order by created_at, id limit ?');
+const paymentsAfter = db.prepare(
+  'select * from payments where created_at > ? or (created_at = ? and id > ?) order by created_at, id limit ?',
+);
 
 const iso = (ms) => new Date(Number(ms)).toISOString();
 const nullable = (type) => ({ anyOf: [{ type }, { type: 'null' }] });
-const User = { type: 'object', properties: { id: { type: 'string' }, username: { type: 'string' }, role: { type: 'string' }, employee_id: nullable('string'), disabled: { type: 'boolean' }, created_at: { type: 'string' }, updated_at: { type: 'string' } } };
+const User = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    username: { type: 'string' },
+    role: { type: 'string' },
+    employee_id: nullable('string'),
+    disabled: { type: 'boolean' },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+  },
+};
 const text = (...names) => names.map((k) => [k, { type: 'string' }]);
-const Employee = { type: 'object', properties: Object.fromEntries([...text('id', 'name', 'email', 'department', 'title'), ['salary_cents', { type: 'integer' }], ...text('currency', 'bank_account', 'hired_on', 'status', 'created_at', 'updated_at')]) };
-const Payment = { type: 'object', properties: { id: { type: 'string' }, employee_id: { type: 'string' }, amount_cents: { type: 'integer' }, currency: { type: 'string' }, period: { type: 'string' }, kind: { type: 'string' }, reverses_payment_id: nullable('string'), reversed_by_payment_id: nullable('string'), memo: nullable('string'), created_by: { type: 'string' }, created_at: { type: 'string' } } };
-const PaymentPage = { type: 'object', properties: { items: { type: 'array', items: Payment }, next_cursor: nullable('string') } };
+const Employee = {
+  type: 'object',
+  properties: Object.fromEntries([
+    ...text('id', 'name', 'email', 'department', 'title'),
+    ['salary_cents', { type: 'integer' }],
+    ...text('currency', 'bank_account', 'hired_on', 'status', 'created_at', 'updated_at'),
+  ]),
+};
+const Payment = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    employee_id: { type: 'string' },
+    amount_cents: { type: 'integer' },
+    currency: { type: 'string' },
+    period: { type: 'string' },
+    kind: { type: 'string' },
+    reverses_payment_id: nullable('string'),
+    reversed_by_payment_id: nullable('string'),
+    memo: nullable('string'),
+    created_by: { type: 'string' },
+    created_at: { type: 'string' },
+  },
+};
+const PaymentPage = {
+  type: 'object',
+  properties: { items: { type: 'array', items: Payment }, next_cursor: nullable('string') },
+};
 
-const mask = (iban) => (iban.slice(0, 2) + '*'.repeat(Math.max(iban.length - 6, 0)) + iban.slice(-4)).replace(/(.{4})(?=.)/g, '$1 ');
+const mask = (iban) =>
+  (iban.slice(0, 2) + '*'.repeat(Math.max(iban.length - 6, 0)) + iban.slice(-4)).replace(/(.{4})(?=.)/g, '$1 ');
 
 // BENCH_HAND_TIMEOUTS=1: the same slowloris deadlines and keep-alive timeout as Bulwark's server.
-const timeouts = process.env.BENCH_HAND_TIMEOUTS === '1'
-  ? { http: { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 10_000, connectionsCheckingInterval: 1_000 }, requestTimeout: 10_000, connectionTimeout: 30_000, keepAliveTimeout: 5_000 }
-  : {};
+const timeouts =
+  process.env.BENCH_HAND_TIMEOUTS === '1'
+    ? {
+        http: {
+          maxHeaderSize: 16 * 1024,
+          headersTimeout: 10_000,
+          requestTimeout: 10_000,
+          connectionsCheckingInterval: 1_000,
+        },
+        requestTimeout: 10_000,
+        connectionTimeout: 30_000,
+        keepAliveTimeout: 5_000,
+      }
+    : {};
 const app = Fastify({ logger: false, ...timeouts });
 await app.register(helmet, {
-  contentSecurityPolicy: false, hsts: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' },
+  contentSecurityPolicy: false,
+  hsts: false,
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
 });
 await app.register(fastifyJwt, {
   secret: { public: publicPem },
-  verify: { algorithms: [jwk.alg], allowedIss: process.env.BENCH_ISSUER, allowedAud: process.env.BENCH_AUDIENCE, cache: true },
+  verify: {
+    algorithms: [jwk.alg],
+    allowedIss: process.env.BENCH_ISSUER,
+    allowedAud: process.env.BENCH_AUDIENCE,
+    cache: true,
+  },
 });
 // Static headers, set once per request: the API's locked-down CSP and no caching on the way.
-const STATIC_HEADERS = { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'", 'cache-control': 'no-store' };
+const STATIC_HEADERS = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'cache-control': 'no-store',
+};
 app.addHook('onRequest', (_request, reply, done) => {
   reply.headers(STATIC_HEADERS);
   done();
@@ -56,29 +119,68 @@ app.get('/api/users/me', { ...auth, schema: { response: { 200: User } } }, async
   return { ...row, disabled: row.disabled !== 0, created_at: iso(row.created_at), updated_at: iso(row.updated_at) };
 });
 
-app.get('/api/employees/:id', {
-  ...auth,
-  schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } } }, response: { 200: Employee } },
-}, async (request, reply) => {
-  const { role, employee_id: own } = request.user;
-  if (role !== 'admin' && role !== 'clerk' && own !== request.params.id) return reply.code(404).send({ error: 'not_found' });
-  const row = employeeById.get(request.params.id);
-  if (row === undefined) return reply.code(404).send({ error: 'not_found' });
-  return { ...row, currency: row.currency.trim(), bank_account: role === 'clerk' ? mask(row.bank_account) : row.bank_account, created_at: iso(row.created_at), updated_at: iso(row.updated_at) };
-});
+app.get(
+  '/api/employees/:id',
+  {
+    ...auth,
+    schema: {
+      params: { type: 'object', properties: { id: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } } },
+      response: { 200: Employee },
+    },
+  },
+  async (request, reply) => {
+    const { role, employee_id: own } = request.user;
+    if (role !== 'admin' && role !== 'clerk' && own !== request.params.id)
+      return reply.code(404).send({ error: 'not_found' });
+    const row = employeeById.get(request.params.id);
+    if (row === undefined) return reply.code(404).send({ error: 'not_found' });
+    return {
+      ...row,
+      currency: row.currency.trim(),
+      bank_account: role === 'clerk' ? mask(row.bank_account) : row.bank_account,
+      created_at: iso(row.created_at),
+      updated_at: iso(row.updated_at),
+    };
+  },
+);
 
-app.get('/api/payments', {
-  ...auth,
-  schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100 }, cursor: { type: 'string', maxLength: 256 } } }, response: { 200: PaymentPage } },
-}, async (request) => {
-  if (request.user.role !== 'admin' && request.user.role !== 'clerk') return { items: [], next_cursor: null }; // the bench calls as admin
-  const limit = request.query.limit ?? 20;
-  const after = request.query.cursor === undefined ? undefined : JSON.parse(Buffer.from(request.query.cursor, 'base64url').toString());
-  const rows = after === undefined ? firstPayments.all(limit + 1) : paymentsAfter.all(after[0], after[0], after[1], limit + 1);
-  const items = rows.slice(0, limit).map((p) => ({ ...p, currency: p.currency.trim(), created_at: iso(p.created_at) }));
-  const last = rows.length > limit ? items[items.length - 1] : undefined;
-  return { items, next_cursor: last === undefined ? null : Buffer.from(JSON.stringify([Date.parse(last.created_at), last.id])).toString('base64url') };
-});
+app.get(
+  '/api/payments',
+  {
+    ...auth,
+    schema: {
+      querystring: {
+        type: 'object',
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 100 },
+          cursor: { type: 'string', maxLength: 256 },
+        },
+      },
+      response: { 200: PaymentPage },
+    },
+  },
+  async (request) => {
+    if (request.user.role !== 'admin' && request.user.role !== 'clerk') return { items: [], next_cursor: null }; // the bench calls as admin
+    const limit = request.query.limit ?? 20;
+    const after =
+      request.query.cursor === undefined
+        ? undefined
+        : JSON.parse(Buffer.from(request.query.cursor, 'base64url').toString());
+    const rows =
+      after === undefined ? firstPayments.all(limit + 1) : paymentsAfter.all(after[0], after[0], after[1], limit + 1);
+    const items = rows
+      .slice(0, limit)
+      .map((p) => ({ ...p, currency: p.currency.trim(), created_at: iso(p.created_at) }));
+    const last = rows.length > limit ? items[items.length - 1] : undefined;
+    return {
+      items,
+      next_cursor:
+        last === undefined
+          ? null
+          : Buffer.from(JSON.stringify([Date.parse(last.created_at), last.id])).toString('base64url'),
+    };
+  },
+);
 
 await app.listen({ port, host: '127.0.0.1' });
 process.send?.({ ready: true, port: app.server.address().port });

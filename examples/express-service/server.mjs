@@ -11,7 +11,8 @@ const env = (name, fallback) => {
   if (value === undefined || value === '') throw new Error(`${name} is required`);
   return value;
 };
-const log = (message, error) => console.error(`${new Date().toISOString()} ${message}${error ? `: ${error.message}` : ''}`);
+const log = (message, error) =>
+  console.error(`${new Date().toISOString()} ${message}${error ? `: ${error.message}` : ''}`);
 
 // Discovery, JWKS and the revocation feed (client credentials, scope ssf:poll) in one call.
 const verifier = await createIssuerVerifier({
@@ -30,7 +31,9 @@ app.get('/whoami', createAuthMiddleware(verifier), (req, res) => {
 // How current this service's revocations are (ms; 0 while the feed's long poll is open).
 app.get('/healthz', (_req, res) => {
   const staleness = verifier.revocations.staleness();
-  res.status(Number.isFinite(staleness) ? 200 : 503).json({ revocation_staleness_ms: Number.isFinite(staleness) ? staleness : null });
+  res
+    .status(Number.isFinite(staleness) ? 200 : 503)
+    .json({ revocation_staleness_ms: Number.isFinite(staleness) ? staleness : null });
 });
 
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {

@@ -11,7 +11,8 @@ const env = (name, fallback) => {
   if (value === undefined || value === '') throw new Error(`${name} is required`);
   return value;
 };
-const log = (message, error) => console.error(`${new Date().toISOString()} ${message}${error ? `: ${error.message}` : ''}`);
+const log = (message, error) =>
+  console.error(`${new Date().toISOString()} ${message}${error ? `: ${error.message}` : ''}`);
 
 // Discovery, JWKS and the revocation feed (client credentials, scope ssf:poll) in one call.
 const verifier = await createIssuerVerifier({
@@ -24,15 +25,22 @@ const verifier = await createIssuerVerifier({
 
 const app = new Hono();
 // The guard's middleware: 401/403 problem+json with the RFC 6750 challenge, as every adapter answers.
-app.get('/whoami', createHonoMiddleware(verifier), (c) => c.json({ sub: c.get('auth').sub, role: c.get('auth').role ?? null }));
+app.get('/whoami', createHonoMiddleware(verifier), (c) =>
+  c.json({ sub: c.get('auth').sub, role: c.get('auth').role ?? null }),
+);
 app.get('/healthz', (c) => {
   const staleness = verifier.revocations.staleness();
-  return c.json({ revocation_staleness_ms: Number.isFinite(staleness) ? staleness : null }, Number.isFinite(staleness) ? 200 : 503);
+  return c.json(
+    { revocation_staleness_ms: Number.isFinite(staleness) ? staleness : null },
+    Number.isFinite(staleness) ? 200 : 503,
+  );
 });
 
 // Hono speaks fetch Request/Response; node:http needs a small bridge.
 const server = createServer(async (req, res) => {
-  const response = await app.fetch(new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url}`, { method: req.method, headers: req.headers }));
+  const response = await app.fetch(
+    new Request(`http://${req.headers.host ?? '127.0.0.1'}${req.url}`, { method: req.method, headers: req.headers }),
+  );
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
 });

@@ -64,7 +64,11 @@ export interface AuthServiceOptions {
  * The token service: keys checked against the configuration (init refuses a mismatch rather than
  * changing keys), revocations synced from the store, and the verifier of its own tokens.
  */
-export async function createAuthServices(config: Config, store: Store, options: AuthServiceOptions = {}): Promise<AuthServices> {
+export async function createAuthServices(
+  config: Config,
+  store: Store,
+  options: AuthServiceOptions = {},
+): Promise<AuthServices> {
   const now = options.now ?? Date.now;
   const events = options.events ?? NO_AUTH_EVENTS;
   const keys = new KeyManager(store.keys, () => resolveMasterKey(config), config, now);
@@ -74,7 +78,16 @@ export async function createAuthServices(config: Config, store: Store, options: 
   await revocations.sync();
   const audit = new AuditLog(store.audit, now);
   // The gate runs at login time, when loginSteps (below) exists.
-  const sessions: SessionService = new SessionService(store, keys, revocations, audit, config, now, (user, meta): Promise<void> => loginSteps.afterPassword(user, meta), events);
+  const sessions: SessionService = new SessionService(
+    store,
+    keys,
+    revocations,
+    audit,
+    config,
+    now,
+    (user, meta): Promise<void> => loginSteps.afterPassword(user, meta),
+    events,
+  );
   const users = new UserService(store, sessions, revocations, audit, now, options.employees);
   // Password failures outlive the counters in the store (login_failures), for existing accounts.
   const durable: DurableFailures = {
@@ -85,23 +98,82 @@ export async function createAuthServices(config: Config, store: Store, options: 
     now,
   };
   // A throttled login is audited like a failed one: the user's id when the account exists, never the name.
-  const throttles = createThrottles(config.limits, config.redisUrl, async ({ username, ip, scope, retryAfter }) => {
-    const user = await store.users.findByUsername(normaliseUsername(username));
-    await audit.record('login.throttled', { targetId: user?.id ?? null, ip, details: { scope, retry_after: retryAfter } });
-  }, { durable, ...options.throttle }, async ({ username: userId, ip, scope, retryAfter }) => {
-    await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
-  });
+  const throttles = createThrottles(
+    config.limits,
+    config.redisUrl,
+    async ({ username, ip, scope, retryAfter }) => {
+      const user = await store.users.findByUsername(normaliseUsername(username));
+      await audit.record('login.throttled', {
+        targetId: user?.id ?? null,
+        ip,
+        details: { scope, retry_after: retryAfter },
+      });
+    },
+    { durable, ...options.throttle },
+    async ({ username: userId, ip, scope, retryAfter }) => {
+      await audit.record('login.mfa_throttled', { targetId: userId, ip, details: { scope, retry_after: retryAfter } });
+    },
+  );
   // DPoP proof ids live where the limits' counters do: memory, or Redis shared by every instance.
-  const verifier = withCurrentKeys(createAccessTokenVerifier(config, { keys: keys.source, revocations: revocations.set, now, dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }) }), keys);
+  const verifier = withCurrentKeys(
+    createAccessTokenVerifier(config, {
+      keys: keys.source,
+      revocations: revocations.set,
+      now,
+      dpopReplayCache: new LimiterDpopReplayCache(throttles.backend, { max: config.dpopReplayCacheMax, now }),
+    }),
+    keys,
+  );
   const mfa = new MfaService(store, () => resolveMasterKey(config), audit, now);
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
   const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
-  const oauth = createOAuthServices({ config, store, keys, revocations, sessions, clients, audit, limiter: throttles.backend, refreshLimit: throttles.refresh, throttleOverrides: options.throttle?.policy, now });
+  const oauth = createOAuthServices({
+    config,
+    store,
+    keys,
+    revocations,
+    sessions,
+    clients,
+    audit,
+    limiter: throttles.backend,
+    refreshLimit: throttles.refresh,
+    throttleOverrides: options.throttle?.policy,
+    now,
+  });
   const passkeys = createPasskeyServices(config, store, { loginChallenges, loginSteps, throttles, audit, now });
-  const selfService = createSelfService({ config, store, users, sessions, revocations, audit, limits: throttles.backend, now });
-  return { config, store, keys, revocations, audit, sessions, users, verifier, throttles, mfa, loginSteps, accounts, loginChallenges, passkeys, selfService, clients, oauth, now, events };
+  const selfService = createSelfService({
+    config,
+    store,
+    users,
+    sessions,
+    revocations,
+    audit,
+    limits: throttles.backend,
+    now,
+  });
+  return {
+    config,
+    store,
+    keys,
+    revocations,
+    audit,
+    sessions,
+    users,
+    verifier,
+    throttles,
+    mfa,
+    loginSteps,
+    accounts,
+    loginChallenges,
+    passkeys,
+    selfService,
+    clients,
+    oauth,
+    now,
+    events,
+  };
 }
 
 /**
@@ -109,7 +181,10 @@ export async function createAuthServices(config: Config, store: Store, options: 
  * it at once (synchronously, the guard's usual path), and a change made by another process
  * (SQLite's change marker) is read before verifyAsync and started in the background before verify.
  */
-function withCurrentKeys(verifier: Verifier, keys: Pick<KeyManager, 'refreshForVerification' | 'beforeVerify'>): Verifier {
+function withCurrentKeys(
+  verifier: Verifier,
+  keys: Pick<KeyManager, 'refreshForVerification' | 'beforeVerify'>,
+): Verifier {
   return {
     ...verifier,
     verify: (token) => {

@@ -5,13 +5,17 @@ import { backupSqlite, restoreSqlite } from '../store/backup.js';
 import { databaseLocation } from '../store/open.js';
 import { UsageError } from './usage.js';
 
-const POSTGRES = 'the database is Postgres (BULWARK_DATABASE_URL): back it up with pg_dump and restore with pg_restore (docs/operations.md, "Backup and restore")';
+const POSTGRES =
+  'the database is Postgres (BULWARK_DATABASE_URL): back it up with pg_dump and restore with pg_restore (docs/operations.md, "Backup and restore")';
 
 function sqlitePath(command: string): { path: string; dataDir: string } {
   const config = loadConfig();
   const where = databaseLocation(config);
   if (where.kind === 'postgres') throw new Error(POSTGRES);
-  if (where.path === ':memory:') throw new Error(`${command}: the database is in memory (BULWARK_DATABASE_URL=sqlite::memory:): nothing to ${command}`);
+  if (where.path === ':memory:')
+    throw new Error(
+      `${command}: the database is in memory (BULWARK_DATABASE_URL=sqlite::memory:): nothing to ${command}`,
+    );
   return { path: where.path, dataDir: config.dataDir };
 }
 
@@ -26,9 +30,13 @@ export function backupCommand(args: string[]): Promise<void> {
   const file = fileArgument(args, 'backup');
   const { path, dataDir } = sqlitePath('backup');
   const result = backupSqlite(path, dataDir, file);
-  console.log(`backup of ${path} written to ${result.file}${result.files.length > 0 ? ` with ${result.files.join(', ')}` : ''}`);
+  console.log(
+    `backup of ${path} written to ${result.file}${result.files.length > 0 ? ` with ${result.files.join(', ')}` : ''}`,
+  );
   if (!result.files.includes('master.key')) {
-    console.log('the master key is not in the data dir (BULWARK_MASTER_KEY): the restored instance needs the same BULWARK_MASTER_KEY');
+    console.log(
+      'the master key is not in the data dir (BULWARK_MASTER_KEY): the restored instance needs the same BULWARK_MASTER_KEY',
+    );
   }
   return Promise.resolve();
 }
@@ -38,6 +46,8 @@ export function restoreCommand(args: string[]): Promise<void> {
   const file = fileArgument(args, 'restore');
   const { path, dataDir } = sqlitePath('restore');
   const result = restoreSqlite(file, path, dataDir);
-  console.log(`restored ${file} into ${dataDir}: ${result.file}${result.files.length > 0 ? `, ${result.files.join(', ')}` : ''}; start the server on it (bulwark serve)`);
+  console.log(
+    `restored ${file} into ${dataDir}: ${result.file}${result.files.length > 0 ? `, ${result.files.join(', ')}` : ''}; start the server on it (bulwark serve)`,
+  );
   return Promise.resolve();
 }

@@ -32,10 +32,23 @@ async function addClient(args: string[]): Promise<void> {
   if (values.name === undefined) throw new UsageError('clients add needs --name');
   if (values.scope === undefined) throw new UsageError('clients add needs --scope "S" (space separated)');
   const jwks = values.jwks === undefined ? undefined : readJwks(values.jwks);
-  const created = await withClientAdmin((s) => s.clients.create({
-    name: values.name as string, scope: values.scope as string, audiences: values.audience, introspection: values.introspection, jwks, jwksUri: values['jwks-uri'],
-  }, null));
-  const view: ClientView & { client_secret?: string } = { ...toClientView(created.client), ...(created.secret === null ? {} : { client_secret: created.secret }) };
+  const created = await withClientAdmin((s) =>
+    s.clients.create(
+      {
+        name: values.name as string,
+        scope: values.scope as string,
+        audiences: values.audience,
+        introspection: values.introspection,
+        jwks,
+        jwksUri: values['jwks-uri'],
+      },
+      null,
+    ),
+  );
+  const view: ClientView & { client_secret?: string } = {
+    ...toClientView(created.client),
+    ...(created.secret === null ? {} : { client_secret: created.secret }),
+  };
   printCreated(view, values.json === true);
 }
 
@@ -55,7 +68,20 @@ async function listClients(args: string[]): Promise<void> {
     console.log(JSON.stringify(clients, null, 2));
     return;
   }
-  console.log(table([['CLIENT_ID', 'NAME', 'AUTH', 'SCOPE', 'AUDIENCES', 'INTROSPECTION', 'DISABLED'], ...clients.map((c) => [c.client_id, c.name, c.auth_method, c.scope, c.audiences.join(','), c.introspection ? 'yes' : 'no', c.disabled ? 'yes' : 'no'])]));
+  console.log(
+    table([
+      ['CLIENT_ID', 'NAME', 'AUTH', 'SCOPE', 'AUDIENCES', 'INTROSPECTION', 'DISABLED'],
+      ...clients.map((c) => [
+        c.client_id,
+        c.name,
+        c.auth_method,
+        c.scope,
+        c.audiences.join(','),
+        c.introspection ? 'yes' : 'no',
+        c.disabled ? 'yes' : 'no',
+      ]),
+    ]),
+  );
 }
 
 async function disableClient(args: string[]): Promise<void> {
@@ -66,7 +92,12 @@ async function disableClient(args: string[]): Promise<void> {
 }
 
 async function rotateSecret(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length !== 1) throw new UsageError('clients rotate-secret needs exactly one client_id');
   const rotated = await withClientAdmin((s) => s.clients.rotateSecret(positionals[0] as string, null));
   printCreated({ ...toClientView(rotated.client), client_secret: rotated.secret ?? '' }, values.json === true);
@@ -79,7 +110,8 @@ function printCreated(view: ClientView & { client_secret?: string }, json: boole
     return;
   }
   console.log(`client_id      ${view.client_id}`);
-  if (view.client_secret !== undefined) console.log(`client_secret  ${view.client_secret}\n(shown once: only its hash is stored)`);
+  if (view.client_secret !== undefined)
+    console.log(`client_secret  ${view.client_secret}\n(shown once: only its hash is stored)`);
   else console.log(`auth           ${view.auth_method} (no secret: it signs assertions with its keys)`);
 }
 

@@ -5,7 +5,8 @@ function usageEntries(): { command: string; text: string }[] {
   const entries: { command: string; text: string }[] = [];
   for (const line of USAGE.split('\n')) {
     if (/^ {2}\S/.test(line)) entries.push({ command: line.trim(), text: line });
-    else if (/^ {3,}\S/.test(line) && entries.length > 0) (entries[entries.length - 1] as { text: string }).text += `\n${line}`;
+    else if (/^ {3,}\S/.test(line) && entries.length > 0)
+      (entries[entries.length - 1] as { text: string }).text += `\n${line}`;
   }
   return entries;
 }

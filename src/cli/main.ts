@@ -36,13 +36,20 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   // `serve` logs these through its logger; every other command says them on stderr.
-  if (name !== 'serve') for (const unknown of unknownVariables(process.env)) console.error(`bulwark: warning: ${unknownVariableMessage(unknown)}`);
+  if (name !== 'serve')
+    for (const unknown of unknownVariables(process.env))
+      console.error(`bulwark: warning: ${unknownVariableMessage(unknown)}`);
   await command(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  const message = error instanceof BulwarkError ? (error.detail ?? error.message) : error instanceof ConfigError ? error.message : (error as Error).message;
+  const message =
+    error instanceof BulwarkError
+      ? (error.detail ?? error.message)
+      : error instanceof ConfigError
+        ? error.message
+        : (error as Error).message;
   console.error(`bulwark: ${String(message).split('\n')[0]}${usage ? ' (run `bulwark help` for usage)' : ''}`);
   process.exit(usage ? 2 : 1);
 });

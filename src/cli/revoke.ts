@@ -6,7 +6,11 @@ import { UsageError } from './usage.js';
 
 /** `revoke --user U | --session SID | --jti JTI`: live tokens stop working on every instance. */
 export async function revokeCommand(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { user: { type: 'string' }, session: { type: 'string' }, jti: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { user: { type: 'string' }, session: { type: 'string' }, jti: { type: 'string' } },
+    strict: true,
+  });
   const given = [values.user, values.session, values.jti].filter((v) => v !== undefined);
   if (given.length !== 1) throw new UsageError('revoke needs exactly one of --user U, --session SID, --jti JTI');
   const summary = await withUserAdmin(async (s) => {

@@ -14,7 +14,9 @@ export async function tokenDecode(args: string[]): Promise<void> {
 export function printDecoded(token: string, warn: boolean): void {
   const parts = token.split('.');
   if (parts.length === 5) {
-    console.log('ENCRYPTED: a JWE (nested JWT); its claims are hidden. `bulwark token verify` decrypts it with BULWARK_TOKEN_ENCRYPTION_KEY_FILE.');
+    console.log(
+      'ENCRYPTED: a JWE (nested JWT); its claims are hidden. `bulwark token verify` decrypts it with BULWARK_TOKEN_ENCRYPTION_KEY_FILE.',
+    );
     console.log(`JWE header: ${JSON.stringify(decodePart(parts[0] as string, 'header'), null, 2)}`);
     return;
   }
@@ -29,7 +31,9 @@ export function printDecoded(token: string, warn: boolean): void {
     const value = claims[name];
     if (typeof value !== 'number') continue;
     const delta = Math.round(value - now);
-    console.log(`${name}: ${new Date(value * 1000).toISOString()} (${delta >= 0 ? `in ${delta} s` : `${-delta} s ago`})`);
+    console.log(
+      `${name}: ${new Date(value * 1000).toISOString()} (${delta >= 0 ? `in ${delta} s` : `${-delta} s ago`})`,
+    );
   }
 }
 
@@ -40,6 +44,7 @@ function decodePart(part: string, what: string): Record<string, unknown> {
   } catch {
     throw new Error(`the ${what} is not base64url JSON`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`the ${what} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`the ${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -17,23 +17,42 @@ import { UsageError } from './usage.js';
 
 /** What each rejection reason means, for a person reading the CLI's answer. */
 const CHECKS: Record<string, string> = {
-  missing: 'token present', malformed: 'compact JWS form (three canonical base64url parts)', too_long: 'token length',
-  header_invalid: 'header is a JSON object with alg and kid', alg_not_allowed: 'alg in the allow-list',
-  alg_key_mismatch: 'alg equals the key\'s own alg', unknown_kid: 'kid names a known key', typ_invalid: 'typ is at+jwt',
-  crit_unsupported: 'no crit header', header_key_reference: 'no jku/x5u/jwk/x5c in the header', b64_unsupported: 'no b64 header',
-  signature_invalid: 'signature', payload_invalid: 'payload is a JSON object', claim_missing: 'required claims present',
-  claim_invalid: 'claim types', expired: 'exp not passed', nbf_future: 'nbf not in the future', iat_future: 'iat not in the future',
-  iss_mismatch: 'iss matches', aud_mismatch: 'aud matches', lifetime_exceeded: 'lifetime (exp - iat) within the access TTL + skew',
+  missing: 'token present',
+  malformed: 'compact JWS form (three canonical base64url parts)',
+  too_long: 'token length',
+  header_invalid: 'header is a JSON object with alg and kid',
+  alg_not_allowed: 'alg in the allow-list',
+  alg_key_mismatch: "alg equals the key's own alg",
+  unknown_kid: 'kid names a known key',
+  typ_invalid: 'typ is at+jwt',
+  crit_unsupported: 'no crit header',
+  header_key_reference: 'no jku/x5u/jwk/x5c in the header',
+  b64_unsupported: 'no b64 header',
+  signature_invalid: 'signature',
+  payload_invalid: 'payload is a JSON object',
+  claim_missing: 'required claims present',
+  claim_invalid: 'claim types',
+  expired: 'exp not passed',
+  nbf_future: 'nbf not in the future',
+  iat_future: 'iat not in the future',
+  iss_mismatch: 'iss matches',
+  aud_mismatch: 'aud matches',
+  lifetime_exceeded: 'lifetime (exp - iat) within the access TTL + skew',
   revoked: 'not revoked',
   jwe_unexpected: 'a signed token (this deployment does not encrypt: BULWARK_TOKEN_ENCRYPTION_KEY_FILE unset)',
-  jwe_required: 'an encrypted token (BULWARK_TOKEN_ENCRYPTION_KEY_FILE is set)', enc_not_allowed: 'enc is A256GCM',
-  zip_unsupported: 'no zip header', cty_invalid: 'cty is JWT (a nested JWT)', epk_invalid: 'epk is a P-256 point on the curve',
+  jwe_required: 'an encrypted token (BULWARK_TOKEN_ENCRYPTION_KEY_FILE is set)',
+  enc_not_allowed: 'enc is A256GCM',
+  zip_unsupported: 'no zip header',
+  cty_invalid: 'cty is JWT (a nested JWT)',
+  epk_invalid: 'epk is a P-256 point on the curve',
   decryption_failed: 'decrypts with the configured key (key unwrap and GCM tag)',
 };
 
 export async function tokenVerify(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
+    args,
+    allowPositionals: true,
+    strict: true,
     options: { jwks: { type: 'string' }, issuer: { type: 'string' }, audience: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('token verify needs exactly one token');
@@ -45,14 +64,27 @@ export async function tokenVerify(args: string[]): Promise<void> {
   const inner = decrypted(token, config.tokenEncryption);
   if (inner !== undefined) printDecoded(inner, false);
   const run = async (keys: KeySource, revocations: RevocationSource | undefined, source: string) => {
-    const verifier = createAccessTokenVerifier({ issuer, audience, clockSkewSeconds: config.clockSkewSeconds, accessTokenTtlSeconds: config.accessTokenTtlSeconds, tokenEncryption: config.tokenEncryption }, { keys, revocations: revocations ?? NO_REVOCATIONS });
-    console.log(`keys: ${source}; issuer ${issuer}; audience ${audience}${revocations ? '' : '; revocation not checked (no store)'}`);
+    const verifier = createAccessTokenVerifier(
+      {
+        issuer,
+        audience,
+        clockSkewSeconds: config.clockSkewSeconds,
+        accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+        tokenEncryption: config.tokenEncryption,
+      },
+      { keys, revocations: revocations ?? NO_REVOCATIONS },
+    );
+    console.log(
+      `keys: ${source}; issuer ${issuer}; audience ${audience}${revocations ? '' : '; revocation not checked (no store)'}`,
+    );
     try {
       await verifier.verifyAsync(token);
       console.log('VALID: every check passed');
     } catch (error) {
       if (!isTokenError(error)) throw error;
-      console.log(`INVALID: first failed check: ${CHECKS[error.reason] ?? error.reason} (${error.reason})${hint(error.reason, inner ?? token, issuer, audience)}`);
+      console.log(
+        `INVALID: first failed check: ${CHECKS[error.reason] ?? error.reason} (${error.reason})${hint(error.reason, inner ?? token, issuer, audience)}`,
+      );
       process.exitCode = 1;
     }
   };
@@ -101,8 +133,10 @@ function decrypted(token: string, key: Config['tokenEncryption']): string | unde
 /** For a claim mismatch: what was expected, and how to expect something else. */
 function hint(reason: string, token: string, issuer: string, audience: string): string {
   const claims = payloadOf(token);
-  if (reason === 'iss_mismatch') return `: the token's iss is ${JSON.stringify(claims?.iss)}, expected ${JSON.stringify(issuer)} (BULWARK_ISSUER, or --issuer)`;
-  if (reason === 'aud_mismatch') return `: the token's aud is ${JSON.stringify(claims?.aud)}, expected ${JSON.stringify(audience)} (BULWARK_AUDIENCE, or --audience)`;
+  if (reason === 'iss_mismatch')
+    return `: the token's iss is ${JSON.stringify(claims?.iss)}, expected ${JSON.stringify(issuer)} (BULWARK_ISSUER, or --issuer)`;
+  if (reason === 'aud_mismatch')
+    return `: the token's aud is ${JSON.stringify(claims?.aud)}, expected ${JSON.stringify(audience)} (BULWARK_AUDIENCE, or --audience)`;
   return '';
 }
 
@@ -119,7 +153,12 @@ function causeOf(error: unknown): string {
   let current = error as { message?: string; cause?: unknown; code?: string } | undefined;
   const parts: string[] = [];
   while (current !== undefined && current !== null) {
-    if (current.message !== undefined) parts.push(current.code !== undefined && !current.message.includes(current.code) ? `${current.message} (${current.code})` : current.message);
+    if (current.message !== undefined)
+      parts.push(
+        current.code !== undefined && !current.message.includes(current.code)
+          ? `${current.message} (${current.code})`
+          : current.message,
+      );
     current = current.cause as typeof current;
   }
   return parts.join(': ') || String(error);

@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '../store/types.js';
-import { withAccountAdmin, withSelfService, withStore, withUserAdmin, type AccountAdminContext } from '../compose/cli.js';
+import {
+  withAccountAdmin,
+  withSelfService,
+  withStore,
+  withUserAdmin,
+  type AccountAdminContext,
+} from '../compose/cli.js';
 import type { UserRecord } from '../store/types.js';
 import { readStdin, table } from './context.js';
 import { UsageError } from './usage.js';
@@ -16,33 +22,72 @@ export async function usersCommand(args: string[]): Promise<void> {
   if (sub === 'reset-mfa') return resetMfa(rest);
   if (sub === 'unlock') return unlockUser(rest);
   if (sub === 'invite') return inviteUser(rest);
-  throw new UsageError(`unknown users command "${sub ?? ''}" (add, invite, list, disable, enable, set-role, reset-password, reset-mfa, unlock)`);
+  throw new UsageError(
+    `unknown users command "${sub ?? ''}" (add, invite, list, disable, enable, set-role, reset-password, reset-mfa, unlock)`,
+  );
 }
 
 async function addUser(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { username: { type: 'string' }, role: { type: 'string' }, 'employee-id': { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    options: {
+      username: { type: 'string' },
+      role: { type: 'string' },
+      'employee-id': { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
     strict: true,
   });
   if (values.username === undefined) throw new UsageError('users add needs --username');
   if (!ROLES.includes(values.role as Role)) throw new UsageError('users add needs --role admin|clerk|employee');
-  if (values['password-stdin'] !== true) throw new UsageError('users add needs --password-stdin (passwords never go on the command line)');
+  if (values['password-stdin'] !== true)
+    throw new UsageError('users add needs --password-stdin (passwords never go on the command line)');
   const password = await readStdin();
   const user = await withUserAdmin((s) =>
-    s.users.create({ username: values.username as string, password, role: values.role as Role, employeeId: values['employee-id'] ?? null }, null),
+    s.users.create(
+      {
+        username: values.username as string,
+        password,
+        role: values.role as Role,
+        employeeId: values['employee-id'] ?? null,
+      },
+      null,
+    ),
   );
   console.log(user.id);
 }
 
 /** `users invite EMAIL --role R [--employee-id ID] [--json]`: queues the invitation mail; prints the invitation id. */
 async function inviteUser(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { role: { type: 'string' }, 'employee-id': { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, 'employee-id': { type: 'string' }, json: { type: 'boolean' } },
+    strict: true,
+  });
   if (positionals.length !== 1) throw new UsageError('users invite needs exactly one email address');
   if (!ROLES.includes(values.role as Role)) throw new UsageError('users invite needs --role admin|clerk|employee');
-  const invitation = await withSelfService((s) => s.selfService.invitations.create(positionals[0] as string, [values.role as Role], { id: null, role: 'admin' }, null, values['employee-id'] ?? null));
-  const view = { id: invitation.id, email: invitation.email, roles: invitation.roles, employee_id: invitation.employeeId, expires_at: new Date(invitation.expiresAt).toISOString() };
-  console.log(values.json === true ? JSON.stringify(view, null, 2) : `${view.id} invited ${view.email} (${view.roles.join(' ')}), link valid until ${view.expires_at}`);
+  const invitation = await withSelfService((s) =>
+    s.selfService.invitations.create(
+      positionals[0] as string,
+      [values.role as Role],
+      { id: null, role: 'admin' },
+      null,
+      values['employee-id'] ?? null,
+    ),
+  );
+  const view = {
+    id: invitation.id,
+    email: invitation.email,
+    roles: invitation.roles,
+    employee_id: invitation.employeeId,
+    expires_at: new Date(invitation.expiresAt).toISOString(),
+  };
+  console.log(
+    values.json === true
+      ? JSON.stringify(view, null, 2)
+      : `${view.id} invited ${view.email} (${view.roles.join(' ')}), link valid until ${view.expires_at}`,
+  );
 }
 
 async function listUsers(args: string[]): Promise<void> {
@@ -57,12 +102,24 @@ async function listUsers(args: string[]): Promise<void> {
     } while (cursor !== undefined);
     return all;
   });
-  const view = users.map((u) => ({ id: u.id, username: u.username, role: u.role, employee_id: u.employeeId, disabled: u.disabled, created_at: new Date(u.createdAt).toISOString() }));
+  const view = users.map((u) => ({
+    id: u.id,
+    username: u.username,
+    role: u.role,
+    employee_id: u.employeeId,
+    disabled: u.disabled,
+    created_at: new Date(u.createdAt).toISOString(),
+  }));
   if (values.json === true) {
     console.log(JSON.stringify(view, null, 2));
     return;
   }
-  console.log(table([['ID', 'USERNAME', 'ROLE', 'EMPLOYEE', 'DISABLED'], ...view.map((u) => [u.id, u.username, u.role, u.employee_id ?? '-', u.disabled ? 'yes' : 'no'])]));
+  console.log(
+    table([
+      ['ID', 'USERNAME', 'ROLE', 'EMPLOYEE', 'DISABLED'],
+      ...view.map((u) => [u.id, u.username, u.role, u.employee_id ?? '-', u.disabled ? 'yes' : 'no']),
+    ]),
+  );
 }
 
 async function disableUser(args: string[]): Promise<void> {
@@ -102,18 +159,29 @@ async function resetPassword(args: string[]): Promise<void> {
   const { oneTimePassword } = await onUser(username as string, (u, s) => s.accounts.resetPassword(u.id, null));
   // Printed once, to stdout only: hand it to the user, who must replace it at the next login.
   console.log(oneTimePassword);
-  console.error(`one-time password for ${username as string}: they must choose a new password at the next login; their sessions are revoked`);
+  console.error(
+    `one-time password for ${username as string}: they must choose a new password at the next login; their sessions are revoked`,
+  );
 }
 
 async function resetMfa(args: string[]): Promise<void> {
   const [username] = positionalsOf(args, 1, 'users reset-mfa needs exactly one username');
   const { totpRemoved, passkeysRemoved } = await onUser(username as string, (u, s) => s.mfa.reset(u.id, null));
-  const removed = [totpRemoved ? 'the authenticator' : '', passkeysRemoved > 0 ? `${passkeysRemoved} passkey${passkeysRemoved === 1 ? '' : 's'}` : ''].filter((part) => part !== '');
-  console.log(removed.length > 0 ? `reset the second factor of ${username as string}: removed ${removed.join(' and ')}` : `${username as string} had no second factor`);
+  const removed = [
+    totpRemoved ? 'the authenticator' : '',
+    passkeysRemoved > 0 ? `${passkeysRemoved} passkey${passkeysRemoved === 1 ? '' : 's'}` : '',
+  ].filter((part) => part !== '');
+  console.log(
+    removed.length > 0
+      ? `reset the second factor of ${username as string}: removed ${removed.join(' and ')}`
+      : `${username as string} had no second factor`,
+  );
 }
 
 async function unlockUser(args: string[]): Promise<void> {
   const [username] = positionalsOf(args, 1, 'users unlock needs exactly one username');
   const addresses = await onUser(username as string, (u, s) => s.accounts.unlock(u.id, null));
-  console.log(`unlocked ${username as string} (failed logins from ${addresses} address${addresses === 1 ? '' : 'es'} forgotten)`);
+  console.log(
+    `unlocked ${username as string} (failed logins from ${addresses} address${addresses === 1 ? '' : 'es'} forgotten)`,
+  );
 }

@@ -50,7 +50,9 @@ export interface LocalVerification extends CliStore {
 const stderrLogger: FeedLogger = {
   info: () => {},
   warn: (fields, msg) => {
-    const detail = Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    const detail = Object.entries(fields)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
     // eslint-disable-next-line no-console
     console.error(`warning: ${msg} (${detail})`);
   },
@@ -65,7 +67,13 @@ const NO_SIGNING = {
 
 export async function withStore<T>(access: 'read' | 'write', run: (context: CliStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations, migrate: access === 'write', deadlines: config.databaseDeadlines });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    migrations: payrollMigrations,
+    migrate: access === 'write',
+    deadlines: config.databaseDeadlines,
+  });
   try {
     return await run({ config, store });
   } finally {
@@ -83,7 +91,10 @@ export function withUserAdmin<T>(run: (context: UserAdmin) => Promise<T>): Promi
     const revocations = RevocationService.forConfig(store.revocations, config);
     // Third-party services learn of the command's revocations from the SET feed (the log).
     revocations.attachEventLog(store.securityEvents);
-    const feed = config.redisUrl === undefined ? undefined : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
+    const feed =
+      config.redisUrl === undefined
+        ? undefined
+        : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
     if (feed !== undefined) revocations.attachFeed(feed);
     try {
       const audit = new AuditLog(store.audit);
@@ -100,10 +111,16 @@ export function withUserAdmin<T>(run: (context: UserAdmin) => Promise<T>): Promi
  * OAuth 2 clients: listed (read) or created, disabled and given new secrets (write). Disabling and
  * rotating revoke the client's live tokens, published like withUserAdmin's revocations.
  */
-export function withClientAdmin<T>(run: (context: ClientAdmin) => Promise<T>, access: 'read' | 'write' = 'write'): Promise<T> {
+export function withClientAdmin<T>(
+  run: (context: ClientAdmin) => Promise<T>,
+  access: 'read' | 'write' = 'write',
+): Promise<T> {
   return withStore(access, async ({ config, store }) => {
     const revocations = RevocationService.forConfig(store.revocations, config);
-    const feed = access === 'read' || config.redisUrl === undefined ? undefined : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
+    const feed =
+      access === 'read' || config.redisUrl === undefined
+        ? undefined
+        : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
     if (feed !== undefined) revocations.attachFeed(feed);
     try {
       const clients = new ClientRegistry(store.clients, revocations, new AuditLog(store.audit), config.audience);
@@ -147,7 +164,14 @@ export function withAccountAdmin<T>(run: (context: AccountAdminContext) => Promi
   return withUserAdmin(async (context) => {
     const throttles = createThrottles(context.config.limits, context.config.redisUrl, () => Promise.resolve());
     try {
-      const accounts = new AccountAdmin(context.store, context.sessions, context.revocations, throttles, context.audit, Date.now);
+      const accounts = new AccountAdmin(
+        context.store,
+        context.sessions,
+        context.revocations,
+        throttles,
+        context.audit,
+        Date.now,
+      );
       const mfa = new MfaService(context.store, () => resolveMasterKey(context.config), context.audit, Date.now);
       return await run({ ...context, accounts, mfa });
     } finally {

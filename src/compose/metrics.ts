@@ -8,7 +8,10 @@ import type { SqlStore } from '../store/index.js';
  * The gauges every process reports: its database, its Redis feed (when configured), how old its
  * revocation state is, and (where passwords are checked) the argon2 queue.
  */
-export function watchProcess(metrics: Metrics, parts: { store: SqlStore; feed: RevocationFeed; revocations: RevocationService; checksPasswords: boolean }): void {
+export function watchProcess(
+  metrics: Metrics,
+  parts: { store: SqlStore; feed: RevocationFeed; revocations: RevocationService; checksPasswords: boolean },
+): void {
   const { store, feed, revocations } = parts;
   metrics.watch({
     database: () => store.ping(),

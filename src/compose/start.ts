@@ -28,8 +28,18 @@ export interface RunningServer {
  * Opens the store (one schema for every role, so processes can share a database), assembles
  * what `config.serveOnly` asks for, seeds the demo company on first start, and listens.
  */
-export async function startServer(config: Config, logger: Logger, announce: (line: string) => void = () => {}, options: AssemblyOptions = {}): Promise<RunningServer> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrations: payrollMigrations, deadlines: config.databaseDeadlines });
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  announce: (line: string) => void = () => {},
+  options: AssemblyOptions = {},
+): Promise<RunningServer> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    migrations: payrollMigrations,
+    deadlines: config.databaseDeadlines,
+  });
   const metrics = options.metrics ?? (config.metrics === undefined ? undefined : new Metrics({ processMetrics: true }));
   let assembly: Assembly | undefined;
   let app: FastifyInstance | undefined;
@@ -51,13 +61,16 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
       const payroll = assembly.payroll ?? createPayrollServices({ db: store.db, audit: assembly.auth.audit });
       const seeded = await seedDemoUsers(assembly.auth, { linkEmployees: () => seedDemoPayroll(payroll) });
       if (seeded !== undefined) {
-        announce('Demo users created (shown once; also in ' + join(config.dataDir, DEMO_CREDENTIALS_FILE) + ', mode 0600):');
+        announce(
+          'Demo users created (shown once; also in ' + join(config.dataDir, DEMO_CREDENTIALS_FILE) + ', mode 0600):',
+        );
         for (const user of seeded) announce(`  ${user.username.padEnd(6)} ${user.role.padEnd(9)} ${user.password}`);
       }
     }
-    const https = config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined
-      ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
-      : undefined;
+    const https =
+      config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined
+        ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
+        : undefined;
     app = await buildApp(assembly.parts, { logger, https, modules: assembly.modules, metrics });
     const url = await app.listen({ port: config.port, host: config.host }).catch((error: unknown) => {
       throw listenError(error, config);
@@ -83,12 +96,24 @@ export async function startServer(config: Config, logger: Logger, announce: (lin
 }
 
 /** A listen failure as one line naming the variable to change (never a raw EADDRINUSE). */
-function listenError(error: unknown, config: Pick<Config, 'port' | 'host'>, names = { port: 'PORT', host: 'HOST' }): Error {
+function listenError(
+  error: unknown,
+  config: Pick<Config, 'port' | 'host'>,
+  names = { port: 'PORT', host: 'HOST' },
+): Error {
   const code = (error as { code?: string }).code;
-  if (code === 'EADDRINUSE') return new ConfigError(names.port, `${config.port} is already in use on ${config.host}: stop the other process or set ${names.port} to a free port`);
-  if (code === 'EACCES') return new ConfigError(names.port, `${config.port} needs privileges this process lacks: use a port above 1023`);
+  if (code === 'EADDRINUSE')
+    return new ConfigError(
+      names.port,
+      `${config.port} is already in use on ${config.host}: stop the other process or set ${names.port} to a free port`,
+    );
+  if (code === 'EACCES')
+    return new ConfigError(names.port, `${config.port} needs privileges this process lacks: use a port above 1023`);
   if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAFNOSUPPORT') {
-    return new ConfigError(names.host, `cannot listen on "${config.host}" (${code}): use an address of this machine, such as 127.0.0.1 or 0.0.0.0`);
+    return new ConfigError(
+      names.host,
+      `cannot listen on "${config.host}" (${code}): use an address of this machine, such as 127.0.0.1 or 0.0.0.0`,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -33,16 +33,26 @@ export function revocationPruneTask(revocations: Pick<RevocationService, 'prune'
  * key change made by another instance or the CLI (above all `keys rotate --now --revoke-current`)
  * reaches this instance's signer and verifier (and flushes its verified-token cache) within 5 s.
  */
-export function keyLifecycleTask(keys: Pick<KeyManager, 'upkeep' | 'rotationBlocker'>, keyRotationIntervalSeconds: number, logger: Logger): UpkeepTask {
+export function keyLifecycleTask(
+  keys: Pick<KeyManager, 'upkeep' | 'rotationBlocker'>,
+  keyRotationIntervalSeconds: number,
+  logger: Logger,
+): UpkeepTask {
   const blocker = keys.rotationBlocker();
   if (keyRotationIntervalSeconds > 0 && blocker !== undefined) {
     logger.info({ reason: blocker }, 'scheduled key rotation is off: %s', blocker);
   }
-  return { what: 'key lifecycle', everyMs: KEY_RELOAD_INTERVAL_MS, run: async () => {
-    const { created, promoted } = await keys.upkeep();
-    if (created !== undefined) logger.info({ kid: created.kid, signs_from: created.signsFrom }, 'scheduled key rotation: next key published');
-    if (promoted !== undefined) logger.info({ kid: promoted.kid }, 'key promoted: next key now signs; the previous key is retired');
-  } };
+  return {
+    what: 'key lifecycle',
+    everyMs: KEY_RELOAD_INTERVAL_MS,
+    run: async () => {
+      const { created, promoted } = await keys.upkeep();
+      if (created !== undefined)
+        logger.info({ kid: created.kid, signs_from: created.signsFrom }, 'scheduled key rotation: next key published');
+      if (promoted !== undefined)
+        logger.info({ kid: promoted.kid }, 'key promoted: next key now signs; the previous key is retired');
+    },
+  };
 }
 
 /**
@@ -51,13 +61,25 @@ export function keyLifecycleTask(keys: Pick<KeyManager, 'upkeep' | 'rotationBloc
  * --revoke-current`) must stop verifying sooner: the shared store says which keys are removed,
  * read with the revocation sync, and those kids are distrusted at once (cache flushed with them).
  */
-export function removedKeysTask(store: Pick<SqlStore, 'keys'>, keys: Pick<RemoteJwksSource, 'distrust'>, now: () => number = Date.now): UpkeepTask {
+export function removedKeysTask(
+  store: Pick<SqlStore, 'keys'>,
+  keys: Pick<RemoteJwksSource, 'distrust'>,
+  now: () => number = Date.now,
+): UpkeepTask {
   // Distrusted once no token service signs with it any more (the same grace as theirs).
   const graceMs = store.keys.externalChangeMarker === undefined ? REMOVED_KEY_GRACE_MS : 0;
-  return { what: 'removed-key sync', everyMs: SYNC_INTERVAL_MS, run: async () => {
-    const at = now();
-    keys.distrust((await store.keys.list()).filter((key) => key.state === 'removed' && (key.removedAt ?? 0) + graceMs <= at).map((key) => key.kid));
-  } };
+  return {
+    what: 'removed-key sync',
+    everyMs: SYNC_INTERVAL_MS,
+    run: async () => {
+      const at = now();
+      keys.distrust(
+        (await store.keys.list())
+          .filter((key) => key.state === 'removed' && (key.removedAt ?? 0) + graceMs <= at)
+          .map((key) => key.kid),
+      );
+    },
+  };
 }
 
 /** Security events that cover no live token, and receivers' streams idle past their timeout. */

@@ -3,7 +3,18 @@ import { SIGNING_ALGS, type JweKey, type SigningAlg } from '@bulwark/guard/jose'
 import { ConfigError } from './errors.js';
 import { checkTlsFiles } from './setting-files.js';
 import { tokenEncryptionKey } from './token-encryption.js';
-import { boolean, existingFile, httpUrl, integer, list, oneOf, read, secretBytes, trustedProxies, type Env } from './parsers.js';
+import {
+  boolean,
+  existingFile,
+  httpUrl,
+  integer,
+  list,
+  oneOf,
+  read,
+  secretBytes,
+  trustedProxies,
+  type Env,
+} from './parsers.js';
 import { metricsListener, type MetricsListenerConfig } from './metrics.js';
 import { webAuthnConfig, type WebAuthnConfig } from './webauthn.js';
 import { accountSettings, mailConfig, type AccountSettings, type MailConfig } from './mail.js';
@@ -129,7 +140,10 @@ export function loadConfig(env: Env = process.env): Config {
   const tlsCertFile = existingFile(env, 'BULWARK_TLS_CERT_FILE');
   const tlsKeyFile = existingFile(env, 'BULWARK_TLS_KEY_FILE');
   if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
-    throw new ConfigError(tlsCertFile === undefined ? 'BULWARK_TLS_CERT_FILE' : 'BULWARK_TLS_KEY_FILE', 'must be set together with its pair');
+    throw new ConfigError(
+      tlsCertFile === undefined ? 'BULWARK_TLS_CERT_FILE' : 'BULWARK_TLS_KEY_FILE',
+      'must be set together with its pair',
+    );
   }
   if (tlsCertFile !== undefined && tlsKeyFile !== undefined) checkTlsFiles(tlsCertFile, tlsKeyFile);
   const databaseUrl = read(env, 'BULWARK_DATABASE_URL');
@@ -146,21 +160,31 @@ export function loadConfig(env: Env = process.env): Config {
 
   if (mode === 'production') {
     if (tlsCertFile === undefined && trustProxy === false) {
-      throw new ConfigError('BULWARK_ENV', 'production refuses plain HTTP: set BULWARK_TLS_CERT_FILE/BULWARK_TLS_KEY_FILE or BULWARK_TRUST_PROXY=1 behind a TLS proxy');
+      throw new ConfigError(
+        'BULWARK_ENV',
+        'production refuses plain HTTP: set BULWARK_TLS_CERT_FILE/BULWARK_TLS_KEY_FILE or BULWARK_TRUST_PROXY=1 behind a TLS proxy',
+      );
     }
     if (masterKey === undefined) throw new ConfigError('BULWARK_MASTER_KEY', 'is required in production');
     if (demoSeed) throw new ConfigError('BULWARK_DEMO', 'the demo seed is refused in production');
   }
 
   const serveOnly = oneOf<ServeOnly>(env, 'BULWARK_SERVE_ONLY', 'all', ['all', 'auth', 'payroll']);
-  const jwksUrl = read(env, 'BULWARK_JWKS_URL') === undefined ? undefined : jwksLocation(httpUrl(env, 'BULWARK_JWKS_URL', ''));
+  const jwksUrl =
+    read(env, 'BULWARK_JWKS_URL') === undefined ? undefined : jwksLocation(httpUrl(env, 'BULWARK_JWKS_URL', ''));
   if (serveOnly === 'payroll' && jwksUrl === undefined) {
-    throw new ConfigError('BULWARK_JWKS_URL', 'is required when serving only payroll (the token service\'s /.well-known/jwks.json)');
+    throw new ConfigError(
+      'BULWARK_JWKS_URL',
+      "is required when serving only payroll (the token service's /.well-known/jwks.json)",
+    );
   }
 
   const keyRotationIntervalSeconds = integer(env, 'BULWARK_KEY_ROTATION_INTERVAL', 30 * 86_400, 0, 5 * 365 * 86_400);
   if (keyRotationIntervalSeconds > 0 && keyRotationIntervalSeconds < 3_600) {
-    throw new ConfigError('BULWARK_KEY_ROTATION_INTERVAL', `must be 0 (off) or at least 3600 seconds (got ${keyRotationIntervalSeconds})`);
+    throw new ConfigError(
+      'BULWARK_KEY_ROTATION_INTERVAL',
+      `must be 0 (off) or at least 3600 seconds (got ${keyRotationIntervalSeconds})`,
+    );
   }
 
   const issuer = httpUrl(env, 'BULWARK_ISSUER', `http://localhost:${port}`);
@@ -189,7 +213,15 @@ export function loadConfig(env: Env = process.env): Config {
     tlsKeyFile,
     trustProxy,
     corsOrigins: list(env, 'BULWARK_CORS_ORIGINS').map((origin) => corsOrigin(origin)),
-    logLevel: oneOf<LogLevel>(env, 'BULWARK_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: oneOf<LogLevel>(env, 'BULWARK_LOG_LEVEL', 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
     demoSeed,
     jwksMaxAgeSeconds: integer(env, 'BULWARK_JWKS_MAX_AGE', 300, 0, 86_400),
     serveOnly,
@@ -220,7 +252,8 @@ export function loadConfig(env: Env = process.env): Config {
 function jwksLocation(url: string): string {
   const { protocol, hostname } = new URL(url);
   const loopback = hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-  if (protocol !== 'https:' && !loopback) throw new ConfigError('BULWARK_JWKS_URL', 'must use https (plain http only to a loopback address)');
+  if (protocol !== 'https:' && !loopback)
+    throw new ConfigError('BULWARK_JWKS_URL', 'must use https (plain http only to a loopback address)');
   return url;
 }
 
@@ -230,6 +263,9 @@ function corsOrigin(origin: string): string {
     if (url.origin !== origin) throw new Error('not an origin');
     return origin;
   } catch {
-    throw new ConfigError('BULWARK_CORS_ORIGINS', `each entry must be an origin like https://app.example.com (got "${origin}")`);
+    throw new ConfigError(
+      'BULWARK_CORS_ORIGINS',
+      `each entry must be an origin like https://app.example.com (got "${origin}")`,
+    );
   }
 }

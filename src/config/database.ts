@@ -14,7 +14,19 @@ export const DATABASE_DEADLINE_DEFAULTS: DatabaseDeadlines = { connectTimeoutMs:
 
 export function databaseDeadlines(env: Env): DatabaseDeadlines {
   return {
-    connectTimeoutMs: integer(env, 'BULWARK_DB_CONNECT_TIMEOUT_MS', DATABASE_DEADLINE_DEFAULTS.connectTimeoutMs, 100, 60_000),
-    statementTimeoutMs: integer(env, 'BULWARK_DB_STATEMENT_TIMEOUT_MS', DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs, 100, 60_000),
+    connectTimeoutMs: integer(
+      env,
+      'BULWARK_DB_CONNECT_TIMEOUT_MS',
+      DATABASE_DEADLINE_DEFAULTS.connectTimeoutMs,
+      100,
+      60_000,
+    ),
+    statementTimeoutMs: integer(
+      env,
+      'BULWARK_DB_STATEMENT_TIMEOUT_MS',
+      DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs,
+      100,
+      60_000,
+    ),
   };
 }

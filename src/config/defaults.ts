@@ -7,7 +7,8 @@
 export function checkedDefaults<T extends object>(module: string, defaults: T): T {
   const visit = (value: unknown, path: string): void => {
     if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${module} defaults: ${path} is ${value}, not a positive integer`);
+      if (!Number.isSafeInteger(value) || value <= 0)
+        throw new Error(`${module} defaults: ${path} is ${value}, not a positive integer`);
     } else if (value !== null && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) visit(inner, path === '' ? key : `${path}.${key}`);
       Object.freeze(value);

@@ -14,12 +14,15 @@ let known: ReadonlySet<string> | undefined;
 export function knownVariables(): ReadonlySet<string> {
   if (known !== undefined) return known;
   const names = new Set<string>();
-  const recorder = new Proxy({}, {
-    get: (_target, name) => {
-      if (typeof name === 'string' && name.startsWith('BULWARK_')) names.add(name);
-      return undefined;
+  const recorder = new Proxy(
+    {},
+    {
+      get: (_target, name) => {
+        if (typeof name === 'string' && name.startsWith('BULWARK_')) names.add(name);
+        return undefined;
+      },
     },
-  }) as Env;
+  ) as Env;
   loadConfig(recorder);
   known = names;
   return names;
@@ -50,21 +53,25 @@ function closestName(name: string, candidates: Iterable<string>): string {
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const distance = editDistance(name, candidate);
-    if (distance < bestDistance || (distance === bestDistance && candidate < best)) [best, bestDistance] = [candidate, distance];
+    if (distance < bestDistance || (distance === bestDistance && candidate < best))
+      [best, bestDistance] = [candidate, distance];
   }
   return best;
 }
 
 /** Damerau-Levenshtein distance (optimal string alignment): insertions, deletions, substitutions and adjacent swaps. */
 export function editDistance(a: string, b: string): number {
-  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       const row = rows[i] as number[];
       const above = rows[i - 1] as number[];
       let value = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, ((rows[i - 2] as number[])[j - 2] as number) + 1);
       row[j] = value;
     }
   }

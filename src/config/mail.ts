@@ -46,15 +46,20 @@ export function smtpEndpoint(url: string): string {
 
 export function mailConfig(env: Env, mode: 'development' | 'production', issuer: string, dataDir: string): MailConfig {
   const url = read(env, 'BULWARK_SMTP_URL');
-  if (url !== undefined && !/^smtps?:\/\/[^/]/.test(url)) throw new ConfigError('BULWARK_SMTP_URL', 'must start with smtp:// (STARTTLS) or smtps:// (implicit TLS)');
+  if (url !== undefined && !/^smtps?:\/\/[^/]/.test(url))
+    throw new ConfigError('BULWARK_SMTP_URL', 'must start with smtp:// (STARTTLS) or smtps:// (implicit TLS)');
   const requireTls = boolean(env, 'BULWARK_SMTP_REQUIRE_TLS', mode === 'production');
   // Read whatever the URL (the known-variables list records what an empty environment reads).
   const caFile = existingFile(env, 'BULWARK_SMTP_CA_FILE');
-  const delivery: MailDelivery = url !== undefined
-    ? { kind: 'smtp', url, requireTls, caFile }
-    : mode === 'development' ? { kind: 'files', dir: join(dataDir, 'outbox') } : { kind: 'off' };
+  const delivery: MailDelivery =
+    url !== undefined
+      ? { kind: 'smtp', url, requireTls, caFile }
+      : mode === 'development'
+        ? { kind: 'files', dir: join(dataDir, 'outbox') }
+        : { kind: 'off' };
   const from = read(env, 'BULWARK_MAIL_FROM') ?? 'Bulwark <no-reply@localhost>';
-  if (!/^[^\r\n]*@[^\r\n]*$/.test(from)) throw new ConfigError('BULWARK_MAIL_FROM', 'must be an address such as "Bulwark <no-reply@example.com>"');
+  if (!/^[^\r\n]*@[^\r\n]*$/.test(from))
+    throw new ConfigError('BULWARK_MAIL_FROM', 'must be an address such as "Bulwark <no-reply@example.com>"');
   return {
     delivery,
     from,
@@ -65,7 +70,8 @@ export function mailConfig(env: Env, mode: 'development' | 'production', issuer:
 
 export function accountSettings(env: Env, mail: MailConfig): AccountSettings {
   const signup = oneOf<SignupMode>(env, 'BULWARK_SIGNUP', 'off', ['off', 'invite', 'open']);
-  if (signup === 'open' && mail.delivery.kind === 'off') throw new ConfigError('BULWARK_SIGNUP', 'open sign-up verifies addresses by mail: set BULWARK_SMTP_URL');
+  if (signup === 'open' && mail.delivery.kind === 'off')
+    throw new ConfigError('BULWARK_SIGNUP', 'open sign-up verifies addresses by mail: set BULWARK_SMTP_URL');
   return {
     signup,
     signupRole: oneOf<Role>(env, 'BULWARK_SIGNUP_ROLE', 'employee', ROLE_NAMES),

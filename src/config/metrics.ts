@@ -15,10 +15,18 @@ export interface MetricsListenerConfig {
 export function metricsListener(env: Env, apiPort: number): MetricsListenerConfig | undefined {
   const host = read(env, 'BULWARK_METRICS_HOST');
   if (read(env, 'BULWARK_METRICS_PORT') === undefined) {
-    if (host !== undefined) throw new ConfigError('BULWARK_METRICS_HOST', 'is set but BULWARK_METRICS_PORT is not: set the port to start the metrics listener');
+    if (host !== undefined)
+      throw new ConfigError(
+        'BULWARK_METRICS_HOST',
+        'is set but BULWARK_METRICS_PORT is not: set the port to start the metrics listener',
+      );
     return undefined;
   }
   const port = integer(env, 'BULWARK_METRICS_PORT', 0, 0, 65535);
-  if (port !== 0 && port === apiPort) throw new ConfigError('BULWARK_METRICS_PORT', `must differ from PORT (${apiPort}): the metrics have a listener of their own`);
+  if (port !== 0 && port === apiPort)
+    throw new ConfigError(
+      'BULWARK_METRICS_PORT',
+      `must differ from PORT (${apiPort}): the metrics have a listener of their own`,
+    );
   return { port, host: host ?? '127.0.0.1' };
 }

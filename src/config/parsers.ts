@@ -14,7 +14,8 @@ export function read(env: Env, name: string): string | undefined {
 export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number between ${min} and ${max} (got "${raw}")`);
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(name, `must be a whole number between ${min} and ${max} (got "${raw}")`);
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${value})`);
   return value;
@@ -62,11 +63,15 @@ export function secretBytes(env: Env, name: string, minBytes: number): Buffer | 
   if (raw === undefined) return undefined;
   if (!/^[A-Za-z0-9_-]+$/.test(raw)) throw new ConfigError(name, 'must be base64url (A-Z a-z 0-9 - _, no padding)');
   const bytes = Buffer.from(raw, 'base64url');
-  if (bytes.length < minBytes) throw new ConfigError(name, `must decode to at least ${minBytes} random bytes (got ${bytes.length})`);
+  if (bytes.length < minBytes)
+    throw new ConfigError(name, `must decode to at least ${minBytes} random bytes (got ${bytes.length})`);
   const distinct = new Set(bytes).size;
   const printable = bytes.every((b) => b >= 0x20 && b < 0x7f);
   if (printable || distinct < Math.min(16, bytes.length / 2)) {
-    throw new ConfigError(name, 'looks low-entropy (text or repeated bytes); generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"');
+    throw new ConfigError(
+      name,
+      "looks low-entropy (text or repeated bytes); generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
+    );
   }
   return bytes;
 }
@@ -74,7 +79,10 @@ export function secretBytes(env: Env, name: string, minBytes: number): Buffer | 
 export function list(env: Env, name: string): string[] {
   const raw = read(env, name);
   if (raw === undefined) return [];
-  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /**
@@ -87,7 +95,8 @@ export function trustedProxies(env: Env, name: string): false | number | string[
   if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return 1;
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
-    if (hops > 10) throw new ConfigError(name, `must be 0, a number of proxies up to 10, or proxy addresses (got ${hops})`);
+    if (hops > 10)
+      throw new ConfigError(name, `must be 0, a number of proxies up to 10, or proxy addresses (got ${hops})`);
     return hops;
   }
   const entries = raw.split(',').map((entry) => entry.trim());
@@ -97,7 +106,10 @@ export function trustedProxies(env: Env, name: string): false | number | string[
     const maxBits = family === 4 ? 32 : 128;
     const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
     if (family === 0 || !validBits || rest.length > 0) {
-      throw new ConfigError(name, `must be 0, a number of proxies, or comma-separated proxy addresses/CIDRs (got "${entry}")`);
+      throw new ConfigError(
+        name,
+        `must be 0, a number of proxies, or comma-separated proxy addresses/CIDRs (got "${entry}")`,
+      );
     }
   }
   return entries;

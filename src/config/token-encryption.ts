@@ -22,7 +22,10 @@ export function tokenEncryptionKey(env: Env): JweKey | undefined {
     text = readFileSync(path, 'utf8').trim();
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new ConfigError(VARIABLE, code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? 'error'})`);
+    throw new ConfigError(
+      VARIABLE,
+      code === 'ENOENT' ? `file not found: ${path}` : `cannot read ${path} (${code ?? 'error'})`,
+    );
   }
   try {
     return jweKeyFrom(keyInput(text, path));

@@ -26,11 +26,20 @@ function origin(value: string, rpId: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError('BULWARK_WEBAUTHN_ORIGINS', `each entry must be an origin like https://app.example.com (got "${value}")`);
+    throw new ConfigError(
+      'BULWARK_WEBAUTHN_ORIGINS',
+      `each entry must be an origin like https://app.example.com (got "${value}")`,
+    );
   }
-  if (url.origin !== value) throw new ConfigError('BULWARK_WEBAUTHN_ORIGINS', `each entry must be an origin like https://app.example.com (got "${value}")`);
-  if (url.protocol !== 'https:' && url.hostname !== 'localhost') throw new ConfigError('BULWARK_WEBAUTHN_ORIGINS', `must use https (plain http only on localhost): "${value}"`);
-  if (!underRpId(url.hostname, rpId)) throw new ConfigError('BULWARK_WEBAUTHN_ORIGINS', `"${value}" is not on the RP ID ${rpId} or a subdomain of it`);
+  if (url.origin !== value)
+    throw new ConfigError(
+      'BULWARK_WEBAUTHN_ORIGINS',
+      `each entry must be an origin like https://app.example.com (got "${value}")`,
+    );
+  if (url.protocol !== 'https:' && url.hostname !== 'localhost')
+    throw new ConfigError('BULWARK_WEBAUTHN_ORIGINS', `must use https (plain http only on localhost): "${value}"`);
+  if (!underRpId(url.hostname, rpId))
+    throw new ConfigError('BULWARK_WEBAUTHN_ORIGINS', `"${value}" is not on the RP ID ${rpId} or a subdomain of it`);
   return value;
 }
 
@@ -45,7 +54,10 @@ export function webAuthnConfig(env: Env, issuer: string, production: boolean): W
   const issuerUrl = new URL(issuer);
   const configuredRpId = read(env, 'BULWARK_WEBAUTHN_RP_ID')?.toLowerCase();
   if (configuredRpId !== undefined && !isDomain(configuredRpId)) {
-    throw new ConfigError('BULWARK_WEBAUTHN_RP_ID', `must be a domain name like example.com, without scheme or port (got "${configuredRpId}"; an IP address cannot be an RP ID)`);
+    throw new ConfigError(
+      'BULWARK_WEBAUTHN_RP_ID',
+      `must be a domain name like example.com, without scheme or port (got "${configuredRpId}"; an IP address cannot be an RP ID)`,
+    );
   }
   const rpId = configuredRpId ?? (isDomain(issuerUrl.hostname) ? issuerUrl.hostname : 'localhost');
   const configured = list(env, 'BULWARK_WEBAUTHN_ORIGINS').map((value) => origin(value, rpId));

@@ -25,7 +25,8 @@ export function consoleModule(options: ConsoleOptions): HttpModule {
       await app.register(async (scope) => {
         scope.addHook('onSend', async (request, reply) => {
           reply.header('content-security-policy', CONSOLE_CSP);
-          if (reply.statusCode < 400) reply.header('cache-control', request.url.startsWith('/assets/') ? ASSET_CACHE : PAGE_CACHE);
+          if (reply.statusCode < 400)
+            reply.header('cache-control', request.url.startsWith('/assets/') ? ASSET_CACHE : PAGE_CACHE);
         });
         registerPages(scope, options.distDir);
         const assets = join(options.distDir, 'assets');

@@ -5,7 +5,19 @@ import { fileURLToPath } from 'node:url';
  * The list of packages/console/src/router.ts (VIEW_PATHS) and its mailed-link pages (PUBLIC_LINK_PATHS); nothing under /api, /docs or
  * /.well-known ever answers with the app.
  */
-export const CONSOLE_VIEW_PATHS = ['/payments', '/employees', '/sessions', '/users', '/keys', '/audit', '/security', '/verify-email', '/accept-invitation', '/reset-password', '/confirm-signup'] as const;
+export const CONSOLE_VIEW_PATHS = [
+  '/payments',
+  '/employees',
+  '/sessions',
+  '/users',
+  '/keys',
+  '/audit',
+  '/security',
+  '/verify-email',
+  '/accept-invitation',
+  '/reset-password',
+  '/confirm-signup',
+] as const;
 
 /** Where `npm run build -w @bulwark/console` writes the app (the same from src/ and dist/). */
 export const CONSOLE_DIST_DIR = fileURLToPath(new URL('../../packages/console/dist/', import.meta.url));

@@ -33,7 +33,9 @@ export class LinkWrongAccountError extends BulwarkError {
   readonly code = PROBLEM_CODE.link_wrong_account;
   readonly status = PROBLEMS.link_wrong_account.status;
   constructor() {
-    super('link for another account', { detail: 'This link belongs to another account: sign in as that account to use it.' });
+    super('link for another account', {
+      detail: 'This link belongs to another account: sign in as that account to use it.',
+    });
   }
 }
 
@@ -42,7 +44,9 @@ export class MailUnavailableError extends BulwarkError {
   readonly code = PROBLEM_CODE.mail_unavailable;
   readonly status = PROBLEMS.mail_unavailable.status;
   constructor() {
-    super('mail is not configured', { detail: 'This server sends no mail (no SMTP server configured), so this is unavailable.' });
+    super('mail is not configured', {
+      detail: 'This server sends no mail (no SMTP server configured), so this is unavailable.',
+    });
   }
 }
 
@@ -51,6 +55,8 @@ export class SignupClosedError extends BulwarkError {
   readonly code = PROBLEM_CODE.signup_closed;
   readonly status = PROBLEMS.signup_closed.status;
   constructor() {
-    super('self sign-up is off', { detail: 'This server does not let people sign up themselves; ask an administrator for an invitation.' });
+    super('self sign-up is off', {
+      detail: 'This server does not let people sign up themselves; ask an administrator for an invitation.',
+    });
   }
 }

@@ -26,7 +26,6 @@ export class InvalidGrantError extends BulwarkError {
   }
 }
 
-
 /** A request that reached the app over plain HTTP where only HTTPS is served (production behind
  *  a TLS proxy: X-Forwarded-Proto is not `https`). */
 export class HttpsRequiredError extends BulwarkError {

@@ -22,7 +22,11 @@ export class MfaRequiredError extends LoginStepRequiredError {
   readonly members: ProblemMembers;
   /** `methods`: the second steps the account has (`totp`: a code or recovery code; `passkey`). */
   constructor(mfaToken: string, expiresIn: number, methods: readonly SecondStepMethod[] = ['totp']) {
-    super('second factor required', { detail: methods.includes('totp') ? 'Enter the code of your authenticator app (or a recovery code).' : 'Confirm with one of your passkeys.' });
+    super('second factor required', {
+      detail: methods.includes('totp')
+        ? 'Enter the code of your authenticator app (or a recovery code).'
+        : 'Confirm with one of your passkeys.',
+    });
     this.members = { mfa_token: mfaToken, expires_in: expiresIn, methods };
   }
 }

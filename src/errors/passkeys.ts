@@ -9,7 +9,9 @@ export class InvalidPasskeyChallengeError extends BulwarkError {
   readonly code = PROBLEM_CODE.invalid_passkey_challenge;
   readonly status = PROBLEMS.invalid_passkey_challenge.status;
   constructor(readonly reason: string) {
-    super(`passkey challenge refused: ${reason}`, { detail: 'This passkey request expired or was already used: try again.' });
+    super(`passkey challenge refused: ${reason}`, {
+      detail: 'This passkey request expired or was already used: try again.',
+    });
   }
 }
 

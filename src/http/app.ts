@@ -49,7 +49,12 @@ export interface AppOptions {
   metrics?: Metrics | undefined;
 }
 
-type ServerOptions = { maxHeaderSize: number; headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number };
+type ServerOptions = {
+  maxHeaderSize: number;
+  headersTimeout: number;
+  requestTimeout: number;
+  connectionsCheckingInterval: number;
+};
 
 export type App = FastifyInstance;
 
@@ -64,7 +69,10 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
     requestTimeout: timeouts.requestMs,
     connectionsCheckingInterval: timeouts.checkIntervalMs,
   };
-  type Options = FastifyServerOptions & { https?: NonNullable<AppOptions['https']> & ServerOptions; http?: ServerOptions };
+  type Options = FastifyServerOptions & {
+    https?: NonNullable<AppOptions['https']> & ServerOptions;
+    http?: ServerOptions;
+  };
   const app = (Fastify as unknown as (opts: Options) => FastifyInstance)({
     ...(options.https === undefined ? { http: server } : { https: { ...options.https, ...server } }),
     loggerInstance: options.logger,
@@ -95,7 +103,12 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   installRequestLimits(app);
   // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
   registerTransport(app, { requireHttps: config.env === 'production' && options.https === undefined });
-  await app.register(helmet, { contentSecurityPolicy: false, hsts: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } });
+  await app.register(helmet, {
+    contentSecurityPolicy: false,
+    hsts: false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
   // Only when browser origins are allowed: with none, the plugin's per-request hook would only
   // confirm that no CORS header is due.
   if (config.corsOrigins.length > 0) {

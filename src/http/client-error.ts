@@ -11,11 +11,12 @@ import { problem } from './problem.js';
  */
 export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const answer = error.code === 'HPE_HEADER_OVERFLOW'
-    ? problem(PROBLEM_CODE.header_too_large, 'The request header section is too large.')
-    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? problem(PROBLEM_CODE.request_timeout, 'The request was not received in time.')
-      : problem(PROBLEM_CODE.invalid_request, 'The request is not valid HTTP.');
+  const answer =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problem(PROBLEM_CODE.header_too_large, 'The request header section is too large.')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? problem(PROBLEM_CODE.request_timeout, 'The request was not received in time.')
+        : problem(PROBLEM_CODE.invalid_request, 'The request is not valid HTTP.');
   this.log.info({ code: answer.code, reason: error.code }, 'client error');
   if (!socket.writable) {
     socket.destroy();

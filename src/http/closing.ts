@@ -13,6 +13,10 @@ export function refuseWhileClosing(app: FastifyInstance): void {
     done();
   });
   app.addHook('onRequest', (_request, _reply, done) => {
-    done(closing ? new ServiceUnavailableError('server closing', { detail: 'The server is shutting down; retry the request.' }) : undefined);
+    done(
+      closing
+        ? new ServiceUnavailableError('server closing', { detail: 'The server is shutting down; retry the request.' })
+        : undefined,
+    );
   });
 }

@@ -1,5 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BulwarkError, LoginStepRequiredError, SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS, ServiceUnavailableError, TooManyRequestsError } from '../errors/index.js';
+import {
+  BulwarkError,
+  LoginStepRequiredError,
+  SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+} from '../errors/index.js';
 import { bearerChallenge, DpopReplayCacheFullError, InvalidTokenError, TokenExpiredError } from '@bulwark/guard';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
 import { problem, type Problem } from './problem.js';
@@ -42,10 +48,12 @@ export function retryAfterOf(status: number, error: unknown): number | undefined
 
 export function toProblem(error: unknown): Problem {
   // A login step's token (mfa_token …) rides in the body as an RFC 9457 extension member.
-  if (error instanceof LoginStepRequiredError) return { ...problem(error.code, error.detail, error.status), ...error.members };
+  if (error instanceof LoginStepRequiredError)
+    return { ...problem(error.code, error.detail, error.status), ...error.members };
   if (error instanceof BulwarkError) return problem(error.code, error.detail, error.status);
   const fastifyError = error as Partial<FastifyError> & { validation?: unknown[] };
-  if (Array.isArray(fastifyError.validation)) return problem(PROBLEM_CODE.invalid_request, validationDetail(fastifyError));
+  if (Array.isArray(fastifyError.validation))
+    return problem(PROBLEM_CODE.invalid_request, validationDetail(fastifyError));
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -65,17 +73,21 @@ export function toProblem(error: unknown): Problem {
   }
   // Postgres refuses U+0000 in text and jsonb parameters (SQLite stores it): that is a
   // client's string (a cursor, a query filter, a username), so a 400 like other bad input.
-  if (isUnstorableText(error)) return problem(PROBLEM_CODE.invalid_request, 'The request contains a character that cannot be stored (U+0000).');
-  if (isDependencyOutage(error)) return problem(PROBLEM_CODE.service_unavailable, 'A backing service is unavailable; try again shortly.');
+  if (isUnstorableText(error))
+    return problem(PROBLEM_CODE.invalid_request, 'The request contains a character that cannot be stored (U+0000).');
+  if (isDependencyOutage(error))
+    return problem(PROBLEM_CODE.service_unavailable, 'A backing service is unavailable; try again shortly.');
   // JSON.parse errors thrown by a content parser quote the body: never pass their message on.
   if (error instanceof SyntaxError) return problem(PROBLEM_CODE.invalid_request, 'The request body is not valid JSON.');
   const status = fastifyError.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return problem(PROBLEM_CODE.invalid_request, undefined, status);
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return problem(PROBLEM_CODE.invalid_request, undefined, status);
   return problem(PROBLEM_CODE.internal_error, 'The server could not complete the request.');
 }
 
 function validationDetail(error: { validation?: unknown[]; validationContext?: string }): string {
-  const first = error.validation?.[0] as { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> } | undefined;
+  const first = error.validation?.[0] as
+    { keyword?: string; instancePath?: string; message?: string; params?: Record<string, unknown> } | undefined;
   const where = `${error.validationContext ?? 'request'}${first?.instancePath ?? ''}`;
   if (first?.keyword === 'additionalProperties') {
     const field = String(first.params?.additionalProperty ?? '').slice(0, 64);
@@ -100,20 +112,37 @@ function isUnstorableText(error: unknown): boolean {
  * (better-sqlite3 names extended codes, SQLITE_IOERR_WRITE …); EIO and ENOSPC from a failed flush
  * of the SQLite WAL (src/store/group-commit.ts).
  */
-const OUTAGE_CODES = new Set(['EIO', 'ENOSPC', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '55P03', '40001', '40P01']);
+const OUTAGE_CODES = new Set([
+  'EIO',
+  'ENOSPC',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '55P03',
+  '40001',
+  '40P01',
+]);
 const PG_OUTAGE_CLASSES = /^(08|53|57|58)[0-9A-Z]{3}$/;
 const SQLITE_OUTAGE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOMEM|PROTOCOL)(_|$)/;
 
 /** node:sqlite's primary result codes (errcode & 0xff): BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL. */
 const SQLITE_OUTAGE_ERRCODES = new Set([5, 6, 7, 8, 10, 13, 14, 15]);
 
-const OUTAGE_MESSAGES = /Connection terminated|database connection is not open|database is not open|connection timeout|timeout exceeded when trying to connect|Connection is closed|driver has already been destroyed|database statement deadline exceeded|Query read timeout|no transaction is active|disk I\/O error|database or disk is full/i;
+const OUTAGE_MESSAGES =
+  /Connection terminated|database connection is not open|database is not open|connection timeout|timeout exceeded when trying to connect|Connection is closed|driver has already been destroyed|database statement deadline exceeded|Query read timeout|no transaction is active|disk I\/O error|database or disk is full/i;
 
 /** Whether an error is a backing service's outage rather than a fault of the request or the code. */
 export function isDependencyOutage(error: unknown): boolean {
   const { code, message, errcode } = error as { code?: unknown; message?: unknown; errcode?: unknown };
-  if (typeof code === 'string' && (OUTAGE_CODES.has(code) || PG_OUTAGE_CLASSES.test(code) || SQLITE_OUTAGE_CODES.test(code))) return true;
-  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_OUTAGE_ERRCODES.has(errcode & 0xff)) return true;
+  if (
+    typeof code === 'string' &&
+    (OUTAGE_CODES.has(code) || PG_OUTAGE_CLASSES.test(code) || SQLITE_OUTAGE_CODES.test(code))
+  )
+    return true;
+  if (code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && SQLITE_OUTAGE_ERRCODES.has(errcode & 0xff))
+    return true;
   return typeof message === 'string' && OUTAGE_MESSAGES.test(message);
 }
 

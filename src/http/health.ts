@@ -9,7 +9,7 @@ const LIVENESS = {
 } as const;
 
 const READINESS = {
-  description: 'Ready, or degraded (an optional dependency is down); each dependency\'s state besides.',
+  description: "Ready, or degraded (an optional dependency is down); each dependency's state besides.",
   type: 'object',
   required: ['status'],
   properties: { status: { type: 'string', enum: ['ready', 'degraded'] } },
@@ -22,20 +22,43 @@ const READINESS = {
  * process still serves correctly.
  */
 export function registerHealthRoutes(app: FastifyInstance, checkReady: () => Promise<Record<string, string>>): void {
-  app.get('/healthz', {
-    schema: { operationId: 'getLiveness', tags: ['operations'], summary: 'Liveness: the process runs', security: [], response: { 200: LIVENESS } },
-  }, async () => ({ status: 'ok' }));
-  app.get('/readyz', {
-    schema: { operationId: 'getReadiness', tags: ['operations'], summary: 'Readiness: 200 ready or degraded (Redis down), 503 while the database does not answer', security: [], response: { 200: READINESS } },
-  }, async () => {
-    try {
-      const state = await checkReady();
-      return { status: Object.values(state).includes('degraded') ? 'degraded' : 'ready', ...state };
-    } catch (error) {
-      const detail = error instanceof ServiceUnavailableError && error.detail !== undefined ? error.detail : 'A dependency does not answer.';
-      throw new ServiceUnavailableError('readiness check failed', { detail, cause: error });
-    }
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        operationId: 'getLiveness',
+        tags: ['operations'],
+        summary: 'Liveness: the process runs',
+        security: [],
+        response: { 200: LIVENESS },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        operationId: 'getReadiness',
+        tags: ['operations'],
+        summary: 'Readiness: 200 ready or degraded (Redis down), 503 while the database does not answer',
+        security: [],
+        response: { 200: READINESS },
+      },
+    },
+    async () => {
+      try {
+        const state = await checkReady();
+        return { status: Object.values(state).includes('degraded') ? 'degraded' : 'ready', ...state };
+      } catch (error) {
+        const detail =
+          error instanceof ServiceUnavailableError && error.detail !== undefined
+            ? error.detail
+            : 'A dependency does not answer.';
+        throw new ServiceUnavailableError('readiness check failed', { detail, cause: error });
+      }
+    },
+  );
 }
 
 /** /readyz answers within this, whatever the database does (a load balancer's probe gives up at a few seconds). */
@@ -46,7 +69,10 @@ export const READINESS_DEADLINE_MS = 1_500;
  * and commit a one-row write (a full disk or read-only file system fails that), both within
  * READINESS_DEADLINE_MS.
  */
-export function databaseReady(store: { ping(): Promise<void>; probeWrite(): Promise<void> }, deadlineMs = READINESS_DEADLINE_MS): () => Promise<Record<string, string>> {
+export function databaseReady(
+  store: { ping(): Promise<void>; probeWrite(): Promise<void> },
+  deadlineMs = READINESS_DEADLINE_MS,
+): () => Promise<Record<string, string>> {
   return async () => {
     try {
       await withinDeadline(deadlineMs, async () => {
@@ -54,7 +80,10 @@ export function databaseReady(store: { ping(): Promise<void>; probeWrite(): Prom
         await store.probeWrite();
       });
     } catch (error) {
-      throw new ServiceUnavailableError('database readiness failed', { detail: 'The database does not answer or cannot write.', cause: error });
+      throw new ServiceUnavailableError('database readiness failed', {
+        detail: 'The database does not answer or cannot write.',
+        cause: error,
+      });
     }
     return { database: 'ok' };
   };
@@ -66,9 +95,12 @@ async function withinDeadline(ms: number, work: () => Promise<void>): Promise<vo
   // The work goes on past the deadline (bounded by the store's own deadlines): its late failure is not news.
   running.catch(() => undefined);
   try {
-    await Promise.race([running, new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    })]);
+    await Promise.race([
+      running,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }

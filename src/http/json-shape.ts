@@ -23,7 +23,11 @@ const NAMEABLE = /^[A-Za-z0-9_.-]{1,64}$/;
  * Malformed text is left to JSON.parse to refuse. No part of the body is quoted, except a repeated
  * member name that is short and plain.
  */
-export function jsonShapeProblem(text: string, maxDepth: number = HTTP_LIMITS.jsonDepth, maxKeys: number = HTTP_LIMITS.jsonKeys): string | undefined {
+export function jsonShapeProblem(
+  text: string,
+  maxDepth: number = HTTP_LIMITS.jsonDepth,
+  maxKeys: number = HTTP_LIMITS.jsonKeys,
+): string | undefined {
   let depth = 0;
   let keys = 0;
   // Per open container: the member names seen so far (an object) or null (an array).
@@ -55,7 +59,9 @@ export function jsonShapeProblem(text: string, maxDepth: number = HTTP_LIMITS.js
       if (seen === null || seen === undefined) continue;
       const name = escaped ? decodeName(text.slice(open, close + 1)) : text.slice(open + 1, close);
       if (!seen.add(name)) {
-        return NAMEABLE.test(name) ? `The request body names the member "${name}" twice in one object.` : 'The request body names a member twice in one object.';
+        return NAMEABLE.test(name)
+          ? `The request body names the member "${name}" twice in one object.`
+          : 'The request body names a member twice in one object.';
       }
     } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
       if (++depth > maxDepth) return `The request body is nested more than ${maxDepth} levels deep.`;

@@ -38,7 +38,10 @@ type LevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 class LazyChildLogger {
   #real: Logger | undefined;
 
-  constructor(private readonly parent: Logger, private readonly bindings: Bindings) {}
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Bindings,
+  ) {}
 
   get level(): string {
     return this.#real?.level ?? this.parent.level;
@@ -48,12 +51,24 @@ class LazyChildLogger {
     this.#materialize().level = level;
   }
 
-  fatal(...args: unknown[]): void { this.#write('fatal', args); }
-  error(...args: unknown[]): void { this.#write('error', args); }
-  warn(...args: unknown[]): void { this.#write('warn', args); }
-  info(...args: unknown[]): void { this.#write('info', args); }
-  debug(...args: unknown[]): void { this.#write('debug', args); }
-  trace(...args: unknown[]): void { this.#write('trace', args); }
+  fatal(...args: unknown[]): void {
+    this.#write('fatal', args);
+  }
+  error(...args: unknown[]): void {
+    this.#write('error', args);
+  }
+  warn(...args: unknown[]): void {
+    this.#write('warn', args);
+  }
+  info(...args: unknown[]): void {
+    this.#write('info', args);
+  }
+  debug(...args: unknown[]): void {
+    this.#write('debug', args);
+  }
+  trace(...args: unknown[]): void {
+    this.#write('trace', args);
+  }
   silent(): void {}
 
   isLevelEnabled(level: string): boolean {
@@ -79,7 +94,11 @@ class LazyChildLogger {
  * For Fastify's `setChildLoggerFactory` on an app whose logger is pino: lazy request children;
  * a route with its own level or serializers gets a real child at once.
  */
-export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
+export function lazyChildLoggerFactory(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
   if (Object.keys(options).length > 0) return logger.child(bindings, options);
   return new LazyChildLogger(logger as Logger, bindings) as unknown as FastifyBaseLogger;
 }

@@ -7,19 +7,37 @@ import { Problem } from '@bulwark/contract';
 import { PROBLEM_CODE, PROBLEMS, type ProblemCode } from '@bulwark/contract/registry';
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
-const problemResponse = (description: string, headers?: Record<string, unknown>) => ({ description, content: problemContent, ...(headers === undefined ? {} : { headers }) });
+const problemResponse = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  content: problemContent,
+  ...(headers === undefined ? {} : { headers }),
+});
 const C = PROBLEM_CODE;
-const challenge = { 'WWW-Authenticate': { description: `RFC 6750 §3: Bearer realm="bulwark" alone when no token was sent; error="${C.invalid_token}" for a bad or expired one; error="insufficient_scope", scope="…" on a 403 for a missing scope; error="${C.insufficient_user_authentication}" (RFC 9470) when a second factor is needed; DPoP error="${C.invalid_dpop_proof}" for a DPoP-bound token`, schema: { type: 'string' } } };
+const challenge = {
+  'WWW-Authenticate': {
+    description: `RFC 6750 §3: Bearer realm="bulwark" alone when no token was sent; error="${C.invalid_token}" for a bad or expired one; error="insufficient_scope", scope="…" on a 403 for a missing scope; error="${C.insufficient_user_authentication}" (RFC 9470) when a second factor is needed; DPoP error="${C.invalid_dpop_proof}" for a DPoP-bound token`,
+    schema: { type: 'string' },
+  },
+};
 
 /** `code (status)` for each registered code the predicate picks, in the registry's order. */
 const codesWhere = (pick: (code: ProblemCode, status: number) => boolean) =>
-  (Object.keys(PROBLEMS) as ProblemCode[]).filter((code) => pick(code, PROBLEMS[code].status)).map((code) => `${code} (${PROBLEMS[code].status})`).join(', ');
+  (Object.keys(PROBLEMS) as ProblemCode[])
+    .filter((code) => pick(code, PROBLEMS[code].status))
+    .map((code) => `${code} (${PROBLEMS[code].status})`)
+    .join(', ');
 
 /** The answers every operation may give, added where a route does not describe its own. */
 const COMMON_RESPONSES: Record<string, unknown> = {
-  '4XX': problemResponse(`Invalid input or a transport limit: ${codesWhere((code, status) => status >= 400 && status < 500 && status !== 401 && status !== 429 && code !== C.forbidden)}.`),
-  '429': problemResponse(`${C.too_many_requests}: a rate limit was reached.`, { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } }),
-  '503': problemResponse(`${C.service_unavailable}: ${PROBLEMS.service_unavailable.meaning}`, { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } }),
+  '4XX': problemResponse(
+    `Invalid input or a transport limit: ${codesWhere((code, status) => status >= 400 && status < 500 && status !== 401 && status !== 429 && code !== C.forbidden)}.`,
+  ),
+  '429': problemResponse(`${C.too_many_requests}: a rate limit was reached.`, {
+    'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+  }),
+  '503': problemResponse(`${C.service_unavailable}: ${PROBLEMS.service_unavailable.meaning}`, {
+    'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
+  }),
 };
 const SECURED_RESPONSES: Record<string, unknown> = {
   '401': problemResponse(`${C.invalid_token}, or ${C.token_expired} (refresh, then retry).`, challenge),
@@ -56,7 +74,8 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       info: {
         title: 'Bulwark',
         version: '1.0.0',
-        description: 'Token service (login, refresh rotation, revocation, keys) and the payroll API built on the Bulwark guard.',
+        description:
+          'Token service (login, refresh rotation, revocation, keys) and the payroll API built on the Bulwark guard.',
         license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       // Relative: "Try it out" calls the address the page was opened at (127.0.0.1 or localhost,
@@ -65,18 +84,36 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
       components: {
         schemas: { Problem },
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /api/users-sessions' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'An access token from POST /api/users-sessions',
+          },
         },
       },
     },
     // A shared schema (namedSchema) is a component under its own $id, not `def-N`.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-    transformObject: (document) => ('openapiObject' in document ? withProblemResponses(document.openapiObject) : document.swaggerObject),
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+    transformObject: (document) =>
+      'openapiObject' in document ? withProblemResponses(document.openapiObject) : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { persistAuthorization: false } });
-  app.get('/openapi.json', {
-    schema: { operationId: 'getOpenApiDocument', tags: ['discovery'], summary: 'This OpenAPI document', security: [], response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } } },
-  }, async () => app.swagger());
+  app.get(
+    '/openapi.json',
+    {
+      schema: {
+        operationId: 'getOpenApiDocument',
+        tags: ['discovery'],
+        summary: 'This OpenAPI document',
+        security: [],
+        response: { 200: { description: 'OpenAPI 3.1', type: 'object', additionalProperties: true } },
+      },
+    },
+    async () => app.swagger(),
+  );
 }
 
 /**

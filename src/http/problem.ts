@@ -22,7 +22,10 @@ export function problem(code: ProblemCode | (string & {}), detail?: string, stat
   const entry = registered[code];
   const answered = status ?? entry?.status ?? 500;
   // A framework's odd 4xx (invalid_request at 405): the title of the status, where the registry has one.
-  const title = entry?.status === answered ? entry.title : Object.values(registered).find((other) => other?.status === answered)?.title;
+  const title =
+    entry?.status === answered
+      ? entry.title
+      : Object.values(registered).find((other) => other?.status === answered)?.title;
   const body: Problem = { type: `urn:bulwark:problem:${code}`, title: title ?? 'Error', status: answered, code };
   if (detail !== undefined) body.detail = detail;
   return body;

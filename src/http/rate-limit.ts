@@ -1,4 +1,10 @@
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  RLWrapperTimeouts,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import { TooManyRequestsError } from '../errors/index.js';
 import { CIRCUIT_DEFAULTS, type RedisCircuit } from '../redis/circuit.js';
 import { acquireRedisCircuit, createRedisConnection, quitQuietly, type SharedCircuit } from '../redis/connection.js';
@@ -22,7 +28,11 @@ export interface LimiterBackend {
 export const DEFAULT_KEY_PREFIX = 'bulwark:rl';
 
 function memoryLimiter(spec: LimiterSpec, keyPrefix: string): RateLimiterMemory {
-  return new RateLimiterMemory({ keyPrefix: `${keyPrefix}:${spec.name}`, points: spec.points, duration: spec.durationSeconds });
+  return new RateLimiterMemory({
+    keyPrefix: `${keyPrefix}:${spec.name}`,
+    points: spec.points,
+    duration: spec.durationSeconds,
+  });
 }
 
 /** Counters in this process: the default, and right for a single instance. */
@@ -41,23 +51,31 @@ export function memoryBackend(keyPrefix = DEFAULT_KEY_PREFIX): LimiterBackend {
  * publishes with it. Connection errors are left to the insurance limiter and never logged here:
  * the URL may carry a password.
  */
-export function redisBackend(url: string, keyPrefix = DEFAULT_KEY_PREFIX, circuit?: RedisCircuit): LimiterBackend & { connect(): Promise<void> } {
+export function redisBackend(
+  url: string,
+  keyPrefix = DEFAULT_KEY_PREFIX,
+  circuit?: RedisCircuit,
+): LimiterBackend & { connect(): Promise<void> } {
   const client = createRedisConnection(url, 'bulwark-rate-limits');
   let held: SharedCircuit | undefined;
   const breaker = (): RedisCircuit => circuit ?? (held ??= acquireRedisCircuit(url)).circuit;
   return {
     kind: 'redis',
-    create: (spec) => new RLWrapperTimeouts({
-      limiter: new CircuitGuardedLimiter(new RateLimiterRedis({
-        storeClient: client,
-        keyPrefix: `${keyPrefix}:${spec.name}`,
-        points: spec.points,
-        duration: spec.durationSeconds,
-      }), breaker),
-      insuranceLimiter: memoryLimiter(spec, keyPrefix),
-      // A backstop only: the circuit's own timeout answers first.
-      timeoutMs: 2 * CIRCUIT_DEFAULTS.timeoutMs,
-    }),
+    create: (spec) =>
+      new RLWrapperTimeouts({
+        limiter: new CircuitGuardedLimiter(
+          new RateLimiterRedis({
+            storeClient: client,
+            keyPrefix: `${keyPrefix}:${spec.name}`,
+            points: spec.points,
+            duration: spec.durationSeconds,
+          }),
+          breaker,
+        ),
+        insuranceLimiter: memoryLimiter(spec, keyPrefix),
+        // A backstop only: the circuit's own timeout answers first.
+        timeoutMs: 2 * CIRCUIT_DEFAULTS.timeoutMs,
+      }),
     /** Resolves once the connection is up (it opens on creation). */
     connect: async () => {
       breaker();

@@ -14,7 +14,11 @@ export { jsonShapeProblem } from './json-shape.js';
 export function installRequestLimits(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     if (request.raw.url !== undefined && request.raw.url.length > HTTP_LIMITS.urlBytes) {
-      return done(new UriTooLongError('request target too long', { detail: `The request URL is longer than ${HTTP_LIMITS.urlBytes} bytes.` }));
+      return done(
+        new UriTooLongError('request target too long', {
+          detail: `The request URL is longer than ${HTTP_LIMITS.urlBytes} bytes.`,
+        }),
+      );
     }
     done();
   });

@@ -3,7 +3,8 @@ import addFormatsImport from 'ajv-formats';
 import type { FastifySchema, FastifyServerOptions } from 'fastify';
 
 // ajv-formats is CommonJS: its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ?? addFormatsImport) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ??
+  addFormatsImport) as unknown as (ajv: Ajv) => Ajv;
 
 const common: Options = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
 
@@ -44,7 +45,9 @@ function validatorsFor(externalSchemas: Record<string, unknown>): Validators {
   const names = Object.keys(externalSchemas);
   const same = (other: Validators) => {
     const otherNames = Object.keys(other.externalSchemas);
-    return otherNames.length === names.length && names.every((name) => other.externalSchemas[name] === externalSchemas[name]);
+    return (
+      otherNames.length === names.length && names.every((name) => other.externalSchemas[name] === externalSchemas[name])
+    );
   };
   const existing = built.find(same);
   if (existing !== undefined) return existing;
@@ -60,4 +63,6 @@ function validatorsFor(externalSchemas: Record<string, unknown>): Validators {
 }
 
 /** The Fastify `schemaController` option that installs these validators in every scope. */
-export const SCHEMA_CONTROLLER = { compilersFactory: { buildValidator } } as unknown as NonNullable<FastifyServerOptions['schemaController']>;
+export const SCHEMA_CONTROLLER = { compilersFactory: { buildValidator } } as unknown as NonNullable<
+  FastifyServerOptions['schemaController']
+>;

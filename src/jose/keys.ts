@@ -103,10 +103,7 @@ export function importSigningKey(text: string, alg?: SigningAlg): SigningKey {
  * The inverse of exportPrivateJwk; also accepts private JWKs made elsewhere. A "kid" in the JWK
  * is ignored: the kid is always the thumbprint, so it cannot disagree with the key material.
  */
-export function signingKeyFromPrivateJwk(
-  jwk: Readonly<Record<string, unknown>>,
-  alg?: SigningAlg,
-): SigningKey {
+export function signingKeyFromPrivateJwk(jwk: Readonly<Record<string, unknown>>, alg?: SigningAlg): SigningKey {
   const declared = jwk.alg;
   if (declared !== undefined && !isSigningAlg(declared)) {
     throw new InvalidKeyError('the JWK "alg" is not a supported signing algorithm');

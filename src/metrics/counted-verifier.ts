@@ -46,13 +46,16 @@ export function countedVerifier(verifier: Verifier, tally: VerificationTally): V
       }
     },
     verifyAsync(token) {
-      return verifier.verifyAsync(token).then((claims) => {
-        tally.ok();
-        return claims;
-      }, (error: unknown) => {
-        tally.rejected(error);
-        throw error;
-      });
+      return verifier.verifyAsync(token).then(
+        (claims) => {
+          tally.ok();
+          return claims;
+        },
+        (error: unknown) => {
+          tally.rejected(error);
+          throw error;
+        },
+      );
     },
   };
 }

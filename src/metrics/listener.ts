@@ -14,13 +14,23 @@ export interface MetricsListener {
  * else, no authentication, so it binds to loopback or a private interface (BULWARK_METRICS_HOST).
  * Nothing from the API's stack runs here: no cookies, no CORS, no request bodies read.
  */
-export async function startMetricsListener(metrics: Metrics, where: { port: number; host: string }): Promise<MetricsListener> {
-  const server = createServer({ maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 10_000 }, (request, response) => {
-    serve(metrics, request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS) });
-      response.end('metrics collection failed\n');
-    });
-  });
+export async function startMetricsListener(
+  metrics: Metrics,
+  where: { port: number; host: string },
+): Promise<MetricsListener> {
+  const server = createServer(
+    { maxHeaderSize: 8 * 1024, requestTimeout: 10_000, headersTimeout: 10_000 },
+    (request, response) => {
+      serve(metrics, request, response).catch(() => {
+        if (!response.headersSent)
+          response.writeHead(503, {
+            'content-type': 'text/plain; charset=utf-8',
+            'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS),
+          });
+        response.end('metrics collection failed\n');
+      });
+    },
+  );
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -33,21 +43,26 @@ export async function startMetricsListener(metrics: Metrics, where: { port: numb
   const host = where.host.includes(':') ? `[${where.host}]` : where.host;
   return {
     url: `http://${host}:${port}/metrics`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 async function serve(metrics: Metrics, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const path = (request.url ?? '').split('?')[0];
   if (path !== '/metrics') {
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: the metrics are at /metrics\n');
+    response
+      .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      .end('not found: the metrics are at /metrics\n');
     return;
   }
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' }).end('method not allowed\n');
+    response
+      .writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' })
+      .end('method not allowed\n');
     return;
   }
   const body = await metrics.expose();

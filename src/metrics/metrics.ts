@@ -2,8 +2,16 @@ import type { Verifier } from '@bulwark/guard';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { countedVerifier, VerificationTally } from './counted-verifier.js';
 import {
-  JWKS_FETCH_OUTCOMES, LOGIN_OUTCOMES, REFRESH_OUTCOMES, REVOCATION_FEEDS, VERIFICATION_OUTCOMES,
-  type AuthEventSink, type JwksFetchOutcome, type LoginOutcome, type RefreshOutcome, type RevocationFeedName,
+  JWKS_FETCH_OUTCOMES,
+  LOGIN_OUTCOMES,
+  REFRESH_OUTCOMES,
+  REVOCATION_FEEDS,
+  VERIFICATION_OUTCOMES,
+  type AuthEventSink,
+  type JwksFetchOutcome,
+  type LoginOutcome,
+  type RefreshOutcome,
+  type RevocationFeedName,
 } from './outcomes.js';
 import { registerProbes, type MetricsProbes } from './probes.js';
 
@@ -48,9 +56,24 @@ export class Metrics implements AuthEventSink {
       registers,
       collect: () => tally.flushInto(verifications),
     });
-    this.#logins = new Counter({ name: 'bulwark_logins_total', help: 'Login attempts (password step, second factor, password change) by outcome.', labelNames: ['outcome'], registers });
-    this.#refreshes = new Counter({ name: 'bulwark_refreshes_total', help: 'Refresh token uses that issued tokens or detected reuse, by outcome.', labelNames: ['outcome'], registers });
-    this.#jwksFetches = new Counter({ name: 'bulwark_jwks_fetches_total', help: 'Fetches of the token service\'s JWKS by a payroll-only process, by outcome.', labelNames: ['outcome'], registers });
+    this.#logins = new Counter({
+      name: 'bulwark_logins_total',
+      help: 'Login attempts (password step, second factor, password change) by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#refreshes = new Counter({
+      name: 'bulwark_refreshes_total',
+      help: 'Refresh token uses that issued tokens or detected reuse, by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#jwksFetches = new Counter({
+      name: 'bulwark_jwks_fetches_total',
+      help: "Fetches of the token service's JWKS by a payroll-only process, by outcome.",
+      labelNames: ['outcome'],
+      registers,
+    });
     this.#revocationLag = new Histogram({
       name: 'bulwark_revocation_feed_lag_seconds',
       help: 'Age of a revocation when it arrived over Redis pub/sub (redis_pubsub) or was delivered in a SET poll answer (set_poll).',

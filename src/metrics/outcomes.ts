@@ -27,7 +27,10 @@ export type RefreshOutcome = (typeof REFRESH_OUTCOMES)[number];
  * histogram).
  */
 export type VerificationOutcome = 'ok' | TokenRejectionReason;
-export const VERIFICATION_OUTCOMES: readonly VerificationOutcome[] = ['ok', ...INVALID_TOKEN_REASONS.filter((reason) => reason !== 'missing')];
+export const VERIFICATION_OUTCOMES: readonly VerificationOutcome[] = [
+  'ok',
+  ...INVALID_TOKEN_REASONS.filter((reason) => reason !== 'missing'),
+];
 
 export const JWKS_FETCH_OUTCOMES = ['ok', 'error'] as const;
 export type JwksFetchOutcome = (typeof JWKS_FETCH_OUTCOMES)[number];

@@ -22,19 +22,39 @@ export function registerProbes(registry: Registry, probes: MetricsProbes): void 
   const registers = [registry];
   const { passwordWork, database, redis, revocationSyncAgeMs } = probes;
   if (passwordWork !== undefined) {
-    const waiting: Gauge = new Gauge({ name: 'bulwark_argon2_queue_depth', help: 'Password hashes and verifications waiting for an argon2 slot (past the queue bound logins answer 503).', registers, collect: () => waiting.set(passwordWork().waiting) });
-    const active: Gauge = new Gauge({ name: 'bulwark_argon2_in_flight', help: 'Password hashes and verifications running now.', registers, collect: () => active.set(passwordWork().active) });
+    const waiting: Gauge = new Gauge({
+      name: 'bulwark_argon2_queue_depth',
+      help: 'Password hashes and verifications waiting for an argon2 slot (past the queue bound logins answer 503).',
+      registers,
+      collect: () => waiting.set(passwordWork().waiting),
+    });
+    const active: Gauge = new Gauge({
+      name: 'bulwark_argon2_in_flight',
+      help: 'Password hashes and verifications running now.',
+      registers,
+      collect: () => active.set(passwordWork().active),
+    });
   }
   if (database !== undefined) {
-    const up: Gauge = new Gauge({ name: 'bulwark_database_up', help: `1 when the database answered a ping within ${DATABASE_PROBE_TIMEOUT_MS} ms at scrape time, else 0.`, registers, collect: async () => up.set(await answers(database, DATABASE_PROBE_TIMEOUT_MS) ? 1 : 0) });
+    const up: Gauge = new Gauge({
+      name: 'bulwark_database_up',
+      help: `1 when the database answered a ping within ${DATABASE_PROBE_TIMEOUT_MS} ms at scrape time, else 0.`,
+      registers,
+      collect: async () => up.set((await answers(database, DATABASE_PROBE_TIMEOUT_MS)) ? 1 : 0),
+    });
   }
   if (redis !== undefined) {
-    const up: Gauge = new Gauge({ name: 'bulwark_redis_up', help: '1 while the Redis revocation feed is subscribed and the Redis circuit is closed, else 0.', registers, collect: () => up.set(redis() === 'ok' ? 1 : 0) });
+    const up: Gauge = new Gauge({
+      name: 'bulwark_redis_up',
+      help: '1 while the Redis revocation feed is subscribed and the Redis circuit is closed, else 0.',
+      registers,
+      collect: () => up.set(redis() === 'ok' ? 1 : 0),
+    });
   }
   if (revocationSyncAgeMs !== undefined) {
     const age: Gauge = new Gauge({
       name: 'bulwark_revocation_sync_age_seconds',
-      help: 'Seconds since revocations were last read from the store (every 2 s when healthy): the bound on a revocation\'s delay without Redis.',
+      help: "Seconds since revocations were last read from the store (every 2 s when healthy): the bound on a revocation's delay without Redis.",
       registers,
       collect: () => {
         const ms = revocationSyncAgeMs();
@@ -51,7 +71,13 @@ async function answers(probe: () => Promise<unknown>, timeoutMs: number): Promis
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
   try {
-    return await Promise.race([probe().then(() => true, () => false), timeout]);
+    return await Promise.race([
+      probe().then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

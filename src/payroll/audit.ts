@@ -7,5 +7,8 @@ export type PayrollAuditType = 'employee.created' | 'employee.updated' | 'paymen
 export interface PayrollAudit {
   /** The same log writing inside a transaction of the same database: the event commits with the write. */
   within(transaction: object): PayrollAudit;
-  record(type: PayrollAuditType, context: { actorId: string; targetId: string; ip?: string | null; details: Record<string, unknown> }): Promise<void>;
+  record(
+    type: PayrollAuditType,
+    context: { actorId: string; targetId: string; ip?: string | null; details: Record<string, unknown> },
+  ): Promise<void>;
 }

@@ -17,7 +17,8 @@ export type EmployeeLinks = Partial<Record<string, string>>;
  */
 export async function seedDemoPayroll(payroll: PayrollServices): Promise<EmployeeLinks> {
   const existing = employeesRepo(payroll.db);
-  if ((await existing.count()) > 0) return linksOf(await Promise.all(DEMO_EMPLOYEES.map((d) => existing.findByEmail(d.email))));
+  if ((await existing.count()) > 0)
+    return linksOf(await Promise.all(DEMO_EMPLOYEES.map((d) => existing.findByEmail(d.email))));
   return payroll.db.transaction().execute(async (trx) => {
     const employees = employeesRepo(trx);
     const payments = paymentsRepo(trx);
@@ -40,8 +41,13 @@ export async function seedDemoPayroll(payroll: PayrollServices): Promise<Employe
           const duplicate = { ...salary, id: randomUUID(), createdAt: runAt + 60_000 };
           await payments.insert(duplicate);
           const reversal: PaymentRecord = {
-            ...duplicate, id: randomUUID(), amountCents: -duplicate.amountCents, kind: 'reversal',
-            reversesPaymentId: duplicate.id, memo: 'Duplicate salary payment', createdAt: runAt + 24 * 3600_000 + month,
+            ...duplicate,
+            id: randomUUID(),
+            amountCents: -duplicate.amountCents,
+            kind: 'reversal',
+            reversesPaymentId: duplicate.id,
+            memo: 'Duplicate salary payment',
+            createdAt: runAt + 24 * 3600_000 + month,
           };
           await payments.insert(reversal);
           await payments.markReversed(duplicate.id, reversal.id);
@@ -54,8 +60,17 @@ export async function seedDemoPayroll(payroll: PayrollServices): Promise<Employe
 
 function salaryPayment(employee: EmployeeRecord, period: string, at: number): PaymentRecord {
   return {
-    id: randomUUID(), employeeId: employee.id, amountCents: Math.round(employee.salaryCents / 12), currency: employee.currency,
-    period, kind: 'payment', reversesPaymentId: null, reversedByPaymentId: null, memo: `Salary ${period}`, createdBy: SEED_ACTOR, createdAt: at,
+    id: randomUUID(),
+    employeeId: employee.id,
+    amountCents: Math.round(employee.salaryCents / 12),
+    currency: employee.currency,
+    period,
+    kind: 'payment',
+    reversesPaymentId: null,
+    reversedByPaymentId: null,
+    memo: `Salary ${period}`,
+    createdBy: SEED_ACTOR,
+    createdAt: at,
   };
 }
 

@@ -23,7 +23,12 @@ export interface CircuitOptions {
   probeIntervalMs: number;
 }
 
-export const CIRCUIT_DEFAULTS: Readonly<CircuitOptions> = checkedDefaults('redis', { timeoutMs: 250, failureThreshold: 2, heartbeatMs: 1_000, probeIntervalMs: 2_000 });
+export const CIRCUIT_DEFAULTS: Readonly<CircuitOptions> = checkedDefaults('redis', {
+  timeoutMs: 250,
+  failureThreshold: 2,
+  heartbeatMs: 1_000,
+  probeIntervalMs: 2_000,
+});
 
 export type CircuitState = 'closed' | 'open';
 
@@ -66,7 +71,10 @@ export class RedisCircuit {
   readonly #listeners = new Set<(state: CircuitState) => void>();
 
   /** `probe`: a cheap round trip (PING) on a connection of its own. */
-  constructor(private readonly probe: () => Promise<unknown>, options: Partial<CircuitOptions> = {}) {
+  constructor(
+    private readonly probe: () => Promise<unknown>,
+    options: Partial<CircuitOptions> = {},
+  ) {
     this.options = { ...CIRCUIT_DEFAULTS, ...options };
   }
 

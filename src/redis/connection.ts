@@ -53,7 +53,9 @@ const shared = new Map<string, Entry>();
 export function acquireRedisCircuit(url: string, options: Partial<CircuitOptions> = {}): SharedCircuit {
   let entry = shared.get(url);
   if (entry === undefined) {
-    const connection = createRedisConnection(url, 'bulwark-health', { commandTimeout: options.timeoutMs ?? CIRCUIT_DEFAULTS.timeoutMs });
+    const connection = createRedisConnection(url, 'bulwark-health', {
+      commandTimeout: options.timeoutMs ?? CIRCUIT_DEFAULTS.timeoutMs,
+    });
     const created: Entry = { connection, users: 0, circuit: new RedisCircuit(() => connection.ping(), options) };
     created.circuit.start();
     shared.set(url, created);

@@ -17,7 +17,10 @@ export class CircuitGuardedLimiter extends RateLimiterCompatibleAbstract {
   override blockDuration: number;
   override execEvenly: boolean;
 
-  constructor(private readonly redis: RateLimiterAbstract, private readonly circuit: () => RedisCircuit) {
+  constructor(
+    private readonly redis: RateLimiterAbstract,
+    private readonly circuit: () => RedisCircuit,
+  ) {
     super();
     this.keyPrefix = redis.keyPrefix;
     this.blockDuration = redis.blockDuration;

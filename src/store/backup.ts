@@ -1,4 +1,16 @@
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openSqliteDatabase } from './sqlite-driver.js';
 
@@ -45,9 +57,15 @@ export function backupSqlite(databasePath: string, dataDir: string, file: string
     const files = dataDirFiles(dataDir, databasePath, file);
     const backup = openSqliteDatabase(partial);
     try {
-      backup.exec('CREATE TABLE bulwark_backup (format INTEGER NOT NULL, created_at TEXT NOT NULL, database TEXT NOT NULL)');
-      backup.exec('CREATE TABLE bulwark_backup_files (name TEXT PRIMARY KEY, mode INTEGER NOT NULL, content BLOB NOT NULL)');
-      backup.prepare('INSERT INTO bulwark_backup (format, created_at, database) VALUES (?, ?, ?)').run([BACKUP_FORMAT, new Date().toISOString(), basename(databasePath)]);
+      backup.exec(
+        'CREATE TABLE bulwark_backup (format INTEGER NOT NULL, created_at TEXT NOT NULL, database TEXT NOT NULL)',
+      );
+      backup.exec(
+        'CREATE TABLE bulwark_backup_files (name TEXT PRIMARY KEY, mode INTEGER NOT NULL, content BLOB NOT NULL)',
+      );
+      backup
+        .prepare('INSERT INTO bulwark_backup (format, created_at, database) VALUES (?, ?, ?)')
+        .run([BACKUP_FORMAT, new Date().toISOString(), basename(databasePath)]);
       const insert = backup.prepare('INSERT INTO bulwark_backup_files (name, mode, content) VALUES (?, ?, ?)');
       for (const name of files) {
         const path = join(dataDir, name);
@@ -71,8 +89,10 @@ export function backupSqlite(databasePath: string, dataDir: string, file: string
  */
 export function restoreSqlite(file: string, databasePath: string, dataDir: string): BackupResult {
   if (!existsSync(file)) throw new BackupError(`no backup at ${file}`);
-  if (existsSync(dataDir) && readdirSync(dataDir).length > 0) throw new BackupError(`the data dir ${dataDir} is not empty: restore into an empty one`);
-  if (existsSync(databasePath)) throw new BackupError(`a database exists at ${databasePath} already: restore into an empty data dir`);
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0)
+    throw new BackupError(`the data dir ${dataDir} is not empty: restore into an empty one`);
+  if (existsSync(databasePath))
+    throw new BackupError(`a database exists at ${databasePath} already: restore into an empty data dir`);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(dirname(databasePath), { recursive: true, mode: 0o700 });
   const partial = join(dirname(databasePath), `.${basename(databasePath)}.restoring-${process.pid}`);
@@ -90,7 +110,8 @@ export function restoreSqlite(file: string, databasePath: string, dataDir: strin
       restored.close();
     }
     for (const { name, mode, content } of files) {
-      if (name !== basename(name) || name.startsWith('.')) throw new BackupError(`${file}: a carried file has an unsafe name`);
+      if (name !== basename(name) || name.startsWith('.'))
+        throw new BackupError(`${file}: a carried file has an unsafe name`);
       writeFileSync(join(dataDir, name), content, { mode: mode & 0o777, flag: 'wx' });
     }
     renameSync(partial, databasePath);
@@ -101,27 +122,40 @@ export function restoreSqlite(file: string, databasePath: string, dataDir: strin
   }
 }
 
-function readBackup(database: ReturnType<typeof openSqliteDatabase>, file: string): { name: string; mode: number; content: Uint8Array }[] {
+function readBackup(
+  database: ReturnType<typeof openSqliteDatabase>,
+  file: string,
+): { name: string; mode: number; content: Uint8Array }[] {
   let meta: { format: number }[];
   try {
     meta = database.prepare('SELECT format FROM bulwark_backup').all([]) as { format: number }[];
   } catch {
     throw new BackupError(`${file} is not a Bulwark backup (no bulwark_backup table)`);
   }
-  if (meta.length !== 1 || Number(meta[0]?.format) !== BACKUP_FORMAT) throw new BackupError(`${file}: unknown backup format (this version reads format ${BACKUP_FORMAT})`);
+  if (meta.length !== 1 || Number(meta[0]?.format) !== BACKUP_FORMAT)
+    throw new BackupError(`${file}: unknown backup format (this version reads format ${BACKUP_FORMAT})`);
   const check = database.prepare('PRAGMA integrity_check').all([]) as Record<string, unknown>[];
-  if (check.length !== 1 || Object.values(check[0] ?? {})[0] !== 'ok') throw new BackupError(`${file} fails SQLite's integrity check`);
-  return (database.prepare('SELECT name, mode, content FROM bulwark_backup_files ORDER BY name').all([]) as { name: string; mode: number; content: Uint8Array }[])
-    .map((row) => ({ name: row.name, mode: Number(row.mode), content: row.content }));
+  if (check.length !== 1 || Object.values(check[0] ?? {})[0] !== 'ok')
+    throw new BackupError(`${file} fails SQLite's integrity check`);
+  return (
+    database.prepare('SELECT name, mode, content FROM bulwark_backup_files ORDER BY name').all([]) as {
+      name: string;
+      mode: number;
+      content: Uint8Array;
+    }[]
+  ).map((row) => ({ name: row.name, mode: Number(row.mode), content: row.content }));
 }
 
 /** The data dir's regular files a backup carries: not the database and its companions, not the backup itself, nothing hidden or huge. */
 function dataDirFiles(dataDir: string, databasePath: string, file: string): string[] {
   if (!existsSync(dataDir)) return [];
   const database = basename(databasePath);
-  return readdirSync(dataDir).filter((name) => {
-    if (name.startsWith('.') || name === database || name.startsWith(`${database}-`) || join(dataDir, name) === file) return false;
-    const stat = lstatSync(join(dataDir, name));
-    return stat.isFile() && stat.size <= MAX_FILE_BYTES;
-  }).sort();
+  return readdirSync(dataDir)
+    .filter((name) => {
+      if (name.startsWith('.') || name === database || name.startsWith(`${database}-`) || join(dataDir, name) === file)
+        return false;
+      const stat = lstatSync(join(dataDir, name));
+      return stat.isFile() && stat.size <= MAX_FILE_BYTES;
+    })
+    .sort();
 }

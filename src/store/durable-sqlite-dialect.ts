@@ -1,4 +1,16 @@
-import { type CompiledQuery, type DatabaseConnection, type Driver, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type SqliteDialectConfig, type TransactionSettings, type UnknownRow } from 'kysely';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type SqliteDialectConfig,
+  type TransactionSettings,
+  type UnknownRow,
+} from 'kysely';
 import type { GroupCommit } from './group-commit.js';
 import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
 
@@ -14,7 +26,8 @@ const DEFERRED = Symbol('bulwark.deferredDurability');
  * the later write's flush covers it. Without the group-commit dialect (Postgres) it does nothing.
  */
 export const DEFER_DURABILITY: KyselyPlugin = {
-  transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => Object.freeze({ ...args.node, [DEFERRED]: true }),
+  transformQuery: (args: PluginTransformQueryArgs): RootOperationNode =>
+    Object.freeze({ ...args.node, [DEFERRED]: true }),
   transformResult: (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => Promise.resolve(args.result),
 };
 
@@ -26,7 +39,8 @@ const BARRIER = Symbol('bulwark.durabilityBarrier');
  * commit is visible to reads before its flush, and what is answered must be durable.
  */
 export const READ_DURABLE: KyselyPlugin = {
-  transformQuery: (args: PluginTransformQueryArgs): RootOperationNode => Object.freeze({ ...args.node, [BARRIER]: true }),
+  transformQuery: (args: PluginTransformQueryArgs): RootOperationNode =>
+    Object.freeze({ ...args.node, [BARRIER]: true }),
   transformResult: (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => Promise.resolve(args.result),
 };
 
@@ -35,7 +49,8 @@ function committedSomething(query: CompiledQuery, result: QueryResult<unknown>):
   return isWrite(query) && result.numAffectedRows !== 0n;
 }
 
-const tagged = (query: CompiledQuery, tag: symbol): boolean => (query.query as unknown as Record<symbol, boolean | undefined>)[tag] === true;
+const tagged = (query: CompiledQuery, tag: symbol): boolean =>
+  (query.query as unknown as Record<symbol, boolean | undefined>)[tag] === true;
 
 function isWrite(query: CompiledQuery): boolean {
   const kind = query.query.kind;
@@ -52,7 +67,11 @@ function isWrite(query: CompiledQuery): boolean {
  * wraps KeepCauseSqliteDialect's, so a ROLLBACK after SQLite's own keeps the statement's error.)
  */
 export class DurableSqliteDialect extends KeepCauseSqliteDialect {
-  constructor(config: SqliteDialectConfig, private readonly commits: GroupCommit, private readonly onDestroy: () => Promise<void>) {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly commits: GroupCommit,
+    private readonly onDestroy: () => Promise<void>,
+  ) {
     super(config);
   }
 
@@ -68,7 +87,11 @@ class DurableDriver implements Driver {
   #pending = 0;
   #connection: DatabaseConnection | undefined;
 
-  constructor(private readonly inner: Driver, private readonly commits: GroupCommit, private readonly onDestroy: () => Promise<void>) {}
+  constructor(
+    private readonly inner: Driver,
+    private readonly commits: GroupCommit,
+    private readonly onDestroy: () => Promise<void>,
+  ) {}
 
   init(): Promise<void> {
     return this.inner.init();
@@ -109,15 +132,27 @@ class DurableDriver implements Driver {
     await this.inner.rollbackTransaction(this.#held());
   }
 
-  async savepoint(_connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+  async savepoint(
+    _connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['savepoint']>>[2],
+  ): Promise<void> {
     await this.inner.savepoint?.(this.#held(), name, compile);
   }
 
-  async rollbackToSavepoint(_connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2]): Promise<void> {
+  async rollbackToSavepoint(
+    _connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['rollbackToSavepoint']>>[2],
+  ): Promise<void> {
     await this.inner.rollbackToSavepoint?.(this.#held(), name, compile);
   }
 
-  async releaseSavepoint(_connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['releaseSavepoint']>>[2]): Promise<void> {
+  async releaseSavepoint(
+    _connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['releaseSavepoint']>>[2],
+  ): Promise<void> {
     await this.inner.releaseSavepoint?.(this.#held(), name, compile);
   }
 

@@ -41,7 +41,9 @@ function target(options: OpenStoreOptions): Target {
 }
 
 /** Where the configured database is: a SQLite file (its path, or `:memory:`) or Postgres. */
-export function databaseLocation(options: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir'>): { kind: 'sqlite'; path: string } | { kind: 'postgres' } {
+export function databaseLocation(
+  options: Pick<OpenStoreOptions, 'databaseUrl' | 'dataDir'>,
+): { kind: 'sqlite'; path: string } | { kind: 'postgres' } {
   const where = target({ ...options });
   return where.kind === 'sqlite' ? where : { kind: 'postgres' };
 }
@@ -52,9 +54,10 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   const deadlines = options.deadlines ?? DATABASE_DEADLINE_DEFAULTS;
   let db: Kysely<Database>;
   try {
-    db = where.kind === 'sqlite'
-      ? openSqlite(where.path, { mustExist: options.migrate === false, busyTimeoutMs: deadlines.statementTimeoutMs })
-      : openPostgres(where.url, deadlines);
+    db =
+      where.kind === 'sqlite'
+        ? openSqlite(where.path, { mustExist: options.migrate === false, busyTimeoutMs: deadlines.statementTimeoutMs })
+        : openPostgres(where.url, deadlines);
   } catch (error) {
     if (error instanceof Error && error.message.startsWith('no database at')) throw error;
     throw new Error(`cannot open the ${where.kind} database: ${reason(error)}`, { cause: error });

@@ -58,14 +58,23 @@ export interface PasskeysStore {
    * After a verified sign-in: the new counter, backup state and time of use, written only while
    * the stored counter is still `expectedCounter` (of two racing uses, one wins); false otherwise.
    */
-  recordUse(id: string, expectedCounter: number, use: { counter: number; backedUp: boolean; at: number }): Promise<boolean>;
+  recordUse(
+    id: string,
+    expectedCounter: number,
+    use: { counter: number; backedUp: boolean; at: number },
+  ): Promise<boolean>;
 
   createChallenge(challenge: PasskeyChallenge): Promise<void>;
   /**
    * Deletes the challenge if it is of this purpose (and user), unexpired at `now`: true exactly
    * once for a live challenge, whoever races for it.
    */
-  consumeChallenge(hash: string, purpose: PasskeyChallengePurpose, userId: string | null, now: number): Promise<boolean>;
+  consumeChallenge(
+    hash: string,
+    purpose: PasskeyChallengePurpose,
+    userId: string | null,
+    now: number,
+  ): Promise<boolean>;
   /** Deletes challenges that expired at or before `now`; returns how many. */
   purgeChallenges(now: number): Promise<number>;
 }

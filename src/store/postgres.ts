@@ -28,13 +28,15 @@ export function openPostgres(url: string, deadlines?: DatabaseDeadlines): Kysely
           ? (value: string) => Number(value)
           : pg.types.getTypeParser(oid, format),
     },
-    ...(deadlines === undefined ? {} : {
-      connectionTimeoutMillis: deadlines.connectTimeoutMs,
-      // Sent as a startup parameter: the server cancels a longer statement (lock waits included).
-      statement_timeout: deadlines.statementTimeoutMs,
-      keepAlive: true,
-      Client: deadlineClient(deadlines.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS),
-    }),
+    ...(deadlines === undefined
+      ? {}
+      : {
+          connectionTimeoutMillis: deadlines.connectTimeoutMs,
+          // Sent as a startup parameter: the server cancels a longer statement (lock waits included).
+          statement_timeout: deadlines.statementTimeoutMs,
+          keepAlive: true,
+          Client: deadlineClient(deadlines.statementTimeoutMs + CLIENT_DEADLINE_MARGIN_MS),
+        }),
   });
   // A client losing its server emits 'error', which would otherwise crash the process: on the
   // pool for an idle client (the pool drops it), on the client itself when it is checked out
@@ -85,9 +87,7 @@ function deadlineClient(deadlineMs: number): typeof pg.Client {
  */
 export async function migratePostgres(db: Kysely<Database>, extra?: MigrationMap): Promise<void> {
   await db.connection().execute(async (conn) => {
-    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
-      conn,
-    );
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(conn);
     const schema = rows[0]?.schema ?? null;
     if (schema === null) {
       throw new Error('database migration failed: no schema on the search_path exists');

@@ -17,9 +17,14 @@ export function sqliteEngine(): SqliteEngine {
   return major >= 24 ? 'node:sqlite' : 'better-sqlite3';
 }
 
-export function openSqliteDatabase(path: string, engine: SqliteEngine = sqliteEngine()): SqliteDatabase & { exec(sql: string): unknown } {
+export function openSqliteDatabase(
+  path: string,
+  engine: SqliteEngine = sqliteEngine(),
+): SqliteDatabase & { exec(sql: string): unknown } {
   if (engine === 'better-sqlite3') {
-    const BetterSqlite = require('better-sqlite3') as new (path: string) => SqliteDatabase & { exec(sql: string): unknown };
+    const BetterSqlite = require('better-sqlite3') as new (
+      path: string,
+    ) => SqliteDatabase & { exec(sql: string): unknown };
     const database = new BetterSqlite(path);
     database.prepare = cachedPrepare(database.prepare.bind(database));
     return database;

@@ -36,7 +36,9 @@ export interface OpenSqliteOptions {
  */
 export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysely<Database> {
   if (options.mustExist === true && path !== MEMORY && !existsSync(path)) {
-    throw new Error(`no database at ${path}: start the server once (bulwark serve), or set BULWARK_DATA_DIR or BULWARK_DATABASE_URL to where it is`);
+    throw new Error(
+      `no database at ${path}: start the server once (bulwark serve), or set BULWARK_DATA_DIR or BULWARK_DATABASE_URL to where it is`,
+    );
   }
   if (path !== MEMORY) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -48,7 +50,9 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
     database.exec('PRAGMA journal_mode = WAL');
     // The write lock of another process (a second instance, the CLI) is waited for this long, then
     // the statement fails SQLITE_BUSY: a 503.
-    database.exec(`PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs)}`);
+    database.exec(
+      `PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs)}`,
+    );
     database.exec('PRAGMA foreign_keys = ON');
     // Every answer given (a 201 payment, a revocation, a logout) survives a power loss, not only a
     // killed process. A file database commits with NORMAL (no fsync on the event loop) and each
@@ -60,15 +64,20 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
     database.close();
     throw error;
   }
-  const db = path === MEMORY
-    ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) })
-    : withFlush(database, options.flush ?? walFlush(path));
+  const db =
+    path === MEMORY
+      ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) })
+      : withFlush(database, options.flush ?? walFlush(path));
   const dataVersion = database.prepare('PRAGMA data_version');
   dataVersions.set(db, () => (dataVersion.all([]) as Array<{ data_version: number }>)[0]?.data_version ?? 0);
   return db;
 }
 
-function withFlush(database: ReturnType<typeof openSqliteDatabase>, flush: WalFlush & { close?: () => Promise<void> }): Kysely<Database> {
-  return new Kysely<Database>({ dialect: new DurableSqliteDialect({ database }, new GroupCommit(flush), async () => flush.close?.()) });
+function withFlush(
+  database: ReturnType<typeof openSqliteDatabase>,
+  flush: WalFlush & { close?: () => Promise<void> },
+): Kysely<Database> {
+  return new Kysely<Database>({
+    dialect: new DurableSqliteDialect({ database }, new GroupCommit(flush), async () => flush.close?.()),
+  });
 }
-

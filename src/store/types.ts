@@ -148,7 +148,12 @@ export interface RefreshTokensStore {
    * get `replayed` while `now - usedAt < reuseWindowMs`, `next` is stored unused in the same
    * session and the session is active; any other used token is `reused`.
    */
-  rotate(oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs?: number): Promise<RotateOutcome>;
+  rotate(
+    oldHash: string,
+    next: RefreshTokenRecord,
+    clock: () => number,
+    reuseWindowMs?: number,
+  ): Promise<RotateOutcome>;
 }
 
 export type KeyState = 'next' | 'active' | 'retired' | 'removed';

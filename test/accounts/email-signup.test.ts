@@ -11,8 +11,15 @@ describe('email addresses', () => {
   });
   after(() => h.close());
 
-  const change = (token: string, email: string) => h.app.inject({ method: 'POST', url: '/api/users/me/email', headers: bearer(token), payload: { email } });
-  const confirm = (token: string, link: string) => h.app.inject({ method: 'POST', url: '/api/users/me/email/confirm', headers: bearer(token), payload: { token: link } });
+  const change = (token: string, email: string) =>
+    h.app.inject({ method: 'POST', url: '/api/users/me/email', headers: bearer(token), payload: { email } });
+  const confirm = (token: string, link: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/api/users/me/email/confirm',
+      headers: bearer(token),
+      payload: { token: link },
+    });
 
   it('a change mails a link to the new address and a notice to the old; the link sets it, verified, once', async () => {
     const user = await h.addMailUser('cleo');
@@ -37,7 +44,10 @@ describe('email addresses', () => {
 
     const done = await confirm(session, token);
     assert.equal(done.statusCode, 200, done.body);
-    assert.deepEqual([done.json<{ email: string }>().email, done.json<{ email_verified: boolean }>().email_verified], ['cleo.new@example.test', true]);
+    assert.deepEqual(
+      [done.json<{ email: string }>().email, done.json<{ email_verified: boolean }>().email_verified],
+      ['cleo.new@example.test', true],
+    );
     assert.equal(problemOf(await confirm(session, token)).code, 'link_used');
     assert.equal((await h.store.users.findByEmail('cleo.new@example.test'))?.id, user.id);
   });
@@ -54,7 +64,11 @@ describe('self sign-up', () => {
   it('BULWARK_SIGNUP=off (the default): 403 signup_closed', async () => {
     const h = await createMailHarness();
     try {
-      const response = await h.app.inject({ method: 'POST', url: '/api/signups', payload: { email: 'g@example.test', username: 'gus', password: 'a-long-enough-passphrase-1' } });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/api/signups',
+        payload: { email: 'g@example.test', username: 'gus', password: 'a-long-enough-passphrase-1' },
+      });
       assert.equal(response.statusCode, 403);
       assert.equal(problemOf(response).code, 'signup_closed');
       assert.equal(h.config.accounts.signup, 'off');
@@ -67,9 +81,17 @@ describe('self sign-up', () => {
     const h = await createMailHarness({ BULWARK_SIGNUP: 'open', BULWARK_SIGNUP_ROLE: 'employee' });
     try {
       const signup = (payload: object) => h.app.inject({ method: 'POST', url: '/api/signups', payload });
-      const asked = await signup({ email: 'Hana@Example.test', username: 'hana', password: 'a-long-enough-passphrase-1' });
+      const asked = await signup({
+        email: 'Hana@Example.test',
+        username: 'hana',
+        password: 'a-long-enough-passphrase-1',
+      });
       assert.equal(asked.statusCode, 202, asked.body);
-      const login = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'hana', password: 'a-long-enough-passphrase-1' } });
+      const login = await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions',
+        payload: { username: 'hana', password: 'a-long-enough-passphrase-1' },
+      });
       assert.equal(problemOf(login).code, 'invalid_credentials', 'no sign-in before the address is verified');
 
       const mail = await h.smtp.waitFor('hana@example.test', /Finish creating/);
@@ -81,14 +103,37 @@ describe('self sign-up', () => {
       assert.equal(created.json<{ role: string }>().role, 'employee');
       assert.equal(created.json<{ email_verified: boolean }>().email_verified, true);
       await h.login('hana', 'a-long-enough-passphrase-1');
-      assert.equal(problemOf(await h.app.inject({ method: 'POST', url: '/api/signups/confirm', payload: { token } })).code, 'link_used');
+      assert.equal(
+        problemOf(await h.app.inject({ method: 'POST', url: '/api/signups/confirm', payload: { token } })).code,
+        'link_used',
+      );
 
-      const taken = await signup({ email: 'hana@example.test', username: 'hana2', password: 'a-long-enough-passphrase-1' });
-      assert.deepEqual([taken.statusCode, taken.body], [asked.statusCode, asked.body], 'an address with an account gets the same answer');
+      const taken = await signup({
+        email: 'hana@example.test',
+        username: 'hana2',
+        password: 'a-long-enough-passphrase-1',
+      });
+      assert.deepEqual(
+        [taken.statusCode, taken.body],
+        [asked.statusCode, asked.body],
+        'an address with an account gets the same answer',
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(h.smtp.received.filter((m) => addressesOf(m).includes('hana@example.test')).length, 1, 'and no link');
-      assert.equal(problemOf(await signup({ email: 'other@example.test', username: 'hana', password: 'a-long-enough-passphrase-1' })).code, 'conflict');
-      assert.equal(problemOf(await signup({ email: 'other@example.test', username: 'ivy', password: 'short' })).code, 'invalid_request');
+      assert.equal(
+        h.smtp.received.filter((m) => addressesOf(m).includes('hana@example.test')).length,
+        1,
+        'and no link',
+      );
+      assert.equal(
+        problemOf(
+          await signup({ email: 'other@example.test', username: 'hana', password: 'a-long-enough-passphrase-1' }),
+        ).code,
+        'conflict',
+      );
+      assert.equal(
+        problemOf(await signup({ email: 'other@example.test', username: 'ivy', password: 'short' })).code,
+        'invalid_request',
+      );
     } finally {
       await h.close();
     }

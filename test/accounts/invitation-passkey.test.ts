@@ -19,11 +19,17 @@ describe('invitations: joining with a passkey instead of a password (software au
   const invited = async (email: string, roles = ['clerk']): Promise<string> => {
     // A fresh sign-in each time: one test moves the clock past the access token's life.
     const adminToken = (await h.login('pia', adminPassword)).access_token;
-    const created = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(adminToken), payload: { email, roles } });
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/invitations',
+      headers: bearer(adminToken),
+      payload: { email, roles },
+    });
     assert.equal(created.statusCode, 201, created.body);
     return linkToken(await h.smtp.waitFor(email, /invited/)).token;
   };
-  const passkeyOptions = (token: string, username: string) => h.app.inject({ method: 'POST', url: '/api/invitations/accept/passkey-options', payload: { token, username } });
+  const passkeyOptions = (token: string, username: string) =>
+    h.app.inject({ method: 'POST', url: '/api/invitations/accept/passkey-options', payload: { token, username } });
   const optionsFor = async (token: string, username: string): Promise<RegistrationOptionsJSON> => {
     const response = await passkeyOptions(token, username);
     assert.equal(response.statusCode, 200, response.body);
@@ -38,26 +44,54 @@ describe('invitations: joining with a passkey instead of a password (software au
   it('the invited person registers a passkey, gets the invited role and a verified address, then signs in with it', async () => {
     const token = await invited('quinn@example.test');
     const options = await optionsFor(token, 'quinn');
-    const raw = options as unknown as { authenticatorSelection: { residentKey: string; userVerification: string }; user: { id: string; name: string } };
-    assert.deepEqual([raw.authenticatorSelection.residentKey, raw.authenticatorSelection.userVerification], ['required', 'required']);
+    const raw = options as unknown as {
+      authenticatorSelection: { residentKey: string; userVerification: string };
+      user: { id: string; name: string };
+    };
+    assert.deepEqual(
+      [raw.authenticatorSelection.residentKey, raw.authenticatorSelection.userVerification],
+      ['required', 'required'],
+    );
     assert.equal(raw.user.name, 'quinn');
     assert.equal((await linkOf(token))?.usedAt, null, 'the options do not spend the link');
 
     const authenticator = newAuthenticator();
-    const joined = await accept({ token, username: 'quinn', passkey: { name: 'Laptop', response: authenticator.create(options) } });
+    const joined = await accept({
+      token,
+      username: 'quinn',
+      passkey: { name: 'Laptop', response: authenticator.create(options) },
+    });
     assert.equal(joined.statusCode, 201, joined.body);
     const user = joined.json<{ id: string; username: string; role: string; email: string; email_verified: boolean }>();
-    assert.deepEqual([user.username, user.role, user.email, user.email_verified], ['quinn', 'clerk', 'quinn@example.test', true]);
-    assert.equal(Buffer.from(raw.user.id, 'base64url').toString('utf8'), user.id, 'the user handle of the options is the new account id');
-    assert.deepEqual((await h.store.passkeys.listForUser(user.id)).map((p) => p.name), ['Laptop']);
+    assert.deepEqual(
+      [user.username, user.role, user.email, user.email_verified],
+      ['quinn', 'clerk', 'quinn@example.test', true],
+    );
+    assert.equal(
+      Buffer.from(raw.user.id, 'base64url').toString('utf8'),
+      user.id,
+      'the user handle of the options is the new account id',
+    );
+    assert.deepEqual(
+      (await h.store.passkeys.listForUser(user.id)).map((p) => p.name),
+      ['Laptop'],
+    );
     assert.notEqual((await linkOf(token))?.usedAt, null);
 
     const signedIn = await signInWith(h, authenticator);
     assert.equal(signedIn.statusCode, 201, signedIn.body);
-    const me = await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(signedIn.json<{ access_token: string }>().access_token) });
+    const me = await h.app.inject({
+      method: 'GET',
+      url: '/api/users/me',
+      headers: bearer(signedIn.json<{ access_token: string }>().access_token),
+    });
     assert.equal(me.json<{ username: string }>().username, 'quinn');
 
-    const again = await accept({ token, username: 'quinn2', passkey: { name: 'Phone', response: newAuthenticator().create(options) } });
+    const again = await accept({
+      token,
+      username: 'quinn2',
+      passkey: { name: 'Phone', response: newAuthenticator().create(options) },
+    });
     assert.equal(problemOf(again).code, 'link_used');
     assert.equal(problemOf(await passkeyOptions(token, 'quinn3')).code, 'link_used');
     const types = (await h.store.audit.list({}, { limit: 200 })).items.map((e) => e.type);
@@ -71,10 +105,18 @@ describe('invitations: joining with a passkey instead of a password (software au
     assert.equal(problemOf(await passkeyOptions(token, 'bad name!')).code, 'invalid_request');
     const options = await optionsFor(token, 'rhea');
     const response = newAuthenticator().create(options);
-    assert.equal(problemOf(await accept({ token: token.slice(0, -2) + 'AA', username: 'rhea', passkey: { name: 'Key', response } })).code, 'link_invalid');
+    assert.equal(
+      problemOf(
+        await accept({ token: token.slice(0, -2) + 'AA', username: 'rhea', passkey: { name: 'Key', response } }),
+      ).code,
+      'link_invalid',
+    );
     h.clock.advance(h.config.accounts.invitationTtlSeconds + 1);
     assert.equal(problemOf(await passkeyOptions(token, 'rhea')).code, 'link_expired');
-    assert.equal(problemOf(await accept({ token, username: 'rhea', passkey: { name: 'Key', response } })).code, 'link_expired');
+    assert.equal(
+      problemOf(await accept({ token, username: 'rhea', passkey: { name: 'Key', response } })).code,
+      'link_expired',
+    );
     assert.equal(await h.store.users.findByUsername('rhea'), undefined);
   });
 
@@ -82,18 +124,39 @@ describe('invitations: joining with a passkey instead of a password (software au
     const first = await invited('sol@example.test');
     const second = await invited('tove@example.test');
     const otherInvitation = await optionsFor(second, 'sol');
-    const wrong = await accept({ token: first, username: 'sol', passkey: { name: 'Key', response: newAuthenticator().create(otherInvitation) } });
+    const wrong = await accept({
+      token: first,
+      username: 'sol',
+      passkey: { name: 'Key', response: newAuthenticator().create(otherInvitation) },
+    });
     assert.equal(problemOf(wrong).code, 'invalid_passkey_challenge');
     const otherName = await optionsFor(first, 'solveig');
-    assert.equal(problemOf(await accept({ token: first, username: 'sol', passkey: { name: 'Key', response: newAuthenticator().create(otherName) } })).code, 'invalid_passkey_challenge');
+    assert.equal(
+      problemOf(
+        await accept({
+          token: first,
+          username: 'sol',
+          passkey: { name: 'Key', response: newAuthenticator().create(otherName) },
+        }),
+      ).code,
+      'invalid_passkey_challenge',
+    );
     const badOrigin = await optionsFor(first, 'sol');
-    const forged = await accept({ token: first, username: 'sol', passkey: { name: 'Key', response: newAuthenticator().create(badOrigin, { origin: 'https://evil.test' }) } });
+    const forged = await accept({
+      token: first,
+      username: 'sol',
+      passkey: { name: 'Key', response: newAuthenticator().create(badOrigin, { origin: 'https://evil.test' }) },
+    });
     assert.equal(problemOf(forged).code, 'invalid_passkey_registration');
     assert.equal(await h.store.users.findByUsername('sol'), undefined);
     assert.equal((await linkOf(first))?.usedAt, null, 'a refused passkey leaves the link usable');
 
     const options = await optionsFor(first, 'sol');
-    const joined = await accept({ token: first, username: 'sol', passkey: { name: 'Key', response: newAuthenticator().create(options) } });
+    const joined = await accept({
+      token: first,
+      username: 'sol',
+      passkey: { name: 'Key', response: newAuthenticator().create(options) },
+    });
     assert.equal(joined.statusCode, 201, joined.body);
   });
 
@@ -101,7 +164,11 @@ describe('invitations: joining with a passkey instead of a password (software au
     const token = await invited('uma@example.test');
     const options = await optionsFor(token, 'uma');
     await h.addUser('uma', 'employee');
-    const taken = await accept({ token, username: 'uma', passkey: { name: 'Key', response: newAuthenticator().create(options) } });
+    const taken = await accept({
+      token,
+      username: 'uma',
+      passkey: { name: 'Key', response: newAuthenticator().create(options) },
+    });
     assert.equal(problemOf(taken).code, 'conflict');
     assert.equal((await linkOf(token))?.usedAt, null);
   });
@@ -110,7 +177,12 @@ describe('invitations: joining with a passkey instead of a password (software au
     const token = await invited('vera@example.test');
     const options = await optionsFor(token, 'vera');
     const response = newAuthenticator().create(options);
-    const both = await accept({ token, username: 'vera', password: 'a-long-enough-passphrase-1', passkey: { name: 'Key', response } });
+    const both = await accept({
+      token,
+      username: 'vera',
+      password: 'a-long-enough-passphrase-1',
+      passkey: { name: 'Key', response },
+    });
     assert.equal(both.statusCode, 400);
     assert.equal(problemOf(both).code, 'invalid_request');
     assert.equal(problemOf(await accept({ token, username: 'vera' })).code, 'invalid_request');

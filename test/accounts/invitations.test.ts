@@ -17,7 +17,8 @@ describe('invitations (mail through a real SMTP server)', () => {
   });
   after(() => h.close());
 
-  const invite = (token: string, payload: object) => h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload });
+  const invite = (token: string, payload: object) =>
+    h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload });
   const accept = (payload: object) => h.app.inject({ method: 'POST', url: '/api/invitations/accept', payload });
 
   it('an invited person joins from the mail: chooses a username and password, signs in with the invited role and a verified address', async () => {
@@ -38,7 +39,20 @@ describe('invitations (mail through a real SMTP server)', () => {
 
     const joined = await accept({ token, username: 'zoe', password: 'a-long-enough-passphrase-1' });
     assert.equal(joined.statusCode, 201, joined.body);
-    assert.deepEqual({ ...joined.json<Record<string, unknown>>(), id: '', created_at: '', updated_at: '' }, { id: '', username: 'zoe', role: 'clerk', employee_id: null, disabled: false, email: 'zoe@example.test', email_verified: true, created_at: '', updated_at: '' });
+    assert.deepEqual(
+      { ...joined.json<Record<string, unknown>>(), id: '', created_at: '', updated_at: '' },
+      {
+        id: '',
+        username: 'zoe',
+        role: 'clerk',
+        employee_id: null,
+        disabled: false,
+        email: 'zoe@example.test',
+        email_verified: true,
+        created_at: '',
+        updated_at: '',
+      },
+    );
     const session = await h.login('zoe', 'a-long-enough-passphrase-1');
     const me = await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(session.access_token) });
     assert.equal(me.json<{ role: string }>().role, 'clerk');
@@ -53,18 +67,34 @@ describe('invitations (mail through a real SMTP server)', () => {
   it('only admins invite (BULWARK_SIGNUP=off), an address with an account is a conflict, bad input is 400', async () => {
     const clerk = await h.addUser('abel', 'clerk');
     const clerkToken = (await h.login('abel', clerk.password)).access_token;
-    assert.equal(problemOf(await invite(clerkToken, { email: 'x@example.test', roles: ['employee'] })).code, 'forbidden');
+    assert.equal(
+      problemOf(await invite(clerkToken, { email: 'x@example.test', roles: ['employee'] })).code,
+      'forbidden',
+    );
     await h.store.users.update(clerk.id, { email: 'abel@example.test', updatedAt: h.clock.now() });
-    assert.equal(problemOf(await invite(adminToken, { email: 'ABEL@example.test', roles: ['clerk'] })).code, 'conflict');
-    assert.equal(problemOf(await invite(adminToken, { email: 'not-an-address', roles: ['clerk'] })).code, 'invalid_request');
-    assert.equal(problemOf(await invite(adminToken, { email: 'y@example.test', roles: ['root'] })).code, 'invalid_request');
+    assert.equal(
+      problemOf(await invite(adminToken, { email: 'ABEL@example.test', roles: ['clerk'] })).code,
+      'conflict',
+    );
+    assert.equal(
+      problemOf(await invite(adminToken, { email: 'not-an-address', roles: ['clerk'] })).code,
+      'invalid_request',
+    );
+    assert.equal(
+      problemOf(await invite(adminToken, { email: 'y@example.test', roles: ['root'] })).code,
+      'invalid_request',
+    );
     assert.equal(problemOf(await invite(adminToken, { email: 'y@example.test', roles: [] })).code, 'invalid_request');
   });
 
   it('an invited employee linked to their employee record joins and sees their own payments only', async () => {
     const links = await seedDemoPayroll(h.payroll);
     const carol = links.carol as string;
-    const created = await invite(adminToken, { email: 'carol.n@example.test', roles: ['employee'], employee_id: carol });
+    const created = await invite(adminToken, {
+      email: 'carol.n@example.test',
+      roles: ['employee'],
+      employee_id: carol,
+    });
     assert.equal(created.statusCode, 201, created.body);
     assert.equal(created.json<{ employee_id: string | null }>().employee_id, carol);
     const { token } = linkToken(await h.smtp.waitFor('carol.n@example.test', /invited/));
@@ -73,30 +103,44 @@ describe('invitations (mail through a real SMTP server)', () => {
     assert.equal(joined.json<{ employee_id: string | null }>().employee_id, carol);
 
     const session = await h.login('carol2', 'a-long-enough-passphrase-1');
-    const payments = await h.app.inject({ method: 'GET', url: '/api/payments?limit=100', headers: bearer(session.access_token) });
+    const payments = await h.app.inject({
+      method: 'GET',
+      url: '/api/payments?limit=100',
+      headers: bearer(session.access_token),
+    });
     assert.equal(payments.statusCode, 200, payments.body);
     const items = payments.json<{ items: { employee_id: string }[] }>().items;
     assert.ok(items.length > 0, 'the linked employee has payments');
     assert.deepEqual([...new Set(items.map((p) => p.employee_id))], [carol]);
-    const invitationEvent = (await h.store.audit.list({}, { limit: 100 })).items.find((e) => e.type === 'invitation.created' && e.targetId === created.json<{ id: string }>().id);
+    const invitationEvent = (await h.store.audit.list({}, { limit: 100 })).items.find(
+      (e) => e.type === 'invitation.created' && e.targetId === created.json<{ id: string }>().id,
+    );
     assert.deepEqual(invitationEvent?.details, { roles: ['employee'], linked_employee: true });
   });
 
   it('an invitation to an employee record that does not exist is refused and sends nothing', async () => {
-    const refused = await invite(adminToken, { email: 'ghost@example.test', roles: ['employee'], employee_id: 'no-such-employee' });
+    const refused = await invite(adminToken, {
+      email: 'ghost@example.test',
+      roles: ['employee'],
+      employee_id: 'no-such-employee',
+    });
     assert.equal(refused.statusCode, 400);
     assert.equal(problemOf(refused).code, 'invalid_request');
     assert.match(problemOf(refused).detail ?? '', /employee/);
-    assert.equal(problemOf(await invite(adminToken, { email: 'ghost@example.test', roles: ['employee'], employee_id: '' })).code, 'invalid_request');
+    assert.equal(
+      problemOf(await invite(adminToken, { email: 'ghost@example.test', roles: ['employee'], employee_id: '' })).code,
+      'invalid_request',
+    );
     const sent = await h.store.db.withTables<AccountsTables>().selectFrom('mail_outbox').select('to_address').execute();
     assert.ok(!sent.some((m) => m.to_address === 'ghost@example.test'));
   });
 
-  it('an admin sets, changes and clears a user\'s employee link (audited); an unknown record is refused', async () => {
+  it("an admin sets, changes and clears a user's employee link (audited); an unknown record is refused", async () => {
     const links = await seedDemoPayroll(h.payroll);
     const user = await h.addUser('eve', 'employee');
     const before = (await h.login('eve', user.password)).access_token;
-    const patch = (payload: object) => h.app.inject({ method: 'PATCH', url: `/api/users/${user.id}`, headers: bearer(adminToken), payload });
+    const patch = (payload: object) =>
+      h.app.inject({ method: 'PATCH', url: `/api/users/${user.id}`, headers: bearer(adminToken), payload });
     const set = await patch({ employee_id: links.carol });
     assert.equal(set.statusCode, 200, set.body);
     assert.equal(set.json<{ employee_id: string | null }>().employee_id, links.carol);
@@ -109,11 +153,22 @@ describe('invitations (mail through a real SMTP server)', () => {
     const cleared = await patch({ employee_id: null });
     assert.equal(cleared.json<{ employee_id: string | null }>().employee_id, null);
     const changes = (await h.store.audit.list({}, { limit: 200 })).items
-      .filter((e) => e.type === 'user.updated' && e.targetId === user.id).map((e) => (e.details as { changes: unknown }).changes);
+      .filter((e) => e.type === 'user.updated' && e.targetId === user.id)
+      .map((e) => (e.details as { changes: unknown }).changes);
     assert.equal(changes.length, 2);
     assert.ok(changes.some((c) => isDeepStrictEqual(c, { employee_id: { from: null, to: links.carol } })));
     assert.ok(changes.some((c) => isDeepStrictEqual(c, { employee_id: { from: links.carol, to: null } })));
-    const created = await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { username: 'mallory', password: 'a-long-enough-passphrase-1', role: 'employee', employee_id: 'no-such-employee' } });
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(adminToken),
+      payload: {
+        username: 'mallory',
+        password: 'a-long-enough-passphrase-1',
+        role: 'employee',
+        employee_id: 'no-such-employee',
+      },
+    });
     assert.equal(problemOf(created).code, 'invalid_request');
   });
 
@@ -123,7 +178,12 @@ describe('invitations (mail through a real SMTP server)', () => {
     h.clock.advance(h.config.accounts.invitationTtlSeconds + 1);
     const expired = await accept({ token, username: 'late', password: 'a-long-enough-passphrase-1' });
     assert.equal(problemOf(expired).code, 'link_expired');
-    assert.equal(problemOf(await accept({ token: token.slice(0, -2) + 'AA', username: 'late', password: 'a-long-enough-passphrase-1' })).code, 'link_invalid');
+    assert.equal(
+      problemOf(
+        await accept({ token: token.slice(0, -2) + 'AA', username: 'late', password: 'a-long-enough-passphrase-1' }),
+      ).code,
+      'link_invalid',
+    );
     assert.equal(await h.store.users.findByUsername('late'), undefined);
   });
 });
@@ -138,11 +198,25 @@ describe('invitations with BULWARK_SIGNUP=invite', () => {
   it('any signed-in user may invite, for the sign-up role only', async () => {
     const clerk = await h.addUser('bea', 'clerk');
     const token = (await h.login('bea', clerk.password)).access_token;
-    const ok = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'friend@example.test', roles: ['employee'] } });
+    const ok = await h.app.inject({
+      method: 'POST',
+      url: '/api/invitations',
+      headers: bearer(token),
+      payload: { email: 'friend@example.test', roles: ['employee'] },
+    });
     assert.equal(ok.statusCode, 201);
-    const admin = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'boss@example.test', roles: ['admin'] } });
+    const admin = await h.app.inject({
+      method: 'POST',
+      url: '/api/invitations',
+      headers: bearer(token),
+      payload: { email: 'boss@example.test', roles: ['admin'] },
+    });
     assert.equal(problemOf(admin).code, 'signup_closed');
-    const signup = await h.app.inject({ method: 'POST', url: '/api/signups', payload: { email: 'me@example.test', username: 'me', password: 'a-long-enough-passphrase-1' } });
+    const signup = await h.app.inject({
+      method: 'POST',
+      url: '/api/signups',
+      payload: { email: 'me@example.test', username: 'me', password: 'a-long-enough-passphrase-1' },
+    });
     assert.equal(problemOf(signup).code, 'signup_closed');
   });
 
@@ -150,10 +224,20 @@ describe('invitations with BULWARK_SIGNUP=invite', () => {
     const links = await seedDemoPayroll(h.payroll);
     const clerk = await h.addUser('cid', 'clerk');
     const token = (await h.login('cid', clerk.password)).access_token;
-    const linked = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'pal@example.test', roles: ['employee'], employee_id: links.carol } });
+    const linked = await h.app.inject({
+      method: 'POST',
+      url: '/api/invitations',
+      headers: bearer(token),
+      payload: { email: 'pal@example.test', roles: ['employee'], employee_id: links.carol },
+    });
     assert.equal(linked.statusCode, 403);
     assert.equal(problemOf(linked).code, 'forbidden');
-    const plain = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: bearer(token), payload: { email: 'pal@example.test', roles: ['employee'] } });
+    const plain = await h.app.inject({
+      method: 'POST',
+      url: '/api/invitations',
+      headers: bearer(token),
+      payload: { email: 'pal@example.test', roles: ['employee'] },
+    });
     assert.equal(plain.statusCode, 201, plain.body);
     assert.equal(plain.json<{ employee_id: string | null }>().employee_id, null);
   });

@@ -26,7 +26,11 @@ describe('mail delivery', () => {
     try {
       const user = await h.addUser('wendy', 'clerk');
       await h.store.users.update(user.id, { email: 'wendy@example.test', updatedAt: h.clock.now() });
-      assert.equal((await h.app.inject({ method: 'POST', url: '/api/password-resets', payload: { email: 'wendy@example.test' } })).statusCode, 202);
+      assert.equal(
+        (await h.app.inject({ method: 'POST', url: '/api/password-resets', payload: { email: 'wendy@example.test' } }))
+          .statusCode,
+        202,
+      );
       const dir = join(h.dataDir, 'outbox');
       const file = await waitFor(() => {
         try {
@@ -45,7 +49,16 @@ describe('mail delivery', () => {
       const sent = await h.store.accounts.findMessage(`password_reset:${hashLinkToken(token)}`);
       assert.equal(typeof sent?.sentAt, 'number');
       assert.equal(sent?.bodySealed, null, 'the body is forgotten once sent');
-      assert.equal((await h.app.inject({ method: 'POST', url: '/api/password-resets/confirm', payload: { token, new_password: 'outbox-flow-passphrase-1' } })).statusCode, 204);
+      assert.equal(
+        (
+          await h.app.inject({
+            method: 'POST',
+            url: '/api/password-resets/confirm',
+            payload: { token, new_password: 'outbox-flow-passphrase-1' },
+          })
+        ).statusCode,
+        204,
+      );
     } finally {
       await h.close();
     }
@@ -58,10 +71,18 @@ describe('mail delivery', () => {
       const admin = await h.addUser('xena', 'admin');
       const session = await h.login('xena', admin.password);
       const started = Date.now();
-      const invited = await h.app.inject({ method: 'POST', url: '/api/invitations', headers: { authorization: `Bearer ${session.access_token}` }, payload: { email: 'newcomer@example.test', roles: ['clerk'] } });
+      const invited = await h.app.inject({
+        method: 'POST',
+        url: '/api/invitations',
+        headers: { authorization: `Bearer ${session.access_token}` },
+        payload: { email: 'newcomer@example.test', roles: ['clerk'] },
+      });
       assert.equal(invited.statusCode, 201, invited.body);
       await h.store.users.update(admin.id, { email: 'xena@example.test', updatedAt: h.clock.now() });
-      assert.equal((await h.app.inject({ method: 'POST', url: '/api/password-resets', payload: { username: 'xena' } })).statusCode, 202);
+      assert.equal(
+        (await h.app.inject({ method: 'POST', url: '/api/password-resets', payload: { username: 'xena' } })).statusCode,
+        202,
+      );
       assert.ok(Date.now() - started < 1_000, `requests answered at once (${Date.now() - started} ms)`);
       const key = `invitation:${invited.json<{ id: string }>().id}`;
       // The first attempt hangs until the greeting deadline, then is released for a retry.
@@ -97,7 +118,12 @@ describe('mail delivery', () => {
   });
 
   it('production without SMTP: the mail flows answer 503 mail_unavailable, and start-up says so in one line', async () => {
-    const env = { BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1', BULWARK_MASTER_KEY: 'x8F2kq0c9V1mR7tYp3LwZ5nB6hJ4dS0aE2uQ9iO1gXw', BULWARK_DEMO: '0' };
+    const env = {
+      BULWARK_ENV: 'production',
+      BULWARK_TRUST_PROXY: '1',
+      BULWARK_MASTER_KEY: 'x8F2kq0c9V1mR7tYp3LwZ5nB6hJ4dS0aE2uQ9iO1gXw',
+      BULWARK_DEMO: '0',
+    };
     const config = loadConfig(env);
     assert.equal(config.mail.delivery.kind, 'off');
     assert.equal(describeMail(config).split('\n').length, 1);
@@ -105,7 +131,12 @@ describe('mail delivery', () => {
     assert.throws(() => loadConfig({ ...env, BULWARK_SIGNUP: 'open' }), /BULWARK_SIGNUP/);
     const h = await createHarness({ ...env, BULWARK_DATA_DIR: '' });
     try {
-      const response = await h.app.inject({ method: 'POST', url: '/api/password-resets', headers: { 'x-forwarded-proto': 'https' }, payload: { email: 'a@example.test' } });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/api/password-resets',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { email: 'a@example.test' },
+      });
       assert.equal(response.statusCode, 503);
       assert.equal(problemOf(response).code, 'mail_unavailable');
       assert.ok(h.logs.join('').includes('mail: off'));

@@ -12,7 +12,12 @@ describe('forgot password (mail through a real SMTP server)', () => {
   after(() => h.close());
 
   const request = (payload: object) => h.app.inject({ method: 'POST', url: '/api/password-resets', payload });
-  const confirm = (token: string, newPassword: string) => h.app.inject({ method: 'POST', url: '/api/password-resets/confirm', payload: { token, new_password: newPassword } });
+  const confirm = (token: string, newPassword: string) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/api/password-resets/confirm',
+      payload: { token, new_password: newPassword },
+    });
 
   it('resets the password from the mailed link, ends every old session and mails a notice', async () => {
     const user = await h.addMailUser('rita');
@@ -33,13 +38,24 @@ describe('forgot password (mail through a real SMTP server)', () => {
     for (const old of [first, second]) {
       const me = await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(old.access_token) });
       assert.equal(me.statusCode, 401, 'old access token refused');
-      const refreshed = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: old.refresh_token } });
+      const refreshed = await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions/refresh',
+        payload: { refresh_token: old.refresh_token },
+      });
       assert.equal(problemOf(refreshed).code, 'invalid_grant', 'old refresh token refused');
     }
-    const oldPassword = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'rita', password: user.password } });
+    const oldPassword = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'rita', password: user.password },
+    });
     assert.equal(problemOf(oldPassword).code, 'invalid_credentials');
     const fresh = await h.login('rita', 'a-brand-new-passphrase-77');
-    assert.equal((await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(fresh.access_token) })).statusCode, 200);
+    assert.equal(
+      (await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(fresh.access_token) })).statusCode,
+      200,
+    );
 
     const notice = await h.smtp.waitFor(user.email, /password was changed/);
     assert.doesNotMatch(notice.text ?? '', /token=/, 'a notice carries no link');
@@ -49,7 +65,8 @@ describe('forgot password (mail through a real SMTP server)', () => {
 
     const audit = await h.store.audit.list({}, { limit: 100 });
     const types = audit.items.map((e) => e.type);
-    for (const type of ['password_reset.requested', 'password_reset.completed', 'link.refused']) assert.ok(types.includes(type), type);
+    for (const type of ['password_reset.requested', 'password_reset.completed', 'link.refused'])
+      assert.ok(types.includes(type), type);
     assert.ok(!JSON.stringify(audit.items).includes(token), 'the token is never audited');
     assert.ok(!h.logs.join('').includes(token), 'the token is never logged');
   });
@@ -57,16 +74,29 @@ describe('forgot password (mail through a real SMTP server)', () => {
   it('answers an unknown address, an unknown username and a known one alike', async () => {
     const user = await h.addMailUser('sam');
     const answers = [];
-    for (const payload of [{ email: 'nobody@example.test' }, { username: 'nobody-at-all' }, { email: user.email }, { username: 'sam' }]) {
+    for (const payload of [
+      { email: 'nobody@example.test' },
+      { username: 'nobody-at-all' },
+      { email: user.email },
+      { username: 'sam' },
+    ]) {
       const started = process.hrtime.bigint();
       const response = await request(payload);
-      answers.push({ status: response.statusCode, body: response.body, type: response.headers['content-type'], ms: Number(process.hrtime.bigint() - started) / 1e6 });
+      answers.push({
+        status: response.statusCode,
+        body: response.body,
+        type: response.headers['content-type'],
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
     }
     for (const answer of answers) assert.deepEqual({ ...answer, ms: 0 }, { ...answers[0], ms: 0 });
     assert.equal(answers[0]?.status, 202);
     await h.services.selfService.passwordResets.settled();
     await h.smtp.waitFor(user.email, /Reset your Bulwark password/);
-    assert.ok(!h.smtp.received.some((m) => m.to !== undefined && JSON.stringify(m.to).includes('nobody')), 'no mail for an unknown address');
+    assert.ok(
+      !h.smtp.received.some((m) => m.to !== undefined && JSON.stringify(m.to).includes('nobody')),
+      'no mail for an unknown address',
+    );
   });
 
   it('refuses forged, expired and replaced links with their own codes, changing nothing', async () => {
@@ -94,7 +124,12 @@ describe('forgot password (mail through a real SMTP server)', () => {
     assert.equal(problemOf(expired).code, 'link_expired');
     await h.login('tess', user.password);
 
-    const mfaLink = await h.app.inject({ method: 'POST', url: '/api/users/me/email/confirm', headers: bearer((await h.login('tess', user.password)).access_token), payload: { token: latest } });
+    const mfaLink = await h.app.inject({
+      method: 'POST',
+      url: '/api/users/me/email/confirm',
+      headers: bearer((await h.login('tess', user.password)).access_token),
+      payload: { token: latest },
+    });
     assert.equal(problemOf(mfaLink).code, 'link_invalid', 'a reset link is no email link');
   });
 
@@ -129,15 +164,43 @@ describe('signed-in user: sign out everywhere else', () => {
     const here = await h.login('vic', user.password);
     const phone = await h.login('vic', user.password);
     const laptop = await h.login('vic', user.password);
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions/others/revoke', headers: bearer(here.access_token) });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/others/revoke',
+      headers: bearer(here.access_token),
+    });
     assert.equal(response.statusCode, 200);
     assert.deepEqual(response.json(), { sessions_revoked: 2 });
-    assert.equal((await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(here.access_token) })).statusCode, 200);
+    assert.equal(
+      (await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(here.access_token) })).statusCode,
+      200,
+    );
     for (const other of [phone, laptop]) {
-      assert.equal((await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(other.access_token) })).statusCode, 401);
-      assert.equal((await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: other.refresh_token } })).statusCode, 401);
+      assert.equal(
+        (await h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(other.access_token) })).statusCode,
+        401,
+      );
+      assert.equal(
+        (
+          await h.app.inject({
+            method: 'POST',
+            url: '/api/users-sessions/refresh',
+            payload: { refresh_token: other.refresh_token },
+          })
+        ).statusCode,
+        401,
+      );
     }
-    assert.equal((await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: here.refresh_token } })).statusCode, 200);
+    assert.equal(
+      (
+        await h.app.inject({
+          method: 'POST',
+          url: '/api/users-sessions/refresh',
+          payload: { refresh_token: here.refresh_token },
+        })
+      ).statusCode,
+      200,
+    );
     const audit = await h.store.audit.list({ type: 'sessions.revoked_others' }, { limit: 10 });
     assert.equal(audit.items[0]?.details.sessions_revoked, 2);
     assert.equal((await h.app.inject({ method: 'POST', url: '/api/users-sessions/others/revoke' })).statusCode, 401);

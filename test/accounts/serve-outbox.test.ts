@@ -43,10 +43,18 @@ describe('bulwark serve with the development outbox, the CLI and the SDK', () =>
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   };
-  const login = (username: string, password: string) => fetch(`${server.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const login = (username: string, password: string) =>
+    fetch(`${server.url}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
 
   it('says where mail goes in one start-up line', () => {
-    assert.match(server.output(), new RegExp(`mail: no BULWARK_SMTP_URL, so mail is written to ${outbox.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(
+      server.output(),
+      new RegExp(`mail: no BULWARK_SMTP_URL, so mail is written to ${outbox.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
   });
 
   it('an invitation from the CLI arrives as an .eml file; the SDK accepts it and the new user signs in', async () => {
@@ -55,7 +63,10 @@ describe('bulwark serve with the development outbox, the CLI and the SDK', () =>
     assert.equal(JSON.parse(invited.stdout).email, 'nia@example.test');
     const { token } = linkToken(await waitForMail(/invited/));
     const user = await client.accounts.acceptInvitation(token, 'nia', 'nia-chose-this-passphrase');
-    assert.deepEqual([user.username, user.role, user.email, user.email_verified], ['nia', 'clerk', 'nia@example.test', true]);
+    assert.deepEqual(
+      [user.username, user.role, user.email, user.email_verified],
+      ['nia', 'clerk', 'nia@example.test', true],
+    );
     assert.equal((await login('nia', 'nia-chose-this-passphrase')).status, 201);
     assert.ok(!server.output().includes(token), 'the link is never logged');
   });
@@ -69,15 +80,26 @@ describe('bulwark serve with the development outbox, the CLI and the SDK', () =>
     assert.equal((await login('nia', 'nia-chose-this-passphrase')).status, 401);
     assert.equal((await login('nia', 'nia-new-passphrase-2026')).status, 201);
     await waitForMail(/password was changed/);
-    const refused = await client.accounts.confirmPasswordReset(token, 'nia-third-passphrase-1').catch((e: unknown) => e);
+    const refused = await client.accounts
+      .confirmPasswordReset(token, 'nia-third-passphrase-1')
+      .catch((e: unknown) => e);
     assert.equal((refused as { code?: string }).code, 'link_used');
   });
 
   it('takeLinkToken reads the token and removes it from the address bar', () => {
     const replaced: string[] = [];
-    const token = takeLinkToken({ href: 'http://console.test/reset-password?token=abc&x=1#top' }, { replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void replaced.push(String(url)) });
+    const token = takeLinkToken(
+      { href: 'http://console.test/reset-password?token=abc&x=1#top' },
+      { replaceState: (_s: unknown, _t: string, url?: string | URL | null) => void replaced.push(String(url)) },
+    );
     assert.equal(token, 'abc');
     assert.deepEqual(replaced, ['/reset-password?x=1#top']);
-    assert.equal(takeLinkToken({ href: 'http://console.test/reset-password' }, { replaceState: () => assert.fail('nothing to remove') }), null);
+    assert.equal(
+      takeLinkToken(
+        { href: 'http://console.test/reset-password' },
+        { replaceState: () => assert.fail('nothing to remove') },
+      ),
+      null,
+    );
   });
 });

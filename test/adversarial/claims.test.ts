@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { assertRejected, b64url, encodeJson, GENEROUS_LIMITS, send, signEs256, startTarget, type Target } from './harness.js';
+import {
+  assertRejected,
+  b64url,
+  encodeJson,
+  GENEROUS_LIMITS,
+  send,
+  signEs256,
+  startTarget,
+  type Target,
+} from './harness.js';
 
 /**
  * Claim checks of CONTRACT §3 against a real `bulwark serve`: every token here carries a VALID
@@ -36,27 +45,47 @@ const cases: Case[] = [
   { name: 'exp missing', claims: (c) => void delete c.exp, expect: 'invalid_token' },
   { name: 'exp an hour in the past', claims: (c, now) => void (c.exp = now - 3_600), expect: 'token_expired' },
   { name: `exp 10 s ago: inside the ${SKEW} s skew`, claims: (c, now) => void (c.exp = now - 10), expect: 200 },
-  { name: `exp ${SKEW + 15} s ago: outside the skew`, claims: (c, now) => void (c.exp = now - SKEW - 15), expect: 'token_expired' },
+  {
+    name: `exp ${SKEW + 15} s ago: outside the skew`,
+    claims: (c, now) => void (c.exp = now - SKEW - 15),
+    expect: 'token_expired',
+  },
   { name: 'exp as a numeric string', claims: (c, now) => void (c.exp = String(now + 600)), expect: 'invalid_token' },
-  { name: 'exp as a float (NumericDate allows fractions)', claims: (c, now) => void (c.exp = now + 600.5), expect: 200 },
+  {
+    name: 'exp as a float (NumericDate allows fractions)',
+    claims: (c, now) => void (c.exp = now + 600.5),
+    expect: 200,
+  },
   { name: 'exp negative', claims: (c) => void (c.exp = -1), expect: 'token_expired' },
   { name: 'exp zero', claims: (c) => void (c.exp = 0), expect: 'token_expired' },
   // Issue #12: exp beyond the year 9999 is no date, and exp - iat may not exceed the access TTL + skew.
   { name: 'exp huge (1e20)', claims: (c) => void (c.exp = 1e20), expect: 'invalid_token' },
-  { name: 'exp 1e400 (parses to Infinity)', rawPayload: (c) => JSON.stringify({ ...c, exp: 0 }).replace('"exp":0', '"exp":1e400'), expect: 'invalid_token' },
+  {
+    name: 'exp 1e400 (parses to Infinity)',
+    rawPayload: (c) => JSON.stringify({ ...c, exp: 0 }).replace('"exp":0', '"exp":1e400'),
+    expect: 'invalid_token',
+  },
   { name: 'exp null', claims: (c) => void (c.exp = null), expect: 'invalid_token' },
   { name: 'exp true', claims: (c) => void (c.exp = true), expect: 'invalid_token' },
   { name: 'exp an array', claims: (c, now) => void (c.exp = [now + 600]), expect: 'invalid_token' },
 
   // nbf
-  { name: `nbf ${SKEW + 30} s in the future: beyond the skew`, claims: (c, now) => void (c.nbf = now + SKEW + 30), expect: 'invalid_token' },
+  {
+    name: `nbf ${SKEW + 30} s in the future: beyond the skew`,
+    claims: (c, now) => void (c.nbf = now + SKEW + 30),
+    expect: 'invalid_token',
+  },
   { name: 'nbf 10 s in the future: within the skew', claims: (c, now) => void (c.nbf = now + 10), expect: 200 },
   { name: 'nbf now', claims: (c, now) => void (c.nbf = now), expect: 200 },
   { name: 'nbf as a string', claims: (c, now) => void (c.nbf = String(now)), expect: 'invalid_token' },
   { name: 'nbf null', claims: (c) => void (c.nbf = null), expect: 'invalid_token' },
 
   // iat
-  { name: `iat ${SKEW + 30} s in the future: beyond the skew`, claims: (c, now) => void (c.iat = now + SKEW + 30), expect: 'invalid_token' },
+  {
+    name: `iat ${SKEW + 30} s in the future: beyond the skew`,
+    claims: (c, now) => void (c.iat = now + SKEW + 30),
+    expect: 'invalid_token',
+  },
   { name: 'iat 10 s in the future: within the skew', claims: (c, now) => void (c.iat = now + 10), expect: 200 },
   { name: 'iat as a string', claims: (c, now) => void (c.iat = String(now)), expect: 'invalid_token' },
   { name: 'iat missing (required by the token service)', claims: (c) => void delete c.iat, expect: 'invalid_token' },
@@ -65,7 +94,11 @@ const cases: Case[] = [
   { name: 'iss missing', claims: (c) => void delete c.iss, expect: 'invalid_token' },
   { name: 'iss another issuer', claims: (c) => void (c.iss = 'https://evil.example'), expect: 'invalid_token' },
   { name: 'iss with a trailing slash', claims: (c) => void (c.iss = `${String(c.iss)}/`), expect: 'invalid_token' },
-  { name: 'iss with its case changed', claims: (c) => void (c.iss = String(c.iss).toUpperCase()), expect: 'invalid_token' },
+  {
+    name: 'iss with its case changed',
+    claims: (c) => void (c.iss = String(c.iss).toUpperCase()),
+    expect: 'invalid_token',
+  },
   { name: 'iss as an array holding the issuer', claims: (c) => void (c.iss = [c.iss]), expect: 'invalid_token' },
   { name: 'iss empty', claims: (c) => void (c.iss = ''), expect: 'invalid_token' },
 
@@ -91,21 +124,39 @@ const cases: Case[] = [
   { name: 'typ "Application/At+Jwt"', header: { typ: 'Application/At+Jwt' }, expect: 200 },
   { name: 'typ "at+jwt " (trailing space)', header: { typ: 'at+jwt ' }, expect: 'invalid_token' },
   { name: 'typ "x/at+jwt" (another media type prefix)', header: { typ: 'x/at+jwt' }, expect: 'invalid_token' },
-  { name: 'typ "at+jwt; charset=utf-8" (media type parameters)', header: { typ: 'at+jwt; charset=utf-8' }, expect: 'invalid_token' },
+  {
+    name: 'typ "at+jwt; charset=utf-8" (media type parameters)',
+    header: { typ: 'at+jwt; charset=utf-8' },
+    expect: 'invalid_token',
+  },
   { name: 'typ a number', header: { typ: 1 }, expect: 'invalid_token' },
 
   // sub (a well-formed sub of nobody: the token service looks the user up and refuses; the
   // payroll API is stateless by design and trusts what the token service signed)
   { name: 'sub missing', claims: (c) => void delete c.sub, expect: 'invalid_token' },
   { name: 'sub empty', claims: (c) => void (c.sub = ''), expect: 'invalid_token' },
-  { name: 'sub a user id that does not exist', claims: (c) => void (c.sub = '00000000-0000-4000-8000-000000000000'), expect: 'invalid_token', meOnly: true },
-  { name: 'sub the username instead of the id', claims: (c) => void (c.sub = 'alice'), expect: 'invalid_token', meOnly: true },
+  {
+    name: 'sub a user id that does not exist',
+    claims: (c) => void (c.sub = '00000000-0000-4000-8000-000000000000'),
+    expect: 'invalid_token',
+    meOnly: true,
+  },
+  {
+    name: 'sub the username instead of the id',
+    claims: (c) => void (c.sub = 'alice'),
+    expect: 'invalid_token',
+    meOnly: true,
+  },
   { name: 'sub a number', claims: (c) => void (c.sub = 42), expect: 'invalid_token' },
   { name: 'sub null', claims: (c) => void (c.sub = null), expect: 'invalid_token' },
 
   // jti
   { name: 'jti missing', claims: (c) => void delete c.jti, expect: 'invalid_token' },
-  { name: 'sid missing (a token no session revocation could reach)', claims: (c) => void delete c.sid, expect: 'invalid_token' },
+  {
+    name: 'sid missing (a token no session revocation could reach)',
+    claims: (c) => void delete c.sid,
+    expect: 'invalid_token',
+  },
   { name: 'jti a number', claims: (c) => void (c.jti = 1), expect: 'invalid_token' },
 ];
 
@@ -150,7 +201,8 @@ describe('adversarial: claims of validly signed tokens (exp/nbf/iat/iss/aud/typ/
 
   it('every rejection looks the same from outside: one body for every invalid_token reason', async () => {
     const bodies = new Set<string>();
-    for (const c of cases.filter((x) => x.expect === 'invalid_token')) bodies.add((await send(target, 'GET', '/api/users/me', { token: tokenFor(c) })).text);
+    for (const c of cases.filter((x) => x.expect === 'invalid_token'))
+      bodies.add((await send(target, 'GET', '/api/users/me', { token: tokenFor(c) })).text);
     assert.equal(bodies.size, 1, [...bodies].join('\n'));
   });
 
@@ -166,8 +218,12 @@ describe('adversarial: role escalation without the key', () => {
   });
 
   const adminRoutes: Array<[string, string, unknown?]> = [
-    ['GET', '/api/users'], ['POST', '/api/users', { username: 'mallory', password: 'a long enough passphrase', role: 'admin' }],
-    ['GET', '/api/sessions'], ['GET', '/api/keys'], ['POST', '/api/keys/rotate', {}], ['GET', '/api/audit-events'],
+    ['GET', '/api/users'],
+    ['POST', '/api/users', { username: 'mallory', password: 'a long enough passphrase', role: 'admin' }],
+    ['GET', '/api/sessions'],
+    ['GET', '/api/keys'],
+    ['POST', '/api/keys/rotate', {}],
+    ['GET', '/api/audit-events'],
   ];
 
   it('a real clerk or employee token on admin routes is 403 forbidden with error="insufficient_scope"', async () => {
@@ -181,11 +237,12 @@ describe('adversarial: role escalation without the key', () => {
     }
   });
 
-  it('the clerk\'s token with role edited to admin (signature kept) is 401 invalid_token', async () => {
+  it("the clerk's token with role edited to admin (signature kept) is 401 invalid_token", async () => {
     const [header, , signature] = clerk.split('.');
     const claims = { ...target.claimsOf(clerk), role: 'admin', scope: 'profile payroll:read payroll:write admin' };
     const edited = `${header}.${encodeJson(claims)}.${signature}`;
-    for (const [method, path, body] of adminRoutes) assertRejected(await send(target, method, path, { token: edited, body }), 'invalid_token', `${method} ${path}`);
+    for (const [method, path, body] of adminRoutes)
+      assertRejected(await send(target, method, path, { token: edited, body }), 'invalid_token', `${method} ${path}`);
   });
 
   it('the clerk\'s claims re-sent as alg "none" (no signature) are 401 invalid_token', async () => {
@@ -194,14 +251,20 @@ describe('adversarial: role escalation without the key', () => {
     assertRejected(await send(target, 'GET', '/api/users', { token: unsigned }), 'invalid_token', 'alg none');
   });
 
-  it('the employee\'s token with employee_id edited to another record is 401, never the other view', async () => {
+  it("the employee's token with employee_id edited to another record is 401, never the other view", async () => {
     const [header, , signature] = employee.split('.');
     const claims = { ...target.claimsOf(employee), employee_id: '00000000-0000-4000-8000-000000000001' };
-    assertRejected(await send(target, 'GET', '/api/employees', { token: `${header}.${encodeJson(claims)}.${signature}` }), 'invalid_token', 'employee_id edit');
+    assertRejected(
+      await send(target, 'GET', '/api/employees', { token: `${header}.${encodeJson(claims)}.${signature}` }),
+      'invalid_token',
+      'employee_id edit',
+    );
   });
 
   it('nothing was created by the refused calls: mallory cannot log in', async () => {
-    const answer = await send(target, 'POST', '/api/users-sessions', { body: { username: 'mallory', password: 'a long enough passphrase' } });
+    const answer = await send(target, 'POST', '/api/users-sessions', {
+      body: { username: 'mallory', password: 'a long enough passphrase' },
+    });
     assert.equal(answer.status, 401);
     assert.equal(answer.code, 'invalid_credentials');
   });

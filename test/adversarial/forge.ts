@@ -35,7 +35,12 @@ export function headerText(target: Target, extra: Record<string, unknown> = {}):
 }
 
 /** An HMAC-"signed" token: header and claims as given, the MAC keyed with `secret`. */
-export function hmacToken(hash: 'sha256' | 'sha384' | 'sha512', header: Record<string, unknown>, claims: Record<string, unknown>, secret: Buffer | string): string {
+export function hmacToken(
+  hash: 'sha256' | 'sha384' | 'sha512',
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  secret: Buffer | string,
+): string {
   const input = signingInput(JSON.stringify(header), JSON.stringify(claims));
   return `${input}.${b64url(createHmac(hash, secret).update(input).digest())}`;
 }
@@ -83,18 +88,32 @@ export function assertInvalidToken(answer: Answer, what: string): void {
 }
 
 /** Sends `token` as a bearer token and asserts it is refused exactly as the contract says. */
-export async function expectRejected(target: Target, token: string, what: string, path = '/api/users/me'): Promise<void> {
+export async function expectRejected(
+  target: Target,
+  token: string,
+  what: string,
+  path = '/api/users/me',
+): Promise<void> {
   assertInvalidToken(await callWith(target, token, path), what);
 }
 
 /** Sends `token` and asserts it is accepted (the control that shows a forgery builder is right). */
-export async function expectAccepted(target: Target, token: string, what: string, path = '/api/users/me'): Promise<void> {
+export async function expectAccepted(
+  target: Target,
+  token: string,
+  what: string,
+  path = '/api/users/me',
+): Promise<void> {
   const answer = await callWith(target, token, path);
   assert.equal(answer.status, 200, `${what}: expected 200, got ${answer.status} ${answer.code ?? ''}`);
 }
 
 /** Runs `check` on every case, at most `width` at a time. */
-export async function inBatches<T>(items: readonly T[], width: number, check: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inBatches<T>(
+  items: readonly T[],
+  width: number,
+  check: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += width) {
     await Promise.all(items.slice(i, i + width).map((item, j) => check(item, i + j)));
   }
@@ -113,7 +132,12 @@ export interface RawAnswer {
  * limits). `headerLines` go between the request line and the blank line, unvalidated. Resolves
  * with the first response once the server closes the connection (or after one whole response).
  */
-export function rawRequest(url: string, path: string, headerLines: readonly string[], timeoutMs = 5_000): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  path: string,
+  headerLines: readonly string[],
+  timeoutMs = 5_000,
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) });
@@ -132,7 +156,11 @@ export function rawRequest(url: string, path: string, headerLines: readonly stri
     const timer = setTimeout(() => {
       settled = true;
       socket.destroy();
-      reject(new Error(`no complete response to the raw request within ${timeoutMs} ms: ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 200))}`));
+      reject(
+        new Error(
+          `no complete response to the raw request within ${timeoutMs} ms: ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 200))}`,
+        ),
+      );
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
@@ -145,11 +173,18 @@ export function rawRequest(url: string, path: string, headerLines: readonly stri
       if (!settled) {
         settled = true;
         clearTimeout(timer);
-        reject(new Error(`connection closed without a complete response: ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 200))}`));
+        reject(
+          new Error(
+            `connection closed without a complete response: ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 200))}`,
+          ),
+        );
       }
     });
     socket.on('connect', () => {
-      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${headerLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`, 'latin1');
+      socket.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${headerLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`,
+        'latin1',
+      );
     });
   });
 }
@@ -169,11 +204,17 @@ function parseResponse(text: string): RawAnswer | null {
   const body = text.slice(end + 4);
   if (!Number.isInteger(length) || Buffer.byteLength(body, 'latin1') < length) return null;
   let code: string | undefined;
-  if ((headers['content-type'] ?? '').startsWith('application/problem+json')) code = (JSON.parse(body.slice(0, length)) as { code?: string }).code;
+  if ((headers['content-type'] ?? '').startsWith('application/problem+json'))
+    code = (JSON.parse(body.slice(0, length)) as { code?: string }).code;
   return { status, headers, body: body.slice(0, length), code };
 }
 
 /** rawRequest's answer in the shape assertInvalidToken reads. */
 export function asAnswer(raw: RawAnswer): Answer {
-  return { status: raw.status, code: raw.code, contentType: raw.headers['content-type'] ?? null, wwwAuthenticate: raw.headers['www-authenticate'] ?? null };
+  return {
+    status: raw.status,
+    code: raw.code,
+    contentType: raw.headers['content-type'] ?? null,
+    wwwAuthenticate: raw.headers['www-authenticate'] ?? null,
+  };
 }

@@ -73,20 +73,51 @@ export function routesFromOpenApi(doc: OpenApiDocument): RouteSpec[] {
 
 /** CONTRACT §4: the routes the derivation must at least find. */
 export const CONTRACT_ROUTES = [
-  'POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'DELETE /api/users-sessions/current', 'GET /api/users/me',
-  'PUT /api/users/me/password', 'GET /.well-known/jwks.json',
-  'GET /.well-known/oauth-authorization-server', 'GET /api/users', 'POST /api/users', 'PATCH /api/users/{id}', 'GET /api/sessions',
-  'DELETE /api/sessions/{id}', 'DELETE /api/users/{id}/sessions', 'GET /api/keys', 'POST /api/keys/rotate', 'GET /api/audit-events',
-  'GET /api/employees', 'GET /api/employees/{id}', 'POST /api/employees', 'PATCH /api/employees/{id}', 'GET /api/payments',
-  'GET /api/payments/{id}', 'POST /api/payments', 'POST /api/payments/{id}/reversal',
+  'POST /api/users-sessions',
+  'POST /api/users-sessions/refresh',
+  'DELETE /api/users-sessions/current',
+  'GET /api/users/me',
+  'PUT /api/users/me/password',
+  'GET /.well-known/jwks.json',
+  'GET /.well-known/oauth-authorization-server',
+  'GET /api/users',
+  'POST /api/users',
+  'PATCH /api/users/{id}',
+  'GET /api/sessions',
+  'DELETE /api/sessions/{id}',
+  'DELETE /api/users/{id}/sessions',
+  'GET /api/keys',
+  'POST /api/keys/rotate',
+  'GET /api/audit-events',
+  'GET /api/employees',
+  'GET /api/employees/{id}',
+  'POST /api/employees',
+  'PATCH /api/employees/{id}',
+  'GET /api/payments',
+  'GET /api/payments/{id}',
+  'POST /api/payments',
+  'POST /api/payments/{id}/reversal',
 ];
 
 /** CONTRACT §4: routes only an admin may use (a clerk or employee must never get a 2xx). */
 export const ADMIN_ONLY = new Set([
-  'GET /api/users', 'POST /api/users', 'PATCH /api/users/{id}', 'GET /api/sessions', 'DELETE /api/sessions/{id}',
-  'DELETE /api/users/{id}/sessions', 'GET /api/keys', 'POST /api/keys/rotate', 'GET /api/audit-events', 'POST /api/employees',
-  'PATCH /api/employees/{id}', 'POST /api/payments', 'POST /api/payments/{id}/reversal',
-  'GET /api/clients', 'POST /api/clients', 'PATCH /api/clients/{id}', 'POST /api/clients/{id}/rotate-secret',
+  'GET /api/users',
+  'POST /api/users',
+  'PATCH /api/users/{id}',
+  'GET /api/sessions',
+  'DELETE /api/sessions/{id}',
+  'DELETE /api/users/{id}/sessions',
+  'GET /api/keys',
+  'POST /api/keys/rotate',
+  'GET /api/audit-events',
+  'POST /api/employees',
+  'PATCH /api/employees/{id}',
+  'POST /api/payments',
+  'POST /api/payments/{id}/reversal',
+  'GET /api/clients',
+  'POST /api/clients',
+  'PATCH /api/clients/{id}',
+  'POST /api/clients/{id}/rotate-secret',
 ]);
 
 /**
@@ -104,21 +135,59 @@ export interface Pools {
 }
 
 /** An element of a pool that may grow, or a fallback while it is empty. */
-const fromPool = (pool: string[], fallback: string) => fc.nat().map((i) => (pool.length === 0 ? fallback : (pool[i % pool.length] as string)));
+const fromPool = (pool: string[], fallback: string) =>
+  fc.nat().map((i) => (pool.length === 0 ? fallback : (pool[i % pool.length] as string)));
 
 // ---- values ------------------------------------------------------------------------------------
 
 const utf8AsLatin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
 /** encodeURIComponent that never throws: lone surrogates go out as U+FFFD's bytes, as UTF-8 encoders do. */
-const pct = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+const pct = (s: string) =>
+  [...Buffer.from(s, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 
 /** Text that stresses decoders: astral, combining, RTL, NUL, lone surrogates, fullwidth, BOM. */
 const nastyString = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', '\ud800', '\udfff', 'a\u0000b', '\u202e', '\ufeff', 'ＡＤＭＩＮ', 'admin\u200b', 'e\u0301', '😀'.repeat(30),
-    '../../etc/passwd', '${jndi:ldap://x}', '<script>alert(1)</script>', "' OR 1=1 --", '%s%s%n', '\\', '"', 'null', 'undefined',
-    '__proto__', 'constructor', 'toString', 'NaN', '-0', '1e309', 'true', 'ALICE', 'alice ', ' alice'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+    '\udfff',
+    'a\u0000b',
+    '\u202e',
+    '\ufeff',
+    'ＡＤＭＩＮ',
+    'admin\u200b',
+    'e\u0301',
+    '😀'.repeat(30),
+    '../../etc/passwd',
+    '${jndi:ldap://x}',
+    '<script>alert(1)</script>',
+    "' OR 1=1 --",
+    '%s%s%n',
+    '\\',
+    '"',
+    'null',
+    'undefined',
+    '__proto__',
+    'constructor',
+    'toString',
+    'NaN',
+    '-0',
+    '1e309',
+    'true',
+    'ALICE',
+    'alice ',
+    ' alice',
+  ),
 );
 
 const hugeString = fc.oneof(
@@ -130,7 +199,27 @@ const hugeString = fc.oneof(
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 3, arbitrary: nastyString },
   { weight: 1, arbitrary: hugeString },
-  { weight: 2, arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 53, 2 ** 63, -0, 10_000_000_001, [], {}, [null], { a: null }) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1.5,
+      1e308,
+      -1e308,
+      2 ** 53,
+      2 ** 63,
+      -0,
+      10_000_000_001,
+      [],
+      {},
+      [null],
+      { a: null },
+    ),
+  },
   { weight: 1, arbitrary: fc.double() },
   { weight: 1, arbitrary: fc.integer({ min: -(2 ** 31), max: 2 ** 31 }) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
@@ -143,7 +232,9 @@ function knownGood(name: string, pools: Pools): fc.Arbitrary<unknown> | undefine
     case 'currency':
       return fc.constantFrom('EUR', 'USD', 'GBP', 'CHF', 'JPY');
     case 'period':
-      return fc.tuple(fc.integer({ min: 2000, max: 2030 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`);
+      return fc
+        .tuple(fc.integer({ min: 2000, max: 2030 }), fc.integer({ min: 1, max: 12 }))
+        .map(([y, m]) => `${y}-${String(m).padStart(2, '0')}`);
     case 'hired_on':
       return fc.constantFrom('2024-02-29', '2020-01-01', '2025-12-31');
     case 'bank_account':
@@ -177,7 +268,10 @@ function validValue(schema: JsonSchema, name: string, pools: Pools): fc.Arbitrar
     case 'boolean':
       return fc.boolean();
     case 'integer':
-      return fc.integer({ min: schema.minimum ?? -1000, max: Math.min(schema.maximum ?? 1_000_000, Number.MAX_SAFE_INTEGER) });
+      return fc.integer({
+        min: schema.minimum ?? -1000,
+        max: Math.min(schema.maximum ?? 1_000_000, Number.MAX_SAFE_INTEGER),
+      });
     case 'number':
       return fc.double({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1000, noNaN: true });
     case 'null':
@@ -223,7 +317,12 @@ export function validBody(schema: JsonSchema, pools: Pools): fc.Arbitrary<Record
   return fc.record(model, { requiredKeys }).filter((o) => Object.keys(o).length >= (schema.minProperties ?? 0));
 }
 
-type Mutation = { kind: 'drop' } | { kind: 'hostile'; value: unknown } | { kind: 'edge'; value: unknown } | { kind: 'unknown'; key: string; value: unknown } | { kind: 'nul'; at: number };
+type Mutation =
+  | { kind: 'drop' }
+  | { kind: 'hostile'; value: unknown }
+  | { kind: 'edge'; value: unknown }
+  | { kind: 'unknown'; key: string; value: unknown }
+  | { kind: 'nul'; at: number };
 
 /** `text` with U+0000 put in at `at` (modulo its length): storable by SQLite, refused by Postgres. */
 export const withNul = (text: string, at: number) => {
@@ -240,7 +339,25 @@ export function nearValidBody(schema: JsonSchema, pools: Pools): fc.Arbitrary<Re
     hostileValue.map<Mutation>((value) => ({ kind: 'hostile', value })),
     fc.constant<Mutation>({ kind: 'edge', value: undefined }),
     fc.nat().map<Mutation>((at) => ({ kind: 'nul', at })),
-    fc.tuple(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'id', 'role', 'admin', 'is_admin', 'password_hash', 'created_at', 'disabled'), fc.string({ maxLength: 12 })), hostileValue)
+    fc
+      .tuple(
+        fc.oneof(
+          fc.constantFrom(
+            '__proto__',
+            'constructor',
+            'prototype',
+            'id',
+            'role',
+            'admin',
+            'is_admin',
+            'password_hash',
+            'created_at',
+            'disabled',
+          ),
+          fc.string({ maxLength: 12 }),
+        ),
+        hostileValue,
+      )
       .map<Mutation>(([key, value]) => ({ kind: 'unknown', key, value })),
   );
   return fc.tuple(validBody(schema, pools), fc.nat(), mutation).chain(([body, pick, m]) => {
@@ -282,52 +399,150 @@ export interface BodySpec {
   bytes: Buffer | undefined;
 }
 
-const json = (contentType = 'application/json') => (kind: string) => (value: unknown): BodySpec => ({ kind, contentType, bytes: Buffer.from(JSON.stringify(value) ?? 'null') });
+const json =
+  (contentType = 'application/json') =>
+  (kind: string) =>
+  (value: unknown): BodySpec => ({ kind, contentType, bytes: Buffer.from(JSON.stringify(value) ?? 'null') });
 
 /** Bytes that are not (valid) JSON, sent as application/json. */
 function rawJsonish(schema: JsonSchema | undefined, pools: Pools): fc.Arbitrary<BodySpec> {
   const names = fieldNames(schema);
   const f = names[0] ?? 'a';
   const g = names[1] ?? 'b';
-  const raw = (kind: string) => (bytes: Buffer | string): BodySpec => ({ kind, contentType: 'application/json', bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'utf8') });
+  const raw =
+    (kind: string) =>
+    (bytes: Buffer | string): BodySpec => ({
+      kind,
+      contentType: 'application/json',
+      bytes: Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'utf8'),
+    });
   const sample = schema === undefined ? fc.jsonValue({ maxDepth: 2 }) : nearValidBody(schema, pools);
   return fc.oneof(
     fc.tuple(sample, fc.nat()).map(([v, n]) => {
       const text = JSON.stringify(v) ?? '{}';
       return raw('truncated')(text.slice(0, n % Math.max(1, text.length)));
     }),
-    fc.tuple(fc.constantFrom(...[[0xff], [0xfe, 0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xe2, 0x82]].map((b) => Buffer.from(b))), fc.boolean())
-      .map(([bad, inKey]) => raw('invalid-utf8')(Buffer.concat(inKey
-        ? [Buffer.from('{"'), bad, Buffer.from(`":1,"${f}":"x"}`)]
-        : [Buffer.from(`{"${f}":"`), bad, Buffer.from(`","${g}":"y"}`)]))),
-    sample.map((v) => raw('bom')(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(v) ?? '{}')]))),
+    fc
+      .tuple(
+        fc.constantFrom(
+          ...[
+            [0xff],
+            [0xfe, 0xff],
+            [0xc0, 0xaf],
+            [0xed, 0xa0, 0x80],
+            [0xf4, 0x90, 0x80, 0x80],
+            [0x80],
+            [0xe2, 0x82],
+          ].map((b) => Buffer.from(b)),
+        ),
+        fc.boolean(),
+      )
+      .map(([bad, inKey]) =>
+        raw('invalid-utf8')(
+          Buffer.concat(
+            inKey
+              ? [Buffer.from('{"'), bad, Buffer.from(`":1,"${f}":"x"}`)]
+              : [Buffer.from(`{"${f}":"`), bad, Buffer.from(`","${g}":"y"}`)],
+          ),
+        ),
+      ),
+    sample.map((v) =>
+      raw('bom')(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(v) ?? '{}')])),
+    ),
     sample.map((v) => raw('utf16')(Buffer.from(JSON.stringify(v) ?? '{}', 'utf16le'))),
-    fc.constantFrom(
-      `{"__proto__":{"${f}":"x","admin":true}}`, `{"constructor":{"prototype":{"admin":true}}}`, `{"${f}":{"__proto__":{"x":1}}}`,
-      `{"${f}":"a","${f}":"b"}`, `{"role":"clerk","role":"admin"}`, `{"disabled":false,"disabled":true}`, `{"${f}":1,"${f}":"1","${g}":null}`,
-      '', ' ', 'null', 'true', '0', '-0', '"text"', '[]', '[{}]', '{}', '{', '}', '{"a"}', '{"a":}', '{,}', '{"a":1,}', '[1,]', "{'a':1}",
-      'NaN', 'Infinity', '{"a":NaN}', `{"${f}":1e999}`, `{"${f}":-1e999}`, `{"${f}":123456789012345678901234567890}`, `{"${f}":1e-400}`,
-      `{"${f}":"\\ud800"}`, `{"${f}":"\\u0000"}`, `{"${f}":"\\x41"}`, `{"${f}":"\\uZZZZ"}`, `{"${f}":"a\nb"}`, '{"a":1}garbage', '{}{}', '\u0000{}',
-      `{"${f}":${'['.repeat(40)}${']'.repeat(40)}}`, `${'{"a":'.repeat(35)}1${'}'.repeat(35)}`, '['.repeat(5_000), `{"${f}":"${'\\'.repeat(3)}"}`,
-    ).map(raw('malformed')),
-    fc.integer({ min: 1_001, max: 1_500 }).map((n) => raw('wide')(`{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`)),
+    fc
+      .constantFrom(
+        `{"__proto__":{"${f}":"x","admin":true}}`,
+        `{"constructor":{"prototype":{"admin":true}}}`,
+        `{"${f}":{"__proto__":{"x":1}}}`,
+        `{"${f}":"a","${f}":"b"}`,
+        `{"role":"clerk","role":"admin"}`,
+        `{"disabled":false,"disabled":true}`,
+        `{"${f}":1,"${f}":"1","${g}":null}`,
+        '',
+        ' ',
+        'null',
+        'true',
+        '0',
+        '-0',
+        '"text"',
+        '[]',
+        '[{}]',
+        '{}',
+        '{',
+        '}',
+        '{"a"}',
+        '{"a":}',
+        '{,}',
+        '{"a":1,}',
+        '[1,]',
+        "{'a':1}",
+        'NaN',
+        'Infinity',
+        '{"a":NaN}',
+        `{"${f}":1e999}`,
+        `{"${f}":-1e999}`,
+        `{"${f}":123456789012345678901234567890}`,
+        `{"${f}":1e-400}`,
+        `{"${f}":"\\ud800"}`,
+        `{"${f}":"\\u0000"}`,
+        `{"${f}":"\\x41"}`,
+        `{"${f}":"\\uZZZZ"}`,
+        `{"${f}":"a\nb"}`,
+        '{"a":1}garbage',
+        '{}{}',
+        '\u0000{}',
+        `{"${f}":${'['.repeat(40)}${']'.repeat(40)}}`,
+        `${'{"a":'.repeat(35)}1${'}'.repeat(35)}`,
+        '['.repeat(5_000),
+        `{"${f}":"${'\\'.repeat(3)}"}`,
+      )
+      .map(raw('malformed')),
+    fc
+      .integer({ min: 1_001, max: 1_500 })
+      .map((n) => raw('wide')(`{${Array.from({ length: n }, (_, i) => `"k${i}":${i}`).join(',')}}`)),
     fc.constantFrom(64 * 1024 - 20, 64 * 1024 + 1, 200 * 1024).map((n) => raw('huge')(`{"${f}":"${'a'.repeat(n)}"}`)),
   );
 }
 
 const WRONG_CONTENT_TYPES = [
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'multipart/form-data; boundary=xyz', 'application/xml',
-  'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/json; charset=""', 'application/json;',
-  'application/json ; charset="utf-8"', 'APPLICATION/JSON', 'Application/Json; Charset=UTF-8', 'application/jsonp', 'application/json5',
-  'application/problem+json', 'application/merge-patch+json', 'application/*', '*/*', 'json', '/', ';', 'application/json, text/plain',
-  'application/json; charset=utf-8; charset=ascii', 'application/json; boundary=', 'text/json', 'application/octet-stream',
-  utf8AsLatin1('application/jsön'), 'application/json\t', '\tapplication/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'multipart/form-data; boundary=xyz',
+  'application/xml',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'application/json; charset=""',
+  'application/json;',
+  'application/json ; charset="utf-8"',
+  'APPLICATION/JSON',
+  'Application/Json; Charset=UTF-8',
+  'application/jsonp',
+  'application/json5',
+  'application/problem+json',
+  'application/merge-patch+json',
+  'application/*',
+  '*/*',
+  'json',
+  '/',
+  ';',
+  'application/json, text/plain',
+  'application/json; charset=utf-8; charset=ascii',
+  'application/json; boundary=',
+  'text/json',
+  'application/octet-stream',
+  utf8AsLatin1('application/jsön'),
+  'application/json\t',
+  '\tapplication/json',
 ];
 
 /** The body as a form would send it (name=value pairs). */
 function formEncoded(value: unknown): string {
   const entries = Object.entries(typeof value === 'object' && value !== null ? value : { v: value });
-  return new URLSearchParams(entries.map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v) ?? ''])).toString();
+  return new URLSearchParams(
+    entries.map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
+  ).toString();
 }
 
 /** A request body (or none) for a route with body schema `schema` (undefined: a route without one). */
@@ -344,14 +559,19 @@ export function bodyArb(schema: JsonSchema | undefined, pools: Pools): fc.Arbitr
     );
   }
   const sample = schema === undefined ? fc.jsonValue({ maxDepth: 2 }) : nearValidBody(schema, pools);
-  const wrongType = fc.tuple(fc.constantFrom(...WRONG_CONTENT_TYPES), sample, fc.boolean()).map(([contentType, value, form]): BodySpec => ({
-    kind: 'content-type',
-    contentType,
-    bytes: Buffer.from(form ? formEncoded(value) : JSON.stringify(value) ?? ''),
-  }));
+  const wrongType = fc
+    .tuple(fc.constantFrom(...WRONG_CONTENT_TYPES), sample, fc.boolean())
+    .map(([contentType, value, form]): BodySpec => ({
+      kind: 'content-type',
+      contentType,
+      bytes: Buffer.from(form ? formEncoded(value) : (JSON.stringify(value) ?? '')),
+    }));
   return fc.oneof(
     { weight: schema === undefined ? 6 : 1, arbitrary: none },
-    { weight: 1, arbitrary: fc.constant<BodySpec>({ kind: 'json-no-body', contentType: 'application/json', bytes: undefined }) },
+    {
+      weight: 1,
+      arbitrary: fc.constant<BodySpec>({ kind: 'json-no-body', contentType: 'application/json', bytes: undefined }),
+    },
     ...jsonArbs,
     { weight: 4, arbitrary: rawJsonish(schema, pools) },
     { weight: 2, arbitrary: wrongType },
@@ -363,27 +583,91 @@ export function bodyArb(schema: JsonSchema | undefined, pools: Pools): fc.Arbitr
 /** Path segments as they go on the wire: percent-encoded text, raw oddities, ids real and not. */
 const hostileSegment: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: nastyString.filter((s) => s !== '').map(pct) },
-  { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((s) => utf8AsLatin1(s).replace(/[^\x21-\xff]|[?#/]/g, '_')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
+      .map((s) => utf8AsLatin1(s).replace(/[^\x21-\xff]|[?#/]/g, '_')),
+  },
   { weight: 2, arbitrary: fc.uuid() },
   { weight: 1, arbitrary: fc.uuid().map((u) => u.toUpperCase()) },
   { weight: 1, arbitrary: fc.uuid().map((u) => `${u}x`) },
-  { weight: 3, arbitrary: fc.constantFrom('..', '.', '%2e%2e', '%2E%2E%2F', '..%2F..%2F', '%00', 'a%00b', '%', '%zz', '%E0%A4%A', '%C0%AF', '%ef%bb%bf',
-    '%FF', '%ED%A0%80', '%2F', '%5C', '%20', '+', '~', '*', ';', ';a=b', ',', '%3F', '%23', 'me', 'current', 'null', 'undefined', '__proto__',
-    'constructor', 'hasOwnProperty', '0', '-1', '1e309', '0x10', 'a'.repeat(64), 'a'.repeat(65), 'a'.repeat(128), 'a'.repeat(129), 'a'.repeat(3_000)) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '..',
+      '.',
+      '%2e%2e',
+      '%2E%2E%2F',
+      '..%2F..%2F',
+      '%00',
+      'a%00b',
+      '%',
+      '%zz',
+      '%E0%A4%A',
+      '%C0%AF',
+      '%ef%bb%bf',
+      '%FF',
+      '%ED%A0%80',
+      '%2F',
+      '%5C',
+      '%20',
+      '+',
+      '~',
+      '*',
+      ';',
+      ';a=b',
+      ',',
+      '%3F',
+      '%23',
+      'me',
+      'current',
+      'null',
+      'undefined',
+      '__proto__',
+      'constructor',
+      'hasOwnProperty',
+      '0',
+      '-1',
+      '1e309',
+      '0x10',
+      'a'.repeat(64),
+      'a'.repeat(65),
+      'a'.repeat(128),
+      'a'.repeat(129),
+      'a'.repeat(3_000),
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 7_000, max: 12_000 }).map((n) => 'b'.repeat(n)) },
 );
 
 export function pathArb(route: RouteSpec, pools: Pools): fc.Arbitrary<string> {
-  const pool = route.template.startsWith('/api/users/') ? pools.users
-    : route.template.startsWith('/api/sessions/') ? pools.sessions
-      : route.template.startsWith('/api/employees/') ? pools.employees
-        : route.template.startsWith('/api/payments/') ? pools.payments
+  const pool = route.template.startsWith('/api/users/')
+    ? pools.users
+    : route.template.startsWith('/api/sessions/')
+      ? pools.sessions
+      : route.template.startsWith('/api/employees/')
+        ? pools.employees
+        : route.template.startsWith('/api/payments/')
+          ? pools.payments
           : pools.payments;
   const segment = fc.oneof({ weight: 2, arbitrary: fromPool(pool, 'none') }, { weight: 5, arbitrary: hostileSegment });
   if (route.pathParams.length === 0) {
     return fc.oneof(
       { weight: 12, arbitrary: fc.constant(route.template) },
-      { weight: 1, arbitrary: fc.constantFrom(`${route.template}/`, `${route.template}//`, `/${route.template}`, `${route.template}/.`, `${route.template}/..`, route.template.toUpperCase(), `${route.template}%00`, `${route.template};x`) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          `${route.template}/`,
+          `${route.template}//`,
+          `/${route.template}`,
+          `${route.template}/.`,
+          `${route.template}/..`,
+          route.template.toUpperCase(),
+          `${route.template}%00`,
+          `${route.template};x`,
+        ),
+      },
     );
   }
   return fc.array(segment, { minLength: route.pathParams.length, maxLength: route.pathParams.length }).map((values) => {
@@ -392,15 +676,44 @@ export function pathArb(route: RouteSpec, pools: Pools): fc.Arbitrary<string> {
   });
 }
 
-const QUERY_NAMES = ['limit', 'cursor', 'from', 'to', 'employee_id', 'type', 'actor', 'user_id', '__proto__', 'constructor', 'hasOwnProperty', 'toString', 'limit[]', 'limit[0]', 'a.b'];
+const QUERY_NAMES = [
+  'limit',
+  'cursor',
+  'from',
+  'to',
+  'employee_id',
+  'type',
+  'actor',
+  'user_id',
+  '__proto__',
+  'constructor',
+  'hasOwnProperty',
+  'toString',
+  'limit[]',
+  'limit[0]',
+  'a.b',
+];
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value) ?? 'null', 'utf8').toString('base64url');
 
 /** Cursor-shaped values: base64url JSON, of the [time, id] shape list cursors use and of anything. */
 const cursorValue: fc.Arbitrary<string> = fc.oneof(
-  fc.tuple(fc.oneof(fc.integer(), fc.constantFrom(0, -0, 2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 53, 1.5, 1e300)), nastyString).map(([at, id]) => b64([at, id])),
+  fc
+    .tuple(
+      fc.oneof(fc.integer(), fc.constantFrom(0, -0, 2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 53, 1.5, 1e300)),
+      nastyString,
+    )
+    .map(([at, id]) => b64([at, id])),
   fc.jsonValue({ maxDepth: 2 }).map(b64),
-  fc.constantFrom(b64([1, '\u0000']), b64(['1', 'x']), b64([1]), b64([1, 'x', 2]), b64({ at: 1, id: 'x' }), `${b64([1, 'x'])}=`, b64([1, 'x']).replace(/.$/, '/')),
+  fc.constantFrom(
+    b64([1, '\u0000']),
+    b64(['1', 'x']),
+    b64([1]),
+    b64([1, 'x', 2]),
+    b64({ at: 1, id: 'x' }),
+    `${b64([1, 'x'])}=`,
+    b64([1, 'x']).replace(/.$/, '/'),
+  ),
 );
 
 const plausible = fc.oneof(fc.constantFrom('x', 'admin', 'login.failed', 'key.rotated', '2026-01', '20'), fc.uuid());
@@ -408,8 +721,38 @@ const queryValue: fc.Arbitrary<string> = fc.oneof(
   cursorValue,
   fc.tuple(plausible, fc.nat()).map(([v, at]) => pct(withNul(v, at))),
   fc.tuple(fc.integer({ min: 0, max: 2 ** 40 }), plausible, fc.nat()).map(([t, id, at]) => b64([t, withNul(id, at)])),
-  fc.constantFrom('1', '20', '100', '101', '0', '-1', '1.5', '1e2', '0x10', ' 5', 'abc', '', 'true', 'null', '2026-01', '2026-13', '2026-1', '0000-01',
-    '9999-12', '2025-12', 'eyJ9', 'eyJpZCI6MX0', 'AAAA', '%', '%zz', '%00', '%E0%A4%A', 'a'.repeat(257), 'login.failed', 'key.rotated'),
+  fc.constantFrom(
+    '1',
+    '20',
+    '100',
+    '101',
+    '0',
+    '-1',
+    '1.5',
+    '1e2',
+    '0x10',
+    ' 5',
+    'abc',
+    '',
+    'true',
+    'null',
+    '2026-01',
+    '2026-13',
+    '2026-1',
+    '0000-01',
+    '9999-12',
+    '2025-12',
+    'eyJ9',
+    'eyJpZCI6MX0',
+    'AAAA',
+    '%',
+    '%zz',
+    '%00',
+    '%E0%A4%A',
+    'a'.repeat(257),
+    'login.failed',
+    'key.rotated',
+  ),
   fc.uuid(),
   nastyString.map(pct),
   fc.string({ unit: 'grapheme', maxLength: 12 }).map((s) => utf8AsLatin1(s).replace(/[^\x21-\xff]|[#&=]/g, '_')),
@@ -419,14 +762,43 @@ const queryValue: fc.Arbitrary<string> = fc.oneof(
 export function queryArb(route: RouteSpec, pools: Pools): fc.Arbitrary<string> {
   const names = [...new Set([...route.query.map((q) => q.name), ...QUERY_NAMES])];
   const own = route.query.length === 0 ? names : route.query.map((q) => q.name);
-  const name = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...own) }, { weight: 3, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: nastyString.map(pct) });
-  const value = fc.oneof({ weight: 5, arbitrary: queryValue }, { weight: 1, arbitrary: fromPool(pools.employees, 'x') }, { weight: 1, arbitrary: fromPool(pools.users, 'x') });
-  const pairs = fc.array(fc.tuple(name, value, fc.boolean()), { maxLength: 5 }).map((list) => list.map(([n, v, eq]) => (eq || v !== '' ? `${n}=${v}` : n)).join('&'));
+  const name = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...own) },
+    { weight: 3, arbitrary: fc.constantFrom(...names) },
+    { weight: 1, arbitrary: nastyString.map(pct) },
+  );
+  const value = fc.oneof(
+    { weight: 5, arbitrary: queryValue },
+    { weight: 1, arbitrary: fromPool(pools.employees, 'x') },
+    { weight: 1, arbitrary: fromPool(pools.users, 'x') },
+  );
+  const pairs = fc
+    .array(fc.tuple(name, value, fc.boolean()), { maxLength: 5 })
+    .map((list) => list.map(([n, v, eq]) => (eq || v !== '' ? `${n}=${v}` : n)).join('&'));
   return fc.oneof(
     { weight: 3, arbitrary: fc.constant('') },
     { weight: 8, arbitrary: pairs.map((q) => (q === '' ? '' : `?${q}`)) },
-    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...names), value, value).map(([n, a, b]) => `?${n}=${a}&${n}=${b}`) },
-    { weight: 1, arbitrary: fc.constantFrom('?', '?&&&', '?=', '?=1', '?limit', '?limit=', '?limit=1&limit=2&limit=3', '?cursor=&limit=0', '?%', '?a=%zz', '?#frag', `?${'x=1&'.repeat(1_500)}`) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fc.constantFrom(...names), value, value).map(([n, a, b]) => `?${n}=${a}&${n}=${b}`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '?',
+        '?&&&',
+        '?=',
+        '?=1',
+        '?limit',
+        '?limit=',
+        '?limit=1&limit=2&limit=3',
+        '?cursor=&limit=0',
+        '?%',
+        '?a=%zz',
+        '?#frag',
+        `?${'x=1&'.repeat(1_500)}`,
+      ),
+    },
   );
 }
 
@@ -450,34 +822,78 @@ const idempotencyKey: fc.Arbitrary<string> = fc.oneof(
 );
 
 /** `arb` in one case of `oneIn`, else null. */
-const rarely = <T>(arb: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | null> => fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
+const rarely = <T>(arb: fc.Arbitrary<T>, oneIn: number): fc.Arbitrary<T | null> =>
+  fc.oneof({ weight: oneIn - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: arb });
 
 const tokenChars = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}$/);
 
 /** Extra headers for a request; `token` is the identity's own access token (for variants of it). */
 export function headersArb(route: RouteSpec): fc.Arbitrary<HeaderSpec> {
   const needsKey = route.headers.includes('idempotency-key');
-  const authVariant = fc.constantFrom('Bearer', 'Bearer ', 'Bearer  $T', 'bearer $T', 'BEARER $T', 'Basic YWxpY2U6eA==', 'Bearer a.b.c', 'Bearer $T extra',
-    'Bearer $T.', `Bearer ${'a'.repeat(9_000)}`, 'Token $T', '$T', 'Bearer\t$T', 'Bearer ..', 'Bearer é.é.é', 'Bearer $T, Bearer $T');
-  return fc.record({
-    key: needsKey ? fc.oneof({ weight: 3, arbitrary: idempotencyKey }, { weight: 1, arbitrary: fc.constant(undefined) }) : rarely(idempotencyKey, 6),
-    accept: rarely(fc.constantFrom('application/xml', '*/*', 'text/html', 'application/problem+json', '', 'application/json;q=0', utf8AsLatin1('ä/ö')), 4),
-    extra: rarely(fc.tuple(tokenChars, headerValue), 3),
-    cookie: rarely(fc.oneof(headerValue.map((v) => `bulwark_refresh=${v}`), fc.constantFrom('bulwark_refresh=', '__Secure-bulwark_refresh=x', 'a=b; bulwark_refresh=x; bulwark_refresh=y', '=', ';;;')), 6),
-    origin: rarely(fc.constantFrom('https://evil.test', 'null', 'http://bulwark-adversarial.test', ''), 6),
-    forwarded: rarely(fc.constantFrom('1.2.3.4', 'unknown', '::1, 127.0.0.1', 'a'.repeat(300), utf8AsLatin1('ü')), 6),
-    auth: rarely(authVariant, 8),
-  }).map((r) => {
-    const headers: Record<string, string> = {};
-    if (r.key !== undefined && r.key !== null) headers['idempotency-key'] = r.key;
-    if (r.accept !== null) headers.accept = r.accept;
-    if (r.extra !== null) headers[`x-fz-${r.extra[0]}`] = r.extra[1];
-    if (r.cookie !== null) headers.cookie = r.cookie;
-    if (r.origin !== null) headers.origin = r.origin;
-    if (r.forwarded !== null) headers['x-forwarded-for'] = r.forwarded;
-    if (r.auth !== null) headers.authorization = r.auth;
-    return { headers, authFuzzed: r.auth !== null };
-  });
+  const authVariant = fc.constantFrom(
+    'Bearer',
+    'Bearer ',
+    'Bearer  $T',
+    'bearer $T',
+    'BEARER $T',
+    'Basic YWxpY2U6eA==',
+    'Bearer a.b.c',
+    'Bearer $T extra',
+    'Bearer $T.',
+    `Bearer ${'a'.repeat(9_000)}`,
+    'Token $T',
+    '$T',
+    'Bearer\t$T',
+    'Bearer ..',
+    'Bearer é.é.é',
+    'Bearer $T, Bearer $T',
+  );
+  return fc
+    .record({
+      key: needsKey
+        ? fc.oneof({ weight: 3, arbitrary: idempotencyKey }, { weight: 1, arbitrary: fc.constant(undefined) })
+        : rarely(idempotencyKey, 6),
+      accept: rarely(
+        fc.constantFrom(
+          'application/xml',
+          '*/*',
+          'text/html',
+          'application/problem+json',
+          '',
+          'application/json;q=0',
+          utf8AsLatin1('ä/ö'),
+        ),
+        4,
+      ),
+      extra: rarely(fc.tuple(tokenChars, headerValue), 3),
+      cookie: rarely(
+        fc.oneof(
+          headerValue.map((v) => `bulwark_refresh=${v}`),
+          fc.constantFrom(
+            'bulwark_refresh=',
+            '__Secure-bulwark_refresh=x',
+            'a=b; bulwark_refresh=x; bulwark_refresh=y',
+            '=',
+            ';;;',
+          ),
+        ),
+        6,
+      ),
+      origin: rarely(fc.constantFrom('https://evil.test', 'null', 'http://bulwark-adversarial.test', ''), 6),
+      forwarded: rarely(fc.constantFrom('1.2.3.4', 'unknown', '::1, 127.0.0.1', 'a'.repeat(300), utf8AsLatin1('ü')), 6),
+      auth: rarely(authVariant, 8),
+    })
+    .map((r) => {
+      const headers: Record<string, string> = {};
+      if (r.key !== undefined && r.key !== null) headers['idempotency-key'] = r.key;
+      if (r.accept !== null) headers.accept = r.accept;
+      if (r.extra !== null) headers[`x-fz-${r.extra[0]}`] = r.extra[1];
+      if (r.cookie !== null) headers.cookie = r.cookie;
+      if (r.origin !== null) headers.origin = r.origin;
+      if (r.forwarded !== null) headers['x-forwarded-for'] = r.forwarded;
+      if (r.auth !== null) headers.authorization = r.auth;
+      return { headers, authFuzzed: r.auth !== null };
+    });
 }
 
 export const METHOD_VARIANTS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'get', 'TRACE'];
@@ -491,18 +907,37 @@ export interface RequestSpec {
 
 /** One request for `route`: mostly its own method, sometimes another. */
 export function requestArb(route: RouteSpec, pools: Pools): fc.Arbitrary<RequestSpec> {
-  return fc.record({
-    method: fc.oneof({ weight: 20, arbitrary: fc.constant(route.method) }, { weight: 1, arbitrary: fc.constantFrom(...METHOD_VARIANTS) }),
-    path: pathArb(route, pools),
-    query: queryArb(route, pools),
-    body: bodyArb(route.body, pools),
-    headers: headersArb(route),
-  }).map(({ method, path, query, body, headers }) => ({ method, path: `${path}${query}`, body, headers }));
+  return fc
+    .record({
+      method: fc.oneof(
+        { weight: 20, arbitrary: fc.constant(route.method) },
+        { weight: 1, arbitrary: fc.constantFrom(...METHOD_VARIANTS) },
+      ),
+      path: pathArb(route, pools),
+      query: queryArb(route, pools),
+      body: bodyArb(route.body, pools),
+      headers: headersArb(route),
+    })
+    .map(({ method, path, query, body, headers }) => ({ method, path: `${path}${query}`, body, headers }));
 }
 
 /** A path that is no route at all. */
 export const unroutedPathArb: fc.Arbitrary<string> = fc.oneof(
   fc.array(hostileSegment, { minLength: 1, maxLength: 4 }).map((segs) => `/${segs.join('/')}`),
   fc.array(hostileSegment, { minLength: 1, maxLength: 3 }).map((segs) => `/api/${segs.join('/')}`),
-  fc.constantFrom('/', '//', '/api', '/api/', '/%2e%2e/etc/passwd', '/.env', '/.git/config', '/docs/../openapi.json', '/API/USERS/ME', '/api/users/me/', '/api//users/me', '/*', '/api/users/me%00'),
+  fc.constantFrom(
+    '/',
+    '//',
+    '/api',
+    '/api/',
+    '/%2e%2e/etc/passwd',
+    '/.env',
+    '/.git/config',
+    '/docs/../openapi.json',
+    '/API/USERS/ME',
+    '/api/users/me/',
+    '/api//users/me',
+    '/*',
+    '/api/users/me%00',
+  ),
 );

@@ -61,15 +61,18 @@ export async function startTarget(env: Record<string, string> = {}, args: string
   writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   const issuer = 'http://bulwark-adversarial.test';
   const audience = 'payroll';
-  const server = await startServe({
-    BULWARK_DATA_DIR: dataDir,
-    BULWARK_ISSUER: issuer,
-    BULWARK_SIGNING_ALG: 'ES256',
-    BULWARK_SIGNING_KEY_FILE: keyFile,
-    BULWARK_DEMO: '1',
-    BULWARK_LOG_LEVEL: 'warn',
-    ...env,
-  }, args);
+  const server = await startServe(
+    {
+      BULWARK_DATA_DIR: dataDir,
+      BULWARK_ISSUER: issuer,
+      BULWARK_SIGNING_ALG: 'ES256',
+      BULWARK_SIGNING_KEY_FILE: keyFile,
+      BULWARK_DEMO: '1',
+      BULWARK_LOG_LEVEL: 'warn',
+      ...env,
+    },
+    args,
+  );
   const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
   const kid = jwks.keys[0]?.kid;
   assert.ok(kid, 'the target publishes its key');
@@ -98,13 +101,20 @@ export async function startTarget(env: Record<string, string> = {}, args: string
       return `${signingInput}.${signEs256(privateKey, signingInput)}`;
     },
     claimsOf(token) {
-      return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+      return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
     },
     async assertHealthy() {
       assert.equal(server.child.exitCode, null, 'the server process is still running');
       assert.equal((await fetch(`${server.url}/healthz`)).status, 200, '/healthz answers 200');
       const { access_token: token } = await target.login('alice');
-      assert.equal((await fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${token}` } })).status, 200, 'a valid token is still accepted');
+      assert.equal(
+        (await fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${token}` } })).status,
+        200,
+        'a valid token is still accepted',
+      );
     },
     async stop() {
       await server.stop();
@@ -129,8 +139,16 @@ export interface Problem {
 }
 
 /** Calls `path` with `Authorization: Bearer <token>` and returns status, code and headers. */
-export async function callWith(target: Target, token: string, path = '/api/users/me', init: RequestInit = {}): Promise<{ status: number; code: string | undefined; contentType: string | null; wwwAuthenticate: string | null }> {
-  const response = await fetch(`${target.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+export async function callWith(
+  target: Target,
+  token: string,
+  path = '/api/users/me',
+  init: RequestInit = {},
+): Promise<{ status: number; code: string | undefined; contentType: string | null; wwwAuthenticate: string | null }> {
+  const response = await fetch(`${target.url}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) },
+  });
   const contentType = response.headers.get('content-type');
   const text = await response.text();
   let code: string | undefined;
@@ -155,27 +173,45 @@ export interface Answer {
  * serialised, a string is sent as is). `from` picks the loopback source address (127.x.y.z), so
  * a test can act as distinct client IPs against the per-IP limits.
  */
-export function send(target: Target, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; from?: string } = {}): Promise<Answer> {
-  const payload = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-  const headers: Record<string, string> = { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }), ...options.headers };
+export function send(
+  target: Target,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string>; from?: string } = {},
+): Promise<Answer> {
+  const payload =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
+  const headers: Record<string, string> = {
+    ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+    ...(options.token === undefined ? {} : { authorization: `Bearer ${options.token}` }),
+    ...options.headers,
+  };
   if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
   return new Promise((resolve, reject) => {
-    const call = httpRequest(`${target.url}${path}`, { method, headers, localAddress: options.from, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const problem = String(response.headers['content-type']).startsWith('application/problem+json');
-        resolve({
-          status: response.statusCode ?? 0,
-          code: problem ? (JSON.parse(text) as Problem).code : undefined,
-          headers: response.headers,
-          text,
-          json: <T>() => JSON.parse(text) as T,
+    const call = httpRequest(
+      `${target.url}${path}`,
+      { method, headers, localAddress: options.from, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const problem = String(response.headers['content-type']).startsWith('application/problem+json');
+          resolve({
+            status: response.statusCode ?? 0,
+            code: problem ? (JSON.parse(text) as Problem).code : undefined,
+            headers: response.headers,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
         });
-      });
-    });
+      },
+    );
     call.on('error', reject);
     call.end(payload);
   });
@@ -186,7 +222,13 @@ export function assertRejected(answer: Answer, code: 'invalid_token' | 'token_ex
   assert.equal(answer.status, 401, `${label}: status (${answer.text})`);
   assert.equal(answer.code, code, `${label}: code`);
   const challenge = answer.headers['www-authenticate'];
-  if (code === 'invalid_token') assert.equal(challenge, 'Bearer realm="bulwark", error="invalid_token"', `${label}: WWW-Authenticate`);
-  else assert.match(String(challenge), /^Bearer realm="bulwark", error="invalid_token"(, error_description="[^"]*")?$/, `${label}: WWW-Authenticate`);
+  if (code === 'invalid_token')
+    assert.equal(challenge, 'Bearer realm="bulwark", error="invalid_token"', `${label}: WWW-Authenticate`);
+  else
+    assert.match(
+      String(challenge),
+      /^Bearer realm="bulwark", error="invalid_token"(, error_description="[^"]*")?$/,
+      `${label}: WWW-Authenticate`,
+    );
   assert.match(String(answer.headers['content-type']), /^application\/problem\+json/, `${label}: problem+json`);
 }

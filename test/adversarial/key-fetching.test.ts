@@ -4,7 +4,16 @@ import { after, before, describe, it } from 'node:test';
 import { exportJWK } from 'jose';
 import { serveJwks, startJwksServer, type JwksServer } from '../../packages/guard/test/jwks/jwks-server.js';
 import { startServe, type ServerProcess } from '../helpers/process.js';
-import { attackerEc, es256With, expectAccepted, expectRejected, headerText, inBatches, signedRaw, signingInput } from './forge.js';
+import {
+  attackerEc,
+  es256With,
+  expectAccepted,
+  expectRejected,
+  headerText,
+  inBatches,
+  signedRaw,
+  signingInput,
+} from './forge.js';
 import { GENEROUS_LIMITS, startTarget, type Target } from './harness.js';
 
 /**
@@ -28,21 +37,32 @@ describe('adversarial: key fetching (token service + payroll --jwks-url behind a
   before(async () => {
     target = await startTarget(GENEROUS_LIMITS);
     proxy = await startJwksServer((_req, res) => {
-      fetch(`${target.url}/.well-known/jwks.json`).then(async (upstream) => {
-        const body = await upstream.text();
-        res.writeHead(upstream.status, {
-          'content-type': upstream.headers.get('content-type') ?? 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(upstream.headers.has('cache-control') ? { 'cache-control': upstream.headers.get('cache-control') as string } : {}),
-        });
-        res.end(body);
-      }, () => {
-        res.writeHead(502);
-        res.end();
-      });
+      fetch(`${target.url}/.well-known/jwks.json`).then(
+        async (upstream) => {
+          const body = await upstream.text();
+          res.writeHead(upstream.status, {
+            'content-type': upstream.headers.get('content-type') ?? 'application/json',
+            'content-length': Buffer.byteLength(body),
+            ...(upstream.headers.has('cache-control')
+              ? { 'cache-control': upstream.headers.get('cache-control') as string }
+              : {}),
+          });
+          res.end(body);
+        },
+        () => {
+          res.writeHead(502);
+          res.end();
+        },
+      );
     });
     payroll = await startServe(
-      { BULWARK_DATA_DIR: target.dataDir, BULWARK_ISSUER: target.issuer, BULWARK_DEMO: '0', BULWARK_LOG_LEVEL: 'warn', ...GENEROUS_LIMITS },
+      {
+        BULWARK_DATA_DIR: target.dataDir,
+        BULWARK_ISSUER: target.issuer,
+        BULWARK_DEMO: '0',
+        BULWARK_LOG_LEVEL: 'warn',
+        ...GENEROUS_LIMITS,
+      },
       ['--only', 'payroll', '--jwks-url', proxy.url],
     );
     attacker = attackerEc();
@@ -57,7 +77,8 @@ describe('adversarial: key fetching (token service + payroll --jwks-url behind a
     await target?.stop();
   });
 
-  const employees = (token: string) => fetch(`${payroll.url}/api/employees`, { headers: { authorization: `Bearer ${token}` } });
+  const employees = (token: string) =>
+    fetch(`${payroll.url}/api/employees`, { headers: { authorization: `Bearer ${token}` } });
   /** The payroll process is alive and a genuine token still works there. */
   const assertPayrollHealthy = async () => {
     assert.equal(payroll.child.exitCode, null, 'the payroll process is still running');
@@ -98,14 +119,21 @@ describe('adversarial: key fetching (token service + payroll --jwks-url behind a
       for (const extra of headers) {
         const header = headerText(target, extra);
         const input = signingInput(header, payload);
-        tokens.push([`attacker-signed ${JSON.stringify(extra).slice(0, 80)}`, `${input}.${es256With(attacker.privateKey, input)}`]);
+        tokens.push([
+          `attacker-signed ${JSON.stringify(extra).slice(0, 80)}`,
+          `${input}.${es256With(attacker.privateKey, input)}`,
+        ]);
         tokens.push([`server-signed ${JSON.stringify(extra).slice(0, 80)}`, signedRaw(target, header, payload)]);
       }
       await inBatches(tokens, 16, async ([what, token]) => {
         await expectRejected(target, token, `token service: ${what}`);
         const response = await employees(token);
         assert.deepEqual(
-          { status: response.status, code: ((await response.json()) as { code?: string }).code, challenge: response.headers.get('www-authenticate') },
+          {
+            status: response.status,
+            code: ((await response.json()) as { code?: string }).code,
+            challenge: response.headers.get('www-authenticate'),
+          },
           { status: 401, code: 'invalid_token', challenge: 'Bearer realm="bulwark", error="invalid_token"' },
           `payroll: ${what}`,
         );
@@ -138,10 +166,14 @@ describe('adversarial: key fetching (token service + payroll --jwks-url behind a
       const payload = JSON.stringify(claims);
       const kids = Array.from({ length: 1_000 }, (_, i) => {
         switch (i % 4) {
-          case 0: return randomUUID();
-          case 1: return randomBytes(16).toString('base64url');
-          case 2: return `${target.kid}${i}`;
-          default: return randomBytes(100).toString('hex');
+          case 0:
+            return randomUUID();
+          case 1:
+            return randomBytes(16).toString('base64url');
+          case 2:
+            return `${target.kid}${i}`;
+          default:
+            return randomBytes(100).toString('hex');
         }
       });
       const statuses = new Map<string, number>();
@@ -161,7 +193,9 @@ describe('adversarial: key fetching (token service + payroll --jwks-url behind a
     it('are all refused by the token service too (its keys are local: nothing to fetch)', async () => {
       const payload = JSON.stringify(claims);
       const kids = Array.from({ length: 100 }, () => randomUUID());
-      await inBatches(kids, 50, (kid) => expectRejected(target, signedRaw(target, headerText(target, { kid }), payload), `kid ${kid}`));
+      await inBatches(kids, 50, (kid) =>
+        expectRejected(target, signedRaw(target, headerText(target, { kid }), payload), `kid ${kid}`),
+      );
     });
 
     it('both processes are still healthy, and payroll still fetched at most a couple of times', async () => {
@@ -173,6 +207,7 @@ describe('adversarial: key fetching (token service + payroll --jwks-url behind a
   });
 
   it('no token above produced a 5xx in either server log', () => {
-    for (const output of [target.server.output(), payroll.output()]) assert.doesNotMatch(output, /"level":(50|60)|request failed|internal_error/);
+    for (const output of [target.server.output(), payroll.output()])
+      assert.doesNotMatch(output, /"level":(50|60)|request failed|internal_error/);
   });
 });

@@ -34,7 +34,10 @@ function assertThrottled(answer: Answer, label: string): number {
   assert.equal(answer.status, 429, `${label}: ${answer.text}`);
   assert.equal(answer.code, 'too_many_requests', label);
   const retryAfter = Number(answer.headers['retry-after']);
-  assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 30, `${label}: Retry-After ${String(answer.headers['retry-after'])}`);
+  assert.ok(
+    Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 30,
+    `${label}: Retry-After ${String(answer.headers['retry-after'])}`,
+  );
   return retryAfter;
 }
 
@@ -44,13 +47,19 @@ function assertThrottled(answer: Answer, label: string): number {
  */
 function comparableHeaders(answer: Answer): Record<string, unknown> {
   const varying = new Set(['date', 'retry-after', 'x-request-id']);
-  return Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !varying.has(name)).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(answer.headers)
+      .filter(([name]) => !varying.has(name))
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 };
 
 describe('adversarial: brute-force lockout with the default limits', () => {
@@ -91,14 +100,17 @@ describe('adversarial: brute-force lockout with the default limits', () => {
   });
 
   it('a burst of 25 parallel logins from one IP: 20 are answered, the rest 429 (20 attempts per IP per second)', async () => {
-    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => login(strict, `spray-${i}`, 'Summer2026!', '127.0.12.1')));
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, (_, i) => login(strict, `spray-${i}`, 'Summer2026!', '127.0.12.1')),
+    );
     const statuses = answers.map((a) => a.status);
     assert.equal(statuses.filter((s) => s === 401).length, 20, statuses.join(','));
     for (const answer of answers.filter((a) => a.status !== 401)) assertThrottled(answer, 'burst');
   });
 
   it('refresh is limited per IP (60 a minute): the 61st is 429 with Retry-After, another IP is not', async () => {
-    const refresh = (from: string) => send(strict, 'POST', '/api/users-sessions/refresh', { body: { refresh_token: `brt_${'x'.repeat(43)}` }, from });
+    const refresh = (from: string) =>
+      send(strict, 'POST', '/api/users-sessions/refresh', { body: { refresh_token: `brt_${'x'.repeat(43)}` }, from });
     for (let i = 1; i <= 60; i += 1) {
       const answer = await refresh('127.0.13.1');
       assert.equal(answer.status, 401, `refresh ${i}: ${answer.text}`);
@@ -117,9 +129,15 @@ describe('adversarial: brute-force lockout with the default limits', () => {
 describe('adversarial: user enumeration through login answers and timing', () => {
   it('unknown user, wrong password and disabled user: one status, code, body and header set', async () => {
     const { access_token: admin } = await strict.login('alice');
-    const created = await send(strict, 'POST', '/api/users', { token: admin, body: { username: 'dormant', password: 'dormant has a passphrase', role: 'clerk' } });
+    const created = await send(strict, 'POST', '/api/users', {
+      token: admin,
+      body: { username: 'dormant', password: 'dormant has a passphrase', role: 'clerk' },
+    });
     assert.equal(created.status, 201, created.text);
-    const disabled = await send(strict, 'PATCH', `/api/users/${created.json<{ id: string }>().id}`, { token: admin, body: { disabled: true } });
+    const disabled = await send(strict, 'PATCH', `/api/users/${created.json<{ id: string }>().id}`, {
+      token: admin,
+      body: { disabled: true },
+    });
     assert.equal(disabled.status, 200, disabled.text);
 
     const answers = [
@@ -161,7 +179,10 @@ describe('adversarial: user enumeration through login answers and timing', () =>
       }
     }
     const ratio = median(unknown) / median(known);
-    assert.ok(ratio > 0.5 && ratio < 2, `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`);
+    assert.ok(
+      ratio > 0.5 && ratio < 2,
+      `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms (ratio ${ratio.toFixed(2)})`,
+    );
     // And the argon2 cost is really paid on both sides (no cheap early return).
     assert.ok(median(unknown) > 5, `an unknown-user login takes ${median(unknown).toFixed(1)} ms: no hash burned?`);
   });

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { assertRejected, GENEROUS_LIMITS, send, startTarget, type Answer, type LoginBody, type Target } from './harness.js';
+import {
+  assertRejected,
+  GENEROUS_LIMITS,
+  send,
+  startTarget,
+  type Answer,
+  type LoginBody,
+  type Target,
+} from './harness.js';
 
 /**
  * Session attacks against a real `bulwark serve` (CONTRACT §3 refresh tokens, §4 auth routes):
@@ -23,8 +31,10 @@ before(async () => {
 after(() => target.stop());
 
 const me = (token: string): Promise<Answer> => send(target, 'GET', '/api/users/me', { token });
-const refresh = (refreshToken: string): Promise<Answer> => send(target, 'POST', '/api/users-sessions/refresh', { body: { refresh_token: refreshToken } });
-const login = (username: string, password: string): Promise<Answer> => send(target, 'POST', '/api/users-sessions', { body: { username, password } });
+const refresh = (refreshToken: string): Promise<Answer> =>
+  send(target, 'POST', '/api/users-sessions/refresh', { body: { refresh_token: refreshToken } });
+const login = (username: string, password: string): Promise<Answer> =>
+  send(target, 'POST', '/api/users-sessions', { body: { username, password } });
 
 function assertInvalidGrant(answer: Answer, label: string): void {
   assert.equal(answer.status, 401, `${label}: ${answer.text}`);
@@ -34,7 +44,11 @@ function assertInvalidGrant(answer: Answer, label: string): void {
 /** The access token stops (401 invalid_token) and so does the refresh token (401 invalid_grant). */
 async function assertPairDead(pair: { access_token: string; refresh_token: string }, label: string): Promise<void> {
   assertRejected(await me(pair.access_token), 'invalid_token', `${label}: access token`);
-  assertRejected(await send(target, 'GET', '/api/employees', { token: pair.access_token }), 'invalid_token', `${label}: access token on payroll`);
+  assertRejected(
+    await send(target, 'GET', '/api/employees', { token: pair.access_token }),
+    'invalid_token',
+    `${label}: access token on payroll`,
+  );
   assertInvalidGrant(await refresh(pair.refresh_token), `${label}: refresh token`);
 }
 
@@ -44,7 +58,9 @@ async function assertPairAlive(pair: LoginBody, label: string): Promise<void> {
 
 let userCounter = 0;
 /** A fresh user made through the admin API, so one case's revocations cannot touch another's. */
-async function newUser(role: 'clerk' | 'employee' = 'clerk'): Promise<{ id: string; username: string; password: string }> {
+async function newUser(
+  role: 'clerk' | 'employee' = 'clerk',
+): Promise<{ id: string; username: string; password: string }> {
   const username = `victim${++userCounter}`;
   const password = `correct horse battery ${userCounter} staple`;
   const created = await send(target, 'POST', '/api/users', { token: admin, body: { username, password, role } });
@@ -62,14 +78,20 @@ describe('adversarial: access/refresh token confusion', () => {
   it('a refresh token used as the bearer access token is 401 invalid_token', async () => {
     const pair = await target.login('carol');
     assertRejected(await me(pair.refresh_token), 'invalid_token', 'refresh as bearer');
-    assertRejected(await send(target, 'GET', '/api/employees', { token: pair.refresh_token }), 'invalid_token', 'refresh as bearer on payroll');
+    assertRejected(
+      await send(target, 'GET', '/api/employees', { token: pair.refresh_token }),
+      'invalid_token',
+      'refresh as bearer on payroll',
+    );
     assert.equal((await refresh(pair.refresh_token)).status, 200, 'and the refresh token itself was not spent by it');
   });
 
   it('an access token posted as refresh_token is 401 invalid_grant (body and cookie)', async () => {
     const pair = await target.login('carol');
     assertInvalidGrant(await refresh(pair.access_token), 'access token in the body');
-    const cookie = await send(target, 'POST', '/api/users-sessions/refresh', { headers: { cookie: `bulwark_refresh=${pair.access_token}` } });
+    const cookie = await send(target, 'POST', '/api/users-sessions/refresh', {
+      headers: { cookie: `bulwark_refresh=${pair.access_token}` },
+    });
     assertInvalidGrant(cookie, 'access token in the cookie');
     assert.equal((await me(pair.access_token)).status, 200, 'the session is untouched');
   });
@@ -109,8 +131,15 @@ describe('adversarial: refresh reuse detection', () => {
     await assertPairDead(second, 'after reuse, the new pair');
     assertRejected(await me(first.access_token), 'invalid_token', 'after reuse, the first access token');
 
-    const sessions = await send(target, 'GET', `/api/sessions?user_id=${String(target.claimsOf(first.access_token).sub)}&limit=100`, { token: admin });
-    const session = sessions.json<{ items: Array<{ id: string; revoked_at: string | null; revoked_reason: string | null }> }>().items.find((s) => s.id === first.session_id);
+    const sessions = await send(
+      target,
+      'GET',
+      `/api/sessions?user_id=${String(target.claimsOf(first.access_token).sub)}&limit=100`,
+      { token: admin },
+    );
+    const session = sessions
+      .json<{ items: Array<{ id: string; revoked_at: string | null; revoked_reason: string | null }> }>()
+      .items.find((s) => s.id === first.session_id);
     assert.ok(session?.revoked_at, 'the session is marked revoked');
     assert.equal(session.revoked_reason, 'refresh_reuse');
   });
@@ -118,7 +147,11 @@ describe('adversarial: refresh reuse detection', () => {
   it('20 concurrent refreshes with one token over real sockets: one successor for all, the session alive', async () => {
     const pair = await target.login('carol');
     const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(pair.refresh_token)));
-    assert.deepEqual(answers.map((a) => a.status), Array(20).fill(200), answers.map((a) => a.text).join('\n'));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(20).fill(200),
+      answers.map((a) => a.text).join('\n'),
+    );
     const successors = new Set(answers.map((a) => a.json<LoginBody>().refresh_token));
     assert.equal(successors.size, 1, 'every racer got the same successor refresh token');
     const successor = answers[0]?.json<LoginBody>() as LoginBody;
@@ -132,12 +165,20 @@ describe('adversarial: refresh reuse detection', () => {
     const strict = await startTarget({ ...GENEROUS_LIMITS, BULWARK_REFRESH_REUSE_WINDOW: '0' });
     try {
       const pair = await strict.login('carol');
-      const answers = await Promise.all(Array.from({ length: 20 }, () => send(strict, 'POST', '/api/users-sessions/refresh', { body: { refresh_token: pair.refresh_token } })));
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          send(strict, 'POST', '/api/users-sessions/refresh', { body: { refresh_token: pair.refresh_token } }),
+        ),
+      );
       const winners = answers.filter((a) => a.status === 200);
       assert.equal(winners.length, 1, answers.map((a) => a.status).join(','));
       for (const answer of answers.filter((a) => a.status !== 200)) assertInvalidGrant(answer, 'a losing refresh');
       const winner = winners[0]?.json<LoginBody>() as LoginBody;
-      assert.equal((await send(strict, 'GET', '/api/users/me', { token: winner.access_token })).status, 401, 'the winning pair is revoked with its session');
+      assert.equal(
+        (await send(strict, 'GET', '/api/users/me', { token: winner.access_token })).status,
+        401,
+        'the winning pair is revoked with its session',
+      );
     } finally {
       await strict.stop();
     }
@@ -160,13 +201,20 @@ describe('adversarial: every way a session ends', () => {
   it('logout (DELETE /api/users-sessions/current): the pair stops, a second logout is 401', async () => {
     const pair = await target.login('bob');
     const other = await target.login('bob');
-    assert.equal((await send(target, 'DELETE', '/api/users-sessions/current', { token: pair.access_token })).status, 204);
+    assert.equal(
+      (await send(target, 'DELETE', '/api/users-sessions/current', { token: pair.access_token })).status,
+      204,
+    );
     await assertPairDead(pair, 'logged out');
-    assertRejected(await send(target, 'DELETE', '/api/users-sessions/current', { token: pair.access_token }), 'invalid_token', 'second logout');
+    assertRejected(
+      await send(target, 'DELETE', '/api/users-sessions/current', { token: pair.access_token }),
+      'invalid_token',
+      'second logout',
+    );
     await assertPairAlive(other, 'another session of bob');
   });
 
-  it('admin DELETE /api/sessions/{id}: that session stops, the user\'s other session does not', async () => {
+  it("admin DELETE /api/sessions/{id}: that session stops, the user's other session does not", async () => {
     const user = await newUser();
     const pair = await loginAs(user);
     const other = await loginAs(user);
@@ -207,7 +255,10 @@ describe('adversarial: every way a session ends', () => {
     assert.equal(right.text, wrong.text);
 
     // Enabling again lets a new login in; the old pair stays dead.
-    assert.equal((await send(target, 'PATCH', `/api/users/${user.id}`, { token: admin, body: { disabled: false } })).status, 200);
+    assert.equal(
+      (await send(target, 'PATCH', `/api/users/${user.id}`, { token: admin, body: { disabled: false } })).status,
+      200,
+    );
     await assertPairAlive(await loginAs(user), 'a login after re-enabling');
     await assertPairDead(pair, 'the pair from before the disabling');
   });
@@ -217,7 +268,10 @@ describe('adversarial: every way a session ends', () => {
     const current = await loginAs(user);
     const other = await loginAs(user);
     const newPassword = 'an entirely new passphrase 42';
-    const changed = await send(target, 'PUT', '/api/users/me/password', { token: current.access_token, body: { current_password: user.password, new_password: newPassword } });
+    const changed = await send(target, 'PUT', '/api/users/me/password', {
+      token: current.access_token,
+      body: { current_password: user.password, new_password: newPassword },
+    });
     assert.equal(changed.status, 204, changed.text);
     await assertPairDead(other, 'the other session');
     await assertPairAlive(current, 'the session that changed it');
@@ -241,16 +295,29 @@ describe('adversarial: every way a session ends', () => {
   it('revocation is by session and by user, not only by jti: re-signed tokens of a dead session stay dead', async () => {
     const user = await newUser();
     const pair = await loginAs(user);
-    assert.equal((await send(target, 'DELETE', '/api/users-sessions/current', { token: pair.access_token })).status, 204);
+    assert.equal(
+      (await send(target, 'DELETE', '/api/users-sessions/current', { token: pair.access_token })).status,
+      204,
+    );
     // Even with the signing key: a new jti and a fresh iat in the revoked session.
     const now = Math.floor(Date.now() / 1000);
-    const resigned = target.forge({ ...target.claimsOf(pair.access_token), jti: `fresh-${now}`, iat: now, exp: now + 600 });
+    const resigned = target.forge({
+      ...target.claimsOf(pair.access_token),
+      jti: `fresh-${now}`,
+      iat: now,
+      exp: now + 600,
+    });
     assertRejected(await me(resigned), 'invalid_token', 'a fresh token of the logged-out session');
 
     const other = await loginAs(user);
     assert.equal((await send(target, 'DELETE', `/api/users/${user.id}/sessions`, { token: admin })).status, 204);
     const claims = target.claimsOf(other.access_token);
-    const earlier = target.forge({ ...claims, jti: `earlier-${now}`, sid: 'some-other-session', iat: Number(claims.iat) - 5 });
+    const earlier = target.forge({
+      ...claims,
+      jti: `earlier-${now}`,
+      sid: 'some-other-session',
+      iat: Number(claims.iat) - 5,
+    });
     assertRejected(await me(earlier), 'invalid_token', 'a token of the user issued before the user-wide revocation');
   });
 
@@ -258,7 +325,10 @@ describe('adversarial: every way a session ends', () => {
     const user = await newUser();
     const current = await loginAs(user);
     const other = await loginAs(user);
-    const refused = await send(target, 'PUT', '/api/users/me/password', { token: current.access_token, body: { current_password: 'guess guess guess', new_password: 'an entirely new passphrase 43' } });
+    const refused = await send(target, 'PUT', '/api/users/me/password', {
+      token: current.access_token,
+      body: { current_password: 'guess guess guess', new_password: 'an entirely new passphrase 43' },
+    });
     assert.equal(refused.status, 401, refused.text);
     assert.equal(refused.code, 'invalid_credentials');
     await assertPairAlive(other, 'the other session');

@@ -3,8 +3,18 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK } from 'jose';
 import {
-  attackerEc, es256With, expectAccepted, expectRejected, headerText, hmacToken, P256_ORDER, scalar, signatureOf,
-  signedRaw, signingInput, withSignature,
+  attackerEc,
+  es256With,
+  expectAccepted,
+  expectRejected,
+  headerText,
+  hmacToken,
+  P256_ORDER,
+  scalar,
+  signatureOf,
+  signedRaw,
+  signingInput,
+  withSignature,
 } from './forge.js';
 import { b64url, caseId, encodeJson, GENEROUS_LIMITS, startTarget, type Target } from './harness.js';
 
@@ -42,7 +52,11 @@ describe('adversarial: token forgery against a live server', () => {
           const header = withKid ? { alg, typ: 'at+jwt', kid: target.kid } : { alg, typ: 'at+jwt' };
           const input = `${encodeJson(header)}.${encodeJson(claims)}`;
           await expectRejected(target, `${input}.`, `${alg} kid=${withKid}: empty signature`);
-          await expectRejected(target, `${input}.${b64url('garbage-signature')}`, `${alg} kid=${withKid}: garbage signature`);
+          await expectRejected(
+            target,
+            `${input}.${b64url('garbage-signature')}`,
+            `${alg} kid=${withKid}: garbage signature`,
+          );
           await expectRejected(target, `${input}.${b64url(Buffer.alloc(64))}`, `${alg} kid=${withKid}: 64 zero bytes`);
           // A real signature of the server's own key over exactly this input.
           const real = sign('sha256', Buffer.from(input), { key: target.privateKey, dsaEncoding: 'ieee-p1363' });
@@ -69,7 +83,10 @@ describe('adversarial: token forgery against a live server', () => {
         ['doubled', Buffer.concat([signature, signature])],
         ['r and s swapped', Buffer.concat([signature.subarray(32), signature.subarray(0, 32)])],
         ['last bit flipped', Buffer.concat([signature.subarray(0, 63), Buffer.from([(signature[63] as number) ^ 1])])],
-        ['r, s zero-padded to 33 bytes', Buffer.concat([Buffer.alloc(1), signature.subarray(0, 32), Buffer.alloc(1), signature.subarray(32)])],
+        [
+          'r, s zero-padded to 33 bytes',
+          Buffer.concat([Buffer.alloc(1), signature.subarray(0, 32), Buffer.alloc(1), signature.subarray(32)]),
+        ],
       ];
       for (const [what, bytes] of cases) await expectRejected(target, withSignature(genuine, bytes), what);
       await expectRejected(target, genuine.slice(0, genuine.lastIndexOf('.')), 'no third segment at all');
@@ -92,7 +109,8 @@ describe('adversarial: token forgery against a live server', () => {
       ];
       const tokens = [genuine, target.forge({ ...claims, role: 'admin', jti: 'psychic' })];
       for (const token of tokens) {
-        for (const [what, r, s] of cases) await expectRejected(target, withSignature(token, Buffer.concat([scalar(r), scalar(s)])), what);
+        for (const [what, r, s] of cases)
+          await expectRejected(target, withSignature(token, Buffer.concat([scalar(r), scalar(s)])), what);
       }
     });
 
@@ -113,7 +131,9 @@ describe('adversarial: token forgery against a live server', () => {
       const jwk = target.publicKey.export({ format: 'jwk' });
       const x = Buffer.from(jwk.x as string, 'base64url');
       const y = Buffer.from(jwk.y as string, 'base64url');
-      const published = ((await (await fetch(`${target.url}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> }).keys[0];
+      const published = (
+        (await (await fetch(`${target.url}/.well-known/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> }
+      ).keys[0];
       assert.ok(published !== undefined);
       return [
         ['PEM SPKI', pem],
@@ -133,9 +153,21 @@ describe('adversarial: token forgery against a live server', () => {
 
     it('HS256/HS384/HS512 with each form of the server public key as secret are refused', async () => {
       for (const [what, secret] of await forms()) {
-        for (const [alg, hash] of [['HS256', 'sha256'], ['HS384', 'sha384'], ['HS512', 'sha512']] as const) {
-          for (const header of [{ alg, typ: 'at+jwt', kid: target.kid }, { alg, typ: 'JWT', kid: target.kid }, { alg, typ: 'at+jwt' }]) {
-            await expectRejected(target, hmacToken(hash, header, claims, secret), `${alg} ${what} ${JSON.stringify(header)}`);
+        for (const [alg, hash] of [
+          ['HS256', 'sha256'],
+          ['HS384', 'sha384'],
+          ['HS512', 'sha512'],
+        ] as const) {
+          for (const header of [
+            { alg, typ: 'at+jwt', kid: target.kid },
+            { alg, typ: 'JWT', kid: target.kid },
+            { alg, typ: 'at+jwt' },
+          ]) {
+            await expectRejected(
+              target,
+              hmacToken(hash, header, claims, secret),
+              `${alg} ${what} ${JSON.stringify(header)}`,
+            );
           }
         }
       }
@@ -147,18 +179,38 @@ describe('adversarial: token forgery against a live server', () => {
       const edPublic = Buffer.from(ed.publicKey.export({ format: 'jwk' }).x as string, 'base64url');
       assert.equal(edPublic.length, 32);
       const header = { alg: 'HS256', typ: 'at+jwt', kid: target.kid };
-      await expectRejected(target, hmacToken('sha256', header, claims, Buffer.from(random.d as string, 'base64url')), 'HS256 keyed with a random d');
-      await expectRejected(target, hmacToken('sha256', header, claims, edPublic), 'HS256 keyed with an Ed25519 public key');
+      await expectRejected(
+        target,
+        hmacToken('sha256', header, claims, Buffer.from(random.d as string, 'base64url')),
+        'HS256 keyed with a random d',
+      );
+      await expectRejected(
+        target,
+        hmacToken('sha256', header, claims, edPublic),
+        'HS256 keyed with an Ed25519 public key',
+      );
       // EdDSA header: a 64-byte HMAC-SHA512 (the length an Ed25519 signature has) keyed with the Ed25519 public key.
       const eddsa = { alg: 'EdDSA', typ: 'at+jwt', kid: target.kid };
-      await expectRejected(target, hmacToken('sha512', eddsa, claims, edPublic), 'EdDSA header, HMAC-SHA512 keyed with an Ed25519 public key');
+      await expectRejected(
+        target,
+        hmacToken('sha512', eddsa, claims, edPublic),
+        'EdDSA header, HMAC-SHA512 keyed with an Ed25519 public key',
+      );
       // A genuine Ed25519 signature by the attacker's own key, claiming the server's kid.
       const input = signingInput(JSON.stringify(eddsa), JSON.stringify(claims));
-      await expectRejected(target, `${input}.${b64url(sign(null, Buffer.from(input), ed.privateKey))}`, 'EdDSA signed by an attacker key under the server kid');
+      await expectRejected(
+        target,
+        `${input}.${b64url(sign(null, Buffer.from(input), ed.privateKey))}`,
+        'EdDSA signed by an attacker key under the server kid',
+      );
       // And an ES256 signature by another P-256 key under the server's kid.
       const other = attackerEc();
       const esInput = signingInput(headerText(target), JSON.stringify(claims));
-      await expectRejected(target, `${esInput}.${es256With(other.privateKey, esInput)}`, 'ES256 by an attacker key under the server kid');
+      await expectRejected(
+        target,
+        `${esInput}.${es256With(other.privateKey, esInput)}`,
+        'ES256 by an attacker key under the server kid',
+      );
     });
 
     it('the server is still healthy', async () => target.assertHealthy());
@@ -166,19 +218,57 @@ describe('adversarial: token forgery against a live server', () => {
 
   describe('algorithms outside the allow-list', () => {
     it('each is refused, whatever the signature', async () => {
-      const algs = ['HS384', 'HS512', 'HS256', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'ES384', 'ES512', 'EdDSA', 'Ed25519', 'ES256K', '', 'es256', 'Es256', 'ES256 ', ' ES256', 'ES256\u0000', 'RSA-OAEP', 'dir'];
+      const algs = [
+        'HS384',
+        'HS512',
+        'HS256',
+        'RS256',
+        'RS384',
+        'RS512',
+        'PS256',
+        'PS384',
+        'ES384',
+        'ES512',
+        'EdDSA',
+        'Ed25519',
+        'ES256K',
+        '',
+        'es256',
+        'Es256',
+        'ES256 ',
+        ' ES256',
+        'ES256\u0000',
+        'RSA-OAEP',
+        'dir',
+      ];
       for (const alg of algs) {
         const header = headerText(target, { alg });
         const payload = JSON.stringify(claims);
         // A genuine ES256 signature by the server key over exactly this header (the only thing wrong is alg).
-        await expectRejected(target, signedRaw(target, header, payload), `alg ${JSON.stringify(alg)}: server ES256 signature`);
+        await expectRejected(
+          target,
+          signedRaw(target, header, payload),
+          `alg ${JSON.stringify(alg)}: server ES256 signature`,
+        );
         const input = signingInput(header, payload);
-        await expectRejected(target, `${input}.${b64url(Buffer.alloc(64, 1))}`, `alg ${JSON.stringify(alg)}: 64 junk bytes`);
+        await expectRejected(
+          target,
+          `${input}.${b64url(Buffer.alloc(64, 1))}`,
+          `alg ${JSON.stringify(alg)}: 64 junk bytes`,
+        );
       }
       for (const alg of [null, 256, true, ['ES256'], { name: 'ES256' }]) {
-        await expectRejected(target, signedRaw(target, headerText(target, { alg }), JSON.stringify(claims)), `alg ${JSON.stringify(alg)}`);
+        await expectRejected(
+          target,
+          signedRaw(target, headerText(target, { alg }), JSON.stringify(claims)),
+          `alg ${JSON.stringify(alg)}`,
+        );
       }
-      await expectRejected(target, signedRaw(target, JSON.stringify({ typ: 'at+jwt', kid: target.kid }), JSON.stringify(claims)), 'no alg');
+      await expectRejected(
+        target,
+        signedRaw(target, JSON.stringify({ typ: 'at+jwt', kid: target.kid }), JSON.stringify(claims)),
+        'no alg',
+      );
     });
 
     it('the server is still healthy', async () => target.assertHealthy());
@@ -200,7 +290,12 @@ describe('adversarial: token forgery against a live server', () => {
         { b64: false },
         { b64: true },
       ];
-      for (const extra of headers) await expectRejected(target, signedRaw(target, headerText(target, extra), payload), `header ${JSON.stringify(extra)}`);
+      for (const extra of headers)
+        await expectRejected(
+          target,
+          signedRaw(target, headerText(target, extra), payload),
+          `header ${JSON.stringify(extra)}`,
+        );
       // RFC 7797 unencoded payload: the signing input uses the raw payload bytes, the compact
       // form leaves the payload segment empty (detached) or carries it raw.
       const header = headerText(target, { b64: false, crit: ['b64'] });
@@ -226,21 +321,42 @@ describe('adversarial: token forgery against a live server', () => {
       ]) {
         const header = headerText(target, extra);
         const input = signingInput(header, payload);
-        await expectRejected(target, `${input}.${es256With(attacker.privateKey, input)}`, `attacker-signed ${JSON.stringify(Object.keys(extra))}`);
+        await expectRejected(
+          target,
+          `${input}.${es256With(attacker.privateKey, input)}`,
+          `attacker-signed ${JSON.stringify(Object.keys(extra))}`,
+        );
         // Even signed by the server key, a header that names its own key is refused.
-        await expectRejected(target, signedRaw(target, header, payload), `server-signed ${JSON.stringify(Object.keys(extra))}`);
+        await expectRejected(
+          target,
+          signedRaw(target, header, payload),
+          `server-signed ${JSON.stringify(Object.keys(extra))}`,
+        );
       }
     });
 
     it('x5c with a self-signed certificate chain, x5t and x5t#S256 are refused', async () => {
       const attacker = attackerEc();
       // Any base64 DER stands in for the chain: the point is that the server never reads it.
-      const fakeCert = Buffer.concat([Buffer.from([0x30, 0x82, 0x01, 0x00]), attacker.publicKey.export({ type: 'spki', format: 'der' })]).toString('base64');
+      const fakeCert = Buffer.concat([
+        Buffer.from([0x30, 0x82, 0x01, 0x00]),
+        attacker.publicKey.export({ type: 'spki', format: 'der' }),
+      ]).toString('base64');
       const payload = JSON.stringify(claims);
-      for (const extra of [{ x5c: [fakeCert] }, { x5c: [fakeCert, fakeCert] }, { x5c: [] }, { x5t: b64url(Buffer.alloc(20, 7)) }, { 'x5t#S256': b64url(Buffer.alloc(32, 7)) }]) {
+      for (const extra of [
+        { x5c: [fakeCert] },
+        { x5c: [fakeCert, fakeCert] },
+        { x5c: [] },
+        { x5t: b64url(Buffer.alloc(20, 7)) },
+        { 'x5t#S256': b64url(Buffer.alloc(32, 7)) },
+      ]) {
         const header = headerText(target, extra);
         const input = signingInput(header, payload);
-        await expectRejected(target, `${input}.${es256With(attacker.privateKey, input)}`, `attacker-signed ${Object.keys(extra)[0]}`);
+        await expectRejected(
+          target,
+          `${input}.${es256With(attacker.privateKey, input)}`,
+          `attacker-signed ${Object.keys(extra)[0]}`,
+        );
         await expectRejected(target, signedRaw(target, header, payload), `server-signed ${Object.keys(extra)[0]}`);
       }
     });
@@ -282,17 +398,37 @@ describe('adversarial: token forgery against a live server', () => {
     ];
     it('path traversal, injection, odd and non-string kids are refused (genuine signatures)', async () => {
       const payload = JSON.stringify(claims);
-      const all = [...kids, `${'A'.repeat(10)}`, `${String(target.kid)}\u0000`, ` ${target.kid}`, `${target.kid} `, target.kid.toUpperCase(), target.kid.toLowerCase() === target.kid ? `${target.kid}x` : target.kid.toLowerCase()];
+      const all = [
+        ...kids,
+        `${'A'.repeat(10)}`,
+        `${String(target.kid)}\u0000`,
+        ` ${target.kid}`,
+        `${target.kid} `,
+        target.kid.toUpperCase(),
+        target.kid.toLowerCase() === target.kid ? `${target.kid}x` : target.kid.toLowerCase(),
+      ];
       for (const kid of all) {
-        await expectRejected(target, signedRaw(target, headerText(target, { kid }), payload), `kid ${caseId(JSON.stringify(kid))} ${JSON.stringify(kid).slice(0, 40)}`);
+        await expectRejected(
+          target,
+          signedRaw(target, headerText(target, { kid }), payload),
+          `kid ${caseId(JSON.stringify(kid))} ${JSON.stringify(kid).slice(0, 40)}`,
+        );
       }
-      await expectRejected(target, signedRaw(target, JSON.stringify({ alg: 'ES256', typ: 'at+jwt' }), payload), 'no kid');
+      await expectRejected(
+        target,
+        signedRaw(target, JSON.stringify({ alg: 'ES256', typ: 'at+jwt' }), payload),
+        'no kid',
+      );
     });
 
     it('a 10 KB kid is refused with 401, not a 5xx', async () => {
       const token = signedRaw(target, headerText(target, { kid: 'k'.repeat(10 * 1024) }), JSON.stringify(claims));
       await expectRejected(target, token, '10 KB kid');
-      const padded = signedRaw(target, headerText(target, { kid: `${target.kid}${'/..'.repeat(2_000)}` }), JSON.stringify(claims));
+      const padded = signedRaw(
+        target,
+        headerText(target, { kid: `${target.kid}${'/..'.repeat(2_000)}` }),
+        JSON.stringify(claims),
+      );
       await expectRejected(target, padded, 'real kid + 6 KB of path');
     });
 

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  asAnswer, assertInvalidToken, expectAccepted, expectRejected, headerText, rawRequest, signedRaw, type Answer,
+  asAnswer,
+  assertInvalidToken,
+  expectAccepted,
+  expectRejected,
+  headerText,
+  rawRequest,
+  signedRaw,
+  type Answer,
 } from './forge.js';
 import { b64url, callWith, GENEROUS_LIMITS, signEs256, startTarget, type Target } from './harness.js';
 
@@ -45,7 +52,11 @@ describe('adversarial: token format against a live server', () => {
 
   it('control: the hand-built header and payload are accepted as sent', async () => {
     await expectAccepted(target, signedRaw(target, header, JSON.stringify(claims)), 'hand-built');
-    await expectAccepted(target, signedRaw(target, header, `${claimsOpen},"nested":{"a":1,"b":[1,{"c":2}]}}`), 'hand-built with a nested claim');
+    await expectAccepted(
+      target,
+      signedRaw(target, header, `${claimsOpen},"nested":{"a":1,"b":[1,{"c":2}]}}`),
+      'hand-built with a nested claim',
+    );
   });
 
   describe('JSON serializations instead of compact', () => {
@@ -58,7 +69,10 @@ describe('adversarial: token format against a live server', () => {
         ['general', general],
         ['flattened, base64url of it', b64url(flattened)],
         ['general, base64url of it', b64url(general)],
-        ['flattened with unprotected header', JSON.stringify({ payload: p, protected: h, header: { kid: target.kid }, signature: s })],
+        [
+          'flattened with unprotected header',
+          JSON.stringify({ payload: p, protected: h, header: { kid: target.kid }, signature: s }),
+        ],
       ] as const) {
         await expectRejected(target, token, what);
       }
@@ -72,8 +86,13 @@ describe('adversarial: token format against a live server', () => {
       const [h, p] = genuine.split('.') as [string, string, string];
       // A payload whose encoding needs '=' padding and holds '-' and '_': ASCII text yields those
       // only from '~' / '?' at a byte offset of 2 mod 3, which three in a row guarantee.
-      const payload = [0, 1, 2, 3].map((i) => b64url(JSON.stringify({ ...claims, n: `~~~???${'x'.repeat(i)}` }))).find((p) => p.length % 4 !== 0);
-      assert.ok(payload !== undefined && /-/.test(payload) && /_/.test(payload), 'a payload encoding with padding, - and _');
+      const payload = [0, 1, 2, 3]
+        .map((i) => b64url(JSON.stringify({ ...claims, n: `~~~???${'x'.repeat(i)}` })))
+        .find((p) => p.length % 4 !== 0);
+      assert.ok(
+        payload !== undefined && /-/.test(payload) && /_/.test(payload),
+        'a payload encoding with padding, - and _',
+      );
       const std = (s: string) => s.replace(/-/g, '+').replace(/_/g, '/');
       const pad = (s: string) => s + '='.repeat((4 - (s.length % 4)) % 4);
       assert.notEqual(std(payload), payload);
@@ -93,7 +112,10 @@ describe('adversarial: token format against a live server', () => {
       const input = genuine.slice(0, genuine.lastIndexOf('.'));
       const sigStd = std(signature);
       if (sigStd !== signature) cases.push(['signature with + and /', `${input}.${sigStd}`]);
-      cases.push(['signature padded with ==', `${input}.${signature}==`], ['signature padded with =', `${input}.${signature}=`]);
+      cases.push(
+        ['signature padded with ==', `${input}.${signature}==`],
+        ['signature padded with =', `${input}.${signature}=`],
+      );
       for (const [what, token] of cases) {
         if (token.includes(' ')) assertInvalidToken(asAnswer(await me([`Authorization: Bearer ${token}`])), what);
         else await expectRejected(target, token, what);
@@ -109,7 +131,11 @@ describe('adversarial: token format against a live server', () => {
       const last = alphabet.indexOf(signature.at(-1) as string);
       for (const bits of [1, 2, 4, 8, 15]) {
         const variant = `${signature.slice(0, -1)}${alphabet[last | bits]}`;
-        assert.deepEqual(Buffer.from(variant, 'base64url'), Buffer.from(signature, 'base64url'), 'the decoder ignores these bits');
+        assert.deepEqual(
+          Buffer.from(variant, 'base64url'),
+          Buffer.from(signature, 'base64url'),
+          'the decoder ignores these bits',
+        );
         await expectRejected(target, `${input}.${variant}`, `signature last char +${bits} unused bits`);
       }
       // Header and payload: lengths of 2 and 3 mod 4 (4 and 2 unused bits), re-signed over the altered text.
@@ -123,16 +149,28 @@ describe('adversarial: token format against a live server', () => {
         const value = alphabet.indexOf(encoded.at(-1) as string);
         const altered = `${encoded.slice(0, -1)}${alphabet[value | 1]}`;
         assert.equal(Buffer.from(altered, 'base64url').toString(), text);
-        await expectRejected(target, signText(`${b64url(header)}.${altered}`), `payload, length ${rem} mod 4, unused bits set`);
+        await expectRejected(
+          target,
+          signText(`${b64url(header)}.${altered}`),
+          `payload, length ${rem} mod 4, unused bits set`,
+        );
       }
       assert.equal(found.size, 2);
       const hEncoded = b64url(header);
       if (hEncoded.length % 4 !== 0) {
         const value = alphabet.indexOf(hEncoded.at(-1) as string);
-        await expectRejected(target, signText(`${hEncoded.slice(0, -1)}${alphabet[value | 1]}.${b64url(JSON.stringify(claims))}`), 'header unused bits set');
+        await expectRejected(
+          target,
+          signText(`${hEncoded.slice(0, -1)}${alphabet[value | 1]}.${b64url(JSON.stringify(claims))}`),
+          'header unused bits set',
+        );
       }
       // A length of 1 mod 4 encodes no whole bytes.
-      await expectRejected(target, signText(`${hEncoded}.${b64url(JSON.stringify(claims))}A`), 'payload length 1 mod 4');
+      await expectRejected(
+        target,
+        signText(`${hEncoded}.${b64url(JSON.stringify(claims))}A`),
+        'payload length 1 mod 4',
+      );
     });
 
     it('whitespace and line breaks around or inside the token', async () => {
@@ -151,7 +189,10 @@ describe('adversarial: token format against a live server', () => {
       // the request before any route, as problem+json 400 invalid_request (never a 5xx, never accepted).
       for (const [what, value] of [
         ['LF inside the token', `Bearer ${genuine.slice(0, mid)}\n${genuine.slice(mid)}`],
-        ['CRLF + space (obsolete line folding) inside the token', `Bearer ${genuine.slice(0, mid)}\r\n ${genuine.slice(mid)}`],
+        [
+          'CRLF + space (obsolete line folding) inside the token',
+          `Bearer ${genuine.slice(0, mid)}\r\n ${genuine.slice(mid)}`,
+        ],
         ['CR inside the token', `Bearer ${genuine.slice(0, mid)}\r${genuine.slice(mid)}`],
         ['NUL inside the token', `Bearer ${genuine.slice(0, mid)}\u0000${genuine.slice(mid)}`],
         ['a vertical tab inside the token', `Bearer ${genuine.slice(0, mid)}\u000b${genuine.slice(mid)}`],
@@ -187,7 +228,17 @@ describe('adversarial: token format against a live server', () => {
 
   describe('JSON and bytes of header and payload', () => {
     it('non-object JSON header or payload is refused', async () => {
-      const values = ['[]', `[${JSON.stringify(claims)}]`, '"string"', JSON.stringify(JSON.stringify(claims)), '123', '0', 'null', 'true', '{}'];
+      const values = [
+        '[]',
+        `[${JSON.stringify(claims)}]`,
+        '"string"',
+        JSON.stringify(JSON.stringify(claims)),
+        '123',
+        '0',
+        'null',
+        'true',
+        '{}',
+      ];
       for (const value of values) {
         await expectRejected(target, signedRaw(target, header, value), `payload ${value.slice(0, 30)}`);
         await expectRejected(target, signedRaw(target, value, JSON.stringify(claims)), `header ${value.slice(0, 30)}`);
@@ -207,7 +258,8 @@ describe('adversarial: token format against a live server', () => {
     });
 
     it('non-UTF-8 bytes, overlong forms, lone surrogates and a BOM are refused', async () => {
-      const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+      const bytes = (...parts: Array<string | number[]>) =>
+        Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
       const payload = JSON.stringify(claims);
       const headerOpen = header.slice(0, -1);
       const invalid: Array<[string, number[]]> = [
@@ -221,16 +273,36 @@ describe('adversarial: token format against a live server', () => {
         ['latin-1 é', [0xe9]],
       ];
       for (const [what, seq] of invalid) {
-        await expectRejected(target, signedRaw(target, header, bytes(`${claimsOpen},"x":"`, seq, '"}')), `payload string: ${what}`);
-        await expectRejected(target, signedRaw(target, bytes(`${headerOpen},"x":"`, seq, '"}'), payload), `header string: ${what}`);
-        await expectRejected(target, signedRaw(target, header, bytes(`${claimsOpen},"`, seq, '":1}')), `payload member name: ${what}`);
+        await expectRejected(
+          target,
+          signedRaw(target, header, bytes(`${claimsOpen},"x":"`, seq, '"}')),
+          `payload string: ${what}`,
+        );
+        await expectRejected(
+          target,
+          signedRaw(target, bytes(`${headerOpen},"x":"`, seq, '"}'), payload),
+          `header string: ${what}`,
+        );
+        await expectRejected(
+          target,
+          signedRaw(target, header, bytes(`${claimsOpen},"`, seq, '":1}')),
+          `payload member name: ${what}`,
+        );
       }
       const bom = [0xef, 0xbb, 0xbf];
       await expectRejected(target, signedRaw(target, header, bytes(bom, payload)), 'payload with a UTF-8 BOM');
       await expectRejected(target, signedRaw(target, bytes(bom, header), payload), 'header with a UTF-8 BOM');
-      await expectRejected(target, signedRaw(target, header, Buffer.from(`\ufeff${payload}`, 'utf16le')), 'payload as UTF-16LE');
+      await expectRejected(
+        target,
+        signedRaw(target, header, Buffer.from(`\ufeff${payload}`, 'utf16le')),
+        'payload as UTF-16LE',
+      );
       // Valid UTF-8 outside ASCII is fine (control: the rejections above are about the bytes).
-      await expectAccepted(target, signedRaw(target, header, `${claimsOpen},"x":"é ключ 🔑"}`), 'valid non-ASCII UTF-8');
+      await expectAccepted(
+        target,
+        signedRaw(target, header, `${claimsOpen},"x":"é ключ 🔑"}`),
+        'valid non-ASCII UTF-8',
+      );
     });
 
     it('duplicate member names, top-level and nested, in payload and header, are refused', async () => {
@@ -248,7 +320,8 @@ describe('adversarial: token format against a live server', () => {
         ['nested duplicate via escape', `${claimsOpen},"x":{"a":1,"\\u0061":2}}`],
         ['duplicate __proto__', `${claimsOpen},"__proto__":{},"__proto__":{}}`],
       ];
-      for (const [what, text] of payloads) await expectRejected(target, signedRaw(target, header, text), `payload: ${what}`);
+      for (const [what, text] of payloads)
+        await expectRejected(target, signedRaw(target, header, text), `payload: ${what}`);
       const headers: Array<[string, string]> = [
         ['alg twice (none first)', `{"alg":"none",${header.slice(1)}`],
         ['alg twice (HS256 last)', `${headerOpen},"alg":"HS256"}`],
@@ -257,9 +330,14 @@ describe('adversarial: token format against a live server', () => {
         ['typ twice', `{"typ":"JWT",${header.slice(1)}`],
         ['nested duplicate', `${headerOpen},"x":{"a":1,"a":2}}`],
       ];
-      for (const [what, text] of headers) await expectRejected(target, signedRaw(target, text, payload), `header: ${what}`);
+      for (const [what, text] of headers)
+        await expectRejected(target, signedRaw(target, text, payload), `header: ${what}`);
       // Controls: a ':' inside strings and escapes without duplicates are fine.
-      await expectAccepted(target, signedRaw(target, header, `${claimsOpen},"x":"a:b","y":{"a\\u0062":"c:d"},"\\u0061":1}`), 'colons in strings, escaped names');
+      await expectAccepted(
+        target,
+        signedRaw(target, header, `${claimsOpen},"x":"a:b","y":{"a\\u0062":"c:d"},"\\u0061":1}`),
+        'colons in strings, escaped names',
+      );
     });
 
     it('the server is still healthy', async () => target.assertHealthy());
@@ -292,13 +370,21 @@ describe('adversarial: token format against a live server', () => {
       for (const size of [16 * 1024, 100 * 1024]) {
         const token = tokenOfLength(size);
         const answer = await me([`Authorization: Bearer ${token}`]);
-        assert.deepEqual({ status: answer.status, code: answer.code }, { status: 431, code: 'header_too_large' }, `${size}-byte token`);
+        assert.deepEqual(
+          { status: answer.status, code: answer.code },
+          { status: 431, code: 'header_too_large' },
+          `${size}-byte token`,
+        );
         assert.match(answer.headers['content-type'] ?? '', /^application\/problem\+json/);
       }
       // A 100 KB kid: same answer, from the HTTP layer.
       const hugeKid = signedRaw(target, headerText(target, { kid: 'k'.repeat(100 * 1024) }), JSON.stringify(claims));
       const answer = await me([`Authorization: Bearer ${hugeKid}`]);
-      assert.deepEqual({ status: answer.status, code: answer.code }, { status: 431, code: 'header_too_large' }, '100 KB kid');
+      assert.deepEqual(
+        { status: answer.status, code: answer.code },
+        { status: 431, code: 'header_too_large' },
+        '100 KB kid',
+      );
     });
 
     it('deeply nested JSON in a claim or the header is refused without harm', async () => {
@@ -307,14 +393,30 @@ describe('adversarial: token format against a live server', () => {
       // Control: moderate nesting is an ordinary claim.
       await expectAccepted(target, signedRaw(target, header, `${claimsOpen},"deep":${nest(10)}}`), 'depth 10');
       for (const depth of [100, 1_000, 2_500]) {
-        await expectRejected(target, signedRaw(target, header, `${claimsOpen},"deep":${nest(depth)}}`), `array depth ${depth}`);
-        await expectRejected(target, signedRaw(target, header, `${claimsOpen},"deep":${nestObj(Math.floor(depth / 3))}}`), `object depth ${Math.floor(depth / 3)}`);
-        await expectRejected(target, signedRaw(target, `${header.slice(0, -1)},"deep":${nest(depth)}}`, JSON.stringify(claims)), `header depth ${depth}`);
+        await expectRejected(
+          target,
+          signedRaw(target, header, `${claimsOpen},"deep":${nest(depth)}}`),
+          `array depth ${depth}`,
+        );
+        await expectRejected(
+          target,
+          signedRaw(target, header, `${claimsOpen},"deep":${nestObj(Math.floor(depth / 3))}}`),
+          `object depth ${Math.floor(depth / 3)}`,
+        );
+        await expectRejected(
+          target,
+          signedRaw(target, `${header.slice(0, -1)},"deep":${nest(depth)}}`, JSON.stringify(claims)),
+          `header depth ${depth}`,
+        );
       }
       // Depth 10,000 cannot fit the verifier's 8192 characters, nor the 16 KB header section: 431.
       const deepest = signedRaw(target, header, `${claimsOpen},"deep":${nest(10_000)}}`);
       const answer = await me([`Authorization: Bearer ${deepest}`]);
-      assert.deepEqual({ status: answer.status, code: answer.code }, { status: 431, code: 'header_too_large' }, 'depth 10,000');
+      assert.deepEqual(
+        { status: answer.status, code: answer.code },
+        { status: 431, code: 'header_too_large' },
+        'depth 10,000',
+      );
     });
 
     it('the server is still healthy', async () => target.assertHealthy());
@@ -327,7 +429,8 @@ describe('adversarial: token format against a live server', () => {
         assert.equal(answer.status, 200, `${scheme} with a genuine token`);
       }
       const forged = `${genuine.slice(0, -2)}AA`;
-      for (const scheme of ['Bearer', 'bearer']) assertInvalidToken(asAnswer(await me([`Authorization: ${scheme} ${forged}`])), `${scheme} with a forged token`);
+      for (const scheme of ['Bearer', 'bearer'])
+        assertInvalidToken(asAnswer(await me([`Authorization: ${scheme} ${forged}`])), `${scheme} with a forged token`);
       const basic = Buffer.from(`alice:${target.password('alice')}`).toString('base64');
       // No bearer credential at all (no header, another scheme, the token elsewhere): 401
       // invalid_token with the bare challenge, no error code (RFC 6750 §3, issue #12).
@@ -346,13 +449,23 @@ describe('adversarial: token format against a live server', () => {
       // The DPoP scheme (RFC 9449) with a token bound to no key: refused, challenged in that scheme.
       const dpop = asAnswer(await me([`Authorization: DPoP ${genuine}`]));
       assert.deepEqual({ status: dpop.status, code: dpop.code }, { status: 401, code: 'invalid_token' }, 'DPoP scheme');
-      assert.match(String(dpop.wwwAuthenticate), /^DPoP error="invalid_token", algs="[^"]+"$/, 'DPoP scheme: challenge');
+      assert.match(
+        String(dpop.wwwAuthenticate),
+        /^DPoP error="invalid_token", algs="[^"]+"$/,
+        'DPoP scheme: challenge',
+      );
       for (const [what, lines] of [
         ['Bearer without a token', ['Authorization: Bearer']],
         ['Bearer and a space', ['Authorization: Bearer ']],
         ['Bearer: (colon)', [`Authorization: Bearer:${genuine}`]],
-        ['two Authorization headers, forged first', [`Authorization: Bearer ${forged}`, `Authorization: Bearer ${genuine}`]],
-        ['two Authorization headers, genuine first', [`Authorization: Bearer ${genuine}`, `Authorization: Bearer ${forged}`]],
+        [
+          'two Authorization headers, forged first',
+          [`Authorization: Bearer ${forged}`, `Authorization: Bearer ${genuine}`],
+        ],
+        [
+          'two Authorization headers, genuine first',
+          [`Authorization: Bearer ${genuine}`, `Authorization: Bearer ${forged}`],
+        ],
         ['the same genuine token twice', [`Authorization: Bearer ${genuine}`, `Authorization: Bearer ${genuine}`]],
         ['Bearer and Basic', [`Authorization: Bearer ${genuine}`, `Authorization: Basic ${basic}`]],
         ['two tokens in one header, comma-separated', [`Authorization: Bearer ${genuine}, Bearer ${genuine}`]],
@@ -361,12 +474,23 @@ describe('adversarial: token format against a live server', () => {
       }
       // The token as a query parameter is no credential either (RFC 6750 §2.3 is not supported).
       const query = await fetch(`${target.url}/api/users/me?access_token=${genuine}`);
-      assertNoBearerCredential({ status: query.status, code: ((await query.json()) as { code?: string }).code, contentType: query.headers.get('content-type'), wwwAuthenticate: query.headers.get('www-authenticate') }, 'access_token query parameter');
+      assertNoBearerCredential(
+        {
+          status: query.status,
+          code: ((await query.json()) as { code?: string }).code,
+          contentType: query.headers.get('content-type'),
+          wwwAuthenticate: query.headers.get('www-authenticate'),
+        },
+        'access_token query parameter',
+      );
       // Through fetch, two appended values arrive joined as one header: refused.
       const joined = new Headers();
       joined.append('authorization', `Bearer ${genuine}`);
       joined.append('authorization', `Bearer ${genuine}`);
-      assertInvalidToken(await callWith(target, genuine, '/api/users/me', { headers: Object.fromEntries(joined) }), 'joined Authorization values');
+      assertInvalidToken(
+        await callWith(target, genuine, '/api/users/me', { headers: Object.fromEntries(joined) }),
+        'joined Authorization values',
+      );
     });
 
     it('the server is still healthy', async () => target.assertHealthy());
@@ -376,4 +500,3 @@ describe('adversarial: token format against a live server', () => {
     assert.doesNotMatch(target.server.output(), /"level":(50|60)|request failed|internal_error/);
   });
 });
-

@@ -38,7 +38,9 @@ before(async () => {
   target = await startTarget({ ...GENEROUS_LIMITS, BULWARK_LOG_LEVEL: 'info' });
   const login = await target.login('alice');
   base = target.claimsOf(login.access_token);
-  const users = (await (await fetch(`${target.url}/api/users?limit=100`, { headers: { authorization: `Bearer ${login.access_token}` } })).json()) as { items: Array<{ id: string }> };
+  const users = (await (
+    await fetch(`${target.url}/api/users?limit=100`, { headers: { authorization: `Bearer ${login.access_token}` } })
+  ).json()) as { items: Array<{ id: string }> };
   userIds = users.items.map((u) => u.id);
   assert.ok(userIds.includes(base.sub as string), 'the base token is a real user');
 });
@@ -54,12 +56,18 @@ const nowSec = () => Math.floor(Date.now() / 1000);
 /** Offsets from "now" (seconds), the skew edges drawn often. */
 const offset = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: -120, max: 120 }) },
-  { weight: 2, arbitrary: fc.constantFrom(-SKEW - 2, -SKEW - 1, -SKEW, -SKEW + 1, -SKEW + 2, SKEW - 1, SKEW, SKEW + 1, SKEW + 2) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(-SKEW - 2, -SKEW - 1, -SKEW, -SKEW + 1, -SKEW + 2, SKEW - 1, SKEW, SKEW + 1, SKEW + 2),
+  },
 );
 type Rel = { rel: number } | { abs: unknown };
 const time: fc.Arbitrary<Rel> = fc.oneof(
   { weight: 6, arbitrary: offset.map((rel): Rel => ({ rel })) },
-  { weight: 1, arbitrary: fc.constantFrom<unknown>('1800000000', null, 1e20, -1, 0.5, true, [1]).map((abs): Rel => ({ abs })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<unknown>('1800000000', null, 1e20, -1, 0.5, true, [1]).map((abs): Rel => ({ abs })),
+  },
 );
 /** Fractional seconds too: both sides compare NumericDates without rounding them. */
 const fractional = fc.oneof(
@@ -68,9 +76,26 @@ const fractional = fc.oneof(
 );
 
 const hostileClaims = fc.record({
-  iss: fc.constantFrom<unknown>('https://other.test', 'http://bulwark-adversarial.test/', 'HTTP://BULWARK-ADVERSARIAL.TEST', 42, null),
+  iss: fc.constantFrom<unknown>(
+    'https://other.test',
+    'http://bulwark-adversarial.test/',
+    'HTTP://BULWARK-ADVERSARIAL.TEST',
+    42,
+    null,
+  ),
   sub: fc.oneof(fc.constantFrom<unknown>('bob', '', 7, null, '*real-other*'), fc.constant('usr_unknown'), fc.uuid()),
-  aud: fc.constantFrom<unknown>(['payroll'], ['x', 'payroll'], 'x', ['x', 'y'], [], ['payroll', 7], ['x', 7], { a: 1 }, 'PAYROLL', 'payroll '),
+  aud: fc.constantFrom<unknown>(
+    ['payroll'],
+    ['x', 'payroll'],
+    'x',
+    ['x', 'y'],
+    [],
+    ['payroll', 7],
+    ['x', 7],
+    { a: 1 },
+    'PAYROLL',
+    'payroll ',
+  ),
   exp: time,
   iat: time,
   nbf: time,
@@ -82,7 +107,21 @@ const hostileClaims = fc.record({
   employee_id: fc.constantFrom<unknown>(5, 'emp_x', null),
   extra: fc.jsonValue({ maxDepth: 2 }),
 });
-const CLAIM_NAMES = ['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sid', 'role', 'scope', 'client_id', 'employee_id', 'extra'];
+const CLAIM_NAMES = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'sid',
+  'role',
+  'scope',
+  'client_id',
+  'employee_id',
+  'extra',
+];
 const claimsSpec = fc.record({
   hostile: hostileClaims,
   overrides: fc.subarray(CLAIM_NAMES, { maxLength: 3 }),
@@ -91,21 +130,75 @@ const claimsSpec = fc.record({
   frac: fractional,
   /** A well-formed sub that is no user: verified fine, then refused by the route's user lookup. */
   strangerSub: fc.oneof({ weight: 10, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.uuid() }),
-  dupPayload: fc.oneof({ weight: 6, arbitrary: fc.constant<'none' | 'sub' | 'exp'>('none') }, { weight: 1, arbitrary: fc.constantFrom<'sub' | 'exp'>('sub', 'exp') }),
+  dupPayload: fc.oneof(
+    { weight: 6, arbitrary: fc.constant<'none' | 'sub' | 'exp'>('none') },
+    { weight: 1, arbitrary: fc.constantFrom<'sub' | 'exp'>('sub', 'exp') },
+  ),
 });
 
 const HEADER_EXTRAS: Array<Record<string, unknown>> = [
-  { cty: 'JWT' }, { crit: ['b64'], b64: true }, { b64: true }, { b64: false }, { crit: ['exp'], exp: 1 }, { crit: [] },
-  { jku: 'https://attacker.test/jwks' }, { x5u: 'https://attacker.test/c' }, { x5c: ['MIIB'] }, { x5t: 'abc' }, { 'x5t#S256': 'abc' },
-  { jwk: { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' } }, { zip: 'DEF' }, { enc: 'A128GCM' },
+  { cty: 'JWT' },
+  { crit: ['b64'], b64: true },
+  { b64: true },
+  { b64: false },
+  { crit: ['exp'], exp: 1 },
+  { crit: [] },
+  { jku: 'https://attacker.test/jwks' },
+  { x5u: 'https://attacker.test/c' },
+  { x5c: ['MIIB'] },
+  { x5t: 'abc' },
+  { 'x5t#S256': 'abc' },
+  { jwk: { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' } },
+  { zip: 'DEF' },
+  { enc: 'A128GCM' },
 ];
 const headerSpec = fc.record({
-  alg: fc.oneof({ weight: 8, arbitrary: fc.constant<unknown>('ES256') }, { weight: 2, arbitrary: fc.constantFrom<unknown>('none', 'NONE', 'HS256', 'ES384', 'RS256', 'EdDSA', 'PS256', 'es256', 7) }),
-  typ: fc.oneof({ weight: 8, arbitrary: fc.constant<unknown>('at+jwt') }, { weight: 3, arbitrary: fc.constantFrom<unknown>('AT+JWT', 'application/at+jwt', 'Application/AT+JWT', 'JWT', 'application/jwt', 7, undefined, '', 'at+jwt ') }),
-  kid: fc.oneof({ weight: 8, arbitrary: fc.constant<'target' | 'absent' | 'empty' | 'number' | 'unknown' | 'upper'>('target') }, { weight: 2, arbitrary: fc.constantFrom<'absent' | 'empty' | 'number' | 'unknown' | 'upper'>('absent', 'empty', 'number', 'unknown', 'upper') }),
-  extra: fc.oneof({ weight: 6, arbitrary: fc.constant<Record<string, unknown>>({}) }, { weight: 2, arbitrary: fc.constantFrom(...HEADER_EXTRAS) }),
+  alg: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<unknown>('ES256') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom<unknown>('none', 'NONE', 'HS256', 'ES384', 'RS256', 'EdDSA', 'PS256', 'es256', 7),
+    },
+  ),
+  typ: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<unknown>('at+jwt') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom<unknown>(
+        'AT+JWT',
+        'application/at+jwt',
+        'Application/AT+JWT',
+        'JWT',
+        'application/jwt',
+        7,
+        undefined,
+        '',
+        'at+jwt ',
+      ),
+    },
+  ),
+  kid: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<'target' | 'absent' | 'empty' | 'number' | 'unknown' | 'upper'>('target') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom<'absent' | 'empty' | 'number' | 'unknown' | 'upper'>(
+        'absent',
+        'empty',
+        'number',
+        'unknown',
+        'upper',
+      ),
+    },
+  ),
+  extra: fc.oneof(
+    { weight: 6, arbitrary: fc.constant<Record<string, unknown>>({}) },
+    { weight: 2, arbitrary: fc.constantFrom(...HEADER_EXTRAS) },
+  ),
   /** A duplicate member: `same` repeats the value, `shadow` puts a bad value first (JSON.parse keeps the last). */
-  dup: fc.oneof({ weight: 8, arbitrary: fc.constant<'none'>('none') }, { weight: 1, arbitrary: fc.constantFrom<'alg' | 'kid' | 'typ'>('alg', 'kid', 'typ') }),
+  dup: fc.oneof(
+    { weight: 8, arbitrary: fc.constant<'none'>('none') },
+    { weight: 1, arbitrary: fc.constantFrom<'alg' | 'kid' | 'typ'>('alg', 'kid', 'typ') },
+  ),
   dupMode: fc.constantFrom<'same' | 'shadow'>('same', 'shadow'),
   /** Serialise through target.forge (JSON.stringify) or as exact texts. */
   viaForge: fc.boolean(),
@@ -114,13 +207,46 @@ const headerSpec = fc.record({
 type SignMode = 'target' | 'stranger' | 'none' | 'hs-public-pem' | 'hs-public-der' | 'der' | 'empty' | 'reuse-other';
 const signMode = fc.oneof(
   { weight: 10, arbitrary: fc.constant<SignMode>('target') },
-  { weight: 2, arbitrary: fc.constantFrom<SignMode>('stranger', 'none', 'hs-public-pem', 'hs-public-der', 'der', 'empty', 'reuse-other') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom<SignMode>(
+      'stranger',
+      'none',
+      'hs-public-pem',
+      'hs-public-der',
+      'der',
+      'empty',
+      'reuse-other',
+    ),
+  },
 );
 
 const mutation = fc.oneof(
   { weight: 8, arbitrary: fc.constant({ kind: 'none' as const, n: 0, ch: '' }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('flip' as const), n: fc.nat(), ch: fc.constantFrom(...'AQgw_-.=+/é0\t'.split('')) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('spareBits' as const, 'swap' as const, 'truncate' as const, 'extraSegment' as const, 'padding' as const, 'dropSegment' as const, 'std64' as const), n: fc.nat(), ch: fc.constant('') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('flip' as const),
+      n: fc.nat(),
+      ch: fc.constantFrom(...'AQgw_-.=+/é0\t'.split('')),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constantFrom(
+        'spareBits' as const,
+        'swap' as const,
+        'truncate' as const,
+        'extraSegment' as const,
+        'padding' as const,
+        'dropSegment' as const,
+        'std64' as const,
+      ),
+      n: fc.nat(),
+      ch: fc.constant(''),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('otherPayload' as const), n: fc.nat(), ch: fc.constant('') }) },
 );
 
@@ -136,10 +262,16 @@ interface BuiltToken {
   claims: Record<string, unknown>;
 }
 
-const resolveTime = (value: Rel, now: number, frac: number): unknown => ('rel' in value ? now + value.rel + frac : value.abs);
+const resolveTime = (value: Rel, now: number, frac: number): unknown =>
+  'rel' in value ? now + value.rel + frac : value.abs;
 
 function buildClaims(spec: CaseInput['claims'], now: number): Record<string, unknown> {
-  const claims: Record<string, unknown> = { ...base, exp: now + spec.expOffset + spec.frac, iat: now - 5, jti: `fz-${Math.random().toString(36).slice(2)}` };
+  const claims: Record<string, unknown> = {
+    ...base,
+    exp: now + spec.expOffset + spec.frac,
+    iat: now - 5,
+    jti: `fz-${Math.random().toString(36).slice(2)}`,
+  };
   for (const name of spec.overrides) {
     let value = (spec.hostile as Record<string, unknown>)[name];
     if (name === 'exp' || name === 'iat' || name === 'nbf') value = resolveTime(value as Rel, now, spec.frac);
@@ -153,7 +285,14 @@ function buildClaims(spec: CaseInput['claims'], now: number): Record<string, unk
 }
 
 function headerObject(spec: CaseInput['header']): Record<string, unknown> {
-  const kid = { target: target.kid, absent: undefined, empty: '', number: 12, unknown: 'kid-unknown', upper: target.kid.toUpperCase() }[spec.kid];
+  const kid = {
+    target: target.kid,
+    absent: undefined,
+    empty: '',
+    number: 12,
+    unknown: 'kid-unknown',
+    upper: target.kid.toUpperCase(),
+  }[spec.kid];
   const header: Record<string, unknown> = { alg: spec.alg, typ: spec.typ, kid, ...spec.extra };
   for (const key of Object.keys(header)) if (header[key] === undefined) delete header[key];
   return header;
@@ -173,7 +312,10 @@ function sigFor(mode: SignMode, input: string): string {
     case 'hs-public-pem':
     case 'hs-public-der': {
       const spki = createPublicKey(target.privateKey);
-      const secret = mode === 'hs-public-pem' ? spki.export({ type: 'spki', format: 'pem' }) : spki.export({ type: 'spki', format: 'der' });
+      const secret =
+        mode === 'hs-public-pem'
+          ? spki.export({ type: 'spki', format: 'pem' })
+          : spki.export({ type: 'spki', format: 'der' });
       return createHmac('sha256', secret).update(input).digest('base64url');
     }
     case 'der':
@@ -195,16 +337,25 @@ function build(c: CaseInput, now: number): BuiltToken {
   let token: string;
   // The harness's forge merges its defaults under our header, so it serves headers that carry
   // alg, typ and kid; other headers (absent members, duplicates) are signed from exact texts.
-  if (c.header.viaForge && !dupHeader && !dupPayload && c.sign === 'target' && 'alg' in header && 'typ' in header && 'kid' in header) {
+  if (
+    c.header.viaForge &&
+    !dupHeader &&
+    !dupPayload &&
+    c.sign === 'target' &&
+    'alg' in header &&
+    'typ' in header &&
+    'kid' in header
+  ) {
     token = target.forge(claims, header);
   } else {
     let headerText = JSON.stringify(header);
     if (c.header.dup !== 'none') {
       const name = c.header.dup;
       const value = header[name] ?? 'x';
-      headerText = c.header.dupMode === 'same'
-        ? `${headerText.slice(0, -1)},${JSON.stringify(name)}:${JSON.stringify(value)}}`
-        : `{${JSON.stringify(name)}:${JSON.stringify(SHADOW[name])},${headerText.slice(1)}`;
+      headerText =
+        c.header.dupMode === 'same'
+          ? `${headerText.slice(0, -1)},${JSON.stringify(name)}:${JSON.stringify(value)}}`
+          : `{${JSON.stringify(name)}:${JSON.stringify(SHADOW[name])},${headerText.slice(1)}`;
     }
     let payloadText = JSON.stringify(claims);
     if (c.claims.dupPayload !== 'none') {
@@ -245,7 +396,11 @@ function mutate(token: string, m: CaseInput['mutation'], claims: Record<string, 
       return segments.join('.');
     }
     case 'swap':
-      return [[p, h, s], [h, s, p], [s, p, h]][m.n % 3]!.join('.');
+      return [
+        [p, h, s],
+        [h, s, p],
+        [s, p, h],
+      ][m.n % 3]!.join('.');
     case 'truncate':
       return token.slice(0, token.length - 1 - (m.n % 8));
     case 'extraSegment':
@@ -271,8 +426,13 @@ type JoseOutcome = { ok: true } | { ok: false; code: string };
 async function jose(token: string, atMs: number, requiredClaims: string[] = REQUIRED): Promise<JoseOutcome> {
   try {
     await jwtVerify(token, target.publicKey, {
-      issuer: target.issuer, audience: target.audience, algorithms: ['ES256'], typ: 'at+jwt', clockTolerance: SKEW,
-      requiredClaims, currentDate: new Date(atMs),
+      issuer: target.issuer,
+      audience: target.audience,
+      algorithms: ['ES256'],
+      typ: 'at+jwt',
+      clockTolerance: SKEW,
+      requiredClaims,
+      currentDate: new Date(atMs),
     });
     return { ok: true };
   } catch (error) {
@@ -310,7 +470,10 @@ async function loggedReason(marker: string, from: number): Promise<{ reason: str
   const deadline = Date.now() + 3000;
   for (;;) {
     const lines = target.server.output().slice(from).split('\n');
-    const mine = lines.filter((l) => l.includes(`"req_id":"${marker}"`)).map(logLine).find((l) => l?.msg === 'request');
+    const mine = lines
+      .filter((l) => l.includes(`"req_id":"${marker}"`))
+      .map(logLine)
+      .find((l) => l?.msg === 'request');
     if (mine !== undefined) return { reason: mine.reason, found: true };
     if (Date.now() > deadline) return { reason: undefined, found: false };
     await new Promise((resolve) => setTimeout(resolve, 2));
@@ -320,12 +483,19 @@ async function loggedReason(marker: string, from: number): Promise<{ reason: str
 async function server(token: string): Promise<ServerOutcome> {
   const marker = `fz-${++requestNo}-${process.pid}`;
   const from = target.server.output().length;
-  const response = await fetch(`${target.url}/api/users/me`, { headers: { authorization: `Bearer ${token}`, 'x-request-id': marker }, signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${target.url}/api/users/me`, {
+    headers: { authorization: `Bearer ${token}`, 'x-request-id': marker },
+    signal: AbortSignal.timeout(10_000),
+  });
   const text = await response.text();
   let code: string | undefined;
   let userId: string | undefined;
   if (response.status >= 400) {
-    assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/, `a ${response.status} is problem+json`);
+    assert.match(
+      response.headers.get('content-type') ?? '',
+      /^application\/problem\+json/,
+      `a ${response.status} is problem+json`,
+    );
     code = (JSON.parse(text) as { code?: string }).code;
   } else {
     userId = (JSON.parse(text) as { id?: string }).id;
@@ -352,7 +522,10 @@ async function check(c: CaseInput): Promise<void> {
   const ours = await server(token);
   const t1 = Date.now();
   const afterwards = await jose(token, t1);
-  assert.ok(ours.status === 200 || ours.status === 401, `GET /api/users/me answered ${ours.status} (${ours.code ?? ''}) for ${token}`);
+  assert.ok(
+    ours.status === 200 || ours.status === 401,
+    `GET /api/users/me answered ${ours.status} (${ours.code ?? ''}) for ${token}`,
+  );
   if (ours.reason !== undefined) reasonsSeen.set(ours.reason, (reasonsSeen.get(ours.reason) ?? 0) + 1);
   if (before.ok !== afterwards.ok) {
     // A second ticked over an exp/nbf edge between the two looks: the server judged at an
@@ -365,25 +538,35 @@ async function check(c: CaseInput): Promise<void> {
     stats.bothReject++;
   } else if (ours.status === 401) {
     // The server's lifetime limit: BULWARK_ACCESS_TOKEN_TTL (default 900) + the skew (issue #12).
-    const allowed = stricterReasons({ token, dupHeader: built.dupHeader, dupPayload: built.dupPayload }, targetKey(), { maxLifetimeSeconds: 900 + SKEW, now: Math.floor(t0 / 1000) });
+    const allowed = stricterReasons({ token, dupHeader: built.dupHeader, dupPayload: built.dupPayload }, targetKey(), {
+      maxLifetimeSeconds: 900 + SKEW,
+      now: Math.floor(t0 / 1000),
+    });
     // The shared classifier judges iat against the guard tests' frozen clock; here the clock is
     // real: iat beyond the skew from the first look (the server judged no earlier).
     allowed.delete('iat_future');
-    if (typeof built.claims.iat === 'number' && built.claims.iat > Math.floor(t0 / 1000) + SKEW) allowed.add('iat_future');
+    if (typeof built.claims.iat === 'number' && built.claims.iat > Math.floor(t0 / 1000) + SKEW)
+      allowed.add('iat_future');
     if (token.length > 8192) allowed.add('too_long');
     const routeRule = typeof built.claims.sub === 'string' && !userIds.includes(built.claims.sub);
     if (routeRule) allowed.add('revoked');
-    assert.ok(ours.reason !== undefined && allowed.has(ours.reason), `the server rejects (${ours.reason ?? '?'}) what jose accepts, not a documented stricter case [${[...allowed].join(',')}]: ${token}`);
+    assert.ok(
+      ours.reason !== undefined && allowed.has(ours.reason),
+      `the server rejects (${ours.reason ?? '?'}) what jose accepts, not a documented stricter case [${[...allowed].join(',')}]: ${token}`,
+    );
     if (ours.reason === 'revoked') stats.routeRule++;
     else stats.stricter++;
   } else {
-    assert.equal(ours.userId, built.claims.sub, 'the server answers for the token\'s sub');
+    assert.equal(ours.userId, built.claims.sub, "the server answers for the token's sub");
     stats.bothAccept++;
   }
   if (ours.code === 'token_expired') {
     // token_expired only for a token whose exp really passed (beyond the skew) by the second look.
     const exp = Number(built.claims.exp);
-    assert.ok(Number.isFinite(exp) && Math.floor(t1 / 1000) >= exp + SKEW, `token_expired for a token not expired: ${token}`);
+    assert.ok(
+      Number.isFinite(exp) && Math.floor(t1 / 1000) >= exp + SKEW,
+      `token_expired for a token not expired: ${token}`,
+    );
     stats.expiredCode++;
   }
 }
@@ -395,17 +578,30 @@ function targetKey(): SigningKey {
 describe('differential over HTTP: bulwark serve vs jose jwtVerify on GET /api/users/me', () => {
   it(`agrees on ${RUNS} generated and mutated tokens (seed ${SEED})`, async (t) => {
     const started = Date.now();
-    await fc.assert(fc.asyncProperty(caseArb, async (c) => {
-      stats.runs++;
-      await check(c);
-    }), { numRuns: RUNS, seed: SEED, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false, maxSkipsPerRun: 10, includeErrorInReport: true });
+    await fc.assert(
+      fc.asyncProperty(caseArb, async (c) => {
+        stats.runs++;
+        await check(c);
+      }),
+      {
+        numRuns: RUNS,
+        seed: SEED,
+        interruptAfterTimeLimit: TIME_LIMIT_MS,
+        markInterruptAsFailure: false,
+        maxSkipsPerRun: 10,
+        includeErrorInReport: true,
+      },
+    );
     t.diagnostic(`seed ${SEED}: ${stats.runs} tokens in ${Date.now() - started} ms: ${JSON.stringify(stats)}`);
     assert.ok(stats.runs >= MIN_RUNS, `only ${stats.runs} tokens within ${TIME_LIMIT_MS} ms`);
     t.diagnostic(`server reasons: ${JSON.stringify(Object.fromEntries([...reasonsSeen].sort((a, b) => b[1] - a[1])))}`);
   });
 
   it('exercised acceptance, rejection, the stricter cases and the route rule', async () => {
-    assert.ok(stats.bothAccept >= 50, `only ${stats.bothAccept} tokens accepted by both: generators too hostile ${JSON.stringify(stats)}`);
+    assert.ok(
+      stats.bothAccept >= 50,
+      `only ${stats.bothAccept} tokens accepted by both: generators too hostile ${JSON.stringify(stats)}`,
+    );
     assert.ok(stats.bothReject >= 200, JSON.stringify(stats));
     assert.ok(stats.stricter >= 10, JSON.stringify(stats));
     assert.ok(stats.routeRule >= 3, JSON.stringify(stats));

@@ -24,25 +24,44 @@ describe('encrypted access tokens against a listening server', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bulwark-jwe-e2e-'));
     const keyFile = join(dataDir, 'token-encryption.pem');
-    writeFileSync(keyFile, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    writeFileSync(
+      keyFile,
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }),
+      { mode: 0o600 },
+    );
     key = jweKeyFrom(readFileSync(keyFile, 'utf8'));
     env = { BULWARK_DATA_DIR: dataDir, BULWARK_TOKEN_ENCRYPTION_KEY_FILE: keyFile };
     server = await startServe(env);
-    payroll = await startServe({ ...env, BULWARK_DEMO: '0' }, ['--only', 'payroll', '--jwks-url', `${server.url}/.well-known/jwks.json`]);
+    payroll = await startServe({ ...env, BULWARK_DEMO: '0' }, [
+      '--only',
+      'payroll',
+      '--jwks-url',
+      `${server.url}/.well-known/jwks.json`,
+    ]);
   });
   after(async () => {
     await Promise.all([server?.stop(), payroll?.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const login = async (username = 'alice'): Promise<{ access_token: string; refresh_token: string; session_id: string }> => {
-    const response = await fetch(`${server.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: demoPassword(dataDir, username) }) });
+  const login = async (
+    username = 'alice',
+  ): Promise<{ access_token: string; refresh_token: string; session_id: string }> => {
+    const response = await fetch(`${server.url}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: demoPassword(dataDir, username) }),
+    });
     assert.equal(response.status, 201);
     return (await response.json()) as { access_token: string; refresh_token: string; session_id: string };
   };
   const call = async (token: string, path = '/api/users/me', base = server.url) => {
     const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-    return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      body: (await response.json()) as Record<string, unknown>,
+    };
   };
   const assertInvalidToken = async (token: string, label: string) => {
     for (const base of [server.url, payroll.url]) {
@@ -53,7 +72,8 @@ describe('encrypted access tokens against a listening server', () => {
       assert.deepEqual(Object.keys(answer.body).sort(), ['code', 'detail', 'status', 'title', 'type'], label);
     }
   };
-  const innerOf = async (jwe: string) => new TextDecoder().decode((await compactDecrypt(jwe, key.privateKey)).plaintext);
+  const innerOf = async (jwe: string) =>
+    new TextDecoder().decode((await compactDecrypt(jwe, key.privateKey)).plaintext);
 
   it('login gives a five-part token whose header reveals only alg, enc, cty, kid and epk, and whose payload is unreadable', async () => {
     const { access_token: token, session_id: sessionId } = await login();
@@ -63,10 +83,14 @@ describe('encrypted access tokens against a listening server', () => {
     assert.deepEqual(Object.keys(header).sort(), ['alg', 'cty', 'enc', 'epk', 'kid']);
     assert.deepEqual([header.alg, header.enc, header.cty, header.kid], ['ECDH-ES+A256KW', 'A256GCM', 'JWT', key.kid]);
     const visible = parts.map((p) => Buffer.from(p, 'base64url').toString('latin1')).join(' ');
-    for (const secret of ['alice', 'admin', 'payroll', sessionId, server.url, 'at+jwt']) assert.ok(!visible.includes(secret), `${secret} is readable`);
+    for (const secret of ['alice', 'admin', 'payroll', sessionId, server.url, 'at+jwt'])
+      assert.ok(!visible.includes(secret), `${secret} is readable`);
     const inner = await innerOf(token);
     assert.equal(inner.split('.').length, 3);
-    const claims = JSON.parse(Buffer.from(inner.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(inner.split('.')[1] as string, 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(claims.sid, sessionId);
   });
 
@@ -76,7 +100,11 @@ describe('encrypted access tokens against a listening server', () => {
     assert.equal(me.status, 200);
     assert.equal(me.body.username, 'alice');
     assert.equal((await call(token, '/api/employees?limit=1', payroll.url)).status, 200);
-    const refreshed = await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh, client_id: 'bulwark' }) });
+    const refreshed = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh, client_id: 'bulwark' }),
+    });
     assert.equal(refreshed.status, 200);
     const body = (await refreshed.json()) as { access_token: string; scope: string };
     assert.equal(body.access_token.split('.').length, 5);
@@ -85,17 +113,31 @@ describe('encrypted access tokens against a listening server', () => {
   });
 
   it('client credentials tokens from /oauth/token are encrypted too, and introspect as active', async () => {
-    const created = await runCli(['clients', 'add', '--name', 'jwe reader', '--scope', 'payroll:read', '--introspection', '--json'], env);
+    const created = await runCli(
+      ['clients', 'add', '--name', 'jwe reader', '--scope', 'payroll:read', '--introspection', '--json'],
+      env,
+    );
     assert.equal(created.code, 0, created.stderr);
-    const { client_id: id, client_secret: secret } = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    const { client_id: id, client_secret: secret } = JSON.parse(created.stdout) as {
+      client_id: string;
+      client_secret: string;
+    };
     const basic = `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
     const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
-    const issued = await fetch(`${server.url}/oauth/token`, { method: 'POST', headers: form, body: new URLSearchParams({ grant_type: 'client_credentials' }) });
+    const issued = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: form,
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
     assert.equal(issued.status, 200);
     const token = ((await issued.json()) as { access_token: string }).access_token;
     assert.equal(token.split('.').length, 5);
     assert.equal((await call(token, '/api/employees?limit=1', payroll.url)).status, 200);
-    const introspected = await fetch(`${server.url}/oauth/introspect`, { method: 'POST', headers: form, body: new URLSearchParams({ token }) });
+    const introspected = await fetch(`${server.url}/oauth/introspect`, {
+      method: 'POST',
+      headers: form,
+      body: new URLSearchParams({ token }),
+    });
     assert.equal(introspected.status, 200);
     const answer = (await introspected.json()) as { active: boolean; client_id?: string };
     assert.deepEqual([answer.active, answer.client_id], [true, id]);
@@ -105,7 +147,11 @@ describe('encrypted access tokens against a listening server', () => {
     const inner = await innerOf((await login()).access_token);
     await assertInvalidToken(inner, 'the genuine signed JWS without its encryption');
     const forged = await new SignJWT({ sub: 'usr_x', sid: 's', jti: 'j', scope: 'payroll:admin', role: 'admin' })
-      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' }).setIssuer(server.url).setAudience('payroll').setIssuedAt().setExpirationTime('5m')
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' })
+      .setIssuer(server.url)
+      .setAudience('payroll')
+      .setIssuedAt()
+      .setExpirationTime('5m')
       .sign(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     await assertInvalidToken(forged, 'a forged JWS');
     const stranger = jweKeyFrom(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
@@ -119,7 +165,12 @@ describe('encrypted access tokens against a listening server', () => {
     const cases: Array<[string, string]> = [
       ['zip', craftJwe(inner, key, { header: { zip: 'DEF' } })],
       ['RSA1_5', craftJwe(inner, key, { header: { alg: 'RSA1_5', epk: undefined } })],
-      ['PBES2', craftJwe(inner, key, { header: { alg: 'PBES2-HS256+A128KW', p2s: 'c2FsdHNhbHQ', p2c: 10_000_000, epk: undefined } })],
+      [
+        'PBES2',
+        craftJwe(inner, key, {
+          header: { alg: 'PBES2-HS256+A128KW', p2s: 'c2FsdHNhbHQ', p2c: 10_000_000, epk: undefined },
+        }),
+      ],
       ['dir', craftJwe(inner, key, { header: { alg: 'dir', epk: undefined } })],
       ['A128CBC-HS256', craftJwe(inner, key, { header: { enc: 'A128CBC-HS256' } })],
       ['bad tag', flipBit(craftJwe(inner, key), 4, 9)],
@@ -133,7 +184,12 @@ describe('encrypted access tokens against a listening server', () => {
 
   it('a payroll-only process without the key refuses encrypted tokens (401), and serve refuses a bad key file at start', async () => {
     const token = (await login()).access_token;
-    const keyless = await startServe({ BULWARK_DATA_DIR: dataDir, BULWARK_DEMO: '0' }, ['--only', 'payroll', '--jwks-url', `${server.url}/.well-known/jwks.json`]);
+    const keyless = await startServe({ BULWARK_DATA_DIR: dataDir, BULWARK_DEMO: '0' }, [
+      '--only',
+      'payroll',
+      '--jwks-url',
+      `${server.url}/.well-known/jwks.json`,
+    ]);
     try {
       const answer = await call(token, '/api/employees', keyless.url);
       assert.equal(answer.status, 401);
@@ -143,7 +199,10 @@ describe('encrypted access tokens against a listening server', () => {
     }
     const publicOnly = join(dataDir, 'public.pem');
     writeFileSync(publicOnly, key.publicKey.export({ format: 'pem', type: 'spki' }));
-    await assert.rejects(startServe({ ...env, BULWARK_TOKEN_ENCRYPTION_KEY_FILE: publicOnly }), /BULWARK_TOKEN_ENCRYPTION_KEY_FILE: .*private key/);
+    await assert.rejects(
+      startServe({ ...env, BULWARK_TOKEN_ENCRYPTION_KEY_FILE: publicOnly }),
+      /BULWARK_TOKEN_ENCRYPTION_KEY_FILE: .*private key/,
+    );
   });
 
   it('`bulwark token decode` shows the JWE header only; `token verify` decrypts with the configured key', async () => {
@@ -160,6 +219,9 @@ describe('encrypted access tokens against a listening server', () => {
     assert.match(verified.stdout, /VALID/);
     const tampered = await runCli(['token', 'verify', flipBit(token, 4, 3)], { ...env, PORT: '0' });
     assert.equal(tampered.code, 1);
-    assert.match(tampered.stdout, /INVALID: first failed check: decrypts with the configured key .*\(decryption_failed\)/);
+    assert.match(
+      tampered.stdout,
+      /INVALID: first failed check: decrypts with the configured key .*\(decryption_failed\)/,
+    );
   });
 });

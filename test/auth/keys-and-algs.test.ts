@@ -17,9 +17,16 @@ describe('signing algorithms and keys', () => {
         assert.equal(decodeJwt(pair.access_token).header.alg, alg);
         const jwks = (await h.app.inject({ url: '/.well-known/jwks.json' })).json();
         assert.equal(jwks.keys[0].alg, alg);
-        const { payload } = await jwtVerify(pair.access_token, createLocalJWKSet(jwks), { issuer: ISSUER, audience: 'payroll', currentDate: new Date(h.clock.now()) });
+        const { payload } = await jwtVerify(pair.access_token, createLocalJWKSet(jwks), {
+          issuer: ISSUER,
+          audience: 'payroll',
+          currentDate: new Date(h.clock.now()),
+        });
         assert.equal(payload.role, 'admin');
-        assert.equal((await h.app.inject({ url: '/api/users/me', headers: bearer(pair.access_token) })).statusCode, 200);
+        assert.equal(
+          (await h.app.inject({ url: '/api/users/me', headers: bearer(pair.access_token) })).statusCode,
+          200,
+        );
       } finally {
         await h.close();
       }
@@ -33,9 +40,17 @@ describe('signing algorithms and keys', () => {
       await h.addUser('alice', 'admin');
       const pair = await h.login('alice', 'alice-Correct-Horse-42');
       assert.deepEqual((await h.app.inject({ url: '/.well-known/jwks.json' })).json(), { keys: [] });
-      const { payload } = await jwtVerify(pair.access_token, secret, { issuer: ISSUER, audience: 'payroll', currentDate: new Date(h.clock.now()) });
+      const { payload } = await jwtVerify(pair.access_token, secret, {
+        issuer: ISSUER,
+        audience: 'payroll',
+        currentDate: new Date(h.clock.now()),
+      });
       assert.equal(payload.role, 'admin');
-      const rotate = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(pair.access_token) });
+      const rotate = await h.app.inject({
+        method: 'POST',
+        url: '/api/keys/rotate',
+        headers: bearer(pair.access_token),
+      });
       assert.equal(rotate.statusCode, 409, 'an HS256 secret from config cannot be rotated by the server');
     } finally {
       await h.close();
@@ -69,8 +84,11 @@ describe('signing algorithms and keys', () => {
       assert.match(record.privateKeyEncrypted, /^v1\./);
       assert.ok(!record.privateKeyEncrypted.includes(jwkD.slice(1, -1)));
       const database = readFileSync(join(h.dataDir, 'bulwark.db'));
-      assert.ok(!database.includes(Buffer.from(jwkD.slice(1, -1))), 'the private scalar appears nowhere in the database file');
-      assert.equal((readFileSync(join(h.dataDir, 'master.key'), 'utf8').trim().length), 43);
+      assert.ok(
+        !database.includes(Buffer.from(jwkD.slice(1, -1))),
+        'the private scalar appears nowhere in the database file',
+      );
+      assert.equal(readFileSync(join(h.dataDir, 'master.key'), 'utf8').trim().length, 43);
       const { KeyManager } = await import('../../src/auth/keys/key-manager.js');
       const other = new KeyManager(h.services.store.keys, () => randomBytes(32), h.config);
       await assert.rejects(other.reload(), /does not open with this master key/);

@@ -20,16 +20,27 @@ describe('POST /api/users-sessions (login)', () => {
   after(() => h.close());
 
   it('answers 201 with a token pair and a hardened refresh cookie', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'alice', password: alice.password } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'alice', password: alice.password },
+    });
     assert.equal(response.statusCode, 201);
     const body = response.json();
-    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'refresh_token', 'session_id', 'token_type']);
+    assert.deepEqual(Object.keys(body).sort(), [
+      'access_token',
+      'expires_in',
+      'refresh_token',
+      'session_id',
+      'token_type',
+    ]);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 900);
     assert.match(body.refresh_token, /^brt_[A-Za-z0-9_-]{43}$/);
     const cookie = String(response.headers['set-cookie']);
     assert.match(cookie, /^bulwark_refresh=brt_/);
-    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/api/users-sessions']) assert.ok(cookie.includes(attribute), `cookie lacks ${attribute}`);
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/api/users-sessions'])
+      assert.ok(cookie.includes(attribute), `cookie lacks ${attribute}`);
     assert.equal(response.headers['cache-control'], 'no-store');
   });
 
@@ -54,7 +65,10 @@ describe('POST /api/users-sessions (login)', () => {
     assert.ok(!body.access_token.includes(Buffer.from(alice.password).toString('base64url')));
     const jwks = (await h.app.inject({ url: '/.well-known/jwks.json' })).json();
     const verified = await jwtVerify(body.access_token, createLocalJWKSet(jwks), {
-      issuer: ISSUER, audience: 'payroll', typ: 'at+jwt', currentDate: new Date(h.clock.now()),
+      issuer: ISSUER,
+      audience: 'payroll',
+      typ: 'at+jwt',
+      currentDate: new Date(h.clock.now()),
     });
     assert.equal(verified.payload.sub, alice.id);
   });
@@ -74,13 +88,25 @@ describe('POST /api/users-sessions (login)', () => {
   });
 
   it('accepts the username in any case and with surrounding spaces', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: ' ALICE ', password: alice.password } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: ' ALICE ', password: alice.password },
+    });
     assert.equal(response.statusCode, 201);
   });
 
   it('answers a wrong password and an unknown user with the same 401 body', async () => {
-    const wrong = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'alice', password: 'not-her-password' } });
-    const unknown = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'mallory', password: 'whatever-password' } });
+    const wrong = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'alice', password: 'not-her-password' },
+    });
+    const unknown = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'mallory', password: 'whatever-password' },
+    });
     assert.equal(wrong.statusCode, 401);
     assert.equal(unknown.statusCode, 401);
     assert.equal(problemOf(wrong).code, 'invalid_credentials');
@@ -94,13 +120,21 @@ describe('POST /api/users-sessions (login)', () => {
   it('refuses a disabled user with the same answer, even with the right password', async () => {
     const eve = await h.addUser('eve', 'clerk');
     await h.services.users.update(eve.id, { disabled: true }, null);
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'eve', password: eve.password } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'eve', password: eve.password },
+    });
     assert.equal(response.statusCode, 401);
     assert.equal(problemOf(response).code, 'invalid_credentials');
   });
 
   it('writes audit events for failed and successful logins without the password', async () => {
-    await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'alice', password: 'bad-password-xyz' } });
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'alice', password: 'bad-password-xyz' },
+    });
     await h.login('alice', alice.password);
     const events = await h.services.store.audit.list({}, { limit: 100 });
     const failed = events.items.find((e) => e.type === 'login.failed' && e.details.reason === 'bad_password');
@@ -120,7 +154,12 @@ describe('POST /api/users-sessions (login)', () => {
     ['a JSON array', '[]', 'application/json'],
   ] as const) {
     it(`answers ${name} with 400 invalid_request`, async () => {
-      const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: payload as never, headers: { 'content-type': contentType } });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions',
+        payload: payload as never,
+        headers: { 'content-type': contentType },
+      });
       assert.equal(response.statusCode, 400);
       assert.equal(problemOf(response).code, 'invalid_request');
       assert.ok(!response.body.includes('hunter2'), 'the body is never echoed');
@@ -128,13 +167,22 @@ describe('POST /api/users-sessions (login)', () => {
   }
 
   it('answers a non-JSON content type with 415', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: 'username=alice', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: 'username=alice',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(response.statusCode, 415);
     assert.equal(problemOf(response).code, 'unsupported_media_type');
   });
 
   it('answers an oversize body with 413', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'alice', password: 'x'.repeat(70_000) } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'alice', password: 'x'.repeat(70_000) },
+    });
     assert.equal(response.statusCode, 413);
     assert.equal(problemOf(response).code, 'payload_too_large');
   });

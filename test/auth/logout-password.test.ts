@@ -12,15 +12,27 @@ describe('logout, /api/users/me and password change', () => {
   after(() => h.close());
 
   const me = (token: string) => h.app.inject({ url: '/api/users/me', headers: bearer(token) });
-  const refresh = (token: string) => h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: token } });
-  const logout = (token: string) => h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(token) });
+  const refresh = (token: string) =>
+    h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: token } });
+  const logout = (token: string) =>
+    h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(token) });
 
   it('GET /api/users/me shows the caller and never a password hash', async () => {
     const pair = await h.login('carol', carol.password);
     const response = await me(pair.access_token);
     assert.equal(response.statusCode, 200);
     const body = response.json();
-    assert.deepEqual(Object.keys(body).sort(), ['created_at', 'disabled', 'email', 'email_verified', 'employee_id', 'id', 'role', 'updated_at', 'username']);
+    assert.deepEqual(Object.keys(body).sort(), [
+      'created_at',
+      'disabled',
+      'email',
+      'email_verified',
+      'employee_id',
+      'id',
+      'role',
+      'updated_at',
+      'username',
+    ]);
     assert.equal(body.id, carol.id);
     assert.equal(body.username, 'carol');
     assert.ok(!response.body.includes('argon2'));
@@ -54,7 +66,9 @@ describe('logout, /api/users/me and password change', () => {
     const current = await h.login('dave', dave.password);
     const other = await h.login('dave', dave.password);
     const response = await h.app.inject({
-      method: 'PUT', url: '/api/users/me/password', headers: bearer(current.access_token),
+      method: 'PUT',
+      url: '/api/users/me/password',
+      headers: bearer(current.access_token),
       payload: { current_password: dave.password, new_password: 'a brand new passphrase 9' },
     });
     assert.equal(response.statusCode, 204);
@@ -62,7 +76,11 @@ describe('logout, /api/users/me and password change', () => {
     assert.equal((await me(other.access_token)).statusCode, 401);
     assert.equal((await refresh(other.refresh_token)).statusCode, 401);
     assert.equal((await refresh(current.refresh_token)).statusCode, 200);
-    const old = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'dave', password: dave.password } });
+    const old = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'dave', password: dave.password },
+    });
     assert.equal(old.statusCode, 401);
     await h.login('dave', 'a brand new passphrase 9');
     const events = await h.services.store.audit.list({ type: 'password.changed' }, { limit: 5 });
@@ -74,18 +92,26 @@ describe('logout, /api/users/me and password change', () => {
   it('password change with a wrong current password is 401 invalid_credentials', async () => {
     const pair = await h.login('carol', carol.password);
     const response = await h.app.inject({
-      method: 'PUT', url: '/api/users/me/password', headers: bearer(pair.access_token),
+      method: 'PUT',
+      url: '/api/users/me/password',
+      headers: bearer(pair.access_token),
       payload: { current_password: 'wrong-password-1', new_password: 'another fine passphrase' },
     });
     assert.equal(response.statusCode, 401);
     assert.equal(problemOf(response).code, 'invalid_credentials');
   });
 
-  for (const [name, next] of [['too short', 'short'], ['mostly the username', 'carol-carol-carol'], ['one repeated character', 'aaaaaaaaaaaaaaaa']] as const) {
+  for (const [name, next] of [
+    ['too short', 'short'],
+    ['mostly the username', 'carol-carol-carol'],
+    ['one repeated character', 'aaaaaaaaaaaaaaaa'],
+  ] as const) {
     it(`password change refuses a new password that is ${name}`, async () => {
       const pair = await h.login('carol', carol.password);
       const response = await h.app.inject({
-        method: 'PUT', url: '/api/users/me/password', headers: bearer(pair.access_token),
+        method: 'PUT',
+        url: '/api/users/me/password',
+        headers: bearer(pair.access_token),
         payload: { current_password: carol.password, new_password: next },
       });
       assert.equal(response.statusCode, 400);

@@ -19,18 +19,48 @@ describe('no secret reaches the logs', () => {
     const user = await h.addUser('mona', 'admin', password);
     const secrets: string[] = [password, wrongPassword];
 
-    await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'mona', password: wrongPassword } });
-    await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: `{"username":"mona","password":"${password}"`, headers: { 'content-type': 'application/json' } });
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'mona', password: wrongPassword },
+    });
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: `{"username":"mona","password":"${password}"`,
+      headers: { 'content-type': 'application/json' },
+    });
     const pair = await h.login('mona', password);
     secrets.push(pair.access_token, pair.refresh_token, pair.access_token.split('.')[2] as string);
-    const next = (await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: pair.refresh_token }, cookies: { bulwark_refresh: pair.refresh_token } })).json();
+    const next = (
+      await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions/refresh',
+        payload: { refresh_token: pair.refresh_token },
+        cookies: { bulwark_refresh: pair.refresh_token },
+      })
+    ).json();
     secrets.push(next.access_token, next.refresh_token);
-    await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: pair.refresh_token } });
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      payload: { refresh_token: pair.refresh_token },
+    });
     await h.app.inject({ url: '/api/users/me', headers: bearer(`${pair.access_token}x`) });
     await h.app.inject({ url: '/api/users', headers: bearer(next.access_token) });
-    await h.app.inject({ method: 'PUT', url: '/api/users/me/password', headers: bearer(next.access_token), payload: { current_password: wrongPassword, new_password: 'New-Password-Secret-55' } });
+    await h.app.inject({
+      method: 'PUT',
+      url: '/api/users/me/password',
+      headers: bearer(next.access_token),
+      payload: { current_password: wrongPassword, new_password: 'New-Password-Secret-55' },
+    });
     secrets.push('New-Password-Secret-55');
-    await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(next.access_token), payload: { username: 'nick', password: 'Nick-Secret-Passphrase-3', role: 'clerk' } });
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(next.access_token),
+      payload: { username: 'nick', password: 'Nick-Secret-Passphrase-3', role: 'clerk' },
+    });
     secrets.push('Nick-Secret-Passphrase-3');
 
     assert.ok(h.logs.length >= 9, `expected a line per request (9), got ${h.logs.length}`);

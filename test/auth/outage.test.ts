@@ -9,11 +9,18 @@ describe('database outage', () => {
       await h.addUser('alice', 'admin');
       const pair = await h.login('alice', 'alice-Correct-Horse-42');
       await h.services.store.close();
-      const login = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'alice', password: 'alice-Correct-Horse-42' } });
+      const login = await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions',
+        payload: { username: 'alice', password: 'alice-Correct-Horse-42' },
+      });
       assert.equal(login.statusCode, 503);
       assert.equal(problemOf(login).code, 'service_unavailable');
       assert.equal(login.headers['retry-after'], '2', 'every 503 says when to retry');
-      const me = await h.app.inject({ url: '/api/users/me', headers: { authorization: `Bearer ${pair.access_token}` } });
+      const me = await h.app.inject({
+        url: '/api/users/me',
+        headers: { authorization: `Bearer ${pair.access_token}` },
+      });
       assert.equal(me.statusCode, 503);
       const ready = await h.app.inject({ url: '/readyz' });
       assert.equal(ready.statusCode, 503);

@@ -23,7 +23,10 @@ describe('password work bound', () => {
       order.push('b');
     });
     assert.deepEqual(work.load, { active: 1, waiting: 1 });
-    await assert.rejects(work.run(async () => order.push('c')), (error: unknown) => error instanceof ServiceUnavailableError && error.status === 503);
+    await assert.rejects(
+      work.run(async () => order.push('c')),
+      (error: unknown) => error instanceof ServiceUnavailableError && error.status === 503,
+    );
     first.resolve();
     await Promise.all([a, b]);
     assert.deepEqual(order, ['a', 'b']);
@@ -49,12 +52,14 @@ describe('a login flood from many addresses', () => {
   after(() => h.close());
 
   it('sheds what the bound cannot hold with 503 (never a 500), for known and unknown users alike, and recovers', async () => {
-    const attempts = Array.from({ length: 200 }, (_, i) => h.app.inject({
-      method: 'POST',
-      url: '/api/users-sessions',
-      payload: { username: i % 2 === 0 ? 'alice' : `nobody-${i}`, password: 'not-the-password-1' },
-      remoteAddress: `10.77.${Math.floor(i / 250)}.${i % 250}`,
-    }));
+    const attempts = Array.from({ length: 200 }, (_, i) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions',
+        payload: { username: i % 2 === 0 ? 'alice' : `nobody-${i}`, password: 'not-the-password-1' },
+        remoteAddress: `10.77.${Math.floor(i / 250)}.${i % 250}`,
+      }),
+    );
     const answers = await Promise.all(attempts);
     const statuses = answers.map((a) => a.statusCode);
     assert.deepEqual([...new Set(statuses)].sort(), [401, 503], `statuses: ${[...new Set(statuses)].join(', ')}`);
@@ -64,7 +69,10 @@ describe('a login flood from many addresses', () => {
     const shedKnown = answers.filter((a, i) => a.statusCode === 503 && i % 2 === 0).length;
     const shedUnknown = answers.filter((a, i) => a.statusCode === 503 && i % 2 === 1).length;
     assert.ok(shedKnown > 0 && shedUnknown > 0, `shed known ${shedKnown}, unknown ${shedUnknown}`);
-    assert.ok(statuses.filter((s) => s === 401).length >= passwordWork.concurrency + passwordWork.queue - 2, 'the bound admits what it holds');
+    assert.ok(
+      statuses.filter((s) => s === 401).length >= passwordWork.concurrency + passwordWork.queue - 2,
+      'the bound admits what it holds',
+    );
     assert.deepEqual(passwordWork.load, { active: 0, waiting: 0 });
     assert.equal((await h.login('alice', 'alice-Correct-Horse-42')).token_type, 'Bearer');
   });

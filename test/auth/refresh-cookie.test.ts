@@ -34,7 +34,12 @@ describe('cookie-mode sessions (refresh_delivery: "cookie")', () => {
   });
   after(() => h.close());
 
-  const login = (extra: Record<string, unknown>) => h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: 'bob', password: bob.password, ...extra } });
+  const login = (extra: Record<string, unknown>) =>
+    h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: 'bob', password: bob.password, ...extra },
+    });
   const cookieRefresh = (token: string, headers: Record<string, string> = {}) =>
     h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', cookies: { bulwark_refresh: token }, headers });
 
@@ -46,7 +51,10 @@ describe('cookie-mode sessions (refresh_delivery: "cookie")', () => {
     assert.match(cookie.value, /^brt_[A-Za-z0-9_-]{43}$/);
     for (const attribute of ATTRIBUTES) assert.ok(cookie.attributes.includes(attribute), `cookie lacks ${attribute}`);
     assert.ok(!response.body.includes(cookie.value));
-    assert.equal((await h.app.inject({ url: '/api/users/me', headers: bearer(response.json().access_token) })).statusCode, 200);
+    assert.equal(
+      (await h.app.inject({ url: '/api/users/me', headers: bearer(response.json().access_token) })).statusCode,
+      200,
+    );
   });
 
   it('login in body mode (explicit or default) keeps the refresh token in the body', async () => {
@@ -73,7 +81,11 @@ describe('cookie-mode sessions (refresh_delivery: "cookie")', () => {
     const second = refreshCookie(response);
     assert.notEqual(second.value, first);
     for (const attribute of ATTRIBUTES) assert.ok(second.attributes.includes(attribute), `cookie lacks ${attribute}`);
-    const viaBody = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: second.value } });
+    const viaBody = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      payload: { refresh_token: second.value },
+    });
     assert.equal(viaBody.statusCode, 200);
     assert.equal(viaBody.json().refresh_token, refreshCookie(viaBody).value);
   });
@@ -88,25 +100,41 @@ describe('cookie-mode sessions (refresh_delivery: "cookie")', () => {
 
   it('logout clears the cookie: same name and attributes, expired', async () => {
     const response = await login({ refresh_delivery: 'cookie' });
-    const logout = await h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(response.json().access_token) });
+    const logout = await h.app.inject({
+      method: 'DELETE',
+      url: '/api/users-sessions/current',
+      headers: bearer(response.json().access_token),
+    });
     assert.equal(logout.statusCode, 204);
     const cleared = refreshCookie(logout);
     assert.equal(cleared.value, '');
-    for (const attribute of [...ATTRIBUTES, 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT']) assert.ok(cleared.attributes.includes(attribute), `cleared cookie lacks ${attribute}`);
+    for (const attribute of [...ATTRIBUTES, 'Max-Age=0', 'Expires=Thu, 01 Jan 1970 00:00:00 GMT'])
+      assert.ok(cleared.attributes.includes(attribute), `cleared cookie lacks ${attribute}`);
     const after = await cookieRefresh(refreshCookie(response).value);
     assert.equal(after.statusCode, 401);
     assert.equal(problemOf(after).code, 'invalid_grant');
   });
 
   it('documents it in OpenAPI: refresh_delivery on login, refresh_token optional in answers', async () => {
-    const doc = (await h.app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, Operation>> }>();
+    const doc = (await h.app.inject({ url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, Operation>>;
+    }>();
     const body = doc.paths['/api/users-sessions']?.post?.requestBody?.content['application/json']?.schema;
-    assert.deepEqual(body?.properties?.refresh_delivery?.anyOf?.flatMap((s) => s.enum ?? [s.const]), ['body', 'cookie']);
+    assert.deepEqual(
+      body?.properties?.refresh_delivery?.anyOf?.flatMap((s) => s.enum ?? [s.const]),
+      ['body', 'cookie'],
+    );
     assert.ok(!(body?.required ?? []).includes('refresh_delivery'));
-    for (const [path, status] of [['/api/users-sessions', '201'], ['/api/users-sessions/refresh', '200']] as const) {
+    for (const [path, status] of [
+      ['/api/users-sessions', '201'],
+      ['/api/users-sessions/refresh', '200'],
+    ] as const) {
       const answer = doc.paths[path]?.post?.responses[status]?.content?.['application/json']?.schema;
       assert.ok(answer?.properties?.refresh_token, `${path} documents refresh_token`);
-      assert.ok(answer.required?.includes('access_token') && !answer.required.includes('refresh_token'), `${path}: refresh_token is optional`);
+      assert.ok(
+        answer.required?.includes('access_token') && !answer.required.includes('refresh_token'),
+        `${path}: refresh_token is optional`,
+      );
     }
   });
 });

@@ -9,18 +9,27 @@ const TOKEN = /^brt_[A-Za-z0-9_-]{43}$/;
 
 function calls(h: Harness) {
   return {
-    refresh: (token: string) => h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: token } }),
+    refresh: (token: string) =>
+      h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: token } }),
     me: (token: string) => h.app.inject({ url: '/api/users/me', headers: bearer(token) }),
-    audit: async (type: string, sessionId: string) => (await h.store.audit.list({ type }, { limit: 100 })).items.filter((e) => e.targetId === sessionId),
+    audit: async (type: string, sessionId: string) =>
+      (await h.store.audit.list({ type }, { limit: 100 })).items.filter((e) => e.targetId === sessionId),
   };
 }
 
 /** The race a browser with two tabs (or a retried request) makes: one token, 20 refreshes at once. */
-async function twentyConcurrent(h: Harness, password: string): Promise<{ pair: LoginBody; successor: string; access: string[] }> {
+async function twentyConcurrent(
+  h: Harness,
+  password: string,
+): Promise<{ pair: LoginBody; successor: string; access: string[] }> {
   const { refresh, me } = calls(h);
   const pair = await h.login('bob', password);
   const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(pair.refresh_token)));
-  assert.deepEqual(answers.map((a) => a.statusCode), Array.from({ length: 20 }, () => 200), answers.find((a) => a.statusCode !== 200)?.body);
+  assert.deepEqual(
+    answers.map((a) => a.statusCode),
+    Array.from({ length: 20 }, () => 200),
+    answers.find((a) => a.statusCode !== 200)?.body,
+  );
   const bodies = answers.map((a) => a.json<LoginBody>());
   const successors = new Set(bodies.map((b) => b.refresh_token));
   assert.equal(successors.size, 1, 'one successor refresh token for all 20');
@@ -80,7 +89,9 @@ describe('refresh reuse window (BULWARK_REFRESH_REUSE_WINDOW, default 10 s)', ()
     const { pair, successor } = await twentyConcurrent(h, bob.password);
     const hash = createHash('sha256').update(successor).digest('base64url');
     assert.equal((await h.store.refreshTokens.findByHash(hash))?.sessionId, pair.session_id);
-    const { rows } = await sql<{ hash: string }>`select hash from refresh_tokens where session_id = ${pair.session_id}`.execute(h.store.db);
+    const { rows } = await sql<{
+      hash: string;
+    }>`select hash from refresh_tokens where session_id = ${pair.session_id}`.execute(h.store.db);
     const sha = (token: string) => createHash('sha256').update(token).digest('base64url');
     assert.deepEqual(rows.map((r) => r.hash).sort(), [sha(pair.refresh_token), hash].sort(), 'two rows, hashes only');
   });
@@ -113,7 +124,11 @@ describe('refresh reuse window (BULWARK_REFRESH_REUSE_WINDOW, default 10 s)', ()
     const { refresh } = calls(h);
     const pair = await h.login('bob', bob.password);
     const rotated = (await refresh(pair.refresh_token)).json<LoginBody>();
-    const logout = await h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(rotated.access_token) });
+    const logout = await h.app.inject({
+      method: 'DELETE',
+      url: '/api/users-sessions/current',
+      headers: bearer(rotated.access_token),
+    });
     assert.equal(logout.statusCode, 204);
     const replay = await refresh(pair.refresh_token);
     assert.equal(replay.statusCode, 401);
@@ -147,7 +162,8 @@ describe('refresh reuse window off (BULWARK_REFRESH_REUSE_WINDOW=0)', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(pair.refresh_token)));
     const winners = answers.filter((a) => a.statusCode === 200);
     assert.equal(winners.length, 1, answers.map((a) => a.statusCode).join(','));
-    for (const loser of answers.filter((a) => a.statusCode !== 200)) assert.equal(problemOf(loser).code, 'invalid_grant');
+    for (const loser of answers.filter((a) => a.statusCode !== 200))
+      assert.equal(problemOf(loser).code, 'invalid_grant');
     assert.equal((await h.store.sessions.findById(pair.session_id))?.revokedReason, 'refresh_reuse');
     assert.equal((await me(winners[0]?.json<LoginBody>().access_token ?? '')).statusCode, 401);
     assert.equal((await calls(h).audit('refresh.reused_within_window', pair.session_id)).length, 0);

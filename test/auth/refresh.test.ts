@@ -11,7 +11,8 @@ describe('POST /api/users-sessions/refresh (rotation and reuse detection)', () =
   });
   after(() => h.close());
 
-  const refresh = (token: string) => h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: token } });
+  const refresh = (token: string) =>
+    h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: token } });
   const me = (token: string) => h.app.inject({ url: '/api/users/me', headers: bearer(token) });
 
   it('returns a new pair for the same session, and the new access token works', async () => {
@@ -61,7 +62,11 @@ describe('POST /api/users-sessions/refresh (rotation and reuse detection)', () =
 
   it('accepts the refresh token from the HttpOnly cookie', async () => {
     const pair = await h.login('bob', bob.password);
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', cookies: { bulwark_refresh: pair.refresh_token } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      cookies: { bulwark_refresh: pair.refresh_token },
+    });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().session_id, pair.session_id);
   });
@@ -69,7 +74,10 @@ describe('POST /api/users-sessions/refresh (rotation and reuse detection)', () =
   it('refuses a cookie refresh sent from a foreign origin (CSRF)', async () => {
     const pair = await h.login('bob', bob.password);
     const response = await h.app.inject({
-      method: 'POST', url: '/api/users-sessions/refresh', cookies: { bulwark_refresh: pair.refresh_token }, headers: { origin: 'https://evil.example' },
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      cookies: { bulwark_refresh: pair.refresh_token },
+      headers: { origin: 'https://evil.example' },
     });
     assert.equal(response.statusCode, 403);
     assert.equal(problemOf(response).code, 'forbidden');
@@ -91,7 +99,11 @@ describe('POST /api/users-sessions/refresh (rotation and reuse detection)', () =
     assert.equal(problemOf(expired).code, 'invalid_grant');
   });
 
-  for (const [name, token] of [['an unknown token', `brt_${'A'.repeat(43)}`], ['a malformed token', 'not-a-token'], ['an access token', 'eyJhbGciOiJFUzI1NiJ9.e30.sig']] as const) {
+  for (const [name, token] of [
+    ['an unknown token', `brt_${'A'.repeat(43)}`],
+    ['a malformed token', 'not-a-token'],
+    ['an access token', 'eyJhbGciOiJFUzI1NiJ9.e30.sig'],
+  ] as const) {
     it(`answers ${name} with 401 invalid_grant`, async () => {
       const response = await refresh(token);
       assert.equal(response.statusCode, 401);

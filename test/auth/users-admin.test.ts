@@ -34,7 +34,12 @@ describe('user administration (/api/users) and admin-only routes', () => {
   for (const [method, url] of adminRoutes) {
     it(`${method} ${url}: clerk and employee get 403 forbidden, no token gets 401`, async () => {
       for (const token of [clerkToken, employeeToken]) {
-        const response = await h.app.inject({ method, url, headers: bearer(token), payload: method === 'POST' || method === 'PATCH' ? {} : undefined });
+        const response = await h.app.inject({
+          method,
+          url,
+          headers: bearer(token),
+          payload: method === 'POST' || method === 'PATCH' ? {} : undefined,
+        });
         assert.equal(response.statusCode, 403);
         assert.equal(problemOf(response).code, 'forbidden');
         assert.equal(response.headers['www-authenticate'], 'Bearer realm="bulwark", error="insufficient_scope"');
@@ -47,7 +52,9 @@ describe('user administration (/api/users) and admin-only routes', () => {
 
   it('admin creates a user who can then log in; the answer has no hash', async () => {
     const response = await h.app.inject({
-      method: 'POST', url: '/api/users', headers: bearer(adminToken),
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(adminToken),
       payload: { username: 'Grace', password: 'grace has a long passphrase', role: 'clerk' },
     });
     assert.equal(response.statusCode, 201);
@@ -62,15 +69,35 @@ describe('user administration (/api/users) and admin-only routes', () => {
   });
 
   it('refuses a duplicate username (409), a weak password and unknown fields (400)', async () => {
-    const dup = await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { username: 'BOB', password: 'another long passphrase', role: 'clerk' } });
+    const dup = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(adminToken),
+      payload: { username: 'BOB', password: 'another long passphrase', role: 'clerk' },
+    });
     assert.equal(dup.statusCode, 409);
     assert.equal(problemOf(dup).code, 'conflict');
-    const weak = await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { username: 'henry', password: 'short', role: 'clerk' } });
+    const weak = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(adminToken),
+      payload: { username: 'henry', password: 'short', role: 'clerk' },
+    });
     assert.equal(weak.statusCode, 400);
-    const extra = await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { username: 'ivan', password: 'ivan long passphrase', role: 'clerk', disabled: false, id: 'chosen' } });
+    const extra = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(adminToken),
+      payload: { username: 'ivan', password: 'ivan long passphrase', role: 'clerk', disabled: false, id: 'chosen' },
+    });
     assert.equal(extra.statusCode, 400);
     assert.equal(problemOf(extra).code, 'invalid_request');
-    const badRole = await h.app.inject({ method: 'POST', url: '/api/users', headers: bearer(adminToken), payload: { username: 'ivan', password: 'ivan long passphrase', role: 'root' } });
+    const badRole = await h.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(adminToken),
+      payload: { username: 'ivan', password: 'ivan long passphrase', role: 'root' },
+    });
     assert.equal(badRole.statusCode, 400);
   });
 
@@ -80,7 +107,12 @@ describe('user administration (/api/users) and admin-only routes', () => {
     const page1 = first.json();
     assert.equal(page1.items.length, 2);
     assert.equal(typeof page1.next_cursor, 'string');
-    const second = (await h.app.inject({ url: `/api/users?limit=2&cursor=${encodeURIComponent(page1.next_cursor)}`, headers: bearer(adminToken) })).json();
+    const second = (
+      await h.app.inject({
+        url: `/api/users?limit=2&cursor=${encodeURIComponent(page1.next_cursor)}`,
+        headers: bearer(adminToken),
+      })
+    ).json();
     const ids = new Set([...page1.items, ...second.items].map((u: { id: string }) => u.id));
     assert.equal(ids.size, page1.items.length + second.items.length, 'pages do not overlap');
     assert.equal((await h.app.inject({ url: '/api/users?limit=101', headers: bearer(adminToken) })).statusCode, 400);
@@ -92,33 +124,72 @@ describe('user administration (/api/users) and admin-only routes', () => {
   it('disabling a user ends their live tokens and refresh tokens at once', async () => {
     const judy = await h.addUser('judy', 'clerk');
     const pair = await h.login('judy', judy.password);
-    const response = await h.app.inject({ method: 'PATCH', url: `/api/users/${judy.id}`, headers: bearer(adminToken), payload: { disabled: true } });
+    const response = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${judy.id}`,
+      headers: bearer(adminToken),
+      payload: { disabled: true },
+    });
     assert.equal(response.statusCode, 200);
     assert.equal(response.json().disabled, true);
     assert.equal((await h.app.inject({ url: '/api/users/me', headers: bearer(pair.access_token) })).statusCode, 401);
-    assert.equal((await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: pair.refresh_token } })).statusCode, 401);
+    assert.equal(
+      (
+        await h.app.inject({
+          method: 'POST',
+          url: '/api/users-sessions/refresh',
+          payload: { refresh_token: pair.refresh_token },
+        })
+      ).statusCode,
+      401,
+    );
     const audit = await h.services.store.audit.list({ type: 'user.updated' }, { limit: 10 });
     const event = audit.items.find((e) => e.targetId === judy.id);
     assert.deepEqual(event?.details.changes, { disabled: { from: false, to: true } });
   });
 
-  it('a role change revokes the old role\'s tokens', async () => {
+  it("a role change revokes the old role's tokens", async () => {
     const kim = await h.addUser('kim', 'admin');
     const pair = await h.login('kim', kim.password);
-    const response = await h.app.inject({ method: 'PATCH', url: `/api/users/${kim.id}`, headers: bearer(adminToken), payload: { role: 'employee' } });
+    const response = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${kim.id}`,
+      headers: bearer(adminToken),
+      payload: { role: 'employee' },
+    });
     assert.equal(response.json().role, 'employee');
     assert.equal((await h.app.inject({ url: '/api/users', headers: bearer(pair.access_token) })).statusCode, 401);
   });
 
   it('an admin cannot demote or disable themselves (409); unknown ids are 404; empty patches 400', async () => {
-    const self = await h.app.inject({ method: 'PATCH', url: `/api/users/${alice.id}`, headers: bearer(adminToken), payload: { role: 'clerk' } });
+    const self = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${alice.id}`,
+      headers: bearer(adminToken),
+      payload: { role: 'clerk' },
+    });
     assert.equal(self.statusCode, 409);
-    const unknown = await h.app.inject({ method: 'PATCH', url: '/api/users/no-such-user', headers: bearer(adminToken), payload: { disabled: true } });
+    const unknown = await h.app.inject({
+      method: 'PATCH',
+      url: '/api/users/no-such-user',
+      headers: bearer(adminToken),
+      payload: { disabled: true },
+    });
     assert.equal(unknown.statusCode, 404);
     assert.equal(problemOf(unknown).code, 'not_found');
-    const empty = await h.app.inject({ method: 'PATCH', url: `/api/users/${alice.id}`, headers: bearer(adminToken), payload: {} });
+    const empty = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${alice.id}`,
+      headers: bearer(adminToken),
+      payload: {},
+    });
     assert.equal(empty.statusCode, 400);
-    const readOnly = await h.app.inject({ method: 'PATCH', url: `/api/users/${alice.id}`, headers: bearer(adminToken), payload: { username: 'root' } });
+    const readOnly = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${alice.id}`,
+      headers: bearer(adminToken),
+      payload: { username: 'root' },
+    });
     assert.equal(readOnly.statusCode, 400);
   });
 
@@ -128,16 +199,30 @@ describe('user administration (/api/users) and admin-only routes', () => {
     const b = await h.login('lee', lee.password);
     const list = (await h.app.inject({ url: `/api/sessions?user_id=${lee.id}`, headers: bearer(adminToken) })).json();
     assert.equal(list.items.length, 2);
-    assert.equal((await h.app.inject({ method: 'DELETE', url: `/api/sessions/${a.session_id}`, headers: bearer(adminToken) })).statusCode, 204);
+    assert.equal(
+      (await h.app.inject({ method: 'DELETE', url: `/api/sessions/${a.session_id}`, headers: bearer(adminToken) }))
+        .statusCode,
+      204,
+    );
     assert.equal((await h.app.inject({ url: '/api/users/me', headers: bearer(a.access_token) })).statusCode, 401);
     assert.equal((await h.app.inject({ url: '/api/users/me', headers: bearer(b.access_token) })).statusCode, 200);
-    assert.equal((await h.app.inject({ method: 'DELETE', url: `/api/users/${lee.id}/sessions`, headers: bearer(adminToken) })).statusCode, 204);
+    assert.equal(
+      (await h.app.inject({ method: 'DELETE', url: `/api/users/${lee.id}/sessions`, headers: bearer(adminToken) }))
+        .statusCode,
+      204,
+    );
     assert.equal((await h.app.inject({ url: '/api/users/me', headers: bearer(b.access_token) })).statusCode, 401);
-    assert.equal((await h.app.inject({ method: 'DELETE', url: '/api/sessions/no-such', headers: bearer(adminToken) })).statusCode, 404);
+    assert.equal(
+      (await h.app.inject({ method: 'DELETE', url: '/api/sessions/no-such', headers: bearer(adminToken) })).statusCode,
+      404,
+    );
   });
 
   it('admin reads the audit log, filtered by type', async () => {
-    const response = await h.app.inject({ url: '/api/audit-events?type=login.succeeded&limit=5', headers: bearer(adminToken) });
+    const response = await h.app.inject({
+      url: '/api/audit-events?type=login.succeeded&limit=5',
+      headers: bearer(adminToken),
+    });
     assert.equal(response.statusCode, 200);
     const body = response.json();
     assert.ok(body.items.length > 0);
@@ -147,7 +232,12 @@ describe('user administration (/api/users) and admin-only routes', () => {
   it('admin rotates keys: old tokens keep working, new tokens carry the new kid', async () => {
     const before = (await h.app.inject({ url: '/api/keys', headers: bearer(adminToken) })).json().items;
     // An immediate rotation (now: true); the default pre-publishes a next key (test/keys/lifecycle.test.ts).
-    const rotated = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(adminToken), payload: { now: true } });
+    const rotated = await h.app.inject({
+      method: 'POST',
+      url: '/api/keys/rotate',
+      headers: bearer(adminToken),
+      payload: { now: true },
+    });
     assert.equal(rotated.statusCode, 201);
     const key = rotated.json();
     assert.equal(key.state, 'active');
@@ -156,7 +246,11 @@ describe('user administration (/api/users) and admin-only routes', () => {
     const keys = (await h.app.inject({ url: '/api/keys', headers: bearer(adminToken) })).json().items;
     assert.equal(keys.filter((k: { state: string }) => k.state === 'active').length, 1);
     assert.ok(keys.some((k: { state: string }) => k.state === 'retired'));
-    assert.equal((await h.app.inject({ url: '/api/users/me', headers: bearer(adminToken) })).statusCode, 200, 'token signed by the retired key still verifies');
+    assert.equal(
+      (await h.app.inject({ url: '/api/users/me', headers: bearer(adminToken) })).statusCode,
+      200,
+      'token signed by the retired key still verifies',
+    );
     const fresh = await h.login('bob', 'bob-Correct-Horse-42');
     const kid = JSON.parse(Buffer.from(fresh.access_token.split('.')[0] ?? '', 'base64url').toString()).kid;
     assert.equal(kid, key.kid);

@@ -34,7 +34,13 @@ describe('JWKS and discovery metadata', () => {
     assert.equal(metadata.token_endpoint, `${ISSUER}/oauth/token`);
     assert.deepEqual(metadata.grant_types_supported, ['client_credentials', 'refresh_token']);
     // Nothing that does not exist: no password or implicit grant, no ID token, no authorization endpoint.
-    for (const absent of ['authorization_endpoint', 'response_types_supported', 'id_token_signing_alg_values_supported', 'userinfo_endpoint', 'subject_types_supported']) {
+    for (const absent of [
+      'authorization_endpoint',
+      'response_types_supported',
+      'id_token_signing_alg_values_supported',
+      'userinfo_endpoint',
+      'subject_types_supported',
+    ]) {
       assert.equal(metadata[absent], undefined, absent);
     }
   });

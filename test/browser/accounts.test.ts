@@ -5,14 +5,30 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { linkToken } from '../helpers/smtp.js';
-import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+import {
+  apiGet,
+  apiToken,
+  launchChromium,
+  signIn,
+  startConsoleServer,
+  until,
+  watchCsp,
+  type ConsoleServer,
+} from './harness.js';
 
 /** Chromium's virtual authenticator (resident keys, user verification that succeeds) on this page's target. */
 async function addVirtualAuthenticator(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
 }
 
@@ -30,20 +46,24 @@ describe('console: accounts from the mail', { timeout: 90_000 }, () => {
 
   const mailTo = async (to: string, subject: RegExp): Promise<ParsedMail> => {
     let found: ParsedMail | undefined;
-    await until(async () => {
-      const dir = join(server.dataDir, 'outbox');
-      let files: string[];
-      try {
-        files = readdirSync(dir);
-      } catch {
-        return false;
-      }
-      for (const file of files) {
-        const mail = await simpleParser(readFileSync(join(dir, file)));
-        if (JSON.stringify(mail.to).includes(to) && subject.test(mail.subject ?? '')) found = mail;
-      }
-      return found !== undefined;
-    }, `a mail to ${to}`, 20_000);
+    await until(
+      async () => {
+        const dir = join(server.dataDir, 'outbox');
+        let files: string[];
+        try {
+          files = readdirSync(dir);
+        } catch {
+          return false;
+        }
+        for (const file of files) {
+          const mail = await simpleParser(readFileSync(join(dir, file)));
+          if (JSON.stringify(mail.to).includes(to) && subject.test(mail.subject ?? '')) found = mail;
+        }
+        return found !== undefined;
+      },
+      `a mail to ${to}`,
+      20_000,
+    );
     return found as ParsedMail;
   };
 
@@ -98,7 +118,10 @@ describe('console: accounts from the mail', { timeout: 90_000 }, () => {
     const guest = await guestContext.newPage();
     await addVirtualAuthenticator(guest);
     await guest.goto(`${origin}${url.pathname}${url.search}`);
-    await guest.getByRole('form', { name: 'Accept the invitation' }).getByRole('button', { name: 'Register a passkey instead' }).click();
+    await guest
+      .getByRole('form', { name: 'Accept the invitation' })
+      .getByRole('button', { name: 'Register a passkey instead' })
+      .click();
     const accept = guest.getByRole('form', { name: 'Accept the invitation with a passkey' });
     await accept.getByLabel('Choose a username').fill('gil');
     await accept.getByLabel('Name this passkey').fill('Laptop');
@@ -109,7 +132,11 @@ describe('console: accounts from the mail', { timeout: 90_000 }, () => {
     await guest.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     await guest.getByRole('link', { name: 'Security' }).first().click();
     await guest.getByText('gil@example.test (verified)').waitFor();
-    await guest.getByRole('list', { name: 'Your passkeys' }).getByRole('listitem').filter({ hasText: 'Laptop' }).waitFor();
+    await guest
+      .getByRole('list', { name: 'Your passkeys' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Laptop' })
+      .waitFor();
     assert.deepEqual(await csp(), []);
     assert.deepEqual(await guestCsp(), []);
   });
@@ -127,7 +154,10 @@ describe('console: accounts from the mail', { timeout: 90_000 }, () => {
     await form.getByText('Without an employee record, an employee sees no pay.').waitFor();
     await form.getByLabel('Search employees').fill('finance');
     const picker = form.getByLabel('Employee record');
-    assert.deepEqual((await picker.locator('option').allTextContents()).slice(1).sort(), ['Emma Schulz (Finance)', 'Karin Novak (Finance)']);
+    assert.deepEqual((await picker.locator('option').allTextContents()).slice(1).sort(), [
+      'Emma Schulz (Finance)',
+      'Karin Novak (Finance)',
+    ]);
     await picker.selectOption({ label: 'Emma Schulz (Finance)' });
     const emmaId = await picker.inputValue();
     await form.getByRole('button', { name: 'Send invitation' }).click();

@@ -1,9 +1,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+import {
+  apiGet,
+  apiToken,
+  launchChromium,
+  signIn,
+  startConsoleServer,
+  until,
+  watchCsp,
+  type ConsoleServer,
+} from './harness.js';
 
-interface User { id: string; username: string; role: string; disabled: boolean; employee_id: string | null }
+interface User {
+  id: string;
+  username: string;
+  role: string;
+  disabled: boolean;
+  employee_id: string | null;
+}
 
 /** The admin views act through the API: users, keys, sessions, audit log. */
 describe('console: admin views', { timeout: 60_000 }, () => {
@@ -12,7 +27,8 @@ describe('console: admin views', { timeout: 60_000 }, () => {
   let admin: string;
   let page: Page;
   let cspViolations: () => Promise<string[]>;
-  const userNamed = async (name: string) => (await apiGet<{ items: User[] }>(server.url, admin, '/api/users?limit=100')).items.find((u) => u.username === name);
+  const userNamed = async (name: string) =>
+    (await apiGet<{ items: User[] }>(server.url, admin, '/api/users?limit=100')).items.find((u) => u.username === name);
 
   before(async () => {
     [server, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
@@ -30,7 +46,11 @@ describe('console: admin views', { timeout: 60_000 }, () => {
 
   it('users: invite one, change a role, disable and enable', async () => {
     // The console invites (the admin-typed password stays for the CLI and the API).
-    const added = await fetch(`${server.url}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username: 'dave', password: 'correct-horse-battery-staple-42', role: 'clerk' }) });
+    const added = await fetch(`${server.url}/api/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'dave', password: 'correct-horse-battery-staple-42', role: 'clerk' }),
+    });
     assert.equal(added.status, 201);
     await page.getByRole('link', { name: 'Users' }).click();
     const form = page.getByRole('form', { name: 'Invite a user' });
@@ -41,24 +61,36 @@ describe('console: admin views', { timeout: 60_000 }, () => {
 
     const row = page.getByRole('row').filter({ hasText: 'dave' });
     await row.getByLabel('Role of dave').selectOption('employee');
-    await page.getByRole('dialog', { name: 'Make dave an employee?' }).getByRole('button', { name: 'Change role' }).click();
+    await page
+      .getByRole('dialog', { name: 'Make dave an employee?' })
+      .getByRole('button', { name: 'Change role' })
+      .click();
     await page.getByRole('status').filter({ hasText: 'dave is now employee.' }).waitFor();
     assert.equal((await userNamed('dave'))?.role, 'employee');
 
     // The employee link, confirmed by name; cancelling leaves it as it was.
     const link = row.getByLabel('Employee record of dave');
     await link.selectOption({ label: 'Hiro Tanaka (Engineering)' });
-    await page.getByRole('dialog', { name: 'Link dave to Hiro Tanaka (Engineering)?' }).getByRole('button', { name: 'Cancel' }).click();
+    await page
+      .getByRole('dialog', { name: 'Link dave to Hiro Tanaka (Engineering)?' })
+      .getByRole('button', { name: 'Cancel' })
+      .click();
     assert.equal(await link.inputValue(), '');
     assert.equal((await userNamed('dave'))?.employee_id, null);
     await link.selectOption({ label: 'Hiro Tanaka (Engineering)' });
-    await page.getByRole('dialog', { name: 'Link dave to Hiro Tanaka (Engineering)?' }).getByRole('button', { name: 'Link' }).click();
+    await page
+      .getByRole('dialog', { name: 'Link dave to Hiro Tanaka (Engineering)?' })
+      .getByRole('button', { name: 'Link' })
+      .click();
     await page.getByRole('status').filter({ hasText: 'dave is linked to Hiro Tanaka (Engineering).' }).waitFor();
     const hiro = await link.inputValue();
     assert.notEqual(hiro, '');
     assert.equal((await userNamed('dave'))?.employee_id, hiro);
     await link.selectOption('');
-    await page.getByRole('dialog', { name: 'Unlink dave from their employee record?' }).getByRole('button', { name: 'Unlink' }).click();
+    await page
+      .getByRole('dialog', { name: 'Unlink dave from their employee record?' })
+      .getByRole('button', { name: 'Unlink' })
+      .click();
     await page.getByRole('status').filter({ hasText: 'dave is linked to no employee record.' }).waitFor();
     assert.equal((await userNamed('dave'))?.employee_id, null);
 
@@ -76,12 +108,15 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     await page.getByRole('link', { name: 'Keys' }).click();
     await page.getByRole('table', { name: 'Keys' }).getByRole('row').nth(before).waitFor();
     await page.getByRole('button', { name: 'Rotate', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: /is published/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /is published/ })
+      .waitFor();
     assert.equal((await apiGet<{ items: unknown[] }>(server.url, admin, '/api/keys')).items.length, before + 1);
     assert.equal(await page.getByRole('table', { name: 'Keys' }).getByRole('row').count(), before + 2);
   });
 
-  it('sessions: an admin sees everyone\'s and revokes one', async () => {
+  it("sessions: an admin sees everyone's and revokes one", async () => {
     const bobToken = await apiToken(server.url, 'bob', server.password('bob'));
     await page.getByRole('link', { name: 'Sessions' }).click();
     const all = page.getByRole('table', { name: 'All sessions' });
@@ -89,9 +124,9 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     await bobRow.first().waitFor();
     await bobRow.first().getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('dialog', { name: 'Revoke this session?' }).getByRole('button', { name: 'Revoke' }).click();
-    await until(async () => (await bobRow.count()) === 0, 'bob\'s session is gone from the list');
+    await until(async () => (await bobRow.count()) === 0, "bob's session is gone from the list");
     const me = await fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${bobToken}` } });
-    assert.equal(me.status, 401, 'bob\'s revoked session no longer works');
+    assert.equal(me.status, 401, "bob's revoked session no longer works");
   });
 
   it('audit log: filtered by type', async () => {

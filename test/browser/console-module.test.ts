@@ -30,7 +30,10 @@ describe('console module', () => {
   before(async () => {
     dist = mkdtempSync(join(tmpdir(), 'bulwark-console-dist-'));
     mkdirSync(join(dist, 'assets'));
-    writeFileSync(join(dist, 'index.html'), '<!doctype html><script type="module" src="/assets/index-abc123.js"></script>');
+    writeFileSync(
+      join(dist, 'index.html'),
+      '<!doctype html><script type="module" src="/assets/index-abc123.js"></script>',
+    );
     writeFileSync(join(dist, 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(join(dist, 'assets', 'index-abc123.js.br'), brotliCompressSync('console.log(1)'));
     app = await appWith(dist);
@@ -60,7 +63,7 @@ describe('console module', () => {
     assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
   });
 
-  it('sends the build\'s precompressed asset to a browser that accepts it', async () => {
+  it("sends the build's precompressed asset to a browser that accepts it", async () => {
     const res = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'br, gzip' } });
     assert.equal(res.statusCode, 200);
     assert.equal(res.headers['content-encoding'], 'br');
@@ -68,14 +71,24 @@ describe('console module', () => {
   });
 
   it('never answers the app for the API or unknown paths: a 404 problem with the API CSP', async () => {
-    for (const url of ['/api/nothing', '/api/payments/x/y', '/payments/123', '/assets/missing.js', '/assets/../index.html', '/index.html']) {
+    for (const url of [
+      '/api/nothing',
+      '/api/payments/x/y',
+      '/payments/123',
+      '/assets/missing.js',
+      '/assets/../index.html',
+      '/index.html',
+    ]) {
       const res = await app.inject({ url });
       assert.equal(res.statusCode, 404, url);
       assert.match(res.headers['content-type'] as string, /^application\/problem\+json/, url);
       assert.equal(JSON.parse(res.body).code, 'not_found');
     }
     const api = await app.inject({ url: '/api/ping' });
-    assert.equal(api.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    assert.equal(
+      api.headers['content-security-policy'],
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
     assert.equal(api.headers['cache-control'], 'no-store');
   });
 

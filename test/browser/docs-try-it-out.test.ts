@@ -27,10 +27,13 @@ describe('the API docs at the printed address, in Chromium', () => {
       try {
         const calls: string[] = [];
         page.on('response', (response) => {
-          if (new URL(response.url()).pathname === '/healthz') calls.push(`${new URL(response.url()).host} ${response.status()}`);
+          if (new URL(response.url()).pathname === '/healthz')
+            calls.push(`${new URL(response.url()).host} ${response.status()}`);
         });
         await page.goto(`${base}/docs`);
-        const operation = page.locator('.opblock', { has: page.locator('.opblock-summary-path', { hasText: /^\/healthz$/ }) });
+        const operation = page.locator('.opblock', {
+          has: page.locator('.opblock-summary-path', { hasText: /^\/healthz$/ }),
+        });
         await operation.locator('.opblock-summary').click();
         await operation.getByRole('button', { name: 'Try it out' }).click();
         await operation.getByRole('button', { name: 'Execute' }).click();
@@ -51,7 +54,11 @@ describe('the API docs at the printed address, in Chromium', () => {
         await page.goto(`${base}/docs`);
         const password = server.password('bob');
         const statuses = await page.evaluate(async (pw) => {
-          const login = await fetch('/api/users-sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bob', password: pw, refresh_delivery: 'cookie' }) });
+          const login = await fetch('/api/users-sessions', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'bob', password: pw, refresh_delivery: 'cookie' }),
+          });
           const refresh = await fetch('/api/users-sessions/refresh', { method: 'POST' });
           return [login.status, refresh.status, 'refresh_token' in ((await refresh.json()) as object)];
         }, password);

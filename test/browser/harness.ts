@@ -8,11 +8,23 @@ import { demoPassword, startServe, type ServerProcess } from '../helpers/process
 
 /** Debian's chromium (.ci/run installs it with apt-get when missing). */
 export const CHROMIUM = process.env.BULWARK_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const CONSOLE_INDEX = fileURLToPath(new URL('../../packages/console/dist/index.html', import.meta.url));
 
 export function launchChromium(): Promise<Browser> {
-  assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set BULWARK_TEST_CHROMIUM)`);
+  assert.ok(
+    existsSync(CHROMIUM),
+    `no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set BULWARK_TEST_CHROMIUM)`,
+  );
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
@@ -27,7 +39,10 @@ export interface ConsoleServer {
 
 /** `bulwark serve` as a user runs it: a fresh data directory, the demo seed, an ephemeral port. */
 export async function startConsoleServer(env: Record<string, string> = {}): Promise<ConsoleServer> {
-  assert.ok(existsSync(CONSOLE_INDEX), 'the console is not built: npm run build (or npm run build -w @bulwark/console)');
+  assert.ok(
+    existsSync(CONSOLE_INDEX),
+    'the console is not built: npm run build (or npm run build -w @bulwark/console)',
+  );
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-browser-'));
   let server: ServerProcess;
   try {
@@ -63,7 +78,9 @@ export async function watchCsp(context: BrowserContext): Promise<() => Promise<s
     if (/Content Security Policy/i.test(message.text())) reported.push(message.text());
   });
   return async () => {
-    const inPages = await Promise.all(context.pages().map((page) => page.evaluate('window.__cspViolations ?? []') as Promise<string[]>));
+    const inPages = await Promise.all(
+      context.pages().map((page) => page.evaluate('window.__cspViolations ?? []') as Promise<string[]>),
+    );
     return [...reported, ...inPages.flat()];
   };
 }
@@ -78,7 +95,11 @@ export async function signIn(page: Page, username: string, password: string): Pr
 
 /** An admin access token for checking state through the API (body delivery: no browser involved). */
 export async function apiToken(url: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${url}/api/users-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   assert.equal(res.status, 201, `API login of ${username}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }

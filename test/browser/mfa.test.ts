@@ -3,14 +3,23 @@ import { after, before, describe, it } from 'node:test';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { qrSvgDataUrl } from '../../packages/console/src/qr-svg.js';
-import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
+import {
+  apiGet,
+  apiToken,
+  launchChromium,
+  signIn,
+  startConsoleServer,
+  watchCsp,
+  type ConsoleServer,
+} from './harness.js';
 
 /** A period no seeded payment uses. */
 const PERIOD = '2032-03';
 const TOKEN_LIKE = /eyJ[\w-]+\.[\w-]+\.[\w-]*|[\w-]{32,}/;
 
 /** A TOTP code computed here from the secret the page showed (never asked of the server). */
-const codeAt = (secret: string, epochSeconds: number): Promise<string> => generate({ secret, epoch: Math.floor(epochSeconds) });
+const codeAt = (secret: string, epochSeconds: number): Promise<string> =>
+  generate({ secret, epoch: Math.floor(epochSeconds) });
 
 async function pay(page: Page, memo: string): Promise<void> {
   await page.getByRole('link', { name: 'Payments', exact: true }).click();
@@ -41,7 +50,10 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
   let server: ConsoleServer;
   let browser: Browser;
   before(async () => {
-    [server, browser] = await Promise.all([startConsoleServer({ BULWARK_PAYROLL_WRITES_REQUIRE_MFA: '1' }), launchChromium()]);
+    [server, browser] = await Promise.all([
+      startConsoleServer({ BULWARK_PAYROLL_WRITES_REQUIRE_MFA: '1' }),
+      launchChromium(),
+    ]);
   });
   after(async () => {
     await browser?.close();
@@ -51,9 +63,14 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
   // First: alice can still get an API token with her password alone (she enrols in the next test).
   it('after an admin reset, bob signs in with the one-time password and must choose a new one', async () => {
     const admin = await apiToken(server.url, 'alice', server.password('alice'));
-    const bob = (await apiGet<{ items: Array<{ id: string; username: string }> }>(server.url, admin, '/api/users?limit=100')).items.find((u) => u.username === 'bob');
+    const bob = (
+      await apiGet<{ items: Array<{ id: string; username: string }> }>(server.url, admin, '/api/users?limit=100')
+    ).items.find((u) => u.username === 'bob');
     assert.ok(bob);
-    const reset = await fetch(`${server.url}/api/users/${bob.id}/password-reset`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    const reset = await fetch(`${server.url}/api/users/${bob.id}/password-reset`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+    });
     assert.equal(reset.status, 200);
     const { one_time_password: oneTime } = (await reset.json()) as { one_time_password: string };
 
@@ -102,7 +119,9 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       // Enrolment: the QR code is drawn in the page from the otpauth URI; the secret is read from the page.
       await stepUp.getByRole('link', { name: 'Security' }).click();
       await page.getByRole('heading', { level: 1, name: 'Security' }).waitFor();
-      const enrolled = page.waitForResponse((res) => res.url().endsWith('/api/users/me/mfa/totp') && res.request().method() === 'POST');
+      const enrolled = page.waitForResponse(
+        (res) => res.url().endsWith('/api/users/me/mfa/totp') && res.request().method() === 'POST',
+      );
       await page.getByRole('button', { name: 'Set up authenticator app' }).click();
       const { otpauth_uri: uri } = (await (await enrolled).json()) as { otpauth_uri: string };
       const qr = page.getByRole('img', { name: 'QR code for your authenticator app' });
@@ -134,16 +153,37 @@ describe('console: two-step sign-in (TOTP) and step-up of payroll writes', { tim
       await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       assert.equal(new URL(page.url()).pathname, '/payments', 'back where the write was refused');
       await pay(page, 'after second factor');
-      await page.getByRole('status').filter({ hasText: /^Paid / }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Paid / })
+        .waitFor();
 
       await page.getByRole('link', { name: 'Sessions', exact: true }).click();
-      await page.getByRole('table', { name: 'My sessions' }).getByRole('row').filter({ hasText: 'this device' }).filter({ hasText: 'with code' }).waitFor();
+      await page
+        .getByRole('table', { name: 'My sessions' })
+        .getByRole('row')
+        .filter({ hasText: 'this device' })
+        .filter({ hasText: 'with code' })
+        .waitFor();
 
-      const storage = await page.evaluate(`({ local: Object.keys(localStorage).map((k) => k + '=' + localStorage.getItem(k)),
+      const storage =
+        (await page.evaluate(`({ local: Object.keys(localStorage).map((k) => k + '=' + localStorage.getItem(k)),
         session: Object.keys(sessionStorage).map((k) => k + '=' + sessionStorage.getItem(k)), cookie: document.cookie,
-        windowStrings: Object.keys(window).filter((k) => typeof window[k] === 'string').map((k) => window[k]) })`) as { local: string[]; session: string[]; cookie: string; windowStrings: string[] };
-      assert.deepEqual([storage.local, storage.session, storage.cookie], [[], [], ''], 'nothing in storage or script-readable cookies');
-      assert.deepEqual(storage.windowStrings.filter((value) => TOKEN_LIKE.test(value) || value.includes(secret)), []);
+        windowStrings: Object.keys(window).filter((k) => typeof window[k] === 'string').map((k) => window[k]) })`)) as {
+          local: string[];
+          session: string[];
+          cookie: string;
+          windowStrings: string[];
+        };
+      assert.deepEqual(
+        [storage.local, storage.session, storage.cookie],
+        [[], [], ''],
+        'nothing in storage or script-readable cookies',
+      );
+      assert.deepEqual(
+        storage.windowStrings.filter((value) => TOKEN_LIKE.test(value) || value.includes(secret)),
+        [],
+      );
 
       // A recovery code instead of the app's code: accepted once, refused the second time.
       await signOut(page);

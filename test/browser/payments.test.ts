@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+import {
+  apiGet,
+  apiToken,
+  launchChromium,
+  signIn,
+  startConsoleServer,
+  until,
+  watchCsp,
+  type ConsoleServer,
+} from './harness.js';
 
 interface Payment {
   id: string;
@@ -28,7 +37,13 @@ describe('console: payments', { timeout: 60_000 }, () => {
   let browser: Browser;
   let admin: string;
   const paymentsIn = async (employee: string) =>
-    (await apiGet<{ items: Payment[] }>(server.url, admin, `/api/payments?employee_id=${employee}&from=${PERIOD}&to=${PERIOD}`)).items;
+    (
+      await apiGet<{ items: Payment[] }>(
+        server.url,
+        admin,
+        `/api/payments?employee_id=${employee}&from=${PERIOD}&to=${PERIOD}`,
+      )
+    ).items;
 
   before(async () => {
     [server, browser] = await Promise.all([startConsoleServer(), launchChromium()]);
@@ -56,23 +71,36 @@ describe('console: payments', { timeout: 60_000 }, () => {
       const dialog = page.getByRole('dialog');
       assert.match(await dialog.innerText(), /Pay \D*1,234\.56\D* to Emma Schulz for 2031-01 \(double click\)/);
       await confirmButton(page, 'Pay').dblclick();
-      await page.getByRole('status').filter({ hasText: /^Paid / }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Paid / })
+        .waitFor();
       // Let a second submission, had there been one, land before counting.
       await page.waitForTimeout(500);
       const paid = await paymentsIn(employeeId);
-      assert.deepEqual(paid.map((p) => [p.kind, p.amount_cents, p.memo]), [['payment', 123456, 'double click']]);
+      assert.deepEqual(
+        paid.map((p) => [p.kind, p.amount_cents, p.memo]),
+        [['payment', 123456, 'double click']],
+      );
 
       const row = page.getByRole('table', { name: 'Payments' }).getByRole('row').filter({ hasText: 'double click' });
       await row.getByRole('button', { name: /^Reverse / }).dblclick();
       assert.match(await page.getByRole('dialog').innerText(), /Emma Schulz's payment of \D*1,234\.56\D* for 2031-01/);
       await page.getByRole('dialog').getByLabel('Reason (kept in the audit log)').fill('paid by mistake');
       await confirmButton(page, 'Reverse payment').dblclick();
-      await page.getByRole('status').filter({ hasText: /^Reversed / }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Reversed / })
+        .waitFor();
       await page.waitForTimeout(500);
       const after = await paymentsIn(employeeId);
       assert.deepEqual(after.map((p) => p.kind).sort(), ['payment', 'reversal']);
       assert.equal(after.find((p) => p.kind === 'reversal')?.amount_cents, -123456);
-      assert.equal(after.find((p) => p.kind === 'reversal')?.memo, 'paid by mistake', 'the reason is the reversal\'s memo');
+      assert.equal(
+        after.find((p) => p.kind === 'reversal')?.memo,
+        'paid by mistake',
+        "the reason is the reversal's memo",
+      );
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();
@@ -103,18 +131,24 @@ describe('console: payments', { timeout: 60_000 }, () => {
       await form.getByRole('alert').filter({ hasText: 'Network error' }).waitFor();
       await form.getByRole('button', { name: 'Pay' }).click();
       await confirmButton(page, 'Pay').click();
-      await page.getByRole('status').filter({ hasText: /^Paid / }).waitFor();
+      await page
+        .getByRole('status')
+        .filter({ hasText: /^Paid / })
+        .waitFor();
       assert.equal(keys.length, 2);
       assert.match(keys[0] ?? '', /^[0-9a-f]{32}$/);
       assert.equal(keys[1], keys[0], 'the retry carries the same key');
       assert.equal(replayed, 'true', 'the server answered the first payment again');
-      assert.deepEqual((await paymentsIn(employeeId)).map((p) => p.amount_cents), [5000]);
+      assert.deepEqual(
+        (await paymentsIn(employeeId)).map((p) => p.amount_cents),
+        [5000],
+      );
     } finally {
       await context.close();
     }
   });
 
-  it('a refused payment shows the problem\'s title and detail, and pays nothing', async () => {
+  it("a refused payment shows the problem's title and detail, and pays nothing", async () => {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
@@ -128,7 +162,10 @@ describe('console: payments', { timeout: 60_000 }, () => {
       await confirmButton(page, 'Pay').click();
       const alert = form.getByRole('alert');
       await alert.waitFor();
-      assert.match(await alert.innerText(), /Conflict\s+Only active employees can be paid; this employee is on_leave\./);
+      assert.match(
+        await alert.innerText(),
+        /Conflict\s+Only active employees can be paid; this employee is on_leave\./,
+      );
       assert.deepEqual(await paymentsIn(employeeId), []);
     } finally {
       await context.close();

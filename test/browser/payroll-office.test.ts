@@ -4,7 +4,16 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, until, watchCsp, type ConsoleServer } from './harness.js';
+import {
+  apiGet,
+  apiToken,
+  launchChromium,
+  signIn,
+  startConsoleServer,
+  until,
+  watchCsp,
+  type ConsoleServer,
+} from './harness.js';
 
 /**
  * Issue #21: a payroll office runs on the console. Each role (alice admin, bob clerk, carol
@@ -21,9 +30,25 @@ const VIEWPORTS = [
 ] as const;
 type Viewport = (typeof VIEWPORTS)[number];
 
-interface Payment { id: string; employee_id: string; amount_cents: number; kind: string; memo: string | null; period: string; reversed_by_payment_id: string | null }
-interface Employee { id: string; name: string; title: string; status: string; department: string }
-interface AxeResult { violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }
+interface Payment {
+  id: string;
+  employee_id: string;
+  amount_cents: number;
+  kind: string;
+  memo: string | null;
+  period: string;
+  reversed_by_payment_id: string | null;
+}
+interface Employee {
+  id: string;
+  name: string;
+  title: string;
+  status: string;
+  department: string;
+}
+interface AxeResult {
+  violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+}
 
 /**
  * axe-core in the page. The console's CSP refuses inline scripts, so the source goes in through
@@ -31,7 +56,9 @@ interface AxeResult { violations: Array<{ id: string; impact: string; nodes: Arr
  */
 async function axeViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(context: Document): Promise<unknown> } }).axe.run(document)) as AxeResult;
+  const result = (await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(context: Document): Promise<unknown> } }).axe.run(document),
+  )) as AxeResult;
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
@@ -68,8 +95,15 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
     await server?.stop();
   });
 
-  async function open(viewport: Viewport, user: 'alice' | 'bob' | 'carol'): Promise<{ context: BrowserContext; page: Page; csp: () => Promise<string[]> }> {
-    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, acceptDownloads: true, locale: 'en-US' });
+  async function open(
+    viewport: Viewport,
+    user: 'alice' | 'bob' | 'carol',
+  ): Promise<{ context: BrowserContext; page: Page; csp: () => Promise<string[]> }> {
+    const context = await browser.newContext({
+      viewport: { width: viewport.width, height: viewport.height },
+      acceptDownloads: true,
+      locale: 'en-US',
+    });
     const csp = await watchCsp(context);
     const page = await context.newPage();
     await page.goto(server.url);
@@ -82,7 +116,15 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
     const narrow = { name: 'narrow', width: 360, height: 740, period: '' };
     const { context, page } = await open(narrow as unknown as Viewport, 'alice');
     try {
-      for (const [link, heading] of [['Payments', 'Payments'], ['Employees', 'Employees'], ['Sessions', 'Sessions'], ['Security', 'Security'], ['Users', 'Users'], ['Keys', 'Keys'], ['Audit log', 'Audit log']] as const) {
+      for (const [link, heading] of [
+        ['Payments', 'Payments'],
+        ['Employees', 'Employees'],
+        ['Sessions', 'Sessions'],
+        ['Security', 'Security'],
+        ['Users', 'Users'],
+        ['Keys', 'Keys'],
+        ['Audit log', 'Audit log'],
+      ] as const) {
         await go(page, link, heading);
         if (heading !== 'Security') await page.getByRole('table').last().getByRole('row').nth(1).waitFor();
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -90,7 +132,11 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         assert.deepEqual(await axeViolations(page), [], `axe-core on ${heading} at 360 px`);
       }
       await go(page, 'Payments', 'Payments');
-      await page.getByRole('table', { name: 'Payments' }).getByRole('link', { name: /^Details of/ }).first().click();
+      await page
+        .getByRole('table', { name: 'Payments' })
+        .getByRole('link', { name: /^Details of/ })
+        .first()
+        .click();
       const heading = page.getByRole('heading', { level: 1, name: / for \d{4}-\d{2}$/ });
       const title = await heading.innerText();
       await page.reload();
@@ -125,7 +171,10 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await check(page, viewport, 'admin-employee-form-error');
         await form.getByLabel('Bank account (IBAN)').fill('GB82 WEST 1234 5698 7654 32');
         await form.getByRole('button', { name: 'Add employee' }).click();
-        await page.getByRole('status').filter({ hasText: `Added ${name}.` }).waitFor();
+        await page
+          .getByRole('status')
+          .filter({ hasText: `Added ${name}.` })
+          .waitFor();
 
         const search = page.getByRole('form', { name: 'Search employees' });
         await search.getByLabel('Name').fill(name.split(' ')[1]?.toLowerCase() ?? '');
@@ -135,7 +184,10 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await search.getByLabel('Name').fill('');
         await search.getByLabel('Department').selectOption('Research');
         await search.getByRole('button', { name: 'Search' }).click();
-        await until(async () => (await rows.count()) >= 2 && (await rows.nth(1).innerText()).includes('Research'), 'the department narrows the list');
+        await until(
+          async () => (await rows.count()) >= 2 && (await rows.nth(1).innerText()).includes('Research'),
+          'the department narrows the list',
+        );
         await check(page, viewport, 'admin-employees');
         await search.getByLabel('Name').fill('nobody-by-this-name');
         await search.getByRole('button', { name: 'Search' }).click();
@@ -148,18 +200,27 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         const edit = page.getByRole('form', { name: `Edit ${name}` });
         await edit.getByLabel('Title').fill('Senior Analyst');
         await edit.getByRole('button', { name: 'Save changes' }).click();
-        await page.getByRole('status').filter({ hasText: `Saved ${name}.` }).waitFor();
+        await page
+          .getByRole('status')
+          .filter({ hasText: `Saved ${name}.` })
+          .waitFor();
         await page.getByRole('button', { name: 'Deactivate' }).click();
         assert.match(await dialog(page).innerText(), new RegExp(`${name} \\(Research\\) will be marked terminated`));
         await check(page, viewport, 'admin-employee-deactivate');
         await dialog(page).getByRole('button', { name: 'Deactivate' }).click();
-        await page.getByRole('status').filter({ hasText: `${name} is deactivated.` }).waitFor();
+        await page
+          .getByRole('status')
+          .filter({ hasText: `${name} is deactivated.` })
+          .waitFor();
         await page.getByRole('heading', { name: 'Payments' }).waitFor();
         await page.getByRole('status').filter({ hasText: 'No payments yet.' }).waitFor();
         await check(page, viewport, 'admin-employee-page');
 
         const saved = (await api<{ items: Employee[] }>(`/api/employees?q=${encodeURIComponent(name)}`)).items;
-        assert.deepEqual(saved.map((e) => [e.title, e.status, e.department]), [['Senior Analyst', 'terminated', 'Research']]);
+        assert.deepEqual(
+          saved.map((e) => [e.title, e.status, e.department]),
+          [['Senior Analyst', 'terminated', 'Research']],
+        );
         assert.deepEqual(await csp(), []);
       } finally {
         await context.close();
@@ -174,7 +235,11 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         const picker = form.getByLabel('Employee', { exact: true });
         // The employees arrive after the form: wait for them before reading the narrowed list.
         await picker.locator('option', { hasText: 'Emma Schulz' }).waitFor({ state: 'attached' });
-        assert.deepEqual((await picker.locator('option').allInnerTexts()).slice(1), ['Emma Schulz'], 'the search narrows the list');
+        assert.deepEqual(
+          (await picker.locator('option').allInnerTexts()).slice(1),
+          ['Emma Schulz'],
+          'the search narrows the list',
+        );
         await picker.selectOption({ label: 'Emma Schulz' });
         await form.getByLabel('Amount').fill('12.34');
         await form.getByLabel('Period').fill(viewport.period);
@@ -187,11 +252,22 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await dialog(page).waitFor({ state: 'detached' });
         await form.getByRole('button', { name: 'Pay' }).click();
         await dialog(page).getByRole('button', { name: 'Pay', exact: true }).click();
-        await page.getByRole('status').filter({ hasText: `Paid €12.34 to Emma Schulz for ${viewport.period}.` }).waitFor();
+        await page
+          .getByRole('status')
+          .filter({ hasText: `Paid €12.34 to Emma Schulz for ${viewport.period}.` })
+          .waitFor();
         const emma = (await api<{ items: Employee[] }>('/api/employees?q=Emma%20Schulz')).items[0];
         assert.ok(emma);
-        const paid = (await api<{ items: Payment[] }>(`/api/payments?employee_id=${emma.id}&from=${viewport.period}&to=${viewport.period}`)).items;
-        assert.deepEqual(paid.map((p) => [p.kind, p.amount_cents]), [['payment', 1234]], 'Escape paid nothing, the confirmation once');
+        const paid = (
+          await api<{ items: Payment[] }>(
+            `/api/payments?employee_id=${emma.id}&from=${viewport.period}&to=${viewport.period}`,
+          )
+        ).items;
+        assert.deepEqual(
+          paid.map((p) => [p.kind, p.amount_cents]),
+          [['payment', 1234]],
+          'Escape paid nothing, the confirmation once',
+        );
 
         // Newest first: the new payment heads the list.
         const rows = page.getByRole('table', { name: 'Payments' }).getByRole('row');
@@ -207,33 +283,62 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await filters.getByLabel('Kind').selectOption('payment');
         await filters.getByRole('button', { name: 'Apply filters' }).click();
         await until(async () => (await rows.count()) === 2, 'one payment is left');
-        await until(async () => (await totals.getByRole('row').count()) === 2 && (await totals.getByRole('row').nth(1).innerText()).includes('12.34'), 'its total is the one line');
+        await until(
+          async () =>
+            (await totals.getByRole('row').count()) === 2 &&
+            (await totals.getByRole('row').nth(1).innerText()).includes('12.34'),
+          'its total is the one line',
+        );
 
-        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Export CSV' }).click(),
+        ]);
         assert.equal(download.suggestedFilename(), 'payments.csv');
         const csv = readFileSync(await download.path(), 'utf8').split('\r\n');
-        assert.equal(csv[0], '"id","period","employee","employee_id","amount","currency","kind","reverses_payment_id","memo","created_at"');
+        assert.equal(
+          csv[0],
+          '"id","period","employee","employee_id","amount","currency","kind","reverses_payment_id","memo","created_at"',
+        );
         assert.equal(csv.length, 3, 'the header, the one filtered payment, the final line end');
-        assert.match(csv[1] ?? '', new RegExp(`"${viewport.period}","Emma Schulz","${emma.id}","12.34","EUR","payment",,"'=HYPERLINK\\(""http://x""\\)",`));
+        assert.match(
+          csv[1] ?? '',
+          new RegExp(
+            `"${viewport.period}","Emma Schulz","${emma.id}","12.34","EUR","payment",,"'=HYPERLINK\\(""http://x""\\)",`,
+          ),
+        );
 
-        await rows.nth(1).getByRole('link', { name: /^Details of/ }).click();
+        await rows
+          .nth(1)
+          .getByRole('link', { name: /^Details of/ })
+          .click();
         await page.getByRole('heading', { level: 1, name: `Payment for ${viewport.period}` }).waitFor();
         await check(page, viewport, 'admin-payslip');
         await page.getByRole('button', { name: /^Reverse / }).click();
         const reason = dialog(page).getByLabel('Reason (kept in the audit log)');
-        await until(() => reason.evaluate((element) => element === document.activeElement), 'focus moves into the dialog');
+        await until(
+          () => reason.evaluate((element) => element === document.activeElement),
+          'focus moves into the dialog',
+        );
         await dialog(page).getByRole('button', { name: 'Reverse payment' }).click();
         assert.equal(await dialog(page).count(), 1, 'a reversal without a reason is not sent');
         await reason.fill('wrong amount');
         await check(page, viewport, 'admin-reverse-confirm');
         await dialog(page).getByRole('button', { name: 'Reverse payment' }).click();
-        await page.getByRole('status').filter({ hasText: `Reversed Emma Schulz's ${viewport.period} payment of €12.34.` }).waitFor();
+        await page
+          .getByRole('status')
+          .filter({ hasText: `Reversed Emma Schulz's ${viewport.period} payment of €12.34.` })
+          .waitFor();
         await page.getByRole('link', { name: 'The reversal' }).click();
         await page.getByRole('heading', { level: 1, name: `Reversal for ${viewport.period}` }).waitFor();
         assert.match(await page.locator('.facts').innerText(), /-€12\.34[\s\S]*wrong amount/);
         await page.getByRole('link', { name: 'The original payment' }).waitFor();
 
-        const events = (await api<{ items: Array<{ details: Record<string, unknown>; target_id: string }> }>('/api/audit-events?type=payment.reversed&limit=100')).items;
+        const events = (
+          await api<{ items: Array<{ details: Record<string, unknown>; target_id: string }> }>(
+            '/api/audit-events?type=payment.reversed&limit=100',
+          )
+        ).items;
         assert.equal(events.find((e) => e.target_id === paid[0]?.id)?.details.reason, 'wrong amount');
         assert.deepEqual(await csp(), []);
       } finally {
@@ -254,7 +359,11 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         const events = page.getByRole('table', { name: 'Audit events' });
         const said = `alice reversed Emma Schulz's payment of EUR 12.34 for ${viewport.period} (reason: wrong amount)`;
         await events.getByRole('cell', { name: said }).waitFor();
-        await until(async () => (await events.locator('td.event-type').allTextContents()).every((type) => type === 'payment.reversed'), 'only reversals are listed');
+        await until(
+          async () =>
+            (await events.locator('td.event-type').allTextContents()).every((type) => type === 'payment.reversed'),
+          'only reversals are listed',
+        );
         const row = events.getByRole('row').filter({ hasText: said });
         await row.getByText('Raw event').click();
         const raw = JSON.parse(await row.locator('pre').innerText()) as { type: string; details: { reason: string } };
@@ -262,7 +371,10 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await check(page, viewport, 'admin-audit');
 
         await go(page, 'Sessions', 'Sessions');
-        const mine = page.getByRole('table', { name: 'My sessions' }).getByRole('row').filter({ hasText: '(this device)' });
+        const mine = page
+          .getByRole('table', { name: 'My sessions' })
+          .getByRole('row')
+          .filter({ hasText: '(this device)' });
         await mine.waitFor();
         const device = (await mine.getByRole('cell').first().innerText()).split(' (')[0]?.trim() ?? '';
         assert.match(device, /^Chrome on Linux/);
@@ -272,7 +384,10 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         assert.doesNotMatch(allText, /Unknown device/);
         assert.match(allText, /Chrome on Linux[\s\S]*127\.0\.0\.1/);
         await mine.getByRole('button', { name: 'Revoke' }).click();
-        assert.match(await dialog(page).innerText(), /your session on Chrome on Linux from 127\.0\.0\.1 — this browser tab itself/);
+        assert.match(
+          await dialog(page).innerText(),
+          /your session on Chrome on Linux from 127\.0\.0\.1 — this browser tab itself/,
+        );
         await check(page, viewport, 'admin-sessions-confirm');
         await dialog(page).getByRole('button', { name: 'Cancel' }).click();
         await check(page, viewport, 'admin-sessions');
@@ -280,9 +395,16 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await go(page, 'Keys', 'Keys');
         const keysBefore = (await api<{ items: Array<{ kid: string; state: string }> }>('/api/keys')).items;
         await page.getByRole('button', { name: 'Rotate now' }).click();
-        assert.match(await dialog(page).innerText(), /A new key signs every token from this moment; the active key \S+ retires/);
+        assert.match(
+          await dialog(page).innerText(),
+          /A new key signs every token from this moment; the active key \S+ retires/,
+        );
         await dialog(page).getByRole('button', { name: 'Cancel' }).click();
-        assert.equal((await api<{ items: unknown[] }>('/api/keys')).items.length, keysBefore.length, 'Cancel rotates nothing');
+        assert.equal(
+          (await api<{ items: unknown[] }>('/api/keys')).items.length,
+          keysBefore.length,
+          'Cancel rotates nothing',
+        );
         await check(page, viewport, 'admin-keys');
 
         // The console invites; the employee record is picked by name (and department), not typed as an id.
@@ -294,19 +416,41 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await invite.getByLabel('Employee record').selectOption({ label: 'Isabel Ferreira (Operations)' });
         await check(page, viewport, 'admin-users-invite');
         await invite.getByRole('button', { name: 'Send invitation' }).click();
-        await page.getByRole('status').filter({ hasText: `Invited isabel-${viewport.name}@example.test (employee)` }).waitFor();
-        const isabel = (await api<{ items: { id: string; name: string }[] }>('/api/employees?limit=100')).items.find((e) => e.name === 'Isabel Ferreira');
+        await page
+          .getByRole('status')
+          .filter({ hasText: `Invited isabel-${viewport.name}@example.test (employee)` })
+          .waitFor();
+        const isabel = (await api<{ items: { id: string; name: string }[] }>('/api/employees?limit=100')).items.find(
+          (e) => e.name === 'Isabel Ferreira',
+        );
         const username = `clerk-${viewport.name}`;
-        const created = await fetch(`${server.url}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'correct-horse-battery-staple-42', role: 'employee', employee_id: isabel?.id }) });
+        const created = await fetch(`${server.url}/api/users`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            username,
+            password: 'correct-horse-battery-staple-42',
+            role: 'employee',
+            employee_id: isabel?.id,
+          }),
+        });
         assert.equal(created.status, 201);
         await page.reload();
         const userRow = page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: username });
         const link = userRow.getByLabel(`Employee record of ${username}`);
-        assert.equal(await link.locator('option:checked').innerText(), 'Isabel Ferreira (Operations)', 'the employee by name, not by id');
+        assert.equal(
+          await link.locator('option:checked').innerText(),
+          'Isabel Ferreira (Operations)',
+          'the employee by name, not by id',
+        );
         await userRow.getByLabel(`Role of ${username}`).selectOption('clerk');
         assert.match(await dialog(page).innerText(), new RegExp(`${username} changes from employee to clerk`));
         await dialog(page).getByRole('button', { name: 'Cancel' }).click();
-        assert.equal(await userRow.getByLabel(`Role of ${username}`).inputValue(), 'employee', 'a cancelled role change shows the role unchanged');
+        assert.equal(
+          await userRow.getByLabel(`Role of ${username}`).inputValue(),
+          'employee',
+          'a cancelled role change shows the role unchanged',
+        );
         await userRow.getByRole('button', { name: 'Disable' }).click();
         await dialog(page).getByRole('button', { name: 'Disable' }).click();
         await userRow.getByRole('button', { name: 'Enable' }).waitFor();
@@ -324,13 +468,22 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await page.getByRole('table', { name: 'Totals per period' }).getByRole('row').nth(1).waitFor();
         assert.equal(await page.getByRole('button', { name: /^Reverse/ }).count(), 0);
         await check(page, viewport, 'clerk-payments');
-        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-        const lines = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Export CSV' }).click(),
+        ]);
+        const lines = readFileSync(await download.path(), 'utf8')
+          .trim()
+          .split('\r\n');
         const all = await api<{ items: unknown[]; next_cursor: string | null }>('/api/payments?limit=100');
         assert.equal(all.next_cursor, null);
         assert.equal(lines.length - 1, all.items.length, 'every payment, one line each');
 
-        await page.getByRole('table', { name: 'Payments' }).getByRole('link', { name: /^Details of/ }).first().click();
+        await page
+          .getByRole('table', { name: 'Payments' })
+          .getByRole('link', { name: /^Details of/ })
+          .first()
+          .click();
         await page.getByRole('heading', { level: 1, name: /^(Payment|Reversal) for / }).waitFor();
         assert.equal(await page.getByRole('button', { name: /^Reverse/ }).count(), 0);
         await page.getByText('Bank account', { exact: true }).waitFor();
@@ -349,7 +502,11 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await rows.nth(1).getByRole('link').click();
         await page.getByRole('heading', { name: 'Payments' }).waitFor();
         assert.equal(await page.getByRole('button', { name: 'Edit' }).count(), 0);
-        await page.getByRole('table', { name: /^Payments of / }).getByRole('row').nth(1).waitFor();
+        await page
+          .getByRole('table', { name: /^Payments of / })
+          .getByRole('row')
+          .nth(1)
+          .waitFor();
         await check(page, viewport, 'clerk-employee-page');
         await go(page, 'Sessions', 'Sessions');
         assert.equal(await page.getByRole('table', { name: 'All sessions' }).count(), 0);
@@ -365,11 +522,17 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
       try {
         const rows = page.getByRole('table', { name: 'Payments' }).getByRole('row');
         await rows.nth(1).waitFor();
-        const shown = await page.getByRole('table', { name: 'Payments' }).locator('tbody tr td:nth-child(2)').allInnerTexts();
+        const shown = await page
+          .getByRole('table', { name: 'Payments' })
+          .locator('tbody tr td:nth-child(2)')
+          .allInnerTexts();
         assert.ok(shown.length > 0 && shown.every((text) => text.includes('Carol Nguyen')), 'only her own payments');
         assert.equal(await page.getByRole('form', { name: 'Filter payments' }).getByLabel('Employee').count(), 0);
         await check(page, viewport, 'employee-payments');
-        await rows.nth(1).getByRole('link', { name: /^Details of/ }).click();
+        await rows
+          .nth(1)
+          .getByRole('link', { name: /^Details of/ })
+          .click();
         await page.getByRole('heading', { level: 1, name: /for 20/ }).waitFor();
         assert.match(await page.locator('.facts').innerText(), /Carol Nguyen/);
         await check(page, viewport, 'employee-payslip');

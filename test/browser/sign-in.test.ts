@@ -23,7 +23,11 @@ describe('console: sign in and out, per role', { timeout: 60_000 }, () => {
     await server?.stop();
   });
 
-  for (const [username, role] of [['alice', 'admin'], ['bob', 'clerk'], ['carol', 'employee']] as const) {
+  for (const [username, role] of [
+    ['alice', 'admin'],
+    ['bob', 'clerk'],
+    ['carol', 'employee'],
+  ] as const) {
     it(`${username} (${role}) signs in, sees the ${role} navigation and views, and signs out`, async () => {
       const context = await browser.newContext();
       const cspViolations = await watchCsp(context);
@@ -64,7 +68,7 @@ describe('console: sign in and out, per role', { timeout: 60_000 }, () => {
     });
   }
 
-  it('a wrong password shows the problem\'s title and detail, and nothing is signed in', async () => {
+  it("a wrong password shows the problem's title and detail, and nothing is signed in", async () => {
     const context = await browser.newContext();
     try {
       const page = await context.newPage();

@@ -7,9 +7,23 @@ import { launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServe
 const TOKEN_LIKE = /eyJ[\w-]+\.[\w-]+\.[\w-]*|[\w-]{32,}/;
 
 /** Everything a script on the page can read that could hold a token. */
-interface KeptKey { kind: string; privateType: string; privateExtractable: boolean; publicExtractable: boolean }
+interface KeptKey {
+  kind: string;
+  privateType: string;
+  privateExtractable: boolean;
+  publicExtractable: boolean;
+}
 
-async function scriptReadableState(page: Page): Promise<{ local: string[]; session: string[]; cookie: string; databases: string[]; kept: KeptKey[]; windowStrings: string[] }> {
+async function scriptReadableState(
+  page: Page,
+): Promise<{
+  local: string[];
+  session: string[];
+  cookie: string;
+  databases: string[];
+  kept: KeptKey[];
+  windowStrings: string[];
+}> {
   return page.evaluate(`(async () => {
     const entries = (storage) => Object.keys(storage).map((name) => name + '=' + storage.getItem(name));
     const windowStrings = Object.keys(window).filter((name) => typeof window[name] === 'string').map((name) => window[name]);
@@ -51,7 +65,14 @@ describe('console: no token where a script can read it; a reload keeps the sessi
       const page = await context.newPage();
       await page.goto(server.url);
       await signIn(page, 'alice', server.password('alice'));
-      for (const [link, heading] of [['Employees', 'Employees'], ['Sessions', 'Sessions'], ['Users', 'Users'], ['Keys', 'Keys'], ['Audit log', 'Audit log'], ['Payments', 'Payments']]) {
+      for (const [link, heading] of [
+        ['Employees', 'Employees'],
+        ['Sessions', 'Sessions'],
+        ['Users', 'Users'],
+        ['Keys', 'Keys'],
+        ['Audit log', 'Audit log'],
+        ['Payments', 'Payments'],
+      ]) {
         await page.getByRole('link', { name: link, exact: true }).click();
         await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       }
@@ -64,8 +85,19 @@ describe('console: no token where a script can read it; a reload keeps the sessi
       // IndexedDB holds only the DPoP key pair, as CryptoKey objects whose private key script
       // can use but never read out (non-extractable): no token, nothing to copy elsewhere.
       assert.deepEqual(state.databases, ['bulwark-dpop'], 'no IndexedDB database but the DPoP key store');
-      assert.deepEqual(state.kept, [{ kind: '[object Object]', privateType: '[object CryptoKey]', privateExtractable: false, publicExtractable: true }]);
-      assert.deepEqual(state.windowStrings.filter((value) => TOKEN_LIKE.test(value)), [], 'no token-like string on window');
+      assert.deepEqual(state.kept, [
+        {
+          kind: '[object Object]',
+          privateType: '[object CryptoKey]',
+          privateExtractable: false,
+          publicExtractable: true,
+        },
+      ]);
+      assert.deepEqual(
+        state.windowStrings.filter((value) => TOKEN_LIKE.test(value)),
+        [],
+        'no token-like string on window',
+      );
 
       const cookies = await context.cookies();
       const refresh = cookies.find((cookie) => cookie.name.endsWith('bulwark_refresh'));
@@ -73,7 +105,11 @@ describe('console: no token where a script can read it; a reload keeps the sessi
       assert.equal(refresh.httpOnly, true);
       assert.equal(refresh.sameSite, 'Strict');
       assert.equal(refresh.path, '/api/users-sessions');
-      assert.deepEqual(cookies.filter((cookie) => !cookie.httpOnly).map((cookie) => cookie.name), [], 'every cookie is HttpOnly');
+      assert.deepEqual(
+        cookies.filter((cookie) => !cookie.httpOnly).map((cookie) => cookie.name),
+        [],
+        'every cookie is HttpOnly',
+      );
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();
@@ -126,8 +162,14 @@ describe('console: no token where a script can read it; a reload keeps the sessi
       })`);
       assert.equal(ran, false, 'the inline script did not run');
       const violations = await cspViolations();
-      assert.ok(violations.some((v) => /script-src/.test(v)), `a script-src violation is reported: ${violations.join(' | ')}`);
-      assert.ok(violations.some((v) => /style-src/.test(v)), `a style-src violation is reported: ${violations.join(' | ')}`);
+      assert.ok(
+        violations.some((v) => /script-src/.test(v)),
+        `a script-src violation is reported: ${violations.join(' | ')}`,
+      );
+      assert.ok(
+        violations.some((v) => /style-src/.test(v)),
+        `a style-src violation is reported: ${violations.join(' | ')}`,
+      );
     } finally {
       await context.close();
     }

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { apiGet, apiToken, launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
+import {
+  apiGet,
+  apiToken,
+  launchChromium,
+  signIn,
+  startConsoleServer,
+  watchCsp,
+  type ConsoleServer,
+} from './harness.js';
 
 const ACCESS_TTL_SECONDS = 30;
 
@@ -64,7 +72,11 @@ describe('console: two tabs across an access-token expiry', { timeout: 60_000 },
 
       const admin = await apiToken(server.url, 'alice', server.password('alice'));
       const events = await apiGet<{ items: Array<{ type: string }> }>(server.url, admin, '/api/audit-events?limit=100');
-      assert.deepEqual(events.items.filter((event) => event.type.startsWith('refresh.reused')), [], 'no refresh token was presented twice');
+      assert.deepEqual(
+        events.items.filter((event) => event.type.startsWith('refresh.reused')),
+        [],
+        'no refresh token was presented twice',
+      );
       assert.deepEqual(await cspViolations(), []);
     } finally {
       await context.close();

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoPassword, freePort, runCli, startServe, type ServerProcess } from '../helpers/process.js';
 
-interface Payment { id: string; amount_cents: number; memo: string | null }
+interface Payment {
+  id: string;
+  amount_cents: number;
+  memo: string | null;
+}
 
 /**
  * A real server under a payment load; `bulwark backup` run as a separate process mid-load; the
@@ -30,7 +34,11 @@ describe('bulwark backup / restore: an online SQLite snapshot under write load',
   });
 
   const login = async (dataDir: string): Promise<string> => {
-    const response = await fetch(`${base}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: demoPassword(dataDir, 'alice') }) });
+    const response = await fetch(`${base}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: demoPassword(dataDir, 'alice') }),
+    });
     assert.equal(response.status, 201);
     return ((await response.json()) as { access_token: string }).access_token;
   };
@@ -38,7 +46,9 @@ describe('bulwark backup / restore: an online SQLite snapshot under write load',
 
   it('every payment answered before the backup began is served by an instance restored from it', async () => {
     const token = await login(join(dir, 'a'));
-    const employees = await (await fetch(`${base}/api/employees?limit=3`, { headers: auth(token) })).json() as { items: { id: string }[] };
+    const employees = (await (await fetch(`${base}/api/employees?limit=3`, { headers: auth(token) })).json()) as {
+      items: { id: string }[];
+    };
     const employeeId = employees.items[0]?.id as string;
     const answered: { payment: Payment; at: number }[] = [];
     let running = true;
@@ -49,7 +59,13 @@ describe('bulwark backup / restore: an online SQLite snapshot under write load',
         const response = await fetch(`${base}/api/payments`, {
           method: 'POST',
           headers: { ...auth(token), 'idempotency-key': `backup-load-${worker}-${n}` },
-          body: JSON.stringify({ employee_id: employeeId, amount_cents: 1000 + n, currency: 'EUR', period: '2026-11', memo: `load ${n}` }),
+          body: JSON.stringify({
+            employee_id: employeeId,
+            amount_cents: 1000 + n,
+            currency: 'EUR',
+            period: '2026-11',
+            memo: `load ${n}`,
+          }),
         });
         const body = await response.text();
         assert.equal(response.status, 201, body);
@@ -83,7 +99,10 @@ describe('bulwark backup / restore: an online SQLite snapshot under write load',
     const junk = await runCli(['restore', join(dir, 'not-a-backup')], { ...env, BULWARK_DATA_DIR: join(dir, 'junk') });
     assert.equal(junk.code, 1);
     assert.match(junk.stderr, /^bulwark: /);
-    assert.deepEqual(readdirSync(join(dir, 'junk')).filter((name) => !name.startsWith('.')), []);
+    assert.deepEqual(
+      readdirSync(join(dir, 'junk')).filter((name) => !name.startsWith('.')),
+      [],
+    );
 
     const restored = await runCli(['restore', file], { ...env, BULWARK_DATA_DIR: join(dir, 'b') });
     assert.equal(restored.code, 0, restored.stderr);
@@ -96,12 +115,16 @@ describe('bulwark backup / restore: an online SQLite snapshot under write load',
     for (const payment of before) {
       const read = await fetch(`${base}/api/payments/${payment.id}`, { headers: auth(fresh) });
       assert.equal(read.status, 200, `payment ${payment.id} answered before the backup is missing`);
-      const body = await read.json() as Payment;
+      const body = (await read.json()) as Payment;
       assert.equal(body.amount_cents, payment.amount_cents);
       assert.equal(body.memo, payment.memo);
     }
     // The restored instance writes too.
-    const write = await fetch(`${base}/api/payments`, { method: 'POST', headers: { ...auth(fresh), 'idempotency-key': 'after-restore' }, body: JSON.stringify({ employee_id: employeeId, amount_cents: 4242, currency: 'EUR', period: '2026-11' }) });
+    const write = await fetch(`${base}/api/payments`, {
+      method: 'POST',
+      headers: { ...auth(fresh), 'idempotency-key': 'after-restore' },
+      body: JSON.stringify({ employee_id: employeeId, amount_cents: 4242, currency: 'EUR', period: '2026-11' }),
+    });
     assert.equal(write.status, 201);
   });
 
@@ -111,7 +134,9 @@ describe('bulwark backup / restore: an online SQLite snapshot under write load',
     const exists = await runCli(['backup', file], { BULWARK_DATA_DIR: join(dir, 'b') });
     assert.equal(exists.code, 1);
     assert.match(exists.stderr, /exists already/);
-    const postgres = await runCli(['backup', join(dir, 'pg')], { BULWARK_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const postgres = await runCli(['backup', join(dir, 'pg')], {
+      BULWARK_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     assert.equal(postgres.code, 1);
     assert.match(postgres.stderr, /pg_dump/);
   });

@@ -17,7 +17,10 @@ describe('bulwark CLI (CONTRACT §1)', () => {
   it('a listing on a data dir nothing has used yet writes nothing and says what to do', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'bulwark-cli-fresh-'));
     try {
-      for (const args of [['users', 'list'], ['keys', 'list']]) {
+      for (const args of [
+        ['users', 'list'],
+        ['keys', 'list'],
+      ]) {
         const result = await runCli(args, { BULWARK_DATA_DIR: fresh });
         assert.equal(result.code, 1);
         assert.match(result.stderr, /^bulwark: no database at .*bulwark\.db: start the server once/);
@@ -38,14 +41,26 @@ describe('bulwark CLI (CONTRACT §1)', () => {
   });
 
   it('users add reads the password from stdin, prints the id; list and disable work', async () => {
-    const added = await runCli(['users', 'add', '--username', 'Dave', '--role', 'clerk', '--password-stdin'], env, 'a long enough passphrase\n');
+    const added = await runCli(
+      ['users', 'add', '--username', 'Dave', '--role', 'clerk', '--password-stdin'],
+      env,
+      'a long enough passphrase\n',
+    );
     assert.equal(added.code, 0, added.stderr);
     const id = added.stdout.trim();
     assert.match(id, /^[0-9a-f-]{36}$/);
     const listed = await runCli(['users', 'list', '--json'], env);
     assert.equal(listed.code, 0, listed.stderr);
     const users = JSON.parse(listed.stdout);
-    assert.deepEqual(users.map((u: { id: string; username: string; role: string; disabled: boolean }) => [u.id, u.username, u.role, u.disabled]), [[id, 'dave', 'clerk', false]]);
+    assert.deepEqual(
+      users.map((u: { id: string; username: string; role: string; disabled: boolean }) => [
+        u.id,
+        u.username,
+        u.role,
+        u.disabled,
+      ]),
+      [[id, 'dave', 'clerk', false]],
+    );
     assert.ok(!listed.stdout.includes('argon2'));
     const table = await runCli(['users', 'list'], env);
     assert.match(table.stdout, /USERNAME/);
@@ -56,11 +71,19 @@ describe('bulwark CLI (CONTRACT §1)', () => {
   });
 
   it('users add fails with exit 1 on a duplicate or weak password, exit 2 on bad usage', async () => {
-    const weak = await runCli(['users', 'add', '--username', 'erin', '--role', 'clerk', '--password-stdin'], env, 'short');
+    const weak = await runCli(
+      ['users', 'add', '--username', 'erin', '--role', 'clerk', '--password-stdin'],
+      env,
+      'short',
+    );
     assert.equal(weak.code, 1);
     assert.equal(weak.stderr.trim().split('\n').length, 1);
     assert.ok(!weak.stderr.includes('short'));
-    const noRole = await runCli(['users', 'add', '--username', 'erin', '--password-stdin'], env, 'long enough passphrase');
+    const noRole = await runCli(
+      ['users', 'add', '--username', 'erin', '--password-stdin'],
+      env,
+      'long enough passphrase',
+    );
     assert.equal(noRole.code, 2);
     const noStdin = await runCli(['users', 'add', '--username', 'erin', '--role', 'clerk'], env);
     assert.equal(noStdin.code, 2);

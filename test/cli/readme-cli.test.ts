@@ -26,9 +26,17 @@ function walkThroughFunctions(): string {
   return `${json}\n${login}\n`;
 }
 
-function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function bash(
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd, env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', script], {
+      cwd,
+      env: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -42,7 +50,7 @@ function bash(script: string, cwd: string, env: Record<string, string>): Promise
  * and whose ./data is the server's), against a running quick start; then the quick start again:
  * it must still start, log in, and rotate from the console's API.
  */
-describe('the README\'s CLI block leaves the quick start working', () => {
+describe("the README's CLI block leaves the quick start working", () => {
   let dir: string;
   let env: Record<string, string>;
   let base: string;
@@ -71,18 +79,30 @@ describe('the README\'s CLI block leaves the quick start working', () => {
     // The quick start again on the same data dir (npm start is `bulwark serve`).
     await server?.stop();
     server = await startServe({ ...env, BULWARK_DATA_DIR: join(dir, 'data') });
-    const login = await fetch(`${base}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: demoPassword(join(dir, 'data'), 'alice') }) });
+    const login = await fetch(`${base}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: demoPassword(join(dir, 'data'), 'alice') }),
+    });
     assert.equal(login.status, 201, await login.clone().text());
-    const { access_token: token } = await login.json() as { access_token: string };
+    const { access_token: token } = (await login.json()) as { access_token: string };
     const me = await fetch(`${base}/api/users/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(me.status, 200);
     // No key of another algorithm than the quick start's waits in the store to take over later.
     const keys = await runCli(['keys', 'list', '--json'], { ...env, BULWARK_DATA_DIR: join(dir, 'data') });
     assert.equal(keys.code, 0, keys.stderr);
     const listed = JSON.parse(keys.stdout) as { kid: string; alg: string; state: string }[];
-    assert.deepEqual(listed.filter((k) => k.state !== 'removed' && k.alg !== 'ES256'), [], keys.stdout);
+    assert.deepEqual(
+      listed.filter((k) => k.state !== 'removed' && k.alg !== 'ES256'),
+      [],
+      keys.stdout,
+    );
     // The console's Rotate button (a next key of the configured setup; 409 while one waits).
-    const rotate = await fetch(`${base}/api/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const rotate = await fetch(`${base}/api/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(rotate.status, 201, await rotate.clone().text());
   });
 });

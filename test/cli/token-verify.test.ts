@@ -22,7 +22,8 @@ describe('bulwark token verify', () => {
     try {
       const services = await createAuthServices(config, store);
       await services.users.create({ username: 'vera', password: 'vera has a long passphrase', role: 'clerk' }, null);
-      token = (await services.sessions.login('vera', 'vera has a long passphrase', { ip: null, userAgent: null })).accessToken;
+      token = (await services.sessions.login('vera', 'vera has a long passphrase', { ip: null, userAgent: null }))
+        .accessToken;
       jwksFile = join(dataDir, 'jwks.json');
       writeFileSync(jwksFile, JSON.stringify(services.keys.jwks()));
     } finally {
@@ -57,7 +58,10 @@ describe('bulwark token verify', () => {
     const wrongAudience = await runCli(['token', 'verify', token, '--audience', 'billing'], env);
     assert.equal(wrongAudience.code, 1);
     assert.match(wrongAudience.stdout, /\(aud_mismatch\)/);
-    const wrongIssuer = await runCli(['token', 'verify', token, '--jwks', jwksFile, '--issuer', 'https://other.example'], env);
+    const wrongIssuer = await runCli(
+      ['token', 'verify', token, '--jwks', jwksFile, '--issuer', 'https://other.example'],
+      env,
+    );
     assert.match(wrongIssuer.stdout, /\(iss_mismatch\)/);
   });
 

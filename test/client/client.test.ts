@@ -24,9 +24,17 @@ describe('signIn', () => {
     const token = h.server.issuedAccessTokens.at(-1)!;
     assert.equal(me?.authorization, `Bearer ${token}`);
 
-    const reachable = [JSON.stringify(client), ...Object.keys(client), ...Object.getOwnPropertyNames(client), ...Object.values(client).map(String)].join('\n');
+    const reachable = [
+      JSON.stringify(client),
+      ...Object.keys(client),
+      ...Object.getOwnPropertyNames(client),
+      ...Object.values(client).map(String),
+    ].join('\n');
     assert.ok(!reachable.includes(token), 'no access token on the client object');
-    assert.ok(!reachable.includes(h.jar.cookies.get('bulwark_refresh')!.value), 'no refresh token on the client object');
+    assert.ok(
+      !reachable.includes(h.jar.cookies.get('bulwark_refresh')!.value),
+      'no refresh token on the client object',
+    );
     assert.equal((globalThis as { localStorage?: unknown }).localStorage, undefined);
   });
 
@@ -44,7 +52,10 @@ describe('signIn', () => {
   });
 
   it('carries Retry-After into the problem when throttled', async () => {
-    const error = await h.newClient().signIn('throttled', 'x').catch((e: unknown) => e);
+    const error = await h
+      .newClient()
+      .signIn('throttled', 'x')
+      .catch((e: unknown) => e);
     assert.ok(error instanceof BulwarkProblemError);
     assert.equal(error.status, 429);
     assert.equal(error.code, 'too_many_requests');
@@ -58,7 +69,9 @@ describe('requests', () => {
     await client.signIn('alice', ALICE_PASSWORD);
     const token = h.server.issuedAccessTokens.at(-1)!;
 
-    const list = await client.request<{ limit: number; status: string }>('GET', '/api/payments', { query: { limit: 20, status: 'pending', cursor: undefined } });
+    const list = await client.request<{ limit: number; status: string }>('GET', '/api/payments', {
+      query: { limit: 20, status: 'pending', cursor: undefined },
+    });
     assert.deepEqual(list, { items: [], limit: 20, status: 'pending' });
     assert.equal(h.server.calls.at(-1)?.authorization, `Bearer ${token}`);
 
@@ -70,7 +83,11 @@ describe('requests', () => {
     const raw = await client.fetch('/api/payments?limit=3');
     assert.equal(raw.status, 200);
     assert.equal(h.server.calls.at(-1)?.authorization, `Bearer ${token}`);
-    assert.equal(h.server.calls.some((c) => c.path.startsWith('/api/payments') && c.cookie !== undefined), false, 'the refresh cookie stays on its path');
+    assert.equal(
+      h.server.calls.some((c) => c.path.startsWith('/api/payments') && c.cookie !== undefined),
+      false,
+      'the refresh cookie stays on its path',
+    );
   });
 
   it('turns problem+json and non-JSON failures into BulwarkProblemError', async () => {
@@ -79,8 +96,24 @@ describe('requests', () => {
     const conflict = await client.request('GET', '/api/conflict').catch((e: unknown) => e);
     assert.ok(conflict instanceof BulwarkProblemError);
     assert.deepEqual(
-      { status: conflict.status, code: conflict.code, title: conflict.title, detail: conflict.detail, type: conflict.type, retryAfter: conflict.retryAfter, message: conflict.message },
-      { status: 409, code: 'conflict', title: 'Conflict', detail: 'The payment was already approved.', type: 'https://bulwark.dev/problems/conflict', retryAfter: undefined, message: 'The payment was already approved.' },
+      {
+        status: conflict.status,
+        code: conflict.code,
+        title: conflict.title,
+        detail: conflict.detail,
+        type: conflict.type,
+        retryAfter: conflict.retryAfter,
+        message: conflict.message,
+      },
+      {
+        status: 409,
+        code: 'conflict',
+        title: 'Conflict',
+        detail: 'The payment was already approved.',
+        type: 'https://bulwark.dev/problems/conflict',
+        retryAfter: undefined,
+        message: 'The payment was already approved.',
+      },
     );
     const gateway = await client.request('GET', '/api/bad-gateway').catch((e: unknown) => e);
     assert.ok(gateway instanceof BulwarkProblemError);

@@ -13,7 +13,8 @@ let channel = 0;
 
 function openTabs(): [BulwarkClient, BulwarkClient] {
   channel += 1;
-  const open = (): BulwarkClient => createBulwarkClient({ baseUrl: server.baseUrl, fetch: jar.fetch, channelName: `tabs-${channel}` });
+  const open = (): BulwarkClient =>
+    createBulwarkClient({ baseUrl: server.baseUrl, fetch: jar.fetch, channelName: `tabs-${channel}` });
   tabs = [open(), open()];
   return [tabs[0]!, tabs[1]!];
 }
@@ -75,7 +76,11 @@ describe('across tabs through BroadcastChannel (no Web Locks)', () => {
     const second = server.issuedAccessTokens.at(-1)!;
     assert.equal((await b.fetch('/api/payments')).status, 200);
     assert.equal(server.calls.at(-1)?.authorization, `Bearer ${second}`);
-    assert.equal(server.count('POST', '/api/users-sessions/refresh'), 1, 'tab B took the broadcast token, no refresh of its own');
+    assert.equal(
+      server.count('POST', '/api/users-sessions/refresh'),
+      1,
+      'tab B took the broadcast token, no refresh of its own',
+    );
 
     const signedOut = nextEvent(b, 'signout');
     await a.signOut();
@@ -95,7 +100,10 @@ describe('across tabs through BroadcastChannel (no Web Locks)', () => {
 
     const answers = await Promise.all([a.fetch('/api/payments'), b.fetch('/api/payments')]);
 
-    assert.deepEqual(answers.map((r) => r.status), [200, 200]);
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [200, 200],
+    );
     assert.equal(server.count('POST', '/api/users-sessions/refresh'), 2, 'without locks each tab refreshes once');
     assert.deepEqual([a.user, b.user], [ALICE, ALICE]);
   });
@@ -128,16 +136,27 @@ describe('across tabs with Web Locks', () => {
     server.refreshDelayMs = 50;
     server.calls.length = 0;
 
-    const answers = await Promise.all([a.fetch('/api/payments'), b.fetch('/api/payments'), a.fetch('/api/payments'), b.fetch('/api/payments')]);
+    const answers = await Promise.all([
+      a.fetch('/api/payments'),
+      b.fetch('/api/payments'),
+      a.fetch('/api/payments'),
+      b.fetch('/api/payments'),
+    ]);
 
-    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200, 200]);
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      [200, 200, 200, 200],
+    );
     assert.equal(server.count('POST', '/api/users-sessions/refresh'), 1);
     const fresh = server.issuedAccessTokens.at(-1)!;
     assert.equal(server.calls.filter((c) => c.authorization === `Bearer ${fresh}`).length, 4);
   });
 
   it('restore in two tabs opened together refreshes once', async () => {
-    await createBulwarkClient({ baseUrl: server.baseUrl, fetch: jar.fetch, channelName: 'login-page' }).signIn('alice', ALICE_PASSWORD);
+    await createBulwarkClient({ baseUrl: server.baseUrl, fetch: jar.fetch, channelName: 'login-page' }).signIn(
+      'alice',
+      ALICE_PASSWORD,
+    );
     const [a, b] = openTabs();
     server.refreshDelayMs = 50;
     server.calls.length = 0;

@@ -34,7 +34,10 @@ describe('signIn with a second factor (issue #13)', () => {
     const challenge = await mfaChallenge(client);
 
     assert.ok(challenge instanceof BulwarkProblemError);
-    assert.deepEqual([challenge.status, challenge.code, challenge.name], [401, 'mfa_required', 'BulwarkMfaRequiredError']);
+    assert.deepEqual(
+      [challenge.status, challenge.code, challenge.name],
+      [401, 'mfa_required', 'BulwarkMfaRequiredError'],
+    );
     assert.equal(client.user, null, 'not signed in before the code');
     assert.equal(h.jar.cookies.has('bulwark_refresh'), false);
 
@@ -44,7 +47,11 @@ describe('signIn with a second factor (issue #13)', () => {
     assert.deepEqual(signins, [ALICE]);
     assert.ok(h.jar.cookies.has('bulwark_refresh'), 'the refresh token came as the cookie');
     const step = layer.received.find((r) => r.path === '/api/users-sessions/mfa');
-    assert.deepEqual(step?.body, { mfa_token: layer.issuedLoginTokens[0], code: TOTP_CODE, refresh_delivery: 'cookie' });
+    assert.deepEqual(step?.body, {
+      mfa_token: layer.issuedLoginTokens[0],
+      code: TOTP_CODE,
+      refresh_delivery: 'cookie',
+    });
     const token = h.server.issuedAccessTokens.at(-1)!;
     assert.equal(h.server.calls.at(-1)?.authorization, `Bearer ${token}`, '/api/users/me with the new token');
   });
@@ -52,7 +59,13 @@ describe('signIn with a second factor (issue #13)', () => {
   it('the mfa_token is in no property, message or inspection of the error', async () => {
     const challenge = await mfaChallenge(newClient());
     const mfaToken = layer.issuedLoginTokens[0]!;
-    const seen = [JSON.stringify(challenge), inspect(challenge, { showHidden: true, depth: 5 }), challenge.message, String(challenge.stack), ...Object.values(challenge).map(String)];
+    const seen = [
+      JSON.stringify(challenge),
+      inspect(challenge, { showHidden: true, depth: 5 }),
+      challenge.message,
+      String(challenge.stack),
+      ...Object.values(challenge).map(String),
+    ];
     for (const text of seen) assert.ok(!text.includes(mfaToken), `the mfa_token leaked in: ${text.slice(0, 200)}`);
   });
 
@@ -83,8 +96,14 @@ describe('signIn with a second factor (issue #13)', () => {
     assert.equal((short as BulwarkProblemError).code, 'invalid_request');
     assert.equal(client.user, null);
     assert.deepEqual(await error.changePassword('a much longer new password'), ALICE);
-    const step = layer.received.find((r) => r.path === '/api/users-sessions/password-change' && r.body.new_password !== 'short');
-    assert.deepEqual(step?.body, { password_change_token: layer.issuedLoginTokens[0], new_password: 'a much longer new password', refresh_delivery: 'cookie' });
+    const step = layer.received.find(
+      (r) => r.path === '/api/users-sessions/password-change' && r.body.new_password !== 'short',
+    );
+    assert.deepEqual(step?.body, {
+      password_change_token: layer.issuedLoginTokens[0],
+      new_password: 'a much longer new password',
+      refresh_delivery: 'cookie',
+    });
     assert.ok(!inspect(error, { showHidden: true }).includes(layer.issuedLoginTokens[0]!));
   });
 
@@ -98,7 +117,9 @@ describe('signIn with a second factor (issue #13)', () => {
   });
 
   it('a wrong password is still a plain invalid_credentials problem', async () => {
-    const error = await newClient().signIn('alice-mfa', 'wrong').catch((e: unknown) => e);
+    const error = await newClient()
+      .signIn('alice-mfa', 'wrong')
+      .catch((e: unknown) => e);
     assert.ok(error instanceof BulwarkProblemError);
     assert.ok(!(error instanceof BulwarkMfaRequiredError));
     assert.equal(error.code, 'invalid_credentials');
@@ -114,11 +135,16 @@ describe('step-up (RFC 9470) on a write', () => {
     client.on('signout', () => signouts++);
     layer.stepUp = true;
 
-    const error = await client.request('POST', '/api/payments', { body: { amount_cents: 100 } }).catch((e: unknown) => e);
+    const error = await client
+      .request('POST', '/api/payments', { body: { amount_cents: 100 } })
+      .catch((e: unknown) => e);
 
     assert.ok(error instanceof BulwarkStepUpRequiredError);
     assert.ok(error instanceof BulwarkProblemError);
-    assert.deepEqual([error.status, error.code, error.title], [401, 'insufficient_user_authentication', 'More recent authentication is required']);
+    assert.deepEqual(
+      [error.status, error.code, error.title],
+      [401, 'insufficient_user_authentication', 'More recent authentication is required'],
+    );
     assert.equal(signouts, 0);
     assert.deepEqual(client.user, ALICE);
     assert.equal(h.server.count('POST', '/api/users-sessions/refresh'), 0, 'not mistaken for an expired token');

@@ -15,16 +15,44 @@ describe('problem errors', () => {
 
   it('keeps every problem member and falls back to the status for other bodies', async () => {
     const problem = await problemFromResponse(
-      new Response(JSON.stringify({ type: 'https://bulwark.dev/problems/forbidden', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'Admins only.' }), {
-        status: 403,
-        headers: { 'content-type': 'application/problem+json' },
-      }),
+      new Response(
+        JSON.stringify({
+          type: 'https://bulwark.dev/problems/forbidden',
+          title: 'Forbidden',
+          status: 403,
+          code: 'forbidden',
+          detail: 'Admins only.',
+        }),
+        {
+          status: 403,
+          headers: { 'content-type': 'application/problem+json' },
+        },
+      ),
     );
     assert.ok(problem instanceof BulwarkProblemError);
-    assert.deepEqual({ ...problem, message: problem.message, name: problem.name }, {
-      name: 'BulwarkProblemError', message: 'Admins only.', status: 403, code: 'forbidden', title: 'Forbidden', type: 'https://bulwark.dev/problems/forbidden', detail: 'Admins only.', retryAfter: undefined,
-    });
-    const plain = await problemFromResponse(new Response('upstream down', { status: 503, statusText: 'Service Unavailable', headers: { 'retry-after': '5' } }));
-    assert.deepEqual([plain.status, plain.code, plain.title, plain.type, plain.retryAfter], [503, 'http_error', 'Service Unavailable', 'about:blank', 5]);
+    assert.deepEqual(
+      { ...problem, message: problem.message, name: problem.name },
+      {
+        name: 'BulwarkProblemError',
+        message: 'Admins only.',
+        status: 403,
+        code: 'forbidden',
+        title: 'Forbidden',
+        type: 'https://bulwark.dev/problems/forbidden',
+        detail: 'Admins only.',
+        retryAfter: undefined,
+      },
+    );
+    const plain = await problemFromResponse(
+      new Response('upstream down', {
+        status: 503,
+        statusText: 'Service Unavailable',
+        headers: { 'retry-after': '5' },
+      }),
+    );
+    assert.deepEqual(
+      [plain.status, plain.code, plain.title, plain.type, plain.retryAfter],
+      [503, 'http_error', 'Service Unavailable', 'about:blank', 5],
+    );
   });
 });

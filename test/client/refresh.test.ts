@@ -20,11 +20,10 @@ describe('refresh', () => {
     assert.equal(list.limit, 50);
     const second = h.server.issuedAccessTokens.at(-1)!;
     assert.notEqual(second, first);
-    assert.deepEqual(h.server.calls.map((c) => `${c.method} ${c.path} ${c.authorization ?? '-'}`), [
-      `GET /api/payments Bearer ${first}`,
-      'POST /api/users-sessions/refresh -',
-      `GET /api/payments Bearer ${second}`,
-    ]);
+    assert.deepEqual(
+      h.server.calls.map((c) => `${c.method} ${c.path} ${c.authorization ?? '-'}`),
+      [`GET /api/payments Bearer ${first}`, 'POST /api/users-sessions/refresh -', `GET /api/payments Bearer ${second}`],
+    );
     assert.match(h.server.calls[1]!.cookie ?? '', /^bulwark_refresh=rt-/);
     assert.deepEqual(refreshes, [ALICE]);
   });
@@ -38,7 +37,10 @@ describe('refresh', () => {
 
     const answers = await Promise.all(Array.from({ length: 20 }, () => client.fetch('/api/payments')));
 
-    assert.deepEqual(answers.map((r) => r.status), Array(20).fill(200));
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      Array(20).fill(200),
+    );
     assert.equal(h.server.count('POST', '/api/users-sessions/refresh'), 1);
     assert.equal(h.server.count('GET', '/api/payments'), 40, 'each request: the expired try and one retry');
     const fresh = h.server.issuedAccessTokens.at(-1)!;
@@ -54,12 +56,15 @@ describe('refresh', () => {
 
     const answers = await Promise.all(Array.from({ length: 5 }, () => client.fetch('/api/payments')));
 
-    assert.deepEqual(answers.map((r) => r.status), Array(5).fill(200));
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      Array(5).fill(200),
+    );
     const fresh = h.server.issuedAccessTokens.at(-1)!;
-    assert.deepEqual(h.server.calls.map((c) => `${c.method} ${c.path} ${c.authorization ?? '-'}`), [
-      'POST /api/users-sessions/refresh -',
-      ...Array(5).fill(`GET /api/payments Bearer ${fresh}`),
-    ]);
+    assert.deepEqual(
+      h.server.calls.map((c) => `${c.method} ${c.path} ${c.authorization ?? '-'}`),
+      ['POST /api/users-sessions/refresh -', ...Array(5).fill(`GET /api/payments Bearer ${fresh}`)],
+    );
   });
 
   it('a token the server calls invalid_token signs the tab out', async () => {

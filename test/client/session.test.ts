@@ -53,10 +53,10 @@ describe('signOut and restore', () => {
     assert.deepEqual(page.user, ALICE);
     assert.deepEqual(signins, [ALICE]);
     const fresh = h.server.issuedAccessTokens.at(-1)!;
-    assert.deepEqual(h.server.calls.map((c) => `${c.method} ${c.path} ${c.authorization ?? '-'}`), [
-      'POST /api/users-sessions/refresh -',
-      `GET /api/users/me Bearer ${fresh}`,
-    ]);
+    assert.deepEqual(
+      h.server.calls.map((c) => `${c.method} ${c.path} ${c.authorization ?? '-'}`),
+      ['POST /api/users-sessions/refresh -', `GET /api/users/me Bearer ${fresh}`],
+    );
     assert.ok(!JSON.stringify(page).includes(fresh));
   });
 

@@ -14,7 +14,12 @@ import { RedisProcess, redisServerAvailable } from './redis-process.js';
 
 /** Short, so the test sees both sides of the refresh reuse window. */
 const REUSE_WINDOW_SECONDS = 1;
-const skip = SKIP_POSTGRES !== false ? SKIP_POSTGRES : redisServerAvailable() ? false : 'redis-server not on PATH (the cluster test runs its own Redis to kill it)';
+const skip =
+  SKIP_POSTGRES !== false
+    ? SKIP_POSTGRES
+    : redisServerAvailable()
+      ? false
+      : 'redis-server not on PATH (the cluster test runs its own Redis to kill it)';
 if (skip !== false) it('N instances on shared Postgres + Redis', { skip }, () => undefined);
 
 const ISSUER = 'http://bulwark-cluster.test';
@@ -29,9 +34,14 @@ const LIMITS = {
 };
 const SAMPLES = 200;
 
-interface Login { access_token: string; refresh_token: string; session_id: string }
+interface Login {
+  access_token: string;
+  refresh_token: string;
+  session_id: string;
+}
 
-const kidOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (token: string): string =>
+  (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
 
 /**
  * Real processes (built dist/), the way an operator runs Bulwark past one machine: instances A and
@@ -51,17 +61,30 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
   let carolPassword: string;
 
   const call = (server: ServerProcess, token: string, path = '/api/users/me', init: RequestInit = {}) =>
-    fetch(`${server.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
-  const status = async (server: ServerProcess, token: string, path?: string) => (await call(server, token, path)).status;
+    fetch(`${server.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) },
+    });
+  const status = async (server: ServerProcess, token: string, path?: string) =>
+    (await call(server, token, path)).status;
   async function login(server: ServerProcess, username: string, password: string): Promise<Login> {
-    const response = await fetch(`${server.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const response = await fetch(`${server.url}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     assert.equal(response.status, 201, `login on ${server.url}`);
     return (await response.json()) as Login;
   }
   async function revokeSession(server: ServerProcess, sessionId: string): Promise<void> {
-    assert.equal((await call(server, admin.access_token, `/api/sessions/${sessionId}`, { method: 'DELETE' })).status, 204);
+    assert.equal(
+      (await call(server, admin.access_token, `/api/sessions/${sessionId}`, { method: 'DELETE' })).status,
+      204,
+    );
   }
-  async function readyz(server: ServerProcess): Promise<{ status: number; body: { status: string; database?: string; redis?: string } }> {
+  async function readyz(
+    server: ServerProcess,
+  ): Promise<{ status: number; body: { status: string; database?: string; redis?: string } }> {
     const response = await fetch(`${server.url}/readyz`);
     return { status: response.status, body: (await response.json()) as { status: string; redis?: string } };
   }
@@ -109,7 +132,9 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
       const ready = await readyz(server);
       assert.deepEqual([ready.status, ready.body.status, ready.body.database], [200, 'ready', 'ok']);
     }
-    const keys = (await (await call(b, admin.access_token, '/api/keys')).json()) as { items: Array<{ kid: string; state: string }> };
+    const keys = (await (await call(b, admin.access_token, '/api/keys')).json()) as {
+      items: Array<{ kid: string; state: string }>;
+    };
     assert.equal(keys.items.filter((k) => k.state === 'active').length, 1, JSON.stringify(keys.items));
   });
 
@@ -117,12 +142,21 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     const carol = await login(a, 'carol', carolPassword);
     assert.equal(await status(b, carol.access_token), 200);
     assert.equal(await status(b, carol.access_token, '/api/employees'), 200);
-    const refreshed = await fetch(`${b.url}/api/users-sessions/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: carol.refresh_token }) });
+    const refreshed = await fetch(`${b.url}/api/users-sessions/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: carol.refresh_token }),
+    });
     assert.equal(refreshed.status, 200);
     const pair = (await refreshed.json()) as Login;
     assert.equal(await status(a, pair.access_token), 200);
     // Within the reuse window a replay on A answers the successor B issued (the store is shared).
-    const replay = () => fetch(`${a.url}/api/users-sessions/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: carol.refresh_token }) });
+    const replay = () =>
+      fetch(`${a.url}/api/users-sessions/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token: carol.refresh_token }),
+      });
     const retried = await replay();
     assert.equal(retried.status, 200);
     assert.equal(((await retried.json()) as Login).refresh_token, pair.refresh_token);
@@ -151,18 +185,35 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     const next = (await rotated.json()) as { kid: string; state: string; signs_from: string };
     assert.equal(next.state, 'next');
     const signsFrom = Date.parse(next.signs_from);
-    const jwksKids = async (server: ServerProcess) => ((await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+    const jwksKids = async (server: ServerProcess) =>
+      (
+        (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }
+      ).keys.map((k) => k.kid);
     // B learns of the key at its next reload (≤ 5 s) and publishes it while still signing with the old one.
     await until(async () => (await jwksKids(b)).includes(next.kid), 6_000, 'B publishes the next key');
     const publishedAt = Date.now();
-    assert.ok(publishedAt + JWKS_MAX_AGE * 1000 <= signsFrom, 'B published it at least the JWKS max-age before it signs');
+    assert.ok(
+      publishedAt + JWKS_MAX_AGE * 1000 <= signsFrom,
+      'B published it at least the JWKS max-age before it signs',
+    );
     assert.equal(kidOf((await login(b, 'carol', carolPassword)).access_token), oldKid, 'B does not sign with it yet');
     // After signs_from, the next lifecycle run promotes it and both instances sign with it.
-    await until(async () => kidOf((await login(b, 'carol', carolPassword)).access_token) === next.kid, signsFrom - Date.now() + 11_000, 'B signs with the new key');
-    await until(async () => kidOf((await login(a, 'carol', carolPassword)).access_token) === next.kid, 6_000, 'A signs with the new key');
+    await until(
+      async () => kidOf((await login(b, 'carol', carolPassword)).access_token) === next.kid,
+      signsFrom - Date.now() + 11_000,
+      'B signs with the new key',
+    );
+    await until(
+      async () => kidOf((await login(a, 'carol', carolPassword)).access_token) === next.kid,
+      6_000,
+      'A signs with the new key',
+    );
     assert.ok(Date.now() >= signsFrom, 'not before signs_from');
-    for (const server of [a, b]) assert.equal(await status(server, before.access_token), 200, 'a token of the retired key still verifies');
-    const keys = (await (await call(b, admin.access_token, '/api/keys')).json()) as { items: Array<{ kid: string; state: string }> };
+    for (const server of [a, b])
+      assert.equal(await status(server, before.access_token), 200, 'a token of the retired key still verifies');
+    const keys = (await (await call(b, admin.access_token, '/api/keys')).json()) as {
+      items: Array<{ kid: string; state: string }>;
+    };
     assert.equal(keys.items.find((k) => k.kid === oldKid)?.state, 'retired');
     assert.equal(keys.items.find((k) => k.kid === next.kid)?.state, 'active');
   });
@@ -180,11 +231,20 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     await revokeSession(b, early.session_id);
     await revokeSession(a, during.session_id);
     // The store sync runs every 2 s on every instance.
-    await until(async () => (await status(a, early.access_token)) === 401, 3_000, 'B\'s revocation reaches A without Redis');
-    await until(async () => (await status(b, during.access_token)) === 401, 3_000, 'A\'s revocation reaches B without Redis');
+    await until(
+      async () => (await status(a, early.access_token)) === 401,
+      3_000,
+      "B's revocation reaches A without Redis",
+    );
+    await until(
+      async () => (await status(b, during.access_token)) === 401,
+      3_000,
+      "A's revocation reaches B without Redis",
+    );
 
     await redis.restart();
-    for (const server of [a, b]) await until(async () => (await readyz(server)).body.redis === 'ok', 10_000, 'redis ok again');
+    for (const server of [a, b])
+      await until(async () => (await readyz(server)).body.redis === 'ok', 10_000, 'redis ok again');
     // Nothing lost: what was revoked during the outage stays revoked everywhere, and pub/sub works again.
     for (const server of [a, b]) {
       assert.equal(await status(server, early.access_token), 401);
@@ -215,13 +275,16 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     }
     fromRequest.sort((x, y) => x - y);
     fromResponse.sort((x, y) => x - y);
-    const line = (label: string, values: number[]) => `${label}: p50 ${percentile(values, 50).toFixed(2)} ms, p99 ${percentile(values, 99).toFixed(2)} ms, max ${(values.at(-1) ?? Number.NaN).toFixed(2)} ms`;
+    const line = (label: string, values: number[]) =>
+      `${label}: p50 ${percentile(values, 50).toFixed(2)} ms, p99 ${percentile(values, 99).toFixed(2)} ms, max ${(values.at(-1) ?? Number.NaN).toFixed(2)} ms`;
     // eslint-disable-next-line no-console
-    console.log([
-      `revocation propagation between two bulwark serve processes (Postgres + Redis), ${SAMPLES} revocations:`,
-      line('  DELETE /api/sessions/{id} sent to B → first 401 on A', fromRequest),
-      line('  204 from B → first 401 on A', fromResponse),
-    ].join('\n'));
+    console.log(
+      [
+        `revocation propagation between two bulwark serve processes (Postgres + Redis), ${SAMPLES} revocations:`,
+        line('  DELETE /api/sessions/{id} sent to B → first 401 on A', fromRequest),
+        line('  204 from B → first 401 on A', fromResponse),
+      ].join('\n'),
+    );
     // Not a speed assertion (docs/benchmarks.md has the figures): the store sync alone would put the
     // median near 1 s (uniform over its 2 s period); a median far below proves the feed carried them.
     assert.ok(percentile(fromRequest, 50) < 250, line('median too high for pub/sub', fromRequest));
@@ -232,14 +295,32 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     const carolEmployeeId = ((await (await call(b, carol.access_token)).json()) as { employee_id: string }).employee_id;
     const victim = await login(a, 'carol', carolPassword);
     await databaseLink.down();
-    const problem = async (response: Response) => [response.status, response.headers.get('content-type')?.split(';')[0], ((await response.json()) as { code: string }).code];
+    const problem = async (response: Response) => [
+      response.status,
+      response.headers.get('content-type')?.split(';')[0],
+      ((await response.json()) as { code: string }).code,
+    ];
     const unavailable = [503, 'application/problem+json', 'service_unavailable'];
     assert.deepEqual(await problem(await fetch(`${b.url}/readyz`)), unavailable);
     assert.deepEqual(await problem(await call(b, carol.access_token)), unavailable);
     assert.deepEqual(await problem(await call(b, carol.access_token, '/api/employees')), unavailable);
-    assert.deepEqual(await problem(await fetch(`${b.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'carol', password: carolPassword }) })), unavailable);
+    assert.deepEqual(
+      await problem(
+        await fetch(`${b.url}/api/users-sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'carol', password: carolPassword }),
+        }),
+      ),
+      unavailable,
+    );
     const payment = paymentBody(carolEmployeeId, { amount_cents: 12_345, memo: 'outage test' });
-    const pay = () => call(b, admin.access_token, '/api/payments', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'cluster-outage-1' }, body: JSON.stringify(payment) });
+    const pay = () =>
+      call(b, admin.access_token, '/api/payments', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'cluster-outage-1' },
+        body: JSON.stringify(payment),
+      });
     assert.deepEqual(await problem(await pay()), unavailable);
     // What lives in memory keeps answering: liveness, the JWKS, and token rejection.
     assert.equal((await fetch(`${b.url}/healthz`)).status, 200);
@@ -247,7 +328,11 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     assert.equal((await call(b, 'not.a.token')).status, 401);
     // A revocation made on A reaches B's memory over Redis even though B cannot read the store.
     await revokeSession(a, victim.session_id);
-    await until(async () => (await status(b, victim.access_token)) === 401, 1_000, 'revocation reaches B without its database');
+    await until(
+      async () => (await status(b, victim.access_token)) === 401,
+      1_000,
+      'revocation reaches B without its database',
+    );
 
     await databaseLink.up();
     await until(async () => (await fetch(`${b.url}/readyz`)).status === 200, 10_000, 'B ready again');
@@ -258,5 +343,4 @@ describe('N instances on shared Postgres + Redis', { skip }, () => {
     assert.equal(retried.headers.get('idempotent-replayed'), null);
     assert.equal((await pay()).headers.get('idempotent-replayed'), 'true');
   });
-
 });

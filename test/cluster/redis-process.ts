@@ -29,11 +29,16 @@ export class RedisProcess {
 
   async restart(): Promise<void> {
     if (this.child !== undefined) throw new Error('redis-server is already running');
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      { stdio: 'ignore' },
+    );
     this.child = child;
     const deadline = Date.now() + 10_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode} (port ${this.port} taken?)`);
+      if (child.exitCode !== null)
+        throw new Error(`redis-server exited with ${child.exitCode} (port ${this.port} taken?)`);
       if (await this.answers()) return;
       if (Date.now() > deadline) throw new Error('redis-server did not answer within 10 s');
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -53,7 +58,12 @@ export class RedisProcess {
   }
 
   private async answers(): Promise<boolean> {
-    const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500 });
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 500,
+    });
     client.on('error', () => {});
     try {
       await client.connect();

@@ -49,7 +49,13 @@ describe('configuration (CONTRACT §2)', () => {
       BULWARK_REFRESH_PER_IP_PER_MINUTE: '30',
       BULWARK_WRITES_PER_USER_PER_MINUTE: '1000',
     });
-    assert.deepEqual(limits, { loginFailuresPerUserIp: 3, loginFailuresPerIp: 50, loginAttemptsPerIpPerSecond: 7, refreshPerIpPerMinute: 30, writesPerUserPerMinute: 1000 });
+    assert.deepEqual(limits, {
+      loginFailuresPerUserIp: 3,
+      loginFailuresPerIp: 50,
+      loginAttemptsPerIpPerSecond: 7,
+      refreshPerIpPerMinute: 30,
+      writesPerUserPerMinute: 1000,
+    });
   });
 
   it('derives the issuer from PORT and treats empty values as unset', () => {
@@ -96,14 +102,21 @@ describe('configuration (CONTRACT §2)', () => {
     assert.equal(loadConfig({ BULWARK_TRUST_PROXY: '1' }).trustProxy, 1);
     assert.equal(loadConfig({ BULWARK_TRUST_PROXY: 'true' }).trustProxy, 1);
     assert.equal(loadConfig({ BULWARK_TRUST_PROXY: '2' }).trustProxy, 2);
-    assert.deepEqual(loadConfig({ BULWARK_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1', '::1']);
+    assert.deepEqual(loadConfig({ BULWARK_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,::1' }).trustProxy, [
+      '10.0.0.0/8',
+      '127.0.0.1',
+      '::1',
+    ]);
     for (const value of ['11', 'proxy.example', '10.0.0.0/33', '10.0.0.1/8/1', '::1/129']) {
       assert.equal(refusal({ BULWARK_TRUST_PROXY: value }).variable, 'BULWARK_TRUST_PROXY', value);
     }
   });
 
   it('refuses a session shorter than an access token', () => {
-    assert.equal(refusal({ BULWARK_ACCESS_TOKEN_TTL: '3600', BULWARK_SESSION_TTL: '600' }).variable, 'BULWARK_SESSION_TTL');
+    assert.equal(
+      refusal({ BULWARK_ACCESS_TOKEN_TTL: '3600', BULWARK_SESSION_TTL: '600' }).variable,
+      'BULWARK_SESSION_TTL',
+    );
   });
 
   it('requires a strong HS256 secret and never echoes it', () => {
@@ -126,8 +139,20 @@ describe('configuration (CONTRACT §2)', () => {
   it('production refuses plain HTTP, a missing master key and the demo seed', () => {
     assert.equal(refusal({ BULWARK_ENV: 'production', BULWARK_MASTER_KEY: strongSecret }).variable, 'BULWARK_ENV');
     assert.equal(refusal({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1' }).variable, 'BULWARK_MASTER_KEY');
-    assert.equal(refusal({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1', BULWARK_MASTER_KEY: strongSecret, BULWARK_DEMO: '1' }).variable, 'BULWARK_DEMO');
-    const config = loadConfig({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1', BULWARK_MASTER_KEY: strongSecret });
+    assert.equal(
+      refusal({
+        BULWARK_ENV: 'production',
+        BULWARK_TRUST_PROXY: '1',
+        BULWARK_MASTER_KEY: strongSecret,
+        BULWARK_DEMO: '1',
+      }).variable,
+      'BULWARK_DEMO',
+    );
+    const config = loadConfig({
+      BULWARK_ENV: 'production',
+      BULWARK_TRUST_PROXY: '1',
+      BULWARK_MASTER_KEY: strongSecret,
+    });
     assert.equal(config.demoSeed, false);
   });
 });

@@ -21,14 +21,26 @@ describe('passkey settings: BULWARK_WEBAUTHN_RP_ID, BULWARK_WEBAUTHN_ORIGINS', (
     assert.ok(!isAllowedOrigin(dev, 'http://127.0.0.1:3000'));
     assert.ok(!isAllowedOrigin(dev, 'http://localhost.evil.example:3000'));
     const issued = loadConfig({ BULWARK_ISSUER: 'https://auth.example.com' }).webauthn;
-    assert.deepEqual(issued, { rpId: 'auth.example.com', origins: ['https://auth.example.com'], anyLocalhostPort: false });
+    assert.deepEqual(issued, {
+      rpId: 'auth.example.com',
+      origins: ['https://auth.example.com'],
+      anyLocalhostPort: false,
+    });
     // An IP address cannot be an RP ID: passkeys then work on localhost only.
     assert.deepEqual(loadConfig({ BULWARK_ISSUER: 'http://127.0.0.1:3000' }).webauthn.origins, []);
   });
 
   it('takes a parent domain and subdomain origins; production never accepts other localhost ports', () => {
-    const config = loadConfig({ BULWARK_ISSUER: 'https://auth.example.com', BULWARK_WEBAUTHN_RP_ID: 'Example.com', BULWARK_WEBAUTHN_ORIGINS: 'https://console.example.com,https://example.com' }).webauthn;
-    assert.deepEqual(config, { rpId: 'example.com', origins: ['https://console.example.com', 'https://example.com'], anyLocalhostPort: false });
+    const config = loadConfig({
+      BULWARK_ISSUER: 'https://auth.example.com',
+      BULWARK_WEBAUTHN_RP_ID: 'Example.com',
+      BULWARK_WEBAUTHN_ORIGINS: 'https://console.example.com,https://example.com',
+    }).webauthn;
+    assert.deepEqual(config, {
+      rpId: 'example.com',
+      origins: ['https://console.example.com', 'https://example.com'],
+      anyLocalhostPort: false,
+    });
     assert.ok(!isAllowedOrigin(config, 'https://auth.example.com'));
   });
 
@@ -37,7 +49,10 @@ describe('passkey settings: BULWARK_WEBAUTHN_RP_ID, BULWARK_WEBAUTHN_ORIGINS', (
       assert.match(refusedSetting({ BULWARK_WEBAUTHN_RP_ID: rpId }), /BULWARK_WEBAUTHN_RP_ID/);
     }
     for (const origins of ['http://example.com', 'https://example.com/console', 'https://other.org', 'not a url']) {
-      assert.match(refusedSetting({ BULWARK_WEBAUTHN_RP_ID: 'example.com', BULWARK_WEBAUTHN_ORIGINS: origins }), /BULWARK_WEBAUTHN_ORIGINS/);
+      assert.match(
+        refusedSetting({ BULWARK_WEBAUTHN_RP_ID: 'example.com', BULWARK_WEBAUTHN_ORIGINS: origins }),
+        /BULWARK_WEBAUTHN_ORIGINS/,
+      );
     }
   });
 });

@@ -36,17 +36,27 @@ describe('@bulwark/client uses DPoP against `bulwark serve`', () => {
     assert.ok(login?.headers.get('dpop'), 'the login carried a proof');
     const calls = sent.filter((s) => s.path === '/api/users/me');
     assert.equal(calls.length, 2);
-    const [first, second] = calls.map((c) => ({ authorization: c.headers.get('authorization') ?? '', dpop: c.headers.get('dpop') ?? '' }));
+    const [first, second] = calls.map((c) => ({
+      authorization: c.headers.get('authorization') ?? '',
+      dpop: c.headers.get('dpop') ?? '',
+    }));
     assert.match(first?.authorization ?? '', /^DPoP /);
     assert.notEqual(first?.dpop, second?.dpop, 'a fresh proof per request');
-    const header = JSON.parse(Buffer.from((first?.dpop ?? '').split('.')[0] ?? '', 'base64url').toString()) as { alg: string; jwk: Record<string, unknown> };
+    const header = JSON.parse(Buffer.from((first?.dpop ?? '').split('.')[0] ?? '', 'base64url').toString()) as {
+      alg: string;
+      jwk: Record<string, unknown>;
+    };
     assert.equal(header.alg, 'ES256');
     assert.deepEqual(Object.keys(header.jwk).sort(), ['crv', 'kty', 'x', 'y'], 'the public key only');
 
-    const replay = await fetch(`${server.url}/api/users/me`, { headers: { authorization: first?.authorization ?? '', dpop: first?.dpop ?? '' } });
+    const replay = await fetch(`${server.url}/api/users/me`, {
+      headers: { authorization: first?.authorization ?? '', dpop: first?.dpop ?? '' },
+    });
     assert.equal(replay.status, 401);
     assert.equal(((await replay.json()) as { code: string }).code, 'invalid_dpop_proof');
-    const asBearer = await fetch(`${server.url}/api/users/me`, { headers: { authorization: (first?.authorization ?? '').replace(/^DPoP/, 'Bearer') } });
+    const asBearer = await fetch(`${server.url}/api/users/me`, {
+      headers: { authorization: (first?.authorization ?? '').replace(/^DPoP/, 'Bearer') },
+    });
     assert.equal(asBearer.status, 401);
     assert.equal(((await asBearer.json()) as { code: string }).code, 'invalid_token');
     client.close();

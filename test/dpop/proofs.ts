@@ -8,9 +8,12 @@ export interface ProofKey {
 }
 
 export function proofKey(alg: ProofKey['alg'] = 'ES256'): ProofKey {
-  const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    : alg === 'EdDSA' ? generateKeyPairSync('ed25519')
-      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pair =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : alg === 'EdDSA'
+        ? generateKeyPairSync('ed25519')
+        : generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { alg, privateKey: pair.privateKey, jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
 }
 
@@ -47,10 +50,14 @@ export function makeProof(key: ProofKey, options: ProofOptions = {}): string {
   });
   const input = `${b64(header)}.${b64(claims)}`;
   const data = Buffer.from(input);
-  const signature = key.alg === 'ES256' ? sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
-    : key.alg === 'EdDSA' ? sign(null, data, key.privateKey)
-      : key.alg === 'PS256' ? sign('sha256', data, { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
-        : sign('sha256', data, key.privateKey);
+  const signature =
+    key.alg === 'ES256'
+      ? sign('sha256', data, { key: key.privateKey, dsaEncoding: 'ieee-p1363' })
+      : key.alg === 'EdDSA'
+        ? sign(null, data, key.privateKey)
+        : key.alg === 'PS256'
+          ? sign('sha256', data, { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
+          : sign('sha256', data, key.privateKey);
   return `${input}.${signature.toString('base64url')}`;
 }
 

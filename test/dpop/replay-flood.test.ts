@@ -32,7 +32,10 @@ describe('DPoP replay cache flood against `bulwark serve`', () => {
     const url = (path: string) => `${server.url}${path}`;
     const loginAnswer = await fetch(url('/api/users-sessions'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', dpop: makeProof(key, { htm: 'POST', htu: url('/api/users-sessions') }) },
+      headers: {
+        'content-type': 'application/json',
+        dpop: makeProof(key, { htm: 'POST', htu: url('/api/users-sessions') }),
+      },
       body: JSON.stringify({ username: 'alice', password: demoPassword(dataDir, 'alice') }),
     });
     assert.equal(loginAnswer.status, 201);
@@ -53,7 +56,10 @@ describe('DPoP replay cache flood against `bulwark serve`', () => {
     assert.equal(full.status, 503);
     assert.equal(full.headers.get('content-type'), 'application/problem+json; charset=utf-8');
     const retryAfter = Number(full.headers.get('retry-after'));
-    assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 120, `Retry-After ${String(full.headers.get('retry-after'))}`);
+    assert.ok(
+      Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 120,
+      `Retry-After ${String(full.headers.get('retry-after'))}`,
+    );
     assert.equal(((await full.json()) as { code: string }).code, 'service_unavailable');
 
     const replay = await me(first);

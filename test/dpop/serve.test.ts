@@ -11,7 +11,12 @@ import { jwkThumbprint } from '../../packages/guard/src/jwk/thumbprint.js';
 import { demoPassword, runCli, startServe, type ServerProcess } from '../helpers/process.js';
 import { ath, makeProof, proofKey, type ProofKey, type ProofOptions } from './proofs.js';
 
-interface Answer { status: number; type: string | null; challenge: string | null; body: Record<string, unknown> }
+interface Answer {
+  status: number;
+  type: string | null;
+  challenge: string | null;
+  body: Record<string, unknown>;
+}
 
 describe('DPoP against `bulwark serve` (RFC 9449)', () => {
   let dataDir: string;
@@ -20,7 +25,11 @@ describe('DPoP against `bulwark serve` (RFC 9449)', () => {
   const alice = proofKey('ES256');
   const mallory = proofKey('ES256');
 
-  const call = async (method: string, path: string, options: { body?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    options: { body?: unknown; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Answer> => {
     const headers: Record<string, string> = { ...options.headers };
     let body: string | undefined;
     if (options.form !== undefined) {
@@ -32,12 +41,26 @@ describe('DPoP against `bulwark serve` (RFC 9449)', () => {
     }
     const res = await fetch(`${server.url}${path}`, { method, headers, body });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), challenge: res.headers.get('www-authenticate'), body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      challenge: res.headers.get('www-authenticate'),
+      body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>),
+    };
   };
-  const proof = (key: ProofKey, method: string, path: string, options: ProofOptions = {}) => makeProof(key, { htm: method, htu: `${server.url}${path}`, ...options });
-  const me = (scheme: string, token: string, dpop?: string) => call('GET', '/api/users/me', { headers: { authorization: `${scheme} ${token}`, ...(dpop === undefined ? {} : { dpop }) } });
-  const login = (dpop?: string) => call('POST', '/api/users-sessions', { body: { username: 'alice', password: demoPassword(dataDir, 'alice') }, headers: dpop === undefined ? {} : { dpop } });
-  const payload = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+  const proof = (key: ProofKey, method: string, path: string, options: ProofOptions = {}) =>
+    makeProof(key, { htm: method, htu: `${server.url}${path}`, ...options });
+  const me = (scheme: string, token: string, dpop?: string) =>
+    call('GET', '/api/users/me', {
+      headers: { authorization: `${scheme} ${token}`, ...(dpop === undefined ? {} : { dpop }) },
+    });
+  const login = (dpop?: string) =>
+    call('POST', '/api/users-sessions', {
+      body: { username: 'alice', password: demoPassword(dataDir, 'alice') },
+      headers: dpop === undefined ? {} : { dpop },
+    });
+  const payload = (jwt: string) =>
+    JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
 
   /** A refusal: a 4xx problem+json with this code (never a 5xx). */
   const refused = (answer: Answer, status: number, code: string) => {
@@ -85,10 +108,30 @@ describe('DPoP against `bulwark serve` (RFC 9449)', () => {
     refused(replay, 401, 'invalid_dpop_proof');
     assert.match(replay.challenge ?? '', /^DPoP error="invalid_dpop_proof"/);
     refused(await me('DPoP', token, proof(alice, 'GET', '/api/users', { ath: ath(token) })), 401, 'invalid_dpop_proof');
-    refused(await me('DPoP', token, proof(alice, 'POST', '/api/users/me', { ath: ath(token) })), 401, 'invalid_dpop_proof');
-    refused(await me('DPoP', token, proof(alice, 'GET', '/api/users/me', { ath: ath('another') })), 401, 'invalid_dpop_proof');
-    refused(await me('DPoP', token, proof(alice, 'GET', '/api/users/me', { ath: ath(token), iat: Math.floor(Date.now() / 1000) - 600 })), 401, 'invalid_dpop_proof');
-    refused(await me('DPoP', token, proof(alice, 'GET', '/api/users/me', { ath: ath(token), header: { alg: 'HS256' } })), 401, 'invalid_dpop_proof');
+    refused(
+      await me('DPoP', token, proof(alice, 'POST', '/api/users/me', { ath: ath(token) })),
+      401,
+      'invalid_dpop_proof',
+    );
+    refused(
+      await me('DPoP', token, proof(alice, 'GET', '/api/users/me', { ath: ath('another') })),
+      401,
+      'invalid_dpop_proof',
+    );
+    refused(
+      await me(
+        'DPoP',
+        token,
+        proof(alice, 'GET', '/api/users/me', { ath: ath(token), iat: Math.floor(Date.now() / 1000) - 600 }),
+      ),
+      401,
+      'invalid_dpop_proof',
+    );
+    refused(
+      await me('DPoP', token, proof(alice, 'GET', '/api/users/me', { ath: ath(token), header: { alg: 'HS256' } })),
+      401,
+      'invalid_dpop_proof',
+    );
   });
 
   it('a login without a proof stays Bearer; its token is refused under the DPoP scheme', async () => {
@@ -107,17 +150,29 @@ describe('DPoP against `bulwark serve` (RFC 9449)', () => {
   it('the refresh token is bound to the key: refreshes need a proof of it, at both refresh endpoints', async () => {
     const first = await login(proof(alice, 'POST', '/api/users-sessions'));
     const refreshToken = first.body.refresh_token as string;
-    const refresh = (token: string, dpop?: string) => call('POST', '/api/users-sessions/refresh', { body: { refresh_token: token }, headers: dpop === undefined ? {} : { dpop } });
+    const refresh = (token: string, dpop?: string) =>
+      call('POST', '/api/users-sessions/refresh', {
+        body: { refresh_token: token },
+        headers: dpop === undefined ? {} : { dpop },
+      });
 
     refused(await refresh(refreshToken), 401, 'invalid_dpop_proof');
-    refused(await refresh(refreshToken, proof(mallory, 'POST', '/api/users-sessions/refresh')), 401, 'invalid_dpop_proof');
+    refused(
+      await refresh(refreshToken, proof(mallory, 'POST', '/api/users-sessions/refresh')),
+      401,
+      'invalid_dpop_proof',
+    );
     const rotated = await refresh(refreshToken, proof(alice, 'POST', '/api/users-sessions/refresh'));
     assert.equal(rotated.status, 200, 'the refused attempts did not use the token up');
     assert.equal(rotated.body.token_type, 'DPoP');
     assert.deepEqual(payload(rotated.body.access_token as string).cnf, { jkt: jwkThumbprint(alice.jwk) });
 
     const next = rotated.body.refresh_token as string;
-    const oauthRefresh = (dpop?: string) => call('POST', '/oauth/token', { form: { grant_type: 'refresh_token', refresh_token: next, client_id: 'bulwark' }, headers: dpop === undefined ? {} : { dpop } });
+    const oauthRefresh = (dpop?: string) =>
+      call('POST', '/oauth/token', {
+        form: { grant_type: 'refresh_token', refresh_token: next, client_id: 'bulwark' },
+        headers: dpop === undefined ? {} : { dpop },
+      });
     const unproven = await oauthRefresh();
     assert.equal(unproven.status, 400);
     assert.equal(unproven.body.error, 'invalid_dpop_proof');
@@ -129,21 +184,37 @@ describe('DPoP against `bulwark serve` (RFC 9449)', () => {
   it('client_credentials with a proof gives a DPoP token; as Bearer or with another key it is refused', async () => {
     const created = await runCli(['clients', 'add', '--name', 'dpop batch', '--scope', 'payroll:read', '--json'], env);
     assert.equal(created.code, 0, created.stderr);
-    const { client_id: id, client_secret: secret } = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    const { client_id: id, client_secret: secret } = JSON.parse(created.stdout) as {
+      client_id: string;
+      client_secret: string;
+    };
     const basic = `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
     const machine = proofKey('EdDSA');
-    const answer = await call('POST', '/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basic, dpop: proof(machine, 'POST', '/oauth/token') } });
+    const answer = await call('POST', '/oauth/token', {
+      form: { grant_type: 'client_credentials' },
+      headers: { authorization: basic, dpop: proof(machine, 'POST', '/oauth/token') },
+    });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.token_type, 'DPoP');
     assert.equal(answer.body.refresh_token, undefined);
     const token = answer.body.access_token as string;
-    const employees = (key: ProofKey, scheme = 'DPoP') => call('GET', '/api/employees', { headers: { authorization: `${scheme} ${token}`, dpop: proof(key, 'GET', '/api/employees', { ath: ath(token) }) } });
+    const employees = (key: ProofKey, scheme = 'DPoP') =>
+      call('GET', '/api/employees', {
+        headers: {
+          authorization: `${scheme} ${token}`,
+          dpop: proof(key, 'GET', '/api/employees', { ath: ath(token) }),
+        },
+      });
     assert.equal((await employees(machine)).status, 200);
     refused(await employees(mallory), 401, 'invalid_token');
     refused(await employees(machine, 'Bearer'), 401, 'invalid_token');
 
     const replayed = proof(machine, 'POST', '/oauth/token');
-    const tokenRequest = () => call('POST', '/oauth/token', { form: { grant_type: 'client_credentials' }, headers: { authorization: basic, dpop: replayed } });
+    const tokenRequest = () =>
+      call('POST', '/oauth/token', {
+        form: { grant_type: 'client_credentials' },
+        headers: { authorization: basic, dpop: replayed },
+      });
     assert.equal((await tokenRequest()).status, 200);
     const again = await tokenRequest();
     assert.equal(again.status, 400);

@@ -42,12 +42,18 @@ describe('split mode: serve --only auth + serve --only payroll --jwks-url', () =
 
   const password = (user: string) => demoPassword(dataDir, user);
   const login = async (user: string) => {
-    const response = await fetch(`${auth.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user, password: password(user) }) });
+    const response = await fetch(`${auth.url}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: user, password: password(user) }),
+    });
     assert.equal(response.status, 201);
     return (await response.json()) as { access_token: string };
   };
-  const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).kid as string;
-  const employees = (token: string) => fetch(`${payroll.url}/api/employees`, { headers: { authorization: `Bearer ${token}` } });
+  const kidOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).kid as string;
+  const employees = (token: string) =>
+    fetch(`${payroll.url}/api/employees`, { headers: { authorization: `Bearer ${token}` } });
 
   it('each process serves only its part', async () => {
     assert.equal((await fetch(`${auth.url}/api/employees`)).status, 404);
@@ -65,14 +71,22 @@ describe('split mode: serve --only auth + serve --only payroll --jwks-url', () =
     const body = (await response.json()) as { items: unknown[] };
     assert.ok(body.items.length >= 10);
     const clerk = await login('bob');
-    const write = await fetch(`${payroll.url}/api/employees`, { method: 'POST', headers: { authorization: `Bearer ${clerk.access_token}`, 'content-type': 'application/json' }, body: '{}' });
+    const write = await fetch(`${payroll.url}/api/employees`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${clerk.access_token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(write.status, 403);
     assert.equal((await employees(`${token}x`)).status, 401);
   });
 
   it('a key rotated on the token service is picked up by payroll without a restart; old tokens still verify', async () => {
     const before = await login('alice');
-    const rotated = await fetch(`${auth.url}/api/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${before.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ now: true }) });
+    const rotated = await fetch(`${auth.url}/api/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${before.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ now: true }),
+    });
     assert.equal(rotated.status, 201);
     const { kid } = (await rotated.json()) as { kid: string };
     const after = await login('alice');
@@ -85,7 +99,11 @@ describe('split mode: serve --only auth + serve --only payroll --jwks-url', () =
   it('an emergency rotation (--now --revoke-current) stops the old key on payroll within seconds, not at the next JWKS fetch', async () => {
     const before = await login('alice');
     assert.equal((await employees(before.access_token)).status, 200);
-    const rotated = await fetch(`${auth.url}/api/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${before.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ now: true, revoke_current: true }) });
+    const rotated = await fetch(`${auth.url}/api/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${before.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ now: true, revoke_current: true }),
+    });
     assert.equal(rotated.status, 201);
     // The JWKS max-age is 300 s; the removed-key sync reads the shared store every 2 s.
     await eventually(async () => (await employees(before.access_token)).status === 401, 5_000);
@@ -96,13 +114,19 @@ describe('split mode: serve --only auth + serve --only payroll --jwks-url', () =
   it('a logout on the token service reaches the payroll process', async () => {
     const session = await login('carol');
     assert.equal((await employees(session.access_token)).status, 200);
-    const logout = await fetch(`${auth.url}/api/users-sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${session.access_token}` } });
+    const logout = await fetch(`${auth.url}/api/users-sessions/current`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${session.access_token}` },
+    });
     assert.equal(logout.status, 204);
     const took = await eventually(async () => (await employees(session.access_token)).status === 401, 5_000);
     assert.ok(took <= 5_000);
   });
 
   it('payroll-only refuses to start without a JWKS URL (one line naming the variable)', async () => {
-    await assert.rejects(startServe({ BULWARK_DATA_DIR: dataDir }, ['--only', 'payroll'], 5_000), /BULWARK_JWKS_URL: is required/);
+    await assert.rejects(
+      startServe({ BULWARK_DATA_DIR: dataDir }, ['--only', 'payroll'], 5_000),
+      /BULWARK_JWKS_URL: is required/,
+    );
   });
 });

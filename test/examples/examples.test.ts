@@ -1,7 +1,15 @@
 // test-runner: serial (bounds a logout's latency at third-party services)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { login, logoutToFirst401, startExample, startTokenService, whoami, type ExampleProcess, type TokenService } from './helpers.js';
+import {
+  login,
+  logoutToFirst401,
+  startExample,
+  startTokenService,
+  whoami,
+  type ExampleProcess,
+  type TokenService,
+} from './helpers.js';
 
 /**
  * The examples as a third party runs them: real processes, the token service's JWKS and its SET
@@ -44,7 +52,9 @@ for (const name of ['express-service', 'hono-service']) {
     it('resumes its stream after a restart of the token service', async () => {
       await service.restart();
       const token = await login(service, 'carol');
-      const fresh = async () => ((await (await fetch(`${example.url}/healthz`)).json()) as { revocation_staleness_ms: number | null }).revocation_staleness_ms === 0;
+      const fresh = async () =>
+        ((await (await fetch(`${example.url}/healthz`)).json()) as { revocation_staleness_ms: number | null })
+          .revocation_staleness_ms === 0;
       for (let waited = 0; !(await fresh()); waited += 50) {
         assert.ok(waited < 15_000, `the feed reconnects:\n${example.output()}`);
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -28,7 +28,10 @@ export async function startTokenService(extraEnv: Record<string, string> = {}): 
   const issuer = `http://127.0.0.1:${port}`;
   const env = { ...extraEnv, BULWARK_DATA_DIR: dataDir, BULWARK_ISSUER: issuer };
   let server = await startServe({ ...env, PORT: String(port) });
-  const created = await runCli(['clients', 'add', '--name', 'example-service', '--scope', 'ssf:poll', '--json'], { ...env, BULWARK_DEMO: '0' });
+  const created = await runCli(['clients', 'add', '--name', 'example-service', '--scope', 'ssf:poll', '--json'], {
+    ...env,
+    BULWARK_DEMO: '0',
+  });
   assert.equal(created.code, 0, created.stderr);
   const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
   return {
@@ -59,8 +62,17 @@ export interface ExampleProcess {
 
 /** Starts examples/<name>/server.mjs as a third party would run it, and waits for its listening line. */
 export function startExample(name: string, service: TokenService, timeoutMs = 15_000): Promise<ExampleProcess> {
-  const env = { PATH: process.env.PATH ?? '', PORT: '0', BULWARK_ISSUER: service.issuer, BULWARK_CLIENT_ID: service.client.client_id, BULWARK_CLIENT_SECRET: service.client.client_secret };
-  const child = spawn(process.execPath, [join(EXAMPLES, name, 'server.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    PORT: '0',
+    BULWARK_ISSUER: service.issuer,
+    BULWARK_CLIENT_ID: service.client.client_id,
+    BULWARK_CLIENT_SECRET: service.client.client_secret,
+  };
+  const child = spawn(process.execPath, [join(EXAMPLES, name, 'server.mjs')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -76,11 +88,12 @@ export function startExample(name: string, service: TokenService, timeoutMs = 15
         url: match[1],
         child,
         output: () => out,
-        stop: () => new Promise((done) => {
-          if (child.exitCode !== null) return done();
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        }),
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
       });
     };
     child.stdout.on('data', onData);
@@ -110,8 +123,16 @@ export function whoami(example: ExampleProcess, token: string): Promise<Response
  * Logs the token's session out and returns the ms from the logout's answer to the example's first
  * 401 (asking every 2 ms), or Infinity when it still answers 200 after `limitMs`.
  */
-export async function logoutToFirst401(service: TokenService, example: ExampleProcess, token: string, limitMs = 3_000): Promise<number> {
-  const logout = await fetch(`${service.server.url}/api/users-sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+export async function logoutToFirst401(
+  service: TokenService,
+  example: ExampleProcess,
+  token: string,
+  limitMs = 3_000,
+): Promise<number> {
+  const logout = await fetch(`${service.server.url}/api/users-sessions/current`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${token}` },
+  });
   assert.equal(logout.status, 204);
   const answered = performance.now();
   while (performance.now() - answered < limitMs) {

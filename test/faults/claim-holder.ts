@@ -11,8 +11,17 @@ import { Idempotency } from '../../src/payroll/idempotency/idempotency.js';
 import { openStore } from '../../src/store/index.js';
 import { insertPayment, killRequest, payrollDb, type KillCase } from './kill-payment.js';
 
-const input = JSON.parse(process.env.BULWARK_KILL_CASE ?? '{}') as KillCase & { databaseUrl?: string; dataDir: string; leaseMs: number; insertFirst: boolean };
-const store = await openStore({ databaseUrl: input.databaseUrl, dataDir: input.dataDir, migrations: payrollMigrations });
+const input = JSON.parse(process.env.BULWARK_KILL_CASE ?? '{}') as KillCase & {
+  databaseUrl?: string;
+  dataDir: string;
+  leaseMs: number;
+  insertFirst: boolean;
+};
+const store = await openStore({
+  databaseUrl: input.databaseUrl,
+  dataDir: input.dataDir,
+  migrations: payrollMigrations,
+});
 const idempotency = new Idempotency(payrollDb(store.db), Date.now, { leaseMs: input.leaseMs });
 setInterval(() => undefined, 60_000);
 await idempotency.run(killRequest(input), async (trx) => {

@@ -25,15 +25,16 @@ describe('durability of answered writes', () => {
   });
 
   if (SKIP_POSTGRES !== false) it('Postgres: synchronous_commit', { skip: SKIP_POSTGRES }, () => undefined);
-  else it('Postgres: synchronous_commit is on for the product\'s connections (nothing lowers it)', async () => {
-    const schema = await createTestSchema('bulwark_durability');
-    const store = await openStore({ databaseUrl: schema.url, dataDir: tmpdir(), migrations: payrollMigrations });
-    try {
-      const setting = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(store.db);
-      assert.equal(setting.rows[0]?.synchronous_commit, 'on');
-    } finally {
-      await store.close();
-      await schema.drop();
-    }
-  });
+  else
+    it("Postgres: synchronous_commit is on for the product's connections (nothing lowers it)", async () => {
+      const schema = await createTestSchema('bulwark_durability');
+      const store = await openStore({ databaseUrl: schema.url, dataDir: tmpdir(), migrations: payrollMigrations });
+      try {
+        const setting = await sql<{ synchronous_commit: string }>`show synchronous_commit`.execute(store.db);
+        assert.equal(setting.rows[0]?.synchronous_commit, 'on');
+      } finally {
+        await store.close();
+        await schema.drop();
+      }
+    });
 });

@@ -13,15 +13,29 @@ export interface KillCase {
 }
 
 export function killRequest(c: KillCase): IdempotentRequest {
-  return { key: c.key, actor: c.actor, route: 'payments.create', request: { body: { employee_id: c.employeeId, memo: c.memo } } };
+  return {
+    key: c.key,
+    actor: c.actor,
+    route: 'payments.create',
+    request: { body: { employee_id: c.employeeId, memo: c.memo } },
+  };
 }
 
 /** Inserts one payment in the idempotent transaction and renders it, as the payments route does. */
 export async function insertPayment(trx: PayrollDb, c: KillCase): Promise<Rendered<string>> {
   const id = randomUUID();
   await paymentsRepo(trx).insert({
-    id, employeeId: c.employeeId, amountCents: 100, currency: 'EUR', period: '2026-12', kind: 'payment',
-    reversesPaymentId: null, reversedByPaymentId: null, memo: c.memo, createdBy: c.actor, createdAt: Date.now(),
+    id,
+    employeeId: c.employeeId,
+    amountCents: 100,
+    currency: 'EUR',
+    period: '2026-12',
+    kind: 'payment',
+    reversesPaymentId: null,
+    reversedByPaymentId: null,
+    memo: c.memo,
+    createdBy: c.actor,
+    createdAt: Date.now(),
   });
   return { result: id, status: 201, body: JSON.stringify({ id }) };
 }

@@ -18,7 +18,8 @@ import { openStore } from '../../src/store/index.js';
 import { insertPayment, killRequest, payrollDb } from './kill-payment.js';
 
 const count = Number(process.argv[2] ?? 400);
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 for (const mode of ['NORMAL', 'FULL'] as const) {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-sync-'));
@@ -45,7 +46,9 @@ for (const mode of ['NORMAL', 'FULL'] as const) {
     const parallelStart = performance.now();
     for (let i = 0; i < count / 8; i++) await Promise.all(Array.from({ length: 8 }, pay));
     const parallelMs = performance.now() - parallelStart;
-    process.stdout.write(`${mode}: sequential ${Math.round((count / sequentialMs) * 1000)} payments/s, p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms; 8 in flight ${Math.round((count / parallelMs) * 1000)} payments/s\n`);
+    process.stdout.write(
+      `${mode}: sequential ${Math.round((count / sequentialMs) * 1000)} payments/s, p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms; 8 in flight ${Math.round((count / parallelMs) * 1000)} payments/s\n`,
+    );
   } finally {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -24,7 +24,12 @@ describe('Redis circuit breaker', () => {
     assert.equal(circuit.state, 'open');
     let called = false;
     const started = performance.now();
-    await assert.rejects(circuit.run(async () => { called = true; }), CircuitOpenError);
+    await assert.rejects(
+      circuit.run(async () => {
+        called = true;
+      }),
+      CircuitOpenError,
+    );
     assert.equal(called, false);
     assert.ok(performance.now() - started < 20);
     assert.deepEqual(changes, ['open']);
@@ -36,18 +41,29 @@ describe('Redis circuit breaker', () => {
     assert.equal(await circuit.run(async () => 'OK'), 'OK');
     await assert.rejects(circuit.run(fails));
     const isAnswer = (error: unknown) => error instanceof RateLimiterRes;
-    await assert.rejects(circuit.run(() => Promise.reject(new RateLimiterRes(0, 1000)), isAnswer), RateLimiterRes);
+    await assert.rejects(
+      circuit.run(() => Promise.reject(new RateLimiterRes(0, 1000)), isAnswer),
+      RateLimiterRes,
+    );
     await assert.rejects(circuit.run(fails));
     assert.equal(circuit.state, 'closed');
   });
 
   it('the probe closes it again; a late answer to an old command does not', async () => {
     let redisAnswers = false;
-    const circuit = new RedisCircuit(() => (redisAnswers ? Promise.resolve('PONG') : never()), { timeoutMs: 30, failureThreshold: 2 });
+    const circuit = new RedisCircuit(() => (redisAnswers ? Promise.resolve('PONG') : never()), {
+      timeoutMs: 30,
+      failureThreshold: 2,
+    });
     const changes: string[] = [];
     circuit.onChange((state) => changes.push(state));
     let answerLate: (value: string) => void = () => undefined;
-    const slow = circuit.run(() => new Promise<string>((resolve) => { answerLate = resolve; }));
+    const slow = circuit.run(
+      () =>
+        new Promise<string>((resolve) => {
+          answerLate = resolve;
+        }),
+    );
     await assert.rejects(slow, RedisTimeoutError);
     assert.equal(await circuit.check(), 'open', 'the probe timed out too');
     answerLate('late');
@@ -60,7 +76,12 @@ describe('Redis circuit breaker', () => {
 
   it('its heartbeat notices a hang with no traffic and its probe notices the recovery', async () => {
     let redisAnswers = true;
-    const circuit = new RedisCircuit(() => (redisAnswers ? Promise.resolve('PONG') : never()), { timeoutMs: 20, failureThreshold: 2, heartbeatMs: 10, probeIntervalMs: 30 });
+    const circuit = new RedisCircuit(() => (redisAnswers ? Promise.resolve('PONG') : never()), {
+      timeoutMs: 20,
+      failureThreshold: 2,
+      heartbeatMs: 10,
+      probeIntervalMs: 30,
+    });
     const opened = new Promise((resolve) => circuit.onChange((state) => state === 'open' && resolve(state)));
     circuit.start();
     // The circuit's timer is unref'd (it never keeps a process alive): hold the loop open here.

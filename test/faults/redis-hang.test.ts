@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import type { AccessTokenClaims } from '../../packages/guard/src/types.js';
-import { createRedisRevocationFeed, createRedisRevocationPublisher } from '../../src/auth/revocation/revocation-feed-redis.js';
+import {
+  createRedisRevocationFeed,
+  createRedisRevocationPublisher,
+} from '../../src/auth/revocation/revocation-feed-redis.js';
 import { RevocationService } from '../../src/auth/revocation/revocation-service.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import { bearer } from '../helpers/harness.js';
@@ -19,7 +22,9 @@ function claimsOf(token: string): AccessTokenClaims {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as AccessTokenClaims;
 }
 
-async function timed(request: () => Promise<LightMyRequestResponse>): Promise<{ response: LightMyRequestResponse; ms: number }> {
+async function timed(
+  request: () => Promise<LightMyRequestResponse>,
+): Promise<{ response: LightMyRequestResponse; ms: number }> {
   const started = performance.now();
   const response = await request();
   return { response, ms: performance.now() - started };
@@ -37,17 +42,31 @@ describe('a hung Redis (SIGSTOP): fail fast, report degraded, lose no revocation
   let b: RevocationService;
   let bFeed: ReturnType<typeof createRedisRevocationFeed>;
   const ready = async () => (await f.h.app.inject({ url: '/readyz' })).json<Record<string, string>>();
-  const login = (username: string) => f.h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username, password: `${username}-Correct-Horse-42` } });
+  const login = (username: string) =>
+    f.h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username, password: `${username}-Correct-Horse-42` },
+    });
 
   before(async () => {
     redis = await HangableRedis.start();
     f = await payrollFixture({}, { BULWARK_REDIS_URL: redis.url });
     bStore = await openStore({ dataDir: f.h.dataDir });
     const skewMs = f.h.config.clockSkewSeconds * 1000;
-    b = new RevocationService(bStore.revocations, f.h.config.accessTokenTtlSeconds * 1000 + skewMs, skewMs, f.h.clock.now);
+    b = new RevocationService(
+      bStore.revocations,
+      f.h.config.accessTokenTtlSeconds * 1000 + skewMs,
+      skewMs,
+      f.h.clock.now,
+    );
     bFeed = createRedisRevocationFeed({ url: redis.url, logger: memoryLogger(), maxRetryDelayMs: 200 });
     b.attachFeed(bFeed);
-    await until(async () => (await ready()).redis === 'ok' && bFeed.state() === 'ok', 5_000, 'Redis ok on both instances');
+    await until(
+      async () => (await ready()).redis === 'ok' && bFeed.state() === 'ok',
+      5_000,
+      'Redis ok on both instances',
+    );
   });
   after(async () => {
     redis?.resume();
@@ -76,14 +95,27 @@ describe('a hung Redis (SIGSTOP): fail fast, report degraded, lose no revocation
     const again = await timed(() => login('bob'));
     assert.equal(again.response.statusCode, 201);
     assert.ok(again.ms < FAST_MS, `login with the circuit open took ${Math.round(again.ms)} ms`);
-    const paid = await timed(() => f.as('admin', { method: 'POST', url: '/api/payments', headers: { 'idempotency-key': 'hung-redis-1' }, payload: paymentBody(f.carol.id, { memo: 'hung redis' }) }));
+    const paid = await timed(() =>
+      f.as('admin', {
+        method: 'POST',
+        url: '/api/payments',
+        headers: { 'idempotency-key': 'hung-redis-1' },
+        payload: paymentBody(f.carol.id, { memo: 'hung redis' }),
+      }),
+    );
     assert.equal(paid.response.statusCode, 201);
     assert.ok(paid.ms < FAST_MS, `payment took ${Math.round(paid.ms)} ms`);
 
-    const logout = await timed(() => f.h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(session) }));
+    const logout = await timed(() =>
+      f.h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(session) }),
+    );
     assert.equal(logout.response.statusCode, 204);
     assert.ok(logout.ms < FAST_MS, `logout took ${Math.round(logout.ms)} ms`);
-    assert.equal((await f.h.app.inject({ url: '/api/users/me', headers: bearer(session) })).statusCode, 401, 'revoked on A at once');
+    assert.equal(
+      (await f.h.app.inject({ url: '/api/users/me', headers: bearer(session) })).statusCode,
+      401,
+      'revoked on A at once',
+    );
 
     // B never heard of it over Redis; its 2-second store sync (run here by hand) delivers it.
     const claims = claimsOf(session);
@@ -95,7 +127,12 @@ describe('a hung Redis (SIGSTOP): fail fast, report degraded, lose no revocation
     const cliLog = memoryLogger();
     const cli = createRedisRevocationPublisher({ url: redis.url, logger: cliLog });
     const cliStarted = performance.now();
-    await cli.publish({ kind: 'jti', value: 'cli-while-hung', createdAt: f.h.clock.now(), expiresAt: f.h.clock.now() + 60_000 });
+    await cli.publish({
+      kind: 'jti',
+      value: 'cli-while-hung',
+      createdAt: f.h.clock.now(),
+      expiresAt: f.h.clock.now() + 60_000,
+    });
     await cli.close();
     assert.ok(performance.now() - cliStarted < 2 * FAST_MS, 'the CLI publish is bounded');
     assert.ok(cliLog.lines.some((line) => line.includes('revocation publish failed')));
@@ -103,11 +140,23 @@ describe('a hung Redis (SIGSTOP): fail fast, report degraded, lose no revocation
 
   it('after SIGCONT: /readyz ok again and pub/sub delivers revocations to B without a store sync', async () => {
     redis.resume();
-    await until(async () => (await ready()).redis === 'ok' && bFeed.state() === 'ok', 8_000, '/readyz ok after SIGCONT');
-    assert.deepEqual((await f.h.app.inject({ url: '/readyz' })).json(), { status: 'ready', database: 'ok', redis: 'ok' });
+    await until(
+      async () => (await ready()).redis === 'ok' && bFeed.state() === 'ok',
+      8_000,
+      '/readyz ok after SIGCONT',
+    );
+    assert.deepEqual((await f.h.app.inject({ url: '/readyz' })).json(), {
+      status: 'ready',
+      database: 'ok',
+      redis: 'ok',
+    });
     const session = (await login('bob')).json<{ access_token: string }>().access_token;
     const claims = claimsOf(session);
-    assert.equal((await f.h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(session) })).statusCode, 204);
+    assert.equal(
+      (await f.h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(session) }))
+        .statusCode,
+      204,
+    );
     await until(() => b.set.isRevoked(claims), 2_000, 'revocation on B over Redis');
   });
 });

@@ -8,11 +8,18 @@ import { freePort } from '../helpers/process.js';
  * (resuming it first, so the kill is delivered); call it in `after`, whatever happened.
  */
 export class HangableRedis {
-  private constructor(private readonly child: ChildProcess, readonly port: number) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<HangableRedis> {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: 'ignore' });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      { stdio: 'ignore' },
+    );
     const redis = new HangableRedis(child, port);
     const deadline = Date.now() + 10_000;
     while (!(await redis.answersPing())) {
@@ -50,7 +57,8 @@ export class HangableRedis {
   }
 
   private signal(signal: NodeJS.Signals): void {
-    if (this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null) process.kill(this.child.pid, signal);
+    if (this.child.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null)
+      process.kill(this.child.pid, signal);
   }
 
   /** A raw PING with a short deadline (no client library: this must never hang the test). */

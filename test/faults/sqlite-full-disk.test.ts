@@ -15,7 +15,9 @@ const FS_SIZE = '24m';
 const skip = userInfo().uid === 0 ? false : 'needs root to mount a small tmpfs (the full-disk test)';
 if (skip !== false) it('SQLite on a full disk', { skip }, () => undefined);
 
-interface Login { access_token: string }
+interface Login {
+  access_token: string;
+}
 
 /** Writes a file until the file system is full; returns its path. */
 function fill(dir: string): string {
@@ -54,20 +56,41 @@ describe('SQLite on a full disk: 503s with Retry-After, no 500, readiness 503, r
   let admin: Login;
   let employeeId: string;
 
-  const pay = (key: string) => fetch(`${server.url}/api/payments`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json', 'idempotency-key': key },
-    body: JSON.stringify(paymentBody(employeeId, { amount_cents: 1_234, memo: `full disk ${key}` })),
-  });
+  const pay = (key: string) =>
+    fetch(`${server.url}/api/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${admin.access_token}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify(paymentBody(employeeId, { amount_cents: 1_234, memo: `full disk ${key}` })),
+    });
 
   before(async () => {
     mount = mkdtempSync(join(tmpdir(), 'bulwark-full-'));
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${FS_SIZE}`, 'tmpfs', mount], { encoding: 'utf8' });
     assert.equal(mounted.status, 0, mounted.stderr);
-    server = await startServe({ BULWARK_DATA_DIR: mount, BULWARK_DEMO: '1', BULWARK_MASTER_KEY: randomBytes(32).toString('base64url'), BULWARK_LOG_LEVEL: 'fatal', BULWARK_WRITES_PER_USER_PER_MINUTE: '100000' }, [], 30_000);
-    const login = await fetch(`${server.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: demoPassword(mount, 'alice') }) });
+    server = await startServe(
+      {
+        BULWARK_DATA_DIR: mount,
+        BULWARK_DEMO: '1',
+        BULWARK_MASTER_KEY: randomBytes(32).toString('base64url'),
+        BULWARK_LOG_LEVEL: 'fatal',
+        BULWARK_WRITES_PER_USER_PER_MINUTE: '100000',
+      },
+      [],
+      30_000,
+    );
+    const login = await fetch(`${server.url}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: demoPassword(mount, 'alice') }),
+    });
     admin = (await login.json()) as Login;
-    const employees = (await (await fetch(`${server.url}/api/employees`, { headers: { authorization: `Bearer ${admin.access_token}` } })).json()) as { items: Array<{ id: string }> };
+    const employees = (await (
+      await fetch(`${server.url}/api/employees`, { headers: { authorization: `Bearer ${admin.access_token}` } })
+    ).json()) as { items: Array<{ id: string }> };
     employeeId = employees.items[0]?.id ?? '';
   });
   after(async () => {
@@ -92,13 +115,21 @@ describe('SQLite on a full disk: 503s with Retry-After, no 500, readiness 503, r
         assert.match(response.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
       } else await response.body?.cancel();
     }
-    assert.deepEqual(statuses.filter((s) => s !== 201 && s !== 503), [], `only 201 (still room in the WAL) or 503: ${statuses.join(',')}`);
+    assert.deepEqual(
+      statuses.filter((s) => s !== 201 && s !== 503),
+      [],
+      `only 201 (still room in the WAL) or 503: ${statuses.join(',')}`,
+    );
     assert.ok(statuses.includes(503), `the full disk is reported: ${statuses.join(',')}`);
     const ready = await fetch(`${server.url}/readyz`);
     assert.equal(ready.status, 503);
     assert.match(ready.headers.get('retry-after') ?? '', /^[1-9]\d*$/);
     // Reads still answer: the database is there, it cannot grow.
-    assert.equal((await fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${admin.access_token}` } })).status, 200);
+    assert.equal(
+      (await fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${admin.access_token}` } }))
+        .status,
+      200,
+    );
 
     rmSync(filler);
     await until(async () => (await fetch(`${server.url}/readyz`)).status === 200, 10_000, 'ready once space returns');

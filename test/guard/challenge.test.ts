@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { bearerChallenge } from '../../packages/guard/src/http/challenge.js';
-import { ForbiddenError, InsufficientScopeError, InvalidTokenError, TokenExpiredError } from '../../packages/guard/src/errors.js';
+import {
+  ForbiddenError,
+  InsufficientScopeError,
+  InvalidTokenError,
+  TokenExpiredError,
+} from '../../packages/guard/src/errors.js';
 import { bulwarkGuard } from '../../packages/guard/src/adapters/fastify.js';
 import { InvalidCredentialsError } from '../../src/errors/http.js';
 import { registerErrorMapper } from '../../src/http/error-mapper.js';
@@ -22,12 +27,18 @@ describe('bearerChallenge', () => {
     for (const reason of ['malformed', 'signature_invalid', 'lifetime_exceeded', 'revoked'] as const) {
       assert.equal(of(new InvalidTokenError(reason)), `${REALM}, error="invalid_token"`, reason);
     }
-    assert.equal(of(new TokenExpiredError()), `${REALM}, error="invalid_token", error_description="The access token expired"`);
+    assert.equal(
+      of(new TokenExpiredError()),
+      `${REALM}, error="invalid_token", error_description="The access token expired"`,
+    );
   });
 
   it('403: insufficient_scope, with scope="…" only when a scope was missing', () => {
     assert.equal(of(new ForbiddenError('role not permitted')), `${REALM}, error="insufficient_scope"`);
-    assert.equal(of(new InsufficientScopeError('payroll:read payroll:pay')), `${REALM}, error="insufficient_scope", scope="payroll:read payroll:pay"`);
+    assert.equal(
+      of(new InsufficientScopeError('payroll:read payroll:pay')),
+      `${REALM}, error="insufficient_scope", scope="payroll:read payroll:pay"`,
+    );
   });
 
   it('any other 401 carries the bare challenge; other statuses none', () => {
@@ -53,20 +64,40 @@ describe('the Fastify plugin (onError: "throw") behind the app error mapper answ
 
   const get = async (url: string, authorization?: string) => {
     const res = await app.inject({ method: 'GET', url, headers: authorization === undefined ? {} : { authorization } });
-    return { status: res.statusCode, code: (res.json() as { code?: string }).code, challenge: res.headers['www-authenticate'] };
+    return {
+      status: res.statusCode,
+      code: (res.json() as { code?: string }).code,
+      challenge: res.headers['www-authenticate'],
+    };
   };
 
   it('no token: 401 invalid_token without error=; a bad one: with it', async () => {
     assert.deepEqual(await get('/me'), { status: 401, code: 'invalid_token', challenge: REALM });
     assert.deepEqual(await get('/me', 'Basic dXNlcjpwYXNz'), { status: 401, code: 'invalid_token', challenge: REALM });
-    assert.deepEqual(await get('/me', 'Bearer junk'), { status: 401, code: 'invalid_token', challenge: `${REALM}, error="invalid_token"` });
+    assert.deepEqual(await get('/me', 'Bearer junk'), {
+      status: 401,
+      code: 'invalid_token',
+      challenge: `${REALM}, error="invalid_token"`,
+    });
     const tenYears = token(keys().HS256, {}, { exp: NOW + 10 * 365 * 86_400 });
-    assert.deepEqual(await get('/me', `Bearer ${tenYears}`), { status: 401, code: 'invalid_token', challenge: `${REALM}, error="invalid_token"` });
+    assert.deepEqual(await get('/me', `Bearer ${tenYears}`), {
+      status: 401,
+      code: 'invalid_token',
+      challenge: `${REALM}, error="invalid_token"`,
+    });
   });
 
   it('403: insufficient_scope for a role, and scope="…" for a missing scope', async () => {
     const jwt = `Bearer ${token(keys().ES256)}`;
-    assert.deepEqual(await get('/clerk', jwt), { status: 403, code: 'forbidden', challenge: `${REALM}, error="insufficient_scope"` });
-    assert.deepEqual(await get('/pay', jwt), { status: 403, code: 'forbidden', challenge: `${REALM}, error="insufficient_scope", scope="payroll:pay"` });
+    assert.deepEqual(await get('/clerk', jwt), {
+      status: 403,
+      code: 'forbidden',
+      challenge: `${REALM}, error="insufficient_scope"`,
+    });
+    assert.deepEqual(await get('/pay', jwt), {
+      status: 403,
+      code: 'forbidden',
+      challenge: `${REALM}, error="insufficient_scope", scope="payroll:pay"`,
+    });
   });
 });

@@ -37,9 +37,15 @@ describe('the bulwark/guard package export', () => {
       assert.ok(types.includes(name), `${name} missing from packages/guard/dist/index.d.ts: ${BUILD_HINT}`);
     }
     assert.match(readFileSync(join(DIST, 'guard.d.ts'), 'utf8'), /export \* from '@bulwark\/guard'/);
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; exports: Record<string, { types: string; default: string }> };
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      name: string;
+      exports: Record<string, { types: string; default: string }>;
+    };
     assert.equal(manifest.name, 'bulwark');
-    assert.deepEqual(manifest.exports['./guard'], { types: './dist/exports/guard.d.ts', default: './dist/exports/guard.js' });
+    assert.deepEqual(manifest.exports['./guard'], {
+      types: './dist/exports/guard.d.ts',
+      default: './dist/exports/guard.js',
+    });
   });
 
   it('verifies a token from plain JavaScript through "bulwark/guard"', async () => {
@@ -57,13 +63,20 @@ describe('the bulwark/guard package export', () => {
       },
     });
     // A verifier without a revocation source says so, once, at start-up (#18.7).
-    assert.equal(stderr.match(/\[BULWARK_NO_REVOCATION\] Warning: .*logged-out and revoked tokens stay valid until they expire/g)?.length, 1, stderr);
+    assert.equal(
+      stderr.match(/\[BULWARK_NO_REVOCATION\] Warning: .*logged-out and revoked tokens stay valid until they expire/g)
+        ?.length,
+      1,
+      stderr,
+    );
     assert.equal(stdout, 'usr_7f3a true function function\n');
   });
 
   it('the guard package imports nothing outside itself but node:, lru-cache and (types only) fastify, hono and express', () => {
-    const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
-      .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]));
+    const walk = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+      );
     for (const file of walk(join(ROOT, 'packages/guard/src'))) {
       const text = readFileSync(file, 'utf8');
       for (const [statement, specifier] of text.matchAll(/^(?:import|export)[^;]*?from '([^']+)'/gms)) {
@@ -72,7 +85,11 @@ describe('the bulwark/guard package export', () => {
         if (peer) assert.match(statement, /^(?:import|export) type /, `${file} imports ${specifier} at runtime`);
         const ok = specifier!.startsWith('node:') || specifier === 'lru-cache' || peer || /^\.\.?\//.test(specifier!);
         assert.ok(ok, `${file} imports ${specifier}`);
-        if (specifier!.startsWith('../')) assert.ok(resolve(dirname(file), specifier!).startsWith(join(ROOT, 'packages/guard/src')), `${file} reaches outside the package: ${specifier}`);
+        if (specifier!.startsWith('../'))
+          assert.ok(
+            resolve(dirname(file), specifier!).startsWith(join(ROOT, 'packages/guard/src')),
+            `${file} reaches outside the package: ${specifier}`,
+          );
       }
     }
   });

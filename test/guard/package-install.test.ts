@@ -1,7 +1,17 @@
 // test-runner: serial (bounds a logout's latency at a service built from the packed guard)
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +34,11 @@ const PACKAGES = ['guard', 'contract', 'client'] as const;
 const SERVICES: Record<string, { snippets: string[]; links: string[]; lib: string[] }> = {
   node: { snippets: ['verifier.ts', 'manual-verifier.ts', 'node-http.ts'], links: [], lib: ['ES2023'] },
   fastify: { snippets: ['fastify.ts'], links: ['fastify'], lib: ['ES2023'] },
-  express: { snippets: ['express.ts'], links: ['express', '@types/express', '@types/express-serve-static-core'], lib: ['ES2023'] },
+  express: {
+    snippets: ['express.ts'],
+    links: ['express', '@types/express', '@types/express-serve-static-core'],
+    lib: ['ES2023'],
+  },
   hono: { snippets: ['hono.ts'], links: ['hono'], lib: ['ES2023'] },
   client: { snippets: ['client-node.ts'], links: [], lib: ['ES2023', 'DOM'] },
 };
@@ -66,12 +80,16 @@ interface Packed {
 }
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? files(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
 }
 
 /** The README's marked blocks, by title. */
 function snippets(readme: string): Map<string, string> {
-  return new Map([...readFileSync(readme, 'utf8').matchAll(BLOCK)].map((match) => [match[1] as string, match[2] as string]));
+  return new Map(
+    [...readFileSync(readme, 'utf8').matchAll(BLOCK)].map((match) => [match[1] as string, match[2] as string]),
+  );
 }
 
 describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installed into an empty project', () => {
@@ -82,19 +100,40 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
 
   before(async () => {
     for (const name of PACKAGES) {
-      assert.ok(existsSync(join(ROOT, `packages/${name}/dist/index.js`)), `packages/${name}/dist is missing: run \`npm run build\` first (npm test does)`);
+      assert.ok(
+        existsSync(join(ROOT, `packages/${name}/dist/index.js`)),
+        `packages/${name}/dist is missing: run \`npm run build\` first (npm test does)`,
+      );
     }
     project = mkdtempSync(join(tmpdir(), 'bulwark-packages-consumer-'));
     for (const name of PACKAGES) {
       // --ignore-scripts: prepack's clean build would empty dist under tests running beside this one.
-      const { stdout } = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', project], { cwd: join(ROOT, 'packages', name), timeout: 60_000 });
+      const { stdout } = await run(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', project], {
+        cwd: join(ROOT, 'packages', name),
+        timeout: 60_000,
+      });
       packed.set(name, (JSON.parse(stdout) as [Packed])[0]);
     }
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'inventory-service', version: '1.0.0', type: 'module', private: true }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'inventory-service', version: '1.0.0', type: 'module', private: true }),
+    );
     const tarballs = PACKAGES.map((name) => join(project, packed.get(name)!.filename));
-    await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs], { cwd: project, timeout: 180_000 });
-    const blocks = new Map([...snippets(join(ROOT, 'packages/guard/README.md')), ...snippets(join(ROOT, 'packages/client/README.md'))]);
-    assert.deepEqual([...blocks.keys()].sort(), Object.values(SERVICES).flatMap((s) => s.snippets).sort(), 'the marked README blocks');
+    await run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs], {
+      cwd: project,
+      timeout: 180_000,
+    });
+    const blocks = new Map([
+      ...snippets(join(ROOT, 'packages/guard/README.md')),
+      ...snippets(join(ROOT, 'packages/client/README.md')),
+    ]);
+    assert.deepEqual(
+      [...blocks.keys()].sort(),
+      Object.values(SERVICES)
+        .flatMap((s) => s.snippets)
+        .sort(),
+      'the marked README blocks',
+    );
     for (const [name, { snippets: titles, links, lib }] of Object.entries(SERVICES)) {
       const dir = service(name);
       // The installed tree as npm left it, then only this service's framework.
@@ -103,18 +142,30 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
         mkdirSync(dirname(join(dir, 'node_modules', link)), { recursive: true });
         symlinkSync(join(ROOT, 'node_modules', link), join(dir, 'node_modules', link), 'dir');
       }
-      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `${name}-service`, version: '1.0.0', type: 'module', private: true }));
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: `${name}-service`, version: '1.0.0', type: 'module', private: true }),
+      );
       mkdirSync(join(dir, 'src'));
       for (const title of titles) writeFileSync(join(dir, 'src', title), blocks.get(title) as string);
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig(lib)));
     }
     // The five compilations side by side: each is one tsc process, mostly reading declarations.
-    await Promise.all(Object.keys(SERVICES).map(async (name) => {
-      const result = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', service(name)], { cwd: service(name), timeout: 180_000 })
-        .then(({ stdout }) => ({ code: 0, output: stdout }))
-        .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({ code: error.code ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
-      compiled.set(name, result);
-    }));
+    await Promise.all(
+      Object.keys(SERVICES).map(async (name) => {
+        const result = await run(
+          process.execPath,
+          [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', service(name)],
+          { cwd: service(name), timeout: 180_000 },
+        )
+          .then(({ stdout }) => ({ code: 0, output: stdout }))
+          .catch((error: { code?: number; stdout?: string; stderr?: string }) => ({
+            code: error.code ?? 1,
+            output: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+          }));
+        compiled.set(name, result);
+      }),
+    );
   });
   after(() => {
     if (project !== undefined) rmSync(project, { recursive: true, force: true });
@@ -123,27 +174,50 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
   it('each tarball holds only built code, types, the README and the licence, none of it stale', () => {
     for (const name of PACKAGES) {
       const paths = packed.get(name)!.files.map((file) => file.path);
-      for (const path of paths) assert.match(path, /^(dist\/.+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/, `${name}: ${path}`);
-      for (const required of ['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts']) assert.ok(paths.includes(required), `${name} lacks ${required}`);
+      for (const path of paths)
+        assert.match(path, /^(dist\/.+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/, `${name}: ${path}`);
+      for (const required of ['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.d.ts'])
+        assert.ok(paths.includes(required), `${name} lacks ${required}`);
       for (const path of paths.filter((p) => p.endsWith('.js'))) {
-        assert.ok(existsSync(join(ROOT, 'packages', name, path.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))), `${name}: ${path} has no source (stale build output)`);
+        assert.ok(
+          existsSync(join(ROOT, 'packages', name, path.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts'))),
+          `${name}: ${path} has no source (stale build output)`,
+        );
       }
-      const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       assert.equal(manifest.license, 'Apache-2.0');
-      assert.deepEqual(manifest.repository, { type: 'git', url: 'git+https://github.com/bulwark-auth/bulwark.git', directory: `packages/${name}` });
-      for (const field of ['homepage', 'keywords', 'engines', 'files']) assert.ok(manifest[field] !== undefined, `${name} has no ${field}`);
+      assert.deepEqual(manifest.repository, {
+        type: 'git',
+        url: 'git+https://github.com/bulwark-auth/bulwark.git',
+        directory: `packages/${name}`,
+      });
+      for (const field of ['homepage', 'keywords', 'engines', 'files'])
+        assert.ok(manifest[field] !== undefined, `${name} has no ${field}`);
     }
   });
 
   it('brings in nothing but lru-cache (the guard), typebox (the contract) and @simplewebauthn/browser (the client): no database driver, argon2, Redis client or native module', () => {
-    const dependencies = (name: string) => Object.keys((JSON.parse(readFileSync(join(project, 'node_modules/@bulwark', name, 'package.json'), 'utf8')) as { dependencies?: object }).dependencies ?? {});
+    const dependencies = (name: string) =>
+      Object.keys(
+        (
+          JSON.parse(readFileSync(join(project, 'node_modules/@bulwark', name, 'package.json'), 'utf8')) as {
+            dependencies?: object;
+          }
+        ).dependencies ?? {},
+      );
     assert.deepEqual(dependencies('guard'), ['lru-cache']);
     assert.deepEqual(dependencies('contract'), ['typebox']);
     assert.deepEqual(dependencies('client').sort(), ['@bulwark/contract', '@simplewebauthn/browser']);
     const installed = readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.'));
     assert.deepEqual(installed.sort(), ['@bulwark', '@simplewebauthn', 'lru-cache', 'typebox']);
     const all = files(join(project, 'node_modules/@bulwark')).concat(files(join(project, 'node_modules/lru-cache')));
-    assert.deepEqual(all.filter((file) => file.endsWith('.node') || file.endsWith('binding.gyp')), []);
+    assert.deepEqual(
+      all.filter((file) => file.endsWith('.node') || file.endsWith('binding.gyp')),
+      [],
+    );
   });
 
   it('verifies a token from plain JavaScript, and builds the Hono middleware without hono imported', async () => {
@@ -152,10 +226,21 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
     const { stdout, stderr } = await run(process.execPath, ['verify.mjs'], {
       cwd: project,
       timeout: 20_000,
-      env: { PATH: process.env.PATH, GUARD_JWK: JSON.stringify(key.publicJwk), GUARD_TOKEN: token(key), GUARD_ISSUER: 'https://auth.bulwark.test', GUARD_NOW_MS: String(NOW_MS) },
+      env: {
+        PATH: process.env.PATH,
+        GUARD_JWK: JSON.stringify(key.publicJwk),
+        GUARD_TOKEN: token(key),
+        GUARD_ISSUER: 'https://auth.bulwark.test',
+        GUARD_NOW_MS: String(NOW_MS),
+      },
     });
     // A verifier without a revocation source says so, once, at start-up (#18.7).
-    assert.equal(stderr.match(/\[BULWARK_NO_REVOCATION\] Warning: .*logged-out and revoked tokens stay valid until they expire/g)?.length, 1, stderr);
+    assert.equal(
+      stderr.match(/\[BULWARK_NO_REVOCATION\] Warning: .*logged-out and revoked tokens stay valid until they expire/g)
+        ?.length,
+      1,
+      stderr,
+    );
     assert.equal(stdout, 'usr_7f3a function\n');
   });
 
@@ -163,7 +248,8 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
     it(`compiles the README's ${name} code under tsc --strict, declarations included, with no other framework installed`, () => {
       const result = compiled.get(name);
       assert.equal(result?.code, 0, result?.output);
-      for (const snippet of SERVICES[name]!.snippets) assert.ok(existsSync(join(service(name), 'out', snippet.replace(/\.ts$/, '.js'))), snippet);
+      for (const snippet of SERVICES[name]!.snippets)
+        assert.ok(existsSync(join(service(name), 'out', snippet.replace(/\.ts$/, '.js'))), snippet);
     });
   }
 
@@ -177,8 +263,18 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
       assert.equal(compiled.get('fastify')?.code, 0, compiled.get('fastify')?.output);
       assert.equal(compiled.get('client')?.code, 0, compiled.get('client')?.output);
       bulwark = await startTokenService();
-      const env = { PATH: process.env.PATH ?? '', PORT: '0', BULWARK_ISSUER: bulwark.issuer, BULWARK_CLIENT_ID: bulwark.client.client_id, BULWARK_CLIENT_SECRET: bulwark.client.client_secret };
-      const started = spawn(process.execPath, [join(service('fastify'), 'out/fastify.js')], { cwd: service('fastify'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env = {
+        PATH: process.env.PATH ?? '',
+        PORT: '0',
+        BULWARK_ISSUER: bulwark.issuer,
+        BULWARK_CLIENT_ID: bulwark.client.client_id,
+        BULWARK_CLIENT_SECRET: bulwark.client.client_secret,
+      };
+      const started = spawn(process.execPath, [join(service('fastify'), 'out/fastify.js')], {
+        cwd: service('fastify'),
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       child = started;
       base = await new Promise<string>((resolveUrl, reject) => {
         const timer = setTimeout(() => reject(new Error(`the Fastify service did not start:\n${output}`)), 20_000);
@@ -205,13 +301,29 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
 
     const get = async (path: string, authorization?: string) => {
       const res = await fetch(`${base}${path}`, { headers: authorization === undefined ? {} : { authorization } });
-      return { status: res.status, type: res.headers.get('content-type'), challenge: res.headers.get('www-authenticate'), body: (await res.json()) as Record<string, unknown> };
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        challenge: res.headers.get('www-authenticate'),
+        body: (await res.json()) as Record<string, unknown>,
+      };
     };
-    const INVALID = { type: 'urn:bulwark:problem:invalid_token', title: 'Unauthorized', status: 401, code: 'invalid_token', detail: 'The access token is missing, invalid or revoked.' };
+    const INVALID = {
+      type: 'urn:bulwark:problem:invalid_token',
+      title: 'Unauthorized',
+      status: 401,
+      code: 'invalid_token',
+      detail: 'The access token is missing, invalid or revoked.',
+    };
     const PROBLEM = 'application/problem+json; charset=utf-8';
 
     it('answers 401 with the RFC 6750 challenge and problem+json by itself, 200 for a valid token, 403 insufficient_scope for a role', async () => {
-      assert.deepEqual(await get('/whoami'), { status: 401, type: PROBLEM, challenge: 'Bearer realm="bulwark"', body: INVALID });
+      assert.deepEqual(await get('/whoami'), {
+        status: 401,
+        type: PROBLEM,
+        challenge: 'Bearer realm="bulwark"',
+        body: INVALID,
+      });
       const alice = await login(bulwark, 'alice');
       const ok = await get('/whoami', `Bearer ${alice}`);
       assert.equal(ok.status, 200);
@@ -219,11 +331,24 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
       // An algorithm the guard does not allow: refused, and the reason stays out of the body.
       const [, payload, signature] = alice.split('.');
       const hs256 = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'at+jwt' })).toString('base64url')}.${payload}.${signature}`;
-      assert.deepEqual(await get('/whoami', `Bearer ${hs256}`), { status: 401, type: PROBLEM, challenge: 'Bearer realm="bulwark", error="invalid_token"', body: INVALID });
+      assert.deepEqual(await get('/whoami', `Bearer ${hs256}`), {
+        status: 401,
+        type: PROBLEM,
+        challenge: 'Bearer realm="bulwark", error="invalid_token"',
+        body: INVALID,
+      });
       const bob = await login(bulwark, 'bob');
       assert.deepEqual(await get('/admin', `Bearer ${bob}`), {
-        status: 403, type: PROBLEM, challenge: 'Bearer realm="bulwark", error="insufficient_scope"',
-        body: { type: 'urn:bulwark:problem:forbidden', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'Your role may not do this.' },
+        status: 403,
+        type: PROBLEM,
+        challenge: 'Bearer realm="bulwark", error="insufficient_scope"',
+        body: {
+          type: 'urn:bulwark:problem:forbidden',
+          title: 'Forbidden',
+          status: 403,
+          code: 'forbidden',
+          detail: 'Your role may not do this.',
+        },
       });
       assert.ok(!output.includes('BULWARK_NO_REVOCATION'), 'a verifier with the feed does not warn');
     });
@@ -231,7 +356,10 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
     it("refuses a logged-out user's token within a second: createIssuerVerifier opened the revocation feed", async () => {
       const carol = await login(bulwark, 'carol');
       assert.equal((await get('/whoami', `Bearer ${carol}`)).status, 200);
-      const logout = await fetch(`${bulwark.server.url}/api/users-sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${carol}` } });
+      const logout = await fetch(`${bulwark.server.url}/api/users-sessions/current`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${carol}` },
+      });
       assert.equal(logout.status, 204);
       const answered = performance.now();
       let status = 200;
@@ -248,7 +376,12 @@ describe('@bulwark/guard, @bulwark/contract and @bulwark/client packed, installe
       const { stdout } = await run(process.execPath, [join(service('client'), 'out/client-node.js')], {
         cwd: service('client'),
         timeout: 20_000,
-        env: { PATH: process.env.PATH, BULWARK_URL: bulwark.server.url, BULWARK_USERNAME: 'bob', BULWARK_PASSWORD: bulwark.password('bob') },
+        env: {
+          PATH: process.env.PATH,
+          BULWARK_URL: bulwark.server.url,
+          BULWARK_USERNAME: 'bob',
+          BULWARK_PASSWORD: bulwark.password('bob'),
+        },
       });
       assert.deepEqual(JSON.parse(stdout), { username: 'bob', role: 'clerk' });
     });

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { ForbiddenError } from '../../src/errors/http.js';
-import { InsufficientScopeError, InvalidTokenError, JwksFetchError, TokenExpiredError } from '../../packages/guard/src/errors.js';
+import {
+  InsufficientScopeError,
+  InvalidTokenError,
+  JwksFetchError,
+  TokenExpiredError,
+} from '../../packages/guard/src/errors.js';
 import { errorAnswer } from '../../packages/guard/src/http/problem.js';
 import { registerErrorMapper, toProblem } from '../../src/http/error-mapper.js';
 

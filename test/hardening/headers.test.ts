@@ -39,9 +39,12 @@ describe('security headers, CORS and /docs (development, plain HTTP)', () => {
   });
 
   it('answers a CORS preflight from an allowed origin and not from another', async () => {
-    const preflight = (origin: string) => h.app.inject({
-      method: 'OPTIONS', url: '/api/users/me', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
-    });
+    const preflight = (origin: string) =>
+      h.app.inject({
+        method: 'OPTIONS',
+        url: '/api/users/me',
+        headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
     const good = await preflight('https://app.example');
     assert.ok(good.statusCode < 300, `preflight answered ${good.statusCode}`);
     assert.equal(good.headers['access-control-allow-origin'], 'https://app.example');
@@ -54,12 +57,19 @@ describe('security headers, CORS and /docs (development, plain HTTP)', () => {
     const response = await h.app.inject({ url: '/api/users/me', headers: { origin: 'https://app.example' } });
     assert.equal(response.statusCode, 401);
     assert.equal(response.headers['access-control-allow-origin'], 'https://app.example');
-    const exposed = String(response.headers['access-control-expose-headers']).split(',').map((v) => v.trim().toLowerCase());
+    const exposed = String(response.headers['access-control-expose-headers'])
+      .split(',')
+      .map((v) => v.trim().toLowerCase());
     assert.deepEqual(exposed.sort(), ['idempotent-replayed', 'retry-after', 'www-authenticate']);
   });
 
   it('ignores X-Forwarded-Proto when the proxy is not trusted: no HSTS, bare cookie name', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'x-forwarded-proto': 'https' }, payload: { username: 'alice', password: alice.password } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers: { 'x-forwarded-proto': 'https' },
+      payload: { username: 'alice', password: alice.password },
+    });
     assert.equal(response.statusCode, 201);
     assert.equal(response.headers['strict-transport-security'], undefined);
     assert.match(String(response.headers['set-cookie']), /^bulwark_refresh=/);
@@ -70,14 +80,23 @@ describe('production behind a TLS proxy (BULWARK_TRUST_PROXY=1)', () => {
   let h: Harness;
   let alice: { password: string };
   before(async () => {
-    h = await createHarness({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1', BULWARK_MASTER_KEY: randomBytes(32).toString('base64url') });
+    h = await createHarness({
+      BULWARK_ENV: 'production',
+      BULWARK_TRUST_PROXY: '1',
+      BULWARK_MASTER_KEY: randomBytes(32).toString('base64url'),
+    });
     alice = await h.addUser('alice', 'admin');
   });
   after(() => h.close());
 
   it('refuses requests the proxy received over plain HTTP with 403 https_required', async () => {
     for (const headers of [{}, { 'x-forwarded-proto': 'http' }, { 'x-forwarded-proto': 'https, http' }]) {
-      const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers, payload: { username: 'alice', password: alice.password } });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions',
+        headers,
+        payload: { username: 'alice', password: alice.password },
+      });
       assert.equal(response.statusCode, 403);
       assert.equal(problemOf(response).code, 'https_required');
       assert.equal(response.headers['set-cookie'], undefined);
@@ -87,28 +106,54 @@ describe('production behind a TLS proxy (BULWARK_TRUST_PROXY=1)', () => {
 
   it('serves X-Forwarded-Proto: https with HSTS and the __Secure- refresh cookie', async () => {
     const headers = { 'x-forwarded-proto': 'https' };
-    const login = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers, payload: { username: 'alice', password: alice.password } });
+    const login = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers,
+      payload: { username: 'alice', password: alice.password },
+    });
     assert.equal(login.statusCode, 201);
     assert.match(String(login.headers['strict-transport-security']), /^max-age=31536000; includeSubDomains$/);
     const cookie = String(login.headers['set-cookie']);
     assert.match(cookie, /^__Secure-bulwark_refresh=brt_/);
-    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/api/users-sessions']) assert.ok(cookie.includes(attribute), `cookie lacks ${attribute}`);
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/api/users-sessions'])
+      assert.ok(cookie.includes(attribute), `cookie lacks ${attribute}`);
     const token = login.json<{ refresh_token: string }>().refresh_token;
     // The bare name is not read on HTTPS: only the prefixed cookie counts there.
-    const bare = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', headers, cookies: { bulwark_refresh: token } });
+    const bare = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      headers,
+      cookies: { bulwark_refresh: token },
+    });
     assert.equal(bare.statusCode, 401);
     assert.equal(problemOf(bare).code, 'invalid_grant');
-    const foreign = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', headers: { ...headers, origin: 'https://evil.example' }, cookies: { '__Secure-bulwark_refresh': token } });
+    const foreign = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      headers: { ...headers, origin: 'https://evil.example' },
+      cookies: { '__Secure-bulwark_refresh': token },
+    });
     assert.equal(foreign.statusCode, 403);
     assert.equal(problemOf(foreign).code, 'forbidden');
-    const refreshed = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', headers, cookies: { '__Secure-bulwark_refresh': token } });
+    const refreshed = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      headers,
+      cookies: { '__Secure-bulwark_refresh': token },
+    });
     assert.equal(refreshed.statusCode, 200);
     assert.match(String(refreshed.headers['set-cookie']), /^__Secure-bulwark_refresh=brt_/);
   });
 
   it('takes the client address the proxy saw, not an X-Forwarded-For entry the client wrote itself', async () => {
     const failedFrom = async (forwardedFor: string) => {
-      const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': forwardedFor }, payload: { username: 'alice', password: 'wrong-password-here' } });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions',
+        headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': forwardedFor },
+        payload: { username: 'alice', password: 'wrong-password-here' },
+      });
       assert.equal(response.statusCode, 401);
       const events = (await h.services.store.audit.list({ type: 'login.failed' }, { limit: 1 })).items;
       return events[0]?.ip;

@@ -59,14 +59,24 @@ describe('request limits: every excess is a problem+json 4xx', () => {
   after(() => h.close());
 
   it('refuses a body over 64 KiB with 413 payload_too_large', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ username: 'alice', password: 'x'.repeat(HTTP_LIMITS.bodyBytes) }) });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ username: 'alice', password: 'x'.repeat(HTTP_LIMITS.bodyBytes) }),
+    });
     assert.equal(response.statusCode, 413);
     assert.equal(problemOf(response).code, 'payload_too_large');
   });
 
   it('refuses JSON nested deeper than 32 levels with 400 invalid_request, without quoting the body', async () => {
     const deep = '{"username":"alice","password":' + '['.repeat(40) + '"SECRET-PASSWORD"' + ']'.repeat(40) + '}';
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'content-type': 'application/json' }, payload: deep });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: deep,
+    });
     assert.equal(response.statusCode, 400);
     const body = problemOf(response);
     assert.equal(body.code, 'invalid_request');
@@ -74,14 +84,24 @@ describe('request limits: every excess is a problem+json 4xx', () => {
     assert.ok(!response.body.includes('SECRET-PASSWORD'));
     // 32 levels is still parsed (and then refused by the schema, not by the parser).
     const ok = '{"username":"alice","password":' + '['.repeat(31) + ']'.repeat(31) + '}';
-    const shallow = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'content-type': 'application/json' }, payload: ok });
+    const shallow = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: ok,
+    });
     assert.equal(shallow.statusCode, 400);
     assert.doesNotMatch(problemOf(shallow).detail ?? '', /nested/);
   });
 
   it('refuses a JSON body with more than 1,000 object members with 400 invalid_request', async () => {
     const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 1_001 }, (_, i) => [`k${i}`, i])));
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'content-type': 'application/json' }, payload: wide });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: wide,
+    });
     assert.equal(response.statusCode, 400);
     assert.equal(problemOf(response).code, 'invalid_request');
     assert.match(problemOf(response).detail ?? '', /more than 1000 object members/);
@@ -92,10 +112,20 @@ describe('request limits: every excess is a problem+json 4xx', () => {
     assert.equal(jsonShapeProblem('['.repeat(3), 2), 'The request body is nested more than 2 levels deep.');
     assert.equal(jsonShapeProblem('{"a":1,"b":"x:y","c":2}', 32, 3), undefined);
     assert.ok(jsonShapeProblem('{"a":1,"b":2,"c":3,"d":4}', 32, 3));
-    const poisoned = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'content-type': 'application/json' }, payload: '{"username":"a","password":"b","__proto__":{"admin":true}}' });
+    const poisoned = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"username":"a","password":"b","__proto__":{"admin":true}}',
+    });
     assert.equal(poisoned.statusCode, 400);
     assert.equal(problemOf(poisoned).code, 'invalid_request');
-    const broken = await h.app.inject({ method: 'POST', url: '/api/users-sessions', headers: { 'content-type': 'application/json' }, payload: '{"password":"SECRET-PASSWORD"' });
+    const broken = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"password":"SECRET-PASSWORD"',
+    });
     assert.equal(broken.statusCode, 400);
     assert.ok(!broken.body.includes('SECRET-PASSWORD'));
   });
@@ -131,11 +161,15 @@ describe('request limits: every excess is a problem+json 4xx', () => {
   });
 
   it('answers a header section over 16 KiB with 431 problem+json and closes the connection', async () => {
-    const answer = await raw(port, [`GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${'f'.repeat(HTTP_LIMITS.headerBytes)}\r\n\r\n`]);
+    const answer = await raw(port, [
+      `GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${'f'.repeat(HTTP_LIMITS.headerBytes)}\r\n\r\n`,
+    ]);
     assert.equal(answer.status, 431);
     assert.equal(rawProblem(answer).code, 'header_too_large');
     // Just under the limit is served.
-    const fine = await raw(port, [`GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Filler: ${'f'.repeat(8_000)}\r\n\r\n`]);
+    const fine = await raw(port, [
+      `GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Filler: ${'f'.repeat(8_000)}\r\n\r\n`,
+    ]);
     assert.equal(fine.status, 200);
   });
 
@@ -147,7 +181,10 @@ describe('request limits: every excess is a problem+json 4xx', () => {
 
   it('the 400 reaches a client that is still sending a large body (the close does not reset it away)', async () => {
     for (let i = 0; i < 20; i += 1) {
-      const answer = await raw(port, [`HEAD /api/payments?=\u00f0 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n`, `{"a":"${'a'.repeat(1_999_990)}"}`]);
+      const answer = await raw(port, [
+        `HEAD /api/payments?=\u00f0 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n`,
+        `{"a":"${'a'.repeat(1_999_990)}"}`,
+      ]);
       assert.equal(answer.status, 400, `attempt ${i}: ${answer.headers}`);
       assert.equal(rawProblem(answer).code, 'invalid_request');
     }
@@ -161,7 +198,12 @@ describe('slow clients (slowloris)', () => {
   before(async () => {
     h = await createHarness();
     app = await buildApp(
-      { config: h.config, verifier: h.services.verifier, checkReady: async () => ({}), writeLimit: h.services.throttles.write },
+      {
+        config: h.config,
+        verifier: h.services.verifier,
+        checkReady: async () => ({}),
+        writeLimit: h.services.throttles.write,
+      },
       { logger: createLogger('silent'), modules: [], timeouts: { requestMs: 600, checkIntervalMs: 100 } },
     );
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -186,7 +228,13 @@ describe('slow clients (slowloris)', () => {
   });
 
   it('answers a body that never finishes with 408 as well', async () => {
-    const answer = await raw(port, ['POST /api/nothing HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":'], { end: false });
+    const answer = await raw(
+      port,
+      [
+        'POST /api/nothing HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+      ],
+      { end: false },
+    );
     assert.ok(answer.ms < 5_000, `closed after ${answer.ms} ms`);
     assert.equal(answer.status, 408);
     assert.equal(rawProblem(answer).code, 'request_timeout');

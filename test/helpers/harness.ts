@@ -37,7 +37,12 @@ export interface Harness {
   logs: string[];
   dataDir: string;
   /** Creates a user straight through the service (argon2 hashing included). */
-  addUser(username: string, role: Role, password?: string, employeeId?: string | null): Promise<{ id: string; username: string; password: string }>;
+  addUser(
+    username: string,
+    role: Role,
+    password?: string,
+    employeeId?: string | null,
+  ): Promise<{ id: string; username: string; password: string }>;
   /** Logs in over HTTP and returns the parsed 201 body. */
   login(username: string, password: string): Promise<LoginBody>;
   /** Closes the app and the store and opens both again on the same data dir (and clock). */
@@ -55,7 +60,13 @@ export interface HarnessOptions {
 
 /** Limits no ordinary suite reaches (every inject comes from the same IP, within milliseconds). */
 export const GENEROUS_THROTTLE: ThrottleOptions = {
-  policy: { failuresPerUserIp: 1_000, failuresPerIpPerDay: 100_000, attemptsPerIpPerSecond: 100_000, refreshPerIpPerMinute: 100_000, writesPerUserPerMinute: 100_000 },
+  policy: {
+    failuresPerUserIp: 1_000,
+    failuresPerIpPerDay: 100_000,
+    attemptsPerIpPerSecond: 100_000,
+    refreshPerIpPerMinute: 100_000,
+    writesPerUserPerMinute: 100_000,
+  },
 };
 
 export interface LoginBody {
@@ -68,7 +79,13 @@ export interface LoginBody {
 
 export async function createHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-test-'));
-  const config = loadConfig({ BULWARK_DATA_DIR: dataDir, BULWARK_ISSUER: ISSUER, BULWARK_DEMO: '0', BULWARK_LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({
+    BULWARK_DATA_DIR: dataDir,
+    BULWARK_ISSUER: ISSUER,
+    BULWARK_DEMO: '0',
+    BULWARK_LOG_LEVEL: 'info',
+    ...env,
+  });
   const clock = new TestClock();
   const logs: string[] = [];
   const sink = new Writable({
@@ -81,7 +98,12 @@ export async function createHarness(env: Record<string, string> = {}, options: H
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir, migrations: payrollMigrations });
     const logger = createLogger('info', sink);
     // The composition root's own assembly, on the test clock: the app under test is the product's.
-    const assembly = await assembleProcess(config, store, logger, { now: clock.now, throttle: options.throttle ?? GENEROUS_THROTTLE, payroll: options.payroll, metrics: options.metrics });
+    const assembly = await assembleProcess(config, store, logger, {
+      now: clock.now,
+      throttle: options.throttle ?? GENEROUS_THROTTLE,
+      payroll: options.payroll,
+      metrics: options.metrics,
+    });
     const app = await buildApp(assembly.parts, { logger, modules: assembly.modules, metrics: options.metrics });
     app.addHook('onClose', () => assembly.close());
     await app.ready();
@@ -98,8 +120,13 @@ export async function createHarness(env: Record<string, string> = {}, options: H
       return { id: user.id, username, password };
     },
     async login(username, password) {
-      const response = await harness.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username, password } });
-      if (response.statusCode !== 201) throw new Error(`login of ${username} answered ${response.statusCode}: ${response.body}`);
+      const response = await harness.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions',
+        payload: { username, password },
+      });
+      if (response.statusCode !== 201)
+        throw new Error(`login of ${username} answered ${response.statusCode}: ${response.body}`);
       return response.json<LoginBody>();
     },
     async restart() {
@@ -121,11 +148,19 @@ export function bearer(token: string): { authorization: string } {
 }
 
 /** Asserts the CONTRACT §4 problem shape and returns the body. */
-export function problemOf(response: LightMyRequestResponse): { type: string; title: string; status: number; code: string; detail?: string } {
+export function problemOf(response: LightMyRequestResponse): {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+} {
   const type = String(response.headers['content-type'] ?? '');
-  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type}: ${response.body}`);
+  if (!type.startsWith('application/problem+json'))
+    throw new Error(`expected problem+json, got ${type}: ${response.body}`);
   const body = response.json<{ type: string; title: string; status: number; code: string; detail?: string }>();
-  if (body.status !== response.statusCode) throw new Error(`problem status ${body.status} != HTTP ${response.statusCode}`);
+  if (body.status !== response.statusCode)
+    throw new Error(`problem status ${body.status} != HTTP ${response.statusCode}`);
   return body;
 }
 

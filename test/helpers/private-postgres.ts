@@ -20,7 +20,10 @@ export interface PrivatePostgres {
 }
 
 /** Whether initdb and postgres are on PATH (the fault suites skip with the reason otherwise). */
-export const SKIP_PRIVATE_POSTGRES: string | false = spawnSync('initdb', ['--version']).status === 0 ? false : 'initdb/postgres not on PATH (private-Postgres fault tests)';
+export const SKIP_PRIVATE_POSTGRES: string | false =
+  spawnSync('initdb', ['--version']).status === 0
+    ? false
+    : 'initdb/postgres not on PATH (private-Postgres fault tests)';
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-pg-'));
@@ -28,12 +31,34 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const asRoot = userInfo().uid === 0;
   const ids = asRoot ? postgresIds() : undefined;
   if (ids !== undefined) chownSync(dir, ids.uid, ids.gid);
-  const init = spawnSync('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], { ...ids, encoding: 'utf8' });
+  const init = spawnSync('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], {
+    ...ids,
+    encoding: 'utf8',
+  });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const port = await freePort();
-  const child: ChildProcess = spawn('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=40'], {
-    ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'postgres',
+    [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-k',
+      dir,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=40',
+    ],
+    {
+      ...ids,
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -43,7 +68,9 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   // new backend while stopped), then each of its children.
   const signal = (name: NodeJS.Signals) => {
     process.kill(postmaster, name);
-    const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line !== '');
+    const children = spawnSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter((line) => line !== '');
     for (const pid of children) {
       try {
         process.kill(Number(pid), name);
@@ -72,7 +99,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
 function postgresIds(): { uid: number; gid: number } {
   const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  if (!Number.isInteger(uid) || uid <= 0) throw new Error('running as root needs a "postgres" user to run the private Postgres as');
+  if (!Number.isInteger(uid) || uid <= 0)
+    throw new Error('running as root needs a "postgres" user to run the private Postgres as');
   return { uid, gid };
 }
 

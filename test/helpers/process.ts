@@ -15,7 +15,10 @@ export interface CliResult {
 /** Runs bin/bulwark to completion (built dist/, as a user would after npm install). */
 export function runCli(args: string[], env: Record<string, string>, stdin?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,9 +37,16 @@ export interface ServerProcess {
 }
 
 /** Starts `bulwark serve` on an ephemeral loopback port and waits for its listening line. */
-export function startServe(env: Record<string, string>, args: string[] = [], timeoutMs = 15_000): Promise<ServerProcess> {
+export function startServe(
+  env: Record<string, string>,
+  args: string[] = [],
+  timeoutMs = 15_000,
+): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', ...args], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -51,11 +61,12 @@ export function startServe(env: Record<string, string>, args: string[] = [], tim
           child,
           url: match[1],
           output: () => out,
-          stop: () => new Promise((done) => {
-            if (child.exitCode !== null) return done(child.exitCode);
-            child.once('exit', (code) => done(code));
-            child.kill('SIGTERM');
-          }),
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done(child.exitCode);
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
         });
       }
     };
@@ -70,7 +81,9 @@ export function startServe(env: Record<string, string>, args: string[] = [], tim
 
 /** A demo user's password from `<dataDir>/demo-credentials.txt` (lines: username role password). */
 export function demoPassword(dataDir: string, user: string): string {
-  const line = readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8').split('\n').find((l) => l.split(/\s+/)[0] === user);
+  const line = readFileSync(join(dataDir, 'demo-credentials.txt'), 'utf8')
+    .split('\n')
+    .find((l) => l.split(/\s+/)[0] === user);
   const password = line?.split(/\s+/)[2];
   if (password === undefined || password === '') throw new Error(`no demo password for ${user} in ${dataDir}`);
   return password;

@@ -20,11 +20,14 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        received.push(mail);
-        for (const wake of waiters) wake();
-        callback();
-      }, (error: Error) => callback(error));
+      simpleParser(stream).then(
+        (mail) => {
+          received.push(mail);
+          for (const wake of waiters) wake();
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
     },
   });
   await new Promise<void>((resolve, reject) => {
@@ -32,7 +35,8 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const actual = (server.server.address() as { port: number }).port;
-  const find = (to: string, subject?: RegExp) => received.find((m) => addressesOf(m).includes(to) && (subject === undefined || subject.test(m.subject ?? '')));
+  const find = (to: string, subject?: RegExp) =>
+    received.find((m) => addressesOf(m).includes(to) && (subject === undefined || subject.test(m.subject ?? '')));
   return {
     port: actual,
     url: `smtp://127.0.0.1:${actual}`,
@@ -47,7 +51,11 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`no mail to ${to} within ${timeoutMs} ms (received: ${received.map((m) => `${addressesOf(m).join(',')}: ${m.subject ?? ''}`).join('; ') || 'none'})`));
+          reject(
+            new Error(
+              `no mail to ${to} within ${timeoutMs} ms (received: ${received.map((m) => `${addressesOf(m).join(',')}: ${m.subject ?? ''}`).join('; ') || 'none'})`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);
@@ -85,9 +93,10 @@ export async function startSilentServer(port = 0): Promise<{ port: number; close
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   return {
     port: (server.address() as { port: number }).port,
-    close: () => new Promise((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

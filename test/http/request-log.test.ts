@@ -14,10 +14,12 @@ type Line = Record<string, unknown>;
 /** An app as the composition root builds it (logger, error mapper, request logging), on a captured log. */
 async function appAt(level: LogLevel): Promise<{ app: FastifyInstance; lines: Line[]; children: () => number }> {
   const lines: Line[] = [];
-  const sink = new Writable({ write(chunk: Buffer, _encoding, done) {
-    for (const text of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(text) as Line);
-    done();
-  } });
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const text of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(text) as Line);
+      done();
+    },
+  });
   const logger = createLogger(level, sink);
   let children = 0;
   const child = logger.child.bind(logger);
@@ -25,7 +27,10 @@ async function appAt(level: LogLevel): Promise<{ app: FastifyInstance; lines: Li
     children++;
     return child(...args);
   }) as typeof logger.child;
-  const app = Fastify({ loggerInstance: logger, logController: new RequestLogController() }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new RequestLogController(),
+  }) as unknown as FastifyInstance;
   registerErrorMapper(app);
   installRequestLogging(app);
   app.decorateRequest('auth', null);
@@ -95,11 +100,20 @@ describe('request logging', () => {
   it('takes the trace id of a valid W3C traceparent when there is no X-Request-Id', async () => {
     const { app } = await appAt('warn');
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const traced = await app.inject({ url: '/api/things/1', headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const traced = await app.inject({
+      url: '/api/things/1',
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
     assert.equal(traced.headers['x-request-id'], traceId);
-    const zero = await app.inject({ url: '/api/things/1', headers: { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` } });
+    const zero = await app.inject({
+      url: '/api/things/1',
+      headers: { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` },
+    });
     assert.match(String(zero.headers['x-request-id']), UUID, 'an all-zero trace id is invalid (W3C §3.2.2.3)');
-    const both = await app.inject({ url: '/api/things/1', headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'mine' } });
+    const both = await app.inject({
+      url: '/api/things/1',
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-request-id': 'mine' },
+    });
     assert.equal(both.headers['x-request-id'], 'mine');
   });
 

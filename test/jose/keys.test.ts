@@ -5,7 +5,12 @@ import { calculateJwkThumbprint } from 'jose';
 import { SIGNING_ALGS, type SigningAlg } from '../../packages/guard/src/jws/algorithms.js';
 import { InvalidKeyError } from '../../packages/guard/src/jwk/invalid-key-error.js';
 import {
-  exportPrivateJwk, generateSigningKey, importSigningKey, signingKeyFromHmacSecret, signingKeyFromPrivateJwk, type SigningKey,
+  exportPrivateJwk,
+  generateSigningKey,
+  importSigningKey,
+  signingKeyFromHmacSecret,
+  signingKeyFromPrivateJwk,
+  type SigningKey,
 } from '../../src/jose/keys.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -53,7 +58,10 @@ describe('generateSigningKey', () => {
   });
 
   it('honours modulusLength and refuses RSA below 2048 bits', () => {
-    assert.equal(generateSigningKey('PS256', { modulusLength: 2304 }).publicKey?.asymmetricKeyDetails?.modulusLength, 2304);
+    assert.equal(
+      generateSigningKey('PS256', { modulusLength: 2304 }).publicKey?.asymmetricKeyDetails?.modulusLength,
+      2304,
+    );
     assert.throws(() => generateSigningKey('RS256', { modulusLength: 1024 }), InvalidKeyError);
   });
 });
@@ -85,10 +93,16 @@ describe('importSigningKey', () => {
   });
 
   it('refuses public-only keys (PEM, JWK) and certificates', () => {
-    assert.throws(() => importSigningKey(createPublicKey(ec).export({ type: 'spki', format: 'pem' }) as string), /public/);
+    assert.throws(
+      () => importSigningKey(createPublicKey(ec).export({ type: 'spki', format: 'pem' }) as string),
+      /public/,
+    );
     assert.throws(() => importSigningKey(pem(rsa, 'pkcs1').replaceAll('PRIVATE', 'PUBLIC')), /public/);
     assert.throws(() => importSigningKey(JSON.stringify(keyFor('ES256').publicJwk)), /private part/);
-    assert.throws(() => importSigningKey('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'), /certificate/);
+    assert.throws(
+      () => importSigningKey('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'),
+      /certificate/,
+    );
   });
 
   it('refuses other curves, other key types and small RSA keys', () => {
@@ -107,7 +121,10 @@ describe('importSigningKey', () => {
     assert.throws(() => importSigningKey(pem(ec, 'pkcs8'), 'RS256'), /RSA/);
     assert.throws(() => importSigningKey(pem(rsa, 'pkcs8'), 'EdDSA'), /Ed25519/);
     assert.throws(() => importSigningKey(JSON.stringify(exportPrivateJwk(keyFor('HS256'))), 'ES256'), InvalidKeyError);
-    assert.throws(() => signingKeyFromPrivateJwk({ ...exportPrivateJwk(keyFor('ES256')), alg: 'RS256' }, 'ES256'), /RS256/);
+    assert.throws(
+      () => signingKeyFromPrivateJwk({ ...exportPrivateJwk(keyFor('ES256')), alg: 'RS256' }, 'ES256'),
+      /RS256/,
+    );
   });
 
   it('refuses garbage, encrypted PEM and JWKs marked for encryption', () => {

@@ -7,7 +7,15 @@ import { generateSigningKey } from '../../src/jose/keys.js';
 import { signJwt } from '../../src/jose/sign.js';
 
 const now = Math.floor(Date.now() / 1000);
-const claims = { iss: 'https://auth.test', sub: 'usr_1', aud: 'payroll', exp: now + 300, iat: now, jti: 'j1', role: 'clerk' };
+const claims = {
+  iss: 'https://auth.test',
+  sub: 'usr_1',
+  aud: 'payroll',
+  exp: now + 300,
+  iat: now,
+  jti: 'j1',
+  role: 'clerk',
+};
 
 describe('signJwt', () => {
   for (const alg of SIGNING_ALGS) {
@@ -22,7 +30,8 @@ describe('signJwt', () => {
       });
       assert.deepEqual(payload, claims);
       assert.deepEqual(protectedHeader, { alg, typ: 'at+jwt', kid: key.kid });
-      if (alg === 'ES256' || alg === 'EdDSA') assert.equal(Buffer.from(token.split('.')[2] as string, 'base64url').length, 64);
+      if (alg === 'ES256' || alg === 'EdDSA')
+        assert.equal(Buffer.from(token.split('.')[2] as string, 'base64url').length, 64);
     });
   }
 

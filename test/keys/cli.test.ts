@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/process.js';
 
-interface ListedKey { kid: string; state: string; activatedAt: number | null; retiredAt: number | null; removedAt: number | null; signsFrom: number | null }
+interface ListedKey {
+  kid: string;
+  state: string;
+  activatedAt: number | null;
+  retiredAt: number | null;
+  removedAt: number | null;
+  signsFrom: number | null;
+}
 
 describe('bulwark keys rotate / list: the lifecycle from the CLI', () => {
   let dataDir: string;
@@ -48,7 +55,11 @@ describe('bulwark keys rotate / list: the lifecycle from the CLI', () => {
     const emergency = await runCli(['keys', 'rotate', '--now', '--revoke-current'], env);
     assert.equal(emergency.code, 0, emergency.stderr);
     keys = await list();
-    assert.equal(keys.find((k) => k.kid === pending?.kid)?.state, 'active', 'the published next key is the one promoted');
+    assert.equal(
+      keys.find((k) => k.kid === pending?.kid)?.state,
+      'active',
+      'the published next key is the one promoted',
+    );
     assert.equal(keys.find((k) => k.kid === second?.kid)?.state, 'removed');
     assert.ok(keys.find((k) => k.kid === second?.kid)?.removedAt);
     assert.equal(keys.filter((k) => k.state === 'active').length, 1);

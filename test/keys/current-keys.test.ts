@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KEY_RELOAD_INTERVAL_MS, KeyManager, REMOVED_KEY_GRACE_MS, type KeyConfig } from '../../src/auth/keys/key-manager.js';
+import {
+  KEY_RELOAD_INTERVAL_MS,
+  KeyManager,
+  REMOVED_KEY_GRACE_MS,
+  type KeyConfig,
+} from '../../src/auth/keys/key-manager.js';
 import type { KeysStore, SigningKeyRecord } from '../../src/store/types.js';
 
 /** A KeysStore in memory, counting list() calls; `marker` plays SQLite's data_version when set. */
@@ -8,9 +13,14 @@ function memoryKeys(marker?: { value: number }): KeysStore & { lists: number } {
   const rows = new Map<string, SigningKeyRecord>();
   const store: KeysStore & { lists: number } = {
     lists: 0,
-    insert: async (key) => { rows.set(key.kid, { ...key }); },
+    insert: async (key) => {
+      rows.set(key.kid, { ...key });
+    },
     findByKid: async (kid) => rows.get(kid),
-    list: async () => { store.lists += 1; return [...rows.values()].map((r) => ({ ...r })).reverse(); },
+    list: async () => {
+      store.lists += 1;
+      return [...rows.values()].map((r) => ({ ...r })).reverse();
+    },
     setState: async (kid, state, at) => {
       const row = rows.get(kid);
       if (row === undefined) return false;
@@ -31,10 +41,18 @@ function memoryKeys(marker?: { value: number }): KeysStore & { lists: number } {
   return store;
 }
 
-const config: KeyConfig = { signingAlg: 'ES256', hs256Secret: undefined, signingKeyFile: undefined, accessTokenTtlSeconds: 900, clockSkewSeconds: 30, jwksMaxAgeSeconds: 300, keyRotationIntervalSeconds: 0 };
+const config: KeyConfig = {
+  signingAlg: 'ES256',
+  hs256Secret: undefined,
+  signingKeyFile: undefined,
+  accessTokenTtlSeconds: 900,
+  clockSkewSeconds: 30,
+  jwksMaxAgeSeconds: 300,
+  keyRotationIntervalSeconds: 0,
+};
 const kek = () => Buffer.alloc(32, 7);
 
-describe('KeyManager: signing only with the store\'s current keys', () => {
+describe("KeyManager: signing only with the store's current keys", () => {
   it('SQLite: a commit by another process (marker changed) is read before the next signature; an unchanged marker reads nothing', async () => {
     const marker = { value: 1 };
     const store = memoryKeys(marker);

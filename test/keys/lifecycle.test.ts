@@ -5,11 +5,25 @@ import { resolveMasterKey } from '../../src/auth/keys/master-key.js';
 import { bearer, createHarness, decodeJwt, problemOf, type Harness } from '../helpers/harness.js';
 
 const kidOf = (token: string) => String(decodeJwt(token).header.kid);
-const jwksKids = async (h: Harness) => ((await h.app.inject({ url: '/.well-known/jwks.json' })).json<{ keys: Array<{ kid: string }> }>()).keys.map((k) => k.kid);
-const me = async (h: Harness, token: string) => (await h.app.inject({ url: '/api/users/me', headers: bearer(token) })).statusCode;
-interface KeyView { kid: string; state: string; created_at: string; activated_at: string | null; retired_at: string | null; removed_at: string | null; signs_from: string | null }
-const keysOf = async (h: Harness, token: string) => (await h.app.inject({ url: '/api/keys', headers: bearer(token) })).json<{ items: KeyView[] }>().items;
-const stateOf = async (h: Harness, token: string, kid: string) => (await keysOf(h, token)).find((k) => k.kid === kid)?.state;
+const jwksKids = async (h: Harness) =>
+  (await h.app.inject({ url: '/.well-known/jwks.json' }))
+    .json<{ keys: Array<{ kid: string }> }>()
+    .keys.map((k) => k.kid);
+const me = async (h: Harness, token: string) =>
+  (await h.app.inject({ url: '/api/users/me', headers: bearer(token) })).statusCode;
+interface KeyView {
+  kid: string;
+  state: string;
+  created_at: string;
+  activated_at: string | null;
+  retired_at: string | null;
+  removed_at: string | null;
+  signs_from: string | null;
+}
+const keysOf = async (h: Harness, token: string) =>
+  (await h.app.inject({ url: '/api/keys', headers: bearer(token) })).json<{ items: KeyView[] }>().items;
+const stateOf = async (h: Harness, token: string, kid: string) =>
+  (await keysOf(h, token)).find((k) => k.kid === kid)?.state;
 
 describe('key lifecycle: next → active → retired → removed', () => {
   let h: Harness;
@@ -23,13 +37,20 @@ describe('key lifecycle: next → active → retired → removed', () => {
   it('rotate publishes a next key that does not sign; promotion after the JWKS max-age; removal after TTL + skew', async () => {
     const first = await h.login(admin.username, admin.password);
     const oldKid = kidOf(first.access_token);
-    const rotated = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(first.access_token) });
+    const rotated = await h.app.inject({
+      method: 'POST',
+      url: '/api/keys/rotate',
+      headers: bearer(first.access_token),
+    });
     assert.equal(rotated.statusCode, 201, rotated.body);
     const next = rotated.json<KeyView>();
     assert.equal(next.state, 'next');
     assert.equal(next.activated_at, null);
     // Pre-publication: the JWKS max-age, plus one key-reload interval for the other instances to publish it.
-    assert.equal(Date.parse(next.signs_from ?? ''), h.clock.ms + h.config.jwksMaxAgeSeconds * 1000 + KEY_RELOAD_INTERVAL_MS);
+    assert.equal(
+      Date.parse(next.signs_from ?? ''),
+      h.clock.ms + h.config.jwksMaxAgeSeconds * 1000 + KEY_RELOAD_INTERVAL_MS,
+    );
     assert.deepEqual((await jwksKids(h)).sort(), [oldKid, next.kid].sort(), 'the next key is published at once');
     assert.ok(h.services.keys.source.get(next.kid), 'and verifies');
     assert.equal(kidOf((await h.login(admin.username, admin.password)).access_token), oldKid, 'but does not sign');
@@ -39,7 +60,11 @@ describe('key lifecycle: next → active → retired → removed', () => {
     assert.equal(problemOf(again).code, 'conflict');
 
     h.clock.advance(h.config.jwksMaxAgeSeconds + KEY_RELOAD_INTERVAL_MS / 1000 - 1);
-    assert.equal((await h.services.keys.upkeep()).promoted, undefined, 'not before the JWKS max-age and a reload interval');
+    assert.equal(
+      (await h.services.keys.upkeep()).promoted,
+      undefined,
+      'not before the JWKS max-age and a reload interval',
+    );
     h.clock.advance(1);
     assert.equal((await h.services.keys.upkeep()).promoted?.kid, next.kid);
     const second = await h.login(admin.username, admin.password);
@@ -67,11 +92,26 @@ describe('key lifecycle: next → active → retired → removed', () => {
 
   it('now: the new key signs at once, the previous one retires and keeps verifying; revoke_current needs now', async () => {
     const before = await h.login(admin.username, admin.password);
-    const bad = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(before.access_token), payload: { revoke_current: true } });
+    const bad = await h.app.inject({
+      method: 'POST',
+      url: '/api/keys/rotate',
+      headers: bearer(before.access_token),
+      payload: { revoke_current: true },
+    });
     assert.equal(bad.statusCode, 400);
-    const unknown = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(before.access_token), payload: { later: true } });
+    const unknown = await h.app.inject({
+      method: 'POST',
+      url: '/api/keys/rotate',
+      headers: bearer(before.access_token),
+      payload: { later: true },
+    });
     assert.equal(unknown.statusCode, 400);
-    const rotated = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(before.access_token), payload: { now: true } });
+    const rotated = await h.app.inject({
+      method: 'POST',
+      url: '/api/keys/rotate',
+      headers: bearer(before.access_token),
+      payload: { now: true },
+    });
     assert.equal(rotated.statusCode, 201, rotated.body);
     assert.equal(rotated.json<KeyView>().state, 'active');
     const after = await h.login(admin.username, admin.password);
@@ -100,7 +140,12 @@ describe('emergency rotation: now + revoke_current', () => {
     const flushed: string[] = [];
     other.source.onRemove((kid) => flushed.push(kid));
 
-    const rotated = await h.app.inject({ method: 'POST', url: '/api/keys/rotate', headers: bearer(victim.access_token), payload: { now: true, revoke_current: true } });
+    const rotated = await h.app.inject({
+      method: 'POST',
+      url: '/api/keys/rotate',
+      headers: bearer(victim.access_token),
+      payload: { now: true, revoke_current: true },
+    });
     assert.equal(rotated.statusCode, 201, rotated.body);
     assert.equal(rotated.json<KeyView>().state, 'active');
     assert.equal(await me(h, victim.access_token), 401, 'rejected at once');

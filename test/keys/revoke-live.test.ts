@@ -5,9 +5,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { demoPassword, runCli, startServe, type ServerProcess } from '../helpers/process.js';
 
-interface Issued { sentAt: number; token: string; kid: string; me: number; inJwks: boolean }
+interface Issued {
+  sentAt: number;
+  token: string;
+  kid: string;
+  me: number;
+  inJwks: boolean;
+}
 
-const kidOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString('utf8')) as { kid: string }).kid;
+const kidOf = (token: string): string =>
+  (JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString('utf8')) as { kid: string }).kid;
 
 /**
  * `keys rotate --now --revoke-current` is run by the CLI, another process writing the same SQLite
@@ -21,7 +28,12 @@ describe('a key revoked by the CLI stops signing on a running server at once (SQ
   let server: ServerProcess;
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bulwark-revoke-live-'));
-    env = { BULWARK_DATA_DIR: dataDir, HOST: '127.0.0.1', BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '100000', BULWARK_LOGIN_FAILURES_PER_IP: '100000' };
+    env = {
+      BULWARK_DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '100000',
+      BULWARK_LOGIN_FAILURES_PER_IP: '100000',
+    };
     server = await startServe(env);
   });
   after(async () => {
@@ -33,13 +45,19 @@ describe('a key revoked by the CLI stops signing on a running server at once (SQ
     const password = demoPassword(dataDir, 'alice');
     const login = async (): Promise<Issued> => {
       const sentAt = Date.now();
-      const res = await fetch(`${server.url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password }) });
+      const res = await fetch(`${server.url}/api/users-sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'alice', password }),
+      });
       assert.equal(res.status, 201, await res.clone().text());
-      const { access_token: token } = await res.json() as { access_token: string };
+      const { access_token: token } = (await res.json()) as { access_token: string };
       // Checked as soon as it is answered: the server's own API and its JWKS.
       const [me, jwks] = await Promise.all([
         fetch(`${server.url}/api/users/me`, { headers: { authorization: `Bearer ${token}` } }),
-        fetch(`${server.url}/.well-known/jwks.json`).then(async (r) => await r.json() as { keys: Array<{ kid: string }> }),
+        fetch(`${server.url}/.well-known/jwks.json`).then(
+          async (r) => (await r.json()) as { keys: Array<{ kid: string }> },
+        ),
       ]);
       const kid = kidOf(token);
       return { sentAt, token, kid, me: me.status, inJwks: jwks.keys.some((k) => k.kid === kid) };
@@ -60,7 +78,10 @@ describe('a key revoked by the CLI stops signing on a running server at once (SQ
     stop = true;
     await Promise.all(loops);
 
-    const listed = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as Array<{ kid: string; state: string }>;
+    const listed = JSON.parse((await runCli(['keys', 'list', '--json'], env)).stdout) as Array<{
+      kid: string;
+      state: string;
+    }>;
     assert.equal(listed.find((k) => k.kid === before.kid)?.state, 'removed');
     const active = listed.find((k) => k.state === 'active')?.kid;
     const after = issued.filter((i) => i.sentAt >= returnedAt);

@@ -17,7 +17,11 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
   before(async () => {
     h = await createHarness();
     // A second connection to the same database: another process of the cluster.
-    otherStore = await openStore({ databaseUrl: h.config.databaseUrl, dataDir: h.dataDir, migrations: payrollMigrations });
+    otherStore = await openStore({
+      databaseUrl: h.config.databaseUrl,
+      dataDir: h.dataDir,
+      migrations: payrollMigrations,
+    });
   });
   after(async () => {
     await otherStore.close();
@@ -35,7 +39,10 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
     assert.equal(h.config.keyRotationIntervalSeconds, 30 * DAY);
 
     h.clock.advance(30 * DAY - 1);
-    assert.deepEqual((await Promise.all([a, b].map((m) => m.upkeep()))).map((r) => r.created), [undefined, undefined]);
+    assert.deepEqual(
+      (await Promise.all([a, b].map((m) => m.upkeep()))).map((r) => r.created),
+      [undefined, undefined],
+    );
     assert.equal((await c.upkeep()).created, undefined);
     assert.equal((await nextKeys()).length, 0, 'not before the interval');
 
@@ -46,9 +53,15 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
     results.push(await c.upkeep());
     const created = results.flatMap((r) => (r.created === undefined ? [] : [r.created]));
     assert.equal(created.length, 1, 'one instance created it');
-    assert.deepEqual((await nextKeys()).map((k) => k.kid), [created[0]?.kid]);
+    assert.deepEqual(
+      (await nextKeys()).map((k) => k.kid),
+      [created[0]?.kid],
+    );
     await h.services.keys.upkeep();
-    assert.ok(h.services.keys.jwks().keys.some((k) => k.kid === created[0]?.kid), 'published');
+    assert.ok(
+      h.services.keys.jwks().keys.some((k) => k.kid === created[0]?.kid),
+      'published',
+    );
 
     h.clock.advance(h.config.jwksMaxAgeSeconds + KEY_RELOAD_INTERVAL_MS / 1000);
     await Promise.all([a, b].map((m) => m.upkeep()));
@@ -57,7 +70,11 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
     assert.equal(c.signingKey().kid, created[0]?.kid);
     assert.equal(h.services.keys.signingKey().kid, created[0]?.kid, 'promoted after the JWKS max-age');
     assert.equal((await h.services.store.keys.list()).filter((k) => k.state === 'active').length, 1);
-    assert.equal((await Promise.all([a, b].map((m) => m.upkeep()))).filter((r) => r.created).length, 0, 'the new key starts a new interval');
+    assert.equal(
+      (await Promise.all([a, b].map((m) => m.upkeep()))).filter((r) => r.created).length,
+      0,
+      'the new key starts a new interval',
+    );
   });
 
   it('never rotates an HS256 secret from configuration, and says why once', async () => {
@@ -65,7 +82,9 @@ describe('scheduled key rotation (BULWARK_KEY_ROTATION_INTERVAL)', () => {
     const hs = await createHarness({ BULWARK_SIGNING_ALG: 'HS256', BULWARK_HS256_SECRET: secret });
     try {
       const lines: string[] = [];
-      const logger = { info: (_o: unknown, message: string, ...args: unknown[]) => lines.push([message, ...args].join(' ')) };
+      const logger = {
+        info: (_o: unknown, message: string, ...args: unknown[]) => lines.push([message, ...args].join(' ')),
+      };
       const task = keyLifecycleTask(hs.services.keys, hs.config.keyRotationIntervalSeconds, logger as never);
       assert.equal(lines.length, 1);
       assert.match(lines[0] ?? '', /scheduled key rotation is off.*HS256/);
@@ -89,7 +108,11 @@ describe('BULWARK_KEY_ROTATION_INTERVAL configuration', () => {
   });
   it('refuses nonsense with one line naming the variable', () => {
     for (const bad of ['abc', '-1', '1.5', '59', '3599', String(10 * 365 * DAY)]) {
-      assert.throws(() => load(bad), (error: Error) => /^BULWARK_KEY_ROTATION_INTERVAL: /.test(error.message) && !error.message.includes('\n'), bad);
+      assert.throws(
+        () => load(bad),
+        (error: Error) => /^BULWARK_KEY_ROTATION_INTERVAL: /.test(error.message) && !error.message.includes('\n'),
+        bad,
+      );
     }
   });
 });

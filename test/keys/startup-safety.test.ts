@@ -28,9 +28,13 @@ after(async () => {
 });
 
 async function login(url: string, dataDir: string): Promise<string> {
-  const response = await fetch(`${url}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: demoPassword(dataDir, 'alice') }) });
+  const response = await fetch(`${url}/api/users-sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'alice', password: demoPassword(dataDir, 'alice') }),
+  });
   assert.equal(response.status, 201, await response.clone().text());
-  return (await response.json() as { access_token: string }).access_token;
+  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 async function meStatus(url: string, token: string): Promise<number> {
@@ -40,7 +44,7 @@ async function meStatus(url: string, token: string): Promise<number> {
 async function activeKeys(dataDir: string): Promise<Array<{ kid: string; alg: string; state: string }>> {
   const listed = await runCli(['keys', 'list', '--json'], { BULWARK_DATA_DIR: dataDir });
   assert.equal(listed.code, 0, listed.stderr);
-  return (JSON.parse(listed.stdout) as Array<{ kid: string; alg: string; state: string }>);
+  return JSON.parse(listed.stdout) as Array<{ kid: string; alg: string; state: string }>;
 }
 
 /** A start that must fail: exit 1 and exactly one stderr line naming `variable`. */
@@ -63,12 +67,24 @@ describe('start-up safety: an HS256 data dir', () => {
     servers.push(server);
     const before = await login(server.url, dataDir);
     const keysBefore = await activeKeys(dataDir);
-    assert.deepEqual(keysBefore.map((k) => [k.alg, k.state]), [['HS256', 'active']]);
+    assert.deepEqual(
+      keysBefore.map((k) => [k.alg, k.state]),
+      [['HS256', 'active']],
+    );
 
     const cliEnv = { BULWARK_DATA_DIR: dataDir };
-    const added = await runCli(['users', 'add', '--username', 'dave', '--role', 'clerk', '--password-stdin'], cliEnv, 'dave has a long passphrase');
+    const added = await runCli(
+      ['users', 'add', '--username', 'dave', '--role', 'clerk', '--password-stdin'],
+      cliEnv,
+      'dave has a long passphrase',
+    );
     assert.equal(added.code, 0, added.stderr);
-    for (const args of [['users', 'list'], ['users', 'list', '--json'], ['keys', 'list'], ['token', 'decode', before]]) {
+    for (const args of [
+      ['users', 'list'],
+      ['users', 'list', '--json'],
+      ['keys', 'list'],
+      ['token', 'decode', before],
+    ]) {
       const result = await runCli(args, cliEnv);
       assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
     }
@@ -94,7 +110,10 @@ describe('start-up safety: an HS256 data dir', () => {
     const server = await startServe(hsEnv);
     servers.push(server);
     assert.equal(await meStatus(server.url, await login(server.url, dataDir)), 200);
-    assert.deepEqual((await activeKeys(dataDir)).map((k) => [k.alg, k.state]), [['HS256', 'active']]);
+    assert.deepEqual(
+      (await activeKeys(dataDir)).map((k) => [k.alg, k.state]),
+      [['HS256', 'active']],
+    );
     await server.stop();
   });
 });
@@ -106,12 +125,18 @@ describe('start-up safety: an ES256 data dir', () => {
   it('refuses HS256, EdDSA and a foreign key file, each naming its variable', async () => {
     const server = await startServe(esEnv);
     await server.stop();
-    await refusedStart({ ...esEnv, BULWARK_SIGNING_ALG: 'HS256', BULWARK_HS256_SECRET: secret() }, 'BULWARK_SIGNING_ALG');
+    await refusedStart(
+      { ...esEnv, BULWARK_SIGNING_ALG: 'HS256', BULWARK_HS256_SECRET: secret() },
+      'BULWARK_SIGNING_ALG',
+    );
     await refusedStart({ ...esEnv, BULWARK_SIGNING_ALG: 'EdDSA' }, 'BULWARK_SIGNING_ALG');
     const keyFile = join(dataDir, 'other-key.json');
     writeFileSync(keyFile, JSON.stringify(exportPrivateJwk(generateSigningKey('ES256'))), { mode: 0o600 });
     await refusedStart({ ...esEnv, BULWARK_SIGNING_KEY_FILE: keyFile }, 'BULWARK_SIGNING_KEY_FILE');
-    assert.deepEqual((await activeKeys(dataDir)).map((k) => [k.alg, k.state]), [['ES256', 'active']]);
+    assert.deepEqual(
+      (await activeKeys(dataDir)).map((k) => [k.alg, k.state]),
+      [['ES256', 'active']],
+    );
   });
 
   it('switches algorithms only through keys rotate --switch-alg, and old tokens keep verifying', async () => {

@@ -23,13 +23,22 @@ const LABEL_VALUE = '(?:[^"\\\\\\n]|\\\\[\\\\"n])*';
 // NaN and Inf as Prometheus parses them (Go's ParseFloat: any case); prom-client writes `Nan`
 // for a gauge with no sample yet (the event-loop lag right after start).
 const NUMBER = '(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?|[Nn][Aa][Nn]|[-+][Ii]nf)';
-const SAMPLE = new RegExp(`^(${NAME})(?:\\{((?:${LABEL}="${LABEL_VALUE}")(?:,${LABEL}="${LABEL_VALUE}")*)?,?\\})? (${NUMBER})(?: -?\\d+)?$`);
+const SAMPLE = new RegExp(
+  `^(${NAME})(?:\\{((?:${LABEL}="${LABEL_VALUE}")(?:,${LABEL}="${LABEL_VALUE}")*)?,?\\})? (${NUMBER})(?: -?\\d+)?$`,
+);
 const PAIR = new RegExp(`(${LABEL})="(${LABEL_VALUE})"`, 'g');
 const HELP = new RegExp(`^# HELP (${NAME}) .*$`);
 const TYPE = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`);
-const SUFFIXES: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'] };
+const SUFFIXES: Record<string, string[]> = {
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['', '_sum', '_count'],
+};
 
-const key = (name: string, labels: Record<string, string>) => `${name}{${Object.keys(labels).sort().map((l) => `${l}=${JSON.stringify(labels[l])}`).join(',')}}`;
+const key = (name: string, labels: Record<string, string>) =>
+  `${name}{${Object.keys(labels)
+    .sort()
+    .map((l) => `${l}=${JSON.stringify(labels[l])}`)
+    .join(',')}}`;
 
 export function parseExposition(text: string): Exposition {
   const types = new Map<string, string>();
@@ -54,7 +63,8 @@ export function parseExposition(text: string): Exposition {
       if (match === null) throw new Error(`bad TYPE, ${where}`);
       const name = match[1] as string;
       if (types.has(name)) throw new Error(`second TYPE for ${name}, ${where}`);
-      if (samples.some((s) => s.name === name || s.name.startsWith(`${name}_`))) throw new Error(`TYPE after samples, ${where}`);
+      if (samples.some((s) => s.name === name || s.name.startsWith(`${name}_`)))
+        throw new Error(`TYPE after samples, ${where}`);
       types.set(name, match[2] as string);
       return;
     }
@@ -94,11 +104,13 @@ function checkHistogram(family: string, samples: Sample[]): void {
     const bounds = buckets.map((b) => Number((b.labels.le as string).replace('Inf', 'Infinity')));
     if (bounds.at(-1) !== Infinity) throw new Error(`${id}: no +Inf bucket last`);
     for (let i = 1; i < buckets.length; i++) {
-      if (!(bounds[i] as number > (bounds[i - 1] as number))) throw new Error(`${id}: bucket bounds not increasing`);
-      if ((buckets[i] as Sample).value < (buckets[i - 1] as Sample).value) throw new Error(`${id}: buckets not cumulative`);
+      if (!((bounds[i] as number) > (bounds[i - 1] as number))) throw new Error(`${id}: bucket bounds not increasing`);
+      if ((buckets[i] as Sample).value < (buckets[i - 1] as Sample).value)
+        throw new Error(`${id}: buckets not cumulative`);
     }
     const { le: _le, ...labels } = (buckets[0] as Sample).labels;
     const count = samples.find((s) => s.name === `${family}_count` && key(family, s.labels) === key(family, labels));
-    if (count === undefined || count.value !== (buckets.at(-1) as Sample).value) throw new Error(`${id}: _count differs from the +Inf bucket`);
+    if (count === undefined || count.value !== (buckets.at(-1) as Sample).value)
+      throw new Error(`${id}: _count differs from the +Inf bucket`);
   }
 }

@@ -45,7 +45,10 @@ describe('Prometheus metrics on a listener of their own', () => {
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bulwark-metrics-'));
-    auth = await startServe({ BULWARK_DATA_DIR: dataDir, BULWARK_ISSUER: ISSUER, BULWARK_METRICS_PORT: '0' }, ['--only', 'auth']);
+    auth = await startServe({ BULWARK_DATA_DIR: dataDir, BULWARK_ISSUER: ISSUER, BULWARK_METRICS_PORT: '0' }, [
+      '--only',
+      'auth',
+    ]);
     payroll = await startServe(
       { BULWARK_DATA_DIR: dataDir, BULWARK_ISSUER: ISSUER, BULWARK_DEMO: '0', BULWARK_METRICS_PORT: '0' },
       ['--only', 'payroll', '--jwks-url', `${auth.url}/.well-known/jwks.json`],
@@ -61,19 +64,27 @@ describe('Prometheus metrics on a listener of their own', () => {
   it('counts logins, refreshes and verifications on the token service, by outcome', async () => {
     const password = demoPassword(dataDir, 'alice');
     secrets.push(password);
-    const login = (body: object) => fetch(`${auth.url}/api/users-sessions`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+    const login = (body: object) =>
+      fetch(`${auth.url}/api/users-sessions`, { method: 'POST', headers: json, body: JSON.stringify(body) });
     const wrong = await login({ username: 'alice', password: `${password}-wrong` });
     assert.equal(wrong.status, 401);
     const ok = await login({ username: 'alice', password });
     assert.equal(ok.status, 201);
-    const pair = await ok.json() as { access_token: string; refresh_token: string };
+    const pair = (await ok.json()) as { access_token: string; refresh_token: string };
     secrets.push(pair.access_token, pair.refresh_token);
-    assert.equal((await fetch(`${auth.url}/api/users/me`, { headers: { authorization: `Bearer ${pair.access_token}` } })).status, 200);
+    assert.equal(
+      (await fetch(`${auth.url}/api/users/me`, { headers: { authorization: `Bearer ${pair.access_token}` } })).status,
+      200,
+    );
 
     const refresh = async (token: string, status: number) => {
-      const response = await fetch(`${auth.url}/api/users-sessions/refresh`, { method: 'POST', headers: json, body: JSON.stringify({ refresh_token: token }) });
+      const response = await fetch(`${auth.url}/api/users-sessions/refresh`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ refresh_token: token }),
+      });
       assert.equal(response.status, status);
-      const body = await response.json() as { refresh_token: string; access_token: string };
+      const body = (await response.json()) as { refresh_token: string; access_token: string };
       if (status === 200) secrets.push(body.refresh_token, body.access_token);
       return body.refresh_token;
     };
@@ -94,21 +105,41 @@ describe('Prometheus metrics on a listener of their own', () => {
     const logins = { method: 'POST', route: '/api/users-sessions' };
     assert.equal(value('bulwark_http_request_duration_seconds_count', { ...logins, status: '201' }), 1);
     assert.equal(value('bulwark_http_request_duration_seconds_count', { ...logins, status: '401' }), 1);
-    assert.equal(value('bulwark_http_request_duration_seconds_count', { method: 'POST', route: '/api/users-sessions/refresh', status: '200' }), 3);
+    assert.equal(
+      value('bulwark_http_request_duration_seconds_count', {
+        method: 'POST',
+        route: '/api/users-sessions/refresh',
+        status: '200',
+      }),
+      3,
+    );
     assert.equal(value('bulwark_database_up', {}), 1);
     assert.equal(value('bulwark_argon2_queue_depth', {}), 0);
     assert.equal(value('bulwark_argon2_in_flight', {}), 0);
     assert.ok((value('bulwark_revocation_sync_age_seconds', {}) ?? Infinity) < 10, 'the store sync runs every 2 s');
-    assert.equal(exposition.types.has('bulwark_redis_up'), false, 'no Redis configured: no series rather than a false 0');
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes']) {
+    assert.equal(
+      exposition.types.has('bulwark_redis_up'),
+      false,
+      'no Redis configured: no series rather than a false 0',
+    );
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       assert.ok(exposition.types.has(name), `process metric ${name}`);
     }
   });
 
-  it('counts the payroll process\'s JWKS fetch, its verifications by reason, and its routes by template', async () => {
+  it("counts the payroll process's JWKS fetch, its verifications by reason, and its routes by template", async () => {
     const password = demoPassword(dataDir, 'alice');
-    const login = await fetch(`${auth.url}/api/users-sessions`, { method: 'POST', headers: json, body: JSON.stringify({ username: 'alice', password }) });
-    const { access_token: token } = await login.json() as { access_token: string };
+    const login = await fetch(`${auth.url}/api/users-sessions`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ username: 'alice', password }),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
     secrets.push(token);
     const bearer = { authorization: `Bearer ${token}` };
     const list = await fetch(`${payroll.url}/api/employees`, { headers: bearer });
@@ -119,8 +150,18 @@ describe('Prometheus metrics on a listener of their own', () => {
     // The same token with another signature: 64 bytes of ES256 signature, all changed.
     const [header, payload] = token.split('.');
     const forged = `${header}.${payload}.${Buffer.alloc(64, 7).toString('base64url')}`;
-    assert.equal((await fetch(`${payroll.url}/api/employees`, { headers: { authorization: `Bearer ${forged}` } })).status, 401);
-    assert.equal((await fetch(`${payroll.url}/api/employees/secret-path-segment`, { headers: { authorization: 'Bearer not-a-jwt' } })).status, 401);
+    assert.equal(
+      (await fetch(`${payroll.url}/api/employees`, { headers: { authorization: `Bearer ${forged}` } })).status,
+      401,
+    );
+    assert.equal(
+      (
+        await fetch(`${payroll.url}/api/employees/secret-path-segment`, {
+          headers: { authorization: 'Bearer not-a-jwt' },
+        })
+      ).status,
+      401,
+    );
     assert.equal((await fetch(`${payroll.url}/no/such/route-${employeeId}`)).status, 404);
 
     const { exposition, text } = await scrape(payrollMetrics);
@@ -130,13 +171,36 @@ describe('Prometheus metrics on a listener of their own', () => {
     assert.equal(value('bulwark_token_verifications_total', { outcome: 'ok' }), 2);
     assert.equal(value('bulwark_token_verifications_total', { outcome: 'signature_invalid' }), 1);
     assert.equal(value('bulwark_token_verifications_total', { outcome: 'malformed' }), 1);
-    assert.equal(value('bulwark_http_request_duration_seconds_count', { method: 'GET', route: '/api/employees/:id', status: '200' }), 1);
-    assert.equal(value('bulwark_http_request_duration_seconds_count', { method: 'GET', route: '/api/employees/:id', status: '401' }), 1);
-    assert.equal(value('bulwark_http_request_duration_seconds_count', { method: 'GET', route: '/api/employees', status: '401' }), 1);
-    assert.equal(value('bulwark_http_request_duration_seconds_count', { method: 'GET', route: '(no route)', status: '404' }), 1);
+    assert.equal(
+      value('bulwark_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/api/employees/:id',
+        status: '200',
+      }),
+      1,
+    );
+    assert.equal(
+      value('bulwark_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/api/employees/:id',
+        status: '401',
+      }),
+      1,
+    );
+    assert.equal(
+      value('bulwark_http_request_duration_seconds_count', { method: 'GET', route: '/api/employees', status: '401' }),
+      1,
+    );
+    assert.equal(
+      value('bulwark_http_request_duration_seconds_count', { method: 'GET', route: '(no route)', status: '404' }),
+      1,
+    );
     assert.equal(value('bulwark_database_up', {}), 1);
     assert.equal(exposition.types.has('bulwark_argon2_queue_depth'), false, 'payroll checks no password');
-    assert.ok(!text.includes(employeeId) && !text.includes('secret-path-segment') && !text.includes('/no/such'), 'raw URLs never become labels');
+    assert.ok(
+      !text.includes(employeeId) && !text.includes('secret-path-segment') && !text.includes('/no/such'),
+      'raw URLs never become labels',
+    );
   });
 
   it('puts nothing about callers in the metrics: no usernames, passwords, tokens or addresses', async () => {
@@ -149,7 +213,25 @@ describe('Prometheus metrics on a listener of their own', () => {
       const labelValues = exposition.samples.flatMap((s) => Object.values(s.labels));
       assert.ok(!labelValues.some((v) => /^\d+\.\d+\.\d+\.\d+$|^::/.test(v)), 'no address as a label');
       const labelNames = new Set(exposition.samples.flatMap((s) => Object.keys(s.labels)));
-      for (const name of labelNames) assert.ok(['method', 'route', 'status', 'outcome', 'feed', 'le', 'type', 'kind', 'space', 'version', 'major', 'minor', 'patch'].includes(name), `unexpected label ${name}`);
+      for (const name of labelNames)
+        assert.ok(
+          [
+            'method',
+            'route',
+            'status',
+            'outcome',
+            'feed',
+            'le',
+            'type',
+            'kind',
+            'space',
+            'version',
+            'major',
+            'minor',
+            'patch',
+          ].includes(name),
+          `unexpected label ${name}`,
+        );
     }
   });
 
@@ -157,7 +239,7 @@ describe('Prometheus metrics on a listener of their own', () => {
     for (const server of [auth, payroll]) {
       const api = await fetch(`${server.url}/metrics`);
       assert.equal(api.status, 404);
-      assert.equal((await api.json() as { code: string }).code, 'not_found');
+      assert.equal(((await api.json()) as { code: string }).code, 'not_found');
     }
     const origin = new URL(authMetrics).origin;
     assert.equal((await fetch(`${origin}/`)).status, 404);

@@ -17,13 +17,22 @@ export function codeNow(h: Harness, secret: string): string {
 }
 
 /** A user with a confirmed authenticator; the clock then moves to the next step so login codes are fresh. */
-export async function enrolledUser(h: Harness, username: string, role: 'admin' | 'clerk' | 'employee' = 'admin'): Promise<Enrolled> {
+export async function enrolledUser(
+  h: Harness,
+  username: string,
+  role: 'admin' | 'clerk' | 'employee' = 'admin',
+): Promise<Enrolled> {
   const user = await h.addUser(username, role);
   const { access_token: token } = await h.login(username, user.password);
   const started = await h.app.inject({ method: 'POST', url: '/api/users/me/mfa/totp', headers: bearer(token) });
   assert.equal(started.statusCode, 201, started.body);
   const { secret } = started.json<{ secret: string }>();
-  const confirmed = await h.app.inject({ method: 'POST', url: '/api/users/me/mfa/totp/confirm', headers: bearer(token), payload: { code: codeNow(h, secret) } });
+  const confirmed = await h.app.inject({
+    method: 'POST',
+    url: '/api/users/me/mfa/totp/confirm',
+    headers: bearer(token),
+    payload: { code: codeNow(h, secret) },
+  });
   assert.equal(confirmed.statusCode, 200, confirmed.body);
   h.clock.advance(30);
   return { ...user, secret, recoveryCodes: confirmed.json<{ recovery_codes: string[] }>().recovery_codes };

@@ -12,7 +12,11 @@ describe('two-step login of an enrolled user', () => {
 
   it('answers the password with 401 mfa_required and a single-use mfa_token, then the pair for the code', async () => {
     const user = await enrolledUser(h, 'two-step');
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: user.username, password: user.password } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: user.username, password: user.password },
+    });
     const body = problemOf(response) as ReturnType<typeof problemOf> & { mfa_token: string; expires_in: number };
     assert.equal(response.statusCode, 401);
     assert.equal(body.code, 'mfa_required');
@@ -31,7 +35,14 @@ describe('two-step login of an enrolled user', () => {
     const again = await mfaStep(h, body.mfa_token, codeNow(h, user.secret));
     assert.equal(problemOf(again).code, 'invalid_login_token');
     const types = await auditTypes(h);
-    for (const type of ['mfa.enrolment_started', 'mfa.enrolled', 'login.mfa_required', 'login.mfa_succeeded', 'login.succeeded']) assert.ok(types.includes(type), type);
+    for (const type of [
+      'mfa.enrolment_started',
+      'mfa.enrolled',
+      'login.mfa_required',
+      'login.mfa_succeeded',
+      'login.succeeded',
+    ])
+      assert.ok(types.includes(type), type);
   });
 
   it('a refresh keeps amr and the original auth_time', async () => {
@@ -39,7 +50,11 @@ describe('two-step login of an enrolled user', () => {
     const pair = await loginWithMfa(h, user);
     const authTime = decodeJwt(pair.access_token).claims.auth_time;
     h.clock.advance(600);
-    const refreshed = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: pair.refresh_token } });
+    const refreshed = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      payload: { refresh_token: pair.refresh_token },
+    });
     assert.equal(refreshed.statusCode, 200, refreshed.body);
     const { claims } = decodeJwt(refreshed.json<{ access_token: string }>().access_token);
     assert.deepEqual(claims.amr, ['pwd', 'otp']);
@@ -55,7 +70,7 @@ describe('two-step login of an enrolled user', () => {
     assert.equal(claims.auth_time, Math.floor(h.clock.now() / 1000));
   });
 
-  it('never accepts a TOTP code twice, even within its window; the next step\'s code works', async () => {
+  it("never accepts a TOTP code twice, even within its window; the next step's code works", async () => {
     const user = await enrolledUser(h, 'replayer');
     const code = codeNow(h, user.secret);
     assert.equal((await mfaStep(h, await passwordStep(h, user.username, user.password), code)).statusCode, 201);
@@ -63,7 +78,10 @@ describe('two-step login of an enrolled user', () => {
     assert.equal(replay.statusCode, 401);
     assert.equal(problemOf(replay).code, 'invalid_mfa_code');
     h.clock.advance(30);
-    assert.equal((await mfaStep(h, await passwordStep(h, user.username, user.password), codeNow(h, user.secret))).statusCode, 201);
+    assert.equal(
+      (await mfaStep(h, await passwordStep(h, user.username, user.password), codeNow(h, user.secret))).statusCode,
+      201,
+    );
   });
 
   it('accepts a code one step old (drift), not two', async () => {
@@ -80,7 +98,11 @@ describe('two-step login of an enrolled user', () => {
     h.clock.advance(90);
     const twoOld = await mfaStep(h, await passwordStep(h, user.username, user.password), codeAt(-60));
     assert.equal(problemOf(twoOld).code, 'invalid_mfa_code');
-    assert.equal((await mfaStep(h, await passwordStep(h, user.username, user.password), codeAt(30))).statusCode, 201, 'one step ahead');
+    assert.equal(
+      (await mfaStep(h, await passwordStep(h, user.username, user.password), codeAt(30))).statusCode,
+      201,
+      'one step ahead',
+    );
   });
 
   it('a recovery code works once, in any case and with or without dashes', async () => {
@@ -89,12 +111,20 @@ describe('two-step login of an enrolled user', () => {
     assert.equal(new Set(user.recoveryCodes).size, 10);
     for (const code of user.recoveryCodes) assert.match(code, /^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/);
     const code = user.recoveryCodes[0] as string;
-    const first = await mfaStep(h, await passwordStep(h, user.username, user.password), code.toUpperCase().replaceAll('-', ''));
+    const first = await mfaStep(
+      h,
+      await passwordStep(h, user.username, user.password),
+      code.toUpperCase().replaceAll('-', ''),
+    );
     assert.equal(first.statusCode, 201, first.body);
     assert.deepEqual(decodeJwt(first.json<{ access_token: string }>().access_token).claims.amr, ['pwd', 'otp']);
     const second = await mfaStep(h, await passwordStep(h, user.username, user.password), code);
     assert.equal(problemOf(second).code, 'invalid_mfa_code');
-    const status = await h.app.inject({ method: 'GET', url: '/api/users/me/mfa', headers: bearer(first.json<{ access_token: string }>().access_token) });
+    const status = await h.app.inject({
+      method: 'GET',
+      url: '/api/users/me/mfa',
+      headers: bearer(first.json<{ access_token: string }>().access_token),
+    });
     assert.equal(status.json<{ recovery_codes_left: number }>().recovery_codes_left, 9);
   });
 
@@ -109,13 +139,21 @@ describe('two-step login of an enrolled user', () => {
     assert.equal(problemOf(await mfaStep(h, spent, codeNow(h, user.secret))).code, 'invalid_login_token');
     assert.equal(problemOf(await mfaStep(h, `blt_${'A'.repeat(43)}`, '123456')).code, 'invalid_login_token');
     assert.equal(problemOf(await mfaStep(h, 'not-a-token', '123456')).code, 'invalid_login_token');
-    const malformed = await h.app.inject({ method: 'POST', url: '/api/users-sessions/mfa', payload: { mfa_token: token, code: '12<>' } });
+    const malformed = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/mfa',
+      payload: { mfa_token: token, code: '12<>' },
+    });
     assert.equal(problemOf(malformed).code, 'invalid_request');
   });
 
   it('a wrong password is still invalid_credentials, with no mfa_token', async () => {
     const user = await enrolledUser(h, 'wrongpw');
-    const response = await h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username: user.username, password: 'nope-nope-nope' } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions',
+      payload: { username: user.username, password: 'nope-nope-nope' },
+    });
     const body = problemOf(response) as Record<string, unknown>;
     assert.equal(body.code, 'invalid_credentials');
     assert.equal(body.mfa_token, undefined);

@@ -17,7 +17,11 @@ describe('bulwark serve: payroll writes need a recent second factor', () => {
   const secrets: string[] = [];
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'bulwark-mfa-e2e-'));
-    env = { BULWARK_DATA_DIR: dataDir, BULWARK_PAYROLL_WRITES_REQUIRE_MFA: '1', BULWARK_STEP_UP_MAX_AGE: String(MAX_AGE) };
+    env = {
+      BULWARK_DATA_DIR: dataDir,
+      BULWARK_PAYROLL_WRITES_REQUIRE_MFA: '1',
+      BULWARK_STEP_UP_MAX_AGE: String(MAX_AGE),
+    };
     server = await startServe(env);
   });
   after(async () => {
@@ -25,22 +29,46 @@ describe('bulwark serve: payroll writes need a recent second factor', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (method: string, path: string, body?: unknown, token?: string, extra: Record<string, string> = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    extra: Record<string, string> = {},
+  ) => {
     const headers: Record<string, string> = { ...extra };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token !== undefined) headers.authorization = `Bearer ${token}`;
-    const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', challenge: response.headers.get('www-authenticate'), body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      challenge: response.headers.get('www-authenticate'),
+      body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>,
+    };
   };
   let payments = 0;
   const pay = (token: string, employeeId: string) =>
-    call('POST', '/api/payments', { employee_id: employeeId, amount_cents: 10_000, currency: 'EUR', period: '2026-11' }, token, { 'idempotency-key': `mfa-e2e-${++payments}` });
+    call(
+      'POST',
+      '/api/payments',
+      { employee_id: employeeId, amount_cents: 10_000, currency: 'EUR', period: '2026-11' },
+      token,
+      { 'idempotency-key': `mfa-e2e-${++payments}` },
+    );
   const refusedForStepUp = (answer: Awaited<ReturnType<typeof call>>, description: string) => {
     assert.equal(answer.status, 401);
     assert.ok(answer.type.startsWith('application/problem+json'));
     assert.equal(answer.body.code, 'insufficient_user_authentication');
-    assert.equal(answer.challenge, `Bearer realm="bulwark", error="insufficient_user_authentication", error_description="${description}", max_age=${MAX_AGE}`);
+    assert.equal(
+      answer.challenge,
+      `Bearer realm="bulwark", error="insufficient_user_authentication", error_description="${description}", max_age=${MAX_AGE}`,
+    );
   };
 
   it('an enrolled admin pays only after the second factor and only within the step-up age', async () => {
@@ -49,13 +77,20 @@ describe('bulwark serve: payroll writes need a recent second factor', () => {
     const first = await call('POST', '/api/users-sessions', { username: 'alice', password });
     assert.equal(first.status, 201);
     const passwordOnly = first.body.access_token as string;
-    const employeeId = ((await call('GET', '/api/employees', undefined, passwordOnly)).body.items as Array<{ id: string }>)[0]?.id as string;
+    const employeeId = (
+      (await call('GET', '/api/employees', undefined, passwordOnly)).body.items as Array<{ id: string }>
+    )[0]?.id as string;
     refusedForStepUp(await pay(passwordOnly, employeeId), 'A different authentication level is required');
 
     const enrolment = await call('POST', '/api/users/me/mfa/totp', undefined, passwordOnly);
     assert.equal(enrolment.status, 201);
     const secret = enrolment.body.secret as string;
-    const confirmed = await call('POST', '/api/users/me/mfa/totp/confirm', { code: totpCode(secret, Date.now()) }, passwordOnly);
+    const confirmed = await call(
+      'POST',
+      '/api/users/me/mfa/totp/confirm',
+      { code: totpCode(secret, Date.now()) },
+      passwordOnly,
+    );
     assert.equal(confirmed.status, 200);
     secrets.push(secret, ...(confirmed.body.recovery_codes as string[]));
     refusedForStepUp(await pay(passwordOnly, employeeId), 'A different authentication level is required');
@@ -65,7 +100,10 @@ describe('bulwark serve: payroll writes need a recent second factor', () => {
     assert.equal(step.body.code, 'mfa_required');
     const mfaToken = step.body.mfa_token as string;
     secrets.push(mfaToken);
-    assert.equal((await call('POST', '/api/users-sessions/mfa', { mfa_token: mfaToken, code: '000000' })).body.code, 'invalid_mfa_code');
+    assert.equal(
+      (await call('POST', '/api/users-sessions/mfa', { mfa_token: mfaToken, code: '000000' })).body.code,
+      'invalid_mfa_code',
+    );
     // The confirmation used this 30-second step: the next step's code (one step ahead is accepted).
     const code = totpCode(secret, Date.now() + 30_000);
     const done = await call('POST', '/api/users-sessions/mfa', { mfa_token: mfaToken, code });
@@ -84,7 +122,12 @@ describe('bulwark serve: payroll writes need a recent second factor', () => {
     const cli = (...args: string[]) => runCli(['users', ...args], env);
     const resetMfa = await cli('reset-mfa', 'alice');
     assert.equal(resetMfa.code, 0, resetMfa.stderr);
-    assert.equal((await call('POST', '/api/users-sessions', { username: 'alice', password: demoPassword(dataDir, 'alice') })).status, 201, 'password only again');
+    assert.equal(
+      (await call('POST', '/api/users-sessions', { username: 'alice', password: demoPassword(dataDir, 'alice') }))
+        .status,
+      201,
+      'password only again',
+    );
 
     const reset = await cli('reset-password', 'bob');
     assert.equal(reset.code, 0, reset.stderr);
@@ -93,7 +136,10 @@ describe('bulwark serve: payroll writes need a recent second factor', () => {
     const step = await call('POST', '/api/users-sessions', { username: 'bob', password: oneTime });
     assert.equal(step.body.code, 'password_change_required');
     secrets.push(step.body.password_change_token as string, 'Bobs-New-Passphrase-2026');
-    const changed = await call('POST', '/api/users-sessions/password-change', { password_change_token: step.body.password_change_token, new_password: 'Bobs-New-Passphrase-2026' });
+    const changed = await call('POST', '/api/users-sessions/password-change', {
+      password_change_token: step.body.password_change_token,
+      new_password: 'Bobs-New-Passphrase-2026',
+    });
     assert.equal(changed.status, 201);
 
     assert.equal((await cli('set-role', 'bob', 'admin')).code, 0);
@@ -101,8 +147,21 @@ describe('bulwark serve: payroll writes need a recent second factor', () => {
     assert.equal((await cli('unlock', 'nobody-here')).code, 1);
     assert.equal((await cli('disable', 'carol')).code, 0);
     assert.equal((await cli('enable', 'carol')).code, 0);
-    const listed = JSON.parse((await cli('list', '--json')).stdout) as Array<{ username: string; role: string; disabled: boolean }>;
-    assert.deepEqual(listed.filter((u) => u.username !== 'alice').map((u) => [u.username, u.role, u.disabled]).sort(), [['bob', 'admin', false], ['carol', 'employee', false]]);
+    const listed = JSON.parse((await cli('list', '--json')).stdout) as Array<{
+      username: string;
+      role: string;
+      disabled: boolean;
+    }>;
+    assert.deepEqual(
+      listed
+        .filter((u) => u.username !== 'alice')
+        .map((u) => [u.username, u.role, u.disabled])
+        .sort(),
+      [
+        ['bob', 'admin', false],
+        ['carol', 'employee', false],
+      ],
+    );
     assert.equal((await cli('unlock', 'bob')).code, 0);
   });
 

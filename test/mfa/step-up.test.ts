@@ -5,8 +5,10 @@ import { bearer, problemOf } from '../helpers/harness.js';
 import { employeeBody, idem, paymentBody, payrollFixture, type PayrollFixture } from '../payroll/fixture.js';
 import { codeNow, loginWithMfa, type Enrolled } from './helpers.js';
 
-const CHALLENGE_AMR = 'Bearer realm="bulwark", error="insufficient_user_authentication", error_description="A different authentication level is required", max_age=900';
-const CHALLENGE_AGE = 'Bearer realm="bulwark", error="insufficient_user_authentication", error_description="More recent authentication is required", max_age=900';
+const CHALLENGE_AMR =
+  'Bearer realm="bulwark", error="insufficient_user_authentication", error_description="A different authentication level is required", max_age=900';
+const CHALLENGE_AGE =
+  'Bearer realm="bulwark", error="insufficient_user_authentication", error_description="More recent authentication is required", max_age=900';
 
 describe('RFC 9470 step-up of payroll writes (BULWARK_PAYROLL_WRITES_REQUIRE_MFA=1)', () => {
   let f: PayrollFixture;
@@ -16,10 +18,21 @@ describe('RFC 9470 step-up of payroll writes (BULWARK_PAYROLL_WRITES_REQUIRE_MFA
     const token = f.tokens.admin;
     const started = await f.h.app.inject({ method: 'POST', url: '/api/users/me/mfa/totp', headers: bearer(token) });
     const { secret } = started.json<{ secret: string }>();
-    const confirmed = await f.h.app.inject({ method: 'POST', url: '/api/users/me/mfa/totp/confirm', headers: bearer(token), payload: { code: codeNow(f.h, secret) } });
+    const confirmed = await f.h.app.inject({
+      method: 'POST',
+      url: '/api/users/me/mfa/totp/confirm',
+      headers: bearer(token),
+      payload: { code: codeNow(f.h, secret) },
+    });
     assert.equal(confirmed.statusCode, 200);
     f.h.clock.advance(30);
-    alice = { id: f.adminId, username: 'alice', password: 'alice-Correct-Horse-42', secret, recoveryCodes: confirmed.json<{ recovery_codes: string[] }>().recovery_codes };
+    alice = {
+      id: f.adminId,
+      username: 'alice',
+      password: 'alice-Correct-Horse-42',
+      secret,
+      recoveryCodes: confirmed.json<{ recovery_codes: string[] }>().recovery_codes,
+    };
   });
   after(() => f.close());
 
@@ -43,40 +56,97 @@ describe('RFC 9470 step-up of payroll writes (BULWARK_PAYROLL_WRITES_REQUIRE_MFA
   });
 
   it('roles are checked first: a clerk gets 403 forbidden, not a step-up challenge', async () => {
-    const response = await f.as('clerk', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id) });
+    const response = await f.as('clerk', {
+      method: 'POST',
+      url: '/api/payments',
+      headers: idem(),
+      payload: paymentBody(f.carol.id),
+    });
     assert.equal(problemOf(response).code, 'forbidden');
   });
 
   it('after the second factor the admin pays, until auth_time is older than 900 s, refreshes or not', async () => {
     const pair = await loginWithMfa(f.h, alice);
-    const paid = await f.h.app.inject({ method: 'POST', url: '/api/payments', headers: { ...bearer(pair.access_token), ...idem() }, payload: paymentBody(f.carol.id) });
+    const paid = await f.h.app.inject({
+      method: 'POST',
+      url: '/api/payments',
+      headers: { ...bearer(pair.access_token), ...idem() },
+      payload: paymentBody(f.carol.id),
+    });
     assert.equal(paid.statusCode, 201, paid.body);
-    const edited = await f.h.app.inject({ method: 'PATCH', url: `/api/employees/${f.carol.id}`, headers: bearer(pair.access_token), payload: { title: 'Payroll Lead' } });
+    const edited = await f.h.app.inject({
+      method: 'PATCH',
+      url: `/api/employees/${f.carol.id}`,
+      headers: bearer(pair.access_token),
+      payload: { title: 'Payroll Lead' },
+    });
     assert.equal(edited.statusCode, 200, edited.body);
 
     f.h.clock.advance(880);
-    const refreshed = await f.h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: pair.refresh_token } });
+    const refreshed = await f.h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      payload: { refresh_token: pair.refresh_token },
+    });
     const fresh = refreshed.json<{ access_token: string; refresh_token: string }>();
-    assert.equal((await f.h.app.inject({ method: 'POST', url: '/api/payments', headers: { ...bearer(fresh.access_token), ...idem() }, payload: paymentBody(f.carol.id) })).statusCode, 201, 'within 900 s');
+    assert.equal(
+      (
+        await f.h.app.inject({
+          method: 'POST',
+          url: '/api/payments',
+          headers: { ...bearer(fresh.access_token), ...idem() },
+          payload: paymentBody(f.carol.id),
+        })
+      ).statusCode,
+      201,
+      'within 900 s',
+    );
 
     f.h.clock.advance(30);
-    const late = await f.h.app.inject({ method: 'POST', url: '/api/payments', headers: { ...bearer(fresh.access_token), ...idem() }, payload: paymentBody(f.carol.id) });
+    const late = await f.h.app.inject({
+      method: 'POST',
+      url: '/api/payments',
+      headers: { ...bearer(fresh.access_token), ...idem() },
+      payload: paymentBody(f.carol.id),
+    });
     assert.equal(late.statusCode, 401);
     assert.equal(problemOf(late).code, 'insufficient_user_authentication');
     assert.equal(late.headers['www-authenticate'], CHALLENGE_AGE);
 
     const again = await loginWithMfa(f.h, alice);
-    assert.equal((await f.h.app.inject({ method: 'POST', url: '/api/payments', headers: { ...bearer(again.access_token), ...idem() }, payload: paymentBody(f.carol.id) })).statusCode, 201, 'a new login steps up');
+    assert.equal(
+      (
+        await f.h.app.inject({
+          method: 'POST',
+          url: '/api/payments',
+          headers: { ...bearer(again.access_token), ...idem() },
+          payload: paymentBody(f.carol.id),
+        })
+      ).statusCode,
+      201,
+      'a new login steps up',
+    );
   });
 });
 
 describe('step-up settings', () => {
   it('on by default in production, off in development; the max age is BULWARK_STEP_UP_MAX_AGE (900 s)', () => {
-    const production = loadConfig({ BULWARK_ENV: 'production', BULWARK_TRUST_PROXY: '1', BULWARK_MASTER_KEY: 'q7Yx3Nw0bV8sLm2Pz5Rk9Tc4Hd6Gf1Ja0Ue7Wi3Xo8Q', BULWARK_DEMO: '0' });
+    const production = loadConfig({
+      BULWARK_ENV: 'production',
+      BULWARK_TRUST_PROXY: '1',
+      BULWARK_MASTER_KEY: 'q7Yx3Nw0bV8sLm2Pz5Rk9Tc4Hd6Gf1Ja0Ue7Wi3Xo8Q',
+      BULWARK_DEMO: '0',
+    });
     assert.deepEqual(production.stepUp, { payrollWrites: true, maxAgeSeconds: 900 });
     assert.deepEqual(loadConfig({}).stepUp, { payrollWrites: false, maxAgeSeconds: 900 });
-    assert.deepEqual(loadConfig({ BULWARK_PAYROLL_WRITES_REQUIRE_MFA: '1', BULWARK_STEP_UP_MAX_AGE: '300' }).stepUp, { payrollWrites: true, maxAgeSeconds: 300 });
+    assert.deepEqual(loadConfig({ BULWARK_PAYROLL_WRITES_REQUIRE_MFA: '1', BULWARK_STEP_UP_MAX_AGE: '300' }).stepUp, {
+      payrollWrites: true,
+      maxAgeSeconds: 300,
+    });
     assert.throws(() => loadConfig({ BULWARK_STEP_UP_MAX_AGE: '5' }), /BULWARK_STEP_UP_MAX_AGE/);
-    assert.throws(() => loadConfig({ BULWARK_PAYROLL_WRITES_REQUIRE_MFA: 'maybe' }), /BULWARK_PAYROLL_WRITES_REQUIRE_MFA/);
+    assert.throws(
+      () => loadConfig({ BULWARK_PAYROLL_WRITES_REQUIRE_MFA: 'maybe' }),
+      /BULWARK_PAYROLL_WRITES_REQUIRE_MFA/,
+    );
   });
 });

@@ -16,7 +16,8 @@ describe('/api/clients: OAuth 2 client administration (admins only, audited, the
   });
   after(() => h.close());
 
-  const create = (payload: Record<string, unknown>, token = admin) => h.app.inject({ method: 'POST', url: '/api/clients', headers: bearer(token), payload });
+  const create = (payload: Record<string, unknown>, token = admin) =>
+    h.app.inject({ method: 'POST', url: '/api/clients', headers: bearer(token), payload });
 
   it('creates a secret client: 201 with client_id and a 256-bit secret shown once, stored only hashed', async () => {
     const response = await create({ name: 'nightly report', scope: 'payroll:read', introspection: true });
@@ -46,7 +47,11 @@ describe('/api/clients: OAuth 2 client administration (admins only, audited, the
     assert.equal(response.statusCode, 201, response.body);
     assert.equal(response.json().auth_method, 'private_key_jwt');
     assert.equal(response.json().client_secret, undefined);
-    const rotate = await h.app.inject({ method: 'POST', url: `/api/clients/${response.json().client_id}/rotate-secret`, headers: bearer(admin) });
+    const rotate = await h.app.inject({
+      method: 'POST',
+      url: `/api/clients/${response.json().client_id}/rotate-secret`,
+      headers: bearer(admin),
+    });
     assert.equal(problemOf(rotate).code, 'conflict');
   });
 
@@ -57,7 +62,11 @@ describe('/api/clients: OAuth 2 client administration (admins only, audited, the
       { name: 'x', scope: 'admin payroll:read' },
       { name: 'x', scope: 'payroll:read', audiences: ['not-a-uri'] },
       { name: 'x', scope: 'payroll:read', audiences: ['https://api.example/#frag'] },
-      { name: 'x', scope: 'payroll:read', jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), alg: 'ES256', kid: 'p' }] } },
+      {
+        name: 'x',
+        scope: 'payroll:read',
+        jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), alg: 'ES256', kid: 'p' }] },
+      },
       { name: 'x', scope: 'payroll:read', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', kid: 'n' }] } },
       { name: 'x', scope: 'payroll:read', jwks_uri: 'http://keys.example/jwks.json' },
       { name: 'x', scope: 'payroll:read', jwks_uri: 'https://keys.example/jwks.json', jwks: { keys: [{}] } },
@@ -70,17 +79,41 @@ describe('/api/clients: OAuth 2 client administration (admins only, audited, the
   });
 
   it('disables (PATCH) and rotates the secret (POST rotate-secret), each audited', async () => {
-    const created = (await create({ name: 'job', scope: 'payroll:read' })).json<{ client_id: string; client_secret: string }>();
-    const disabled = await h.app.inject({ method: 'PATCH', url: `/api/clients/${created.client_id}`, headers: bearer(admin), payload: { disabled: true } });
+    const created = (await create({ name: 'job', scope: 'payroll:read' })).json<{
+      client_id: string;
+      client_secret: string;
+    }>();
+    const disabled = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/clients/${created.client_id}`,
+      headers: bearer(admin),
+      payload: { disabled: true },
+    });
     assert.equal(disabled.statusCode, 200);
     assert.equal(disabled.json().disabled, true);
-    const rotated = await h.app.inject({ method: 'POST', url: `/api/clients/${created.client_id}/rotate-secret`, headers: bearer(admin) });
+    const rotated = await h.app.inject({
+      method: 'POST',
+      url: `/api/clients/${created.client_id}/rotate-secret`,
+      headers: bearer(admin),
+    });
     assert.equal(rotated.statusCode, 200);
     assert.match(rotated.json().client_secret, /^bcs_/);
     assert.notEqual(rotated.json().client_secret, created.client_secret);
-    const types = (await h.store.audit.list({ actorId: undefined }, { limit: 50 })).items.filter((e) => e.targetId === created.client_id).map((e) => e.type);
+    const types = (await h.store.audit.list({ actorId: undefined }, { limit: 50 })).items
+      .filter((e) => e.targetId === created.client_id)
+      .map((e) => e.type);
     assert.deepEqual(types.sort(), ['client.created', 'client.secret_rotated', 'client.updated']);
-    assert.equal((await h.app.inject({ method: 'PATCH', url: '/api/clients/bcl_nope', headers: bearer(admin), payload: { disabled: true } })).statusCode, 404);
+    assert.equal(
+      (
+        await h.app.inject({
+          method: 'PATCH',
+          url: '/api/clients/bcl_nope',
+          headers: bearer(admin),
+          payload: { disabled: true },
+        })
+      ).statusCode,
+      404,
+    );
   });
 
   it('a clerk gets 403 on every client route; no token, 401', async () => {

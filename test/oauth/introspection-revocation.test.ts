@@ -16,7 +16,8 @@ describe('POST /oauth/introspect (RFC 7662) and POST /oauth/revoke (RFC 7009)', 
   after(() => h.close());
 
   const tokenFor = async (client: { id: string; secret: string }) =>
-    (await postForm(h, '/oauth/token', { grant_type: 'client_credentials' }, basic(client.id, client.secret))).json().access_token as string;
+    (await postForm(h, '/oauth/token', { grant_type: 'client_credentials' }, basic(client.id, client.secret))).json()
+      .access_token as string;
   const introspect = (token: string, as = rs) => postForm(h, '/oauth/introspect', { token }, basic(as.id, as.secret));
 
   it('describes a live client token: active, scope, client_id, sub, aud, iss, exp, iat, jti; no-store', async () => {
@@ -35,7 +36,7 @@ describe('POST /oauth/introspect (RFC 7662) and POST /oauth/revoke (RFC 7009)', 
     assert.equal(body.username, undefined, 'never the username');
   });
 
-  it('describes users\' access and refresh tokens without their username', async () => {
+  it("describes users' access and refresh tokens without their username", async () => {
     const login = await h.login('alice', 'alice-Correct-Horse-42');
     const access = (await introspect(login.access_token)).json<Record<string, unknown>>();
     assert.equal(access.active, true);
@@ -52,7 +53,8 @@ describe('POST /oauth/introspect (RFC 7662) and POST /oauth/revoke (RFC 7009)', 
     const login = await h.login('alice', 'alice-Correct-Horse-42');
     await postForm(h, '/oauth/token', { grant_type: 'refresh_token', refresh_token: login.refresh_token });
     const inactive = ['garbage', 'a.b.c', `brt_${'A'.repeat(43)}`, login.refresh_token];
-    for (const token of inactive) assert.deepEqual((await introspect(token)).json(), { active: false }, token.slice(0, 12));
+    for (const token of inactive)
+      assert.deepEqual((await introspect(token)).json(), { active: false }, token.slice(0, 12));
     h.clock.advance(h.config.accessTokenTtlSeconds + h.config.clockSkewSeconds + 1);
     assert.deepEqual((await introspect(expired)).json(), { active: false });
   });
@@ -65,20 +67,28 @@ describe('POST /oauth/introspect (RFC 7662) and POST /oauth/revoke (RFC 7009)', 
     oauthError(await postForm(h, '/oauth/introspect', {}, basic(rs.id, rs.secret)), 400, 'invalid_request');
   });
 
-  it('revokes a client\'s access token by jti: 200, then introspection and the API refuse it', async () => {
+  it("revokes a client's access token by jti: 200, then introspection and the API refuse it", async () => {
     const token = await tokenFor(job);
     assert.equal((await h.app.inject({ url: '/api/employees', headers: bearer(token) })).statusCode, 200);
-    const response = await postForm(h, '/oauth/revoke', { token, token_type_hint: 'access_token' }, basic(job.id, job.secret));
+    const response = await postForm(
+      h,
+      '/oauth/revoke',
+      { token, token_type_hint: 'access_token' },
+      basic(job.id, job.secret),
+    );
     assert.equal(response.statusCode, 200);
     assert.equal(response.body, '');
     assert.deepEqual((await introspect(token)).json(), { active: false });
     assert.equal((await h.app.inject({ url: '/api/employees', headers: bearer(token) })).statusCode, 401);
     // Unknown and already revoked tokens: 200 as well (§2.2).
     assert.equal((await postForm(h, '/oauth/revoke', { token }, basic(job.id, job.secret))).statusCode, 200);
-    assert.equal((await postForm(h, '/oauth/revoke', { token: 'nothing-we-issued' }, basic(job.id, job.secret))).statusCode, 200);
+    assert.equal(
+      (await postForm(h, '/oauth/revoke', { token: 'nothing-we-issued' }, basic(job.id, job.secret))).statusCode,
+      200,
+    );
   });
 
-  it('refuses to revoke another client\'s token (400 unauthorized_client); it stays active', async () => {
+  it("refuses to revoke another client's token (400 unauthorized_client); it stays active", async () => {
     const token = await tokenFor(job);
     oauthError(await postForm(h, '/oauth/revoke', { token }, basic(rs.id, rs.secret)), 400, 'unauthorized_client');
     assert.equal((await introspect(token)).json().active, true);
@@ -86,7 +96,11 @@ describe('POST /oauth/introspect (RFC 7662) and POST /oauth/revoke (RFC 7009)', 
 
   it('the first party revokes a refresh token (client_id=bulwark, no secret): the whole session ends', async () => {
     const login = await h.login('alice', 'alice-Correct-Horse-42');
-    const response = await postForm(h, '/oauth/revoke', { token: login.refresh_token, token_type_hint: 'refresh_token', client_id: 'bulwark' });
+    const response = await postForm(h, '/oauth/revoke', {
+      token: login.refresh_token,
+      token_type_hint: 'refresh_token',
+      client_id: 'bulwark',
+    });
     assert.equal(response.statusCode, 200, response.body);
     assert.deepEqual((await introspect(login.refresh_token)).json(), { active: false });
     assert.deepEqual((await introspect(login.access_token)).json(), { active: false });

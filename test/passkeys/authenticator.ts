@@ -76,7 +76,10 @@ export class SoftwareAuthenticator {
   /** AAGUID of this "model" (16 bytes). */
   readonly aaguid = randomBytes(16);
 
-  constructor(readonly origin: string, private readonly options: { synced?: boolean; counts?: boolean } = {}) {}
+  constructor(
+    readonly origin: string,
+    private readonly options: { synced?: boolean; counts?: boolean } = {},
+  ) {}
 
   private flags(uv: boolean, extra: number): number {
     const backup = this.options.synced === true ? FLAG.be | FLAG.bs : 0;
@@ -98,15 +101,33 @@ export class SoftwareAuthenticator {
     const rpId = options.rp.id as string;
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwk = publicKey.export({ format: 'jwk' });
-    const coseKey = cbor(new Map<number, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x as string, 'base64url')], [-3, Buffer.from(jwk.y as string, 'base64url')]]));
+    const coseKey = cbor(
+      new Map<number, Cbor>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, Buffer.from(jwk.x as string, 'base64url')],
+        [-3, Buffer.from(jwk.y as string, 'base64url')],
+      ]),
+    );
     const id = o.credentialId === undefined ? randomBytes(16) : Buffer.from(o.credentialId, 'base64url');
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(id.length);
     const attested = Buffer.concat([this.aaguid, idLength, id, coseKey]);
     const counter = this.options.counts === false ? 0 : 1;
     const authData = this.authData(o.rpId ?? rpId, this.flags(o.uv ?? true, FLAG.at), counter, attested);
-    const attestationObject = cbor(new Map<string, Cbor>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
-    const clientDataJSON = this.clientData('webauthn.create', o.challenge ?? options.challenge, o.origin ?? this.origin);
+    const attestationObject = cbor(
+      new Map<string, Cbor>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
+    const clientDataJSON = this.clientData(
+      'webauthn.create',
+      o.challenge ?? options.challenge,
+      o.origin ?? this.origin,
+    );
     const credential: Credential = { id, privateKey, publicKey, rpId, userHandle: options.user.id, counter };
     this.credentials.push(credential);
     return {
@@ -115,13 +136,20 @@ export class SoftwareAuthenticator {
       type: 'public-key' as const,
       authenticatorAttachment: 'platform',
       clientExtensionResults: {},
-      response: { clientDataJSON: b64u(clientDataJSON), attestationObject: b64u(attestationObject), transports: ['internal'] },
+      response: {
+        clientDataJSON: b64u(clientDataJSON),
+        attestationObject: b64u(attestationObject),
+        transports: ['internal'],
+      },
     };
   }
 
   /** navigator.credentials.get() with a discoverable credential (the last one made, or `credentialId`). */
   get(options: AuthenticationOptionsJSON, o: CeremonyOverrides & { credentialId?: string } = {}) {
-    const credential = o.credentialId === undefined ? this.credentials.at(-1) : this.credentials.find((c) => b64u(c.id) === o.credentialId);
+    const credential =
+      o.credentialId === undefined
+        ? this.credentials.at(-1)
+        : this.credentials.find((c) => b64u(c.id) === o.credentialId);
     if (credential === undefined) throw new Error('no credential on this authenticator');
     if (o.counter === undefined && this.options.counts !== false) credential.counter += 1;
     const counter = o.counter ?? credential.counter;
@@ -135,7 +163,12 @@ export class SoftwareAuthenticator {
       type: 'public-key' as const,
       authenticatorAttachment: 'platform',
       clientExtensionResults: {},
-      response: { clientDataJSON: b64u(clientDataJSON), authenticatorData: b64u(authData), signature: b64u(signature), userHandle: o.userHandle ?? credential.userHandle },
+      response: {
+        clientDataJSON: b64u(clientDataJSON),
+        authenticatorData: b64u(authData),
+        signature: b64u(signature),
+        userHandle: o.userHandle ?? credential.userHandle,
+      },
     };
   }
 }

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bearer, createHarness, decodeJwt, problemOf, type Harness, type LoginBody } from '../helpers/harness.js';
-import { newAuthenticator, registerPasskey, registrationOptions, signInOptions, signInWith, submitRegistration, submitSignIn } from './helpers.js';
+import {
+  newAuthenticator,
+  registerPasskey,
+  registrationOptions,
+  signInOptions,
+  signInWith,
+  submitRegistration,
+  submitSignIn,
+} from './helpers.js';
 
 describe('passkeys: registration, list, rename, removal, sign-in (a software authenticator, @simplewebauthn/server verifying)', () => {
   let h: Harness;
@@ -21,11 +29,25 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
   const list = async (token: string) => {
     const response = await h.app.inject({ method: 'GET', url: '/api/users/me/passkeys', headers: bearer(token) });
     assert.equal(response.statusCode, 200, response.body);
-    return response.json<{ items: Array<{ id: string; name: string; device_type: string; last_used_at: string | null; transports: string[] }> }>().items;
+    return response.json<{
+      items: Array<{
+        id: string;
+        name: string;
+        device_type: string;
+        last_used_at: string | null;
+        transports: string[];
+      }>;
+    }>().items;
   };
 
   it('registration options ask for a discoverable credential with user verification, for this RP, excluding known passkeys', async () => {
-    const options = await registrationOptions(h, aliceToken) as unknown as { rp: { id: string }; user: { id: string; name: string }; authenticatorSelection: Record<string, string>; attestation: string; challenge: string };
+    const options = (await registrationOptions(h, aliceToken)) as unknown as {
+      rp: { id: string };
+      user: { id: string; name: string };
+      authenticatorSelection: Record<string, string>;
+      attestation: string;
+      challenge: string;
+    };
     assert.equal(options.rp.id, 'bulwark.test');
     assert.equal(options.user.name, 'alice');
     assert.equal(Buffer.from(options.user.id, 'base64url').toString('utf8'), alice.id);
@@ -43,19 +65,39 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
     h.clock.advance(1);
     const second = await registerPasskey(h, aliceToken, phone, 'Phone');
     const items = await list(aliceToken);
-    assert.deepEqual(items.map((p) => [p.name, p.device_type, p.last_used_at]), [['Laptop', 'single_device', null], ['Phone', 'multi_device', null]]);
+    assert.deepEqual(
+      items.map((p) => [p.name, p.device_type, p.last_used_at]),
+      [
+        ['Laptop', 'single_device', null],
+        ['Phone', 'multi_device', null],
+      ],
+    );
     assert.deepEqual(items[0]?.transports, ['internal']);
     // Options now exclude both.
-    const options = await registrationOptions(h, aliceToken) as unknown as { excludeCredentials: Array<{ id: string }> };
+    const options = (await registrationOptions(h, aliceToken)) as unknown as {
+      excludeCredentials: Array<{ id: string }>;
+    };
     assert.deepEqual(options.excludeCredentials.map((c) => c.id).sort(), [first.id, second.id].sort());
 
-    const renamed = await h.app.inject({ method: 'PATCH', url: `/api/users/me/passkeys/${second.id}`, headers: bearer(aliceToken), payload: { name: 'Work phone' } });
+    const renamed = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/users/me/passkeys/${second.id}`,
+      headers: bearer(aliceToken),
+      payload: { name: 'Work phone' },
+    });
     assert.equal(renamed.statusCode, 200, renamed.body);
     assert.equal(renamed.json<{ name: string }>().name, 'Work phone');
 
-    const removed = await h.app.inject({ method: 'DELETE', url: `/api/users/me/passkeys/${second.id}`, headers: bearer(aliceToken) });
+    const removed = await h.app.inject({
+      method: 'DELETE',
+      url: `/api/users/me/passkeys/${second.id}`,
+      headers: bearer(aliceToken),
+    });
     assert.equal(removed.statusCode, 204);
-    assert.deepEqual((await list(aliceToken)).map((p) => p.name), ['Laptop']);
+    assert.deepEqual(
+      (await list(aliceToken)).map((p) => p.name),
+      ['Laptop'],
+    );
     const refused = await signInWith(h, phone);
     assert.equal(refused.statusCode, 401);
     assert.equal(problemOf(refused).code, 'invalid_passkey');
@@ -76,7 +118,11 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
     assert.equal(me.json<{ username: string }>().username, 'bob');
     assert.ok((await list(bobToken)).find((p) => p.id === passkey.id)?.last_used_at !== null);
     // The refresh token works like any other.
-    const refreshed = await h.app.inject({ method: 'POST', url: '/api/users-sessions/refresh', payload: { refresh_token: body.refresh_token } });
+    const refreshed = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      payload: { refresh_token: body.refresh_token },
+    });
     assert.equal(refreshed.statusCode, 200);
 
     const synced = newAuthenticator({ synced: true, counts: false });
@@ -92,13 +138,21 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
     const dave = await h.addUser('dave', 'clerk');
     const key = newAuthenticator();
     await registerPasskey(h, (await h.login('dave', dave.password)).access_token, key, 'Key');
-    const reset = await h.app.inject({ method: 'POST', url: `/api/users/${dave.id}/password-reset`, headers: bearer(aliceToken) });
+    const reset = await h.app.inject({
+      method: 'POST',
+      url: `/api/users/${dave.id}/password-reset`,
+      headers: bearer(aliceToken),
+    });
     assert.equal(reset.statusCode, 200, reset.body);
     const step = await signInWith(h, key);
     assert.equal(step.statusCode, 401);
     const body = step.json<{ code: string; password_change_token: string }>();
     assert.equal(body.code, 'password_change_required');
-    const done = await h.app.inject({ method: 'POST', url: '/api/users-sessions/password-change', payload: { password_change_token: body.password_change_token, new_password: 'dave-Brand-New-Horse-77' } });
+    const done = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/password-change',
+      payload: { password_change_token: body.password_change_token, new_password: 'dave-Brand-New-Horse-77' },
+    });
     assert.equal(done.statusCode, 201, done.body);
     assert.deepEqual(decodeJwt(done.json<LoginBody>().access_token).claims.amr, ['hwk', 'user', 'mfa']);
   });
@@ -119,7 +173,12 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
   it('a sign-in from another origin, for another RP ID, or without user verification is refused', async () => {
     const key = newAuthenticator();
     await registerPasskey(h, aliceToken, key, 'Strict');
-    for (const overrides of [{ origin: 'https://evil.example' }, { origin: 'http://bulwark.test:8443' }, { rpId: 'evil.example' }, { uv: false }]) {
+    for (const overrides of [
+      { origin: 'https://evil.example' },
+      { origin: 'http://bulwark.test:8443' },
+      { rpId: 'evil.example' },
+      { uv: false },
+    ]) {
       const refused = await signInWith(h, key, overrides);
       assert.equal(refused.statusCode, 401, JSON.stringify(overrides));
       assert.equal(problemOf(refused).code, 'invalid_passkey');
@@ -168,7 +227,7 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
     assert.equal(problemOf(lateRegistration).code, 'invalid_passkey_challenge');
   });
 
-  it('another user\'s passkey or challenge: not found, refused, nothing changed', async () => {
+  it("another user's passkey or challenge: not found, refused, nothing changed", async () => {
     const key = newAuthenticator();
     const alices = await registerPasskey(h, aliceToken, key, 'Mine');
     for (const request of [
@@ -189,18 +248,33 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
     assert.equal(handle.statusCode, 401);
     assert.equal(problemOf(handle).code, 'invalid_passkey');
     // The same credential registered again (by anyone): a conflict.
-    const conflict = await submitRegistration(h, bobToken, 'Dup', key.create(await registrationOptions(h, bobToken), { credentialId: alices.id }));
+    const conflict = await submitRegistration(
+      h,
+      bobToken,
+      'Dup',
+      key.create(await registrationOptions(h, bobToken), { credentialId: alices.id }),
+    );
     assert.equal(conflict.statusCode, 409, conflict.body);
     assert.equal(problemOf(conflict).code, 'conflict');
     // A response whose id is not the credential's in the attested data.
     const mismatched = key.create(await registrationOptions(h, bobToken));
     mismatched.id = alices.id;
     mismatched.rawId = alices.id;
-    assert.equal(problemOf(await submitRegistration(h, bobToken, 'Mismatch', mismatched)).code, 'invalid_passkey_registration');
+    assert.equal(
+      problemOf(await submitRegistration(h, bobToken, 'Mismatch', mismatched)).code,
+      'invalid_passkey_registration',
+    );
   });
 
   it('every event is audited without challenges, signatures or keys; nothing of them is logged', async () => {
-    for (const type of ['passkey.registered', 'passkey.renamed', 'passkey.removed', 'passkey.registration_failed', 'login.passkey_succeeded', 'login.passkey_failed']) {
+    for (const type of [
+      'passkey.registered',
+      'passkey.renamed',
+      'passkey.removed',
+      'passkey.registration_failed',
+      'login.passkey_succeeded',
+      'login.passkey_failed',
+    ]) {
       assert.ok((await h.store.audit.list({ type }, { limit: 1 })).items.length === 1, type);
     }
     const key = newAuthenticator();
@@ -209,19 +283,37 @@ describe('passkeys: registration, list, rename, removal, sign-in (a software aut
     const assertion = key.get(options);
     await submitSignIn(h, assertion);
     const audited: unknown[] = [];
-    for (let cursor: string | undefined, page; (page = await h.store.audit.list({}, { limit: 100, cursor })).items.length > 0; cursor = page.nextCursor ?? undefined) {
+    for (
+      let cursor: string | undefined, page;
+      (page = await h.store.audit.list({}, { limit: 100, cursor })).items.length > 0;
+      cursor = page.nextCursor ?? undefined
+    ) {
       audited.push(...page.items);
       if (page.nextCursor === null || page.nextCursor === undefined) break;
     }
     const everything = JSON.stringify(audited) + h.logs.join('');
-    for (const secret of [options.challenge, assertion.response.signature, assertion.response.clientDataJSON]) assert.ok(!everything.includes(secret), 'a ceremony secret leaked');
+    for (const secret of [options.challenge, assertion.response.signature, assertion.response.clientDataJSON])
+      assert.ok(!everything.includes(secret), 'a ceremony secret leaked');
   });
 });
 
 describe('passkeys: failed sign-ins count in the login throttle', () => {
   let h: Harness;
   before(async () => {
-    h = await createHarness({}, { throttle: { policy: { failuresPerUserIp: 2, failuresPerIpPerDay: 100_000, attemptsPerIpPerSecond: 100_000, refreshPerIpPerMinute: 100_000, writesPerUserPerMinute: 100_000 } } });
+    h = await createHarness(
+      {},
+      {
+        throttle: {
+          policy: {
+            failuresPerUserIp: 2,
+            failuresPerIpPerDay: 100_000,
+            attemptsPerIpPerSecond: 100_000,
+            refreshPerIpPerMinute: 100_000,
+            writesPerUserPerMinute: 100_000,
+          },
+        },
+      },
+    );
   });
   after(() => h.close());
 
@@ -230,7 +322,8 @@ describe('passkeys: failed sign-ins count in the login throttle', () => {
     const token = (await h.login('carol', carol.password)).access_token;
     const key = newAuthenticator();
     await registerPasskey(h, token, key, 'Key');
-    for (let i = 0; i < 2; i += 1) assert.equal((await signInWith(h, key, { origin: 'https://evil.example' })).statusCode, 401);
+    for (let i = 0; i < 2; i += 1)
+      assert.equal((await signInWith(h, key, { origin: 'https://evil.example' })).statusCode, 401);
     const blocked = await signInWith(h, key);
     assert.equal(blocked.statusCode, 429);
     assert.equal(problemOf(blocked).code, 'too_many_requests');

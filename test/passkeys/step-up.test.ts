@@ -11,7 +11,13 @@ describe('a passkey sign-in satisfies the RFC 9470 step-up of payroll writes (BU
   });
   after(() => f.close());
 
-  const pay = (token: string) => f.h.app.inject({ method: 'POST', url: '/api/payments', headers: { ...bearer(token), ...idem() }, payload: paymentBody(f.carol.id) });
+  const pay = (token: string) =>
+    f.h.app.inject({
+      method: 'POST',
+      url: '/api/payments',
+      headers: { ...bearer(token), ...idem() },
+      payload: paymentBody(f.carol.id),
+    });
 
   it('the password-only token is refused; the passkey session pays, until its authentication is too old', async () => {
     const refused = await pay(f.tokens.admin);
@@ -35,7 +41,7 @@ describe('a passkey sign-in satisfies the RFC 9470 step-up of payroll writes (BU
     assert.match(String(stale.headers['www-authenticate']), /More recent authentication is required/);
   });
 
-  it('a clerk\'s passkey session is still not an admin: 403', async () => {
+  it("a clerk's passkey session is still not an admin: 403", async () => {
     const key = newAuthenticator();
     // Adding a passkey needs a recent login (the fixture's is older than the 60 s max age by now).
     const clerk = await f.h.login('bob', 'bob-Correct-Horse-42');

@@ -4,7 +4,11 @@ import { encodeCursor } from '../../src/store/sql/cursor.js';
 import { bearer, problemOf } from '../helpers/harness.js';
 import { payrollFixture, type PayrollFixture } from './fixture.js';
 
-interface Item { id: string; employee_id: string; created_at: string }
+interface Item {
+  id: string;
+  employee_id: string;
+  created_at: string;
+}
 type PageBody = { items: Item[]; next_cursor: string | null };
 
 /**
@@ -19,7 +23,7 @@ describe('payroll BOLA: an employee sees only her own records', () => {
   });
   after(() => f.close());
 
-  it('another employee\'s id answers exactly like an id that does not exist', async () => {
+  it("another employee's id answers exactly like an id that does not exist", async () => {
     const other = await f.as('employee', { url: `/api/employees/${f.other.id}` });
     const missing = await f.as('employee', { url: '/api/employees/no-such-employee' });
     assert.equal(other.statusCode, 404);
@@ -42,7 +46,10 @@ describe('payroll BOLA: an employee sees only her own records', () => {
   });
 
   it('walking every page, one payment at a time, yields exactly her own payments', async () => {
-    const own = (await f.allPayments()).filter((p) => p.employeeId === f.carol.id).map((p) => p.id).sort();
+    const own = (await f.allPayments())
+      .filter((p) => p.employeeId === f.carol.id)
+      .map((p) => p.id)
+      .sort();
     assert.ok(own.length >= 3);
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -58,7 +65,7 @@ describe('payroll BOLA: an employee sees only her own records', () => {
     assert.deepEqual(seen.sort(), own);
   });
 
-  it('a forged cursor pointing into others\' rows only moves within her own', async () => {
+  it("a forged cursor pointing into others' rows only moves within her own", async () => {
     const all = await f.allPayments();
     const othersRow = all.find((p) => p.employeeId === f.other.id);
     assert.ok(othersRow);
@@ -76,7 +83,10 @@ describe('payroll BOLA: an employee sees only her own records', () => {
       const response = await f.as('employee', { url: `/api/payments?limit=100&cursor=${cursor}` });
       assert.equal(response.statusCode, 200);
       const page = response.json<PageBody>();
-      assert.ok(page.items.every((p) => p.employee_id === f.carol.id), 'only carol\'s rows');
+      assert.ok(
+        page.items.every((p) => p.employee_id === f.carol.id),
+        "only carol's rows",
+      );
       assert.ok(!response.body.includes(f.other.id));
       const employees = await f.as('employee', { url: `/api/employees?cursor=${cursor}` });
       assert.equal(employees.statusCode, 200);
@@ -85,14 +95,19 @@ describe('payroll BOLA: an employee sees only her own records', () => {
   });
 
   it('a cursor that is not one we issued is a 400, not a 500 and not a leak', async () => {
-    for (const cursor of ['garbage', encodeURIComponent('W10='), Buffer.from('["x","y"]').toString('base64url'), Buffer.from('[1e400,"a"]').toString('base64url')]) {
+    for (const cursor of [
+      'garbage',
+      encodeURIComponent('W10='),
+      Buffer.from('["x","y"]').toString('base64url'),
+      Buffer.from('[1e400,"a"]').toString('base64url'),
+    ]) {
       const response = await f.as('employee', { url: `/api/payments?cursor=${cursor}` });
       assert.equal(response.statusCode, 400, cursor);
       assert.equal(problemOf(response).code, 'invalid_request');
     }
   });
 
-  it('editing the employee_id claim of her token makes it invalid (401), never someone else\'s view', async () => {
+  it("editing the employee_id claim of her token makes it invalid (401), never someone else's view", async () => {
     const [header, payload, signature] = f.tokens.employee.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
     claims.employee_id = f.other.id;
@@ -109,7 +124,13 @@ describe('payroll BOLA: an employee sees only her own records', () => {
     assert.deepEqual(list.json(), { items: [], next_cursor: null });
     const payments = await f.h.app.inject({ url: '/api/payments', headers: bearer(token) });
     assert.deepEqual(payments.json(), { items: [], next_cursor: null });
-    assert.equal((await f.h.app.inject({ url: `/api/employees/${f.carol.id}`, headers: bearer(token) })).statusCode, 404);
-    assert.equal((await f.h.app.inject({ url: `/api/payments/${f.carolPayment.id}`, headers: bearer(token) })).statusCode, 404);
+    assert.equal(
+      (await f.h.app.inject({ url: `/api/employees/${f.carol.id}`, headers: bearer(token) })).statusCode,
+      404,
+    );
+    assert.equal(
+      (await f.h.app.inject({ url: `/api/payments/${f.carolPayment.id}`, headers: bearer(token) })).statusCode,
+      404,
+    );
   });
 });

@@ -27,7 +27,10 @@ export interface PayrollFixture {
 }
 
 /** The demo company (10 employees, 3 months of payments) with alice, bob and carol logged in. */
-export async function payrollFixture(options: HarnessOptions = {}, env: Record<string, string> = {}): Promise<PayrollFixture> {
+export async function payrollFixture(
+  options: HarnessOptions = {},
+  env: Record<string, string> = {},
+): Promise<PayrollFixture> {
   const h = await createHarness(env, options);
   const links = await seedDemoPayroll(h.payroll);
   const repo = () => employeesRepo(h.payroll.db);
@@ -45,13 +48,22 @@ export async function payrollFixture(options: HarnessOptions = {}, env: Record<s
   };
   const allPayments = async () => (await paymentsRepo(h.payroll.db).list({ limit: 1000 })).items;
   const payments = await allPayments();
-  const firstOf = (id: string) => payments.find((p) => p.employeeId === id && p.kind === 'payment' && p.reversedByPaymentId === null);
+  const firstOf = (id: string) =>
+    payments.find((p) => p.employeeId === id && p.kind === 'payment' && p.reversedByPaymentId === null);
   const carolPayment = firstOf(carol.id);
   const otherPayment = firstOf(other.id);
   if (carolPayment === undefined || otherPayment === undefined) throw new Error('demo seed without payments');
   return {
-    h, tokens, carol, other, everyone, carolPayment, otherPayment, adminId: admin.id,
-    as: (role, options) => h.app.inject({ ...options, headers: { ...bearer(tokens[role]), ...(options.headers ?? {}) } }),
+    h,
+    tokens,
+    carol,
+    other,
+    everyone,
+    carolPayment,
+    otherPayment,
+    adminId: admin.id,
+    as: (role, options) =>
+      h.app.inject({ ...options, headers: { ...bearer(tokens[role]), ...(options.headers ?? {}) } }),
     employeeCount: () => repo().count(),
     paymentCount: async () => (await allPayments()).length,
     allPayments,
@@ -62,15 +74,28 @@ export async function payrollFixture(options: HarnessOptions = {}, env: Record<s
 
 /** A valid new-payment body for an employee. */
 export function paymentBody(employeeId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { employee_id: employeeId, amount_cents: 250_000, currency: 'EUR', period: '2026-11', memo: 'November salary', ...overrides };
+  return {
+    employee_id: employeeId,
+    amount_cents: 250_000,
+    currency: 'EUR',
+    period: '2026-11',
+    memo: 'November salary',
+    ...overrides,
+  };
 }
 
 /** A valid new-employee body (IBAN from the ISO 13616 examples). */
 export function employeeBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name: 'Mara Jensen', email: `mara.${Math.random().toString(36).slice(2, 8)}@example.com`, department: 'Engineering',
-    title: 'Site Reliability Engineer', salary_cents: 7_400_000, currency: 'EUR', bank_account: 'GB82 WEST 1234 5698 7654 32',
-    hired_on: '2026-11-02', ...overrides,
+    name: 'Mara Jensen',
+    email: `mara.${Math.random().toString(36).slice(2, 8)}@example.com`,
+    department: 'Engineering',
+    title: 'Site Reliability Engineer',
+    salary_cents: 7_400_000,
+    currency: 'EUR',
+    bank_account: 'GB82 WEST 1234 5698 7654 32',
+    hired_on: '2026-11-02',
+    ...overrides,
   };
 }
 

@@ -4,7 +4,12 @@ import { bearer } from '../helpers/harness.js';
 import { paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
 
 const pay = (f: PayrollFixture, key: string, body: Record<string, unknown>) =>
-  f.h.app.inject({ method: 'POST', url: '/api/payments', headers: { ...bearer(f.tokens.admin), 'idempotency-key': key }, payload: body });
+  f.h.app.inject({
+    method: 'POST',
+    url: '/api/payments',
+    headers: { ...bearer(f.tokens.admin), 'idempotency-key': key },
+    payload: body,
+  });
 
 describe('payroll idempotency keys survive a restart', () => {
   let f: PayrollFixture;

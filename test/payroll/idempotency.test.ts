@@ -8,7 +8,12 @@ import { bearer, problemOf } from '../helpers/harness.js';
 import { idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
 
 const pay = (f: PayrollFixture, key: string, body: Record<string, unknown>, token = f.tokens.admin) =>
-  f.h.app.inject({ method: 'POST', url: '/api/payments', headers: { ...bearer(token), 'idempotency-key': key }, payload: body });
+  f.h.app.inject({
+    method: 'POST',
+    url: '/api/payments',
+    headers: { ...bearer(token), 'idempotency-key': key },
+    payload: body,
+  });
 
 /** Payments in the database whose memo is this (each test uses its own memo). */
 async function countByMemo(f: PayrollFixture, memo: string): Promise<number> {
@@ -59,7 +64,12 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
   it('same key, other body: 422 idempotency_key_reused and nothing is paid', async () => {
     const first = await pay(f, 'reuse-key', paymentBody(f.carol.id, { memo: 'reuse' }));
     assert.equal(first.statusCode, 201);
-    for (const change of [{ amount_cents: 250_001 }, { employee_id: f.other.id }, { period: '2026-12' }, { memo: 'reuse!' }]) {
+    for (const change of [
+      { amount_cents: 250_001 },
+      { employee_id: f.other.id },
+      { period: '2026-12' },
+      { memo: 'reuse!' },
+    ]) {
       const response = await pay(f, 'reuse-key', paymentBody(f.carol.id, { memo: 'reuse', ...change }));
       assert.equal(response.statusCode, 422, JSON.stringify(change));
       assert.equal(problemOf(response).code, 'idempotency_key_reused');
@@ -68,7 +78,7 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     assert.equal(await countByMemo(f, 'reuse!'), 0);
   });
 
-  it('keys are scoped per actor: another admin\'s same key is another request', async () => {
+  it("keys are scoped per actor: another admin's same key is another request", async () => {
     await f.h.addUser('erin', 'admin');
     const erin = (await f.h.login('erin', 'erin-Correct-Horse-42')).access_token;
     const body = paymentBody(f.carol.id, { memo: 'per actor' });
@@ -87,34 +97,58 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     assert.deepEqual(new Set(responses.map((r) => r.statusCode)), new Set([201]));
     assert.equal(new Set(responses.map((r) => r.body)).size, 1, 'byte-identical bodies');
     assert.equal(responses.filter((r) => r.headers['idempotent-replayed'] === 'true').length, 19);
-    const rows = await f.h.payroll.db.selectFrom('payments').select((eb) => eb.fn.countAll().as('n')).where('memo', '=', 'concurrent').executeTakeFirstOrThrow();
+    const rows = await f.h.payroll.db
+      .selectFrom('payments')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('memo', '=', 'concurrent')
+      .executeTakeFirstOrThrow();
     assert.equal(Number(rows.n), 1);
   });
 
   it('20 concurrent reversals with one key: one reversal; with 20 keys: one 201 and 19 × 409', async () => {
     const one = await pay(f, 'to-reverse-1', paymentBody(f.other.id, { memo: 'reverse me 1' }));
     const two = await pay(f, 'to-reverse-2', paymentBody(f.other.id, { memo: 'reverse me 2' }));
-    const reverse = (id: string, key: string) => f.as('admin', { method: 'POST', url: `/api/payments/${id}/reversal`, headers: { 'idempotency-key': key } });
-    const sameKey = await Promise.all(Array.from({ length: 20 }, () => reverse(one.json<{ id: string }>().id, 'reverse-key')));
+    const reverse = (id: string, key: string) =>
+      f.as('admin', { method: 'POST', url: `/api/payments/${id}/reversal`, headers: { 'idempotency-key': key } });
+    const sameKey = await Promise.all(
+      Array.from({ length: 20 }, () => reverse(one.json<{ id: string }>().id, 'reverse-key')),
+    );
     assert.deepEqual(new Set(sameKey.map((r) => r.statusCode)), new Set([201]));
     assert.equal(new Set(sameKey.map((r) => r.body)).size, 1);
-    const manyKeys = await Promise.all(Array.from({ length: 20 }, (_, i) => reverse(two.json<{ id: string }>().id, `reverse-key-${i}`)));
+    const manyKeys = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => reverse(two.json<{ id: string }>().id, `reverse-key-${i}`)),
+    );
     assert.equal(manyKeys.filter((r) => r.statusCode === 201).length, 1);
     assert.equal(manyKeys.filter((r) => r.statusCode === 409).length, 19);
-    const reversals = (await f.allPayments()).filter((p) => p.kind === 'reversal' && [one, two].some((r) => r.json<{ id: string }>().id === p.reversesPaymentId));
+    const reversals = (await f.allPayments()).filter(
+      (p) => p.kind === 'reversal' && [one, two].some((r) => r.json<{ id: string }>().id === p.reversesPaymentId),
+    );
     assert.equal(reversals.length, 2);
   });
 
   it('the same key on a reversal of another payment is 422, not a replay', async () => {
     const a = await pay(f, 'rk-a', paymentBody(f.other.id, { memo: 'rk a' }));
     const b = await pay(f, 'rk-b', paymentBody(f.other.id, { memo: 'rk b' }));
-    const first = await f.as('admin', { method: 'POST', url: `/api/payments/${a.json<{ id: string }>().id}/reversal`, headers: idem('rk-reversal') });
+    const first = await f.as('admin', {
+      method: 'POST',
+      url: `/api/payments/${a.json<{ id: string }>().id}/reversal`,
+      headers: idem('rk-reversal'),
+    });
     assert.equal(first.statusCode, 201);
-    const other = await f.as('admin', { method: 'POST', url: `/api/payments/${b.json<{ id: string }>().id}/reversal`, headers: idem('rk-reversal') });
+    const other = await f.as('admin', {
+      method: 'POST',
+      url: `/api/payments/${b.json<{ id: string }>().id}/reversal`,
+      headers: idem('rk-reversal'),
+    });
     assert.equal(other.statusCode, 422);
     assert.equal(problemOf(other).code, 'idempotency_key_reused');
     // No body and an empty body are the same request.
-    const replay = await f.as('admin', { method: 'POST', url: `/api/payments/${a.json<{ id: string }>().id}/reversal`, headers: idem('rk-reversal'), payload: {} });
+    const replay = await f.as('admin', {
+      method: 'POST',
+      url: `/api/payments/${a.json<{ id: string }>().id}/reversal`,
+      headers: idem('rk-reversal'),
+      payload: {},
+    });
     assert.equal(replay.body, first.body);
     assert.equal(replay.headers['idempotent-replayed'], 'true');
   });
@@ -127,7 +161,11 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     assert.equal(refused.statusCode, 409);
     const key = { key: 'release-key', actor: f.adminId, route: 'payments.create' };
     assert.equal(await idempotencyKeysRepo(f.h.payroll.db).find(key), undefined, 'no key left behind');
-    assert.equal((await f.as('admin', { method: 'PATCH', url: `/api/employees/${leaver.id}`, payload: { status: 'active' } })).statusCode, 200);
+    assert.equal(
+      (await f.as('admin', { method: 'PATCH', url: `/api/employees/${leaver.id}`, payload: { status: 'active' } }))
+        .statusCode,
+      200,
+    );
     const paid = await pay(f, 'release-key', body);
     assert.equal(paid.statusCode, 201);
     assert.equal(paid.headers['idempotent-replayed'], undefined);
@@ -138,7 +176,12 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     const hash = requestHash('payments.create', { body: { ...body } });
     const id = { key: 'stuck-key', actor: f.adminId, route: 'payments.create' };
     const now = f.h.clock.now();
-    const claim = { owner: 'another-instance', claimId: 'its-claim', claimedAt: now, leaseUntil: now + IDEMPOTENCY_DEFAULTS.leaseMs };
+    const claim = {
+      owner: 'another-instance',
+      claimId: 'its-claim',
+      claimedAt: now,
+      leaseUntil: now + IDEMPOTENCY_DEFAULTS.leaseMs,
+    };
     assert.ok(await idempotencyKeysRepo(f.h.payroll.db).claim(id, hash, claim, now + 86_400_000));
     const started = performance.now();
     const waiting = await pay(f, 'stuck-key', body);
@@ -157,10 +200,13 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     const idempotency = new Idempotency(f.h.payroll.db, f.h.clock.now);
     const before = await f.paymentCount();
     const id = { key: 'atomic-key', actor: f.adminId, route: 'payments.create' };
-    await assert.rejects(idempotency.run({ ...id, request: { n: 1 } }, async (trx) => {
-      await paymentsRepo(trx).insert({ ...f.carolPayment, id: 'half-done', reversedByPaymentId: null, memo: 'half' });
-      throw new Error('crash before the answer is stored');
-    }), /crash before/);
+    await assert.rejects(
+      idempotency.run({ ...id, request: { n: 1 } }, async (trx) => {
+        await paymentsRepo(trx).insert({ ...f.carolPayment, id: 'half-done', reversedByPaymentId: null, memo: 'half' });
+        throw new Error('crash before the answer is stored');
+      }),
+      /crash before/,
+    );
     assert.equal(await f.paymentCount(), before);
     assert.equal(await idempotencyKeysRepo(f.h.payroll.db).find(id), undefined);
   });

@@ -4,12 +4,25 @@ import { CONSOLE_VIEW_PATHS } from '../../src/console/paths.js';
 import { PROBLEMS } from '@bulwark/contract/registry';
 import { createHarness, problemOf, type Harness } from '../helpers/harness.js';
 
-interface Response { description: string; content?: Record<string, { schema: { $ref?: string } }>; headers?: Record<string, unknown> }
-interface Operation { security?: Array<Record<string, unknown>>; tags?: string[]; summary?: string; parameters?: Array<{ in: string; name: string; required?: boolean }>; responses?: Record<string, Response> }
+interface Response {
+  description: string;
+  content?: Record<string, { schema: { $ref?: string } }>;
+  headers?: Record<string, unknown>;
+}
+interface Operation {
+  security?: Array<Record<string, unknown>>;
+  tags?: string[];
+  summary?: string;
+  parameters?: Array<{ in: string; name: string; required?: boolean }>;
+  responses?: Record<string, Response>;
+}
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
-  components?: { securitySchemes?: Record<string, { type: string; scheme?: string }>; schemas?: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+  components?: {
+    securitySchemes?: Record<string, { type: string; scheme?: string }>;
+    schemas?: Record<string, { properties?: Record<string, { enum?: string[] }> }>;
+  };
 }
 
 /** Every route the app serves, read from Fastify's own route tree (printRoutes). */
@@ -23,7 +36,8 @@ function routesOf(app: Harness['app']): Array<{ method: string; path: string }> 
     stack.length = depth;
     const path = stack.join('') + (match[2] ?? '');
     stack.push(match[2] ?? '');
-    for (const method of (match[3] ?? '').split(', ').filter((m) => m !== '' && m !== 'HEAD' && m !== 'OPTIONS')) routes.push({ method, path });
+    for (const method of (match[3] ?? '').split(', ').filter((m) => m !== '' && m !== 'HEAD' && m !== 'OPTIONS'))
+      routes.push({ method, path });
   }
   return routes;
 }
@@ -34,11 +48,26 @@ const CONSOLE_PAGES = new Set(['/', '/*', ...CONSOLE_VIEW_PATHS]);
 // RFC 8414 metadata, not by this document.
 const SKIP = [/^\/docs/, /^\/oauth\//, { test: (path: string) => CONSOLE_PAGES.has(path) }];
 const PUBLIC = new Set([
-  'POST /api/users-sessions', 'POST /api/users-sessions/refresh', 'POST /api/users-sessions/mfa', 'POST /api/users-sessions/password-change', 'GET /.well-known/jwks.json', 'GET /.well-known/openid-configuration',
-  'GET /.well-known/oauth-authorization-server', 'GET /healthz', 'GET /readyz', 'GET /openapi.json',
-  'POST /api/users-sessions/passkey/options', 'POST /api/users-sessions/passkey', 'POST /api/users-sessions/mfa/passkey/options', 'POST /api/users-sessions/mfa/passkey',
+  'POST /api/users-sessions',
+  'POST /api/users-sessions/refresh',
+  'POST /api/users-sessions/mfa',
+  'POST /api/users-sessions/password-change',
+  'GET /.well-known/jwks.json',
+  'GET /.well-known/openid-configuration',
+  'GET /.well-known/oauth-authorization-server',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /openapi.json',
+  'POST /api/users-sessions/passkey/options',
+  'POST /api/users-sessions/passkey',
+  'POST /api/users-sessions/mfa/passkey/options',
+  'POST /api/users-sessions/mfa/passkey',
   // Issue #20: the mailed link (or the address) is the credential.
-  'POST /api/password-resets', 'POST /api/password-resets/confirm', 'POST /api/invitations/accept', 'POST /api/signups', 'POST /api/signups/confirm',
+  'POST /api/password-resets',
+  'POST /api/password-resets/confirm',
+  'POST /api/invitations/accept',
+  'POST /api/signups',
+  'POST /api/signups/confirm',
 ]);
 const isSecured = (operation: Operation) => (operation.security?.length ?? 0) > 0;
 
@@ -55,13 +84,25 @@ describe('OpenAPI document (/openapi.json)', () => {
 
   it('is OpenAPI 3.1 with a bearer JWT security scheme', () => {
     assert.match(doc.openapi, /^3\.1\.\d+$/);
-    assert.deepEqual({ type: doc.components?.securitySchemes?.bearer?.type, scheme: doc.components?.securitySchemes?.bearer?.scheme }, { type: 'http', scheme: 'bearer' });
+    assert.deepEqual(
+      { type: doc.components?.securitySchemes?.bearer?.type, scheme: doc.components?.securitySchemes?.bearer?.scheme },
+      { type: 'http', scheme: 'bearer' },
+    );
   });
 
   it('documents every route the app serves (auth, payroll, operations), each with tags; protected ones with bearer security, public ones with none', () => {
     const routes = routesOf(h.app).filter((r) => !SKIP.some((skip) => skip.test(r.path)));
-    for (const expected of ['GET /api/employees', 'PATCH /api/employees/:id', 'POST /api/payments/:id/reversal', 'POST /api/users-sessions', 'GET /api/users/me']) {
-      assert.ok(routes.some((r) => `${r.method} ${r.path}` === expected), `route tree parsed: ${expected}`);
+    for (const expected of [
+      'GET /api/employees',
+      'PATCH /api/employees/:id',
+      'POST /api/payments/:id/reversal',
+      'POST /api/users-sessions',
+      'GET /api/users/me',
+    ]) {
+      assert.ok(
+        routes.some((r) => `${r.method} ${r.path}` === expected),
+        `route tree parsed: ${expected}`,
+      );
     }
     assert.ok(routes.length >= 25, `found ${routes.length} routes`);
     for (const { method, path } of routes) {
@@ -76,7 +117,9 @@ describe('OpenAPI document (/openapi.json)', () => {
 
   it('payroll writes document the required Idempotency-Key header; payments have no PUT/PATCH/DELETE', () => {
     for (const path of ['/api/payments', '/api/payments/{id}/reversal']) {
-      const header = doc.paths[path]?.post?.parameters?.find((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key');
+      const header = doc.paths[path]?.post?.parameters?.find(
+        (p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key',
+      );
       assert.ok(header?.required, `${path} requires Idempotency-Key`);
     }
     for (const method of ['put', 'patch', 'delete']) assert.equal(doc.paths['/api/payments/{id}']?.[method], undefined);
@@ -92,11 +135,23 @@ describe('OpenAPI document (/openapi.json)', () => {
         for (const status of expected) {
           const response = operation.responses?.[status];
           assert.ok(response, `${method} ${path} documents ${status}`);
-          assert.equal(response.content?.['application/problem+json']?.schema.$ref, '#/components/schemas/Problem', `${method} ${path} ${status}`);
+          assert.equal(
+            response.content?.['application/problem+json']?.schema.$ref,
+            '#/components/schemas/Problem',
+            `${method} ${path} ${status}`,
+          );
         }
-        if (isSecured(operation)) assert.ok(operation.responses?.['401']?.headers?.['WWW-Authenticate'], `${method} ${path} 401 challenge`);
+        if (isSecured(operation))
+          assert.ok(operation.responses?.['401']?.headers?.['WWW-Authenticate'], `${method} ${path} 401 challenge`);
         else assert.equal(operation.responses?.['401'], undefined, `${method} ${path} is public: no 401`);
-        assert.ok(operation.responses?.['200'] ?? operation.responses?.['201'] ?? operation.responses?.['202'] ?? operation.responses?.['204'] ?? operation.responses?.default, `${method} ${path} keeps its success answer`);
+        assert.ok(
+          operation.responses?.['200'] ??
+            operation.responses?.['201'] ??
+            operation.responses?.['202'] ??
+            operation.responses?.['204'] ??
+            operation.responses?.default,
+          `${method} ${path} keeps its success answer`,
+        );
       }
     }
     assert.ok(operations >= 25);

@@ -39,16 +39,26 @@ describe('demo seed: the company first, then carol linked to her record', () => 
     assert.equal(reversals.length, 1);
     assert.equal(payments.find((p) => p.id === reversals[0]?.reversesPaymentId)?.reversedByPaymentId, reversals[0]?.id);
     const terminated = employees.find((e) => e.status === 'terminated');
-    assert.ok(!payments.some((p) => p.employeeId === terminated?.id && p.period === '2026-10'), 'no pay after termination');
+    assert.ok(
+      !payments.some((p) => p.employeeId === terminated?.id && p.period === '2026-10'),
+      'no pay after termination',
+    );
     assert.ok(readFileSync(join(h.dataDir, 'demo-credentials.txt'), 'utf8').includes('carol'));
   });
 
   it('carol logs in and sees her record and her payments only', async () => {
     const password = demoPassword(h.dataDir, 'carol');
     const token = (await h.login('carol', password)).access_token;
-    const list = (await h.app.inject({ url: '/api/employees', headers: bearer(token) })).json<{ items: Array<{ email: string }> }>();
-    assert.deepEqual(list.items.map((e) => e.email), ['carol.nguyen@example.com']);
-    const payments = (await h.app.inject({ url: '/api/payments', headers: bearer(token) })).json<{ items: unknown[] }>();
+    const list = (await h.app.inject({ url: '/api/employees', headers: bearer(token) })).json<{
+      items: Array<{ email: string }>;
+    }>();
+    assert.deepEqual(
+      list.items.map((e) => e.email),
+      ['carol.nguyen@example.com'],
+    );
+    const payments = (await h.app.inject({ url: '/api/payments', headers: bearer(token) })).json<{
+      items: unknown[];
+    }>();
     assert.equal(payments.items.length, 3);
   });
 
@@ -57,6 +67,9 @@ describe('demo seed: the company first, then carol linked to her record', () => 
     const links = await seedDemoPayroll(h.payroll);
     assert.equal(await employeesRepo(h.payroll.db).count(), first);
     assert.equal(links.carol, (await h.services.store.users.findByUsername('carol'))?.employeeId);
-    assert.equal(await seedDemoUsers(h.services, { linkEmployees: () => Promise.reject(new Error('must not run')) }), undefined);
+    assert.equal(
+      await seedDemoUsers(h.services, { linkEmployees: () => Promise.reject(new Error('must not run')) }),
+      undefined,
+    );
   });
 });

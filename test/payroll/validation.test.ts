@@ -44,7 +44,12 @@ describe('payroll validation: bad input is 400 invalid_request and changes nothi
   for (const [what, change] of badPayments) {
     it(`POST /api/payments with ${what} → 400`, async () => {
       const count = await f.paymentCount();
-      const response = await f.as('admin', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, change) });
+      const response = await f.as('admin', {
+        method: 'POST',
+        url: '/api/payments',
+        headers: idem(),
+        payload: paymentBody(f.carol.id, change),
+      });
       assert.equal(response.statusCode, 400, response.body);
       assert.equal(problemOf(response).code, 'invalid_request');
       assert.equal(await f.paymentCount(), count);
@@ -53,7 +58,12 @@ describe('payroll validation: bad input is 400 invalid_request and changes nothi
 
   it('a body that is not JSON, or JSON but not an object, is 400', async () => {
     for (const payload of ['{"amount_cents": 1', '[]', '"x"', '42']) {
-      const response = await f.as('admin', { method: 'POST', url: '/api/payments', headers: { ...idem(), 'content-type': 'application/json' }, payload });
+      const response = await f.as('admin', {
+        method: 'POST',
+        url: '/api/payments',
+        headers: { ...idem(), 'content-type': 'application/json' },
+        payload,
+      });
       assert.equal(response.statusCode, 400, payload);
       assert.equal(problemOf(response).code, 'invalid_request');
     }
@@ -61,21 +71,36 @@ describe('payroll validation: bad input is 400 invalid_request and changes nothi
 
   it('accepts the bounds: 1 cent and exactly 100,000,000.00', async () => {
     for (const amount of [1, 10_000_000_000]) {
-      const response = await f.as('admin', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { amount_cents: amount, currency: 'JPY' }) });
+      const response = await f.as('admin', {
+        method: 'POST',
+        url: '/api/payments',
+        headers: idem(),
+        payload: paymentBody(f.carol.id, { amount_cents: amount, currency: 'JPY' }),
+      });
       assert.equal(response.statusCode, 201, response.body);
       assert.equal(response.json<{ amount_cents: number }>().amount_cents, amount);
     }
   });
 
   it('an unknown employee is 404; an employee on leave or terminated cannot be paid (409)', async () => {
-    const unknown = await f.as('admin', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody('no-such-employee') });
+    const unknown = await f.as('admin', {
+      method: 'POST',
+      url: '/api/payments',
+      headers: idem(),
+      payload: paymentBody('no-such-employee'),
+    });
     assert.equal(unknown.statusCode, 404);
     assert.equal(problemOf(unknown).code, 'not_found');
     for (const status of ['on_leave', 'terminated']) {
       const employee = f.everyone.find((e) => e.status === status);
       assert.ok(employee, status);
       const count = await f.paymentCount();
-      const response = await f.as('admin', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(employee.id, { currency: employee.currency }) });
+      const response = await f.as('admin', {
+        method: 'POST',
+        url: '/api/payments',
+        headers: idem(),
+        payload: paymentBody(employee.id, { currency: employee.currency }),
+      });
       assert.equal(response.statusCode, 409, status);
       assert.equal(problemOf(response).code, 'conflict');
       assert.equal(await f.paymentCount(), count);
@@ -127,22 +152,38 @@ describe('payroll validation: bad input is 400 invalid_request and changes nothi
   }
 
   it('accepts a leap day, a lower-case IBAN with spaces (stored normalised) and a duplicate email is 409', async () => {
-    const body = employeeBody({ hired_on: '2024-02-29', bank_account: 'gb82 west 1234 5698 7654 32', email: 'Mara.Jensen@Example.com' });
+    const body = employeeBody({
+      hired_on: '2024-02-29',
+      bank_account: 'gb82 west 1234 5698 7654 32',
+      email: 'Mara.Jensen@Example.com',
+    });
     const created = await f.as('admin', { method: 'POST', url: '/api/employees', payload: body });
     assert.equal(created.statusCode, 201, created.body);
     const employee = created.json<{ id: string; bank_account: string; email: string; status: string }>();
     assert.equal(employee.bank_account, 'GB82WEST12345698765432');
     assert.equal(employee.email, 'mara.jensen@example.com');
     assert.equal(employee.status, 'active');
-    const again = await f.as('admin', { method: 'POST', url: '/api/employees', payload: { ...body, email: 'mara.jensen@example.com' } });
+    const again = await f.as('admin', {
+      method: 'POST',
+      url: '/api/employees',
+      payload: { ...body, email: 'mara.jensen@example.com' },
+    });
     assert.equal(again.statusCode, 409);
     assert.equal(problemOf(again).code, 'conflict');
   });
 
   const badQueries = [
-    '/api/employees?limit=0', '/api/employees?limit=101', '/api/employees?limit=abc', '/api/employees?limit=1.5',
-    '/api/payments?limit=101', '/api/payments?from=2026-13', '/api/payments?to=2026-1', '/api/payments?from=2026-10&to=2026-08',
-    '/api/payments?from=yesterday', '/api/payments?cursor=', '/api/employees?cursor=not-a-cursor',
+    '/api/employees?limit=0',
+    '/api/employees?limit=101',
+    '/api/employees?limit=abc',
+    '/api/employees?limit=1.5',
+    '/api/payments?limit=101',
+    '/api/payments?from=2026-13',
+    '/api/payments?to=2026-1',
+    '/api/payments?from=2026-10&to=2026-08',
+    '/api/payments?from=yesterday',
+    '/api/payments?cursor=',
+    '/api/employees?cursor=not-a-cursor',
   ];
   for (const url of badQueries) {
     it(`GET ${url} → 400`, async () => {
@@ -153,7 +194,13 @@ describe('payroll validation: bad input is 400 invalid_request and changes nothi
   }
 
   it('odd ids in the path are 4xx problem+json (never a 500, never echoed)', async () => {
-    for (const url of [`/api/employees/${'x'.repeat(129)}`, `/api/payments/${'x'.repeat(65)}`, '/api/employees/%E0%A4%A', '/api/payments/a.b', '/api/employees/%3Cscript%3E']) {
+    for (const url of [
+      `/api/employees/${'x'.repeat(129)}`,
+      `/api/payments/${'x'.repeat(65)}`,
+      '/api/employees/%E0%A4%A',
+      '/api/payments/a.b',
+      '/api/employees/%3Cscript%3E',
+    ]) {
       const response = await f.as('admin', { url });
       assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${url}: ${response.statusCode}`);
       assert.equal(problemOf(response).code, 'invalid_request', url);

@@ -19,13 +19,26 @@ describe('payroll BFLA: clerk and employee get 403 on every write', () => {
 
   const writes = (f: PayrollFixture): Array<[string, InjectOptions]> => [
     ['create employee', { method: 'POST', url: '/api/employees', payload: employeeBody() }],
-    ['patch own record', { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { salary_cents: 99_000_000 } }],
-    ['patch other record', { method: 'PATCH', url: `/api/employees/${f.other.id}`, payload: { bank_account: 'GB82 WEST 1234 5698 7654 32' } }],
+    [
+      'patch own record',
+      { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { salary_cents: 99_000_000 } },
+    ],
+    [
+      'patch other record',
+      {
+        method: 'PATCH',
+        url: `/api/employees/${f.other.id}`,
+        payload: { bank_account: 'GB82 WEST 1234 5698 7654 32' },
+      },
+    ],
     ['pay self', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id) }],
     ['pay other', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.other.id) }],
     ['pay without a key', { method: 'POST', url: '/api/payments', payload: paymentBody(f.carol.id) }],
     ['reverse own payment', { method: 'POST', url: `/api/payments/${f.carolPayment.id}/reversal`, headers: idem() }],
-    ['reverse other payment', { method: 'POST', url: `/api/payments/${f.otherPayment.id}/reversal`, headers: idem(), payload: {} }],
+    [
+      'reverse other payment',
+      { method: 'POST', url: `/api/payments/${f.otherPayment.id}/reversal`, headers: idem(), payload: {} },
+    ],
   ];
 
   for (const role of ['clerk', 'employee'] as const) {
@@ -51,21 +64,86 @@ describe('payroll mass assignment: unknown and read-only fields are 400, never u
 
   const cases = (f: PayrollFixture): Array<[string, InjectOptions]> => [
     ['create with id', { method: 'POST', url: '/api/employees', payload: employeeBody({ id: 'chosen-id' }) }],
-    ['create with created_at', { method: 'POST', url: '/api/employees', payload: employeeBody({ created_at: '2020-01-01T00:00:00Z' }) }],
-    ['create with updated_at', { method: 'POST', url: '/api/employees', payload: employeeBody({ updated_at: '2020-01-01T00:00:00Z' }) }],
+    [
+      'create with created_at',
+      { method: 'POST', url: '/api/employees', payload: employeeBody({ created_at: '2020-01-01T00:00:00Z' }) },
+    ],
+    [
+      'create with updated_at',
+      { method: 'POST', url: '/api/employees', payload: employeeBody({ updated_at: '2020-01-01T00:00:00Z' }) },
+    ],
     ['create with a role', { method: 'POST', url: '/api/employees', payload: employeeBody({ role: 'admin' }) }],
     ['patch id', { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { id: f.other.id } }],
-    ['patch created_at beside a real change', { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { title: 'CTO', created_at: '2020-01-01T00:00:00Z' } }],
-    ['patch unknown field', { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { salary_cents: 1_000_00, is_admin: true } }],
-    ['patch nested object', { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { name: { first: 'C' } } }],
+    [
+      'patch created_at beside a real change',
+      {
+        method: 'PATCH',
+        url: `/api/employees/${f.carol.id}`,
+        payload: { title: 'CTO', created_at: '2020-01-01T00:00:00Z' },
+      },
+    ],
+    [
+      'patch unknown field',
+      { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { salary_cents: 1_000_00, is_admin: true } },
+    ],
+    [
+      'patch nested object',
+      { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: { name: { first: 'C' } } },
+    ],
     ['empty patch', { method: 'PATCH', url: `/api/employees/${f.carol.id}`, payload: {} }],
-    ['pay with id', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { id: 'chosen' }) }],
-    ['pay with kind', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { kind: 'reversal' }) }],
-    ['pay with created_by', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { created_by: f.adminId }) }],
-    ['pay with created_at', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { created_at: '2020-01-01T00:00:00Z' }) }],
-    ['pay with reversed_by_payment_id', { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { reversed_by_payment_id: f.otherPayment.id }) }],
-    ['reversal with an amount', { method: 'POST', url: `/api/payments/${f.carolPayment.id}/reversal`, headers: idem(), payload: { amount_cents: 1 } }],
-    ['reversal with a kind', { method: 'POST', url: `/api/payments/${f.carolPayment.id}/reversal`, headers: idem(), payload: { kind: 'payment' } }],
+    [
+      'pay with id',
+      { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { id: 'chosen' }) },
+    ],
+    [
+      'pay with kind',
+      { method: 'POST', url: '/api/payments', headers: idem(), payload: paymentBody(f.carol.id, { kind: 'reversal' }) },
+    ],
+    [
+      'pay with created_by',
+      {
+        method: 'POST',
+        url: '/api/payments',
+        headers: idem(),
+        payload: paymentBody(f.carol.id, { created_by: f.adminId }),
+      },
+    ],
+    [
+      'pay with created_at',
+      {
+        method: 'POST',
+        url: '/api/payments',
+        headers: idem(),
+        payload: paymentBody(f.carol.id, { created_at: '2020-01-01T00:00:00Z' }),
+      },
+    ],
+    [
+      'pay with reversed_by_payment_id',
+      {
+        method: 'POST',
+        url: '/api/payments',
+        headers: idem(),
+        payload: paymentBody(f.carol.id, { reversed_by_payment_id: f.otherPayment.id }),
+      },
+    ],
+    [
+      'reversal with an amount',
+      {
+        method: 'POST',
+        url: `/api/payments/${f.carolPayment.id}/reversal`,
+        headers: idem(),
+        payload: { amount_cents: 1 },
+      },
+    ],
+    [
+      'reversal with a kind',
+      {
+        method: 'POST',
+        url: `/api/payments/${f.carolPayment.id}/reversal`,
+        headers: idem(),
+        payload: { kind: 'payment' },
+      },
+    ],
   ];
 
   it('admin bodies with id, created_at, updated_at or unknown fields: 400 invalid_request, no state change', async () => {
@@ -79,7 +157,11 @@ describe('payroll mass assignment: unknown and read-only fields are 400, never u
   });
 
   it('names the offending field without echoing its value', async () => {
-    const response = await f.as('admin', { method: 'POST', url: '/api/employees', payload: employeeBody({ secret_flag: 'do-not-echo-me' }) });
+    const response = await f.as('admin', {
+      method: 'POST',
+      url: '/api/employees',
+      payload: employeeBody({ secret_flag: 'do-not-echo-me' }),
+    });
     assert.equal(response.statusCode, 400);
     assert.match(problemOf(response).detail ?? '', /secret_flag/);
     assert.ok(!response.body.includes('do-not-echo-me'));

@@ -33,15 +33,27 @@ describe('bulwark revoke publishes on Redis', { skip: SKIP_REDIS }, () => {
 
   it('revoke --jti reaches subscribers of the revocation channel', async () => {
     const jti = `cli-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const result = await runCli(['revoke', '--jti', jti], { BULWARK_DATA_DIR: dataDir, BULWARK_DEMO: '0', BULWARK_REDIS_URL: REDIS_URL as string });
+    const result = await runCli(['revoke', '--jti', jti], {
+      BULWARK_DATA_DIR: dataDir,
+      BULWARK_DEMO: '0',
+      BULWARK_REDIS_URL: REDIS_URL as string,
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`revoked token ${jti}`));
     assert.equal(result.stderr, '');
-    await until(() => heard.some((entry) => entry.kind === 'jti' && entry.value === jti), 2_000, 'the revocation on the channel');
+    await until(
+      () => heard.some((entry) => entry.kind === 'jti' && entry.value === jti),
+      2_000,
+      'the revocation on the channel',
+    );
   });
 
   it('with Redis unreachable the revocation still succeeds, with a warning that names no secret', async () => {
-    const result = await runCli(['revoke', '--jti', 'cli-unreachable'], { BULWARK_DATA_DIR: dataDir, BULWARK_DEMO: '0', BULWARK_REDIS_URL: 'redis://:hunter2-redis-password@127.0.0.1:1' });
+    const result = await runCli(['revoke', '--jti', 'cli-unreachable'], {
+      BULWARK_DATA_DIR: dataDir,
+      BULWARK_DEMO: '0',
+      BULWARK_REDIS_URL: 'redis://:hunter2-redis-password@127.0.0.1:1',
+    });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /revoked token cli-unreachable/);
     assert.match(result.stderr, /revocation publish failed; instances get it from the store within 2 s/);

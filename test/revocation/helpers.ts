@@ -7,7 +7,10 @@ import { openStore, type SqlStore } from '../../src/store/index.js';
 
 export const REDIS_URL = process.env.BULWARK_TEST_REDIS_URL;
 /** `describe(..., { skip })`: false when a test Redis is configured, the reason otherwise. */
-export const SKIP_REDIS: string | false = REDIS_URL === undefined || REDIS_URL === '' ? 'BULWARK_TEST_REDIS_URL not set (real-Redis revocation feed tests)' : false;
+export const SKIP_REDIS: string | false =
+  REDIS_URL === undefined || REDIS_URL === ''
+    ? 'BULWARK_TEST_REDIS_URL not set (real-Redis revocation feed tests)'
+    : false;
 
 export const TOKEN_LIFETIME_MS = 900_000 + 30_000;
 export const SKEW_MS = 30_000;
@@ -32,7 +35,12 @@ export function uniqueChannel(): string {
   return `bulwark:test:revocations:${randomUUID()}`;
 }
 
-export async function openInstance(dataDir: string, redisUrl: string, channel: string, maxRetryDelayMs = 200): Promise<Instance> {
+export async function openInstance(
+  dataDir: string,
+  redisUrl: string,
+  channel: string,
+  maxRetryDelayMs = 200,
+): Promise<Instance> {
   const store = await openStore({ dataDir });
   const revocations = new RevocationService(store.revocations, TOKEN_LIFETIME_MS, SKEW_MS);
   await revocations.sync();

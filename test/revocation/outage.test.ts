@@ -45,7 +45,11 @@ describe('revocation feed: Redis outage', { skip: SKIP_REDIS }, () => {
       const jti = randomUUID();
       const started = Date.now();
       await a.revocations.revokeToken(jti, Math.floor(Date.now() / 1000) + 900);
-      await until(() => b.revocations.set.isRevoked(claimsFor(jti)), task.everyMs + 1_000, 'revocation on B by store sync');
+      await until(
+        () => b.revocations.set.isRevoked(claimsFor(jti)),
+        task.everyMs + 1_000,
+        'revocation on B by store sync',
+      );
       assert.ok(Date.now() - started <= task.everyMs + 1_000);
 
       // A revocation made on the degraded instance does not fail (the publish fails fast and is
@@ -55,7 +59,10 @@ describe('revocation feed: Redis outage', { skip: SKIP_REDIS }, () => {
       assert.ok(b.logger.lines.some((l) => l.includes('revocation publish failed')));
       await a.revocations.sync();
       assert.equal(a.revocations.set.isRevoked(claimsFor(mine)), true);
-      assert.ok(b.logger.lines.every((l) => !l.includes('hunter2')), 'the Redis password is never logged');
+      assert.ok(
+        b.logger.lines.every((l) => !l.includes('hunter2')),
+        'the Redis password is never logged',
+      );
     } finally {
       clearInterval(timer);
       await b.close();

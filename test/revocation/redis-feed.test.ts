@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { claimsFor, openInstance, percentile, REDIS_URL, SKIP_REDIS, uniqueChannel, until, type Instance } from './helpers.js';
+import {
+  claimsFor,
+  openInstance,
+  percentile,
+  REDIS_URL,
+  SKIP_REDIS,
+  uniqueChannel,
+  until,
+  type Instance,
+} from './helpers.js';
 
 if (SKIP_REDIS !== false) it('revocation feed over real Redis', { skip: SKIP_REDIS }, () => undefined);
 
@@ -64,7 +73,9 @@ describe('revocation feed over Redis: two instances', { skip: SKIP_REDIS }, () =
     const p50 = percentile(times, 50);
     const p99 = percentile(times, 99);
     // eslint-disable-next-line no-console
-    console.log(`revocation propagation over Redis: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (200 revocations; store write + publish + delivery)`);
+    console.log(
+      `revocation propagation over Redis: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (200 revocations; store write + publish + delivery)`,
+    );
     assert.ok(p99 < 1_000, `p99 ${p99} ms`);
   });
 
@@ -72,7 +83,12 @@ describe('revocation feed over Redis: two instances', { skip: SKIP_REDIS }, () =
     const size = b.revocations.set.size;
     const now = Date.now();
     const bad = [
-      'not json', '', '[]', 'null', '42', '{"kind":"jti"}',
+      'not json',
+      '',
+      '[]',
+      'null',
+      '42',
+      '{"kind":"jti"}',
       JSON.stringify({ kind: 'everything', value: 'x', createdAt: now, expiresAt: now + 1_000 }),
       JSON.stringify({ kind: 'jti', value: '', createdAt: now, expiresAt: now + 1_000 }),
       JSON.stringify({ kind: 'jti', value: 7, createdAt: now, expiresAt: now + 1_000 }),
@@ -94,7 +110,10 @@ describe('revocation feed over Redis: two instances', { skip: SKIP_REDIS }, () =
   it('an entry claiming to outlive every token is kept no longer than a token issued now could live', async () => {
     const jti = randomUUID();
     const now = Date.now();
-    await raw.publish(channel, JSON.stringify({ kind: 'jti', value: jti, createdAt: now, expiresAt: now + 365 * 86_400_000 }));
+    await raw.publish(
+      channel,
+      JSON.stringify({ kind: 'jti', value: jti, createdAt: now, expiresAt: now + 365 * 86_400_000 }),
+    );
     await until(() => b.revocations.set.isRevoked(claimsFor(jti)), 1_000, 'forged long entry');
     b.revocations.set.prune(now + 86_400_000);
     assert.equal(b.revocations.set.isRevoked(claimsFor(jti)), false);

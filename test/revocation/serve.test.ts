@@ -8,7 +8,8 @@ import { REDIS_URL, SKIP_REDIS, until } from './helpers.js';
 
 const ISSUER = 'http://bulwark-feed.test';
 
-if (SKIP_REDIS !== false) it('two bulwark serve processes share revocations over Redis', { skip: SKIP_REDIS }, () => undefined);
+if (SKIP_REDIS !== false)
+  it('two bulwark serve processes share revocations over Redis', { skip: SKIP_REDIS }, () => undefined);
 
 /**
  * Real processes (built dist/): the token service and the payroll API, sharing a data dir and
@@ -23,7 +24,12 @@ describe('two bulwark serve processes share revocations over Redis', { skip: SKI
     dataDir = mkdtempSync(join(tmpdir(), 'bulwark-feed-serve-'));
     const env = { BULWARK_DATA_DIR: dataDir, BULWARK_ISSUER: ISSUER, BULWARK_REDIS_URL: REDIS_URL as string };
     auth = await startServe(env, ['--only', 'auth']);
-    payroll = await startServe({ ...env, BULWARK_DEMO: '0' }, ['--only', 'payroll', '--jwks-url', `${auth.url}/.well-known/jwks.json`]);
+    payroll = await startServe({ ...env, BULWARK_DEMO: '0' }, [
+      '--only',
+      'payroll',
+      '--jwks-url',
+      `${auth.url}/.well-known/jwks.json`,
+    ]);
   });
   after(async () => {
     await payroll?.stop();
@@ -35,7 +41,11 @@ describe('two bulwark serve processes share revocations over Redis', { skip: SKI
 
   it('both report redis ok in /readyz', async () => {
     for (const server of [auth, payroll]) {
-      await until(async () => ((await (await fetch(`${server.url}/readyz`)).json()) as { redis?: string }).redis === 'ok', 5_000, 'redis ok');
+      await until(
+        async () => ((await (await fetch(`${server.url}/readyz`)).json()) as { redis?: string }).redis === 'ok',
+        5_000,
+        'redis ok',
+      );
       const ready = await fetch(`${server.url}/readyz`);
       assert.equal(ready.status, 200);
       assert.equal(((await ready.json()) as { status: string }).status, 'ready');
@@ -52,7 +62,10 @@ describe('two bulwark serve processes share revocations over Redis', { skip: SKI
     const { access_token: token } = (await login.json()) as { access_token: string };
     const employees = () => fetch(`${payroll.url}/api/employees`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal((await employees()).status, 200);
-    const logout = await fetch(`${auth.url}/api/users-sessions/current`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const logout = await fetch(`${auth.url}/api/users-sessions/current`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal(logout.status, 204);
     const took = await until(async () => (await employees()).status === 401, 1_000, 'logout reaches payroll');
     // eslint-disable-next-line no-console

@@ -9,7 +9,10 @@ const SESSION_REVOKED = 'https://schemas.openid.net/secevent/caep/event-type/ses
 const CREDENTIAL_CHANGE = 'https://schemas.openid.net/secevent/caep/event-type/credential-change';
 const TOKEN_REVOKED = 'urn:bulwark:secevent:token-revoked';
 
-interface PollAnswer { sets: Record<string, string>; moreAvailable: boolean }
+interface PollAnswer {
+  sets: Record<string, string>;
+  moreAvailable: boolean;
+}
 
 describe('SET feed (RFC 8936 poll, OpenID SSF)', () => {
   let h: Harness;
@@ -18,20 +21,35 @@ describe('SET feed (RFC 8936 poll, OpenID SSF)', () => {
   before(async () => {
     h = await createHarness({}, {});
     receiver = await addReceiver(h);
-    const created = await h.app.inject({ method: 'POST', url: '/ssf/streams', headers: bearer(receiver.token), payload: { delivery: { method: 'urn:ietf:rfc:8936' } } });
+    const created = await h.app.inject({
+      method: 'POST',
+      url: '/ssf/streams',
+      headers: bearer(receiver.token),
+      payload: { delivery: { method: 'urn:ietf:rfc:8936' } },
+    });
     assert.equal(created.statusCode, 201, created.body);
     streamUrl = new URL(created.json<{ delivery: { endpoint_url: string } }>().delivery.endpoint_url).pathname;
   });
   after(() => h.close());
 
   const poll = async (body: Record<string, unknown> = { returnImmediately: true }) => {
-    const response = await h.app.inject({ method: 'POST', url: streamUrl, headers: bearer(receiver.token), payload: body });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: streamUrl,
+      headers: bearer(receiver.token),
+      payload: body,
+    });
     assert.equal(response.statusCode, 200, response.body);
     return response.json<PollAnswer>();
   };
   const verifySet = async (set: string) => {
     const jwks = createLocalJWKSet(h.services.keys.jwks() as Parameters<typeof createLocalJWKSet>[0]);
-    const { payload, protectedHeader } = await jwtVerify(set, jwks, { issuer: h.config.issuer, audience: receiver.id, typ: 'secevent+jwt', currentDate: new Date(h.clock.now()) });
+    const { payload, protectedHeader } = await jwtVerify(set, jwks, {
+      issuer: h.config.issuer,
+      audience: receiver.id,
+      typ: 'secevent+jwt',
+      currentDate: new Date(h.clock.now()),
+    });
     return { payload, protectedHeader };
   };
   const drain = async () => {
@@ -57,16 +75,35 @@ describe('SET feed (RFC 8936 poll, OpenID SSF)', () => {
     assert.equal(problemOf(await h.app.inject({ method: 'POST', url: streamUrl, payload: {} })).code, 'invalid_token');
     const user = await h.addUser('ssf-reader', 'admin');
     const login = await h.login(user.username, user.password);
-    const asUser = await h.app.inject({ method: 'POST', url: '/ssf/streams', headers: bearer(login.access_token), payload: {} });
+    const asUser = await h.app.inject({
+      method: 'POST',
+      url: '/ssf/streams',
+      headers: bearer(login.access_token),
+      payload: {},
+    });
     assert.equal(asUser.statusCode, 403);
     const unscoped = await addReceiver(h, 'payroll:read');
-    assert.equal((await h.app.inject({ method: 'POST', url: '/ssf/streams', headers: bearer(unscoped.token), payload: {} })).statusCode, 403);
+    assert.equal(
+      (await h.app.inject({ method: 'POST', url: '/ssf/streams', headers: bearer(unscoped.token), payload: {} }))
+        .statusCode,
+      403,
+    );
     const other = await addReceiver(h);
     const foreign = await h.app.inject({ method: 'POST', url: streamUrl, headers: bearer(other.token), payload: {} });
     assert.equal(problemOf(foreign).code, 'not_found');
     const disabled = await addReceiver(h, 'ssf:poll', { disabled: true });
-    assert.equal(problemOf(await h.app.inject({ method: 'POST', url: '/ssf/streams', headers: bearer(disabled.token), payload: {} })).code, 'invalid_token');
-    const push = await h.app.inject({ method: 'POST', url: '/ssf/streams', headers: bearer(receiver.token), payload: { delivery: { method: 'urn:ietf:rfc:8935' } } });
+    assert.equal(
+      problemOf(
+        await h.app.inject({ method: 'POST', url: '/ssf/streams', headers: bearer(disabled.token), payload: {} }),
+      ).code,
+      'invalid_token',
+    );
+    const push = await h.app.inject({
+      method: 'POST',
+      url: '/ssf/streams',
+      headers: bearer(receiver.token),
+      payload: { delivery: { method: 'urn:ietf:rfc:8935' } },
+    });
     assert.equal(problemOf(push).code, 'invalid_request');
   });
 
@@ -74,20 +111,40 @@ describe('SET feed (RFC 8936 poll, OpenID SSF)', () => {
     await drain();
     const user = await h.addUser('ssf-logout', 'clerk');
     const login = await h.login(user.username, user.password);
-    assert.equal((await h.app.inject({ method: 'DELETE', url: '/api/users-sessions/current', headers: bearer(login.access_token) })).statusCode, 204);
+    assert.equal(
+      (
+        await h.app.inject({
+          method: 'DELETE',
+          url: '/api/users-sessions/current',
+          headers: bearer(login.access_token),
+        })
+      ).statusCode,
+      204,
+    );
     const answer = await poll();
     const sets = await Promise.all(Object.values(answer.sets).map(verifySet));
     assert.equal(sets.length, 2);
     const session = sets.find((s) => SESSION_REVOKED in (s.payload.events as object));
     const token = sets.find((s) => TOKEN_REVOKED in (s.payload.events as object));
-    assert.deepEqual(session?.payload.sub_id, { format: 'complex', session: { format: 'opaque', id: login.session_id } });
+    assert.deepEqual(session?.payload.sub_id, {
+      format: 'complex',
+      session: { format: 'opaque', id: login.session_id },
+    });
     const event = (session?.payload.events as Record<string, Record<string, unknown>>)[SESSION_REVOKED];
     assert.equal(event?.initiating_entity, 'user');
     assert.equal(event?.event_timestamp, Math.floor(h.clock.now() / 1000));
-    assert.equal(event?.max_token_exp, Math.ceil(h.clock.now() / 1000) + h.config.accessTokenTtlSeconds + h.config.clockSkewSeconds, 'kept as long as a token of the session could live');
+    assert.equal(
+      event?.max_token_exp,
+      Math.ceil(h.clock.now() / 1000) + h.config.accessTokenTtlSeconds + h.config.clockSkewSeconds,
+      'kept as long as a token of the session could live',
+    );
     assert.equal((token?.payload.sub_id as Record<string, unknown>).format, 'jwt_id');
     for (const { payload } of sets) assert.ok(!JSON.stringify(payload).includes(user.username), 'no username in a SET');
-    assert.deepEqual(Object.keys((await poll()).sets).sort(), Object.keys(answer.sets).sort(), 'unacknowledged SETs come again');
+    assert.deepEqual(
+      Object.keys((await poll()).sets).sort(),
+      Object.keys(answer.sets).sort(),
+      'unacknowledged SETs come again',
+    );
     assert.deepEqual((await poll({ ack: Object.keys(answer.sets), returnImmediately: true })).sets, {});
   });
 
@@ -97,15 +154,33 @@ describe('SET feed (RFC 8936 poll, OpenID SSF)', () => {
     const admin = await h.addUser('ssf-admin', 'admin');
     const adminLogin = await h.login(admin.username, admin.password);
     await h.login(user.username, user.password);
-    const patch = await h.app.inject({ method: 'PATCH', url: `/api/users/${user.id}`, headers: bearer(adminLogin.access_token), payload: { role: 'employee' } });
+    const patch = await h.app.inject({
+      method: 'PATCH',
+      url: `/api/users/${user.id}`,
+      headers: bearer(adminLogin.access_token),
+      payload: { role: 'employee' },
+    });
     assert.equal(patch.statusCode, 200, patch.body);
     const payloads = (await Promise.all(Object.values((await drain()).sets).map(verifySet))).map((s) => s.payload);
-    const cutOff = payloads.find((p) => (p.sub_id as Record<string, unknown>).format === 'complex' && 'user' in (p.sub_id as object));
-    assert.deepEqual(cutOff?.sub_id, { format: 'complex', user: { format: 'iss_sub', iss: h.config.issuer, sub: user.id } });
-    assert.ok(payloads.some((p) => JSON.stringify(p.sub_id).includes('session')), 'each ended session too');
+    const cutOff = payloads.find(
+      (p) => (p.sub_id as Record<string, unknown>).format === 'complex' && 'user' in (p.sub_id as object),
+    );
+    assert.deepEqual(cutOff?.sub_id, {
+      format: 'complex',
+      user: { format: 'iss_sub', iss: h.config.issuer, sub: user.id },
+    });
+    assert.ok(
+      payloads.some((p) => JSON.stringify(p.sub_id).includes('session')),
+      'each ended session too',
+    );
 
     const login = await h.login(admin.username, admin.password);
-    const change = await h.app.inject({ method: 'PUT', url: '/api/users/me/password', headers: bearer(login.access_token), payload: { current_password: admin.password, new_password: 'A-new-Correct-Horse-99' } });
+    const change = await h.app.inject({
+      method: 'PUT',
+      url: '/api/users/me/password',
+      headers: bearer(login.access_token),
+      payload: { current_password: admin.password, new_password: 'A-new-Correct-Horse-99' },
+    });
     assert.equal(change.statusCode, 204, change.body);
     const changed = (await Promise.all(Object.values((await drain()).sets).map(verifySet))).map((s) => s.payload);
     const credential = changed.find((p) => CREDENTIAL_CHANGE in (p.events as object));
@@ -131,7 +206,8 @@ describe('SET feed (RFC 8936 poll, OpenID SSF)', () => {
 
   it('pages with maxEvents and moreAvailable, and keeps unacknowledged SETs across a restart', async () => {
     await drain();
-    for (const jti of ['a', 'b', 'c']) await h.services.revocations.revokeToken(`jti-${jti}`, Math.floor(h.clock.now() / 1000) + 60);
+    for (const jti of ['a', 'b', 'c'])
+      await h.services.revocations.revokeToken(`jti-${jti}`, Math.floor(h.clock.now() / 1000) + 60);
     const first = await poll({ maxEvents: 2, returnImmediately: true });
     assert.equal(Object.keys(first.sets).length, 2);
     assert.equal(first.moreAvailable, true);
@@ -145,7 +221,15 @@ describe('SET feed (RFC 8936 poll, OpenID SSF)', () => {
 
   it('deletes a stream', async () => {
     const id = streamUrl.split('/').pop() as string;
-    assert.equal((await h.app.inject({ method: 'DELETE', url: `/ssf/streams?stream_id=${id}`, headers: bearer(receiver.token) })).statusCode, 204);
-    assert.equal(problemOf(await h.app.inject({ method: 'POST', url: streamUrl, headers: bearer(receiver.token), payload: {} })).code, 'not_found');
+    assert.equal(
+      (await h.app.inject({ method: 'DELETE', url: `/ssf/streams?stream_id=${id}`, headers: bearer(receiver.token) }))
+        .statusCode,
+      204,
+    );
+    assert.equal(
+      problemOf(await h.app.inject({ method: 'POST', url: streamUrl, headers: bearer(receiver.token), payload: {} }))
+        .code,
+      'not_found',
+    );
   });
 });

@@ -7,7 +7,11 @@ import type { Harness } from '../helpers/harness.js';
  * A client with an access token as the OAuth client-credentials grant issues it (RFC 9068: sub is
  * the client id), minted with the harness's own signing key.
  */
-export async function addReceiver(harness: Harness, scope = 'ssf:poll', overrides: Partial<ClientRecord> = {}): Promise<{ id: string; token: string }> {
+export async function addReceiver(
+  harness: Harness,
+  scope = 'ssf:poll',
+  overrides: Partial<ClientRecord> = {},
+): Promise<{ id: string; token: string }> {
   const now = harness.clock.now();
   const client: ClientRecord = {
     id: `client-${randomBytes(6).toString('hex')}`,
@@ -31,6 +35,15 @@ export async function addReceiver(harness: Harness, scope = 'ssf:poll', override
 
 export function clientToken(harness: Harness, clientId: string, scope: string): string {
   const iat = Math.floor(harness.clock.now() / 1000);
-  const claims = { iss: harness.config.issuer, sub: clientId, aud: harness.config.audience, exp: iat + 300, iat, jti: randomBytes(12).toString('base64url'), client_id: clientId, scope };
+  const claims = {
+    iss: harness.config.issuer,
+    sub: clientId,
+    aud: harness.config.audience,
+    exp: iat + 300,
+    iat,
+    jti: randomBytes(12).toString('base64url'),
+    client_id: clientId,
+    scope,
+  };
   return signJwt(harness.services.keys.signingKey(), { typ: 'at+jwt' }, claims);
 }

@@ -30,18 +30,41 @@ describe('CompiledRead and the payments page', () => {
   let store: SqlStore;
   let db: PayrollDb;
   const at = Date.parse('2027-01-01T00:00:00Z');
-  const payment = (i: number, createdAt: number): PaymentRecord => ({
-    id: `p-${String(i).padStart(3, '0')}`, employeeId: 'e-1', amountCents: 100 + i, currency: 'EUR', period: `2027-0${1 + (i % 3)}`,
-    kind: 'payment', reversesPaymentId: null, reversedByPaymentId: null, memo: null, createdBy: 'test', createdAt,
-  } as PaymentRecord);
+  const payment = (i: number, createdAt: number): PaymentRecord =>
+    ({
+      id: `p-${String(i).padStart(3, '0')}`,
+      employeeId: 'e-1',
+      amountCents: 100 + i,
+      currency: 'EUR',
+      period: `2027-0${1 + (i % 3)}`,
+      kind: 'payment',
+      reversesPaymentId: null,
+      reversedByPaymentId: null,
+      memo: null,
+      createdBy: 'test',
+      createdAt,
+    }) as PaymentRecord;
 
   before(async () => {
     store = await openMemoryStore(payrollMigrations);
     db = store.db.withTables<PayrollTables>() as unknown as PayrollDb;
-    await db.insertInto('employees').values({
-      id: 'e-1', name: 'A', email: 'a@example.com', department: 'D', title: 'T', salary_cents: 1, currency: 'EUR',
-      bank_account: 'DE89370400440532013000', hired_on: '2020-01-01', status: 'active', created_at: at, updated_at: at,
-    }).execute();
+    await db
+      .insertInto('employees')
+      .values({
+        id: 'e-1',
+        name: 'A',
+        email: 'a@example.com',
+        department: 'D',
+        title: 'T',
+        salary_cents: 1,
+        currency: 'EUR',
+        bank_account: 'DE89370400440532013000',
+        hired_on: '2020-01-01',
+        status: 'active',
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
     // Three payments share one created_at: the page boundary must fall between them correctly.
     const times = [at, at + 1, at + 1, at + 1, at + 2, at + 3, at + 3];
     for (const [i, t] of times.entries()) await paymentsRepo(db).insert(payment(i, t));
@@ -50,10 +73,23 @@ describe('CompiledRead and the payments page', () => {
 
   it('runs one compiled query with new parameters, keeps constants, and works in a transaction', async () => {
     const read = new CompiledRead<PayrollTables, { id: string }>((d, p) =>
-      d.selectFrom('payments').select('id').where('amount_cents', '>=', p<number>(0)).where('currency', '=', 'EUR')
-        .where(sql<SqlBool>`${sql.ref('amount_cents')} <= ${p<number>(1)} + ${p<number>(0)}`).orderBy('id').limit(10));
-    assert.deepEqual((await read.rows(db, [103, 1])).map((r) => r.id), ['p-003', 'p-004']);
-    assert.deepEqual((await read.rows(db, [105, 0])).map((r) => r.id), ['p-005']);
+      d
+        .selectFrom('payments')
+        .select('id')
+        .where('amount_cents', '>=', p<number>(0))
+        .where('currency', '=', 'EUR')
+        .where(sql<SqlBool>`${sql.ref('amount_cents')} <= ${p<number>(1)} + ${p<number>(0)}`)
+        .orderBy('id')
+        .limit(10),
+    );
+    assert.deepEqual(
+      (await read.rows(db, [103, 1])).map((r) => r.id),
+      ['p-003', 'p-004'],
+    );
+    assert.deepEqual(
+      (await read.rows(db, [105, 0])).map((r) => r.id),
+      ['p-005'],
+    );
     const inside = await db.transaction().execute((trx) => read.first(trx, [106, 5]));
     assert.deepEqual(inside, { id: 'p-006' });
     assert.equal(await read.first(db, [1000, 0]), undefined);
@@ -73,8 +109,21 @@ describe('CompiledRead and the payments page', () => {
 
   it('applies every filter with the cursor, each filter combination compiled on its own', async () => {
     const after = encodeCursor([at + 1, 'p-001']);
-    const page = await paymentsRepo(db).list({ employeeId: 'e-1', from: '2027-02', to: '2027-03', cursor: after, limit: 10 });
-    assert.deepEqual(page.items.map((p) => [p.id, p.period]), [['p-002', '2027-03'], ['p-004', '2027-02'], ['p-005', '2027-03']]);
+    const page = await paymentsRepo(db).list({
+      employeeId: 'e-1',
+      from: '2027-02',
+      to: '2027-03',
+      cursor: after,
+      limit: 10,
+    });
+    assert.deepEqual(
+      page.items.map((p) => [p.id, p.period]),
+      [
+        ['p-002', '2027-03'],
+        ['p-004', '2027-02'],
+        ['p-005', '2027-03'],
+      ],
+    );
     const none = await paymentsRepo(db).list({ employeeId: 'e-2', limit: 10 });
     assert.deepEqual(none.items, []);
   });

@@ -16,13 +16,23 @@ let n = 0;
 function gatedFlush() {
   const gates: Array<{ open: () => void; fail: (error: Error) => void }> = [];
   const state = { passing: false };
-  const flush = () => (state.passing ? Promise.resolve() : new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject })));
+  const flush = () =>
+    state.passing
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject }));
   return { flush, gates, state };
 }
 
 const settled = async (promise: Promise<unknown>): Promise<boolean> => {
   let done = false;
-  void promise.then(() => { done = true; }, () => { done = true; });
+  void promise.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
   await new Promise((resolve) => setImmediate(resolve));
   return done;
 };
@@ -78,8 +88,16 @@ describe('SQLite writes under group commit', () => {
       state.passing = true;
       await sql`create table t (v integer)`.execute(db);
       state.passing = false;
-      const insert = db.insertInto('t' as never).values({ v: 1 } as never).execute();
-      const inTransaction = db.transaction().execute((tx) => tx.insertInto('t' as never).values({ v: 2 } as never).execute());
+      const insert = db
+        .insertInto('t' as never)
+        .values({ v: 1 } as never)
+        .execute();
+      const inTransaction = db.transaction().execute((tx) =>
+        tx
+          .insertInto('t' as never)
+          .values({ v: 2 } as never)
+          .execute(),
+      );
       await new Promise((resolve) => setTimeout(resolve, 20));
       assert.equal(await settled(insert), false, 'the insert waits for its flush');
       assert.equal(await settled(inTransaction), false, 'the transaction waits for its flush');
@@ -106,7 +124,10 @@ describe('SQLite writes under group commit', () => {
       state.passing = true;
       await sql`create table t (v integer)`.execute(db);
       state.passing = false;
-      const insert = db.insertInto('t' as never).values({ v: 1 } as never).execute();
+      const insert = db
+        .insertInto('t' as never)
+        .values({ v: 1 } as never)
+        .execute();
       await new Promise((resolve) => setTimeout(resolve, 10));
       gates[0]?.fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
       await assert.rejects(insert, /EIO/);
@@ -123,12 +144,23 @@ describe('SQLite writes under group commit', () => {
       state.passing = true;
       await sql`create table t (v integer)`.execute(db);
       state.passing = false;
-      await db.deleteFrom('t' as never).where('v' as never, '=', 99 as never).execute(); // nothing to delete
-      await db.withPlugin(DEFER_DURABILITY).insertInto('t' as never).values({ v: 1 } as never).execute();
+      await db
+        .deleteFrom('t' as never)
+        .where('v' as never, '=', 99 as never)
+        .execute(); // nothing to delete
+      await db
+        .withPlugin(DEFER_DURABILITY)
+        .insertInto('t' as never)
+        .values({ v: 1 } as never)
+        .execute();
       assert.equal(gates.length, 0, 'neither waited for a flush');
       const plain = await sql<{ c: number }>`select count(*) as c from t`.execute(db);
       assert.equal(Number(plain.rows[0]?.c), 1, 'a plain read sees the commit at once');
-      const durableRead = db.withPlugin(READ_DURABLE).selectFrom('t' as never).selectAll().execute();
+      const durableRead = db
+        .withPlugin(READ_DURABLE)
+        .selectFrom('t' as never)
+        .selectAll()
+        .execute();
       assert.equal(await settled(durableRead), false, 'the durable read waits');
       assert.equal(gates.length, 1);
       gates[0]?.open();
@@ -143,14 +175,24 @@ describe('SQLite writes under group commit', () => {
     const path = join(root, `db-${n++}.sqlite`);
     const real = walFlush(path);
     let flushes = 0;
-    const counted = Object.assign(async () => {
-      flushes++;
-      await real();
-    }, { close: real.close });
+    const counted = Object.assign(
+      async () => {
+        flushes++;
+        await real();
+      },
+      { close: real.close },
+    );
     const db = openSqlite(path, { flush: counted });
     await sql`create table t (v integer)`.execute(db);
     flushes = 0;
-    await Promise.all(Array.from({ length: 64 }, (_, v) => db.insertInto('t' as never).values({ v } as never).execute()));
+    await Promise.all(
+      Array.from({ length: 64 }, (_, v) =>
+        db
+          .insertInto('t' as never)
+          .values({ v } as never)
+          .execute(),
+      ),
+    );
     assert.ok(flushes >= 1 && flushes < 64, `${flushes} flushes for 64 writes`);
     await db.destroy();
     const again = openSqlite(path);

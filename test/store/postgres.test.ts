@@ -55,9 +55,7 @@ describe('postgres', { skip }, () => {
 
   describe('postgres openStore', () => {
     const names = async (store: SqlStore): Promise<string[]> =>
-      (await sql<{ name: string }>`select name from bulwark_migration`.execute(store.db)).rows.map(
-        (r) => r.name,
-      );
+      (await sql<{ name: string }>`select name from bulwark_migration`.execute(store.db)).rows.map((r) => r.name);
 
     it('two instances opening a fresh schema together both succeed (advisory lock)', async () => {
       const schema = await freshSchema();

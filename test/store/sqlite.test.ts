@@ -18,9 +18,7 @@ const freshDir = (): string => join(root, `db-${n++}`, 'data');
 runStoreSuite('sqlite', () => openStore({ dataDir: freshDir() }));
 
 const migrationNames = async <DB>(db: Kysely<DB>): Promise<string[]> =>
-  (await sql<{ name: string }>`select name from bulwark_migration order by name`.execute(db)).rows.map(
-    (r) => r.name,
-  );
+  (await sql<{ name: string }>`select name from bulwark_migration order by name`.execute(db)).rows.map((r) => r.name);
 
 describe('sqlite openStore', () => {
   it('creates the data dir 0700 and the database file 0600, with WAL, synchronous=NORMAL under group commit and foreign keys', async () => {
@@ -64,7 +62,10 @@ describe('sqlite openStore', () => {
     const extra = {
       '0002_widgets': {
         up: async (db: Kysely<unknown>): Promise<void> => {
-          await db.schema.createTable('widgets').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+          await db.schema
+            .createTable('widgets')
+            .addColumn('id', 'text', (c) => c.primaryKey())
+            .execute();
         },
       },
     };

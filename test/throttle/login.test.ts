@@ -4,19 +4,33 @@ import { after, before, describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { createHarness, problemOf, type Harness } from '../helpers/harness.js';
 
-const POLICY = { failuresPerUserIp: 5, firstBlockSeconds: 30, maxBlockSeconds: 900, failuresPerIpPerDay: 1_000, attemptsPerIpPerSecond: 1_000 };
+const POLICY = {
+  failuresPerUserIp: 5,
+  firstBlockSeconds: 30,
+  maxBlockSeconds: 900,
+  failuresPerIpPerDay: 1_000,
+  attemptsPerIpPerSecond: 1_000,
+};
 
 function login(h: Harness, username: string, password: string, ip: string): Promise<LightMyRequestResponse> {
-  return h.app.inject({ method: 'POST', url: '/api/users-sessions', payload: { username, password }, remoteAddress: ip });
+  return h.app.inject({
+    method: 'POST',
+    url: '/api/users-sessions',
+    payload: { username, password },
+    remoteAddress: ip,
+  });
 }
 
 async function failTimes(h: Harness, username: string, ip: string, times: number): Promise<void> {
-  for (let i = 0; i < times; i += 1) assert.equal((await login(h, username, 'wrong-password-x', ip)).statusCode, 401, `failure ${i + 1}`);
+  for (let i = 0; i < times; i += 1)
+    assert.equal((await login(h, username, 'wrong-password-x', ip)).statusCode, 401, `failure ${i + 1}`);
 }
 
 /** The header names of an answer, minus those that differ per request anyway. */
 function headerShape(response: LightMyRequestResponse): string[] {
-  return Object.keys(response.headers).filter((name) => !['date', 'content-length'].includes(name)).sort();
+  return Object.keys(response.headers)
+    .filter((name) => !['date', 'content-length'].includes(name))
+    .sort();
 }
 
 describe('login throttling (per username + IP, per IP)', () => {
@@ -35,7 +49,10 @@ describe('login throttling (per username + IP, per IP)', () => {
     assert.equal(sixth.statusCode, 429);
     assert.equal(problemOf(sixth).code, 'too_many_requests');
     const retryAfter = Number(sixth.headers['retry-after']);
-    assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 30, `Retry-After ${String(sixth.headers['retry-after'])}`);
+    assert.ok(
+      Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 30,
+      `Retry-After ${String(sixth.headers['retry-after'])}`,
+    );
   });
 
   it('still answers 429 to the right password while blocked (no oracle)', async () => {
@@ -81,7 +98,8 @@ describe('login throttling (per username + IP, per IP)', () => {
   it('limits failures per IP across usernames', async () => {
     const strict = await createHarness({}, { throttle: { policy: { ...POLICY, failuresPerIpPerDay: 3 } } });
     try {
-      for (const name of ['u1', 'u2', 'u3']) assert.equal((await login(strict, name, 'wrong-password-x', '10.0.1.1')).statusCode, 401);
+      for (const name of ['u1', 'u2', 'u3'])
+        assert.equal((await login(strict, name, 'wrong-password-x', '10.0.1.1')).statusCode, 401);
       const next = await login(strict, 'u4', 'wrong-password-x', '10.0.1.1');
       assert.equal(next.statusCode, 429);
       assert.ok(Number(next.headers['retry-after']) >= 1);
@@ -95,7 +113,10 @@ describe('login throttling (per username + IP, per IP)', () => {
 describe('login throttling back-off', () => {
   let h: Harness;
   before(async () => {
-    h = await createHarness({}, { throttle: { policy: { ...POLICY, failuresPerUserIp: 2, firstBlockSeconds: 1, maxBlockSeconds: 4 } } });
+    h = await createHarness(
+      {},
+      { throttle: { policy: { ...POLICY, failuresPerUserIp: 2, firstBlockSeconds: 1, maxBlockSeconds: 4 } } },
+    );
   });
   after(() => h.close());
 

@@ -25,10 +25,20 @@ describe('the wrong-password throttle survives a Redis restart (real processes)'
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const env = {
-      BULWARK_DATA_DIR: dataDir, BULWARK_ISSUER: base, PORT: String(port), HOST: '127.0.0.1', BULWARK_DEMO: '0',
-      BULWARK_REDIS_URL: redis.url, BULWARK_LOGIN_FAILURES_PER_USER_IP: '5', BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '1000',
+      BULWARK_DATA_DIR: dataDir,
+      BULWARK_ISSUER: base,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BULWARK_DEMO: '0',
+      BULWARK_REDIS_URL: redis.url,
+      BULWARK_LOGIN_FAILURES_PER_USER_IP: '5',
+      BULWARK_LOGIN_ATTEMPTS_PER_IP_PER_SECOND: '1000',
     };
-    const added = await runCli(['users', 'add', '--username', 'alice', '--role', 'admin', '--password-stdin'], env, PASSWORD);
+    const added = await runCli(
+      ['users', 'add', '--username', 'alice', '--role', 'admin', '--password-stdin'],
+      env,
+      PASSWORD,
+    );
     assert.equal(added.code, 0, added.stderr);
     server = await startServe(env);
   });
@@ -39,7 +49,11 @@ describe('the wrong-password throttle survives a Redis restart (real processes)'
   });
 
   const login = async (username: string, password: string) => {
-    const response = await fetch(`${base}/api/users-sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const response = await fetch(`${base}/api/users-sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
     return { status: response.status, retryAfter: Number(response.headers.get('retry-after') ?? 0) };
   };
   const restartRedis = async () => {
@@ -52,7 +66,8 @@ describe('the wrong-password throttle survives a Redis restart (real processes)'
   it('three failures, a restart, then two more: the sixth is 429, not a fresh five', async () => {
     for (let i = 0; i < 3; i++) assert.equal((await login('alice', 'wrong-password-1')).status, 401);
     await restartRedis();
-    for (let i = 0; i < 2; i++) assert.equal((await login('alice', 'wrong-password-1')).status, 401, `failure ${i + 4}`);
+    for (let i = 0; i < 2; i++)
+      assert.equal((await login('alice', 'wrong-password-1')).status, 401, `failure ${i + 4}`);
     const blocked = await login('alice', PASSWORD);
     assert.equal(blocked.status, 429, 'the right password is refused while blocked');
     assert.ok(blocked.retryAfter >= 1 && blocked.retryAfter <= 30, String(blocked.retryAfter));

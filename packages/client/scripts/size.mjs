@@ -12,10 +12,22 @@ import { basename } from 'node:path';
 // 4.5 KiB: the account flows (#20) and the passkey entry points (#20.5) joined the first load.
 const BUDGET_BYTES = 4608;
 const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const result = await build({ entryPoints: [entry], bundle: true, splitting: true, outdir: 'size-out', minify: true, format: 'esm', platform: 'browser', target: 'es2022', write: false });
+const result = await build({
+  entryPoints: [entry],
+  bundle: true,
+  splitting: true,
+  outdir: 'size-out',
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+});
 const gzip = (file) => gzipSync(file.contents, { level: 9 }).length;
 const first = result.outputFiles.find((file) => basename(file.path) === 'index.js');
 const lazy = result.outputFiles.filter((file) => file !== first).reduce((sum, file) => sum + gzip(file), 0);
 const gzipped = gzip(first);
-process.stdout.write(`@bulwark/client: ${first.contents.length} B minified, ${gzipped} B min+gzip at first load (budget ${BUDGET_BYTES} B); ${lazy} B min+gzip loaded on first passkey use\n`);
+process.stdout.write(
+  `@bulwark/client: ${first.contents.length} B minified, ${gzipped} B min+gzip at first load (budget ${BUDGET_BYTES} B); ${lazy} B min+gzip loaded on first passkey use\n`,
+);
 if (gzipped >= BUDGET_BYTES) process.exit(1);

@@ -58,7 +58,11 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     store,
     channel,
     async refreshOverNetwork() {
-      const res = await send(`${SESSIONS}/refresh`, { method: 'POST', ...WITH_COOKIE, headers: await proofHeader(`${SESSIONS}/refresh`) });
+      const res = await send(`${SESSIONS}/refresh`, {
+        method: 'POST',
+        ...WITH_COOKIE,
+        headers: await proofHeader(`${SESSIONS}/refresh`),
+      });
       if (res.status !== 401) return readGrant(res);
       discard(res);
       return null;
@@ -99,7 +103,11 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     return send(path, await authorize(path, init, next));
   }
 
-  async function request<T>(method: HttpMethod, path: string, { body, headers, query, signal }: RequestOptions = {}): Promise<T> {
+  async function request<T>(
+    method: HttpMethod,
+    path: string,
+    { body, headers, query, signal }: RequestOptions = {},
+  ): Promise<T> {
     const sent = new Headers(headers);
     if (!sent.has('accept')) sent.set('accept', 'application/json, application/problem+json');
     if (body !== undefined) sent.set('content-type', 'application/json');
@@ -120,7 +128,11 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     const res = await send(path, {
       method: 'POST',
       ...WITH_COOKIE,
-      headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json', ...(await proofHeader(path)) },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, application/problem+json',
+        ...(await proofHeader(path)),
+      },
       body: JSON.stringify({ ...fields, refresh_delivery: 'cookie' }),
     });
     if (res.status === 401) throw await loginStepProblem(res, logIn, request);

@@ -17,7 +17,11 @@ export interface Dpop {
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const text = new TextEncoder();
 
-const b64u = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+const b64u = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/=+$/, '')
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
 const encode = (value: unknown): string => b64u(text.encode(JSON.stringify(value)));
 
 /** One request to the key store ('k' in database bulwark-dpop); rejects where there is no IndexedDB. */
@@ -41,26 +45,42 @@ async function loadKey(): Promise<CryptoKeyPair> {
   if (kept !== undefined) return kept;
   const made = await crypto.subtle.generateKey(ALG, false, ['sign', 'verify']);
   // add, not put: of two tabs racing, the second adopts the key the first stored.
-  return idb(true, (s) => s.add(made, 'key')).then(() => made, () => idb(false, (s) => s.get('key') as IDBRequest<CryptoKeyPair | undefined>).then((k) => k ?? made, () => made));
+  return idb(true, (s) => s.add(made, 'key')).then(
+    () => made,
+    () =>
+      idb(false, (s) => s.get('key') as IDBRequest<CryptoKeyPair | undefined>).then(
+        (k) => k ?? made,
+        () => made,
+      ),
+  );
 }
 
 /** `enabled` false: never (Bearer tokens only). */
 export function createDpop(enabled: boolean, baseUrl: string): Dpop {
   let key: Promise<{ pair: CryptoKeyPair; jwk: JsonWebKey } | null> | undefined;
-  const ready = () => (key ??= Promise.resolve(enabled && globalThis.crypto?.subtle !== undefined).then(async (on) => {
-    if (!on) return null;
-    const pair = await loadKey();
-    const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
-    return { pair, jwk: { kty, crv, x, y } };
-  }).catch(() => null));
+  const ready = () =>
+    (key ??= Promise.resolve(enabled && globalThis.crypto?.subtle !== undefined)
+      .then(async (on) => {
+        if (!on) return null;
+        const pair = await loadKey();
+        const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+        return { pair, jwk: { kty, crv, x, y } };
+      })
+      .catch(() => null));
 
   return {
     async proof(method, path, token) {
       const k = await ready();
       if (k === null) return null;
       const url = new URL(baseUrl + path, globalThis.location?.href);
-      const claims: Record<string, unknown> = { htm: method, htu: url.origin + url.pathname, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID() };
-      if (token !== undefined) claims.ath = b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', text.encode(token))));
+      const claims: Record<string, unknown> = {
+        htm: method,
+        htu: url.origin + url.pathname,
+        iat: Math.floor(Date.now() / 1000),
+        jti: crypto.randomUUID(),
+      };
+      if (token !== undefined)
+        claims.ath = b64u(new Uint8Array(await crypto.subtle.digest('SHA-256', text.encode(token))));
       const input = `${encode({ typ: 'dpop+jwt', alg: 'ES256', jwk: k.jwk })}.${encode(claims)}`;
       return `${input}.${b64u(new Uint8Array(await crypto.subtle.sign(ALG, k.pair.privateKey, text.encode(input))))}`;
     },

@@ -19,7 +19,12 @@ export class BulwarkMfaRequiredError extends BulwarkProblemError {
   /** The second steps the account has: `totp` (a code or recovery code; `complete`), `passkey` (`completeWithPasskey`). */
   readonly methods: ReadonlyArray<'totp' | 'passkey'>;
 
-  constructor(fields: ProblemFields, complete: (code: string) => Promise<BulwarkUser>, completeWithPasskey: () => Promise<BulwarkUser>, methods: ReadonlyArray<'totp' | 'passkey'> = ['totp']) {
+  constructor(
+    fields: ProblemFields,
+    complete: (code: string) => Promise<BulwarkUser>,
+    completeWithPasskey: () => Promise<BulwarkUser>,
+    methods: ReadonlyArray<'totp' | 'passkey'> = ['totp'],
+  ) {
     super(fields);
     this.name = 'BulwarkMfaRequiredError';
     this.complete = complete;
@@ -48,15 +53,25 @@ export class BulwarkPasswordChangeRequiredError extends BulwarkProblemError {
 
 /** The problem of a refused login step; one asking for another step carries the function that takes it. */
 export async function loginStepProblem(res: Response, step: LoginStep, request: Request): Promise<BulwarkProblemError> {
-  const body = (await res.clone().json().catch(() => null)) as Record<string, unknown> | null;
+  const body = (await res
+    .clone()
+    .json()
+    .catch(() => null)) as Record<string, unknown> | null;
   const problem = await problemFromResponse(res);
   const mfaToken = body?.mfa_token;
   const changeToken = body?.password_change_token;
   if (problem.code === CODE.mfa_required && typeof mfaToken === 'string') {
-    return new BulwarkMfaRequiredError(problem, (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }), () => secondStepWithPasskey(mfaToken, request, step), secondStepMethods(body?.methods));
+    return new BulwarkMfaRequiredError(
+      problem,
+      (code) => step('/api/users-sessions/mfa', { mfa_token: mfaToken, code }),
+      () => secondStepWithPasskey(mfaToken, request, step),
+      secondStepMethods(body?.methods),
+    );
   }
   if (problem.code === CODE.password_change_required && typeof changeToken === 'string') {
-    return new BulwarkPasswordChangeRequiredError(problem, (password) => step('/api/users-sessions/password-change', { password_change_token: changeToken, new_password: password }));
+    return new BulwarkPasswordChangeRequiredError(problem, (password) =>
+      step('/api/users-sessions/password-change', { password_change_token: changeToken, new_password: password }),
+    );
   }
   return problem;
 }

@@ -35,7 +35,10 @@ export class BulwarkProblemError extends Error {
 /** The server could not be reached (offline, DNS, CORS, connection reset): status 0, code network_error. */
 export class BulwarkNetworkError extends BulwarkProblemError {
   constructor(cause: unknown) {
-    super({ status: 0, code: 'network_error', title: 'Network error', detail: 'The server could not be reached.' }, { cause });
+    super(
+      { status: 0, code: 'network_error', title: 'Network error', detail: 'The server could not be reached.' },
+      { cause },
+    );
     this.name = 'BulwarkNetworkError';
   }
 }
@@ -70,7 +73,10 @@ export interface StepUpChallenge {
 /** Reads max_age and the fixed error_description of an RFC 9470 Bearer challenge. */
 export function parseStepUpChallenge(header: string | null): StepUpChallenge {
   const maxAge = header === null ? null : /(?:^|[\s,])max_age="?(\d+)"?/.exec(header);
-  return { maxAgeSeconds: maxAge === null ? undefined : Number(maxAge[1]), tooOld: header !== null && /error_description="More recent authentication is required"/.test(header) };
+  return {
+    maxAgeSeconds: maxAge === null ? undefined : Number(maxAge[1]),
+    tooOld: header !== null && /error_description="More recent authentication is required"/.test(header),
+  };
 }
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -93,7 +99,8 @@ export async function problemFromResponse(res: Response): Promise<BulwarkProblem
     detail: text(body.detail),
     retryAfter: parseRetryAfter(res.headers.get('retry-after')),
   };
-  if (code === CODE.insufficient_user_authentication) return new BulwarkStepUpRequiredError(fields, parseStepUpChallenge(res.headers.get('www-authenticate')));
+  if (code === CODE.insufficient_user_authentication)
+    return new BulwarkStepUpRequiredError(fields, parseStepUpChallenge(res.headers.get('www-authenticate')));
   return new BulwarkProblemError(fields);
 }
 

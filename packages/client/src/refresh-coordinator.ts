@@ -33,7 +33,12 @@ export interface CoordinatorDeps {
 }
 
 /** One refresh at a time in this tab, and under the Web Lock `bulwark-refresh` across tabs where it exists. */
-export function createRefreshCoordinator({ store, channel, refreshOverNetwork, onRefreshed }: CoordinatorDeps): RefreshCoordinator {
+export function createRefreshCoordinator({
+  store,
+  channel,
+  refreshOverNetwork,
+  onRefreshed,
+}: CoordinatorDeps): RefreshCoordinator {
   let inFlight: Promise<string | null> | null = null;
 
   const newerThan = (stale: string | null): string | null => {

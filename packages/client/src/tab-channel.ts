@@ -2,9 +2,7 @@ import type { BulwarkUser, Grant } from './types.js';
 
 /** What one tab tells the others: BroadcastChannel is same-origin, as is the cookie they share. */
 export type TabMessage =
-  | ({ kind: 'signin'; user: BulwarkUser } & Grant)
-  | ({ kind: 'refresh' } & Grant)
-  | { kind: 'signout' };
+  ({ kind: 'signin'; user: BulwarkUser } & Grant) | ({ kind: 'refresh' } & Grant) | { kind: 'signout' };
 
 /** The BroadcastChannel between the tabs of one app (a no-op where BroadcastChannel is missing). */
 export interface TabChannel {
@@ -25,7 +23,11 @@ function isMessage(data: unknown): data is TabMessage {
   const m = data as Partial<{ kind: string; accessToken: unknown; expiresAt: unknown }> | null;
   if (m === null || typeof m !== 'object') return false;
   if (m.kind === 'signout') return true;
-  return (m.kind === 'signin' || m.kind === 'refresh') && typeof m.accessToken === 'string' && typeof m.expiresAt === 'number';
+  return (
+    (m.kind === 'signin' || m.kind === 'refresh') &&
+    typeof m.accessToken === 'string' &&
+    typeof m.expiresAt === 'number'
+  );
 }
 
 /** Without BroadcastChannel (old runtimes) every method is a no-op: the client is then one tab. */

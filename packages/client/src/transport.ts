@@ -31,7 +31,11 @@ export async function readGrant(res: Response): Promise<Grant> {
   if (!res.ok) throw await problemFromResponse(res);
   const body = (await res.json()) as { access_token?: unknown; expires_in?: unknown; token_type?: unknown };
   if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
-    throw new BulwarkProblemError({ status: res.status, code: 'invalid_response', title: 'The token answer had no access token' });
+    throw new BulwarkProblemError({
+      status: res.status,
+      code: 'invalid_response',
+      title: 'The token answer had no access token',
+    });
   }
   const grant: Grant = { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
   if (body.token_type === 'DPoP') grant.dpop = true;
@@ -44,9 +48,13 @@ export function discard(res: Response): void {
 }
 
 /** `path` with the query's defined values appended, URL-encoded. */
-export function withQuery(path: string, query: Record<string, string | number | boolean | null | undefined> = {}): string {
+export function withQuery(
+  path: string,
+  query: Record<string, string | number | boolean | null | undefined> = {},
+): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) if (value !== null && value !== undefined) params.append(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== null && value !== undefined) params.append(key, String(value));
   const search = params.toString();
   return search === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${search}`;
 }

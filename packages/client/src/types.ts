@@ -104,4 +104,3 @@ export interface BulwarkAccounts {
   /** Creates the signed-up account from its link's token. */
   confirmSignup(token: string): Promise<BulwarkUser>;
 }
-

@@ -23,6 +23,8 @@ const brotliBytes = Object.values(sizes).reduce((sum, n) => sum + n, 0);
 writeFileSync(new URL('first-load.json', dist), `${JSON.stringify({ brotliBytes, budget, files: sizes }, null, 2)}\n`);
 process.stdout.write(`first load: ${brotliBytes} B brotli (${files.length} files; budget ${budget} B)\n`);
 if (brotliBytes > budget) {
-  process.stderr.write(`first load over budget by ${brotliBytes - budget} B: keep views lazy (src/views/index.tsx) or raise first-load-budget.json with a reason\n`);
+  process.stderr.write(
+    `first load over budget by ${brotliBytes - budget} B: keep views lazy (src/views/index.tsx) or raise first-load-budget.json with a reason\n`,
+  );
   process.exit(1);
 }

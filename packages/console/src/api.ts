@@ -1,6 +1,13 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { BulwarkProblemError, type BulwarkClient, type BulwarkPasskeys, type BulwarkUser, type HttpMethod, type RequestOptions as ClientRequestOptions } from '@bulwark/client';
+import {
+  BulwarkProblemError,
+  type BulwarkClient,
+  type BulwarkPasskeys,
+  type BulwarkUser,
+  type HttpMethod,
+  type RequestOptions as ClientRequestOptions,
+} from '@bulwark/client';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
 
 export type Method = HttpMethod;
@@ -39,14 +46,23 @@ function cleanQuery(query: Query | undefined): Record<string, string> | undefine
  * 401 codes that mean no valid session is left (token_expired survives only a failed refresh).
  * Not `insufficient_user_authentication`: the session is fine, the write needs a newer login.
  */
-const SESSION_OVER: ReadonlySet<string> = new Set([PROBLEM_CODE.invalid_token, PROBLEM_CODE.invalid_grant, PROBLEM_CODE.token_expired]);
+const SESSION_OVER: ReadonlySet<string> = new Set([
+  PROBLEM_CODE.invalid_token,
+  PROBLEM_CODE.invalid_grant,
+  PROBLEM_CODE.token_expired,
+]);
 
 /**
  * Requests through the client, which adds the bearer token and refreshes it once on
  * `token_expired`. A 401 that survives that means the session is over (revoked, signed out in
  * another tab, user disabled): `onSessionEnded` returns the console to the sign-in form.
  */
-export function createApi(client: BulwarkClient, user: BulwarkUser, onSessionEnded: () => void, signInAgain: () => void): Api {
+export function createApi(
+  client: BulwarkClient,
+  user: BulwarkUser,
+  onSessionEnded: () => void,
+  signInAgain: () => void,
+): Api {
   return {
     user,
     signInAgain,

@@ -7,12 +7,11 @@ import { ForgotPassword, isPublicLinkPath, PublicLinkPage } from './components/a
 import { isViewPath, navigate, usePath } from './router';
 import { ViewFor } from './views';
 
-const STEP_UP_NOTICE = 'Sign in again, with your authenticator code or a passkey, to make payroll changes. You will return to the same page.';
+const STEP_UP_NOTICE =
+  'Sign in again, with your authenticator code or a passkey, to make payroll changes. You will return to the same page.';
 
 type State =
-  | { phase: 'starting' }
-  | { phase: 'signed-out'; notice?: string }
-  | { phase: 'signed-in'; user: BulwarkUser };
+  { phase: 'starting' } | { phase: 'signed-out'; notice?: string } | { phase: 'signed-in'; user: BulwarkUser };
 
 /**
  * The shell: on load the client restores the session through the HttpOnly refresh cookie (a
@@ -27,7 +26,8 @@ export function App({ client }: { client: BulwarkClient }) {
 
   useEffect(() => {
     let live = true;
-    client.restore()
+    client
+      .restore()
       .then((user) => live && setState(user === null ? { phase: 'signed-out' } : { phase: 'signed-in', user }))
       .catch(() => live && setState({ phase: 'signed-out' }));
     const offIn = client.on('signin', (user) => {
@@ -42,12 +42,21 @@ export function App({ client }: { client: BulwarkClient }) {
   }, [client]);
 
   const user = state.phase === 'signed-in' ? state.user : undefined;
-  const sessionEnded = useCallback(() => setState({ phase: 'signed-out', notice: 'Your session has ended. Please sign in again.' }), []);
+  const sessionEnded = useCallback(
+    () => setState({ phase: 'signed-out', notice: 'Your session has ended. Please sign in again.' }),
+    [],
+  );
   // RFC 9470 step-up: a payroll write wants a login with the second factor, and recent.
   const signInAgain = useCallback(() => {
-    void client.signOut().catch(() => undefined).then(() => setState({ phase: 'signed-out', notice: STEP_UP_NOTICE }));
+    void client
+      .signOut()
+      .catch(() => undefined)
+      .then(() => setState({ phase: 'signed-out', notice: STEP_UP_NOTICE }));
   }, [client]);
-  const api = useMemo(() => (user === undefined ? null : createApi(client, user, sessionEnded, signInAgain)), [client, user, sessionEnded, signInAgain]);
+  const api = useMemo(
+    () => (user === undefined ? null : createApi(client, user, sessionEnded, signInAgain)),
+    [client, user, sessionEnded, signInAgain],
+  );
 
   // `/` and unknown paths open the payments view once signed in.
   useEffect(() => {
@@ -68,12 +77,20 @@ export function App({ client }: { client: BulwarkClient }) {
 
   // A mailed link's page (invitation, password reset, sign-up) works signed in or not.
   if (isPublicLinkPath(path)) return <PublicLinkPage client={client} path={path} />;
-  if (state.phase === 'starting') return <main class="starting" aria-busy="true">Loading…</main>;
+  if (state.phase === 'starting')
+    return (
+      <main class="starting" aria-busy="true">
+        Loading…
+      </main>
+    );
   if (state.phase === 'signed-out' || api === null) {
     return (
       <>
-        <SignIn client={client} notice={state.phase === 'signed-out' ? state.notice : undefined}
-          onSignedIn={(signedIn) => setState({ phase: 'signed-in', user: signedIn })} />
+        <SignIn
+          client={client}
+          notice={state.phase === 'signed-out' ? state.notice : undefined}
+          onSignedIn={(signedIn) => setState({ phase: 'signed-in', user: signedIn })}
+        />
         <ForgotPassword client={client} />
       </>
     );

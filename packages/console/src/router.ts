@@ -4,7 +4,16 @@ import { useEffect, useState } from 'preact/hooks';
  * The console's own paths. The server answers index.html for exactly these (and `/`), so a
  * reload or a bookmark lands on the right view; keep the two lists equal (src/console/routes.ts).
  */
-export const VIEW_PATHS = ['/payments', '/employees', '/sessions', '/users', '/keys', '/audit', '/security', '/verify-email'] as const;
+export const VIEW_PATHS = [
+  '/payments',
+  '/employees',
+  '/sessions',
+  '/users',
+  '/keys',
+  '/audit',
+  '/security',
+  '/verify-email',
+] as const;
 export type ViewPath = (typeof VIEW_PATHS)[number];
 
 const NAVIGATED = 'bulwark:navigate';

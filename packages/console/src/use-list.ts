@@ -29,22 +29,27 @@ export function useList<T>(path: string, query: Query = {}): ListState<T> {
   const generation = useRef(0);
   const queryKey = JSON.stringify(query);
 
-  const load = useCallback(async (after: string | null) => {
-    const mine = ++generation.current;
-    setLoading(true);
-    setError(undefined);
-    try {
-      const page = await request<Page<T>>('GET', path, { query: { ...(JSON.parse(queryKey) as Query), cursor: after ?? undefined } });
-      if (mine !== generation.current) return;
-      setItems((previous) => (after === null ? page.items : [...previous, ...page.items]));
-      // A list that is not paged (own sessions) has no next_cursor: it is complete.
-      setCursor(page.next_cursor ?? null);
-    } catch (failure) {
-      if (mine === generation.current) setError(failure);
-    } finally {
-      if (mine === generation.current) setLoading(false);
-    }
-  }, [request, path, queryKey]);
+  const load = useCallback(
+    async (after: string | null) => {
+      const mine = ++generation.current;
+      setLoading(true);
+      setError(undefined);
+      try {
+        const page = await request<Page<T>>('GET', path, {
+          query: { ...(JSON.parse(queryKey) as Query), cursor: after ?? undefined },
+        });
+        if (mine !== generation.current) return;
+        setItems((previous) => (after === null ? page.items : [...previous, ...page.items]));
+        // A list that is not paged (own sessions) has no next_cursor: it is complete.
+        setCursor(page.next_cursor ?? null);
+      } catch (failure) {
+        if (mine === generation.current) setError(failure);
+      } finally {
+        if (mine === generation.current) setLoading(false);
+      }
+    },
+    [request, path, queryKey],
+  );
 
   useEffect(() => {
     void load(null);
@@ -71,7 +76,9 @@ export function useAll<T>(path: string, pages = 10): { items: T[]; error: unknow
       let cursor: string | null = null;
       try {
         for (let page = 0; page < pages; page++) {
-          const answer: Page<T> = await request<Page<T>>('GET', path, { query: { limit: 100, cursor: cursor ?? undefined } });
+          const answer: Page<T> = await request<Page<T>>('GET', path, {
+            query: { limit: 100, cursor: cursor ?? undefined },
+          });
           all.push(...answer.items);
           cursor = answer.next_cursor ?? null;
           if (cursor === null) break;

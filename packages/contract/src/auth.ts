@@ -13,84 +13,123 @@ export const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('c
 });
 
 export const Credentials = Type.Object(
-  { username: Type.String({ minLength: 1, maxLength: 64 }), password: Password, refresh_delivery: Type.Optional(RefreshDelivery) },
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Password,
+    refresh_delivery: Type.Optional(RefreshDelivery),
+  },
   closed,
 );
 
 // The bound is generous on purpose: whatever a client may mistake for a refresh token (an access
 // token, another issuer's JWT) must reach the service and get the same 401 invalid_grant as any
 // unknown token (CONTRACT §4), not a 400 that tells it apart. The body limit still applies.
-export const RefreshRequest = Type.Object({ refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) }, closed);
+export const RefreshRequest = Type.Object(
+  { refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) },
+  closed,
+);
 
 export const TokenResponse = Type.Object({
   access_token: Type.String(),
-  token_type: Type.Union([Type.Literal('Bearer'), Type.Literal('DPoP')], { description: '`DPoP` when the request carried a DPoP proof: the access token is bound to its key (RFC 9449).' }),
+  token_type: Type.Union([Type.Literal('Bearer'), Type.Literal('DPoP')], {
+    description: '`DPoP` when the request carried a DPoP proof: the access token is bound to its key (RFC 9449).',
+  }),
   expires_in: Type.Integer(),
-  refresh_token: Type.Optional(Type.String({ description: 'Absent when the refresh token travels only in the cookie (cookie-mode login, cookie refresh).' })),
+  refresh_token: Type.Optional(
+    Type.String({
+      description: 'Absent when the refresh token travels only in the cookie (cookie-mode login, cookie refresh).',
+    }),
+  ),
   session_id: Type.String(),
 });
 
 export const PasswordChange = Type.Object({ current_password: Password, new_password: Password }, closed);
 
-export const User = Type.Object({
-  id: Type.String(),
-  username: Type.String({ minLength: 2, maxLength: 64 }),
-  role: RoleSchema,
-  employee_id: Type.Union([Type.String(), Type.Null()], { description: 'the payroll employee record this user is' }),
-  disabled: Type.Boolean(),
-  email: Type.Union([Type.String(), Type.Null()], { description: 'the account\'s email address (normalised), or null' }),
-  email_verified: Type.Boolean({ description: 'whether the address was proven by a mailed link' }),
-  created_at: DateTime,
-  updated_at: DateTime,
-}, { $id: 'User', description: 'A user account (never its password hash).' });
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    username: Type.String({ minLength: 2, maxLength: 64 }),
+    role: RoleSchema,
+    employee_id: Type.Union([Type.String(), Type.Null()], { description: 'the payroll employee record this user is' }),
+    disabled: Type.Boolean(),
+    email: Type.Union([Type.String(), Type.Null()], {
+      description: "the account's email address (normalised), or null",
+    }),
+    email_verified: Type.Boolean({ description: 'whether the address was proven by a mailed link' }),
+    created_at: DateTime,
+    updated_at: DateTime,
+  },
+  { $id: 'User', description: 'A user account (never its password hash).' },
+);
 export type User = Static<typeof User>;
 
-export const NewUserRequest = Type.Object({
-  username: User.properties.username,
-  password: Password,
-  role: User.properties.role,
-  employee_id: Type.Optional(EmployeeLink),
-}, closed);
+export const NewUserRequest = Type.Object(
+  {
+    username: User.properties.username,
+    password: Password,
+    role: User.properties.role,
+    employee_id: Type.Optional(EmployeeLink),
+  },
+  closed,
+);
 
-export const UserPatchRequest = Type.Object({
-  role: Type.Optional(User.properties.role),
-  disabled: Type.Optional(User.properties.disabled),
-  employee_id: Type.Optional(EmployeeLink),
-}, { ...closed, minProperties: 1 });
+export const UserPatchRequest = Type.Object(
+  {
+    role: Type.Optional(User.properties.role),
+    disabled: Type.Optional(User.properties.disabled),
+    employee_id: Type.Optional(EmployeeLink),
+  },
+  { ...closed, minProperties: 1 },
+);
 
-export const Session = Type.Object({
-  id: Type.String(),
-  user_id: Type.String(),
-  created_at: DateTime,
-  expires_at: DateTime,
-  last_refreshed_at: NullableDate,
-  last_used_at: Type.String({ format: 'date-time', description: 'the last refresh, or the login (as in GET /api/users/me/sessions)' }),
-  device: Type.String({ description: 'browser and system from the User-Agent at login, e.g. "Firefox on Linux" (as in GET /api/users/me/sessions)' }),
-  ip: Type.Union([Type.String(), Type.Null()], { description: 'the address the login came from' }),
-  revoked_at: NullableDate,
-  revoked_reason: NullableText,
-}, { $id: 'Session', description: 'A login session: the refresh tokens and access tokens issued in it.' });
+export const Session = Type.Object(
+  {
+    id: Type.String(),
+    user_id: Type.String(),
+    created_at: DateTime,
+    expires_at: DateTime,
+    last_refreshed_at: NullableDate,
+    last_used_at: Type.String({
+      format: 'date-time',
+      description: 'the last refresh, or the login (as in GET /api/users/me/sessions)',
+    }),
+    device: Type.String({
+      description:
+        'browser and system from the User-Agent at login, e.g. "Firefox on Linux" (as in GET /api/users/me/sessions)',
+    }),
+    ip: Type.Union([Type.String(), Type.Null()], { description: 'the address the login came from' }),
+    revoked_at: NullableDate,
+    revoked_reason: NullableText,
+  },
+  { $id: 'Session', description: 'A login session: the refresh tokens and access tokens issued in it.' },
+);
 export type Session = Static<typeof Session>;
 
-export const Key = Type.Object({
-  kid: Type.String(),
-  alg: Type.String(),
-  state: Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retired'), Type.Literal('removed')]),
-  created_at: DateTime,
-  activated_at: NullableDate,
-  retired_at: NullableDate,
-  removed_at: NullableDate,
-  signs_from: NullableDate,
-}, { $id: 'Key', description: 'A signing key and its lifecycle (public parts only).' });
+export const Key = Type.Object(
+  {
+    kid: Type.String(),
+    alg: Type.String(),
+    state: Type.Union([Type.Literal('next'), Type.Literal('active'), Type.Literal('retired'), Type.Literal('removed')]),
+    created_at: DateTime,
+    activated_at: NullableDate,
+    retired_at: NullableDate,
+    removed_at: NullableDate,
+    signs_from: NullableDate,
+  },
+  { $id: 'Key', description: 'A signing key and its lifecycle (public parts only).' },
+);
 export type Key = Static<typeof Key>;
 
-export const AuditEvent = Type.Object({
-  id: Type.String(),
-  at: DateTime,
-  type: Type.String({ description: 'e.g. login.succeeded, refresh.reused, session.revoked, user.updated' }),
-  actor_id: NullableText,
-  target_id: NullableText,
-  ip: NullableText,
-  details: Type.Record(Type.String(), Type.Unknown()),
-}, { $id: 'AuditEvent', description: 'A security or admin event (never a secret in its details).' });
+export const AuditEvent = Type.Object(
+  {
+    id: Type.String(),
+    at: DateTime,
+    type: Type.String({ description: 'e.g. login.succeeded, refresh.reused, session.revoked, user.updated' }),
+    actor_id: NullableText,
+    target_id: NullableText,
+    ip: NullableText,
+    details: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { $id: 'AuditEvent', description: 'A security or admin event (never a secret in its details).' },
+);
 export type AuditEvent = Static<typeof AuditEvent>;

@@ -15,17 +15,27 @@ export const MfaStatus = Type.Object({
 
 export const TotpEnrolment = Type.Object({
   secret: Type.String({ description: 'Base32 TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s), shown this once.' }),
-  otpauth_uri: Type.String({ description: 'otpauth://totp/… for the QR code: draw it locally, never through a third party.' }),
+  otpauth_uri: Type.String({
+    description: 'otpauth://totp/… for the QR code: draw it locally, never through a third party.',
+  }),
 });
 
 export const CodeRequest = Type.Object({ code: Code }, closed);
 
 export const RecoveryCodes = Type.Object({
-  recovery_codes: Type.Array(Type.String(), { description: 'Ten one-time codes, each usable once instead of a TOTP code; shown this once.' }),
+  recovery_codes: Type.Array(Type.String(), {
+    description: 'Ten one-time codes, each usable once instead of a TOTP code; shown this once.',
+  }),
 });
 
 export const PasswordProof = Type.Object({ password: Password }, closed);
 
-export const MfaLoginRequest = Type.Object({ mfa_token: LoginToken, code: Code, refresh_delivery: Type.Optional(RefreshDelivery) }, closed);
+export const MfaLoginRequest = Type.Object(
+  { mfa_token: LoginToken, code: Code, refresh_delivery: Type.Optional(RefreshDelivery) },
+  closed,
+);
 
-export const PasswordChangeLoginRequest = Type.Object({ password_change_token: LoginToken, new_password: Password, refresh_delivery: Type.Optional(RefreshDelivery) }, closed);
+export const PasswordChangeLoginRequest = Type.Object(
+  { password_change_token: LoginToken, new_password: Password, refresh_delivery: Type.Optional(RefreshDelivery) },
+  closed,
+);

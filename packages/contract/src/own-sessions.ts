@@ -10,7 +10,9 @@ export const OwnSession = Type.Object({
   last_used_at: DateTime,
   expires_at: DateTime,
   current: Type.Boolean({ description: 'The session of the calling token.' }),
-  amr: Type.Array(Type.String(), { description: 'RFC 8176 methods of its login (pwd, otp; a passkey: hwk or swk, user, mfa).' }),
+  amr: Type.Array(Type.String(), {
+    description: 'RFC 8176 methods of its login (pwd, otp; a passkey: hwk or swk, user, mfa).',
+  }),
 });
 export type OwnSession = Static<typeof OwnSession>;
 

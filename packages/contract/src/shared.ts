@@ -21,7 +21,9 @@ export const Password = Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENG
 export const RoleSchema = Type.Enum(ROLES);
 
 /** A user's link to their payroll employee record (an admin sets it; null: none). */
-export const EmployeeLink = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: 'the payroll employee record this user is (null: none); it must exist' });
+export const EmployeeLink = Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
+  description: 'the payroll employee record this user is (null: none); it must exist',
+});
 
 /** The OpenAPI security requirement of an operation that needs an access token. */
 export const security = [{ bearer: [] }];
@@ -29,7 +31,13 @@ export const security = [{ bearer: [] }];
 /** The query of every list: spread into a route's own querystring object. */
 export const PageParams = {
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'next_cursor of the previous page' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_LIMITS.maxPageSize, description: `page size (default ${PAGE_LIMITS.defaultPageSize})` })),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: PAGE_LIMITS.maxPageSize,
+      description: `page size (default ${PAGE_LIMITS.defaultPageSize})`,
+    }),
+  ),
 };
 export const PageQuery = Type.Object(PageParams, closed);
 

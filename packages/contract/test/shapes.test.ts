@@ -6,15 +6,25 @@ import { PROBLEMS, ROLES } from '@bulwark/contract/registry';
 import type { User as UserType } from '@bulwark/contract/types';
 
 /** True only when A and B are the same type (not merely assignable). */
-type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 // Held by `npm run typecheck`: the SDK's user is the server's User schema's type, field for field.
 const sdkUserIsTheServers: Same<BulwarkUser, UserType> = true;
 
 describe('@bulwark/contract', () => {
-  it('gives the SDK the server schema\'s own user type', () => {
+  it("gives the SDK the server schema's own user type", () => {
     assert.equal(sdkUserIsTheServers, true);
-    assert.deepEqual(Object.keys(User.properties).sort(), ['created_at', 'disabled', 'email', 'email_verified', 'employee_id', 'id', 'role', 'updated_at', 'username']);
+    assert.deepEqual(Object.keys(User.properties).sort(), [
+      'created_at',
+      'disabled',
+      'email',
+      'email_verified',
+      'employee_id',
+      'id',
+      'role',
+      'updated_at',
+      'username',
+    ]);
   });
 
   it('derives the role schema and the Problem code enum from the registries', () => {

@@ -3,7 +3,13 @@
  * `@bulwark/guard/fastify`, `@bulwark/guard/express`, `@bulwark/guard/hono`; node:http here.
  * @packageDocumentation
  */
-export { createVerifier, NO_REVOCATION_WARNING, VERIFIER_DEFAULTS, type Verifier, type VerifierOptions } from './verifier/verifier.js';
+export {
+  createVerifier,
+  NO_REVOCATION_WARNING,
+  VERIFIER_DEFAULTS,
+  type Verifier,
+  type VerifierOptions,
+} from './verifier/verifier.js';
 export { DEFAULT_CACHE_MAX, type VerifiedCacheOptions } from './verifier/verified-cache.js';
 export {
   ForbiddenError,
@@ -36,7 +42,11 @@ export {
 } from './adapters/node-http.js';
 export type { GuardProblem } from './http/problem.js';
 export { BEARER_REALM, bearerChallenge } from './http/challenge.js';
-export { InsufficientUserAuthenticationError, type StepUpRequirement, type StepUpShortfall } from './authorize/step-up.js';
+export {
+  InsufficientUserAuthenticationError,
+  type StepUpRequirement,
+  type StepUpShortfall,
+} from './authorize/step-up.js';
 export { MAX_NUMERIC_DATE } from './verifier/check-claims.js';
 export { PUBLIC_KEY_ALGS, SIGNING_ALGS } from './jws/algorithms.js';
 export { KEY_MANAGEMENT_ALGS, type DecryptionOptions, type KeyManagementAlg } from './jwe/index.js';

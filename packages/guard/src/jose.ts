@@ -3,7 +3,14 @@
  * service (which signs with them) so that both sides agree on what a key, an alg and a
  * well-formed segment are. Not needed by services that only verify.
  */
-export { isSigningAlg, MIN_HMAC_BYTES, MIN_RSA_BITS, PUBLIC_KEY_ALGS, SIGNING_ALGS, type SigningAlg } from './jws/algorithms.js';
+export {
+  isSigningAlg,
+  MIN_HMAC_BYTES,
+  MIN_RSA_BITS,
+  PUBLIC_KEY_ALGS,
+  SIGNING_ALGS,
+  type SigningAlg,
+} from './jws/algorithms.js';
 export { decodeCanonicalBase64url, encodeBase64url, isCanonicalBase64url } from './encoding/base64url.js';
 export { InvalidKeyError } from './jwk/invalid-key-error.js';
 export { assertKeyFitsAlg, inferAlg, keyMismatch, publicMembers } from './jwk/key-checks.js';

@@ -59,7 +59,11 @@ export function rawToken(headerText: string | Uint8Array, payloadText: string | 
 }
 
 /** Fields set to undefined are left out of the header / claims. */
-export function token(key: SigningKey, header: Record<string, unknown> = {}, claims: Record<string, unknown> = {}): string {
+export function token(
+  key: SigningKey,
+  header: Record<string, unknown> = {},
+  claims: Record<string, unknown> = {},
+): string {
   const fullHeader = JSON.stringify({ alg: key.alg, typ: 'at+jwt', kid: key.kid, ...header });
   return rawToken(fullHeader, JSON.stringify(baseClaims(claims)), key);
 }

@@ -28,14 +28,28 @@ export class AccountAdmin {
   ) {}
 
   /** A new random password the user must replace at the next login; every session ends now. */
-  async resetPassword(userId: string, actorId: string | null, ip: string | null = null): Promise<{ user: UserRecord; oneTimePassword: string }> {
+  async resetPassword(
+    userId: string,
+    actorId: string | null,
+    ip: string | null = null,
+  ): Promise<{ user: UserRecord; oneTimePassword: string }> {
     const user = await this.user(userId);
     const oneTimePassword = newOneTimePassword();
     const now = this.now();
-    await this.store.users.update(user.id, { passwordHash: await hashPassword(oneTimePassword), passwordChangedAt: now, mustChangePassword: true, updatedAt: now });
+    await this.store.users.update(user.id, {
+      passwordHash: await hashPassword(oneTimePassword),
+      passwordChangedAt: now,
+      mustChangePassword: true,
+      updatedAt: now,
+    });
     const revoked = await this.sessions.revokeAllSessions(user.id, 'password_reset');
     await this.revocations.revokeUser(user.id);
-    await this.audit.record('password.reset', { actorId, targetId: user.id, ip, details: { sessions_revoked: revoked } });
+    await this.audit.record('password.reset', {
+      actorId,
+      targetId: user.id,
+      ip,
+      details: { sessions_revoked: revoked },
+    });
     return { user, oneTimePassword };
   }
 
@@ -43,7 +57,15 @@ export class AccountAdmin {
   async failures(userId: string): Promise<AddressFailures[]> {
     const user = await this.user(userId);
     const rows = await this.store.loginFailures.list(user.id);
-    return Promise.all(rows.map(async (row) => ({ ...row, blockedSeconds: Math.max(await this.throttles.login.blockedFor(user.username, row.ip), await this.throttles.mfa.blockedFor(user.id, row.ip)) })));
+    return Promise.all(
+      rows.map(async (row) => ({
+        ...row,
+        blockedSeconds: Math.max(
+          await this.throttles.login.blockedFor(user.username, row.ip),
+          await this.throttles.mfa.blockedFor(user.id, row.ip),
+        ),
+      })),
+    );
   }
 
   /** Forgets the account's failures and lifts the login and code blocks of every address they came from. */
@@ -54,7 +76,12 @@ export class AccountAdmin {
       await this.throttles.login.succeeded(user.username, row.ip);
       await this.throttles.mfa.succeeded(user.id, row.ip);
     }
-    await this.audit.record('user.unlocked', { actorId, targetId: user.id, ip, details: { addresses: cleared.length, failures: cleared.reduce((n, r) => n + r.failures, 0) } });
+    await this.audit.record('user.unlocked', {
+      actorId,
+      targetId: user.id,
+      ip,
+      details: { addresses: cleared.length, failures: cleared.reduce((n, r) => n + r.failures, 0) },
+    });
     return cleared.length;
   }
 

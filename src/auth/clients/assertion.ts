@@ -58,8 +58,10 @@ export class AssertionVerifier {
       const code = error instanceof joseErrors.JOSEError ? error.code : 'ERR_UNKNOWN';
       throw new AssertionRejected(`assertion refused (${code})`);
     }
-    if ((payload.exp as number) - now() / 1000 > MAX_ASSERTION_SECONDS + clockSkewSeconds) throw new AssertionRejected('assertion valid for too long');
-    if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256) throw new AssertionRejected('assertion jti invalid');
+    if ((payload.exp as number) - now() / 1000 > MAX_ASSERTION_SECONDS + clockSkewSeconds)
+      throw new AssertionRejected('assertion valid for too long');
+    if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256)
+      throw new AssertionRejected('assertion jti invalid');
     if (!(await this.replay.firstUse(client.id, payload.jti))) throw new AssertionRejected('assertion replayed');
   }
 }

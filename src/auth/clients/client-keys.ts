@@ -1,4 +1,9 @@
-import { createRemoteJwksSource, verificationKeyFromJwk, type RemoteJwksSource, type VerificationKey } from '@bulwark/guard';
+import {
+  createRemoteJwksSource,
+  verificationKeyFromJwk,
+  type RemoteJwksSource,
+  type VerificationKey,
+} from '@bulwark/guard';
 import { PUBLIC_KEY_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import type { ClientRecord } from '../../store/types.js';
 import { AUTH_DEFAULTS } from '../defaults.js';
@@ -40,7 +45,12 @@ export class ClientKeys {
       this.#remote.set(uri, source);
       return source;
     }
-    source = createRemoteJwksSource({ url: uri, algorithms: [...PUBLIC_KEY_ALGS], cooldownMs: this.options.cooldownMs, fetch: this.options.fetch });
+    source = createRemoteJwksSource({
+      url: uri,
+      algorithms: [...PUBLIC_KEY_ALGS],
+      cooldownMs: this.options.cooldownMs,
+      fetch: this.options.fetch,
+    });
     this.#remote.set(uri, source);
     if (this.#remote.size > AUTH_DEFAULTS.maxRemoteKeySources) {
       const [oldest, stale] = this.#remote.entries().next().value as [string, RemoteJwksSource];

@@ -44,7 +44,13 @@ export class ClientRegistry {
     await this.audit.record('client.created', {
       actorId,
       targetId: client.id,
-      details: { auth_method: client.authMethod, scopes: client.scopes, audiences: client.audiences, introspection: client.introspection, jwks_uri: client.jwksUri !== null },
+      details: {
+        auth_method: client.authMethod,
+        scopes: client.scopes,
+        audiences: client.audiences,
+        introspection: client.introspection,
+        jwks_uri: client.jwksUri !== null,
+      },
     });
     return { client, secret };
   }
@@ -70,17 +76,31 @@ export class ClientRegistry {
     if (after === undefined) throw new NotFoundError('client');
     // A disabled client gets no new token: its tokens of this very second go too.
     if (disabled && !before.disabled) await this.revocations.revokeUser(id, 'client_disabled', { wholeSecond: true });
-    await this.audit.record('client.updated', { actorId, targetId: id, details: { changes: before.disabled === disabled ? {} : { disabled: { from: before.disabled, to: disabled } }, tokens_revoked: disabled && !before.disabled } });
+    await this.audit.record('client.updated', {
+      actorId,
+      targetId: id,
+      details: {
+        changes: before.disabled === disabled ? {} : { disabled: { from: before.disabled, to: disabled } },
+        tokens_revoked: disabled && !before.disabled,
+      },
+    });
     return after;
   }
 
   /** A new secret; the old one stops working at once, and so do the tokens it obtained. */
   async rotateSecret(id: string, actorId: string | null): Promise<CreatedClient> {
     const before = await this.get(id);
-    if (before.authMethod !== 'client_secret') throw new ConflictError('secret rotation of a key client', { detail: 'This client authenticates with its keys (private_key_jwt): it has no secret.' });
+    if (before.authMethod !== 'client_secret')
+      throw new ConflictError('secret rotation of a key client', {
+        detail: 'This client authenticates with its keys (private_key_jwt): it has no secret.',
+      });
     const secret = newClientSecret();
     const now = this.now();
-    const client = await this.clients.update(id, { secretHash: hashClientSecret(secret), secretIssuedAt: now, updatedAt: now });
+    const client = await this.clients.update(id, {
+      secretHash: hashClientSecret(secret),
+      secretIssuedAt: now,
+      updatedAt: now,
+    });
     if (client === undefined) throw new NotFoundError('client');
     await this.revocations.revokeUser(id);
     await this.audit.record('client.secret_rotated', { actorId, targetId: id, details: { tokens_revoked: true } });

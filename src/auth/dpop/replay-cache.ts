@@ -14,7 +14,10 @@ export class LimiterDpopReplayCache implements DpopReplayCache {
   readonly #byTtl = new Map<number, RateLimiterAbstract>();
   readonly #local: MemoryDpopReplayCache;
 
-  constructor(private readonly backend: LimiterBackend, options: { max: number; now?: (() => number) | undefined }) {
+  constructor(
+    private readonly backend: LimiterBackend,
+    options: { max: number; now?: (() => number) | undefined },
+  ) {
     this.#local = new MemoryDpopReplayCache(options);
   }
 

@@ -27,7 +27,10 @@ export function tokenProofHook(verifier: Verifier): (request: FastifyRequest) =>
     if (header === undefined) return;
     const checker = verifier.dpop;
     if (checker === undefined) throw new Error('the access-token verifier has no DPoP checker');
-    const proof = await checker.check(header, { method: request.method, url: `${request.protocol}://${request.host}${request.url}` });
+    const proof = await checker.check(header, {
+      method: request.method,
+      url: `${request.protocol}://${request.host}${request.url}`,
+    });
     request.dpopJkt = proof.jkt;
   };
 }

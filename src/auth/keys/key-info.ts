@@ -54,6 +54,8 @@ export class KeyRotationPendingError extends ConflictError {
 
 export class RevokeNeedsNowError extends InvalidRequestError {
   constructor() {
-    super('revoke_current requires now', { detail: 'Revoking the current key needs an immediate rotation (now=true / --now).' });
+    super('revoke_current requires now', {
+      detail: 'Revoking the current key needs an immediate rotation (now=true / --now).',
+    });
   }
 }

@@ -11,13 +11,26 @@ import {
 } from '../../jose/keys.js';
 import { LocalKeySource } from '@bulwark/guard';
 import type { KeysStore, SigningKeyRecord } from '../../store/types.js';
-import { KeyRotationNotPossibleError, KeyRotationPendingError, RevokeNeedsNowError, toInfo, type KeyInfo, type RotateOptions } from './key-info.js';
+import {
+  KeyRotationNotPossibleError,
+  KeyRotationPendingError,
+  RevokeNeedsNowError,
+  toInfo,
+  type KeyInfo,
+  type RotateOptions,
+} from './key-info.js';
 import { open, seal } from './sealed-box.js';
 import { AUTH_DEFAULTS } from '../defaults.js';
 
 export type KeyConfig = Pick<
   Config,
-  'signingAlg' | 'hs256Secret' | 'signingKeyFile' | 'accessTokenTtlSeconds' | 'clockSkewSeconds' | 'jwksMaxAgeSeconds' | 'keyRotationIntervalSeconds'
+  | 'signingAlg'
+  | 'hs256Secret'
+  | 'signingKeyFile'
+  | 'accessTokenTtlSeconds'
+  | 'clockSkewSeconds'
+  | 'jwksMaxAgeSeconds'
+  | 'keyRotationIntervalSeconds'
 >;
 
 /** The key table's reload interval (AUTH_DEFAULTS.keyReloadIntervalMs: why it is what it is is said there). */
@@ -115,11 +128,13 @@ export class KeyManager {
     while (this.loadsDone < needed) {
       if (this.loading === undefined) {
         const seq = ++this.loadsStarted;
-        const done = this.load(false).then(() => {
-          this.loadsDone = Math.max(this.loadsDone, seq);
-        }).finally(() => {
-          this.loading = undefined;
-        });
+        const done = this.load(false)
+          .then(() => {
+            this.loadsDone = Math.max(this.loadsDone, seq);
+          })
+          .finally(() => {
+            this.loading = undefined;
+          });
         this.loading = { seq, done };
       }
       await this.loading.done;
@@ -150,7 +165,8 @@ export class KeyManager {
   async refreshForVerification(): Promise<void> {
     const marker = this.store.externalChangeMarker;
     const now = this.now();
-    if (((marker === undefined || marker() === this.loadedMarker) && now < this.changesAt) || now < this.verifyRetryAt) return;
+    if (((marker === undefined || marker() === this.loadedMarker) && now < this.changesAt) || now < this.verifyRetryAt)
+      return;
     await this.reload().catch(() => {
       // Not again for a second: requests must not each wait for a database deadline.
       this.verifyRetryAt = this.now() + UNKNOWN_KID_RELOAD_MIN_MS;
@@ -173,7 +189,12 @@ export class KeyManager {
       this.source.set(this.verifying.map((k) => ({ kid: k.kid, alg: k.alg, key: k.publicKey ?? k.privateKey })));
     }
     const marker = this.store.externalChangeMarker;
-    if (marker !== undefined && marker() !== this.loadedMarker && this.loading === undefined && now >= this.verifyRetryAt) {
+    if (
+      marker !== undefined &&
+      marker() !== this.loadedMarker &&
+      this.loading === undefined &&
+      now >= this.verifyRetryAt
+    ) {
       this.reload().catch(() => {
         this.verifyRetryAt = this.now() + UNKNOWN_KID_RELOAD_MIN_MS;
       });
@@ -202,8 +223,20 @@ export class KeyManager {
     const removedGraceMs = this.store.externalChangeMarker === undefined ? REMOVED_KEY_GRACE_MS : 0;
     const records = await this.store.list();
     if (readOnly) {
-      const live = records.filter((r) => r.state !== 'removed' && !(r.state === 'retired' && r.retiredAt !== null && r.retiredAt + graceMs <= now));
-      this.source.set(live.map((r) => ({ kid: r.kid, alg: r.alg as SigningAlg, key: r.publicJwk === null ? this.unseal(r).privateKey : createPublicKey({ key: r.publicJwk as JsonWebKey, format: 'jwk' }) })));
+      const live = records.filter(
+        (r) =>
+          r.state !== 'removed' && !(r.state === 'retired' && r.retiredAt !== null && r.retiredAt + graceMs <= now),
+      );
+      this.source.set(
+        live.map((r) => ({
+          kid: r.kid,
+          alg: r.alg as SigningAlg,
+          key:
+            r.publicJwk === null
+              ? this.unseal(r).privateKey
+              : createPublicKey({ key: r.publicJwk as JsonWebKey, format: 'jwk' }),
+        })),
+      );
       return;
     }
     const verifying: SigningKey[] = [];
@@ -257,9 +290,13 @@ export class KeyManager {
     const records = await this.store.list();
     if (!records.some((r) => r.state === 'active')) return this.firstKey();
     const pending = records.find((r) => r.state === 'next');
-    if (options.now !== true && pending !== undefined) throw new KeyRotationPendingError(pending.kid, toInfo(pending, this.prePublicationMs()).signsFrom ?? this.now());
+    if (options.now !== true && pending !== undefined)
+      throw new KeyRotationPendingError(pending.kid, toInfo(pending, this.prePublicationMs()).signsFrom ?? this.now());
     // `--now` with a `next` key of the configured setup already published: that one signs now.
-    const usable = pending !== undefined && pending.alg === this.config.signingAlg && this.configuredKey() === undefined ? pending.kid : undefined;
+    const usable =
+      pending !== undefined && pending.alg === this.config.signingAlg && this.configuredKey() === undefined
+        ? pending.kid
+        : undefined;
     const key = usable === undefined ? await this.rotationTarget(options.switchAlg === true) : undefined;
     if (options.now !== true) {
       if (!(await this.store.insertIfNoNext(this.toRecord(key as SigningKey, 'next')))) {
@@ -286,7 +323,9 @@ export class KeyManager {
 
   /** Promotes the `next` key (whatever its alg: `keys rotate` chose it) once it has been published for the JWKS max-age. */
   async promote(): Promise<KeyInfo | undefined> {
-    const ready = (await this.store.list()).find((r) => r.state === 'next' && r.createdAt + this.prePublicationMs() <= this.now());
+    const ready = (await this.store.list()).find(
+      (r) => r.state === 'next' && r.createdAt + this.prePublicationMs() <= this.now(),
+    );
     if (ready === undefined) return undefined;
     await this.activate(ready.kid, 'retired');
     return this.info(ready.kid);
@@ -302,7 +341,12 @@ export class KeyManager {
     const records = await this.store.list();
     if (records.some((r) => r.state === 'next')) return undefined;
     const active = records.find((r) => r.state === 'active');
-    if (active === undefined || active.alg !== this.config.signingAlg || (active.activatedAt ?? active.createdAt) + intervalMs > this.now()) return undefined;
+    if (
+      active === undefined ||
+      active.alg !== this.config.signingAlg ||
+      (active.activatedAt ?? active.createdAt) + intervalMs > this.now()
+    )
+      return undefined;
     const key = generateSigningKey(this.config.signingAlg);
     if (!(await this.store.insertIfNoNext(this.toRecord(key, 'next')))) return undefined;
     await this.reload();
@@ -347,7 +391,9 @@ export class KeyManager {
   private async rotationTarget(switchAlg: boolean): Promise<SigningKey> {
     const active = (await this.store.list()).find((r) => r.state === 'active');
     if (active !== undefined && active.alg !== this.config.signingAlg && !switchAlg) {
-      throw new KeyRotationNotPossibleError(`the configured algorithm (BULWARK_SIGNING_ALG=${this.config.signingAlg}) differs from the active key's (${active.alg}); rotate with that setting, or switch algorithms explicitly (keys rotate --switch-alg)`);
+      throw new KeyRotationNotPossibleError(
+        `the configured algorithm (BULWARK_SIGNING_ALG=${this.config.signingAlg}) differs from the active key's (${active.alg}); rotate with that setting, or switch algorithms explicitly (keys rotate --switch-alg)`,
+      );
     }
     const configured = this.configuredKey();
     if (configured === undefined) return generateSigningKey(this.config.signingAlg);
@@ -366,7 +412,10 @@ export class KeyManager {
         return importSigningKey(text, this.config.signingAlg);
       } catch (error) {
         // The import's reason (never the key), under the variable that named the file.
-        throw new ConfigError('BULWARK_SIGNING_KEY_FILE', `${path}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ConfigError(
+          'BULWARK_SIGNING_KEY_FILE',
+          `${path}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     if (this.config.signingAlg === 'HS256' && this.config.hs256Secret !== undefined) {
@@ -378,7 +427,17 @@ export class KeyManager {
   private toRecord(key: SigningKey, state: SigningKeyRecord['state']): SigningKeyRecord {
     const now = this.now();
     const privateKeyEncrypted = seal(JSON.stringify(exportPrivateJwk(key)), this.kek, key.kid);
-    return { kid: key.kid, alg: key.alg, state, publicJwk: key.publicJwk, privateKeyEncrypted, createdAt: now, activatedAt: state === 'active' ? now : null, retiredAt: null, removedAt: null };
+    return {
+      kid: key.kid,
+      alg: key.alg,
+      state,
+      publicJwk: key.publicJwk,
+      privateKeyEncrypted,
+      createdAt: now,
+      activatedAt: state === 'active' ? now : null,
+      retiredAt: null,
+      removedAt: null,
+    };
   }
 
   private unseal(record: SigningKeyRecord): SigningKey {
@@ -397,13 +456,20 @@ export class KeyManager {
  * variable that differs and the two ways out (restore it, or rotate to the new setup first).
  */
 function assertConfigMatches(active: SigningKeyRecord, wanted: SigningKey | undefined, config: KeyConfig): void {
-  const remedy = 'set it back, or switch the cluster first with `bulwark keys rotate --now --switch-alg` under the new setting';
+  const remedy =
+    'set it back, or switch the cluster first with `bulwark keys rotate --now --switch-alg` under the new setting';
   if (active.alg !== config.signingAlg) {
-    throw new SigningSetupMismatchError('BULWARK_SIGNING_ALG', `is ${config.signingAlg} but the active signing key in the store (kid ${active.kid}) is ${active.alg}: ${remedy}`);
+    throw new SigningSetupMismatchError(
+      'BULWARK_SIGNING_ALG',
+      `is ${config.signingAlg} but the active signing key in the store (kid ${active.kid}) is ${active.alg}: ${remedy}`,
+    );
   }
   if (wanted !== undefined && wanted.kid !== active.kid) {
     const variable = config.signingKeyFile !== undefined ? 'BULWARK_SIGNING_KEY_FILE' : 'BULWARK_HS256_SECRET';
-    throw new SigningSetupMismatchError(variable, `is not the active signing key in the store (kid ${active.kid}): set it back, or rotate to it first with \`bulwark keys rotate --now\``);
+    throw new SigningSetupMismatchError(
+      variable,
+      `is not the active signing key in the store (kid ${active.kid}): set it back, or rotate to it first with \`bulwark keys rotate --now\``,
+    );
   }
 }
 

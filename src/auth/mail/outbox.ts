@@ -24,13 +24,29 @@ export class Outbox {
     this.#onQueued = listener;
   }
 
-  async queue(accounts: AccountsStore, eventKey: string, to: string, template: MailTemplate, values: MailValues): Promise<boolean> {
+  async queue(
+    accounts: AccountsStore,
+    eventKey: string,
+    to: string,
+    template: MailTemplate,
+    values: MailValues,
+  ): Promise<boolean> {
     const id = randomUUID();
     const body = JSON.stringify(renderMail(template, values));
     const now = this.now();
     const queued = await accounts.enqueue({
-      id, eventKey, to, template, bodySealed: seal(body, this.kek(), aad(id)), createdAt: now,
-      attempts: 0, nextAttemptAt: now, leaseUntil: null, sentAt: null, failedAt: null, lastError: null,
+      id,
+      eventKey,
+      to,
+      template,
+      bodySealed: seal(body, this.kek(), aad(id)),
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+      leaseUntil: null,
+      sentAt: null,
+      failedAt: null,
+      lastError: null,
     });
     return queued;
   }

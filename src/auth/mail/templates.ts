@@ -3,12 +3,7 @@
  * console URL with `?token=`); notices carry none. Values are escaped for HTML.
  */
 export type MailTemplate =
-  | 'invitation'
-  | 'password_reset'
-  | 'password_changed'
-  | 'verify_email'
-  | 'email_changed'
-  | 'signup';
+  'invitation' | 'password_reset' | 'password_changed' | 'verify_email' | 'email_changed' | 'signup';
 
 export interface RenderedMail {
   subject: string;
@@ -38,30 +33,51 @@ const NOT_YOU = 'If this was not you, you can ignore this message.';
 const TEMPLATES: Record<MailTemplate, Template> = {
   invitation: {
     subject: 'You are invited to Bulwark',
-    lines: (v) => ['You have been invited to join Bulwark.', `Open the link below to choose your username and password. It works once, for ${v.lifetime ?? ''}.`],
+    lines: (v) => [
+      'You have been invited to join Bulwark.',
+      `Open the link below to choose your username and password. It works once, for ${v.lifetime ?? ''}.`,
+    ],
     action: 'Accept the invitation',
   },
   password_reset: {
     subject: 'Reset your Bulwark password',
-    lines: (v) => [`Someone asked to reset the password of the Bulwark account ${v.username ?? ''}.`, `Open the link below to choose a new one. It works once, for ${v.lifetime ?? ''}.`, NOT_YOU],
+    lines: (v) => [
+      `Someone asked to reset the password of the Bulwark account ${v.username ?? ''}.`,
+      `Open the link below to choose a new one. It works once, for ${v.lifetime ?? ''}.`,
+      NOT_YOU,
+    ],
     action: 'Choose a new password',
   },
   password_changed: {
     subject: 'Your Bulwark password was changed',
-    lines: (v) => [`The password of the Bulwark account ${v.username ?? ''} was just changed, and every session of the account was signed out.`, 'If this was not you, reset your password at once and tell your administrator.'],
+    lines: (v) => [
+      `The password of the Bulwark account ${v.username ?? ''} was just changed, and every session of the account was signed out.`,
+      'If this was not you, reset your password at once and tell your administrator.',
+    ],
   },
   verify_email: {
     subject: 'Confirm your email address for Bulwark',
-    lines: (v) => [`Confirm that this address belongs to the Bulwark account ${v.username ?? ''}.`, `The link works once, for ${v.lifetime ?? ''}.`, NOT_YOU],
+    lines: (v) => [
+      `Confirm that this address belongs to the Bulwark account ${v.username ?? ''}.`,
+      `The link works once, for ${v.lifetime ?? ''}.`,
+      NOT_YOU,
+    ],
     action: 'Confirm this address',
   },
   email_changed: {
     subject: 'Your Bulwark email address is being changed',
-    lines: (v) => [`Someone signed in as ${v.username ?? ''} asked to change the account's email address to ${v.newEmail ?? ''}.`, 'It changes once the new address is confirmed. If this was not you, change your password and tell your administrator.'],
+    lines: (v) => [
+      `Someone signed in as ${v.username ?? ''} asked to change the account's email address to ${v.newEmail ?? ''}.`,
+      'It changes once the new address is confirmed. If this was not you, change your password and tell your administrator.',
+    ],
   },
   signup: {
     subject: 'Finish creating your Bulwark account',
-    lines: (v) => [`Confirm this address to finish creating the Bulwark account ${v.username ?? ''}.`, `The link works once, for ${v.lifetime ?? ''}.`, NOT_YOU],
+    lines: (v) => [
+      `Confirm this address to finish creating the Bulwark account ${v.username ?? ''}.`,
+      `The link works once, for ${v.lifetime ?? ''}.`,
+      NOT_YOU,
+    ],
     action: 'Create my account',
   },
 };

@@ -23,7 +23,14 @@ export interface MailTransport {
 }
 
 function messageOf(mail: OutgoingMail, from: string, domain: string) {
-  return { from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${mail.id}@${domain}>` };
+  return {
+    from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId: `<${mail.id}@${domain}>`,
+  };
 }
 
 function domainOf(from: string): string {
@@ -51,7 +58,10 @@ export function smtpTransport(config: MailConfig & { delivery: { kind: 'smtp' } 
     async send(mail) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`SMTP send to ${smtpEndpoint(url)} took longer than ${3 * config.timeoutSeconds} s`)), 3 * timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`SMTP send to ${smtpEndpoint(url)} took longer than ${3 * config.timeoutSeconds} s`)),
+          3 * timeoutMs,
+        );
       });
       try {
         await Promise.race([transporter.sendMail(messageOf(mail, config.from, domain)), deadline]);

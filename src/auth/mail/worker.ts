@@ -82,7 +82,12 @@ export class MailWorker {
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {
-    const where = { mail_id: message.id, template: message.template, attempt: message.attempts, transport: this.transport.kind };
+    const where = {
+      mail_id: message.id,
+      template: message.template,
+      attempt: message.attempts,
+      transport: this.transport.kind,
+    };
     try {
       if (message.bodySealed === null) throw new Error('message has no body');
       const body = this.outbox.openBody(message.id, message.bodySealed);
@@ -95,7 +100,10 @@ export class MailWorker {
       const giveUp = now - message.createdAt >= this.giveUpAfterMs;
       const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** Math.max(0, message.attempts - 1));
       await this.accounts.markFailed(message.id, reason, now + delay, giveUp, now).catch((e: unknown) => {
-        this.logger.warn({ ...where, err: e }, 'mail outbox: cannot record a failed attempt (the lease runs out and it is retried)');
+        this.logger.warn(
+          { ...where, err: e },
+          'mail outbox: cannot record a failed attempt (the lease runs out and it is retried)',
+        );
       });
       if (giveUp) this.logger.error({ ...where, reason }, 'mail given up: undelivered for too long');
       else this.logger.warn({ ...where, reason, retry_in_ms: delay }, 'mail not sent; will retry');

@@ -21,12 +21,24 @@ export interface IssuedChallenge {
  * passed, short-lived and single use. Only its hash is stored.
  */
 export class LoginChallenges {
-  constructor(private readonly store: MfaStore, private readonly now: () => number) {}
+  constructor(
+    private readonly store: MfaStore,
+    private readonly now: () => number,
+  ) {}
 
   async issue(userId: string, purpose: LoginChallengePurpose, amr: AuthMethod[]): Promise<IssuedChallenge> {
     const token = PREFIX + randomBytes(32).toString('base64url');
     const now = this.now();
-    const challenge: LoginChallenge = { hash: hashOf(token) as string, userId, purpose, amr, createdAt: now, expiresAt: now + AUTH_DEFAULTS.loginChallenge.ttlSeconds * 1000, usedAt: null, attempts: 0 };
+    const challenge: LoginChallenge = {
+      hash: hashOf(token) as string,
+      userId,
+      purpose,
+      amr,
+      createdAt: now,
+      expiresAt: now + AUTH_DEFAULTS.loginChallenge.ttlSeconds * 1000,
+      usedAt: null,
+      attempts: 0,
+    };
     await this.store.createChallenge(challenge);
     return { token, expiresIn: AUTH_DEFAULTS.loginChallenge.ttlSeconds };
   }
@@ -38,7 +50,8 @@ export class LoginChallenges {
     if (challenge === undefined || challenge.purpose !== purpose) throw new InvalidLoginTokenError('unknown');
     if (challenge.usedAt !== null) throw new InvalidLoginTokenError('used');
     if (challenge.expiresAt <= this.now()) throw new InvalidLoginTokenError('expired');
-    if (challenge.attempts >= AUTH_DEFAULTS.loginChallenge.maxAttempts) throw new InvalidLoginTokenError('attempts_exhausted');
+    if (challenge.attempts >= AUTH_DEFAULTS.loginChallenge.maxAttempts)
+      throw new InvalidLoginTokenError('attempts_exhausted');
     return challenge;
   }
 

@@ -1,4 +1,11 @@
-import { InvalidLoginTokenError, InvalidMfaCodeError, InvalidRequestError, MfaRequiredError, PasswordChangeRequiredError, type SecondStepMethod } from '../../errors/index.js';
+import {
+  InvalidLoginTokenError,
+  InvalidMfaCodeError,
+  InvalidRequestError,
+  MfaRequiredError,
+  PasswordChangeRequiredError,
+  type SecondStepMethod,
+} from '../../errors/index.js';
 import type { AuthMethod, Store, UserRecord } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { assertAcceptablePassword, hashPassword, verifyPassword } from '../passwords/passwords.js';
@@ -36,7 +43,12 @@ export class LoginSteps {
     if ((await this.store.passkeys.listForUser(user.id)).length > 0) methods.push('passkey');
     if (methods.length > 0) {
       const next = await this.challenges.issue(user.id, 'mfa', ['pwd']);
-      await this.audit.record('login.mfa_required', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { methods } });
+      await this.audit.record('login.mfa_required', {
+        actorId: user.id,
+        targetId: user.id,
+        ip: meta.ip,
+        details: { methods },
+      });
       throw new MfaRequiredError(next.token, next.expiresIn, methods);
     }
     await this.requirePasswordChange(user, ['pwd'], meta);
@@ -55,12 +67,22 @@ export class LoginSteps {
       const spent = await this.challenges.fail(challenge);
       await this.mfaThrottle.failed(user.id, meta.ip);
       await this.store.loginFailures.record(user.id, meta.ip ?? 'unknown', this.now());
-      await this.audit.record('login.mfa_failed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { token_spent: spent } });
+      await this.audit.record('login.mfa_failed', {
+        actorId: user.id,
+        targetId: user.id,
+        ip: meta.ip,
+        details: { token_spent: spent },
+      });
       throw error;
     }
     await this.challenges.consume(challenge);
     await this.mfaThrottle.succeeded(user.id, meta.ip);
-    await this.audit.record('login.mfa_succeeded', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { method } });
+    await this.audit.record('login.mfa_succeeded', {
+      actorId: user.id,
+      targetId: user.id,
+      ip: meta.ip,
+      details: { method },
+    });
     return this.finish(user, ['pwd', 'otp'], meta);
   }
 
@@ -76,12 +98,24 @@ export class LoginSteps {
     const user = await this.activeUser(challenge.userId);
     assertAcceptablePassword(newPassword, user.username);
     if (await verifyPassword(user.passwordHash, newPassword)) {
-      throw new InvalidRequestError('new password equals the one-time password', { detail: 'Choose a password other than the one-time password.' });
+      throw new InvalidRequestError('new password equals the one-time password', {
+        detail: 'Choose a password other than the one-time password.',
+      });
     }
     await this.challenges.consume(challenge);
     const now = this.now();
-    const updated = await this.store.users.update(user.id, { passwordHash: await hashPassword(newPassword), passwordChangedAt: now, mustChangePassword: false, updatedAt: now });
-    await this.audit.record('password.changed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { after: 'admin_reset' } });
+    const updated = await this.store.users.update(user.id, {
+      passwordHash: await hashPassword(newPassword),
+      passwordChangedAt: now,
+      mustChangePassword: false,
+      updatedAt: now,
+    });
+    await this.audit.record('password.changed', {
+      actorId: user.id,
+      targetId: user.id,
+      ip: meta.ip,
+      details: { after: 'admin_reset' },
+    });
     return { pair: await this.sessions.startSession(updated ?? user, challenge.amr, meta), username: user.username };
   }
 

@@ -33,7 +33,11 @@ export class MfaService {
   async status(userId: string): Promise<MfaStatus> {
     const enrolment = await this.store.mfa.findEnrolment(userId);
     const confirmed = enrolment?.confirmedAt ?? null;
-    return { enrolled: confirmed !== null, confirmedAt: confirmed, recoveryCodesLeft: confirmed === null ? 0 : (await this.store.mfa.unusedRecoveryCodes(userId)).length };
+    return {
+      enrolled: confirmed !== null,
+      confirmedAt: confirmed,
+      recoveryCodesLeft: confirmed === null ? 0 : (await this.store.mfa.unusedRecoveryCodes(userId)).length,
+    };
   }
 
   async isEnrolled(userId: string): Promise<boolean> {
@@ -42,10 +46,17 @@ export class MfaService {
 
   /** A new secret (replacing an unconfirmed one); refused while a confirmed one exists. */
   async enrol(userId: string, username: string, meta: RequestMeta): Promise<{ secret: string; otpauthUri: string }> {
-    if (await this.isEnrolled(userId)) throw new ConflictError('already enrolled', { detail: 'An authenticator is already enrolled: remove it first.' });
+    if (await this.isEnrolled(userId))
+      throw new ConflictError('already enrolled', { detail: 'An authenticator is already enrolled: remove it first.' });
     const secret = newTotpSecret();
     const now = this.now();
-    await this.store.mfa.saveEnrolment({ userId, secretSealed: sealTotpSecret(secret, this.masterKey(), userId), createdAt: now, confirmedAt: null, lastStep: null });
+    await this.store.mfa.saveEnrolment({
+      userId,
+      secretSealed: sealTotpSecret(secret, this.masterKey(), userId),
+      createdAt: now,
+      confirmedAt: null,
+      lastStep: null,
+    });
     await this.audit.record('mfa.enrolment_started', { actorId: userId, targetId: userId, ip: meta.ip });
     return { secret, otpauthUri: otpauthUri(TOTP_ISSUER, username, secret) };
   }
@@ -53,15 +64,24 @@ export class MfaService {
   /** The first correct code confirms the enrolment and returns ten recovery codes, shown this once. */
   async confirm(userId: string, code: string, meta: RequestMeta): Promise<string[]> {
     const enrolment = await this.store.mfa.findEnrolment(userId);
-    if (enrolment === undefined || enrolment.confirmedAt !== null) throw new ConflictError('no enrolment to confirm', { detail: 'There is no pending enrolment: start one with POST /api/users/me/mfa/totp.' });
+    if (enrolment === undefined || enrolment.confirmedAt !== null)
+      throw new ConflictError('no enrolment to confirm', {
+        detail: 'There is no pending enrolment: start one with POST /api/users/me/mfa/totp.',
+      });
     const step = matchTotp(openTotpSecret(enrolment.secretSealed, this.masterKey(), userId), code, this.now(), null);
     if (step === null) {
       await this.audit.record('mfa.confirm_failed', { actorId: userId, targetId: userId, ip: meta.ip });
       throw new InvalidMfaCodeError('wrong code at confirmation');
     }
     const { codes, hashes } = newRecoveryCodes();
-    if (!(await this.store.mfa.confirm(userId, this.now(), step, hashes))) throw new ConflictError('enrolment confirmed concurrently', { detail: 'This enrolment was already confirmed.' });
-    await this.audit.record('mfa.enrolled', { actorId: userId, targetId: userId, ip: meta.ip, details: { recovery_codes: codes.length } });
+    if (!(await this.store.mfa.confirm(userId, this.now(), step, hashes)))
+      throw new ConflictError('enrolment confirmed concurrently', { detail: 'This enrolment was already confirmed.' });
+    await this.audit.record('mfa.enrolled', {
+      actorId: userId,
+      targetId: userId,
+      ip: meta.ip,
+      details: { recovery_codes: codes.length },
+    });
     return codes;
   }
 
@@ -70,15 +90,22 @@ export class MfaService {
     const enrolment = await this.store.mfa.findEnrolment(userId);
     if (enrolment === undefined || enrolment.confirmedAt === null) throw new InvalidMfaCodeError('not enrolled');
     if (/^\d{6}$/.test(code)) {
-      const step = matchTotp(openTotpSecret(enrolment.secretSealed, this.masterKey(), userId), code, this.now(), enrolment.lastStep);
+      const step = matchTotp(
+        openTotpSecret(enrolment.secretSealed, this.masterKey(), userId),
+        code,
+        this.now(),
+        enrolment.lastStep,
+      );
       if (step === null) throw new InvalidMfaCodeError('wrong or replayed totp code');
       // Two requests racing with the same code: the store lets one of them advance the step.
       if (!(await this.store.mfa.advanceStep(userId, step))) throw new InvalidMfaCodeError('replayed totp code');
       return 'totp';
     }
     const hash = hashRecoveryCode(code);
-    const match = hash === undefined ? undefined : findRecoveryHash(await this.store.mfa.unusedRecoveryCodes(userId), hash);
-    if (match === undefined || !(await this.store.mfa.useRecoveryCode(userId, match, this.now()))) throw new InvalidMfaCodeError('wrong or used recovery code');
+    const match =
+      hash === undefined ? undefined : findRecoveryHash(await this.store.mfa.unusedRecoveryCodes(userId), hash);
+    if (match === undefined || !(await this.store.mfa.useRecoveryCode(userId, match, this.now())))
+      throw new InvalidMfaCodeError('wrong or used recovery code');
     return 'recovery_code';
   }
 
@@ -86,7 +113,12 @@ export class MfaService {
   async remove(userId: string, password: string, meta: RequestMeta): Promise<void> {
     const user = await this.store.users.findById(userId);
     if (user === undefined || !(await verifyPassword(user.passwordHash, password))) {
-      await this.audit.record('mfa.remove_failed', { actorId: userId, targetId: userId, ip: meta.ip, details: { reason: 'bad_password' } });
+      await this.audit.record('mfa.remove_failed', {
+        actorId: userId,
+        targetId: userId,
+        ip: meta.ip,
+        details: { reason: 'bad_password' },
+      });
       throw new InvalidCredentialsError();
     }
     if (!(await this.store.mfa.removeEnrolment(userId))) throw new NotFoundError('mfa enrolment');
@@ -101,7 +133,12 @@ export class MfaService {
     if ((await this.store.users.findById(userId)) === undefined) throw new NotFoundError('user');
     const totpRemoved = await this.store.mfa.removeEnrolment(userId);
     const passkeysRemoved = await this.store.passkeys.removeAllForUser(userId);
-    await this.audit.record('mfa.reset', { actorId, targetId: userId, ip, details: { was_enrolled: totpRemoved, passkeys_removed: passkeysRemoved } });
+    await this.audit.record('mfa.reset', {
+      actorId,
+      targetId: userId,
+      ip,
+      details: { was_enrolled: totpRemoved, passkeys_removed: passkeysRemoved },
+    });
     return { totpRemoved, passkeysRemoved };
   }
 }

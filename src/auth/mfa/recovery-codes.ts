@@ -7,7 +7,10 @@ const GROUPS = 4;
 const GROUP_LENGTH = 4;
 
 /** Ten codes of 80 random bits each (`xxxx-xxxx-xxxx-xxxx`): shown once, stored only as SHA-256. */
-export function newRecoveryCodes(count: number = AUTH_DEFAULTS.recoveryCodeCount): { codes: string[]; hashes: string[] } {
+export function newRecoveryCodes(count: number = AUTH_DEFAULTS.recoveryCodeCount): {
+  codes: string[];
+  hashes: string[];
+} {
   const codes = Array.from({ length: count }, () => newRecoveryCode());
   return { codes, hashes: codes.map((code) => hashRecoveryCode(code) as string) };
 }
@@ -22,7 +25,8 @@ function newRecoveryCode(): string {
 /** Case, spaces and dashes do not matter; anything else that is not a code gets no hash. */
 export function hashRecoveryCode(input: string): string | undefined {
   const normalised = input.toLowerCase().replace(/[\s-]/g, '');
-  if (normalised.length !== GROUPS * GROUP_LENGTH || ![...normalised].every((c) => ALPHABET.includes(c))) return undefined;
+  if (normalised.length !== GROUPS * GROUP_LENGTH || ![...normalised].every((c) => ALPHABET.includes(c)))
+    return undefined;
   return createHash('sha256').update(normalised).digest('base64url');
 }
 

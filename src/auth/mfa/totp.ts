@@ -16,7 +16,14 @@ export function newTotpSecret(): string {
 
 /** The otpauth:// URI an authenticator app reads from the QR code (label `issuer:username`). */
 export function otpauthUri(issuer: string, username: string, secret: string): string {
-  return generateURI({ issuer, label: username, secret, algorithm: TOTP.algorithm, digits: TOTP.digits, period: TOTP.periodSeconds });
+  return generateURI({
+    issuer,
+    label: username,
+    secret,
+    algorithm: TOTP.algorithm,
+    digits: TOTP.digits,
+    period: TOTP.periodSeconds,
+  });
 }
 
 export function isTotpCode(code: string): boolean {

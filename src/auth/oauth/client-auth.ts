@@ -27,17 +27,27 @@ export class ClientAuthenticator {
   ) {}
 
   /** The caller, or null when the request names no client at all. */
-  async authenticate(authorization: string | undefined, params: FormParams, endpoint: string): Promise<CallingClient | null> {
+  async authenticate(
+    authorization: string | undefined,
+    params: FormParams,
+    endpoint: string,
+  ): Promise<CallingClient | null> {
     const clientId = optionalParam(params, 'client_id');
     const secret = optionalParam(params, 'client_secret');
     const assertion = optionalParam(params, 'client_assertion');
     const assertionType = optionalParam(params, 'client_assertion_type');
     const basic = authorization === undefined ? undefined : parseBasic(authorization);
-    const methods = [basic !== undefined, secret !== undefined, assertion !== undefined || assertionType !== undefined].filter(Boolean).length;
-    if (methods > 1) throw new OAuthError(OAUTH_ERROR.invalid_request, 'Use one client authentication method per request.');
+    const methods = [
+      basic !== undefined,
+      secret !== undefined,
+      assertion !== undefined || assertionType !== undefined,
+    ].filter(Boolean).length;
+    if (methods > 1)
+      throw new OAuthError(OAUTH_ERROR.invalid_request, 'Use one client authentication method per request.');
 
     if (basic !== undefined) {
-      if (clientId !== undefined && clientId !== basic.id) throw invalidClient('client_id differs from the Basic credentials');
+      if (clientId !== undefined && clientId !== basic.id)
+        throw invalidClient('client_id differs from the Basic credentials');
       return this.#bySecret(basic.id, basic.secret, 'client_secret_basic');
     }
     if (secret !== undefined) {
@@ -45,7 +55,8 @@ export class ClientAuthenticator {
       return this.#bySecret(clientId, secret, 'client_secret_post');
     }
     if (assertion !== undefined || assertionType !== undefined) {
-      if (assertionType !== JWT_BEARER_ASSERTION || assertion === undefined) throw invalidClient('unsupported client assertion type');
+      if (assertionType !== JWT_BEARER_ASSERTION || assertion === undefined)
+        throw invalidClient('unsupported client assertion type');
       return this.#byAssertion(assertion, clientId, endpoint);
     }
     if (clientId === undefined) return null;
@@ -56,14 +67,18 @@ export class ClientAuthenticator {
   async #bySecret(id: string, secret: string, method: ClientAuthMethodUsed): Promise<CallingClient> {
     const client = id.length > 64 ? undefined : await this.registry.find(id);
     const matches = secretMatches(secret, client?.secretHash ?? null);
-    if (client === undefined || !matches || client.disabled) throw invalidClient(client === undefined ? 'unknown client' : !matches ? 'wrong secret' : 'client disabled');
+    if (client === undefined || !matches || client.disabled)
+      throw invalidClient(client === undefined ? 'unknown client' : !matches ? 'wrong secret' : 'client disabled');
     return { kind: 'confidential', client, method };
   }
 
   async #byAssertion(assertion: string, clientId: string | undefined, endpoint: string): Promise<CallingClient> {
     const id = clientId ?? unverifiedIssuer(assertion);
     const client = id === undefined || id.length > 64 ? undefined : await this.registry.find(id);
-    if (client === undefined || client.disabled || client.authMethod !== 'private_key_jwt') throw invalidClient(client === undefined ? 'unknown client' : client.disabled ? 'client disabled' : 'client has no keys');
+    if (client === undefined || client.disabled || client.authMethod !== 'private_key_jwt')
+      throw invalidClient(
+        client === undefined ? 'unknown client' : client.disabled ? 'client disabled' : 'client has no keys',
+      );
     try {
       await this.assertions.verify(assertion, client, endpoint);
     } catch (error) {
@@ -93,7 +108,9 @@ const formDecode = (value: string): string => decodeURIComponent(value.replace(/
 /** The assertion's iss, to find the client before its keys verify it (then checked again). */
 function unverifiedIssuer(assertion: string): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+    const payload = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      iss?: unknown;
+    };
     return typeof payload.iss === 'string' ? payload.iss : undefined;
   } catch {
     return undefined;
@@ -104,7 +121,10 @@ function unverifiedIssuer(assertion: string): string | undefined {
 export function claimedClientId(authorization: string | undefined, params: FormParams): string | undefined {
   try {
     const basic = authorization === undefined ? undefined : parseBasic(authorization);
-    const id = basic?.id ?? optionalParam(params, 'client_id') ?? unverifiedIssuer(optionalParam(params, 'client_assertion') ?? '');
+    const id =
+      basic?.id ??
+      optionalParam(params, 'client_id') ??
+      unverifiedIssuer(optionalParam(params, 'client_assertion') ?? '');
     return id === undefined ? undefined : id.slice(0, 64);
   } catch {
     return undefined;

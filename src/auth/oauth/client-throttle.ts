@@ -11,7 +11,11 @@ export interface ClientThrottlePolicy {
   failuresPerIpPerDay: number;
 }
 
-export type ClientThrottledListener = (event: { clientId: string | undefined; ip: string | null; retryAfter: number }) => Promise<void>;
+export type ClientThrottledListener = (event: {
+  clientId: string | undefined;
+  ip: string | null;
+  retryAfter: number;
+}) => Promise<void>;
 
 /**
  * Brute force against the OAuth endpoints' client authentication, checked before a secret or an
@@ -22,8 +26,16 @@ export class ClientThrottle {
   readonly #pairs: RateLimiterAbstract;
   readonly #ips: RateLimiterAbstract;
 
-  constructor(backend: LimiterBackend, private readonly policy: ClientThrottlePolicy, private readonly onThrottled: ClientThrottledListener) {
-    this.#pairs = backend.create({ name: 'oauth-fail-client-ip', points: policy.failuresPerClientIp, durationSeconds: policy.failureWindowSeconds });
+  constructor(
+    backend: LimiterBackend,
+    private readonly policy: ClientThrottlePolicy,
+    private readonly onThrottled: ClientThrottledListener,
+  ) {
+    this.#pairs = backend.create({
+      name: 'oauth-fail-client-ip',
+      points: policy.failuresPerClientIp,
+      durationSeconds: policy.failureWindowSeconds,
+    });
     this.#ips = backend.create({ name: 'oauth-fail-ip', points: policy.failuresPerIpPerDay, durationSeconds: 86_400 });
   }
 
@@ -31,7 +43,8 @@ export class ClientThrottle {
     const [pair, address] = await Promise.all([this.#pairs.get(pairKey(clientId, ip)), this.#ips.get(ip ?? 'unknown')]);
     let waitMs = 0;
     if (pair !== null && pair.consumedPoints >= this.policy.failuresPerClientIp) waitMs = pair.msBeforeNext;
-    if (address !== null && address.consumedPoints >= this.policy.failuresPerIpPerDay) waitMs = Math.max(waitMs, address.msBeforeNext);
+    if (address !== null && address.consumedPoints >= this.policy.failuresPerIpPerDay)
+      waitMs = Math.max(waitMs, address.msBeforeNext);
     if (waitMs <= 0) return;
     const retryAfter = retryAfterSeconds(waitMs);
     await this.onThrottled({ clientId, ip, retryAfter });
@@ -52,5 +65,7 @@ async function consumeQuietly(limiter: RateLimiterAbstract, key: string): Promis
 }
 
 function pairKey(clientId: string | undefined, ip: string | null): string {
-  return createHash('sha256').update(`${clientId ?? ''}\u0000${ip ?? 'unknown'}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${clientId ?? ''}\u0000${ip ?? 'unknown'}`)
+    .digest('base64url');
 }

@@ -15,17 +15,35 @@ export interface OAuthErrorBody {
  * invalid_request, limits and outages as temporarily_unavailable, anything else server_error.
  */
 export function oauthAnswer(error: unknown): { status: number; body: OAuthErrorBody } {
-  if (error instanceof OAuthError) return { status: error.status, body: { error: error.code, error_description: error.detail ?? '' } };
+  if (error instanceof OAuthError)
+    return { status: error.status, body: { error: error.code, error_description: error.detail ?? '' } };
   const problem = toProblem(error);
   const answer = (code: OAuthErrorCode, status: number = OAUTH_ERRORS[code].status) => ({
     status,
     body: { error: code, ...(problem.detail === undefined ? {} : { error_description: problem.detail }) },
   });
   // A refresh's invalid_grant, and (RFC 9449 §5 and §8) the DPoP proof errors of a token request: their OAuth codes, at 400.
-  if (problem.code === OAUTH_ERROR.invalid_grant || problem.code === OAUTH_ERROR.invalid_dpop_proof || problem.code === OAUTH_ERROR.use_dpop_nonce) return answer(problem.code);
-  if (problem.status === 429 || problem.status === 503) return answer(OAUTH_ERROR.temporarily_unavailable, problem.status);
-  if (problem.status >= 500) return { status: OAUTH_ERRORS.server_error.status, body: { error: OAUTH_ERROR.server_error, error_description: 'The server could not complete the request.' } };
-  if (problem.code === PROBLEM_CODE.unsupported_media_type) return { status: OAUTH_ERRORS.invalid_request.status, body: { error: OAUTH_ERROR.invalid_request, error_description: 'Send the parameters as application/x-www-form-urlencoded.' } };
+  if (
+    problem.code === OAUTH_ERROR.invalid_grant ||
+    problem.code === OAUTH_ERROR.invalid_dpop_proof ||
+    problem.code === OAUTH_ERROR.use_dpop_nonce
+  )
+    return answer(problem.code);
+  if (problem.status === 429 || problem.status === 503)
+    return answer(OAUTH_ERROR.temporarily_unavailable, problem.status);
+  if (problem.status >= 500)
+    return {
+      status: OAUTH_ERRORS.server_error.status,
+      body: { error: OAUTH_ERROR.server_error, error_description: 'The server could not complete the request.' },
+    };
+  if (problem.code === PROBLEM_CODE.unsupported_media_type)
+    return {
+      status: OAUTH_ERRORS.invalid_request.status,
+      body: {
+        error: OAUTH_ERROR.invalid_request,
+        error_description: 'Send the parameters as application/x-www-form-urlencoded.',
+      },
+    };
   return answer(OAUTH_ERROR.invalid_request);
 }
 
@@ -34,11 +52,21 @@ export function registerOAuthErrorHandler(scope: FastifyInstance): void {
   scope.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const { status, body } = oauthAnswer(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: body.error, reason: error instanceof OAuthError ? error.message : undefined }, 'request rejected');
+    else
+      request.log.info(
+        { code: body.error, reason: error instanceof OAuthError ? error.message : undefined },
+        'request rejected',
+      );
     // RFC 6749 §5.2: invalid_client is a 401 naming the scheme the client may authenticate with.
-    if (body.error === OAUTH_ERROR.invalid_client) reply.header('WWW-Authenticate', 'Basic realm="bulwark", charset="UTF-8"');
+    if (body.error === OAUTH_ERROR.invalid_client)
+      reply.header('WWW-Authenticate', 'Basic realm="bulwark", charset="UTF-8"');
     const retryAfter = retryAfterOf(status, error);
     if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
-    return reply.status(status).header('cache-control', 'no-store').header('pragma', 'no-cache').type('application/json').send(body);
+    return reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      .header('pragma', 'no-cache')
+      .type('application/json')
+      .send(body);
   });
 }

@@ -23,7 +23,12 @@ export function grantedScopes(client: ClientRecord, params: FormParams): string[
   const requested = requestedScope(params);
   if (requested === undefined) return [...client.scopes];
   const refused = requested.filter((s) => !client.scopes.includes(s));
-  if (refused.length > 0) throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The client may not have this scope.', `scope not allowed: ${refused.join(' ')}`);
+  if (refused.length > 0)
+    throw new OAuthError(
+      OAUTH_ERROR.invalid_scope,
+      'The client may not have this scope.',
+      `scope not allowed: ${refused.join(' ')}`,
+    );
   return requested;
 }
 
@@ -36,8 +41,14 @@ export function grantedAudiences(client: ClientRecord, params: FormParams): stri
   const resources = [...new Set(listParam(params, 'resource'))];
   if (resources.length === 0) return [client.audiences[0] as string];
   for (const resource of resources) {
-    if (!isResourceUri(resource)) throw new OAuthError(OAUTH_ERROR.invalid_target, 'The resource must be an absolute URI without a fragment.');
-    if (!client.audiences.includes(resource)) throw new OAuthError(OAUTH_ERROR.invalid_target, 'The client may not have tokens for this resource.', 'resource not among the client audiences');
+    if (!isResourceUri(resource))
+      throw new OAuthError(OAUTH_ERROR.invalid_target, 'The resource must be an absolute URI without a fragment.');
+    if (!client.audiences.includes(resource))
+      throw new OAuthError(
+        OAUTH_ERROR.invalid_target,
+        'The client may not have tokens for this resource.',
+        'resource not among the client audiences',
+      );
   }
   return resources;
 }

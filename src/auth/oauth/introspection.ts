@@ -28,8 +28,14 @@ export class Introspection {
   constructor(private readonly deps: IntrospectionDeps) {}
 
   async introspect(caller: CallingClient | null, token: string): Promise<IntrospectionAnswer> {
-    if (caller === null) throw new OAuthError(OAUTH_ERROR.invalid_client, 'Client authentication failed.', 'introspection without client authentication');
-    if (caller.kind !== 'confidential' || !caller.client.introspection) throw new OAuthError(OAUTH_ERROR.unauthorized_client, 'This client may not introspect tokens.');
+    if (caller === null)
+      throw new OAuthError(
+        OAUTH_ERROR.invalid_client,
+        'Client authentication failed.',
+        'introspection without client authentication',
+      );
+    if (caller.kind !== 'confidential' || !caller.client.introspection)
+      throw new OAuthError(OAUTH_ERROR.unauthorized_client, 'This client may not introspect tokens.');
     if (token.startsWith('brt_')) return this.#refreshToken(token);
     const claims = this.deps.readOwnToken(token);
     if (claims === undefined) return INACTIVE;

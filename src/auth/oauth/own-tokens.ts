@@ -1,10 +1,21 @@
-import { createVerifier, isTokenError, type AccessTokenClaims, type DpopReplayCache, type KeySource, type RevocationSource, type Verifier } from '@bulwark/guard';
+import {
+  createVerifier,
+  isTokenError,
+  type AccessTokenClaims,
+  type DpopReplayCache,
+  type KeySource,
+  type RevocationSource,
+  type Verifier,
+} from '@bulwark/guard';
 import { createTokenOpener, SIGNING_ALGS, type TokenOpener } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import { decryptionFor } from '../tokens/token-encryption.js';
 import { ACCESS_TOKEN_REQUIRED_CLAIMS } from '../tokens/access-tokens.js';
 
-export type OwnTokenSettings = Pick<Config, 'issuer' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'>;
+export type OwnTokenSettings = Pick<
+  Config,
+  'issuer' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'
+>;
 
 /**
  * How many audience lists keep a ready verifier. Real deployments have a handful of APIs; a
@@ -36,10 +47,16 @@ const NO_PROOFS: DpopReplayCache = { firstUse: () => false };
  * hit), not a verifier's construction (which used to allocate a 100,000-entry DPoP replay cache
  * per call).
  */
-export function createOwnTokenReader(settings: OwnTokenSettings, keys: KeySource, revocations: RevocationSource, now: () => number): (token: string) => AccessTokenClaims | undefined {
+export function createOwnTokenReader(
+  settings: OwnTokenSettings,
+  keys: KeySource,
+  revocations: RevocationSource,
+  now: () => number,
+): (token: string) => AccessTokenClaims | undefined {
   const decryption = decryptionFor(settings.tokenEncryption);
   // An encrypted token's audience is read from the nested JWS (then the whole token is verified).
-  const open = decryption.decryption === undefined ? undefined : createTokenOpener(decryption.decryption, 'at+jwt', 8192);
+  const open =
+    decryption.decryption === undefined ? undefined : createTokenOpener(decryption.decryption, 'at+jwt', 8192);
   const verifiers = new Map<string, Verifier>();
   const verifierFor = (audiences: string[]): Verifier => {
     const key = JSON.stringify(audiences);

@@ -27,14 +27,24 @@ export class TokenRevocation {
   constructor(private readonly deps: TokenRevocationDeps) {}
 
   async revoke(caller: CallingClient | null, token: string, meta: RequestMeta): Promise<void> {
-    if (caller === null) throw new OAuthError(OAUTH_ERROR.invalid_client, 'Client authentication failed.', 'revocation without client identification');
+    if (caller === null)
+      throw new OAuthError(
+        OAUTH_ERROR.invalid_client,
+        'Client authentication failed.',
+        'revocation without client identification',
+      );
     const callerId = caller.kind === 'public' ? caller.clientId : caller.client.id;
     if (token.startsWith('brt_')) return this.#refreshToken(callerId, token, meta);
     const claims = this.deps.readOwnToken(token);
     if (claims === undefined) return;
     if ((claims.client_id ?? FIRST_PARTY_CLIENT_ID) !== callerId) throw notYours();
     await this.deps.revocations.revokeToken(claims.jti, claims.exp);
-    await this.deps.audit.record('oauth.token_revoked', { actorId: callerId, targetId: claims.jti, ip: meta.ip, details: { token_type: 'access_token' } });
+    await this.deps.audit.record('oauth.token_revoked', {
+      actorId: callerId,
+      targetId: claims.jti,
+      ip: meta.ip,
+      details: { token_type: 'access_token' },
+    });
   }
 
   async #refreshToken(callerId: string, token: string, meta: RequestMeta): Promise<void> {
@@ -43,8 +53,15 @@ export class TokenRevocation {
     if (record === undefined) return;
     if (callerId !== FIRST_PARTY_CLIENT_ID) throw notYours();
     const changed = await this.deps.sessions.revokeSession(record.sessionId, 'token_revoked');
-    if (changed) await this.deps.audit.record('oauth.token_revoked', { actorId: callerId, targetId: record.sessionId, ip: meta.ip, details: { token_type: 'refresh_token' } });
+    if (changed)
+      await this.deps.audit.record('oauth.token_revoked', {
+        actorId: callerId,
+        targetId: record.sessionId,
+        ip: meta.ip,
+        details: { token_type: 'refresh_token' },
+      });
   }
 }
 
-const notYours = (): OAuthError => new OAuthError(OAUTH_ERROR.unauthorized_client, 'The token was not issued to this client.');
+const notYours = (): OAuthError =>
+  new OAuthError(OAUTH_ERROR.unauthorized_client, 'The token was not issued to this client.');

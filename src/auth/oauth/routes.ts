@@ -11,7 +11,12 @@ import { tokenProofHook } from '../dpop/token-proof.js';
 /** Every parameter a string, or a list when repeated (RFC 8707 resource); unknown ones are ignored (RFC 6749 §3.1). */
 const FormBody = {
   type: 'object',
-  additionalProperties: { anyOf: [{ type: 'string', maxLength: 8192 }, { type: 'array', items: { type: 'string', maxLength: 8192 }, maxItems: 10 }] },
+  additionalProperties: {
+    anyOf: [
+      { type: 'string', maxLength: 8192 },
+      { type: 'array', items: { type: 'string', maxLength: 8192 }, maxItems: 10 },
+    ],
+  },
 } as const;
 
 /**
@@ -29,22 +34,39 @@ export async function registerOAuthRoutes(parent: FastifyInstance, services: Aut
     const schema = { hide: true, body: FormBody };
     const params = (request: FastifyRequest): FormParams => request.body as FormParams;
     const authorization = (request: FastifyRequest): string | undefined => request.headers.authorization;
-    const noStore = (reply: FastifyReply): FastifyReply => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    const noStore = (reply: FastifyReply): FastifyReply =>
+      reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
     scope.post('/oauth/token', { schema, preHandler: tokenProofHook(services.verifier) }, async (request, reply) => {
-      const answer = await oauth.tokens.handle({ params: params(request), authorization: authorization(request), meta: requestMeta(request) });
+      const answer = await oauth.tokens.handle({
+        params: params(request),
+        authorization: authorization(request),
+        meta: requestMeta(request),
+      });
       return noStore(reply).status(200).send(answer);
     });
 
     scope.post('/oauth/introspect', { schema }, async (request, reply) => {
       const token = requiredParam(params(request), 'token');
-      const caller = await oauth.identify(authorization(request), params(request), endpoints.introspection, request.ip ?? null);
-      return noStore(reply).status(200).send(await oauth.introspection.introspect(caller, token));
+      const caller = await oauth.identify(
+        authorization(request),
+        params(request),
+        endpoints.introspection,
+        request.ip ?? null,
+      );
+      return noStore(reply)
+        .status(200)
+        .send(await oauth.introspection.introspect(caller, token));
     });
 
     scope.post('/oauth/revoke', { schema }, async (request, reply) => {
       const token = requiredParam(params(request), 'token');
-      const caller = await oauth.identify(authorization(request), params(request), endpoints.revocation, request.ip ?? null);
+      const caller = await oauth.identify(
+        authorization(request),
+        params(request),
+        endpoints.revocation,
+        request.ip ?? null,
+      );
       await oauth.revocation.revoke(caller, token, requestMeta(request));
       return noStore(reply).status(200).send();
     });

@@ -30,7 +30,12 @@ export function oauthEndpoints(issuer: string) {
 
 export interface OAuthServices {
   /** Client authentication for introspection and revocation, throttled like the token endpoint's. */
-  identify(authorization: string | undefined, params: FormParams, endpoint: string, ip: string | null): Promise<CallingClient | null>;
+  identify(
+    authorization: string | undefined,
+    params: FormParams,
+    endpoint: string,
+    ip: string | null,
+  ): Promise<CallingClient | null>;
   tokens: TokenEndpoint;
   introspection: Introspection;
   revocation: TokenRevocation;
@@ -58,11 +63,20 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
   const endpoints = oauthEndpoints(config.issuer);
   const clientKeys = new ClientKeys({ cooldownMs: config.jwksCooldownSeconds * 1000 });
   const replay = new AssertionReplayGuard(deps.limiter, MAX_ASSERTION_SECONDS + 2 * config.clockSkewSeconds);
-  const assertions = new AssertionVerifier(clientKeys, replay, { issuer: config.issuer, tokenEndpoint: endpoints.token, clockSkewSeconds: config.clockSkewSeconds, now });
-  const authenticator = new ClientAuthenticator(deps.clients, assertions);
-  const throttle = new ClientThrottle(deps.limiter, clientThrottlePolicy(config, deps.throttleOverrides), async ({ clientId, ip, retryAfter }) => {
-    await audit.record('oauth.throttled', { targetId: clientId ?? null, ip, details: { retry_after: retryAfter } });
+  const assertions = new AssertionVerifier(clientKeys, replay, {
+    issuer: config.issuer,
+    tokenEndpoint: endpoints.token,
+    clockSkewSeconds: config.clockSkewSeconds,
+    now,
   });
+  const authenticator = new ClientAuthenticator(deps.clients, assertions);
+  const throttle = new ClientThrottle(
+    deps.limiter,
+    clientThrottlePolicy(config, deps.throttleOverrides),
+    async ({ clientId, ip, retryAfter }) => {
+      await audit.record('oauth.throttled', { targetId: clientId ?? null, ip, details: { retry_after: retryAfter } });
+    },
+  );
   const readOwnToken = createOwnTokenReader(config, deps.keys.source, deps.revocations.set, now);
   const identify: OAuthServices['identify'] = async (authorization, params, endpoint, ip) => {
     const claimed = claimedClientId(authorization, params);
@@ -72,7 +86,11 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
     } catch (error) {
       if ((error as { code?: unknown }).code === OAUTH_ERROR.invalid_client) {
         await throttle.failed(claimed, ip);
-        await audit.record('oauth.client_auth_failed', { targetId: claimed ?? null, ip, details: { endpoint: new URL(endpoint).pathname, reason: (error as Error).message.slice(0, 200) } });
+        await audit.record('oauth.client_auth_failed', {
+          targetId: claimed ?? null,
+          ip,
+          details: { endpoint: new URL(endpoint).pathname, reason: (error as Error).message.slice(0, 200) },
+        });
       }
       throw error;
     }
@@ -80,11 +98,29 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
   return {
     identify,
     tokens: new TokenEndpoint({
-      authenticator, throttle, refreshLimit: deps.refreshLimit, sessions: deps.sessions, store, keys: deps.keys, audit, now,
-      settings: { issuer: config.issuer, accessTokenTtlSeconds: config.accessTokenTtlSeconds, tokenEncryption: config.tokenEncryption, tokenEndpoint: endpoints.token },
+      authenticator,
+      throttle,
+      refreshLimit: deps.refreshLimit,
+      sessions: deps.sessions,
+      store,
+      keys: deps.keys,
+      audit,
+      now,
+      settings: {
+        issuer: config.issuer,
+        accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+        tokenEncryption: config.tokenEncryption,
+        tokenEndpoint: endpoints.token,
+      },
     }),
     introspection: new Introspection({ store, readOwnToken, issuer: config.issuer, now }),
-    revocation: new TokenRevocation({ store, sessions: deps.sessions, revocations: deps.revocations, readOwnToken, audit }),
+    revocation: new TokenRevocation({
+      store,
+      sessions: deps.sessions,
+      revocations: deps.revocations,
+      readOwnToken,
+      audit,
+    }),
     close: () => clientKeys.close(),
   };
 }
@@ -92,5 +128,9 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
 /** Client authentication is held to the login limits: failures per client + IP per window, and per IP per day. */
 function clientThrottlePolicy(config: Config, overrides: Partial<ThrottlePolicy> = {}): ClientThrottlePolicy {
   const policy = { ...policyFromLimits(config.limits), ...overrides };
-  return { failuresPerClientIp: policy.failuresPerUserIp, failureWindowSeconds: policy.failureWindowSeconds, failuresPerIpPerDay: policy.failuresPerIpPerDay };
+  return {
+    failuresPerClientIp: policy.failuresPerUserIp,
+    failureWindowSeconds: policy.failureWindowSeconds,
+    failuresPerIpPerDay: policy.failuresPerIpPerDay,
+  };
 }

@@ -45,8 +45,13 @@ export const GRANT_TYPES = ['client_credentials', 'refresh_token'] as const;
 
 /** The client errors of a token request that are audited (oauth.token_failed): what a client did wrong, not a DPoP retry or an outage. */
 const AUDITED_ERRORS: ReadonlySet<string> = new Set([
-  OAUTH_ERROR.invalid_client, OAUTH_ERROR.invalid_grant, OAUTH_ERROR.invalid_scope, OAUTH_ERROR.invalid_target,
-  OAUTH_ERROR.unauthorized_client, OAUTH_ERROR.unsupported_grant_type, OAUTH_ERROR.invalid_request,
+  OAUTH_ERROR.invalid_client,
+  OAUTH_ERROR.invalid_grant,
+  OAUTH_ERROR.invalid_scope,
+  OAUTH_ERROR.invalid_target,
+  OAUTH_ERROR.unauthorized_client,
+  OAUTH_ERROR.unsupported_grant_type,
+  OAUTH_ERROR.invalid_request,
 ]);
 
 /** POST /oauth/token (RFC 6749 §3.2): client credentials for machines, refresh rotation for the first party. */
@@ -60,24 +65,54 @@ export class TokenEndpoint {
     try {
       grantType = requiredParam(params, 'grant_type');
       await this.deps.throttle.check(claimed, meta.ip);
-      const caller = await this.deps.authenticator.authenticate(authorization, params, this.deps.settings.tokenEndpoint);
-      if (grantType === 'client_credentials') return await this.#clientCredentials(caller, params, meta.dpopJkt ?? null);
+      const caller = await this.deps.authenticator.authenticate(
+        authorization,
+        params,
+        this.deps.settings.tokenEndpoint,
+      );
+      if (grantType === 'client_credentials')
+        return await this.#clientCredentials(caller, params, meta.dpopJkt ?? null);
       if (grantType === 'refresh_token') return await this.#refresh(caller, params, meta);
-      throw new OAuthError(OAUTH_ERROR.unsupported_grant_type, 'Supported grant types: client_credentials, refresh_token.');
+      throw new OAuthError(
+        OAUTH_ERROR.unsupported_grant_type,
+        'Supported grant types: client_credentials, refresh_token.',
+      );
     } catch (error) {
       await this.#failed(error, claimed, grantType, meta);
       throw error;
     }
   }
 
-  async #clientCredentials(caller: CallingClient | null, params: FormParams, dpopJkt: string | null): Promise<TokenAnswer> {
-    if (caller === null) throw new OAuthError(OAUTH_ERROR.invalid_client, 'Client authentication failed.', 'client_credentials without client authentication');
-    if (caller.kind === 'public') throw new OAuthError(OAUTH_ERROR.unauthorized_client, 'A public client cannot use client credentials.');
+  async #clientCredentials(
+    caller: CallingClient | null,
+    params: FormParams,
+    dpopJkt: string | null,
+  ): Promise<TokenAnswer> {
+    if (caller === null)
+      throw new OAuthError(
+        OAUTH_ERROR.invalid_client,
+        'Client authentication failed.',
+        'client_credentials without client authentication',
+      );
+    if (caller.kind === 'public')
+      throw new OAuthError(OAUTH_ERROR.unauthorized_client, 'A public client cannot use client credentials.');
     const { client } = caller;
     const grant = { scopes: grantedScopes(client, params), audiences: grantedAudiences(client, params) };
     // RFC 9449 §5: a confidential client's access token is bound to its proof key; it gets no refresh token.
-    const issued = issueClientToken(await this.deps.keys.currentSigningKey(), this.deps.settings, client, grant, this.deps.now(), dpopJkt);
-    return { access_token: issued.token, token_type: dpopJkt === null ? 'Bearer' : 'DPoP', expires_in: issued.expiresIn, scope: grant.scopes.join(' ') };
+    const issued = issueClientToken(
+      await this.deps.keys.currentSigningKey(),
+      this.deps.settings,
+      client,
+      grant,
+      this.deps.now(),
+      dpopJkt,
+    );
+    return {
+      access_token: issued.token,
+      token_type: dpopJkt === null ? 'Bearer' : 'DPoP',
+      expires_in: issued.expiresIn,
+      scope: grant.scopes.join(' '),
+    };
   }
 
   /**
@@ -85,13 +120,24 @@ export class TokenEndpoint {
    * revokes the session), for the public client `bulwark` only: a refresh token belongs to it.
    */
   async #refresh(caller: CallingClient | null, params: FormParams, meta: RequestMeta): Promise<TokenAnswer> {
-    if (caller?.kind === 'confidential') throw new OAuthError(OAUTH_ERROR.invalid_grant, 'The refresh token is invalid, expired or revoked.', 'refresh token presented by another client');
+    if (caller?.kind === 'confidential')
+      throw new OAuthError(
+        OAUTH_ERROR.invalid_grant,
+        'The refresh token is invalid, expired or revoked.',
+        'refresh token presented by another client',
+      );
     const presented = requiredParam(params, 'refresh_token');
     await this.deps.refreshLimit.hit(meta.ip ?? 'unknown');
     const requested = requestedScope(params);
     if (requested !== undefined) await this.#assertWithinGrant(presented, requested);
     const pair = await this.deps.sessions.refresh(presented, meta);
-    return { access_token: pair.accessToken, token_type: pair.tokenType, expires_in: pair.expiresIn, refresh_token: pair.refreshToken, scope: pair.scope };
+    return {
+      access_token: pair.accessToken,
+      token_type: pair.tokenType,
+      expires_in: pair.expiresIn,
+      refresh_token: pair.refreshToken,
+      scope: pair.scope,
+    };
   }
 
   /** RFC 6749 §6: a scope beyond the original grant is refused before the token is used up. A
@@ -103,10 +149,16 @@ export class TokenEndpoint {
     const user = session === undefined ? undefined : await this.deps.store.users.findById(session.userId);
     if (user === undefined) return;
     const granted = ROLE_SCOPES[user.role];
-    if (!requested.every((s) => granted.includes(s))) throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The scope exceeds what was granted.');
+    if (!requested.every((s) => granted.includes(s)))
+      throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The scope exceeds what was granted.');
   }
 
-  async #failed(error: unknown, claimed: string | undefined, grantType: string | undefined, meta: RequestMeta): Promise<void> {
+  async #failed(
+    error: unknown,
+    claimed: string | undefined,
+    grantType: string | undefined,
+    meta: RequestMeta,
+  ): Promise<void> {
     if (!(error instanceof Error) || !('code' in error)) return;
     const code = String(error.code);
     if (code === OAUTH_ERROR.invalid_client) await this.deps.throttle.failed(claimed, meta.ip);
@@ -114,7 +166,11 @@ export class TokenEndpoint {
     await this.deps.audit.record('oauth.token_failed', {
       targetId: claimed ?? null,
       ip: meta.ip,
-      details: { error: code, grant_type: grantType === undefined ? null : grantType.slice(0, 64), reason: error.message.slice(0, 200) },
+      details: {
+        error: code,
+        grant_type: grantType === undefined ? null : grantType.slice(0, 64),
+        reason: error.message.slice(0, 200),
+      },
     });
   }
 }

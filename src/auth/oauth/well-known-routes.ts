@@ -12,7 +12,6 @@ const tags = ['discovery'];
 const CONFIDENTIAL_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PUBLIC_AUTH_METHODS = [...CONFIDENTIAL_AUTH_METHODS, 'none'];
 
-
 /**
  * RFC 8414 metadata: only what works. No authorization endpoint, so no response types
  * (response_types_supported is omitted: §3.2 forbids an empty array, erratum 7793), no ID token,
@@ -47,14 +46,29 @@ export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServ
   const { config } = services;
   const maxAge = `public, max-age=${config.jwksMaxAgeSeconds}, stale-while-revalidate=${config.jwksMaxAgeSeconds}`;
 
-  app.get('/.well-known/jwks.json', { schema: { operationId: 'getJwks', tags, summary: 'Public signing keys (JWKS)', security: [] } }, async (_request, reply) => {
-    reply.header('cache-control', maxAge);
-    return reply.type('application/jwk-set+json').send(services.keys.jwks());
-  });
+  app.get(
+    '/.well-known/jwks.json',
+    { schema: { operationId: 'getJwks', tags, summary: 'Public signing keys (JWKS)', security: [] } },
+    async (_request, reply) => {
+      reply.header('cache-control', maxAge);
+      return reply.type('application/jwk-set+json').send(services.keys.jwks());
+    },
+  );
 
   const metadata = authorizationServerMetadata(config.issuer);
-  app.get('/.well-known/oauth-authorization-server', { schema: { operationId: 'getAuthorizationServerMetadata', tags, summary: 'Authorization server metadata (RFC 8414)', security: [] } }, async (_request, reply) => {
-    reply.header('cache-control', maxAge);
-    return metadata;
-  });
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    {
+      schema: {
+        operationId: 'getAuthorizationServerMetadata',
+        tags,
+        summary: 'Authorization server metadata (RFC 8414)',
+        security: [],
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', maxAge);
+      return metadata;
+    },
+  );
 }

@@ -15,16 +15,38 @@ export function registerUserPasskeyRoutes(parent: FastifyInstance, services: Aut
   const adminOnly = app.requireAuth({ roles: ['admin'] });
   const { admin } = services.passkeys;
 
-  app.get('/api/users/:id/passkeys', {
-    onRequest: adminOnly,
-    schema: { operationId: 'listUserPasskeys', tags, summary: 'A user\'s passkeys, oldest first: names, created, last used (no key material)', security, params: IdParam, response: { 200: PasskeyList } },
-  }, async (request) => ({ items: (await admin.list(request.params.id)).map(toPasskeyView) }));
+  app.get(
+    '/api/users/:id/passkeys',
+    {
+      onRequest: adminOnly,
+      schema: {
+        operationId: 'listUserPasskeys',
+        tags,
+        summary: "A user's passkeys, oldest first: names, created, last used (no key material)",
+        security,
+        params: IdParam,
+        response: { 200: PasskeyList },
+      },
+    },
+    async (request) => ({ items: (await admin.list(request.params.id)).map(toPasskeyView) }),
+  );
 
-  app.delete('/api/users/:id/passkeys/:passkey_id', {
-    onRequest: adminOnly,
-    schema: { operationId: 'removeUserPasskey', tags, summary: 'Remove one of a user\'s passkeys (a lost key): it signs in no more', security, params: UserPasskeyParams, response: { 204: noContent('Removed') } },
-  }, async (request, reply) => {
-    await admin.remove(request.params.id, request.params.passkey_id, claimsOf(request).sub, requestMeta(request).ip);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/users/:id/passkeys/:passkey_id',
+    {
+      onRequest: adminOnly,
+      schema: {
+        operationId: 'removeUserPasskey',
+        tags,
+        summary: "Remove one of a user's passkeys (a lost key): it signs in no more",
+        security,
+        params: UserPasskeyParams,
+        response: { 204: noContent('Removed') },
+      },
+    },
+    async (request, reply) => {
+      await admin.remove(request.params.id, request.params.passkey_id, claimsOf(request).sub, requestMeta(request).ip);
+      return reply.status(204).send();
+    },
+  );
 }

@@ -1,4 +1,8 @@
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransport } from '@simplewebauthn/server';
+import {
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+} from '@simplewebauthn/server';
 import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
 import type { PasskeyRecord } from '../../store/types.js';
 import type { ClientData } from './client-data.js';
@@ -23,12 +27,19 @@ export interface VerifiedUse {
  * up: the owner's user handle, our origins and RP ID, user verification, the signature, and a
  * signature counter that grew (when either side counts; otherwise a cloned authenticator).
  */
-export async function checkAssertion(webauthn: WebAuthnConfig, response: AuthenticationCredentialJSON, clientData: ClientData, passkey: PasskeyRecord): Promise<VerifiedUse> {
+export async function checkAssertion(
+  webauthn: WebAuthnConfig,
+  response: AuthenticationCredentialJSON,
+  clientData: ClientData,
+  passkey: PasskeyRecord,
+): Promise<VerifiedUse> {
   const handle = response.response.userHandle;
-  if (handle !== undefined && handle !== '' && Buffer.from(handle, 'base64url').toString('utf8') !== passkey.userId) throw new AssertionRefused('user handle of another account');
+  if (handle !== undefined && handle !== '' && Buffer.from(handle, 'base64url').toString('utf8') !== passkey.userId)
+    throw new AssertionRefused('user handle of another account');
   if (!isAllowedOrigin(webauthn, clientData.origin)) throw new AssertionRefused('origin');
   const counter = signCountOf(response.response.authenticatorData);
-  if (counter === undefined || ((counter > 0 || passkey.counter > 0) && counter <= passkey.counter)) throw new AssertionRefused('counter regressed');
+  if (counter === undefined || ((counter > 0 || passkey.counter > 0) && counter <= passkey.counter))
+    throw new AssertionRefused('counter regressed');
   let verified;
   try {
     verified = await verifyAuthenticationResponse({
@@ -36,7 +47,12 @@ export async function checkAssertion(webauthn: WebAuthnConfig, response: Authent
       expectedChallenge: clientData.challenge,
       expectedOrigin: clientData.origin,
       expectedRPID: webauthn.rpId,
-      credential: { id: passkey.id, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: passkey.transports as AuthenticatorTransport[] },
+      credential: {
+        id: passkey.id,
+        publicKey: new Uint8Array(passkey.publicKey),
+        counter: passkey.counter,
+        transports: passkey.transports as AuthenticatorTransport[],
+      },
       requireUserVerification: true,
     });
   } catch (error) {

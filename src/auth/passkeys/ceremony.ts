@@ -21,19 +21,31 @@ function hashOf(challenge: string): string {
  * a registration), short-lived and used once. Only their SHA-256 is stored; never logged.
  */
 export class PasskeyChallenges {
-  constructor(private readonly store: PasskeysStore, private readonly now: () => number) {}
+  constructor(
+    private readonly store: PasskeysStore,
+    private readonly now: () => number,
+  ) {}
 
   /** A new challenge's bytes; its base64url form is what the client signs. */
   async issue(purpose: PasskeyChallengePurpose, userId: string | null): Promise<Uint8Array<ArrayBuffer>> {
     const bytes = new Uint8Array(randomBytes(32));
     const now = this.now();
-    await this.store.createChallenge({ hash: hashOf(Buffer.from(bytes).toString('base64url')), purpose, userId, createdAt: now, expiresAt: now + PASSKEY_LIMITS.challengeTtlSeconds * 1000 });
+    await this.store.createChallenge({
+      hash: hashOf(Buffer.from(bytes).toString('base64url')),
+      purpose,
+      userId,
+      createdAt: now,
+      expiresAt: now + PASSKEY_LIMITS.challengeTtlSeconds * 1000,
+    });
     return bytes;
   }
 
   /** Uses the challenge up before anything is verified: a second response to it is refused whatever it says. */
   async consume(challenge: string, purpose: PasskeyChallengePurpose, userId: string | null): Promise<void> {
-    if (!/^[A-Za-z0-9_-]{43}$/.test(challenge) || !(await this.store.consumeChallenge(hashOf(challenge), purpose, userId, this.now()))) {
+    if (
+      !/^[A-Za-z0-9_-]{43}$/.test(challenge) ||
+      !(await this.store.consumeChallenge(hashOf(challenge), purpose, userId, this.now()))
+    ) {
       throw new InvalidPasskeyChallengeError('unknown, used, expired or of another ceremony');
     }
   }

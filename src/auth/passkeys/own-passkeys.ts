@@ -6,7 +6,10 @@ import { passkeyName } from './registration.js';
 
 /** The signed-in user's own passkeys: list, rename, remove. Another user's passkey is not found. */
 export class OwnPasskeys {
-  constructor(private readonly store: PasskeysStore, private readonly audit: AuditLog) {}
+  constructor(
+    private readonly store: PasskeysStore,
+    private readonly audit: AuditLog,
+  ) {}
 
   list(userId: string): Promise<PasskeyRecord[]> {
     return this.store.listForUser(userId);

@@ -1,4 +1,8 @@
-import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
 import { ConflictError, InvalidPasskeyRegistrationError, InvalidRequestError } from '../../errors/index.js';
@@ -13,7 +17,8 @@ import type { RegistrationCredentialJSON } from '@bulwark/contract';
 export function passkeyName(raw: string): string {
   const name = raw.trim();
   // eslint-disable-next-line no-control-regex
-  if (name === '' || /[\u0000-\u001f\u007f]/.test(name)) throw new InvalidRequestError('bad passkey name', { detail: 'Give the passkey a name of printable characters.' });
+  if (name === '' || /[\u0000-\u001f\u007f]/.test(name))
+    throw new InvalidRequestError('bad passkey name', { detail: 'Give the passkey a name of printable characters.' });
   return name;
 }
 
@@ -50,18 +55,33 @@ export class PasskeyRegistration {
     });
   }
 
-  async verify(user: UserRecord, rawName: string, response: RegistrationCredentialJSON, meta: RequestMeta): Promise<PasskeyRecord> {
+  async verify(
+    user: UserRecord,
+    rawName: string,
+    response: RegistrationCredentialJSON,
+    meta: RequestMeta,
+  ): Promise<PasskeyRecord> {
     const name = passkeyName(rawName);
     const clientData = readClientData(response.response.clientDataJSON);
     const refuse = async (reason: string): Promise<never> => {
-      await this.audit.record('passkey.registration_failed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { reason } });
+      await this.audit.record('passkey.registration_failed', {
+        actorId: user.id,
+        targetId: user.id,
+        ip: meta.ip,
+        details: { reason },
+      });
       throw new InvalidPasskeyRegistrationError(reason);
     };
     if (clientData === undefined || clientData.type !== 'webauthn.create') return refuse('malformed client data');
     try {
       await this.challenges.consume(clientData.challenge, 'registration', user.id);
     } catch (error) {
-      await this.audit.record('passkey.registration_failed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { reason: 'challenge' } });
+      await this.audit.record('passkey.registration_failed', {
+        actorId: user.id,
+        targetId: user.id,
+        ip: meta.ip,
+        details: { reason: 'challenge' },
+      });
       throw error;
     }
     if (!isAllowedOrigin(this.webauthn, clientData.origin)) return refuse('origin');
@@ -96,13 +116,20 @@ export class PasskeyRegistration {
       lastUsedAt: null,
     };
     await this.store.create(passkey);
-    await this.audit.record('passkey.registered', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { device_type: passkey.deviceType, aaguid: passkey.aaguid } });
+    await this.audit.record('passkey.registered', {
+      actorId: user.id,
+      targetId: user.id,
+      ip: meta.ip,
+      details: { device_type: passkey.deviceType, aaguid: passkey.aaguid },
+    });
     return passkey;
   }
 }
 
 function tooMany(): ConflictError {
-  return new ConflictError('passkey limit reached', { detail: `An account holds at most ${PASSKEY_LIMITS.maxPerUser} passkeys: remove one first.` });
+  return new ConflictError('passkey limit reached', {
+    detail: `An account holds at most ${PASSKEY_LIMITS.maxPerUser} passkeys: remove one first.`,
+  });
 }
 
 /** One stable word for the audit from the library's error (its text names no secret). */

@@ -35,7 +35,10 @@ export class PasskeySecondFactor {
     const login = await this.loginChallenges.find(mfaToken, 'mfa');
     const user = await this.loginSteps.activeUser(login.userId);
     const passkeys = await this.store.passkeys.listForUser(user.id);
-    if (passkeys.length === 0) throw new ConflictError('no passkeys', { detail: 'This account has no passkey: enter the code of your authenticator app.' });
+    if (passkeys.length === 0)
+      throw new ConflictError('no passkeys', {
+        detail: 'This account has no passkey: enter the code of your authenticator app.',
+      });
     return generateAuthenticationOptions({
       rpID: this.webauthn.rpId,
       allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
@@ -53,7 +56,12 @@ export class PasskeySecondFactor {
       const spent = await this.loginChallenges.fail(login);
       await this.mfaThrottle.failed(user.id, meta.ip);
       await this.store.loginFailures.record(user.id, meta.ip ?? 'unknown', this.now());
-      await this.audit.record('login.mfa_failed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { method: 'passkey', reason, token_spent: spent } });
+      await this.audit.record('login.mfa_failed', {
+        actorId: user.id,
+        targetId: user.id,
+        ip: meta.ip,
+        details: { method: 'passkey', reason, token_spent: spent },
+      });
       throw error;
     };
     const clientData = readClientData(response.response.clientDataJSON);
@@ -73,10 +81,16 @@ export class PasskeySecondFactor {
       if (!(error instanceof AssertionRefused)) throw error;
       return refuse(error.reason);
     }
-    if (!(await this.store.passkeys.recordUse(passkey.id, passkey.counter, { ...use, at: this.now() }))) return refuse('concurrent use');
+    if (!(await this.store.passkeys.recordUse(passkey.id, passkey.counter, { ...use, at: this.now() })))
+      return refuse('concurrent use');
     await this.loginChallenges.consume(login);
     await this.mfaThrottle.succeeded(user.id, meta.ip);
-    await this.audit.record('login.mfa_succeeded', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { method: 'passkey' } });
+    await this.audit.record('login.mfa_succeeded', {
+      actorId: user.id,
+      targetId: user.id,
+      ip: meta.ip,
+      details: { method: 'passkey' },
+    });
     return this.loginSteps.finish(user, ['pwd', ...passkeyAmr(passkey.deviceType)], meta);
   }
 }

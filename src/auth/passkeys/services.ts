@@ -31,14 +31,27 @@ export interface PasskeyDependencies {
   now: () => number;
 }
 
-export function createPasskeyServices(config: Pick<Config, 'webauthn'>, store: Store, deps: PasskeyDependencies): PasskeyServices {
+export function createPasskeyServices(
+  config: Pick<Config, 'webauthn'>,
+  store: Store,
+  deps: PasskeyDependencies,
+): PasskeyServices {
   const { loginChallenges, loginSteps, throttles, audit, now } = deps;
   const challenges = new PasskeyChallenges(store.passkeys, now);
   return {
     challenges,
     registration: new PasskeyRegistration(store.passkeys, challenges, config.webauthn, audit, now),
     signIn: new PasskeySignIn(store, challenges, config.webauthn, loginSteps, throttles.login, audit, now),
-    secondFactor: new PasskeySecondFactor(store, challenges, loginChallenges, loginSteps, config.webauthn, throttles.mfa, audit, now),
+    secondFactor: new PasskeySecondFactor(
+      store,
+      challenges,
+      loginChallenges,
+      loginSteps,
+      config.webauthn,
+      throttles.mfa,
+      audit,
+      now,
+    ),
     own: new OwnPasskeys(store.passkeys, audit),
     admin: new UserPasskeys(store, audit),
   };

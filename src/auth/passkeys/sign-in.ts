@@ -51,7 +51,11 @@ export class PasskeySignIn {
     const refuse = async (reason: string, error: Error = new InvalidPasskeyError(reason)): Promise<never> => {
       await this.throttle.failed(throttleKey, meta.ip);
       if (owner !== undefined) await this.store.loginFailures.record(owner.id, meta.ip ?? 'unknown', this.now());
-      await this.audit.record('login.passkey_failed', { targetId: owner?.id ?? null, ip: meta.ip, details: { reason } });
+      await this.audit.record('login.passkey_failed', {
+        targetId: owner?.id ?? null,
+        ip: meta.ip,
+        details: { reason },
+      });
       throw error;
     };
     const clientData = readClientData(response.response.clientDataJSON);
@@ -71,9 +75,15 @@ export class PasskeySignIn {
       if (!(error instanceof AssertionRefused)) throw error;
       return refuse(error.reason);
     }
-    if (!(await this.store.passkeys.recordUse(passkey.id, passkey.counter, { ...use, at: this.now() }))) return refuse('concurrent use');
+    if (!(await this.store.passkeys.recordUse(passkey.id, passkey.counter, { ...use, at: this.now() })))
+      return refuse('concurrent use');
     await this.throttle.succeeded(owner.username, meta.ip);
-    await this.audit.record('login.passkey_succeeded', { actorId: owner.id, targetId: owner.id, ip: meta.ip, details: { device_type: passkey.deviceType } });
+    await this.audit.record('login.passkey_succeeded', {
+      actorId: owner.id,
+      targetId: owner.id,
+      ip: meta.ip,
+      details: { device_type: passkey.deviceType },
+    });
     // As after a password and code: a pending admin reset still asks for a new password first.
     return this.loginSteps.finish(owner, passkeyAmr(passkey.deviceType), meta);
   }

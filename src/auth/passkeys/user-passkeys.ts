@@ -7,7 +7,10 @@ import type { AuditLog } from '../audit/audit-log.js';
  * lost security key. An unknown user, or a passkey not that user's, is not found.
  */
 export class UserPasskeys {
-  constructor(private readonly store: Pick<Store, 'users' | 'passkeys'>, private readonly audit: AuditLog) {}
+  constructor(
+    private readonly store: Pick<Store, 'users' | 'passkeys'>,
+    private readonly audit: AuditLog,
+  ) {}
 
   async list(userId: string): Promise<PasskeyRecord[]> {
     await this.user(userId);

@@ -22,7 +22,9 @@ export class PasswordWork {
       this.#active += 1;
     } else {
       if (this.#waiting.length >= this.queue) {
-        throw new ServiceUnavailableError('password work queue full', { detail: 'The server is busy; retry in a moment.' });
+        throw new ServiceUnavailableError('password work queue full', {
+          detail: 'The server is busy; retry in a moment.',
+        });
       }
       // The slot is handed over by the finishing run, so #active stays as it is.
       await new Promise<void>((resolve) => this.#waiting.push(resolve));

@@ -50,10 +50,14 @@ export async function burnPasswordCheck(password: string): Promise<false> {
 export function assertAcceptablePassword(password: string, username: string): void {
   const length = [...password].length;
   if (length < AUTH_DEFAULTS.passwordMinLength) {
-    throw new InvalidRequestError('password too short', { detail: `The password must have at least ${AUTH_DEFAULTS.passwordMinLength} characters.` });
+    throw new InvalidRequestError('password too short', {
+      detail: `The password must have at least ${AUTH_DEFAULTS.passwordMinLength} characters.`,
+    });
   }
   if (length > PASSWORD_MAX_LENGTH) {
-    throw new InvalidRequestError('password too long', { detail: `The password must have at most ${PASSWORD_MAX_LENGTH} characters.` });
+    throw new InvalidRequestError('password too long', {
+      detail: `The password must have at most ${PASSWORD_MAX_LENGTH} characters.`,
+    });
   }
   const rest = username === '' ? password : password.toLowerCase().split(username.toLowerCase()).join('');
   if (new Set(password).size < 4 || [...rest].length < 8 || new Set(rest).size < 4) {

@@ -2,7 +2,12 @@ import { Redis } from 'ioredis';
 import { withTimeout } from '../../redis/circuit.js';
 import { acquireRedisCircuit, createRedisConnection, quitQuietly } from '../../redis/connection.js';
 import type { RevocationRecord } from '../../store/types.js';
-import { decodeRevocation, encodeRevocation, type RevocationFeed, type RevocationFeedHandlers } from './revocation-feed.js';
+import {
+  decodeRevocation,
+  encodeRevocation,
+  type RevocationFeed,
+  type RevocationFeedHandlers,
+} from './revocation-feed.js';
 import { AUTH_DEFAULTS } from '../defaults.js';
 
 export const DEFAULT_REVOCATION_CHANNEL = 'bulwark:revocations';
@@ -59,7 +64,11 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
   const publisher = createRedisConnection(url, 'bulwark-revocations-pub', { retryStrategy });
   // No command timeout here: a SUBSCRIBE that timed out would leave the feed unsubscribed until
   // the next reconnection. A hang is the circuit's to notice.
-  const subscriber = createRedisConnection(url, 'bulwark-revocations-sub', { retryStrategy, autoResubscribe: false, commandTimeout: undefined });
+  const subscriber = createRedisConnection(url, 'bulwark-revocations-sub', {
+    retryStrategy,
+    autoResubscribe: false,
+    commandTimeout: undefined,
+  });
   let handlers: RevocationFeedHandlers | undefined;
   let subscribed = false;
   let closed = false;
@@ -69,8 +78,10 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
     if (which === 'subscriber') subscribed = false;
     if (closed || reportedDown) return;
     reportedDown = true;
-    logger.warn({ redis: endpoint, reason: error === undefined ? 'connection closed' : reason(error) },
-      'revocation feed degraded: Redis unreachable; revocations propagate by store sync');
+    logger.warn(
+      { redis: endpoint, reason: error === undefined ? 'connection closed' : reason(error) },
+      'revocation feed degraded: Redis unreachable; revocations propagate by store sync',
+    );
   };
   /** Subscribed with the circuit closed: resync, since messages may have been missed. */
   const healthyAgain = () => {
@@ -78,7 +89,11 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
     if (reportedDown) logger.info({ redis: endpoint }, 'revocation feed reconnected; resynchronising from the store');
     reportedDown = false;
     // A failed resync (the database is down) is not a Redis problem: the periodic sync retries.
-    handlers?.onResync().catch((error: unknown) => logger.warn({ reason: reason(error) }, 'revocation resync after (re)connection failed'));
+    handlers
+      ?.onResync()
+      .catch((error: unknown) =>
+        logger.warn({ reason: reason(error) }, 'revocation resync after (re)connection failed'),
+      );
   };
   const stopWatching = circuit.onChange((state) => {
     if (state === 'open') down('circuit', { code: 'REDIS_NOT_ANSWERING' });
@@ -97,10 +112,13 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
     handlers.onEntry(entry);
   });
   subscriber.on('ready', () => {
-    subscriber.subscribe(channel).then(() => {
-      subscribed = true;
-      healthyAgain();
-    }, (error: unknown) => down('subscriber', error));
+    subscriber.subscribe(channel).then(
+      () => {
+        subscribed = true;
+        healthyAgain();
+      },
+      (error: unknown) => down('subscriber', error),
+    );
   });
 
   return {
@@ -109,7 +127,10 @@ export function createRedisRevocationFeed(options: RedisFeedOptions): Revocation
       try {
         await circuit.run(() => publisher.publish(channel, encodeRevocation(entry)));
       } catch (error) {
-        logger.warn({ redis: endpoint, kind: entry.kind, reason: reason(error) }, 'revocation publish failed; the store sync delivers it');
+        logger.warn(
+          { redis: endpoint, kind: entry.kind, reason: reason(error) },
+          'revocation publish failed; the store sync delivers it',
+        );
       }
     },
     subscribe(next: RevocationFeedHandlers) {
@@ -150,12 +171,18 @@ export function createRedisRevocationPublisher(options: Omit<RedisFeedOptions, '
     async publish(entry: RevocationRecord) {
       try {
         // Bounded as a whole: a hung Redis accepts the TCP connection and never answers.
-        await withTimeout((async () => {
-          if (publisher.status === 'wait') await publisher.connect();
-          await publisher.publish(channel, encodeRevocation(entry));
-        })(), AUTH_DEFAULTS.cliPublishTimeoutMs);
+        await withTimeout(
+          (async () => {
+            if (publisher.status === 'wait') await publisher.connect();
+            await publisher.publish(channel, encodeRevocation(entry));
+          })(),
+          AUTH_DEFAULTS.cliPublishTimeoutMs,
+        );
       } catch (error) {
-        logger.warn({ redis: endpoint, kind: entry.kind, reason: reason(error) }, 'revocation publish failed; instances get it from the store within 2 s');
+        logger.warn(
+          { redis: endpoint, kind: entry.kind, reason: reason(error) },
+          'revocation publish failed; instances get it from the store within 2 s',
+        );
       }
     },
     subscribe() {},

@@ -34,7 +34,12 @@ const KINDS: ReadonlySet<string> = new Set<RevocationKind>(['jti', 'sid', 'user'
 const MAX_VALUE_LENGTH = 512;
 
 export function encodeRevocation(entry: RevocationRecord): string {
-  return JSON.stringify({ kind: entry.kind, value: entry.value, createdAt: entry.createdAt, expiresAt: entry.expiresAt });
+  return JSON.stringify({
+    kind: entry.kind,
+    value: entry.value,
+    createdAt: entry.createdAt,
+    expiresAt: entry.expiresAt,
+  });
 }
 
 /** Parses a feed message; undefined for anything that is not exactly a revocation entry. */

@@ -16,7 +16,11 @@ export interface RevocationEventSink {
  */
 export class RevocationService {
   /** The revocations of tokens issued under `config` (entries kept for the access TTL + skew). */
-  static forConfig(store: RevocationsStore, config: Pick<Config, 'accessTokenTtlSeconds' | 'clockSkewSeconds'>, now: () => number = Date.now): RevocationService {
+  static forConfig(
+    store: RevocationsStore,
+    config: Pick<Config, 'accessTokenTtlSeconds' | 'clockSkewSeconds'>,
+    now: () => number = Date.now,
+  ): RevocationService {
     const skewMs = config.clockSkewSeconds * 1000;
     return new RevocationService(store, config.accessTokenTtlSeconds * 1000 + skewMs, skewMs, now);
   }
@@ -91,12 +95,18 @@ export class RevocationService {
 
   /** Every access token of the session stops working. `reason`: one stable word (logout, admin, ...). */
   revokeSession(sessionId: string, reason?: string): Promise<void> {
-    return this.record({ kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs }, reason);
+    return this.record(
+      { kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs },
+      reason,
+    );
   }
 
   /** One access token, until its own expiry (plus skew). */
   revokeToken(jti: string, expSeconds: number, reason?: string): Promise<void> {
-    return this.record({ kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs }, reason);
+    return this.record(
+      { kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs },
+      reason,
+    );
   }
 
   /**
@@ -107,7 +117,10 @@ export class RevocationService {
   revokeUser(userId: string, reason?: string, options: { wholeSecond?: boolean } = {}): Promise<void> {
     const now = this.now();
     const cutoff = options.wholeSecond === true ? (Math.floor(now / 1000) + 1) * 1000 : now;
-    return this.record({ kind: 'user', value: userId, createdAt: cutoff, expiresAt: now + this.tokenLifetimeMs }, reason);
+    return this.record(
+      { kind: 'user', value: userId, createdAt: cutoff, expiresAt: now + this.tokenLifetimeMs },
+      reason,
+    );
   }
 
   /** A changed password, published for third parties (CAEP credential-change); revokes nothing
@@ -134,8 +147,21 @@ export class RevocationService {
     this.#notify();
   }
 
-  async #publishEvent(kind: SecurityEventKind, subject: string, reason: string | null, occurredAt: number, expiresAt: number): Promise<void> {
-    await this.#events?.append({ id: randomBytes(16).toString('base64url'), kind, subject, reason, occurredAt, expiresAt });
+  async #publishEvent(
+    kind: SecurityEventKind,
+    subject: string,
+    reason: string | null,
+    occurredAt: number,
+    expiresAt: number,
+  ): Promise<void> {
+    await this.#events?.append({
+      id: randomBytes(16).toString('base64url'),
+      kind,
+      subject,
+      reason,
+      occurredAt,
+      expiresAt,
+    });
   }
 
   #notify(): void {

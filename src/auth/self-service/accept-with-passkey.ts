@@ -1,9 +1,19 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import type { RegistrationCredentialJSON } from '@bulwark/contract';
 import type { AccountSettings } from '../../config/index.js';
 import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
-import { ConflictError, InvalidPasskeyChallengeError, InvalidPasskeyRegistrationError, LinkUsedError } from '../../errors/index.js';
+import {
+  ConflictError,
+  InvalidPasskeyChallengeError,
+  InvalidPasskeyRegistrationError,
+  LinkUsedError,
+} from '../../errors/index.js';
 import type { AccountLinkRecord, InvitationRecord, PasskeyRecord, Role, Store, UserRecord } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { PASSKEY_LIMITS, RP_NAME, SUPPORTED_ALGORITHMS } from '../passkeys/ceremony.js';
@@ -67,12 +77,22 @@ export class InvitationPasskeys {
     return { link, invitation, username };
   }
 
-  async options(token: string, rawUsername: string, ip: string | null): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  async options(
+    token: string,
+    rawUsername: string,
+    ip: string | null,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const { invitation, username } = await this.check(token, rawUsername, ip);
     const challenge = new Uint8Array(randomBytes(32));
     const encoded = Buffer.from(challenge).toString('base64url');
     const now = this.now();
-    await this.store.passkeys.createChallenge({ hash: challengeHash(encoded, invitation.id, username), purpose: 'invitation', userId: null, createdAt: now, expiresAt: now + PASSKEY_LIMITS.challengeTtlSeconds * 1000 });
+    await this.store.passkeys.createChallenge({
+      hash: challengeHash(encoded, invitation.id, username),
+      purpose: 'invitation',
+      userId: null,
+      createdAt: now,
+      expiresAt: now + PASSKEY_LIMITS.challengeTtlSeconds * 1000,
+    });
     return generateRegistrationOptions({
       rpName: RP_NAME,
       rpID: this.webauthn.rpId,
@@ -87,17 +107,39 @@ export class InvitationPasskeys {
     });
   }
 
-  async accept(token: string, rawUsername: string, rawName: string, response: RegistrationCredentialJSON, ip: string | null): Promise<UserRecord> {
+  async accept(
+    token: string,
+    rawUsername: string,
+    rawName: string,
+    response: RegistrationCredentialJSON,
+    ip: string | null,
+  ): Promise<UserRecord> {
     const { link, invitation, username } = await this.check(token, rawUsername, ip);
     const name = passkeyName(rawName);
-    const refuse = async (reason: string, error: Error = new InvalidPasskeyRegistrationError(reason)): Promise<never> => {
-      await this.audit.record('passkey.registration_failed', { actorId: null, targetId: invitation.id, ip, details: { reason } });
+    const refuse = async (
+      reason: string,
+      error: Error = new InvalidPasskeyRegistrationError(reason),
+    ): Promise<never> => {
+      await this.audit.record('passkey.registration_failed', {
+        actorId: null,
+        targetId: invitation.id,
+        ip,
+        details: { reason },
+      });
       throw error;
     };
     const clientData = readClientData(response.response.clientDataJSON);
     if (clientData === undefined || clientData.type !== 'webauthn.create') return refuse('malformed client data');
     const challenge = clientData.challenge;
-    if (!CHALLENGE.test(challenge) || !(await this.store.passkeys.consumeChallenge(challengeHash(challenge, invitation.id, username), 'invitation', null, this.now()))) {
+    if (
+      !CHALLENGE.test(challenge) ||
+      !(await this.store.passkeys.consumeChallenge(
+        challengeHash(challenge, invitation.id, username),
+        'invitation',
+        null,
+        this.now(),
+      ))
+    ) {
       return refuse('challenge', new InvalidPasskeyChallengeError('unknown, used, expired or of another invitation'));
     }
     if (!isAllowedOrigin(this.webauthn, clientData.origin)) return refuse('origin');
@@ -148,10 +190,33 @@ export class InvitationPasskeys {
       createdAt: now,
       lastUsedAt: null,
     };
-    if (!(await this.store.invitationJoins.joinWithPasskey({ linkHash: link.hash, invitationId: invitation.id, user, passkey, at: now }))) throw new LinkUsedError();
-    await this.audit.record('user.created', { actorId: null, targetId: user.id, details: { role, linked_employee: user.employeeId !== null } });
-    await this.audit.record('passkey.registered', { actorId: user.id, targetId: user.id, ip, details: { device_type: passkey.deviceType, aaguid: passkey.aaguid } });
-    await this.audit.record('invitation.accepted', { actorId: user.id, targetId: invitation.id, ip, details: { user_id: user.id, role, with: 'passkey' } });
+    if (
+      !(await this.store.invitationJoins.joinWithPasskey({
+        linkHash: link.hash,
+        invitationId: invitation.id,
+        user,
+        passkey,
+        at: now,
+      }))
+    )
+      throw new LinkUsedError();
+    await this.audit.record('user.created', {
+      actorId: null,
+      targetId: user.id,
+      details: { role, linked_employee: user.employeeId !== null },
+    });
+    await this.audit.record('passkey.registered', {
+      actorId: user.id,
+      targetId: user.id,
+      ip,
+      details: { device_type: passkey.deviceType, aaguid: passkey.aaguid },
+    });
+    await this.audit.record('invitation.accepted', {
+      actorId: user.id,
+      targetId: invitation.id,
+      ip,
+      details: { user_id: user.id, role, with: 'passkey' },
+    });
     return user;
   }
 }

@@ -22,12 +22,17 @@ export class EmailAddresses {
     private readonly now: () => number,
   ) {}
 
-  async requestChange(userId: string, rawEmail: string, ip: string | null): Promise<{ email: string; expiresAt: number }> {
+  async requestChange(
+    userId: string,
+    rawEmail: string,
+    ip: string | null,
+  ): Promise<{ email: string; expiresAt: number }> {
     const outbox = requireMail(this.outbox);
     const user = await this.user(userId);
     const email = normaliseEmail(rawEmail);
     const holder = await this.store.users.findByEmail(email);
-    if (holder !== undefined && holder.id !== user.id) throw new ConflictError('address taken', { detail: 'Another account uses this email address.' });
+    if (holder !== undefined && holder.id !== user.id)
+      throw new ConflictError('address taken', { detail: 'Another account uses this email address.' });
     if (holder !== undefined && user.emailVerifiedAt !== null && user.emailVerifiedAt !== undefined) {
       throw new ConflictError('already verified', { detail: 'This is already your verified email address.' });
     }
@@ -36,12 +41,25 @@ export class EmailAddresses {
     const expiresAt = await this.store.accounts.atomically(async (accounts) => {
       await accounts.retireLinks(user.id, 'verify_email', this.now());
       const link = await this.links.issue(accounts, 'verify_email', { userId: user.id, email }, ttl);
-      await outbox.queue(accounts, `verify_email:${link.hash}`, email, 'verify_email', { link: link.url, username: user.username, lifetime: describeLifetime(ttl) });
-      if (old !== null && old !== email) await outbox.queue(accounts, `email_changed:${link.hash}`, old, 'email_changed', { username: user.username, newEmail: email });
+      await outbox.queue(accounts, `verify_email:${link.hash}`, email, 'verify_email', {
+        link: link.url,
+        username: user.username,
+        lifetime: describeLifetime(ttl),
+      });
+      if (old !== null && old !== email)
+        await outbox.queue(accounts, `email_changed:${link.hash}`, old, 'email_changed', {
+          username: user.username,
+          newEmail: email,
+        });
       return link.expiresAt;
     });
     outbox.queued();
-    await this.audit.record('email.change_requested', { actorId: user.id, targetId: user.id, ip, details: { had_email: old !== null } });
+    await this.audit.record('email.change_requested', {
+      actorId: user.id,
+      targetId: user.id,
+      ip,
+      details: { had_email: old !== null },
+    });
     return { email, expiresAt };
   }
 
@@ -50,7 +68,8 @@ export class EmailAddresses {
     const accounts = this.store.accounts;
     const link = await this.links.check(accounts, token, 'verify_email', ip, userId);
     const holder = await this.store.users.findByEmail(link.email ?? '');
-    if (holder !== undefined && holder.id !== userId) throw new ConflictError('address taken', { detail: 'Another account uses this email address.' });
+    if (holder !== undefined && holder.id !== userId)
+      throw new ConflictError('address taken', { detail: 'Another account uses this email address.' });
     await this.links.consume(accounts, link);
     const now = this.now();
     const updated = await this.store.users.update(userId, { email: link.email, emailVerifiedAt: now, updatedAt: now });

@@ -9,7 +9,9 @@ const SHAPE = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$
 export function normaliseEmail(raw: string): string {
   const email = raw.normalize('NFKC').trim().toLowerCase();
   if (email.length > EMAIL_MAX_LENGTH || !SHAPE.test(email)) {
-    throw new InvalidRequestError('invalid email address', { detail: 'This is not an email address (name@example.com).' });
+    throw new InvalidRequestError('invalid email address', {
+      detail: 'This is not an email address (name@example.com).',
+    });
   }
   return email;
 }

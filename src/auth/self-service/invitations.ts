@@ -35,29 +35,58 @@ export class Invitations {
   ) {}
 
   /** `employeeId`: the payroll employee record the account will be (admins only; it must exist). */
-  async create(rawEmail: string, roles: Role[], inviter: Inviter, ip: string | null, employeeId: string | null = null): Promise<InvitationRecord> {
+  async create(
+    rawEmail: string,
+    roles: Role[],
+    inviter: Inviter,
+    ip: string | null,
+    employeeId: string | null = null,
+  ): Promise<InvitationRecord> {
     const outbox = requireMail(this.outbox);
     if (inviter.role !== 'admin') {
       if (this.settings.signup !== 'invite') throw new ForbiddenError('only admins invite');
       if (roles.some((r) => r !== this.settings.signupRole)) throw new SignupClosedError();
       // Whoever holds the link would see that employee's pay: only an admin chooses the record.
-      if (employeeId !== null) throw new ForbiddenError('only admins link an employee', { detail: 'Only an administrator can link an invitation to an employee record.' });
+      if (employeeId !== null)
+        throw new ForbiddenError('only admins link an employee', {
+          detail: 'Only an administrator can link an invitation to an employee record.',
+        });
     }
     await this.users.assertEmployee(employeeId);
     const email = normaliseEmail(rawEmail);
     if ((await this.store.users.findByEmail(email)) !== undefined) {
-      throw new ConflictError('address has an account', { detail: 'An account with this email address already exists.' });
+      throw new ConflictError('address has an account', {
+        detail: 'An account with this email address already exists.',
+      });
     }
     const now = this.now();
     const ttl = this.settings.invitationTtlSeconds;
-    const invitation: InvitationRecord = { id: randomUUID(), email, roles, invitedBy: inviter.id, employeeId, createdAt: now, expiresAt: now + ttl * 1000, acceptedAt: null, userId: null };
+    const invitation: InvitationRecord = {
+      id: randomUUID(),
+      email,
+      roles,
+      invitedBy: inviter.id,
+      employeeId,
+      createdAt: now,
+      expiresAt: now + ttl * 1000,
+      acceptedAt: null,
+      userId: null,
+    };
     await this.store.accounts.atomically(async (accounts) => {
       await accounts.createInvitation(invitation);
       const link = await this.links.issue(accounts, 'invitation', { email, subjectId: invitation.id }, ttl);
-      await outbox.queue(accounts, `invitation:${invitation.id}`, email, 'invitation', { link: link.url, lifetime: describeLifetime(ttl) });
+      await outbox.queue(accounts, `invitation:${invitation.id}`, email, 'invitation', {
+        link: link.url,
+        lifetime: describeLifetime(ttl),
+      });
     });
     outbox.queued();
-    await this.audit.record('invitation.created', { actorId: inviter.id, targetId: invitation.id, ip, details: { roles, linked_employee: employeeId !== null } });
+    await this.audit.record('invitation.created', {
+      actorId: inviter.id,
+      targetId: invitation.id,
+      ip,
+      details: { roles, linked_employee: employeeId !== null },
+    });
     return invitation;
   }
 
@@ -74,9 +103,24 @@ export class Invitations {
     }
     await this.links.consume(accounts, link);
     const role = (invitation.roles[0] ?? this.settings.signupRole) as Role;
-    const user = await this.users.create({ username, password, role, employeeId: invitation.employeeId, email: invitation.email, emailVerifiedAt: this.now() }, null);
+    const user = await this.users.create(
+      {
+        username,
+        password,
+        role,
+        employeeId: invitation.employeeId,
+        email: invitation.email,
+        emailVerifiedAt: this.now(),
+      },
+      null,
+    );
     await accounts.acceptInvitation(invitation.id, user.id, this.now());
-    await this.audit.record('invitation.accepted', { actorId: user.id, targetId: invitation.id, ip, details: { user_id: user.id, role } });
+    await this.audit.record('invitation.accepted', {
+      actorId: user.id,
+      targetId: invitation.id,
+      ip,
+      details: { user_id: user.id, role },
+    });
     return user;
   }
 }

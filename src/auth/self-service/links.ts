@@ -38,12 +38,24 @@ export class AccountLinks {
   ) {}
 
   /** Stores a new link (in `accounts`, which may be a transaction) and returns its URL. */
-  async issue(accounts: AccountsStore, purpose: AccountLinkPurpose, link: NewLink, ttlSeconds: number): Promise<{ url: string; expiresAt: number; hash: string }> {
+  async issue(
+    accounts: AccountsStore,
+    purpose: AccountLinkPurpose,
+    link: NewLink,
+    ttlSeconds: number,
+  ): Promise<{ url: string; expiresAt: number; hash: string }> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const record: AccountLinkRecord = {
-      hash: hashLinkToken(token), purpose, userId: link.userId ?? null, email: link.email ?? null, subjectId: link.subjectId ?? null,
-      data: link.data ?? null, createdAt: now, expiresAt: now + ttlSeconds * 1000, usedAt: null,
+      hash: hashLinkToken(token),
+      purpose,
+      userId: link.userId ?? null,
+      email: link.email ?? null,
+      subjectId: link.subjectId ?? null,
+      data: link.data ?? null,
+      createdAt: now,
+      expiresAt: now + ttlSeconds * 1000,
+      usedAt: null,
     };
     await accounts.createLink(record);
     const url = new URL(LINK_PAGES[purpose], `${this.consoleUrl}/`);
@@ -55,10 +67,21 @@ export class AccountLinks {
    * The live link of `token` for `purpose` (and, when given, for that signed-in user); throws
    * link_invalid / link_expired / link_used / link_wrong_account, each audited without the token.
    */
-  async check(accounts: AccountsStore, token: string, purpose: AccountLinkPurpose, ip: string | null, userId?: string): Promise<AccountLinkRecord> {
+  async check(
+    accounts: AccountsStore,
+    token: string,
+    purpose: AccountLinkPurpose,
+    ip: string | null,
+    userId?: string,
+  ): Promise<AccountLinkRecord> {
     const link = TOKEN.test(token) ? await accounts.findLink(hashLinkToken(token)) : undefined;
     const refuse = async (reason: string, error: Error): Promise<never> => {
-      await this.audit.record('link.refused', { actorId: userId ?? null, targetId: link?.userId ?? null, ip, details: { purpose, reason } });
+      await this.audit.record('link.refused', {
+        actorId: userId ?? null,
+        targetId: link?.userId ?? null,
+        ip,
+        details: { purpose, reason },
+      });
       throw error;
     };
     if (link === undefined) return refuse('unknown', new LinkInvalidError('unknown'));

@@ -44,7 +44,9 @@ export class PasswordResets {
     private readonly settings: AccountSettings,
     private readonly now: () => number,
   ) {
-    this.perIp = new RequestLimit(limits.create({ name: 'reset-ip', points: RESET_REQUESTS_PER_IP_PER_HOUR, durationSeconds: 3_600 }));
+    this.perIp = new RequestLimit(
+      limits.create({ name: 'reset-ip', points: RESET_REQUESTS_PER_IP_PER_HOUR, durationSeconds: 3_600 }),
+    );
     this.perIdentifier = limits.create({ name: 'reset-id', points: RESET_MAILS_PER_HOUR, durationSeconds: 3_600 });
     this.perAccount = limits.create({ name: 'reset-user', points: RESET_MAILS_PER_HOUR, durationSeconds: 3_600 });
   }
@@ -57,20 +59,32 @@ export class PasswordResets {
   /** Validates, throttles per client address, and accepts; the rest runs after the answer. */
   async request(input: ResetRequest, ip: string | null): Promise<void> {
     const outbox = requireMail(this.outbox);
-    const identifier = 'email' in input ? { email: normaliseEmail(input.email) } : { username: normaliseUsername(input.username) };
+    const identifier =
+      'email' in input ? { email: normaliseEmail(input.email) } : { username: normaliseUsername(input.username) };
     await this.perIp.hit(ip ?? 'unknown');
     const work = this.process(identifier, outbox, ip).catch((error: unknown) => this.#onError(error));
     this.#pending.add(work);
     void work.finally(() => this.#pending.delete(work));
   }
 
-  private async process(identifier: { email: string } | { username: string }, outbox: Outbox, ip: string | null): Promise<void> {
+  private async process(
+    identifier: { email: string } | { username: string },
+    outbox: Outbox,
+    ip: string | null,
+  ): Promise<void> {
     const key = 'email' in identifier ? `e:${identifier.email}` : `u:${identifier.username}`;
-    const user = 'email' in identifier ? await this.store.users.findByEmail(identifier.email) : await this.store.users.findByUsername(identifier.username);
+    const user =
+      'email' in identifier
+        ? await this.store.users.findByEmail(identifier.email)
+        : await this.store.users.findByUsername(identifier.username);
     const by = 'email' in identifier ? 'email' : 'username';
     if (user === undefined || user.disabled || user.email === null || user.email === undefined) {
       const reason = user === undefined ? 'unknown_account' : user.disabled ? 'disabled' : 'no_email';
-      await this.audit.record('password_reset.requested', { targetId: user?.id ?? null, ip, details: { by, sent: false, reason } });
+      await this.audit.record('password_reset.requested', {
+        targetId: user?.id ?? null,
+        ip,
+        details: { by, sent: false, reason },
+      });
       return;
     }
     if (!(await this.allowed(key)) || !(await this.allowed(user.id, this.perAccount))) {
@@ -80,8 +94,17 @@ export class PasswordResets {
     const email = user.email;
     await this.store.accounts.atomically(async (accounts) => {
       await accounts.retireLinks(user.id, 'password_reset', this.now());
-      const link = await this.links.issue(accounts, 'password_reset', { userId: user.id, email }, this.settings.passwordResetTtlSeconds);
-      await outbox.queue(accounts, `password_reset:${link.hash}`, email, 'password_reset', { link: link.url, username: user.username, lifetime: describeLifetime(this.settings.passwordResetTtlSeconds) });
+      const link = await this.links.issue(
+        accounts,
+        'password_reset',
+        { userId: user.id, email },
+        this.settings.passwordResetTtlSeconds,
+      );
+      await outbox.queue(accounts, `password_reset:${link.hash}`, email, 'password_reset', {
+        link: link.url,
+        username: user.username,
+        lifetime: describeLifetime(this.settings.passwordResetTtlSeconds),
+      });
     });
     outbox.queued();
     await this.audit.record('password_reset.requested', { targetId: user.id, ip, details: { by, sent: true } });
@@ -107,7 +130,12 @@ export class PasswordResets {
     const passwordHash = await hashPassword(newPassword);
     await this.links.consume(accounts, link);
     const now = this.now();
-    const updated = await this.store.users.update(user.id, { passwordHash, passwordChangedAt: now, mustChangePassword: false, updatedAt: now });
+    const updated = await this.store.users.update(user.id, {
+      passwordHash,
+      passwordChangedAt: now,
+      mustChangePassword: false,
+      updatedAt: now,
+    });
     if (updated === undefined) throw new InvalidRequestError('account gone');
     // Each session's revocation (sid) stops its live access tokens too, as on logout; a user-wide
     // cut-off would also refuse the login that follows within the same second.
@@ -115,10 +143,17 @@ export class PasswordResets {
     await this.revocations.credentialChanged(user.id);
     await this.store.loginFailures.clear(user.id);
     if (this.outbox !== undefined && user.email !== null && user.email !== undefined) {
-      await this.outbox.queue(accounts, `password_changed:${link.hash}`, user.email, 'password_changed', { username: user.username });
+      await this.outbox.queue(accounts, `password_changed:${link.hash}`, user.email, 'password_changed', {
+        username: user.username,
+      });
       this.outbox.queued();
     }
-    await this.audit.record('password_reset.completed', { actorId: user.id, targetId: user.id, ip, details: { sessions_revoked: revoked } });
+    await this.audit.record('password_reset.completed', {
+      actorId: user.id,
+      targetId: user.id,
+      ip,
+      details: { sessions_revoked: revoked },
+    });
     return updated;
   }
 

@@ -44,8 +44,17 @@ export class Signups {
     }
     const ttl = this.settings.emailLinkTtlSeconds;
     await this.store.accounts.atomically(async (accounts) => {
-      const link = await this.links.issue(accounts, 'signup', { email, data: { username, password_hash: passwordHash } }, ttl);
-      await outbox.queue(accounts, `signup:${link.hash}`, email, 'signup', { link: link.url, username, lifetime: describeLifetime(ttl) });
+      const link = await this.links.issue(
+        accounts,
+        'signup',
+        { email, data: { username, password_hash: passwordHash } },
+        ttl,
+      );
+      await outbox.queue(accounts, `signup:${link.hash}`, email, 'signup', {
+        link: link.url,
+        username,
+        lifetime: describeLifetime(ttl),
+      });
     });
     outbox.queued();
     await this.audit.record('signup.requested', { ip, details: { sent: true } });
@@ -57,13 +66,22 @@ export class Signups {
     const link = await this.links.check(accounts, token, 'signup', ip);
     const username = link.data?.username;
     const passwordHash = link.data?.password_hash;
-    if (typeof username !== 'string' || typeof passwordHash !== 'string' || link.email === null) throw new LinkInvalidError('malformed sign-up');
-    if ((await this.store.users.findByUsername(username)) !== undefined || (await this.store.users.findByEmail(link.email)) !== undefined) {
-      throw new ConflictError('taken meanwhile', { detail: 'This username or address got an account meanwhile: sign up again.' });
+    if (typeof username !== 'string' || typeof passwordHash !== 'string' || link.email === null)
+      throw new LinkInvalidError('malformed sign-up');
+    if (
+      (await this.store.users.findByUsername(username)) !== undefined ||
+      (await this.store.users.findByEmail(link.email)) !== undefined
+    ) {
+      throw new ConflictError('taken meanwhile', {
+        detail: 'This username or address got an account meanwhile: sign up again.',
+      });
     }
     await this.links.consume(accounts, link);
     const role: Role = this.settings.signupRole;
-    const user = await this.users.createWithHash({ username, passwordHash, role, email: link.email, emailVerifiedAt: this.now() }, null);
+    const user = await this.users.createWithHash(
+      { username, passwordHash, role, email: link.email, emailVerifiedAt: this.now() },
+      null,
+    );
     await this.audit.record('signup.completed', { actorId: user.id, targetId: user.id, ip, details: { role } });
     return user;
   }

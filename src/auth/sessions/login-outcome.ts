@@ -3,7 +3,11 @@ import { BulwarkError } from '../../errors/index.js';
 import { LOGIN_OUTCOME_CODES, type AuthEventSink, type LoginOutcome } from '../../metrics/index.js';
 
 const OWN_OUTCOMES: ReadonlySet<string> = new Set(LOGIN_OUTCOME_CODES);
-const RENAMED: Readonly<Record<string, LoginOutcome>> = { [PROBLEM_CODE.too_many_requests]: 'throttled', [PROBLEM_CODE.service_unavailable]: 'busy', [PROBLEM_CODE.invalid_passkey_challenge]: PROBLEM_CODE.invalid_passkey };
+const RENAMED: Readonly<Record<string, LoginOutcome>> = {
+  [PROBLEM_CODE.too_many_requests]: 'throttled',
+  [PROBLEM_CODE.service_unavailable]: 'busy',
+  [PROBLEM_CODE.invalid_passkey_challenge]: PROBLEM_CODE.invalid_passkey,
+};
 
 /** What a login step's failure says about the attempt, read from its problem code (a metrics label: never about the caller). */
 export function loginOutcome(error: unknown): LoginOutcome {

@@ -16,27 +16,57 @@ const tags = ['auth'];
 export function registerOwnSessionRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/api/users/me/sessions', {
-    onRequest: app.requireAuth(),
-    schema: { operationId: 'listOwnSessions', tags, summary: 'The caller\'s active sessions: device, address, start and last use', security, response: { 200: OwnSessions } },
-  }, async (request) => {
-    const claims = claimsOf(request);
-    const page = await services.store.sessions.list({ userId: claims.sub, activeAt: services.now() }, { limit: AUTH_DEFAULTS.maxOwnSessions });
-    return { items: page.items.reverse().map((s) => ownSessionView(s, claims.sid)) };
-  });
+  app.get(
+    '/api/users/me/sessions',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        operationId: 'listOwnSessions',
+        tags,
+        summary: "The caller's active sessions: device, address, start and last use",
+        security,
+        response: { 200: OwnSessions },
+      },
+    },
+    async (request) => {
+      const claims = claimsOf(request);
+      const page = await services.store.sessions.list(
+        { userId: claims.sub, activeAt: services.now() },
+        { limit: AUTH_DEFAULTS.maxOwnSessions },
+      );
+      return { items: page.items.reverse().map((s) => ownSessionView(s, claims.sid)) };
+    },
+  );
 
-  app.delete('/api/users/me/sessions/:id', {
-    onRequest: app.requireAuth(),
-    schema: { operationId: 'revokeOwnSession', tags, summary: 'End one of the caller\'s sessions (its refresh and access tokens stop working)', security, params: SessionIdParam, response: { 204: noContent('Ended') } },
-  }, async (request, reply) => {
-    const claims = claimsOf(request);
-    const session = await services.store.sessions.findById(request.params.id);
-    // Another user's session is as unknown as a session that does not exist.
-    if (session === undefined || session.userId !== claims.sub) throw new NotFoundError('session');
-    const changed = await services.sessions.revokeSession(session.id, 'revoked_by_owner');
-    if (changed) await services.audit.record('session.revoked', { actorId: claims.sub, targetId: session.id, ip: requestMeta(request).ip, details: { by: 'owner' } });
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/users/me/sessions/:id',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        operationId: 'revokeOwnSession',
+        tags,
+        summary: "End one of the caller's sessions (its refresh and access tokens stop working)",
+        security,
+        params: SessionIdParam,
+        response: { 204: noContent('Ended') },
+      },
+    },
+    async (request, reply) => {
+      const claims = claimsOf(request);
+      const session = await services.store.sessions.findById(request.params.id);
+      // Another user's session is as unknown as a session that does not exist.
+      if (session === undefined || session.userId !== claims.sub) throw new NotFoundError('session');
+      const changed = await services.sessions.revokeSession(session.id, 'revoked_by_owner');
+      if (changed)
+        await services.audit.record('session.revoked', {
+          actorId: claims.sub,
+          targetId: session.id,
+          ip: requestMeta(request).ip,
+          details: { by: 'owner' },
+        });
+      return reply.status(204).send();
+    },
+  );
 }
 
 function ownSessionView(s: SessionRecord, currentSid: string | undefined) {

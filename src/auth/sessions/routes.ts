@@ -36,69 +36,112 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
   const { throttles } = services;
   const tokenProof = tokenProofHook(services.verifier);
 
-  app.post('/api/users-sessions', {
-    preHandler: tokenProof,
-    schema: { operationId: 'login', tags, summary: 'Log in: username + password for an access token and a refresh token', security: [], body: Credentials, response: { 201: TokenResponse } },
-  }, async (request, reply) => {
-    const { username, password, refresh_delivery: delivery = 'body' } = request.body;
-    const meta = requestMeta(request);
-    const pair = await reportLogin(services.events, async () => {
-      // Limits first: a blocked caller gets 429 whatever the password (no oracle), known user or not.
-      await throttles.login.check(username, meta.ip);
-      let started: TokenPair;
-      try {
-        started = await services.sessions.login(username, password, meta);
-      } catch (error) {
-        if (error instanceof InvalidCredentialsError) await throttles.login.failed(username, meta.ip);
-        throw error;
+  app.post(
+    '/api/users-sessions',
+    {
+      preHandler: tokenProof,
+      schema: {
+        operationId: 'login',
+        tags,
+        summary: 'Log in: username + password for an access token and a refresh token',
+        security: [],
+        body: Credentials,
+        response: { 201: TokenResponse },
+      },
+    },
+    async (request, reply) => {
+      const { username, password, refresh_delivery: delivery = 'body' } = request.body;
+      const meta = requestMeta(request);
+      const pair = await reportLogin(services.events, async () => {
+        // Limits first: a blocked caller gets 429 whatever the password (no oracle), known user or not.
+        await throttles.login.check(username, meta.ip);
+        let started: TokenPair;
+        try {
+          started = await services.sessions.login(username, password, meta);
+        } catch (error) {
+          if (error instanceof InvalidCredentialsError) await throttles.login.failed(username, meta.ip);
+          throw error;
+        }
+        await throttles.login.succeeded(username, meta.ip);
+        return started;
+      });
+      return sendPair(request, reply.status(201), pair, delivery);
+    },
+  );
+
+  app.post(
+    '/api/users-sessions/refresh',
+    {
+      onRequest: async (request) => {
+        await throttles.refresh.hit(request.ip);
+      },
+      // A cookie-only refresh has no body at all: validate it as the empty object it means.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+      preHandler: tokenProof,
+      schema: {
+        operationId: 'refreshSession',
+        tags,
+        summary: 'Rotate a refresh token (body or cookie) for a new pair; a reused token revokes its session',
+        security: [],
+        body: RefreshRequest,
+        response: { 200: TokenResponse },
+      },
+    },
+    async (request, reply) => {
+      const fromBody = request.body?.refresh_token;
+      const fromCookie = request.cookies[refreshCookieName(request)];
+      if (fromBody === undefined) {
+        // The cookie rides along automatically: refuse it from pages of other origins (CSRF).
+        // The page's own origin is the address it was served from, whatever the issuer says
+        // (127.0.0.1 or localhost): a foreign page cannot make the browser send our Host.
+        const origin = request.headers.origin;
+        if (origin !== undefined && !sameSiteOrigins.has(origin) && origin !== `${request.protocol}://${request.host}`)
+          throw new ForbiddenError('cookie refresh from a foreign origin', {
+            detail: 'Cross-origin cookie refresh is not allowed.',
+          });
       }
-      await throttles.login.succeeded(username, meta.ip);
-      return started;
-    });
-    return sendPair(request, reply.status(201), pair, delivery);
-  });
-
-  app.post('/api/users-sessions/refresh', {
-    onRequest: async (request) => {
-      await throttles.refresh.hit(request.ip);
+      const presented = fromBody ?? fromCookie;
+      if (presented === undefined) throw new InvalidGrantError('missing');
+      const pair = await services.sessions.refresh(presented, requestMeta(request));
+      // A cookie refresh comes from a browser: its answer never exposes the token to script.
+      return sendPair(request, reply.status(200), pair, fromBody === undefined ? 'cookie' : 'body');
     },
-    // A cookie-only refresh has no body at all: validate it as the empty object it means.
-    preValidation: async (request) => {
-      request.body ??= {};
-    },
-    preHandler: tokenProof,
-    schema: { operationId: 'refreshSession', tags, summary: 'Rotate a refresh token (body or cookie) for a new pair; a reused token revokes its session', security: [], body: RefreshRequest, response: { 200: TokenResponse } },
-  }, async (request, reply) => {
-    const fromBody = request.body?.refresh_token;
-    const fromCookie = request.cookies[refreshCookieName(request)];
-    if (fromBody === undefined) {
-      // The cookie rides along automatically: refuse it from pages of other origins (CSRF).
-      // The page's own origin is the address it was served from, whatever the issuer says
-      // (127.0.0.1 or localhost): a foreign page cannot make the browser send our Host.
-      const origin = request.headers.origin;
-      if (origin !== undefined && !sameSiteOrigins.has(origin) && origin !== `${request.protocol}://${request.host}`) throw new ForbiddenError('cookie refresh from a foreign origin', { detail: 'Cross-origin cookie refresh is not allowed.' });
-    }
-    const presented = fromBody ?? fromCookie;
-    if (presented === undefined) throw new InvalidGrantError('missing');
-    const pair = await services.sessions.refresh(presented, requestMeta(request));
-    // A cookie refresh comes from a browser: its answer never exposes the token to script.
-    return sendPair(request, reply.status(200), pair, fromBody === undefined ? 'cookie' : 'body');
-  });
+  );
 
-  app.delete('/api/users-sessions/current', {
-    onRequest: app.requireAuth(),
-    schema: { operationId: 'logout', tags, summary: 'Log out: the session, its refresh token and its access tokens stop working', security: [{ bearer: [] }], response: { 204: noContent('Logged out; the refresh cookie is cleared') } },
-  }, async (request, reply) => {
-    await services.sessions.logout(claimsOf(request), requestMeta(request));
-    // Same name, path and attributes as set, expired: the browser drops it.
-    reply.clearCookie(refreshCookieName(request), COOKIE_ATTRIBUTES);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/api/users-sessions/current',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        operationId: 'logout',
+        tags,
+        summary: 'Log out: the session, its refresh token and its access tokens stop working',
+        security: [{ bearer: [] }],
+        response: { 204: noContent('Logged out; the refresh cookie is cleared') },
+      },
+    },
+    async (request, reply) => {
+      await services.sessions.logout(claimsOf(request), requestMeta(request));
+      // Same name, path and attributes as set, expired: the browser drops it.
+      reply.clearCookie(refreshCookieName(request), COOKIE_ATTRIBUTES);
+      return reply.status(204).send();
+    },
+  );
 }
 
 /** The refresh cookie is always set; the body carries the token only in `body` delivery. */
-export function sendPair(request: FastifyRequest, reply: FastifyReply, pair: TokenPair, delivery: RefreshDelivery): FastifyReply {
-  reply.setCookie(refreshCookieName(request), pair.refreshToken, { ...COOKIE_ATTRIBUTES, expires: new Date(pair.sessionExpiresAt) });
+export function sendPair(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  pair: TokenPair,
+  delivery: RefreshDelivery,
+): FastifyReply {
+  reply.setCookie(refreshCookieName(request), pair.refreshToken, {
+    ...COOKIE_ATTRIBUTES,
+    expires: new Date(pair.sessionExpiresAt),
+  });
   return reply.send({
     access_token: pair.accessToken,
     token_type: pair.tokenType,

@@ -7,7 +7,13 @@ import type { AuthMethod, SessionRecord, Store, UserRecord } from '../../store/t
 import type { AuditLog } from '../audit/audit-log.js';
 import type { KeyManager } from '../keys/key-manager.js';
 import { resolveMasterKey } from '../keys/master-key.js';
-import { assertAcceptablePassword, burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../passwords/passwords.js';
+import {
+  assertAcceptablePassword,
+  burnPasswordCheck,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from '../passwords/passwords.js';
 import { hashRefreshToken, newRefreshToken, refreshSuccessor, refreshSuccessorKey } from './refresh-tokens.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
 import { issueAccessToken, type TokenSettings } from '../tokens/access-tokens.js';
@@ -70,11 +76,13 @@ export class SessionService {
   /** Unknown user, wrong password and disabled user give the same error after the same work. */
   async login(username: string, password: string, meta: RequestMeta): Promise<TokenPair> {
     const user = await this.store.users.findByUsername(normaliseUsername(username));
-    const passwordOk = user === undefined ? await burnPasswordCheck(password) : await verifyPassword(user.passwordHash, password);
+    const passwordOk =
+      user === undefined ? await burnPasswordCheck(password) : await verifyPassword(user.passwordHash, password);
     if (user === undefined || !passwordOk || user.disabled) {
       const reason = user === undefined ? 'unknown_user' : passwordOk ? 'disabled' : 'bad_password';
       await this.audit.record('login.failed', { targetId: user?.id ?? null, ip: meta.ip, details: { reason } });
-      if (reason === 'bad_password') await this.store.loginFailures.record((user as UserRecord).id, meta.ip ?? 'unknown', this.now());
+      if (reason === 'bad_password')
+        await this.store.loginFailures.record((user as UserRecord).id, meta.ip ?? 'unknown', this.now());
       throw new InvalidCredentialsError();
     }
     if (needsRehash(user.passwordHash)) {
@@ -114,7 +122,12 @@ export class SessionService {
       usedAt: null,
     });
     await this.store.loginFailures.clear(user.id, meta.ip ?? 'unknown');
-    await this.audit.record('login.succeeded', { actorId: user.id, targetId: session.id, ip: meta.ip, details: { amr } });
+    await this.audit.record('login.succeeded', {
+      actorId: user.id,
+      targetId: session.id,
+      ip: meta.ip,
+      details: { amr },
+    });
     return this.pair(user, session, refreshToken, now, meta, await this.keys.currentSigningKey());
   }
 
@@ -147,7 +160,12 @@ export class SessionService {
     const result = await this.store.refreshTokens.rotate(oldHash, next, this.now, windowSeconds * 1000);
     if (result.outcome === 'reused') {
       await this.revokeSession(result.sessionId, 'refresh_reuse');
-      await this.audit.record('refresh.reused', { actorId: result.userId, targetId: result.sessionId, ip: meta.ip, details: { reuse_window_seconds: windowSeconds } });
+      await this.audit.record('refresh.reused', {
+        actorId: result.userId,
+        targetId: result.sessionId,
+        ip: meta.ip,
+        details: { reuse_window_seconds: windowSeconds },
+      });
       this.events.refresh('reuse_detected');
       throw new InvalidGrantError('reused');
     }
@@ -158,7 +176,12 @@ export class SessionService {
     }
     if (result.outcome === 'replayed') {
       const details = { since_use_ms: result.sinceUseMs, reuse_window_seconds: windowSeconds };
-      await this.audit.record('refresh.reused_within_window', { actorId: user.id, targetId: result.session.id, ip: meta.ip, details });
+      await this.audit.record('refresh.reused_within_window', {
+        actorId: user.id,
+        targetId: result.session.id,
+        ip: meta.ip,
+        details,
+      });
     }
     this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
     return this.pair(user, result.session, refreshToken, now, meta, await this.keys.currentSigningKey());
@@ -170,7 +193,11 @@ export class SessionService {
    */
   private async assertBoundKey(sessionId: string, bound: string | null, meta: RequestMeta): Promise<void> {
     if (bound === null || bound === meta.dpopJkt) return;
-    await this.audit.record('refresh.dpop_refused', { targetId: sessionId, ip: meta.ip, details: { proof: meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'other_key' } });
+    await this.audit.record('refresh.dpop_refused', {
+      targetId: sessionId,
+      ip: meta.ip,
+      details: { proof: meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'other_key' },
+    });
     throw new InvalidDpopProofError(meta.dpopJkt === undefined || meta.dpopJkt === null ? 'missing' : 'key_mismatch');
   }
 
@@ -185,15 +212,28 @@ export class SessionService {
   async changePassword(claims: AccessTokenClaims, current: string, next: string, meta: RequestMeta): Promise<void> {
     const user = await this.store.users.findById(claims.sub);
     if (user === undefined || !(await verifyPassword(user.passwordHash, current))) {
-      await this.audit.record('password.change_failed', { actorId: claims.sub, ip: meta.ip, details: { reason: 'bad_password' } });
+      await this.audit.record('password.change_failed', {
+        actorId: claims.sub,
+        ip: meta.ip,
+        details: { reason: 'bad_password' },
+      });
       throw new InvalidCredentialsError();
     }
     assertAcceptablePassword(next, user.username);
     const now = this.now();
-    await this.store.users.update(user.id, { passwordHash: await hashPassword(next), passwordChangedAt: now, updatedAt: now });
+    await this.store.users.update(user.id, {
+      passwordHash: await hashPassword(next),
+      passwordChangedAt: now,
+      updatedAt: now,
+    });
     const revoked = await this.revokeAllSessions(user.id, 'password_changed', claims.sid);
     await this.revocations.credentialChanged(user.id);
-    await this.audit.record('password.changed', { actorId: user.id, targetId: user.id, ip: meta.ip, details: { sessions_revoked: revoked } });
+    await this.audit.record('password.changed', {
+      actorId: user.id,
+      targetId: user.id,
+      ip: meta.ip,
+      details: { sessions_revoked: revoked },
+    });
   }
 
   /** Marks the session revoked and publishes the revocation of its access tokens. */
@@ -210,7 +250,14 @@ export class SessionService {
     return revoked.length;
   }
 
-  private pair(user: UserRecord, session: SessionRecord, refreshToken: string, now: number, meta: RequestMeta, key: SigningKey): TokenPair {
+  private pair(
+    user: UserRecord,
+    session: SessionRecord,
+    refreshToken: string,
+    now: number,
+    meta: RequestMeta,
+    key: SigningKey,
+  ): TokenPair {
     const jkt = meta.dpopJkt ?? null;
     const access = issueAccessToken(key, this.settings, user, session, now, jkt);
     return {

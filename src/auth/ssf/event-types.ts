@@ -66,5 +66,13 @@ export function setClaims(event: SecurityEventRecord, context: SetContext): Reco
       break;
   }
   if (event.kind !== 'credential') payload.max_token_exp = Math.ceil(event.expiresAt / 1000);
-  return { iss: issuer, jti: context.jti, iat: context.iat, aud: context.audience, txn: event.id, sub_id: subject, events: { [type]: payload } };
+  return {
+    iss: issuer,
+    jti: context.jti,
+    iat: context.iat,
+    aud: context.audience,
+    txn: event.id,
+    sub_id: subject,
+    events: { [type]: payload },
+  };
 }

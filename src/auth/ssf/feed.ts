@@ -47,8 +47,16 @@ export function createSetFeed(services: AuthServices, options: SetFeedOptions = 
   const { config, store, keys, revocations } = services;
   if (config.signingAlg === 'HS256') return undefined;
   const now = options.now ?? Date.now;
-  const settings: StreamSettings = { issuer: config.issuer, inactivityTimeoutMs: options.inactivityTimeoutMs ?? AUTH_DEFAULTS.setFeed.inactivityTimeoutMs, now };
-  const wakeup = new FeedWakeup(() => store.securityEvents.changeMarker(), options.recheckMs ?? AUTH_DEFAULTS.setFeed.recheckMs, (error) => options.logger?.warn({ err: error }, 'security event log: change check failed'));
+  const settings: StreamSettings = {
+    issuer: config.issuer,
+    inactivityTimeoutMs: options.inactivityTimeoutMs ?? AUTH_DEFAULTS.setFeed.inactivityTimeoutMs,
+    now,
+  };
+  const wakeup = new FeedWakeup(
+    () => store.securityEvents.changeMarker(),
+    options.recheckMs ?? AUTH_DEFAULTS.setFeed.recheckMs,
+    (error) => options.logger?.warn({ err: error }, 'security event log: change check failed'),
+  );
   const unsubscribe = revocations.onRevocation(() => wakeup.notify());
   const poller = new SetPoller(store.securityEvents, wakeup, {
     issuer: config.issuer,
@@ -57,7 +65,8 @@ export function createSetFeed(services: AuthServices, options: SetFeedOptions = 
     maxMaxEvents: 1000,
     now,
     sign: (claims) => signJwt(keys.signingKey(), { typ: 'secevent+jwt' }, claims),
-    onSetError: (streamId, eventId, err) => options.logger?.warn({ stream_id: streamId, event_id: eventId, err }, 'a receiver could not process a SET'),
+    onSetError: (streamId, eventId, err) =>
+      options.logger?.warn({ stream_id: streamId, event_id: eventId, err }, 'a receiver could not process a SET'),
     onDelivered: options.onDelivered,
   });
   const feed: SetFeed = {

@@ -60,14 +60,21 @@ export class SetPoller {
     await this.#acknowledge(stream.id, request);
     await this.events.touchStream(stream.id, settings.now());
     const maxEvents = Math.min(request.maxEvents ?? settings.defaultMaxEvents, settings.maxMaxEvents);
-    if (maxEvents === 0) return { sets: {}, moreAvailable: (await this.events.pending(stream.id, settings.now(), 1)).length > 0 };
+    if (maxEvents === 0)
+      return { sets: {}, moreAvailable: (await this.events.pending(stream.id, settings.now(), 1)).length > 0 };
     // Real elapsed time, not the clock of claims (which tests freeze).
     const deadline = performance.now() + settings.longPollMs;
     for (;;) {
       const ticket = this.wakeup.ticket();
       const pending = await this.events.pending(stream.id, settings.now(), maxEvents + 1);
       const remaining = deadline - performance.now();
-      if (pending.length > 0 || request.returnImmediately === true || remaining <= 0 || this.wakeup.closed || signal?.aborted === true) {
+      if (
+        pending.length > 0 ||
+        request.returnImmediately === true ||
+        remaining <= 0 ||
+        this.wakeup.closed ||
+        signal?.aborted === true
+      ) {
         return this.#answer(stream, pending.slice(0, maxEvents), pending.length > maxEvents);
       }
       await ticket.wait(remaining, signal);
@@ -92,7 +99,9 @@ export class SetPoller {
     const sets: Record<string, string> = {};
     for (const event of events) {
       const jti = setJti(event.id, stream.id);
-      sets[jti] = this.settings.sign(setClaims(event, { issuer: this.settings.issuer, audience: stream.clientId, jti, iat }));
+      sets[jti] = this.settings.sign(
+        setClaims(event, { issuer: this.settings.issuer, audience: stream.clientId, jti, iat }),
+      );
       this.settings.onDelivered?.(now - event.occurredAt);
     }
     return { sets, moreAvailable };

@@ -1,5 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import { createVerifier, ForbiddenError, InvalidTokenError, type KeySource, type RevocationSource } from '@bulwark/guard';
+import {
+  createVerifier,
+  ForbiddenError,
+  InvalidTokenError,
+  type KeySource,
+  type RevocationSource,
+} from '@bulwark/guard';
 import { createAuthHook, type AuthHook } from '@bulwark/guard/fastify';
 import { SIGNING_ALGS } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
@@ -23,7 +29,12 @@ export interface ReceiverAuth {
  */
 export function createReceiverAuth(
   config: Pick<Config, 'issuer' | 'audience' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'>,
-  options: { keys: KeySource; revocations: RevocationSource; clients: Pick<ClientsStore, 'findById'>; now?: (() => number) | undefined },
+  options: {
+    keys: KeySource;
+    revocations: RevocationSource;
+    clients: Pick<ClientsStore, 'findById'>;
+    now?: (() => number) | undefined;
+  },
 ): ReceiverAuth {
   const verifier = createVerifier({
     issuer: config.issuer,
@@ -43,7 +54,9 @@ export function createReceiverAuth(
       const claims = request.auth;
       if (claims === null || claims === undefined) throw new InvalidTokenError('missing');
       if (claims.client_id !== claims.sub) {
-        throw new ForbiddenError('not a client token', { detail: 'Security events are read with a client credentials token.' });
+        throw new ForbiddenError('not a client token', {
+          detail: 'Security events are read with a client credentials token.',
+        });
       }
       const client = await options.clients.findById(claims.sub);
       if (client === undefined || client.disabled) throw new InvalidTokenError('revoked');

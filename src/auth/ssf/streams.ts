@@ -40,7 +40,9 @@ export class StreamRegistry {
 
   async create(clientId: string): Promise<SecurityEventStreamRecord> {
     if ((await this.events.listStreams(clientId)).length >= AUTH_DEFAULTS.maxStreamsPerClient) {
-      throw new ConflictError('too many streams', { detail: `A client may hold at most ${AUTH_DEFAULTS.maxStreamsPerClient} streams; delete unused ones.` });
+      throw new ConflictError('too many streams', {
+        detail: `A client may hold at most ${AUTH_DEFAULTS.maxStreamsPerClient} streams; delete unused ones.`,
+      });
     }
     const now = this.settings.now();
     const stream = { id: randomBytes(16).toString('base64url'), clientId, createdAt: now, lastPolledAt: now };

@@ -3,7 +3,14 @@ import { defaultBackend, RequestLimit, type LimiterBackend } from '../../http/ra
 import { perUserWriteLimit } from '../../http/rate-limit-hook.js';
 import { LoginThrottle, type DurableFailures, type LoginPolicy, type ThrottledListener } from './login-throttle.js';
 
-export { LoginThrottle, type DurableFailureRecord, type DurableFailures, type LoginPolicy, type ThrottledListener, type ThrottleScope } from './login-throttle.js';
+export {
+  LoginThrottle,
+  type DurableFailureRecord,
+  type DurableFailures,
+  type LoginPolicy,
+  type ThrottledListener,
+  type ThrottleScope,
+} from './login-throttle.js';
 
 /** Every limit of the token service. See LoginThrottle for the login policy. */
 export interface ThrottlePolicy extends LoginPolicy {
@@ -46,14 +53,22 @@ export interface Throttles {
   close(): Promise<void>;
 }
 
-export function createThrottles(limits: RateLimits, redisUrl: string | undefined, onThrottled: ThrottledListener, options: ThrottleOptions = {}, onMfaThrottled: ThrottledListener = onThrottled): Throttles {
+export function createThrottles(
+  limits: RateLimits,
+  redisUrl: string | undefined,
+  onThrottled: ThrottledListener,
+  options: ThrottleOptions = {},
+  onMfaThrottled: ThrottledListener = onThrottled,
+): Throttles {
   const policy: ThrottlePolicy = { ...policyFromLimits(limits), ...options.policy };
   const backend = options.backend ?? defaultBackend(redisUrl, options.keyPrefix);
   return {
     backend,
     login: new LoginThrottle(backend, policy, onThrottled, 'login', options.durable),
     mfa: new LoginThrottle(backend, policy, onMfaThrottled, 'mfa'),
-    refresh: new RequestLimit(backend.create({ name: 'refresh-ip', points: policy.refreshPerIpPerMinute, durationSeconds: 60 })),
+    refresh: new RequestLimit(
+      backend.create({ name: 'refresh-ip', points: policy.refreshPerIpPerMinute, durationSeconds: 60 }),
+    ),
     write: perUserWriteLimit(backend, policy.writesPerUserPerMinute),
     close: () => backend.close(),
   };

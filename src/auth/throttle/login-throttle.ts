@@ -46,7 +46,12 @@ export interface DurableFailures {
 }
 
 /** Called before every 429: the audit entry (never the password; the username is not passed). */
-export type ThrottledListener = (event: { username: string; ip: string | null; scope: ThrottleScope; retryAfter: number }) => Promise<void>;
+export type ThrottledListener = (event: {
+  username: string;
+  ip: string | null;
+  scope: ThrottleScope;
+  retryAfter: number;
+}) => Promise<void>;
 
 export class LoginThrottle {
   private readonly failures: RateLimiterAbstract;
@@ -55,11 +60,33 @@ export class LoginThrottle {
   private readonly burst: RateLimiterAbstract;
 
   /** `name` separates the counters of another secret throttled alike (`mfa`: second-factor codes, keyed by user id). */
-  constructor(backend: LimiterBackend, private readonly policy: LoginPolicy, private readonly onThrottled: ThrottledListener, name = 'login', private readonly durable?: DurableFailures) {
-    this.failures = backend.create({ name: `${name}-fail-user-ip`, points: policy.failuresPerUserIp, durationSeconds: policy.failureWindowSeconds });
-    this.blocks = backend.create({ name: `${name}-blocks-user-ip`, points: Number.MAX_SAFE_INTEGER, durationSeconds: policy.backoffMemorySeconds });
-    this.ipFailures = backend.create({ name: `${name}-fail-ip`, points: policy.failuresPerIpPerDay, durationSeconds: 86_400 });
-    this.burst = backend.create({ name: `${name}-burst-ip`, points: policy.attemptsPerIpPerSecond, durationSeconds: 1 });
+  constructor(
+    backend: LimiterBackend,
+    private readonly policy: LoginPolicy,
+    private readonly onThrottled: ThrottledListener,
+    name = 'login',
+    private readonly durable?: DurableFailures,
+  ) {
+    this.failures = backend.create({
+      name: `${name}-fail-user-ip`,
+      points: policy.failuresPerUserIp,
+      durationSeconds: policy.failureWindowSeconds,
+    });
+    this.blocks = backend.create({
+      name: `${name}-blocks-user-ip`,
+      points: Number.MAX_SAFE_INTEGER,
+      durationSeconds: policy.backoffMemorySeconds,
+    });
+    this.ipFailures = backend.create({
+      name: `${name}-fail-ip`,
+      points: policy.failuresPerIpPerDay,
+      durationSeconds: 86_400,
+    });
+    this.burst = backend.create({
+      name: `${name}-burst-ip`,
+      points: policy.attemptsPerIpPerSecond,
+      durationSeconds: 1,
+    });
   }
 
   /** Throws TooManyRequestsError (after notifying) when any limit is reached. Counts the attempt. */
@@ -74,7 +101,11 @@ export class LoginThrottle {
       [waitMs, scope] = [error.msBeforeNext, 'ip_burst'];
     }
     const [pair, address] = await Promise.all([this.failures.get(pairKey(username, ip)), this.ipFailures.get(ipKey)]);
-    if (address !== null && address.consumedPoints >= this.policy.failuresPerIpPerDay && address.msBeforeNext > waitMs) {
+    if (
+      address !== null &&
+      address.consumedPoints >= this.policy.failuresPerIpPerDay &&
+      address.msBeforeNext > waitMs
+    ) {
       [waitMs, scope] = [address.msBeforeNext, 'ip'];
     }
     if (pair !== null && pair.consumedPoints > this.policy.failuresPerUserIp && pair.msBeforeNext > waitMs) {
@@ -93,7 +124,11 @@ export class LoginThrottle {
   /** A failed login: counts toward both limits; the last allowed failure starts a block. */
   async failed(username: string, ip: string | null): Promise<void> {
     const key = pairKey(username, ip);
-    const [counted, durable] = await Promise.all([this.consumeQuietly(this.failures, key), this.durableState(username, ip), this.consumeQuietly(this.ipFailures, ip ?? 'unknown')]);
+    const [counted, durable] = await Promise.all([
+      this.consumeQuietly(this.failures, key),
+      this.durableState(username, ip),
+      this.consumeQuietly(this.ipFailures, ip ?? 'unknown'),
+    ]);
     let pair = counted;
     // Counters that lost the pair's failures (a restart) are topped up to the durable count.
     if (pair !== undefined && pair < durable.inRound) {
@@ -114,7 +149,9 @@ export class LoginThrottle {
   /** Seconds the pair must still wait (0: not blocked), for the admin's view of an account. */
   async blockedFor(username: string, ip: string | null): Promise<number> {
     const pair = await this.failures.get(pairKey(username, ip));
-    return pair !== null && pair.consumedPoints > this.policy.failuresPerUserIp ? retryAfterSeconds(pair.msBeforeNext) : 0;
+    return pair !== null && pair.consumedPoints > this.policy.failuresPerUserIp
+      ? retryAfterSeconds(pair.msBeforeNext)
+      : 0;
   }
 
   /**
@@ -123,16 +160,29 @@ export class LoginThrottle {
    * running for `blockedMs`). Failures older than the back-off memory are forgotten, as the
    * counters forget them.
    */
-  private async durableState(username: string, ip: string | null): Promise<{ inRound: number; rounds: number; blockedMs: number }> {
+  private async durableState(
+    username: string,
+    ip: string | null,
+  ): Promise<{ inRound: number; rounds: number; blockedMs: number }> {
     const none = { inRound: 0, rounds: 0, blockedMs: 0 };
     if (this.durable === undefined) return none;
     const record = await this.durable.read(username, ip);
     const now = this.durable.now();
-    if (record === undefined || record.failures <= 0 || now - record.lastFailedAt >= this.policy.backoffMemorySeconds * 1000) return none;
+    if (
+      record === undefined ||
+      record.failures <= 0 ||
+      now - record.lastFailedAt >= this.policy.backoffMemorySeconds * 1000
+    )
+      return none;
     const limit = this.policy.failuresPerUserIp;
     const rounds = Math.floor(record.failures / limit);
     const partial = record.failures % limit;
-    if (partial > 0) return { inRound: now - record.lastFailedAt < this.policy.failureWindowSeconds * 1000 ? partial : 0, rounds, blockedMs: 0 };
+    if (partial > 0)
+      return {
+        inRound: now - record.lastFailedAt < this.policy.failureWindowSeconds * 1000 ? partial : 0,
+        rounds,
+        blockedMs: 0,
+      };
     const blockEnds = record.lastFailedAt + this.blockSeconds(rounds) * 1000;
     const blockedMs = Math.max(0, blockEnds - now);
     // A running block: the counters would hold the whole round (and the block) for the pair.
@@ -141,7 +191,10 @@ export class LoginThrottle {
 
   /** The length of a pair's `level`th block (1: the first). */
   private blockSeconds(level: number): number {
-    return Math.min(this.policy.firstBlockSeconds * 2 ** Math.min(Math.max(level, 1) - 1, 30), this.policy.maxBlockSeconds);
+    return Math.min(
+      this.policy.firstBlockSeconds * 2 ** Math.min(Math.max(level, 1) - 1, 30),
+      this.policy.maxBlockSeconds,
+    );
   }
 
   /** Consumed points after this hit; a rejection (already past the limit) counts as over it. */
@@ -157,5 +210,7 @@ export class LoginThrottle {
 
 /** The pair's store key: a hash, so no username (existing or not) is written to the store. */
 function pairKey(username: string, ip: string | null): string {
-  return createHash('sha256').update(`${normaliseUsername(username)}\u0000${ip ?? 'unknown'}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${normaliseUsername(username)}\u0000${ip ?? 'unknown'}`)
+    .digest('base64url');
 }

@@ -1,4 +1,10 @@
-import { createVerifier, type DpopReplayCache, type KeySource, type RevocationSource, type Verifier } from '@bulwark/guard';
+import {
+  createVerifier,
+  type DpopReplayCache,
+  type KeySource,
+  type RevocationSource,
+  type Verifier,
+} from '@bulwark/guard';
 import { SIGNING_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import { decryptionFor } from './token-encryption.js';
@@ -22,7 +28,8 @@ export interface AccessTokenVerifierOptions {
  */
 export function createAccessTokenVerifier(
   config: Pick<Config, 'issuer' | 'audience' | 'clockSkewSeconds' | 'accessTokenTtlSeconds' | 'tokenEncryption'>,
-  options: AccessTokenVerifierOptions): Verifier {
+  options: AccessTokenVerifierOptions,
+): Verifier {
   return createVerifier({
     issuer: config.issuer,
     audience: config.audience,

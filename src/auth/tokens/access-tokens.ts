@@ -14,7 +14,10 @@ export const CLIENT_ID = 'bulwark';
  * every token it issues carries (CONTRACT §3). A token without one could not be revoked by
  * session, so it is refused rather than trusted.
  */
-export const ACCESS_TOKEN_REQUIRED_CLAIMS: readonly string[] = Object.freeze([...VERIFIER_DEFAULTS.requiredClaims, 'sid']);
+export const ACCESS_TOKEN_REQUIRED_CLAIMS: readonly string[] = Object.freeze([
+  ...VERIFIER_DEFAULTS.requiredClaims,
+  'sid',
+]);
 
 export interface TokenSettings {
   issuer: string;

@@ -28,7 +28,10 @@ export interface DemoSeedOptions {
  * so a crash half-way leaves an empty database that is seeded again on the next start. Carol is
  * linked to the employee record `linkEmployees` returns for her (run before the file is written).
  */
-export async function seedDemoUsers(services: AuthServices, options: DemoSeedOptions = {}): Promise<DemoUser[] | undefined> {
+export async function seedDemoUsers(
+  services: AuthServices,
+  options: DemoSeedOptions = {},
+): Promise<DemoUser[] | undefined> {
   if ((await services.store.users.count()) > 0) return undefined;
   const links = (await options.linkEmployees?.()) ?? {};
   const users: DemoUser[] = (['alice', 'bob', 'carol'] as const).map((username, i) => ({
@@ -41,7 +44,9 @@ export async function seedDemoUsers(services: AuthServices, options: DemoSeedOpt
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, DEMO_CREDENTIALS_FILE);
   const lines = users.map((u) => `${u.username.padEnd(8)}${u.role.padEnd(10)}${u.password}`);
-  writeFileSync(path, `# Bulwark demo users (development only): username role password\n${lines.join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(path, `# Bulwark demo users (development only): username role password\n${lines.join('\n')}\n`, {
+    mode: 0o600,
+  });
   chmodSync(path, 0o600);
   for (const user of users) await services.users.create(user, null);
   return users;

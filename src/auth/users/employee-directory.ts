@@ -10,9 +10,14 @@ export interface EmployeeDirectory {
 }
 
 /** Refuses a link to an employee record that does not exist (null and undefined pass: no link, no change). */
-export async function assertEmployeeExists(directory: EmployeeDirectory | undefined, employeeId: string | null | undefined): Promise<void> {
+export async function assertEmployeeExists(
+  directory: EmployeeDirectory | undefined,
+  employeeId: string | null | undefined,
+): Promise<void> {
   if (employeeId === null || employeeId === undefined || directory === undefined) return;
   if (!(await directory.exists(employeeId))) {
-    throw new InvalidRequestError('unknown employee', { detail: 'No employee record has this employee_id: pick an existing employee.' });
+    throw new InvalidRequestError('unknown employee', {
+      detail: 'No employee record has this employee_id: pick an existing employee.',
+    });
   }
 }

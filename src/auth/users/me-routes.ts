@@ -13,22 +13,43 @@ export function registerMeRoutes(parent: FastifyInstance, services: AuthServices
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const UserRef = namedSchema(app, User);
 
-  app.get('/api/users/me', {
-    onRequest: app.requireAuth(),
-    schema: { operationId: 'getCurrentUser', tags, summary: 'The calling user (never the password hash)', security, response: { 200: UserRef } },
-  }, async (request) => {
-    const user = await services.store.users.findById(claimsOf(request).sub);
-    // A valid token for a user that no longer exists is a token that should not work.
-    if (user === undefined) throw new InvalidTokenError('revoked');
-    return toUserView(user);
-  });
+  app.get(
+    '/api/users/me',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        operationId: 'getCurrentUser',
+        tags,
+        summary: 'The calling user (never the password hash)',
+        security,
+        response: { 200: UserRef },
+      },
+    },
+    async (request) => {
+      const user = await services.store.users.findById(claimsOf(request).sub);
+      // A valid token for a user that no longer exists is a token that should not work.
+      if (user === undefined) throw new InvalidTokenError('revoked');
+      return toUserView(user);
+    },
+  );
 
-  app.put('/api/users/me/password', {
-    onRequest: app.requireAuth(),
-    schema: { operationId: 'changePassword', tags, summary: 'Change the password; every other session is revoked', security, body: PasswordChange, response: { 204: noContent('Changed; every other session ended') } },
-  }, async (request, reply) => {
-    const { current_password: current, new_password: next } = request.body;
-    await services.sessions.changePassword(claimsOf(request), current, next, requestMeta(request));
-    return reply.status(204).send();
-  });
+  app.put(
+    '/api/users/me/password',
+    {
+      onRequest: app.requireAuth(),
+      schema: {
+        operationId: 'changePassword',
+        tags,
+        summary: 'Change the password; every other session is revoked',
+        security,
+        body: PasswordChange,
+        response: { 204: noContent('Changed; every other session ended') },
+      },
+    },
+    async (request, reply) => {
+      const { current_password: current, new_password: next } = request.body;
+      await services.sessions.changePassword(claimsOf(request), current, next, requestMeta(request));
+      return reply.status(204).send();
+    },
+  );
 }

@@ -49,7 +49,10 @@ export class UserService {
   }
 
   /** A user whose password was checked and hashed already (a sign-up confirmed by its link). */
-  async createWithHash(input: Omit<NewUser, 'password'> & { passwordHash: string }, actorId: string | null): Promise<UserRecord> {
+  async createWithHash(
+    input: Omit<NewUser, 'password'> & { passwordHash: string },
+    actorId: string | null,
+  ): Promise<UserRecord> {
     const username = validUsername(input.username);
     const now = this.now();
     const user: UserRecord = {
@@ -67,7 +70,11 @@ export class UserService {
       emailVerifiedAt: input.emailVerifiedAt ?? null,
     };
     await this.store.users.create(user);
-    await this.audit.record('user.created', { actorId, targetId: user.id, details: { role: user.role, linked_employee: user.employeeId !== null } });
+    await this.audit.record('user.created', {
+      actorId,
+      targetId: user.id,
+      details: { role: user.role, linked_employee: user.employeeId !== null },
+    });
     return user;
   }
 
@@ -91,10 +98,17 @@ export class UserService {
     const roleChanged = change.role !== undefined && change.role !== before.role;
     const disabling = change.disabled === true && !before.disabled;
     if (actorId === id && (roleChanged || disabling)) {
-      throw new ConflictError('admin tried to demote or disable themselves', { detail: 'You cannot change your own role or disable your own account.' });
+      throw new ConflictError('admin tried to demote or disable themselves', {
+        detail: 'You cannot change your own role or disable your own account.',
+      });
     }
     await this.assertEmployee(change.employeeId);
-    const after = await this.store.users.update(id, { role: change.role, disabled: change.disabled, employeeId: change.employeeId, updatedAt: this.now() });
+    const after = await this.store.users.update(id, {
+      role: change.role,
+      disabled: change.disabled,
+      employeeId: change.employeeId,
+      updatedAt: this.now(),
+    });
     if (after === undefined) throw new NotFoundError('user');
     let sessionsRevoked = 0;
     // Tokens carry employee_id, and payroll scopes an employee's reads by it: a changed link ends

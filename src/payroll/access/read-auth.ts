@@ -18,5 +18,9 @@ export function payrollReader(request: FastifyRequest, _reply: FastifyReply, don
     done();
     return;
   }
-  done(new ForbiddenError('payroll read refused', { detail: role === undefined ? 'The access token lacks the payroll:read scope.' : 'Your role may not do this.' }));
+  done(
+    new ForbiddenError('payroll read refused', {
+      detail: role === undefined ? 'The access token lacks the payroll:read scope.' : 'Your role may not do this.',
+    }),
+  );
 }

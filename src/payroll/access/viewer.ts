@@ -19,7 +19,12 @@ export const MACHINE_READ_SCOPE = 'payroll:read';
 
 /** An RFC 9068 client-credentials token (sub = client_id, no role) that carries payroll:read. */
 export function isMachineReader(claims: AccessTokenClaims): boolean {
-  return claims.role === undefined && claims.sub === claims.client_id && typeof claims.scope === 'string' && claims.scope.split(' ').includes(MACHINE_READ_SCOPE);
+  return (
+    claims.role === undefined &&
+    claims.sub === claims.client_id &&
+    typeof claims.scope === 'string' &&
+    claims.scope.split(' ').includes(MACHINE_READ_SCOPE)
+  );
 }
 
 /** What a viewer may see: every record (clerks with bank accounts masked), or only their own. */
@@ -28,7 +33,8 @@ export type Visibility = { kind: 'all'; maskBankAccounts: boolean } | { kind: 's
 /** The object-level rule of CONTRACT §4. Unknown roles get the narrowest view. */
 export function visibilityOf(viewer: Viewer): Visibility {
   if (viewer.role === 'admin') return { kind: 'all', maskBankAccounts: false };
-  if (viewer.role === 'clerk' || (viewer.role === undefined && viewer.machineReader === true)) return { kind: 'all', maskBankAccounts: true };
+  if (viewer.role === 'clerk' || (viewer.role === undefined && viewer.machineReader === true))
+    return { kind: 'all', maskBankAccounts: true };
   return { kind: 'self', employeeId: viewer.employeeId ?? null };
 }
 
@@ -39,13 +45,15 @@ export function maySee(visibility: Visibility, employeeId: string): boolean {
 
 /** Routes already let only admins write; this keeps the services safe on their own. */
 export function assertAdmin(viewer: Viewer): void {
-  if (viewer.role !== 'admin') throw new ForbiddenError('payroll write by a non-admin', { detail: 'Your role may not do this.' });
+  if (viewer.role !== 'admin')
+    throw new ForbiddenError('payroll write by a non-admin', { detail: 'Your role may not do this.' });
 }
 
 /** The viewer of a route that ran requireAuth: a missing `request.auth` is a wiring bug, not a 401. */
 export function viewerOf(request: FastifyRequest): Viewer {
   const claims = request.auth;
-  if (claims === null || claims === undefined) throw new Error(`route ${request.routeOptions.url ?? ''} read the viewer without requireAuth`);
+  if (claims === null || claims === undefined)
+    throw new Error(`route ${request.routeOptions.url ?? ''} read the viewer without requireAuth`);
   return {
     userId: claims.sub,
     role: typeof claims.role === 'string' ? claims.role : undefined,

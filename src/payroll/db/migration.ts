@@ -54,7 +54,11 @@ const payroll: Migration = {
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('idempotency_keys_pkey', ['key', 'actor', 'route'])
       .execute();
-    await db.schema.createIndex('idempotency_keys_expires_at_idx').on('idempotency_keys').column('expires_at').execute();
+    await db.schema
+      .createIndex('idempotency_keys_expires_at_idx')
+      .on('idempotency_keys')
+      .column('expires_at')
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
@@ -71,14 +75,24 @@ const payroll: Migration = {
  */
 const claimLease: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable('idempotency_keys').addColumn('owner', 'text', (c) => c.notNull().defaultTo('')).execute();
-    await db.schema.alterTable('idempotency_keys').addColumn('claim_id', 'text', (c) => c.notNull().defaultTo('')).execute();
-    await db.schema.alterTable('idempotency_keys').addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('idempotency_keys')
+      .addColumn('owner', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db.schema
+      .alterTable('idempotency_keys')
+      .addColumn('claim_id', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db.schema
+      .alterTable('idempotency_keys')
+      .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
     await sql`update idempotency_keys set lease_until = created_at + 30000`.execute(db);
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
-    for (const column of ['lease_until', 'claim_id', 'owner']) await db.schema.alterTable('idempotency_keys').dropColumn(column).execute();
+    for (const column of ['lease_until', 'claim_id', 'owner'])
+      await db.schema.alterTable('idempotency_keys').dropColumn(column).execute();
   },
 };
 

@@ -15,7 +15,8 @@ function invalid(field: string, what: string): InvalidRequestError {
 function text(field: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (trimmed === '' || /\p{Cc}/u.test(trimmed)) throw invalid(field, 'must be non-blank text without control characters');
+  if (trimmed === '' || /\p{Cc}/u.test(trimmed))
+    throw invalid(field, 'must be non-blank text without control characters');
   return trimmed;
 }
 
@@ -46,7 +47,8 @@ export function parseEmployeeBody(body: EmployeeBody): Partial<EmployeeFields> {
     if (!isRealDate(body.hired_on)) throw invalid('hired_on', 'must be a real date (YYYY-MM-DD)');
     out.hiredOn = body.hired_on;
   }
-  if (out.salaryCents !== undefined && !Number.isSafeInteger(out.salaryCents)) throw invalid('salary_cents', 'must be an integer');
+  if (out.salaryCents !== undefined && !Number.isSafeInteger(out.salaryCents))
+    throw invalid('salary_cents', 'must be an integer');
   for (const key of Object.keys(out) as Array<keyof EmployeeFields>) if (out[key] === undefined) delete out[key];
   return out;
 }
@@ -55,9 +57,27 @@ export function parseEmployeeBody(body: EmployeeBody): Partial<EmployeeFields> {
 export function parseNewEmployee(body: EmployeeBody): EmployeeFields {
   const fields = parseEmployeeBody(body);
   const { name, email, department, title, salaryCents, currency, bankAccount, hiredOn } = fields;
-  if (name === undefined || email === undefined || department === undefined || title === undefined || salaryCents === undefined
-    || currency === undefined || bankAccount === undefined || hiredOn === undefined) {
+  if (
+    name === undefined ||
+    email === undefined ||
+    department === undefined ||
+    title === undefined ||
+    salaryCents === undefined ||
+    currency === undefined ||
+    bankAccount === undefined ||
+    hiredOn === undefined
+  ) {
     throw new InvalidRequestError('employee fields missing', { detail: 'body is missing a required field.' });
   }
-  return { name, email, department, title, salaryCents, currency, bankAccount, hiredOn, status: fields.status ?? 'active' };
+  return {
+    name,
+    email,
+    department,
+    title,
+    salaryCents,
+    currency,
+    bankAccount,
+    hiredOn,
+    status: fields.status ?? 'active',
+  };
 }

@@ -22,14 +22,21 @@ export class EmployeeService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async list(viewer: Viewer, page: EmployeeFilter & { cursor?: string | undefined; limit: number }): Promise<Page<Employee>> {
+  async list(
+    viewer: Viewer,
+    page: EmployeeFilter & { cursor?: string | undefined; limit: number },
+  ): Promise<Page<Employee>> {
     const visibility = visibilityOf(viewer);
     if (visibility.kind === 'self' && visibility.employeeId === null) return { items: [], nextCursor: null };
-    const onlyId = visibility.kind === 'self' ? visibility.employeeId ?? undefined : undefined;
+    const onlyId = visibility.kind === 'self' ? (visibility.employeeId ?? undefined) : undefined;
     const q = page.q?.trim();
     const department = page.department?.trim();
     const result = await employeesRepo(this.db).list({
-      cursor: page.cursor, limit: page.limit, onlyId, nameContains: q === '' ? undefined : q, department: department === '' ? undefined : department,
+      cursor: page.cursor,
+      limit: page.limit,
+      onlyId,
+      nameContains: q === '' ? undefined : q,
+      department: department === '' ? undefined : department,
     });
     return { items: result.items.map((e) => this.view(viewer, e)), nextCursor: result.nextCursor };
   }
@@ -48,8 +55,14 @@ export class EmployeeService {
     await this.db.transaction().execute(async (trx) => {
       await employeesRepo(trx).insert(employee);
       await this.audit.within(trx).record('employee.created', {
-        actorId: viewer.userId, targetId: employee.id, ip: viewer.ip,
-        details: { fields: Object.keys(body).sort(), bank_account: maskIban(employee.bankAccount), status: employee.status },
+        actorId: viewer.userId,
+        targetId: employee.id,
+        ip: viewer.ip,
+        details: {
+          fields: Object.keys(body).sort(),
+          bank_account: maskIban(employee.bankAccount),
+          status: employee.status,
+        },
       });
     });
     return this.view(viewer, employee);
@@ -68,7 +81,10 @@ export class EmployeeService {
       const updated = await employeesRepo(trx).update(id, fields, this.now());
       if (updated === undefined) throw new NotFoundError('employee');
       await this.audit.within(trx).record('employee.updated', {
-        actorId: viewer.userId, targetId: id, ip: viewer.ip, details: {
+        actorId: viewer.userId,
+        targetId: id,
+        ip: viewer.ip,
+        details: {
           changed: changed.map(toSnake).sort(),
           ...(changed.includes('bankAccount') ? { bank_account: maskIban(updated.bankAccount) } : {}),
         },

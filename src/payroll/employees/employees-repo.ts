@@ -24,15 +24,31 @@ export interface EmployeeQuery {
 }
 
 const COLUMNS: Record<keyof EmployeeFields, keyof EmployeesTable> = {
-  name: 'name', email: 'email', department: 'department', title: 'title', salaryCents: 'salary_cents',
-  currency: 'currency', bankAccount: 'bank_account', hiredOn: 'hired_on', status: 'status',
+  name: 'name',
+  email: 'email',
+  department: 'department',
+  title: 'title',
+  salaryCents: 'salary_cents',
+  currency: 'currency',
+  bankAccount: 'bank_account',
+  hiredOn: 'hired_on',
+  status: 'status',
 };
 
 function toRecord(row: EmployeesTable): EmployeeRecord {
   return {
-    id: row.id, name: row.name, email: row.email, department: row.department, title: row.title,
-    salaryCents: Number(row.salary_cents), currency: row.currency.trim(), bankAccount: row.bank_account,
-    hiredOn: row.hired_on, status: row.status, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at),
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    department: row.department,
+    title: row.title,
+    salaryCents: Number(row.salary_cents),
+    currency: row.currency.trim(),
+    bankAccount: row.bank_account,
+    hiredOn: row.hired_on,
+    status: row.status,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
   };
 }
 
@@ -46,10 +62,15 @@ function toColumns(fields: Partial<EmployeeFields>): Updateable<EmployeesTable> 
 }
 
 function emailTaken(error: unknown): ConflictError {
-  return new ConflictError('employee email already in use', { detail: 'Another employee has this email address.', cause: error });
+  return new ConflictError('employee email already in use', {
+    detail: 'Another employee has this email address.',
+    cause: error,
+  });
 }
 
-const BY_ID = new CompiledRead<PayrollTables, EmployeesTable>((db, p) => db.selectFrom('employees').selectAll().where('id', '=', p<string>(0)));
+const BY_ID = new CompiledRead<PayrollTables, EmployeesTable>((db, p) =>
+  db.selectFrom('employees').selectAll().where('id', '=', p<string>(0)),
+);
 
 /** Employees on one connection or transaction. */
 export function employeesRepo(db: PayrollDb) {
@@ -57,7 +78,10 @@ export function employeesRepo(db: PayrollDb) {
     async insert(employee: EmployeeRecord): Promise<void> {
       const { id, createdAt, updatedAt, ...fields } = employee;
       try {
-        await db.insertInto('employees').values({ id, ...toColumns(fields), created_at: createdAt, updated_at: updatedAt } as EmployeesTable).execute();
+        await db
+          .insertInto('employees')
+          .values({ id, ...toColumns(fields), created_at: createdAt, updated_at: updatedAt } as EmployeesTable)
+          .execute();
       } catch (error) {
         if (isUniqueViolation(error)) throw emailTaken(error);
         throw error;
@@ -84,14 +108,23 @@ export function employeesRepo(db: PayrollDb) {
         select = select.where(sql<SqlBool>`lower(${sql.ref('name')}) like ${pattern} escape '\\'`);
       }
       if (query.cursor !== undefined) select = select.where(afterCursor(query.cursor, 'created_at', 'asc'));
-      const rows = await select.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(query.limit + 1).execute();
+      const rows = await select
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(query.limit + 1)
+        .execute();
       return toPage(rows.map(toRecord), query.limit, (e) => [e.createdAt, e.id]);
     },
 
     /** Writes the given fields; returns the updated record, or undefined for an unknown id. */
     async update(id: string, fields: Partial<EmployeeFields>, updatedAt: number): Promise<EmployeeRecord | undefined> {
       try {
-        const row = await db.updateTable('employees').set({ ...toColumns(fields), updated_at: updatedAt }).where('id', '=', id).returningAll().executeTakeFirst();
+        const row = await db
+          .updateTable('employees')
+          .set({ ...toColumns(fields), updated_at: updatedAt })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
         return row === undefined ? undefined : toRecord(row);
       } catch (error) {
         if (isUniqueViolation(error)) throw emailTaken(error);
@@ -100,7 +133,10 @@ export function employeesRepo(db: PayrollDb) {
     },
 
     async count(): Promise<number> {
-      const row = await db.selectFrom('employees').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('employees')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
   };

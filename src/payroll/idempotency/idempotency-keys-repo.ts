@@ -34,9 +34,18 @@ export interface KeyRecord extends KeyId, Claim {
 function toRecord(row: IdempotencyKeysTable & { read_at: number | string }): KeyRecord {
   return {
     readAt: Number(row.read_at),
-    key: row.key, actor: row.actor, route: row.route, requestHash: row.request_hash, status: row.status,
-    responseStatus: row.response_status === null ? null : Number(row.response_status), responseBody: row.response_body,
-    owner: row.owner, claimId: row.claim_id, claimedAt: Number(row.created_at), leaseUntil: Number(row.lease_until), expiresAt: Number(row.expires_at),
+    key: row.key,
+    actor: row.actor,
+    route: row.route,
+    requestHash: row.request_hash,
+    status: row.status,
+    responseStatus: row.response_status === null ? null : Number(row.response_status),
+    responseBody: row.response_body,
+    owner: row.owner,
+    claimId: row.claim_id,
+    claimedAt: Number(row.created_at),
+    leaseUntil: Number(row.lease_until),
+    expiresAt: Number(row.expires_at),
   };
 }
 
@@ -51,24 +60,56 @@ function toRecord(row: IdempotencyKeysTable & { read_at: number | string }): Key
  * lease has lapsed, and neither takes over the other's live claim (docs/contract.md §12.4).
  */
 export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.now) {
-  const leaseEnd = (leaseUntil: number) => sql<number>`cast(${leaseUntil - clock()} as bigint) + ${databaseClockMs(db, clock)}`;
-  const claimColumns = (claim: Claim) => ({ owner: claim.owner, claim_id: claim.claimId, created_at: claim.claimedAt, lease_until: leaseEnd(claim.leaseUntil) });
-  const byId = (id: KeyId, on: PayrollDb = db) => on.selectFrom('idempotency_keys').selectAll().select(databaseClockMs(db, clock).as('read_at'))
-    .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route);
-  const held = (id: KeyId, claimId: string) => db.updateTable('idempotency_keys')
-    .where('key', '=', id.key).where('actor', '=', id.actor).where('route', '=', id.route)
-    .where('status', '=', 'in_progress').where('claim_id', '=', claimId);
+  const leaseEnd = (leaseUntil: number) =>
+    sql<number>`cast(${leaseUntil - clock()} as bigint) + ${databaseClockMs(db, clock)}`;
+  const claimColumns = (claim: Claim) => ({
+    owner: claim.owner,
+    claim_id: claim.claimId,
+    created_at: claim.claimedAt,
+    lease_until: leaseEnd(claim.leaseUntil),
+  });
+  const byId = (id: KeyId, on: PayrollDb = db) =>
+    on
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .select(databaseClockMs(db, clock).as('read_at'))
+      .where('key', '=', id.key)
+      .where('actor', '=', id.actor)
+      .where('route', '=', id.route);
+  const held = (id: KeyId, claimId: string) =>
+    db
+      .updateTable('idempotency_keys')
+      .where('key', '=', id.key)
+      .where('actor', '=', id.actor)
+      .where('route', '=', id.route)
+      .where('status', '=', 'in_progress')
+      .where('claim_id', '=', claimId);
   return {
     /** INSERT under the primary key: true if this caller now holds the key, false if someone does. */
     async claim(id: KeyId, requestHash: string, claim: Claim, expiresAt: number): Promise<boolean> {
-      await db.deleteFrom('idempotency_keys').where('key', '=', id.key).where('actor', '=', id.actor)
-        .where('route', '=', id.route).where('expires_at', '<=', claim.claimedAt).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('key', '=', id.key)
+        .where('actor', '=', id.actor)
+        .where('route', '=', id.route)
+        .where('expires_at', '<=', claim.claimedAt)
+        .execute();
       try {
         // Not waited for: the transaction that completes the key (or the release that drops it)
         // commits after it and is waited for, and its flush covers this one (group-commit.ts).
-        await db.withPlugin(DEFER_DURABILITY).insertInto('idempotency_keys').values({
-          ...id, request_hash: requestHash, status: 'in_progress', response_status: null, response_body: null, expires_at: expiresAt, ...claimColumns(claim),
-        }).execute();
+        await db
+          .withPlugin(DEFER_DURABILITY)
+          .insertInto('idempotency_keys')
+          .values({
+            ...id,
+            request_hash: requestHash,
+            status: 'in_progress',
+            response_status: null,
+            response_body: null,
+            expires_at: expiresAt,
+            ...claimColumns(claim),
+          })
+          .execute();
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;
@@ -85,26 +126,38 @@ export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.no
     /** Takes over an abandoned claim: only if `abandonedClaimId` still holds it, so of several
      *  retries racing for it exactly one wins. */
     async takeOver(id: KeyId, abandonedClaimId: string, claim: Claim, expiresAt: number): Promise<boolean> {
-      const result = await held(id, abandonedClaimId).set({ ...claimColumns(claim), expires_at: expiresAt }).executeTakeFirst();
+      const result = await held(id, abandonedClaimId)
+        .set({ ...claimColumns(claim), expires_at: expiresAt })
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
     /** Extends the holder's lease; false once the claim is no longer this holder's. */
     async renew(id: KeyId, claimId: string, leaseUntil: number): Promise<boolean> {
-      const result = await held(id, claimId).set({ lease_until: leaseEnd(leaseUntil) }).executeTakeFirst();
+      const result = await held(id, claimId)
+        .set({ lease_until: leaseEnd(leaseUntil) })
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
     /** Stores the answer and marks the key done, only if this holder still holds it. */
     async complete(id: KeyId, claimId: string, status: number, body: string): Promise<boolean> {
-      const result = await held(id, claimId).set({ status: 'done', response_status: status, response_body: body }).executeTakeFirst();
+      const result = await held(id, claimId)
+        .set({ status: 'done', response_status: status, response_body: body })
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
     /** Gives the key up after a failed request, so that a retry runs again. */
     async release(id: KeyId, claimId: string): Promise<void> {
-      await db.deleteFrom('idempotency_keys').where('key', '=', id.key).where('actor', '=', id.actor)
-        .where('route', '=', id.route).where('status', '=', 'in_progress').where('claim_id', '=', claimId).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('key', '=', id.key)
+        .where('actor', '=', id.actor)
+        .where('route', '=', id.route)
+        .where('status', '=', 'in_progress')
+        .where('claim_id', '=', claimId)
+        .execute();
     },
 
     /** Forgets expired keys; returns how many. */

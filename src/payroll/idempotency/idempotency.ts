@@ -45,8 +45,7 @@ export interface Rendered<T> {
 }
 
 export type IdempotentAnswer<T> =
-  | { replayed: false; status: number; body: string; result: T }
-  | { replayed: true; status: number; body: string };
+  { replayed: false; status: number; body: string; result: T } | { replayed: true; status: number; body: string };
 
 /**
  * Runs an operation at most once per (key, actor, route). The key is claimed by an INSERT under
@@ -69,7 +68,10 @@ export class Idempotency {
     this.options = { ...IDEMPOTENCY_DEFAULTS, ...options };
   }
 
-  async run<T>(request: IdempotentRequest, operation: (trx: PayrollDb) => Promise<Rendered<T>>): Promise<IdempotentAnswer<T>> {
+  async run<T>(
+    request: IdempotentRequest,
+    operation: (trx: PayrollDb) => Promise<Rendered<T>>,
+  ): Promise<IdempotentAnswer<T>> {
     const id: KeyId = { key: request.key, actor: request.actor, route: request.route };
     const hash = requestHash(request.route, request.request);
     const keys = idempotencyKeysRepo(this.db, this.now);
@@ -85,7 +87,9 @@ export class Idempotency {
           return { replayed: true, status: held.responseStatus, body: held.responseBody };
         }
         if (this.options.owner.abandoned(held, held.readAt)) {
-          const taken = await this.attempt((mine) => keys.takeOver(id, held.claimId, mine, mine.claimedAt + this.options.ttlMs));
+          const taken = await this.attempt((mine) =>
+            keys.takeOver(id, held.claimId, mine, mine.claimedAt + this.options.ttlMs),
+          );
           if (taken !== undefined) return this.execute(id, taken, operation);
         }
       }
@@ -112,18 +116,26 @@ export class Idempotency {
     }
   }
 
-  private async execute<T>(id: KeyId, claim: Claim, operation: (trx: PayrollDb) => Promise<Rendered<T>>): Promise<IdempotentAnswer<T>> {
+  private async execute<T>(
+    id: KeyId,
+    claim: Claim,
+    operation: (trx: PayrollDb) => Promise<Rendered<T>>,
+  ): Promise<IdempotentAnswer<T>> {
     const keys = idempotencyKeysRepo(this.db, this.now);
     // Outside the operation's transaction: on Postgres another connection renews while it runs
     // (on SQLite the renewal waits for the one connection, and nothing else can write meanwhile).
-    const renewal = setInterval(() => {
-      keys.renew(id, claim.claimId, this.now() + this.options.leaseMs).catch(() => undefined);
-    }, Math.max(1, Math.floor(this.options.leaseMs / 4)));
+    const renewal = setInterval(
+      () => {
+        keys.renew(id, claim.claimId, this.now() + this.options.leaseMs).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(this.options.leaseMs / 4)),
+    );
     renewal.unref();
     try {
       const rendered = await this.db.transaction().execute(async (trx) => {
         const out = await operation(trx);
-        if (!(await idempotencyKeysRepo(trx, this.now).complete(id, claim.claimId, out.status, out.body))) throw stillRunning();
+        if (!(await idempotencyKeysRepo(trx, this.now).complete(id, claim.claimId, out.status, out.body)))
+          throw stillRunning();
         return out;
       });
       return { replayed: false, ...rendered };

@@ -19,14 +19,22 @@ function memo(value: string | undefined): string | null {
 }
 
 /** What the schema cannot say: a real currency and month; the amount re-checked as money. */
-export function parseNewPayment(body: NewPaymentBody): Required<Omit<NewPaymentBody, 'memo'>> & { memo: string | null } {
+export function parseNewPayment(
+  body: NewPaymentBody,
+): Required<Omit<NewPaymentBody, 'memo'>> & { memo: string | null } {
   const amount = body.amount_cents;
   if (!Number.isSafeInteger(amount) || amount < 1 || amount > PAYROLL_LIMITS.maxAmountCents) {
     throw invalid('body/amount_cents', `must be an integer from 1 to ${PAYROLL_LIMITS.maxAmountCents}`);
   }
   if (!isCurrency(body.currency)) throw invalid('body/currency', 'must be an ISO 4217 currency code');
   if (!isPeriod(body.period)) throw invalid('body/period', 'must be a real month (YYYY-MM)');
-  return { employee_id: body.employee_id, amount_cents: amount, currency: body.currency, period: body.period, memo: memo(body.memo) };
+  return {
+    employee_id: body.employee_id,
+    amount_cents: amount,
+    currency: body.currency,
+    period: body.period,
+    memo: memo(body.memo),
+  };
 }
 
 export function parseReversalMemo(body: ReversalRequest | null | undefined): string | null {
@@ -35,8 +43,10 @@ export function parseReversalMemo(body: ReversalRequest | null | undefined): str
 
 /** Period bounds must be real months, in order. */
 export function parsePaymentFilter(query: PaymentFilterQuery): PaymentFilterQuery {
-  if (query.from !== undefined && !isPeriod(query.from)) throw invalid('querystring/from', 'must be a real month (YYYY-MM)');
+  if (query.from !== undefined && !isPeriod(query.from))
+    throw invalid('querystring/from', 'must be a real month (YYYY-MM)');
   if (query.to !== undefined && !isPeriod(query.to)) throw invalid('querystring/to', 'must be a real month (YYYY-MM)');
-  if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw invalid('querystring/from', 'must not be after `to`');
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to)
+    throw invalid('querystring/from', 'must not be after `to`');
   return query;
 }

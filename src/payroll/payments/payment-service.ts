@@ -7,7 +7,13 @@ import { employeesRepo } from '../employees/employees-repo.js';
 import { paymentsRepo, type PaymentRecord, type PaymentTotalRow } from './payments-repo.js';
 import type { PayrollDb } from '../db/schema.js';
 import type { IdempotentAnswer, Idempotency } from '../idempotency/idempotency.js';
-import { parseNewPayment, parsePaymentFilter, parseReversalMemo, type NewPaymentBody, type PaymentFilterQuery } from './payment-input.js';
+import {
+  parseNewPayment,
+  parsePaymentFilter,
+  parseReversalMemo,
+  type NewPaymentBody,
+  type PaymentFilterQuery,
+} from './payment-input.js';
 import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
 import { PAYROLL_LIMITS } from '@bulwark/contract';
 import type { Payment, PaymentOrder, PaymentTotal, ReversalRequest } from '@bulwark/contract/types';
@@ -30,10 +36,18 @@ export class PaymentService {
   ) {}
 
   /** An employee's filter on another employee is an empty list, as for an unknown id. */
-  async list(viewer: Viewer, query: PaymentFilterQuery & { cursor?: string | undefined; limit: number; order?: PaymentOrder | undefined }): Promise<Page<Payment>> {
+  async list(
+    viewer: Viewer,
+    query: PaymentFilterQuery & { cursor?: string | undefined; limit: number; order?: PaymentOrder | undefined },
+  ): Promise<Page<Payment>> {
     const filter = this.visibleFilter(viewer, query);
     if (filter === null) return { items: [], nextCursor: null };
-    const result = await paymentsRepo(this.db).list({ ...filter, cursor: query.cursor, limit: query.limit, order: query.order });
+    const result = await paymentsRepo(this.db).list({
+      ...filter,
+      cursor: query.cursor,
+      limit: query.limit,
+      order: query.order,
+    });
     return { items: result.items.map(toPaymentView), nextCursor: result.nextCursor };
   }
 
@@ -51,7 +65,8 @@ export class PaymentService {
     const visibility = visibilityOf(viewer);
     let employeeId = requested;
     if (visibility.kind === 'self') {
-      if (visibility.employeeId === null || (requested !== undefined && requested !== visibility.employeeId)) return null;
+      if (visibility.employeeId === null || (requested !== undefined && requested !== visibility.employeeId))
+        return null;
       employeeId = visibility.employeeId;
     }
     return { employeeId, from, to, kind };
@@ -63,60 +78,110 @@ export class PaymentService {
     return toPaymentView(payment);
   }
 
-  async issue(viewer: Viewer, key: string, body: NewPaymentBody, serialize: Serialize): Promise<IdempotentAnswer<PaymentRecord>> {
+  async issue(
+    viewer: Viewer,
+    key: string,
+    body: NewPaymentBody,
+    serialize: Serialize,
+  ): Promise<IdempotentAnswer<PaymentRecord>> {
     assertAdmin(viewer);
     const input = parseNewPayment(body);
-    const answer = await this.idempotency.run({ key, actor: viewer.userId, route: 'payments.create', request: { body: input } }, async (trx) => {
-      const employee = await employeesRepo(trx).findById(input.employee_id);
-      if (employee === undefined) throw new NotFoundError('employee');
-      if (employee.status !== 'active') {
-        throw new ConflictError('payment to an inactive employee', { detail: `Only active employees can be paid; this employee is ${employee.status}.` });
-      }
-      const payment: PaymentRecord = {
-        id: randomUUID(), employeeId: employee.id, amountCents: input.amount_cents, currency: input.currency, period: input.period,
-        kind: 'payment', reversesPaymentId: null, reversedByPaymentId: null, memo: input.memo, createdBy: viewer.userId, createdAt: this.now(),
-      };
-      await paymentsRepo(trx).insert(payment);
-      await this.audit.within(trx).record('payment.issued', {
-        actorId: viewer.userId, targetId: payment.id, ip: viewer.ip,
-        details: { employee_id: payment.employeeId, amount_cents: payment.amountCents, currency: payment.currency, period: payment.period },
-      });
-      return { result: payment, status: 201, body: serialize(toPaymentView(payment)) };
-    });
+    const answer = await this.idempotency.run(
+      { key, actor: viewer.userId, route: 'payments.create', request: { body: input } },
+      async (trx) => {
+        const employee = await employeesRepo(trx).findById(input.employee_id);
+        if (employee === undefined) throw new NotFoundError('employee');
+        if (employee.status !== 'active') {
+          throw new ConflictError('payment to an inactive employee', {
+            detail: `Only active employees can be paid; this employee is ${employee.status}.`,
+          });
+        }
+        const payment: PaymentRecord = {
+          id: randomUUID(),
+          employeeId: employee.id,
+          amountCents: input.amount_cents,
+          currency: input.currency,
+          period: input.period,
+          kind: 'payment',
+          reversesPaymentId: null,
+          reversedByPaymentId: null,
+          memo: input.memo,
+          createdBy: viewer.userId,
+          createdAt: this.now(),
+        };
+        await paymentsRepo(trx).insert(payment);
+        await this.audit.within(trx).record('payment.issued', {
+          actorId: viewer.userId,
+          targetId: payment.id,
+          ip: viewer.ip,
+          details: {
+            employee_id: payment.employeeId,
+            amount_cents: payment.amountCents,
+            currency: payment.currency,
+            period: payment.period,
+          },
+        });
+        return { result: payment, status: 201, body: serialize(toPaymentView(payment)) };
+      },
+    );
     return answer;
   }
 
-  async reverse(viewer: Viewer, key: string, paymentId: string, body: ReversalRequest | null | undefined, serialize: Serialize): Promise<IdempotentAnswer<PaymentRecord>> {
+  async reverse(
+    viewer: Viewer,
+    key: string,
+    paymentId: string,
+    body: ReversalRequest | null | undefined,
+    serialize: Serialize,
+  ): Promise<IdempotentAnswer<PaymentRecord>> {
     assertAdmin(viewer);
     const memo = parseReversalMemo(body);
     const request = { params: { id: paymentId }, body: { memo } };
-    const answer = await this.idempotency.run({ key, actor: viewer.userId, route: 'payments.reverse', request }, async (trx) => {
-      const payments = paymentsRepo(trx);
-      const original = await payments.findById(paymentId);
-      if (original === undefined) throw new NotFoundError('payment');
-      if (original.kind !== 'payment') throw new ConflictError('reversal of a reversal', { detail: 'A reversal cannot itself be reversed.' });
-      if (original.reversedByPaymentId !== null) throw alreadyReversed();
-      const reversal: PaymentRecord = {
-        id: randomUUID(), employeeId: original.employeeId, amountCents: -original.amountCents, currency: original.currency,
-        period: original.period, kind: 'reversal', reversesPaymentId: original.id, reversedByPaymentId: null, memo,
-        createdBy: viewer.userId, createdAt: this.now(),
-      };
-      try {
-        await payments.insert(reversal);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw alreadyReversed(error);
-        throw error;
-      }
-      if (!(await payments.markReversed(original.id, reversal.id))) throw alreadyReversed();
-      await this.audit.within(trx).record('payment.reversed', {
-        actorId: viewer.userId, targetId: paymentId, ip: viewer.ip,
-        details: {
-          reversal_id: reversal.id, employee_id: reversal.employeeId, amount_cents: reversal.amountCents, currency: reversal.currency, period: reversal.period,
-          ...(memo === null ? {} : { reason: memo }),
-        },
-      });
-      return { result: reversal, status: 201, body: serialize(toPaymentView(reversal)) };
-    });
+    const answer = await this.idempotency.run(
+      { key, actor: viewer.userId, route: 'payments.reverse', request },
+      async (trx) => {
+        const payments = paymentsRepo(trx);
+        const original = await payments.findById(paymentId);
+        if (original === undefined) throw new NotFoundError('payment');
+        if (original.kind !== 'payment')
+          throw new ConflictError('reversal of a reversal', { detail: 'A reversal cannot itself be reversed.' });
+        if (original.reversedByPaymentId !== null) throw alreadyReversed();
+        const reversal: PaymentRecord = {
+          id: randomUUID(),
+          employeeId: original.employeeId,
+          amountCents: -original.amountCents,
+          currency: original.currency,
+          period: original.period,
+          kind: 'reversal',
+          reversesPaymentId: original.id,
+          reversedByPaymentId: null,
+          memo,
+          createdBy: viewer.userId,
+          createdAt: this.now(),
+        };
+        try {
+          await payments.insert(reversal);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw alreadyReversed(error);
+          throw error;
+        }
+        if (!(await payments.markReversed(original.id, reversal.id))) throw alreadyReversed();
+        await this.audit.within(trx).record('payment.reversed', {
+          actorId: viewer.userId,
+          targetId: paymentId,
+          ip: viewer.ip,
+          details: {
+            reversal_id: reversal.id,
+            employee_id: reversal.employeeId,
+            amount_cents: reversal.amountCents,
+            currency: reversal.currency,
+            period: reversal.period,
+            ...(memo === null ? {} : { reason: memo }),
+          },
+        });
+        return { result: reversal, status: 201, body: serialize(toPaymentView(reversal)) };
+      },
+    );
     return answer;
   }
 }

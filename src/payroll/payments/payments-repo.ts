@@ -32,15 +32,25 @@ export interface PaymentTotalRow {
 
 function toRecord(row: PaymentsTable): PaymentRecord {
   return {
-    id: row.id, employeeId: row.employee_id, amountCents: Number(row.amount_cents), currency: row.currency.trim(),
-    period: row.period, kind: row.kind, reversesPaymentId: row.reverses_payment_id,
-    reversedByPaymentId: row.reversed_by_payment_id, memo: row.memo, createdBy: row.created_by, createdAt: Number(row.created_at),
+    id: row.id,
+    employeeId: row.employee_id,
+    amountCents: Number(row.amount_cents),
+    currency: row.currency.trim(),
+    period: row.period,
+    kind: row.kind,
+    reversesPaymentId: row.reverses_payment_id,
+    reversedByPaymentId: row.reversed_by_payment_id,
+    memo: row.memo,
+    createdBy: row.created_by,
+    createdAt: Number(row.created_at),
   };
 }
 
 type PaymentsRead = CompiledRead<PayrollTables, PaymentsTable>;
 
-const BY_ID: PaymentsRead = new CompiledRead((db, p) => db.selectFrom('payments').selectAll().where('id', '=', p<string>(0)));
+const BY_ID: PaymentsRead = new CompiledRead((db, p) =>
+  db.selectFrom('payments').selectAll().where('id', '=', p<string>(0)),
+);
 
 /**
  * The list query for one combination of filters and order (64 at most), compiled once. Runtime
@@ -52,7 +62,10 @@ const LISTS = new Map<string, PaymentsRead>();
 
 function listRead(query: PaymentQuery): PaymentsRead {
   const order = query.order ?? 'asc';
-  const shape = [query.employeeId, query.from, query.to, query.kind, query.cursor].map((v) => (v === undefined ? '-' : '+')).join('') + order;
+  const shape =
+    [query.employeeId, query.from, query.to, query.kind, query.cursor]
+      .map((v) => (v === undefined ? '-' : '+'))
+      .join('') + order;
   let read = LISTS.get(shape);
   if (read === undefined) {
     read = new CompiledRead((db, p) => {
@@ -91,11 +104,22 @@ function listParams(query: PaymentQuery): unknown[] {
 export function paymentsRepo(db: PayrollDb) {
   return {
     async insert(p: PaymentRecord): Promise<void> {
-      await db.insertInto('payments').values({
-        id: p.id, employee_id: p.employeeId, amount_cents: p.amountCents, currency: p.currency, period: p.period,
-        kind: p.kind, reverses_payment_id: p.reversesPaymentId, reversed_by_payment_id: p.reversedByPaymentId,
-        memo: p.memo, created_by: p.createdBy, created_at: p.createdAt,
-      }).execute();
+      await db
+        .insertInto('payments')
+        .values({
+          id: p.id,
+          employee_id: p.employeeId,
+          amount_cents: p.amountCents,
+          currency: p.currency,
+          period: p.period,
+          kind: p.kind,
+          reverses_payment_id: p.reversesPaymentId,
+          reversed_by_payment_id: p.reversedByPaymentId,
+          memo: p.memo,
+          created_by: p.createdBy,
+          created_at: p.createdAt,
+        })
+        .execute();
     },
 
     async findById(id: string): Promise<PaymentRecord | undefined> {
@@ -111,21 +135,39 @@ export function paymentsRepo(db: PayrollDb) {
 
     /** Sums per period and currency of the filtered payments, newest period first, at most `maxRows` lines. */
     async totals(query: PaymentTotalsQuery, maxRows: number): Promise<PaymentTotalRow[]> {
-      let select = db.selectFrom('payments')
+      let select = db
+        .selectFrom('payments')
         .select(['period', 'currency'])
-        .select((eb) => [eb.fn.sum<number | string | bigint>('amount_cents').as('total_cents'), eb.fn.countAll<number | string | bigint>().as('count')]);
+        .select((eb) => [
+          eb.fn.sum<number | string | bigint>('amount_cents').as('total_cents'),
+          eb.fn.countAll<number | string | bigint>().as('count'),
+        ]);
       if (query.employeeId !== undefined) select = select.where('employee_id', '=', query.employeeId);
       if (query.from !== undefined) select = select.where('period', '>=', query.from);
       if (query.to !== undefined) select = select.where('period', '<=', query.to);
       if (query.kind !== undefined) select = select.where('kind', '=', query.kind);
-      const rows = await select.groupBy(['period', 'currency']).orderBy('period', 'desc').orderBy('currency', 'asc').limit(maxRows).execute();
-      return rows.map((row) => ({ period: row.period, currency: row.currency.trim(), totalCents: Number(row.total_cents), count: Number(row.count) }));
+      const rows = await select
+        .groupBy(['period', 'currency'])
+        .orderBy('period', 'desc')
+        .orderBy('currency', 'asc')
+        .limit(maxRows)
+        .execute();
+      return rows.map((row) => ({
+        period: row.period,
+        currency: row.currency.trim(),
+        totalCents: Number(row.total_cents),
+        count: Number(row.count),
+      }));
     },
 
     /** Links a payment to its reversal, only if it is a payment not reversed yet; false otherwise. */
     async markReversed(id: string, reversalId: string): Promise<boolean> {
-      const result = await db.updateTable('payments').set({ reversed_by_payment_id: reversalId })
-        .where('id', '=', id).where('kind', '=', 'payment').where('reversed_by_payment_id', 'is', null)
+      const result = await db
+        .updateTable('payments')
+        .set({ reversed_by_payment_id: reversalId })
+        .where('id', '=', id)
+        .where('kind', '=', 'payment')
+        .where('reversed_by_payment_id', 'is', null)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },

@@ -36,18 +36,12 @@ export const authCore: Migration = {
     await db.schema
       .createTable('refresh_tokens')
       .addColumn('hash', 'text', (c) => c.primaryKey())
-      .addColumn('session_id', 'text', (c) =>
-        c.notNull().references('sessions.id').onDelete('cascade'),
-      )
+      .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id').onDelete('cascade'))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .addColumn('used_at', 'bigint')
       .execute();
-    await db.schema
-      .createIndex('refresh_tokens_session_id_idx')
-      .on('refresh_tokens')
-      .column('session_id')
-      .execute();
+    await db.schema.createIndex('refresh_tokens_session_id_idx').on('refresh_tokens').column('session_id').execute();
 
     await db.schema
       .createTable('signing_keys')
@@ -70,11 +64,7 @@ export const authCore: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('revocations_pkey', ['kind', 'value'])
       .execute();
-    await db.schema
-      .createIndex('revocations_expires_at_idx')
-      .on('revocations')
-      .column('expires_at')
-      .execute();
+    await db.schema.createIndex('revocations_expires_at_idx').on('revocations').column('expires_at').execute();
 
     await db.schema
       .createTable('audit_events')
@@ -86,28 +76,13 @@ export const authCore: Migration = {
       .addColumn('ip', 'text')
       .addColumn('details', 'text', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createIndex('audit_events_at_id_idx')
-      .on('audit_events')
-      .columns(['at', 'id'])
-      .execute();
+    await db.schema.createIndex('audit_events_at_id_idx').on('audit_events').columns(['at', 'id']).execute();
     await db.schema.createIndex('audit_events_type_idx').on('audit_events').column('type').execute();
-    await db.schema
-      .createIndex('audit_events_actor_id_idx')
-      .on('audit_events')
-      .column('actor_id')
-      .execute();
+    await db.schema.createIndex('audit_events_actor_id_idx').on('audit_events').column('actor_id').execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
-    for (const table of [
-      'audit_events',
-      'revocations',
-      'signing_keys',
-      'refresh_tokens',
-      'sessions',
-      'users',
-    ]) {
+    for (const table of ['audit_events', 'revocations', 'signing_keys', 'refresh_tokens', 'sessions', 'users']) {
       await db.schema.dropTable(table).execute();
     }
   },

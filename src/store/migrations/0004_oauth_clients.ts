@@ -19,7 +19,11 @@ export const oauthClients: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addColumn('secret_issued_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('oauth_clients_created_at_id_idx').on('oauth_clients').columns(['created_at', 'id']).execute();
+    await db.schema
+      .createIndex('oauth_clients_created_at_id_idx')
+      .on('oauth_clients')
+      .columns(['created_at', 'id'])
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {

@@ -8,7 +8,10 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const mfa: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
-    await db.schema.alterTable('users').addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('users')
+      .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     // Space-separated amr values; null (sessions from before) means password only.
     await db.schema.alterTable('sessions').addColumn('amr', 'text').execute();
 
@@ -41,7 +44,11 @@ export const mfa: Migration = {
       .addColumn('used_at', 'bigint')
       .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
-    await db.schema.createIndex('login_challenges_expires_at_idx').on('login_challenges').column('expires_at').execute();
+    await db.schema
+      .createIndex('login_challenges_expires_at_idx')
+      .on('login_challenges')
+      .column('expires_at')
+      .execute();
 
     await db.schema
       .createTable('login_failures')

@@ -15,7 +15,11 @@ export const securityEvents: Migration = {
       .addColumn('occurred_at', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('security_events_order_idx').on('security_events').columns(['occurred_at', 'id']).execute();
+    await db.schema
+      .createIndex('security_events_order_idx')
+      .on('security_events')
+      .columns(['occurred_at', 'id'])
+      .execute();
     await db.schema.createIndex('security_events_expires_at_idx').on('security_events').column('expires_at').execute();
 
     await db.schema
@@ -25,7 +29,11 @@ export const securityEvents: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('last_polled_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('security_event_streams_client_idx').on('security_event_streams').column('client_id').execute();
+    await db.schema
+      .createIndex('security_event_streams_client_idx')
+      .on('security_event_streams')
+      .column('client_id')
+      .execute();
 
     await db.schema
       .createTable('security_event_acks')

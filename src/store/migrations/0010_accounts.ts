@@ -58,7 +58,11 @@ export const accounts: Migration = {
       .addColumn('failed_at', 'bigint')
       .addColumn('last_error', 'text')
       .execute();
-    await db.schema.createIndex('mail_outbox_due_idx').on('mail_outbox').columns(['sent_at', 'next_attempt_at']).execute();
+    await db.schema
+      .createIndex('mail_outbox_due_idx')
+      .on('mail_outbox')
+      .columns(['sent_at', 'next_attempt_at'])
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {

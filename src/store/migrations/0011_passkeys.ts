@@ -24,7 +24,11 @@ export const passkeys: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('last_used_at', 'bigint')
       .execute();
-    await db.schema.createIndex('passkey_credentials_user_id_idx').on('passkey_credentials').column('user_id').execute();
+    await db.schema
+      .createIndex('passkey_credentials_user_id_idx')
+      .on('passkey_credentials')
+      .column('user_id')
+      .execute();
 
     await db.schema
       .createTable('passkey_challenges')
@@ -35,7 +39,11 @@ export const passkeys: Migration = {
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('passkey_challenges_expires_at_idx').on('passkey_challenges').column('expires_at').execute();
+    await db.schema
+      .createIndex('passkey_challenges_expires_at_idx')
+      .on('passkey_challenges')
+      .column('expires_at')
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {

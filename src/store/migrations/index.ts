@@ -94,8 +94,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, options: MigrateOption
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName;
   const reason = error instanceof Error ? error.message : String(error);
-  throw new Error(
-    `database migration ${failed === undefined ? '' : `"${failed}" `}failed: ${reason}`,
-    { cause: error },
-  );
+  throw new Error(`database migration ${failed === undefined ? '' : `"${failed}" `}failed: ${reason}`, {
+    cause: error,
+  });
 }

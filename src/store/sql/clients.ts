@@ -50,7 +50,9 @@ function toUpdate(patch: ClientPatch): Updateable<OAuthClientsTable> {
   return set;
 }
 
-const BY_ID = new CompiledRead<Database, OAuthClientsTable>((db, p) => db.selectFrom('oauth_clients').selectAll().where('id', '=', p<string>(0)));
+const BY_ID = new CompiledRead<Database, OAuthClientsTable>((db, p) =>
+  db.selectFrom('oauth_clients').selectAll().where('id', '=', p<string>(0)),
+);
 
 export function sqlClients(db: Kysely<Database>): ClientsStore {
   return {
@@ -72,12 +74,21 @@ export function sqlClients(db: Kysely<Database>): ClientsStore {
     async list(page: PageRequest): Promise<Page<ClientRecord>> {
       let query = db.selectFrom('oauth_clients').selectAll();
       if (page.cursor !== undefined) query = query.where(afterCursor(page.cursor, 'created_at', 'asc'));
-      const rows = await query.orderBy('created_at', 'asc').orderBy('id', 'asc').limit(page.limit + 1).execute();
+      const rows = await query
+        .orderBy('created_at', 'asc')
+        .orderBy('id', 'asc')
+        .limit(page.limit + 1)
+        .execute();
       return toPage(rows.map(toRecord), page.limit, (c) => [c.createdAt, c.id]);
     },
 
     async update(id: string, patch: ClientPatch): Promise<ClientRecord | undefined> {
-      const row = await db.updateTable('oauth_clients').set(toUpdate(patch)).where('id', '=', id).returningAll().executeTakeFirst();
+      const row = await db
+        .updateTable('oauth_clients')
+        .set(toUpdate(patch))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
   };

@@ -45,7 +45,9 @@ export class CompiledRead<DB, R> {
     let template = this.#templates.get(adapter);
     if (template === undefined) {
       const query = this.build(db, param).compile();
-      const slots = query.parameters.map((value) => (typeof value === 'string' && value.startsWith(MARK) ? Number.parseInt(value.slice(MARK.length), 10) : -1));
+      const slots = query.parameters.map((value) =>
+        typeof value === 'string' && value.startsWith(MARK) ? Number.parseInt(value.slice(MARK.length), 10) : -1,
+      );
       template = { query, slots };
       this.#templates.set(adapter, template);
     }

@@ -9,8 +9,7 @@ function toRecord(row: SigningKeysTable): SigningKeyRecord {
     kid: row.kid,
     alg: row.alg,
     state: row.state,
-    publicJwk:
-      row.public_jwk === null ? null : (JSON.parse(row.public_jwk) as Record<string, unknown>),
+    publicJwk: row.public_jwk === null ? null : (JSON.parse(row.public_jwk) as Record<string, unknown>),
     privateKeyEncrypted: row.private_key_encrypted,
     createdAt: ms(row.created_at),
     activatedAt: msOrNull(row.activated_at),
@@ -62,7 +61,12 @@ export function sqlKeys(db: Kysely<Database>, kind: 'sqlite' | 'postgres'): Keys
     exclusive<T>(work: (keys: KeysStore) => Promise<T>): Promise<T> {
       return db.transaction().execute(async (trx) => {
         if (kind === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(KEYS_LOCK)})`.execute(trx);
-        else await trx.updateTable('signing_keys').set((eb) => ({ state: eb.ref('state') })).where('kid', '=', '').execute();
+        else
+          await trx
+            .updateTable('signing_keys')
+            .set((eb) => ({ state: eb.ref('state') }))
+            .where('kid', '=', '')
+            .execute();
         return work(sqlKeys(trx, kind));
       });
     },
@@ -72,11 +76,7 @@ export function sqlKeys(db: Kysely<Database>, kind: 'sqlite' | 'postgres'): Keys
     },
 
     async findByKid(kid: string): Promise<SigningKeyRecord | undefined> {
-      const row = await db
-        .selectFrom('signing_keys')
-        .selectAll()
-        .where('kid', '=', kid)
-        .executeTakeFirst();
+      const row = await db.selectFrom('signing_keys').selectAll().where('kid', '=', kid).executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 
@@ -109,8 +109,16 @@ export function sqlKeys(db: Kysely<Database>, kind: 'sqlite' | 'postgres'): Keys
     insertIfNoNext(key: SigningKeyRecord): Promise<boolean> {
       if (key.state !== 'next') return Promise.reject(new Error('insertIfNoNext: the key must be in state next'));
       return db.transaction().execute(async (trx) => {
-        await trx.updateTable('signing_keys').set((eb) => ({ state: eb.ref('state') })).where('state', '=', 'active').execute();
-        const pending = await trx.selectFrom('signing_keys').select('kid').where('state', '=', 'next').executeTakeFirst();
+        await trx
+          .updateTable('signing_keys')
+          .set((eb) => ({ state: eb.ref('state') }))
+          .where('state', '=', 'active')
+          .execute();
+        const pending = await trx
+          .selectFrom('signing_keys')
+          .select('kid')
+          .where('state', '=', 'next')
+          .executeTakeFirst();
         if (pending !== undefined) return false;
         await trx.insertInto('signing_keys').values(toRow(key)).execute();
         return true;

@@ -4,30 +4,61 @@ import type { LoginFailureRecord, LoginFailuresStore } from '../mfa-types.js';
 import { ms } from './values.js';
 
 function toRecord(row: LoginFailuresTable): LoginFailureRecord {
-  return { userId: row.user_id, ip: row.ip, failures: Number(row.failures), firstFailedAt: ms(row.first_failed_at), lastFailedAt: ms(row.last_failed_at) };
+  return {
+    userId: row.user_id,
+    ip: row.ip,
+    failures: Number(row.failures),
+    firstFailedAt: ms(row.first_failed_at),
+    lastFailedAt: ms(row.last_failed_at),
+  };
 }
 
 export function sqlLoginFailures<DB>(base: Kysely<DB>): LoginFailuresStore {
   const db = base.withTables<MfaTables>() as unknown as Kysely<MfaTables>;
   return {
     async record(userId: string, ip: string, at: number): Promise<void> {
-      await db.insertInto('login_failures').values({ user_id: userId, ip, failures: 1, first_failed_at: at, last_failed_at: at })
-        .onConflict((oc) => oc.columns(['user_id', 'ip']).doUpdateSet((eb) => ({
-          failures: eb('login_failures.failures', '+', 1),
-          // Concurrent failures commit in any order: keep the earliest first and the latest last (CASE: both dialects).
-          first_failed_at: eb.case().when('excluded.first_failed_at', '<', eb.ref('login_failures.first_failed_at')).then(eb.ref('excluded.first_failed_at')).else(eb.ref('login_failures.first_failed_at')).end(),
-          last_failed_at: eb.case().when('excluded.last_failed_at', '>', eb.ref('login_failures.last_failed_at')).then(eb.ref('excluded.last_failed_at')).else(eb.ref('login_failures.last_failed_at')).end(),
-        })))
+      await db
+        .insertInto('login_failures')
+        .values({ user_id: userId, ip, failures: 1, first_failed_at: at, last_failed_at: at })
+        .onConflict((oc) =>
+          oc.columns(['user_id', 'ip']).doUpdateSet((eb) => ({
+            failures: eb('login_failures.failures', '+', 1),
+            // Concurrent failures commit in any order: keep the earliest first and the latest last (CASE: both dialects).
+            first_failed_at: eb
+              .case()
+              .when('excluded.first_failed_at', '<', eb.ref('login_failures.first_failed_at'))
+              .then(eb.ref('excluded.first_failed_at'))
+              .else(eb.ref('login_failures.first_failed_at'))
+              .end(),
+            last_failed_at: eb
+              .case()
+              .when('excluded.last_failed_at', '>', eb.ref('login_failures.last_failed_at'))
+              .then(eb.ref('excluded.last_failed_at'))
+              .else(eb.ref('login_failures.last_failed_at'))
+              .end(),
+          })),
+        )
         .execute();
     },
 
     async find(userId: string, ip: string): Promise<LoginFailureRecord | undefined> {
-      const row = await db.selectFrom('login_failures').selectAll().where('user_id', '=', userId).where('ip', '=', ip).executeTakeFirst();
+      const row = await db
+        .selectFrom('login_failures')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('ip', '=', ip)
+        .executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 
     async list(userId: string): Promise<LoginFailureRecord[]> {
-      const rows = await db.selectFrom('login_failures').selectAll().where('user_id', '=', userId).orderBy('last_failed_at', 'desc').orderBy('ip').execute();
+      const rows = await db
+        .selectFrom('login_failures')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('last_failed_at', 'desc')
+        .orderBy('ip')
+        .execute();
       return rows.map(toRecord);
     },
 

@@ -38,9 +38,26 @@ export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
   const db = base.withTables<MfaTables>() as unknown as Kysely<MfaTables>;
   return {
     async saveEnrolment(e: TotpEnrolment): Promise<void> {
-      const row = { user_id: e.userId, secret_sealed: e.secretSealed, created_at: e.createdAt, confirmed_at: e.confirmedAt, last_step: e.lastStep };
-      await db.insertInto('totp_enrolments').values(row)
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ secret_sealed: e.secretSealed, created_at: e.createdAt, confirmed_at: e.confirmedAt, last_step: e.lastStep }))
+      const row = {
+        user_id: e.userId,
+        secret_sealed: e.secretSealed,
+        created_at: e.createdAt,
+        confirmed_at: e.confirmedAt,
+        last_step: e.lastStep,
+      };
+      await db
+        .insertInto('totp_enrolments')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .column('user_id')
+            .doUpdateSet({
+              secret_sealed: e.secretSealed,
+              created_at: e.createdAt,
+              confirmed_at: e.confirmedAt,
+              last_step: e.lastStep,
+            }),
+        )
         .execute();
     },
 
@@ -51,19 +68,28 @@ export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
 
     confirm(userId: string, at: number, step: number, recoveryHashes: readonly string[]): Promise<boolean> {
       return db.transaction().execute(async (trx) => {
-        const result = await trx.updateTable('totp_enrolments').set({ confirmed_at: at, last_step: step })
-          .where('user_id', '=', userId).where('confirmed_at', 'is', null).executeTakeFirst();
+        const result = await trx
+          .updateTable('totp_enrolments')
+          .set({ confirmed_at: at, last_step: step })
+          .where('user_id', '=', userId)
+          .where('confirmed_at', 'is', null)
+          .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) return false;
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
         if (recoveryHashes.length > 0) {
-          await trx.insertInto('mfa_recovery_codes').values(recoveryHashes.map((hash) => ({ hash, user_id: userId, created_at: at, used_at: null }))).execute();
+          await trx
+            .insertInto('mfa_recovery_codes')
+            .values(recoveryHashes.map((hash) => ({ hash, user_id: userId, created_at: at, used_at: null })))
+            .execute();
         }
         return true;
       });
     },
 
     async advanceStep(userId: string, step: number): Promise<boolean> {
-      const result = await db.updateTable('totp_enrolments').set({ last_step: step })
+      const result = await db
+        .updateTable('totp_enrolments')
+        .set({ last_step: step })
         .where('user_id', '=', userId)
         .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
         .executeTakeFirst();
@@ -71,13 +97,23 @@ export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
     },
 
     async unusedRecoveryCodes(userId: string): Promise<string[]> {
-      const rows = await db.selectFrom('mfa_recovery_codes').select('hash').where('user_id', '=', userId).where('used_at', 'is', null).execute();
+      const rows = await db
+        .selectFrom('mfa_recovery_codes')
+        .select('hash')
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .execute();
       return rows.map((r) => r.hash);
     },
 
     async useRecoveryCode(userId: string, hash: string, at: number): Promise<boolean> {
-      const result = await db.updateTable('mfa_recovery_codes').set({ used_at: at })
-        .where('hash', '=', hash).where('user_id', '=', userId).where('used_at', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('mfa_recovery_codes')
+        .set({ used_at: at })
+        .where('hash', '=', hash)
+        .where('user_id', '=', userId)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
@@ -90,9 +126,19 @@ export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
     },
 
     async createChallenge(c: LoginChallenge): Promise<void> {
-      await db.insertInto('login_challenges').values({
-        hash: c.hash, user_id: c.userId, purpose: c.purpose, amr: c.amr.join(' '), created_at: c.createdAt, expires_at: c.expiresAt, used_at: c.usedAt, attempts: c.attempts,
-      }).execute();
+      await db
+        .insertInto('login_challenges')
+        .values({
+          hash: c.hash,
+          user_id: c.userId,
+          purpose: c.purpose,
+          amr: c.amr.join(' '),
+          created_at: c.createdAt,
+          expires_at: c.expiresAt,
+          used_at: c.usedAt,
+          attempts: c.attempts,
+        })
+        .execute();
     },
 
     async findChallenge(hash: string): Promise<LoginChallenge | undefined> {
@@ -101,14 +147,27 @@ export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
     },
 
     async failChallenge(hash: string): Promise<number> {
-      await db.updateTable('login_challenges').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('hash', '=', hash).execute();
-      const row = await db.selectFrom('login_challenges').select('attempts').where('hash', '=', hash).executeTakeFirst();
+      await db
+        .updateTable('login_challenges')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('hash', '=', hash)
+        .execute();
+      const row = await db
+        .selectFrom('login_challenges')
+        .select('attempts')
+        .where('hash', '=', hash)
+        .executeTakeFirst();
       return Number(row?.attempts ?? Number.MAX_SAFE_INTEGER);
     },
 
     async consumeChallenge(hash: string, now: number): Promise<boolean> {
-      const result = await db.updateTable('login_challenges').set({ used_at: now })
-        .where('hash', '=', hash).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst();
+      const result = await db
+        .updateTable('login_challenges')
+        .set({ used_at: now })
+        .where('hash', '=', hash)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 

@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import type { PasskeyCredentialsTable, PasskeyTables } from '../passkey-schema.js';
-import type { PasskeyChallenge, PasskeyChallengePurpose, PasskeyDeviceType, PasskeyRecord, PasskeysStore } from '../passkey-types.js';
+import type {
+  PasskeyChallenge,
+  PasskeyChallengePurpose,
+  PasskeyDeviceType,
+  PasskeyRecord,
+  PasskeysStore,
+} from '../passkey-types.js';
 import { isUniqueViolation, ms, msOrNull } from './values.js';
 
 function toPasskey(row: PasskeyCredentialsTable): PasskeyRecord {
@@ -23,19 +29,39 @@ function toPasskey(row: PasskeyCredentialsTable): PasskeyRecord {
 export function sqlPasskeys<DB>(base: Kysely<DB>): PasskeysStore {
   const db = base.withTables<PasskeyTables>() as unknown as Kysely<PasskeyTables>;
   const find = async (userId: string, id: string) => {
-    const row = await db.selectFrom('passkey_credentials').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    const row = await db
+      .selectFrom('passkey_credentials')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return row === undefined ? undefined : toPasskey(row);
   };
   return {
     async create(p: PasskeyRecord): Promise<void> {
       try {
-        await db.insertInto('passkey_credentials').values({
-          id: p.id, user_id: p.userId, name: p.name, public_key: Buffer.from(p.publicKey).toString('base64url'), counter: p.counter,
-          transports: p.transports.join(' '), device_type: p.deviceType, backed_up: p.backedUp ? 1 : 0, aaguid: p.aaguid, created_at: p.createdAt, last_used_at: p.lastUsedAt,
-        }).execute();
+        await db
+          .insertInto('passkey_credentials')
+          .values({
+            id: p.id,
+            user_id: p.userId,
+            name: p.name,
+            public_key: Buffer.from(p.publicKey).toString('base64url'),
+            counter: p.counter,
+            transports: p.transports.join(' '),
+            device_type: p.deviceType,
+            backed_up: p.backedUp ? 1 : 0,
+            aaguid: p.aaguid,
+            created_at: p.createdAt,
+            last_used_at: p.lastUsedAt,
+          })
+          .execute();
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        throw new ConflictError('passkey already registered', { detail: 'This passkey is already registered.', cause: error });
+        throw new ConflictError('passkey already registered', {
+          detail: 'This passkey is already registered.',
+          cause: error,
+        });
       }
     },
 
@@ -45,17 +71,32 @@ export function sqlPasskeys<DB>(base: Kysely<DB>): PasskeysStore {
     },
 
     async listForUser(userId: string): Promise<PasskeyRecord[]> {
-      const rows = await db.selectFrom('passkey_credentials').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('passkey_credentials')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toPasskey);
     },
 
     async rename(userId: string, id: string, name: string): Promise<PasskeyRecord | undefined> {
-      await db.updateTable('passkey_credentials').set({ name }).where('id', '=', id).where('user_id', '=', userId).execute();
+      await db
+        .updateTable('passkey_credentials')
+        .set({ name })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .execute();
       return find(userId, id);
     },
 
     async remove(userId: string, id: string): Promise<boolean> {
-      const result = await db.deleteFrom('passkey_credentials').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+      const result = await db
+        .deleteFrom('passkey_credentials')
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return Number(result.numDeletedRows) === 1;
     },
 
@@ -64,19 +105,44 @@ export function sqlPasskeys<DB>(base: Kysely<DB>): PasskeysStore {
       return Number(result.numDeletedRows);
     },
 
-    async recordUse(id: string, expectedCounter: number, use: { counter: number; backedUp: boolean; at: number }): Promise<boolean> {
-      const result = await db.updateTable('passkey_credentials').set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at })
-        .where('id', '=', id).where('counter', '=', expectedCounter).executeTakeFirst();
+    async recordUse(
+      id: string,
+      expectedCounter: number,
+      use: { counter: number; backedUp: boolean; at: number },
+    ): Promise<boolean> {
+      const result = await db
+        .updateTable('passkey_credentials')
+        .set({ counter: use.counter, backed_up: use.backedUp ? 1 : 0, last_used_at: use.at })
+        .where('id', '=', id)
+        .where('counter', '=', expectedCounter)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
 
     async createChallenge(c: PasskeyChallenge): Promise<void> {
-      await db.insertInto('passkey_challenges').values({ hash: c.hash, purpose: c.purpose, user_id: c.userId, created_at: c.createdAt, expires_at: c.expiresAt }).execute();
+      await db
+        .insertInto('passkey_challenges')
+        .values({
+          hash: c.hash,
+          purpose: c.purpose,
+          user_id: c.userId,
+          created_at: c.createdAt,
+          expires_at: c.expiresAt,
+        })
+        .execute();
     },
 
-    async consumeChallenge(hash: string, purpose: PasskeyChallengePurpose, userId: string | null, now: number): Promise<boolean> {
-      const result = await db.deleteFrom('passkey_challenges')
-        .where('hash', '=', hash).where('purpose', '=', purpose).where('expires_at', '>', now)
+    async consumeChallenge(
+      hash: string,
+      purpose: PasskeyChallengePurpose,
+      userId: string | null,
+      now: number,
+    ): Promise<boolean> {
+      const result = await db
+        .deleteFrom('passkey_challenges')
+        .where('hash', '=', hash)
+        .where('purpose', '=', purpose)
+        .where('expires_at', '>', now)
         .where((eb) => (userId === null ? eb('user_id', 'is', null) : eb('user_id', '=', userId)))
         .executeTakeFirst();
       return Number(result.numDeletedRows) === 1;

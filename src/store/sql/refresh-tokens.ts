@@ -27,7 +27,13 @@ function toRow(token: RefreshTokenRecord): RefreshTokensTable {
 /** Why the conditional update matched nothing. A used token is reported first: it is the
  *  theft signal and the caller revokes the session on it, unless it is a replay in the window.
  *  The window is judged on the database's clock, the one the rotation stamped used_at with. */
-async function classify(trx: Kysely<Database>, hash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs: number): Promise<RotateOutcome> {
+async function classify(
+  trx: Kysely<Database>,
+  hash: string,
+  next: RefreshTokenRecord,
+  clock: () => number,
+  reuseWindowMs: number,
+): Promise<RotateOutcome> {
   const now = clock();
   const row = await trx
     .selectFrom('refresh_tokens as t')
@@ -58,7 +64,13 @@ async function classify(trx: Kysely<Database>, hash: string, next: RefreshTokenR
 }
 
 /** The replay answer, if `nextHash` is still the unused head of the chain in an active session. */
-async function replayOf(trx: Kysely<Database>, sessionId: string, nextHash: string, sinceUseMs: number, now: number): Promise<RotateOutcome | undefined> {
+async function replayOf(
+  trx: Kysely<Database>,
+  sessionId: string,
+  nextHash: string,
+  sinceUseMs: number,
+  now: number,
+): Promise<RotateOutcome | undefined> {
   const session = await trx
     .selectFrom('refresh_tokens as t')
     .innerJoin('sessions as s', 's.id', 't.session_id')
@@ -74,7 +86,13 @@ async function replayOf(trx: Kysely<Database>, sessionId: string, nextHash: stri
 }
 
 /** The rotation's statements, in its transaction (stamped and committed by the caller). */
-async function rotation(trx: Kysely<Database>, oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs: number): Promise<RotateOutcome> {
+async function rotation(
+  trx: Kysely<Database>,
+  oldHash: string,
+  next: RefreshTokenRecord,
+  clock: () => number,
+  reuseWindowMs: number,
+): Promise<RotateOutcome> {
   const now = clock();
   const used = await trx
     .updateTable('refresh_tokens')
@@ -83,11 +101,7 @@ async function rotation(trx: Kysely<Database>, oldHash: string, next: RefreshTok
     .where('used_at', 'is', null)
     .where('expires_at', '>', now)
     .where('session_id', 'in', (eb) =>
-      eb
-        .selectFrom('sessions')
-        .select('id')
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now),
+      eb.selectFrom('sessions').select('id').where('revoked_at', 'is', null).where('expires_at', '>', now),
     )
     .returning('session_id')
     .executeTakeFirst();
@@ -118,11 +132,7 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
     },
 
     async findByHash(hash: string): Promise<RefreshTokenRecord | undefined> {
-      const row = await db
-        .selectFrom('refresh_tokens')
-        .selectAll()
-        .where('hash', '=', hash)
-        .executeTakeFirst();
+      const row = await db.selectFrom('refresh_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
 

@@ -55,10 +55,7 @@ export function sqlRevocations(db: Kysely<Database>): RevocationsStore {
     },
 
     async purgeExpired(now: number): Promise<number> {
-      const result = await db
-        .deleteFrom('revocations')
-        .where('expires_at', '<=', now)
-        .executeTakeFirst();
+      const result = await db.deleteFrom('revocations').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

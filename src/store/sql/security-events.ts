@@ -4,7 +4,14 @@ import type { SecurityEventRecord, SecurityEventsStore, SecurityEventStreamRecor
 import { ms } from './values.js';
 
 function toEvent(row: SecurityEventsTable): SecurityEventRecord {
-  return { id: row.id, kind: row.kind, subject: row.subject, reason: row.reason, occurredAt: ms(row.occurred_at), expiresAt: ms(row.expires_at) };
+  return {
+    id: row.id,
+    kind: row.kind,
+    subject: row.subject,
+    reason: row.reason,
+    occurredAt: ms(row.occurred_at),
+    expiresAt: ms(row.expires_at),
+  };
 }
 
 function toStream(row: SecurityEventStreamsTable): SecurityEventStreamRecord {
@@ -16,7 +23,14 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
     async append(event: SecurityEventRecord): Promise<void> {
       await db
         .insertInto('security_events')
-        .values({ id: event.id, kind: event.kind, subject: event.subject, reason: event.reason, occurred_at: event.occurredAt, expires_at: event.expiresAt })
+        .values({
+          id: event.id,
+          kind: event.kind,
+          subject: event.subject,
+          reason: event.reason,
+          occurred_at: event.occurredAt,
+          expires_at: event.expiresAt,
+        })
         .execute();
     },
 
@@ -26,7 +40,14 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
         .selectAll('e')
         .where('e.expires_at', '>', now)
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('security_event_acks as a').select('a.event_id').whereRef('a.event_id', '=', 'e.id').where('a.stream_id', '=', streamId))),
+          not(
+            exists(
+              selectFrom('security_event_acks as a')
+                .select('a.event_id')
+                .whereRef('a.event_id', '=', 'e.id')
+                .where('a.stream_id', '=', streamId),
+            ),
+          ),
         )
         .orderBy('e.occurred_at')
         .orderBy('e.id')
@@ -38,7 +59,11 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
     async acknowledge(streamId: string, eventIds: readonly string[]): Promise<void> {
       if (eventIds.length === 0) return;
       // Only ids of events still in the log: an ack for a pruned or unknown event is a no-op.
-      const known = await db.selectFrom('security_events').select('id').where('id', 'in', [...eventIds]).execute();
+      const known = await db
+        .selectFrom('security_events')
+        .select('id')
+        .where('id', 'in', [...eventIds])
+        .execute();
       if (known.length === 0) return;
       await db
         .insertInto('security_event_acks')
@@ -58,7 +83,12 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
     async createStream(stream: SecurityEventStreamRecord): Promise<void> {
       await db
         .insertInto('security_event_streams')
-        .values({ id: stream.id, client_id: stream.clientId, created_at: stream.createdAt, last_polled_at: stream.lastPolledAt })
+        .values({
+          id: stream.id,
+          client_id: stream.clientId,
+          created_at: stream.createdAt,
+          last_polled_at: stream.lastPolledAt,
+        })
         .execute();
     },
 
@@ -68,7 +98,13 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
     },
 
     async listStreams(clientId: string): Promise<SecurityEventStreamRecord[]> {
-      const rows = await db.selectFrom('security_event_streams').selectAll().where('client_id', '=', clientId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('security_event_streams')
+        .selectAll()
+        .where('client_id', '=', clientId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toStream);
     },
 
@@ -90,7 +126,10 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
         const events = await trx.deleteFrom('security_events').where('expires_at', '<=', now).executeTakeFirst();
         const idle = trx.selectFrom('security_event_streams').select('id').where('last_polled_at', '<', idleBefore);
         await trx.deleteFrom('security_event_acks').where('stream_id', 'in', idle).execute();
-        const streams = await trx.deleteFrom('security_event_streams').where('last_polled_at', '<', idleBefore).executeTakeFirst();
+        const streams = await trx
+          .deleteFrom('security_event_streams')
+          .where('last_polled_at', '<', idleBefore)
+          .executeTakeFirst();
         return { events: Number(events.numDeletedRows), streams: Number(streams.numDeletedRows) };
       });
     },

@@ -1,12 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SessionsTable } from '../schema.js';
-import type {
-  Page,
-  PageRequest,
-  SessionFilter,
-  SessionRecord,
-  SessionsStore,
-} from '../types.js';
+import type { Page, PageRequest, SessionFilter, SessionRecord, SessionsStore } from '../types.js';
 import { afterCursor, toPage } from './cursor.js';
 import { parseAmr } from './mfa.js';
 import { ms, msOrNull } from './values.js';

@@ -46,7 +46,11 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     },
     async probeWrite(): Promise<void> {
       const row = { id: 'readiness', probed_at: Date.now() };
-      await db.insertInto('readiness_probe').values(row).onConflict((c) => c.column('id').doUpdateSet({ probed_at: row.probed_at })).execute();
+      await db
+        .insertInto('readiness_probe')
+        .values(row)
+        .onConflict((c) => c.column('id').doUpdateSet({ probed_at: row.probed_at }))
+        .execute();
     },
     close(): Promise<void> {
       return db.destroy();

@@ -55,8 +55,12 @@ function toUpdate(patch: UserPatch): Updateable<UsersTable> {
 }
 
 // Every authenticated /api/users/me and every login reads one of these: compiled once.
-const BY_ID = new CompiledRead<Database, UsersTable>((db, p) => db.selectFrom('users').selectAll().where('id', '=', p<string>(0)));
-const BY_USERNAME = new CompiledRead<Database, UsersTable>((db, p) => db.selectFrom('users').selectAll().where('username', '=', p<string>(0)));
+const BY_ID = new CompiledRead<Database, UsersTable>((db, p) =>
+  db.selectFrom('users').selectAll().where('id', '=', p<string>(0)),
+);
+const BY_USERNAME = new CompiledRead<Database, UsersTable>((db, p) =>
+  db.selectFrom('users').selectAll().where('username', '=', p<string>(0)),
+);
 
 export function sqlUsers(db: Kysely<Database>): UsersStore {
   return {
@@ -100,12 +104,20 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
 
     async update(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
       try {
-        const row = await db.updateTable('users').set(toUpdate(patch)).where('id', '=', id).returningAll().executeTakeFirst();
+        const row = await db
+          .updateTable('users')
+          .set(toUpdate(patch))
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
         return row === undefined ? undefined : toRecord(row);
       } catch (error) {
         // Only the email can clash on update (usernames never change).
         if (!isUniqueViolation(error)) throw error;
-        throw new ConflictError('email address taken', { detail: 'Another account uses this email address.', cause: error });
+        throw new ConflictError('email address taken', {
+          detail: 'Another account uses this email address.',
+          cause: error,
+        });
       }
     },
 

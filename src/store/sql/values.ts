@@ -18,7 +18,8 @@ const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 export function isUniqueViolation(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
   const { code, errcode } = error as { code: unknown; errcode?: unknown };
-  if (code === 'ERR_SQLITE_ERROR') return errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY;
+  if (code === 'ERR_SQLITE_ERROR')
+    return errcode === SQLITE_CONSTRAINT_UNIQUE || errcode === SQLITE_CONSTRAINT_PRIMARYKEY;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 

@@ -9,7 +9,11 @@ class FakeLockManager {
   /** Requests granted or waiting, per name. */
   readonly #requested = new Map<string, number>();
 
-  request(name: string, optionsOrCallback: { ifAvailable?: boolean } | Callback, maybeCallback?: Callback): Promise<unknown> {
+  request(
+    name: string,
+    optionsOrCallback: { ifAvailable?: boolean } | Callback,
+    maybeCallback?: Callback,
+  ): Promise<unknown> {
     const callback = (typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback) as Callback;
     const ifAvailable = typeof optionsOrCallback === 'object' && optionsOrCallback.ifAvailable === true;
     const requested = this.#requested.get(name) ?? 0;
@@ -23,7 +27,10 @@ class FakeLockManager {
       }
     };
     const result = (this.#tails.get(name) ?? Promise.resolve()).then(run, run);
-    this.#tails.set(name, result.catch(() => undefined));
+    this.#tails.set(
+      name,
+      result.catch(() => undefined),
+    );
     return result;
   }
 }

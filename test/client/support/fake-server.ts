@@ -44,8 +44,15 @@ export const ALICE_PASSWORD = 'correct horse battery staple';
 const COOKIE = 'bulwark_refresh';
 const COOKIE_ATTRIBUTES = 'HttpOnly; SameSite=Strict; Path=/api/users-sessions';
 
-interface Session { refreshToken: string; previous?: { refreshToken: string; answer: TokenAnswer }; alive: boolean }
-interface TokenAnswer { refreshToken: string; body: { access_token: string; token_type: 'Bearer'; expires_in: number; session_id: string } }
+interface Session {
+  refreshToken: string;
+  previous?: { refreshToken: string; answer: TokenAnswer };
+  alive: boolean;
+}
+interface TokenAnswer {
+  refreshToken: string;
+  body: { access_token: string; token_type: 'Bearer'; expires_in: number; session_id: string };
+}
 
 export async function startFakeServer(): Promise<FakeServer> {
   const calls: Call[] = [];
@@ -65,9 +72,24 @@ export async function startFakeServer(): Promise<FakeServer> {
     };
   }
 
-  function problem(res: ServerResponse, status: number, code: string, title: string, headers: Record<string, string> = {}, detail?: string): void {
+  function problem(
+    res: ServerResponse,
+    status: number,
+    code: string,
+    title: string,
+    headers: Record<string, string> = {},
+    detail?: string,
+  ): void {
     res.writeHead(status, { 'content-type': 'application/problem+json', ...headers });
-    res.end(JSON.stringify({ type: `https://bulwark.dev/problems/${code}`, title, status, code, ...(detail === undefined ? {} : { detail }) }));
+    res.end(
+      JSON.stringify({
+        type: `https://bulwark.dev/problems/${code}`,
+        title,
+        status,
+        code,
+        ...(detail === undefined ? {} : { detail }),
+      }),
+    );
   }
 
   function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -84,7 +106,9 @@ export async function startFakeServer(): Promise<FakeServer> {
       return undefined;
     }
     if (known.state === 'expired') {
-      problem(res, 401, 'token_expired', 'Token expired', { 'www-authenticate': 'Bearer error="invalid_token", error_description="expired"' });
+      problem(res, 401, 'token_expired', 'Token expired', {
+        'www-authenticate': 'Bearer error="invalid_token", error_description="expired"',
+      });
       return undefined;
     }
     return known.sessionId;
@@ -116,17 +140,30 @@ export async function startFakeServer(): Promise<FakeServer> {
     const body: unknown = raw === '' ? undefined : JSON.parse(raw);
     const url = new URL(req.url ?? '/', 'http://fake');
     const route = `${req.method} ${url.pathname}`;
-    calls.push({ method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization, cookie: req.headers.cookie, body });
+    calls.push({
+      method: req.method ?? '',
+      path: url.pathname,
+      authorization: req.headers.authorization,
+      cookie: req.headers.cookie,
+      body,
+    });
 
     if (route === 'POST /api/users-sessions') {
       const { username, password, refresh_delivery: delivery } = body as Record<string, string>;
-      if (username === 'throttled') return problem(res, 429, 'too_many_requests', 'Too many requests', { 'retry-after': '7' });
-      if (username !== ALICE.username || password !== ALICE_PASSWORD) return problem(res, 401, 'invalid_credentials', 'Invalid credentials');
+      if (username === 'throttled')
+        return problem(res, 429, 'too_many_requests', 'Too many requests', { 'retry-after': '7' });
+      if (username !== ALICE.username || password !== ALICE_PASSWORD)
+        return problem(res, 401, 'invalid_credentials', 'Invalid credentials');
       const sessionId = `s-${sessions.size + 1}`;
       const answer = issue(sessionId);
       sessions.set(sessionId, { refreshToken: answer.refreshToken, alive: true });
       const refresh = delivery === 'cookie' ? {} : { refresh_token: answer.refreshToken };
-      return json(res, 201, { ...answer.body, ...refresh }, { 'set-cookie': `${COOKIE}=${answer.refreshToken}; ${COOKIE_ATTRIBUTES}` });
+      return json(
+        res,
+        201,
+        { ...answer.body, ...refresh },
+        { 'set-cookie': `${COOKIE}=${answer.refreshToken}; ${COOKIE_ATTRIBUTES}` },
+      );
     }
     if (route === 'POST /api/users-sessions/refresh') {
       await new Promise((resolve) => setTimeout(resolve, server.refreshDelayMs));
@@ -134,7 +171,12 @@ export async function startFakeServer(): Promise<FakeServer> {
       for (const [sessionId, session] of sessions) {
         if (!session.alive || presented === undefined) continue;
         // The reuse window: two tabs presenting the same token at once both get its one successor.
-        const answer = session.previous?.refreshToken === presented ? session.previous.answer : session.refreshToken === presented ? issue(sessionId) : undefined;
+        const answer =
+          session.previous?.refreshToken === presented
+            ? session.previous.answer
+            : session.refreshToken === presented
+              ? issue(sessionId)
+              : undefined;
         if (answer === undefined) continue;
         if (session.refreshToken === presented) {
           session.previous = { refreshToken: presented, answer };
@@ -153,10 +195,16 @@ export async function startFakeServer(): Promise<FakeServer> {
       return void res.end();
     }
     if (route === 'GET /api/users/me') return json(res, 200, ALICE);
-    if (route === 'GET /api/payments') return json(res, 200, { items: [], limit: Number(url.searchParams.get('limit') ?? 50), status: url.searchParams.get('status') });
+    if (route === 'GET /api/payments')
+      return json(res, 200, {
+        items: [],
+        limit: Number(url.searchParams.get('limit') ?? 50),
+        status: url.searchParams.get('status'),
+      });
     if (route === 'POST /api/payments') return json(res, 201, { id: 'p-1', ...(body as object) });
     if (route === 'DELETE /api/payments/p-1') return void res.writeHead(204).end();
-    if (route === 'GET /api/conflict') return problem(res, 409, 'conflict', 'Conflict', {}, 'The payment was already approved.');
+    if (route === 'GET /api/conflict')
+      return problem(res, 409, 'conflict', 'Conflict', {}, 'The payment was already approved.');
     if (route === 'GET /api/bad-gateway') {
       res.writeHead(502, { 'content-type': 'text/html' });
       return void res.end('<html>proxy error</html>');

@@ -18,7 +18,12 @@ export function useOneTabHarness(): OneTabHarness {
     server: undefined as unknown as FakeServer,
     jar: createCookieJar(),
     newClient(options = {}) {
-      const client = createBulwarkClient({ baseUrl: harness.server.baseUrl, fetch: harness.jar.fetch, channelName: `solo-${clients.length}`, ...options });
+      const client = createBulwarkClient({
+        baseUrl: harness.server.baseUrl,
+        fetch: harness.jar.fetch,
+        channelName: `solo-${clients.length}`,
+        ...options,
+      });
       clients.push(client);
       return client;
     },

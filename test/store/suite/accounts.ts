@@ -5,11 +5,36 @@ import { HOUR, T0, freshStore, makeUser, uid } from './fixtures.js';
 import type { OpenStore } from './fixtures.js';
 
 function link(overrides: Partial<AccountLinkRecord> = {}): AccountLinkRecord {
-  return { hash: uid('h'), purpose: 'password_reset', userId: null, email: 'a@example.test', subjectId: null, data: null, createdAt: T0, expiresAt: T0 + HOUR, usedAt: null, ...overrides };
+  return {
+    hash: uid('h'),
+    purpose: 'password_reset',
+    userId: null,
+    email: 'a@example.test',
+    subjectId: null,
+    data: null,
+    createdAt: T0,
+    expiresAt: T0 + HOUR,
+    usedAt: null,
+    ...overrides,
+  };
 }
 
 function message(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
-  return { id: uid('m'), eventKey: uid('e'), to: 'a@example.test', template: 'password_reset', bodySealed: 'v1.a.b.c', createdAt: T0, attempts: 0, nextAttemptAt: T0, leaseUntil: null, sentAt: null, failedAt: null, lastError: null, ...overrides };
+  return {
+    id: uid('m'),
+    eventKey: uid('e'),
+    to: 'a@example.test',
+    template: 'password_reset',
+    bodySealed: 'v1.a.b.c',
+    createdAt: T0,
+    attempts: 0,
+    nextAttemptAt: T0,
+    leaseUntil: null,
+    sentAt: null,
+    failedAt: null,
+    lastError: null,
+    ...overrides,
+  };
 }
 
 export function accountsSuite(open: OpenStore): void {
@@ -25,7 +50,11 @@ export function accountsSuite(open: OpenStore): void {
       await store().users.create(b);
       await store().users.create(makeUser());
       await assert.rejects(store().users.update(b.id, { email: a.email, updatedAt: T0 }), { code: 'conflict' });
-      const changed = await store().users.update(b.id, { email: 'b-' + a.email, emailVerifiedAt: null, updatedAt: T0 + 1 });
+      const changed = await store().users.update(b.id, {
+        email: 'b-' + a.email,
+        emailVerifiedAt: null,
+        updatedAt: T0 + 1,
+      });
       assert.equal(changed?.email, 'b-' + a.email);
       assert.equal(changed?.emailVerifiedAt, null);
     });
@@ -52,27 +81,62 @@ export function accountsSuite(open: OpenStore): void {
 
     it('records an invitation and its acceptance once', async () => {
       const id = uid('i');
-      await store().accounts.createInvitation({ id, email: 'new@example.test', roles: ['clerk'], invitedBy: null, employeeId: 'employee-7', createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: null, userId: null });
+      await store().accounts.createInvitation({
+        id,
+        email: 'new@example.test',
+        roles: ['clerk'],
+        invitedBy: null,
+        employeeId: 'employee-7',
+        createdAt: T0,
+        expiresAt: T0 + HOUR,
+        acceptedAt: null,
+        userId: null,
+      });
       const user = makeUser();
       await store().users.create(user);
       assert.equal(await store().accounts.acceptInvitation(id, user.id, T0 + 1), true);
       assert.equal(await store().accounts.acceptInvitation(id, user.id, T0 + 2), false);
-      assert.deepEqual(await store().accounts.findInvitation(id), { id, email: 'new@example.test', roles: ['clerk'], invitedBy: null, employeeId: 'employee-7', createdAt: T0, expiresAt: T0 + HOUR, acceptedAt: T0 + 1, userId: user.id });
+      assert.deepEqual(await store().accounts.findInvitation(id), {
+        id,
+        email: 'new@example.test',
+        roles: ['clerk'],
+        invitedBy: null,
+        employeeId: 'employee-7',
+        createdAt: T0,
+        expiresAt: T0 + HOUR,
+        acceptedAt: T0 + 1,
+        userId: user.id,
+      });
     });
 
     it('queues one message per event, leases it to one worker at a time, and forgets the body once sent', async () => {
       const m = message({ nextAttemptAt: T0 + 10_000_000 });
       assert.equal(await store().accounts.enqueue(m), true);
       assert.equal(await store().accounts.enqueue({ ...m, id: uid('m') }), false, 'same event key');
-      assert.equal(await store().accounts.atomically((accounts) => accounts.enqueue({ ...m, id: uid('m') })), false, 'also inside a transaction');
+      assert.equal(
+        await store().accounts.atomically((accounts) => accounts.enqueue({ ...m, id: uid('m') })),
+        false,
+        'also inside a transaction',
+      );
       const now = T0 + 10_000_000;
-      const claims = await Promise.all([store().accounts.claimDue(now, 30_000, 10), store().accounts.claimDue(now, 30_000, 10)]);
+      const claims = await Promise.all([
+        store().accounts.claimDue(now, 30_000, 10),
+        store().accounts.claimDue(now, 30_000, 10),
+      ]);
       const mine = claims.flat().filter((c) => c.id === m.id);
       assert.equal(mine.length, 1, 'one worker holds the lease');
       assert.equal(mine[0]?.attempts, 1);
-      assert.deepEqual((await store().accounts.claimDue(now + 1_000, 30_000, 10)).filter((c) => c.id === m.id), [], 'leased');
+      assert.deepEqual(
+        (await store().accounts.claimDue(now + 1_000, 30_000, 10)).filter((c) => c.id === m.id),
+        [],
+        'leased',
+      );
       await store().accounts.markFailed(m.id, 'connection refused', now + 60_000, false, now + 1_000);
-      assert.deepEqual((await store().accounts.claimDue(now + 2_000, 30_000, 10)).filter((c) => c.id === m.id), [], 'not due yet');
+      assert.deepEqual(
+        (await store().accounts.claimDue(now + 2_000, 30_000, 10)).filter((c) => c.id === m.id),
+        [],
+        'not due yet',
+      );
       const again = (await store().accounts.claimDue(now + 60_000, 30_000, 10)).find((c) => c.id === m.id);
       assert.equal(again?.attempts, 2);
       assert.equal(again?.lastError, 'connection refused');
@@ -80,15 +144,21 @@ export function accountsSuite(open: OpenStore): void {
       const sent = await store().accounts.findMessage(m.eventKey);
       assert.equal(sent?.sentAt, now + 61_000);
       assert.equal(sent?.bodySealed, null);
-      assert.deepEqual((await store().accounts.claimDue(now + 10 * HOUR, 30_000, 10)).filter((c) => c.id === m.id), [], 'never again');
+      assert.deepEqual(
+        (await store().accounts.claimDue(now + 10 * HOUR, 30_000, 10)).filter((c) => c.id === m.id),
+        [],
+        'never again',
+      );
     });
 
     it('rolls a transaction back whole', async () => {
       const l = link();
-      await assert.rejects(store().accounts.atomically(async (accounts) => {
-        await accounts.createLink(l);
-        throw new Error('mail could not be queued');
-      }));
+      await assert.rejects(
+        store().accounts.atomically(async (accounts) => {
+          await accounts.createLink(l);
+          throw new Error('mail could not be queued');
+        }),
+      );
       assert.equal(await store().accounts.findLink(l.hash), undefined);
     });
   });

@@ -5,8 +5,7 @@ import { assertRejectsBadCursors, collectPages } from './pages.js';
 import { T0, freshStore, makeEvent } from './fixtures.js';
 import type { OpenStore } from './fixtures.js';
 
-const newestFirst = (a: AuditEvent, b: AuditEvent): number =>
-  b.at - a.at || (a.id < b.id ? 1 : -1);
+const newestFirst = (a: AuditEvent, b: AuditEvent): number => b.at - a.at || (a.id < b.id ? 1 : -1);
 
 export function auditSuite(open: OpenStore): void {
   describe('audit events', () => {
@@ -27,17 +26,25 @@ export function auditSuite(open: OpenStore): void {
     it('appends and lists newest first across pages', async () => {
       for (const e of events) await store().audit.append(e);
       const pages = await collectPages((p) => store().audit.list({}, p), 4);
-      assert.deepEqual(pages.map((p) => p.length), [4, 4, 3]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [4, 4, 3],
+      );
       assert.deepEqual(pages.flat(), [...events].sort(newestFirst));
     });
 
     it('filters by type, by actor, and by both', async () => {
       const list = async (filter: { type?: string; actorId?: string }): Promise<AuditEvent[]> =>
         (await collectPages((p) => store().audit.list(filter, p), 2)).flat();
-      const want = (pred: (e: AuditEvent) => boolean): AuditEvent[] =>
-        events.filter(pred).sort(newestFirst);
-      assert.deepEqual(await list({ type: 'login.failed' }), want((e) => e.type === 'login.failed'));
-      assert.deepEqual(await list({ actorId: 'admin-1' }), want((e) => e.actorId === 'admin-1'));
+      const want = (pred: (e: AuditEvent) => boolean): AuditEvent[] => events.filter(pred).sort(newestFirst);
+      assert.deepEqual(
+        await list({ type: 'login.failed' }),
+        want((e) => e.type === 'login.failed'),
+      );
+      assert.deepEqual(
+        await list({ actorId: 'admin-1' }),
+        want((e) => e.actorId === 'admin-1'),
+      );
       assert.deepEqual(
         await list({ type: 'user.updated', actorId: 'admin-1' }),
         want((e) => e.type === 'user.updated' && e.actorId === 'admin-1'),

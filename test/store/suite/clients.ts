@@ -30,7 +30,11 @@ export function clientsSuite(open: OpenStore): void {
     const store = freshStore(open);
 
     it('creates and finds a secret client and a key client, with exact types', async () => {
-      const secret = makeClient({ scopes: ['payroll:read', 'inventory:read'], audiences: ['payroll', 'https://inventory.example'], introspection: true });
+      const secret = makeClient({
+        scopes: ['payroll:read', 'inventory:read'],
+        audiences: ['payroll', 'https://inventory.example'],
+        introspection: true,
+      });
       const keyed = makeClient({
         authMethod: 'private_key_jwt',
         secretHash: null,
@@ -39,7 +43,12 @@ export function clientsSuite(open: OpenStore): void {
         disabled: true,
         createdAt: T0 + 1,
       });
-      const remote = makeClient({ authMethod: 'private_key_jwt', secretHash: null, jwksUri: 'https://keys.example/jwks.json', createdAt: T0 + 2 });
+      const remote = makeClient({
+        authMethod: 'private_key_jwt',
+        secretHash: null,
+        jwksUri: 'https://keys.example/jwks.json',
+        createdAt: T0 + 2,
+      });
       for (const client of [secret, keyed, remote]) await store().clients.create(client);
       assert.deepEqual(await store().clients.findById(secret.id), secret);
       assert.deepEqual(await store().clients.findById(keyed.id), keyed);
@@ -53,7 +62,10 @@ export function clientsSuite(open: OpenStore): void {
     it('rejects a duplicate id with ConflictError and keeps the first', async () => {
       const first = makeClient();
       await store().clients.create(first);
-      await assert.rejects(store().clients.create(makeClient({ id: first.id, name: 'other' })), (error: unknown) => error instanceof ConflictError);
+      await assert.rejects(
+        store().clients.create(makeClient({ id: first.id, name: 'other' })),
+        (error: unknown) => error instanceof ConflictError,
+      );
       assert.deepEqual(await store().clients.findById(first.id), first);
     });
 
@@ -62,7 +74,12 @@ export function clientsSuite(open: OpenStore): void {
       await store().clients.create(client);
       const disabled = await store().clients.update(client.id, { disabled: true, updatedAt: T0 + 1 });
       assert.deepEqual(disabled, { ...client, disabled: true, updatedAt: T0 + 1 });
-      const rotated = await store().clients.update(client.id, { secretHash: 'bmV3LWhhc2g', secretIssuedAt: T0 + HOUR, disabled: false, updatedAt: T0 + HOUR });
+      const rotated = await store().clients.update(client.id, {
+        secretHash: 'bmV3LWhhc2g',
+        secretIssuedAt: T0 + HOUR,
+        disabled: false,
+        updatedAt: T0 + HOUR,
+      });
       const expected = { ...client, secretHash: 'bmV3LWhhc2g', secretIssuedAt: T0 + HOUR, updatedAt: T0 + HOUR };
       assert.deepEqual(rotated, expected);
       assert.deepEqual(await store().clients.findById(client.id), expected);
@@ -72,14 +89,19 @@ export function clientsSuite(open: OpenStore): void {
 
   describe('oauth clients list', () => {
     const store = freshStore(open);
-    const clients = [2, 0, 1, 1, 3].map((minute, i) => makeClient({ id: `client-${i}`, createdAt: T0 + minute * 60_000 }));
+    const clients = [2, 0, 1, 1, 3].map((minute, i) =>
+      makeClient({ id: `client-${i}`, createdAt: T0 + minute * 60_000 }),
+    );
     const sorted = [...clients].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 
     it('pages by createdAt then id, every client once', async () => {
       for (const client of clients) await store().clients.create(client);
       const pages = await collectPages((page) => store().clients.list(page), 2);
       assert.deepEqual(pages.flat(), sorted);
-      assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [2, 2, 1],
+      );
     });
 
     it('refuses a cursor it did not issue with a 400', async () => {

@@ -79,21 +79,25 @@ export function keysSuite(open: OpenStore): void {
     const store = freshStore(open);
 
     it('concurrent deciders see each other: "insert an active key unless one exists" inserts once', async () => {
-      const decide = (kid: string) => store().keys.exclusive(async (keys) => {
-        if ((await keys.list()).some((k) => k.state === 'active')) return false;
-        await keys.insert(makeKey({ kid, state: 'active', activatedAt: T0 }));
-        return true;
-      });
+      const decide = (kid: string) =>
+        store().keys.exclusive(async (keys) => {
+          if ((await keys.list()).some((k) => k.state === 'active')) return false;
+          await keys.insert(makeKey({ kid, state: 'active', activatedAt: T0 }));
+          return true;
+        });
       const results = await Promise.all(['x-a', 'x-b', 'x-c', 'x-d'].map(decide));
       assert.equal(results.filter(Boolean).length, 1);
       assert.equal((await store().keys.list()).filter((k) => k.state === 'active').length, 1);
     });
 
     it('a failure inside rolls the whole decision back', async () => {
-      await assert.rejects(store().keys.exclusive(async (keys) => {
-        await keys.insert(makeKey({ kid: 'x-rolled-back' }));
-        throw new Error('boom');
-      }), /boom/);
+      await assert.rejects(
+        store().keys.exclusive(async (keys) => {
+          await keys.insert(makeKey({ kid: 'x-rolled-back' }));
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
       assert.equal(await store().keys.findByKid('x-rolled-back'), undefined);
     });
   });

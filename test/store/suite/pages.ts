@@ -3,10 +3,7 @@ import { InvalidRequestError } from '../../../src/errors/index.js';
 import type { Page, PageRequest } from '../../../src/store/types.js';
 
 /** Follows nextCursor to the end, checking that only the last page has a null cursor. */
-export async function collectPages<T>(
-  list: (page: PageRequest) => Promise<Page<T>>,
-  limit: number,
-): Promise<T[][]> {
+export async function collectPages<T>(list: (page: PageRequest) => Promise<Page<T>>, limit: number): Promise<T[][]> {
   const pages: T[][] = [];
   let cursor: string | undefined;
   for (;;) {
@@ -37,16 +34,12 @@ export const BAD_CURSORS = [
   'A'.repeat(5000),
 ];
 
-export async function assertRejectsBadCursors<T>(
-  list: (page: PageRequest) => Promise<Page<T>>,
-): Promise<void> {
+export async function assertRejectsBadCursors<T>(list: (page: PageRequest) => Promise<Page<T>>): Promise<void> {
   for (const cursor of BAD_CURSORS) {
     await assert.rejects(
       list({ cursor, limit: 5 }),
       (error: unknown) =>
-        error instanceof InvalidRequestError &&
-        error.code === 'invalid_request' &&
-        error.status === 400,
+        error instanceof InvalidRequestError && error.code === 'invalid_request' && error.status === 400,
       `cursor ${JSON.stringify(cursor.slice(0, 40))} must be a 400`,
     );
   }

@@ -6,8 +6,18 @@ import type { OpenStore } from './fixtures.js';
 
 function passkey(userId: string, overrides: Partial<PasskeyRecord> = {}): PasskeyRecord {
   return {
-    id: uid('cred'), userId, name: 'Laptop', publicKey: new Uint8Array([1, 2, 3, 250]), counter: 0, transports: ['internal', 'hybrid'],
-    deviceType: 'singleDevice', backedUp: false, aaguid: '00000000-0000-0000-0000-000000000000', createdAt: T0, lastUsedAt: null, ...overrides,
+    id: uid('cred'),
+    userId,
+    name: 'Laptop',
+    publicKey: new Uint8Array([1, 2, 3, 250]),
+    counter: 0,
+    transports: ['internal', 'hybrid'],
+    deviceType: 'singleDevice',
+    backedUp: false,
+    aaguid: '00000000-0000-0000-0000-000000000000',
+    createdAt: T0,
+    lastUsedAt: null,
+    ...overrides,
   };
 }
 
@@ -20,15 +30,23 @@ export function passkeysSuite(open: OpenStore): void {
       return user;
     };
 
-    it('creates, finds, lists (oldest first), renames and removes a user\'s passkeys; a duplicate id is a ConflictError', async () => {
+    it("creates, finds, lists (oldest first), renames and removes a user's passkeys; a duplicate id is a ConflictError", async () => {
       const [alice, bob] = [await newUser(), await newUser()];
       const first = passkey(alice.id, { createdAt: T0 + 1, counter: 2 ** 32 - 1 });
-      const second = passkey(alice.id, { createdAt: T0 + 2, deviceType: 'multiDevice', backedUp: true, transports: [] });
+      const second = passkey(alice.id, {
+        createdAt: T0 + 2,
+        deviceType: 'multiDevice',
+        backedUp: true,
+        transports: [],
+      });
       await store().passkeys.create(second);
       await store().passkeys.create(first);
       await assert.rejects(store().passkeys.create({ ...first, userId: bob.id }), { code: 'conflict' });
       assert.deepEqual(await store().passkeys.findById(first.id), first);
-      assert.deepEqual((await store().passkeys.listForUser(alice.id)).map((p) => p.id), [first.id, second.id]);
+      assert.deepEqual(
+        (await store().passkeys.listForUser(alice.id)).map((p) => p.id),
+        [first.id, second.id],
+      );
       assert.deepEqual(await store().passkeys.listForUser(bob.id), []);
       assert.equal(await store().passkeys.rename(bob.id, first.id, 'Stolen'), undefined);
       assert.equal((await store().passkeys.rename(alice.id, first.id, 'Work'))?.name, 'Work');
@@ -41,7 +59,11 @@ export function passkeysSuite(open: OpenStore): void {
       const user = await newUser();
       const p = passkey(user.id, { counter: 5 });
       await store().passkeys.create(p);
-      const race = await Promise.all(Array.from({ length: 6 }, (_, i) => store().passkeys.recordUse(p.id, 5, { counter: 6 + i, backedUp: true, at: T0 + i })));
+      const race = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          store().passkeys.recordUse(p.id, 5, { counter: 6 + i, backedUp: true, at: T0 + i }),
+        ),
+      );
       assert.equal(race.filter(Boolean).length, 1);
       const after = await store().passkeys.findById(p.id);
       assert.equal(after?.backedUp, true);
@@ -51,14 +73,32 @@ export function passkeysSuite(open: OpenStore): void {
     it('consumes a challenge once, only for its purpose and user, only before it expires; purges expired ones', async () => {
       const user = await newUser();
       const hash = uid('h');
-      await store().passkeys.createChallenge({ hash, purpose: 'registration', userId: user.id, createdAt: T0, expiresAt: T0 + 300_000 });
+      await store().passkeys.createChallenge({
+        hash,
+        purpose: 'registration',
+        userId: user.id,
+        createdAt: T0,
+        expiresAt: T0 + 300_000,
+      });
       assert.equal(await store().passkeys.consumeChallenge(hash, 'sign_in', null, T0), false);
       assert.equal(await store().passkeys.consumeChallenge(hash, 'registration', 'someone-else', T0), false);
-      assert.equal(await store().passkeys.consumeChallenge(hash, 'registration', user.id, T0 + 300_000), false, 'expired');
-      const race = await Promise.all(Array.from({ length: 6 }, () => store().passkeys.consumeChallenge(hash, 'registration', user.id, T0 + 1)));
+      assert.equal(
+        await store().passkeys.consumeChallenge(hash, 'registration', user.id, T0 + 300_000),
+        false,
+        'expired',
+      );
+      const race = await Promise.all(
+        Array.from({ length: 6 }, () => store().passkeys.consumeChallenge(hash, 'registration', user.id, T0 + 1)),
+      );
       assert.equal(race.filter(Boolean).length, 1);
       const signIn = uid('h');
-      await store().passkeys.createChallenge({ hash: signIn, purpose: 'sign_in', userId: null, createdAt: T0, expiresAt: T0 + 1_000 });
+      await store().passkeys.createChallenge({
+        hash: signIn,
+        purpose: 'sign_in',
+        userId: null,
+        createdAt: T0,
+        expiresAt: T0 + 1_000,
+      });
       assert.ok((await store().passkeys.purgeChallenges(T0 + 1_000)) >= 1);
       assert.equal(await store().passkeys.consumeChallenge(signIn, 'sign_in', null, T0), false);
     });

@@ -24,11 +24,18 @@ export function refreshReuseSuite(store: () => Store): void {
       const old = makeToken(session.id);
       const next = makeToken(session.id, { createdAt: now });
       await store().refreshTokens.insert(old);
-      const results = await Promise.all(Array.from({ length: 20 }, () => store().refreshTokens.rotate(old.hash, next, () => now, WINDOW)));
-      assert.equal(results.filter((r) => r.outcome === 'rotated').length, 1, JSON.stringify(results.map((r) => r.outcome)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => store().refreshTokens.rotate(old.hash, next, () => now, WINDOW)),
+      );
+      assert.equal(
+        results.filter((r) => r.outcome === 'rotated').length,
+        1,
+        JSON.stringify(results.map((r) => r.outcome)),
+      );
       const replayed = results.filter((r) => r.outcome === 'replayed');
       assert.equal(replayed.length, 19);
-      for (const r of replayed) assert.deepEqual(r, { outcome: 'replayed', session: { ...session, lastRefreshedAt: now }, sinceUseMs: 0 });
+      for (const r of replayed)
+        assert.deepEqual(r, { outcome: 'replayed', session: { ...session, lastRefreshedAt: now }, sinceUseMs: 0 });
       assert.deepEqual(await store().refreshTokens.findByHash(old.hash), { ...old, usedAt: now });
       assert.deepEqual(await store().refreshTokens.findByHash(next.hash), next);
     });
@@ -36,7 +43,11 @@ export function refreshReuseSuite(store: () => Store): void {
     it('replays until the window ends (exclusive), then reports reuse', async () => {
       const { user, session, old, next } = await rotatedPair();
       const inside = await store().refreshTokens.rotate(old.hash, next, () => now + WINDOW - 1, WINDOW);
-      assert.deepEqual(inside, { outcome: 'replayed', session: { ...session, lastRefreshedAt: now }, sinceUseMs: WINDOW - 1 });
+      assert.deepEqual(inside, {
+        outcome: 'replayed',
+        session: { ...session, lastRefreshedAt: now },
+        sinceUseMs: WINDOW - 1,
+      });
       const after = await store().refreshTokens.rotate(old.hash, next, () => now + WINDOW, WINDOW);
       assert.deepEqual(after, { outcome: 'reused', sessionId: session.id, userId: user.id });
       assert.deepEqual(await store().refreshTokens.findByHash(next.hash), next, 'the successor is untouched');

@@ -96,9 +96,7 @@ export function refreshTokensSuite(open: OpenStore): void {
       const old = makeToken(session.id);
       await store().refreshTokens.insert(old);
       const nexts = Array.from({ length: 20 }, () => makeToken(session.id));
-      const results = await Promise.all(
-        nexts.map((next) => store().refreshTokens.rotate(old.hash, next, () => now)),
-      );
+      const results = await Promise.all(nexts.map((next) => store().refreshTokens.rotate(old.hash, next, () => now)));
       const rotated = results.filter((r) => r.outcome === 'rotated');
       const reused = results.filter((r) => r.outcome === 'reused');
       assert.equal(rotated.length, 1);

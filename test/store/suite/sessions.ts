@@ -85,11 +85,11 @@ export function sessionsSuite(open: OpenStore): void {
       assert.equal(all.flat().length, 10);
       const ofA = await collectPages((p) => store().sessions.list({ userId: a.id }, p), 3);
       assert.deepEqual(ofA.flat(), order([...mine, expired, revoked]));
-      const active = await collectPages(
-        (p) => store().sessions.list({ userId: a.id, activeAt: now }, p),
-        3,
+      const active = await collectPages((p) => store().sessions.list({ userId: a.id, activeAt: now }, p), 3);
+      assert.deepEqual(
+        active.map((p) => p.length),
+        [3, 3, 1],
       );
-      assert.deepEqual(active.map((p) => p.length), [3, 3, 1]);
       assert.deepEqual(active.flat(), order(mine));
       const activeB = await store().sessions.list({ userId: b.id, activeAt: now }, { limit: 10 });
       assert.deepEqual(activeB, { items: [theirs], nextCursor: null });

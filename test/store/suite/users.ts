@@ -85,10 +85,16 @@ export function usersSuite(open: OpenStore): void {
 
     it('pages by createdAt then id, last page has a null cursor', async () => {
       const pages = await collectPages((p) => store().users.list(p), 3);
-      assert.deepEqual(pages.map((p) => p.length), [3, 3, 2]);
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [3, 3, 2],
+      );
       assert.deepEqual(pages.flat(), sorted);
       const exact = await collectPages((p) => store().users.list(p), 4);
-      assert.deepEqual(exact.map((p) => p.length), [4, 4]);
+      assert.deepEqual(
+        exact.map((p) => p.length),
+        [4, 4],
+      );
       const one = await store().users.list({ limit: 100 });
       assert.equal(one.nextCursor, null);
       assert.deepEqual(one.items, sorted);

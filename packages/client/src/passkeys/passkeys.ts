@@ -8,14 +8,20 @@ const MINE = '/api/users/me/passkeys';
 const ceremonies = () => import('./ceremonies.js');
 
 /** Creates the invited account with a new passkey (the flow loads on first use). */
-export const acceptInvitationWithPasskey = (request: Request, token: string, username: string, name: string): Promise<BulwarkUser> =>
-  ceremonies().then((c) => c.acceptInvitationWithPasskey(request, token, username, name));
+export const acceptInvitationWithPasskey = (
+  request: Request,
+  token: string,
+  username: string,
+  name: string,
+): Promise<BulwarkUser> => ceremonies().then((c) => c.acceptInvitationWithPasskey(request, token, username, name));
 
 /** Signs the tab in with a passkey alone (the flow loads on first use). */
-export const signInWithPasskey = (request: Request, logIn: LogIn): Promise<BulwarkUser> => ceremonies().then((c) => c.signInWithPasskey(request, logIn));
+export const signInWithPasskey = (request: Request, logIn: LogIn): Promise<BulwarkUser> =>
+  ceremonies().then((c) => c.signInWithPasskey(request, logIn));
 
 /** The second step of a password login with a passkey (the flow loads on first use). */
-export const secondStepWithPasskey = (mfaToken: string, request: Request, logIn: LogIn): Promise<BulwarkUser> => ceremonies().then((c) => c.secondStepWithPasskey(mfaToken, request, logIn));
+export const secondStepWithPasskey = (mfaToken: string, request: Request, logIn: LogIn): Promise<BulwarkUser> =>
+  ceremonies().then((c) => c.secondStepWithPasskey(mfaToken, request, logIn));
 
 /** The signed-in user's passkeys over the authorised request. */
 export function createPasskeys(request: Request): BulwarkPasskeys {

@@ -34,11 +34,29 @@ export function AcceptWithPasskey({ client, token, onDone, onCancel }: Props) {
     <form aria-label="Accept the invitation with a passkey" onSubmit={submit}>
       <h2>Accept the invitation</h2>
       <label for="invite-passkey-username">Choose a username</label>
-      <input id="invite-passkey-username" autocomplete="username" required minLength={2} maxLength={64} value={username} onInput={(event) => setUsername(event.currentTarget.value)} />
+      <input
+        id="invite-passkey-username"
+        autocomplete="username"
+        required
+        minLength={2}
+        maxLength={64}
+        value={username}
+        onInput={(event) => setUsername(event.currentTarget.value)}
+      />
       <label for="invite-passkey-name">Name this passkey</label>
-      <input id="invite-passkey-name" required maxLength={64} value={name} onInput={(event) => setName(event.currentTarget.value)} />
-      <button type="submit" disabled={busy}>Create my account with a passkey</button>
-      <button type="button" class="link" onClick={onCancel}>Choose a password instead</button>
+      <input
+        id="invite-passkey-name"
+        required
+        maxLength={64}
+        value={name}
+        onInput={(event) => setName(event.currentTarget.value)}
+      />
+      <button type="submit" disabled={busy}>
+        Create my account with a passkey
+      </button>
+      <button type="button" class="link" onClick={onCancel}>
+        Choose a password instead
+      </button>
       <ProblemAlert error={error} />
     </form>
   );

@@ -26,11 +26,24 @@ export function PublicLinkPage({ client, path }: { client: BulwarkClient; path: 
   return (
     <main class="sign-in">
       <h1>Bulwark console</h1>
-      {token === null ? <p class="problem" role="alert">This page needs the link from your mail.</p>
-        : done !== undefined ? <><Notice text={done} /><button type="button" onClick={toSignIn}>Go to sign-in</button></>
-        : path === '/accept-invitation' ? <AcceptInvitation client={client} token={token} onDone={setDone} />
-        : path === '/reset-password' ? <ResetPassword client={client} token={token} onDone={setDone} />
-        : <ConfirmSignup client={client} token={token} onDone={setDone} />}
+      {token === null ? (
+        <p class="problem" role="alert">
+          This page needs the link from your mail.
+        </p>
+      ) : done !== undefined ? (
+        <>
+          <Notice text={done} />
+          <button type="button" onClick={toSignIn}>
+            Go to sign-in
+          </button>
+        </>
+      ) : path === '/accept-invitation' ? (
+        <AcceptInvitation client={client} token={token} onDone={setDone} />
+      ) : path === '/reset-password' ? (
+        <ResetPassword client={client} token={token} onDone={setDone} />
+      ) : (
+        <ConfirmSignup client={client} token={token} onDone={setDone} />
+      )}
     </main>
   );
 }
@@ -62,7 +75,8 @@ function useSubmit(run: () => Promise<void>) {
 
 function AcceptInvitation({ client, token, onDone }: StepProps) {
   const [withPasskey, setWithPasskey] = useState(false);
-  if (withPasskey) return <AcceptWithPasskey client={client} token={token} onDone={onDone} onCancel={() => setWithPasskey(false)} />;
+  if (withPasskey)
+    return <AcceptWithPasskey client={client} token={token} onDone={onDone} onCancel={() => setWithPasskey(false)} />;
   return <AcceptWithPassword client={client} token={token} onDone={onDone} onPasskey={() => setWithPasskey(true)} />;
 }
 
@@ -77,11 +91,30 @@ function AcceptWithPassword({ client, token, onDone, onPasskey }: StepProps & { 
     <form aria-label="Accept the invitation" onSubmit={submit}>
       <h2>Accept the invitation</h2>
       <label for="invite-username">Choose a username</label>
-      <input id="invite-username" autocomplete="username" required minLength={2} maxLength={64} value={username} onInput={(event) => setUsername(event.currentTarget.value)} />
+      <input
+        id="invite-username"
+        autocomplete="username"
+        required
+        minLength={2}
+        maxLength={64}
+        value={username}
+        onInput={(event) => setUsername(event.currentTarget.value)}
+      />
       <label for="invite-password">Choose a password</label>
-      <input id="invite-password" type="password" autocomplete="new-password" required value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
-      <button type="submit" disabled={busy}>Create my account</button>
-      <button type="button" class="link" onClick={onPasskey}>Register a passkey instead</button>
+      <input
+        id="invite-password"
+        type="password"
+        autocomplete="new-password"
+        required
+        value={password}
+        onInput={(event) => setPassword(event.currentTarget.value)}
+      />
+      <button type="submit" disabled={busy}>
+        Create my account
+      </button>
+      <button type="button" class="link" onClick={onPasskey}>
+        Register a passkey instead
+      </button>
       <ProblemAlert error={error} />
     </form>
   );
@@ -97,8 +130,17 @@ function ResetPassword({ client, token, onDone }: StepProps) {
     <form aria-label="Choose a new password" onSubmit={submit}>
       <h2>Choose a new password</h2>
       <label for="reset-password">New password</label>
-      <input id="reset-password" type="password" autocomplete="new-password" required value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
-      <button type="submit" disabled={busy}>Set the new password</button>
+      <input
+        id="reset-password"
+        type="password"
+        autocomplete="new-password"
+        required
+        value={password}
+        onInput={(event) => setPassword(event.currentTarget.value)}
+      />
+      <button type="submit" disabled={busy}>
+        Set the new password
+      </button>
       <ProblemAlert error={error} />
     </form>
   );
@@ -125,15 +167,32 @@ export function ForgotPassword({ client }: { client: BulwarkClient }) {
   const [sent, setSent] = useState<string | undefined>(undefined);
   const { busy, error, submit } = useSubmit(async () => {
     const value = who.trim();
-    const answer = await client.accounts.requestPasswordReset(value.includes('@') ? { email: value } : { username: value });
+    const answer = await client.accounts.requestPasswordReset(
+      value.includes('@') ? { email: value } : { username: value },
+    );
     setSent(answer.detail);
   });
-  if (!open) return <p class="sign-in-extra"><button type="button" class="link" onClick={() => setOpen(true)}>Forgot your password?</button></p>;
+  if (!open)
+    return (
+      <p class="sign-in-extra">
+        <button type="button" class="link" onClick={() => setOpen(true)}>
+          Forgot your password?
+        </button>
+      </p>
+    );
   return (
     <form class="sign-in-extra" aria-label="Forgot password" onSubmit={submit}>
       <label for="forgot-who">Email address or username</label>
-      <input id="forgot-who" autocomplete="username" required value={who} onInput={(event) => setWho(event.currentTarget.value)} />
-      <button type="submit" disabled={busy}>Send me a reset link</button>
+      <input
+        id="forgot-who"
+        autocomplete="username"
+        required
+        value={who}
+        onInput={(event) => setWho(event.currentTarget.value)}
+      />
+      <button type="submit" disabled={busy}>
+        Send me a reset link
+      </button>
       <Notice text={sent} />
       <ProblemAlert error={error} />
     </form>

@@ -18,13 +18,18 @@ export type ConfirmAnswer = { confirmed: false } | { confirmed: true; reason: st
  * cancels, the page behind is inert) and resolves with the reader's answer.
  */
 export function useConfirm(): [ComponentChildren, (request: ConfirmRequest) => Promise<ConfirmAnswer>] {
-  const [pending, setPending] = useState<{ request: ConfirmRequest; resolve(answer: ConfirmAnswer): void } | undefined>(undefined);
+  const [pending, setPending] = useState<{ request: ConfirmRequest; resolve(answer: ConfirmAnswer): void } | undefined>(
+    undefined,
+  );
   const ask = (request: ConfirmRequest) => new Promise<ConfirmAnswer>((resolve) => setPending({ request, resolve }));
   const close = (answer: ConfirmAnswer) => {
     pending?.resolve(answer);
     setPending(undefined);
   };
-  const dialog = pending === undefined ? null : <ConfirmDialog key={pending.request.title} request={pending.request} onAnswer={close} />;
+  const dialog =
+    pending === undefined ? null : (
+      <ConfirmDialog key={pending.request.title} request={pending.request} onAnswer={close} />
+    );
   return [dialog, ask];
 }
 
@@ -41,18 +46,37 @@ function ConfirmDialog({ request, onAnswer }: { request: ConfirmRequest; onAnswe
     onAnswer({ confirmed: true, reason: reason.trim() });
   };
   return (
-    <dialog ref={ref} class="confirm" aria-labelledby="confirm-title" onCancel={(event) => { event.preventDefault(); onAnswer({ confirmed: false }); }}>
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      onCancel={(event) => {
+        event.preventDefault();
+        onAnswer({ confirmed: false });
+      }}
+    >
       <form method="dialog" onSubmit={submit}>
         <h2 id="confirm-title">{request.title}</h2>
         <div class="confirm-body">{request.body}</div>
         {request.reasonLabel !== undefined && (
-          <label>{request.reasonLabel}
-            <textarea required maxLength={500} rows={2} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+          <label>
+            {request.reasonLabel}
+            <textarea
+              required
+              maxLength={500}
+              rows={2}
+              value={reason}
+              onInput={(event) => setReason(event.currentTarget.value)}
+            />
           </label>
         )}
         <div class="actions">
-          <button type="submit" class="primary">{request.action}</button>
-          <button type="button" onClick={() => onAnswer({ confirmed: false })}>Cancel</button>
+          <button type="submit" class="primary">
+            {request.action}
+          </button>
+          <button type="button" onClick={() => onAnswer({ confirmed: false })}>
+            Cancel
+          </button>
         </div>
       </form>
     </dialog>

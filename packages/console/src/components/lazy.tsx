@@ -14,10 +14,13 @@ export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>
     useEffect(() => {
       if (view !== undefined) return;
       let live = true;
-      load().then((component) => {
-        loaded = component;
-        if (live) setView(() => component);
-      }, (failure: unknown) => live && setError(failure));
+      load().then(
+        (component) => {
+          loaded = component;
+          if (live) setView(() => component);
+        },
+        (failure: unknown) => live && setError(failure),
+      );
       return () => {
         live = false;
       };

@@ -1,5 +1,10 @@
 import { useState } from 'preact/hooks';
-import { BulwarkMfaRequiredError, BulwarkPasswordChangeRequiredError, BulwarkProblemError, type BulwarkUser } from '@bulwark/client';
+import {
+  BulwarkMfaRequiredError,
+  BulwarkPasswordChangeRequiredError,
+  BulwarkProblemError,
+  type BulwarkUser,
+} from '@bulwark/client';
 import { PasskeyProblem } from './passkey-problem';
 import { ProblemAlert } from './problem';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
@@ -31,7 +36,8 @@ function useStep(finish: () => Promise<BulwarkUser>, { onSignedIn, onNext, onCan
       setBusy(false);
       if (isNextStep(failure)) onNext(failure);
       // Expired (5 min), used, or spent by wrong codes: only a new password login helps.
-      else if (failure instanceof BulwarkProblemError && failure.code === PROBLEM_CODE.invalid_login_token) onCancel(failure);
+      else if (failure instanceof BulwarkProblemError && failure.code === PROBLEM_CODE.invalid_login_token)
+        onCancel(failure);
       else setError(failure);
     }
   };
@@ -53,8 +59,12 @@ export function CodeStep(props: StepProps<BulwarkMfaRequiredError>) {
     return (
       <form onSubmit={passkey.submit} aria-label="Second step">
         <p class="hint">Confirm it is you with one of your passkeys.</p>
-        <button type="submit" autoFocus disabled={passkey.busy}>Use a passkey</button>
-        <button type="button" class="link" onClick={() => props.onCancel()}>Start over</button>
+        <button type="submit" autoFocus disabled={passkey.busy}>
+          Use a passkey
+        </button>
+        <button type="button" class="link" onClick={() => props.onCancel()}>
+          Start over
+        </button>
         <PasskeyProblem error={passkey.error} />
       </form>
     );
@@ -63,11 +73,29 @@ export function CodeStep(props: StepProps<BulwarkMfaRequiredError>) {
     <form onSubmit={step.submit} aria-label="Second step">
       <p class="hint">Enter the 6-digit code from your authenticator app, or one of your recovery codes.</p>
       <label for="sign-in-code">Authentication code</label>
-      <input id="sign-in-code" name="code" autocomplete="one-time-code" autoFocus required minLength={6} maxLength={32}
-        spellcheck={false} value={code} onInput={(event) => setCode(event.currentTarget.value)} />
-      <button type="submit" disabled={step.busy}>Verify</button>
-      {props.challenge.methods.includes('passkey') && <button type="button" disabled={passkey.busy} onClick={(event) => void passkey.submit(event)}>Use a passkey instead</button>}
-      <button type="button" class="link" onClick={() => props.onCancel()}>Start over</button>
+      <input
+        id="sign-in-code"
+        name="code"
+        autocomplete="one-time-code"
+        autoFocus
+        required
+        minLength={6}
+        maxLength={32}
+        spellcheck={false}
+        value={code}
+        onInput={(event) => setCode(event.currentTarget.value)}
+      />
+      <button type="submit" disabled={step.busy}>
+        Verify
+      </button>
+      {props.challenge.methods.includes('passkey') && (
+        <button type="button" disabled={passkey.busy} onClick={(event) => void passkey.submit(event)}>
+          Use a passkey instead
+        </button>
+      )}
+      <button type="button" class="link" onClick={() => props.onCancel()}>
+        Start over
+      </button>
       <ProblemAlert error={step.error} />
       <PasskeyProblem error={passkey.error} />
     </form>
@@ -89,14 +117,37 @@ export function NewPasswordStep(props: StepProps<BulwarkPasswordChangeRequiredEr
     <form onSubmit={submit} aria-label="Choose a new password">
       <p class="hint">Your password was reset by an administrator. Choose a new password to finish signing in.</p>
       <label for="sign-in-new-password">New password</label>
-      <input id="sign-in-new-password" name="new-password" type="password" autocomplete="new-password" autoFocus required
-        value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
+      <input
+        id="sign-in-new-password"
+        name="new-password"
+        type="password"
+        autocomplete="new-password"
+        autoFocus
+        required
+        value={password}
+        onInput={(event) => setPassword(event.currentTarget.value)}
+      />
       <label for="sign-in-repeat-password">Repeat password</label>
-      <input id="sign-in-repeat-password" name="repeat-password" type="password" autocomplete="new-password" required
-        value={repeated} onInput={(event) => setRepeated(event.currentTarget.value)} />
-      <button type="submit" disabled={step.busy}>Change password</button>
-      <button type="button" class="link" onClick={() => props.onCancel()}>Start over</button>
-      {mismatch && <p class="problem" role="alert">The two passwords differ.</p>}
+      <input
+        id="sign-in-repeat-password"
+        name="repeat-password"
+        type="password"
+        autocomplete="new-password"
+        required
+        value={repeated}
+        onInput={(event) => setRepeated(event.currentTarget.value)}
+      />
+      <button type="submit" disabled={step.busy}>
+        Change password
+      </button>
+      <button type="button" class="link" onClick={() => props.onCancel()}>
+        Start over
+      </button>
+      {mismatch && (
+        <p class="problem" role="alert">
+          The two passwords differ.
+        </p>
+      )}
       <ProblemAlert error={step.error} />
     </form>
   );

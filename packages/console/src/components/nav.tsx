@@ -1,8 +1,17 @@
 import type { BulwarkUser } from '@bulwark/client';
 import { navigate, type ViewPath } from '../router';
 
-const EVERYONE: ReadonlyArray<[ViewPath, string]> = [['/payments', 'Payments'], ['/employees', 'Employees'], ['/sessions', 'Sessions'], ['/security', 'Security']];
-const ADMINS: ReadonlyArray<[ViewPath, string]> = [['/users', 'Users'], ['/keys', 'Keys'], ['/audit', 'Audit log']];
+const EVERYONE: ReadonlyArray<[ViewPath, string]> = [
+  ['/payments', 'Payments'],
+  ['/employees', 'Employees'],
+  ['/sessions', 'Sessions'],
+  ['/security', 'Security'],
+];
+const ADMINS: ReadonlyArray<[ViewPath, string]> = [
+  ['/users', 'Users'],
+  ['/keys', 'Keys'],
+  ['/audit', 'Audit log'],
+];
 
 export function linksFor(user: BulwarkUser): ReadonlyArray<[ViewPath, string]> {
   return user.role === 'admin' ? [...EVERYONE, ...ADMINS] : EVERYONE;
@@ -30,7 +39,9 @@ export function TopBar({ user, path, onSignOut, signingOut }: TopBarProps) {
         <ul>
           {linksFor(user).map(([to, label]) => (
             <li key={to}>
-              <a href={to} aria-current={path === to ? 'page' : undefined} onClick={(event) => follow(event, to)}>{label}</a>
+              <a href={to} aria-current={path === to ? 'page' : undefined} onClick={(event) => follow(event, to)}>
+                {label}
+              </a>
             </li>
           ))}
         </ul>
@@ -39,7 +50,9 @@ export function TopBar({ user, path, onSignOut, signingOut }: TopBarProps) {
         <span class="username">{user.username}</span>
         <span class="role">{user.role}</span>
       </span>
-      <button type="button" onClick={onSignOut} disabled={signingOut}>Sign out</button>
+      <button type="button" onClick={onSignOut} disabled={signingOut}>
+        Sign out
+      </button>
     </header>
   );
 }

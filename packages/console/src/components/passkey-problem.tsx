@@ -7,12 +7,17 @@ import { ProblemAlert } from './problem';
  * unreachable server.
  */
 export function PasskeyProblem({ error }: { error: unknown }) {
-  if (error === undefined || error === null || error instanceof BulwarkProblemError) return <ProblemAlert error={error} />;
+  if (error === undefined || error === null || error instanceof BulwarkProblemError)
+    return <ProblemAlert error={error} />;
   const name = error instanceof Error ? error.name : '';
-  const text = name === 'NotAllowedError' ? 'The passkey prompt was closed or timed out. Nothing was changed.'
-    : name === 'InvalidStateError' ? 'This device already holds a passkey for your account.'
-    : name === 'NotSupportedError' || /not supported|WebAuthn/i.test(error instanceof Error ? error.message : '') ? 'This browser cannot use passkeys here.'
-    : 'The passkey could not be used.';
+  const text =
+    name === 'NotAllowedError'
+      ? 'The passkey prompt was closed or timed out. Nothing was changed.'
+      : name === 'InvalidStateError'
+        ? 'This device already holds a passkey for your account.'
+        : name === 'NotSupportedError' || /not supported|WebAuthn/i.test(error instanceof Error ? error.message : '')
+          ? 'This browser cannot use passkeys here.'
+          : 'The passkey could not be used.';
   return (
     <div class="problem" role="alert">
       <strong class="problem-title">Passkey not used</strong>

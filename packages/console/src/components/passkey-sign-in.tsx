@@ -26,7 +26,9 @@ export function PasskeySignIn({ client, onSignedIn }: { client: BulwarkClient; o
   return (
     <div class="passkey-sign-in">
       <p class="hint">Or, without a password:</p>
-      <button type="button" disabled={busy} onClick={() => void start()}>Sign in with a passkey</button>
+      <button type="button" disabled={busy} onClick={() => void start()}>
+        Sign in with a passkey
+      </button>
       <PasskeyProblem error={error} />
     </div>
   );

@@ -12,8 +12,12 @@ export function ProblemAlert({ error }: { error: unknown }) {
     return (
       <div class="problem" role="alert">
         <strong class="problem-title">{error.title}</strong>
-        {error.detail !== undefined && error.detail !== null && error.detail !== '' && <p class="problem-detail">{error.detail}</p>}
-        {error.retryAfter !== undefined && error.retryAfter !== null && <p class="problem-retry">Try again in {error.retryAfter} s.</p>}
+        {error.detail !== undefined && error.detail !== null && error.detail !== '' && (
+          <p class="problem-detail">{error.detail}</p>
+        )}
+        {error.retryAfter !== undefined && error.retryAfter !== null && (
+          <p class="problem-retry">Try again in {error.retryAfter} s.</p>
+        )}
       </div>
     );
   }
@@ -28,5 +32,9 @@ export function ProblemAlert({ error }: { error: unknown }) {
 /** A short message the user should hear, e.g. "Payment created". */
 export function Notice({ text }: { text: string | undefined }) {
   if (text === undefined) return null;
-  return <p class="notice" role="status">{text}</p>;
+  return (
+    <p class="notice" role="status">
+      {text}
+    </p>
+  );
 }

@@ -1,5 +1,10 @@
 import { useState } from 'preact/hooks';
-import { BulwarkMfaRequiredError, type BulwarkClient, type BulwarkPasswordChangeRequiredError, type BulwarkUser } from '@bulwark/client';
+import {
+  BulwarkMfaRequiredError,
+  type BulwarkClient,
+  type BulwarkPasswordChangeRequiredError,
+  type BulwarkUser,
+} from '@bulwark/client';
 import { CodeStep, isNextStep, NewPasswordStep } from './login-steps';
 import { PasskeySignIn } from './passkey-sign-in';
 import { ProblemAlert } from './problem';
@@ -53,21 +58,42 @@ export function SignIn({ client, onSignedIn, notice }: SignInProps) {
   return (
     <main class="sign-in">
       <h1>Bulwark console</h1>
-      {notice !== undefined && <p class="notice" role="status">{notice}</p>}
-      {pending instanceof BulwarkMfaRequiredError ? <CodeStep key={pending.code} challenge={pending} {...steps} />
-        : pending !== undefined ? <NewPasswordStep key={pending.code} challenge={pending} {...steps} />
-        : (
-          <form onSubmit={submit} aria-label="Sign in">
-            <label for="sign-in-username">Username</label>
-            <input id="sign-in-username" name="username" autocomplete="username" required value={username}
-              onInput={(event) => setUsername(event.currentTarget.value)} />
-            <label for="sign-in-password">Password</label>
-            <input id="sign-in-password" name="password" type="password" autocomplete="current-password" required value={password}
-              onInput={(event) => setPassword(event.currentTarget.value)} />
-            <button type="submit" disabled={busy}>Sign in</button>
-            <ProblemAlert error={error} />
-          </form>
-        )}
+      {notice !== undefined && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {pending instanceof BulwarkMfaRequiredError ? (
+        <CodeStep key={pending.code} challenge={pending} {...steps} />
+      ) : pending !== undefined ? (
+        <NewPasswordStep key={pending.code} challenge={pending} {...steps} />
+      ) : (
+        <form onSubmit={submit} aria-label="Sign in">
+          <label for="sign-in-username">Username</label>
+          <input
+            id="sign-in-username"
+            name="username"
+            autocomplete="username"
+            required
+            value={username}
+            onInput={(event) => setUsername(event.currentTarget.value)}
+          />
+          <label for="sign-in-password">Password</label>
+          <input
+            id="sign-in-password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+          />
+          <button type="submit" disabled={busy}>
+            Sign in
+          </button>
+          <ProblemAlert error={error} />
+        </form>
+      )}
       {pending === undefined && <PasskeySignIn client={client} onSignedIn={onSignedIn} />}
     </main>
   );

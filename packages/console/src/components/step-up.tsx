@@ -16,7 +16,11 @@ export function StepUpAlert({ error }: { error: BulwarkStepUpRequiredError }) {
       <strong class="problem-title">Sign in again to make this change</strong>
       {error.tooOld ? (
         <p class="problem-detail">
-          This change needs a recent sign-in{error.maxAgeSeconds === undefined ? '' : ` (within the last ${Math.max(1, Math.round(error.maxAgeSeconds / 60))} minutes)`}. Nothing was changed.
+          This change needs a recent sign-in
+          {error.maxAgeSeconds === undefined
+            ? ''
+            : ` (within the last ${Math.max(1, Math.round(error.maxAgeSeconds / 60))} minutes)`}
+          . Nothing was changed.
         </p>
       ) : (
         <>
@@ -24,10 +28,20 @@ export function StepUpAlert({ error }: { error: BulwarkStepUpRequiredError }) {
             Payroll changes need a recent sign-in with your authenticator code or a passkey. Nothing was changed.
             {error.detail !== undefined && error.detail !== '' && <> ({error.detail})</>}
           </p>
-          <p class="problem-detail">No authenticator or passkey yet? Set one up on the <a href="/security" onClick={(event) => follow(event, '/security')}>Security</a> page first.</p>
+          <p class="problem-detail">
+            No authenticator or passkey yet? Set one up on the{' '}
+            <a href="/security" onClick={(event) => follow(event, '/security')}>
+              Security
+            </a>{' '}
+            page first.
+          </p>
         </>
       )}
-      {api !== null && <button type="button" onClick={api.signInAgain}>Sign in again</button>}
+      {api !== null && (
+        <button type="button" onClick={api.signInAgain}>
+          Sign in again
+        </button>
+      )}
     </div>
   );
 }

@@ -9,7 +9,15 @@ export function ListTable({ label, head, children }: { label: string; head: stri
   return (
     <div class="table-wrap" role="region" aria-label={`${label} (scrollable)`} tabIndex={0}>
       <table class="list" aria-label={label}>
-        <thead><tr>{head.map((name) => <th key={name} scope="col">{name}</th>)}</tr></thead>
+        <thead>
+          <tr>
+            {head.map((name) => (
+              <th key={name} scope="col">
+                {name}
+              </th>
+            ))}
+          </tr>
+        </thead>
         <tbody>{children}</tbody>
       </table>
     </div>
@@ -18,5 +26,9 @@ export function ListTable({ label, head, children }: { label: string; head: stri
 
 /** What an empty list says, and what to do about it. */
 export function Empty({ children }: { children: ComponentChildren }) {
-  return <p class="empty" role="status">{children}</p>;
+  return (
+    <p class="empty" role="status">
+      {children}
+    </p>
+  );
 }

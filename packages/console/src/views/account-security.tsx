@@ -48,9 +48,29 @@ function ChangePassword() {
   return (
     <form class="account-form" aria-label="Change password" onSubmit={submit}>
       <h2>Password</h2>
-      <label>Current password <input type="password" required autocomplete="current-password" value={current} onInput={(event) => setCurrent(event.currentTarget.value)} /></label>
-      <label>New password <input type="password" required autocomplete="new-password" value={next} onInput={(event) => setNext(event.currentTarget.value)} /></label>
-      <button type="submit" disabled={busy}>Change password</button>
+      <label>
+        Current password{' '}
+        <input
+          type="password"
+          required
+          autocomplete="current-password"
+          value={current}
+          onInput={(event) => setCurrent(event.currentTarget.value)}
+        />
+      </label>
+      <label>
+        New password{' '}
+        <input
+          type="password"
+          required
+          autocomplete="new-password"
+          value={next}
+          onInput={(event) => setNext(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy}>
+        Change password
+      </button>
       <Notice text={notice} />
       <ProblemAlert error={error} />
     </form>
@@ -66,8 +86,12 @@ function SignOutElsewhere() {
   return (
     <section class="account-form" aria-labelledby="elsewhere-heading">
       <h2 id="elsewhere-heading">Other sessions</h2>
-      <p class="hint">Ends every session of your account but this one: other browsers and devices must sign in again.</p>
-      <button type="button" disabled={busy} onClick={() => void submit()}>Sign out everywhere else</button>
+      <p class="hint">
+        Ends every session of your account but this one: other browsers and devices must sign in again.
+      </p>
+      <button type="button" disabled={busy} onClick={() => void submit()}>
+        Sign out everywhere else
+      </button>
       <Notice text={notice} />
       <ProblemAlert error={error} />
     </section>
@@ -85,9 +109,24 @@ function EmailAddress() {
   return (
     <form class="account-form" aria-label="Email address" onSubmit={submit}>
       <h2>Email address</h2>
-      <p class="hint">{user.email === null ? 'No address yet: add one to be able to reset a forgotten password.' : `${user.email}${user.email_verified ? ' (verified)' : ' (not verified)'}`}</p>
-      <label>New email address <input type="email" required autocomplete="email" value={email} onInput={(event) => setEmail(event.currentTarget.value)} /></label>
-      <button type="submit" disabled={busy}>Send a confirmation link</button>
+      <p class="hint">
+        {user.email === null
+          ? 'No address yet: add one to be able to reset a forgotten password.'
+          : `${user.email}${user.email_verified ? ' (verified)' : ' (not verified)'}`}
+      </p>
+      <label>
+        New email address{' '}
+        <input
+          type="email"
+          required
+          autocomplete="email"
+          value={email}
+          onInput={(event) => setEmail(event.currentTarget.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy}>
+        Send a confirmation link
+      </button>
       <Notice text={notice} />
       <ProblemAlert error={error} />
     </form>

@@ -15,18 +15,31 @@ const VerifyEmailView = lazyView(() => import('./verify-email').then((m) => m.Ve
 export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {
   const admin = user.role === 'admin';
   switch (path) {
-    case '/payments': return <PaymentsView />;
-    case '/employees': return <EmployeesView />;
-    case '/sessions': return <SessionsView />;
-    case '/security': return <SecurityView />;
-    case '/verify-email': return <VerifyEmailView />;
-    case '/users': return admin ? <UsersView /> : <AdminsOnly />;
-    case '/keys': return admin ? <KeysView /> : <AdminsOnly />;
-    case '/audit': return admin ? <AuditView /> : <AdminsOnly />;
-    default: return null;
+    case '/payments':
+      return <PaymentsView />;
+    case '/employees':
+      return <EmployeesView />;
+    case '/sessions':
+      return <SessionsView />;
+    case '/security':
+      return <SecurityView />;
+    case '/verify-email':
+      return <VerifyEmailView />;
+    case '/users':
+      return admin ? <UsersView /> : <AdminsOnly />;
+    case '/keys':
+      return admin ? <KeysView /> : <AdminsOnly />;
+    case '/audit':
+      return admin ? <AuditView /> : <AdminsOnly />;
+    default:
+      return null;
   }
 }
 
 function AdminsOnly() {
-  return <p class="notice" role="status">This page is for administrators.</p>;
+  return (
+    <p class="notice" role="status">
+      This page is for administrators.
+    </p>
+  );
 }

@@ -26,7 +26,19 @@ export function KeysView() {
       const active = list.items.find((key) => key.state === 'active');
       const answer = await confirm({
         title: 'Rotate the signing key now?',
-        body: <p>A new key signs every token from this moment{active === undefined ? '' : <>; the active key <span class="mono">{active.kid}</span> retires but still verifies</>}. Verifiers that have not fetched the new key yet refuse the new tokens until they do.</p>,
+        body: (
+          <p>
+            A new key signs every token from this moment
+            {active === undefined ? (
+              ''
+            ) : (
+              <>
+                ; the active key <span class="mono">{active.kid}</span> retires but still verifies
+              </>
+            )}
+            . Verifiers that have not fetched the new key yet refuse the new tokens until they do.
+          </p>
+        ),
         action: 'Rotate now',
       });
       if (!answer.confirmed) return;
@@ -36,7 +48,11 @@ export function KeysView() {
     setNotice(undefined);
     try {
       const key = await request<SigningKey>('POST', '/api/keys/rotate', { body: now ? { now: true } : {} });
-      setNotice(now ? `Key ${key.kid} signs from now on.` : `Key ${key.kid} is published and signs from ${dateTime(key.signs_from)}.`);
+      setNotice(
+        now
+          ? `Key ${key.kid} signs from now on.`
+          : `Key ${key.kid} is published and signs from ${dateTime(key.signs_from)}.`,
+      );
       list.reload();
     } catch (failure) {
       setError(failure);
@@ -49,15 +65,24 @@ export function KeysView() {
     <section aria-labelledby="keys-heading">
       <h1 id="keys-heading">Keys</h1>
       <div class="actions">
-        <button type="button" onClick={() => void rotate(false)} disabled={busy}>Rotate</button>
-        <button type="button" onClick={() => void rotate(true)} disabled={busy}>Rotate now</button>
+        <button type="button" onClick={() => void rotate(false)} disabled={busy}>
+          Rotate
+        </button>
+        <button type="button" onClick={() => void rotate(true)} disabled={busy}>
+          Rotate now
+        </button>
       </div>
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? error} />
-      <ListTable label="Keys" head={['Key id', 'Algorithm', 'State', 'Created', 'Signs from', 'Activated', 'Retired', 'Removed']}>
+      <ListTable
+        label="Keys"
+        head={['Key id', 'Algorithm', 'State', 'Created', 'Signs from', 'Activated', 'Retired', 'Removed']}
+      >
         {list.items.map((key) => (
           <tr key={key.kid}>
-            <td data-label="Key id" class="mono">{key.kid}</td>
+            <td data-label="Key id" class="mono">
+              {key.kid}
+            </td>
             <td data-label="Algorithm">{key.alg}</td>
             <td data-label="State">{key.state}</td>
             <td data-label="Created">{dateTime(key.created_at)}</td>

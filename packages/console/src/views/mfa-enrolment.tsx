@@ -36,15 +36,18 @@ export function MfaEnrolment({ onEnrolled, onStarted }: { onEnrolled(): void; on
       setBusy(false);
     }
   };
-  const start = () => run(async () => {
-    onStarted();
-    setCode('');
-    setStage({ name: 'scanning', enrolment: await request<Enrolment>('POST', '/api/users/me/mfa/totp') });
-  });
+  const start = () =>
+    run(async () => {
+      onStarted();
+      setCode('');
+      setStage({ name: 'scanning', enrolment: await request<Enrolment>('POST', '/api/users/me/mfa/totp') });
+    });
   const confirm = (event: Event) => {
     event.preventDefault();
     return run(async () => {
-      const answer = await request<{ recovery_codes: string[] }>('POST', '/api/users/me/mfa/totp/confirm', { body: { code: code.trim() } });
+      const answer = await request<{ recovery_codes: string[] }>('POST', '/api/users/me/mfa/totp/confirm', {
+        body: { code: code.trim() },
+      });
       setStage({ name: 'codes', codes: answer.recovery_codes });
     });
   };
@@ -53,21 +56,32 @@ export function MfaEnrolment({ onEnrolled, onStarted }: { onEnrolled(): void; on
     return (
       <div class="recovery">
         <p class="problem" role="alert">
-          Save these recovery codes now, somewhere other than this device: they are shown only this once. Each
-          one signs you in once instead of a code from the app, if you lose it.
+          Save these recovery codes now, somewhere other than this device: they are shown only this once. Each one signs
+          you in once instead of a code from the app, if you lose it.
         </p>
         <ol class="recovery-codes" aria-label="Recovery codes">
-          {stage.codes.map((recovery) => <li key={recovery}><code>{recovery}</code></li>)}
+          {stage.codes.map((recovery) => (
+            <li key={recovery}>
+              <code>{recovery}</code>
+            </li>
+          ))}
         </ol>
-        <button type="button" onClick={onEnrolled}>I have saved my recovery codes</button>
+        <button type="button" onClick={onEnrolled}>
+          I have saved my recovery codes
+        </button>
       </div>
     );
   }
   if (stage.name === 'idle') {
     return (
       <>
-        <p>Off: signing in asks for your password only. With an authenticator app (for example on your phone), it also asks for a 6-digit code that changes every 30 seconds.</p>
-        <button type="button" onClick={() => void start()} disabled={busy}>Set up authenticator app</button>
+        <p>
+          Off: signing in asks for your password only. With an authenticator app (for example on your phone), it also
+          asks for a 6-digit code that changes every 30 seconds.
+        </p>
+        <button type="button" onClick={() => void start()} disabled={busy}>
+          Set up authenticator app
+        </button>
         <ProblemAlert error={error} />
       </>
     );
@@ -82,16 +96,30 @@ export function MfaEnrolment({ onEnrolled, onStarted }: { onEnrolled(): void; on
         </li>
         <li>
           Or type this key into the app (time-based, 6 digits, 30 seconds):
-          <code class="totp-secret" aria-label="Secret key">{grouped(enrolment.secret)}</code>
+          <code class="totp-secret" aria-label="Secret key">
+            {grouped(enrolment.secret)}
+          </code>
         </li>
         <li>
           <form class="mfa-confirm" aria-label="Confirm the authenticator" onSubmit={confirm}>
-            <label>Authentication code
-              <input required inputMode="numeric" autocomplete="one-time-code" minLength={6} maxLength={8} value={code}
-                onInput={(event) => setCode(event.currentTarget.value)} />
+            <label>
+              Authentication code
+              <input
+                required
+                inputMode="numeric"
+                autocomplete="one-time-code"
+                minLength={6}
+                maxLength={8}
+                value={code}
+                onInput={(event) => setCode(event.currentTarget.value)}
+              />
             </label>
-            <button type="submit" disabled={busy}>Confirm</button>
-            <button type="button" onClick={() => void start()} disabled={busy}>New key</button>
+            <button type="submit" disabled={busy}>
+              Confirm
+            </button>
+            <button type="button" onClick={() => void start()} disabled={busy}>
+              New key
+            </button>
           </form>
         </li>
       </ol>
@@ -114,7 +142,17 @@ function QrImage({ text }: { text: string }) {
       live = false;
     };
   }, [text]);
-  if (failed) return <p class="problem" role="alert">The QR code could not be drawn: type the key below instead.</p>;
-  return src === undefined ? <p class="qr-placeholder" aria-busy="true">Drawing the QR code…</p>
-    : <img class="qr" src={src} alt="QR code for your authenticator app" width={220} height={220} />;
+  if (failed)
+    return (
+      <p class="problem" role="alert">
+        The QR code could not be drawn: type the key below instead.
+      </p>
+    );
+  return src === undefined ? (
+    <p class="qr-placeholder" aria-busy="true">
+      Drawing the QR code…
+    </p>
+  ) : (
+    <img class="qr" src={src} alt="QR code for your authenticator app" width={220} height={220} />
+  );
 }

@@ -58,10 +58,11 @@ export function PasskeysSection() {
       return `Passkey renamed to "${renamed.name}".`;
     });
   };
-  const remove = (passkey: BulwarkPasskey) => void run(async () => {
-    await passkeys.remove(passkey.id);
-    return `Passkey "${passkey.name}" removed.`;
-  });
+  const remove = (passkey: BulwarkPasskey) =>
+    void run(async () => {
+      await passkeys.remove(passkey.id);
+      return `Passkey "${passkey.name}" removed.`;
+    });
 
   return (
     <section aria-labelledby="passkeys-heading">
@@ -74,25 +75,70 @@ export function PasskeysSection() {
             <li key={passkey.id}>
               {renaming?.id === passkey.id ? (
                 <form class="passkey-rename" aria-label={`Rename passkey ${passkey.name}`} onSubmit={rename}>
-                  <label>New name
-                    <input required maxLength={64} autoFocus value={renaming.name} onInput={(event) => setRenaming({ id: passkey.id, name: event.currentTarget.value })} />
+                  <label>
+                    New name
+                    <input
+                      required
+                      maxLength={64}
+                      autoFocus
+                      value={renaming.name}
+                      onInput={(event) => setRenaming({ id: passkey.id, name: event.currentTarget.value })}
+                    />
                   </label>
-                  <button type="submit" disabled={busy}>Save name</button>
-                  <button type="button" class="link" onClick={() => setRenaming(undefined)}>Cancel</button>
+                  <button type="submit" disabled={busy}>
+                    Save name
+                  </button>
+                  <button type="button" class="link" onClick={() => setRenaming(undefined)}>
+                    Cancel
+                  </button>
                 </form>
-              ) : <strong>{passkey.name}</strong>}
-              {' '}<span class="hint">added {dateTime(passkey.created_at)}, {passkey.last_used_at === null ? 'not used yet' : `last used ${dateTime(passkey.last_used_at)}`}{passkey.device_type === 'multi_device' ? ', synced' : ''}</span>
-              {renaming?.id !== passkey.id && <>{' '}<button type="button" disabled={busy} aria-label={`Rename passkey ${passkey.name}`} onClick={() => setRenaming({ id: passkey.id, name: passkey.name })}>Rename</button></>}
-              {' '}<button type="button" disabled={busy} aria-label={`Remove passkey ${passkey.name}`} onClick={() => remove(passkey)}>Remove</button>
+              ) : (
+                <strong>{passkey.name}</strong>
+              )}{' '}
+              <span class="hint">
+                added {dateTime(passkey.created_at)},{' '}
+                {passkey.last_used_at === null ? 'not used yet' : `last used ${dateTime(passkey.last_used_at)}`}
+                {passkey.device_type === 'multi_device' ? ', synced' : ''}
+              </span>
+              {renaming?.id !== passkey.id && (
+                <>
+                  {' '}
+                  <button
+                    type="button"
+                    disabled={busy}
+                    aria-label={`Rename passkey ${passkey.name}`}
+                    onClick={() => setRenaming({ id: passkey.id, name: passkey.name })}
+                  >
+                    Rename
+                  </button>
+                </>
+              )}{' '}
+              <button
+                type="button"
+                disabled={busy}
+                aria-label={`Remove passkey ${passkey.name}`}
+                onClick={() => remove(passkey)}
+              >
+                Remove
+              </button>
             </li>
           ))}
         </ul>
       )}
       <form class="passkey-add" aria-label="Add a passkey" onSubmit={add}>
-        <label>Passkey name
-          <input required maxLength={64} value={name} placeholder="e.g. Laptop" onInput={(event) => setName(event.currentTarget.value)} />
+        <label>
+          Passkey name
+          <input
+            required
+            maxLength={64}
+            value={name}
+            placeholder="e.g. Laptop"
+            onInput={(event) => setName(event.currentTarget.value)}
+          />
         </label>
-        <button type="submit" disabled={busy}>Add a passkey</button>
+        <button type="submit" disabled={busy}>
+          Add a passkey
+        </button>
       </form>
       <PasskeyProblem error={error} />
     </section>

@@ -7,7 +7,11 @@ import type { Employee, Payment } from '../types';
 import { ReverseButton } from './reverse';
 
 function Link({ to, children }: { to: string; children: string }) {
-  return <a href={to} onClick={(event) => follow(event, to)}>{children}</a>;
+  return (
+    <a href={to} onClick={(event) => follow(event, to)}>
+      {children}
+    </a>
+  );
 }
 
 /** One payment as a payslip: who, for when, how much, and the reversal that cancels it (or the payment it cancels). */
@@ -26,7 +30,9 @@ export function PaymentDetail({ id }: { id: string }) {
       try {
         const found = await request<Payment>('GET', `/api/payments/${encodeURIComponent(id)}`);
         // Shown together, so the payslip never flashes an id where the name goes.
-        const person = await request<Employee>('GET', `/api/employees/${encodeURIComponent(found.employee_id)}`).catch(() => undefined);
+        const person = await request<Employee>('GET', `/api/employees/${encodeURIComponent(found.employee_id)}`).catch(
+          () => undefined,
+        );
         if (!live) return;
         setPayment(found);
         setEmployee(person);
@@ -42,26 +48,74 @@ export function PaymentDetail({ id }: { id: string }) {
   const name = employee?.name ?? payment?.employee_id ?? '';
   return (
     <section aria-labelledby="payment-heading" class="payslip">
-      <p><Link to="/payments">← All payments</Link></p>
-      <h1 id="payment-heading">{payment === undefined ? 'Payment' : `${payment.kind === 'reversal' ? 'Reversal' : 'Payment'} for ${payment.period}`}</h1>
+      <p>
+        <Link to="/payments">← All payments</Link>
+      </p>
+      <h1 id="payment-heading">
+        {payment === undefined
+          ? 'Payment'
+          : `${payment.kind === 'reversal' ? 'Reversal' : 'Payment'} for ${payment.period}`}
+      </h1>
       <ProblemAlert error={error} />
       <Notice text={notice} />
       {payment !== undefined && (
         <>
           <dl class="facts">
-            <dt>Employee</dt><dd>{user.role === 'employee' ? name : <Link to={`/employees?id=${payment.employee_id}`}>{name}</Link>}</dd>
-            {employee !== undefined && <><dt>Department</dt><dd>{employee.department}, {employee.title}</dd></>}
-            {employee !== undefined && <><dt>Bank account</dt><dd class="iban">{employee.bank_account}</dd></>}
-            <dt>Pay period</dt><dd>{payment.period}</dd>
-            <dt>Amount</dt><dd class="amount-big">{money(payment.amount_cents, payment.currency)}</dd>
-            <dt>Kind</dt><dd>{payment.kind}</dd>
-            <dt>Memo</dt><dd>{payment.memo ?? '—'}</dd>
-            <dt>Issued</dt><dd>{dateTime(payment.created_at)}</dd>
-            <dt>Reference</dt><dd class="mono">{payment.id}</dd>
-            {payment.reverses_payment_id !== null && <><dt>Reverses</dt><dd><Link to={`/payments?id=${payment.reverses_payment_id}`}>The original payment</Link></dd></>}
-            {payment.reversed_by_payment_id !== null && <><dt>Reversed by</dt><dd><Link to={`/payments?id=${payment.reversed_by_payment_id}`}>The reversal</Link></dd></>}
+            <dt>Employee</dt>
+            <dd>{user.role === 'employee' ? name : <Link to={`/employees?id=${payment.employee_id}`}>{name}</Link>}</dd>
+            {employee !== undefined && (
+              <>
+                <dt>Department</dt>
+                <dd>
+                  {employee.department}, {employee.title}
+                </dd>
+              </>
+            )}
+            {employee !== undefined && (
+              <>
+                <dt>Bank account</dt>
+                <dd class="iban">{employee.bank_account}</dd>
+              </>
+            )}
+            <dt>Pay period</dt>
+            <dd>{payment.period}</dd>
+            <dt>Amount</dt>
+            <dd class="amount-big">{money(payment.amount_cents, payment.currency)}</dd>
+            <dt>Kind</dt>
+            <dd>{payment.kind}</dd>
+            <dt>Memo</dt>
+            <dd>{payment.memo ?? '—'}</dd>
+            <dt>Issued</dt>
+            <dd>{dateTime(payment.created_at)}</dd>
+            <dt>Reference</dt>
+            <dd class="mono">{payment.id}</dd>
+            {payment.reverses_payment_id !== null && (
+              <>
+                <dt>Reverses</dt>
+                <dd>
+                  <Link to={`/payments?id=${payment.reverses_payment_id}`}>The original payment</Link>
+                </dd>
+              </>
+            )}
+            {payment.reversed_by_payment_id !== null && (
+              <>
+                <dt>Reversed by</dt>
+                <dd>
+                  <Link to={`/payments?id=${payment.reversed_by_payment_id}`}>The reversal</Link>
+                </dd>
+              </>
+            )}
           </dl>
-          {user.role === 'admin' && <ReverseButton payment={payment} employeeName={name} onDone={(text) => { setNotice(text); setVersion(version + 1); }} />}
+          {user.role === 'admin' && (
+            <ReverseButton
+              payment={payment}
+              employeeName={name}
+              onDone={(text) => {
+                setNotice(text);
+                setVersion(version + 1);
+              }}
+            />
+          )}
         </>
       )}
     </section>

@@ -32,7 +32,10 @@ function PaymentList() {
   const { user, request } = useApi();
   const admin = user.role === 'admin';
   const employees = useAll<Employee>('/api/employees');
-  const names = useMemo(() => new Map(employees.items.map((employee) => [employee.id, employee.name])), [employees.items]);
+  const names = useMemo(
+    () => new Map(employees.items.map((employee) => [employee.id, employee.name])),
+    [employees.items],
+  );
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const list = useList<Payment>('/api/payments', { ...filters, order: 'desc', limit: 50 });
   const totals = useList<PaymentTotal>('/api/payments/totals', { ...filters });
@@ -49,8 +52,37 @@ function PaymentList() {
     setExportError(undefined);
     try {
       const all = await fetchAll<Payment>(request, '/api/payments', { ...filters, order: 'desc' });
-      const rows = all.map((p) => [p.id, p.period, nameOf(p.employee_id), p.employee_id, (p.amount_cents / 100).toFixed(2), p.currency, p.kind, p.reverses_payment_id, p.memo, p.created_at]);
-      download('payments.csv', 'text/csv;charset=utf-8', toCsv([['id', 'period', 'employee', 'employee_id', 'amount', 'currency', 'kind', 'reverses_payment_id', 'memo', 'created_at'], ...rows]));
+      const rows = all.map((p) => [
+        p.id,
+        p.period,
+        nameOf(p.employee_id),
+        p.employee_id,
+        (p.amount_cents / 100).toFixed(2),
+        p.currency,
+        p.kind,
+        p.reverses_payment_id,
+        p.memo,
+        p.created_at,
+      ]);
+      download(
+        'payments.csv',
+        'text/csv;charset=utf-8',
+        toCsv([
+          [
+            'id',
+            'period',
+            'employee',
+            'employee_id',
+            'amount',
+            'currency',
+            'kind',
+            'reverses_payment_id',
+            'memo',
+            'created_at',
+          ],
+          ...rows,
+        ]),
+      );
       setNotice(`Exported ${all.length} payments.`);
     } catch (failure) {
       setExportError(failure);
@@ -60,7 +92,16 @@ function PaymentList() {
   return (
     <section aria-labelledby="payments-heading">
       <h1 id="payments-heading">Payments</h1>
-      {admin && <PayForm employees={employees.items} onPaid={(payment) => changed(`Paid ${money(payment.amount_cents, payment.currency)} to ${nameOf(payment.employee_id)} for ${payment.period}.`)} />}
+      {admin && (
+        <PayForm
+          employees={employees.items}
+          onPaid={(payment) =>
+            changed(
+              `Paid ${money(payment.amount_cents, payment.currency)} to ${nameOf(payment.employee_id)} for ${payment.period}.`,
+            )
+          }
+        />
+      )}
       <FilterForm employees={user.role === 'employee' ? [] : employees.items} onApply={setFilters} />
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? employees.error ?? exportError} />
@@ -70,57 +111,111 @@ function PaymentList() {
           <tr key={`${total.period} ${total.currency}`}>
             <td data-label="Period">{total.period}</td>
             <td data-label="Currency">{total.currency}</td>
-            <td data-label="Total" class="amount">{money(total.total_cents, total.currency)}</td>
-            <td data-label="Records" class="amount">{total.count}</td>
+            <td data-label="Total" class="amount">
+              {money(total.total_cents, total.currency)}
+            </td>
+            <td data-label="Records" class="amount">
+              {total.count}
+            </td>
           </tr>
         ))}
       </ListTable>
       <div class="actions">
         <h2 class="grow">Newest first</h2>
-        <button type="button" onClick={() => void exportCsv()}>Export CSV</button>
+        <button type="button" onClick={() => void exportCsv()}>
+          Export CSV
+        </button>
       </div>
       <ListTable label="Payments" head={['Period', 'Employee', 'Amount', 'Kind', 'Memo', 'Created', 'Actions']}>
         {list.items.map((payment) => (
           <tr key={payment.id}>
             <td data-label="Period">{payment.period}</td>
-            <td data-label="Employee">{user.role === 'employee' ? nameOf(payment.employee_id)
-              : <a href={`/employees?id=${payment.employee_id}`} onClick={(event) => follow(event, `/employees?id=${payment.employee_id}`)}>{nameOf(payment.employee_id)}</a>}</td>
-            <td data-label="Amount" class="amount">{money(payment.amount_cents, payment.currency)}</td>
-            <td data-label="Kind">{payment.kind}{payment.reversed_by_payment_id !== null ? ' (reversed)' : ''}</td>
+            <td data-label="Employee">
+              {user.role === 'employee' ? (
+                nameOf(payment.employee_id)
+              ) : (
+                <a
+                  href={`/employees?id=${payment.employee_id}`}
+                  onClick={(event) => follow(event, `/employees?id=${payment.employee_id}`)}
+                >
+                  {nameOf(payment.employee_id)}
+                </a>
+              )}
+            </td>
+            <td data-label="Amount" class="amount">
+              {money(payment.amount_cents, payment.currency)}
+            </td>
+            <td data-label="Kind">
+              {payment.kind}
+              {payment.reversed_by_payment_id !== null ? ' (reversed)' : ''}
+            </td>
             <td data-label="Memo">{payment.memo ?? ''}</td>
             <td data-label="Created">{dateTime(payment.created_at)}</td>
             <td data-label="Actions" class="row-actions">
-              <a href={`/payments?id=${payment.id}`} onClick={(event) => follow(event, `/payments?id=${payment.id}`)}
-                aria-label={`Details of the ${payment.period} ${payment.kind} to ${nameOf(payment.employee_id)}`}>Details</a>
+              <a
+                href={`/payments?id=${payment.id}`}
+                onClick={(event) => follow(event, `/payments?id=${payment.id}`)}
+                aria-label={`Details of the ${payment.period} ${payment.kind} to ${nameOf(payment.employee_id)}`}
+              >
+                Details
+              </a>
               {admin && <ReverseButton payment={payment} employeeName={nameOf(payment.employee_id)} onDone={changed} />}
             </td>
           </tr>
         ))}
       </ListTable>
       {!list.loading && list.items.length === 0 && list.error === undefined && (
-        <Empty>{filters === NO_FILTERS ? (admin ? 'No payments yet. Pay an employee with the form above.' : 'No payments yet.') : 'No payments match these filters. Clear them to see all.'}</Empty>
+        <Empty>
+          {filters === NO_FILTERS
+            ? admin
+              ? 'No payments yet. Pay an employee with the form above.'
+              : 'No payments yet.'
+            : 'No payments match these filters. Clear them to see all.'}
+        </Empty>
       )}
-      {list.hasMore && <button type="button" onClick={list.more} disabled={list.loading}>More</button>}
+      {list.hasMore && (
+        <button type="button" onClick={list.more} disabled={list.loading}>
+          More
+        </button>
+      )}
     </section>
   );
 }
 
 function FilterForm({ employees, onApply }: { employees: Employee[]; onApply(filters: Filters): void }) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const set = (name: keyof Filters) => (event: { currentTarget: { value: string } }) => setDraft({ ...draft, [name]: event.currentTarget.value });
+  const set = (name: keyof Filters) => (event: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, [name]: event.currentTarget.value });
   return (
-    <form class="filters" aria-label="Filter payments" onSubmit={(event) => { event.preventDefault(); onApply({ ...draft }); }}>
+    <form
+      class="filters"
+      aria-label="Filter payments"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onApply({ ...draft });
+      }}
+    >
       {employees.length > 0 && (
-        <label>Employee
+        <label>
+          Employee
           <select value={draft.employee_id} onChange={set('employee_id')}>
             <option value="">All employees</option>
-            {employees.map((employee) => <option key={employee.id} value={employee.id}>{employee.name}</option>)}
+            {employees.map((employee) => (
+              <option key={employee.id} value={employee.id}>
+                {employee.name}
+              </option>
+            ))}
           </select>
         </label>
       )}
-      <label>From period <input type="month" value={draft.from} onInput={set('from')} /></label>
-      <label>To period <input type="month" value={draft.to} onInput={set('to')} /></label>
-      <label>Kind
+      <label>
+        From period <input type="month" value={draft.from} onInput={set('from')} />
+      </label>
+      <label>
+        To period <input type="month" value={draft.to} onInput={set('to')} />
+      </label>
+      <label>
+        Kind
         <select value={draft.kind} onChange={set('kind')}>
           <option value="">Payments and reversals</option>
           <option value="payment">Payments only</option>
@@ -128,7 +223,15 @@ function FilterForm({ employees, onApply }: { employees: Employee[]; onApply(fil
         </select>
       </label>
       <button type="submit">Apply filters</button>
-      <button type="reset" onClick={() => { setDraft(NO_FILTERS); onApply(NO_FILTERS); }}>Clear</button>
+      <button
+        type="reset"
+        onClick={() => {
+          setDraft(NO_FILTERS);
+          onApply(NO_FILTERS);
+        }}
+      >
+        Clear
+      </button>
     </form>
   );
 }

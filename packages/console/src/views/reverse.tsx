@@ -10,7 +10,15 @@ import type { Payment } from '../types';
  * with the reason the audit keeps (sent as the reversal's memo). One Idempotency-Key per payment
  * for as long as this button lives, so a double click or a retry never reverses twice.
  */
-export function ReverseButton({ payment, employeeName, onDone }: { payment: Payment; employeeName: string; onDone(text: string): void }) {
+export function ReverseButton({
+  payment,
+  employeeName,
+  onDone,
+}: {
+  payment: Payment;
+  employeeName: string;
+  onDone(text: string): void;
+}) {
   const { request } = useApi();
   const key = useRef(newIdempotencyKey());
   const [busy, setBusy] = useState(false);
@@ -22,7 +30,12 @@ export function ReverseButton({ payment, employeeName, onDone }: { payment: Paym
     if (busy) return;
     const answer = await confirm({
       title: 'Reverse this payment?',
-      body: <p>This reverses {employeeName}'s payment of {amount} for {payment.period}: a reversal of −{amount} is recorded. It cannot be undone.</p>,
+      body: (
+        <p>
+          This reverses {employeeName}'s payment of {amount} for {payment.period}: a reversal of −{amount} is recorded.
+          It cannot be undone.
+        </p>
+      ),
       action: 'Reverse payment',
       reasonLabel: 'Reason (kept in the audit log)',
     });
@@ -30,7 +43,10 @@ export function ReverseButton({ payment, employeeName, onDone }: { payment: Paym
     setBusy(true);
     setError(undefined);
     try {
-      await request<Payment>('POST', `/api/payments/${encodeURIComponent(payment.id)}/reversal`, { body: { memo: answer.reason }, headers: { 'idempotency-key': key.current } });
+      await request<Payment>('POST', `/api/payments/${encodeURIComponent(payment.id)}/reversal`, {
+        body: { memo: answer.reason },
+        headers: { 'idempotency-key': key.current },
+      });
       onDone(`Reversed ${employeeName}'s ${payment.period} payment of ${amount}.`);
     } catch (failure) {
       setError(failure);
@@ -40,7 +56,14 @@ export function ReverseButton({ payment, employeeName, onDone }: { payment: Paym
   };
   return (
     <>
-      <button type="button" onClick={() => void reverse()} disabled={busy} aria-label={`Reverse ${employeeName}'s ${payment.period} payment of ${amount}`}>Reverse</button>
+      <button
+        type="button"
+        onClick={() => void reverse()}
+        disabled={busy}
+        aria-label={`Reverse ${employeeName}'s ${payment.period} payment of ${amount}`}
+      >
+        Reverse
+      </button>
       {dialog}
       <ProblemAlert error={error} />
     </>

@@ -38,9 +38,14 @@ export function SecurityView() {
       <h2>Two-step sign-in</h2>
       <Notice text={notice} />
       <ProblemAlert error={error} />
-      {status === undefined ? null
-        : status.totp ? <Enabled status={status} onRemoved={() => changed('Two-step sign-in is off.')} />
-        : <MfaEnrolment onEnrolled={() => changed('Two-step sign-in is on. Your next sign-in asks for a code.')} onStarted={() => setNotice(undefined)} />}
+      {status === undefined ? null : status.totp ? (
+        <Enabled status={status} onRemoved={() => changed('Two-step sign-in is off.')} />
+      ) : (
+        <MfaEnrolment
+          onEnrolled={() => changed('Two-step sign-in is on. Your next sign-in asks for a code.')}
+          onStarted={() => setNotice(undefined)}
+        />
+      )}
       <PasskeysSection />
       <AccountSecurity />
     </section>
@@ -71,19 +76,32 @@ function Enabled({ status, onRemoved }: { status: MfaStatus; onRemoved(): void }
   return (
     <>
       <p class="mfa-state">
-        On since {dateTime(status.confirmed_at)}: signing in asks for a code from your authenticator app.
-        {' '}{status.recovery_codes_left} of 10 recovery codes left.
+        On since {dateTime(status.confirmed_at)}: signing in asks for a code from your authenticator app.{' '}
+        {status.recovery_codes_left} of 10 recovery codes left.
       </p>
       {status.recovery_codes_left <= 3 && (
-        <p class="problem" role="alert">Few recovery codes are left. Remove and set up the authenticator again to get ten new ones.</p>
+        <p class="problem" role="alert">
+          Few recovery codes are left. Remove and set up the authenticator again to get ten new ones.
+        </p>
       )}
       <form class="mfa-remove" aria-label="Remove the authenticator" onSubmit={remove}>
         <h3>Remove the authenticator</h3>
-        <p class="hint">Signing in will ask for your password only. Payroll changes may then be refused until you set it up again.</p>
-        <label>Current password
-          <input type="password" required autocomplete="current-password" value={password} onInput={(event) => setPassword(event.currentTarget.value)} />
+        <p class="hint">
+          Signing in will ask for your password only. Payroll changes may then be refused until you set it up again.
+        </p>
+        <label>
+          Current password
+          <input
+            type="password"
+            required
+            autocomplete="current-password"
+            value={password}
+            onInput={(event) => setPassword(event.currentTarget.value)}
+          />
         </label>
-        <button type="submit" disabled={busy}>Remove authenticator</button>
+        <button type="submit" disabled={busy}>
+          Remove authenticator
+        </button>
         <ProblemAlert error={error} />
       </form>
     </>

@@ -16,7 +16,11 @@ export function SessionsView() {
   return (
     <section aria-labelledby="sessions-heading">
       <h1 id="sessions-heading">Sessions</h1>
-      <SessionTable title="My sessions" listPath="/api/users/me/sessions" revokePath={(id) => `/api/users/me/sessions/${id}`} />
+      <SessionTable
+        title="My sessions"
+        listPath="/api/users/me/sessions"
+        revokePath={(id) => `/api/users/me/sessions/${id}`}
+      />
       {user.role === 'admin' && <AllSessions />}
     </section>
   );
@@ -25,7 +29,14 @@ export function SessionsView() {
 function AllSessions() {
   const users = useAll<UserRecord>('/api/users');
   const names = useMemo(() => new Map(users.items.map((record) => [record.id, record.username])), [users.items]);
-  return <SessionTable title="All sessions" listPath="/api/sessions" revokePath={(id) => `/api/sessions/${id}`} userNames={names} />;
+  return (
+    <SessionTable
+      title="All sessions"
+      listPath="/api/sessions"
+      revokePath={(id) => `/api/sessions/${id}`}
+      userNames={names}
+    />
+  );
 }
 
 interface SessionTableProps {
@@ -47,7 +58,13 @@ function SessionTable({ title, listPath, revokePath, userNames }: SessionTablePr
     const owner = userNames === undefined ? 'your' : `${userNames.get(session.user_id ?? '') ?? 'this user'}'s`;
     const answer = await confirm({
       title: 'Revoke this session?',
-      body: <p>This signs out {owner} session on {device(session)}{session.ip === null || session.ip === undefined ? '' : ` from ${session.ip}`}{session.current === true ? ' — this browser tab itself' : ''}: its tokens stop working at once.</p>,
+      body: (
+        <p>
+          This signs out {owner} session on {device(session)}
+          {session.ip === null || session.ip === undefined ? '' : ` from ${session.ip}`}
+          {session.current === true ? ' — this browser tab itself' : ''}: its tokens stop working at once.
+        </p>
+      ),
       action: 'Revoke',
     });
     if (!answer.confirmed) return;
@@ -63,21 +80,41 @@ function SessionTable({ title, listPath, revokePath, userNames }: SessionTablePr
     <>
       <h2>{title}</h2>
       <ProblemAlert error={list.error ?? error} />
-      <ListTable label={title} head={[...(userNames ? ['User'] : []), 'Device', 'Address', 'Last used', 'Signed in', 'Expires', 'Actions']}>
+      <ListTable
+        label={title}
+        head={[...(userNames ? ['User'] : []), 'Device', 'Address', 'Last used', 'Signed in', 'Expires', 'Actions']}
+      >
         {live.map((session) => (
           <tr key={session.id}>
             {userNames && <td data-label="User">{userNames.get(session.user_id ?? '') ?? session.user_id}</td>}
-            <td data-label="Device">{device(session)}{session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}{(session.amr?.includes('hwk') === true || session.amr?.includes('swk') === true) && <span class="tag"> · with passkey</span>}{session.current === true && <span class="tag"> (this device)</span>}</td>
+            <td data-label="Device">
+              {device(session)}
+              {session.amr?.includes('otp') === true && <span class="tag"> · with code</span>}
+              {(session.amr?.includes('hwk') === true || session.amr?.includes('swk') === true) && (
+                <span class="tag"> · with passkey</span>
+              )}
+              {session.current === true && <span class="tag"> (this device)</span>}
+            </td>
             <td data-label="Address">{session.ip ?? '—'}</td>
-            <td data-label="Last used">{dateTime(session.last_used_at ?? session.last_refreshed_at ?? session.created_at)}</td>
+            <td data-label="Last used">
+              {dateTime(session.last_used_at ?? session.last_refreshed_at ?? session.created_at)}
+            </td>
             <td data-label="Signed in">{dateTime(session.created_at)}</td>
             <td data-label="Expires">{dateTime(session.expires_at)}</td>
-            <td data-label="Actions"><button type="button" onClick={() => void revoke(session)}>Revoke</button></td>
+            <td data-label="Actions">
+              <button type="button" onClick={() => void revoke(session)}>
+                Revoke
+              </button>
+            </td>
           </tr>
         ))}
       </ListTable>
       {dialog}
-      {list.hasMore && <button type="button" onClick={list.more} disabled={list.loading}>More</button>}
+      {list.hasMore && (
+        <button type="button" onClick={list.more} disabled={list.loading}>
+          More
+        </button>
+      )}
     </>
   );
 }

@@ -17,12 +17,19 @@ export function UsersView() {
   const { request, user: me } = useApi();
   const list = useList<UserRecord>('/api/users', { limit: 50 });
   const employees = useAll<Employee>('/api/employees');
-  const employeeNames = useMemo(() => new Map(employees.items.map((employee) => [employee.id, employeeLabel(employee)])), [employees.items]);
+  const employeeNames = useMemo(
+    () => new Map(employees.items.map((employee) => [employee.id, employeeLabel(employee)])),
+    [employees.items],
+  );
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [dialog, confirm] = useConfirm();
 
-  const update = async (record: UserRecord, change: { role?: Role; disabled?: boolean; employee_id?: string | null }, done: string) => {
+  const update = async (
+    record: UserRecord,
+    change: { role?: Role; disabled?: boolean; employee_id?: string | null },
+    done: string,
+  ) => {
     setError(undefined);
     setNotice(undefined);
     try {
@@ -38,7 +45,12 @@ export function UsersView() {
     const role = select.value as Role;
     const answer = await confirm({
       title: `Make ${record.username} ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}?`,
-      body: <p>{record.username} changes from {record.role} to {role}. Their current sessions are signed out, and they sign in again with the new role.</p>,
+      body: (
+        <p>
+          {record.username} changes from {record.role} to {role}. Their current sessions are signed out, and they sign
+          in again with the new role.
+        </p>
+      ),
       action: 'Change role',
     });
     if (!answer.confirmed) {
@@ -50,34 +62,58 @@ export function UsersView() {
 
   const changeEmployee = async (record: UserRecord, select: HTMLSelectElement) => {
     const employeeId = select.value === '' ? null : select.value;
-    const name = employeeId === null ? undefined : employeeNames.get(employeeId) ?? employeeId;
+    const name = employeeId === null ? undefined : (employeeNames.get(employeeId) ?? employeeId);
     const answer = await confirm({
-      title: name === undefined ? `Unlink ${record.username} from their employee record?` : `Link ${record.username} to ${name}?`,
-      body: <p>{name === undefined
-        ? `${record.username} no longer sees the pay of ${employeeNames.get(record.employee_id ?? '') ?? 'their employee record'}.`
-        : `${record.username} is ${name} in payroll: as an employee they see that record's pay.`} Their current sessions are signed out.</p>,
+      title:
+        name === undefined
+          ? `Unlink ${record.username} from their employee record?`
+          : `Link ${record.username} to ${name}?`,
+      body: (
+        <p>
+          {name === undefined
+            ? `${record.username} no longer sees the pay of ${employeeNames.get(record.employee_id ?? '') ?? 'their employee record'}.`
+            : `${record.username} is ${name} in payroll: as an employee they see that record's pay.`}{' '}
+          Their current sessions are signed out.
+        </p>
+      ),
       action: name === undefined ? 'Unlink' : 'Link',
     });
     if (!answer.confirmed) {
       select.value = record.employee_id ?? '';
       return;
     }
-    await update(record, { employee_id: employeeId }, name === undefined ? `${record.username} is linked to no employee record.` : `${record.username} is linked to ${name}.`);
+    await update(
+      record,
+      { employee_id: employeeId },
+      name === undefined
+        ? `${record.username} is linked to no employee record.`
+        : `${record.username} is linked to ${name}.`,
+    );
   };
 
   const disable = async (record: UserRecord) => {
     const answer = await confirm({
       title: `Disable ${record.username}?`,
-      body: <p>{record.username} ({record.role}) can no longer sign in, and every session of theirs is revoked now.</p>,
+      body: (
+        <p>
+          {record.username} ({record.role}) can no longer sign in, and every session of theirs is revoked now.
+        </p>
+      ),
       action: 'Disable',
     });
-    if (answer.confirmed) await update(record, { disabled: true }, `${record.username} is disabled; their sessions are revoked.`);
+    if (answer.confirmed)
+      await update(record, { disabled: true }, `${record.username} is disabled; their sessions are revoked.`);
   };
 
   return (
     <section aria-labelledby="users-heading">
       <h1 id="users-heading">Users</h1>
-      <InviteUserForm employees={employees.items} onInvited={(invited) => setNotice(`Invited ${invited.email} (${invited.roles.join(' ')}): the link is on its way.`)} />
+      <InviteUserForm
+        employees={employees.items}
+        onInvited={(invited) =>
+          setNotice(`Invited ${invited.email} (${invited.roles.join(' ')}): the link is on its way.`)
+        }
+      />
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? error} />
       <ListTable label="Users" head={['Username', 'Role', 'Employee', 'State', 'Created', 'Actions']}>
@@ -85,30 +121,62 @@ export function UsersView() {
           <tr key={record.id}>
             <td data-label="Username">{record.username}</td>
             <td data-label="Role">
-              <select aria-label={`Role of ${record.username}`} value={record.role} disabled={record.id === me.id}
-                onChange={(event) => void changeRole(record, event.currentTarget)}>
-                {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
+              <select
+                aria-label={`Role of ${record.username}`}
+                value={record.role}
+                disabled={record.id === me.id}
+                onChange={(event) => void changeRole(record, event.currentTarget)}
+              >
+                {ROLES.map((role) => (
+                  <option key={role} value={role}>
+                    {role}
+                  </option>
+                ))}
               </select>
             </td>
             <td data-label="Employee">
-              <select aria-label={`Employee record of ${record.username}`} value={record.employee_id ?? ''} disabled={record.id === me.id}
-                onChange={(event) => void changeEmployee(record, event.currentTarget)}>
+              <select
+                aria-label={`Employee record of ${record.username}`}
+                value={record.employee_id ?? ''}
+                disabled={record.id === me.id}
+                onChange={(event) => void changeEmployee(record, event.currentTarget)}
+              >
                 <option value="">—</option>
-                {record.employee_id !== null && !employeeNames.has(record.employee_id) && <option value={record.employee_id}>{record.employee_id}</option>}
-                {employees.items.map((employee) => <option key={employee.id} value={employee.id}>{employeeLabel(employee)}</option>)}
+                {record.employee_id !== null && !employeeNames.has(record.employee_id) && (
+                  <option value={record.employee_id}>{record.employee_id}</option>
+                )}
+                {employees.items.map((employee) => (
+                  <option key={employee.id} value={employee.id}>
+                    {employeeLabel(employee)}
+                  </option>
+                ))}
               </select>
             </td>
             <td data-label="State">{record.disabled ? 'disabled' : 'active'}</td>
             <td data-label="Created">{dateTime(record.created_at)}</td>
             <td data-label="Actions">
-              {record.id !== me.id && (record.disabled
-                ? <button type="button" onClick={() => void update(record, { disabled: false }, `${record.username} is enabled.`)}>Enable</button>
-                : <button type="button" onClick={() => void disable(record)}>Disable</button>)}
+              {record.id !== me.id &&
+                (record.disabled ? (
+                  <button
+                    type="button"
+                    onClick={() => void update(record, { disabled: false }, `${record.username} is enabled.`)}
+                  >
+                    Enable
+                  </button>
+                ) : (
+                  <button type="button" onClick={() => void disable(record)}>
+                    Disable
+                  </button>
+                ))}
             </td>
           </tr>
         ))}
       </ListTable>
-      {list.hasMore && <button type="button" onClick={list.more} disabled={list.loading}>More</button>}
+      {list.hasMore && (
+        <button type="button" onClick={list.more} disabled={list.loading}>
+          More
+        </button>
+      )}
       {dialog}
     </section>
   );

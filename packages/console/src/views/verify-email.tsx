@@ -12,13 +12,19 @@ export function VerifyEmailView() {
   const [error, setError] = useState<unknown>(undefined);
   useEffect(() => {
     if (token === null) return;
-    request<BulwarkUser>('POST', '/api/users/me/email/confirm', { body: { token } })
-      .then((user) => setNotice(`Your email address is now ${user.email ?? ''}.`), setError);
+    request<BulwarkUser>('POST', '/api/users/me/email/confirm', { body: { token } }).then(
+      (user) => setNotice(`Your email address is now ${user.email ?? ''}.`),
+      setError,
+    );
   }, [request, token]);
   return (
     <section aria-labelledby="verify-heading">
       <h1 id="verify-heading">Email address</h1>
-      {token === null && <p class="problem" role="alert">This page needs the link from your mail.</p>}
+      {token === null && (
+        <p class="problem" role="alert">
+          This page needs the link from your mail.
+        </p>
+      )}
       <Notice text={notice} />
       <ProblemAlert error={error} />
     </section>

@@ -89,7 +89,8 @@ export function createAuthHook(verifier: Verifier, options: AuthHookOptions = {}
   const mode = options.onError ?? 'respond';
   if (mode !== 'respond' && mode !== 'throw') throw new TypeError("requireAuth: onError must be 'respond' or 'throw'");
   const { onRejected } = options;
-  if (onRejected !== undefined && typeof onRejected !== 'function') throw new TypeError('requireAuth: onRejected must be a function');
+  if (onRejected !== undefined && typeof onRejected !== 'function')
+    throw new TypeError('requireAuth: onRejected must be a function');
   const fail = (error: unknown, request: AuthTarget, reply: AuthReply, done: (error?: Error) => void): void => {
     const answer = mode === 'respond' ? errorAnswer(error) : null;
     if (answer === null) {
@@ -121,11 +122,13 @@ export function createAuthHook(verifier: Verifier, options: AuthHookOptions = {}
         url: () => `${request.protocol ?? 'http'}://${request.host ?? ''}${request.url ?? '/'}`,
       });
       if (result instanceof Promise) {
-        result.then((claims) => {
-          request.auth = claims;
-          authorize(claims);
-          done();
-        }).catch((failure: unknown) => fail(failure, request, reply as AuthReply, done));
+        result
+          .then((claims) => {
+            request.auth = claims;
+            authorize(claims);
+            done();
+          })
+          .catch((failure: unknown) => fail(failure, request, reply as AuthReply, done));
         return;
       }
       request.auth = result;
@@ -149,7 +152,9 @@ const plugin: FastifyPluginCallback<GuardPluginOptions> = (fastify, options, don
     return;
   }
   fastify.decorateRequest('auth', null);
-  fastify.decorate('requireAuth', (opts?: RequireAuthOptions) => createAuthHook(verifier, { ...opts, onError, onRejected }));
+  fastify.decorate('requireAuth', (opts?: RequireAuthOptions) =>
+    createAuthHook(verifier, { ...opts, onError, onRejected }),
+  );
   fastify.decorate('requireRole', (...roles: string[]) => createAuthHook(verifier, { roles, onError, onRejected }));
   done();
 };

@@ -27,17 +27,30 @@ export interface HonoMiddlewareOptions extends RequireAuthOptions {
  * 401 invalid_token / token_expired, 403 forbidden. Errors that are not the guard's own (a bug)
  * are rethrown to the app's onError. Works on any runtime Hono runs on that has node:crypto.
  */
-export function createHonoMiddleware(verifier: Verifier, options: HonoMiddlewareOptions = {}): MiddlewareHandler<HonoAuthEnv> {
+export function createHonoMiddleware(
+  verifier: Verifier,
+  options: HonoMiddlewareOptions = {},
+): MiddlewareHandler<HonoAuthEnv> {
   assertVerifier(verifier, 'createHonoMiddleware');
   const authorize = createAuthorizer(options, 'createHonoMiddleware');
   const { onRejected } = options;
-  if (onRejected !== undefined && typeof onRejected !== 'function') throw new TypeError('createHonoMiddleware: onRejected must be a function');
+  if (onRejected !== undefined && typeof onRejected !== 'function')
+    throw new TypeError('createHonoMiddleware: onRejected must be a function');
   return async (c, next) => {
     let claims: AccessTokenClaims;
     try {
       // Fetch Headers join repeated Authorization headers with ", ": that holds a space, so it is
       // `malformed`, never judged by its first credential.
-      claims = await authenticateRequest(verifier, { authorization: c.req.header('authorization'), dpop: c.req.header('dpop'), method: c.req.method, url: () => c.req.url }, 'verifyAsync');
+      claims = await authenticateRequest(
+        verifier,
+        {
+          authorization: c.req.header('authorization'),
+          dpop: c.req.header('dpop'),
+          method: c.req.method,
+          url: () => c.req.url,
+        },
+        'verifyAsync',
+      );
       authorize(claims);
     } catch (error) {
       const answer = errorAnswer(error);

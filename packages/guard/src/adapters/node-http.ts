@@ -44,14 +44,24 @@ export function createAuthMiddleware(verifier: Verifier, options: AuthMiddleware
   assertVerifier(verifier, 'createAuthMiddleware');
   const authorize = createAuthorizer(options, 'createAuthMiddleware');
   const mode = options.onError ?? 'respond';
-  if (mode !== 'respond' && mode !== 'next') throw new TypeError("createAuthMiddleware: onError must be 'respond' or 'next'");
+  if (mode !== 'respond' && mode !== 'next')
+    throw new TypeError("createAuthMiddleware: onError must be 'respond' or 'next'");
   const { onRejected } = options;
-  if (onRejected !== undefined && typeof onRejected !== 'function') throw new TypeError('createAuthMiddleware: onRejected must be a function');
+  if (onRejected !== undefined && typeof onRejected !== 'function')
+    throw new TypeError('createAuthMiddleware: onRejected must be a function');
   return async (req, res, next) => {
     try {
-      const claims = await authenticateRequest(verifier, {
-        authorization: req.headers.authorization, dpop: req.headers.dpop, rawHeaders: req.rawHeaders, method: req.method ?? '', url: () => nodeRequestUrl(req),
-      }, 'verifyAsync');
+      const claims = await authenticateRequest(
+        verifier,
+        {
+          authorization: req.headers.authorization,
+          dpop: req.headers.dpop,
+          rawHeaders: req.rawHeaders,
+          method: req.method ?? '',
+          url: () => nodeRequestUrl(req),
+        },
+        'verifyAsync',
+      );
       (req as AuthenticatedRequest).auth = claims;
       authorize(claims);
     } catch (error) {
@@ -64,7 +74,13 @@ export function createAuthMiddleware(verifier: Verifier, options: AuthMiddleware
   };
 }
 
-function respond(error: unknown, req: IncomingMessage, res: ServerResponse, next: NextFunction | undefined, onRejected: AuthMiddlewareOptions['onRejected']): void {
+function respond(
+  error: unknown,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction | undefined,
+  onRejected: AuthMiddlewareOptions['onRejected'],
+): void {
   const answer = errorAnswer(error);
   if (answer === null && next !== undefined) {
     next(error);

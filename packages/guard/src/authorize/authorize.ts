@@ -24,7 +24,9 @@ export function createAuthorizer(options: RequireAuthOptions, label: string): (c
   const roles = listOption(options.roles, 'roles', label);
   const scopes = listOption(options.scopes, 'scopes', label);
   if (scopes !== null && !scopes.every((s) => SCOPE_TOKEN.test(s))) {
-    throw new TypeError(`${label}: scopes must be RFC 6749 scope-tokens (printable ASCII, no space, quote or backslash)`);
+    throw new TypeError(
+      `${label}: scopes must be RFC 6749 scope-tokens (printable ASCII, no space, quote or backslash)`,
+    );
   }
   const requiredScope = scopes?.join(' ') ?? '';
   const stepUp = options.stepUp === undefined ? null : createStepUpCheck(options.stepUp, label);

@@ -26,31 +26,54 @@ export class InsufficientUserAuthenticationError extends BulwarkError {
   readonly code = 'insufficient_user_authentication';
   readonly status = 401;
 
-  constructor(readonly shortfall: StepUpShortfall, readonly maxAgeSeconds: number) {
+  constructor(
+    readonly shortfall: StepUpShortfall,
+    readonly maxAgeSeconds: number,
+  ) {
     super(`step-up required: ${shortfall}`, {
-      detail: shortfall === 'auth_too_old' ? 'More recent authentication is required: log in again.' : 'A second factor is required: log in with your authenticator code.',
+      detail:
+        shortfall === 'auth_too_old'
+          ? 'More recent authentication is required: log in again.'
+          : 'A second factor is required: log in with your authenticator code.',
     });
   }
 
   /** RFC 9470 §3's error_description: fixed text, safe to quote. */
   get description(): string {
-    return this.shortfall === 'auth_too_old' ? 'More recent authentication is required' : 'A different authentication level is required';
+    return this.shortfall === 'auth_too_old'
+      ? 'More recent authentication is required'
+      : 'A different authentication level is required';
   }
 }
 
 /** The check of a route's requirement; a TypeError at set-up for a malformed one. */
 export function createStepUpCheck(requirement: StepUpRequirement, label: string): (claims: AccessTokenClaims) => void {
   const { maxAgeSeconds } = requirement;
-  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds <= 0) throw new TypeError(`${label}: stepUp.maxAgeSeconds must be a positive whole number`);
-  const amr = requirement.amr === undefined ? undefined : typeof requirement.amr === 'string' ? [requirement.amr] : [...requirement.amr];
-  if (amr !== undefined && (amr.length === 0 || amr.some((method) => typeof method !== 'string' || !/^[A-Za-z0-9_-]+$/.test(method)))) {
+  if (!Number.isInteger(maxAgeSeconds) || maxAgeSeconds <= 0)
+    throw new TypeError(`${label}: stepUp.maxAgeSeconds must be a positive whole number`);
+  const amr =
+    requirement.amr === undefined
+      ? undefined
+      : typeof requirement.amr === 'string'
+        ? [requirement.amr]
+        : [...requirement.amr];
+  if (
+    amr !== undefined &&
+    (amr.length === 0 || amr.some((method) => typeof method !== 'string' || !/^[A-Za-z0-9_-]+$/.test(method)))
+  ) {
     throw new TypeError(`${label}: stepUp.amr must be an RFC 8176 method name or a non-empty list of them`);
   }
   const now = requirement.now ?? Date.now;
   return (claims) => {
-    if (amr !== undefined && !(Array.isArray(claims.amr) && amr.some((method) => (claims.amr as unknown[]).includes(method)))) throw new InsufficientUserAuthenticationError('amr_missing', maxAgeSeconds);
+    if (
+      amr !== undefined &&
+      !(Array.isArray(claims.amr) && amr.some((method) => (claims.amr as unknown[]).includes(method)))
+    )
+      throw new InsufficientUserAuthenticationError('amr_missing', maxAgeSeconds);
     const authTime = claims.auth_time;
-    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) throw new InsufficientUserAuthenticationError('auth_time_missing', maxAgeSeconds);
-    if (Math.floor(now() / 1000) - authTime > maxAgeSeconds) throw new InsufficientUserAuthenticationError('auth_too_old', maxAgeSeconds);
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime))
+      throw new InsufficientUserAuthenticationError('auth_time_missing', maxAgeSeconds);
+    if (Math.floor(now() / 1000) - authTime > maxAgeSeconds)
+      throw new InsufficientUserAuthenticationError('auth_too_old', maxAgeSeconds);
   };
 }

@@ -32,33 +32,52 @@ let fallbackChecker: DpopChecker | undefined;
  * verifier's cache or not. With 'verify' (the default) synchronous for Bearer and for DPoP with a
  * synchronous replay cache, verifyAsync only after unknown_kid; with 'verifyAsync' always a promise.
  */
-export function authenticateRequest(verifier: Verifier, request: RequestCredentials, verification: 'verify' | 'verifyAsync' = 'verify'): AccessTokenClaims | Promise<AccessTokenClaims> {
+export function authenticateRequest(
+  verifier: Verifier,
+  request: RequestCredentials,
+  verification: 'verify' | 'verifyAsync' = 'verify',
+): AccessTokenClaims | Promise<AccessTokenClaims> {
   const credential = extractCredential(request.authorization, request.rawHeaders);
   const checker = verifier.dpop ?? (fallbackChecker ??= createDpopChecker(undefined, 30, Date.now));
   const algs = checker.rules.algs;
   if (verification === 'verifyAsync') {
-    return verifier.verifyAsync(credential.token)
+    return verifier
+      .verifyAsync(credential.token)
       .then((claims) => constrain(claims, credential, request, checker))
-      .catch((failure: unknown) => { throw mark(failure, credential, algs); });
+      .catch((failure: unknown) => {
+        throw mark(failure, credential, algs);
+      });
   }
   let claims: AccessTokenClaims;
   try {
     claims = verifier.verify(credential.token);
   } catch (error) {
     if (!(error instanceof InvalidTokenError) || error.reason !== 'unknown_kid') throw mark(error, credential, algs);
-    return verifier.verifyAsync(credential.token)
+    return verifier
+      .verifyAsync(credential.token)
       .then((later) => constrain(later, credential, request, checker))
-      .catch((failure: unknown) => { throw mark(failure, credential, algs); });
+      .catch((failure: unknown) => {
+        throw mark(failure, credential, algs);
+      });
   }
   try {
     const result = constrain(claims, credential, request, checker);
-    return result instanceof Promise ? result.catch((failure: unknown) => { throw mark(failure, credential, algs); }) : result;
+    return result instanceof Promise
+      ? result.catch((failure: unknown) => {
+          throw mark(failure, credential, algs);
+        })
+      : result;
   } catch (error) {
     throw mark(error, credential, algs);
   }
 }
 
-function constrain(claims: AccessTokenClaims, credential: AccessCredential, request: RequestCredentials, checker: DpopChecker): AccessTokenClaims | Promise<AccessTokenClaims> {
+function constrain(
+  claims: AccessTokenClaims,
+  credential: AccessCredential,
+  request: RequestCredentials,
+  checker: DpopChecker,
+): AccessTokenClaims | Promise<AccessTokenClaims> {
   const jkt = boundKey(claims);
   if (credential.scheme === 'Bearer') {
     if (jkt !== undefined) throw markDpop(new InvalidTokenError('dpop_bound'), checker.rules.algs);
@@ -69,7 +88,11 @@ function constrain(claims: AccessTokenClaims, credential: AccessCredential, requ
     if (proofJkt !== jkt) throw new InvalidTokenError('dpop_key_mismatch');
     return claims;
   };
-  const result = checker.check(request.dpop, { method: request.method, url: request.url(), accessToken: credential.token });
+  const result = checker.check(request.dpop, {
+    method: request.method,
+    url: request.url(),
+    accessToken: credential.token,
+  });
   return result instanceof Promise ? result.then((proof) => proven(proof.jkt)) : proven(result.jkt);
 }
 

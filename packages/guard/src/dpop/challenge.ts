@@ -22,9 +22,11 @@ export function dpopChallenge(status: number, code: string, error: unknown): str
   if (status !== 401 || typeof error !== 'object' || error === null) return undefined;
   const algs = marked.get(error) ?? (isProofError(error) ? DEFAULT_ALGS : undefined);
   if (algs === undefined) return undefined;
-  if (error instanceof UseDpopNonceError) return `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="${algs}"`;
+  if (error instanceof UseDpopNonceError)
+    return `DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof", algs="${algs}"`;
   if (error instanceof InvalidDpopProofError) return `DPoP error="invalid_dpop_proof", algs="${algs}"`;
-  if (error instanceof TokenExpiredError) return `DPoP error="invalid_token", error_description="The access token expired", algs="${algs}"`;
+  if (error instanceof TokenExpiredError)
+    return `DPoP error="invalid_token", error_description="The access token expired", algs="${algs}"`;
   if (code === 'invalid_token') return `DPoP error="invalid_token", algs="${algs}"`;
   return `DPoP algs="${algs}"`;
 }

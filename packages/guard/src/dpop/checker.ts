@@ -5,11 +5,18 @@ import { checkDpopProof, type DpopRequest, type VerifiedDpopProof } from './proo
 export interface DpopChecker {
   readonly rules: DpopRules;
   /** Throws (or rejects with) InvalidDpopProofError / UseDpopNonceError; sync unless the replay cache is async. */
-  check(header: string | readonly string[] | undefined, request: DpopRequest): VerifiedDpopProof | Promise<VerifiedDpopProof>;
+  check(
+    header: string | readonly string[] | undefined,
+    request: DpopRequest,
+  ): VerifiedDpopProof | Promise<VerifiedDpopProof>;
 }
 
 /** The DPoP proof checks of a verifier, from its `dpop` options (validated here, at start-up). */
-export function createDpopChecker(options: DpopOptions | undefined, defaultSkewSeconds: number, now: () => number): DpopChecker {
+export function createDpopChecker(
+  options: DpopOptions | undefined,
+  defaultSkewSeconds: number,
+  now: () => number,
+): DpopChecker {
   const rules = dpopRulesFrom(options, defaultSkewSeconds, now);
   return { rules, check: (header, request) => checkDpopProof(header, request, rules) };
 }

@@ -15,7 +15,12 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
  * `Authorization: DPoP <token>` (RFC 9449 §7.1; scheme case-insensitive, one token68).
  */
 export function extractCredential(authorization: string | undefined, rawHeaders?: readonly string[]): AccessCredential {
-  if (authorization !== undefined && authorization.length >= 4 && authorization.slice(0, 4).toLowerCase() === 'dpop' && !TCHAR.test(authorization.charAt(4))) {
+  if (
+    authorization !== undefined &&
+    authorization.length >= 4 &&
+    authorization.slice(0, 4).toLowerCase() === 'dpop' &&
+    !TCHAR.test(authorization.charAt(4))
+  ) {
     // As for Bearer: two Authorization headers are two credentials, never judged by the first.
     if (rawHeaders !== undefined && authorizationHeaders(rawHeaders) > 1) throw new InvalidTokenError('malformed');
     const token = authorization.slice(5);

@@ -48,7 +48,9 @@ export class UseDpopNonceError extends BulwarkError {
   readonly status = 401;
 
   constructor(readonly nonce: string) {
-    super('DPoP proof rejected: the server nonce is missing or stale', { detail: 'Retry with a DPoP proof carrying the nonce of the DPoP-Nonce header.' });
+    super('DPoP proof rejected: the server nonce is missing or stale', {
+      detail: 'Retry with a DPoP proof carrying the nonce of the DPoP-Nonce header.',
+    });
   }
 }
 

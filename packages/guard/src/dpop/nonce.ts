@@ -22,11 +22,13 @@ export interface HmacDpopNonceOptions {
  */
 export function createHmacDpopNonces(options: HmacDpopNonceOptions = {}): DpopNonceSource {
   const secret = options.secret ?? randomBytes(32);
-  if (!Buffer.isBuffer(secret) || secret.length < 32) throw new TypeError('dpop nonce: secret must be at least 32 bytes');
+  if (!Buffer.isBuffer(secret) || secret.length < 32)
+    throw new TypeError('dpop nonce: secret must be at least 32 bytes');
   const periodMs = (options.periodSeconds ?? 300) * 1000;
   if (!Number.isFinite(periodMs) || periodMs <= 0) throw new TypeError('dpop nonce: periodSeconds must be positive');
   const now = options.now ?? Date.now;
-  const mac = (period: number): Buffer => createHmac('sha256', secret).update(`bulwark dpop nonce ${period}`).digest().subarray(0, 16);
+  const mac = (period: number): Buffer =>
+    createHmac('sha256', secret).update(`bulwark dpop nonce ${period}`).digest().subarray(0, 16);
   const nonceFor = (period: number): string => `${period.toString(36)}.${mac(period).toString('base64url')}`;
   return {
     current: () => nonceFor(Math.floor(now() / periodMs)),

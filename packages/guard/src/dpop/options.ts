@@ -43,20 +43,37 @@ export interface DpopRules {
 export function dpopRulesFrom(options: DpopOptions = {}, defaultSkewSeconds: number, now: () => number): DpopRules {
   if (typeof options !== 'object' || options === null) throw new TypeError('dpop: options must be an object');
   const algorithms = options.algorithms ?? DPOP_ALGS;
-  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((a) => (DPOP_ALGS as readonly string[]).includes(a))) {
+  if (
+    !Array.isArray(algorithms) ||
+    algorithms.length === 0 ||
+    !algorithms.every((a) => (DPOP_ALGS as readonly string[]).includes(a))
+  ) {
     throw new TypeError(`dpop: algorithms must be a non-empty list of ${DPOP_ALGS.join(', ')}`);
   }
   const maxAgeSeconds = options.maxAgeSeconds ?? DPOP_DEFAULTS.maxAgeSeconds;
-  if (!Number.isFinite(maxAgeSeconds) || maxAgeSeconds <= 0 || maxAgeSeconds > 3600) throw new TypeError('dpop: maxAgeSeconds must be in (0, 3600]');
+  if (!Number.isFinite(maxAgeSeconds) || maxAgeSeconds <= 0 || maxAgeSeconds > 3600)
+    throw new TypeError('dpop: maxAgeSeconds must be in (0, 3600]');
   const skewSeconds = options.clockSkewSeconds ?? defaultSkewSeconds;
-  if (!Number.isFinite(skewSeconds) || skewSeconds < 0) throw new TypeError('dpop: clockSkewSeconds must be a finite number >= 0');
+  if (!Number.isFinite(skewSeconds) || skewSeconds < 0)
+    throw new TypeError('dpop: clockSkewSeconds must be a finite number >= 0');
   const replayCache = options.replayCache ?? new MemoryDpopReplayCache({ now });
-  if (typeof replayCache?.firstUse !== 'function') throw new TypeError('dpop: replayCache must have firstUse(key, ttlSeconds)');
+  if (typeof replayCache?.firstUse !== 'function')
+    throw new TypeError('dpop: replayCache must have firstUse(key, ttlSeconds)');
   const nonces = options.nonces === true ? createHmacDpopNonces({ now }) : (options.nonces ?? null);
   if (nonces !== null && (typeof nonces.current !== 'function' || typeof nonces.isValid !== 'function')) {
     throw new TypeError('dpop: nonces must have current() and isValid(nonce)');
   }
   const maxProofLength = options.maxProofLength ?? DPOP_DEFAULTS.maxProofLength;
-  if (!Number.isInteger(maxProofLength) || maxProofLength < 256) throw new TypeError('dpop: maxProofLength must be an integer >= 256');
-  return { algorithms: new Set(algorithms), algs: algorithms.join(' '), maxAgeSeconds, skewSeconds, replayCache, nonces, maxProofLength, now };
+  if (!Number.isInteger(maxProofLength) || maxProofLength < 256)
+    throw new TypeError('dpop: maxProofLength must be an integer >= 256');
+  return {
+    algorithms: new Set(algorithms),
+    algs: algorithms.join(' '),
+    maxAgeSeconds,
+    skewSeconds,
+    replayCache,
+    nonces,
+    maxProofLength,
+    now,
+  };
 }

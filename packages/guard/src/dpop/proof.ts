@@ -38,16 +38,26 @@ const MAX_JTI_LENGTH = 256;
  * skew, not beyond the skew in the future); ath when a token comes with it; the nonce when the
  * server requires one; and last the replay cache, so a refused proof never takes a place there.
  */
-export function checkDpopProof(header: string | readonly string[] | undefined, request: DpopRequest, rules: DpopRules): VerifiedDpopProof | Promise<VerifiedDpopProof> {
+export function checkDpopProof(
+  header: string | readonly string[] | undefined,
+  request: DpopRequest,
+  rules: DpopRules,
+): VerifiedDpopProof | Promise<VerifiedDpopProof> {
   const proof = singleProof(header, rules.maxProofLength);
   const dot1 = proof.indexOf('.');
   const dot2 = dot1 < 0 ? -1 : proof.indexOf('.', dot1 + 1);
-  if (dot1 <= 0 || dot2 < 0 || proof.indexOf('.', dot2 + 1) >= 0 || dot2 + 1 === proof.length) throw new InvalidDpopProofError('malformed');
-  if (!isCanonicalBase64url(proof, 0, dot1) || !isCanonicalBase64url(proof, dot1 + 1, dot2) || !isCanonicalBase64url(proof, dot2 + 1, proof.length)) {
+  if (dot1 <= 0 || dot2 < 0 || proof.indexOf('.', dot2 + 1) >= 0 || dot2 + 1 === proof.length)
+    throw new InvalidDpopProofError('malformed');
+  if (
+    !isCanonicalBase64url(proof, 0, dot1) ||
+    !isCanonicalBase64url(proof, dot1 + 1, dot2) ||
+    !isCanonicalBase64url(proof, dot2 + 1, proof.length)
+  ) {
     throw new InvalidDpopProofError('malformed');
   }
   const { key, jkt } = proofKey(parseJsonObject(Buffer.from(proof.slice(0, dot1), 'base64url')), rules);
-  if (!verifySignature(key, proof, dot2, Buffer.from(proof.slice(dot2 + 1), 'base64url'))) throw new InvalidDpopProofError('signature_invalid');
+  if (!verifySignature(key, proof, dot2, Buffer.from(proof.slice(dot2 + 1), 'base64url')))
+    throw new InvalidDpopProofError('signature_invalid');
   const claims = parseJsonObject(Buffer.from(proof.slice(dot1 + 1, dot2), 'base64url'));
   if (claims === null) throw new InvalidDpopProofError('claim_invalid');
   const jti = checkClaims(claims, request, rules);
@@ -82,7 +92,8 @@ function singleProof(header: string | readonly string[] | undefined, maxLength: 
 
 function proofKey(header: Record<string, unknown> | null, rules: DpopRules): { key: VerificationKey; jkt: string } {
   if (header === null) throw new InvalidDpopProofError('header_invalid');
-  if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== 'dpop+jwt') throw new InvalidDpopProofError('typ_invalid');
+  if (typeof header.typ !== 'string' || normalizeTyp(header.typ) !== 'dpop+jwt')
+    throw new InvalidDpopProofError('typ_invalid');
   const alg = header.alg;
   if (typeof alg !== 'string' || !rules.algorithms.has(alg)) throw new InvalidDpopProofError('alg_not_allowed');
   // No extension is implemented (RFC 7515 §4.1.11); b64=false would change what is signed.
@@ -100,9 +111,12 @@ function proofKey(header: Record<string, unknown> | null, rules: DpopRules): { k
 
 function checkClaims(claims: Record<string, unknown>, request: DpopRequest, rules: DpopRules): string {
   const { jti, htm, htu, iat } = claims;
-  if (jti === undefined || htm === undefined || htu === undefined || iat === undefined) throw new InvalidDpopProofError('claim_missing');
-  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) throw new InvalidDpopProofError('claim_invalid');
-  if (typeof htm !== 'string' || typeof htu !== 'string' || typeof iat !== 'number' || !Number.isFinite(iat)) throw new InvalidDpopProofError('claim_invalid');
+  if (jti === undefined || htm === undefined || htu === undefined || iat === undefined)
+    throw new InvalidDpopProofError('claim_missing');
+  if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH)
+    throw new InvalidDpopProofError('claim_invalid');
+  if (typeof htm !== 'string' || typeof htu !== 'string' || typeof iat !== 'number' || !Number.isFinite(iat))
+    throw new InvalidDpopProofError('claim_invalid');
   if (htm !== request.method) throw new InvalidDpopProofError('htm_mismatch');
   const expected = normalizeHtu(request.url);
   if (expected === null || normalizeHtu(htu) !== expected) throw new InvalidDpopProofError('htu_mismatch');

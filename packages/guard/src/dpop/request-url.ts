@@ -17,7 +17,8 @@ interface ExpressLike {
 export function nodeRequestUrl(req: IncomingMessage): string {
   const express = req as IncomingMessage & ExpressLike;
   const path = typeof express.originalUrl === 'string' ? express.originalUrl : (req.url ?? '/');
-  if (typeof express.protocol === 'string' && typeof express.host === 'string') return `${express.protocol}://${express.host}${path}`;
+  if (typeof express.protocol === 'string' && typeof express.host === 'string')
+    return `${express.protocol}://${express.host}${path}`;
   const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
   return `${tls ? 'https' : 'http'}://${req.headers.host ?? ''}${path}`;
 }

@@ -28,7 +28,11 @@ const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/;
 
 /** The header's scheme token (its leading run of tchars) is "Bearer", whatever follows it. */
 function isBearerScheme(authorization: string): boolean {
-  return authorization.length > 6 && authorization.slice(0, 6).toLowerCase() === 'bearer' && !TCHAR.test(authorization[6] as string);
+  return (
+    authorization.length > 6 &&
+    authorization.slice(0, 6).toLowerCase() === 'bearer' &&
+    !TCHAR.test(authorization[6] as string)
+  );
 }
 
 /** How many Authorization headers the request carried (rawHeaders: name, value, name, value…). */

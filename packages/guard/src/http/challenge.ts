@@ -25,15 +25,18 @@ export function bearerChallenge(status: number, code: string, error?: unknown): 
   if (dpop !== undefined) return dpop;
   if (status === 401) {
     if (error instanceof InvalidTokenError && error.reason === 'missing') return BEARER_REALM;
-    if (code === 'token_expired') return `${BEARER_REALM}, error="invalid_token", error_description="The access token expired"`;
+    if (code === 'token_expired')
+      return `${BEARER_REALM}, error="invalid_token", error_description="The access token expired"`;
     if (code === 'invalid_token') return `${BEARER_REALM}, error="invalid_token"`;
     // RFC 9470 §3: what would satisfy the route (max_age); the description is fixed text.
-    if (error instanceof InsufficientUserAuthenticationError) return `${BEARER_REALM}, error="insufficient_user_authentication", error_description="${error.description}", max_age=${error.maxAgeSeconds}`;
+    if (error instanceof InsufficientUserAuthenticationError)
+      return `${BEARER_REALM}, error="insufficient_user_authentication", error_description="${error.description}", max_age=${error.maxAgeSeconds}`;
     return BEARER_REALM;
   }
   if (status === 403 && code === 'forbidden') {
     // The scope names were checked at set-up to be RFC 6749 scope-tokens (no quote, no backslash).
-    if (error instanceof InsufficientScopeError) return `${BEARER_REALM}, error="insufficient_scope", scope="${error.scope}"`;
+    if (error instanceof InsufficientScopeError)
+      return `${BEARER_REALM}, error="insufficient_scope", scope="${error.scope}"`;
     return `${BEARER_REALM}, error="insufficient_scope"`;
   }
   return undefined;

@@ -22,7 +22,9 @@ export interface IssuerVerifierOptions extends Omit<VerifierOptions, 'issuer' | 
   /** The feed's behaviour while the token service cannot be read; see SetFeedSourceOptions. */
   revocationFeed?: Pick<SetFeedSourceOptions, 'onUnreachable' | 'requestTimeoutMs' | 'maxEvents'> | undefined;
   /** Key set caching and limits; see RemoteJwksOptions. */
-  jwks?: Pick<RemoteJwksOptions, 'cacheMaxAgeMs' | 'cooldownMs' | 'timeoutMs' | 'maxBytes' | 'maxKeys' | 'onFetched'> | undefined;
+  jwks?:
+    | Pick<RemoteJwksOptions, 'cacheMaxAgeMs' | 'cooldownMs' | 'timeoutMs' | 'maxBytes' | 'maxKeys' | 'onFetched'>
+    | undefined;
   /** How long start-up waits for the feed's first sync (default 10 s); tokens are refused until it syncs. */
   startupTimeoutMs?: number | undefined;
   /** Hears every failed JWKS fetch and feed poll, for logs (never a token or secret). */
@@ -54,12 +56,27 @@ export const ISSUER_VERIFIER_DEFAULTS = Object.freeze({ startupTimeoutMs: 10_000
  * (every token is refused until it has, the feed's fail-closed rule).
  */
 export async function createIssuerVerifier(options: IssuerVerifierOptions): Promise<IssuerVerifier> {
-  const { issuer, clientId, clientSecret, revocationFeed, jwks, startupTimeoutMs, onError, fetch: fetchOption, algorithms: algs, ...rest } = options;
-  if (typeof issuer !== 'string' || issuer === '') throw new TypeError('createIssuerVerifier: issuer must be a non-empty string');
-  if ((clientId === undefined) !== (clientSecret === undefined)) throw new TypeError('createIssuerVerifier: give clientId and clientSecret together');
+  const {
+    issuer,
+    clientId,
+    clientSecret,
+    revocationFeed,
+    jwks,
+    startupTimeoutMs,
+    onError,
+    fetch: fetchOption,
+    algorithms: algs,
+    ...rest
+  } = options;
+  if (typeof issuer !== 'string' || issuer === '')
+    throw new TypeError('createIssuerVerifier: issuer must be a non-empty string');
+  if ((clientId === undefined) !== (clientSecret === undefined))
+    throw new TypeError('createIssuerVerifier: give clientId and clientSecret together');
   const wait = startupTimeoutMs ?? ISSUER_VERIFIER_DEFAULTS.startupTimeoutMs;
-  if (!Number.isInteger(wait) || wait < 0) throw new TypeError('createIssuerVerifier: startupTimeoutMs must be a non-negative integer');
-  if (onError !== undefined && typeof onError !== 'function') throw new TypeError('createIssuerVerifier: onError must be a function');
+  if (!Number.isInteger(wait) || wait < 0)
+    throw new TypeError('createIssuerVerifier: startupTimeoutMs must be a non-negative integer');
+  if (onError !== undefined && typeof onError !== 'function')
+    throw new TypeError('createIssuerVerifier: onError must be a function');
   const fetchImpl = fetchOption ?? globalThis.fetch;
   const algorithms = algs ?? PUBLIC_KEY_ALGS;
 
@@ -69,7 +86,8 @@ export async function createIssuerVerifier(options: IssuerVerifierOptions): Prom
   try {
     await keys.ready();
     if (clientId !== undefined && clientSecret !== undefined) {
-      if (metadata.token_endpoint === undefined) throw new Error('issuer discovery: the metadata has no token_endpoint for the revocation feed');
+      if (metadata.token_endpoint === undefined)
+        throw new Error('issuer discovery: the metadata has no token_endpoint for the revocation feed');
       revocations = createSetFeedRevocationSource({
         ...revocationFeed,
         issuer,
@@ -77,7 +95,12 @@ export async function createIssuerVerifier(options: IssuerVerifierOptions): Prom
         keys,
         streamsUrl,
         fetch: fetchImpl,
-        getAccessToken: clientCredentialsToken({ tokenUrl: metadata.token_endpoint, clientId, clientSecret, fetch: fetchImpl }),
+        getAccessToken: clientCredentialsToken({
+          tokenUrl: metadata.token_endpoint,
+          clientId,
+          clientSecret,
+          fetch: fetchImpl,
+        }),
         onError,
       });
       await settledWithin(revocations.ready(), wait);

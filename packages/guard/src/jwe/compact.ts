@@ -29,7 +29,8 @@ export function parseCompactJwe(token: string): CompactJwe {
   for (let i = 0; i < 5; i++) {
     const start = (bounds[i] as number) + 1;
     const end = bounds[i + 1] as number;
-    if ((start === end && i !== 1) || !isCanonicalBase64url(token, start, end)) throw new InvalidTokenError('malformed');
+    if ((start === end && i !== 1) || !isCanonicalBase64url(token, start, end))
+      throw new InvalidTokenError('malformed');
   }
   const segment = (i: number) => token.slice((bounds[i] as number) + 1, bounds[i + 1] as number);
   const protectedSegment = segment(0);

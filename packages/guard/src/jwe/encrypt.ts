@@ -24,12 +24,21 @@ export function encryptNestedJwt(jws: string, key: Pick<JweKey, 'alg' | 'kid' | 
     const wrap = createCipheriv('id-aes256-wrap', concatKdf256(z, key.alg, NO_PARTY_INFO, NO_PARTY_INFO), AES_KW_IV);
     encryptedKey = Buffer.concat([wrap.update(cek), wrap.final()]);
   } else {
-    encryptedKey = publicEncrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, cek);
+    encryptedKey = publicEncrypt(
+      { key: key.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      cek,
+    );
   }
   const protectedSegment = Buffer.from(JSON.stringify(header)).toString('base64url');
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', cek, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(Buffer.from(protectedSegment, 'ascii'));
   const ciphertext = Buffer.concat([cipher.update(jws, 'utf8'), cipher.final()]);
-  return [protectedSegment, encodeBase64url(encryptedKey), encodeBase64url(iv), encodeBase64url(ciphertext), encodeBase64url(cipher.getAuthTag())].join('.');
+  return [
+    protectedSegment,
+    encodeBase64url(encryptedKey),
+    encodeBase64url(iv),
+    encodeBase64url(ciphertext),
+    encodeBase64url(cipher.getAuthTag()),
+  ].join('.');
 }

@@ -45,8 +45,13 @@ export function checkJweHeader(header: Readonly<Record<string, unknown>>, rules:
   for (const name of KEY_REFERENCES) {
     if (header[name] !== undefined) throw new InvalidTokenError('header_key_reference');
   }
-  if (rules.requireCty && !(typeof header.cty === 'string' && normalizeTyp(header.cty) === 'jwt')) throw new InvalidTokenError('cty_invalid');
-  if (rules.typ !== null && header.typ !== undefined && !(typeof header.typ === 'string' && normalizeTyp(header.typ) === rules.typ)) {
+  if (rules.requireCty && !(typeof header.cty === 'string' && normalizeTyp(header.cty) === 'jwt'))
+    throw new InvalidTokenError('cty_invalid');
+  if (
+    rules.typ !== null &&
+    header.typ !== undefined &&
+    !(typeof header.typ === 'string' && normalizeTyp(header.typ) === rules.typ)
+  ) {
     throw new InvalidTokenError('typ_invalid');
   }
   const kid = header.kid;
@@ -78,7 +83,8 @@ function ephemeralKey(epk: unknown): KeyObject {
   if (kty !== 'EC' || crv !== 'P-256' || d !== undefined) throw new InvalidTokenError('epk_invalid');
   const xBytes = typeof x === 'string' ? decodeCanonicalBase64url(x) : null;
   const yBytes = typeof y === 'string' ? decodeCanonicalBase64url(y) : null;
-  if (xBytes?.length !== P256_COORDINATE_BYTES || yBytes?.length !== P256_COORDINATE_BYTES) throw new InvalidTokenError('epk_invalid');
+  if (xBytes?.length !== P256_COORDINATE_BYTES || yBytes?.length !== P256_COORDINATE_BYTES)
+    throw new InvalidTokenError('epk_invalid');
   try {
     return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y } as JsonWebKey, format: 'jwk' });
   } catch {

@@ -38,25 +38,33 @@ export function jweKeyFrom(input: JweKeyInput, alg?: KeyManagementAlg): JweKey {
   return Object.freeze({ alg: inferred, kid, kids, privateKey, publicKey });
 }
 
-function privateKeyFrom(input: JweKeyInput, alg: KeyManagementAlg | undefined): { privateKey: KeyObject; jwkKid?: string } {
+function privateKeyFrom(
+  input: JweKeyInput,
+  alg: KeyManagementAlg | undefined,
+): { privateKey: KeyObject; jwkKid?: string } {
   if (input instanceof KeyObject) {
     if (input.type !== 'private') throw new InvalidKeyError('token decryption needs a private key');
     return { privateKey: input };
   }
   if (typeof input === 'string' || Buffer.isBuffer(input)) {
     const text = input.toString();
-    if (!text.includes('PRIVATE KEY-----')) throw new InvalidKeyError('token decryption needs a private key (PEM "… PRIVATE KEY")');
+    if (!text.includes('PRIVATE KEY-----'))
+      throw new InvalidKeyError('token decryption needs a private key (PEM "… PRIVATE KEY")');
     try {
       return { privateKey: createPrivateKey({ key: text, format: 'pem' }) };
     } catch (cause) {
       throw new InvalidKeyError('unreadable private key PEM', { cause });
     }
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new InvalidKeyError('a key must be a KeyObject, a PEM or a JWK');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new InvalidKeyError('a key must be a KeyObject, a PEM or a JWK');
   return privateKeyFromJwk(input, alg);
 }
 
-function privateKeyFromJwk(jwk: Readonly<Record<string, unknown>>, alg: KeyManagementAlg | undefined): { privateKey: KeyObject; jwkKid?: string } {
+function privateKeyFromJwk(
+  jwk: Readonly<Record<string, unknown>>,
+  alg: KeyManagementAlg | undefined,
+): { privateKey: KeyObject; jwkKid?: string } {
   if (jwk.use !== undefined && jwk.use !== 'enc') throw new InvalidKeyError('the JWK is not for encryption ("use")');
   if (jwk.alg !== undefined && (!isKeyManagementAlg(jwk.alg) || (alg !== undefined && jwk.alg !== alg))) {
     throw new InvalidKeyError(`the JWK is for another algorithm (${String(jwk.alg)})`);
@@ -68,14 +76,16 @@ function privateKeyFromJwk(jwk: Readonly<Record<string, unknown>>, alg: KeyManag
   } catch (cause) {
     throw new InvalidKeyError('unreadable private JWK', { cause });
   }
-  if (jwk.alg !== undefined && algOf(privateKey) !== jwk.alg) throw new InvalidKeyError(`the JWK says ${String(jwk.alg)} but its key does not fit it`);
+  if (jwk.alg !== undefined && algOf(privateKey) !== jwk.alg)
+    throw new InvalidKeyError(`the JWK says ${String(jwk.alg)} but its key does not fit it`);
   return typeof jwk.kid === 'string' && jwk.kid !== '' ? { privateKey, jwkKid: jwk.kid } : { privateKey };
 }
 
 function algOf(key: KeyObject): KeyManagementAlg {
   const type = key.asymmetricKeyType;
   if (type === 'ec') {
-    if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new InvalidKeyError('EC token-encryption keys must be on P-256');
+    if (key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+      throw new InvalidKeyError('EC token-encryption keys must be on P-256');
     return 'ECDH-ES+A256KW';
   }
   if (type === 'rsa') {

@@ -30,7 +30,10 @@ function unwrapEcdhEs(header: CheckedJweHeader, encryptedKey: Buffer, privateKey
 /** RSA-OAEP-256 (RFC 7518 §4.3): OAEP with SHA-256 and MGF1-SHA-256. */
 function unwrapRsaOaep256(encryptedKey: Buffer, privateKey: KeyObject): Buffer | null {
   try {
-    const cek = privateDecrypt({ key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, encryptedKey);
+    const cek = privateDecrypt(
+      { key: privateKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      encryptedKey,
+    );
     return cek.length === CEK_BYTES ? cek : null;
   } catch {
     return null;

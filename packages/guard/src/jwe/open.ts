@@ -21,17 +21,20 @@ export type TokenOpener = (token: unknown) => string;
  * else's or a forgery. The plaintext must itself be a compact JWS (checked by the JWS layer next).
  */
 export function createTokenOpener(decryption: DecryptionOptions, typ: string, maxTokenLength: number): TokenOpener {
-  if (typeof decryption !== 'object' || decryption === null) throw new TypeError('verifier: decryption must be { key, alg? }');
+  if (typeof decryption !== 'object' || decryption === null)
+    throw new TypeError('verifier: decryption must be { key, alg? }');
   let rules: JweRules;
   try {
     const key = jweKeyFrom(decryption.key, decryption.alg);
     rules = { alg: key.alg, kids: key.kids, typ, requireCty: true, privateKey: key.privateKey };
   } catch (error) {
-    if (error instanceof InvalidKeyError) throw new TypeError(`verifier: decryption.key: ${error.message}`, { cause: error });
+    if (error instanceof InvalidKeyError)
+      throw new TypeError(`verifier: decryption.key: ${error.message}`, { cause: error });
     throw error;
   }
   return (token) => {
-    if (typeof token !== 'string') throw new InvalidTokenError(token === undefined || token === null ? 'missing' : 'malformed');
+    if (typeof token !== 'string')
+      throw new InvalidTokenError(token === undefined || token === null ? 'missing' : 'malformed');
     if (token.length === 0) throw new InvalidTokenError('missing');
     if (token.length > maxTokenLength) throw new InvalidTokenError('too_long');
     if (dotCount(token) === 2) throw new InvalidTokenError('jwe_required');

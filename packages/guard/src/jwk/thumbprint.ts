@@ -22,5 +22,7 @@ export function jwkThumbprint(jwk: Readonly<Record<string, unknown>>): string {
     }
     parts.push(`${JSON.stringify(name)}:${JSON.stringify(value)}`);
   }
-  return createHash('sha256').update(`{${parts.join(',')}}`).digest('base64url');
+  return createHash('sha256')
+    .update(`{${parts.join(',')}}`)
+    .digest('base64url');
 }

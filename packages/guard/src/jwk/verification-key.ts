@@ -23,8 +23,10 @@ const EXPECTED_KEY_TYPE: Readonly<Record<Exclude<SigningAlg, 'HS256'>, { kty: st
  */
 export function verificationKeyFromJwk(jwk: Readonly<Record<string, unknown>>, alg: SigningAlg): VerificationKey {
   if (!isSigningAlg(alg)) throw new InvalidKeyError('unsupported algorithm');
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new InvalidKeyError('a JWK must be an object');
-  if (jwk.alg !== undefined && jwk.alg !== alg) throw new InvalidKeyError(`the JWK is for another algorithm, not ${alg}`);
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk))
+    throw new InvalidKeyError('a JWK must be an object');
+  if (jwk.alg !== undefined && jwk.alg !== alg)
+    throw new InvalidKeyError(`the JWK is for another algorithm, not ${alg}`);
   if (jwk.use !== undefined && jwk.use !== 'sig') throw new InvalidKeyError('the JWK is not for signatures ("use")');
   if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
     throw new InvalidKeyError('the JWK may not verify ("key_ops")');
@@ -45,7 +47,9 @@ function secretFromJwk(jwk: Readonly<Record<string, unknown>>): KeyObject {
 function publicKeyFromJwk(jwk: Readonly<Record<string, unknown>>, alg: Exclude<SigningAlg, 'HS256'>): KeyObject {
   const expected = EXPECTED_KEY_TYPE[alg];
   if (jwk.kty !== expected.kty || (expected.crv !== undefined && jwk.crv !== expected.crv)) {
-    throw new InvalidKeyError(`${alg} needs a ${expected.kty}${expected.crv === undefined ? '' : ` ${expected.crv}`} JWK`);
+    throw new InvalidKeyError(
+      `${alg} needs a ${expected.kty}${expected.crv === undefined ? '' : ` ${expected.crv}`} JWK`,
+    );
   }
   for (const member of PRIVATE_MEMBERS) {
     if (jwk[member] !== undefined) throw new InvalidKeyError('a verification JWK must not carry private members');

@@ -52,9 +52,11 @@ async function readBody(response: Response, settings: FetchSettings): Promise<Ui
   if (redirected) return refuse(`redirect refused (HTTP ${response.status})`);
   if (response.status !== 200) return refuse(`HTTP ${response.status}`);
   const type = (response.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!JSON_TYPES.has(type)) return refuse(`content type "${type.slice(0, 64)}" is not application/json or application/jwk-set+json`);
+  if (!JSON_TYPES.has(type))
+    return refuse(`content type "${type.slice(0, 64)}" is not application/json or application/jwk-set+json`);
   const declared = response.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) return refuse(`Content-Length ${Number(declared)} exceeds ${maxBytes} bytes`);
+  if (declared !== null && Number(declared) > maxBytes)
+    return refuse(`Content-Length ${Number(declared)} exceeds ${maxBytes} bytes`);
   if (response.body === null) return refuse('empty response');
 
   const chunks: Uint8Array[] = [];

@@ -6,7 +6,8 @@ import { verificationKeyFromJwk } from '../jwk/verification-key.js';
 /** A JWK of the document that the source does not serve, and why (for operators). */
 export interface SkippedJwk {
   readonly kid: string | undefined;
-  readonly reason: 'not_an_object' | 'no_kid' | 'no_alg' | 'alg_not_allowed' | 'not_for_signatures' | 'duplicate_kid' | 'unusable';
+  readonly reason:
+    'not_an_object' | 'no_kid' | 'no_alg' | 'alg_not_allowed' | 'not_for_signatures' | 'duplicate_kid' | 'unusable';
   /** For `unusable`: what verificationKeyFromJwk refused (never key material). */
   readonly message?: string;
 }
@@ -34,7 +35,10 @@ export function keysFromJwks(document: Readonly<Record<string, unknown>>, rules:
   const entries = document.keys;
   if (!Array.isArray(entries)) throw new JwksFetchError(rules.where, 'the document has no "keys" array');
   if (entries.length > rules.maxKeys) {
-    throw new JwksFetchError(rules.where, `the document has ${entries.length} keys, more than maxKeys (${rules.maxKeys})`);
+    throw new JwksFetchError(
+      rules.where,
+      `the document has ${entries.length} keys, more than maxKeys (${rules.maxKeys})`,
+    );
   }
   const keys: VerificationKey[] = [];
   const skipped: SkippedJwk[] = [];
@@ -50,8 +54,13 @@ export function keysFromJwks(document: Readonly<Record<string, unknown>>, rules:
   return { keys, skipped };
 }
 
-function keyFromEntry(entry: unknown, algorithms: ReadonlySet<SigningAlg>, taken: ReadonlySet<string>): VerificationKey | SkippedJwk {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return { kid: undefined, reason: 'not_an_object' };
+function keyFromEntry(
+  entry: unknown,
+  algorithms: ReadonlySet<SigningAlg>,
+  taken: ReadonlySet<string>,
+): VerificationKey | SkippedJwk {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    return { kid: undefined, reason: 'not_an_object' };
   const jwk = entry as Record<string, unknown>;
   const kid = typeof jwk.kid === 'string' && jwk.kid !== '' ? jwk.kid : undefined;
   if (kid === undefined) return { kid, reason: 'no_kid' };

@@ -71,7 +71,8 @@ export class LocalKeySource implements KeySource {
 }
 
 function checkKey(key: VerificationKey): void {
-  if (typeof key.kid !== 'string' || key.kid === '') throw new InvalidKeyError('a verification key needs a non-empty kid');
+  if (typeof key.kid !== 'string' || key.kid === '')
+    throw new InvalidKeyError('a verification key needs a non-empty kid');
   if (!isSigningAlg(key.alg)) throw new InvalidKeyError(`key ${key.kid}: unsupported alg`);
   if (key.alg !== 'HS256' && key.key.type !== 'public') {
     throw new InvalidKeyError(`key ${key.kid}: ${key.alg} verification keys must be public keys`);

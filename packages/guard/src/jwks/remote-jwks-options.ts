@@ -62,13 +62,16 @@ export function remoteJwksSettings(options: RemoteJwksOptions): RemoteJwksSettin
   if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every(isSigningAlg)) {
     throw new TypeError('remote JWKS: algorithms must be a non-empty list of supported algorithms');
   }
-  if (algorithms.includes('HS256')) throw new TypeError('remote JWKS: HS256 is refused (a JWKS URL never carries shared secrets)');
+  if (algorithms.includes('HS256'))
+    throw new TypeError('remote JWKS: HS256 is refused (a JWKS URL never carries shared secrets)');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw new TypeError('remote JWKS: fetch must be a function');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new TypeError('remote JWKS: now must be a function');
-  if (options.onError !== undefined && typeof options.onError !== 'function') throw new TypeError('remote JWKS: onError must be a function');
-  if (options.onFetched !== undefined && typeof options.onFetched !== 'function') throw new TypeError('remote JWKS: onFetched must be a function');
+  if (options.onError !== undefined && typeof options.onError !== 'function')
+    throw new TypeError('remote JWKS: onError must be a function');
+  if (options.onFetched !== undefined && typeof options.onFetched !== 'function')
+    throw new TypeError('remote JWKS: onFetched must be a function');
   const max = REMOTE_JWKS_DEFAULTS.maxMaxAgeMs;
   return {
     url,
@@ -97,7 +100,9 @@ export function jwksUrl(input: string | URL): URL {
   if (url.username !== '' || url.password !== '') throw new TypeError('remote JWKS: url must not carry credentials');
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
-  throw new TypeError('remote JWKS: url must use https: (http: only to a loopback host: 127.0.0.0/8, [::1], localhost)');
+  throw new TypeError(
+    'remote JWKS: url must use https: (http: only to a loopback host: 127.0.0.0/8, [::1], localhost)',
+  );
 }
 
 /** The URL parser has already normalised the host (e.g. 2130706433 -> 127.0.0.1, lower case). */
@@ -107,6 +112,7 @@ function isLoopback(hostname: string): boolean {
 
 function int(value: number | undefined, fallback: number, name: string, max: number): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new TypeError(`remote JWKS: ${name} must be an integer from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new TypeError(`remote JWKS: ${name} must be an integer from 1 to ${max}`);
   return n;
 }

@@ -2,7 +2,12 @@ import { JwksFetchError } from '../errors.js';
 import { fetchJwks } from './fetch-jwks.js';
 import { keysFromJwks, type SkippedJwk } from './keys-from-jwks.js';
 import { LocalKeySource, type KeyRemovedListener } from './local-key-source.js';
-import { REMOTE_JWKS_DEFAULTS, remoteJwksSettings, type RemoteJwksOptions, type RemoteJwksSettings } from './remote-jwks-options.js';
+import {
+  REMOTE_JWKS_DEFAULTS,
+  remoteJwksSettings,
+  type RemoteJwksOptions,
+  type RemoteJwksSettings,
+} from './remote-jwks-options.js';
 import type { KeySource, VerificationKey } from '../types.js';
 
 /**
@@ -133,7 +138,10 @@ export class RemoteJwksSource implements KeySource {
       return true;
     } catch (error) {
       if (this.#stop.signal.aborted) return false;
-      const failure = error instanceof JwksFetchError ? error : new JwksFetchError(settings.where, 'refresh failed', { cause: error });
+      const failure =
+        error instanceof JwksFetchError
+          ? error
+          : new JwksFetchError(settings.where, 'refresh failed', { cause: error });
       this.#lastError = failure;
       this.#schedule(settings.cooldownMs);
       notify(settings.onError, failure);

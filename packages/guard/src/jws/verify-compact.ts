@@ -69,13 +69,15 @@ export class HeaderCache {
  * decoded and checked before any signature work; the payload is not parsed here.
  */
 export function verifyCompactJws(token: unknown, rules: JwsRules): VerifiedJws {
-  if (typeof token !== 'string') throw new InvalidTokenError(token === undefined || token === null ? 'missing' : 'malformed');
+  if (typeof token !== 'string')
+    throw new InvalidTokenError(token === undefined || token === null ? 'missing' : 'malformed');
   const length = token.length;
   if (length === 0) throw new InvalidTokenError('missing');
   if (length > rules.maxTokenLength) throw new InvalidTokenError('too_long');
   const dot1 = token.indexOf('.');
   const dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-  if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0) throw new InvalidTokenError(isFiveSegments(token, dot2) ? 'jwe_unexpected' : 'malformed');
+  if (dot1 <= 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0)
+    throw new InvalidTokenError(isFiveSegments(token, dot2) ? 'jwe_unexpected' : 'malformed');
   if (dot2 === dot1 + 1 && !rules.allowEmptyPayload) throw new InvalidTokenError('malformed');
 
   const { header, key } = headerAndKey(token, dot1, rules);
@@ -95,7 +97,11 @@ function isFiveSegments(token: string, dot2: number): boolean {
   return dot4 >= 0 && token.indexOf('.', dot4 + 1) < 0;
 }
 
-function headerAndKey(token: string, dot: number, rules: JwsRules): { header: Readonly<Record<string, unknown>>; key: VerificationKey } {
+function headerAndKey(
+  token: string,
+  dot: number,
+  rules: JwsRules,
+): { header: Readonly<Record<string, unknown>>; key: VerificationKey } {
   const cache = rules.headerCache;
   const hit = cache?.get(token, dot);
   if (hit !== undefined) {
@@ -109,6 +115,10 @@ function headerAndKey(token: string, dot: number, rules: JwsRules): { header: Re
   const header = parseJsonObject(Buffer.from(segment, 'base64url'));
   if (header === null) throw new InvalidTokenError('header_invalid');
   const key = checkHeader(header, rules);
-  cache?.set(segment, { header: Object.freeze(header), alg: key.alg, kid: typeof header.kid === 'string' ? header.kid : '' });
+  cache?.set(segment, {
+    header: Object.freeze(header),
+    alg: key.alg,
+    kid: typeof header.kid === 'string' ? header.kid : '',
+  });
   return { header, key };
 }

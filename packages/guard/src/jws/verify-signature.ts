@@ -1,4 +1,12 @@
-import { constants, createHmac, timingSafeEqual, verify, type KeyObject, type VerifyKeyObjectInput, type VerifyPublicKeyInput } from 'node:crypto';
+import {
+  constants,
+  createHmac,
+  timingSafeEqual,
+  verify,
+  type KeyObject,
+  type VerifyKeyObjectInput,
+  type VerifyPublicKeyInput,
+} from 'node:crypto';
 import type { VerificationKey } from '../types.js';
 
 interface Prepared {
@@ -40,7 +48,12 @@ function modulusBytes(key: KeyObject): number {
  * ES256 signatures must be raw r||s (64 bytes; DER is refused), EdDSA 64 bytes, RSA exactly the
  * modulus length; HMACs compare in constant time.
  */
-export function verifySignature(key: VerificationKey, token: string, signingInputEnd: number, signature: Buffer): boolean {
+export function verifySignature(
+  key: VerificationKey,
+  token: string,
+  signingInputEnd: number,
+  signature: Buffer,
+): boolean {
   let p = prepared.get(key.key);
   if (p === undefined) {
     p = prepare(key);

@@ -26,12 +26,18 @@ export function checkClaims(claims: Record<string, unknown>, rules: ClaimRules):
   const { iss, sub, aud, exp, nbf, iat, jti, sid, scope, role, client_id, employee_id } = claims;
   if (exp === undefined) throw new InvalidTokenError('claim_missing');
   if (
-    !isFiniteNumber(exp) || exp > MAX_NUMERIC_DATE ||
+    !isFiniteNumber(exp) ||
+    exp > MAX_NUMERIC_DATE ||
     (nbf !== undefined && !isFiniteNumber(nbf)) ||
     (iat !== undefined && !isFiniteNumber(iat)) ||
     (sub !== undefined && !isNonEmptyString(sub)) ||
     (jti !== undefined && !isNonEmptyString(jti)) ||
-    notString(iss) || notString(sid) || notString(scope) || notString(role) || notString(client_id) || notString(employee_id)
+    notString(iss) ||
+    notString(sid) ||
+    notString(scope) ||
+    notString(role) ||
+    notString(client_id) ||
+    notString(employee_id)
   ) {
     throw new InvalidTokenError('claim_invalid');
   }

@@ -21,12 +21,17 @@ interface RemovalNotifier {
  * the verifier re-checks exp and revocation on every hit. Any key removal flushes everything
  * (removals are rare; tracking kid per entry would cost on every request).
  */
-export function createVerifiedCache(options: VerifiedCacheOptions | true, keys: KeySource): LRUCache<string, AccessTokenClaims> {
+export function createVerifiedCache(
+  options: VerifiedCacheOptions | true,
+  keys: KeySource,
+): LRUCache<string, AccessTokenClaims> {
   const max = options === true ? DEFAULT_CACHE_MAX : (options.max ?? DEFAULT_CACHE_MAX);
   if (!Number.isInteger(max) || max < 1) throw new TypeError('verifier: cache.max must be a positive integer');
   const notifier = keys as Partial<RemovalNotifier>;
   if (typeof notifier.onRemove !== 'function') {
-    throw new TypeError('verifier: a cache needs a key source with onRemove (LocalKeySource or a JWKS source), so removed keys flush it');
+    throw new TypeError(
+      'verifier: a cache needs a key source with onRemove (LocalKeySource or a JWKS source), so removed keys flush it',
+    );
   }
   const cache = new LRUCache<string, AccessTokenClaims>({ max });
   notifier.onRemove(() => cache.clear());

@@ -127,9 +127,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
     return claims;
   };
   // Branch once, here: without decryption the JWS path is exactly what it was.
-  const open = options.decryption === undefined ? undefined : createTokenOpener(options.decryption, jwsRules.typ ?? '', jwsRules.maxTokenLength);
+  const open =
+    options.decryption === undefined
+      ? undefined
+      : createTokenOpener(options.decryption, jwsRules.typ ?? '', jwsRules.maxTokenLength);
   const verifyFully = open === undefined ? verifyJwt : (token: string): AccessTokenClaims => verifyJwt(open(token));
-  if (options.cache === undefined) return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys, open), dpop };
+  if (options.cache === undefined)
+    return { verify: verifyFully, verifyAsync: createVerifyAsync(verifyFully, options.keys, open), dpop };
 
   const cache = createVerifiedCache(options.cache, options.keys);
   const { now } = claimRules;
@@ -191,7 +195,10 @@ function claimRulesFrom(options: VerifierOptions): ClaimRules {
   if (!Number.isFinite(skewSeconds) || skewSeconds < 0) {
     throw new TypeError('verifier: clockSkewSeconds must be a finite number >= 0');
   }
-  const maxLifetime = options.maxTokenLifetimeSeconds === undefined ? VERIFIER_DEFAULTS.maxTokenLifetimeSeconds : options.maxTokenLifetimeSeconds;
+  const maxLifetime =
+    options.maxTokenLifetimeSeconds === undefined
+      ? VERIFIER_DEFAULTS.maxTokenLifetimeSeconds
+      : options.maxTokenLifetimeSeconds;
   if (maxLifetime !== null && (!Number.isSafeInteger(maxLifetime) || maxLifetime <= 0)) {
     throw new TypeError('verifier: maxTokenLifetimeSeconds must be a positive integer, or null for no limit');
   }
@@ -199,5 +206,12 @@ function claimRulesFrom(options: VerifierOptions): ClaimRules {
   if (!required.every((c) => typeof c === 'string' && c !== '')) {
     throw new TypeError('verifier: requiredClaims must be claim names');
   }
-  return { issuer, audiences, skewSeconds, maxLifetimeSeconds: maxLifetime ?? Infinity, required, now: options.now ?? Date.now };
+  return {
+    issuer,
+    audiences,
+    skewSeconds,
+    maxLifetimeSeconds: maxLifetime ?? Infinity,
+    required,
+    now: options.now ?? Date.now,
+  };
 }

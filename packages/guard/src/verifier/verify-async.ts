@@ -10,7 +10,11 @@ type Verify = (token: string) => AccessTokenClaims;
  * itself) and, if that says the kid may now be known, one more verify. Every other outcome is
  * exactly verify's. Without a fetching key source it is verify wrapped in a promise.
  */
-export function createVerifyAsync(verify: Verify, keys: KeySource, open?: (token: string) => string): (token: string) => Promise<AccessTokenClaims> {
+export function createVerifyAsync(
+  verify: Verify,
+  keys: KeySource,
+  open?: (token: string) => string,
+): (token: string) => Promise<AccessTokenClaims> {
   if (typeof keys.refreshForUnknownKid !== 'function') {
     return (token) => {
       try {
@@ -20,7 +24,8 @@ export function createVerifyAsync(verify: Verify, keys: KeySource, open?: (token
       }
     };
   }
-  const refresh = (kid: string): Promise<boolean> => (keys.refreshForUnknownKid as (kid: string) => Promise<boolean>).call(keys, kid);
+  const refresh = (kid: string): Promise<boolean> =>
+    (keys.refreshForUnknownKid as (kid: string) => Promise<boolean>).call(keys, kid);
   return async (token) => {
     try {
       return verify(token);

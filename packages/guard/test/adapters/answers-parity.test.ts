@@ -18,7 +18,13 @@ interface Answer {
   body: unknown;
 }
 
-const INVALID = { type: 'urn:bulwark:problem:invalid_token', title: 'Unauthorized', status: 401, code: 'invalid_token', detail: 'The access token is missing, invalid or revoked.' };
+const INVALID = {
+  type: 'urn:bulwark:problem:invalid_token',
+  title: 'Unauthorized',
+  status: 401,
+  code: 'invalid_token',
+  detail: 'The access token is missing, invalid or revoked.',
+};
 const PROBLEM = 'application/problem+json; charset=utf-8';
 const REALM = 'Bearer realm="bulwark"';
 
@@ -36,14 +42,21 @@ describe('the Fastify plugin answers refusals by itself, as Express and Hono do'
 
   before(async () => {
     fastify = Fastify();
-    await fastify.register(bulwarkGuard, { verifier: v, onRejected: (error) => rejected.push((error as { reason?: string }).reason ?? 'forbidden') });
+    await fastify.register(bulwarkGuard, {
+      verifier: v,
+      onRejected: (error) => rejected.push((error as { reason?: string }).reason ?? 'forbidden'),
+    });
     fastify.get('/me', { onRequest: fastify.requireAuth() }, async (request) => ({ sub: request.auth?.sub }));
     fastify.get('/clerk', { onRequest: fastify.requireRole('clerk') }, async () => ({ ok: true }));
     fastify.get('/pay', { onRequest: fastify.requireAuth({ scopes: ['payroll:pay'] }) }, async () => ({ ok: true }));
     await fastify.ready();
 
     const app = express();
-    app.get('/me', createAuthMiddleware(v), (req, res) => void res.json({ sub: (req as unknown as { auth: { sub: string } }).auth.sub }));
+    app.get(
+      '/me',
+      createAuthMiddleware(v),
+      (req, res) => void res.json({ sub: (req as unknown as { auth: { sub: string } }).auth.sub }),
+    );
     app.get('/clerk', createAuthMiddleware(v, { roles: ['clerk'] }), (_req, res) => void res.json({ ok: true }));
     app.get('/pay', createAuthMiddleware(v, { scopes: ['payroll:pay'] }), (_req, res) => void res.json({ ok: true }));
     server = app.listen(0, '127.0.0.1');
@@ -60,34 +73,101 @@ describe('the Fastify plugin answers refusals by itself, as Express and Hono do'
     await new Promise((resolve) => server.close(resolve));
   });
 
-  const headers = (authorization?: string): Record<string, string> => (authorization === undefined ? {} : { authorization });
+  const headers = (authorization?: string): Record<string, string> =>
+    authorization === undefined ? {} : { authorization };
   const viaFastify = async (path: string, authorization?: string): Promise<Answer> => {
     const res = await fastify.inject({ method: 'GET', url: path, headers: headers(authorization) });
-    return { status: res.statusCode, type: res.headers['content-type'] as string, challenge: (res.headers['www-authenticate'] as string | undefined) ?? null, body: res.json() };
+    return {
+      status: res.statusCode,
+      type: res.headers['content-type'] as string,
+      challenge: (res.headers['www-authenticate'] as string | undefined) ?? null,
+      body: res.json(),
+    };
   };
-  const viaFetch = async (res: Response): Promise<Answer> => ({ status: res.status, type: res.headers.get('content-type'), challenge: res.headers.get('www-authenticate'), body: await res.json() });
-  const viaExpress = async (path: string, authorization?: string) => viaFetch(await fetch(`${expressBase}${path}`, { headers: headers(authorization) }));
-  const viaHono = async (path: string, authorization?: string) => viaFetch(await hono.request(path, { headers: headers(authorization) }));
+  const viaFetch = async (res: Response): Promise<Answer> => ({
+    status: res.status,
+    type: res.headers.get('content-type'),
+    challenge: res.headers.get('www-authenticate'),
+    body: await res.json(),
+  });
+  const viaExpress = async (path: string, authorization?: string) =>
+    viaFetch(await fetch(`${expressBase}${path}`, { headers: headers(authorization) }));
+  const viaHono = async (path: string, authorization?: string) =>
+    viaFetch(await hono.request(path, { headers: headers(authorization) }));
 
   const jwt = token(keys().ES256);
   const cases: Array<[string, string, string | undefined, Answer]> = [
     ['no token', '/me', undefined, { status: 401, type: PROBLEM, challenge: REALM, body: INVALID }],
     ['another scheme', '/me', 'Basic dXNlcjpwYXNz', { status: 401, type: PROBLEM, challenge: REALM, body: INVALID }],
-    ['a tampered token', '/me', `Bearer ${jwt.slice(0, -4)}AAAA`, { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID }],
-    ['an algorithm not allowed', '/me', `Bearer ${token(keys().HS256)}`, { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID }],
-    ['alg none', '/me', `Bearer ${token(keys().ES256, { alg: 'none' })}`, { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID }],
-    ['an expired token', '/me', `Bearer ${token(keys().ES256, {}, { exp: 1_000_000 })}`, {
-      status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token", error_description="The access token expired"`,
-      body: { type: 'urn:bulwark:problem:token_expired', title: 'Unauthorized', status: 401, code: 'token_expired', detail: 'The access token has expired.' },
-    }],
-    ['a wrong role', '/clerk', `Bearer ${jwt}`, {
-      status: 403, type: PROBLEM, challenge: `${REALM}, error="insufficient_scope"`,
-      body: { type: 'urn:bulwark:problem:forbidden', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'Your role may not do this.' },
-    }],
-    ['a missing scope', '/pay', `Bearer ${jwt}`, {
-      status: 403, type: PROBLEM, challenge: `${REALM}, error="insufficient_scope", scope="payroll:pay"`,
-      body: { type: 'urn:bulwark:problem:forbidden', title: 'Forbidden', status: 403, code: 'forbidden', detail: 'The access token lacks a required scope.' },
-    }],
+    [
+      'a tampered token',
+      '/me',
+      `Bearer ${jwt.slice(0, -4)}AAAA`,
+      { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID },
+    ],
+    [
+      'an algorithm not allowed',
+      '/me',
+      `Bearer ${token(keys().HS256)}`,
+      { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID },
+    ],
+    [
+      'alg none',
+      '/me',
+      `Bearer ${token(keys().ES256, { alg: 'none' })}`,
+      { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID },
+    ],
+    [
+      'an expired token',
+      '/me',
+      `Bearer ${token(keys().ES256, {}, { exp: 1_000_000 })}`,
+      {
+        status: 401,
+        type: PROBLEM,
+        challenge: `${REALM}, error="invalid_token", error_description="The access token expired"`,
+        body: {
+          type: 'urn:bulwark:problem:token_expired',
+          title: 'Unauthorized',
+          status: 401,
+          code: 'token_expired',
+          detail: 'The access token has expired.',
+        },
+      },
+    ],
+    [
+      'a wrong role',
+      '/clerk',
+      `Bearer ${jwt}`,
+      {
+        status: 403,
+        type: PROBLEM,
+        challenge: `${REALM}, error="insufficient_scope"`,
+        body: {
+          type: 'urn:bulwark:problem:forbidden',
+          title: 'Forbidden',
+          status: 403,
+          code: 'forbidden',
+          detail: 'Your role may not do this.',
+        },
+      },
+    ],
+    [
+      'a missing scope',
+      '/pay',
+      `Bearer ${jwt}`,
+      {
+        status: 403,
+        type: PROBLEM,
+        challenge: `${REALM}, error="insufficient_scope", scope="payroll:pay"`,
+        body: {
+          type: 'urn:bulwark:problem:forbidden',
+          title: 'Forbidden',
+          status: 403,
+          code: 'forbidden',
+          detail: 'The access token lacks a required scope.',
+        },
+      },
+    ],
   ];
 
   for (const [name, path, authorization, expected] of cases) {
@@ -97,7 +177,8 @@ describe('the Fastify plugin answers refusals by itself, as Express and Hono do'
       assert.deepEqual(await viaExpress(path, authorization), expected, 'express');
       assert.deepEqual(await viaHono(path, authorization), expected, 'hono');
       const text = JSON.stringify(fastifyAnswer.body);
-      for (const leak of ['alg_not_allowed', 'signature_invalid', 'role not permitted', 'reason', 'statusCode']) assert.ok(!text.includes(leak), `${leak} in ${text}`);
+      for (const leak of ['alg_not_allowed', 'signature_invalid', 'role not permitted', 'reason', 'statusCode'])
+        assert.ok(!text.includes(leak), `${leak} in ${text}`);
     });
   }
 
@@ -120,9 +201,19 @@ describe('the Fastify plugin answers refusals by itself, as Express and Hono do'
     try {
       const res = await app.inject({ url: '/me', headers: { authorization: `Bearer ${token(keys().EdDSA)}` } });
       assert.equal(refetches, 1, 'the async path ran');
-      assert.deepEqual({ status: res.statusCode, type: res.headers['content-type'], challenge: res.headers['www-authenticate'], body: res.json() },
-        { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID });
-      assert.equal((await app.inject({ url: '/me', headers: { authorization: `Bearer ${token(keys().ES256)}` } })).statusCode, 200);
+      assert.deepEqual(
+        {
+          status: res.statusCode,
+          type: res.headers['content-type'],
+          challenge: res.headers['www-authenticate'],
+          body: res.json(),
+        },
+        { status: 401, type: PROBLEM, challenge: `${REALM}, error="invalid_token"`, body: INVALID },
+      );
+      assert.equal(
+        (await app.inject({ url: '/me', headers: { authorization: `Bearer ${token(keys().ES256)}` } })).statusCode,
+        200,
+      );
     } finally {
       await app.close();
     }

@@ -13,7 +13,9 @@ async function buildApp(): Promise<FastifyInstance> {
   await app.register(bulwarkGuard, { verifier: verifier(), onError: 'throw' });
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof BulwarkError) {
-      return reply.status(error.status).send({ code: error.code, reason: (error as { reason?: string }).reason ?? null });
+      return reply
+        .status(error.status)
+        .send({ code: error.code, reason: (error as { reason?: string }).reason ?? null });
     }
     return reply.status(500).send({ code: 'internal', message: String(error) });
   });
@@ -21,7 +23,9 @@ async function buildApp(): Promise<FastifyInstance> {
   app.get('/me', { onRequest: app.requireAuth() }, async (request) => ({ sub: request.auth?.sub }));
   app.get('/admin', { onRequest: app.requireAuth({ roles: ['admin'] }) }, async () => ({ ok: true }));
   app.get('/clerk', { preHandler: app.requireRole('clerk', 'employee') }, async () => ({ ok: true }));
-  app.get('/write', { onRequest: app.requireAuth({ scopes: ['payroll:write', 'payroll:read'] }) }, async () => ({ ok: true }));
+  app.get('/write', { onRequest: app.requireAuth({ scopes: ['payroll:write', 'payroll:read'] }) }, async () => ({
+    ok: true,
+  }));
   app.get('/pay', { onRequest: app.requireAuth({ scopes: ['payroll:pay'] }) }, async () => ({ ok: true }));
   await app.ready();
   return app;
@@ -40,14 +44,18 @@ describe('extractBearerToken', () => {
   it('returns exactly one credential after the case-insensitive Bearer scheme', () => {
     assert.equal(reasonOf('Bearer abc.def.ghi'), 'abc.def.ghi');
     assert.equal(reasonOf('BEARER x'), 'x');
-    for (const header of [undefined, '', 'Basic abc', 'Bearerx abc', 'Bear abc']) assert.equal(reasonOf(header), 'missing', header);
+    for (const header of [undefined, '', 'Basic abc', 'Bearerx abc', 'Bear abc'])
+      assert.equal(reasonOf(header), 'missing', header);
     // The scheme token ends at the first non-tchar: "Bearer\t…" and "Bearer:…" are Bearer, badly sent.
     for (const header of ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer  a', 'Bearer\tabc', 'Bearer:abc', 'bearer,abc']) {
       assert.equal(reasonOf(header), 'malformed', header);
     }
     assert.equal(reasonOf('Bearer-x abc'), 'missing', 'another scheme');
     // Two Authorization headers are two credentials, whatever the first (the one node keeps) says.
-    assert.throws(() => extractBearerToken('Basic x', ['Authorization', 'Basic x', 'authorization', 'Bearer y']), (e) => e instanceof InvalidTokenError && e.reason === 'malformed');
+    assert.throws(
+      () => extractBearerToken('Basic x', ['Authorization', 'Basic x', 'authorization', 'Bearer y']),
+      (e) => e instanceof InvalidTokenError && e.reason === 'malformed',
+    );
     assert.equal(extractBearerToken('Bearer y', ['Host', 'a', 'Authorization', 'Bearer y']), 'y');
   });
 });
@@ -76,22 +84,36 @@ describe('bulwark-guard Fastify plugin', () => {
 
   it('throws invalid_token/missing without a bearer credential', async () => {
     for (const header of [undefined, '', 'Basic dXNlcjpwYXNz', 'Token abc']) {
-      assert.deepEqual(await get('/me', header), { status: 401, body: { code: 'invalid_token', reason: 'missing' } }, String(header));
+      assert.deepEqual(
+        await get('/me', header),
+        { status: 401, body: { code: 'invalid_token', reason: 'missing' } },
+        String(header),
+      );
     }
   });
 
   it('throws invalid_token/malformed for a Bearer header without exactly one credential', async () => {
     const jwt = token(keys().ES256);
     for (const header of ['Bearer', 'Bearer ', `Bearer ${jwt} extra`, `Bearer  ${jwt}`]) {
-      assert.deepEqual(await get('/me', header), { status: 401, body: { code: 'invalid_token', reason: 'malformed' } }, header);
+      assert.deepEqual(
+        await get('/me', header),
+        { status: 401, body: { code: 'invalid_token', reason: 'malformed' } },
+        header,
+      );
     }
   });
 
   it('passes verification errors through, token_expired included', async () => {
     const expired = token(keys().ES256, {}, { exp: 1_000_000 });
-    assert.deepEqual(await get('/me', `Bearer ${expired}`), { status: 401, body: { code: 'token_expired', reason: 'expired' } });
+    assert.deepEqual(await get('/me', `Bearer ${expired}`), {
+      status: 401,
+      body: { code: 'token_expired', reason: 'expired' },
+    });
     const forged = token(keys().ES256, { alg: 'none' });
-    assert.deepEqual(await get('/me', `Bearer ${forged}`), { status: 401, body: { code: 'invalid_token', reason: 'alg_not_allowed' } });
+    assert.deepEqual(await get('/me', `Bearer ${forged}`), {
+      status: 401,
+      body: { code: 'invalid_token', reason: 'alg_not_allowed' },
+    });
   });
 
   it('enforces roles with ForbiddenError', async () => {

@@ -13,7 +13,13 @@ const INVALID = {
   code: 'invalid_token',
   detail: 'The access token is missing, invalid or revoked.',
 };
-const EXPIRED = { type: 'urn:bulwark:problem:token_expired', title: 'Unauthorized', status: 401, code: 'token_expired', detail: 'The access token has expired.' };
+const EXPIRED = {
+  type: 'urn:bulwark:problem:token_expired',
+  title: 'Unauthorized',
+  status: 401,
+  code: 'token_expired',
+  detail: 'The access token has expired.',
+};
 const CHALLENGE = 'Bearer realm="bulwark", error="invalid_token"';
 /** RFC 6750 §3: a request without any bearer credential gets no error code (issue #12). */
 const BARE_CHALLENGE = 'Bearer realm="bulwark"';
@@ -68,22 +74,40 @@ describe('createAuthMiddleware with Express 5', () => {
 
   it('lets a valid token through with req.auth set', async () => {
     const jwt = token(keys().ES256);
-    assert.deepEqual(await get(base, '/me', jwt), { status: 200, type: 'application/json; charset=utf-8', challenge: null, body: { sub: 'usr_7f3a' } });
+    assert.deepEqual(await get(base, '/me', jwt), {
+      status: 200,
+      type: 'application/json; charset=utf-8',
+      challenge: null,
+      body: { sub: 'usr_7f3a' },
+    });
     assert.equal((await get(base, '/admin', jwt)).status, 200);
   });
 
   it('answers an invalid token 401 problem+json with the RFC 6750 challenge', async () => {
     const forged = `${token(keys().ES256).slice(0, -4)}AAAA`;
     for (const jwt of ['not-a-jwt', forged, token(keys().ES256, { alg: 'none' })]) {
-      assert.deepEqual(await get(base, '/me', jwt), { status: 401, type: 'application/problem+json; charset=utf-8', challenge: CHALLENGE, body: INVALID }, String(jwt));
+      assert.deepEqual(
+        await get(base, '/me', jwt),
+        { status: 401, type: 'application/problem+json; charset=utf-8', challenge: CHALLENGE, body: INVALID },
+        String(jwt),
+      );
     }
   });
 
   it('answers a request without a bearer token 401 invalid_token with a challenge without error (RFC 6750 §3)', async () => {
-    assert.deepEqual(await get(base, '/me'), { status: 401, type: 'application/problem+json; charset=utf-8', challenge: BARE_CHALLENGE, body: INVALID });
+    assert.deepEqual(await get(base, '/me'), {
+      status: 401,
+      type: 'application/problem+json; charset=utf-8',
+      challenge: BARE_CHALLENGE,
+      body: INVALID,
+    });
     const basic = await fetch(`${base}/me`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
     assert.equal(basic.status, 401);
-    assert.equal(basic.headers.get('www-authenticate'), BARE_CHALLENGE, 'another scheme is no bearer credential either');
+    assert.equal(
+      basic.headers.get('www-authenticate'),
+      BARE_CHALLENGE,
+      'another scheme is no bearer credential either',
+    );
     // A Bearer header without a credential did try a token: that is invalid_token.
     const empty = await fetch(`${base}/me`, { headers: { authorization: 'Bearer ' } });
     assert.equal(empty.headers.get('www-authenticate'), CHALLENGE);
@@ -107,10 +131,16 @@ describe('createAuthMiddleware with Express 5', () => {
       challenge,
       body: { type: 'urn:bulwark:problem:forbidden', title: 'Forbidden', status: 403, code: 'forbidden', detail },
     });
-    assert.deepEqual(await get(base, '/clerk', jwt), forbidden('Your role may not do this.', 'Bearer realm="bulwark", error="insufficient_scope"'));
+    assert.deepEqual(
+      await get(base, '/clerk', jwt),
+      forbidden('Your role may not do this.', 'Bearer realm="bulwark", error="insufficient_scope"'),
+    );
     assert.deepEqual(
       await get(base, '/pay', jwt),
-      forbidden('The access token lacks a required scope.', 'Bearer realm="bulwark", error="insufficient_scope", scope="payroll:pay"'),
+      forbidden(
+        'The access token lacks a required scope.',
+        'Bearer realm="bulwark", error="insufficient_scope", scope="payroll:pay"',
+      ),
     );
   });
 
@@ -127,7 +157,8 @@ describe('createAuthMiddleware with Express 5', () => {
   it('refuses bad options at set-up', () => {
     assert.throws(() => createAuthMiddleware(verifier(), { roles: [] }), TypeError);
     // Scope names go into the challenge's quoted scope="…": no quote, backslash or space.
-    for (const bad of ['a"b', 'a\\b', 'a b', 'é']) assert.throws(() => createAuthMiddleware(verifier(), { scopes: [bad] }), /scope-tokens/, bad);
+    for (const bad of ['a"b', 'a\\b', 'a b', 'é'])
+      assert.throws(() => createAuthMiddleware(verifier(), { scopes: [bad] }), /scope-tokens/, bad);
     assert.throws(() => createAuthMiddleware(verifier(), { onError: 'throw' as never }), TypeError);
     assert.throws(() => createAuthMiddleware({ verify: () => ({}) } as never), /verifyAsync/);
   });
@@ -138,7 +169,10 @@ describe('createAuthMiddleware with plain node:http', () => {
   let base: string;
   const rejected: string[] = [];
   before(async () => {
-    const auth = createAuthMiddleware(verifier(), { roles: ['admin'], onRejected: (error) => rejected.push((error as { reason?: string }).reason ?? 'forbidden') });
+    const auth = createAuthMiddleware(verifier(), {
+      roles: ['admin'],
+      onRejected: (error) => rejected.push((error as { reason?: string }).reason ?? 'forbidden'),
+    });
     server = createServer((req, res) => {
       void auth(req, res).then((ok) => {
         if (ok) res.end(JSON.stringify({ sub: (req as AuthenticatedRequest).auth.sub }));
@@ -153,7 +187,12 @@ describe('createAuthMiddleware with plain node:http', () => {
     const refused = await get(base, '/', token(keys().EdDSA, {}, { role: 'clerk' }));
     assert.equal(refused.status, 403);
     assert.equal(refused.challenge, 'Bearer realm="bulwark", error="insufficient_scope"');
-    assert.deepEqual(await get(base, '/'), { status: 401, type: 'application/problem+json; charset=utf-8', challenge: BARE_CHALLENGE, body: INVALID });
+    assert.deepEqual(await get(base, '/'), {
+      status: 401,
+      type: 'application/problem+json; charset=utf-8',
+      challenge: BARE_CHALLENGE,
+      body: INVALID,
+    });
     assert.deepEqual(rejected, ['forbidden', 'missing'], 'onRejected hears why, for server-side logs');
   });
 
@@ -164,12 +203,22 @@ describe('createAuthMiddleware with plain node:http', () => {
     const url = await listen(plain);
     try {
       const res = await get(url, '/', 'x');
-      assert.deepEqual(res.body, { type: 'urn:bulwark:problem:internal_error', title: 'Internal Server Error', status: 500, code: 'internal_error', detail: 'The server could not complete the request.' });
+      assert.deepEqual(res.body, {
+        type: 'urn:bulwark:problem:internal_error',
+        title: 'Internal Server Error',
+        status: 500,
+        code: 'internal_error',
+        detail: 'The server could not complete the request.',
+      });
     } finally {
       await close(plain);
     }
     const calls: unknown[] = [];
-    const ok = await createAuthMiddleware(verifier())({ headers: { authorization: `Bearer ${token(keys().ES256)}` } } as never, {} as never, (e) => calls.push(e));
+    const ok = await createAuthMiddleware(verifier())(
+      { headers: { authorization: `Bearer ${token(keys().ES256)}` } } as never,
+      {} as never,
+      (e) => calls.push(e),
+    );
     assert.equal(ok, true);
     assert.deepEqual(calls, [undefined]);
   });

@@ -4,7 +4,8 @@ import { createStepUpCheck, InsufficientUserAuthenticationError } from '../../sr
 import type { AccessTokenClaims } from '../../src/types.js';
 
 const NOW = 1_800_000_000_000;
-const claims = (amr: string[] | undefined, authTime = NOW / 1000 - 10) => ({ sub: 'u', amr, auth_time: authTime }) as unknown as AccessTokenClaims;
+const claims = (amr: string[] | undefined, authTime = NOW / 1000 - 10) =>
+  ({ sub: 'u', amr, auth_time: authTime }) as unknown as AccessTokenClaims;
 const shortfall = (check: (c: AccessTokenClaims) => void, c: AccessTokenClaims) => {
   try {
     check(c);

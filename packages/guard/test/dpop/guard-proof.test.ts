@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { authenticateRequest, createHmacDpopNonces, InvalidDpopProofError, InvalidTokenError, UseDpopNonceError, type AccessTokenClaims, type DpopReplayCache, type Verifier } from '../../src/index.js';
+import {
+  authenticateRequest,
+  createHmacDpopNonces,
+  InvalidDpopProofError,
+  InvalidTokenError,
+  UseDpopNonceError,
+  type AccessTokenClaims,
+  type DpopReplayCache,
+  type Verifier,
+} from '../../src/index.js';
 import { errorAnswer } from '../../src/http/problem.js';
 import { jwkThumbprint } from '../../src/jwk/thumbprint.js';
 import { keys, NOW, NOW_MS, token, verifier } from '../helpers.js';
@@ -15,7 +24,14 @@ const unbound = token(keys().ES256);
 
 type Outcome = AccessTokenClaims | Promise<AccessTokenClaims>;
 
-function request(v: Verifier, scheme: string, accessToken: string, dpop: string | string[] | undefined, method = 'GET', url = URL_ME): Outcome {
+function request(
+  v: Verifier,
+  scheme: string,
+  accessToken: string,
+  dpop: string | string[] | undefined,
+  method = 'GET',
+  url = URL_ME,
+): Outcome {
   return authenticateRequest(v, { authorization: `${scheme} ${accessToken}`, dpop, method, url: () => url });
 }
 
@@ -24,7 +40,11 @@ function proof(options: ProofOptions = {}, key = client, accessToken = bound): s
 }
 
 /** The refusal's class and reason, and the answer every adapter writes for it. */
-async function refused(outcome: () => Outcome, kind: typeof InvalidDpopProofError | typeof InvalidTokenError | typeof UseDpopNonceError, reason?: string) {
+async function refused(
+  outcome: () => Outcome,
+  kind: typeof InvalidDpopProofError | typeof InvalidTokenError | typeof UseDpopNonceError,
+  reason?: string,
+) {
   let error: unknown;
   try {
     await outcome();
@@ -63,7 +83,14 @@ describe('DPoP at a resource (RFC 9449 §4.3, §7)', () => {
 
   it('compares htu as scheme, host and path, normalised, without query or fragment', async () => {
     const v = verifier();
-    await request(v, 'DPoP', bound, proof({ htu: 'HTTPS://API.Bulwark.test:443/api/%75sers/me' }), 'GET', `${URL_ME}?page=2#x`);
+    await request(
+      v,
+      'DPoP',
+      bound,
+      proof({ htu: 'HTTPS://API.Bulwark.test:443/api/%75sers/me' }),
+      'GET',
+      `${URL_ME}?page=2#x`,
+    );
     await request(v, 'DPoP', bound, proof({ htu: `${URL_ME}?ignored=1` }));
   });
 
@@ -94,7 +121,13 @@ describe('DPoP at a resource (RFC 9449 §4.3, §7)', () => {
     it(`refuses a proof with ${name}: 401 invalid_dpop_proof (${reason})`, async () => {
       const p = typeof options === 'function' ? options() : proof(options);
       const { answer } = await refused(() => request(verifier(), 'DPoP', bound, p), InvalidDpopProofError, reason);
-      assert.deepEqual(answer.body, { type: 'urn:bulwark:problem:invalid_dpop_proof', title: 'Unauthorized', status: 401, code: 'invalid_dpop_proof', detail: 'The DPoP proof is missing or invalid for this request.' });
+      assert.deepEqual(answer.body, {
+        type: 'urn:bulwark:problem:invalid_dpop_proof',
+        title: 'Unauthorized',
+        status: 401,
+        code: 'invalid_dpop_proof',
+        detail: 'The DPoP proof is missing or invalid for this request.',
+      });
     });
   }
 
@@ -107,18 +140,30 @@ describe('DPoP at a resource (RFC 9449 §4.3, §7)', () => {
   });
 
   it('refuses a proof of another key (a copied token): 401 invalid_token with a DPoP challenge', async () => {
-    const { answer } = await refused(() => request(verifier(), 'DPoP', bound, proof({}, thief)), InvalidTokenError, 'dpop_key_mismatch');
+    const { answer } = await refused(
+      () => request(verifier(), 'DPoP', bound, proof({}, thief)),
+      InvalidTokenError,
+      'dpop_key_mismatch',
+    );
     assert.equal(answer.body.code, 'invalid_token');
     assert.equal(answer.headers['www-authenticate'], 'DPoP error="invalid_token", algs="ES256 EdDSA RS256 PS256"');
   });
 
   it('refuses a bound token sent as Bearer, even with a valid proof', async () => {
-    const { answer } = await refused(() => request(verifier(), 'Bearer', bound, proof()), InvalidTokenError, 'dpop_bound');
+    const { answer } = await refused(
+      () => request(verifier(), 'Bearer', bound, proof()),
+      InvalidTokenError,
+      'dpop_bound',
+    );
     assert.equal(answer.headers['www-authenticate'], 'DPoP error="invalid_token", algs="ES256 EdDSA RS256 PS256"');
   });
 
   it('refuses an unbound token under the DPoP scheme; still accepts it as Bearer', async () => {
-    await refused(() => request(verifier(), 'DPoP', unbound, proof({}, client, unbound)), InvalidTokenError, 'dpop_unbound');
+    await refused(
+      () => request(verifier(), 'DPoP', unbound, proof({}, client, unbound)),
+      InvalidTokenError,
+      'dpop_unbound',
+    );
     assert.equal((await request(verifier(), 'Bearer', unbound, undefined)).sub, 'usr_7f3a');
   });
 
@@ -129,9 +174,15 @@ describe('DPoP at a resource (RFC 9449 §4.3, §7)', () => {
 
   it('answers an expired DPoP token in the DPoP scheme', async () => {
     const expired = token(keys().ES256, {}, { cnf: { jkt }, exp: NOW - 60, iat: NOW - 600 });
-    const { answer } = await refused(() => request(verifier(), 'DPoP', expired, proof({}, client, expired)), Error as never);
+    const { answer } = await refused(
+      () => request(verifier(), 'DPoP', expired, proof({}, client, expired)),
+      Error as never,
+    );
     assert.equal(answer.body.code, 'token_expired');
-    assert.match(answer.headers['www-authenticate'] ?? '', /^DPoP error="invalid_token", error_description="The access token expired"/);
+    assert.match(
+      answer.headers['www-authenticate'] ?? '',
+      /^DPoP error="invalid_token", error_description="The access token expired"/,
+    );
   });
 
   it('checks a fresh proof on every request even when the token comes from the cache', async () => {

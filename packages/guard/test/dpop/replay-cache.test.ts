@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { authenticateRequest, DpopReplayCacheFullError, InvalidDpopProofError, MemoryDpopReplayCache, type Verifier } from '../../src/index.js';
+import {
+  authenticateRequest,
+  DpopReplayCacheFullError,
+  InvalidDpopProofError,
+  MemoryDpopReplayCache,
+  type Verifier,
+} from '../../src/index.js';
 import { errorAnswer } from '../../src/http/problem.js';
 import { jwkThumbprint } from '../../src/jwk/thumbprint.js';
 import { keys, NOW_MS, token, verifier } from '../helpers.js';
@@ -60,8 +66,12 @@ describe('a flood of DPoP proofs at a resource', () => {
   it('fills the cache with unexpired proofs: a new proof is a 503 with Retry-After, an old one a replay; after the window both pass', () => {
     const capacity = 50;
     let now = NOW_MS;
-    const v: Verifier = verifier({ now: () => now, dpop: { replayCache: new MemoryDpopReplayCache({ max: capacity, now: () => now }) } });
-    const request = (dpop: string) => authenticateRequest(v, { authorization: `DPoP ${bound}`, dpop, method: 'GET', url: () => URL_ME });
+    const v: Verifier = verifier({
+      now: () => now,
+      dpop: { replayCache: new MemoryDpopReplayCache({ max: capacity, now: () => now }) },
+    });
+    const request = (dpop: string) =>
+      authenticateRequest(v, { authorization: `DPoP ${bound}`, dpop, method: 'GET', url: () => URL_ME });
     const proof = () => makeProof(client, { iat: Math.floor(now / 1000), htu: URL_ME, ath: ath(bound) });
 
     const accepted = Array.from({ length: capacity }, () => {

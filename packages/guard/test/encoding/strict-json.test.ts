@@ -7,7 +7,10 @@ const parse = (text: string | number[]) => parseJsonObject(Buffer.from(text as s
 describe('parseJsonObject', () => {
   it('parses objects, with whitespace, nesting, escapes and colons inside strings', () => {
     assert.deepEqual(parse('{"a":1}'), { a: 1 });
-    assert.deepEqual(parse(' {\n\t"a" : [1, {"b": "x:y"}], "c:d": {"e": null} } '), { a: [1, { b: 'x:y' }], 'c:d': { e: null } });
+    assert.deepEqual(parse(' {\n\t"a" : [1, {"b": "x:y"}], "c:d": {"e": null} } '), {
+      a: [1, { b: 'x:y' }],
+      'c:d': { e: null },
+    });
     assert.deepEqual(parse('{"q":"say \\"a\\":1","\\u0061":2}'), { q: 'say "a":1', a: 2 });
     assert.deepEqual(parse('{"u":"caf\u00e9 \u2713"}'), { u: 'café ✓' });
     assert.deepEqual(parse('{"a":"\\\\","b":"\\\\\\"x:"}'), { a: '\\', b: '\\"x:' });

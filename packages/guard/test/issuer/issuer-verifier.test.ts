@@ -18,19 +18,36 @@ function issuerFetch(documents: Record<string, unknown>): { fetch: typeof global
   return { fetch, asked };
 }
 
-const METADATA = { issuer: ISSUER, jwks_uri: `${ISSUER}/.well-known/jwks.json`, token_endpoint: `${ISSUER}/oauth/token` };
+const METADATA = {
+  issuer: ISSUER,
+  jwks_uri: `${ISSUER}/.well-known/jwks.json`,
+  token_endpoint: `${ISSUER}/oauth/token`,
+};
 
 describe('createIssuerVerifier', () => {
   it('discovers the JWKS from RFC 8414 metadata and verifies; without a client it warns once that logged-out tokens stay valid', async () => {
-    const { fetch, asked } = issuerFetch({ '/.well-known/oauth-authorization-server': METADATA, '/.well-known/jwks.json': { keys: jwksOf('ES256').keys } });
+    const { fetch, asked } = issuerFetch({
+      '/.well-known/oauth-authorization-server': METADATA,
+      '/.well-known/jwks.json': { keys: jwksOf('ES256').keys },
+    });
     const warnings: string[] = [];
-    const verifier = await createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', fetch, now: () => NOW_MS, onWarning: (m) => warnings.push(m) });
+    const verifier = await createIssuerVerifier({
+      issuer: ISSUER,
+      audience: 'payroll',
+      fetch,
+      now: () => NOW_MS,
+      onWarning: (m) => warnings.push(m),
+    });
     try {
       assert.deepEqual(warnings, [NO_REVOCATION_WARNING]);
       assert.match(NO_REVOCATION_WARNING, /logged-out and revoked tokens stay valid until they expire/);
       assert.equal(verifier.revocations, undefined);
       assert.equal(verifier.metadata.jwks_uri, METADATA.jwks_uri);
-      assert.deepEqual(asked.slice(0, 3), ['/.well-known/oauth-authorization-server', '/.well-known/ssf-configuration', '/.well-known/jwks.json']);
+      assert.deepEqual(asked.slice(0, 3), [
+        '/.well-known/oauth-authorization-server',
+        '/.well-known/ssf-configuration',
+        '/.well-known/jwks.json',
+      ]);
       assert.equal((await verifier.verifyAsync(token(keys().ES256))).sub, 'usr_7f3a');
       assert.throws(() => verifier.verify(token(keys().HS256)), { code: 'invalid_token', reason: 'alg_not_allowed' });
     } finally {
@@ -39,18 +56,41 @@ describe('createIssuerVerifier', () => {
   });
 
   it('falls back to OpenID Connect Discovery when RFC 8414 metadata is not served', async () => {
-    const { fetch, asked } = issuerFetch({ '/.well-known/openid-configuration': METADATA, '/.well-known/jwks.json': { keys: jwksOf('ES256').keys } });
-    const verifier = await createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', fetch, now: () => NOW_MS, onWarning: () => {} });
-    assert.deepEqual(asked.slice(0, 2), ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
+    const { fetch, asked } = issuerFetch({
+      '/.well-known/openid-configuration': METADATA,
+      '/.well-known/jwks.json': { keys: jwksOf('ES256').keys },
+    });
+    const verifier = await createIssuerVerifier({
+      issuer: ISSUER,
+      audience: 'payroll',
+      fetch,
+      now: () => NOW_MS,
+      onWarning: () => {},
+    });
+    assert.deepEqual(asked.slice(0, 2), [
+      '/.well-known/oauth-authorization-server',
+      '/.well-known/openid-configuration',
+    ]);
     assert.equal(verifier.verify(token(keys().ES256)).sub, 'usr_7f3a');
     await verifier.close();
   });
 
   it('refuses metadata that names another issuer, a missing document, and half a client', async () => {
-    const other = issuerFetch({ '/.well-known/oauth-authorization-server': { ...METADATA, issuer: 'https://evil.example' } });
-    await assert.rejects(createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', fetch: other.fetch }), /names issuer "https:\/\/evil.example"/);
-    await assert.rejects(createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', fetch: issuerFetch({}).fetch }), /publishes no authorization server metadata/);
-    await assert.rejects(createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', clientId: 'svc' }), /clientId and clientSecret together/);
+    const other = issuerFetch({
+      '/.well-known/oauth-authorization-server': { ...METADATA, issuer: 'https://evil.example' },
+    });
+    await assert.rejects(
+      createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', fetch: other.fetch }),
+      /names issuer "https:\/\/evil.example"/,
+    );
+    await assert.rejects(
+      createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', fetch: issuerFetch({}).fetch }),
+      /publishes no authorization server metadata/,
+    );
+    await assert.rejects(
+      createIssuerVerifier({ issuer: ISSUER, audience: 'payroll', clientId: 'svc' }),
+      /clientId and clientSecret together/,
+    );
     await assert.rejects(createIssuerVerifier({ issuer: 'http://auth.example', audience: 'payroll' }), /https:/);
   });
 });

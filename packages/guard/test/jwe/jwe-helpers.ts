@@ -1,4 +1,12 @@
-import { constants, createCipheriv, diffieHellman, generateKeyPairSync, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createCipheriv,
+  diffieHellman,
+  generateKeyPairSync,
+  publicEncrypt,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { concatKdf256 } from '../../src/jwe/concat-kdf.js';
 import { jweKeyFrom, type JweKey } from '../../src/jwe/jwe-key.js';
 import type { KeyManagementAlg } from '../../src/jwe/algorithms.js';
@@ -26,7 +34,11 @@ export interface CraftOptions {
  * A real JWE (the crypto is right for the recipient's key) with whatever header members a test
  * asks for, so that each refusal is caused by exactly the thing under test.
  */
-export function craftJwe(plaintext: string, recipient: Pick<JweKey, 'alg' | 'kid' | 'publicKey'>, options: CraftOptions = {}): string {
+export function craftJwe(
+  plaintext: string,
+  recipient: Pick<JweKey, 'alg' | 'kid' | 'publicKey'>,
+  options: CraftOptions = {},
+): string {
   const cek = randomBytes(32);
   const header: Record<string, unknown> = { alg: recipient.alg, enc: 'A256GCM', cty: 'JWT', kid: recipient.kid };
   let encryptedKey: Buffer;
@@ -36,7 +48,10 @@ export function craftJwe(plaintext: string, recipient: Pick<JweKey, 'alg' | 'kid
     header.epk = { kty, crv, x, y };
     encryptedKey = wrap(cek, ephemeral.privateKey, recipient.publicKey, recipient.alg);
   } else {
-    encryptedKey = publicEncrypt({ key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, cek);
+    encryptedKey = publicEncrypt(
+      { key: recipient.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+      cek,
+    );
   }
   for (const [name, value] of Object.entries(options.header ?? {})) {
     if (value === undefined) delete header[name];
@@ -48,12 +63,18 @@ export function craftJwe(plaintext: string, recipient: Pick<JweKey, 'alg' | 'kid
   cipher.setAAD(Buffer.from(protectedSegment, 'ascii'));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag().subarray(0, options.tagBytes ?? 16);
-  return [protectedSegment, options.encryptedKey ?? encryptedKey, iv, ciphertext, tag].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  return [protectedSegment, options.encryptedKey ?? encryptedKey, iv, ciphertext, tag]
+    .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+    .join('.');
 }
 
 function wrap(cek: Buffer, ephemeralPrivate: KeyObject, recipientPublic: KeyObject, alg: string): Buffer {
   const z = diffieHellman({ privateKey: ephemeralPrivate, publicKey: recipientPublic });
-  const cipher = createCipheriv('id-aes256-wrap', concatKdf256(z, alg, Buffer.alloc(0), Buffer.alloc(0)), Buffer.from('A6A6A6A6A6A6A6A6', 'hex'));
+  const cipher = createCipheriv(
+    'id-aes256-wrap',
+    concatKdf256(z, alg, Buffer.alloc(0), Buffer.alloc(0)),
+    Buffer.from('A6A6A6A6A6A6A6A6', 'hex'),
+  );
   return Buffer.concat([cipher.update(cek), cipher.final()]);
 }
 

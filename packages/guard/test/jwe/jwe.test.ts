@@ -23,19 +23,29 @@ for (const alg of KEY_MANAGEMENT_ALGS) {
 
     it('reveals only alg, enc, cty, kid (and epk) in its header; the claims are not readable', () => {
       const jwe = encryptNestedJwt(signed(), key);
-      const header = JSON.parse(Buffer.from(jwe.split('.')[0] as string, 'base64url').toString()) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(header).sort(), (alg === 'RSA-OAEP-256' ? ['alg', 'cty', 'enc', 'kid'] : ['alg', 'cty', 'enc', 'epk', 'kid']));
+      const header = JSON.parse(Buffer.from(jwe.split('.')[0] as string, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(
+        Object.keys(header).sort(),
+        alg === 'RSA-OAEP-256' ? ['alg', 'cty', 'enc', 'kid'] : ['alg', 'cty', 'enc', 'epk', 'kid'],
+      );
       assert.equal(header.kid, key.kid);
       assert.notEqual(header.kid, keys().ES256.kid, 'the JWE header never names the signing key');
       for (const part of jwe.split('.').slice(1)) {
         const text = Buffer.from(part, 'base64url').toString('latin1');
-        for (const claim of ['usr_7f3a', 'payroll', 'admin', 'jti_0001', keys().ES256.kid]) assert.ok(!text.includes(claim), `${claim} readable`);
+        for (const claim of ['usr_7f3a', 'payroll', 'admin', 'jti_0001', keys().ES256.kid])
+          assert.ok(!text.includes(claim), `${claim} readable`);
       }
     });
 
     it('jose decrypts what we encrypt, and we decrypt what jose encrypts', async () => {
       const inner = signed();
-      const ours = await compactDecrypt(encryptNestedJwt(inner, key), key.privateKey, { keyManagementAlgorithms: [alg], contentEncryptionAlgorithms: ['A256GCM'] });
+      const ours = await compactDecrypt(encryptNestedJwt(inner, key), key.privateKey, {
+        keyManagementAlgorithms: [alg],
+        contentEncryptionAlgorithms: ['A256GCM'],
+      });
       assert.equal(new TextDecoder().decode(ours.plaintext), inner);
       assert.equal(ours.protectedHeader.cty, 'JWT');
       const theirs = await new CompactEncrypt(new TextEncoder().encode(inner))
@@ -46,7 +56,10 @@ for (const alg of KEY_MANAGEMENT_ALGS) {
 
     it('takes the key as a PEM or a private JWK, and names it by thumbprint or the JWK kid', async () => {
       const pem = key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-      assert.deepEqual(verifier({ decryption: { key: pem, alg } }).verify(encryptNestedJwt(signed(), key)), baseClaims());
+      assert.deepEqual(
+        verifier({ decryption: { key: pem, alg } }).verify(encryptNestedJwt(signed(), key)),
+        baseClaims(),
+      );
       const jwk = { ...(await exportJWK(key.privateKey)), kid: 'enc-2026', use: 'enc', alg };
       const fromJwk = verifier({ decryption: { key: jwk } });
       assert.deepEqual(fromJwk.verify(craftJwe(signed(), key, { header: { kid: 'enc-2026' } })), baseClaims());
@@ -63,16 +76,37 @@ for (const alg of KEY_MANAGEMENT_ALGS) {
 
     it('refuses every alg but the configured one: RSA1_5, PBES2, dir, A256KW, the other alg', () => {
       const other = KEY_MANAGEMENT_ALGS.find((a) => a !== alg) as string;
-      for (const refused of ['RSA1_5', 'RSA-OAEP', 'PBES2-HS256+A128KW', 'PBES2-HS512+A256KW', 'dir', 'A256KW', 'ECDH-ES', 'ECDH-ES+A128KW', other, 'none']) {
-        assertRejected(v, craftJwe(signed(), key, { header: { alg: refused, p2s: 'c2FsdA', p2c: 1000 } }), 'alg_not_allowed');
+      for (const refused of [
+        'RSA1_5',
+        'RSA-OAEP',
+        'PBES2-HS256+A128KW',
+        'PBES2-HS512+A256KW',
+        'dir',
+        'A256KW',
+        'ECDH-ES',
+        'ECDH-ES+A128KW',
+        other,
+        'none',
+      ]) {
+        assertRejected(
+          v,
+          craftJwe(signed(), key, { header: { alg: refused, p2s: 'c2FsdA', p2c: 1000 } }),
+          'alg_not_allowed',
+        );
       }
     });
 
     it('refuses other enc, zip, crit, key references, a missing or wrong cty, a foreign typ', () => {
-      for (const enc of ['A128GCM', 'A192GCM', 'A256CBC-HS512', 'A128CBC-HS256']) assertRejected(v, craftJwe(signed(), key, { header: { enc } }), 'enc_not_allowed');
+      for (const enc of ['A128GCM', 'A192GCM', 'A256CBC-HS512', 'A128CBC-HS256'])
+        assertRejected(v, craftJwe(signed(), key, { header: { enc } }), 'enc_not_allowed');
       assertRejected(v, craftJwe(signed(), key, { header: { zip: 'DEF' } }), 'zip_unsupported');
       assertRejected(v, craftJwe(signed(), key, { header: { crit: ['exp'], exp: 1 } }), 'crit_unsupported');
-      for (const name of ['jku', 'x5u', 'jwk', 'x5c', 'x5t']) assertRejected(v, craftJwe(signed(), key, { header: { [name]: 'https://attacker.example/k' } }), 'header_key_reference');
+      for (const name of ['jku', 'x5u', 'jwk', 'x5c', 'x5t'])
+        assertRejected(
+          v,
+          craftJwe(signed(), key, { header: { [name]: 'https://attacker.example/k' } }),
+          'header_key_reference',
+        );
       assertRejected(v, craftJwe(signed(), key, { header: { cty: undefined } }), 'cty_invalid');
       assertRejected(v, craftJwe(signed(), key, { header: { cty: 'json' } }), 'cty_invalid');
       assert.deepEqual(v.verify(craftJwe(signed(), key, { header: { cty: 'application/jwt' } })), baseClaims());
@@ -85,8 +119,16 @@ for (const alg of KEY_MANAGEMENT_ALGS) {
       for (const index of [1, 3, 4]) assertRejected(v, flipBit(jwe, index, 5), 'decryption_failed');
       assertRejected(v, flipBit(jwe, 2, 3), 'decryption_failed');
       // Encrypted to another key of the same kind, under our kid: the unwrap fails, same reason as a bad tag.
-      assertRejected(v, encryptNestedJwt(signed(), { alg, kid: key.kid, publicKey: otherPublicKey(alg) }), 'decryption_failed');
-      assertRejected(v, craftJwe(signed(), key, { encryptedKey: Buffer.alloc(alg === 'RSA-OAEP-256' ? 256 : 40, 7) }), 'decryption_failed');
+      assertRejected(
+        v,
+        encryptNestedJwt(signed(), { alg, kid: key.kid, publicKey: otherPublicKey(alg) }),
+        'decryption_failed',
+      );
+      assertRejected(
+        v,
+        craftJwe(signed(), key, { encryptedKey: Buffer.alloc(alg === 'RSA-OAEP-256' ? 256 : 40, 7) }),
+        'decryption_failed',
+      );
       assertRejected(v, craftJwe(signed(), key, { encryptedKey: Buffer.alloc(3, 7) }), 'decryption_failed');
     });
 
@@ -114,7 +156,9 @@ for (const alg of KEY_MANAGEMENT_ALGS) {
 }
 
 function otherPublicKey(alg: string) {
-  return alg === 'RSA-OAEP-256' ? generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey : generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
+  return alg === 'RSA-OAEP-256'
+    ? generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey
+    : generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
 }
 
 describe('ECDH-ES epk checks', () => {
@@ -129,11 +173,26 @@ describe('ECDH-ES epk checks', () => {
 
   it('refuses an epk of another curve or type, with private members, short or non-canonical coordinates, or missing', () => {
     const good = craftJwe(signed(), key);
-    const epk = (JSON.parse(Buffer.from(good.split('.')[0] as string, 'base64url').toString()) as { epk: Record<string, string> }).epk;
+    const epk = (
+      JSON.parse(Buffer.from(good.split('.')[0] as string, 'base64url').toString()) as { epk: Record<string, string> }
+    ).epk;
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' });
     const x25519 = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' });
-    const shortX = Buffer.from(epk.x as string, 'base64url').subarray(1).toString('base64url');
-    for (const bad of [p384, x25519, { ...epk, crv: 'P-384' }, { ...epk, kty: 'OKP' }, { ...epk, d: epk.x }, { ...epk, x: shortX }, { ...epk, y: `${epk.y as string}A` }, 'epk', null, undefined]) {
+    const shortX = Buffer.from(epk.x as string, 'base64url')
+      .subarray(1)
+      .toString('base64url');
+    for (const bad of [
+      p384,
+      x25519,
+      { ...epk, crv: 'P-384' },
+      { ...epk, kty: 'OKP' },
+      { ...epk, d: epk.x },
+      { ...epk, x: shortX },
+      { ...epk, y: `${epk.y as string}A` },
+      'epk',
+      null,
+      undefined,
+    ]) {
       assertRejected(v, craftJwe(signed(), key, { header: { epk: bad } }), 'epk_invalid');
     }
   });
@@ -157,7 +216,11 @@ describe('decryption option checked up front', () => {
       null,
     ];
     for (const decryption of cases) {
-      assert.throws(() => verifier({ decryption: decryption as never }), (e: unknown) => e instanceof TypeError && /^verifier: decryption/.test(e.message), JSON.stringify(decryption));
+      assert.throws(
+        () => verifier({ decryption: decryption as never }),
+        (e: unknown) => e instanceof TypeError && /^verifier: decryption/.test(e.message),
+        JSON.stringify(decryption),
+      );
     }
   });
 
@@ -174,8 +237,16 @@ describe('decryption option checked up front', () => {
 
   it('every refusal is an InvalidTokenError (401), never another error', () => {
     const v = verifier({ decryption: { key: ec.privateKey } });
-    for (const junk of ['a.b.c.d.e', '....', 'x'.repeat(9000), `${'A'.repeat(10)}.${'B'.repeat(10)}.${'C'.repeat(16)}.${'D'.repeat(8)}.${'E'.repeat(22)}`]) {
-      assert.throws(() => v.verify(junk), (e: unknown) => e instanceof InvalidTokenError && e.status === 401);
+    for (const junk of [
+      'a.b.c.d.e',
+      '....',
+      'x'.repeat(9000),
+      `${'A'.repeat(10)}.${'B'.repeat(10)}.${'C'.repeat(16)}.${'D'.repeat(8)}.${'E'.repeat(22)}`,
+    ]) {
+      assert.throws(
+        () => v.verify(junk),
+        (e: unknown) => e instanceof InvalidTokenError && e.status === 401,
+      );
     }
   });
 });
@@ -186,9 +257,18 @@ describe('verifyAsync on encrypted tokens', () => {
     const asked: string[] = [];
     const v = verifier({
       decryption: { key: key.privateKey },
-      keys: { get: () => undefined, refreshForUnknownKid: async (kid) => { asked.push(kid); return false; } },
+      keys: {
+        get: () => undefined,
+        refreshForUnknownKid: async (kid) => {
+          asked.push(kid);
+          return false;
+        },
+      },
     });
-    await assert.rejects(v.verifyAsync(encryptNestedJwt(signed(), key)), (e: unknown) => e instanceof InvalidTokenError && e.reason === 'unknown_kid');
+    await assert.rejects(
+      v.verifyAsync(encryptNestedJwt(signed(), key)),
+      (e: unknown) => e instanceof InvalidTokenError && e.reason === 'unknown_kid',
+    );
     assert.deepEqual(asked, [keys().ES256.kid]);
   });
 });

@@ -7,8 +7,19 @@ import { KEY_MANAGEMENT_ALGS, type KeyManagementAlg } from '../../src/jwe/algori
 import { decryptCompactJwe, type JweRules } from '../../src/jwe/decrypt.js';
 import { jweKeyFrom, type JweKey } from '../../src/jwe/jwe-key.js';
 
-interface Vector { tcId: number; comment: string; jwe: unknown; pt?: string; result: 'valid' | 'invalid' | 'acceptable'; flags: string[] }
-interface Group { comment: string; private: Record<string, unknown>; tests: Vector[] }
+interface Vector {
+  tcId: number;
+  comment: string;
+  jwe: unknown;
+  pt?: string;
+  result: 'valid' | 'invalid' | 'acceptable';
+  flags: string[];
+}
+interface Group {
+  comment: string;
+  private: Record<string, unknown>;
+  tests: Vector[];
+}
 
 const file = new URL('../fixtures/wycheproof/json_web_encryption_test.json', import.meta.url);
 const groups = (JSON.parse(readFileSync(file, 'utf8')) as { testGroups: Group[] }).testGroups;
@@ -39,7 +50,18 @@ function ourKey(jwk: Record<string, unknown>): JweKey | null {
 function ours(key: JweKey | null, jwe: string): { ok: true; plaintext: string } | { ok: false; reason: string } {
   if (key === null) return { ok: false, reason: 'key_refused' };
   // The JWE layer alone: Wycheproof plaintexts are not JWTs (no cty) and headers carry no typ rule.
-  const rules: JweRules = { alg: key.alg, kids: new Set([...key.kids, 'peregrin.took@tuckborough.example', 'meriadoc.brandybuck@buckland.example', 'samwise.gamgee@hobbiton.example']), typ: null, requireCty: false, privateKey: key.privateKey };
+  const rules: JweRules = {
+    alg: key.alg,
+    kids: new Set([
+      ...key.kids,
+      'peregrin.took@tuckborough.example',
+      'meriadoc.brandybuck@buckland.example',
+      'samwise.gamgee@hobbiton.example',
+    ]),
+    typ: null,
+    requireCty: false,
+    privateKey: key.privateKey,
+  };
   try {
     return { ok: true, plaintext: decryptCompactJwe(jwe, rules).toString('hex') };
   } catch (error) {
@@ -48,7 +70,10 @@ function ours(key: JweKey | null, jwe: string): { ok: true; plaintext: string } 
   }
 }
 
-async function joses(jwk: Record<string, unknown>, jwe: string): Promise<{ ok: true; plaintext: string } | { ok: false }> {
+async function joses(
+  jwk: Record<string, unknown>,
+  jwe: string,
+): Promise<{ ok: true; plaintext: string } | { ok: false }> {
   try {
     const key = await importJWK(jwk, typeof jwk.alg === 'string' ? jwk.alg : undefined);
     const { plaintext } = await compactDecrypt(jwe, key);
@@ -58,7 +83,7 @@ async function joses(jwk: Record<string, unknown>, jwe: string): Promise<{ ok: t
   }
 }
 
-describe('Wycheproof json_web_encryption_test.json: the guard\'s JWE layer agrees with jose', () => {
+describe("Wycheproof json_web_encryption_test.json: the guard's JWE layer agrees with jose", () => {
   const accepted = new Map<string, number>();
   const refusedUnsupported = new Set<string>();
 
@@ -91,7 +116,14 @@ describe('Wycheproof json_web_encryption_test.json: the guard\'s JWE layer agree
   it('accepted the valid vectors of both supported algs with A256GCM, and refused every other alg and enc', () => {
     assert.deepEqual(Object.fromEntries(accepted), { 'ECDH-ES+A256KW': 1, 'RSA-OAEP-256': 1 });
     const refusals = [...refusedUnsupported].join('\n');
-    for (const expected of ['RSA1_5 A256GCM → alg_not_allowed', 'RSA-OAEP A256GCM → alg_not_allowed', 'ECDH-ES A256GCM → alg_not_allowed', 'RSA-OAEP-256 A128GCM → enc_not_allowed', 'ECDH-ES+A256KW A128CBC-HS256 → enc_not_allowed', 'A256KW A256GCM → key_refused']) {
+    for (const expected of [
+      'RSA1_5 A256GCM → alg_not_allowed',
+      'RSA-OAEP A256GCM → alg_not_allowed',
+      'ECDH-ES A256GCM → alg_not_allowed',
+      'RSA-OAEP-256 A128GCM → enc_not_allowed',
+      'ECDH-ES+A256KW A128CBC-HS256 → enc_not_allowed',
+      'A256KW A256GCM → key_refused',
+    ]) {
       assert.ok(refusals.includes(expected), `missing: ${expected}\n${refusals}`);
     }
   });

@@ -71,8 +71,16 @@ export function clock(start = 1_000_000): { now: () => number; advance: (ms: num
 }
 
 /** A source on the server's URL, tracked for closing. */
-export function sourceFor(server: JwksServer, track: RemoteJwksSource[], options: Partial<RemoteJwksOptions> = {}): RemoteJwksSource {
-  const source = createRemoteJwksSource({ url: server.url, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'], ...options });
+export function sourceFor(
+  server: JwksServer,
+  track: RemoteJwksSource[],
+  options: Partial<RemoteJwksOptions> = {},
+): RemoteJwksSource {
+  const source = createRemoteJwksSource({
+    url: server.url,
+    algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'],
+    ...options,
+  });
   track.push(source);
   return source;
 }

@@ -68,7 +68,10 @@ describe('verificationKeyFromJwk', () => {
   it('refuses private members and oct keys for asymmetric algs', () => {
     const ecPrivate = keys().ES256.privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
     assert.throws(() => verificationKeyFromJwk(ecPrivate, 'ES256'), /private/);
-    assert.throws(() => verificationKeyFromJwk({ kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url') }, 'ES256'), InvalidKeyError);
+    assert.throws(
+      () => verificationKeyFromJwk({ kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url') }, 'ES256'),
+      InvalidKeyError,
+    );
     assert.throws(() => verificationKeyFromJwk({ ...rsaJwk(), d: 'AQAB' }, 'RS256'), /private/);
   });
 
@@ -82,7 +85,10 @@ describe('verificationKeyFromJwk', () => {
   it('takes oct JWKs of at least 32 bytes for HS256 only', () => {
     const k = Buffer.alloc(32, 9).toString('base64url');
     assert.equal(verificationKeyFromJwk({ kty: 'oct', k }, 'HS256').key.type, 'secret');
-    assert.throws(() => verificationKeyFromJwk({ kty: 'oct', k: Buffer.alloc(31).toString('base64url') }, 'HS256'), InvalidKeyError);
+    assert.throws(
+      () => verificationKeyFromJwk({ kty: 'oct', k: Buffer.alloc(31).toString('base64url') }, 'HS256'),
+      InvalidKeyError,
+    );
     assert.throws(() => verificationKeyFromJwk({ kty: 'oct', k: `${k}=` }, 'HS256'), InvalidKeyError);
   });
 

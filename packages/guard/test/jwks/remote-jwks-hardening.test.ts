@@ -3,7 +3,16 @@ import { afterEach, describe, it } from 'node:test';
 import { JwksFetchError } from '../../src/errors.js';
 import { createRemoteJwksSource, type RemoteJwksSource } from '../../src/jwks/remote-jwks.js';
 import { keys, token, verifier } from '../helpers.js';
-import { clock, hang, jwksOf, serveJwks, sourceFor, startJwksServer, type Handler, type JwksServer } from './jwks-server.js';
+import {
+  clock,
+  hang,
+  jwksOf,
+  serveJwks,
+  sourceFor,
+  startJwksServer,
+  type Handler,
+  type JwksServer,
+} from './jwks-server.js';
 
 const servers: JwksServer[] = [];
 const sources: RemoteJwksSource[] = [];
@@ -49,12 +58,21 @@ describe('remote JWKS source: what it refuses', () => {
     ]) {
       assert.throws(() => create(url), TypeError, url);
     }
-    for (const url of ['https://auth.example.com/jwks.json', 'http://localhost:1/j', 'http://127.1.2.3:1/j', 'http://[::1]:1/j', 'http://2130706433:1/j']) {
+    for (const url of [
+      'https://auth.example.com/jwks.json',
+      'http://localhost:1/j',
+      'http://127.1.2.3:1/j',
+      'http://[::1]:1/j',
+      'http://2130706433:1/j',
+    ]) {
       create(url).close();
     }
     assert.throws(() => createRemoteJwksSource({ url: 'https://a.example/j', algorithms: ['HS256'] }), /HS256/);
     assert.throws(() => createRemoteJwksSource({ url: 'https://a.example/j', algorithms: [] }), TypeError);
-    assert.throws(() => createRemoteJwksSource({ url: 'https://a.example/j', algorithms: ['ES256'], cooldownMs: 0 }), /cooldownMs/);
+    assert.throws(
+      () => createRemoteJwksSource({ url: 'https://a.example/j', algorithms: ['ES256'], cooldownMs: 0 }),
+      /cooldownMs/,
+    );
   });
 
   it('fails within timeoutMs when the server never answers, headers or body, and keeps stale keys', async () => {
@@ -98,52 +116,84 @@ describe('remote JWKS source: what it refuses', () => {
 
   it('does not follow redirects, not even to a valid JWKS', async () => {
     const target = await server(serveJwks(jwksOf('ES256')));
-    const redirect = (location: string): Handler => (_req, res) => {
-      res.writeHead(302, { location });
-      res.end();
-    };
+    const redirect =
+      (location: string): Handler =>
+      (_req, res) => {
+        res.writeHead(302, { location });
+        res.end();
+      };
     assert.match(await firstFailure(redirect(target.url)), /redirect refused \(HTTP 302\)$/);
     assert.match(await firstFailure(redirect('/.well-known/jwks.json')), /redirect refused/);
     assert.equal(target.requests, 0);
   });
 
   it('refuses answers that are not a JWKS in JSON', async () => {
-    const raw = (type: string, body: string): Handler => (_req, res) => {
-      res.writeHead(200, { 'content-type': type });
-      res.end(body);
-    };
+    const raw =
+      (type: string, body: string): Handler =>
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': type });
+        res.end(body);
+      };
     assert.match(await firstFailure(raw('text/html', '<html>')), /content type "text\/html"/);
     assert.match(await firstFailure(raw('application/json', '[{"keys":[]}]')), /not a strict JSON object/);
     assert.match(await firstFailure(raw('application/json', '{"keys":[],"keys":[]}')), /not a strict JSON object/);
     assert.match(await firstFailure(raw('application/json', '{"jwks":[]}')), /no "keys" array/);
     const many = { keys: Array.from({ length: 51 }, () => keys().ES256.publicJwk) };
     assert.match(await firstFailure(serveJwks(many)), /51 keys, more than maxKeys \(50\)/);
-    const ok = sourceFor(await server(raw('application/jwk-set+json; charset=utf-8', JSON.stringify(jwksOf('ES256')))), sources);
+    const ok = sourceFor(
+      await server(raw('application/jwk-set+json; charset=utf-8', JSON.stringify(jwksOf('ES256')))),
+      sources,
+    );
     await ok.ready();
     assert.deepEqual(ok.kids(), [keys().ES256.kid]);
   });
 
   it('skips JWKs it must not serve, and says why', async () => {
     const ec = keys().ES256.publicJwk as Record<string, unknown>;
-    const privateEc = { ...(keys().ES256.privateKey.export({ format: 'jwk' }) as Record<string, unknown>), kid: 'private', alg: 'ES256' };
+    const privateEc = {
+      ...(keys().ES256.privateKey.export({ format: 'jwk' }) as Record<string, unknown>),
+      kid: 'private',
+      alg: 'ES256',
+    };
     const octAsym = { kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url'), kid: 'oct-es256', alg: 'ES256' };
     const octHs = { kty: 'oct', k: Buffer.alloc(32, 7).toString('base64url'), kid: 'oct-hs256', alg: 'HS256' };
     const { kid: _kid, ...noKid } = ec;
     const { alg: _alg, ...noAlg } = { ...ec, kid: 'no-alg' } as Record<string, unknown>;
     const document = {
-      keys: [ec, { ...ec, kid: 'enc', use: 'enc' }, { ...ec, kid: 'es384', alg: 'ES384' }, octAsym, octHs, privateEc, noKid, noAlg,
-        { ...(keys().RS256.publicJwk as object), kid: ec.kid }, { ...ec, kid: 'verify-only', key_ops: ['encrypt'] }, 'junk'],
+      keys: [
+        ec,
+        { ...ec, kid: 'enc', use: 'enc' },
+        { ...ec, kid: 'es384', alg: 'ES384' },
+        octAsym,
+        octHs,
+        privateEc,
+        noKid,
+        noAlg,
+        { ...(keys().RS256.publicJwk as object), kid: ec.kid },
+        { ...ec, kid: 'verify-only', key_ops: ['encrypt'] },
+        'junk',
+      ],
     };
     const source = sourceFor(await server(serveJwks(document)), sources);
     await source.ready();
     assert.deepEqual(source.kids(), [keys().ES256.kid]);
     assert.deepEqual(
       source.skipped.map(({ kid, reason }) => [kid, reason]),
-      [['enc', 'not_for_signatures'], ['es384', 'alg_not_allowed'], ['oct-es256', 'unusable'], ['oct-hs256', 'alg_not_allowed'],
-        ['private', 'unusable'], [undefined, 'no_kid'], ['no-alg', 'no_alg'], [ec.kid, 'duplicate_kid'], ['verify-only', 'unusable'],
-        [undefined, 'not_an_object']],
+      [
+        ['enc', 'not_for_signatures'],
+        ['es384', 'alg_not_allowed'],
+        ['oct-es256', 'unusable'],
+        ['oct-hs256', 'alg_not_allowed'],
+        ['private', 'unusable'],
+        [undefined, 'no_kid'],
+        ['no-alg', 'no_alg'],
+        [ec.kid, 'duplicate_kid'],
+        ['verify-only', 'unusable'],
+        [undefined, 'not_an_object'],
+      ],
     );
     assert.match(source.skipped.find((s) => s.kid === 'private')?.message ?? '', /private members/);
-    for (const kid of ['enc', 'es384', 'oct-es256', 'oct-hs256', 'private', 'no-alg', 'verify-only']) assert.equal(source.get(kid), undefined, kid);
+    for (const kid of ['enc', 'es384', 'oct-es256', 'oct-hs256', 'private', 'no-alg', 'verify-only'])
+      assert.equal(source.get(kid), undefined, kid);
   });
 });

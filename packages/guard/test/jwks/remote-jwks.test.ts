@@ -4,7 +4,16 @@ import { afterEach, describe, it } from 'node:test';
 import { InvalidTokenError, JwksFetchError } from '../../src/errors.js';
 import type { RemoteJwksSource } from '../../src/jwks/remote-jwks.js';
 import { assertRejected, keys, token, verifier } from '../helpers.js';
-import { clock, jwksOf, serveJwks, serveStatus, sourceFor, startJwksServer, until, type JwksServer } from './jwks-server.js';
+import {
+  clock,
+  jwksOf,
+  serveJwks,
+  serveStatus,
+  sourceFor,
+  startJwksServer,
+  until,
+  type JwksServer,
+} from './jwks-server.js';
 
 const COOLDOWN = 30_000;
 const servers: JwksServer[] = [];
@@ -17,7 +26,13 @@ async function setup(document = jwksOf('ES256'), headers: Record<string, string>
   const errors: JwksFetchError[] = [];
   const source = sourceFor(server, sources, { now: time.now, onError: (e) => errors.push(e) });
   await source.ready();
-  return { server, time, source, errors, v: verifier({ keys: source, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'] }) };
+  return {
+    server,
+    time,
+    source,
+    errors,
+    v: verifier({ keys: source, algorithms: ['ES256', 'EdDSA', 'RS256', 'PS256'] }),
+  };
 }
 
 /** An ES256 + EdDSA source, a caching verifier on it that holds an ES256 token, and the kids removed from it. */
@@ -104,7 +119,9 @@ describe('remote JWKS source: fetching and caching', () => {
     const burst = async () => {
       const results = await Promise.allSettled(randomKidTokens().map((jwt) => v.verifyAsync(jwt)));
       for (const r of results) {
-        assert.ok(r.status === 'rejected' && r.reason instanceof InvalidTokenError && r.reason.reason === 'unknown_kid');
+        assert.ok(
+          r.status === 'rejected' && r.reason instanceof InvalidTokenError && r.reason.reason === 'unknown_kid',
+        );
       }
     };
     await burst();
@@ -145,7 +162,12 @@ describe('remote JWKS source: fetching and caching', () => {
     const server = await startJwksServer(serveStatus(503));
     servers.push(server);
     const source = sourceFor(server, sources, { cooldownMs: 100 });
-    await assert.rejects(source.ready(), (e) => e instanceof JwksFetchError && /^JWKS http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json: HTTP 503$/.test(e.message));
+    await assert.rejects(
+      source.ready(),
+      (e) =>
+        e instanceof JwksFetchError &&
+        /^JWKS http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json: HTTP 503$/.test(e.message),
+    );
     server.handle = serveJwks(jwksOf('ES256'));
     assert.ok(await until(() => source.kids().length === 1), 'retried after the cooldown');
     await source.ready();

@@ -7,8 +7,19 @@ import { verifyCompactJws, type JwsRules } from '../../src/jws/verify-compact.js
 import { verificationKeyFromJwk } from '../../src/jwk/verification-key.js';
 import type { VerificationKey } from '../../src/types.js';
 
-interface Vector { tcId: number; comment: string; jws: string; result: 'valid' | 'invalid' | 'acceptable'; flags: string[] }
-interface Group { comment: string; public?: Record<string, unknown>; private?: Record<string, unknown>; tests: Vector[] }
+interface Vector {
+  tcId: number;
+  comment: string;
+  jws: string;
+  result: 'valid' | 'invalid' | 'acceptable';
+  flags: string[];
+}
+interface Group {
+  comment: string;
+  public?: Record<string, unknown>;
+  private?: Record<string, unknown>;
+  tests: Vector[];
+}
 
 const file = new URL('../fixtures/wycheproof/json_web_signature_test.json', import.meta.url);
 const groups = (JSON.parse(readFileSync(file, 'utf8')) as { testGroups: Group[] }).testGroups;
@@ -25,7 +36,16 @@ const IDENTICAL_TO_357 = new Set([367, 370]);
 
 /** Expected reasons for vectors that target one rule. */
 const REASONS: Record<number, string> = {
-  16: 'alg_not_allowed', 31: 'alg_key_mismatch', 32: 'header_key_reference', 346: 'alg_not_allowed', 3: 'signature_invalid', 4: 'malformed', 14: 'malformed', 17: 'malformed', 374: 'malformed', 385: 'signature_invalid',
+  16: 'alg_not_allowed',
+  31: 'alg_key_mismatch',
+  32: 'header_key_reference',
+  346: 'alg_not_allowed',
+  3: 'signature_invalid',
+  4: 'malformed',
+  14: 'malformed',
+  17: 'malformed',
+  374: 'malformed',
+  385: 'signature_invalid',
 };
 
 /** The alg a vector's header names (for classifying the vector only; never trusted). */

@@ -5,7 +5,14 @@ import type { AccessTokenClaims } from '../../src/types.js';
 
 const T = 1_800_000_000_000;
 const claims = (over: Partial<AccessTokenClaims> = {}): AccessTokenClaims => ({
-  iss: 'i', sub: 'usr_1', aud: 'a', exp: T / 1000 + 600, iat: T / 1000 - 5, jti: 'j1', sid: 's1', ...over,
+  iss: 'i',
+  sub: 'usr_1',
+  aud: 'a',
+  exp: T / 1000 + 600,
+  iat: T / 1000 - 5,
+  jti: 'j1',
+  sid: 's1',
+  ...over,
 });
 
 describe('MemoryRevocationSet', () => {
@@ -20,7 +27,7 @@ describe('MemoryRevocationSet', () => {
     assert.equal(set.isRevoked(claims({ jti: 'j2', sid: undefined })), false);
   });
 
-  it('revokes a user\'s tokens with iat before the revocation second only', () => {
+  it("revokes a user's tokens with iat before the revocation second only", () => {
     const set = new MemoryRevocationSet();
     set.add({ kind: 'user', value: 'usr_1', expiresAt: T + 1000, createdAt: T + 999 });
     assert.equal(set.isRevoked(claims({ iat: T / 1000 - 1 })), true);

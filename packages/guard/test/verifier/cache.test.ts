@@ -13,7 +13,15 @@ function setup(max = 100) {
   const source = new LocalKeySource([toVerificationKey(key)]);
   const revocations = new MemoryRevocationSet();
   const clock = { ms: NOW_MS };
-  const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], keys: source, revocations, now: () => clock.ms, cache: { max } });
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms: ['ES256'],
+    keys: source,
+    revocations,
+    now: () => clock.ms,
+    cache: { max },
+  });
   const token = (claims: Record<string, unknown> = {}) => signJwt(key, { typ: 'at+jwt' }, baseClaims(claims));
   return { key, source, revocations, clock, verifier, token };
 }
@@ -48,7 +56,11 @@ describe('verified-token cache', () => {
       verifier.verify(t);
       const value = kind === 'jti' ? 'jti_0001' : kind === 'sid' ? 'ses_0001' : 'usr_7f3a';
       revocations.add({ kind, value, createdAt: NOW_MS, expiresAt: NOW_MS + 3_600_000 });
-      assert.throws(() => verifier.verify(t), (e: unknown) => e instanceof InvalidTokenError && e.reason === 'revoked', kind);
+      assert.throws(
+        () => verifier.verify(t),
+        (e: unknown) => e instanceof InvalidTokenError && e.reason === 'revoked',
+        kind,
+      );
     }
   });
 
@@ -57,7 +69,10 @@ describe('verified-token cache', () => {
     const t = token();
     verifier.verify(t);
     source.remove(key.kid);
-    assert.throws(() => verifier.verify(t), (e: unknown) => e instanceof InvalidTokenError && e.reason === 'unknown_kid');
+    assert.throws(
+      () => verifier.verify(t),
+      (e: unknown) => e instanceof InvalidTokenError && e.reason === 'unknown_kid',
+    );
   });
 
   it('never serves a tampered token from the cache', () => {
@@ -79,7 +94,20 @@ describe('verified-token cache', () => {
 
   it('refuses a key source that cannot report removals', () => {
     const bare: KeySource = { get: () => undefined };
-    assert.throws(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], keys: bare, cache: true }), /onRemove/);
-    assert.throws(() => createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], keys: new LocalKeySource(), cache: { max: 0 } }), /cache.max/);
+    assert.throws(
+      () => createVerifier({ issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], keys: bare, cache: true }),
+      /onRemove/,
+    );
+    assert.throws(
+      () =>
+        createVerifier({
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ['ES256'],
+          keys: new LocalKeySource(),
+          cache: { max: 0 },
+        }),
+      /cache.max/,
+    );
   });
 });

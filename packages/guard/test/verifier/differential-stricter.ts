@@ -10,7 +10,9 @@ const KEY_REFERENCES = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'];
 function lenientJson(segment: string | undefined): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -45,7 +47,9 @@ export function stricterReasons(
   const now = limits.now ?? NOW;
   const allowed = new Set<string>();
   const segments = built.token.split('.');
-  if (segments.some((seg) => !/^[A-Za-z0-9_-]*$/.test(seg) || Buffer.from(seg, 'base64url').toString('base64url') !== seg)) {
+  if (
+    segments.some((seg) => !/^[A-Za-z0-9_-]*$/.test(seg) || Buffer.from(seg, 'base64url').toString('base64url') !== seg)
+  ) {
     allowed.add('malformed');
   }
   const header = lenientJson(segments[0]);
@@ -61,7 +65,9 @@ export function stricterReasons(
   }
   if (claims !== null) {
     if (typeof claims.iat === 'number' && claims.iat > NOW + SKEW) allowed.add('iat_future');
-    const badStrings = ['sid', 'scope', 'role', 'client_id', 'employee_id', 'iss'].some((n) => n in claims && typeof claims[n] !== 'string');
+    const badStrings = ['sid', 'scope', 'role', 'client_id', 'employee_id', 'iss'].some(
+      (n) => n in claims && typeof claims[n] !== 'string',
+    );
     const badIds = ['sub', 'jti'].some((n) => n in claims && !isNonEmptyString(claims[n]));
     const badAud = Array.isArray(claims.aud) && claims.aud.some((a) => typeof a !== 'string');
     const badTimes = ['iat', 'nbf'].some((n) => n in claims && typeof claims[n] !== 'number');

@@ -6,7 +6,15 @@ import type { SigningAlg } from '../../src/jws/algorithms.js';
 import { InvalidTokenError, TokenExpiredError } from '../../src/errors.js';
 import { LocalKeySource } from '../../src/jwks/local-key-source.js';
 import { createVerifier } from '../../src/verifier/verifier.js';
-import { buildToken, claimsArb, headerArb, mutationArb, REQUIRED, signerKeys, type Case } from './differential-cases.js';
+import {
+  buildToken,
+  claimsArb,
+  headerArb,
+  mutationArb,
+  REQUIRED,
+  signerKeys,
+  type Case,
+} from './differential-cases.js';
 import { stricterReasons } from './differential-stricter.js';
 import { ALL_ALGS, AUDIENCE, ISSUER, NOW_MS, SKEW, toVerificationKey } from '../helpers.js';
 
@@ -14,13 +22,21 @@ type Outcome = { ok: true; claims: unknown } | { ok: false; reason: string };
 
 function ours(c: Case, algorithms: SigningAlg[], token: string): Outcome {
   const verifier = createVerifier({
-    issuer: ISSUER, audience: AUDIENCE, algorithms, keys: new LocalKeySource([toVerificationKey(c.target)]),
-    clockSkewSeconds: SKEW, requiredClaims: REQUIRED, now: () => NOW_MS,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    algorithms,
+    keys: new LocalKeySource([toVerificationKey(c.target)]),
+    clockSkewSeconds: SKEW,
+    requiredClaims: REQUIRED,
+    now: () => NOW_MS,
   });
   try {
     return { ok: true, claims: { ...verifier.verify(token) } };
   } catch (error) {
-    assert.ok(error instanceof InvalidTokenError || error instanceof TokenExpiredError, `unexpected error ${String(error)}`);
+    assert.ok(
+      error instanceof InvalidTokenError || error instanceof TokenExpiredError,
+      `unexpected error ${String(error)}`,
+    );
     return { ok: false, reason: error.reason };
   }
 }
@@ -28,8 +44,13 @@ function ours(c: Case, algorithms: SigningAlg[], token: string): Outcome {
 async function theirs(c: Case, algorithms: SigningAlg[], token: string): Promise<Outcome> {
   try {
     const { payload } = await jwtVerify(token, c.target.publicKey ?? c.target.privateKey, {
-      algorithms, issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt', clockTolerance: SKEW,
-      requiredClaims: REQUIRED, currentDate: new Date(NOW_MS),
+      algorithms,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      typ: 'at+jwt',
+      clockTolerance: SKEW,
+      requiredClaims: REQUIRED,
+      currentDate: new Date(NOW_MS),
     });
     return { ok: true, claims: payload };
   } catch (error) {
@@ -39,8 +60,14 @@ async function theirs(c: Case, algorithms: SigningAlg[], token: string): Promise
 
 const caseArb = fc.record({
   target: fc.integer({ min: 0, max: 4 }),
-  signer: fc.oneof(fc.integer({ min: 0, max: 4 }).map((i) => -1 - i), fc.integer({ min: 0, max: 7 })),
-  algorithms: fc.oneof({ weight: 3, arbitrary: fc.constant(ALL_ALGS) }, { weight: 1, arbitrary: fc.subarray(ALL_ALGS, { minLength: 1 }) }),
+  signer: fc.oneof(
+    fc.integer({ min: 0, max: 4 }).map((i) => -1 - i),
+    fc.integer({ min: 0, max: 7 }),
+  ),
+  algorithms: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(ALL_ALGS) },
+    { weight: 1, arbitrary: fc.subarray(ALL_ALGS, { minLength: 1 }) },
+  ),
   header: headerArb,
   claims: claimsArb,
   dupPayload: fc.integer({ min: 0, max: 6 }).map((n) => n === 0),
@@ -58,7 +85,15 @@ async function check(r: CaseInput, mutation: Case['mutation']): Promise<void> {
   const target = all[r.target]!;
   // A negative signer index means "the target itself", so valid tokens are common.
   const signer = r.signer < 0 ? target : all[r.signer]!;
-  const c: Case = { target, signer, header: r.header, claims: r.claims, dupPayload: r.dupPayload, viaJose: r.viaJose, mutation };
+  const c: Case = {
+    target,
+    signer,
+    header: r.header,
+    claims: r.claims,
+    dupPayload: r.dupPayload,
+    viaJose: r.viaJose,
+    mutation,
+  };
   const built = await buildToken(c);
   const [a, b] = [ours(c, r.algorithms, built.token), await theirs(c, r.algorithms, built.token)];
   if (!b.ok) {
@@ -66,7 +101,10 @@ async function check(r: CaseInput, mutation: Case['mutation']): Promise<void> {
     stats.bothReject++;
   } else if (!a.ok) {
     const allowed = stricterReasons(built, target);
-    assert.ok(allowed.has(a.reason), `we reject (${a.reason}) what jose accepts, not a documented stricter case: ${built.token}`);
+    assert.ok(
+      allowed.has(a.reason),
+      `we reject (${a.reason}) what jose accepts, not a documented stricter case: ${built.token}`,
+    );
     stats.stricter++;
     stricterSeen.set(a.reason, (stricterSeen.get(a.reason) ?? 0) + 1);
   } else {
@@ -77,11 +115,17 @@ async function check(r: CaseInput, mutation: Case['mutation']): Promise<void> {
 
 describe('differential: guard vs jose jwtVerify', () => {
   it('agrees on generated tokens (valid, odd headers and claims, wrong keys)', async () => {
-    await fc.assert(fc.asyncProperty(caseArb, (raw) => check(raw, { kind: 'none', n: 0, ch: '' })), { numRuns: 1500 });
+    await fc.assert(
+      fc.asyncProperty(caseArb, (raw) => check(raw, { kind: 'none', n: 0, ch: '' })),
+      { numRuns: 1500 },
+    );
   });
 
   it('agrees on mutated tokens (flipped chars, swapped segments, foreign signatures, alg confusion)', async () => {
-    await fc.assert(fc.asyncProperty(caseArb, mutationArb, (raw, mutation) => check(raw, mutation)), { numRuns: 1500 });
+    await fc.assert(
+      fc.asyncProperty(caseArb, mutationArb, (raw, mutation) => check(raw, mutation)),
+      { numRuns: 1500 },
+    );
   });
 
   it('exercised acceptance, rejection and the stricter cases', (t) => {

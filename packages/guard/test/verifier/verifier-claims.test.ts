@@ -111,7 +111,11 @@ describe('verifier: revocation (checked last)', () => {
   const later = NOW_MS + 3_600_000;
 
   it('rejects a revoked jti', () => {
-    assertRejected(revoked({ kind: 'jti', value: 'jti_0001', expiresAt: later, createdAt: NOW_MS }), token(es()), 'revoked');
+    assertRejected(
+      revoked({ kind: 'jti', value: 'jti_0001', expiresAt: later, createdAt: NOW_MS }),
+      token(es()),
+      'revoked',
+    );
     accepts({ jti: 'jti_0002' }, { revocations: new MemoryRevocationSet() });
   });
 
@@ -121,7 +125,7 @@ describe('verifier: revocation (checked last)', () => {
     assert.equal(v.verify(token(es(), {}, { sid: 'ses_0002' })).sid, 'ses_0002');
   });
 
-  it('rejects a user\'s tokens issued before the revocation second, not those issued in or after it', () => {
+  it("rejects a user's tokens issued before the revocation second, not those issued in or after it", () => {
     const v = revoked({ kind: 'user', value: 'usr_7f3a', expiresAt: later, createdAt: NOW_MS + 500 });
     assertRejected(v, token(es(), {}, { iat: NOW - 1 }), 'revoked');
     assert.equal(v.verify(token(es(), {}, { iat: NOW })).iat, NOW);

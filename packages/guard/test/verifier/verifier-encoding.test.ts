@@ -3,7 +3,15 @@ import { constants, sign, verify } from 'node:crypto';
 import { signBytes } from '../../../../src/jose/sign.js';
 import { describe, it } from 'node:test';
 import {
-  assertRejected, b64, baseClaims, keys, rawToken, setSpareBits, signSegments, token, verifier,
+  assertRejected,
+  b64,
+  baseClaims,
+  keys,
+  rawToken,
+  setSpareBits,
+  signSegments,
+  token,
+  verifier,
 } from '../helpers.js';
 
 const es = () => keys().ES256;
@@ -66,7 +74,10 @@ describe('verifier: canonical base64url', () => {
     // Header and payload re-signed over the altered text, so only the encoding rule can object.
     const hEven = b64(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: hs().kid, x: 'ab' }));
     const pOdd = b64(JSON.stringify(baseClaims({ x: 'abc' })));
-    for (const [hh, pp] of [[setSpareBits(hEven), p], [h, setSpareBits(pOdd)]] as const) {
+    for (const [hh, pp] of [
+      [setSpareBits(hEven), p],
+      [h, setSpareBits(pOdd)],
+    ] as const) {
       assertRejected(verifier(), signSegments(hh, pp, hs()), 'malformed');
     }
   });
@@ -98,7 +109,8 @@ describe('verifier: strict JSON', () => {
       `{${body},"list":[{"a":1},{"a":1,"a":1}]}`,
       `{${body},"u":"a:b","x":{"k":1,"k":2}}`,
     ];
-    for (const payload of payloads) assertRejected(verifier(), rawToken(headerText(), payload, es()), 'payload_invalid');
+    for (const payload of payloads)
+      assertRejected(verifier(), rawToken(headerText(), payload, es()), 'payload_invalid');
   });
 
   it('rejects headers and payloads that are not JSON objects', () => {
@@ -123,7 +135,11 @@ describe('verifier: strict JSON', () => {
 
   it('rejects nesting deeper than 32 levels', () => {
     const deep = `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`;
-    assertRejected(verifier(), rawToken(headerText(), `{${claimsText().slice(1, -1)},"d":${deep}}`, es()), 'payload_invalid');
+    assertRejected(
+      verifier(),
+      rawToken(headerText(), `{${claimsText().slice(1, -1)},"d":${deep}}`, es()),
+      'payload_invalid',
+    );
   });
 });
 

@@ -9,7 +9,8 @@ import { assertRejected, AUDIENCE, ISSUER, keys, NOW, NOW_MS, SKEW, token, verif
 const DAY = 86_400;
 const YEAR = 365 * DAY;
 /** A token issued 10 s ago that claims `lifetime` seconds. */
-const lived = (lifetime: number, extra: Record<string, unknown> = {}) => token(keys().HS256, {}, { iat: NOW - 10, exp: NOW - 10 + lifetime, ...extra });
+const lived = (lifetime: number, extra: Record<string, unknown> = {}) =>
+  token(keys().HS256, {}, { iat: NOW - 10, exp: NOW - 10 + lifetime, ...extra });
 
 describe('verifier: maximum token lifetime (issue #12)', () => {
   it('defaults to one day: exactly a day passes, a second more is lifetime_exceeded', () => {
@@ -25,8 +26,16 @@ describe('verifier: maximum token lifetime (issue #12)', () => {
     assertRejected(v, lived(10 * YEAR), 'lifetime_exceeded');
     // 1e308 is a finite number, but no date: refused whatever the lifetime limit says.
     assertRejected(v, token(keys().HS256, {}, { exp: 1e308 }), 'claim_invalid');
-    assertRejected(verifier({ maxTokenLifetimeSeconds: null }), token(keys().HS256, {}, { exp: 1e308 }), 'claim_invalid');
-    assertRejected(verifier({ maxTokenLifetimeSeconds: null }), token(keys().HS256, {}, { exp: 1e20 }), 'claim_invalid');
+    assertRejected(
+      verifier({ maxTokenLifetimeSeconds: null }),
+      token(keys().HS256, {}, { exp: 1e308 }),
+      'claim_invalid',
+    );
+    assertRejected(
+      verifier({ maxTokenLifetimeSeconds: null }),
+      token(keys().HS256, {}, { exp: 1e20 }),
+      'claim_invalid',
+    );
   });
 
   it('bounds exp at 9999-12-31T23:59:59Z even with no lifetime limit', () => {
@@ -60,7 +69,12 @@ describe('verifier: maximum token lifetime (issue #12)', () => {
     assertRejected(v, long, 'lifetime_exceeded');
     // Without iat the rule depends on now: a clock that steps back makes a cached token too long.
     let nowMs = NOW_MS;
-    const clocked = verifier({ cache: true, now: () => nowMs, maxTokenLifetimeSeconds: 600, requiredClaims: ['iss', 'sub', 'aud', 'exp', 'jti'] });
+    const clocked = verifier({
+      cache: true,
+      now: () => nowMs,
+      maxTokenLifetimeSeconds: 600,
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'jti'],
+    });
     const noIat = token(keys().ES256, {}, { iat: undefined, exp: NOW + 600 });
     assert.equal(clocked.verify(noIat).sub, 'usr_7f3a');
     assert.equal(clocked.verify(noIat).sub, 'usr_7f3a', 'a cache hit');
@@ -70,16 +84,28 @@ describe('verifier: maximum token lifetime (issue #12)', () => {
 
   it('validates maxTokenLifetimeSeconds up front', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '900']) {
-      assert.throws(() => verifier({ maxTokenLifetimeSeconds: bad as never }), /maxTokenLifetimeSeconds must be a positive integer/, String(bad));
+      assert.throws(
+        () => verifier({ maxTokenLifetimeSeconds: bad as never }),
+        /maxTokenLifetimeSeconds must be a positive integer/,
+        String(bad),
+      );
     }
     assert.doesNotThrow(() => verifier({ maxTokenLifetimeSeconds: null }));
     assert.doesNotThrow(() => verifier({ maxTokenLifetimeSeconds: 1 }));
   });
 
   it('is stricter than jose here, and differential-stricter.ts says so', async () => {
-    for (const [jwt, reason] of [[lived(10 * YEAR), 'lifetime_exceeded'], [token(keys().HS256, {}, { exp: 1e308 }), 'claim_invalid']] as const) {
+    for (const [jwt, reason] of [
+      [lived(10 * YEAR), 'lifetime_exceeded'],
+      [token(keys().HS256, {}, { exp: 1e308 }), 'claim_invalid'],
+    ] as const) {
       const { payload } = await jwtVerify(jwt, keys().HS256.privateKey, {
-        algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE, typ: 'at+jwt', clockTolerance: SKEW, currentDate: new Date(NOW_MS),
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        typ: 'at+jwt',
+        clockTolerance: SKEW,
+        currentDate: new Date(NOW_MS),
       });
       assert.equal(payload.sub, 'usr_7f3a', 'jose accepts it');
       assert.ok(stricterReasons({ token: jwt, dupHeader: false, dupPayload: false }, keys().HS256).has(reason), reason);

@@ -5,7 +5,15 @@ import { generateSigningKey } from '../../../../src/jose/keys.js';
 import { LocalKeySource } from '../../src/jwks/local-key-source.js';
 import { createVerifier } from '../../src/verifier/verifier.js';
 import {
-  ALL_ALGS, assertRejected, b64, baseClaims, keys, rawToken, toVerificationKey, token, verifier,
+  ALL_ALGS,
+  assertRejected,
+  b64,
+  baseClaims,
+  keys,
+  rawToken,
+  toVerificationKey,
+  token,
+  verifier,
 } from '../helpers.js';
 
 function hmacToken(header: Record<string, unknown>, secret: Buffer | string): string {
@@ -33,8 +41,18 @@ describe('createVerifier options', () => {
     const keySource = new LocalKeySource();
     const base = { issuer: 'https://i.test', audience: 'payroll', algorithms: ['ES256' as const], keys: keySource };
     for (const bad of [
-      { issuer: '' }, { audience: [] }, { audience: [''] }, { algorithms: [] }, { algorithms: ['none'] }, { algorithms: ['ES384'] },
-      { keys: {} }, { typ: '' }, { clockSkewSeconds: -1 }, { clockSkewSeconds: Number.NaN }, { maxTokenLength: 0 }, { requiredClaims: [''] },
+      { issuer: '' },
+      { audience: [] },
+      { audience: [''] },
+      { algorithms: [] },
+      { algorithms: ['none'] },
+      { algorithms: ['ES384'] },
+      { keys: {} },
+      { typ: '' },
+      { clockSkewSeconds: -1 },
+      { clockSkewSeconds: Number.NaN },
+      { maxTokenLength: 0 },
+      { requiredClaims: [''] },
     ]) {
       assert.throws(() => createVerifier({ ...base, ...bad } as never), TypeError, JSON.stringify(bad));
     }
@@ -63,9 +81,13 @@ describe('verifier: algorithm rules', () => {
     }
   });
 
-  it('rejects a token whose alg names another algorithm than its kid\'s key (RS256 vs PS256)', () => {
+  it("rejects a token whose alg names another algorithm than its kid's key (RS256 vs PS256)", () => {
     const rs = keys().RS256;
-    const forged = rawToken(JSON.stringify({ alg: 'PS256', typ: 'at+jwt', kid: rs.kid }), JSON.stringify(baseClaims()), { ...keys().PS256, privateKey: rs.privateKey });
+    const forged = rawToken(
+      JSON.stringify({ alg: 'PS256', typ: 'at+jwt', kid: rs.kid }),
+      JSON.stringify(baseClaims()),
+      { ...keys().PS256, privateKey: rs.privateKey },
+    );
     assertRejected(verifier(), forged, 'alg_key_mismatch');
   });
 

@@ -67,7 +67,9 @@ describe('verifyAsync', () => {
     const source = new FetchingSource([toVerificationKey(keys().ES256)]);
     const app = Fastify();
     await app.register(bulwarkGuard, { verifier: verifier({ keys: source }), onError: 'throw' });
-    app.setErrorHandler((error, _request, reply) => reply.status(error instanceof BulwarkError ? error.status : 500).send({ code: (error as BulwarkError).code }));
+    app.setErrorHandler((error, _request, reply) =>
+      reply.status(error instanceof BulwarkError ? error.status : 500).send({ code: (error as BulwarkError).code }),
+    );
     app.get('/me', { onRequest: app.requireAuth() }, async (request) => ({ sub: request.auth?.sub }));
     try {
       const jwt = token(keys().RS256);

@@ -34,7 +34,11 @@ export function clientCredentialsToken(options: ClientCredentialsOptions): (forc
     const body = new URLSearchParams({ grant_type: 'client_credentials', scope: options.scope ?? 'ssf:poll' });
     const response = await fetchImpl(url, {
       method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body,
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       redirect: 'error',

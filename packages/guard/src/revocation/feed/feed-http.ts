@@ -34,19 +34,30 @@ export class FeedHttp {
 
   /** Creates a poll stream (SSF §8.1.1.1) and returns its poll URL (same origin as the streams URL). */
   async createStream(token: string, signal: AbortSignal): Promise<URL> {
-    const answer = await this.#post(this.settings.streamsUrl, token, { delivery: { method: 'urn:ietf:rfc:8936' } }, signal);
+    const answer = await this.#post(
+      this.settings.streamsUrl,
+      token,
+      { delivery: { method: 'urn:ietf:rfc:8936' } },
+      signal,
+    );
     const endpoint = (answer as { delivery?: { endpoint_url?: unknown } } | null)?.delivery?.endpoint_url;
     if (typeof endpoint !== 'string') throw new SetFeedError(0, 'SET feed: the stream has no poll endpoint_url');
     const url = feedUrl(endpoint, 'endpoint_url');
     // The Bearer token goes only where the streams live.
-    if (url.origin !== this.settings.streamsUrl.origin) throw new SetFeedError(0, 'SET feed: the poll endpoint is on another origin');
+    if (url.origin !== this.settings.streamsUrl.origin)
+      throw new SetFeedError(0, 'SET feed: the poll endpoint is on another origin');
     return url;
   }
 
   async poll(url: URL, token: string, body: PollBody, signal: AbortSignal): Promise<PollAnswer> {
     const answer = await this.#post(url, token, body, signal);
     const { sets, moreAvailable } = (answer ?? {}) as Partial<PollAnswer>;
-    if (typeof sets !== 'object' || sets === null || Array.isArray(sets) || !Object.values(sets).every((s) => typeof s === 'string')) {
+    if (
+      typeof sets !== 'object' ||
+      sets === null ||
+      Array.isArray(sets) ||
+      !Object.values(sets).every((s) => typeof s === 'string')
+    ) {
       throw new SetFeedError(0, 'SET feed: the poll answer has no sets object');
     }
     return { sets, moreAvailable: moreAvailable === true };
@@ -57,7 +68,12 @@ export class FeedHttp {
     const id = pollUrl.pathname.split('/').pop() ?? '';
     const url = new URL(this.settings.streamsUrl);
     url.searchParams.set('stream_id', decodeURIComponent(id));
-    await this.settings.fetch(url, { method: 'DELETE', headers: { authorization: `Bearer ${token}` }, signal, redirect: 'error' });
+    await this.settings.fetch(url, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+      signal,
+      redirect: 'error',
+    });
   }
 
   async #post(url: URL, token: string, body: unknown, signal: AbortSignal): Promise<unknown> {
@@ -75,7 +91,8 @@ export class FeedHttp {
       throw new SetFeedError(0, `SET feed: ${url.origin}${url.pathname} unreachable`, { cause: error });
     }
     const text = await response.text().catch(() => '');
-    if (!response.ok) throw new SetFeedError(response.status, `SET feed: ${url.origin}${url.pathname} answered ${response.status}`);
+    if (!response.ok)
+      throw new SetFeedError(response.status, `SET feed: ${url.origin}${url.pathname} answered ${response.status}`);
     if (text.length > MAX_ANSWER_BYTES) throw new SetFeedError(0, 'SET feed: answer too large');
     try {
       return JSON.parse(text) as unknown;

@@ -76,17 +76,24 @@ const PREFIX = 'SET feed source';
 export function setFeedSettings(options: SetFeedSourceOptions): SetFeedSettings {
   const { issuer, clientId, keys, getAccessToken } = options;
   if (typeof issuer !== 'string' || issuer === '') throw new TypeError(`${PREFIX}: issuer must be a non-empty string`);
-  if (typeof clientId !== 'string' || clientId === '') throw new TypeError(`${PREFIX}: clientId must be a non-empty string`);
+  if (typeof clientId !== 'string' || clientId === '')
+    throw new TypeError(`${PREFIX}: clientId must be a non-empty string`);
   if (typeof keys?.get !== 'function') throw new TypeError(`${PREFIX}: keys must be a KeySource`);
   if (typeof getAccessToken !== 'function') throw new TypeError(`${PREFIX}: getAccessToken must be a function`);
   const algorithms = options.algorithms ?? PUBLIC_KEY_ALGS;
-  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every(isSigningAlg) || algorithms.includes('HS256')) {
+  if (
+    !Array.isArray(algorithms) ||
+    algorithms.length === 0 ||
+    !algorithms.every(isSigningAlg) ||
+    algorithms.includes('HS256')
+  ) {
     throw new TypeError(`${PREFIX}: algorithms must be a non-empty list of public-key algorithms`);
   }
   const policy = options.onUnreachable ?? { failClosedAfterMs: SET_FEED_SOURCE_DEFAULTS.failClosedAfterMs };
   let failClosedAfterMs: number;
   if (policy === 'fail-open') failClosedAfterMs = Infinity;
-  else if (typeof policy === 'object' && policy !== null) failClosedAfterMs = int(policy.failClosedAfterMs, 0, 'onUnreachable.failClosedAfterMs', 7 * 86_400_000);
+  else if (typeof policy === 'object' && policy !== null)
+    failClosedAfterMs = int(policy.failClosedAfterMs, 0, 'onUnreachable.failClosedAfterMs', 7 * 86_400_000);
   else throw new TypeError(`${PREFIX}: onUnreachable must be 'fail-open' or { failClosedAfterMs }`);
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') throw new TypeError(`${PREFIX}: fetch must be a function`);
@@ -102,7 +109,9 @@ export function setFeedSettings(options: SetFeedSourceOptions): SetFeedSettings 
     requestTimeoutMs: int(options.requestTimeoutMs, d.requestTimeoutMs, 'requestTimeoutMs', 600_000, 1),
     maxEvents: int(options.maxEvents, d.maxEvents, 'maxEvents', 1000, 1),
     skewSeconds: int(options.clockSkewSeconds, d.clockSkewSeconds, 'clockSkewSeconds', 3600),
-    maxLifetimeMs: int(options.maxTokenLifetimeSeconds, d.maxTokenLifetimeSeconds, 'maxTokenLifetimeSeconds', 366 * 86_400, 1) * 1000,
+    maxLifetimeMs:
+      int(options.maxTokenLifetimeSeconds, d.maxTokenLifetimeSeconds, 'maxTokenLifetimeSeconds', 366 * 86_400, 1) *
+      1000,
     fetch: fetchImpl,
     now: options.now ?? Date.now,
     onError: options.onError ?? (() => {}),
@@ -118,13 +127,15 @@ export function feedUrl(input: string | URL, name: string, prefix = PREFIX): URL
     throw new TypeError(`${prefix}: ${name} is not a valid absolute URL`);
   }
   if (url.username !== '' || url.password !== '') throw new TypeError(`${prefix}: ${name} must not carry credentials`);
-  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
+  const loopback =
+    url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
   if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return url;
   throw new TypeError(`${prefix}: ${name} must use https: (http: only to a loopback host)`);
 }
 
 function int(value: number | undefined, fallback: number, name: string, max: number, min = 0): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < min || n > max) throw new TypeError(`${PREFIX}: ${name} must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new TypeError(`${PREFIX}: ${name} must be an integer from ${min} to ${max}`);
   return n;
 }

@@ -43,7 +43,8 @@ export class SetFeedRevocationSource implements RevocationSource {
 
   /** Revoked by the feed; or, under fail-closed, every token once the set is too stale. */
   isRevoked(claims: AccessTokenClaims): boolean {
-    if (this.#settings.failClosedAfterMs !== Infinity && this.staleness() > this.#settings.failClosedAfterMs) return true;
+    if (this.#settings.failClosedAfterMs !== Infinity && this.staleness() > this.#settings.failClosedAfterMs)
+      return true;
     return this.#set.isRevoked(claims);
   }
 
@@ -55,7 +56,12 @@ export class SetFeedRevocationSource implements RevocationSource {
   staleness(): number {
     const now = this.#settings.now();
     if (this.#freshAt === undefined) return Infinity;
-    if (this.#inflightSince !== undefined && this.#failures === 0 && now - this.#inflightSince < this.#settings.requestTimeoutMs) return 0;
+    if (
+      this.#inflightSince !== undefined &&
+      this.#failures === 0 &&
+      now - this.#inflightSince < this.#settings.requestTimeoutMs
+    )
+      return 0;
     return Math.max(0, now - this.#freshAt);
   }
 
@@ -113,7 +119,12 @@ export class SetFeedRevocationSource implements RevocationSource {
     const sent = this.#pending;
     this.#inflightSince = this.#settings.now();
     // Until caught up, polls answer at once (ready() should not wait out a long poll).
-    const answer = await this.#http.poll(url, token, { ...sent, maxEvents: this.#settings.maxEvents, returnImmediately: !this.#caughtUp }, this.#stop.signal);
+    const answer = await this.#http.poll(
+      url,
+      token,
+      { ...sent, maxEvents: this.#settings.maxEvents, returnImmediately: !this.#caughtUp },
+      this.#stop.signal,
+    );
     this.#inflightSince = undefined;
     if (this.#pending === sent) this.#pending = { ack: [], setErrs: {} };
     this.#freshAt = this.#settings.now();
