@@ -14,9 +14,7 @@ interface KeptKey {
   publicExtractable: boolean;
 }
 
-async function scriptReadableState(
-  page: Page,
-): Promise<{
+async function scriptReadableState(page: Page): Promise<{
   local: string[];
   session: string[];
   cookie: string;

@@ -65,12 +65,10 @@ export function registerClientRoutes(parent: FastifyInstance, services: AuthServ
         { name, scope, audiences, introspection, jwks, jwksUri },
         claimsOf(request).sub,
       );
-      return reply
-        .status(201)
-        .send({
-          ...toClientView(created.client),
-          ...(created.secret === null ? {} : { client_secret: created.secret }),
-        });
+      return reply.status(201).send({
+        ...toClientView(created.client),
+        ...(created.secret === null ? {} : { client_secret: created.secret }),
+      });
     },
   );
 

@@ -124,16 +124,14 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
         requestMeta(request).ip,
         request.body.employee_id ?? null,
       );
-      return reply
-        .status(201)
-        .send({
-          id: invitation.id,
-          email: invitation.email,
-          roles: invitation.roles as Role[],
-          employee_id: invitation.employeeId,
-          created_at: iso(invitation.createdAt),
-          expires_at: iso(invitation.expiresAt),
-        });
+      return reply.status(201).send({
+        id: invitation.id,
+        email: invitation.email,
+        roles: invitation.roles as Role[],
+        employee_id: invitation.employeeId,
+        created_at: iso(invitation.createdAt),
+        expires_at: iso(invitation.expiresAt),
+      });
     },
   );
 

@@ -49,14 +49,12 @@ export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
         .insertInto('totp_enrolments')
         .values(row)
         .onConflict((oc) =>
-          oc
-            .column('user_id')
-            .doUpdateSet({
-              secret_sealed: e.secretSealed,
-              created_at: e.createdAt,
-              confirmed_at: e.confirmedAt,
-              last_step: e.lastStep,
-            }),
+          oc.column('user_id').doUpdateSet({
+            secret_sealed: e.secretSealed,
+            created_at: e.createdAt,
+            confirmed_at: e.confirmedAt,
+            last_step: e.lastStep,
+          }),
         )
         .execute();
     },

@@ -69,14 +69,12 @@ describe('SET feed revocation source', () => {
         res.setHeader('content-type', 'application/json');
         if (req.method === 'DELETE') return void res.writeHead(204).end();
         if (req.url === '/ssf/streams')
-          return void res
-            .writeHead(201)
-            .end(
-              JSON.stringify({
-                stream_id: 's1',
-                delivery: { method: 'urn:ietf:rfc:8936', endpoint_url: `${base}/ssf/poll/s1` },
-              }),
-            );
+          return void res.writeHead(201).end(
+            JSON.stringify({
+              stream_id: 's1',
+              delivery: { method: 'urn:ietf:rfc:8936', endpoint_url: `${base}/ssf/poll/s1` },
+            }),
+          );
         received.push({ ...(JSON.parse(body) as object), auth: req.headers.authorization });
         const sets = queue.shift() ?? {};
         // A held poll: answer later when nothing is queued.
