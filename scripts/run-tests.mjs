@@ -71,16 +71,23 @@ function run(testFiles, filesAtOnce) {
         env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BULWARK_LOG_LEVEL ?? 'silent' },
       },
     );
-    let tail = '';
+    // The summary lines (`ℹ pass N` …) come before the recap of failing tests, which can be long:
+    // read them from every line as it passes, not from the end of the output.
+    const summary = {};
+    let partial = '';
+    const read = (line) => {
+      const match = /^ℹ (\w+) (\d+)$/.exec(line);
+      if (match && match[1] in totals) summary[match[1]] = Number(match[2]);
+    };
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString('utf8')).slice(-4096);
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      lines.forEach(read);
     });
     child.on('close', (code) => {
-      for (const key of Object.keys(totals)) {
-        const match = tail.match(new RegExp(`^ℹ ${key} (\\d+)$`, 'm'));
-        totals[key] += match ? Number(match[1]) : 0;
-      }
+      read(partial);
+      for (const key of Object.keys(totals)) totals[key] += summary[key] ?? 0;
       resolve(code ?? 1);
     });
   });
