@@ -52,6 +52,32 @@ describe('email addresses', () => {
     assert.equal((await h.store.users.findByEmail('cleo.new@example.test'))?.id, user.id);
   });
 
+  it('a session signed in longer ago than the step-up max age cannot change the address (RFC 9470), and nothing is mailed', async () => {
+    const user = await h.addMailUser('gail');
+    const pair = await h.login('gail', user.password);
+    h.clock.advance(901);
+    const refreshed = await h.app.inject({
+      method: 'POST',
+      url: '/api/users-sessions/refresh',
+      payload: { refresh_token: pair.refresh_token },
+    });
+    assert.equal(refreshed.statusCode, 200, refreshed.body);
+    const aged = refreshed.json<{ access_token: string }>().access_token;
+    const refused = await change(aged, 'gail.new@example.test');
+    assert.equal(refused.statusCode, 401, refused.body);
+    assert.equal(problemOf(refused).code, 'insufficient_user_authentication');
+    assert.match(String(refused.headers['www-authenticate']), /max_age=900/);
+    const fresh = (await h.login('gail', user.password)).access_token;
+    assert.equal((await change(fresh, 'gail.new@example.test')).statusCode, 202);
+    const link = await h.smtp.waitFor('gail.new@example.test', /Confirm your email/);
+    assert.ok(link, "the fresh session's change is mailed");
+    assert.equal(
+      h.smtp.received.filter((m) => addressesOf(m).includes('gail.new@example.test')).length,
+      1,
+      'one mail: the refused change sent none',
+    );
+  });
+
   it('an address another account uses is a conflict', async () => {
     const a = await h.addMailUser('edna');
     const b = await h.addUser('flo', 'clerk');

@@ -5,6 +5,7 @@ import type { Role } from '../../store/types.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { User } from '@bulwark/contract';
 import { toUserView } from '../common/views.js';
+import { recentAuth } from '../common/recent-auth.js';
 import type { AuthServices } from '../services.js';
 import { InvalidRequestError } from '../../errors/index.js';
 import { registerInvitationPasskeyRoutes } from './accept-with-passkey-routes.js';
@@ -167,7 +168,8 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
   app.post(
     '/api/users/me/email',
     {
-      onRequest: app.requireAuth(),
+      // A new address can receive a password reset: a stolen long-lived session must not set one.
+      onRequest: app.requireAuth(recentAuth(services)),
       schema: {
         operationId: 'changeEmail',
         tags,
