@@ -438,6 +438,8 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         await page.reload();
         const userRow = page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: username });
         const link = userRow.getByLabel(`Employee record of ${username}`);
+        // The employees' names arrive after the users: until then the select shows the bare id.
+        await link.locator('option', { hasText: 'Isabel Ferreira' }).waitFor({ state: 'attached' });
         assert.equal(
           await link.locator('option:checked').innerText(),
           'Isabel Ferreira (Operations)',
