@@ -66,6 +66,7 @@ const PUBLIC = new Set([
   'POST /api/password-resets',
   'POST /api/password-resets/confirm',
   'POST /api/invitations/accept',
+  'POST /api/invitations/accept/passkey-options',
   'POST /api/signups',
   'POST /api/signups/confirm',
 ]);
