@@ -3,11 +3,18 @@
 // node's own test runner (through tsx), so the same command works on Node 20, 22 and 24.
 // Extra arguments are test-file filters (substring match).
 //
-// Two passes, one summary:
+// Each file runs in a process of its own (as `node --test` would run it), in two passes:
 // - most files run side by side (BULWARK_TEST_CONCURRENCY files at once, default 3: the suites
 //   spend most of their time waiting on child processes, sockets and browsers, not on a core);
 // - files whose first lines hold the marker `// test-runner: serial` (with the reason after it: they bound a latency or
 //   compare timings, which a busy machine would distort) run afterwards, one at a time.
+// A file's output is printed in one piece when it ends, so files never interleave.
+//
+// A watchdog bounds every file: one silent for BULWARK_TEST_SILENCE_SECONDS (default 300) is
+// killed with everything it started (its process group) and counted as failed. A file killed
+// before it printed anything never ran a test: on Node 20 the tsx loader thread has been seen to
+// deadlock at start-up, once in hundreds of file starts. Such a file is started once more, and the
+// summary says so.
 // The last line is the plain `tests: N passed, N failed, N skipped` over both passes; CI also
 // fails on any skipped test.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,6 +31,15 @@ function collect(dir) {
     else if (name.endsWith('.test.ts')) out.push(path);
   }
   return out;
+}
+
+function wholeNumber(name, fallback, min) {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`run-tests: ${name} must be a whole number ≥ ${min}`);
+    process.exit(2);
+  }
+  return value;
 }
 
 const filters = process.argv.slice(2);
@@ -44,65 +60,119 @@ const isSerial = (file) =>
     .some((line) => line.trim().startsWith(SERIAL_MARKER));
 const serial = files.filter(isSerial);
 const parallel = files.filter((f) => !serial.includes(f));
-const concurrency = Number(process.env.BULWARK_TEST_CONCURRENCY ?? 3);
-if (!Number.isInteger(concurrency) || concurrency < 1) {
-  console.error('run-tests: BULWARK_TEST_CONCURRENCY must be a whole number ≥ 1');
-  process.exit(2);
-}
+const concurrency = wholeNumber('BULWARK_TEST_CONCURRENCY', 3, 1);
+const silenceMs = wholeNumber('BULWARK_TEST_SILENCE_SECONDS', 300, 1) * 1000;
 
 const totals = { pass: 0, fail: 0, skipped: 0, cancelled: 0, todo: 0 };
+const failedFiles = [];
+const restarted = [];
+const running = new Set();
 
-/** One run of node's test runner, its output passed through and its summary added to the totals. */
-function run(testFiles, filesAtOnce) {
+/** One file in a process of its own: resolves with its exit code, its output and whether the watchdog killed it. */
+function runFile(file) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=bulwark-source',
-        '--import',
-        'tsx',
-        '--test',
-        `--test-concurrency=${filesAtOnce}`,
-        '--test-reporter=spec',
-        ...testFiles,
-      ],
+      ['--conditions=bulwark-source', '--import', 'tsx', '--test-reporter=spec', file],
       {
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // A process group of its own: the watchdog kills the servers and browsers it started too.
+        detached: true,
         env: { ...process.env, BULWARK_LOG_LEVEL: process.env.BULWARK_LOG_LEVEL ?? 'silent' },
       },
     );
-    // The summary lines (`ℹ pass N` …) come before the recap of failing tests, which can be long:
-    // read them from every line as it passes, not from the end of the output.
-    const summary = {};
-    let partial = '';
-    const read = (line) => {
-      const match = /^ℹ (\w+) (\d+)$/.exec(line);
-      if (match && match[1] in totals) summary[match[1]] = Number(match[2]);
+    running.add(child);
+    const chunks = [];
+    let killed = false;
+    let watchdog;
+    const arm = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(() => {
+        killed = true;
+        killGroup(child);
+      }, silenceMs);
     };
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      lines.forEach(read);
-    });
+    arm();
+    const take = (chunk) => {
+      chunks.push(chunk);
+      arm();
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
     child.on('close', (code) => {
-      read(partial);
-      for (const key of Object.keys(totals)) totals[key] += summary[key] ?? 0;
-      resolve(code ?? 1);
+      clearTimeout(watchdog);
+      running.delete(child);
+      resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8'), killed });
     });
   });
 }
 
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
+/** The `ℹ pass N` … lines of node's reporter. */
+function summaryOf(output) {
+  const summary = {};
+  for (const line of output.split('\n')) {
+    const match = /^ℹ (\w+) (\d+)$/.exec(line);
+    if (match && match[1] in totals) summary[match[1]] = Number(match[2]);
+  }
+  return summary;
+}
+
+async function runCounted(file) {
+  let result = await runFile(file);
+  if (result.killed && result.output.trim() === '') {
+    console.log(`\nrun-tests: ${file} printed nothing for ${silenceMs / 1000} s (hung at start-up): starting it again`);
+    restarted.push(file);
+    result = await runFile(file);
+  }
+  process.stdout.write(`\n▶▶ ${file}\n${result.output}`);
+  const summary = summaryOf(result.output);
+  for (const key of Object.keys(totals)) totals[key] += summary[key] ?? 0;
+  const failedTests = (summary.fail ?? 0) + (summary.cancelled ?? 0);
+  if (result.killed) {
+    console.log(`run-tests: ${file} was silent for ${silenceMs / 1000} s and was killed`);
+    if (failedTests === 0) totals.fail += 1;
+  } else if (result.code !== 0 && failedTests === 0) {
+    // It exited non-zero without reporting a failed test (a crash at load, say): still a failure.
+    console.log(`run-tests: ${file} exited with ${result.code}`);
+    totals.fail += 1;
+  }
+  if (result.killed || result.code !== 0 || failedTests > 0) failedFiles.push(file);
+}
+
+async function pool(list, width) {
+  const queue = [...list];
+  await Promise.all(
+    Array.from({ length: Math.min(width, queue.length) }, async () => {
+      for (let file = queue.shift(); file !== undefined; file = queue.shift()) await runCounted(file);
+    }),
+  );
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    for (const child of running) killGroup(child);
+    process.exit(130);
+  });
+
 const started = Date.now();
-const statuses = [];
-if (parallel.length > 0) statuses.push(await run(parallel, concurrency));
+if (parallel.length > 0) await pool(parallel, concurrency);
 if (serial.length > 0) {
   console.log(`\nrun-tests: ${serial.length} timing-sensitive file(s), one at a time`);
-  statuses.push(await run(serial, 1));
+  await pool(serial, 1);
 }
 const failed = totals.fail + totals.cancelled;
 console.log(
   `\nrun-tests: ${files.length} files (${serial.length} serial) in ${Math.round((Date.now() - started) / 1000)} s`,
 );
+if (restarted.length > 0) console.log(`run-tests: started again after hanging at start-up: ${restarted.join(', ')}`);
+if (failedFiles.length > 0) console.log(`run-tests: files with failures: ${failedFiles.join(', ')}`);
 console.log(`tests: ${totals.pass} passed, ${failed} failed, ${totals.skipped} skipped`);
-process.exit(statuses.some((code) => code !== 0) || failed > 0 ? 1 : 0);
+process.exit(failedFiles.length > 0 || failed > 0 ? 1 : 0);

@@ -98,8 +98,11 @@ for (const backend of backends) {
         const id = { key, actor: f.adminId, route: 'payments.create' };
         const now = f.h.clock.now();
         const claim = { owner, claimId: randomUUID(), claimedAt: now - 1_000, leaseUntil };
+        // On the app's clock: a lease end is stored as its distance from the database's now on the
+        // writer's clock, so a claim written on another clock than the app reads with is off by the
+        // gap between them (on Postgres, by the query's latency: a lease lapsed 1 ms ago looked live).
         assert.ok(
-          await idempotencyKeysRepo(f.h.payroll.db).claim(
+          await idempotencyKeysRepo(f.h.payroll.db, f.h.clock.now).claim(
             id,
             requestHash('payments.create', { body: { ...body } }),
             claim,
