@@ -217,6 +217,11 @@ export interface RevocationsStore {
   listActive(now: number): Promise<RevocationRecord[]>;
   /** Deletes entries with expiresAt <= now; returns how many. */
   purgeExpired(now: number): Promise<number>;
+  /**
+   * The clock revocations are timed on: the database's now on Postgres with the real clock (one
+   * clock for every instance sharing it), `clock` otherwise (SQLite: one machine; a test's clock).
+   */
+  clockMs(clock: () => number): Promise<number>;
 }
 
 export interface AuditEvent {

@@ -3,6 +3,7 @@ import type { ClientRecord, ClientsStore, Page, PageRequest } from '../../store/
 import type { AuditLog } from '../audit/audit-log.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
 import { clientSpec, type NewClient } from './client-input.js';
+import { clientGrantSid } from './grant-sid.js';
 import { hashClientSecret, newClientId, newClientSecret } from './secrets.js';
 
 /** A new client and, for a secret client, its secret: shown once, never stored or logged. */
@@ -13,8 +14,7 @@ export interface CreatedClient {
 
 /**
  * The OAuth 2 clients (machines). Disabling a client or rotating its secret also cuts off every
- * access token it holds (a `user` revocation on sub = client_id): a leaked secret stops working
- * together with what it already obtained.
+ * access token it holds: a leaked secret stops working together with what it already obtained.
  */
 export class ClientRegistry {
   constructor(
@@ -74,8 +74,8 @@ export class ClientRegistry {
     const before = await this.get(id);
     const after = await this.clients.update(id, { disabled, updatedAt: this.now() });
     if (after === undefined) throw new NotFoundError('client');
-    // A disabled client gets no new token: its tokens of this very second go too.
-    if (disabled && !before.disabled) await this.revocations.revokeUser(id, 'client_disabled', { wholeSecond: true });
+    // A disabled client gets no new token, so the cut-off may run the skew ahead of now.
+    if (disabled && !before.disabled) await this.revocations.revokeSubject(id, 'client_disabled');
     await this.audit.record('client.updated', {
       actorId,
       targetId: id,
@@ -102,6 +102,8 @@ export class ClientRegistry {
       updatedAt: now,
     });
     if (client === undefined) throw new NotFoundError('client');
+    // By the old credential's sid: tokens of the new secret, from any instance, stay valid.
+    await this.revocations.revokeSession(clientGrantSid(before));
     await this.revocations.revokeUser(id);
     await this.audit.record('client.secret_rotated', { actorId, targetId: id, details: { tokens_revoked: true } });
     return { client, secret };

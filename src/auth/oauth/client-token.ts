@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SigningKey } from '../../jose/keys.js';
 import { signJwt } from '../../jose/sign.js';
 import type { ClientRecord } from '../../store/types.js';
+import { clientGrantSid } from '../clients/grant-sid.js';
 import type { IssuedAccessToken, TokenSettings } from '../tokens/access-tokens.js';
 import { sealAccessToken } from '../tokens/token-encryption.js';
 
@@ -12,10 +13,11 @@ export interface ClientTokenSettings extends Pick<TokenSettings, 'tokenEncryptio
 
 /**
  * An RFC 9068 access token for a client acting for itself (client credentials): sub and client_id
- * are the client, no role. `sid` names this one grant: every Bulwark access token carries one
- * (the verifier requires it, so a user token without its session can never pass), and for a
- * client it covers exactly this token. Disabling the client or rotating its secret revokes its
- * tokens by sub (a cut-off at that moment); RFC 7009 revokes one by jti.
+ * are the client, no role. `sid` names the client's current credential (clientGrantSid): every
+ * Bulwark access token carries one (the verifier requires it, so a user token without its session
+ * can never pass). Rotating the secret revokes the old credential's sid; disabling the client
+ * revokes its tokens by sub (a cut-off the skew ahead: it gets no token while disabled); RFC 7009
+ * revokes one by jti.
  */
 export function issueClientToken(
   key: SigningKey,
@@ -36,7 +38,7 @@ export function issueClientToken(
     exp,
     iat,
     jti,
-    sid: `cc_${randomBytes(16).toString('base64url')}`,
+    sid: clientGrantSid(client),
     client_id: client.id,
     scope: grant.scopes.join(' '),
     ...(dpopJkt === null ? {} : { cnf: { jkt: dpopJkt } }),

@@ -55,7 +55,9 @@ export class RevocationService {
     feed.subscribe({
       onEntry: (entry) => {
         onArrival?.(this.now() - entry.createdAt);
-        const latest = this.now() + this.tokenLifetimeMs + this.clockSkewMs;
+        // An entry's expiresAt is the database's now + lifetime + skew; this instance may be
+        // up to the skew behind the database.
+        const latest = this.now() + this.tokenLifetimeMs + 2 * this.clockSkewMs;
         if (entry.expiresAt > this.now()) this.set.add({ ...entry, expiresAt: Math.min(entry.expiresAt, latest) });
         this.#notify();
       },
@@ -93,48 +95,70 @@ export class RevocationService {
     return this.#syncedAt === undefined ? undefined : this.now() - this.#syncedAt;
   }
 
+  /**
+   * When an entry made now may be forgotten, on the database's clock (`store.clockMs`): a token
+   * issued before it by an instance up to the skew ahead expires (its exp) at most lifetime +
+   * skew later, and a verifier up to the skew behind accepts it for one more skew.
+   */
+  #entryTimes(): Promise<{ at: number; expiresAt: number }> {
+    return this.store.clockMs(this.now).then((at) => ({ at, expiresAt: at + this.tokenLifetimeMs + this.clockSkewMs }));
+  }
+
   /** Every access token of the session stops working. `reason`: one stable word (logout, admin, ...). */
-  revokeSession(sessionId: string, reason?: string): Promise<void> {
-    return this.record(
-      { kind: 'sid', value: sessionId, createdAt: this.now(), expiresAt: this.now() + this.tokenLifetimeMs },
-      reason,
-    );
+  async revokeSession(sessionId: string, reason?: string): Promise<void> {
+    const { at, expiresAt } = await this.#entryTimes();
+    return this.record({ kind: 'sid', value: sessionId, createdAt: at, expiresAt }, reason);
   }
 
   /** One access token, until its own expiry (plus skew). */
-  revokeToken(jti: string, expSeconds: number, reason?: string): Promise<void> {
+  async revokeToken(jti: string, expSeconds: number, reason?: string): Promise<void> {
+    const { at } = await this.#entryTimes();
     return this.record(
-      { kind: 'jti', value: jti, createdAt: this.now(), expiresAt: expSeconds * 1000 + this.clockSkewMs },
+      { kind: 'jti', value: jti, createdAt: at, expiresAt: expSeconds * 1000 + this.clockSkewMs },
       reason,
     );
   }
 
   /**
-   * Every access token of the user issued before now. `iat` has whole seconds, so a token issued
-   * in this very second stays valid (a new session's first token must). `wholeSecond`: the tokens
-   * of this second too — for a subject that gets no new token afterwards (a disabled client).
+   * The user-wide event of a revocation whose sessions the caller has revoked by sid (those are
+   * what refuses the user's earlier tokens, with no clock compared). Its cut-off is the
+   * database's now less the skew, so that no token issued after the revocation, on any instance
+   * within the skew of the database, is refused: a login right after it must work everywhere.
    */
-  revokeUser(userId: string, reason?: string, options: { wholeSecond?: boolean } = {}): Promise<void> {
-    const now = this.now();
-    const cutoff = options.wholeSecond === true ? (Math.floor(now / 1000) + 1) * 1000 : now;
-    return this.record(
-      { kind: 'user', value: userId, createdAt: cutoff, expiresAt: now + this.tokenLifetimeMs },
-      reason,
-    );
+  async revokeUser(userId: string, reason?: string): Promise<void> {
+    const { at, expiresAt } = await this.#entryTimes();
+    return this.record({ kind: 'user', value: userId, createdAt: at - this.clockSkewMs, expiresAt }, reason);
+  }
+
+  /**
+   * Every access token of a subject that holds no session in the store (an OAuth client acting
+   * for itself), for a subject that gets no new token afterwards (a disabled client): the
+   * cut-off is the database's now plus the skew, rounded up to the second, so that a token an
+   * instance up to the skew ahead issued just before the call is refused too.
+   */
+  async revokeSubject(subject: string, reason?: string): Promise<void> {
+    const { at, expiresAt } = await this.#entryTimes();
+    const cutoff = (Math.floor((at + this.clockSkewMs) / 1000) + 1) * 1000;
+    return this.record({ kind: 'user', value: subject, createdAt: cutoff, expiresAt }, reason);
   }
 
   /** A changed password, published for third parties (CAEP credential-change); revokes nothing
    *  by itself: the caller revokes the sessions it ends. */
   async credentialChanged(userId: string): Promise<void> {
-    await this.#publishEvent('credential', userId, 'password_changed', this.now(), this.now() + this.tokenLifetimeMs);
+    const { at, expiresAt } = await this.#entryTimes();
+    await this.#publishEvent('credential', userId, 'password_changed', at, expiresAt);
     this.#notify();
   }
 
-  /** Drops entries that cover only expired tokens, in memory and in the store. */
+  /**
+   * Drops entries that cover only expired tokens, in memory and in the store. In memory on this
+   * instance's clock (the one it judges its tokens' exp by); in the store two skews later, so
+   * that an instance ahead does not delete what one behind may still need at its next sync.
+   */
   async prune(): Promise<void> {
     const now = this.now();
     this.set.prune(now);
-    await this.store.purgeExpired(now);
+    await this.store.purgeExpired(now - 2 * this.clockSkewMs);
   }
 
   /** Store first (the source of truth), then this instance's set, then the other instances.

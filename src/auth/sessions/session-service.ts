@@ -170,6 +170,9 @@ export class SessionService {
       throw new InvalidGrantError('reused');
     }
     if (result.outcome === 'invalid') throw new InvalidGrantError(result.reason);
+    // A revocation of the session committed while the rotation waited on its row (Postgres
+    // re-reads a row it waited for): no token for it. Its sid is revoked by the same call.
+    if (result.session.revokedAt !== null) throw new InvalidGrantError('session_revoked');
     if (user === undefined || user.disabled) {
       await this.revokeSession(result.session.id, 'user_disabled');
       throw new InvalidGrantError('user_disabled');

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import type { Database, RevocationsTable } from '../schema.js';
 import type { RevocationRecord, RevocationsStore } from '../types.js';
-import { ms } from './values.js';
+import { databaseClockMs, ms } from './values.js';
 
 function toRecord(row: RevocationsTable): RevocationRecord {
   return {
@@ -57,6 +57,13 @@ export function sqlRevocations(db: Kysely<Database>): RevocationsStore {
     async purgeExpired(now: number): Promise<number> {
       const result = await db.deleteFrom('revocations').where('expires_at', '<=', now).executeTakeFirst();
       return Number(result.numDeletedRows);
+    },
+
+    async clockMs(clock: () => number): Promise<number> {
+      // databaseClockMs is clock() itself off Postgres or with a controlled clock: no query then.
+      if (clock !== Date.now || !(db.getExecutor().adapter instanceof PostgresAdapter)) return clock();
+      const row = await db.selectNoFrom([databaseClockMs(db, clock).as('now')]).executeTakeFirstOrThrow();
+      return ms(row.now);
     },
   };
 }
