@@ -285,6 +285,19 @@ describe('POST /oauth/token: client credentials (RFC 6749 §4.4, RFC 9068, RFC 8
     assert.throws(() => h.services.verifier.verify(fresh), { code: 'invalid_token' });
   });
 
+  it("a rotation in the very second of a token: the old secret's token is refused, the new secret's accepted (by sid, no clock)", async () => {
+    const mine = await addClient(h);
+    const old = (await postForm(h, TOKEN, { grant_type: 'client_credentials' }, basic(mine.id, mine.secret))).json()
+      .access_token as string;
+    const { secret } = await h.services.clients.rotateSecret(mine.id, null);
+    const fresh = (
+      await postForm(h, TOKEN, { grant_type: 'client_credentials' }, basic(mine.id, secret as string))
+    ).json().access_token as string;
+    assert.throws(() => h.services.verifier.verify(old), { code: 'invalid_token' });
+    assert.equal(h.services.verifier.verify(fresh).sub, mine.id);
+    assert.notEqual(h.services.verifier.verify(fresh).sid, undefined);
+  });
+
   it('disabling revokes a token the client got in that very second (iat has whole seconds)', async () => {
     const mine = await addClient(h);
     const token = (await postForm(h, TOKEN, { grant_type: 'client_credentials' }, basic(mine.id, mine.secret))).json()

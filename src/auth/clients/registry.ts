@@ -95,7 +95,8 @@ export class ClientRegistry {
         detail: 'This client authenticates with its keys (private_key_jwt): it has no secret.',
       });
     const secret = newClientSecret();
-    const now = this.now();
+    // Strictly later than the old secret's: it names the credential in the tokens' sid (clientGrantSid).
+    const now = Math.max(this.now(), before.secretIssuedAt + 1);
     const client = await this.clients.update(id, {
       secretHash: hashClientSecret(secret),
       secretIssuedAt: now,

@@ -113,6 +113,19 @@ export class SessionService {
       dpopJkt: meta.dpopJkt ?? null,
     };
     await this.store.sessions.create(session);
+    // A user-wide revocation (disable, role or password change) that ran between the caller's read
+    // of the user and this insert revoked the sessions it found, not this one: judge this session
+    // on the user as it is now that it exists.
+    const current = await this.store.users.findById(user.id);
+    if (current === undefined || current.disabled || current.passwordChangedAt !== user.passwordChangedAt) {
+      await this.store.sessions.revoke(session.id, 'account_changed', now);
+      await this.audit.record('login.failed', {
+        targetId: user.id,
+        ip: meta.ip,
+        details: { reason: 'account_changed' },
+      });
+      throw new InvalidCredentialsError();
+    }
     const refreshToken = newRefreshToken();
     await this.store.refreshTokens.insert({
       hash: hashRefreshToken(refreshToken) as string,
@@ -128,7 +141,7 @@ export class SessionService {
       ip: meta.ip,
       details: { amr },
     });
-    return this.pair(user, session, refreshToken, now, meta, await this.keys.currentSigningKey());
+    return this.pair(current, session, refreshToken, now, meta, await this.keys.currentSigningKey());
   }
 
   /**
