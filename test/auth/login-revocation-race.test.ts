@@ -44,6 +44,34 @@ describe('a login racing a user-wide revocation', () => {
     assert.equal(await liveSessions(user.id), 0);
   });
 
+  it('a refresh whose rotation committed after the session was revoked (Postgres re-reads the row it waited for): 401 invalid_grant, no token', async () => {
+    const user = await h.addUser('race-refresh', 'clerk');
+    const pair = await h.login(user.username, user.password);
+    const tokens = h.store.refreshTokens;
+    const rotate = tokens.rotate.bind(tokens);
+    // The revocation lands while the rotation waits on the session's row lock: the rotation then
+    // goes through on the revoked row, as Postgres's READ COMMITTED re-check of an UPDATE allows.
+    tokens.rotate = async (...args) => {
+      const outcome = await rotate(...args);
+      await h.services.sessions.revokeAllSessions(user.id, 'admin');
+      return outcome.outcome === 'rotated'
+        ? { ...outcome, session: { ...outcome.session, revokedAt: h.clock.now(), revokedReason: 'admin' } }
+        : outcome;
+    };
+    try {
+      const answer = await h.app.inject({
+        method: 'POST',
+        url: '/api/users-sessions/refresh',
+        payload: { refresh_token: pair.refresh_token },
+      });
+      assert.equal(answer.statusCode, 401);
+      assert.equal(answer.json().code, 'invalid_grant');
+      assert.equal(answer.json().access_token, undefined);
+    } finally {
+      tokens.rotate = rotate;
+    }
+  });
+
   it('nothing changed: the session and its token as usual', async () => {
     const user = await h.addUser('race-none', 'clerk');
     const fresh = await h.store.users.findById(user.id);
