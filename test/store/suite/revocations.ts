@@ -47,5 +47,13 @@ export function revocationsSuite(open: OpenStore): void {
       assert.equal(rest.length, before.length - expected);
       assert.equal(await store().revocations.purgeExpired(now), 0);
     });
+
+    it("times entries on a controlled clock as given, and on the real clock by the database's (here, the same machine's)", async () => {
+      assert.equal(await store().revocations.clockMs(() => T0), T0);
+      const before = Date.now();
+      const at = await store().revocations.clockMs(Date.now);
+      assert.ok(Number.isSafeInteger(at));
+      assert.ok(at >= before - 1_000 && at <= Date.now() + 1_000, `${at} is about now`);
+    });
   });
 }
