@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KEY_RELOAD_INTERVAL_MS, KeyManager } from '../../src/auth/keys/key-manager.js';
+import { KEY_RELOAD_INTERVAL_MS, KeyManager, retiredKeyGraceMs } from '../../src/auth/keys/key-manager.js';
 import { resolveMasterKey } from '../../src/auth/keys/master-key.js';
 import { bearer, createHarness, decodeJwt, problemOf, type Harness } from '../helpers/harness.js';
 
@@ -34,7 +34,7 @@ describe('key lifecycle: next → active → retired → removed', () => {
   });
   after(() => h.close());
 
-  it('rotate publishes a next key that does not sign; promotion after the JWKS max-age; removal after TTL + skew', async () => {
+  it('rotate publishes a next key that does not sign; promotion after the JWKS max-age; removal after TTL + three skews + a reload interval', async () => {
     const first = await h.login(admin.username, admin.password);
     const oldKid = kidOf(first.access_token);
     const rotated = await h.app.inject({
@@ -76,7 +76,8 @@ describe('key lifecycle: next → active → retired → removed', () => {
     assert.equal(keys.find((k) => k.kid === next.kid)?.signs_from, null);
     assert.ok(keys.find((k) => k.kid === oldKid)?.retired_at);
 
-    h.clock.advance(h.config.accessTokenTtlSeconds + h.config.clockSkewSeconds - 1);
+    // Lifetime + three skews + a reload interval: every instance and verifier may be up to the skew apart.
+    h.clock.advance(retiredKeyGraceMs(h.config) / 1000 - 1);
     await h.services.keys.upkeep();
     assert.ok((await jwksKids(h)).includes(oldKid), 'kept until the last token it signed has expired');
     h.clock.advance(1);

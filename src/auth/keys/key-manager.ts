@@ -45,6 +45,18 @@ export const KEY_RELOAD_INTERVAL_MS = AUTH_DEFAULTS.keyReloadIntervalMs;
  */
 export const REMOVED_KEY_GRACE_MS = KEY_RELOAD_INTERVAL_MS + 1_000;
 
+/**
+ * How long a retired key keeps verifying after its retirement, on the clock of whichever instance
+ * next reloads the keys: until every token it signed has expired. An instance that has not yet
+ * reloaded signs with it for up to a reload interval after the retirement, and the clocks of the
+ * retiring instance, the signing one, the one that removes the key and the verifier may each
+ * differ by up to the skew: lifetime + three skews + a reload interval, so that no verifier
+ * refuses such a token before its exp (docs/contract.md §12.4).
+ */
+export function retiredKeyGraceMs(config: Pick<Config, 'accessTokenTtlSeconds' | 'clockSkewSeconds'>): number {
+  return (config.accessTokenTtlSeconds + 3 * config.clockSkewSeconds) * 1000 + KEY_RELOAD_INTERVAL_MS;
+}
+
 /** An unknown kid (a key another instance activated a moment ago) re-reads the store at most this often. */
 const UNKNOWN_KID_RELOAD_MIN_MS = 1_000;
 
@@ -63,7 +75,7 @@ class StoreKeySource extends LocalKeySource {
  * Owns the signing keys and their lifecycle next → active → retired → removed. A `next` key is
  * published (JWKS and `source`) on every instance for at least the JWKS max-age before it signs; exactly one active key
  * signs; `next`, active and retired keys verify (through `source`, the guard's key source); a
- * retired key is removed once every token it signed has expired (access TTL + skew). Private keys
+ * retired key is removed once every token it signed has expired (retiredKeyGraceMs). Private keys
  * are stored sealed under the master key, bound to their kid.
  */
 export class KeyManager {
@@ -219,7 +231,7 @@ export class KeyManager {
   private async load(readOnly: boolean): Promise<void> {
     const marker = this.store.externalChangeMarker?.();
     const now = this.now();
-    const graceMs = (this.config.accessTokenTtlSeconds + this.config.clockSkewSeconds) * 1000;
+    const graceMs = retiredKeyGraceMs(this.config);
     const removedGraceMs = this.store.externalChangeMarker === undefined ? REMOVED_KEY_GRACE_MS : 0;
     const records = await this.store.list();
     if (readOnly) {
