@@ -17,7 +17,8 @@ describe('randomBase64url (pooled CSPRNG bytes)', () => {
 
   it('draws uniform bytes (no zeroed or repeated pool handed out)', () => {
     const counts = new Array<number>(256).fill(0);
-    for (let i = 0; i < 4_000; i++) for (const b of Buffer.from(randomBase64url(32), 'base64url')) counts[b]++;
+    for (let i = 0; i < 4_000; i++)
+      for (const b of Buffer.from(randomBase64url(32), 'base64url')) counts[b] = (counts[b] ?? 0) + 1;
     // 128,000 bytes: each value ~500 times; a zeroed pool would pile up on 0.
     for (const [value, count] of counts.entries()) assert.ok(count > 350 && count < 650, `byte ${value}: ${count}`);
   });
