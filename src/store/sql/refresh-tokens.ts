@@ -119,8 +119,14 @@ async function rotation(
   return { outcome: 'rotated', session: toSessionRecord(session) };
 }
 
-/** used_at := the database's clock now, with no bound parameter (the hash is base64url, quoted as a literal). */
+/**
+ * used_at := the database's clock now. On Postgres with no bound parameter (the hash is base64url,
+ * quoted as a literal: it travels with COMMIT in one simple-query message); on SQLite bound, so
+ * the statement's text is the same on every rotation and stays prepared.
+ */
 function stampUse(trx: Kysely<Database>, hash: string, clock: () => number) {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter))
+    return sql`update refresh_tokens set used_at = ${databaseClockMs(trx, clock)} where hash = ${hash}`;
   if (!/^[A-Za-z0-9_-]+$/.test(hash)) throw new Error('rotate: a refresh token hash is base64url');
   return sql`update refresh_tokens set used_at = ${databaseClockMs(trx, clock)} where hash = ${sql.lit(hash)}`;
 }
