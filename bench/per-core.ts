@@ -33,11 +33,11 @@ async function addClient(bulwark: BulwarkProcess): Promise<{ id: string; secret:
   return { id, secret, basic: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` };
 }
 
-let onMeasure: (() => void) | undefined;
+let onMeasure: ((pid: number) => void) | undefined;
 
 async function cannon(pid: number, operation: string, options: autocannon.Options): Promise<PerCoreRow> {
   await autocannon({ ...options, duration: 1 }); // warm-up
-  onMeasure?.();
+  onMeasure?.(pid);
   onMeasure = undefined;
   const { result, cpu, wall } = await cpuDuring(pid, () => autocannon(options));
   const ok = result.requests.total - result.non2xx;
@@ -82,7 +82,7 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
       return (await login(bulwark.url, 'alice', bulwark.password('alice'))).refresh_token;
     }),
   );
-  onMeasure?.();
+  onMeasure?.(bulwark.child.pid as number);
   onMeasure = undefined;
   const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, async () => {
     const end = performance.now() + seconds * 1000;
@@ -126,7 +126,7 @@ async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients
     return done;
   };
   await run(performance.now() + 1000);
-  onMeasure?.();
+  onMeasure?.(bulwark.child.pid as number);
   onMeasure = undefined;
   const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, () =>
     run(performance.now() + seconds * 1000),
@@ -144,8 +144,8 @@ export interface PerCoreOptions {
   nodeArgs?: string[];
   /** Only the operations whose name contains this. */
   only?: string | undefined;
-  /** Called as the first measurement (after its warm-up) starts. */
-  onMeasure?: () => void;
+  /** Called with the server's pid as the first measurement (after its warm-up) starts. */
+  onMeasure?: (pid: number) => void;
 }
 
 export async function benchPerCore(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPerCore } from './per-core.js';
@@ -23,6 +23,8 @@ await benchPerCore(seconds, console.log, {
 });
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (file === undefined) throw new Error('no profile written');
+// BENCH_PROFILE_OUT=<file>: keep the raw profile (for DevTools, or a closer look at one call path).
+if (process.env.BENCH_PROFILE_OUT !== undefined) copyFileSync(join(dir, file), process.env.BENCH_PROFILE_OUT);
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
 rmSync(dir, { recursive: true, force: true });
 // Only the measured load: start-up and the warm-up left out (less the spawn's own latency).

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summariseProfile, type CpuProfile } from './profile-summary.js';
@@ -28,6 +28,8 @@ try {
 }
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 if (file === undefined) throw new Error('no profile written');
+// BENCH_PROFILE_OUT=<file>: keep the raw profile (for DevTools, or a closer look at one call path).
+if (process.env.BENCH_PROFILE_OUT !== undefined) copyFileSync(join(dir, file), process.env.BENCH_PROFILE_OUT);
 const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
 rmSync(dir, { recursive: true, force: true });
 

@@ -6,11 +6,16 @@ export interface RouteRow {
   route: string;
   bulwark: Load;
   hand: Load;
+  /** The minimal hand-assembled variant (bench/servers/hand-minimal.mjs). */
+  minimal: Load;
   /** Bulwark's req/s over the hand-assembled stack's, both measured in this run. */
   ratio: number;
   /** The hand-assembled stack's CPU per request over Bulwark's: above 1, Bulwark spends less. */
   cpuRatio: number;
-  /** What the issue asks of this ratio. */
+  /** The same two against the minimal variant. */
+  minimalRatio: number;
+  minimalCpuRatio: number;
+  /** What the issue asks of each ratio. */
   want: number;
 }
 
@@ -52,32 +57,35 @@ function cpuTicks(pid: number): number {
 }
 
 /**
- * Bulwark's real server (`bin/bulwark serve`, log level warn) and the hand-assembled stack
- * (bench/servers/hand-assembled.mjs) on the same SQLite file, both pinned to CPU 0, measured on
- * the same routes in alternating order (Bulwark, hand, hand, Bulwark, ...) so drift from other
- * work on the machine falls on both. Before timing, both must answer the same body and the same
- * security headers.
+ * Bulwark's real server (`bin/bulwark serve`, log level warn) and two hand-assembled stacks
+ * (bench/servers/hand-assembled.mjs and the minimal hand-minimal.mjs) on the same SQLite file,
+ * all pinned to CPU 0, measured on the same routes in rotating order so drift from other work on
+ * the machine falls on each. Before timing, each must answer the same body and the same security
+ * headers as Bulwark.
  */
 export async function benchRoutes(seconds: number, rounds: number, log: (line: string) => void): Promise<RouteRow[]> {
   const bulwark = await startBulwark();
   let hand: Running | undefined;
+  let minimal: Running | undefined;
   try {
     const jwks = (await (await fetch(`${bulwark.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
-    hand = await startForked('hand-assembled.mjs', {
+    const env = {
       BENCH_DB: bulwark.dbFile,
       BENCH_JWK: JSON.stringify(jwks.keys[0]),
       BENCH_ISSUER,
       BENCH_AUDIENCE: 'payroll',
-    });
+    };
+    hand = await startForked('hand-assembled.mjs', env);
+    minimal = await startForked('hand-minimal.mjs', env);
     const headers = { authorization: `Bearer ${bulwark.token}` };
     const employees = (await (await fetch(`${bulwark.url}/api/employees?limit=1`, { headers })).json()) as {
       items: Array<{ id: string }>;
     };
     const routes: Array<[string, string, Record<string, string>, number]> = [
-      ['GET /healthz', '/healthz', {}, 0.95],
-      ['GET /api/users/me', '/api/users/me', headers, 1.0],
-      ['GET /api/employees/{id}', `/api/employees/${employees.items[0]?.id ?? 'none'}`, headers, 1.0],
-      ['GET /api/payments?limit=20', '/api/payments?limit=20', headers, 1.0],
+      ['GET /healthz', '/healthz', {}, 1.0],
+      ['GET /api/users/me', '/api/users/me', headers, 1.2],
+      ['GET /api/employees/{id}', `/api/employees/${employees.items[0]?.id ?? 'none'}`, headers, 1.2],
+      ['GET /api/payments?limit=20', '/api/payments?limit=20', headers, 1.2],
     ];
     const rows: RouteRow[] = [];
     // BENCH_ROUTES=healthz,me: only the routes whose name contains one of these (while profiling).
@@ -86,27 +94,42 @@ export async function benchRoutes(seconds: number, rounds: number, log: (line: s
       ([name]) => only === undefined || only.some((o) => name.includes(o)),
     )) {
       await sameAnswer(route, bulwark, hand, path, h);
+      await sameAnswer(route, bulwark, minimal, path, h);
       const servers = [
         [bulwark.url, bulwark.child.pid],
         [hand.url, hand.child.pid],
+        [minimal.url, minimal.child.pid],
       ] as const;
       for (const [url] of servers) await load(`${url}${path}`, h, 2); // warm-up
-      const runs: [Load[], Load[]] = [[], []];
+      const runs: [Load[], Load[], Load[]] = [[], [], []];
+      // Each round in another order (0 1 2, 1 2 0, 2 0 1, ...), so each server goes first as often.
       for (let round = 0; round < rounds; round++) {
-        const order = round % 2 === 0 ? [0, 1] : [1, 0];
-        for (const i of order)
-          runs[i as 0 | 1].push(await load(`${servers[i as 0 | 1][0]}${path}`, h, seconds, servers[i as 0 | 1][1]));
+        for (let k = 0; k < servers.length; k++) {
+          const i = ((round + k) % servers.length) as 0 | 1 | 2;
+          runs[i].push(await load(`${servers[i][0]}${path}`, h, seconds, servers[i][1]));
+        }
       }
-      const row = { route, bulwark: merge(runs[0]), hand: merge(runs[1]), ratio: 0, cpuRatio: 0, want };
-      row.ratio = row.bulwark.requestsPerSec / row.hand.requestsPerSec;
-      row.cpuRatio = (row.hand.cpuUsPerRequest ?? 0) / (row.bulwark.cpuUsPerRequest ?? 1);
+      const [b, hd, mn] = [merge(runs[0]), merge(runs[1]), merge(runs[2])];
+      const cpu = (other: Load) => (other.cpuUsPerRequest ?? 0) / (b.cpuUsPerRequest ?? 1);
+      const row: RouteRow = {
+        route,
+        bulwark: b,
+        hand: hd,
+        minimal: mn,
+        ratio: b.requestsPerSec / hd.requestsPerSec,
+        cpuRatio: cpu(hd),
+        minimalRatio: b.requestsPerSec / mn.requestsPerSec,
+        minimalCpuRatio: cpu(mn),
+        want,
+      };
       rows.push(row);
       log(
-        `  ${route.padEnd(28)} bulwark ${fmt(row.bulwark.requestsPerSec)} req/s ${us(row.bulwark)} p99 ${row.bulwark.p99Ms} ms | hand ${fmt(row.hand.requestsPerSec)} req/s ${us(row.hand)} p99 ${row.hand.p99Ms} ms | ${row.ratio.toFixed(2)}× req/s, ${row.cpuRatio.toFixed(2)}× CPU`,
+        `  ${route.padEnd(28)} bulwark ${fmt(b.requestsPerSec)} req/s ${us(b)} p99 ${b.p99Ms} ms | hand ${fmt(hd.requestsPerSec)} req/s ${us(hd)} | minimal ${fmt(mn.requestsPerSec)} req/s ${us(mn)} | × hand ${row.ratio.toFixed(2)} req/s, ${row.cpuRatio.toFixed(2)} CPU | × minimal ${row.minimalRatio.toFixed(2)} req/s, ${row.minimalCpuRatio.toFixed(2)} CPU`,
       );
     }
     return rows;
   } finally {
+    await minimal?.stop();
     await hand?.stop();
     await bulwark.stop();
   }

@@ -14,7 +14,7 @@ const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 
 const db = new Database(process.env.BENCH_DB, { readonly: true, fileMustExist: true });
 
 const userById = db.prepare(
-  'select id, username, role, employee_id, disabled, created_at, updated_at from users where id = ?',
+  'select id, username, role, employee_id, disabled, email, email_verified_at as email_verified, created_at, updated_at from users where id = ?',
 );
 const employeeById = db.prepare('select * from employees where id = ?');
 const firstPayments = db.prepare('select * from payments order by created_at, id limit ?');
@@ -32,6 +32,8 @@ const User = {
     role: { type: 'string' },
     employee_id: nullable('string'),
     disabled: { type: 'boolean' },
+    email: nullable('string'),
+    email_verified: { type: 'boolean' },
     created_at: { type: 'string' },
     updated_at: { type: 'string' },
   },
@@ -116,7 +118,13 @@ app.get('/healthz', async () => ({ status: 'ok' }));
 app.get('/api/users/me', { ...auth, schema: { response: { 200: User } } }, async (request, reply) => {
   const row = userById.get(request.user.sub);
   if (row === undefined) return reply.code(401).send({ error: 'invalid_token' });
-  return { ...row, disabled: row.disabled !== 0, created_at: iso(row.created_at), updated_at: iso(row.updated_at) };
+  return {
+    ...row,
+    disabled: row.disabled !== 0,
+    email_verified: row.email_verified !== null,
+    created_at: iso(row.created_at),
+    updated_at: iso(row.updated_at),
+  };
 });
 
 app.get(

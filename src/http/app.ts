@@ -1,5 +1,4 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
@@ -101,14 +100,9 @@ export async function buildApp(parts: AppParts, options: AppOptions): Promise<Fa
   refuseWhileClosing(app);
   if (options.metrics !== undefined) installRequestMetrics(app, options.metrics);
   installRequestLimits(app);
-  // HSTS and CSP are decided per request (HTTPS or not, /docs or not): see transport.ts.
+  // Helmet's headers (computed once), HSTS and CSP (decided per request: HTTPS or not, /docs or
+  // not): see transport.ts.
   registerTransport(app, { requireHttps: config.env === 'production' && options.https === undefined });
-  await app.register(helmet, {
-    contentSecurityPolicy: false,
-    hsts: false,
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
   // Only when browser origins are allowed: with none, the plugin's per-request hook would only
   // confirm that no CORS header is due.
   if (config.corsOrigins.length > 0) {

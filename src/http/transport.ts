@@ -1,11 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpsRequiredError } from '../errors/index.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** One year, subdomains included: the answer of an HTTPS-only service. */
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** JSON answers need no scripts, styles or frames: forbid everything. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * The static part of every answer's headers, set with one call: helmet's, and no caching on the
+ * way (API answers are about one caller; a route that may be cached, the JWKS or the console's
+ * assets, sets its own Cache-Control, which replaces this). API answers add the locked-down CSP.
+ */
+const DOCS_HEADERS = Object.freeze({ ...SECURITY_HEADERS, 'cache-control': 'no-store' });
+const API_HEADERS = Object.freeze({ ...DOCS_HEADERS, 'content-security-policy': API_CSP });
 
 /** Paths a load balancer probes over plain HTTP, even in production behind a TLS proxy. */
 const PROBES = new Set(['/healthz', '/readyz']);
@@ -30,7 +39,7 @@ export interface TransportOptions {
 }
 
 /**
- * Transport policy, per request: HSTS on HTTPS answers only (on plain HTTP it is meaningless and
+ * Transport policy, per request: helmet's headers (security-headers.ts) on every answer, HSTS on HTTPS answers only (on plain HTTP it is meaningless and
  * browsers ignore it), a locked-down CSP on API answers (not on /docs, whose Swagger UI needs
  * inline script and style), and in production behind a proxy a 403 https_required for requests
  * the proxy received over plain HTTP. /healthz and /readyz stay reachable over plain HTTP:
@@ -42,11 +51,8 @@ export function registerTransport(app: FastifyInstance, options: TransportOption
     const path = pathOf(request.url);
     const secure = isSecureRequest(request);
     if (options.requireHttps && !secure && !PROBES.has(path)) return done(new HttpsRequiredError());
+    reply.headers(path !== '/docs' && !path.startsWith('/docs/') ? API_HEADERS : DOCS_HEADERS);
     if (secure) reply.header('strict-transport-security', HSTS);
-    if (path !== '/docs' && !path.startsWith('/docs/')) reply.header('content-security-policy', API_CSP);
-    // API answers are about one caller: never cached on the way. A route that may be cached
-    // (the JWKS, the console's assets) sets its own Cache-Control, which replaces this.
-    reply.header('cache-control', 'no-store');
     done();
   });
 }

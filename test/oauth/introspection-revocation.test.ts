@@ -88,6 +88,33 @@ describe('POST /oauth/introspect (RFC 7662) and POST /oauth/revoke (RFC 7009)', 
     );
   });
 
+  it('a token introspected before (kept verified, its client kept in memory) turns inactive the moment it is revoked, its client disabled, or it expires', async () => {
+    const other = await addClient(h, { name: 'other job' });
+    const revoked = await tokenFor(other);
+    const disabled = await tokenFor(other);
+    for (const token of [revoked, disabled]) assert.equal((await introspect(token)).json().active, true);
+    assert.equal(
+      (await postForm(h, '/oauth/revoke', { token: revoked }, basic(other.id, other.secret))).statusCode,
+      200,
+    );
+    assert.deepEqual((await introspect(revoked)).json(), { active: false });
+    assert.equal((await introspect(disabled)).json().active, true);
+    await h.services.clients.setDisabled(other.id, true, null);
+    assert.deepEqual((await introspect(disabled)).json(), { active: false });
+
+    const expiring = await tokenFor(job);
+    assert.equal((await introspect(expiring)).json().active, true);
+    h.clock.advance(h.config.accessTokenTtlSeconds + h.config.clockSkewSeconds + 1);
+    assert.deepEqual((await introspect(expiring)).json(), { active: false });
+
+    // The introspecting client itself: disabled, it is refused at once.
+    const probe = await addClient(h, { name: 'probe', introspection: true });
+    const live = await tokenFor(job);
+    assert.equal((await introspect(live, probe)).statusCode, 200);
+    await h.services.clients.setDisabled(probe.id, true, null);
+    oauthError(await introspect(live, probe), 401, 'invalid_client');
+  });
+
   it("refuses to revoke another client's token (400 unauthorized_client); it stays active", async () => {
     const token = await tokenFor(job);
     oauthError(await postForm(h, '/oauth/revoke', { token }, basic(rs.id, rs.secret)), 400, 'unauthorized_client');

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { SigningKey } from '../../jose/keys.js';
+import { randomBase64url } from '../../jose/random.js';
 import { signJwt } from '../../jose/sign.js';
 import type { ClientRecord } from '../../store/types.js';
 import { clientGrantSid } from '../clients/grant-sid.js';
@@ -30,7 +30,7 @@ export function issueClientToken(
 ): IssuedAccessToken {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + settings.accessTokenTtlSeconds;
-  const jti = randomBytes(16).toString('base64url');
+  const jti = randomBase64url(16);
   const claims = {
     iss: settings.issuer,
     sub: client.id,

@@ -58,6 +58,10 @@ export function createOwnTokenReader(
   const open =
     decryption.decryption === undefined ? undefined : createTokenOpener(decryption.decryption, 'at+jwt', 8192);
   const verifiers = new Map<string, Verifier>();
+  // Which verifier last accepted a token: a token introspected again skips reading its audience
+  // (a base64 decode and JSON parse) and goes straight to that verifier's cache, which checks
+  // exp, the lifetime limit and revocation again. Only verified tokens get in, so it stays small.
+  const verifiedBy = new Map<string, Verifier>();
   const verifierFor = (audiences: string[]): Verifier => {
     const key = JSON.stringify(audiences);
     const kept = verifiers.get(key);
@@ -76,16 +80,31 @@ export function createOwnTokenReader(
       cache: { max: VERIFIED_KEPT },
       ...decryption,
     });
-    if (verifiers.size >= VERIFIERS_KEPT) verifiers.delete(verifiers.keys().next().value as string);
+    if (verifiers.size >= VERIFIERS_KEPT) {
+      const oldest = verifiers.keys().next().value as string;
+      const evicted = verifiers.get(oldest);
+      verifiers.delete(oldest);
+      for (const [token, by] of verifiedBy) if (by === evicted) verifiedBy.delete(token);
+    }
     verifiers.set(key, verifier);
     return verifier;
   };
   return (token) => {
-    const audiences = unverifiedAudiences(open === undefined ? token : openOrEmpty(open, token));
-    if (audiences.length === 0) return undefined;
+    let verifier = verifiedBy.get(token);
+    if (verifier === undefined) {
+      const audiences = unverifiedAudiences(open === undefined ? token : openOrEmpty(open, token));
+      if (audiences.length === 0) return undefined;
+      verifier = verifierFor(audiences);
+    }
     try {
-      return verifierFor(audiences).verify(token);
+      const claims = verifier.verify(token);
+      if (!verifiedBy.has(token)) {
+        if (verifiedBy.size >= VERIFIED_KEPT) verifiedBy.delete(verifiedBy.keys().next().value as string);
+        verifiedBy.set(token, verifier);
+      }
+      return claims;
     } catch (error) {
+      verifiedBy.delete(token);
       if (isTokenError(error)) return undefined;
       throw error;
     }

@@ -1,4 +1,5 @@
-import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, hkdfSync } from 'node:crypto';
+import { randomBase64url } from '../../jose/random.js';
 
 /** `brt_` marks the string as a Bulwark refresh token for secret scanners; 256 random bits. */
 const PREFIX = 'brt_';
@@ -6,7 +7,7 @@ const FORMAT = /^brt_[A-Za-z0-9_-]{43}$/;
 const SUCCESSOR_KEY_INFO = 'bulwark refresh successor v1';
 
 export function newRefreshToken(): string {
-  return PREFIX + randomBytes(32).toString('base64url');
+  return PREFIX + randomBase64url(32);
 }
 
 /** Only this hash is stored. A malformed token gets no hash: it cannot match anything. */

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { VERIFIER_DEFAULTS } from '@bulwark/guard';
+import { randomBase64url } from '../../jose/random.js';
 import { signJwt } from '../../jose/sign.js';
 import type { SigningKey } from '../../jose/keys.js';
 import type { JweKey } from '@bulwark/guard/jose';
@@ -52,7 +52,7 @@ export function issueAccessToken(
 ): IssuedAccessToken {
   const iat = Math.floor(nowMs / 1000);
   const exp = Math.min(iat + settings.accessTokenTtlSeconds, Math.floor(session.expiresAt / 1000));
-  const jti = randomBytes(16).toString('base64url');
+  const jti = randomBase64url(16);
   const claims: Record<string, unknown> = {
     iss: settings.issuer,
     sub: user.id,

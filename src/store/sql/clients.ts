@@ -2,26 +2,28 @@ import type { Kysely, Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import type { Database, OAuthClientsTable } from '../schema.js';
 import type { ClientPatch, ClientRecord, ClientsStore, Page, PageRequest } from '../types.js';
+import { dataVersionProbe } from '../sqlite.js';
 import { CompiledRead } from './compiled.js';
+import { UnchangedCache } from './unchanged-cache.js';
 import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms } from './values.js';
 
 function toRecord(row: OAuthClientsTable): ClientRecord {
-  return {
+  return Object.freeze({
     id: row.id,
     name: row.name,
     authMethod: row.auth_method,
     secretHash: row.secret_hash,
     jwks: row.jwks,
     jwksUri: row.jwks_uri,
-    scopes: row.scopes === '' ? [] : row.scopes.split(' '),
-    audiences: JSON.parse(row.audiences) as string[],
+    scopes: Object.freeze(row.scopes === '' ? [] : row.scopes.split(' ')) as string[],
+    audiences: Object.freeze(JSON.parse(row.audiences) as string[]) as string[],
     introspection: Number(row.introspection) !== 0,
     disabled: Number(row.disabled) !== 0,
     createdAt: ms(row.created_at),
     updatedAt: ms(row.updated_at),
     secretIssuedAt: ms(row.secret_issued_at),
-  };
+  });
 }
 
 function toRow(client: ClientRecord): OAuthClientsTable {
@@ -55,20 +57,34 @@ const BY_ID = new CompiledRead<Database, OAuthClientsTable>((db, p) =>
 );
 
 export function sqlClients(db: Kysely<Database>): ClientsStore {
+  // Every client authentication reads its client: on SQLite kept while unchanged (the records are
+  // frozen, so a kept one is never altered by a caller). Every write below goes through `written`.
+  const version = dataVersionProbe(db);
+  const cache = version === undefined ? undefined : new UnchangedCache<ClientRecord>(version);
+  const written = async <T>(write: Promise<T>): Promise<T> => {
+    try {
+      return await write;
+    } finally {
+      cache?.changed();
+    }
+  };
+  const byId = async (id: string): Promise<ClientRecord | undefined> => {
+    // Compiled once (src/store/sql/compiled.ts).
+    const row = await BY_ID.first(db, [id]);
+    return row === undefined ? undefined : toRecord(row);
+  };
   return {
     async create(client: ClientRecord): Promise<void> {
       try {
-        await db.insertInto('oauth_clients').values(toRow(client)).execute();
+        await written(db.insertInto('oauth_clients').values(toRow(client)).execute());
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new ConflictError('client id taken', { detail: 'A client with this id already exists.', cause: error });
       }
     },
 
-    async findById(id: string): Promise<ClientRecord | undefined> {
-      // Every client authentication reads it: compiled once (src/store/sql/compiled.ts).
-      const row = await BY_ID.first(db, [id]);
-      return row === undefined ? undefined : toRecord(row);
+    findById(id: string): Promise<ClientRecord | undefined> {
+      return cache === undefined ? byId(id) : cache.read(id, () => byId(id));
     },
 
     async list(page: PageRequest): Promise<Page<ClientRecord>> {
@@ -83,12 +99,9 @@ export function sqlClients(db: Kysely<Database>): ClientsStore {
     },
 
     async update(id: string, patch: ClientPatch): Promise<ClientRecord | undefined> {
-      const row = await db
-        .updateTable('oauth_clients')
-        .set(toUpdate(patch))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      const row = await written(
+        db.updateTable('oauth_clients').set(toUpdate(patch)).where('id', '=', id).returningAll().executeTakeFirst(),
+      );
       return row === undefined ? undefined : toRecord(row);
     },
   };

@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import type { Database, RefreshTokensTable } from '../schema.js';
+import type { Database, RefreshTokensTable, SessionsTable } from '../schema.js';
 import type { RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
+import { CompiledRead } from './compiled.js';
 import { toSessionRecord } from './sessions.js';
 import { databaseClockMs, ms, msOrNull } from './values.js';
 
@@ -85,6 +86,41 @@ async function replayOf(
   return session === undefined ? undefined : { outcome: 'replayed', session: toSessionRecord(session), sinceUseMs };
 }
 
+// Every refresh runs these: built and compiled once (src/store/sql/compiled.ts), run with new
+// values. A compiled write keeps its statement kind, so the durable dialect still waits for its flush.
+const BY_HASH = new CompiledRead<Database, RefreshTokensTable>((db, p) =>
+  db.selectFrom('refresh_tokens').selectAll().where('hash', '=', p<string>(0)),
+);
+/** Marks the token used if it is unused, unexpired and its session live: the race guard. */
+const MARK_USED = new CompiledRead<Database, { session_id: string }>((db, p) =>
+  db
+    .updateTable('refresh_tokens')
+    .set({ used_at: p<number>(1) })
+    .where('hash', '=', p<string>(0))
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', p<number>(1))
+    .where('session_id', 'in', (eb) =>
+      eb.selectFrom('sessions').select('id').where('revoked_at', 'is', null).where('expires_at', '>', p<number>(1)),
+    )
+    .returning('session_id'),
+);
+const INSERT = new CompiledRead<Database, never>((db, p) =>
+  db.insertInto('refresh_tokens').values({
+    hash: p<string>(0),
+    session_id: p<string>(1),
+    created_at: p<number>(2),
+    expires_at: p<number>(3),
+    used_at: p<number | null>(4),
+  }),
+);
+const SESSION_REFRESHED = new CompiledRead<Database, SessionsTable>((db, p) =>
+  db
+    .updateTable('sessions')
+    .set({ last_refreshed_at: p<number>(1) })
+    .where('id', '=', p<string>(0))
+    .returningAll(),
+);
+
 /** The rotation's statements, in its transaction (stamped and committed by the caller). */
 async function rotation(
   trx: Kysely<Database>,
@@ -94,33 +130,26 @@ async function rotation(
   reuseWindowMs: number,
 ): Promise<RotateOutcome> {
   const now = clock();
-  const used = await trx
-    .updateTable('refresh_tokens')
-    .set({ used_at: now })
-    .where('hash', '=', oldHash)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', now)
-    .where('session_id', 'in', (eb) =>
-      eb.selectFrom('sessions').select('id').where('revoked_at', 'is', null).where('expires_at', '>', now),
-    )
-    .returning('session_id')
-    .executeTakeFirst();
+  const used = await MARK_USED.first(trx, [oldHash, now]);
   if (used === undefined) return classify(trx, oldHash, next, clock, reuseWindowMs);
   if (next.sessionId !== used.session_id) {
     throw new Error('rotate: the next refresh token must belong to the same session');
   }
-  await trx.insertInto('refresh_tokens').values(toRow(next)).execute();
-  const session = await trx
-    .updateTable('sessions')
-    .set({ last_refreshed_at: now })
-    .where('id', '=', used.session_id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = toRow(next);
+  await INSERT.rows(trx, [row.hash, row.session_id, row.created_at, row.expires_at, row.used_at]);
+  const session = await SESSION_REFRESHED.first(trx, [used.session_id, now]);
+  if (session === undefined) throw new Error('rotate: the session of a token just used is gone');
   return { outcome: 'rotated', session: toSessionRecord(session) };
 }
 
-/** used_at := the database's clock now, with no bound parameter (the hash is base64url, quoted as a literal). */
+/**
+ * used_at := the database's clock now. On Postgres with no bound parameter (the hash is base64url,
+ * quoted as a literal: it travels with COMMIT in one simple-query message); on SQLite bound, so
+ * the statement's text is the same on every rotation and stays prepared.
+ */
 function stampUse(trx: Kysely<Database>, hash: string, clock: () => number) {
+  if (!(trx.getExecutor().adapter instanceof PostgresAdapter))
+    return sql`update refresh_tokens set used_at = ${databaseClockMs(trx, clock)} where hash = ${hash}`;
   if (!/^[A-Za-z0-9_-]+$/.test(hash)) throw new Error('rotate: a refresh token hash is base64url');
   return sql`update refresh_tokens set used_at = ${databaseClockMs(trx, clock)} where hash = ${sql.lit(hash)}`;
 }
@@ -132,7 +161,7 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
     },
 
     async findByHash(hash: string): Promise<RefreshTokenRecord | undefined> {
-      const row = await db.selectFrom('refresh_tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+      const row = await BY_HASH.first(db, [hash]);
       return row === undefined ? undefined : toRecord(row);
     },
 

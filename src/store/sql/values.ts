@@ -32,7 +32,12 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
 export function databaseClockMs(db: Kysely<any>, clock: () => number = Date.now): RawBuilder<number> {
-  return clock === Date.now && db.getExecutor().adapter instanceof PostgresAdapter
-    ? sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`
-    : sql<number>`cast(${sql.lit(Math.trunc(clock()))} as bigint)`;
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  if (postgres && clock === Date.now) return sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`;
+  // A literal on Postgres, where the statement may travel in a simple-query message (no bound
+  // parameters). On SQLite a bound parameter: a literal made the statement's text new every
+  // millisecond, so it was prepared on every call and pushed hot statements out of the
+  // statement cache (src/store/sqlite-driver.ts).
+  const now = Math.trunc(clock());
+  return postgres ? sql<number>`cast(${sql.lit(now)} as bigint)` : sql<number>`cast(${now} as bigint)`;
 }
