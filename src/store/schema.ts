@@ -20,6 +20,8 @@ export interface UsersTable {
   /** Normalised address, unique (0010_accounts); null: none. */
   email: string | null;
   email_verified_at: number | null;
+  /** JSON object text (0012_registry): admin-set attributes an API may carry as claims. */
+  attributes: string;
 }
 
 export interface SessionsTable {
