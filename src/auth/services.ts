@@ -151,7 +151,7 @@ export async function createAuthServices(
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
-  const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
+  const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now, registry);
   const oauth = createOAuthServices({
     config,
     store,

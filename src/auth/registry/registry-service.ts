@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { REGISTRY_LIMITS } from '@bulwark/contract';
+import { BULWARK_API, BULWARK_PERMISSION, REGISTRY_LIMITS } from '@bulwark/contract';
 import {
   ApiInUseError,
   BuiltInError,
@@ -50,6 +50,12 @@ export interface NewRole {
 }
 
 export type RoleChange = Partial<Omit<NewRole, 'name'>>;
+
+/** A new client's grants, checked (planClientGrants) before the client is stored. */
+export interface ClientGrantPlan {
+  newApis: Array<{ identifier: string; permissions: string[] }>;
+  grants: NamedGrant[];
+}
 
 /** Ends a user's sessions (SessionService.revokeAllSessions): what a role change does today. */
 export type EndSessions = (userId: string, reason: string) => Promise<number>;
@@ -278,6 +284,76 @@ export class RegistryService {
       targetId: id,
       details: { name: role.name, users_revoked: holders.length },
     });
+  }
+
+  // ---- clients' grants ----
+
+  /**
+   * What a new client's scope and audiences grant, checked before the client is stored:
+   * `ssf:poll` at Bulwark's API; each other scope at each audience that declares it. An audience
+   * no API has yet is registered (named after its identifier) with the client's scopes that none
+   * of its registered audiences declares, as client registration always let an admin name
+   * another API by its audience. A scope no audience ends up declaring is refused.
+   */
+  async planClientGrants(scopes: readonly string[], audiences: readonly string[]): Promise<ClientGrantPlan> {
+    const view = await this.cache.current();
+    const registered = audiences.map((a) => view.apiByIdentifier(a)).filter((a): a is ApiRecord => a !== undefined);
+    const declared = new Set(registered.flatMap((a) => a.permissions.map((p) => p.name)));
+    const ordinary = scopes.filter((s) => s !== BULWARK_PERMISSION['ssf:poll']);
+    const missing = audiences.filter((a) => view.apiByIdentifier(a) === undefined);
+    const newPermissions = ordinary.filter((s) => !declared.has(s));
+    if (missing.length === 0 && newPermissions.length > 0)
+      throw new UnknownPermissionError('client scope not declared', {
+        detail: `No audience of this client declares ${newPermissions.join(', ')}: add it to the API's permissions first.`,
+      });
+    if (view.apis.length + missing.length > REGISTRY_LIMITS.apis)
+      throw new RegistryLimitError('too many apis', {
+        detail: `The registry holds at most ${REGISTRY_LIMITS.apis} APIs.`,
+      });
+    return {
+      newApis: missing.map((identifier) => ({ identifier, permissions: newPermissions })),
+      grants: [
+        ...(scopes.includes(BULWARK_PERMISSION['ssf:poll'])
+          ? [{ api: BULWARK_API, permission: BULWARK_PERMISSION['ssf:poll'] }]
+          : []),
+        ...registered.flatMap((api) =>
+          ordinary
+            .filter((s) => api.permissions.some((p) => p.name === s))
+            .map((s) => ({ api: api.identifier, permission: s })),
+        ),
+        ...missing.flatMap((api) => newPermissions.map((permission) => ({ api, permission }))),
+      ],
+    };
+  }
+
+  /** Stores a checked plan for the client (after the client itself). */
+  async grantClient(clientId: string, plan: ClientGrantPlan, actorId: string | null): Promise<void> {
+    for (const api of plan.newApis) {
+      const existing = (await this.cache.current()).apiByIdentifier(api.identifier);
+      if (existing === undefined)
+        await this.createApi(
+          {
+            identifier: api.identifier,
+            name: api.identifier.slice(0, REGISTRY_LIMITS.nameLength),
+            permissions: api.permissions.map((name) => ({ name })),
+          },
+          actorId,
+        );
+    }
+    const view = await this.cache.current();
+    const grants: GrantRecord[] = [];
+    for (const { api, permission } of plan.grants) {
+      const record = view.apiByIdentifier(api);
+      if (record !== undefined && record.permissions.some((p) => p.name === permission))
+        grants.push({ apiId: record.id, permission });
+    }
+    await this.store.registry.setClientGrants(clientId, grants);
+  }
+
+  /** The client's grants, by API identifier. */
+  async clientGrants(clientId: string): Promise<NamedGrant[]> {
+    const [view, grants] = await Promise.all([this.cache.current(), this.store.registry.clientGrants(clientId)]);
+    return namedGrants(view, grants);
   }
 
   // ---- users' roles ----
