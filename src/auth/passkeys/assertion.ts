@@ -1,8 +1,5 @@
-import {
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, AuthenticatorTransport } from '@simplewebauthn/server';
+import { webauthnLibrary } from './webauthn-library.js';
 import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
 import type { PasskeyRecord } from '../../store/types.js';
 import type { ClientData } from './client-data.js';
@@ -41,6 +38,7 @@ export async function checkAssertion(
   if (counter === undefined || ((counter > 0 || passkey.counter > 0) && counter <= passkey.counter))
     throw new AssertionRefused('counter regressed');
   let verified;
+  const { verifyAuthenticationResponse } = await webauthnLibrary();
   try {
     verified = await verifyAuthenticationResponse({
       response: response as AuthenticationResponseJSON,

@@ -1,8 +1,5 @@
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { webauthnLibrary } from './webauthn-library.js';
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
 import { ConflictError, InvalidPasskeyRegistrationError, InvalidRequestError } from '../../errors/index.js';
@@ -39,7 +36,7 @@ export class PasskeyRegistration {
   async options(user: UserRecord): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const existing = await this.store.listForUser(user.id);
     if (existing.length >= PASSKEY_LIMITS.maxPerUser) throw tooMany();
-    return generateRegistrationOptions({
+    return (await webauthnLibrary()).generateRegistrationOptions({
       rpName: RP_NAME,
       rpID: this.webauthn.rpId,
       userName: user.username,
@@ -87,6 +84,7 @@ export class PasskeyRegistration {
     if (!isAllowedOrigin(this.webauthn, clientData.origin)) return refuse('origin');
     if ((await this.store.listForUser(user.id)).length >= PASSKEY_LIMITS.maxPerUser) throw tooMany();
     let info;
+    const { verifyRegistrationResponse } = await webauthnLibrary();
     try {
       const verified = await verifyRegistrationResponse({
         response: response as RegistrationResponseJSON,

@@ -1,4 +1,5 @@
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { webauthnLibrary } from './webauthn-library.js';
 import type { WebAuthnConfig } from '../../config/webauthn.js';
 import { ConflictError, InvalidPasskeyChallengeError, InvalidPasskeyError } from '../../errors/index.js';
 import type { Store } from '../../store/types.js';
@@ -39,7 +40,7 @@ export class PasskeySecondFactor {
       throw new ConflictError('no passkeys', {
         detail: 'This account has no passkey: enter the code of your authenticator app.',
       });
-    return generateAuthenticationOptions({
+    return (await webauthnLibrary()).generateAuthenticationOptions({
       rpID: this.webauthn.rpId,
       allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
       challenge: await this.challenges.issue('second_factor', user.id),

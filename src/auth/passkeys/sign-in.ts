@@ -1,4 +1,5 @@
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { webauthnLibrary } from './webauthn-library.js';
 import type { WebAuthnConfig } from '../../config/webauthn.js';
 import { InvalidPasskeyChallengeError, InvalidPasskeyError } from '../../errors/index.js';
 import type { Store } from '../../store/types.js';
@@ -35,7 +36,7 @@ export class PasskeySignIn {
   async options(meta: RequestMeta): Promise<PublicKeyCredentialRequestOptionsJSON> {
     // Unauthenticated and it writes a row: bounded by the per-IP login burst limit.
     await this.throttle.check(UNKNOWN_PASSKEY, meta.ip);
-    return generateAuthenticationOptions({
+    return (await webauthnLibrary()).generateAuthenticationOptions({
       rpID: this.webauthn.rpId,
       challenge: await this.challenges.issue('sign_in', null),
       timeout: PASSKEY_LIMITS.challengeTtlSeconds * 1000,

@@ -1,10 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  generateRegistrationOptions,
-  verifyRegistrationResponse,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { webauthnLibrary } from '../passkeys/webauthn-library.js';
 import type { RegistrationCredentialJSON } from '@bulwark/contract';
 import type { AccountSettings } from '../../config/index.js';
 import { isAllowedOrigin, type WebAuthnConfig } from '../../config/webauthn.js';
@@ -93,7 +89,7 @@ export class InvitationPasskeys {
       createdAt: now,
       expiresAt: now + PASSKEY_LIMITS.challengeTtlSeconds * 1000,
     });
-    return generateRegistrationOptions({
+    return (await webauthnLibrary()).generateRegistrationOptions({
       rpName: RP_NAME,
       rpID: this.webauthn.rpId,
       userName: username,
@@ -144,6 +140,7 @@ export class InvitationPasskeys {
     }
     if (!isAllowedOrigin(this.webauthn, clientData.origin)) return refuse('origin');
     let info;
+    const { verifyRegistrationResponse } = await webauthnLibrary();
     try {
       const verified = await verifyRegistrationResponse({
         response: response as RegistrationResponseJSON,
