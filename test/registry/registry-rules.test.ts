@@ -192,3 +192,31 @@ describe('the registry held in memory', () => {
     }
   });
 });
+
+describe('the default API follows BULWARK_AUDIENCE', () => {
+  it('a store migrated with the legacy `payroll` takes the configured audience at start-up, and keeps it', async () => {
+    const h = await createHarness({ BULWARK_AUDIENCE: 'https://payroll.example' });
+    try {
+      const alice = await h.addUser('alice', 'admin');
+      const token = (await h.login('alice', 'alice-Correct-Horse-42')).access_token;
+      const apis = await h.app.inject({ method: 'GET', url: '/api/apis', headers: bearer(token) });
+      assert.equal(apis.statusCode, 200, apis.body);
+      const identifiers = apis.json<{ items: Array<{ identifier: string }> }>().items.map((a) => a.identifier);
+      assert.deepEqual(identifiers.sort(), ['https://payroll.example', BULWARK_API]);
+      assert.equal(h.services.grants.defaultApi(), 'https://payroll.example');
+      assert.deepEqual((await h.services.grants.userGrant(alice.id, 'https://payroll.example'))?.permissions, [
+        'admin',
+        'payroll:read',
+        'payroll:write',
+        'profile',
+      ]);
+      await h.restart();
+      assert.deepEqual((await h.services.registry.cache.current()).apis.map((a) => a.identifier).sort(), [
+        'https://payroll.example',
+        BULWARK_API,
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -98,7 +98,15 @@ export class RegistryService {
       byDefault.identifier !== this.settings.audience &&
       view.apiByIdentifier(this.settings.audience) === undefined
     ) {
-      await this.store.registry.updateApi(byDefault.id, { identifier: this.settings.audience, updatedAt: this.now() });
+      try {
+        await this.store.registry.updateApi(byDefault.id, {
+          identifier: this.settings.audience,
+          updatedAt: this.now(),
+        });
+      } catch (error) {
+        // Another instance starting at the same time re-keyed it (or registered that identifier) first.
+        if (!(error instanceof ConflictError)) throw error;
+      }
       await this.cache.reload();
     }
   }
