@@ -63,6 +63,15 @@ describe('registry rules: permissions at the call, attributes, legacy role, clie
     assert.deepEqual(user.roles, ['auditor', 'clerk']);
     const grant = await h.services.grants.userGrant(carolId, 'payroll');
     assert.deepEqual(grant?.permissions, ['payroll:read', 'profile']);
+
+    // Without any legacy role the mirror stays but grants nothing; setting it again restores it.
+    const dropped = await call('PUT', `/api/users/${carolId}/roles`, admin, { roles: ['auditor'] });
+    assert.equal(dropped.statusCode, 200, dropped.body);
+    assert.deepEqual(dropped.json<{ roles: string[]; role: string }>().roles, ['auditor']);
+    assert.deepEqual((await h.services.grants.userGrant(carolId, 'payroll'))?.permissions, []);
+    const restored = await call('PATCH', `/api/users/${carolId}`, admin, { role: 'clerk' });
+    assert.deepEqual(restored.json<{ roles: string[] }>().roles, ['auditor', 'clerk']);
+    assert.deepEqual((await h.services.grants.userGrant(carolId, 'payroll'))?.permissions, ['payroll:read', 'profile']);
   });
 
   it('attributes: validated, stored, shown, audited by name only; a change revokes the user', async () => {

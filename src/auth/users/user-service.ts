@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../errors/index.js';
-import type { Page, PageRequest, Role, Store, UserRecord } from '../../store/types.js';
+import { ROLES, type Page, type PageRequest, type Role, type Store, type UserRecord } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { assertAcceptablePassword, hashPassword } from '../passwords/passwords.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
@@ -116,7 +116,13 @@ export class UserService {
    */
   async update(id: string, change: UserChange, actorId: string | null): Promise<UserRecord> {
     const before = await this.get(id);
-    const roleChanged = change.role !== undefined && change.role !== before.role;
+    // The legacy role is one of the user's roles: setting it replaces the legacy one among them
+    // (0012_registry) and keeps the others. It changes something when the mirror differs or the
+    // roles held are not already exactly that (a PUT …/roles may have dropped it).
+    const held = change.role === undefined ? [] : await this.store.registry.userRoleIds(id);
+    const wantedRoles =
+      change.role === undefined ? [] : [...held.filter((r) => !LEGACY_ROLE_IDS.has(r)), legacyRoleId(change.role)];
+    const roleChanged = change.role !== undefined && (change.role !== before.role || !sameSet(held, wantedRoles));
     const disabling = change.disabled === true && !before.disabled;
     if (actorId === id && (roleChanged || disabling)) {
       throw new ConflictError('admin tried to demote or disable themselves', {
@@ -125,17 +131,7 @@ export class UserService {
     }
     await this.assertEmployee(change.employeeId);
     const attributes = change.attributes === undefined ? undefined : userAttributes(change.attributes);
-    // The legacy role is one of the user's roles: changing it replaces it among them (0012_registry).
-    if (roleChanged && change.role !== undefined) {
-      const held = await this.store.registry.userRoleIds(id);
-      const legacy = new Set(['admin', 'clerk', 'employee'].map(legacyRoleId));
-      await this.store.registry.setUserRoles(
-        id,
-        [...held.filter((r) => !legacy.has(r)), legacyRoleId(change.role)],
-        change.role,
-      );
-      await this.registry?.cache.reload();
-    }
+    if (roleChanged && change.role !== undefined) await this.store.registry.setUserRoles(id, wantedRoles, change.role);
     const after = await this.store.users.update(id, {
       role: change.role,
       disabled: change.disabled,
@@ -182,6 +178,12 @@ export class UserService {
     if (user === undefined) throw new NotFoundError('user');
     return this.update(user.id, { disabled: true }, actorId);
   }
+}
+
+const LEGACY_ROLE_IDS: ReadonlySet<string> = new Set(ROLES.map(legacyRoleId));
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && b.every((x) => a.includes(x));
 }
 
 function diff(before: UserRecord, after: UserRecord): Record<string, { from: unknown; to: unknown }> {
