@@ -95,6 +95,11 @@ export interface RegistryStore {
   usersRoleIds(userIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Replaces the user's roles; `legacyRole` also sets users.role (the legacy mirror) when given. */
   setUserRoles(userId: string, roleIds: readonly string[], legacyRole?: string | undefined): Promise<void>;
+  /**
+   * Gives each user an older release created (roles_adopted 0: during a rolling upgrade) their
+   * legacy users.role in user_roles; returns how many.
+   */
+  adoptLegacyUsers(): Promise<number>;
   /** The client's grants. */
   clientGrants(clientId: string): Promise<GrantRecord[]>;
   /** Replaces the client's grants. */

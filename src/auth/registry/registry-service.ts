@@ -87,10 +87,12 @@ export class RegistryService {
   ) {}
 
   /**
-   * Start-up: the default API takes BULWARK_AUDIENCE as its identifier when the migration named
+   * Start-up: users an older release's instance created while the others rolled (roles_adopted 0)
+   * get their legacy role; the default API takes BULWARK_AUDIENCE as its identifier when the migration named
    * it otherwise (it wrote `payroll`, or the audience a client held), unless another API has it.
    */
   async init(): Promise<void> {
+    await this.store.registry.adoptLegacyUsers();
     const view = await this.cache.reload();
     const byDefault = view.apis.find((a) => a.builtIn === 'default');
     if (

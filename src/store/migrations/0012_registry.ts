@@ -152,6 +152,12 @@ export const registry: Migration = {
       .alterTable('users')
       .addColumn('attributes', 'text', (c) => c.notNull().defaultTo('{}'))
       .execute();
+    // 1: the user's roles are in user_roles. A user an older release's instance creates while the
+    // others roll gets 0 (the default), and start-up gives them their users.role then.
+    await db.schema
+      .alterTable('users')
+      .addColumn('roles_adopted', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
 
     await fill(db as Kysely<LegacyTables>);
   },
@@ -167,6 +173,7 @@ export const registry: Migration = {
       'apis',
     ])
       await db.schema.dropTable(table).execute();
+    await db.schema.alterTable('users').dropColumn('roles_adopted').execute();
     await db.schema.alterTable('users').dropColumn('attributes').execute();
   },
 };
@@ -254,6 +261,7 @@ async function fill(db: Kysely<LegacyTables>): Promise<void> {
   }
   // Every user holds their legacy role; a role outside the three (none exists) would fail here, loudly.
   await sql`insert into user_roles (user_id, role_id) select id, 'role_' || role from users`.execute(db);
+  await sql`update users set roles_adopted = 1`.execute(db);
 
   let created = 0;
   for (const client of parsed) {

@@ -293,6 +293,20 @@ export function sqlRegistry(base: Kysely<Database>): RegistryStore {
       });
     },
 
+    async adoptLegacyUsers(): Promise<number> {
+      return inTransaction(db, async (trx) => {
+        await sql`insert into user_roles (user_id, role_id)
+          select u.id, 'role_' || u.role from users u
+          where u.roles_adopted = 0 and not exists (select 1 from user_roles r where r.user_id = u.id)`.execute(trx);
+        const result = await trx
+          .updateTable('users')
+          .set({ roles_adopted: 1 })
+          .where('roles_adopted', '=', 0)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      });
+    },
+
     async clientGrants(clientId: string): Promise<GrantRecord[]> {
       const rows = await CLIENT_GRANTS.rows(db as unknown as Kysely<RegistryTables>, [clientId]);
       return rows.map((r) => ({ apiId: r.api_id, permission: r.permission }));

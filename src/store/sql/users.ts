@@ -49,6 +49,7 @@ function toRow(user: UserRecord): UsersTable {
     email: user.email ?? null,
     email_verified_at: user.emailVerifiedAt ?? null,
     attributes: JSON.stringify(user.attributes ?? {}),
+    roles_adopted: 1,
   };
 }
 
