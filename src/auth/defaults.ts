@@ -27,6 +27,12 @@ export const AUTH_DEFAULTS = checkedDefaults('auth', {
   /** The SET feed (RFC 8936 poll): how long a poll waits, how often it rechecks, when an idle stream is dropped. */
   setFeed: { longPollMs: 25_000, recheckMs: 1_000, inactivityTimeoutMs: 24 * 60 * 60_000 },
   maxStreamsPerClient: 100,
+  /**
+   * The registry (APIs, roles: issue #18) is held in memory; each instance checks the store's
+   * registry version at most this often (the revocation store-sync interval), so another
+   * instance's change applies within it, and a registry that cannot be checked for longer is not used.
+   */
+  registryRefreshMs: 2_000,
   /** `bulwark revoke` publishes to Redis with this deadline. */
   cliPublishTimeoutMs: 1_000,
 });

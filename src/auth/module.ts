@@ -16,6 +16,8 @@ import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerSelfServiceRoutes } from './self-service/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 import { registerUserRoutes } from './users/routes.js';
+import { registerApiRoutes } from './registry/api-routes.js';
+import { registerRoleRoutes } from './registry/role-routes.js';
 import { registerWellKnownRoutes } from './oauth/well-known-routes.js';
 import type { AuthServices } from './services.js';
 import { declareTokenProof } from './dpop/token-proof.js';
@@ -45,6 +47,8 @@ export function authModule(services: AuthServices): HttpModule {
         registerAccountAdminRoutes(scope, services);
         registerSelfServiceRoutes(scope, services);
         registerClientRoutes(scope, services);
+        registerApiRoutes(scope, services);
+        registerRoleRoutes(scope, services);
         await registerOAuthRoutes(scope, services);
       });
       app.addHook('onClose', () => services.throttles.close());

@@ -21,6 +21,11 @@ import { createThrottles, type DurableFailures, type ThrottleOptions, type Throt
 import { normaliseUsername } from './users/usernames.js';
 import type { EmployeeDirectory } from './users/employee-directory.js';
 import { UserService } from './users/user-service.js';
+import type { GrantSource } from './registry/grants.js';
+import { RegistryGrantSource } from './registry/grant-source.js';
+import { RegistryCache } from './registry/registry-cache.js';
+import { RegistryService } from './registry/registry-service.js';
+import type { PermissionDeps } from './registry/require-permission.js';
 
 /** The token service's parts, wired once. The composition root builds them for each process. */
 export interface AuthServices {
@@ -46,6 +51,11 @@ export interface AuthServices {
   passkeys: PasskeyServices;
   /** Forgot password, invitations, email addresses, sign-up, and the mail outbox (issue #20). */
   selfService: SelfService;
+  /** APIs, permissions and roles as data (issue #18); what a user or client holds at an API. */
+  registry: RegistryService;
+  grants: GrantSource;
+  /** What the admin routes' permission check reads (requirePermission). */
+  permissions: PermissionDeps;
   /** The clock every expiry is decided by. */
   now: () => number;
   /** Where login and refresh outcomes are reported (the process's metrics, or nowhere). */
@@ -88,7 +98,20 @@ export async function createAuthServices(
     (user, meta): Promise<void> => loginSteps.afterPassword(user, meta),
     events,
   );
-  const users = new UserService(store, sessions, revocations, audit, now, options.employees);
+  const registryCache = new RegistryCache(store.registry);
+  const registry = new RegistryService(
+    store,
+    registryCache,
+    (userId, reason) => sessions.revokeAllSessions(userId, reason),
+    revocations,
+    audit,
+    { audience: config.audience, accessTokenTtlSeconds: config.accessTokenTtlSeconds },
+    now,
+  );
+  await registry.init();
+  const grants = new RegistryGrantSource(registryCache, store, config.audience);
+  const permissions: PermissionDeps = { cache: registryCache, store, defaultApi: config.audience };
+  const users = new UserService(store, sessions, revocations, audit, now, options.employees, registry);
   // Password failures outlive the counters in the store (login_failures), for existing accounts.
   const durable: DurableFailures = {
     read: async (username, ip) => {
@@ -128,7 +151,7 @@ export async function createAuthServices(
   const loginChallenges = new LoginChallenges(store.mfa, now);
   const loginSteps: LoginSteps = new LoginSteps(store, sessions, mfa, loginChallenges, throttles.mfa, audit, now);
   const accounts = new AccountAdmin(store, sessions, revocations, throttles, audit, now);
-  const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now);
+  const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, now, registry);
   const oauth = createOAuthServices({
     config,
     store,
@@ -171,6 +194,9 @@ export async function createAuthServices(
     selfService,
     clients,
     oauth,
+    registry,
+    grants,
+    permissions,
     now,
     events,
   };

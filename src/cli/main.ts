@@ -1,10 +1,12 @@
 import { ConfigError, unknownVariableMessage, unknownVariables } from '../config/index.js';
 import { BulwarkError } from '../errors/index.js';
 import { backupCommand, restoreCommand } from './backup.js';
+import { apisCommand } from './apis.js';
 import { clientsCommand } from './clients.js';
 import { asksForHelp, helpFor } from './help.js';
 import { keysCommand } from './keys.js';
 import { revokeCommand } from './revoke.js';
+import { rolesCommand } from './roles.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
 import { USAGE, UsageError } from './usage.js';
@@ -14,6 +16,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   users: usersCommand,
   clients: clientsCommand,
+  apis: apisCommand,
+  roles: rolesCommand,
   keys: keysCommand,
   token: tokenCommand,
   revoke: revokeCommand,

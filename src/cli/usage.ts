@@ -14,12 +14,27 @@ export const USAGE = `Usage: bulwark <command>
   users reset-password U                  prints a one-time password once; the user must change it at next login
   users reset-mfa U                       removes the user's authenticator, recovery codes and passkeys
   users unlock U                          forgets the user's failed logins and lifts their blocks
+  users grant U ROLE                      adds a role; ends the user's sessions
+  users ungrant U ROLE                    removes a role; ends the user's sessions
   clients add --name N --scope "S" [--audience A]... [--introspection] [--jwks FILE | --jwks-uri URL] [--json]
                                           an OAuth 2 client; prints its client_id and secret once
   clients list [--json]
   clients disable CLIENT_ID               no new tokens; its live tokens are revoked
   clients rotate-secret CLIENT_ID [--json]
                                           a new secret, printed once; the old one and its tokens stop working
+  apis add IDENTIFIER [--name N] [--permission NAME[=DESCRIPTION]]... [--ttl SECONDS|global] [--claim ATTRIBUTE]... [--json]
+                                          registers an API: its identifier is its tokens' aud
+  apis list [--json]
+  apis show IDENTIFIER [--json]
+  apis update IDENTIFIER [--name N] [--permission P]... [--ttl S|global] [--claim C]... [--no-claims] [--json]
+                                          --permission and --claim replace the whole list
+  apis remove IDENTIFIER                  only when no role or client holds its permissions
+  roles add NAME [--description D] [--permission "API PERMISSION"]... [--api API --permission P...] [--json]
+  roles list [--json]
+  roles show NAME [--json]
+  roles update NAME [--description D] [--permission "API PERMISSION"]... [--json]
+                                          --permission replaces the list; holders' sessions end
+  roles remove NAME                       its holders lose it; their sessions end
   keys list [--json]
   keys rotate [--now [--revoke-current]] [--switch-alg]
                                           a new key of the configured setup; --switch-alg to change algorithm

@@ -4,6 +4,7 @@ import {
   withAccountAdmin,
   withSelfService,
   withStore,
+  withRegistryAdmin,
   withUserAdmin,
   type AccountAdminContext,
 } from '../compose/cli.js';
@@ -22,9 +23,26 @@ export async function usersCommand(args: string[]): Promise<void> {
   if (sub === 'reset-mfa') return resetMfa(rest);
   if (sub === 'unlock') return unlockUser(rest);
   if (sub === 'invite') return inviteUser(rest);
+  if (sub === 'grant') return grantRole(rest, true);
+  if (sub === 'ungrant') return grantRole(rest, false);
   throw new UsageError(
-    `unknown users command "${sub ?? ''}" (add, invite, list, disable, enable, set-role, reset-password, reset-mfa, unlock)`,
+    `unknown users command "${sub ?? ''}" (add, invite, list, disable, enable, set-role, grant, ungrant, reset-password, reset-mfa, unlock)`,
   );
+}
+
+/** `users grant|ungrant U ROLE`: adds or removes one role; a change ends the user's sessions. */
+async function grantRole(args: string[], grant: boolean): Promise<void> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, strict: true });
+  const verb = grant ? 'grant' : 'ungrant';
+  if (positionals.length !== 2) throw new UsageError(`users ${verb} needs a username and a role name`);
+  const [username, role] = positionals as [string, string];
+  const roles = await withRegistryAdmin(async (s) => {
+    const user = await s.users.getByUsername(username);
+    const held = await s.registry.userRoles(user.id);
+    const next = grant ? [...held, role] : held.filter((r) => r !== role);
+    return s.registry.setUserRoles(user.id, next, null);
+  });
+  console.log(`${username}: ${roles.join(' ') || '(no roles)'}`);
 }
 
 async function addUser(args: string[]): Promise<void> {

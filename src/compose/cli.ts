@@ -9,6 +9,8 @@ import { RevocationService } from '../auth/revocation/revocation-service.js';
 import { SessionService } from '../auth/sessions/session-service.js';
 import { createThrottles } from '../auth/throttle/index.js';
 import { UserService } from '../auth/users/user-service.js';
+import { RegistryCache } from '../auth/registry/registry-cache.js';
+import { RegistryService } from '../auth/registry/registry-service.js';
 import { createSelfService, type SelfService } from '../auth/self-service/index.js';
 import { memoryBackend } from '../http/rate-limit.js';
 import { loadConfig, type Config } from '../config/index.js';
@@ -34,6 +36,10 @@ export interface UserAdmin extends CliStore {
 
 export interface ClientAdmin extends CliStore {
   clients: ClientRegistry;
+}
+
+export interface RegistryAdmin extends UserAdmin {
+  registry: RegistryService;
 }
 
 export interface KeyAdmin extends CliStore {
@@ -99,7 +105,16 @@ export function withUserAdmin<T>(run: (context: UserAdmin) => Promise<T>): Promi
     try {
       const audit = new AuditLog(store.audit);
       const sessions = new SessionService(store, NO_SIGNING, revocations, audit, config);
-      const users = new UserService(store, sessions, revocations, audit, Date.now, employeeDirectory(store.db));
+      const registry = registryService(config, store, sessions, revocations, audit);
+      const users = new UserService(
+        store,
+        sessions,
+        revocations,
+        audit,
+        Date.now,
+        employeeDirectory(store.db),
+        registry,
+      );
       return await run({ config, store, users, sessions, revocations, audit });
     } finally {
       await feed?.close();
@@ -123,11 +138,51 @@ export function withClientAdmin<T>(
         : createRedisRevocationPublisher({ url: config.redisUrl, logger: stderrLogger });
     if (feed !== undefined) revocations.attachFeed(feed);
     try {
-      const clients = new ClientRegistry(store.clients, revocations, new AuditLog(store.audit), config.audience);
+      const audit = new AuditLog(store.audit);
+      // A client's grants are the registry's (client_grants); listing needs none of it.
+      const sessions = new SessionService(store, NO_SIGNING, revocations, audit, config);
+      const registry = access === 'read' ? undefined : registryService(config, store, sessions, revocations, audit);
+      const clients = new ClientRegistry(store.clients, revocations, audit, config.audience, Date.now, registry);
       return await run({ config, store, clients });
     } finally {
       await feed?.close();
     }
+  });
+}
+
+function registryService(
+  config: Config,
+  store: SqlStore,
+  sessions: SessionService,
+  revocations: RevocationService,
+  audit: AuditLog,
+): RegistryService {
+  return new RegistryService(
+    store,
+    new RegistryCache(store.registry),
+    (userId, reason) => sessions.revokeAllSessions(userId, reason),
+    revocations,
+    audit,
+    { audience: config.audience, accessTokenTtlSeconds: config.accessTokenTtlSeconds },
+  );
+}
+
+/**
+ * APIs, roles and users' roles (`bulwark apis|roles …`, `users grant|ungrant`): withUserAdmin
+ * plus the registry. A change that revokes users' tokens is published like withUserAdmin's.
+ * Running instances see the change at their next registry check (within 2 s).
+ */
+export function withRegistryAdmin<T>(run: (context: RegistryAdmin) => Promise<T>): Promise<T> {
+  return withUserAdmin(async (context) => {
+    const registry = registryService(
+      context.config,
+      context.store,
+      context.sessions,
+      context.revocations,
+      context.audit,
+    );
+    await registry.init();
+    return run({ ...context, registry });
   });
 }
 

@@ -3,3 +3,4 @@ export * from './http.js';
 export * from './login-steps.js';
 export * from './passkeys.js';
 export * from './accounts.js';
+export * from './registry.js';

@@ -20,6 +20,10 @@ export interface UsersTable {
   /** Normalised address, unique (0010_accounts); null: none. */
   email: string | null;
   email_verified_at: number | null;
+  /** JSON object text (0012_registry): admin-set attributes an API may carry as claims. */
+  attributes: string;
+  /** 1 once the user's roles are in user_roles (0012_registry); 0: created by an older release. */
+  roles_adopted: number;
 }
 
 export interface SessionsTable {

@@ -6,10 +6,12 @@
 import type { AccountsStore } from './accounts-types.js';
 import type { AuthMethod, LoginFailuresStore, MfaStore } from './mfa-types.js';
 import type { PasskeyRecord, PasskeysStore } from './passkey-types.js';
+import type { RegistryStore } from './registry-types.js';
 
 export type * from './mfa-types.js';
 export type * from './passkey-types.js';
 export type * from './accounts-types.js';
+export type * from './registry-types.js';
 
 /** The roles are the contract's (@bulwark/contract/registry): re-exported for the store's readers. */
 import type { Role } from '@bulwark/contract/registry';
@@ -44,6 +46,8 @@ export interface UserRecord {
   email?: string | null;
   /** When the address was proven by a mailed link; null: not verified. */
   emailVerifiedAt?: number | null;
+  /** Admin-set attributes (0012_registry), validated by the service; absent: none. */
+  attributes?: Record<string, unknown>;
 }
 
 export interface UserPatch {
@@ -55,12 +59,14 @@ export interface UserPatch {
   mustChangePassword?: boolean;
   email?: string | null;
   emailVerifiedAt?: number | null;
+  attributes?: Record<string, unknown>;
   updatedAt: number;
 }
 
 export interface UsersStore {
   /** Throws ConflictError (code `conflict`) when the username is taken. Usernames arrive
-   *  already normalised (trimmed, lower-case) from the service; the store matches exactly. */
+   *  already normalised (trimmed, lower-case) from the service; the store matches exactly.
+   *  The user holds their legacy `role` (user_roles) from the same transaction on. */
   create(user: UserRecord): Promise<void>;
   findById(id: string): Promise<UserRecord | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
@@ -381,6 +387,8 @@ export interface Store {
   readonly accounts: AccountsStore;
   /** Joining from an invitation with a passkey, in one transaction (issue #20). */
   readonly invitationJoins: InvitationJoinsStore;
+  /** APIs, permissions, roles, user roles and client grants (issue #18). */
+  readonly registry: RegistryStore;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   /** Resolves when the database commits a one-row write (readiness: a full disk fails it). */

@@ -49,6 +49,8 @@ describe('invitations (mail through a real SMTP server)', () => {
         disabled: false,
         email: 'zoe@example.test',
         email_verified: true,
+        roles: ['clerk'],
+        attributes: {},
         created_at: '',
         updated_at: '',
       },

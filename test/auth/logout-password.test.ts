@@ -23,6 +23,7 @@ describe('logout, /api/users/me and password change', () => {
     assert.equal(response.statusCode, 200);
     const body = response.json();
     assert.deepEqual(Object.keys(body).sort(), [
+      'attributes',
       'created_at',
       'disabled',
       'email',
@@ -30,10 +31,12 @@ describe('logout, /api/users/me and password change', () => {
       'employee_id',
       'id',
       'role',
+      'roles',
       'updated_at',
       'username',
     ]);
     assert.equal(body.id, carol.id);
+    assert.deepEqual(body.roles, [body.role]);
     assert.equal(body.username, 'carol');
     assert.ok(!response.body.includes('argon2'));
   });

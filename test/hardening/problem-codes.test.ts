@@ -54,6 +54,13 @@ const PUBLISHED_PROBLEM_CODES = [
   'link_wrong_account',
   'signup_closed',
   'mail_unavailable',
+  // Issue #18: APIs, permissions and roles as data.
+  'unknown_api',
+  'unknown_permission',
+  'unknown_role',
+  'api_in_use',
+  'registry_built_in',
+  'registry_limit',
 ];
 const PUBLISHED_OAUTH_ERRORS = [
   'invalid_request',

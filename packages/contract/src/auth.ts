@@ -1,5 +1,19 @@
 import { Type, type Static } from 'typebox';
+import { REGISTRY_LIMITS } from './limits.js';
 import { closed, DateTime, EmployeeLink, NullableDate, NullableText, Password, RoleSchema } from './shared.js';
+
+/** One attribute's value: a string, number, boolean or null, or a list of those. */
+const AttributeScalar = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
+
+/**
+ * Admin-set facts about a user (issue #18) that an API may carry as claims: at most
+ * REGISTRY_LIMITS.attributes names of ATTRIBUTE_NAME_PATTERN, at most REGISTRY_LIMITS.attributesBytes
+ * of JSON, never a registered claim name (RESERVED_CLAIM_NAMES).
+ */
+export const UserAttributes = Type.Record(Type.String(), Type.Union([AttributeScalar, Type.Array(AttributeScalar)]), {
+  maxProperties: REGISTRY_LIMITS.attributes,
+  description: 'admin-set attributes; an API lists which of them its tokens carry as claims',
+});
 
 /**
  * The token service's shapes: the views (User, Session, Key, AuditEvent) are named OpenAPI
@@ -56,6 +70,10 @@ export const User = Type.Object(
       description: "the account's email address (normalised), or null",
     }),
     email_verified: Type.Boolean({ description: 'whether the address was proven by a mailed link' }),
+    roles: Type.Array(Type.String(), {
+      description: 'every role the user holds (issue #18), sorted; `role` is the legacy one among them',
+    }),
+    attributes: UserAttributes,
     created_at: DateTime,
     updated_at: DateTime,
   },
@@ -78,6 +96,7 @@ export const UserPatchRequest = Type.Object(
     role: Type.Optional(User.properties.role),
     disabled: Type.Optional(User.properties.disabled),
     employee_id: Type.Optional(EmployeeLink),
+    attributes: Type.Optional(UserAttributes),
   },
   { ...closed, minProperties: 1 },
 );

@@ -5,6 +5,7 @@
  */
 export * from './account-admin.js';
 export * from './accounts.js';
+export * from './apis.js';
 export * from './auth.js';
 export * from './clients.js';
 export * from './limits.js';
@@ -13,5 +14,6 @@ export * from './own-sessions.js';
 export * from './passkeys.js';
 export * from './payroll.js';
 export * from './problem.js';
+export * from './roles.js';
 export * from './registry/index.js';
 export * from './shared.js';

@@ -36,3 +36,29 @@ export const PERIOD_PATTERN = '^[0-9]{4}-(0[1-9]|1[0-2])$';
 
 /** Passkeys (contract §11): how long a ceremony may take, how many one account holds, a name's length. */
 export const PASSKEY_LIMITS = { challengeTtlSeconds: 300, maxPerUser: 20, nameMaxLength: 64 } as const;
+
+/**
+ * Bounds of the API registry (issue #18): APIs, their permissions, roles, and user attributes.
+ * `attributesBytes` is the attributes object's UTF-8 JSON size.
+ */
+export const REGISTRY_LIMITS = {
+  nameLength: 100,
+  descriptionLength: 200,
+  permissionLength: 100,
+  permissionsPerApi: 100,
+  claimsPerApi: 20,
+  roles: 1000,
+  permissionsPerRole: 500,
+  rolesPerUser: 50,
+  attributes: 20,
+  attributesBytes: 2048,
+  /** Apis the registry holds (a sanity bound: each is in every instance's memory). */
+  apis: 1000,
+} as const;
+
+/** RFC 6749 §3.3 scope-token: printable ASCII without space, `"` or `\`. */
+export const SCOPE_TOKEN_PATTERN = '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$';
+/** A role's name. */
+export const ROLE_NAME_PATTERN = '^[a-z][a-z0-9_-]{0,63}$';
+/** A user attribute's name, and so the claim it may become. */
+export const ATTRIBUTE_NAME_PATTERN = '^[a-z][a-z0-9_]{0,63}$';

@@ -37,6 +37,9 @@ export type InvitationRequest = Static<typeof Schemas.InvitationRequest>;
 export type Accepted = Static<typeof Schemas.Accepted>;
 export type EmailChangePending = Static<typeof Schemas.EmailChangePending>;
 export type OthersRevoked = Static<typeof Schemas.OthersRevoked>;
+export type Api = Static<typeof Schemas.Api>;
+export type RoleDefinition = Static<typeof Schemas.RoleDefinition>;
+export type UserAttributes = Static<typeof Schemas.UserAttributes>;
 /** A page of a list: `items` and the cursor of the next page (null on the last). */
 export interface Page<T> {
   items: T[];

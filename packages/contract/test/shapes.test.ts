@@ -15,6 +15,7 @@ describe('@bulwark/contract', () => {
   it("gives the SDK the server schema's own user type", () => {
     assert.equal(sdkUserIsTheServers, true);
     assert.deepEqual(Object.keys(User.properties).sort(), [
+      'attributes',
       'created_at',
       'disabled',
       'email',
@@ -22,6 +23,7 @@ describe('@bulwark/contract', () => {
       'employee_id',
       'id',
       'role',
+      'roles',
       'updated_at',
       'username',
     ]);

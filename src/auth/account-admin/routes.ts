@@ -4,19 +4,20 @@ import { noContent } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { IdParam, LoginFailures, OneTimePassword, security } from '@bulwark/contract';
+import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { requirePermission } from '../registry/require-permission.js';
 
 const tags = ['users'];
 
 /** Account administration beyond role and disable: password reset, MFA reset, failures and unlock. */
 export function registerAccountAdminRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const adminOnly = app.requireAuth({ roles: ['admin'] });
   const { accounts } = services;
 
   app.post(
     '/api/users/:id/password-reset',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['users:write']),
       schema: {
         operationId: 'resetUserPassword',
         tags,
@@ -41,7 +42,7 @@ export function registerAccountAdminRoutes(parent: FastifyInstance, services: Au
   app.delete(
     '/api/users/:id/mfa',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['users:write']),
       schema: {
         operationId: 'resetUserMfa',
         tags,
@@ -60,7 +61,7 @@ export function registerAccountAdminRoutes(parent: FastifyInstance, services: Au
   app.get(
     '/api/users/:id/login-failures',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['users:read']),
       schema: {
         operationId: 'getUserLoginFailures',
         tags,
@@ -90,7 +91,7 @@ export function registerAccountAdminRoutes(parent: FastifyInstance, services: Au
   app.post(
     '/api/users/:id/unlock',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['users:write']),
       schema: {
         operationId: 'unlockUser',
         tags,

@@ -5,6 +5,8 @@ import { namedSchema } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { AuditEvent, closed, page, PAGE_LIMITS, PageParams, security } from '@bulwark/contract';
 import { toAuditEventView } from '../common/views.js';
+import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { requirePermission } from '../registry/require-permission.js';
 
 const instantParam = (description: string) =>
   Type.Optional(Type.String({ format: 'date-time', maxLength: 40, description }));
@@ -28,13 +30,12 @@ function instant(value: string | undefined): number | undefined {
 /** The audit log: admins only. */
 export function registerAuditRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const adminOnly = app.requireAuth({ roles: ['admin'] });
   const AuditEventRef = namedSchema(app, AuditEvent);
 
   app.get(
     '/api/audit-events',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['audit:read']),
       schema: {
         operationId: 'listAuditEvents',
         tags: ['audit'],

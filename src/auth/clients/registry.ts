@@ -4,7 +4,11 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
 import { clientSpec, type NewClient } from './client-input.js';
 import { clientGrantSid } from './grant-sid.js';
+import type { RegistryService } from '../registry/registry-service.js';
 import { hashClientSecret, newClientId, newClientSecret } from './secrets.js';
+
+/** The registry's part in registering a client (RegistryService). */
+export type ClientGrants = Pick<RegistryService, 'planClientGrants' | 'grantClient'>;
 
 /** A new client and, for a secret client, its secret: shown once, never stored or logged. */
 export interface CreatedClient {
@@ -23,10 +27,13 @@ export class ClientRegistry {
     private readonly audit: AuditLog,
     private readonly defaultAudience: string,
     private readonly now: () => number = Date.now,
+    /** The API registry: what the client's scope grants at each audience (client_grants). */
+    private readonly grants?: ClientGrants,
   ) {}
 
   async create(input: NewClient, actorId: string | null): Promise<CreatedClient> {
     const spec = clientSpec(input, this.defaultAudience);
+    const plan = await this.grants?.planClientGrants(spec.scopes, spec.audiences);
     const keyed = spec.jwks !== null || spec.jwksUri !== null;
     const secret = keyed ? null : newClientSecret();
     const now = this.now();
@@ -41,6 +48,7 @@ export class ClientRegistry {
       secretIssuedAt: now,
     };
     await this.clients.create(client);
+    if (plan !== undefined) await this.grants?.grantClient(client.id, plan, actorId);
     await this.audit.record('client.created', {
       actorId,
       targetId: client.id,

@@ -15,19 +15,20 @@ import {
   PageQuery,
   security,
 } from '@bulwark/contract';
+import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { requirePermission } from '../registry/require-permission.js';
 
 const tags = ['clients'];
 /** OAuth 2 client administration: admins only. */
 export function registerClientRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const adminOnly = app.requireAuth({ roles: ['admin'] });
   const ClientRef = namedSchema(app, Client);
   const { clients } = services;
 
   app.get(
     '/api/clients',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['clients:read']),
       schema: {
         operationId: 'listClients',
         tags,
@@ -49,7 +50,7 @@ export function registerClientRoutes(parent: FastifyInstance, services: AuthServ
   app.post(
     '/api/clients',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['clients:write']),
       schema: {
         operationId: 'createClient',
         tags,
@@ -75,7 +76,7 @@ export function registerClientRoutes(parent: FastifyInstance, services: AuthServ
   app.patch(
     '/api/clients/:id',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['clients:write']),
       schema: {
         operationId: 'updateClient',
         tags,
@@ -93,7 +94,7 @@ export function registerClientRoutes(parent: FastifyInstance, services: AuthServ
   app.post(
     '/api/clients/:id/rotate-secret',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['clients:write']),
       schema: {
         operationId: 'rotateClientSecret',
         tags,

@@ -7,7 +7,8 @@ import { describeUserAgent } from '../sessions/user-agent.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function toUserView(user: UserRecord): User {
+/** `roles`: every role the user holds (the registry's user_roles), sorted. */
+export function toUserView(user: UserRecord, roles: readonly string[]): User {
   return {
     id: user.id,
     username: user.username,
@@ -16,6 +17,8 @@ export function toUserView(user: UserRecord): User {
     disabled: user.disabled,
     email: user.email ?? null,
     email_verified: (user.emailVerifiedAt ?? null) !== null,
+    roles: [...roles],
+    attributes: { ...(user.attributes ?? {}) } as User['attributes'],
     created_at: iso(user.createdAt),
     updated_at: iso(user.updatedAt),
   };

@@ -6,6 +6,8 @@ import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { Key, security } from '@bulwark/contract';
 import { toKeyView } from '../common/views.js';
+import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { requirePermission } from '../registry/require-permission.js';
 
 const RotateRequest = Type.Object(
   {
@@ -29,13 +31,12 @@ const RotateRequest = Type.Object(
 /** The signing keys and their rotation: admins only. */
 export function registerKeyRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const adminOnly = app.requireAuth({ roles: ['admin'] });
   const KeyRef = namedSchema(app, Key);
 
   app.get(
     '/api/keys',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['keys:read']),
       schema: {
         operationId: 'listKeys',
         tags: ['keys'],
@@ -50,7 +51,7 @@ export function registerKeyRoutes(parent: FastifyInstance, services: AuthService
   app.post(
     '/api/keys/rotate',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['keys:write']),
       // No body at all means the default rotation: validate it as the empty object it means.
       preValidation: async (request) => {
         request.body ??= {};

@@ -5,6 +5,8 @@ import { claimsOf, requestMeta } from '../common/request-meta.js';
 import type { AuthServices } from '../services.js';
 import { IdParam, PasskeyList, UserPasskeyParams } from '@bulwark/contract';
 import { toPasskeyView } from './passkey-view.js';
+import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { requirePermission } from '../registry/require-permission.js';
 
 const tags = ['users'];
 const security = [{ bearer: [] }];
@@ -12,13 +14,12 @@ const security = [{ bearer: [] }];
 /** Admins: a user's passkeys (names and dates, never key material), and removing one. */
 export function registerUserPasskeyRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const adminOnly = app.requireAuth({ roles: ['admin'] });
   const { admin } = services.passkeys;
 
   app.get(
     '/api/users/:id/passkeys',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['users:read']),
       schema: {
         operationId: 'listUserPasskeys',
         tags,
@@ -34,7 +35,7 @@ export function registerUserPasskeyRoutes(parent: FastifyInstance, services: Aut
   app.delete(
     '/api/users/:id/passkeys/:passkey_id',
     {
-      onRequest: adminOnly,
+      onRequest: requirePermission(app, services.permissions, BULWARK_PERMISSION['users:write']),
       schema: {
         operationId: 'removeUserPasskey',
         tags,

@@ -4,7 +4,6 @@ import { namedSchema, noContent } from '../../http/openapi.js';
 import type { Role } from '../../store/types.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { User } from '@bulwark/contract';
-import { toUserView } from '../common/views.js';
 import { recentAuth } from '../common/recent-auth.js';
 import type { AuthServices } from '../services.js';
 import { InvalidRequestError } from '../../errors/index.js';
@@ -160,7 +159,7 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
         passkey !== undefined
           ? await services.selfService.invitationPasskeys.accept(token, username, passkey.name, passkey.response, ip)
           : await invitations.accept(token, username, password ?? '', ip);
-      return reply.status(201).send(toUserView(user));
+      return reply.status(201).send(await services.users.view(user));
     },
   );
   registerInvitationPasskeyRoutes(app, services);
@@ -199,7 +198,7 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
       },
     },
     async (request) =>
-      toUserView(await emails.confirm(claimsOf(request).sub, request.body.token, requestMeta(request).ip)),
+      services.users.view(await emails.confirm(claimsOf(request).sub, request.body.token, requestMeta(request).ip)),
   );
 
   app.post(
@@ -235,6 +234,8 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
       },
     },
     async (request, reply) =>
-      reply.status(201).send(toUserView(await signups.confirm(request.body.token, requestMeta(request).ip))),
+      reply
+        .status(201)
+        .send(await services.users.view(await signups.confirm(request.body.token, requestMeta(request).ip))),
   );
 }

@@ -3,7 +3,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { InvalidTokenError } from '@bulwark/guard';
 import { namedSchema, noContent } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
-import { toUserView } from '../common/views.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { PasswordChange, security, User } from '@bulwark/contract';
 
@@ -29,7 +28,7 @@ export function registerMeRoutes(parent: FastifyInstance, services: AuthServices
       const user = await services.store.users.findById(claimsOf(request).sub);
       // A valid token for a user that no longer exists is a token that should not work.
       if (user === undefined) throw new InvalidTokenError('revoked');
-      return toUserView(user);
+      return services.users.view(user);
     },
   );
 

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { namedSchema } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
-import { toUserView } from '../common/views.js';
 import { claimsOf } from '../common/request-meta.js';
+import { requirePermission } from '../registry/require-permission.js';
 import {
+  BULWARK_PERMISSION,
   IdParam,
   NewUserRequest,
   page,
@@ -20,13 +21,14 @@ const tags = ['users'];
 /** User administration: admins only. */
 export function registerUserRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const adminOnly = app.requireAuth({ roles: ['admin'] });
+  const read = requirePermission(app, services.permissions, BULWARK_PERMISSION['users:read']);
+  const write = requirePermission(app, services.permissions, BULWARK_PERMISSION['users:write']);
   const UserRef = namedSchema(app, User);
 
   app.get(
     '/api/users',
     {
-      onRequest: adminOnly,
+      onRequest: read,
       schema: {
         operationId: 'listUsers',
         tags,
@@ -41,14 +43,14 @@ export function registerUserRoutes(parent: FastifyInstance, services: AuthServic
         cursor: request.query.cursor,
         limit: request.query.limit ?? PAGE_LIMITS.defaultPageSize,
       });
-      return { items: result.items.map(toUserView), next_cursor: result.nextCursor };
+      return { items: await services.users.views(result.items), next_cursor: result.nextCursor };
     },
   );
 
   app.post(
     '/api/users',
     {
-      onRequest: adminOnly,
+      onRequest: write,
       schema: {
         operationId: 'createUser',
         tags,
@@ -61,18 +63,19 @@ export function registerUserRoutes(parent: FastifyInstance, services: AuthServic
     async (request, reply) => {
       const { username, password, role, employee_id: employeeId } = request.body;
       const user = await services.users.create({ username, password, role, employeeId }, claimsOf(request).sub);
-      return reply.status(201).send(toUserView(user));
+      return reply.status(201).send(await services.users.view(user));
     },
   );
 
   app.patch(
     '/api/users/:id',
     {
-      onRequest: adminOnly,
+      onRequest: write,
       schema: {
         operationId: 'updateUser',
         tags,
-        summary: "Change a user's role, disable them (both end their sessions) or set or clear their employee link",
+        summary:
+          "Change a user's legacy role, disable them, set or clear their employee link, or replace their attributes (each ends their sessions)",
         security,
         params: IdParam,
         body: UserPatchRequest,
@@ -80,13 +83,13 @@ export function registerUserRoutes(parent: FastifyInstance, services: AuthServic
       },
     },
     async (request) => {
-      const { role, disabled, employee_id: employeeId } = request.body;
+      const { role, disabled, employee_id: employeeId, attributes } = request.body;
       const user = await services.users.update(
         request.params.id,
-        { role, disabled, employeeId },
+        { role, disabled, employeeId, attributes },
         claimsOf(request).sub,
       );
-      return toUserView(user);
+      return services.users.view(user);
     },
   );
 }

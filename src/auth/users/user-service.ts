@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../errors/index.js';
-import type { Page, PageRequest, Role, Store, UserRecord } from '../../store/types.js';
+import { ROLES, type Page, type PageRequest, type Role, type Store, type UserRecord } from '../../store/types.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { assertAcceptablePassword, hashPassword } from '../passwords/passwords.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { assertEmployeeExists, type EmployeeDirectory } from './employee-directory.js';
 import { validUsername } from './usernames.js';
+import type { User } from '@bulwark/contract/types';
+import { toUserView } from '../common/views.js';
+import { legacyRoleId } from '../../store/migrations/0012_registry.js';
+import type { RegistryService } from '../registry/registry-service.js';
+import { userAttributes } from '../registry/registry-input.js';
 
 export interface NewUser {
   username: string;
@@ -23,6 +28,8 @@ export interface UserChange {
   disabled?: boolean | undefined;
   /** The payroll employee record the user is; null clears the link. */
   employeeId?: string | null | undefined;
+  /** Replaces the user's attributes (validated: names, values, size). */
+  attributes?: Record<string, unknown> | undefined;
 }
 
 export class UserService {
@@ -34,7 +41,21 @@ export class UserService {
     private readonly now: () => number = Date.now,
     /** Checks employee links; undefined (no payroll tables to ask) leaves them unchecked. */
     private readonly employees?: EmployeeDirectory,
+    /** The roles users hold (views, the legacy role's place among them). */
+    private readonly registry?: RegistryService,
   ) {}
+
+  /** The API's view of a user, with the roles they hold. */
+  async view(user: UserRecord): Promise<User> {
+    return toUserView(user, this.registry === undefined ? [user.role] : await this.registry.userRoles(user.id));
+  }
+
+  /** Views of several users, their roles read at once. */
+  async views(users: readonly UserRecord[]): Promise<User[]> {
+    if (this.registry === undefined) return users.map((u) => toUserView(u, [u.role]));
+    const roles = await this.registry.usersRoles(users.map((u) => u.id));
+    return users.map((u) => toUserView(u, roles.get(u.id) ?? []));
+  }
 
   /** Refuses an `employee_id` that names no employee record (invalid_request). */
   assertEmployee(employeeId: string | null | undefined): Promise<void> {
@@ -95,7 +116,13 @@ export class UserService {
    */
   async update(id: string, change: UserChange, actorId: string | null): Promise<UserRecord> {
     const before = await this.get(id);
-    const roleChanged = change.role !== undefined && change.role !== before.role;
+    // The legacy role is one of the user's roles: setting it replaces the legacy one among them
+    // (0012_registry) and keeps the others. It changes something when the mirror differs or the
+    // roles held are not already exactly that (a PUT …/roles may have dropped it).
+    const held = change.role === undefined ? [] : await this.store.registry.userRoleIds(id);
+    const wantedRoles =
+      change.role === undefined ? [] : [...held.filter((r) => !LEGACY_ROLE_IDS.has(r)), legacyRoleId(change.role)];
+    const roleChanged = change.role !== undefined && (change.role !== before.role || !sameSet(held, wantedRoles));
     const disabling = change.disabled === true && !before.disabled;
     if (actorId === id && (roleChanged || disabling)) {
       throw new ConflictError('admin tried to demote or disable themselves', {
@@ -103,10 +130,13 @@ export class UserService {
       });
     }
     await this.assertEmployee(change.employeeId);
+    const attributes = change.attributes === undefined ? undefined : userAttributes(change.attributes);
+    if (roleChanged && change.role !== undefined) await this.store.registry.setUserRoles(id, wantedRoles, change.role);
     const after = await this.store.users.update(id, {
       role: change.role,
       disabled: change.disabled,
       employeeId: change.employeeId,
+      attributes,
       updatedAt: this.now(),
     });
     if (after === undefined) throw new NotFoundError('user');
@@ -114,8 +144,16 @@ export class UserService {
     // Tokens carry employee_id, and payroll scopes an employee's reads by it: a changed link ends
     // the old tokens too, so nobody keeps seeing the pay of a record they were unlinked from.
     const linkChanged = before.employeeId !== after.employeeId;
-    if (roleChanged || disabling || linkChanged) {
-      const reason = disabling ? 'user_disabled' : roleChanged ? 'role_changed' : 'employee_link_changed';
+    // Attributes become claims: tokens carrying the old values end too.
+    const attributesChanged = JSON.stringify(before.attributes ?? {}) !== JSON.stringify(after.attributes ?? {});
+    if (roleChanged || disabling || linkChanged || attributesChanged) {
+      const reason = disabling
+        ? 'user_disabled'
+        : roleChanged
+          ? 'role_changed'
+          : linkChanged
+            ? 'employee_link_changed'
+            : 'attributes_changed';
       sessionsRevoked = await this.sessions.revokeAllSessions(id, reason);
       await this.revocations.revokeUser(id, reason);
     }
@@ -142,10 +180,23 @@ export class UserService {
   }
 }
 
+const LEGACY_ROLE_IDS: ReadonlySet<string> = new Set(ROLES.map(legacyRoleId));
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && b.every((x) => a.includes(x));
+}
+
 function diff(before: UserRecord, after: UserRecord): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (before.role !== after.role) changes.role = { from: before.role, to: after.role };
   if (before.disabled !== after.disabled) changes.disabled = { from: before.disabled, to: after.disabled };
   if (before.employeeId !== after.employeeId) changes.employee_id = { from: before.employeeId, to: after.employeeId };
+  // Names only: attribute values may be personal data.
+  const was = before.attributes ?? {};
+  const now = after.attributes ?? {};
+  const names = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter(
+    (k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]),
+  );
+  if (names.length > 0) changes.attributes = { from: null, to: names.sort() };
   return changes;
 }

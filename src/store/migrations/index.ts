@@ -8,6 +8,7 @@ import { dpop } from './0008_dpop.js';
 import { operations } from './0009_operations.js';
 import { passkeys } from './0011_passkeys.js';
 import { accounts } from './0010_accounts.js';
+import { registry } from './0012_registry.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -36,6 +37,7 @@ export const coreMigrations: MigrationMap = {
   '0009_operations': operations,
   '0011_passkeys': passkeys,
   '0010_accounts': accounts,
+  '0012_registry': registry,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

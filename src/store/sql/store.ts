@@ -11,6 +11,7 @@ import { sqlLoginFailures } from './login-failures.js';
 import { sqlMfa } from './mfa.js';
 import { sqlPasskeys } from './passkeys.js';
 import { sqlRefreshTokens } from './refresh-tokens.js';
+import { sqlRegistry } from './registry.js';
 import { sqlRevocations } from './revocations.js';
 import { sqlSecurityEvents } from './security-events.js';
 import { sqlSessions } from './sessions.js';
@@ -41,6 +42,7 @@ export function createSqlStore(db: Kysely<Database>, kind: Store['kind']): SqlSt
     securityEvents: sqlSecurityEvents(db),
     accounts: sqlAccounts(db),
     invitationJoins: sqlInvitationJoins(db),
+    registry: sqlRegistry(db),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },

@@ -5,6 +5,16 @@ import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../ty
 import { CompiledRead } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms, msOrNull } from './values.js';
+import { legacyRoleId } from '../migrations/0012_registry.js';
+import type { RegistryTables } from '../registry-schema.js';
+import { inTransaction } from './registry.js';
+
+/** A row written by a process older than 0012 has none (the column's default is `{}`). */
+function parseAttributes(text: string | undefined): Record<string, unknown> {
+  if (text === undefined || text === '') return {};
+  const value: unknown = JSON.parse(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
 
 function toRecord(row: UsersTable): UserRecord {
   return {
@@ -20,6 +30,7 @@ function toRecord(row: UsersTable): UserRecord {
     mustChangePassword: Number(row.must_change_password) !== 0,
     email: row.email ?? null,
     emailVerifiedAt: msOrNull(row.email_verified_at ?? null),
+    attributes: parseAttributes(row.attributes),
   };
 }
 
@@ -37,6 +48,8 @@ function toRow(user: UserRecord): UsersTable {
     must_change_password: user.mustChangePassword ? 1 : 0,
     email: user.email ?? null,
     email_verified_at: user.emailVerifiedAt ?? null,
+    attributes: JSON.stringify(user.attributes ?? {}),
+    roles_adopted: 1,
   };
 }
 
@@ -51,6 +64,7 @@ function toUpdate(patch: UserPatch): Updateable<UsersTable> {
   if (patch.mustChangePassword !== undefined) set.must_change_password = patch.mustChangePassword ? 1 : 0;
   if (patch.email !== undefined) set.email = patch.email;
   if (patch.emailVerifiedAt !== undefined) set.email_verified_at = patch.emailVerifiedAt;
+  if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
   return set;
 }
 
@@ -66,7 +80,13 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
   return {
     async create(user: UserRecord): Promise<void> {
       try {
-        await db.insertInto('users').values(toRow(user)).execute();
+        await inTransaction(db, async (trx) => {
+          await trx.insertInto('users').values(toRow(user)).execute();
+          await (trx as unknown as Kysely<RegistryTables>)
+            .insertInto('user_roles')
+            .values({ user_id: user.id, role_id: legacyRoleId(user.role) })
+            .execute();
+        });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new ConflictError('user already exists', {

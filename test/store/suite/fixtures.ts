@@ -47,6 +47,7 @@ export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     mustChangePassword: false,
     email: null,
     emailVerifiedAt: null,
+    attributes: {},
     ...overrides,
   };
 }

@@ -2,3 +2,4 @@
 export * from './problems.js';
 export * from './roles.js';
 export * from './oauth-errors.js';
+export * from './api-registry.js';

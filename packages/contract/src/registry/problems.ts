@@ -115,6 +115,37 @@ export const PROBLEMS = {
     title: 'Service Unavailable',
     meaning: 'The server has no SMTP server configured (production), so flows that send mail are off.',
   },
+  unknown_api: {
+    status: 400,
+    title: 'Bad Request',
+    meaning: 'A role or client names an API identifier that is not registered (GET /api/apis).',
+  },
+  unknown_permission: {
+    status: 400,
+    title: 'Bad Request',
+    meaning: 'A role or client names a permission that its API does not declare.',
+  },
+  unknown_role: {
+    status: 400,
+    title: 'Bad Request',
+    meaning: 'A role name given for a user is not a role (GET /api/roles).',
+  },
+  api_in_use: {
+    status: 409,
+    title: 'Conflict',
+    meaning:
+      'The API, or a permission being removed from it, is still granted by a role or to a client: remove those grants first.',
+  },
+  registry_built_in: {
+    status: 409,
+    title: 'Conflict',
+    meaning: "Bulwark's own API, the default API and the legacy roles (admin, clerk, employee) cannot be deleted.",
+  },
+  registry_limit: {
+    status: 409,
+    title: 'Conflict',
+    meaning: 'The registry holds as many APIs or roles as it may (docs/contract.md §15): delete one first.',
+  },
   forbidden: { status: 403, title: 'Forbidden', meaning: 'The token is valid but its role may not do this.' },
   https_required: {
     status: 403,

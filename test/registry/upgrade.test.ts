@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { BULWARK_API, BULWARK_PERMISSIONS, type BulwarkPermission } from '@bulwark/contract/registry';
+import { RegistryGrantSource } from '../../src/auth/registry/grant-source.js';
+import { RegistryCache } from '../../src/auth/registry/registry-cache.js';
+import { holdsPermission } from '../../src/auth/registry/require-permission.js';
+import { ROLE_SCOPES } from '../../src/auth/tokens/scopes.js';
+import { payrollMigrations } from '../../src/payroll/index.js';
+import { coreMigrations } from '../../src/store/migrations/index.js';
+import { openStore, type SqlStore } from '../../src/store/index.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import { openSqlite } from '../../src/store/sqlite.js';
+import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
+
+/** What today's main (before 0012_registry) applies: every migration but the registry's. */
+function beforeRegistry(): Record<string, Migration> {
+  const all: Record<string, Migration> = { ...coreMigrations, ...payrollMigrations };
+  delete all['0012_registry'];
+  return all;
+}
+
+async function migrateAsMainDid(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(beforeRegistry()) },
+    migrationTableName: 'bulwark_migration',
+    migrationLockTableName: 'bulwark_migration_lock',
+    allowUnorderedMigrations: true,
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+}
+
+const T = Date.UTC(2026, 0, 1);
+
+/** Rows as the old release wrote them: users with a role column, clients with scopes and audiences. */
+async function seedLegacy(db: Kysely<unknown>): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old schema, untyped
+  const old = db as Kysely<any>;
+  for (const [id, role] of [
+    ['u-admin', 'admin'],
+    ['u-clerk', 'clerk'],
+    ['u-employee', 'employee'],
+  ])
+    await old
+      .insertInto('users')
+      .values({
+        id,
+        username: id,
+        password_hash: 'x',
+        role,
+        employee_id: null,
+        disabled: 0,
+        created_at: T,
+        updated_at: T,
+        password_changed_at: T,
+        must_change_password: 0,
+      })
+      .execute();
+  const client = (id: string, scopes: string, audiences: string[]) => ({
+    id,
+    name: id,
+    auth_method: 'client_secret',
+    secret_hash: 'h',
+    jwks: null,
+    jwks_uri: null,
+    scopes,
+    audiences: JSON.stringify(audiences),
+    introspection: 0,
+    disabled: 0,
+    created_at: T,
+    updated_at: T,
+    secret_issued_at: T,
+  });
+  await old
+    .insertInto('oauth_clients')
+    .values([
+      client('c-feed', 'payroll:read ssf:poll', ['payroll']),
+      client('c-inventory', 'inventory:read inventory:write', ['https://inventory.example', 'payroll']),
+    ])
+    .execute();
+}
+
+async function assertEverythingKept(store: SqlStore): Promise<void> {
+  const cache = new RegistryCache(store.registry);
+  const grants = new RegistryGrantSource(cache, store, 'payroll');
+  for (const [id, role] of [
+    ['u-admin', 'admin'],
+    ['u-clerk', 'clerk'],
+    ['u-employee', 'employee'],
+  ] as const) {
+    const grant = await grants.userGrant(id, 'payroll');
+    assert.deepEqual(grant?.permissions, [...ROLE_SCOPES[role]].sort(), `${role} keeps exactly its scopes`);
+    assert.deepEqual(grant?.roles, [role]);
+    const deps = { cache, store, defaultApi: 'payroll' };
+    for (const permission of Object.keys(BULWARK_PERMISSIONS) as BulwarkPermission[]) {
+      const held = await holdsPermission(deps, { sub: id, aud: 'payroll' }, permission);
+      assert.equal(held, role === 'admin' && permission !== 'ssf:poll', `${role} ${permission}`);
+    }
+  }
+  assert.deepEqual((await grants.clientGrant('c-feed', 'payroll'))?.permissions, ['payroll:read']);
+  assert.deepEqual((await grants.clientGrant('c-feed', BULWARK_API))?.permissions, ['ssf:poll']);
+  assert.deepEqual((await grants.clientGrant('c-inventory', 'https://inventory.example'))?.permissions, [
+    'inventory:read',
+    'inventory:write',
+  ]);
+  assert.deepEqual((await grants.clientGrant('c-inventory', 'payroll'))?.permissions, [
+    'inventory:read',
+    'inventory:write',
+  ]);
+  assert.deepEqual((await grants.clientGrant('c-inventory', BULWARK_API))?.permissions, []);
+  const user = await store.users.findById('u-clerk');
+  assert.equal(user?.role, 'clerk');
+  assert.deepEqual(user?.attributes, {});
+
+  // An instance of the older release, still running during the roll, creates a user the old way:
+  // a new instance's start-up gives them their role.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old release's insert, untyped
+  await (store.db as Kysely<any>)
+    .insertInto('users')
+    .values({
+      id: 'u-late',
+      username: 'u-late',
+      password_hash: 'x',
+      role: 'employee',
+      employee_id: null,
+      disabled: 0,
+      created_at: T,
+      updated_at: T,
+      password_changed_at: T,
+      must_change_password: 0,
+    })
+    .execute();
+  assert.equal(await store.registry.adoptLegacyUsers(), 1);
+  assert.equal(await store.registry.adoptLegacyUsers(), 0);
+  assert.deepEqual((await grants.userGrant('u-late', 'payroll'))?.roles, ['employee']);
+}
+
+describe('upgrade of a store migrated by the release before 0012_registry', () => {
+  it('SQLite data dir: every user and client keeps exactly what it could do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-upgrade-'));
+    try {
+      const old = openSqlite(join(dir, 'bulwark.db'));
+      await migrateAsMainDid(old as Kysely<unknown>);
+      await seedLegacy(old as Kysely<unknown>);
+      await old.destroy();
+      const store = await openStore({ dataDir: dir, migrations: payrollMigrations });
+      try {
+        await assertEverythingKept(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('Postgres', { skip: SKIP_POSTGRES }, () => {
+    const drops: Array<() => Promise<void>> = [];
+    after(async () => {
+      for (const drop of drops) await drop();
+    });
+
+    it('Postgres schema: every user and client keeps exactly what it could do', async () => {
+      const schema = await createTestSchema('bulwark_upgrade');
+      drops.push(schema.drop);
+      const old = openPostgres(schema.url);
+      await migrateAsMainDid(old as Kysely<unknown>);
+      await seedLegacy(old as Kysely<unknown>);
+      await old.destroy();
+      const store = await openStore({
+        databaseUrl: schema.url,
+        dataDir: '/nonexistent',
+        migrations: payrollMigrations,
+      });
+      try {
+        await assertEverythingKept(store);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
