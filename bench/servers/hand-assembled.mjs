@@ -14,7 +14,9 @@ const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 
 const db = new Database(process.env.BENCH_DB, { readonly: true, fileMustExist: true });
 
 const userById = db.prepare(
-  'select id, username, role, employee_id, disabled, email, email_verified_at as email_verified, created_at, updated_at from users where id = ?',
+  `select id, username, role, employee_id, disabled, email, email_verified_at as email_verified,
+    (select json_group_array(name) from (select r.name from user_roles ur join roles r on r.id = ur.role_id
+      where ur.user_id = users.id order by r.name)) as roles, attributes, created_at, updated_at from users where id = ?`,
 );
 const employeeById = db.prepare('select * from employees where id = ?');
 const firstPayments = db.prepare('select * from payments order by created_at, id limit ?');
@@ -34,6 +36,8 @@ const User = {
     disabled: { type: 'boolean' },
     email: nullable('string'),
     email_verified: { type: 'boolean' },
+    roles: { type: 'array', items: { type: 'string' } },
+    attributes: { type: 'object', additionalProperties: true },
     created_at: { type: 'string' },
     updated_at: { type: 'string' },
   },
@@ -122,6 +126,8 @@ app.get('/api/users/me', { ...auth, schema: { response: { 200: User } } }, async
     ...row,
     disabled: row.disabled !== 0,
     email_verified: row.email_verified !== null,
+    roles: JSON.parse(row.roles),
+    attributes: JSON.parse(row.attributes),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
   };

@@ -16,7 +16,9 @@ const publicPem = createPublicKey({ key: jwk, format: 'jwk' }).export({ format: 
 const db = new Database(process.env.BENCH_DB, { readonly: true, fileMustExist: true });
 
 const userById = db.prepare(
-  'select id, username, role, employee_id, disabled, email, email_verified_at as email_verified, created_at, updated_at from users where id = ?',
+  `select id, username, role, employee_id, disabled, email, email_verified_at as email_verified,
+    (select json_group_array(name) from (select r.name from user_roles ur join roles r on r.id = ur.role_id
+      where ur.user_id = users.id order by r.name)) as roles, attributes, created_at, updated_at from users where id = ?`,
 );
 const employeeById = db.prepare(
   'select id, name, email, department, title, salary_cents, currency, bank_account, hired_on, status, created_at, updated_at from employees where id = ?',
@@ -74,6 +76,8 @@ app.get('/api/users/me', async (request, reply) => {
   if (row === undefined) return reply.code(401).send({ error: 'invalid_token' });
   row.disabled = row.disabled !== 0;
   row.email_verified = row.email_verified !== null;
+  row.roles = JSON.parse(row.roles);
+  row.attributes = JSON.parse(row.attributes);
   row.created_at = iso(row.created_at);
   row.updated_at = iso(row.updated_at);
   return row;
