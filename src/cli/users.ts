@@ -89,7 +89,7 @@ async function inviteUser(args: string[]): Promise<void> {
     s.selfService.invitations.create(
       positionals[0] as string,
       [values.role as Role],
-      { id: null, role: 'admin' },
+      { id: null, administers: true },
       null,
       values['employee-id'] ?? null,
     ),

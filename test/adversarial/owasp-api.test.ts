@@ -289,6 +289,7 @@ describe('API3 broken object property level authorisation', () => {
 
   it('no password hash anywhere: /api/users/me for every role and /api/users for the admin', async () => {
     const userKeys = [
+      'attributes',
       'created_at',
       'disabled',
       'email',
@@ -296,6 +297,7 @@ describe('API3 broken object property level authorisation', () => {
       'employee_id',
       'id',
       'role',
+      'roles',
       'updated_at',
       'username',
     ];

@@ -15,7 +15,8 @@ import { requireMail } from './mail-gate.js';
 export interface Inviter {
   /** null: the CLI (an operator on the server). */
   id: string | null;
-  role: Role;
+  /** Holds `users:write` at Bulwark's API (contract §15.2): may invite with any role and link an employee. */
+  administers: boolean;
 }
 
 /**
@@ -43,7 +44,7 @@ export class Invitations {
     employeeId: string | null = null,
   ): Promise<InvitationRecord> {
     const outbox = requireMail(this.outbox);
-    if (inviter.role !== 'admin') {
+    if (!inviter.administers) {
       if (this.settings.signup !== 'invite') throw new ForbiddenError('only admins invite');
       if (roles.some((r) => r !== this.settings.signupRole)) throw new SignupClosedError();
       // Whoever holds the link would see that employee's pay: only an admin chooses the record.

@@ -23,6 +23,8 @@ import {
   SIGNUP_ACCEPTED,
   SignupRequest,
 } from '@bulwark/contract';
+import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { holdsPermission } from '../registry/require-permission.js';
 
 const tags = ['accounts'];
 const security = [{ bearer: [] }];
@@ -120,7 +122,10 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
       const invitation = await invitations.create(
         request.body.email,
         request.body.roles,
-        { id: claims.sub, role: (claims.role ?? 'employee') as Role },
+        {
+          id: claims.sub,
+          administers: await holdsPermission(services.permissions, claims, BULWARK_PERMISSION['users:write']),
+        },
         requestMeta(request).ip,
         request.body.employee_id ?? null,
       );
