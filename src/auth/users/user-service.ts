@@ -9,7 +9,7 @@ import { assertEmployeeExists, type EmployeeDirectory } from './employee-directo
 import { validUsername } from './usernames.js';
 import type { User } from '@bulwark/contract/types';
 import { toUserView } from '../common/views.js';
-import { legacyRoleId } from '../../store/migrations/0012_registry.js';
+import { legacyRoleId } from '../../store/legacy-roles.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { userAttributes } from '../registry/registry-input.js';
 

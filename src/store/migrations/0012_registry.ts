@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { legacyRoleId } from '../legacy-roles.js';
 
 /**
  * APIs, permissions and roles as data (issue #18). Creates the registry's tables and moves today's
@@ -58,9 +59,6 @@ const LEGACY_ROLES: ReadonlyArray<{ name: string; description: string; scopes: r
   { name: 'clerk', description: 'Reads payroll', scopes: ['profile', 'payroll:read'] },
   { name: 'employee', description: 'Reads their own payroll record', scopes: ['profile', 'payroll:read:self'] },
 ];
-
-/** The legacy roles' ids: fixed, so a user created by an older process can be given one (users.role). */
-export const legacyRoleId = (name: string): string => `role_${name}`;
 
 function isUri(value: string): boolean {
   try {

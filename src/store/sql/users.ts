@@ -5,7 +5,7 @@ import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../ty
 import { CompiledRead } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms, msOrNull } from './values.js';
-import { legacyRoleId } from '../migrations/0012_registry.js';
+import { legacyRoleId } from '../legacy-roles.js';
 import type { RegistryTables } from '../registry-schema.js';
 import { inTransaction } from './registry.js';
 
