@@ -143,9 +143,20 @@ export type RotateOutcome =
   /** Unknown hash, expired token, or a session that is revoked or expired. */
   | { outcome: 'invalid'; reason: 'unknown' | 'expired' | 'session_revoked' | 'session_expired' };
 
+export interface RefreshLookup {
+  token: RefreshTokenRecord;
+  session: SessionRecord | undefined;
+  user: UserRecord | undefined;
+}
+
 export interface RefreshTokensStore {
   insert(token: RefreshTokenRecord): Promise<void>;
   findByHash(hash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * The token with its session and the session's user, read together (one statement, one
+   * snapshot): what a refresh needs before its rotation. `session`/`user` are undefined when gone.
+   */
+  findForRefresh(hash: string): Promise<RefreshLookup | undefined>;
   /**
    * In one transaction: marks `oldHash` used if and only if it is unused, unexpired and its
    * session is active; inserts `next` (same session); sets the session's lastRefreshedAt.

@@ -153,14 +153,14 @@ export class SessionService {
     const oldHash = hashRefreshToken(presented);
     if (oldHash === undefined) throw new InvalidGrantError('malformed');
     const now = this.now();
-    const existing = await this.store.refreshTokens.findByHash(oldHash);
-    if (existing === undefined) throw new InvalidGrantError('unknown');
-    const session = await this.store.sessions.findById(existing.sessionId);
+    // The token, its session and its user in one read (one statement). Read before the rotation:
+    // once it commits nothing but the answer is left to do, so a database that stalls after the
+    // commit cannot fail the request (its client would retry with a token already used, outside
+    // the window).
+    const found = await this.store.refreshTokens.findForRefresh(oldHash);
+    if (found === undefined) throw new InvalidGrantError('unknown');
+    const { token: existing, session, user } = found;
     await this.assertBoundKey(existing.sessionId, session?.dpopJkt ?? null, meta);
-    // Read before the rotation: once it commits nothing but the answer is left to do, so a
-    // database that stalls after the commit cannot fail the request (its client would retry
-    // with a token already used, outside the window).
-    const user = session === undefined ? undefined : await this.store.users.findById(session.userId);
     const refreshToken = refreshSuccessor(this.successorKey, presented);
     const next = {
       hash: hashRefreshToken(refreshToken) as string,

@@ -1,8 +1,9 @@
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import type { Database, RefreshTokensTable, SessionsTable } from '../schema.js';
-import type { RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
+import { PostgresAdapter, sql, type Compilable, type Kysely } from 'kysely';
+import type { Database, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
+import type { RefreshLookup, RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
 import { CompiledRead } from './compiled.js';
 import { toSessionRecord } from './sessions.js';
+import { toUserRecord } from './users.js';
 import { databaseClockMs, ms, msOrNull } from './values.js';
 
 function toRecord(row: RefreshTokensTable): RefreshTokenRecord {
@@ -91,6 +92,81 @@ async function replayOf(
 const BY_HASH = new CompiledRead<Database, RefreshTokensTable>((db, p) =>
   db.selectFrom('refresh_tokens').selectAll().where('hash', '=', p<string>(0)),
 );
+const TOKEN_COLUMNS = [
+  'hash',
+  'session_id',
+  'created_at',
+  'expires_at',
+  'used_at',
+] as const satisfies readonly (keyof RefreshTokensTable)[];
+const SESSION_COLUMNS = [
+  'id',
+  'user_id',
+  'created_at',
+  'expires_at',
+  'last_refreshed_at',
+  'revoked_at',
+  'revoked_reason',
+  'user_agent',
+  'ip',
+  'amr',
+  'dpop_jkt',
+] as const satisfies readonly (keyof SessionsTable)[];
+const USER_COLUMNS = [
+  'id',
+  'username',
+  'password_hash',
+  'role',
+  'employee_id',
+  'disabled',
+  'created_at',
+  'updated_at',
+  'password_changed_at',
+  'must_change_password',
+  'email',
+  'email_verified_at',
+  'attributes',
+  'roles_adopted',
+] as const satisfies readonly (keyof UsersTable)[];
+
+/**
+ * A refresh's reads before its rotation in one statement: each read outside a transaction is a
+ * read transaction of its own on SQLite (and a round trip on Postgres), and the three separate
+ * reads (token, session, user) were three. Columns prefixed t_, s_, u_ (the tables share names).
+ */
+const FOR_REFRESH = new CompiledRead<Database, Record<string, unknown>>(
+  (db, p) =>
+    db
+      .selectFrom('refresh_tokens as t')
+      .leftJoin('sessions as s', 's.id', 't.session_id')
+      .leftJoin('users as u', 'u.id', 's.user_id')
+      .select([
+        ...TOKEN_COLUMNS.map((c) => `t.${c} as t_${c}` as const),
+        ...SESSION_COLUMNS.map((c) => `s.${c} as s_${c}` as const),
+        ...USER_COLUMNS.map((c) => `u.${c} as u_${c}` as const),
+      ] as never)
+      .where('t.hash', '=', p<string>(0)) as unknown as Compilable<Record<string, unknown>>,
+);
+
+function unprefixed<T>(row: Record<string, unknown>, prefix: string, columns: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const column of columns) out[column] = row[prefix + column];
+  return out as T;
+}
+
+function toLookup(row: Record<string, unknown>): RefreshLookup {
+  const token = toRecord(unprefixed<RefreshTokensTable>(row, 't_', TOKEN_COLUMNS));
+  const session =
+    row.s_id === null || row.s_id === undefined
+      ? undefined
+      : toSessionRecord(unprefixed<SessionsTable>(row, 's_', SESSION_COLUMNS));
+  const user =
+    row.u_id === null || row.u_id === undefined
+      ? undefined
+      : toUserRecord(unprefixed<UsersTable>(row, 'u_', USER_COLUMNS));
+  return { token, session, user };
+}
+
 /** Marks the token used if it is unused, unexpired and its session live: the race guard. */
 const MARK_USED = new CompiledRead<Database, { session_id: string }>((db, p) =>
   db
@@ -163,6 +239,11 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
     async findByHash(hash: string): Promise<RefreshTokenRecord | undefined> {
       const row = await BY_HASH.first(db, [hash]);
       return row === undefined ? undefined : toRecord(row);
+    },
+
+    async findForRefresh(hash: string): Promise<RefreshLookup | undefined> {
+      const row = await FOR_REFRESH.first(db, [hash]);
+      return row === undefined ? undefined : toLookup(row);
     },
 
     /**

@@ -16,7 +16,8 @@ function parseAttributes(text: string | undefined): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function toRecord(row: UsersTable): UserRecord {
+/** A users row as the record (also for reads that join the row, e.g. the refresh's). */
+export function toUserRecord(row: UsersTable): UserRecord {
   return {
     id: row.id,
     username: row.username,
@@ -98,17 +99,17 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
 
     async findById(id: string): Promise<UserRecord | undefined> {
       const row = await BY_ID.first(db, [id]);
-      return row === undefined ? undefined : toRecord(row);
+      return row === undefined ? undefined : toUserRecord(row);
     },
 
     async findByUsername(username: string): Promise<UserRecord | undefined> {
       const row = await BY_USERNAME.first(db, [username]);
-      return row === undefined ? undefined : toRecord(row);
+      return row === undefined ? undefined : toUserRecord(row);
     },
 
     async findByEmail(email: string): Promise<UserRecord | undefined> {
       const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
-      return row === undefined ? undefined : toRecord(row);
+      return row === undefined ? undefined : toUserRecord(row);
     },
 
     async list(page: PageRequest): Promise<Page<UserRecord>> {
@@ -119,7 +120,7 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
         .orderBy('id', 'asc')
         .limit(page.limit + 1)
         .execute();
-      return toPage(rows.map(toRecord), page.limit, (u) => [u.createdAt, u.id]);
+      return toPage(rows.map(toUserRecord), page.limit, (u) => [u.createdAt, u.id]);
     },
 
     async update(id: string, patch: UserPatch): Promise<UserRecord | undefined> {
@@ -130,7 +131,7 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirst();
-        return row === undefined ? undefined : toRecord(row);
+        return row === undefined ? undefined : toUserRecord(row);
       } catch (error) {
         // Only the email can clash on update (usernames never change).
         if (!isUniqueViolation(error)) throw error;

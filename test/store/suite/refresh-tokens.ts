@@ -17,6 +17,35 @@ export function refreshTokensSuite(open: OpenStore): void {
       assert.equal(await store().refreshTokens.findByHash('nope'), undefined);
     });
 
+    it('finds a token with its session and user in one read, as the separate reads give them', async () => {
+      const { user, session } = await userWithSession(store());
+      const token = makeToken(session.id);
+      await store().refreshTokens.insert(token);
+      await store().refreshTokens.insert(makeToken(session.id));
+      const found = await store().refreshTokens.findForRefresh(token.hash);
+      assert.deepEqual(found, {
+        token,
+        session: await store().sessions.findById(session.id),
+        user: await store().users.findById(user.id),
+      });
+      assert.equal(found?.user?.id, user.id);
+      assert.equal(found?.session?.id, session.id);
+      assert.equal(await store().refreshTokens.findForRefresh('nope'), undefined);
+    });
+
+    it('finds the token of a revoked session and of a disabled user as they are', async () => {
+      const { user, session } = await userWithSession(store());
+      const token = makeToken(session.id);
+      await store().refreshTokens.insert(token);
+      await store().sessions.revoke(session.id, 'logout', now);
+      await store().users.update(user.id, { disabled: true, updatedAt: now });
+      const found = await store().refreshTokens.findForRefresh(token.hash);
+      assert.equal(found?.session?.revokedAt, now);
+      assert.equal(found?.session?.revokedReason, 'logout');
+      assert.equal(found?.user?.disabled, true);
+      assert.deepEqual(found?.token, token);
+    });
+
     it('rotates: marks the old token used, inserts the next, stamps the session', async () => {
       const { session } = await userWithSession(store());
       const old = makeToken(session.id);
