@@ -69,6 +69,8 @@ export interface UsersStore {
    *  The user holds their legacy `role` (user_roles) from the same transaction on. */
   create(user: UserRecord): Promise<void>;
   findById(id: string): Promise<UserRecord | undefined>;
+  /** The user and the ids of the roles they hold (user_roles, unordered), in one statement. */
+  findByIdWithRoleIds(id: string): Promise<{ user: UserRecord; roleIds: string[] } | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
   /** The user of a normalised address, verified or not. */
   findByEmail(email: string): Promise<UserRecord | undefined>;

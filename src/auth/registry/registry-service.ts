@@ -374,6 +374,11 @@ export class RegistryService {
     return view.roleNames(ids);
   }
 
+  /** Role names of these role ids (read with the user: UsersStore.findByIdWithRoleIds), sorted. */
+  async roleNames(roleIds: readonly string[]): Promise<string[]> {
+    return (await this.cache.current()).roleNames(roleIds);
+  }
+
   /** Role names of several users at once (lists). */
   async usersRoles(userIds: readonly string[]): Promise<Map<string, string[]>> {
     const [view, ids] = await Promise.all([this.cache.current(), this.store.registry.usersRoleIds(userIds)]);

@@ -25,10 +25,10 @@ export function registerMeRoutes(parent: FastifyInstance, services: AuthServices
       },
     },
     async (request) => {
-      const user = await services.store.users.findById(claimsOf(request).sub);
+      const view = await services.users.viewById(claimsOf(request).sub);
       // A valid token for a user that no longer exists is a token that should not work.
-      if (user === undefined) throw new InvalidTokenError('revoked');
-      return services.users.view(user);
+      if (view === undefined) throw new InvalidTokenError('revoked');
+      return view;
     },
   );
 

@@ -50,6 +50,16 @@ export class UserService {
     return toUserView(user, this.registry === undefined ? [user.role] : await this.registry.userRoles(user.id));
   }
 
+  /** The view of the user with this id, the user and their roles read in one statement. */
+  async viewById(id: string): Promise<User | undefined> {
+    if (this.registry === undefined) {
+      const user = await this.store.users.findById(id);
+      return user === undefined ? undefined : toUserView(user, [user.role]);
+    }
+    const found = await this.store.users.findByIdWithRoleIds(id);
+    return found === undefined ? undefined : toUserView(found.user, await this.registry.roleNames(found.roleIds));
+  }
+
   /** Views of several users, their roles read at once. */
   async views(users: readonly UserRecord[]): Promise<User[]> {
     if (this.registry === undefined) return users.map((u) => toUserView(u, [u.role]));

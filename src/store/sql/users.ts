@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../types.js';
@@ -73,6 +73,17 @@ function toUpdate(patch: UserPatch): Updateable<UsersTable> {
 const BY_ID = new CompiledRead<Database, UsersTable>((db, p) =>
   db.selectFrom('users').selectAll().where('id', '=', p<string>(0)),
 );
+/**
+ * /api/users/me: the user's row and their role ids in one statement (a second read was a read
+ * transaction of its own on SQLite, a round trip on Postgres), the ids as JSON array text.
+ */
+const BY_ID_WITH_ROLE_IDS = new CompiledRead<Database, UsersTable & { role_ids: string }>((db, p) => {
+  const roleIds =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? sql<string>`(select coalesce(json_agg(r.role_id)::text, '[]') from user_roles r where r.user_id = users.id)`
+      : sql<string>`(select json_group_array(r.role_id) from user_roles r where r.user_id = users.id)`;
+  return db.selectFrom('users').selectAll().select(roleIds.as('role_ids')).where('id', '=', p<string>(0));
+});
 const BY_USERNAME = new CompiledRead<Database, UsersTable>((db, p) =>
   db.selectFrom('users').selectAll().where('username', '=', p<string>(0)),
 );
@@ -100,6 +111,14 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
     async findById(id: string): Promise<UserRecord | undefined> {
       const row = await BY_ID.first(db, [id]);
       return row === undefined ? undefined : toUserRecord(row);
+    },
+
+    async findByIdWithRoleIds(id: string): Promise<{ user: UserRecord; roleIds: string[] } | undefined> {
+      const row = await BY_ID_WITH_ROLE_IDS.first(db, [id]);
+      if (row === undefined) return undefined;
+      const ids: unknown = JSON.parse(row.role_ids);
+      const roleIds = Array.isArray(ids) ? ids.filter((v): v is string => typeof v === 'string') : [];
+      return { user: toUserRecord(row), roleIds };
     },
 
     async findByUsername(username: string): Promise<UserRecord | undefined> {

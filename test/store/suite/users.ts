@@ -20,6 +20,21 @@ export function usersSuite(open: OpenStore): void {
       assert.equal(byName?.disabled, true);
     });
 
+    it('finds a user with the ids of the roles they hold in one read', async () => {
+      const user = makeUser({ role: 'clerk' });
+      await store().users.create(user);
+      const found = await store().users.findByIdWithRoleIds(user.id);
+      assert.deepEqual(found, { user: await store().users.findById(user.id), roleIds: ['role_clerk'] });
+      await store().registry.setUserRoles(user.id, ['role_admin', 'role_clerk']);
+      assert.deepEqual((await store().users.findByIdWithRoleIds(user.id))?.roleIds.sort(), [
+        'role_admin',
+        'role_clerk',
+      ]);
+      await store().registry.setUserRoles(user.id, []);
+      assert.deepEqual((await store().users.findByIdWithRoleIds(user.id))?.roleIds, []);
+      assert.equal(await store().users.findByIdWithRoleIds('nope'), undefined);
+    });
+
     it('answers undefined for unknown ids and usernames; matches usernames exactly', async () => {
       const user = makeUser({ username: 'exact.name' });
       await store().users.create(user);
