@@ -8,6 +8,7 @@ import { authModule } from '../auth/module.js';
 import { localRevocationFeed, type RevocationFeed } from '../auth/revocation/revocation-feed.js';
 import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation/revocation-feed-redis.js';
 import { RevocationService } from '../auth/revocation/revocation-service.js';
+import { ensureApiPermissions } from '../auth/registry/ensure-api.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
 import { createSetFeed } from '../auth/ssf/feed.js';
 import type { ThrottleOptions } from '../auth/throttle/index.js';
@@ -23,6 +24,7 @@ import type { Metrics } from '../metrics/index.js';
 import {
   createPayrollServices,
   employeeDirectory,
+  PAYROLL_PERMISSION_LIST,
   payrollModule,
   type PayrollOptions,
   type PayrollServices,
@@ -134,6 +136,8 @@ async function assembleTokenService(
     config.serveOnly === 'auth'
       ? undefined
       : createPayrollServices({ db: store.db, audit: auth.audit, now: options.now }, payrollOptions(config, options));
+  // Payroll's API (the default audience) holds the permissions payroll checks, as a team's would.
+  if (payroll !== undefined) await ensureApiPermissions(auth.registry, config.audience, PAYROLL_PERMISSION_LIST);
   const mailWorker = startMailWorker(auth, config, logger, options.now);
   const upkeep = [
     revocationSyncTask(auth.revocations),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RemoteJwksSource } from '@bulwark/guard';
-import { KEY_RELOAD_INTERVAL_MS, REMOVED_KEY_GRACE_MS, type KeyManager } from '../auth/keys/key-manager.js';
+import type { KeyManager } from '../auth/keys/key-manager.js';
+import { KEY_RELOAD_INTERVAL_MS, REMOVED_KEY_GRACE_MS } from '../auth/keys/key-timing.js';
 import type { RevocationService } from '../auth/revocation/revocation-service.js';
 import type { SqlStore } from '../store/index.js';
 

@@ -33,7 +33,7 @@ async function addVirtualAuthenticator(page: Page): Promise<void> {
 }
 
 /** Issue #20 in the console: invitation, forgot password, and the Security page's account part. */
-describe('console: accounts from the mail', { timeout: 90_000 }, () => {
+describe('console: accounts from the mail', { timeout: 300_000 }, () => {
   let server: ConsoleServer;
   let browser: Browser;
   before(async () => {

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  KEY_RELOAD_INTERVAL_MS,
-  KeyManager,
-  REMOVED_KEY_GRACE_MS,
-  type KeyConfig,
-} from '../../src/auth/keys/key-manager.js';
+import { KeyManager } from '../../src/auth/keys/key-manager.js';
+import type { KeyConfig } from '../../src/auth/keys/key-setup.js';
+import { KEY_RELOAD_INTERVAL_MS, REMOVED_KEY_GRACE_MS } from '../../src/auth/keys/key-timing.js';
 import type { KeysStore, SigningKeyRecord } from '../../src/store/types.js';
 
 /** A KeysStore in memory, counting list() calls; `marker` plays SQLite's data_version when set. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { KEY_RELOAD_INTERVAL_MS, KeyManager, retiredKeyGraceMs } from '../../src/auth/keys/key-manager.js';
+import { KeyManager } from '../../src/auth/keys/key-manager.js';
+import { KEY_RELOAD_INTERVAL_MS, retiredKeyGraceMs } from '../../src/auth/keys/key-timing.js';
 import { resolveMasterKey } from '../../src/auth/keys/master-key.js';
 import { bearer, createHarness, decodeJwt, problemOf, type Harness } from '../helpers/harness.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { KEY_RELOAD_INTERVAL_MS, KeyManager } from '../../src/auth/keys/key-manager.js';
+import { KeyManager } from '../../src/auth/keys/key-manager.js';
+import { KEY_RELOAD_INTERVAL_MS } from '../../src/auth/keys/key-timing.js';
 import { resolveMasterKey } from '../../src/auth/keys/master-key.js';
 import { loadConfig } from '../../src/config/index.js';
 import { payrollMigrations } from '../../src/payroll/index.js';

@@ -142,7 +142,12 @@ describe('payroll audit: the event commits with the write, or neither does', () 
     within: () => failing,
     record: () => Promise.reject(new Error('audit write failed')),
   };
-  const admin = () => ({ userId: f.adminId, role: 'admin', employeeId: undefined, ip: null });
+  const admin = () => ({
+    userId: f.adminId,
+    permissions: new Set(['payroll:read', 'payroll:write']),
+    employeeId: undefined,
+    ip: null,
+  });
 
   it('a payment whose audit event cannot be written is not made, and its Idempotency-Key stays usable', async () => {
     const broken = createPayrollServices({ db: f.h.store.db, audit: failing });

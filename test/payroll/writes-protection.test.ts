@@ -48,7 +48,10 @@ describe('payroll BFLA: clerk and employee get 403 on every write', () => {
         const response = await f.as(role, request);
         assert.equal(response.statusCode, 403, `${role} ${what}: ${response.body}`);
         assert.equal(problemOf(response).code, 'forbidden');
-        assert.equal(response.headers['www-authenticate'], 'Bearer realm="bulwark", error="insufficient_scope"');
+        assert.equal(
+          response.headers['www-authenticate'],
+          'Bearer realm="bulwark", error="insufficient_scope", scope="payroll:write"',
+        );
       }
       assert.equal(await state(f), before);
     });

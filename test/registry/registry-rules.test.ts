@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BULWARK_API, REGISTRY_LIMITS } from '@bulwark/contract';
 import { RegistryCache } from '../../src/auth/registry/registry-cache.js';
+import { ensureApiPermissions } from '../../src/auth/registry/ensure-api.js';
 import { holdsPermission } from '../../src/auth/registry/require-permission.js';
 import { ServiceUnavailableError } from '../../src/errors/index.js';
+import { PAYROLL_PERMISSION_LIST, PAYROLL_PERMISSIONS } from '../../src/payroll/index.js';
 import { openStore } from '../../src/store/index.js';
 import { bearer, createHarness, problemOf, type Harness } from '../helpers/harness.js';
 
@@ -227,5 +229,43 @@ describe('the default API follows BULWARK_AUDIENCE', () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe('payroll registers the permissions it checks at its API (issue #18 item 5)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await createHarness();
+  });
+  after(() => h.close());
+
+  it('adds a missing one through the registry (audited), keeps what an admin added, and writes nothing when all are there', async () => {
+    const registry = h.services.registry;
+    const api = await registry.apiByIdentifier(h.services.grants.defaultApi());
+    assert.deepEqual(
+      PAYROLL_PERMISSION_LIST.map((p) => api.permissions.some((q) => q.name === p.name)),
+      [true, true, true],
+    );
+    // As if an older release or an administrator had left payroll:read:self out, and added one of its own.
+    const kept = api.permissions.filter((p) => p.name !== PAYROLL_PERMISSIONS.readSelf);
+    await h.store.registry.updateApi(api.id, {
+      permissions: [...kept, { name: 'payroll:export', description: 'Export' }],
+      updatedAt: Date.now(),
+    });
+    await registry.cache.reload();
+    const auditedBefore = (await h.store.audit.list({ type: 'api.updated' }, { limit: 50 })).items.length;
+
+    await ensureApiPermissions(registry, api.identifier, PAYROLL_PERMISSION_LIST);
+    const after = await registry.apiByIdentifier(api.identifier);
+    const names = after.permissions.map((p) => p.name);
+    assert.ok(names.includes(PAYROLL_PERMISSIONS.readSelf), names.join(' '));
+    assert.ok(names.includes('payroll:export'), 'what an administrator added stays');
+    const audited = (await h.store.audit.list({ type: 'api.updated' }, { limit: 50 })).items;
+    assert.equal(audited.length, auditedBefore + 1);
+    assert.equal(audited[0]?.actorId, null);
+
+    await ensureApiPermissions(registry, api.identifier, PAYROLL_PERMISSION_LIST);
+    assert.equal((await h.store.audit.list({ type: 'api.updated' }, { limit: 50 })).items.length, auditedBefore + 1);
+    assert.deepEqual((await registry.apiByIdentifier(api.identifier)).permissions, after.permissions);
   });
 });

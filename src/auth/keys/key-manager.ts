@@ -1,14 +1,6 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import { ConfigError, readSettingFile, type Config } from '../../config/index.js';
 import type { SigningAlg } from '@bulwark/guard/jose';
-import {
-  exportPrivateJwk,
-  generateSigningKey,
-  importSigningKey,
-  signingKeyFromHmacSecret,
-  signingKeyFromPrivateJwk,
-  type SigningKey,
-} from '../../jose/keys.js';
+import { exportPrivateJwk, generateSigningKey, signingKeyFromPrivateJwk, type SigningKey } from '../../jose/keys.js';
 import { LocalKeySource } from '@bulwark/guard';
 import type { KeysStore, SigningKeyRecord } from '../../store/types.js';
 import {
@@ -20,42 +12,8 @@ import {
   type RotateOptions,
 } from './key-info.js';
 import { open, seal } from './sealed-box.js';
-import { AUTH_DEFAULTS } from '../defaults.js';
-
-export type KeyConfig = Pick<
-  Config,
-  | 'signingAlg'
-  | 'hs256Secret'
-  | 'signingKeyFile'
-  | 'accessTokenTtlSeconds'
-  | 'clockSkewSeconds'
-  | 'jwksMaxAgeSeconds'
-  | 'keyRotationIntervalSeconds'
->;
-
-/** The key table's reload interval (AUTH_DEFAULTS.keyReloadIntervalMs: why it is what it is is said there). */
-export const KEY_RELOAD_INTERVAL_MS = AUTH_DEFAULTS.keyReloadIntervalMs;
-
-/**
- * How long a removed key (`keys rotate --now --revoke-current`) keeps verifying where the store
- * has no change marker (Postgres): an instance signs only with keys read less than
- * KEY_RELOAD_INTERVAL_MS ago, so past this (plus 1 s for the clocks of two hosts) none signs with
- * it any more, and no instance refuses a token another one has just issued. On SQLite every
- * signature checks the store's change marker first, so a removed key stops at once (0).
- */
-export const REMOVED_KEY_GRACE_MS = KEY_RELOAD_INTERVAL_MS + 1_000;
-
-/**
- * How long a retired key keeps verifying after its retirement, on the clock of whichever instance
- * next reloads the keys: until every token it signed has expired. An instance that has not yet
- * reloaded signs with it for up to a reload interval after the retirement, and the clocks of the
- * retiring instance, the signing one, the one that removes the key and the verifier may each
- * differ by up to the skew: lifetime + three skews + a reload interval, so that no verifier
- * refuses such a token before its exp (docs/contract.md §12.4).
- */
-export function retiredKeyGraceMs(config: Pick<Config, 'accessTokenTtlSeconds' | 'clockSkewSeconds'>): number {
-  return (config.accessTokenTtlSeconds + 3 * config.clockSkewSeconds) * 1000 + KEY_RELOAD_INTERVAL_MS;
-}
+import { assertConfigMatches, configuredKey, type KeyConfig } from './key-setup.js';
+import { KEY_RELOAD_INTERVAL_MS, REMOVED_KEY_GRACE_MS, retiredKeyGraceMs } from './key-timing.js';
 
 /** An unknown kid (a key another instance activated a moment ago) re-reads the store at most this often. */
 const UNKNOWN_KID_RELOAD_MIN_MS = 1_000;
@@ -114,7 +72,7 @@ export class KeyManager {
    * setup than the rest of the cluster refuses to start instead (SigningSetupMismatchError).
    */
   async init(): Promise<void> {
-    const wanted = this.configuredKey();
+    const wanted = configuredKey(this.config);
     await this.store.exclusive(async (keys) => {
       const records = await keys.list();
       const active = records.find((r) => r.state === 'active');
@@ -306,7 +264,7 @@ export class KeyManager {
       throw new KeyRotationPendingError(pending.kid, toInfo(pending, this.prePublicationMs()).signsFrom ?? this.now());
     // `--now` with a `next` key of the configured setup already published: that one signs now.
     const usable =
-      pending !== undefined && pending.alg === this.config.signingAlg && this.configuredKey() === undefined
+      pending !== undefined && pending.alg === this.config.signingAlg && configuredKey(this.config) === undefined
         ? pending.kid
         : undefined;
     const key = usable === undefined ? await this.rotationTarget(options.switchAlg === true) : undefined;
@@ -326,7 +284,7 @@ export class KeyManager {
 
   /** On a store without keys (a data dir no server has used), a rotation makes the first active key. */
   private async firstKey(): Promise<KeyInfo> {
-    const key = this.configuredKey() ?? generateSigningKey(this.config.signingAlg);
+    const key = configuredKey(this.config) ?? generateSigningKey(this.config.signingAlg);
     await this.store.exclusive(async (keys) => {
       if (!(await keys.list()).some((r) => r.state === 'active')) await keys.insert(this.toRecord(key, 'active'));
     });
@@ -407,33 +365,13 @@ export class KeyManager {
         `the configured algorithm (BULWARK_SIGNING_ALG=${this.config.signingAlg}) differs from the active key's (${active.alg}); rotate with that setting, or switch algorithms explicitly (keys rotate --switch-alg)`,
       );
     }
-    const configured = this.configuredKey();
+    const configured = configuredKey(this.config);
     if (configured === undefined) return generateSigningKey(this.config.signingAlg);
     if (configured.kid === active?.kid) {
       const variable = this.config.signingKeyFile !== undefined ? 'BULWARK_SIGNING_KEY_FILE' : 'BULWARK_HS256_SECRET';
       throw new KeyRotationNotPossibleError(`${variable} holds the active key already; set it to the new key first`);
     }
     return configured;
-  }
-
-  private configuredKey(): SigningKey | undefined {
-    if (this.config.signingKeyFile !== undefined) {
-      const path = this.config.signingKeyFile;
-      const text = readSettingFile('BULWARK_SIGNING_KEY_FILE', path).toString('utf8');
-      try {
-        return importSigningKey(text, this.config.signingAlg);
-      } catch (error) {
-        // The import's reason (never the key), under the variable that named the file.
-        throw new ConfigError(
-          'BULWARK_SIGNING_KEY_FILE',
-          `${path}: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
-    if (this.config.signingAlg === 'HS256' && this.config.hs256Secret !== undefined) {
-      return signingKeyFromHmacSecret(this.config.hs256Secret);
-    }
-    return undefined;
   }
 
   private toRecord(key: SigningKey, state: SigningKeyRecord['state']): SigningKeyRecord {
@@ -462,28 +400,3 @@ export class KeyManager {
     return key;
   }
 }
-
-/**
- * Start-up safety: the configuration must describe the store's active key. The error names the
- * variable that differs and the two ways out (restore it, or rotate to the new setup first).
- */
-function assertConfigMatches(active: SigningKeyRecord, wanted: SigningKey | undefined, config: KeyConfig): void {
-  const remedy =
-    'set it back, or switch the cluster first with `bulwark keys rotate --now --switch-alg` under the new setting';
-  if (active.alg !== config.signingAlg) {
-    throw new SigningSetupMismatchError(
-      'BULWARK_SIGNING_ALG',
-      `is ${config.signingAlg} but the active signing key in the store (kid ${active.kid}) is ${active.alg}: ${remedy}`,
-    );
-  }
-  if (wanted !== undefined && wanted.kid !== active.kid) {
-    const variable = config.signingKeyFile !== undefined ? 'BULWARK_SIGNING_KEY_FILE' : 'BULWARK_HS256_SECRET';
-    throw new SigningSetupMismatchError(
-      variable,
-      `is not the active signing key in the store (kid ${active.kid}): set it back, or rotate to it first with \`bulwark keys rotate --now\``,
-    );
-  }
-}
-
-/** The configured signing setup is not the store's active key: the process must not start. */
-export class SigningSetupMismatchError extends ConfigError {}

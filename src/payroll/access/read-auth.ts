@@ -1,26 +1,22 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { ROLES } from '@bulwark/contract/registry';
 import { ForbiddenError } from '../../errors/index.js';
-import { isMachineReader } from './viewer.js';
-
-/** Every role reads payroll (what each sees is the services' business). */
-const READER_ROLES: readonly string[] = ROLES;
+import { PAYROLL_PERMISSIONS, permissionsOf } from './permissions.js';
 
 /**
- * Who may read payroll, checked after requireAuth(): a person of any payroll role, or a machine
- * (an RFC 9068 client-credentials token: no role) granted payroll:read. Machines never write:
- * the write routes require the admin role, which no client token carries.
+ * Who may read payroll, checked after requireAuth(): a token with `payroll:read` (a person or a
+ * machine client) or `payroll:read:self` (a person, who sees their own records). Anything else:
+ * 403 with the RFC 6750 insufficient_scope challenge (without a scope attribute: either one
+ * suffices, which the attribute, a list of what is required, cannot say).
  */
 export function payrollReader(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  const claims = request.auth;
-  const role = claims?.role;
-  if ((typeof role === 'string' && READER_ROLES.includes(role)) || (claims !== null && isMachineReader(claims))) {
+  const held = permissionsOf(request.auth?.scope);
+  if (held.has(PAYROLL_PERMISSIONS.read) || held.has(PAYROLL_PERMISSIONS.readSelf)) {
     done();
     return;
   }
   done(
     new ForbiddenError('payroll read refused', {
-      detail: role === undefined ? 'The access token lacks the payroll:read scope.' : 'Your role may not do this.',
+      detail: `The access token lacks the ${PAYROLL_PERMISSIONS.read} or ${PAYROLL_PERMISSIONS.readSelf} permission.`,
     }),
   );
 }

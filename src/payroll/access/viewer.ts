@@ -1,40 +1,29 @@
-import type { AccessTokenClaims } from '@bulwark/guard';
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../errors/index.js';
+import { PAYROLL_PERMISSIONS, permissionsOf } from './permissions.js';
 
 /** Who is asking, from the verified access token (the guard put it on request.auth). */
 export interface Viewer {
   /** The token's `sub`. */
   userId: string;
-  role: string | undefined;
+  /** The token's payroll permissions (its `scope`). */
+  permissions: ReadonlySet<string>;
   /** The token's `employee_id`: the employee record this user is. */
   employeeId: string | undefined;
   ip: string | null;
-  /** A client acting for itself (client credentials) with payroll:read: reads like a clerk. */
-  machineReader?: boolean | undefined;
 }
 
-/** The scope a client (no role) needs to read payroll (issue #12). */
-export const MACHINE_READ_SCOPE = 'payroll:read';
-
-/** An RFC 9068 client-credentials token (sub = client_id, no role) that carries payroll:read. */
-export function isMachineReader(claims: AccessTokenClaims): boolean {
-  return (
-    claims.role === undefined &&
-    claims.sub === claims.client_id &&
-    typeof claims.scope === 'string' &&
-    claims.scope.split(' ').includes(MACHINE_READ_SCOPE)
-  );
-}
-
-/** What a viewer may see: every record (clerks with bank accounts masked), or only their own. */
+/** What a viewer may see: every record (bank accounts masked for readers who may not write), or only their own. */
 export type Visibility = { kind: 'all'; maskBankAccounts: boolean } | { kind: 'self'; employeeId: string | null };
 
-/** The object-level rule of CONTRACT §4. Unknown roles get the narrowest view. */
+/**
+ * The object-level rule of the contract (§4), by permission: `payroll:read` sees every record,
+ * with bank accounts unmasked only with `payroll:write` as well (who may change an account may
+ * see it); anyone else sees at most their own (`payroll:read:self`, the narrowest view).
+ */
 export function visibilityOf(viewer: Viewer): Visibility {
-  if (viewer.role === 'admin') return { kind: 'all', maskBankAccounts: false };
-  if (viewer.role === 'clerk' || (viewer.role === undefined && viewer.machineReader === true))
-    return { kind: 'all', maskBankAccounts: true };
+  if (viewer.permissions.has(PAYROLL_PERMISSIONS.read))
+    return { kind: 'all', maskBankAccounts: !viewer.permissions.has(PAYROLL_PERMISSIONS.write) };
   return { kind: 'self', employeeId: viewer.employeeId ?? null };
 }
 
@@ -43,10 +32,12 @@ export function maySee(visibility: Visibility, employeeId: string): boolean {
   return visibility.kind === 'all' || visibility.employeeId === employeeId;
 }
 
-/** Routes already let only admins write; this keeps the services safe on their own. */
-export function assertAdmin(viewer: Viewer): void {
-  if (viewer.role !== 'admin')
-    throw new ForbiddenError('payroll write by a non-admin', { detail: 'Your role may not do this.' });
+/** Routes already let only holders of payroll:write in; this keeps the services safe on their own. */
+export function assertWriter(viewer: Viewer): void {
+  if (!viewer.permissions.has(PAYROLL_PERMISSIONS.write))
+    throw new ForbiddenError('payroll write without payroll:write', {
+      detail: 'The access token lacks the payroll:write permission.',
+    });
 }
 
 /** The viewer of a route that ran requireAuth: a missing `request.auth` is a wiring bug, not a 401. */
@@ -56,9 +47,8 @@ export function viewerOf(request: FastifyRequest): Viewer {
     throw new Error(`route ${request.routeOptions.url ?? ''} read the viewer without requireAuth`);
   return {
     userId: claims.sub,
-    role: typeof claims.role === 'string' ? claims.role : undefined,
+    permissions: permissionsOf(claims.scope),
     employeeId: typeof claims.employee_id === 'string' && claims.employee_id !== '' ? claims.employee_id : undefined,
     ip: request.ip ?? null,
-    machineReader: isMachineReader(claims),
   };
 }

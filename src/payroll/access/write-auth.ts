@@ -1,7 +1,8 @@
 import type { RequireAuthOptions } from '@bulwark/guard';
+import { PAYROLL_PERMISSIONS } from './permissions.js';
 
-/** Who may write payroll: admins; with step-up configured, only after a recent second factor. */
-export const ADMIN_WRITES: RequireAuthOptions = { roles: ['admin'] };
+/** Who may write payroll: holders of payroll:write; with step-up configured, only after a recent second factor. */
+export const PAYROLL_WRITES: RequireAuthOptions = { scopes: [PAYROLL_PERMISSIONS.write] };
 
 /**
  * The RFC 8176 methods any one of which makes a login strong enough for a payroll write: a
@@ -15,6 +16,6 @@ export interface WriteStepUp {
 
 /** The requireAuth options of every payroll write (payments, reversals, employee edits). */
 export function writeAuth(stepUp: WriteStepUp | undefined, now: () => number): RequireAuthOptions {
-  if (stepUp === undefined) return ADMIN_WRITES;
-  return { ...ADMIN_WRITES, stepUp: { amr: STEP_UP_METHODS, maxAgeSeconds: stepUp.maxAgeSeconds, now } };
+  if (stepUp === undefined) return PAYROLL_WRITES;
+  return { ...PAYROLL_WRITES, stepUp: { amr: STEP_UP_METHODS, maxAgeSeconds: stepUp.maxAgeSeconds, now } };
 }

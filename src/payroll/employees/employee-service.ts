@@ -6,7 +6,7 @@ import { employeesRepo, type EmployeeFields, type EmployeeRecord } from './emplo
 import type { PayrollDb } from '../db/schema.js';
 import { maskIban } from '../domain/iban.js';
 import { parseEmployeeBody, parseNewEmployee, type EmployeeBody } from './employee-input.js';
-import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
+import { assertWriter, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
 import type { Employee, EmployeeFilter } from '@bulwark/contract/types';
 import { toEmployeeView } from './employee-view.js';
 
@@ -49,7 +49,7 @@ export class EmployeeService {
   }
 
   async create(viewer: Viewer, body: EmployeeBody): Promise<Employee> {
-    assertAdmin(viewer);
+    assertWriter(viewer);
     const now = this.now();
     const employee: EmployeeRecord = { id: randomUUID(), ...parseNewEmployee(body), createdAt: now, updatedAt: now };
     await this.db.transaction().execute(async (trx) => {
@@ -70,7 +70,7 @@ export class EmployeeService {
 
   /** Writes the fields that differ; a patch that changes nothing writes (and audits) nothing. */
   async update(viewer: Viewer, id: string, body: EmployeeBody): Promise<Employee> {
-    assertAdmin(viewer);
+    assertWriter(viewer);
     const fields = parseEmployeeBody(body);
     const repo = employeesRepo(this.db);
     const before = await repo.findById(id);

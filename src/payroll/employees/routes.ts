@@ -18,7 +18,7 @@ import {
   PageParams,
   security,
 } from '@bulwark/contract';
-import { ADMIN_WRITES } from '../access/write-auth.js';
+import { PAYROLL_WRITES } from '../access/write-auth.js';
 
 const tags = ['employees'];
 const EmployeeListQuery = Type.Object({ ...EmployeeFilter.properties, ...PageParams }, closed);
@@ -27,7 +27,7 @@ const EmployeeListQuery = Type.Object({ ...EmployeeFilter.properties, ...PagePar
 export function registerEmployeeRoutes(
   parent: FastifyInstance,
   employees: EmployeeService,
-  writeAuth: RequireAuthOptions = ADMIN_WRITES,
+  writeAuth: RequireAuthOptions = PAYROLL_WRITES,
 ): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const EmployeeRef = namedSchema(app, Employee);

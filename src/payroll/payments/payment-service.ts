@@ -14,7 +14,7 @@ import {
   type NewPaymentBody,
   type PaymentFilterQuery,
 } from './payment-input.js';
-import { assertAdmin, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
+import { assertWriter, maySee, visibilityOf, type Viewer } from '../access/viewer.js';
 import { PAYROLL_LIMITS } from '@bulwark/contract';
 import type { Payment, PaymentOrder, PaymentTotal, ReversalRequest } from '@bulwark/contract/types';
 import { toPaymentView } from './payment-view.js';
@@ -84,7 +84,7 @@ export class PaymentService {
     body: NewPaymentBody,
     serialize: Serialize,
   ): Promise<IdempotentAnswer<PaymentRecord>> {
-    assertAdmin(viewer);
+    assertWriter(viewer);
     const input = parseNewPayment(body);
     const answer = await this.idempotency.run(
       { key, actor: viewer.userId, route: 'payments.create', request: { body: input } },
@@ -134,7 +134,7 @@ export class PaymentService {
     body: ReversalRequest | null | undefined,
     serialize: Serialize,
   ): Promise<IdempotentAnswer<PaymentRecord>> {
-    assertAdmin(viewer);
+    assertWriter(viewer);
     const memo = parseReversalMemo(body);
     const request = { params: { id: paymentId }, body: { memo } };
     const answer = await this.idempotency.run(

@@ -22,7 +22,7 @@ import {
   ReversalRequest,
   security,
 } from '@bulwark/contract';
-import { ADMIN_WRITES } from '../access/write-auth.js';
+import { PAYROLL_WRITES } from '../access/write-auth.js';
 
 const tags = ['payments'];
 const PaymentListQuery = Type.Object(
@@ -38,7 +38,7 @@ const PaymentTotalsQuery = Type.Object({ ...PaymentFilter.properties }, closed);
 export function registerPaymentRoutes(
   parent: FastifyInstance,
   payments: PaymentService,
-  writeAuth: RequireAuthOptions = ADMIN_WRITES,
+  writeAuth: RequireAuthOptions = PAYROLL_WRITES,
 ): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const PaymentRef = namedSchema(app, Payment);
