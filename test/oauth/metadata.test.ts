@@ -59,19 +59,21 @@ describe('RFC 8414 metadata: everything advertised works', () => {
   it('every token endpoint auth method and every assertion alg gets a token; every scope can be granted', async () => {
     const methods = metadata.token_endpoint_auth_methods_supported as string[];
     assert.deepEqual([...methods].sort(), ['client_secret_basic', 'client_secret_post', 'none', 'private_key_jwt']);
-    // Every scope that exists is listed (#18.8); a client may hold those not reserved to people.
-    assert.deepEqual([...(metadata.scopes_supported as string[])].sort(), [
+    // Every scope that exists is listed (#18.8): every permission of every registered API.
+    const listed = metadata.scopes_supported as string[];
+    assert.deepEqual(listed, [...listed].sort());
+    for (const scope of [
       'admin',
       'payroll:read',
       'payroll:read:self',
       'payroll:write',
       'profile',
       'ssf:poll',
-    ]);
-    const clientScopes = (metadata.scopes_supported as string[])
-      .filter((scope) => !USER_ONLY_SCOPES.has(scope))
-      .join(' ');
-    assert.equal(clientScopes, 'payroll:read ssf:poll');
+      'users:read',
+      'apis:write',
+    ])
+      assert.ok(listed.includes(scope), scope);
+    const clientScopes = 'payroll:read ssf:poll';
     const { client, secret } = await h.services.clients.create({ name: 'secret', scope: clientScopes }, null);
     const token = path(metadata.token_endpoint as string);
     const viaBasic = await postForm(
@@ -117,6 +119,22 @@ describe('RFC 8414 metadata: everything advertised works', () => {
       200,
     );
     assert.deepEqual(metadata.grant_types_supported, ['client_credentials', 'refresh_token']);
+  });
+
+  it("scopes_supported follows the registry: a newly registered API's permissions are listed", async () => {
+    await h.services.registry.createApi(
+      {
+        identifier: 'https://metadata-inventory.example',
+        name: 'Inventory',
+        permissions: [{ name: 'inventory:count' }],
+      },
+      null,
+    );
+    const metadata = (await h.app.inject({ url: '/.well-known/oauth-authorization-server' })).json<{
+      scopes_supported: string[];
+    }>();
+    assert.ok(metadata.scopes_supported.includes('inventory:count'), metadata.scopes_supported.join(' '));
+    assert.ok(metadata.scopes_supported.includes('payroll:read'));
   });
 
   it('introspection and revocation accept each advertised method', async () => {

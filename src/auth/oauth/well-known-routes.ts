@@ -3,7 +3,8 @@ import { PUBLIC_KEY_ALGS } from '@bulwark/guard/jose';
 import { DPOP_ALGS } from '@bulwark/guard';
 import { GRANT_TYPES } from './token-endpoint.js';
 import { oauthEndpoints } from './services.js';
-import { SUPPORTED_SCOPES } from '../tokens/scopes.js';
+import type { RegistryCache } from '../registry/registry-cache.js';
+import type { RegistryView } from '../registry/registry-view.js';
 import type { AuthServices } from '../services.js';
 
 const tags = ['discovery'];
@@ -18,14 +19,14 @@ const PUBLIC_AUTH_METHODS = [...CONFIDENTIAL_AUTH_METHODS, 'none'];
  * no userinfo: hence no OpenID Provider configuration either (/.well-known/openid-configuration
  * answers 404, as for any path that is not served).
  */
-export function authorizationServerMetadata(issuer: string): Record<string, unknown> {
+export function authorizationServerMetadata(issuer: string, scopes: readonly string[]): Record<string, unknown> {
   const endpoints = oauthEndpoints(issuer);
   const algs = [...PUBLIC_KEY_ALGS];
   return {
     issuer,
     token_endpoint: endpoints.token,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    scopes_supported: SUPPORTED_SCOPES,
+    scopes_supported: scopes,
     grant_types_supported: [...GRANT_TYPES],
     token_endpoint_auth_methods_supported: PUBLIC_AUTH_METHODS,
     token_endpoint_auth_signing_alg_values_supported: algs,
@@ -55,7 +56,7 @@ export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServ
     },
   );
 
-  const metadata = authorizationServerMetadata(config.issuer);
+  const metadata = registryMetadata(config.issuer, services.registry.cache);
   app.get(
     '/.well-known/oauth-authorization-server',
     {
@@ -68,7 +69,33 @@ export function registerWellKnownRoutes(app: FastifyInstance, services: AuthServ
     },
     async (_request, reply) => {
       reply.header('cache-control', maxAge);
-      return metadata;
+      return metadata();
     },
   );
+}
+
+/** Every permission of every registered API, sorted (RFC 8414 scopes_supported). */
+function scopesOf(view: RegistryView): string[] {
+  return [...new Set(view.apis.flatMap((api) => api.permissions.map((p) => p.name)))].sort();
+}
+
+/**
+ * The metadata document, rebuilt when the registry's version changes. While the registry cannot
+ * be read (its store down) the last document is served: it guards nothing, and a client that
+ * discovers the server during an outage gets what was true a moment ago rather than a 503.
+ */
+function registryMetadata(issuer: string, cache: RegistryCache): () => Promise<Record<string, unknown>> {
+  let last: { version: number; document: Record<string, unknown> } | undefined;
+  return async () => {
+    let view: RegistryView;
+    try {
+      view = await cache.current();
+    } catch (error) {
+      if (last !== undefined) return last.document;
+      throw error;
+    }
+    if (last?.version !== view.version)
+      last = { version: view.version, document: authorizationServerMetadata(issuer, scopesOf(view)) };
+    return last.document;
+  };
 }

@@ -9,6 +9,3 @@ export const ROLE_SCOPES: Readonly<Record<Role, readonly string[]>> = {
 
 /** The scope a client needs to read security events (given with `bulwark clients add --scope`). */
 export const SSF_SCOPE = 'ssf:poll';
-
-/** Every scope Bulwark's own API knows, users' and clients' (RFC 8414 scopes_supported). */
-export const SUPPORTED_SCOPES: readonly string[] = [...new Set([...Object.values(ROLE_SCOPES).flat(), SSF_SCOPE])];
