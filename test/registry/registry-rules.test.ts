@@ -49,6 +49,29 @@ describe('registry rules: permissions at the call, attributes, legacy role, clie
     assert.equal(problemOf(users).code, 'forbidden');
   });
 
+  it("the session admin routes check sessions:read / sessions:write at Bulwark's API, not the admin role", async () => {
+    const bob = await h.addUser('bob', 'clerk');
+    const clerk = (await h.login('bob', 'bob-Correct-Horse-42')).access_token;
+    assert.equal((await call('GET', '/api/sessions', clerk)).statusCode, 403);
+    const role = await call('POST', '/api/roles', admin, {
+      name: 'session-watch',
+      permissions: [{ api: BULWARK_API, permission: 'sessions:read' }],
+    });
+    assert.equal(role.statusCode, 201, role.body);
+    assert.equal(
+      (await call('PUT', `/api/users/${bob.id}/roles`, admin, { roles: ['clerk', 'session-watch'] })).statusCode,
+      200,
+    );
+    const watcher = (await h.login('bob', 'bob-Correct-Horse-42')).access_token;
+    const list = await call('GET', `/api/sessions?user_id=${bob.id}`, watcher);
+    assert.equal(list.statusCode, 200, list.body);
+    assert.ok(list.json<{ items: unknown[] }>().items.length >= 1);
+    const revoke = await call('DELETE', `/api/users/${carolId}/sessions`, watcher);
+    assert.equal(revoke.statusCode, 403, 'reading sessions is not ending them');
+    assert.equal(problemOf(revoke).code, 'forbidden');
+    assert.equal((await call('DELETE', `/api/users/${carolId}/sessions`, admin)).statusCode, 204);
+  });
+
   it('a token of another audience never passes the permission check', async () => {
     const deps = h.services.permissions;
     const adminId = (await h.store.users.findByUsername('alice'))?.id ?? '';

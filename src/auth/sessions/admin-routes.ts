@@ -5,21 +5,32 @@ import { NotFoundError } from '../../errors/index.js';
 import { namedSchema, noContent } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { closed, IdParam, page, PAGE_LIMITS, PageParams, security, Session } from '@bulwark/contract';
+import {
+  BULWARK_PERMISSION,
+  closed,
+  IdParam,
+  page,
+  PAGE_LIMITS,
+  PageParams,
+  security,
+  Session,
+} from '@bulwark/contract';
 import { toSessionView } from '../common/views.js';
+import { requirePermission } from '../registry/require-permission.js';
 
 const revoked = noContent('Revoked');
 
-/** Every user's sessions: admins only. */
+/** Every user's sessions: holders of sessions:read / sessions:write at Bulwark's API (contract §15.2). */
 export function registerAdminSessionRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const adminOnly = app.requireAuth({ roles: ['admin'] });
+  const read = requirePermission(app, services.permissions, BULWARK_PERMISSION['sessions:read']);
+  const write = requirePermission(app, services.permissions, BULWARK_PERMISSION['sessions:write']);
   const SessionRef = namedSchema(app, Session);
 
   app.get(
     '/api/sessions',
     {
-      onRequest: adminOnly,
+      onRequest: read,
       schema: {
         operationId: 'listSessions',
         tags: ['sessions'],
@@ -41,7 +52,7 @@ export function registerAdminSessionRoutes(parent: FastifyInstance, services: Au
   app.delete(
     '/api/sessions/:id',
     {
-      onRequest: adminOnly,
+      onRequest: write,
       schema: {
         operationId: 'revokeSession',
         tags: ['sessions'],
@@ -67,7 +78,7 @@ export function registerAdminSessionRoutes(parent: FastifyInstance, services: Au
   app.delete(
     '/api/users/:id/sessions',
     {
-      onRequest: adminOnly,
+      onRequest: write,
       schema: {
         operationId: 'revokeUserSessions',
         tags: ['sessions'],
