@@ -313,7 +313,11 @@ describe('adversarial: every way a session ends', () => {
     assert.equal((await send(target, 'DELETE', `/api/users/${user.id}/sessions`, { token: admin })).status, 204);
     const claims = target.claimsOf(other.access_token);
     const resignedOther = target.forge({ ...claims, jti: `again-${now}`, iat: now, exp: now + 600 });
-    assertRejected(await me(resignedOther), 'invalid_token', 'a fresh token of a session the user-wide revocation ended');
+    assertRejected(
+      await me(resignedOther),
+      'invalid_token',
+      'a fresh token of a session the user-wide revocation ended',
+    );
     // A session the store never held is refused by the user event, whose cut-off runs the clock
     // skew (30 s by default) behind the revocation so that a login right after it works on every
     // instance (contract §12.4): a token issued before that cut-off is refused.
