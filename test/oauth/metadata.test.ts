@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { bearer, createHarness, ISSUER, type Harness } from '../helpers/harness.js';
-import { USER_ONLY_SCOPES } from '../../src/auth/clients/client-input.js';
 import { basic, postForm } from './support.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
