@@ -87,6 +87,8 @@ export async function createAuthServices(
   revocations.attachEventLog(store.securityEvents);
   await revocations.sync();
   const audit = new AuditLog(store.audit, now);
+  const registryCache = new RegistryCache(store.registry);
+  const grants = new RegistryGrantSource(registryCache, store, config.audience);
   // The gate runs at login time, when loginSteps (below) exists.
   const sessions: SessionService = new SessionService(
     store,
@@ -97,8 +99,8 @@ export async function createAuthServices(
     now,
     (user, meta): Promise<void> => loginSteps.afterPassword(user, meta),
     events,
+    grants,
   );
-  const registryCache = new RegistryCache(store.registry);
   const registry = new RegistryService(
     store,
     registryCache,
@@ -109,7 +111,6 @@ export async function createAuthServices(
     now,
   );
   await registry.init();
-  const grants = new RegistryGrantSource(registryCache, store, config.audience);
   const permissions: PermissionDeps = { cache: registryCache, store, defaultApi: config.audience };
   const users = new UserService(store, sessions, revocations, audit, now, options.employees, registry);
   // Password failures outlive the counters in the store (login_failures), for existing accounts.
@@ -159,6 +160,7 @@ export async function createAuthServices(
     revocations,
     sessions,
     clients,
+    grants,
     audit,
     limiter: throttles.backend,
     refreshLimit: throttles.refresh,

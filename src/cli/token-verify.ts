@@ -72,7 +72,7 @@ export async function tokenVerify(args: string[]): Promise<void> {
         accessTokenTtlSeconds: config.accessTokenTtlSeconds,
         tokenEncryption: config.tokenEncryption,
       },
-      { keys, revocations: revocations ?? NO_REVOCATIONS },
+      { keys, revocations: revocations ?? NO_REVOCATIONS, ...(values.audience === undefined ? {} : { audience }) },
     );
     console.log(
       `keys: ${source}; issuer ${issuer}; audience ${audience}${revocations ? '' : '; revocation not checked (no store)'}`,

@@ -4,3 +4,4 @@ export * from './login-steps.js';
 export * from './passkeys.js';
 export * from './accounts.js';
 export * from './registry.js';
+export * from './tokens.js';

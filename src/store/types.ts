@@ -149,6 +149,8 @@ export interface RefreshLookup {
   token: RefreshTokenRecord;
   session: SessionRecord | undefined;
   user: UserRecord | undefined;
+  /** The user's role ids (the registry's user_roles), read in the same statement; none without a user. */
+  roleIds: string[];
 }
 
 export interface RefreshTokensStore {

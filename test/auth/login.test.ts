@@ -31,6 +31,7 @@ describe('POST /api/users-sessions (login)', () => {
       'access_token',
       'expires_in',
       'refresh_token',
+      'scope',
       'session_id',
       'token_type',
     ]);

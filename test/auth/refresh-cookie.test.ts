@@ -46,7 +46,13 @@ describe('cookie-mode sessions (refresh_delivery: "cookie")', () => {
   it('login in cookie mode: no refresh_token in the body, the HttpOnly cookie set', async () => {
     const response = await login({ refresh_delivery: 'cookie' });
     assert.equal(response.statusCode, 201);
-    assert.deepEqual(Object.keys(response.json()).sort(), ['access_token', 'expires_in', 'session_id', 'token_type']);
+    assert.deepEqual(Object.keys(response.json()).sort(), [
+      'access_token',
+      'expires_in',
+      'scope',
+      'session_id',
+      'token_type',
+    ]);
     const cookie = refreshCookie(response);
     assert.match(cookie.value, /^brt_[A-Za-z0-9_-]{43}$/);
     for (const attribute of ATTRIBUTES) assert.ok(cookie.attributes.includes(attribute), `cookie lacks ${attribute}`);
@@ -77,7 +83,13 @@ describe('cookie-mode sessions (refresh_delivery: "cookie")', () => {
     const first = refreshCookie(await login({ refresh_delivery: 'cookie' })).value;
     const response = await cookieRefresh(first);
     assert.equal(response.statusCode, 200);
-    assert.deepEqual(Object.keys(response.json()).sort(), ['access_token', 'expires_in', 'session_id', 'token_type']);
+    assert.deepEqual(Object.keys(response.json()).sort(), [
+      'access_token',
+      'expires_in',
+      'scope',
+      'session_id',
+      'token_type',
+    ]);
     const second = refreshCookie(response);
     assert.notEqual(second.value, first);
     for (const attribute of ATTRIBUTES) assert.ok(second.attributes.includes(attribute), `cookie lacks ${attribute}`);

@@ -75,6 +75,8 @@ export interface LoginBody {
   expires_in: number;
   refresh_token: string;
   session_id: string;
+  /** The access token's permissions at its API (contract §15.5). */
+  scope: string;
 }
 
 export async function createHarness(env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {

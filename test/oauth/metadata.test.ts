@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { bearer, createHarness, ISSUER, type Harness } from '../helpers/harness.js';
+import { bearer, createHarness, decodeJwt, ISSUER, type Harness } from '../helpers/harness.js';
 import { basic, postForm } from './support.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -75,14 +75,21 @@ describe('RFC 8414 metadata: everything advertised works', () => {
     const clientScopes = 'payroll:read ssf:poll';
     const { client, secret } = await h.services.clients.create({ name: 'secret', scope: clientScopes }, null);
     const token = path(metadata.token_endpoint as string);
-    const viaBasic = await postForm(
-      h,
-      token,
-      { grant_type: 'client_credentials', scope: clientScopes },
-      basic(client.id, secret as string),
-    );
-    assert.equal(viaBasic.statusCode, 200, viaBasic.body);
-    assert.equal(viaBasic.json().scope, clientScopes);
+    // A token is for one API: each scope at the API that declares it (ssf:poll at Bulwark's own).
+    for (const [scope, aud] of [
+      ['payroll:read', 'payroll'],
+      ['ssf:poll', 'urn:bulwark:api'],
+    ]) {
+      const viaBasic = await postForm(
+        h,
+        token,
+        { grant_type: 'client_credentials', scope: scope as string },
+        basic(client.id, secret as string),
+      );
+      assert.equal(viaBasic.statusCode, 200, viaBasic.body);
+      assert.equal(viaBasic.json().scope, scope);
+      assert.equal(decodeJwt(viaBasic.json().access_token).claims.aud, aud);
+    }
     assert.equal(
       (
         await postForm(h, token, {

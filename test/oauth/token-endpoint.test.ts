@@ -27,14 +27,15 @@ describe('POST /oauth/token: client credentials (RFC 6749 §4.4, RFC 9068, RFC 8
     assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'scope', 'token_type']);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, h.config.accessTokenTtlSeconds);
-    assert.equal(body.scope, 'payroll:read inventory:read');
+    // A token is for one API (its first audience here) and carries what the client holds there.
+    assert.equal(body.scope, 'payroll:read');
     const { header, claims } = decodeJwt(body.access_token as string);
     assert.equal(header.typ, 'at+jwt');
     assert.equal(claims.iss, ISSUER);
     assert.equal(claims.sub, client.id);
     assert.equal(claims.client_id, client.id);
     assert.equal(claims.aud, 'payroll');
-    assert.equal(claims.scope, 'payroll:read inventory:read');
+    assert.equal(claims.scope, 'payroll:read');
     assert.equal(claims.role, undefined);
     assert.equal((claims.exp as number) - (claims.iat as number), h.config.accessTokenTtlSeconds);
     assert.equal(typeof claims.jti, 'string');
@@ -59,7 +60,20 @@ describe('POST /oauth/token: client credentials (RFC 6749 §4.4, RFC 9068, RFC 8
       basic(client.id, client.secret),
     );
     assert.equal(narrow.json().scope, 'inventory:read');
+    // No resource: the first of the client's audiences where it holds every scope asked for.
     assert.equal(decodeJwt(narrow.json().access_token).claims.scope, 'inventory:read');
+    assert.equal(decodeJwt(narrow.json().access_token).claims.aud, 'https://inventory.example');
+    // Scopes of two APIs in one token: refused (a token is for one API).
+    oauthError(
+      await postForm(
+        h,
+        TOKEN,
+        { grant_type: 'client_credentials', scope: 'payroll:read inventory:read' },
+        basic(client.id, client.secret),
+      ),
+      400,
+      'invalid_scope',
+    );
     oauthError(
       await postForm(
         h,
@@ -117,6 +131,17 @@ describe('POST /oauth/token: client credentials (RFC 6749 §4.4, RFC 9068, RFC 8
         h,
         TOKEN,
         { grant_type: 'client_credentials', resource: 'https://inventory.example#x' },
+        basic(client.id, client.secret),
+      ),
+      400,
+      'invalid_target',
+    );
+    // RFC 8707 allows several; Bulwark issues a token for one API: two resources are refused.
+    oauthError(
+      await postForm(
+        h,
+        TOKEN,
+        { grant_type: 'client_credentials', resource: ['payroll', 'https://inventory.example'] },
         basic(client.id, client.secret),
       ),
       400,
@@ -251,7 +276,6 @@ describe('POST /oauth/token: client credentials (RFC 6749 §4.4, RFC 9068, RFC 8
     assert.equal(write.statusCode, 403);
     assert.equal(write.json().code, 'forbidden');
     assert.equal((await h.app.inject({ url: '/api/clients', headers: bearer(token) })).statusCode, 403);
-    // Without payroll:read a client token reads nothing.
     const narrow = (
       await postForm(
         h,
@@ -260,7 +284,9 @@ describe('POST /oauth/token: client credentials (RFC 6749 §4.4, RFC 9068, RFC 8
         basic(client.id, client.secret),
       )
     ).json().access_token as string;
-    assert.equal((await h.app.inject({ url: '/api/employees', headers: bearer(narrow) })).statusCode, 403);
+    // Without payroll:read the token is for the inventory API: payroll refuses its audience.
+    assert.equal(decodeJwt(narrow).claims.aud, 'https://inventory.example');
+    assert.equal((await h.app.inject({ url: '/api/employees', headers: bearer(narrow) })).statusCode, 401);
   });
 
   it('rotating the secret refuses the old one and revokes the tokens it got; disabling revokes too', async () => {
@@ -337,6 +363,8 @@ describe('POST /oauth/token: refresh_token for the first party (public client bu
       scope: 'profile',
     });
     assert.equal(again.statusCode, 200, again.body);
+    assert.equal(again.json().scope, 'profile', 'a narrower scope narrows the token (contract §15.5)');
+    assert.equal(decodeJwt(again.json().access_token).claims.scope, 'profile');
   });
 
   it('invalid_grant (400) for unknown, malformed and reused tokens; invalid_scope beyond the grant; a confidential client may not use it', async () => {

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { REGISTRY_LIMITS } from './limits.js';
+import { REGISTRY_LIMITS, TOKEN_REQUEST_LIMITS } from './limits.js';
 import { closed, DateTime, EmployeeLink, NullableDate, NullableText, Password, RoleSchema } from './shared.js';
 
 /** One attribute's value: a string, number, boolean or null, or a list of those. */
@@ -26,11 +26,28 @@ export const RefreshDelivery = Type.Union([Type.Literal('body'), Type.Literal('c
   description: 'Where the refresh token is delivered: `body` (and the cookie), or `cookie` only (browsers).',
 });
 
+/** RFC 8707: the API (its identifier) the access token is for; absent: the default API. */
+const TokenResource = Type.String({
+  minLength: 1,
+  maxLength: TOKEN_REQUEST_LIMITS.resourceLength,
+  description:
+    'RFC 8707: the identifier of the registered API the access token is for (its `aud`); absent: the default API.',
+});
+
+/** RFC 6749 §3.3: the permissions asked for, space separated; absent: all the caller holds there. */
+const TokenScope = Type.String({
+  minLength: 1,
+  maxLength: TOKEN_REQUEST_LIMITS.scopeLength,
+  description: 'Space-separated permissions of that API to narrow the token to; absent: every permission held there.',
+});
+
 export const Credentials = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 64 }),
     password: Password,
     refresh_delivery: Type.Optional(RefreshDelivery),
+    resource: Type.Optional(TokenResource),
+    scope: Type.Optional(TokenScope),
   },
   closed,
 );
@@ -39,7 +56,11 @@ export const Credentials = Type.Object(
 // token, another issuer's JWT) must reach the service and get the same 401 invalid_grant as any
 // unknown token (CONTRACT §4), not a 400 that tells it apart. The body limit still applies.
 export const RefreshRequest = Type.Object(
-  { refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) },
+  {
+    refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+    resource: Type.Optional(TokenResource),
+    scope: Type.Optional(TokenScope),
+  },
   closed,
 );
 
@@ -55,6 +76,7 @@ export const TokenResponse = Type.Object({
     }),
   ),
   session_id: Type.String(),
+  scope: Type.String({ description: "The access token's permissions at its API, space separated (RFC 6749 §5.1)." }),
 });
 
 export const PasswordChange = Type.Object({ current_password: Password, new_password: Password }, closed);

@@ -62,3 +62,14 @@ export const SCOPE_TOKEN_PATTERN = '^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$';
 export const ROLE_NAME_PATTERN = '^[a-z][a-z0-9_-]{0,63}$';
 /** A user attribute's name, and so the claim it may become. */
 export const ATTRIBUTE_NAME_PATTERN = '^[a-z][a-z0-9_]{0,63}$';
+
+/**
+ * The largest access token Bulwark issues, in bytes of its compact form (JWS, or JWE when tokens
+ * are encrypted): it travels in an Authorization header, which proxies commonly cap at 4-8 KiB.
+ * A login or refresh whose token would be larger (many permissions, roles or attribute claims) is
+ * refused with 400 token_too_large.
+ */
+export const ACCESS_TOKEN_MAX_BYTES = 4096;
+
+/** RFC 8707 `resource` and RFC 6749 `scope` of a token request: their longest accepted text. */
+export const TOKEN_REQUEST_LIMITS = { resourceLength: 2048, scopeLength: 4096 } as const;

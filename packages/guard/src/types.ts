@@ -16,7 +16,10 @@ export interface AccessTokenClaims {
   client_id?: string;
   /** Space separated. */
   scope?: string;
+  /** The legacy role (Bulwark's default API only). */
   role?: string;
+  /** RFC 9068 §2.2.3.1: the roles granting what this token's scope holds at its API. */
+  roles?: string[];
   employee_id?: string;
   nbf?: number;
   [claim: string]: unknown;

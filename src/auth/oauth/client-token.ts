@@ -23,13 +23,14 @@ export function issueClientToken(
   key: SigningKey,
   settings: ClientTokenSettings,
   client: ClientRecord,
-  grant: { scopes: readonly string[]; audiences: readonly string[] },
+  /** `ttlSeconds`: the API's own access-token lifetime, or null for the configured one. */
+  grant: { scopes: readonly string[]; audiences: readonly string[]; ttlSeconds?: number | null },
   nowMs: number,
   /** RFC 9449 §6.1: bind the token to this DPoP key (cnf.jkt). */
   dpopJkt: string | null = null,
 ): IssuedAccessToken {
   const iat = Math.floor(nowMs / 1000);
-  const exp = iat + settings.accessTokenTtlSeconds;
+  const exp = iat + (grant.ttlSeconds ?? settings.accessTokenTtlSeconds);
   const jti = randomBase64url(16);
   const claims = {
     iss: settings.issuer,

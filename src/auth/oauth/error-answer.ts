@@ -29,6 +29,12 @@ export function oauthAnswer(error: unknown): { status: number; body: OAuthErrorB
     problem.code === OAUTH_ERROR.use_dpop_nonce
   )
     return answer(problem.code);
+  // A token request's target (contract §15.5): RFC 8707's and RFC 6749's own codes. Holding
+  // nothing at the resource is RFC 8707's "not allowed to request"; a token too large is the
+  // request's to narrow.
+  if (problem.code === PROBLEM_CODE.invalid_target || problem.code === PROBLEM_CODE.resource_not_granted)
+    return answer(OAUTH_ERROR.invalid_target);
+  if (problem.code === PROBLEM_CODE.invalid_scope) return answer(OAUTH_ERROR.invalid_scope);
   if (problem.status === 429 || problem.status === 503)
     return answer(OAUTH_ERROR.temporarily_unavailable, problem.status);
   if (problem.status >= 500)

@@ -1,7 +1,7 @@
 import { OAUTH_ERROR } from '@bulwark/contract/registry';
 import type { AccessTokenClaims } from '@bulwark/guard';
 import { hashRefreshToken } from '../sessions/refresh-tokens.js';
-import { ROLE_SCOPES } from '../tokens/scopes.js';
+import type { GrantSource } from '../registry/grants.js';
 import { CLIENT_ID as FIRST_PARTY_CLIENT_ID } from '../tokens/access-tokens.js';
 import type { Store } from '../../store/types.js';
 import type { CallingClient } from './client-auth.js';
@@ -15,6 +15,8 @@ const INACTIVE = { active: false } as const;
 export interface IntrospectionDeps {
   store: Store;
   readOwnToken: (token: string) => AccessTokenClaims | undefined;
+  /** A refresh token's scope: what its user holds at the default API (what a refresh gets by default). */
+  grants: Pick<GrantSource, 'userGrant' | 'defaultApi'>;
   issuer: string;
   now: () => number;
 }
@@ -71,9 +73,10 @@ export class Introspection {
     if (session === undefined || session.revokedAt !== null || session.expiresAt <= now) return INACTIVE;
     const user = await this.deps.store.users.findById(session.userId);
     if (user === undefined || user.disabled) return INACTIVE;
+    const grant = await this.deps.grants.userGrant(user.id, this.deps.grants.defaultApi());
     return {
       active: true,
-      scope: ROLE_SCOPES[user.role].join(' '),
+      scope: grant?.permissions.join(' ') ?? '',
       client_id: FIRST_PARTY_CLIENT_ID,
       sub: user.id,
       iss: this.deps.issuer,

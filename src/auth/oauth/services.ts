@@ -1,3 +1,4 @@
+import type { AccessTokenClaims } from '@bulwark/guard';
 import { OAUTH_ERROR } from '@bulwark/contract/registry';
 import type { Config } from '../../config/index.js';
 import type { LimiterBackend, RequestLimit } from '../../http/rate-limit.js';
@@ -9,6 +10,7 @@ import type { ClientRegistry } from '../clients/registry.js';
 import { AssertionReplayGuard } from '../clients/replay-guard.js';
 import type { KeyManager } from '../keys/key-manager.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
+import type { GrantSource } from '../registry/grants.js';
 import type { SessionService } from '../sessions/session-service.js';
 import { ClientAuthenticator, claimedClientId, type CallingClient } from './client-auth.js';
 import type { FormParams } from './params.js';
@@ -38,6 +40,8 @@ export interface OAuthServices {
   ): Promise<CallingClient | null>;
   tokens: TokenEndpoint;
   introspection: Introspection;
+  /** The claims of a valid access token this service issued, whatever its audience (else undefined). */
+  readOwnToken: (token: string) => AccessTokenClaims | undefined;
   revocation: TokenRevocation;
   /** Stops the clients' remote JWKS sources. */
   close(): void;
@@ -50,6 +54,8 @@ export interface OAuthDeps {
   revocations: RevocationService;
   sessions: SessionService;
   clients: ClientRegistry;
+  /** What users and clients hold at each API (the registry). */
+  grants: GrantSource;
   audit: AuditLog;
   limiter: LimiterBackend;
   refreshLimit: RequestLimit;
@@ -102,6 +108,7 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
       throttle,
       refreshLimit: deps.refreshLimit,
       sessions: deps.sessions,
+      grants: deps.grants,
       store,
       keys: deps.keys,
       audit,
@@ -113,7 +120,8 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
         tokenEndpoint: endpoints.token,
       },
     }),
-    introspection: new Introspection({ store, readOwnToken, issuer: config.issuer, now }),
+    readOwnToken,
+    introspection: new Introspection({ store, readOwnToken, grants: deps.grants, issuer: config.issuer, now }),
     revocation: new TokenRevocation({
       store,
       sessions: deps.sessions,

@@ -1,8 +1,8 @@
-import { OAUTH_ERROR } from '@bulwark/contract/registry';
+import { OAUTH_ERROR, PROBLEM_CODE } from '@bulwark/contract/registry';
 import type { KeyManager } from '../keys/key-manager.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { hashRefreshToken } from '../sessions/refresh-tokens.js';
-import { ROLE_SCOPES } from '../tokens/scopes.js';
+import type { GrantSource } from '../registry/grants.js';
+import { clientGrantFor, tokenTarget, type TokenTarget } from '../tokens/token-target.js';
 import type { RequestMeta, SessionService } from '../sessions/session-service.js';
 import type { RequestLimit } from '../../http/rate-limit.js';
 import type { Store } from '../../store/types.js';
@@ -10,8 +10,7 @@ import { claimedClientId, type CallingClient, type ClientAuthenticator } from '.
 import type { ClientThrottle } from './client-throttle.js';
 import { issueClientToken, type ClientTokenSettings } from './client-token.js';
 import { OAuthError } from './errors.js';
-import { grantedAudiences, grantedScopes, requestedScope } from './grant-scope.js';
-import { requiredParam, type FormParams } from './params.js';
+import { listParam, optionalParam, requiredParam, type FormParams } from './params.js';
 
 /** RFC 6749 §5.1. */
 export interface TokenAnswer {
@@ -34,6 +33,7 @@ export interface TokenEndpointDeps {
   /** The first-party refresh limit per IP (the same as POST /api/users-sessions/refresh). */
   refreshLimit: RequestLimit;
   sessions: SessionService;
+  grants: GrantSource;
   store: Store;
   keys: Pick<KeyManager, 'currentSigningKey'>;
   audit: AuditLog;
@@ -52,6 +52,8 @@ const AUDITED_ERRORS: ReadonlySet<string> = new Set([
   OAUTH_ERROR.unauthorized_client,
   OAUTH_ERROR.unsupported_grant_type,
   OAUTH_ERROR.invalid_request,
+  PROBLEM_CODE.resource_not_granted,
+  PROBLEM_CODE.token_too_large,
 ]);
 
 /** POST /oauth/token (RFC 6749 §3.2): client credentials for machines, refresh rotation for the first party. */
@@ -97,7 +99,13 @@ export class TokenEndpoint {
     if (caller.kind === 'public')
       throw new OAuthError(OAUTH_ERROR.unauthorized_client, 'A public client cannot use client credentials.');
     const { client } = caller;
-    const grant = { scopes: grantedScopes(client, params), audiences: grantedAudiences(client, params) };
+    const target = oauthTarget(params, this.deps.grants.defaultApi());
+    const held = await clientGrantFor(this.deps.grants, client.id, client.audiences, target);
+    const grant = {
+      scopes: held.permissions,
+      audiences: [held.api.identifier],
+      ttlSeconds: held.api.accessTokenTtlSeconds,
+    };
     // RFC 9449 §5: a confidential client's access token is bound to its proof key; it gets no refresh token.
     const issued = issueClientToken(
       await this.deps.keys.currentSigningKey(),
@@ -128,9 +136,8 @@ export class TokenEndpoint {
       );
     const presented = requiredParam(params, 'refresh_token');
     await this.deps.refreshLimit.hit(meta.ip ?? 'unknown');
-    const requested = requestedScope(params);
-    if (requested !== undefined) await this.#assertWithinGrant(presented, requested);
-    const pair = await this.deps.sessions.refresh(presented, meta);
+    const target = oauthTarget(params, this.deps.grants.defaultApi());
+    const pair = await this.deps.sessions.refresh(presented, meta, target);
     return {
       access_token: pair.accessToken,
       token_type: pair.tokenType,
@@ -138,19 +145,6 @@ export class TokenEndpoint {
       refresh_token: pair.refreshToken,
       scope: pair.scope,
     };
-  }
-
-  /** RFC 6749 §6: a scope beyond the original grant is refused before the token is used up. A
-   *  narrower one is answered with the full scope (§3.3: the server may ignore it; the role decides). */
-  async #assertWithinGrant(presented: string, requested: string[]): Promise<void> {
-    const hash = hashRefreshToken(presented);
-    const token = hash === undefined ? undefined : await this.deps.store.refreshTokens.findByHash(hash);
-    const session = token === undefined ? undefined : await this.deps.store.sessions.findById(token.sessionId);
-    const user = session === undefined ? undefined : await this.deps.store.users.findById(session.userId);
-    if (user === undefined) return;
-    const granted = ROLE_SCOPES[user.role];
-    if (!requested.every((s) => granted.includes(s)))
-      throw new OAuthError(OAUTH_ERROR.invalid_scope, 'The scope exceeds what was granted.');
   }
 
   async #failed(
@@ -173,4 +167,15 @@ export class TokenEndpoint {
       },
     });
   }
+}
+
+/**
+ * The form's target (RFC 8707 §2: one `resource` here, since a token is for one API and its
+ * permissions are that API's; RFC 6749 §3.3 `scope`), its syntax errors in OAuth's own codes.
+ */
+function oauthTarget(params: FormParams, defaultApi: string): TokenTarget {
+  const resources = listParam(params, 'resource');
+  if (resources.length > 1)
+    throw new OAuthError(OAUTH_ERROR.invalid_target, 'Name one resource per token request.', 'resource repeated');
+  return tokenTarget(resources[0], optionalParam(params, 'scope'), defaultApi);
 }

@@ -18,18 +18,25 @@ export interface ApiForTokens {
 /** What a user or client holds at one API. */
 export interface Grant {
   api: ApiForTokens;
-  /** Permission names (RFC 6749 scope-tokens) held there, sorted, no duplicates. */
+  /** Permission names (RFC 6749 scope-tokens) held there, in the API's order, no duplicates. */
   permissions: readonly string[];
   /** The holder's role names that grant at least one of them (RFC 9068 §2.2.3.1 `roles`), sorted. Empty for clients. */
   roles: readonly string[];
+  /** What each of those roles grants here (to narrow `roles` with the permissions). Empty for clients. */
+  byRole: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Answers issuance's one question. Implemented by the registry. */
 export interface GrantSource {
   /** The API a request without `resource` gets a token for (BULWARK_AUDIENCE, the payroll API by default). */
   defaultApi(): string;
-  /** What the user holds at the API `identifier`; undefined when no API has that identifier. */
-  userGrant(userId: string, identifier: string): Promise<Grant | undefined>;
+  /**
+   * What the user holds at the API `identifier`; undefined when no API has that identifier.
+   * `roleIds`: the user's role ids when already read with the user (else read here).
+   */
+  userGrant(userId: string, identifier: string, roleIds?: readonly string[]): Promise<Grant | undefined>;
   /** What the machine client holds at the API `identifier`; undefined when no API has that identifier. */
   clientGrant(clientId: string, identifier: string): Promise<Grant | undefined>;
+  /** What the machine client holds at each API, in the order of `identifiers` (unknown ones skipped). */
+  clientGrants(clientId: string, identifiers: readonly string[]): Promise<Grant[]>;
 }

@@ -8,6 +8,9 @@ import type { AuthServices } from '../services.js';
 import type { TokenPair } from './session-service.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
 import { tokenProofHook } from '../dpop/token-proof.js';
+import { tokenTarget } from '../tokens/token-target.js';
+import { logoutAuth } from './logout-auth.js';
+import { BULWARK_API } from '@bulwark/contract/registry';
 import { Credentials, RefreshRequest, TokenResponse } from '@bulwark/contract';
 import type { RefreshDelivery } from '@bulwark/contract/types';
 
@@ -50,14 +53,15 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
       },
     },
     async (request, reply) => {
-      const { username, password, refresh_delivery: delivery = 'body' } = request.body;
+      const { username, password, refresh_delivery: delivery = 'body', resource, scope } = request.body;
       const meta = requestMeta(request);
+      const target = tokenTarget(resource, scope, services.grants.defaultApi());
       const pair = await reportLogin(services.events, async () => {
         // Limits first: a blocked caller gets 429 whatever the password (no oracle), known user or not.
         await throttles.login.check(username, meta.ip);
         let started: TokenPair;
         try {
-          started = await services.sessions.login(username, password, meta);
+          started = await services.sessions.login(username, password, meta, target);
         } catch (error) {
           if (error instanceof InvalidCredentialsError) await throttles.login.failed(username, meta.ip);
           throw error;
@@ -104,7 +108,8 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
       }
       const presented = fromBody ?? fromCookie;
       if (presented === undefined) throw new InvalidGrantError('missing');
-      const pair = await services.sessions.refresh(presented, requestMeta(request));
+      const target = tokenTarget(request.body?.resource, request.body?.scope, services.grants.defaultApi());
+      const pair = await services.sessions.refresh(presented, requestMeta(request), target);
       // A cookie refresh comes from a browser: its answer never exposes the token to script.
       return sendPair(request, reply.status(200), pair, fromBody === undefined ? 'cookie' : 'body');
     },
@@ -113,7 +118,7 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
   app.delete(
     '/api/users-sessions/current',
     {
-      onRequest: app.requireAuth(),
+      onRequest: logoutAuth(app.requireAuth(), services.oauth.readOwnToken, [services.config.audience, BULWARK_API]),
       schema: {
         operationId: 'logout',
         tags,
@@ -148,5 +153,6 @@ export function sendPair(
     expires_in: pair.expiresIn,
     ...(delivery === 'body' ? { refresh_token: pair.refreshToken } : {}),
     session_id: pair.sessionId,
+    scope: pair.scope,
   });
 }

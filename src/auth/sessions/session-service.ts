@@ -16,8 +16,9 @@ import {
 } from '../passwords/passwords.js';
 import { hashRefreshToken, newRefreshToken, refreshSuccessor, refreshSuccessorKey } from './refresh-tokens.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
-import { issueAccessToken, type TokenSettings } from '../tokens/access-tokens.js';
-import type { SigningKey } from '../../jose/keys.js';
+import { issueAccessToken, type IssuedAccessToken, type TokenSettings } from '../tokens/access-tokens.js';
+import { userGrantFor, type TokenTarget } from '../tokens/token-target.js';
+import type { GrantSource } from '../registry/grants.js';
 import { normaliseUsername } from '../users/usernames.js';
 
 export interface RequestMeta {
@@ -63,6 +64,8 @@ export class SessionService {
     private readonly now: () => number = Date.now,
     private readonly gate: LoginGate = () => Promise.resolve(),
     private readonly events: AuthEventSink = NO_AUTH_EVENTS,
+    /** What users hold at each API (the registry); only issuance asks it. */
+    private readonly grants: GrantSource = NO_GRANTS,
   ) {}
 
   private successorKeyValue: Buffer | undefined;
@@ -73,8 +76,12 @@ export class SessionService {
     return this.successorKeyValue;
   }
 
-  /** Unknown user, wrong password and disabled user give the same error after the same work. */
-  async login(username: string, password: string, meta: RequestMeta): Promise<TokenPair> {
+  /**
+   * Unknown user, wrong password and disabled user give the same error after the same work. The
+   * target (contract §15.5) is checked once the password is proven, before any second step: a
+   * user who holds nothing there gets no session.
+   */
+  async login(username: string, password: string, meta: RequestMeta, target: TokenTarget = {}): Promise<TokenPair> {
     const user = await this.store.users.findByUsername(normaliseUsername(username));
     const passwordOk =
       user === undefined ? await burnPasswordCheck(password) : await verifyPassword(user.passwordHash, password);
@@ -88,15 +95,22 @@ export class SessionService {
     if (needsRehash(user.passwordHash)) {
       await this.store.users.update(user.id, { passwordHash: await hashPassword(password), updatedAt: this.now() });
     }
+    await userGrantFor(this.grants, user.id, target);
     await this.gate(user, meta);
-    return this.startSession(user, ['pwd'], meta);
+    return this.startSession(user, ['pwd'], meta, target);
   }
 
   /**
    * A session for a user whose login is complete: `amr` says how (RFC 8176); its start is the
-   * tokens' auth_time, kept through every refresh.
+   * tokens' auth_time, kept through every refresh. Its first access token is for `target` (a
+   * login that took a second step: the default API; a refresh names another).
    */
-  async startSession(user: UserRecord, amr: AuthMethod[], meta: RequestMeta): Promise<TokenPair> {
+  async startSession(
+    user: UserRecord,
+    amr: AuthMethod[],
+    meta: RequestMeta,
+    target: TokenTarget = {},
+  ): Promise<TokenPair> {
     const now = this.now();
     const session: SessionRecord = {
       id: randomUUID(),
@@ -126,6 +140,25 @@ export class SessionService {
       });
       throw new InvalidCredentialsError();
     }
+    // What the user holds is read now that the session exists, like the user above: a role change
+    // that found no session to end is already in it. A refusal (nothing held any more, a token
+    // too large) ends the session before it has a refresh token.
+    let access: IssuedAccessToken;
+    try {
+      const grant = await userGrantFor(this.grants, current.id, target);
+      access = issueAccessToken(
+        await this.keys.currentSigningKey(),
+        this.settings,
+        current,
+        session,
+        grant,
+        now,
+        meta.dpopJkt ?? null,
+      );
+    } catch (error) {
+      await this.store.sessions.revoke(session.id, 'token_refused', now);
+      throw error;
+    }
     const refreshToken = newRefreshToken();
     await this.store.refreshTokens.insert({
       hash: hashRefreshToken(refreshToken) as string,
@@ -141,7 +174,7 @@ export class SessionService {
       ip: meta.ip,
       details: { amr },
     });
-    return this.pair(current, session, refreshToken, now, meta, await this.keys.currentSigningKey());
+    return this.pair(access, session, refreshToken, meta);
   }
 
   /**
@@ -149,7 +182,7 @@ export class SessionService {
    * window (racing tabs, a retried request) it answers that same successor with a new access
    * token while the successor is unused; any other use of a used token revokes its whole session.
    */
-  async refresh(presented: string, meta: RequestMeta): Promise<TokenPair> {
+  async refresh(presented: string, meta: RequestMeta, target: TokenTarget = {}): Promise<TokenPair> {
     const oldHash = hashRefreshToken(presented);
     if (oldHash === undefined) throw new InvalidGrantError('malformed');
     const now = this.now();
@@ -159,8 +192,22 @@ export class SessionService {
     // the window).
     const found = await this.store.refreshTokens.findForRefresh(oldHash);
     if (found === undefined) throw new InvalidGrantError('unknown');
-    const { token: existing, session, user } = found;
+    const { token: existing, session, user, roleIds } = found;
     await this.assertBoundKey(existing.sessionId, session?.dpopJkt ?? null, meta);
+    // The access token is made before the rotation commits: a target the user may not have (or a
+    // token too large) is refused with the refresh token still unused.
+    const access =
+      session === undefined || user === undefined || user.disabled
+        ? undefined
+        : issueAccessToken(
+            await this.keys.currentSigningKey(),
+            this.settings,
+            user,
+            session,
+            await userGrantFor(this.grants, user.id, target, roleIds),
+            now,
+            meta.dpopJkt ?? null,
+          );
     const refreshToken = refreshSuccessor(this.successorKey, presented);
     const next = {
       hash: hashRefreshToken(refreshToken) as string,
@@ -186,7 +233,7 @@ export class SessionService {
     // A revocation of the session committed while the rotation waited on its row (Postgres
     // re-reads a row it waited for): no token for it. Its sid is revoked by the same call.
     if (result.session.revokedAt !== null) throw new InvalidGrantError('session_revoked');
-    if (user === undefined || user.disabled) {
+    if (user === undefined || user.disabled || access === undefined) {
       await this.revokeSession(result.session.id, 'user_disabled');
       throw new InvalidGrantError('user_disabled');
     }
@@ -200,7 +247,7 @@ export class SessionService {
       });
     }
     this.events.refresh(result.outcome === 'replayed' ? 'replayed_within_window' : 'rotated');
-    return this.pair(user, result.session, refreshToken, now, meta, await this.keys.currentSigningKey());
+    return this.pair(access, result.session, refreshToken, meta);
   }
 
   /**
@@ -266,16 +313,7 @@ export class SessionService {
     return revoked.length;
   }
 
-  private pair(
-    user: UserRecord,
-    session: SessionRecord,
-    refreshToken: string,
-    now: number,
-    meta: RequestMeta,
-    key: SigningKey,
-  ): TokenPair {
-    const jkt = meta.dpopJkt ?? null;
-    const access = issueAccessToken(key, this.settings, user, session, now, jkt);
+  private pair(access: IssuedAccessToken, session: SessionRecord, refreshToken: string, meta: RequestMeta): TokenPair {
     return {
       accessToken: access.token,
       expiresIn: access.expiresIn,
@@ -283,7 +321,17 @@ export class SessionService {
       refreshToken,
       sessionId: session.id,
       sessionExpiresAt: session.expiresAt,
-      tokenType: jkt === null ? 'Bearer' : 'DPoP',
+      tokenType: (meta.dpopJkt ?? null) === null ? 'Bearer' : 'DPoP',
     };
   }
 }
+
+/** For the CLI's session services, which revoke but never issue. */
+const NO_GRANTS: GrantSource = {
+  defaultApi: () => {
+    throw new Error('this SessionService issues no tokens (no GrantSource)');
+  },
+  userGrant: () => Promise.reject(new Error('this SessionService issues no tokens (no GrantSource)')),
+  clientGrant: () => Promise.reject(new Error('this SessionService issues no tokens (no GrantSource)')),
+  clientGrants: () => Promise.reject(new Error('this SessionService issues no tokens (no GrantSource)')),
+};

@@ -10,6 +10,7 @@ import { createAuthHook, type AuthHook } from '@bulwark/guard/fastify';
 import { SIGNING_ALGS } from '@bulwark/guard/jose';
 import type { Config } from '../../config/index.js';
 import type { ClientsStore } from '../../store/types.js';
+import { BULWARK_API } from '@bulwark/contract/registry';
 import { SSF_SCOPE } from '../tokens/scopes.js';
 import { decryptionFor } from '../tokens/token-encryption.js';
 
@@ -38,7 +39,8 @@ export function createReceiverAuth(
 ): ReceiverAuth {
   const verifier = createVerifier({
     issuer: config.issuer,
-    audience: [config.audience, config.issuer],
+    // Bulwark's API holds `ssf:poll` (contract §15.2); tokens made before the registry had the default audience.
+    audience: [BULWARK_API, config.audience, config.issuer],
     algorithms: [...SIGNING_ALGS],
     keys: options.keys,
     revocations: options.revocations,

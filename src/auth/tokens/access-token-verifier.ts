@@ -6,6 +6,7 @@ import {
   type Verifier,
 } from '@bulwark/guard';
 import { SIGNING_ALGS, type SigningAlg } from '@bulwark/guard/jose';
+import { BULWARK_API } from '@bulwark/contract/registry';
 import type { Config } from '../../config/index.js';
 import { decryptionFor } from './token-encryption.js';
 import { ACCESS_TOKEN_REQUIRED_CLAIMS } from './access-tokens.js';
@@ -19,6 +20,8 @@ export interface AccessTokenVerifierOptions {
   now?: () => number;
   /** Where DPoP proof ids are remembered (default: this process); shared over Redis by the token service. */
   dpopReplayCache?: DpopReplayCache | undefined;
+  /** The audiences accepted; default the default API's and Bulwark's own API's. */
+  audience?: string | readonly string[];
 }
 
 /**
@@ -32,7 +35,9 @@ export function createAccessTokenVerifier(
 ): Verifier {
   return createVerifier({
     issuer: config.issuer,
-    audience: config.audience,
+    // The default API's tokens and Bulwark's own API's (contract §15.2); which routes take which
+    // is theirs to check (payroll: the default API only).
+    audience: options.audience ?? [config.audience, BULWARK_API],
     algorithms: [...(options.algorithms ?? SIGNING_ALGS)],
     keys: options.keys,
     revocations: options.revocations,

@@ -3,8 +3,10 @@ import { randomBase64url } from '../../jose/random.js';
 import { signJwt } from '../../jose/sign.js';
 import type { SigningKey } from '../../jose/keys.js';
 import type { JweKey } from '@bulwark/guard/jose';
+import { ACCESS_TOKEN_MAX_BYTES } from '@bulwark/contract';
 import type { SessionRecord, UserRecord } from '../../store/types.js';
-import { ROLE_SCOPES } from './scopes.js';
+import { TokenTooLargeError } from '../../errors/index.js';
+import type { Grant } from '../registry/grants.js';
 import { sealAccessToken } from './token-encryption.js';
 
 export const CLIENT_ID = 'bulwark';
@@ -21,6 +23,7 @@ export const ACCESS_TOKEN_REQUIRED_CLAIMS: readonly string[] = Object.freeze([
 
 export interface TokenSettings {
   issuer: string;
+  /** The default API's identifier: only its tokens carry the legacy `role` and `employee_id`. */
   audience: string;
   accessTokenTtlSeconds: number;
   /** Encrypt access tokens to this key after signing (BULWARK_TOKEN_ENCRYPTION_KEY_FILE). */
@@ -38,39 +41,58 @@ export interface IssuedAccessToken {
 }
 
 /**
- * An RFC 9068 access token (CONTRACT §3). Its life is the configured TTL, but never past the
- * end of its session, so revoking a session bounds every token it issued.
+ * An RFC 9068 access token (contract §3, §15.5) for the API of `grant`: `aud` its identifier,
+ * `scope` the permissions held there, `roles` the roles granting them, and the user attributes
+ * the API lists as claims. Its life is the API's TTL (else the configured one), but never past the
+ * end of its session, so revoking a session bounds every token it issued. A token larger than
+ * ACCESS_TOKEN_MAX_BYTES is refused (TokenTooLargeError) rather than sent.
  */
 export function issueAccessToken(
   key: SigningKey,
   settings: TokenSettings,
   user: UserRecord,
   session: SessionRecord,
+  grant: Grant,
   nowMs: number,
   /** RFC 9449 §6.1: bind the token to this DPoP key (cnf.jkt). */
   dpopJkt: string | null = null,
 ): IssuedAccessToken {
   const iat = Math.floor(nowMs / 1000);
-  const exp = Math.min(iat + settings.accessTokenTtlSeconds, Math.floor(session.expiresAt / 1000));
+  const ttl = grant.api.accessTokenTtlSeconds ?? settings.accessTokenTtlSeconds;
+  const exp = Math.min(iat + ttl, Math.floor(session.expiresAt / 1000));
   const jti = randomBase64url(16);
+  const scope = grant.permissions.join(' ');
   const claims: Record<string, unknown> = {
     iss: settings.issuer,
     sub: user.id,
-    aud: settings.audience,
+    aud: grant.api.identifier,
     exp,
     iat,
     jti,
     sid: session.id,
     client_id: CLIENT_ID,
-    scope: ROLE_SCOPES[user.role].join(' '),
-    role: user.role,
-    // RFC 9470 §6.1 / RFC 8176: how and when the user authenticated. A session is started by a
-    // completed login, so its start is the auth_time, and refreshes keep both.
-    auth_time: Math.floor(session.createdAt / 1000),
-    amr: [...session.amr],
+    scope,
   };
-  if (user.employeeId !== null) claims.employee_id = user.employeeId;
+  if (grant.roles.length > 0) claims.roles = [...grant.roles];
+  // The legacy claims of the default API's tokens (contract §3), which services written before
+  // the registry read: the user's legacy role while they still hold it, and the employee link.
+  if (grant.api.identifier === settings.audience) {
+    if (grant.roles.includes(user.role)) claims.role = user.role;
+    if (user.employeeId !== null) claims.employee_id = user.employeeId;
+  }
+  // RFC 9470 §6.1 / RFC 8176: how and when the user authenticated. A session is started by a
+  // completed login, so its start is the auth_time, and refreshes keep both.
+  claims.auth_time = Math.floor(session.createdAt / 1000);
+  claims.amr = [...session.amr];
+  const attributes = user.attributes ?? {};
+  for (const name of grant.api.claims) {
+    if (Object.hasOwn(attributes, name)) claims[name] = attributes[name];
+  }
   if (dpopJkt !== null) claims.cnf = { jkt: dpopJkt };
   const token = sealAccessToken(signJwt(key, { typ: 'at+jwt' }, claims), settings.tokenEncryption);
-  return { token, jti, expiresIn: exp - iat, exp, scope: claims.scope as string };
+  if (token.length > ACCESS_TOKEN_MAX_BYTES)
+    throw new TokenTooLargeError(`access token of ${token.length} bytes`, {
+      detail: `The access token would exceed ${ACCESS_TOKEN_MAX_BYTES} bytes: ask for a narrower scope.`,
+    });
+  return { token, jti, expiresIn: exp - iat, exp, scope };
 }

@@ -3,7 +3,7 @@ import type { Database, RefreshTokensTable, SessionsTable, UsersTable } from '..
 import type { RefreshLookup, RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
 import { CompiledRead } from './compiled.js';
 import { toSessionRecord } from './sessions.js';
-import { toUserRecord } from './users.js';
+import { parseRoleIds, roleIdsJson, toUserRecord } from './users.js';
 import { databaseClockMs, ms, msOrNull } from './values.js';
 
 function toRecord(row: RefreshTokensTable): RefreshTokenRecord {
@@ -145,6 +145,7 @@ const FOR_REFRESH = new CompiledRead<Database, Record<string, unknown>>(
         ...SESSION_COLUMNS.map((c) => `s.${c} as s_${c}` as const),
         ...USER_COLUMNS.map((c) => `u.${c} as u_${c}` as const),
       ] as never)
+      .select(roleIdsJson(db, 'u.id').as('u_role_ids') as never)
       .where('t.hash', '=', p<string>(0)) as unknown as Compilable<Record<string, unknown>>,
 );
 
@@ -164,7 +165,7 @@ function toLookup(row: Record<string, unknown>): RefreshLookup {
     row.u_id === null || row.u_id === undefined
       ? undefined
       : toUserRecord(unprefixed<UsersTable>(row, 'u_', USER_COLUMNS));
-  return { token, session, user };
+  return { token, session, user, roleIds: user === undefined ? [] : parseRoleIds(row.u_role_ids) };
 }
 
 /** Marks the token used if it is unused, unexpired and its session live: the race guard. */

@@ -77,13 +77,26 @@ const BY_ID = new CompiledRead<Database, UsersTable>((db, p) =>
  * /api/users/me: the user's row and their role ids in one statement (a second read was a read
  * transaction of its own on SQLite, a round trip on Postgres), the ids as JSON array text.
  */
-const BY_ID_WITH_ROLE_IDS = new CompiledRead<Database, UsersTable & { role_ids: string }>((db, p) => {
-  const roleIds =
-    db.getExecutor().adapter instanceof PostgresAdapter
-      ? sql<string>`(select coalesce(json_agg(r.role_id)::text, '[]') from user_roles r where r.user_id = users.id)`
-      : sql<string>`(select json_group_array(r.role_id) from user_roles r where r.user_id = users.id)`;
-  return db.selectFrom('users').selectAll().select(roleIds.as('role_ids')).where('id', '=', p<string>(0));
-});
+/**
+ * The user's role ids as a JSON array text, a correlated subquery on `userId` (a column
+ * reference such as `users.id`): read with the user in the same statement.
+ */
+export function roleIdsJson(db: Kysely<Database>, userId: string) {
+  const ref = sql.ref(userId);
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<string>`(select coalesce(json_agg(r.role_id)::text, '[]') from user_roles r where r.user_id = ${ref})`
+    : sql<string>`(select json_group_array(r.role_id) from user_roles r where r.user_id = ${ref})`;
+}
+
+/** Role ids read back from roleIdsJson (anything else: none). */
+export function parseRoleIds(text: unknown): string[] {
+  const ids: unknown = typeof text === 'string' ? JSON.parse(text) : [];
+  return Array.isArray(ids) ? ids.filter((v): v is string => typeof v === 'string') : [];
+}
+
+const BY_ID_WITH_ROLE_IDS = new CompiledRead<Database, UsersTable & { role_ids: string }>((db, p) =>
+  db.selectFrom('users').selectAll().select(roleIdsJson(db, 'users.id').as('role_ids')).where('id', '=', p<string>(0)),
+);
 const BY_USERNAME = new CompiledRead<Database, UsersTable>((db, p) =>
   db.selectFrom('users').selectAll().where('username', '=', p<string>(0)),
 );
@@ -116,9 +129,7 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
     async findByIdWithRoleIds(id: string): Promise<{ user: UserRecord; roleIds: string[] } | undefined> {
       const row = await BY_ID_WITH_ROLE_IDS.first(db, [id]);
       if (row === undefined) return undefined;
-      const ids: unknown = JSON.parse(row.role_ids);
-      const roleIds = Array.isArray(ids) ? ids.filter((v): v is string => typeof v === 'string') : [];
-      return { user: toUserRecord(row), roleIds };
+      return { user: toUserRecord(row), roleIds: parseRoleIds(row.role_ids) };
     },
 
     async findByUsername(username: string): Promise<UserRecord | undefined> {

@@ -146,6 +146,28 @@ export const PROBLEMS = {
     title: 'Conflict',
     meaning: 'The registry holds as many APIs or roles as it may (docs/contract.md §15): delete one first.',
   },
+  invalid_target: {
+    status: 400,
+    title: 'Bad Request',
+    meaning:
+      'RFC 8707: the `resource` of a login or refresh is malformed, repeated, or no registered API (GET /api/apis).',
+  },
+  invalid_scope: {
+    status: 400,
+    title: 'Bad Request',
+    meaning: 'The `scope` of a login or refresh is malformed, or asks for a permission the user does not hold there.',
+  },
+  resource_not_granted: {
+    status: 403,
+    title: 'Forbidden',
+    meaning: 'The user holds no permission at the API asked for (or at the default API): no token is issued for it.',
+  },
+  token_too_large: {
+    status: 400,
+    title: 'Bad Request',
+    meaning:
+      'The access token would exceed ACCESS_TOKEN_MAX_BYTES (its scope, roles and attribute claims): ask for a narrower scope.',
+  },
   forbidden: { status: 403, title: 'Forbidden', meaning: 'The token is valid but its role may not do this.' },
   https_required: {
     status: 403,

@@ -5,7 +5,10 @@ import type { Verifier } from '../verifier/verifier.js';
 
 /** A route's rule beyond a valid token: roles, scopes and step-up; the same in every adapter. */
 export interface RequireAuthOptions {
-  /** The token's `role` must be one of these. */
+  /**
+   * The token must carry one of these roles: in its RFC 9068 `roles` claim (a list: every role
+   * granting something at this API), or as its legacy `role` (a string).
+   */
   roles?: readonly string[];
   /**
    * Every one of these must be in the token's space-separated `scope`. RFC 6749 scope-tokens
@@ -31,7 +34,7 @@ export function createAuthorizer(options: RequireAuthOptions, label: string): (c
   const requiredScope = scopes?.join(' ') ?? '';
   const stepUp = options.stepUp === undefined ? null : createStepUpCheck(options.stepUp, label);
   return (claims) => {
-    if (roles !== null && !(typeof claims.role === 'string' && roles.includes(claims.role))) {
+    if (roles !== null && !holdsRole(claims, roles)) {
       throw new ForbiddenError('role not permitted', { detail: 'Your role may not do this.' });
     }
     if (scopes !== null && !hasScopes(claims.scope, scopes)) {
@@ -58,6 +61,12 @@ function listOption(list: readonly string[] | undefined, name: string, label: st
     throw new TypeError(`${label}: ${name} must be a non-empty list of names`);
   }
   return [...list];
+}
+
+function holdsRole(claims: AccessTokenClaims, roles: readonly string[]): boolean {
+  if (typeof claims.role === 'string' && roles.includes(claims.role)) return true;
+  const held = claims.roles;
+  return Array.isArray(held) && held.some((r) => typeof r === 'string' && roles.includes(r));
 }
 
 function hasScopes(scope: unknown, required: readonly string[]): boolean {
