@@ -7,6 +7,7 @@
 //   PORT=4100 BULWARK_ISSUER=http://localhost:3000 BULWARK_CLIENT_ID=… BULWARK_CLIENT_SECRET=… \
 //   INVENTORY_API=https://inventory.example.com/api node server.mjs
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import Fastify from 'fastify';
 import { createIssuerVerifier } from '@bulwark/guard';
 import { bulwarkGuard } from '@bulwark/guard/fastify';
@@ -26,9 +27,39 @@ const verifier = await createIssuerVerifier({
   onError: (e) => console.error(`${new Date().toISOString()} token service: ${e.message}`),
 });
 
-const app = Fastify({ logger: false });
+// Bodies are checked as they are: an unknown field or a string for a number is a 400, not
+// silently dropped or converted (Fastify's default Ajv options would do both).
+const app = Fastify({ logger: false, ajv: { customOptions: { removeAdditional: false, coerceTypes: false } } });
 await app.register(bulwarkGuard, { verifier });
 app.addHook('onClose', () => verifier.close());
+
+// The service's own refusals in the same shape as the guard's (problem+json, a stable code); the
+// guard answers 401/403 itself before any of this runs.
+app.setNotFoundHandler((_request, reply) =>
+  reply
+    .code(404)
+    .type('application/problem+json')
+    .send(problem(404, 'Not Found', 'not_found', 'No such route.')),
+);
+app.setErrorHandler((error, _request, reply) => {
+  if (error.validation !== undefined) {
+    return reply
+      .code(400)
+      .type('application/problem+json')
+      .send(problem(400, 'Bad Request', 'invalid_request', 'The request body is not a valid item.'));
+  }
+  const status =
+    error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  if (status === 500) console.error(`${new Date().toISOString()} ${error.stack ?? error.message}`);
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send(
+      status === 500
+        ? problem(500, 'Internal Server Error', 'internal_error', 'The server could not complete the request.')
+        : problem(status, STATUS_CODES[status] ?? 'Error', 'invalid_request', 'The request could not be read.'),
+    );
+});
 
 /** The service's own data: in memory, enough for an example. */
 const items = new Map();
@@ -71,7 +102,11 @@ app.get('/healthz', async (_request, reply) => {
 });
 
 function notFound() {
-  return { type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found', detail: 'No such item.' };
+  return problem(404, 'Not Found', 'not_found', 'No such item.');
+}
+
+function problem(status, title, code, detail) {
+  return { type: `urn:bulwark:problem:${code}`, title, status, code, detail };
 }
 
 const address = await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });

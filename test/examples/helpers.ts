@@ -60,14 +60,23 @@ export interface ExampleProcess {
   stop(): Promise<void>;
 }
 
-/** Starts examples/<name>/server.mjs as a third party would run it, and waits for its listening line. */
-export function startExample(name: string, service: TokenService, timeoutMs = 15_000): Promise<ExampleProcess> {
+/**
+ * Starts examples/<name>/server.mjs as a third party would run it, and waits for its listening line.
+ * `extraEnv`: more of the example's configuration, or another client than the service's default one.
+ */
+export function startExample(
+  name: string,
+  service: TokenService,
+  timeoutMs = 15_000,
+  extraEnv: Record<string, string> = {},
+): Promise<ExampleProcess> {
   const env = {
     PATH: process.env.PATH ?? '',
     PORT: '0',
     BULWARK_ISSUER: service.issuer,
     BULWARK_CLIENT_ID: service.client.client_id,
     BULWARK_CLIENT_SECRET: service.client.client_secret,
+    ...extraEnv,
   };
   const child = spawn(process.execPath, [join(EXAMPLES, name, 'server.mjs')], {
     env,

@@ -61,6 +61,10 @@ const PUBLISHED_PROBLEM_CODES = [
   'api_in_use',
   'registry_built_in',
   'registry_limit',
+  'invalid_target',
+  'invalid_scope',
+  'resource_not_granted',
+  'token_too_large',
 ];
 const PUBLISHED_OAUTH_ERRORS = [
   'invalid_request',
