@@ -27,7 +27,9 @@ export function refreshTokensSuite(open: OpenStore): void {
         token,
         session: await store().sessions.findById(session.id),
         user: await store().users.findById(user.id),
+        roleIds: await store().registry.userRoleIds(user.id),
       });
+      assert.deepEqual(found?.roleIds, ['role_clerk'], "the user's roles, read in the same statement");
       assert.equal(found?.user?.id, user.id);
       assert.equal(found?.session?.id, session.id);
       assert.equal(await store().refreshTokens.findForRefresh('nope'), undefined);
