@@ -197,7 +197,7 @@ for (const target of TARGETS)
         assert.deepEqual(grants?.permissions, ['stock:read', 'stock:write']);
         assert.deepEqual(grants?.roles, ['stock-reader']);
         const payroll = await h.services.grants.userGrant(bobId, 'payroll');
-        assert.deepEqual(payroll?.permissions, ['payroll:read', 'profile']);
+        assert.deepEqual(payroll?.permissions, ['profile', 'payroll:read']);
         assert.deepEqual(payroll?.roles, ['clerk']);
         assert.equal(await h.services.grants.userGrant(bobId, 'https://nowhere.example'), undefined);
       });

@@ -87,7 +87,7 @@ describe('registry rules: permissions at the call, attributes, legacy role, clie
     assert.equal(user.role, 'clerk');
     assert.deepEqual(user.roles, ['auditor', 'clerk']);
     const grant = await h.services.grants.userGrant(carolId, 'payroll');
-    assert.deepEqual(grant?.permissions, ['payroll:read', 'profile']);
+    assert.deepEqual(grant?.permissions, ['profile', 'payroll:read']);
 
     // Without any legacy role the mirror stays but grants nothing; setting it again restores it.
     const dropped = await call('PUT', `/api/users/${carolId}/roles`, admin, { roles: ['auditor'] });
@@ -96,7 +96,7 @@ describe('registry rules: permissions at the call, attributes, legacy role, clie
     assert.deepEqual((await h.services.grants.userGrant(carolId, 'payroll'))?.permissions, []);
     const restored = await call('PATCH', `/api/users/${carolId}`, admin, { role: 'clerk' });
     assert.deepEqual(restored.json<{ roles: string[] }>().roles, ['auditor', 'clerk']);
-    assert.deepEqual((await h.services.grants.userGrant(carolId, 'payroll'))?.permissions, ['payroll:read', 'profile']);
+    assert.deepEqual((await h.services.grants.userGrant(carolId, 'payroll'))?.permissions, ['profile', 'payroll:read']);
   });
 
   it('attributes: validated, stored, shown, audited by name only; a change revokes the user', async () => {
@@ -239,10 +239,10 @@ describe('the default API follows BULWARK_AUDIENCE', () => {
       assert.deepEqual(identifiers.sort(), ['https://payroll.example', BULWARK_API]);
       assert.equal(h.services.grants.defaultApi(), 'https://payroll.example');
       assert.deepEqual((await h.services.grants.userGrant(alice.id, 'https://payroll.example'))?.permissions, [
-        'admin',
+        'profile',
         'payroll:read',
         'payroll:write',
-        'profile',
+        'admin',
       ]);
       await h.restart();
       assert.deepEqual((await h.services.registry.cache.current()).apis.map((a) => a.identifier).sort(), [
