@@ -109,7 +109,6 @@ export function createOAuthServices(deps: OAuthDeps): OAuthServices {
       refreshLimit: deps.refreshLimit,
       sessions: deps.sessions,
       grants: deps.grants,
-      store,
       keys: deps.keys,
       audit,
       now,

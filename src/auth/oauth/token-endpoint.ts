@@ -5,7 +5,6 @@ import type { GrantSource } from '../registry/grants.js';
 import { clientGrantFor, tokenTarget, type TokenTarget } from '../tokens/token-target.js';
 import type { RequestMeta, SessionService } from '../sessions/session-service.js';
 import type { RequestLimit } from '../../http/rate-limit.js';
-import type { Store } from '../../store/types.js';
 import { claimedClientId, type CallingClient, type ClientAuthenticator } from './client-auth.js';
 import type { ClientThrottle } from './client-throttle.js';
 import { issueClientToken, type ClientTokenSettings } from './client-token.js';
@@ -34,7 +33,6 @@ export interface TokenEndpointDeps {
   refreshLimit: RequestLimit;
   sessions: SessionService;
   grants: GrantSource;
-  store: Store;
   keys: Pick<KeyManager, 'currentSigningKey'>;
   audit: AuditLog;
   settings: ClientTokenSettings & { tokenEndpoint: string };
