@@ -219,13 +219,10 @@ async function rotation(
 }
 
 /**
- * used_at := the database's clock now. On Postgres with no bound parameter (the hash is base64url,
- * quoted as a literal: it travels with COMMIT in one simple-query message); on SQLite bound, so
- * the statement's text is the same on every rotation and stays prepared.
+ * Postgres: used_at := the database's clock at the commit, with no bound parameter (the hash is
+ * base64url, quoted as a literal: it travels with COMMIT in one simple-query message).
  */
 function stampUse(trx: Kysely<Database>, hash: string, clock: () => number) {
-  if (!(trx.getExecutor().adapter instanceof PostgresAdapter))
-    return sql`update refresh_tokens set used_at = ${databaseClockMs(trx, clock)} where hash = ${hash}`;
   if (!/^[A-Za-z0-9_-]+$/.test(hash)) throw new Error('rotate: a refresh token hash is base64url');
   return sql`update refresh_tokens set used_at = ${databaseClockMs(trx, clock)} where hash = ${sql.lit(hash)}`;
 }
@@ -261,13 +258,10 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
      */
     rotate(oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs = 0): Promise<RotateOutcome> {
       const steps = (trx: Kysely<Database>) => rotation(trx, oldHash, next, clock, reuseWindowMs);
-      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
-        return db.transaction().execute(async (trx) => {
-          const outcome = await steps(trx);
-          if (outcome.outcome === 'rotated') await stampUse(trx, oldHash, clock).execute(trx);
-          return outcome;
-        });
-      }
+      // SQLite: the statements run back to back on the one connection once the transaction holds
+      // it, so MARK_USED's time is already the commit's; a separate stamp was one more statement
+      // per refresh for the same value.
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return db.transaction().execute(steps);
       // Postgres: the stamp and COMMIT travel in one message (the simple-query protocol: the
       // stamp has no bound parameters), so the server runs them back to back whenever it gets to
       // them. A server that stalls with the COMMIT unread and commits once it wakes, after this
