@@ -2,6 +2,7 @@ import type {
   Accepted,
   Api,
   ApiPatchRequest,
+  CurrentUser,
   EmailChangePending,
   Invitation,
   InvitationRequest,
@@ -16,8 +17,11 @@ import type {
 } from '@bulwark/contract/types';
 import type { BulwarkPasskeys } from './passkeys/types.js';
 
-/** The signed-in user, as GET /api/users/me answers it: the server's own User shape. */
-export type BulwarkUser = User;
+/**
+ * The signed-in user, as GET /api/users/me answers it: the server's own CurrentUser shape (a User
+ * and `permissions`, what their roles grant at Bulwark's own API).
+ */
+export type BulwarkUser = CurrentUser;
 
 /** What `client.on` can listen to. */
 export type BulwarkEvent = 'signin' | 'signout' | 'refresh';

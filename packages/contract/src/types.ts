@@ -7,6 +7,7 @@ import type * as Schemas from './index.js';
  * from a schema is a compile error in every reader.
  */
 export type User = Static<typeof Schemas.User>;
+export type CurrentUser = Static<typeof Schemas.CurrentUser>;
 export type Session = Static<typeof Schemas.Session>;
 export type OwnSession = Static<typeof Schemas.OwnSession>;
 export type Key = Static<typeof Schemas.Key>;
