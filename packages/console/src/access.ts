@@ -7,6 +7,8 @@ import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
  */
 export const VIEW_PERMISSIONS = {
   '/users': BULWARK_PERMISSION['users:read'],
+  '/apis': BULWARK_PERMISSION['apis:read'],
+  '/roles': BULWARK_PERMISSION['roles:read'],
   '/keys': BULWARK_PERMISSION['keys:read'],
   '/audit': BULWARK_PERMISSION['audit:read'],
 } as const;

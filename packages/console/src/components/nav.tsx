@@ -10,6 +10,8 @@ const EVERYONE: ReadonlyArray<[ViewPath, string]> = [
 ];
 const ADMINS: ReadonlyArray<[keyof typeof VIEW_PERMISSIONS, string]> = [
   ['/users', 'Users'],
+  ['/apis', 'APIs'],
+  ['/roles', 'Roles'],
   ['/keys', 'Keys'],
   ['/audit', 'Audit log'],
 ];

@@ -8,6 +8,8 @@ const EmployeesView = lazyView(() => import('./employees').then((m) => m.Employe
 const SessionsView = lazyView(() => import('./sessions').then((m) => m.SessionsView));
 const SecurityView = lazyView(() => import('./security').then((m) => m.SecurityView));
 const UsersView = lazyView(() => import('./users').then((m) => m.UsersView));
+const ApisView = lazyView(() => import('./apis').then((m) => m.ApisView));
+const RolesView = lazyView(() => import('./roles').then((m) => m.RolesView));
 const KeysView = lazyView(() => import('./keys').then((m) => m.KeysView));
 const AuditView = lazyView(() => import('./audit').then((m) => m.AuditView));
 const VerifyEmailView = lazyView(() => import('./verify-email').then((m) => m.VerifyEmailView));
@@ -30,6 +32,10 @@ export function ViewFor({ path, user }: { path: string; user: BulwarkUser }) {
       return <VerifyEmailView />;
     case '/users':
       return mayView(user, '/users') ? <UsersView /> : <AdminsOnly />;
+    case '/apis':
+      return mayView(user, '/apis') ? <ApisView /> : <AdminsOnly />;
+    case '/roles':
+      return mayView(user, '/roles') ? <RolesView /> : <AdminsOnly />;
     case '/keys':
       return mayView(user, '/keys') ? <KeysView /> : <AdminsOnly />;
     case '/audit':
