@@ -11,6 +11,7 @@ import {
 import type { UserRecord } from '../store/types.js';
 import { readStdin, table } from './context.js';
 import { UsageError } from './usage.js';
+import { employeeLinkOf } from '../auth/users/employee-directory.js';
 
 export async function usersCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
@@ -98,7 +99,7 @@ async function inviteUser(args: string[]): Promise<void> {
     id: invitation.id,
     email: invitation.email,
     roles: invitation.roles,
-    employee_id: invitation.employeeId,
+    employee_id: employeeLinkOf(invitation),
     expires_at: new Date(invitation.expiresAt).toISOString(),
   };
   console.log(
@@ -124,7 +125,7 @@ async function listUsers(args: string[]): Promise<void> {
     id: u.id,
     username: u.username,
     role: u.role,
-    employee_id: u.employeeId,
+    employee_id: employeeLinkOf(u),
     disabled: u.disabled,
     created_at: new Date(u.createdAt).toISOString(),
   }));

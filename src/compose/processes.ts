@@ -8,7 +8,7 @@ import { authModule } from '../auth/module.js';
 import { localRevocationFeed, type RevocationFeed } from '../auth/revocation/revocation-feed.js';
 import { createRedisRevocationFeed, redisEndpoint } from '../auth/revocation/revocation-feed-redis.js';
 import { RevocationService } from '../auth/revocation/revocation-service.js';
-import { ensureApiPermissions } from '../auth/registry/ensure-api.js';
+import { ensureApi } from '../auth/registry/ensure-api.js';
 import { createAuthServices, type AuthServices } from '../auth/services.js';
 import { createSetFeed } from '../auth/ssf/feed.js';
 import type { ThrottleOptions } from '../auth/throttle/index.js';
@@ -24,7 +24,7 @@ import type { Metrics } from '../metrics/index.js';
 import {
   createPayrollServices,
   employeeDirectory,
-  PAYROLL_PERMISSION_LIST,
+  PAYROLL_API_NEEDS,
   payrollModule,
   type PayrollOptions,
   type PayrollServices,
@@ -136,8 +136,9 @@ async function assembleTokenService(
     config.serveOnly === 'auth'
       ? undefined
       : createPayrollServices({ db: store.db, audit: auth.audit, now: options.now }, payrollOptions(config, options));
-  // Payroll's API (the default audience) holds the permissions payroll checks, as a team's would.
-  if (payroll !== undefined) await ensureApiPermissions(auth.registry, config.audience, PAYROLL_PERMISSION_LIST);
+  // Payroll's API (the default audience) holds the permissions payroll checks and carries the
+  // employee link it scopes reads by, as a team's API would.
+  if (payroll !== undefined) await ensureApi(auth.registry, config.audience, PAYROLL_API_NEEDS);
   const mailWorker = startMailWorker(auth, config, logger, options.now);
   const upkeep = [
     revocationSyncTask(auth.revocations),

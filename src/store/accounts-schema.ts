@@ -18,7 +18,10 @@ export interface InvitationsTable {
   /** Space separated. */
   roles: string;
   invited_by: string | null;
+  /** Since 0013 a mirror of the attribute `employee_id`, for an older release during a rolling upgrade; never read. */
   employee_id: string | null;
+  /** JSON object text (0013_employee_link). */
+  attributes: string;
   created_at: number;
   expires_at: number;
   accepted_at: number | null;

@@ -29,8 +29,11 @@ export interface InvitationRecord {
   /** Role names (today a user has one: the first). */
   roles: string[];
   invitedBy: string | null;
-  /** The payroll employee record the account will be linked to; null: none. */
-  employeeId: string | null;
+  /**
+   * The attributes the account will have (0013): today the payroll employee link
+   * (`employee_id`) an admin chose, or none.
+   */
+  attributes: Record<string, unknown>;
   createdAt: number;
   expiresAt: number;
   acceptedAt: number | null;

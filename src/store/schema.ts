@@ -11,6 +11,10 @@ export interface UsersTable {
   username: string;
   password_hash: string;
   role: Role;
+  /**
+   * Since 0013 a mirror of the attribute `employee_id`, written for an older release running
+   * beside this one during a rolling upgrade; never read.
+   */
   employee_id: string | null;
   disabled: number;
   created_at: number;

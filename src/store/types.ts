@@ -35,7 +35,6 @@ export interface UserRecord {
   username: string;
   passwordHash: string;
   role: Role;
-  employeeId: string | null;
   disabled: boolean;
   createdAt: number;
   updatedAt: number;
@@ -46,14 +45,16 @@ export interface UserRecord {
   email?: string | null;
   /** When the address was proven by a mailed link; null: not verified. */
   emailVerifiedAt?: number | null;
-  /** Admin-set attributes (0012_registry), validated by the service; absent: none. */
+  /**
+   * Admin-set attributes (0012_registry), validated by the service; absent: none. Payroll's link
+   * to an employee record is the attribute `employee_id` (0013_employee_link).
+   */
   attributes?: Record<string, unknown>;
 }
 
 export interface UserPatch {
   role?: Role;
   disabled?: boolean;
-  employeeId?: string | null;
   passwordHash?: string;
   passwordChangedAt?: number;
   mustChangePassword?: boolean;

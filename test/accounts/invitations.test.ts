@@ -151,7 +151,7 @@ describe('invitations (mail through a real SMTP server)', () => {
     const fresh = await h.login('eve', user.password);
     assert.equal(decodeJwt(fresh.access_token).claims.employee_id, links.carol);
     assert.equal(problemOf(await patch({ employee_id: 'no-such-employee' })).code, 'invalid_request');
-    assert.equal((await h.store.users.findById(user.id))?.employeeId, links.carol);
+    assert.equal((await h.store.users.findById(user.id))?.attributes?.employee_id, links.carol);
     const cleared = await patch({ employee_id: null });
     assert.equal(cleared.json<{ employee_id: string | null }>().employee_id, null);
     const changes = (await h.store.audit.list({}, { limit: 200 })).items

@@ -31,8 +31,8 @@ describe('demo seed: the company first, then carol linked to her record', () => 
     }
     const carolRecord = employees.find((e) => e.email === 'carol.nguyen@example.com');
     const carolUser = await h.services.store.users.findByUsername('carol');
-    assert.equal(carolUser?.employeeId, carolRecord?.id);
-    assert.equal((await h.services.store.users.findByUsername('alice'))?.employeeId, null);
+    assert.equal(carolUser?.attributes?.employee_id, carolRecord?.id);
+    assert.equal((await h.services.store.users.findByUsername('alice'))?.attributes?.employee_id, undefined);
     const payments = (await paymentsRepo(h.payroll.db).list({ limit: 1000 })).items;
     assert.deepEqual([...new Set(payments.map((p) => p.period))].sort(), ['2026-08', '2026-09', '2026-10']);
     const reversals = payments.filter((p) => p.kind === 'reversal');
@@ -66,7 +66,7 @@ describe('demo seed: the company first, then carol linked to her record', () => 
     const first = await employeesRepo(h.payroll.db).count();
     const links = await seedDemoPayroll(h.payroll);
     assert.equal(await employeesRepo(h.payroll.db).count(), first);
-    assert.equal(links.carol, (await h.services.store.users.findByUsername('carol'))?.employeeId);
+    assert.equal(links.carol, (await h.services.store.users.findByUsername('carol'))?.attributes?.employee_id);
     assert.equal(
       await seedDemoUsers(h.services, { linkEmployees: () => Promise.reject(new Error('must not run')) }),
       undefined,

@@ -130,7 +130,7 @@ for (const target of TARGETS)
           { identifier: 'https://x.example', name: 'x', permissions: [{ name: 'has space' }] },
           { identifier: 'https://x.example', name: 'x', permissions: [{ name: 'a' }, { name: 'a' }] },
           { identifier: 'https://x.example', name: 'x', claims: ['sub'] },
-          { identifier: 'https://x.example', name: 'x', claims: ['employee_id'] },
+          { identifier: 'https://x.example', name: 'x', claims: ['role'] },
           { identifier: 'https://x.example', name: 'x', access_token_ttl: 59 },
           { identifier: 'https://x.example', name: 'x', access_token_ttl: 100_000 },
         ]) {

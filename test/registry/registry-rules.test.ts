@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BULWARK_API, REGISTRY_LIMITS } from '@bulwark/contract';
 import { RegistryCache } from '../../src/auth/registry/registry-cache.js';
-import { ensureApiPermissions } from '../../src/auth/registry/ensure-api.js';
+import { ensureApi } from '../../src/auth/registry/ensure-api.js';
 import { holdsPermission } from '../../src/auth/registry/require-permission.js';
 import { ServiceUnavailableError } from '../../src/errors/index.js';
-import { PAYROLL_PERMISSION_LIST, PAYROLL_PERMISSIONS } from '../../src/payroll/index.js';
+import { PAYROLL_PERMISSION_LIST, PAYROLL_PERMISSIONS, seedDemoPayroll } from '../../src/payroll/index.js';
 import { openStore } from '../../src/store/index.js';
-import { bearer, createHarness, problemOf, type Harness } from '../helpers/harness.js';
+import { bearer, createHarness, decodeJwt, problemOf, type Harness } from '../helpers/harness.js';
 
 describe('registry rules: permissions at the call, attributes, legacy role, client grants, limits', () => {
   let h: Harness;
@@ -142,6 +142,46 @@ describe('registry rules: permissions at the call, attributes, legacy role, clie
     }
     const user = await h.store.users.findById(carolId);
     assert.equal(user?.attributes?.department, 'stores', 'a refused change changes nothing');
+  });
+
+  it("the employee link is payroll's attribute: set by employee_id or attributes, checked, carried by the APIs that list it", async () => {
+    const hiro = { id: (await seedDemoPayroll(h.payroll)).carol as string };
+    const dave = await h.addUser('dave', 'employee');
+    const linked = await call('PATCH', `/api/users/${dave.id}`, admin, { employee_id: hiro.id });
+    assert.equal(linked.statusCode, 200, linked.body);
+    const view = linked.json<{ employee_id: string | null; attributes: Record<string, unknown> }>();
+    assert.equal(view.employee_id, hiro.id);
+    assert.deepEqual(view.attributes, { employee_id: hiro.id });
+    // Other attributes keep the link unless they replace it.
+    const more = await call('PATCH', `/api/users/${dave.id}`, admin, {
+      attributes: { site: 'north', employee_id: hiro.id },
+    });
+    assert.equal(more.json<{ employee_id: string | null }>().employee_id, hiro.id);
+    for (const attributes of [{ employee_id: 7 }, { employee_id: 'no-such-employee' }]) {
+      const refused = await call('PATCH', `/api/users/${dave.id}`, admin, { attributes });
+      assert.equal(refused.statusCode, 400, JSON.stringify(attributes));
+      assert.equal(problemOf(refused).code, 'invalid_request');
+    }
+    assert.deepEqual((await h.store.users.findById(dave.id))?.attributes, { site: 'north', employee_id: hiro.id });
+
+    // Payroll's API lists the claim (payroll registers it); a team's API that does not, carries none.
+    const payrollApi = await h.services.registry.apiByIdentifier(h.services.grants.defaultApi());
+    assert.ok(payrollApi.claims.includes('employee_id'), payrollApi.claims.join(' '));
+    const token = (await h.login('dave', 'dave-Correct-Horse-42')).access_token;
+    assert.equal(decodeJwt(token).claims.employee_id, hiro.id);
+    const own = await call('GET', `/api/employees/${hiro.id}`, token);
+    assert.equal(own.statusCode, 200, 'the employee reads their own record through the claim');
+
+    const unlinked = await call('PATCH', `/api/users/${dave.id}`, admin, { employee_id: null });
+    assert.deepEqual(unlinked.json<{ attributes: unknown }>().attributes, { site: 'north' });
+    assert.equal(
+      (await call('GET', `/api/employees/${hiro.id}`, token)).statusCode,
+      401,
+      'unlinking ends the old tokens',
+    );
+    const after = (await h.login('dave', 'dave-Correct-Horse-42')).access_token;
+    assert.equal(decodeJwt(after).claims.employee_id, undefined);
+    assert.equal((await call('GET', `/api/employees/${hiro.id}`, after)).statusCode, 404);
   });
 
   it("a new client's scope is granted per audience; an unregistered audience is registered", async () => {
@@ -278,7 +318,7 @@ describe('payroll registers the permissions it checks at its API (issue #18 item
     await registry.cache.reload();
     const auditedBefore = (await h.store.audit.list({ type: 'api.updated' }, { limit: 50 })).items.length;
 
-    await ensureApiPermissions(registry, api.identifier, PAYROLL_PERMISSION_LIST);
+    await ensureApi(registry, api.identifier, { permissions: PAYROLL_PERMISSION_LIST });
     const after = await registry.apiByIdentifier(api.identifier);
     const names = after.permissions.map((p) => p.name);
     assert.ok(names.includes(PAYROLL_PERMISSIONS.readSelf), names.join(' '));
@@ -287,7 +327,7 @@ describe('payroll registers the permissions it checks at its API (issue #18 item
     assert.equal(audited.length, auditedBefore + 1);
     assert.equal(audited[0]?.actorId, null);
 
-    await ensureApiPermissions(registry, api.identifier, PAYROLL_PERMISSION_LIST);
+    await ensureApi(registry, api.identifier, { permissions: PAYROLL_PERMISSION_LIST });
     assert.equal((await h.store.audit.list({ type: 'api.updated' }, { limit: 50 })).items.length, auditedBefore + 1);
     assert.deepEqual((await registry.apiByIdentifier(api.identifier)).permissions, after.permissions);
   });

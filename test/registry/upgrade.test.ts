@@ -16,17 +16,24 @@ import { openPostgres } from '../../src/store/postgres.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
 
-/** What today's main (before 0012_registry) applies: every migration but the registry's. */
-function beforeRegistry(): Record<string, Migration> {
+/** The releases an upgrade starts from: before 0012_registry, and with it but before 0013_employee_link. */
+const RELEASES = {
+  'before 0012_registry': ['0012_registry', '0013_employee_link'],
+  'with 0012_registry, before 0013_employee_link': ['0013_employee_link'],
+} as const;
+type Release = keyof typeof RELEASES;
+
+/** What that release applied: every migration but those it did not have. */
+function migrationsOf(release: Release): Record<string, Migration> {
   const all: Record<string, Migration> = { ...coreMigrations, ...payrollMigrations };
-  delete all['0012_registry'];
+  for (const name of RELEASES[release]) delete all[name];
   return all;
 }
 
-async function migrateAsMainDid(db: Kysely<unknown>): Promise<void> {
+async function migrateAs(release: Release, db: Kysely<unknown>): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: () => Promise.resolve(beforeRegistry()) },
+    provider: { getMigrations: () => Promise.resolve(migrationsOf(release)) },
     migrationTableName: 'bulwark_migration',
     migrationLockTableName: 'bulwark_migration_lock',
     allowUnorderedMigrations: true,
@@ -37,14 +44,17 @@ async function migrateAsMainDid(db: Kysely<unknown>): Promise<void> {
 
 const T = Date.UTC(2026, 0, 1);
 
-/** Rows as the old release wrote them: users with a role column, clients with scopes and audiences. */
+/**
+ * Rows as the old release wrote them: users with a role column and an employee_id column, an
+ * invitation linked to an employee record, clients with scopes and audiences.
+ */
 async function seedLegacy(db: Kysely<unknown>): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old schema, untyped
   const old = db as Kysely<any>;
-  for (const [id, role] of [
-    ['u-admin', 'admin'],
-    ['u-clerk', 'clerk'],
-    ['u-employee', 'employee'],
+  for (const [id, role, employeeId] of [
+    ['u-admin', 'admin', null],
+    ['u-clerk', 'clerk', null],
+    ['u-employee', 'employee', 'e-7'],
   ])
     await old
       .insertInto('users')
@@ -53,7 +63,7 @@ async function seedLegacy(db: Kysely<unknown>): Promise<void> {
         username: id,
         password_hash: 'x',
         role,
-        employee_id: null,
+        employee_id: employeeId,
         disabled: 0,
         created_at: T,
         updated_at: T,
@@ -77,6 +87,20 @@ async function seedLegacy(db: Kysely<unknown>): Promise<void> {
     secret_issued_at: T,
   });
   await old
+    .insertInto('invitations')
+    .values({
+      id: 'i-linked',
+      email: 'new@example.test',
+      roles: 'employee',
+      invited_by: 'u-admin',
+      employee_id: 'e-8',
+      created_at: T,
+      expires_at: T + 86_400_000,
+      accepted_at: null,
+      user_id: null,
+    })
+    .execute();
+  await old
     .insertInto('oauth_clients')
     .values([
       client('c-feed', 'payroll:read ssf:poll', ['payroll']),
@@ -94,7 +118,11 @@ async function assertEverythingKept(store: SqlStore): Promise<void> {
     ['u-employee', 'employee'],
   ] as const) {
     const grant = await grants.userGrant(id, 'payroll');
-    assert.deepEqual(grant?.permissions, [...ROLE_SCOPES[role]], `${role} keeps exactly its scopes, in the order its tokens always listed them`);
+    assert.deepEqual(
+      grant?.permissions,
+      [...ROLE_SCOPES[role]],
+      `${role} keeps exactly its scopes, in the order its tokens always listed them`,
+    );
     assert.deepEqual(grant?.roles, [role]);
     const deps = { cache, store, defaultApi: 'payroll' };
     for (const permission of Object.keys(BULWARK_PERMISSIONS) as BulwarkPermission[]) {
@@ -117,6 +145,16 @@ async function assertEverythingKept(store: SqlStore): Promise<void> {
   assert.equal(user?.role, 'clerk');
   assert.deepEqual(user?.attributes, {});
 
+  // The employee link is payroll's attribute now, carried because the payroll API lists it.
+  assert.deepEqual((await store.users.findById('u-employee'))?.attributes, { employee_id: 'e-7' });
+  assert.deepEqual((await store.accounts.findInvitation('i-linked'))?.attributes, { employee_id: 'e-8' });
+  assert.deepEqual((await cache.reload()).apiByIdentifier('payroll')?.claims, ['employee_id']);
+  // The column follows the attribute, for an older release still running beside this one.
+  await store.users.update('u-employee', { attributes: { employee_id: 'e-9' }, updatedAt: T + 1 });
+  assert.equal(await employeeColumn(store, 'u-employee'), 'e-9');
+  await store.users.update('u-employee', { attributes: {}, updatedAt: T + 2 });
+  assert.equal(await employeeColumn(store, 'u-employee'), null);
+
   // An instance of the older release, still running during the roll, creates a user the old way:
   // a new instance's start-up gives them their role.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old release's insert, untyped
@@ -127,7 +165,7 @@ async function assertEverythingKept(store: SqlStore): Promise<void> {
       username: 'u-late',
       password_hash: 'x',
       role: 'employee',
-      employee_id: null,
+      employee_id: 'e-late',
       disabled: 0,
       created_at: T,
       updated_at: T,
@@ -136,52 +174,72 @@ async function assertEverythingKept(store: SqlStore): Promise<void> {
     })
     .execute();
   assert.equal(await store.registry.adoptLegacyUsers(), 1);
+  assert.deepEqual((await store.users.findById('u-late'))?.attributes, { employee_id: 'e-late' });
   assert.equal(await store.registry.adoptLegacyUsers(), 0);
   assert.deepEqual((await grants.userGrant('u-late', 'payroll'))?.roles, ['employee']);
 }
 
-describe('upgrade of a store migrated by the release before 0012_registry', () => {
-  it('SQLite data dir: every user and client keeps exactly what it could do', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bulwark-upgrade-'));
-    try {
-      const old = openSqlite(join(dir, 'bulwark.db'));
-      await migrateAsMainDid(old as Kysely<unknown>);
-      await seedLegacy(old as Kysely<unknown>);
-      await old.destroy();
-      const store = await openStore({ dataDir: dir, migrations: payrollMigrations });
-      try {
-        await assertEverythingKept(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+/**
+ * A store as that release left it: the rows written before 0012 (whose migration moved them into
+ * the registry), then the release's own migrations applied.
+ */
+async function makeStoreOf(release: Release, db: Kysely<unknown>): Promise<void> {
+  await migrateAs('before 0012_registry', db);
+  await seedLegacy(db);
+  await migrateAs(release, db);
+}
 
-  describe('Postgres', { skip: SKIP_POSTGRES }, () => {
-    const drops: Array<() => Promise<void>> = [];
-    after(async () => {
-      for (const drop of drops) await drop();
+async function employeeColumn(store: SqlStore, id: string): Promise<string | null | undefined> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mirror column no type of this release reads
+  const row = await (store.db as Kysely<any>)
+    .selectFrom('users')
+    .select('employee_id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return (row as { employee_id: string | null } | undefined)?.employee_id;
+}
+
+for (const release of Object.keys(RELEASES) as Release[])
+  describe(`upgrade of a store migrated by the release ${release}`, () => {
+    it('SQLite data dir: every user and client keeps exactly what it could do', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bulwark-upgrade-'));
+      try {
+        const old = openSqlite(join(dir, 'bulwark.db'));
+        await makeStoreOf(release, old as Kysely<unknown>);
+        await old.destroy();
+        const store = await openStore({ dataDir: dir, migrations: payrollMigrations });
+        try {
+          await assertEverythingKept(store);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
-    it('Postgres schema: every user and client keeps exactly what it could do', async () => {
-      const schema = await createTestSchema('bulwark_upgrade');
-      drops.push(schema.drop);
-      const old = openPostgres(schema.url);
-      await migrateAsMainDid(old as Kysely<unknown>);
-      await seedLegacy(old as Kysely<unknown>);
-      await old.destroy();
-      const store = await openStore({
-        databaseUrl: schema.url,
-        dataDir: '/nonexistent',
-        migrations: payrollMigrations,
+    describe('Postgres', { skip: SKIP_POSTGRES }, () => {
+      const drops: Array<() => Promise<void>> = [];
+      after(async () => {
+        for (const drop of drops) await drop();
       });
-      try {
-        await assertEverythingKept(store);
-      } finally {
-        await store.close();
-      }
+
+      it('Postgres schema: every user and client keeps exactly what it could do', async () => {
+        const schema = await createTestSchema('bulwark_upgrade');
+        drops.push(schema.drop);
+        const old = openPostgres(schema.url);
+        await makeStoreOf(release, old as Kysely<unknown>);
+        await old.destroy();
+        const store = await openStore({
+          databaseUrl: schema.url,
+          dataDir: '/nonexistent',
+          migrations: payrollMigrations,
+        });
+        try {
+          await assertEverythingKept(store);
+        } finally {
+          await store.close();
+        }
+      });
     });
   });
-});

@@ -3,6 +3,20 @@ import { DATE_PATTERN, PAYROLL_LIMITS, PERIOD_PATTERN } from './limits.js';
 import { closed, DateTime, Id } from './shared.js';
 
 /** The payroll API's shapes: employees and payments. */
+
+/**
+ * The user attribute that links a user to their employee record, and the claim of the payroll
+ * API's tokens that carries it (the API lists it among its `claims`): payroll's own data on the
+ * user, not a column of the identity store (issue #18 item 5). Payroll scopes an employee's reads
+ * by it (contract §4).
+ */
+export const EMPLOYEE_LINK_ATTRIBUTE = 'employee_id';
+
+/** The employee record id a user's attributes link to; null when there is none (or it is not text). */
+export function employeeLinkIn(attributes: Readonly<Record<string, unknown>> | undefined): string | null {
+  const link = attributes?.[EMPLOYEE_LINK_ATTRIBUTE];
+  return typeof link === 'string' ? link : null;
+}
 export const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. EUR' });
 
 /**

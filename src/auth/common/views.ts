@@ -2,6 +2,7 @@ import type { AuditEvent as AuditEventRecord, SessionRecord, UserRecord } from '
 import type { KeyInfo } from '../keys/key-info.js';
 import type { AuditEvent, Key, Session, User } from '@bulwark/contract/types';
 import { describeUserAgent } from '../sessions/user-agent.js';
+import { employeeLinkOf } from '../users/employee-directory.js';
 
 /** What the API shows of the token service's records: the named shapes of schemas.ts. */
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -13,7 +14,7 @@ export function toUserView(user: UserRecord, roles: readonly string[]): User {
     id: user.id,
     username: user.username,
     role: user.role,
-    employee_id: user.employeeId,
+    employee_id: employeeLinkOf(user),
     disabled: user.disabled,
     email: user.email ?? null,
     email_verified: (user.emailVerifiedAt ?? null) !== null,

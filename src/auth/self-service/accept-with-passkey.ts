@@ -17,6 +17,7 @@ import { readClientData } from '../passkeys/client-data.js';
 import { passkeyName, verificationReason } from '../passkeys/registration.js';
 import { hashPassword } from '../passwords/passwords.js';
 import { validUsername } from '../users/usernames.js';
+import { employeeLinkOf } from '../users/employee-directory.js';
 import type { AccountLinks } from './links.js';
 
 const CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
@@ -165,7 +166,6 @@ export class InvitationPasskeys {
       // No password: a random one nobody knows (a reset link can set one later).
       passwordHash: await hashPassword(randomBytes(32).toString('base64url')),
       role,
-      employeeId: invitation.employeeId,
       disabled: false,
       createdAt: now,
       updatedAt: now,
@@ -173,6 +173,7 @@ export class InvitationPasskeys {
       mustChangePassword: false,
       email: invitation.email,
       emailVerifiedAt: now,
+      attributes: { ...invitation.attributes },
     };
     const passkey: PasskeyRecord = {
       id: info.credential.id,
@@ -200,7 +201,7 @@ export class InvitationPasskeys {
     await this.audit.record('user.created', {
       actorId: null,
       targetId: user.id,
-      details: { role, linked_employee: user.employeeId !== null },
+      details: { role, linked_employee: employeeLinkOf(user) !== null },
     });
     await this.audit.record('passkey.registered', {
       actorId: user.id,

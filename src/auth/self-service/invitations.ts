@@ -11,6 +11,7 @@ import { assertAcceptablePassword } from '../passwords/passwords.js';
 import { normaliseEmail } from './email.js';
 import type { AccountLinks } from './links.js';
 import { requireMail } from './mail-gate.js';
+import { withEmployeeLink } from '../users/employee-directory.js';
 
 export interface Inviter {
   /** null: the CLI (an operator on the server). */
@@ -67,7 +68,7 @@ export class Invitations {
       email,
       roles,
       invitedBy: inviter.id,
-      employeeId,
+      attributes: withEmployeeLink({}, employeeId),
       createdAt: now,
       expiresAt: now + ttl * 1000,
       acceptedAt: null,
@@ -109,7 +110,7 @@ export class Invitations {
         username,
         password,
         role,
-        employeeId: invitation.employeeId,
+        attributes: invitation.attributes,
         email: invitation.email,
         emailVerifiedAt: this.now(),
       },

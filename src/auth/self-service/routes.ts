@@ -25,6 +25,7 @@ import {
 } from '@bulwark/contract';
 import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
 import { holdsPermission } from '../registry/require-permission.js';
+import { employeeLinkOf } from '../users/employee-directory.js';
 
 const tags = ['accounts'];
 const security = [{ bearer: [] }];
@@ -133,7 +134,7 @@ export function registerSelfServiceRoutes(parent: FastifyInstance, services: Aut
         id: invitation.id,
         email: invitation.email,
         roles: invitation.roles as Role[],
-        employee_id: invitation.employeeId,
+        employee_id: employeeLinkOf(invitation),
         created_at: iso(invitation.createdAt),
         expires_at: iso(invitation.expiresAt),
       });

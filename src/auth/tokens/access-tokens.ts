@@ -23,7 +23,7 @@ export const ACCESS_TOKEN_REQUIRED_CLAIMS: readonly string[] = Object.freeze([
 
 export interface TokenSettings {
   issuer: string;
-  /** The default API's identifier: only its tokens carry the legacy `role` and `employee_id`. */
+  /** The default API's identifier: only its tokens carry the legacy `role`. */
   audience: string;
   accessTokenTtlSeconds: number;
   /** Encrypt access tokens to this key after signing (BULWARK_TOKEN_ENCRYPTION_KEY_FILE). */
@@ -74,12 +74,10 @@ export function issueAccessToken(
     scope,
   };
   if (grant.roles.length > 0) claims.roles = [...grant.roles];
-  // The legacy claims of the default API's tokens (contract §3), which services written before
-  // the registry read: the user's legacy role while they still hold it, and the employee link.
-  if (grant.api.identifier === settings.audience) {
-    if (grant.roles.includes(user.role)) claims.role = user.role;
-    if (user.employeeId !== null) claims.employee_id = user.employeeId;
-  }
+  // The legacy claim of the default API's tokens (contract §3), which services written before
+  // the registry read: the user's legacy role while they still hold it. (The employee link is an
+  // attribute since 0013, carried because the payroll API lists it among its claims.)
+  if (grant.api.identifier === settings.audience && grant.roles.includes(user.role)) claims.role = user.role;
   // RFC 9470 §6.1 / RFC 8176: how and when the user authenticated. A session is started by a
   // completed login, so its start is the auth_time, and refreshes keep both.
   claims.auth_time = Math.floor(session.createdAt / 1000);

@@ -5,19 +5,29 @@ import type { AuditLog } from '../audit/audit-log.js';
 import { assertAcceptablePassword, hashPassword } from '../passwords/passwords.js';
 import type { RevocationService } from '../revocation/revocation-service.js';
 import type { SessionService } from '../sessions/session-service.js';
-import { assertEmployeeExists, type EmployeeDirectory } from './employee-directory.js';
+import {
+  assertEmployeeExists,
+  assertLinkIsText,
+  employeeLinkOf,
+  withEmployeeLink,
+  type EmployeeDirectory,
+} from './employee-directory.js';
 import { validUsername } from './usernames.js';
 import type { User } from '@bulwark/contract/types';
 import { toUserView } from '../common/views.js';
 import { legacyRoleId } from '../../store/legacy-roles.js';
 import type { RegistryService } from '../registry/registry-service.js';
 import { userAttributes } from '../registry/registry-input.js';
+import { EMPLOYEE_LINK_ATTRIBUTE } from '@bulwark/contract';
 
 export interface NewUser {
   username: string;
   password: string;
   role: Role;
+  /** The payroll employee record the user is: stored as their attribute `employee_id`. */
   employeeId?: string | null | undefined;
+  /** Admin-set attributes (invitations carry them to the account); the link is one of them. */
+  attributes?: Record<string, unknown> | undefined;
   /** Normalised; set by invitations and sign-up, whose link proved it (emailVerifiedAt). */
   email?: string | null | undefined;
   emailVerifiedAt?: number | null | undefined;
@@ -26,9 +36,12 @@ export interface NewUser {
 export interface UserChange {
   role?: Role | undefined;
   disabled?: boolean | undefined;
-  /** The payroll employee record the user is; null clears the link. */
+  /** The payroll employee record the user is (their attribute `employee_id`); null clears the link. */
   employeeId?: string | null | undefined;
-  /** Replaces the user's attributes (validated: names, values, size). */
+  /**
+   * Replaces the user's attributes (validated: names, values, size), the link among them unless
+   * `employeeId` is given as well.
+   */
   attributes?: Record<string, unknown> | undefined;
 }
 
@@ -75,7 +88,7 @@ export class UserService {
   async create(input: NewUser, actorId: string | null): Promise<UserRecord> {
     const username = validUsername(input.username);
     assertAcceptablePassword(input.password, username);
-    await this.assertEmployee(input.employeeId);
+    await this.assertEmployee(employeeLinkOf({ attributes: attributesOf(input) }));
     return this.createWithHash({ ...input, username, passwordHash: await hashPassword(input.password) }, actorId);
   }
 
@@ -86,12 +99,12 @@ export class UserService {
   ): Promise<UserRecord> {
     const username = validUsername(input.username);
     const now = this.now();
+    const attributes = attributesOf(input);
     const user: UserRecord = {
       id: randomUUID(),
       username,
       passwordHash: input.passwordHash,
       role: input.role,
-      employeeId: input.employeeId ?? null,
       disabled: false,
       createdAt: now,
       updatedAt: now,
@@ -99,12 +112,13 @@ export class UserService {
       mustChangePassword: false,
       email: input.email ?? null,
       emailVerifiedAt: input.emailVerifiedAt ?? null,
+      attributes,
     };
     await this.store.users.create(user);
     await this.audit.record('user.created', {
       actorId,
       targetId: user.id,
-      details: { role: user.role, linked_employee: user.employeeId !== null },
+      details: { role: user.role, linked_employee: employeeLinkOf(user) !== null },
     });
     return user;
   }
@@ -139,21 +153,23 @@ export class UserService {
         detail: 'You cannot change your own role or disable your own account.',
       });
     }
-    await this.assertEmployee(change.employeeId);
-    const attributes = change.attributes === undefined ? undefined : userAttributes(change.attributes);
+    const attributes = this.#attributesAfter(before, change);
+    if (attributes !== undefined) {
+      const link = employeeLinkOf({ attributes });
+      if (link !== employeeLinkOf(before)) await this.assertEmployee(link);
+    }
     if (roleChanged && change.role !== undefined) await this.store.registry.setUserRoles(id, wantedRoles, change.role);
     const after = await this.store.users.update(id, {
       role: change.role,
       disabled: change.disabled,
-      employeeId: change.employeeId,
       attributes,
       updatedAt: this.now(),
     });
     if (after === undefined) throw new NotFoundError('user');
     let sessionsRevoked = 0;
-    // Tokens carry employee_id, and payroll scopes an employee's reads by it: a changed link ends
-    // the old tokens too, so nobody keeps seeing the pay of a record they were unlinked from.
-    const linkChanged = before.employeeId !== after.employeeId;
+    // Payroll's tokens carry employee_id, and payroll scopes an employee's reads by it: a changed
+    // link ends the old tokens too, so nobody keeps seeing the pay of a record they were unlinked from.
+    const linkChanged = employeeLinkOf(before) !== employeeLinkOf(after);
     // Attributes become claims: tokens carrying the old values end too.
     const attributesChanged = JSON.stringify(before.attributes ?? {}) !== JSON.stringify(after.attributes ?? {});
     if (roleChanged || disabling || linkChanged || attributesChanged) {
@@ -175,6 +191,17 @@ export class UserService {
     return after;
   }
 
+  /** The attributes a change leaves (validated), the link set by `employeeId` if given; undefined: unchanged. */
+  #attributesAfter(before: UserRecord, change: UserChange): Record<string, unknown> | undefined {
+    if (change.attributes === undefined && change.employeeId === undefined) return undefined;
+    const replaced = change.attributes === undefined ? (before.attributes ?? {}) : change.attributes;
+    const attributes = userAttributes(
+      change.employeeId === undefined ? replaced : withEmployeeLink(replaced, change.employeeId),
+    );
+    assertLinkIsText(attributes);
+    return attributes;
+  }
+
   /** For the CLI: the user of a username, or NotFoundError. */
   async getByUsername(username: string): Promise<UserRecord> {
     const user = await this.store.users.findByUsername(validUsername(username));
@@ -190,6 +217,13 @@ export class UserService {
   }
 }
 
+/** A new user's attributes: those given, the link set by `employeeId` when given. */
+function attributesOf(input: Pick<NewUser, 'attributes' | 'employeeId'>): Record<string, unknown> {
+  return input.employeeId === undefined
+    ? { ...input.attributes }
+    : withEmployeeLink(input.attributes, input.employeeId);
+}
+
 const LEGACY_ROLE_IDS: ReadonlySet<string> = new Set(ROLES.map(legacyRoleId));
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
@@ -200,12 +234,13 @@ function diff(before: UserRecord, after: UserRecord): Record<string, { from: unk
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   if (before.role !== after.role) changes.role = { from: before.role, to: after.role };
   if (before.disabled !== after.disabled) changes.disabled = { from: before.disabled, to: after.disabled };
-  if (before.employeeId !== after.employeeId) changes.employee_id = { from: before.employeeId, to: after.employeeId };
-  // Names only: attribute values may be personal data.
+  const [linkWas, linkNow] = [employeeLinkOf(before), employeeLinkOf(after)];
+  if (linkWas !== linkNow) changes.employee_id = { from: linkWas, to: linkNow };
+  // Names only: attribute values may be personal data. The link is shown above, by record id.
   const was = before.attributes ?? {};
   const now = after.attributes ?? {};
   const names = [...new Set([...Object.keys(was), ...Object.keys(now)])].filter(
-    (k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]),
+    (k) => k !== EMPLOYEE_LINK_ATTRIBUTE && JSON.stringify(was[k]) !== JSON.stringify(now[k]),
   );
   if (names.length > 0) changes.attributes = { from: null, to: names.sort() };
   return changes;

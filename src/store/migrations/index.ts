@@ -9,6 +9,7 @@ import { operations } from './0009_operations.js';
 import { passkeys } from './0011_passkeys.js';
 import { accounts } from './0010_accounts.js';
 import { registry } from './0012_registry.js';
+import { employeeLink } from './0013_employee_link.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -38,6 +39,7 @@ export const coreMigrations: MigrationMap = {
   '0011_passkeys': passkeys,
   '0010_accounts': accounts,
   '0012_registry': registry,
+  '0013_employee_link': employeeLink,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

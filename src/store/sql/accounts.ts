@@ -8,6 +8,7 @@ import type {
   OutboxMessage,
 } from '../accounts-types.js';
 import { ms, msOrNull } from './values.js';
+import { employeeColumnMirror, parseAttributes } from './attributes.js';
 
 function toLink(row: AccountLinksTable): AccountLinkRecord {
   return {
@@ -29,7 +30,7 @@ function toInvitation(row: InvitationsTable): InvitationRecord {
     email: row.email,
     roles: row.roles.split(' ').filter((r) => r !== ''),
     invitedBy: row.invited_by,
-    employeeId: row.employee_id,
+    attributes: parseAttributes(row.attributes),
     createdAt: ms(row.created_at),
     expiresAt: ms(row.expires_at),
     acceptedAt: msOrNull(row.accepted_at),
@@ -114,7 +115,8 @@ export function sqlAccounts<DB>(base: Kysely<DB>): AccountsStore {
           email: i.email,
           roles: i.roles.join(' '),
           invited_by: i.invitedBy,
-          employee_id: i.employeeId,
+          employee_id: employeeColumnMirror(i.attributes),
+          attributes: JSON.stringify(i.attributes),
           created_at: i.createdAt,
           expires_at: i.expiresAt,
           accepted_at: i.acceptedAt,

@@ -117,7 +117,6 @@ const USER_COLUMNS = [
   'username',
   'password_hash',
   'role',
-  'employee_id',
   'disabled',
   'created_at',
   'updated_at',

@@ -13,6 +13,8 @@ import type {
 import type { Database } from '../schema.js';
 import { CompiledRead } from './compiled.js';
 import { isUniqueViolation, ms } from './values.js';
+import { parseAttributes } from './attributes.js';
+import { EMPLOYEE_LINK_ATTRIBUTE } from '@bulwark/contract';
 
 type Db = Kysely<RegistryTables & Pick<Database, 'users'>>;
 
@@ -298,6 +300,24 @@ export function sqlRegistry(base: Kysely<Database>): RegistryStore {
         await sql`insert into user_roles (user_id, role_id)
           select u.id, 'role_' || u.role from users u
           where u.roles_adopted = 0 and not exists (select 1 from user_roles r where r.user_id = u.id)`.execute(trx);
+        // An older release writes the employee link to the column only (0013 made it an attribute).
+        const linked = await trx
+          .selectFrom('users')
+          .select(['id', 'employee_id', 'attributes'])
+          .where('roles_adopted', '=', 0)
+          .where('employee_id', 'is not', null)
+          .execute();
+        for (const row of linked)
+          await trx
+            .updateTable('users')
+            .set({
+              attributes: JSON.stringify({
+                ...parseAttributes(row.attributes),
+                [EMPLOYEE_LINK_ATTRIBUTE]: row.employee_id,
+              }),
+            })
+            .where('id', '=', row.id)
+            .execute();
         const result = await trx
           .updateTable('users')
           .set({ roles_adopted: 1 })

@@ -8,22 +8,15 @@ import { isUniqueViolation, ms, msOrNull } from './values.js';
 import { legacyRoleId } from '../legacy-roles.js';
 import type { RegistryTables } from '../registry-schema.js';
 import { inTransaction } from './registry.js';
-
-/** A row written by a process older than 0012 has none (the column's default is `{}`). */
-function parseAttributes(text: string | undefined): Record<string, unknown> {
-  if (text === undefined || text === '') return {};
-  const value: unknown = JSON.parse(text);
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
+import { employeeColumnMirror, parseAttributes } from './attributes.js';
 
 /** A users row as the record (also for reads that join the row, e.g. the refresh's). */
-export function toUserRecord(row: UsersTable): UserRecord {
+export function toUserRecord(row: Omit<UsersTable, 'employee_id'>): UserRecord {
   return {
     id: row.id,
     username: row.username,
     passwordHash: row.password_hash,
     role: row.role,
-    employeeId: row.employee_id,
     disabled: Number(row.disabled) !== 0,
     createdAt: ms(row.created_at),
     updatedAt: ms(row.updated_at),
@@ -41,7 +34,7 @@ function toRow(user: UserRecord): UsersTable {
     username: user.username,
     password_hash: user.passwordHash,
     role: user.role,
-    employee_id: user.employeeId,
+    employee_id: employeeColumnMirror(user.attributes),
     disabled: user.disabled ? 1 : 0,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
@@ -54,18 +47,20 @@ function toRow(user: UserRecord): UsersTable {
   };
 }
 
-/** Only the fields present in the patch change; `employeeId: null` clears the link. */
+/** Only the fields present in the patch change. */
 function toUpdate(patch: UserPatch): Updateable<UsersTable> {
   const set: Updateable<UsersTable> = { updated_at: patch.updatedAt };
   if (patch.role !== undefined) set.role = patch.role;
   if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
-  if (patch.employeeId !== undefined) set.employee_id = patch.employeeId;
   if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
   if (patch.passwordChangedAt !== undefined) set.password_changed_at = patch.passwordChangedAt;
   if (patch.mustChangePassword !== undefined) set.must_change_password = patch.mustChangePassword ? 1 : 0;
   if (patch.email !== undefined) set.email = patch.email;
   if (patch.emailVerifiedAt !== undefined) set.email_verified_at = patch.emailVerifiedAt;
-  if (patch.attributes !== undefined) set.attributes = JSON.stringify(patch.attributes);
+  if (patch.attributes !== undefined) {
+    set.attributes = JSON.stringify(patch.attributes);
+    set.employee_id = employeeColumnMirror(patch.attributes);
+  }
   return set;
 }
 

@@ -39,7 +39,6 @@ export function makeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     username: `user-${id}`,
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     role: 'clerk',
-    employeeId: null,
     disabled: false,
     createdAt: T0,
     updatedAt: T0,

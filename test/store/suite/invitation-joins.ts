@@ -12,7 +12,7 @@ async function pendingJoin(store: Store, overrides: Partial<PasskeyJoin> = {}): 
     email: `${uid('x').toLowerCase()}@example.test`,
     roles: ['clerk'],
     invitedBy: null,
-    employeeId: null,
+    attributes: {},
     createdAt: T0,
     expiresAt: T0 + HOUR,
     acceptedAt: null,

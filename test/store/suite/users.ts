@@ -11,7 +11,7 @@ export function usersSuite(open: OpenStore): void {
     const store = freshStore(open);
 
     it('creates and finds by id and username, with exact types', async () => {
-      const user = makeUser({ role: 'admin', employeeId: 'emp-1', disabled: true, updatedAt: T0 + 5 });
+      const user = makeUser({ role: 'admin', attributes: { employee_id: 'emp-1' }, disabled: true, updatedAt: T0 + 5 });
       await store().users.create(user);
       assert.deepEqual(await store().users.findById(user.id), user);
       const byName = await store().users.findByUsername(user.username);
@@ -54,14 +54,14 @@ export function usersSuite(open: OpenStore): void {
     });
 
     it('updates only the patched fields and returns the record', async () => {
-      const user = makeUser({ employeeId: 'emp-2' });
+      const user = makeUser({ attributes: { employee_id: 'emp-2', team: 'north' } });
       await store().users.create(user);
       const disabled = await store().users.update(user.id, { disabled: true, updatedAt: T0 + 1 });
       assert.deepEqual(disabled, { ...user, disabled: true, updatedAt: T0 + 1 });
 
       const patched = await store().users.update(user.id, {
         role: 'employee',
-        employeeId: null,
+        attributes: { team: 'north' },
         passwordHash: 'new-hash',
         passwordChangedAt: T0 + HOUR,
         disabled: false,
@@ -70,7 +70,7 @@ export function usersSuite(open: OpenStore): void {
       const expected: UserRecord = {
         ...user,
         role: 'employee',
-        employeeId: null,
+        attributes: { team: 'north' },
         passwordHash: 'new-hash',
         passwordChangedAt: T0 + HOUR,
         updatedAt: T0 + HOUR,

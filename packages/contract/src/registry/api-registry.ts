@@ -38,7 +38,8 @@ export const BULWARK_PERMISSION = Object.fromEntries(Object.keys(BULWARK_PERMISS
 /**
  * Claim names no user attribute may become: the registered JWT claims (RFC 7519 §4.1), those of
  * RFC 9068, 9449, 8693, 8176, 9470 and OpenID Connect that Bulwark or a verifier reads, and
- * Bulwark's own (`role`, `employee_id`).
+ * Bulwark's own legacy `role`. (`employee_id` is not among them: since 0013 it is payroll's user
+ * attribute, which the payroll API lists among its claims, EMPLOYEE_LINK_ATTRIBUTE.)
  */
 export const RESERVED_CLAIM_NAMES: readonly string[] = [
   'iss',
@@ -74,5 +75,4 @@ export const RESERVED_CLAIM_NAMES: readonly string[] = [
   'events',
   'txn',
   'toe',
-  'employee_id',
 ];
