@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   apiGet,
   apiToken,
+  axeViolations,
   launchChromium,
   signIn,
   startConsoleServer,
@@ -120,6 +121,7 @@ describe("console: APIs, Roles, and users' roles", { timeout: 90_000 }, () => {
     const row = table.getByRole('row').filter({ hasText: INVENTORY });
     await row.getByRole('button', { name: 'Edit Inventory' }).click();
     const edit = page.getByRole('form', { name: 'Edit Inventory' });
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the APIs view with an edit form open');
     await edit.getByLabel('Name', { exact: true }).fill('Stock');
     await edit.getByLabel('Permissions').fill('stock:read - Read stock\nstock:write - Move stock\nstock:count');
     await edit.getByRole('button', { name: 'Save' }).click();
@@ -164,6 +166,7 @@ describe("console: APIs, Roles, and users' roles", { timeout: 90_000 }, () => {
         .isChecked(),
       true,
     );
+    assert.deepEqual(await axeViolations(page), [], 'axe-core on the Roles view with an edit form open');
     await edit.getByLabel('Description').fill('Reads the stock');
     await edit.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved the role stock-reader.' }).waitFor();
@@ -210,6 +213,7 @@ describe("console: APIs, Roles, and users' roles", { timeout: 90_000 }, () => {
     await row.getByRole('button', { name: 'Roles of carol' }).click();
     dialog = page.getByRole('dialog', { name: 'Roles of carol' });
     await dialog.getByLabel('stock-reader').check();
+    assert.deepEqual(await axeViolations(page), [], "axe-core on the Users view with carol's roles open");
     await dialog.getByRole('button', { name: 'Save roles' }).click();
     const confirm = page.getByRole('dialog', { name: 'Change the roles of carol?' });
     await confirm.getByText('their live tokens end').waitFor();

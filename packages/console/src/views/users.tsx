@@ -178,7 +178,7 @@ export function UsersView() {
                   aria-haspopup="dialog"
                   onClick={() => setPickingRoles(record)}
                 >
-                  Change
+                  Roles
                 </button>
               )}
             </td>
