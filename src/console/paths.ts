@@ -10,6 +10,8 @@ export const CONSOLE_VIEW_PATHS = [
   '/employees',
   '/sessions',
   '/users',
+  '/apis',
+  '/roles',
   '/keys',
   '/audit',
   '/security',

@@ -304,7 +304,8 @@ describe('API3 broken object property level authorisation', () => {
     for (const token of Object.values(tokens)) {
       const answer = await send(target, 'GET', '/api/users/me', { token });
       assert.equal(answer.status, 200);
-      assert.deepEqual(Object.keys(answer.json<object>()).sort(), userKeys);
+      // The caller's own view adds their permissions at Bulwark's API (contract §15.2).
+      assert.deepEqual(Object.keys(answer.json<object>()).sort(), [...userKeys, 'permissions'].sort());
       assert.ok(!/argon2|password|hash/i.test(answer.text), answer.text);
     }
     const users = await send(target, 'GET', '/api/users?limit=100', { token: tokens.admin });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   apiGet,
   apiToken,
+  axeViolations,
   launchChromium,
   signIn,
   startConsoleServer,
@@ -22,7 +22,6 @@ import {
  * size must not scroll sideways.
  */
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const VIEWPORTS = [
   { name: 'phone', width: 390, height: 844, period: '2033-01' },
@@ -46,22 +45,6 @@ interface Employee {
   status: string;
   department: string;
 }
-interface AxeResult {
-  violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-}
-
-/**
- * axe-core in the page. The console's CSP refuses inline scripts, so the source goes in through
- * the DevTools protocol (page.evaluate of the source text), which the page's CSP does not govern.
- */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const result = (await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(context: Document): Promise<unknown> } }).axe.run(document),
-  )) as AxeResult;
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** A screenshot, axe-core finding nothing, and (on the phone) no sideways scrolling. */
 async function check(page: Page, viewport: Viewport, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}${name}-${viewport.name}.png`, fullPage: true });
@@ -122,6 +105,8 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
         ['Sessions', 'Sessions'],
         ['Security', 'Security'],
         ['Users', 'Users'],
+        ['APIs', 'APIs'],
+        ['Roles', 'Roles'],
         ['Keys', 'Keys'],
         ['Audit log', 'Audit log'],
       ] as const) {

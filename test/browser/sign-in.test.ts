@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, signIn, startConsoleServer, watchCsp, type ConsoleServer } from './harness.js';
 
 const EVERYONE = ['Payments', 'Employees', 'Sessions', 'Security'];
-const ADMINS = ['Users', 'Keys', 'Audit log'];
+const ADMINS = ['Users', 'APIs', 'Roles', 'Keys', 'Audit log'];
 
 async function navLinks(page: Page): Promise<string[]> {
   const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');

@@ -30,7 +30,7 @@ interface Document {
 }
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NAMED = ['User', 'Session', 'Key', 'AuditEvent', 'Employee', 'Payment', 'Problem'];
+const NAMED = ['User', 'CurrentUser', 'Session', 'Key', 'AuditEvent', 'Employee', 'Payment', 'Problem'];
 /** Public operations: these, and every discovery document under /.well-known/. */
 const PUBLIC = [
   'post /api/users-sessions',
@@ -156,7 +156,7 @@ describe('OpenAPI document lint (redocly, recommended rules)', () => {
     for (const name of NAMED)
       assert.ok(referenced.has(`#/components/schemas/${name}`), `${name} is referenced by an operation`);
     const single = {
-      'get /api/users/me': 'User',
+      'get /api/users/me': 'CurrentUser',
       'post /api/keys/rotate': 'Key',
       'get /api/employees/{id}': 'Employee',
       'post /api/payments': 'Payment',

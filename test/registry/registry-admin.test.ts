@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { BULWARK_API, BULWARK_PERMISSIONS } from '@bulwark/contract';
 import { bearer, createHarness, problemOf, type Harness } from '../helpers/harness.js';
 import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
 
@@ -261,6 +262,41 @@ for (const target of TARGETS)
         );
         const bad = await call('GET', '/api/roles?cursor=garbage!', admin);
         assert.equal(bad.statusCode, 400);
+      });
+
+      it("GET /api/users/me lists the user's permissions at Bulwark's own API, as the checks read them", async () => {
+        const me = async (token: string) => {
+          const answer = await call('GET', '/api/users/me', token);
+          assert.equal(answer.statusCode, 200, answer.body);
+          return answer.json<{ username: string; roles: string[]; permissions: string[] }>();
+        };
+        const adminMe = await me(admin);
+        assert.equal(adminMe.username, 'alice');
+        assert.deepEqual(
+          adminMe.permissions,
+          Object.keys(BULWARK_PERMISSIONS).filter((p) => p !== 'ssf:poll'),
+          "every permission of Bulwark API but a machine client's, in its declared order",
+        );
+
+        const carolId = (await h.addUser('carol', 'clerk')).id;
+        const carolBefore = (await h.login('carol', 'carol-Correct-Horse-42')).access_token;
+        assert.deepEqual((await me(carolBefore)).permissions, []);
+
+        const role = await call('POST', '/api/roles', admin, {
+          name: 'user-reader',
+          permissions: [{ api: BULWARK_API, permission: 'users:read' }],
+        });
+        assert.equal(role.statusCode, 201, role.body);
+        const set = await call('PUT', `/api/users/${carolId}/roles`, admin, { roles: ['clerk', 'user-reader'] });
+        assert.equal(set.statusCode, 200, set.body);
+        const carol = (await h.login('carol', 'carol-Correct-Horse-42')).access_token;
+        const carolMe = await me(carol);
+        assert.deepEqual(carolMe.roles, ['clerk', 'user-reader']);
+        assert.deepEqual(carolMe.permissions, ['users:read']);
+        // What it says is what the checks allow.
+        assert.equal((await call('GET', '/api/users', carol)).statusCode, 200);
+        assert.equal((await call('GET', '/api/keys', carol)).statusCode, 403);
+        assert.equal((await call('GET', '/api/roles', carol)).statusCode, 403);
       });
     },
   );

@@ -9,8 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
 
-// 4.5 KiB: the account flows (#20) and the passkey entry points (#20.5) joined the first load.
-const BUDGET_BYTES = 4608;
+// 4.75 KiB: the account flows (#20), the passkey entry points (#20.5) and the registry calls (#18) joined the first load.
+const BUDGET_BYTES = 4864;
 const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const result = await build({
   entryPoints: [entry],

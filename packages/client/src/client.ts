@@ -1,5 +1,6 @@
 import { createDpop } from './dpop.js';
 import { accountFlows } from './accounts.js';
+import { registryCalls } from './registry.js';
 import { createEmitter } from './events.js';
 import { loginStepProblem, type LoginStep } from './login-steps.js';
 import { createPasskeys, signInWithPasskey } from './passkeys/passkeys.js';
@@ -179,6 +180,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     fetch: authorizedFetch,
     request,
     accounts: accountFlows(request),
+    registry: registryCalls(request),
     on: (event, listener) => events.on(event, listener),
 
     close() {

@@ -15,6 +15,7 @@ export type {
   BulwarkClientOptions,
   BulwarkEvent,
   BulwarkListener,
+  BulwarkRegistry,
   BulwarkUser,
   HttpMethod,
   RequestOptions,

@@ -1,8 +1,27 @@
-import type { Accepted, EmailChangePending, Invitation, OthersRevoked, Role, User } from '@bulwark/contract/types';
+import type {
+  Accepted,
+  Api,
+  ApiPatchRequest,
+  CurrentUser,
+  EmailChangePending,
+  Invitation,
+  InvitationRequest,
+  NewApiRequest,
+  NewRoleRequest,
+  OthersRevoked,
+  Page,
+  PageQuery,
+  RoleDefinition,
+  RolePatchRequest,
+  User,
+} from '@bulwark/contract/types';
 import type { BulwarkPasskeys } from './passkeys/types.js';
 
-/** The signed-in user, as GET /api/users/me answers it: the server's own User shape. */
-export type BulwarkUser = User;
+/**
+ * The signed-in user, as GET /api/users/me answers it: the server's own CurrentUser shape (a User
+ * and `permissions`, what their roles grant at Bulwark's own API).
+ */
+export type BulwarkUser = CurrentUser;
 
 /** What `client.on` can listen to. */
 export type BulwarkEvent = 'signin' | 'signout' | 'refresh';
@@ -62,6 +81,8 @@ export interface BulwarkClient {
   request<T = unknown>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
   /** Forgot password, invitations, email addresses, sign-up, sign out elsewhere (issue #20). */
   readonly accounts: BulwarkAccounts;
+  /** The API registry (contract §15): APIs, roles, and a user's roles; each call needs its permission at Bulwark's API. */
+  readonly registry: BulwarkRegistry;
   /** Returns the function that unsubscribes. */
   on(event: BulwarkEvent, listener: BulwarkListener): () => void;
   /** Stops listening to the other tabs and drops the listeners. */
@@ -90,7 +111,7 @@ export interface BulwarkAccounts {
    * Invites an address (admins; any user with BULWARK_SIGNUP=invite, for the sign-up role).
    * `employeeId` (admins only) links the account to that payroll employee record.
    */
-  invite(email: string, roles: Role[], employeeId?: string): Promise<Invitation>;
+  invite(email: string, roles: InvitationRequest['roles'], employeeId?: string): Promise<Invitation>;
   /** Creates the invited account from the invitation link's token; then sign in as usual. */
   acceptInvitation(token: string, username: string, password: string): Promise<BulwarkUser>;
   /** Creates the invited account with a new passkey on this device (named `name`) instead of a password; then sign in with it. */
@@ -103,4 +124,41 @@ export interface BulwarkAccounts {
   signUp(email: string, username: string, password: string): Promise<Accepted>;
   /** Creates the signed-up account from its link's token. */
   confirmSignup(token: string): Promise<BulwarkUser>;
+}
+
+/**
+ * The API registry's admin calls (contract §15), one method each. Every call needs its permission
+ * at Bulwark's own API (`apis:read`, `apis:write`, `roles:read`, `roles:write`, `users:write`);
+ * a refusal or bad input throws BulwarkProblemError with the problem's `code` (e.g. 403
+ * `insufficient_scope`, 409 `api_in_use`, 400 `invalid_request`) and changes nothing.
+ */
+export interface BulwarkRegistry {
+  /** `GET /api/apis`: one page of the registered APIs; pass the page's `next_cursor` as `cursor` for the next. */
+  listApis(query?: PageQuery): Promise<Page<Api>>;
+  /** `GET /api/apis/{id}`: one API by its id (not its identifier); 404 `not_found` when there is none. */
+  getApi(id: string): Promise<Api>;
+  /** `POST /api/apis`: registers an API (its identifier is its tokens' `aud`, and never changes). */
+  createApi(body: NewApiRequest): Promise<Api>;
+  /**
+   * `PATCH /api/apis/{id}`: changes its name, permissions (the full new list), token lifetime or claims.
+   * A permission a role or client still holds cannot be removed.
+   */
+  updateApi(id: string, patch: ApiPatchRequest): Promise<Api>;
+  /** `DELETE /api/apis/{id}`: deletes an API no role or client holds permissions of (else 409); built-ins never. */
+  deleteApi(id: string): Promise<void>;
+  /** `GET /api/roles`: one page of the roles, each with its permissions. */
+  listRoles(query?: PageQuery): Promise<Page<RoleDefinition>>;
+  /** `GET /api/roles/{id}`: one role by its id. */
+  getRole(id: string): Promise<RoleDefinition>;
+  /** `POST /api/roles`: creates a role granting permissions of registered APIs (`{api: identifier, permission}`). */
+  createRole(body: NewRoleRequest): Promise<RoleDefinition>;
+  /** `PATCH /api/roles/{id}`: changes its description or permissions; its holders' live tokens are revoked. */
+  updateRole(id: string, patch: RolePatchRequest): Promise<RoleDefinition>;
+  /** `DELETE /api/roles/{id}`: its holders lose it and their live tokens are revoked; built-ins never. */
+  deleteRole(id: string): Promise<void>;
+  /**
+   * `PUT /api/users/{id}/roles`: sets all of a user's roles (names; replaces the list) and resolves to the user.
+   * A change ends the user's sessions and revokes their live tokens.
+   */
+  setUserRoles(userId: string, roleNames: readonly string[]): Promise<User>;
 }

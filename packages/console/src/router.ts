@@ -9,6 +9,8 @@ export const VIEW_PATHS = [
   '/employees',
   '/sessions',
   '/users',
+  '/apis',
+  '/roles',
   '/keys',
   '/audit',
   '/security',

@@ -65,11 +65,15 @@ export function useList<T>(path: string, query: Query = {}): ListState<T> {
   };
 }
 
-/** Every item of a small collection (employees, users) for names and pickers: up to `pages` pages of 100. */
-export function useAll<T>(path: string, pages = 10): { items: T[]; error: unknown } {
+/**
+ * Every item of a small collection (employees, users) for names and pickers: up to `pages` pages of 100.
+ * A null path loads nothing (a collection the user may not read).
+ */
+export function useAll<T>(path: string | null, pages = 10): { items: T[]; error: unknown } {
   const { request } = useApi();
   const [state, setState] = useState<{ items: T[]; error: unknown }>({ items: [], error: undefined });
   useEffect(() => {
+    if (path === null) return;
     let live = true;
     void (async () => {
       const all: T[] = [];

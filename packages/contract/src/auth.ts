@@ -103,6 +103,22 @@ export const User = Type.Object(
 );
 export type User = Static<typeof User>;
 
+/**
+ * GET /api/users/me: the caller's User and what they may do at Bulwark's own API. The console
+ * shows only the views these allow; every call is still checked at the call (contract §15.2).
+ */
+export const CurrentUser = Type.Object(
+  {
+    ...User.properties,
+    permissions: Type.Array(Type.String(), {
+      description:
+        "the permissions the user's roles grant at Bulwark's own API (urn:bulwark:api), in its declared order",
+    }),
+  },
+  { $id: 'CurrentUser', description: 'The calling user (never its password hash) and their permissions at Bulwark.' },
+);
+export type CurrentUser = Static<typeof CurrentUser>;
+
 export const NewUserRequest = Type.Object(
   {
     username: User.properties.username,

@@ -7,6 +7,7 @@ import type * as Schemas from './index.js';
  * from a schema is a compile error in every reader.
  */
 export type User = Static<typeof Schemas.User>;
+export type CurrentUser = Static<typeof Schemas.CurrentUser>;
 export type Session = Static<typeof Schemas.Session>;
 export type OwnSession = Static<typeof Schemas.OwnSession>;
 export type Key = Static<typeof Schemas.Key>;
@@ -38,7 +39,14 @@ export type Accepted = Static<typeof Schemas.Accepted>;
 export type EmailChangePending = Static<typeof Schemas.EmailChangePending>;
 export type OthersRevoked = Static<typeof Schemas.OthersRevoked>;
 export type Api = Static<typeof Schemas.Api>;
+export type NewApiRequest = Static<typeof Schemas.NewApiRequest>;
+export type ApiPatchRequest = Static<typeof Schemas.ApiPatchRequest>;
 export type RoleDefinition = Static<typeof Schemas.RoleDefinition>;
+export type NewRoleRequest = Static<typeof Schemas.NewRoleRequest>;
+export type RolePatchRequest = Static<typeof Schemas.RolePatchRequest>;
+export type UserRolesRequest = Static<typeof Schemas.UserRolesRequest>;
+/** The query of every list: `cursor` (a page's next_cursor) and `limit`. */
+export type PageQuery = Static<typeof Schemas.PageQuery>;
 export type UserAttributes = Static<typeof Schemas.UserAttributes>;
 /** A page of a list: `items` and the cursor of the next page (null on the last). */
 export interface Page<T> {

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BulwarkUser } from '@bulwark/client';
-import { Problem, RoleSchema, User } from '@bulwark/contract';
+import { CurrentUser, Problem, RoleSchema, User } from '@bulwark/contract';
 import { PROBLEMS, ROLES } from '@bulwark/contract/registry';
-import type { User as UserType } from '@bulwark/contract/types';
+import type { CurrentUser as CurrentUserType } from '@bulwark/contract/types';
 
 /** True only when A and B are the same type (not merely assignable). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-// Held by `npm run typecheck`: the SDK's user is the server's User schema's type, field for field.
-const sdkUserIsTheServers: Same<BulwarkUser, UserType> = true;
+// Held by `npm run typecheck`: the SDK's user is the server's CurrentUser schema's type (GET
+// /api/users/me), field for field.
+const sdkUserIsTheServers: Same<BulwarkUser, CurrentUserType> = true;
 
 describe('@bulwark/contract', () => {
   it("gives the SDK the server schema's own user type", () => {
@@ -27,6 +28,10 @@ describe('@bulwark/contract', () => {
       'updated_at',
       'username',
     ]);
+    assert.deepEqual(
+      Object.keys(CurrentUser.properties).sort(),
+      [...Object.keys(User.properties), 'permissions'].sort(),
+    );
   });
 
   it('derives the role schema and the Problem code enum from the registries', () => {

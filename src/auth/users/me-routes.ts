@@ -4,13 +4,13 @@ import { InvalidTokenError } from '@bulwark/guard';
 import { namedSchema, noContent } from '../../http/openapi.js';
 import type { AuthServices } from '../services.js';
 import { claimsOf, requestMeta } from '../common/request-meta.js';
-import { PasswordChange, security, User } from '@bulwark/contract';
+import { BULWARK_API, CurrentUser, PasswordChange, security } from '@bulwark/contract';
 
 const tags = ['auth'];
 
 export function registerMeRoutes(parent: FastifyInstance, services: AuthServices): void {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const UserRef = namedSchema(app, User);
+  const CurrentUserRef = namedSchema(app, CurrentUser);
 
   app.get(
     '/api/users/me',
@@ -19,16 +19,21 @@ export function registerMeRoutes(parent: FastifyInstance, services: AuthServices
       schema: {
         operationId: 'getCurrentUser',
         tags,
-        summary: 'The calling user (never the password hash)',
+        summary: "The calling user (never the password hash) and their permissions at Bulwark's own API",
         security,
-        response: { 200: UserRef },
+        response: { 200: CurrentUserRef },
       },
     },
     async (request) => {
-      const view = await services.users.viewById(claimsOf(request).sub);
+      const { sub } = claimsOf(request);
+      const [view, grant] = await Promise.all([
+        services.users.viewById(sub),
+        services.grants.userGrant(sub, BULWARK_API),
+      ]);
       // A valid token for a user that no longer exists is a token that should not work.
       if (view === undefined) throw new InvalidTokenError('revoked');
-      return view;
+      // What the console may show; each admin call checks its permission again at the call.
+      return { ...view, permissions: [...(grant?.permissions ?? [])] };
     },
   );
 

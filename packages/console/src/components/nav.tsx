@@ -1,4 +1,5 @@
 import type { BulwarkUser } from '@bulwark/client';
+import { mayView, type VIEW_PERMISSIONS } from '../access';
 import { navigate, type ViewPath } from '../router';
 
 const EVERYONE: ReadonlyArray<[ViewPath, string]> = [
@@ -7,14 +8,17 @@ const EVERYONE: ReadonlyArray<[ViewPath, string]> = [
   ['/sessions', 'Sessions'],
   ['/security', 'Security'],
 ];
-const ADMINS: ReadonlyArray<[ViewPath, string]> = [
+const ADMINS: ReadonlyArray<[keyof typeof VIEW_PERMISSIONS, string]> = [
   ['/users', 'Users'],
+  ['/apis', 'APIs'],
+  ['/roles', 'Roles'],
   ['/keys', 'Keys'],
   ['/audit', 'Audit log'],
 ];
 
+/** Everyone's views, and each admin view whose permission the user holds at Bulwark's API. */
 export function linksFor(user: BulwarkUser): ReadonlyArray<[ViewPath, string]> {
-  return user.role === 'admin' ? [...EVERYONE, ...ADMINS] : EVERYONE;
+  return [...EVERYONE, ...ADMINS.filter(([to]) => mayView(user, to))];
 }
 
 /** Real links (they open in a new tab too); a plain click stays in the page. */

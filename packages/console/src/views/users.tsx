@@ -1,4 +1,6 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { RoleDefinition, UserAttributes } from '@bulwark/contract/types';
+import { holds } from '../access';
 import { useApi } from '../api';
 import { useConfirm } from '../components/confirm';
 import { employeeLabel } from '../components/employee-picker';
@@ -11,7 +13,8 @@ import { InviteUserForm } from './invite-user';
 
 /**
  * User administration: invite, disable and enable, change role or employee link (PATCH
- * /api/users/{id}); disabling, role and link changes are confirmed first.
+ * /api/users/{id}), set all of a user's roles (PUT /api/users/{id}/roles); disabling, role,
+ * roles and link changes are confirmed first. Attributes are shown, read-only.
  */
 export function UsersView() {
   const { request, user: me } = useApi();
@@ -24,6 +27,9 @@ export function UsersView() {
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [dialog, confirm] = useConfirm();
+  const canSetRoles = holds(me, 'users:write') && holds(me, 'roles:read');
+  const roles = useAll<RoleDefinition>(canSetRoles ? '/api/roles' : null);
+  const [pickingRoles, setPickingRoles] = useState<UserRecord | undefined>(undefined);
 
   const update = async (
     record: UserRecord,
@@ -91,6 +97,32 @@ export function UsersView() {
     );
   };
 
+  const setRoles = async (record: UserRecord, chosen: string[]) => {
+    setPickingRoles(undefined);
+    const answer = await confirm({
+      title: `Change the roles of ${record.username}?`,
+      body: (
+        <p>
+          {record.username} holds {chosen.length === 0 ? 'no role' : chosen.join(', ')} from now on. Their current
+          sessions are signed out and their live tokens end; they sign in again with the new roles.
+        </p>
+      ),
+      action: 'Change roles',
+    });
+    if (!answer.confirmed) return;
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      await request<UserRecord>('PUT', `/api/users/${encodeURIComponent(record.id)}/roles`, {
+        body: { roles: chosen },
+      });
+      setNotice(`${record.username} now holds ${chosen.length === 0 ? 'no role' : chosen.join(', ')}.`);
+      list.reload();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
   const disable = async (record: UserRecord) => {
     const answer = await confirm({
       title: `Disable ${record.username}?`,
@@ -116,7 +148,10 @@ export function UsersView() {
       />
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? error} />
-      <ListTable label="Users" head={['Username', 'Role', 'Employee', 'State', 'Created', 'Actions']}>
+      <ListTable
+        label="Users"
+        head={['Username', 'Role', 'Roles', 'Employee', 'Attributes', 'State', 'Created', 'Actions']}
+      >
         {list.items.map((record) => (
           <tr key={record.id}>
             <td data-label="Username">{record.username}</td>
@@ -133,6 +168,19 @@ export function UsersView() {
                   </option>
                 ))}
               </select>
+            </td>
+            <td data-label="Roles">
+              <span>{record.roles.length === 0 ? 'none' : record.roles.join(', ')}</span>{' '}
+              {canSetRoles && record.id !== me.id && (
+                <button
+                  type="button"
+                  aria-label={`Roles of ${record.username}`}
+                  aria-haspopup="dialog"
+                  onClick={() => setPickingRoles(record)}
+                >
+                  Roles
+                </button>
+              )}
             </td>
             <td data-label="Employee">
               <select
@@ -151,6 +199,9 @@ export function UsersView() {
                   </option>
                 ))}
               </select>
+            </td>
+            <td data-label="Attributes">
+              <AttributeList attributes={record.attributes} />
             </td>
             <td data-label="State">{record.disabled ? 'disabled' : 'active'}</td>
             <td data-label="Created">{dateTime(record.created_at)}</td>
@@ -177,7 +228,101 @@ export function UsersView() {
           More
         </button>
       )}
+      {pickingRoles !== undefined && (
+        <RolesDialog
+          key={pickingRoles.id}
+          record={pickingRoles}
+          roles={roles.items}
+          onCancel={() => setPickingRoles(undefined)}
+          onSave={(chosen) => void setRoles(pickingRoles, chosen)}
+        />
+      )}
       {dialog}
     </section>
+  );
+}
+
+/** A user's attributes (admin-set, contract §15.3), read-only: `name: value` each. */
+function AttributeList({ attributes }: { attributes: UserAttributes }) {
+  const entries = Object.entries(attributes);
+  if (entries.length === 0) return <span class="hint">none</span>;
+  return (
+    <ul class="plain">
+      {entries.map(([name, value]) => (
+        <li key={name}>
+          <span class="mono">{name}</span>: {typeof value === 'string' ? value : JSON.stringify(value)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Checkboxes of every role, the user's checked; Save hands the chosen names on (to be confirmed). */
+function RolesDialog({
+  record,
+  roles,
+  onSave,
+  onCancel,
+}: {
+  record: UserRecord;
+  roles: RoleDefinition[];
+  onSave(chosen: string[]): void;
+  onCancel(): void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(record.roles));
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog !== null && !dialog.open) dialog.showModal();
+  }, []);
+  // Every role listed, and any the user holds that the list did not bring (kept as they are).
+  const names = [...new Set([...roles.map((role) => role.name), ...record.roles])];
+  const toggle = (name: string, on: boolean) => {
+    const next = new Set(chosen);
+    if (on) next.add(name);
+    else next.delete(name);
+    setChosen(next);
+  };
+  return (
+    <dialog
+      ref={ref}
+      class="confirm"
+      aria-labelledby="roles-dialog-title"
+      onCancel={(event) => {
+        event.preventDefault();
+        onCancel();
+      }}
+    >
+      <form
+        method="dialog"
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSave(names.filter((name) => chosen.has(name)));
+        }}
+      >
+        <h2 id="roles-dialog-title">Roles of {record.username}</h2>
+        <fieldset class="permissions">
+          <legend>Roles</legend>
+          {names.map((name) => (
+            <label key={name} class="check" title={roles.find((role) => role.name === name)?.description}>
+              <input
+                type="checkbox"
+                checked={chosen.has(name)}
+                onChange={(event) => toggle(name, event.currentTarget.checked)}
+              />{' '}
+              {name}
+            </label>
+          ))}
+        </fieldset>
+        <div class="actions">
+          <button type="submit" class="primary">
+            Save roles
+          </button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
   );
 }
