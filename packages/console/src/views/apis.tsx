@@ -6,6 +6,7 @@ import { useConfirm } from '../components/confirm';
 import { Notice, ProblemAlert } from '../components/problem';
 import { Empty, ListTable } from '../components/table';
 import { useList } from '../use-list';
+import { useAction } from '../use-action';
 
 type Permission = NonNullable<NewApiRequest['permissions']>[number];
 
@@ -101,25 +102,8 @@ export function ApisView() {
   const [identifier, setIdentifier] = useState('');
   const [fields, setFields] = useState<Fields>(EMPTY);
   const [editing, setEditing] = useState<{ api: RegisteredApi; fields: Fields } | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const { busy, error, notice, act } = useAction(list.reload);
   const [dialog, confirm] = useConfirm();
-
-  const act = async (work: () => Promise<string>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      setNotice(await work());
-      list.reload();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const register = (event: Event) => {
     event.preventDefault();

@@ -6,6 +6,7 @@ import { useConfirm } from '../components/confirm';
 import { Notice, ProblemAlert } from '../components/problem';
 import { Empty, ListTable } from '../components/table';
 import { useAll, useList } from '../use-list';
+import { useAction } from '../use-action';
 
 type Grant = RoleDefinition['permissions'][number];
 
@@ -112,25 +113,8 @@ export function RolesView() {
   const [name, setName] = useState('');
   const [fields, setFields] = useState<Fields>(EMPTY);
   const [editing, setEditing] = useState<{ role: RoleDefinition; fields: Fields } | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const { busy, error, notice, act } = useAction(list.reload);
   const [dialog, confirm] = useConfirm();
-
-  const act = async (work: () => Promise<string>) => {
-    if (busy) return;
-    setBusy(true);
-    setError(undefined);
-    setNotice(undefined);
-    try {
-      setNotice(await work());
-      list.reload();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const create = (event: Event) => {
     event.preventDefault();
