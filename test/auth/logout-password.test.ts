@@ -30,6 +30,7 @@ describe('logout, /api/users/me and password change', () => {
       'email_verified',
       'employee_id',
       'id',
+      'permissions',
       'role',
       'roles',
       'updated_at',
@@ -37,6 +38,7 @@ describe('logout, /api/users/me and password change', () => {
     ]);
     assert.equal(body.id, carol.id);
     assert.deepEqual(body.roles, [body.role]);
+    assert.deepEqual(body.permissions, [], "an employee holds nothing at Bulwark's own API");
     assert.equal(body.username, 'carol');
     assert.ok(!response.body.includes('argon2'));
   });
