@@ -379,6 +379,10 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
 
         await go(page, 'Keys', 'Keys');
         const keysBefore = (await api<{ items: Array<{ kid: string; state: string }> }>('/api/keys')).items;
+        const activeKid = keysBefore.find((key) => key.state === 'active')?.kid;
+        assert.ok(activeKid, 'an active key');
+        // The dialog names the active key from the list: wait until the list has arrived.
+        await page.getByText(activeKid).first().waitFor();
         await page.getByRole('button', { name: 'Rotate now' }).click();
         assert.match(
           await dialog(page).innerText(),
