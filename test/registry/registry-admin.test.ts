@@ -184,6 +184,9 @@ for (const target of TARGETS)
         assert.deepEqual(audit.items[0]?.details.to, ['clerk', 'stock-reader']);
 
         const fresh = (await h.login('bob', 'bob-Correct-Horse-42')).access_token;
+        // Computed (and kept for this registry version) before the change: the change must not be answered from it.
+        const before = await h.services.grants.userGrant(bobId, 'https://inventory.example');
+        assert.deepEqual(before?.permissions, ['stock:read']);
         const changed = await call('PATCH', `/api/roles/${role.id}`, admin, {
           permissions: [
             { api: 'https://inventory.example', permission: 'stock:read' },
