@@ -130,6 +130,42 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     assert.equal(me.status, 401, "bob's revoked session no longer works");
   });
 
+  it("sessions: a role granting sessions:read shows everyone's to a user who is not an admin", async () => {
+    const send = (method: string, path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const role = await send('POST', '/api/roles', {
+      name: 'session-auditor',
+      description: "Sees everyone's sessions",
+      permissions: [{ api: 'urn:bulwark:api', permission: 'sessions:read' }],
+    });
+    assert.equal(role.status, 201, await role.text());
+    const bob = await userNamed('bob');
+    assert.ok(bob !== undefined);
+    const granted = await send('PUT', `/api/users/${bob.id}/roles`, { roles: ['clerk', 'session-auditor'] });
+    assert.equal(granted.status, 200, await granted.text());
+    const adminSessions = await apiGet<{ items: Array<{ user_id: string }> }>(server.url, admin, '/api/sessions');
+    const aliceId = adminSessions.items.find((s) => s.user_id !== bob.id)?.user_id;
+    assert.ok(aliceId !== undefined);
+
+    const context = await browser.newContext();
+    try {
+      const bobPage = await context.newPage();
+      await bobPage.goto(server.url);
+      await signIn(bobPage, 'bob', server.password('bob'));
+      await bobPage.getByRole('link', { name: 'Sessions' }).click();
+      // bob may not read users: the table names each session's user by id.
+      const all = bobPage.getByRole('table', { name: 'All sessions' });
+      await all.getByRole('row').filter({ hasText: aliceId }).first().waitFor();
+      assert.equal(await bobPage.getByRole('link', { name: 'Users' }).count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('audit log: filtered by type', async () => {
     await page.getByRole('link', { name: 'Audit log' }).click();
     const filter = page.getByRole('form', { name: 'Filter events' });

@@ -1,4 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
+import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { holds } from '../access';
 import { useApi } from '../api';
 import { useConfirm } from '../components/confirm';
 import { ProblemAlert } from '../components/problem';
@@ -8,8 +10,9 @@ import type { Session, UserRecord } from '../types';
 import { useAll, useList } from '../use-list';
 
 /**
- * Everyone's own sessions (device, address, last use) with "Revoke"; admins also see
- * everyone's. Revoking one's current session signs this tab out (the API answers 401 next).
+ * Everyone's own sessions (device, address, last use) with "Revoke"; a holder of `sessions:read`
+ * at Bulwark's API also sees everyone's (named when they may read users). Revoking one's current
+ * session signs this tab out (the API answers 401 next).
  */
 export function SessionsView() {
   const { user } = useApi();
@@ -21,13 +24,15 @@ export function SessionsView() {
         listPath="/api/users/me/sessions"
         revokePath={(id) => `/api/users/me/sessions/${id}`}
       />
-      {user.role === 'admin' && <AllSessions />}
+      {holds(user, BULWARK_PERMISSION['sessions:read']) && (
+        <AllSessions named={holds(user, BULWARK_PERMISSION['users:read'])} />
+      )}
     </section>
   );
 }
 
-function AllSessions() {
-  const users = useAll<UserRecord>('/api/users');
+function AllSessions({ named }: { named: boolean }) {
+  const users = useAll<UserRecord>(named ? '/api/users' : null);
   const names = useMemo(() => new Map(users.items.map((record) => [record.id, record.username])), [users.items]);
   return (
     <SessionTable
