@@ -286,6 +286,23 @@ describe('tokens for the API asked for (RFC 8707 resource, scope, roles, attribu
       'invalid_target',
     );
   });
+
+  it("a feed reader made with ssf:poll alone and no audience is listed at Bulwark's API, where its tokens are for", async () => {
+    const { client, secret } = await h.services.clients.create({ name: 'feed-reader', scope: 'ssf:poll' }, null);
+    assert.deepEqual(client.audiences, [BULWARK_API]);
+    const listed = await call('GET', '/api/clients?limit=100', admin);
+    assert.equal(listed.statusCode, 200, listed.body);
+    const view = listed.json<{ items: Array<{ client_id: string; audiences: string[] }> }>();
+    assert.deepEqual(view.items.find((c) => c.client_id === client.id)?.audiences, [BULWARK_API]);
+    const auth = { authorization: `Basic ${Buffer.from(`${client.id}:${secret as string}`).toString('base64')}` };
+    const feed = await postForm(h, '/oauth/token', { grant_type: 'client_credentials' }, auth);
+    assert.equal(feed.statusCode, 200, feed.body);
+    assert.equal(decodeJwt(feed.json().access_token).claims.aud, BULWARK_API);
+    assert.equal(feed.json().scope, 'ssf:poll');
+    // Another scope beside it keeps the default API as its audience, as before.
+    const both = await h.services.clients.create({ name: 'both', scope: 'payroll:read ssf:poll' }, null);
+    assert.deepEqual(both.client.audiences, [h.config.audience]);
+  });
 });
 
 describe('the guard’s roles option reads RFC 9068 roles as well as the legacy role', () => {

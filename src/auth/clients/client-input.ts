@@ -3,6 +3,7 @@ import { PUBLIC_KEY_ALGS, type SigningAlg } from '@bulwark/guard/jose';
 import { InvalidRequestError } from '../../errors/index.js';
 import { ROLE_SCOPES } from '../tokens/scopes.js';
 import { CLIENT_LIMITS } from '@bulwark/contract';
+import { BULWARK_API, BULWARK_PERMISSION } from '@bulwark/contract/registry';
 
 /** What an admin asks for (CLI or /api/clients); validated into a ClientSpec. */
 export interface NewClient {
@@ -64,9 +65,10 @@ export function clientSpec(input: NewClient, defaultAudience: string): ClientSpe
     throw bad(
       `Scopes ${reserved.join(', ')} are for users only; a client may hold payroll:read or other APIs' scopes.`,
     );
-  const audiences = [
-    ...new Set(input.audiences === undefined || input.audiences.length === 0 ? [defaultAudience] : input.audiences),
-  ];
+  // None named: the API its scopes are for. A feed reader's only scope, ssf:poll, is Bulwark's own.
+  const feedOnly = scopes.every((s) => s === BULWARK_PERMISSION['ssf:poll']);
+  const named = input.audiences === undefined || input.audiences.length === 0 ? undefined : input.audiences;
+  const audiences = [...new Set(named ?? [feedOnly ? BULWARK_API : defaultAudience])];
   if (audiences.length > CLIENT_LIMITS.audiences)
     throw bad(`A client may have at most ${CLIENT_LIMITS.audiences} audiences.`);
   for (const audience of audiences) {
