@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { benchHttp, type HttpRow } from './http.js';
 import { WHAT_CHANGED } from './findings.js';
+import { PER_CORE_FINDINGS, POSTGRES_ROUTES } from './findings-recorded.js';
 import { benchMixed } from './mixed.js';
 import { argon2CpuPerCore, benchPerCore } from './per-core.js';
 import { perCoreSection } from './per-core-report.js';
@@ -130,8 +131,10 @@ ${targets.join('\n')}
 
 ${routesSection(routeRows, routeSeconds, routeRounds)}
 ${growthSection(growth.rows, growth.plans)}
+${POSTGRES_ROUTES}
 ${authSection(argon2, flows)}
 ${perCoreSection(perCore, argon2Cpu, mixed)}
+${PER_CORE_FINDINGS}
 ${revocationSection(revocations)}
 ${soakSection(soaked)}
 ${WHAT_CHANGED}
