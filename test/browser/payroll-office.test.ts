@@ -254,9 +254,11 @@ describe('console: a payroll office on any screen (issue #21)', { timeout: 600_0
           'Escape paid nothing, the confirmation once',
         );
 
-        // Newest first: the new payment heads the list.
+        // Newest first: the new payment heads the list once it has re-read (it re-reads after the
+        // status shows; reading the row at once raced under CI load and saw the list before).
         const rows = page.getByRole('table', { name: 'Payments' }).getByRole('row');
-        assert.match(await rows.nth(1).innerText(), new RegExp(`${viewport.period}[\\s\\S]*Emma Schulz`));
+        const newest = new RegExp(`${viewport.period}[\\s\\S]*Emma Schulz`);
+        await until(async () => newest.test(await rows.nth(1).innerText()), 'the new payment heads the list');
         const totals = page.getByRole('table', { name: 'Totals per period' });
         await totals.getByRole('row').filter({ hasText: viewport.period }).first().waitFor();
         await check(page, viewport, 'admin-payments');
