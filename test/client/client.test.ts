@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BulwarkNetworkError, BulwarkProblemError } from '@bulwark/client';
-import { ALICE, ALICE_PASSWORD } from './support/fake-server.js';
+import { ALICE, ALICE_PASSWORD, ALICE_SCOPE } from './support/fake-server.js';
 import { useOneTabHarness } from './support/one-tab.js';
 
 const h = useOneTabHarness();
@@ -17,6 +17,7 @@ describe('signIn', () => {
     assert.deepEqual(user, ALICE);
     assert.deepEqual(client.user, ALICE);
     assert.deepEqual(signins, [ALICE]);
+    assert.deepEqual(client.scope, ALICE_SCOPE.split(' '), "the token answer's scope");
     const login = h.server.calls.find((c) => c.path === '/api/users-sessions');
     assert.deepEqual(login?.body, { username: 'alice', password: ALICE_PASSWORD, refresh_delivery: 'cookie' });
     assert.ok(h.jar.cookies.has('bulwark_refresh'), 'the server set the refresh cookie');

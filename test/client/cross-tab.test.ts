@@ -65,6 +65,8 @@ describe('across tabs through BroadcastChannel (no Web Locks)', () => {
     await a.signIn('alice', ALICE_PASSWORD);
     assert.deepEqual(await signedIn, ALICE);
     assert.deepEqual(b.user, ALICE);
+    assert.deepEqual(b.scope, a.scope, 'the scope comes with the broadcast grant');
+    assert.ok(b.scope.includes('payroll:write'));
     const first = server.issuedAccessTokens.at(-1)!;
     await b.fetch('/api/payments');
     assert.equal(server.calls.at(-1)?.authorization, `Bearer ${first}`, 'tab B uses the token tab A got');
@@ -86,6 +88,7 @@ describe('across tabs through BroadcastChannel (no Web Locks)', () => {
     await a.signOut();
     assert.equal(await signedOut, null);
     assert.equal(b.user, null);
+    assert.deepEqual([a.scope, b.scope], [[], []], 'signed out: no scope');
     await b.fetch('/api/payments');
     assert.equal(server.calls.at(-1)?.authorization, undefined, 'tab B forgot its token');
   });

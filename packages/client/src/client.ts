@@ -15,6 +15,7 @@ import { CODE } from './codes.js';
 const SESSIONS = '/api/users-sessions';
 /** The refresh cookie (HttpOnly, Path=/api/users-sessions) rides along on same-origin calls only. */
 const WITH_COOKIE = { credentials: 'same-origin' } as const;
+const NO_SCOPE: readonly string[] = Object.freeze([]);
 
 /** Creates a Bulwark client: sign-in, silent restore, requests with the access token (kept in memory only),
  * refresh on expiry shared across tabs, DPoP where WebCrypto exists. See the README for each method. */
@@ -28,11 +29,17 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     return proof === null ? {} : { dpop: proof };
   };
   const store = createTokenStore();
-  // Whether the token held is DPoP-bound: it then goes out as `DPoP` with a proof (any tab's grant says).
+  // Whether the token held is DPoP-bound: it then goes out as `DPoP` with a proof (any tab's grant
+  // says), and its scope.
   let bound = false;
+  let scope: readonly string[] = NO_SCOPE;
   const keep = store.set;
   store.set = (grant) => {
     bound = grant.dpop === true;
+    // A grant may come from another tab (structured clone): kept only as a list of strings.
+    scope = Array.isArray(grant.scope)
+      ? Object.freeze(grant.scope.filter((s): s is string => typeof s === 'string'))
+      : NO_SCOPE;
     keep(grant);
   };
   const events = createEmitter();
@@ -43,6 +50,7 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
     const wasSignedIn = user !== null || store.get() !== null;
     store.clear();
     user = null;
+    scope = NO_SCOPE;
     if (wasSignedIn) events.emit('signout', null);
   }
 
@@ -149,6 +157,10 @@ export function createBulwarkClient(options: BulwarkClientOptions = {}): Bulwark
   return {
     get user() {
       return user;
+    },
+
+    get scope() {
+      return scope;
     },
 
     async restore() {

@@ -29,7 +29,12 @@ export async function problemCode(res: Response): Promise<string | undefined> {
 /** Reads a token answer (sign-in or refresh); a non-2xx answer throws its problem. */
 export async function readGrant(res: Response): Promise<Grant> {
   if (!res.ok) throw await problemFromResponse(res);
-  const body = (await res.json()) as { access_token?: unknown; expires_in?: unknown; token_type?: unknown };
+  const body = (await res.json()) as {
+    access_token?: unknown;
+    expires_in?: unknown;
+    token_type?: unknown;
+    scope?: unknown;
+  };
   if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
     throw new BulwarkProblemError({
       status: res.status,
@@ -39,6 +44,7 @@ export async function readGrant(res: Response): Promise<Grant> {
   }
   const grant: Grant = { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
   if (body.token_type === 'DPoP') grant.dpop = true;
+  if (typeof body.scope === 'string') grant.scope = Object.freeze(body.scope.split(' ').filter((s) => s !== ''));
   return grant;
 }
 

@@ -60,6 +60,11 @@ export interface BulwarkClientOptions {
 export interface BulwarkClient {
   /** The last GET /api/users/me, or null when signed out. */
   readonly user: BulwarkUser | null;
+  /**
+   * The permissions the access token held carries at the API it is for (its `scope`), empty when
+   * signed out: what to show (a button, a view), never what is allowed, which the API checks.
+   */
+  readonly scope: readonly string[];
   /** On page load: a silent refresh through the HttpOnly cookie; null when there is no session. */
   restore(): Promise<BulwarkUser | null>;
   /**
@@ -95,6 +100,8 @@ export interface Grant {
   expiresAt: number;
   /** The server bound the token to this client's DPoP key (token_type DPoP). */
   dpop?: boolean;
+  /** The token's permissions at the API it is for (the answer's `scope`, contract §15.5). */
+  scope?: readonly string[];
 }
 
 /** The self-service account flows of issue #20, one method each (contract §10). */

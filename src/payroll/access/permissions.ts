@@ -1,19 +1,8 @@
 import { EMPLOYEE_LINK_ATTRIBUTE } from '@bulwark/contract';
+import { PAYROLL_PERMISSIONS } from '@bulwark/contract/registry';
 
-/**
- * The payroll API's permissions (RFC 6749 scope-tokens in its tokens' `scope`), as the payroll
- * module registers them (PAYROLL_API_NEEDS) and checks them (viewer.ts, read-auth.ts,
- * write-auth.ts). Payroll decides by these, never by a role's name: any role an administrator
- * makes that grants them works the same as the demo's admin, clerk and employee roles.
- */
-export const PAYROLL_PERMISSIONS = {
-  /** Every employee and payment, bank accounts masked unless `write` is held too. */
-  read: 'payroll:read',
-  /** Create and change employees, issue and reverse payments (with step-up when configured). */
-  write: 'payroll:write',
-  /** The own employee record and payments (the token's `employee_id`). */
-  readSelf: 'payroll:read:self',
-} as const;
+/** Declared once in the contract (the console shows its views by them too). */
+export { PAYROLL_PERMISSIONS };
 
 /** Each permission with the description the registry shows. */
 export const PAYROLL_PERMISSION_LIST: readonly { name: string; description: string }[] = [

@@ -41,6 +41,8 @@ export const ALICE = {
   updated_at: '2026-01-01T00:00:00.000Z',
 } as const;
 export const ALICE_PASSWORD = 'correct horse battery staple';
+/** The scope of every access token the fake server issues (the demo admin's at payroll). */
+export const ALICE_SCOPE = 'profile payroll:read payroll:write admin';
 const COOKIE = 'bulwark_refresh';
 const COOKIE_ATTRIBUTES = 'HttpOnly; SameSite=Strict; Path=/api/users-sessions';
 
@@ -51,7 +53,7 @@ interface Session {
 }
 interface TokenAnswer {
   refreshToken: string;
-  body: { access_token: string; token_type: 'Bearer'; expires_in: number; session_id: string };
+  body: { access_token: string; token_type: 'Bearer'; expires_in: number; session_id: string; scope: string };
 }
 
 export async function startFakeServer(): Promise<FakeServer> {
@@ -68,7 +70,13 @@ export async function startFakeServer(): Promise<FakeServer> {
     issuedAccessTokens.push(accessToken);
     return {
       refreshToken: `rt-${serial}-${Math.random().toString(36).slice(2)}`,
-      body: { access_token: accessToken, token_type: 'Bearer', expires_in: server.expiresIn, session_id: sessionId },
+      body: {
+        access_token: accessToken,
+        token_type: 'Bearer',
+        expires_in: server.expiresIn,
+        session_id: sessionId,
+        scope: ALICE_SCOPE,
+      },
     };
   }
 

@@ -36,6 +36,21 @@ export const BULWARK_PERMISSION = Object.fromEntries(Object.keys(BULWARK_PERMISS
 };
 
 /**
+ * The payroll API's permissions (RFC 6749 scope-tokens in its tokens' `scope`), as the payroll
+ * module registers and checks them and the console shows its views by them. Payroll decides by
+ * these, never by a role's name: any role an administrator makes that grants them works the same
+ * as the demo's admin, clerk and employee roles.
+ */
+export const PAYROLL_PERMISSIONS = {
+  /** Every employee and payment, bank accounts masked unless `write` is held too. */
+  read: 'payroll:read',
+  /** Create and change employees, issue and reverse payments (with step-up when configured). */
+  write: 'payroll:write',
+  /** The own employee record and payments (the token's `employee_id`). */
+  readSelf: 'payroll:read:self',
+} as const;
+
+/**
  * Claim names no user attribute may become: the registered JWT claims (RFC 7519 §4.1), those of
  * RFC 9068, 9449, 8693, 8176, 9470 and OpenID Connect that Bulwark or a verifier reads, and
  * Bulwark's own legacy `role`. (`employee_id` is not among them: since 0013 it is payroll's user
