@@ -1,5 +1,5 @@
 import type { BulwarkUser } from '@bulwark/client';
-import { BULWARK_PERMISSION } from '@bulwark/contract/registry';
+import { BULWARK_PERMISSION, PAYROLL_PERMISSIONS } from '@bulwark/contract/registry';
 
 /**
  * The admin views and the permission at Bulwark's own API each needs (GET /api/users/me
@@ -16,6 +16,21 @@ export const VIEW_PERMISSIONS = {
 /** Whether the user holds a permission of Bulwark's own API. */
 export function holds(user: BulwarkUser, permission: string): boolean {
   return user.permissions.includes(permission);
+}
+
+/**
+ * What the payroll views show, from the payroll token's `scope` (the payroll API checks every call
+ * by the same permissions, contract §15.8): any role that grants them, not only the demo's.
+ */
+export interface PayrollAccess {
+  /** payroll:read: every employee and payment. Without it, only the user's own (payroll:read:self). */
+  reads: boolean;
+  /** payroll:write: add and edit employees, pay, reverse; bank accounts unmasked. */
+  writes: boolean;
+}
+
+export function payrollAccess(scope: readonly string[]): PayrollAccess {
+  return { reads: scope.includes(PAYROLL_PERMISSIONS.read), writes: scope.includes(PAYROLL_PERMISSIONS.write) };
 }
 
 /** Whether the console shows the admin view at `path` to the user. */

@@ -9,6 +9,7 @@ import {
   type RequestOptions as ClientRequestOptions,
 } from '@bulwark/client';
 import { PROBLEM_CODE } from '@bulwark/contract/registry';
+import { payrollAccess, type PayrollAccess } from './access';
 
 export type Method = HttpMethod;
 export type Query = Record<string, string | number | undefined>;
@@ -19,6 +20,8 @@ export type RequestOptions = Omit<ClientRequestOptions, 'signal' | 'query'> & { 
 /** What every view gets: the signed-in user and JSON requests through @bulwark/client. */
 export interface Api {
   user: BulwarkUser;
+  /** What the payroll views show, from the payroll token's scope. */
+  payroll: PayrollAccess;
   /** Signs out and shows the sign-in form with a notice (after a step-up refusal: RFC 9470). */
   signInAgain(): void;
   request<T>(method: Method, path: string, options?: RequestOptions): Promise<T>;
@@ -65,6 +68,7 @@ export function createApi(
 ): Api {
   return {
     user,
+    payroll: payrollAccess(client.scope),
     signInAgain,
     passkeys: client.passkeys,
     async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {

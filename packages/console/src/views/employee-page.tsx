@@ -11,8 +11,8 @@ import { EmployeeForm } from './employee-form';
 
 /** One employee: their record, their payments newest first; admins edit and deactivate. */
 export function EmployeePage({ id }: { id: string }) {
-  const { request, user } = useApi();
-  const admin = user.role === 'admin';
+  const { request, payroll } = useApi();
+  const admin = payroll.writes;
   const [employee, setEmployee] = useState<Employee | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -57,7 +57,7 @@ export function EmployeePage({ id }: { id: string }) {
 
   return (
     <section aria-labelledby="employee-heading">
-      {user.role !== 'employee' && (
+      {payroll.reads && (
         <p>
           <a href="/employees" onClick={(event) => follow(event, '/employees')}>
             ← All employees

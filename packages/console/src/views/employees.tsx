@@ -18,8 +18,8 @@ export function EmployeesView() {
 
 /** Employees as the API shows them to the caller: clerks get bank accounts masked, employees only themselves; admins add. */
 function EmployeeList() {
-  const { user } = useApi();
-  const admin = user.role === 'admin';
+  const { payroll } = useApi();
+  const admin = payroll.writes;
   const [search, setSearch] = useState({ q: '', department: '' });
   const [draft, setDraft] = useState(search);
   const list = useList<Employee>('/api/employees', { ...search, limit: 50 });
@@ -32,8 +32,8 @@ function EmployeeList() {
   return (
     <section aria-labelledby="employees-heading">
       <h1 id="employees-heading">Employees</h1>
-      {user.role === 'clerk' && <p class="hint">Bank accounts are masked for clerks.</p>}
-      {user.role === 'employee' && <p class="hint">Your own record.</p>}
+      {payroll.reads && !payroll.writes && <p class="hint">Bank accounts are masked for clerks.</p>}
+      {!payroll.reads && <p class="hint">Your own record.</p>}
       {admin && !adding && (
         <div class="actions">
           <button type="button" onClick={() => setAdding(true)}>
@@ -51,7 +51,7 @@ function EmployeeList() {
           }}
         />
       )}
-      {user.role !== 'employee' && (
+      {payroll.reads && (
         <form
           class="filters"
           aria-label="Search employees"
@@ -131,7 +131,7 @@ function EmployeeList() {
             ? 'No employees match this search. Clear it to see everyone.'
             : admin
               ? 'No employees yet. Add the first one with "Add employee"; then you can pay them.'
-              : user.role === 'employee'
+              : !payroll.reads
                 ? 'Your user is not linked to an employee record. Ask an administrator.'
                 : 'No employees yet. An administrator adds them.'}
         </Empty>

@@ -16,7 +16,7 @@ function Link({ to, children }: { to: string; children: string }) {
 
 /** One payment as a payslip: who, for when, how much, and the reversal that cancels it (or the payment it cancels). */
 export function PaymentDetail({ id }: { id: string }) {
-  const { request, user } = useApi();
+  const { request, payroll } = useApi();
   const [payment, setPayment] = useState<Payment | undefined>(undefined);
   const [employee, setEmployee] = useState<Employee | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -62,7 +62,7 @@ export function PaymentDetail({ id }: { id: string }) {
         <>
           <dl class="facts">
             <dt>Employee</dt>
-            <dd>{user.role === 'employee' ? name : <Link to={`/employees?id=${payment.employee_id}`}>{name}</Link>}</dd>
+            <dd>{!payroll.reads ? name : <Link to={`/employees?id=${payment.employee_id}`}>{name}</Link>}</dd>
             {employee !== undefined && (
               <>
                 <dt>Department</dt>
@@ -106,7 +106,7 @@ export function PaymentDetail({ id }: { id: string }) {
               </>
             )}
           </dl>
-          {user.role === 'admin' && (
+          {payroll.writes && (
             <ReverseButton
               payment={payment}
               employeeName={name}

@@ -29,8 +29,8 @@ export function PaymentsView() {
 
 /** Payments newest first with filters (employee, period range, kind) and their totals; admins pay and reverse; any list exports as CSV. */
 function PaymentList() {
-  const { user, request } = useApi();
-  const admin = user.role === 'admin';
+  const { payroll, request } = useApi();
+  const admin = payroll.writes;
   const employees = useAll<Employee>('/api/employees');
   const names = useMemo(
     () => new Map(employees.items.map((employee) => [employee.id, employee.name])),
@@ -102,7 +102,7 @@ function PaymentList() {
           }
         />
       )}
-      <FilterForm employees={user.role === 'employee' ? [] : employees.items} onApply={setFilters} />
+      <FilterForm employees={payroll.reads ? employees.items : []} onApply={setFilters} />
       <Notice text={notice} />
       <ProblemAlert error={list.error ?? employees.error ?? exportError} />
       <h2>Totals per period</h2>
@@ -131,7 +131,7 @@ function PaymentList() {
           <tr key={payment.id}>
             <td data-label="Period">{payment.period}</td>
             <td data-label="Employee">
-              {user.role === 'employee' ? (
+              {!payroll.reads ? (
                 nameOf(payment.employee_id)
               ) : (
                 <a
