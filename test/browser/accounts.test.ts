@@ -51,13 +51,13 @@ describe('console: accounts from the mail', { timeout: 300_000 }, () => {
         const dir = join(server.dataDir, 'outbox');
         let files: string[];
         try {
-          files = readdirSync(dir);
+          files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
         } catch {
           return false;
         }
         for (const file of files) {
           const mail = await simpleParser(readFileSync(join(dir, file)));
-          if (JSON.stringify(mail.to).includes(to) && subject.test(mail.subject ?? '')) found = mail;
+          if ((JSON.stringify(mail.to) ?? '').includes(to) && subject.test(mail.subject ?? '')) found = mail;
         }
         return found !== undefined;
       },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
@@ -75,7 +75,9 @@ export function smtpTransport(config: MailConfig & { delivery: { kind: 'smtp' } 
 
 /**
  * Development without SMTP: each message is one RFC 5322 `.eml` file in `<data dir>/outbox`
- * (mode 0600: it holds the link). The log names the file, never its content.
+ * (mode 0600: it holds the link). Written beside it under a dot name and renamed into place, so
+ * whatever reads the outbox (a mail client, a script, a test) sees a whole message or none. The
+ * log names the file, never its content.
  */
 export function fileTransport(config: MailConfig & { delivery: { kind: 'files' } }, logger: Logger): MailTransport {
   const { dir } = config.delivery;
@@ -87,7 +89,9 @@ export function fileTransport(config: MailConfig & { delivery: { kind: 'files' }
       const built = await builder.sendMail(messageOf(mail, config.from, domain));
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const path = join(dir, `${mail.id}.eml`);
-      await writeFile(path, built.message as Buffer, { mode: 0o600 });
+      const partial = join(dir, `.${mail.id}.eml.partial`);
+      await writeFile(partial, built.message as Buffer, { mode: 0o600 });
+      await rename(partial, path);
       logger.info({ mail_file: path }, `mail written to ${path} (no BULWARK_SMTP_URL: development outbox)`);
     },
     close: () => builder.close(),
