@@ -16,7 +16,11 @@ const db = new Database(process.env.BENCH_DB, { readonly: true, fileMustExist: t
 const userById = db.prepare(
   `select id, username, role, employee_id, disabled, email, email_verified_at as email_verified,
     (select json_group_array(name) from (select r.name from user_roles ur join roles r on r.id = ur.role_id
-      where ur.user_id = users.id order by r.name)) as roles, attributes, created_at, updated_at from users where id = ?`,
+      where ur.user_id = users.id order by r.name)) as roles, attributes, created_at, updated_at,
+    (select json_group_array(name) from (select p.name from api_permissions p join apis a on a.id = p.api_id
+      where a.identifier = 'urn:bulwark:api' and exists (select 1 from user_roles ur join role_permissions rp
+        on rp.role_id = ur.role_id where ur.user_id = users.id and rp.api_id = p.api_id and rp.permission = p.name)
+      order by p.position)) as permissions from users where id = ?`,
 );
 const employeeById = db.prepare('select * from employees where id = ?');
 const firstPayments = db.prepare('select * from payments order by created_at, id limit ?');
@@ -40,6 +44,7 @@ const User = {
     attributes: { type: 'object', additionalProperties: true },
     created_at: { type: 'string' },
     updated_at: { type: 'string' },
+    permissions: { type: 'array', items: { type: 'string' } },
   },
 };
 const text = (...names) => names.map((k) => [k, { type: 'string' }]);
@@ -130,6 +135,7 @@ app.get('/api/users/me', { ...auth, schema: { response: { 200: User } } }, async
     attributes: JSON.parse(row.attributes),
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),
+    permissions: JSON.parse(row.permissions),
   };
 });
 

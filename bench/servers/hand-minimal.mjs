@@ -18,7 +18,11 @@ const db = new Database(process.env.BENCH_DB, { readonly: true, fileMustExist: t
 const userById = db.prepare(
   `select id, username, role, employee_id, disabled, email, email_verified_at as email_verified,
     (select json_group_array(name) from (select r.name from user_roles ur join roles r on r.id = ur.role_id
-      where ur.user_id = users.id order by r.name)) as roles, attributes, created_at, updated_at from users where id = ?`,
+      where ur.user_id = users.id order by r.name)) as roles, attributes, created_at, updated_at,
+    (select json_group_array(name) from (select p.name from api_permissions p join apis a on a.id = p.api_id
+      where a.identifier = 'urn:bulwark:api' and exists (select 1 from user_roles ur join role_permissions rp
+        on rp.role_id = ur.role_id where ur.user_id = users.id and rp.api_id = p.api_id and rp.permission = p.name)
+      order by p.position)) as permissions from users where id = ?`,
 );
 const employeeById = db.prepare(
   'select id, name, email, department, title, salary_cents, currency, bank_account, hired_on, status, created_at, updated_at from employees where id = ?',
@@ -80,6 +84,7 @@ app.get('/api/users/me', async (request, reply) => {
   row.attributes = JSON.parse(row.attributes);
   row.created_at = iso(row.created_at);
   row.updated_at = iso(row.updated_at);
+  row.permissions = JSON.parse(row.permissions);
   return row;
 });
 
