@@ -205,8 +205,9 @@ just before its last part (\`ad8489e\`, built the same way): 24 interleaved pair
 either build from one run to the next. The profiles of the two (bench/profile-ops.ts refresh 10)
 differ by a few µs in the grant, the claims and the larger answer's \`writev\`; the SQL statements
 per refresh (counted by instrumenting the driver) are one fewer on main (the separate \`used_at\`
-stamp went, a2722ba). The grant of a set of roles at an API is now computed once per loaded
-registry version (\`RegistryGrantSource\`), not per request; that bought ~2 µs, within the noise.
+stamp went, a2722ba). Keeping the grant of a set of roles at an API per loaded registry version
+(\`RegistryGrantSource\`) instead of computing it per request bought ~2 µs, within the noise, and
+was taken out again: state on the issuance path for no measured gain.
 Login is an argon2id check and little else before and after.
 
 ### The read routes (issue #22 item 5): where \`/api/users/me\` goes
