@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerPayrollRoutes } from './routes.js';
 import type { PayrollServices } from './services.js';
 
-export { PAYROLL_API_NEEDS, PAYROLL_PERMISSIONS, PAYROLL_PERMISSION_LIST } from './access/permissions.js';
+export { PAYROLL_API_NEEDS, PAYROLL_PERMISSION_LIST } from './access/permissions.js';
 export { payrollMigrations } from './db/migration.js';
 export type { PayrollTables } from './db/schema.js';
 export { createPayrollServices, type PayrollDeps, type PayrollOptions, type PayrollServices } from './services.js';

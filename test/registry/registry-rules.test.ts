@@ -8,7 +8,8 @@ import { RegistryCache } from '../../src/auth/registry/registry-cache.js';
 import { ensureApi } from '../../src/auth/registry/ensure-api.js';
 import { holdsPermission } from '../../src/auth/registry/require-permission.js';
 import { ServiceUnavailableError } from '../../src/errors/index.js';
-import { PAYROLL_PERMISSION_LIST, PAYROLL_PERMISSIONS, seedDemoPayroll } from '../../src/payroll/index.js';
+import { PAYROLL_PERMISSIONS } from '@bulwark/contract/registry';
+import { PAYROLL_PERMISSION_LIST, seedDemoPayroll } from '../../src/payroll/index.js';
 import { openStore } from '../../src/store/index.js';
 import { bearer, createHarness, decodeJwt, problemOf, type Harness } from '../helpers/harness.js';
 

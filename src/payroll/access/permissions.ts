@@ -1,9 +1,6 @@
 import { EMPLOYEE_LINK_ATTRIBUTE } from '@bulwark/contract';
 import { PAYROLL_PERMISSIONS } from '@bulwark/contract/registry';
 
-/** Declared once in the contract (the console shows its views by them too). */
-export { PAYROLL_PERMISSIONS };
-
 /** Each permission with the description the registry shows. */
 export const PAYROLL_PERMISSION_LIST: readonly { name: string; description: string }[] = [
   { name: PAYROLL_PERMISSIONS.read, description: 'Read employees and payments' },

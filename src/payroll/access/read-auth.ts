@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { ForbiddenError } from '../../errors/index.js';
-import { PAYROLL_PERMISSIONS, permissionsOf } from './permissions.js';
+import { PAYROLL_PERMISSIONS } from '@bulwark/contract/registry';
+import { permissionsOf } from './permissions.js';
 
 /**
  * Who may read payroll, checked after requireAuth(): a token with `payroll:read` (a person or a

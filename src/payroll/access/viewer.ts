@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../errors/index.js';
-import { PAYROLL_PERMISSIONS, permissionsOf } from './permissions.js';
+import { PAYROLL_PERMISSIONS } from '@bulwark/contract/registry';
+import { permissionsOf } from './permissions.js';
 
 /** Who is asking, from the verified access token (the guard put it on request.auth). */
 export interface Viewer {

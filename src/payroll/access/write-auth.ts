@@ -1,5 +1,5 @@
 import type { RequireAuthOptions } from '@bulwark/guard';
-import { PAYROLL_PERMISSIONS } from './permissions.js';
+import { PAYROLL_PERMISSIONS } from '@bulwark/contract/registry';
 
 /** Who may write payroll: holders of payroll:write; with step-up configured, only after a recent second factor. */
 export const PAYROLL_WRITES: RequireAuthOptions = { scopes: [PAYROLL_PERMISSIONS.write] };
