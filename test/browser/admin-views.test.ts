@@ -27,6 +27,13 @@ describe('console: admin views', { timeout: 60_000 }, () => {
   let admin: string;
   let page: Page;
   let cspViolations: () => Promise<string[]>;
+  /** A JSON call to the API as alice. */
+  const asAdmin = (method: string, path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const userNamed = async (name: string) =>
     (await apiGet<{ items: User[] }>(server.url, admin, '/api/users?limit=100')).items.find((u) => u.username === name);
 
@@ -131,13 +138,7 @@ describe('console: admin views', { timeout: 60_000 }, () => {
   });
 
   it("sessions: a role granting sessions:read shows everyone's to a user who is not an admin", async () => {
-    const send = (method: string, path: string, body: unknown) =>
-      fetch(`${server.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    const role = await send('POST', '/api/roles', {
+    const role = await asAdmin('POST', '/api/roles', {
       name: 'session-auditor',
       description: "Sees everyone's sessions",
       permissions: [{ api: 'urn:bulwark:api', permission: 'sessions:read' }],
@@ -145,7 +146,7 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     assert.equal(role.status, 201, await role.text());
     const bob = await userNamed('bob');
     assert.ok(bob !== undefined);
-    const granted = await send('PUT', `/api/users/${bob.id}/roles`, { roles: ['clerk', 'session-auditor'] });
+    const granted = await asAdmin('PUT', `/api/users/${bob.id}/roles`, { roles: ['clerk', 'session-auditor'] });
     assert.equal(granted.status, 200, await granted.text());
     const adminSessions = await apiGet<{ items: Array<{ user_id: string }> }>(server.url, admin, '/api/sessions');
     const aliceId = adminSessions.items.find((s) => s.user_id !== bob.id)?.user_id;
@@ -167,13 +168,7 @@ describe('console: admin views', { timeout: 60_000 }, () => {
   });
 
   it('payroll: a role an admin makes with payroll:write shows the pay form to a user who is not an admin', async () => {
-    const send = (method: string, path: string, body: unknown) =>
-      fetch(`${server.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-    const role = await send('POST', '/api/roles', {
+    const role = await asAdmin('POST', '/api/roles', {
       name: 'payroll-manager',
       description: 'Reads and pays',
       permissions: [
@@ -183,11 +178,11 @@ describe('console: admin views', { timeout: 60_000 }, () => {
     });
     assert.equal(role.status, 201, await role.text());
     const password = 'frank-Correct-Horse-42';
-    const created = await send('POST', '/api/users', { username: 'frank', password, role: 'employee' });
+    const created = await asAdmin('POST', '/api/users', { username: 'frank', password, role: 'employee' });
     const createdBody = await created.text();
     assert.equal(created.status, 201, createdBody);
     const frank = JSON.parse(createdBody) as { id: string };
-    const granted = await send('PUT', `/api/users/${frank.id}/roles`, { roles: ['payroll-manager'] });
+    const granted = await asAdmin('PUT', `/api/users/${frank.id}/roles`, { roles: ['payroll-manager'] });
     assert.equal(granted.status, 200, await granted.text());
 
     const context = await browser.newContext();
