@@ -44,7 +44,7 @@ export async function readGrant(res: Response): Promise<Grant> {
   }
   const grant: Grant = { accessToken: body.access_token, expiresAt: Date.now() + body.expires_in * 1000 };
   if (body.token_type === 'DPoP') grant.dpop = true;
-  if (typeof body.scope === 'string') grant.scope = Object.freeze(body.scope.split(' ').filter((s) => s !== ''));
+  if (typeof body.scope === 'string') grant.scope = body.scope.split(' ').filter((s) => s !== '');
   return grant;
 }
 
