@@ -13,9 +13,7 @@ import {
 } from 'kysely';
 import type { GroupCommit } from './group-commit.js';
 import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
-
-/** Statements that never change the database; anything else counts as a write (a flush too many is harmless). */
-const READ_ONLY_RAW = /^\s*(select|pragma|explain)\b/i;
+import { READ_ONLY_RAW, type TableWrites } from './table-writes.js';
 
 const DEFERRED = Symbol('bulwark.deferredDurability');
 
@@ -52,6 +50,7 @@ function committedSomething(query: CompiledQuery, result: QueryResult<unknown>):
 const tagged = (query: CompiledQuery, tag: symbol): boolean =>
   (query.query as unknown as Record<symbol, boolean | undefined>)[tag] === true;
 
+/** Anything but a read counts as a write (a flush too many is harmless). */
 function isWrite(query: CompiledQuery): boolean {
   const kind = query.query.kind;
   if (kind === 'SelectQueryNode') return false;
@@ -71,8 +70,9 @@ export class DurableSqliteDialect extends KeepCauseSqliteDialect {
     config: SqliteDialectConfig,
     private readonly commits: GroupCommit,
     private readonly onDestroy: () => Promise<void>,
+    writes?: TableWrites,
   ) {
-    super(config);
+    super(config, writes);
   }
 
   override createDriver(): Driver {

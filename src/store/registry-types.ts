@@ -90,7 +90,7 @@ export interface RegistryStore {
   /** The ids of the users holding the role. */
   roleHolders(roleId: string): Promise<string[]>;
   /** The role ids of one user (one indexed read). */
-  userRoleIds(userId: string): Promise<string[]>;
+  userRoleIds(userId: string): Promise<readonly string[]>;
   /** The role ids of several users at once (lists). */
   usersRoleIds(userIds: readonly string[]): Promise<Map<string, string[]>>;
   /** Replaces the user's roles; `legacyRole` also sets users.role (the legacy mirror) when given. */
@@ -101,7 +101,7 @@ export interface RegistryStore {
    */
   adoptLegacyUsers(): Promise<number>;
   /** The client's grants. */
-  clientGrants(clientId: string): Promise<GrantRecord[]>;
+  clientGrants(clientId: string): Promise<readonly GrantRecord[]>;
   /** Replaces the client's grants. */
   setClientGrants(clientId: string, grants: readonly GrantRecord[]): Promise<void>;
 }

@@ -7,10 +7,12 @@ import { openSqliteDatabase } from './sqlite-driver.js';
 import { DurableSqliteDialect } from './durable-sqlite-dialect.js';
 import { GroupCommit, walFlush, type WalFlush } from './group-commit.js';
 import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
+import { TableWrites } from './table-writes.js';
 
 export const MEMORY = ':memory:';
 
 const dataVersions = new WeakMap<Kysely<Database>, () => number>();
+const tableWrites = new WeakMap<Kysely<Database>, TableWrites>();
 
 /**
  * The `PRAGMA data_version` of `db`'s connection (SQLite only, else undefined): it changes when
@@ -20,6 +22,17 @@ const dataVersions = new WeakMap<Kysely<Database>, () => number>();
  */
 export function dataVersionProbe(db: Kysely<Database>): (() => number) | undefined {
   return dataVersions.get(db);
+}
+
+/**
+ * What says that no one has written some tables of `db` since a moment (SQLite only, else
+ * undefined): another connection's commit moves `dataVersion`, a statement of this one the
+ * tables' `writes.marker`. UnchangedCache keeps rows on it.
+ */
+export function changeMarkers(db: Kysely<Database>): { dataVersion: () => number; writes: TableWrites } | undefined {
+  const dataVersion = dataVersions.get(db);
+  const writes = tableWrites.get(db);
+  return dataVersion === undefined || writes === undefined ? undefined : { dataVersion, writes };
 }
 
 export interface OpenSqliteOptions {
@@ -64,10 +77,12 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
     database.close();
     throw error;
   }
+  const writes = new TableWrites();
   const db =
     path === MEMORY
-      ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }) })
-      : withFlush(database, options.flush ?? walFlush(path));
+      ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }, writes) })
+      : withFlush(database, options.flush ?? walFlush(path), writes);
+  tableWrites.set(db, writes);
   const dataVersion = database.prepare('PRAGMA data_version') as SqliteStatement & {
     pluck?: (on: boolean) => { get(): unknown };
   };
@@ -86,8 +101,9 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
 function withFlush(
   database: ReturnType<typeof openSqliteDatabase>,
   flush: WalFlush & { close?: () => Promise<void> },
+  writes: TableWrites,
 ): Kysely<Database> {
   return new Kysely<Database>({
-    dialect: new DurableSqliteDialect({ database }, new GroupCommit(flush), async () => flush.close?.()),
+    dialect: new DurableSqliteDialect({ database }, new GroupCommit(flush), async () => flush.close?.(), writes),
   });
 }

@@ -71,7 +71,7 @@ export interface UsersStore {
   create(user: UserRecord): Promise<void>;
   findById(id: string): Promise<UserRecord | undefined>;
   /** The user and the ids of the roles they hold (user_roles, unordered), in one statement. */
-  findByIdWithRoleIds(id: string): Promise<{ user: UserRecord; roleIds: string[] } | undefined>;
+  findByIdWithRoleIds(id: string): Promise<{ user: UserRecord; roleIds: readonly string[] } | undefined>;
   findByUsername(username: string): Promise<UserRecord | undefined>;
   /** The user of a normalised address, verified or not. */
   findByEmail(email: string): Promise<UserRecord | undefined>;

@@ -28,28 +28,37 @@ const client = (id: string): ClientRecord => ({
 });
 
 describe('UnchangedCache', () => {
-  it('answers from memory only while the marker and its own writes say nothing changed', async () => {
+  it('answers from memory only while both markers say nothing changed', async () => {
     let version = 1;
+    let generation = 1;
     let loads = 0;
-    const cache = new UnchangedCache<string>(() => version);
+    const cache = new UnchangedCache<string>(
+      () => version,
+      () => generation,
+    );
     const load = async () => `row${++loads}`;
     assert.equal(await cache.read('a', load), 'row1');
     assert.equal(await cache.read('a', load), 'row1');
     version = 2; // another connection committed
     assert.equal(await cache.read('a', load), 'row2');
-    cache.changed(); // this process wrote the table
+    generation = 2; // this connection wrote the table
     assert.equal(await cache.read('a', load), 'row3');
     assert.equal(await cache.read('a', load), 'row3');
     assert.equal(loads, 3);
   });
 
   it('keeps nothing read while a write ran, nor an unknown key, and stays bounded', async () => {
-    const cache = new UnchangedCache<string>(() => 1, 2);
+    let generation = 1;
+    const cache = new UnchangedCache<string>(
+      () => 1,
+      () => generation,
+      2,
+    );
     let loads = 0;
     assert.equal(
       await cache.read('a', async () => {
         loads++;
-        cache.changed(); // a write of this process lands while the row is read
+        generation++; // a write of this process lands while the row is read
         return 'old';
       }),
       'old',
@@ -99,12 +108,16 @@ describe('sqlite clients: kept while unchanged, never stale', () => {
       const first = await store.clients.findById('bcl_1');
       assert.ok(first !== undefined && Object.isFrozen(first) && Object.isFrozen(first.scopes));
       assert.throws(() => first.scopes.push('payroll:write'), TypeError);
-      // A raw write on this very connection bypasses the adapter (which every write of the app
-      // goes through): the kept record shows that the read was answered from memory.
+      // Answered from memory: the same frozen record while nothing was written.
+      assert.equal(await store.clients.findById('bcl_1'), first);
+      // A write of another table on this connection keeps it; a raw write of any kind (the
+      // dialect cannot tell its tables) drops it, and so does a write through the adapter.
+      await store.probeWrite();
+      assert.equal(await store.clients.findById('bcl_1'), first);
       await sql`update oauth_clients set name = 'renamed' where id = 'bcl_1'`.execute(store.db);
-      assert.equal((await store.clients.findById('bcl_1'))?.name, 'job');
-      await store.clients.update('bcl_1', { updatedAt: 5_000 });
       assert.equal((await store.clients.findById('bcl_1'))?.name, 'renamed');
+      await store.clients.update('bcl_1', { updatedAt: 5_000 });
+      assert.equal((await store.clients.findById('bcl_1'))?.updatedAt, 5_000);
     } finally {
       await store.close();
     }

@@ -2,9 +2,8 @@ import type { Kysely, Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import type { Database, OAuthClientsTable } from '../schema.js';
 import type { ClientPatch, ClientRecord, ClientsStore, Page, PageRequest } from '../types.js';
-import { dataVersionProbe } from '../sqlite.js';
 import { CompiledRead } from './compiled.js';
-import { UnchangedCache } from './unchanged-cache.js';
+import { readThrough, unchangedCache } from './unchanged-cache.js';
 import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms } from './values.js';
 
@@ -58,16 +57,8 @@ const BY_ID = new CompiledRead<Database, OAuthClientsTable>((db, p) =>
 
 export function sqlClients(db: Kysely<Database>): ClientsStore {
   // Every client authentication reads its client: on SQLite kept while unchanged (the records are
-  // frozen, so a kept one is never altered by a caller). Every write below goes through `written`.
-  const version = dataVersionProbe(db);
-  const cache = version === undefined ? undefined : new UnchangedCache<ClientRecord>(version);
-  const written = async <T>(write: Promise<T>): Promise<T> => {
-    try {
-      return await write;
-    } finally {
-      cache?.changed();
-    }
-  };
+  // frozen, so a kept one is never altered by a caller).
+  const cache = unchangedCache<ClientRecord>(db, ['oauth_clients']);
   const byId = async (id: string): Promise<ClientRecord | undefined> => {
     // Compiled once (src/store/sql/compiled.ts).
     const row = await BY_ID.first(db, [id]);
@@ -76,7 +67,7 @@ export function sqlClients(db: Kysely<Database>): ClientsStore {
   return {
     async create(client: ClientRecord): Promise<void> {
       try {
-        await written(db.insertInto('oauth_clients').values(toRow(client)).execute());
+        await db.insertInto('oauth_clients').values(toRow(client)).execute();
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         throw new ConflictError('client id taken', { detail: 'A client with this id already exists.', cause: error });
@@ -84,7 +75,7 @@ export function sqlClients(db: Kysely<Database>): ClientsStore {
     },
 
     findById(id: string): Promise<ClientRecord | undefined> {
-      return cache === undefined ? byId(id) : cache.read(id, () => byId(id));
+      return readThrough(cache, id, () => byId(id));
     },
 
     async list(page: PageRequest): Promise<Page<ClientRecord>> {
@@ -99,9 +90,12 @@ export function sqlClients(db: Kysely<Database>): ClientsStore {
     },
 
     async update(id: string, patch: ClientPatch): Promise<ClientRecord | undefined> {
-      const row = await written(
-        db.updateTable('oauth_clients').set(toUpdate(patch)).where('id', '=', id).returningAll().executeTakeFirst(),
-      );
+      const row = await db
+        .updateTable('oauth_clients')
+        .set(toUpdate(patch))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
       return row === undefined ? undefined : toRecord(row);
     },
   };

@@ -12,6 +12,7 @@ import type {
 } from '../registry-types.js';
 import type { Database } from '../schema.js';
 import { CompiledRead } from './compiled.js';
+import { deepFreeze, readThrough, unchangedCache } from './unchanged-cache.js';
 import { isUniqueViolation, ms } from './values.js';
 import { parseAttributes } from './attributes.js';
 import { EMPLOYEE_LINK_ATTRIBUTE } from '@bulwark/contract';
@@ -65,6 +66,10 @@ function conflict(error: unknown, detail: string): never {
 
 export function sqlRegistry(base: Kysely<Database>): RegistryStore {
   const db = base.withTables<RegistryTables>() as unknown as Db;
+  // Every login and refresh reads a user's role ids, every client token its client's grants: on
+  // SQLite kept while their table is unchanged (frozen: callers share them).
+  const roleIdsCache = unchangedCache<readonly string[]>(base, ['user_roles']);
+  const clientGrantsCache = unchangedCache<readonly GrantRecord[]>(base, ['client_grants']);
   return {
     async version(): Promise<number> {
       const row = await db
@@ -261,9 +266,12 @@ export function sqlRegistry(base: Kysely<Database>): RegistryStore {
       return rows.map((r) => r.user_id);
     },
 
-    async userRoleIds(userId: string): Promise<string[]> {
-      const rows = await USER_ROLE_IDS.rows(db as unknown as Kysely<RegistryTables>, [userId]);
-      return rows.map((r) => r.role_id);
+    async userRoleIds(userId: string): Promise<readonly string[]> {
+      const ids = await readThrough(roleIdsCache, userId, async () => {
+        const rows = await USER_ROLE_IDS.rows(db as unknown as Kysely<RegistryTables>, [userId]);
+        return Object.freeze(rows.map((r) => r.role_id));
+      });
+      return ids ?? [];
     },
 
     async usersRoleIds(userIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -327,9 +335,12 @@ export function sqlRegistry(base: Kysely<Database>): RegistryStore {
       });
     },
 
-    async clientGrants(clientId: string): Promise<GrantRecord[]> {
-      const rows = await CLIENT_GRANTS.rows(db as unknown as Kysely<RegistryTables>, [clientId]);
-      return rows.map((r) => ({ apiId: r.api_id, permission: r.permission }));
+    async clientGrants(clientId: string): Promise<readonly GrantRecord[]> {
+      const grants = await readThrough(clientGrantsCache, clientId, async () => {
+        const rows = await CLIENT_GRANTS.rows(db as unknown as Kysely<RegistryTables>, [clientId]);
+        return deepFreeze(rows.map((r) => ({ apiId: r.api_id, permission: r.permission })));
+      });
+      return grants ?? [];
     },
 
     async setClientGrants(clientId: string, grants: readonly GrantRecord[]): Promise<void> {

@@ -3,6 +3,7 @@ import { ConflictError } from '../../errors/index.js';
 import type { Database, UsersTable } from '../schema.js';
 import type { Page, PageRequest, UserPatch, UserRecord, UsersStore } from '../types.js';
 import { CompiledRead } from './compiled.js';
+import { deepFreeze, readThrough, unchangedCache } from './unchanged-cache.js';
 import { afterCursor, toPage } from './cursor.js';
 import { isUniqueViolation, ms, msOrNull } from './values.js';
 import { legacyRoleId } from '../legacy-roles.js';
@@ -97,6 +98,15 @@ const BY_USERNAME = new CompiledRead<Database, UsersTable>((db, p) =>
 );
 
 export function sqlUsers(db: Kysely<Database>): UsersStore {
+  // Every authenticated /api/users/me reads a user by id, every login by name (twice: its limits
+  // and its check) and by id: on SQLite kept while the tables are unchanged (the records are
+  // frozen, so a kept one is never altered by a caller).
+  const byIdCache = unchangedCache<UserRecord>(db, ['users']);
+  const byUsernameCache = unchangedCache<UserRecord>(db, ['users']);
+  const withRoleIdsCache = unchangedCache<{ user: UserRecord; roleIds: readonly string[] }>(db, [
+    'users',
+    'user_roles',
+  ]);
   return {
     async create(user: UserRecord): Promise<void> {
       try {
@@ -116,20 +126,26 @@ export function sqlUsers(db: Kysely<Database>): UsersStore {
       }
     },
 
-    async findById(id: string): Promise<UserRecord | undefined> {
-      const row = await BY_ID.first(db, [id]);
-      return row === undefined ? undefined : toUserRecord(row);
+    findById(id: string): Promise<UserRecord | undefined> {
+      return readThrough(byIdCache, id, async () => {
+        const row = await BY_ID.first(db, [id]);
+        return row === undefined ? undefined : deepFreeze(toUserRecord(row));
+      });
     },
 
-    async findByIdWithRoleIds(id: string): Promise<{ user: UserRecord; roleIds: string[] } | undefined> {
-      const row = await BY_ID_WITH_ROLE_IDS.first(db, [id]);
-      if (row === undefined) return undefined;
-      return { user: toUserRecord(row), roleIds: parseRoleIds(row.role_ids) };
+    findByIdWithRoleIds(id: string): Promise<{ user: UserRecord; roleIds: readonly string[] } | undefined> {
+      return readThrough(withRoleIdsCache, id, async () => {
+        const row = await BY_ID_WITH_ROLE_IDS.first(db, [id]);
+        if (row === undefined) return undefined;
+        return deepFreeze({ user: toUserRecord(row), roleIds: parseRoleIds(row.role_ids) });
+      });
     },
 
-    async findByUsername(username: string): Promise<UserRecord | undefined> {
-      const row = await BY_USERNAME.first(db, [username]);
-      return row === undefined ? undefined : toUserRecord(row);
+    findByUsername(username: string): Promise<UserRecord | undefined> {
+      return readThrough(byUsernameCache, username, async () => {
+        const row = await BY_USERNAME.first(db, [username]);
+        return row === undefined ? undefined : deepFreeze(toUserRecord(row));
+      });
     },
 
     async findByEmail(email: string): Promise<UserRecord | undefined> {

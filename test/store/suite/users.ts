@@ -26,7 +26,7 @@ export function usersSuite(open: OpenStore): void {
       const found = await store().users.findByIdWithRoleIds(user.id);
       assert.deepEqual(found, { user: await store().users.findById(user.id), roleIds: ['role_clerk'] });
       await store().registry.setUserRoles(user.id, ['role_admin', 'role_clerk']);
-      assert.deepEqual((await store().users.findByIdWithRoleIds(user.id))?.roleIds.sort(), [
+      assert.deepEqual([...((await store().users.findByIdWithRoleIds(user.id))?.roleIds ?? [])].sort(), [
         'role_admin',
         'role_clerk',
       ]);
