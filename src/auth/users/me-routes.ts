@@ -26,14 +26,13 @@ export function registerMeRoutes(parent: FastifyInstance, services: AuthServices
     },
     async (request) => {
       const { sub } = claimsOf(request);
-      const [view, grant] = await Promise.all([
-        services.users.viewById(sub),
-        services.grants.userGrant(sub, BULWARK_API),
-      ]);
+      const found = await services.users.viewWithRoleIds(sub);
       // A valid token for a user that no longer exists is a token that should not work.
-      if (view === undefined) throw new InvalidTokenError('revoked');
-      // What the console may show; each admin call checks its permission again at the call.
-      return { ...view, permissions: [...(grant?.permissions ?? [])] };
+      if (found === undefined) throw new InvalidTokenError('revoked');
+      // What the console may show; each admin call checks its permission again at the call. The
+      // role ids come with the user (one read for both).
+      const grant = await services.grants.userGrant(sub, BULWARK_API, found.roleIds);
+      return { ...found.view, permissions: [...(grant?.permissions ?? [])] };
     },
   );
 

@@ -65,12 +65,18 @@ export class UserService {
 
   /** The view of the user with this id, the user and their roles read in one statement. */
   async viewById(id: string): Promise<User | undefined> {
+    return (await this.viewWithRoleIds(id))?.view;
+  }
+
+  /** The user's view and the ids of the roles it names, read together (not read without the registry). */
+  async viewWithRoleIds(id: string): Promise<{ view: User; roleIds?: readonly string[] } | undefined> {
     if (this.registry === undefined) {
       const user = await this.store.users.findById(id);
-      return user === undefined ? undefined : toUserView(user, [user.role]);
+      return user === undefined ? undefined : { view: toUserView(user, [user.role]) };
     }
     const found = await this.store.users.findByIdWithRoleIds(id);
-    return found === undefined ? undefined : toUserView(found.user, await this.registry.roleNames(found.roleIds));
+    if (found === undefined) return undefined;
+    return { view: toUserView(found.user, await this.registry.roleNames(found.roleIds)), roleIds: found.roleIds };
   }
 
   /** Views of several users, their roles read at once. */

@@ -148,22 +148,27 @@ const FOR_REFRESH = new CompiledRead<Database, Record<string, unknown>>(
       .where('t.hash', '=', p<string>(0)) as unknown as Compilable<Record<string, unknown>>,
 );
 
-function unprefixed<T>(row: Record<string, unknown>, prefix: string, columns: readonly string[]): T {
+/** Each column's name in the joined row and in its table's: built once, not per refresh (a key made per row is interned per row). */
+const prefixed = (prefix: string, columns: readonly string[]): ReadonlyArray<readonly [string, string]> =>
+  columns.map((c) => [prefix + c, c] as const);
+const TOKEN_KEYS = prefixed('t_', TOKEN_COLUMNS);
+const SESSION_KEYS = prefixed('s_', SESSION_COLUMNS);
+const USER_KEYS = prefixed('u_', USER_COLUMNS);
+
+function unprefixed<T>(row: Record<string, unknown>, keys: ReadonlyArray<readonly [string, string]>): T {
   const out: Record<string, unknown> = {};
-  for (const column of columns) out[column] = row[prefix + column];
+  for (const [from, to] of keys) out[to] = row[from];
   return out as T;
 }
 
 function toLookup(row: Record<string, unknown>): RefreshLookup {
-  const token = toRecord(unprefixed<RefreshTokensTable>(row, 't_', TOKEN_COLUMNS));
+  const token = toRecord(unprefixed<RefreshTokensTable>(row, TOKEN_KEYS));
   const session =
     row.s_id === null || row.s_id === undefined
       ? undefined
-      : toSessionRecord(unprefixed<SessionsTable>(row, 's_', SESSION_COLUMNS));
+      : toSessionRecord(unprefixed<SessionsTable>(row, SESSION_KEYS));
   const user =
-    row.u_id === null || row.u_id === undefined
-      ? undefined
-      : toUserRecord(unprefixed<UsersTable>(row, 'u_', USER_COLUMNS));
+    row.u_id === null || row.u_id === undefined ? undefined : toUserRecord(unprefixed<UsersTable>(row, USER_KEYS));
   return { token, session, user, roleIds: user === undefined ? [] : parseRoleIds(row.u_role_ids) };
 }
 
