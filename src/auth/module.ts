@@ -27,21 +27,25 @@ export function authModule(services: AuthServices): HttpModule {
   return {
     name: 'auth',
     async register(app: FastifyInstance) {
-      // Its own scope: the cookie parser and the token routes' request decoration stay on the
-      // token service's routes, not on every payroll read or health probe.
+      // Its own scope: the token routes' request decoration stays on the token service's routes,
+      // not on every payroll read or health probe.
       await app.register(async (scope) => {
-        await scope.register(cookie);
         declareTokenProof(scope);
+        // The routes that set, read or clear the refresh cookie, and only they, pay for the
+        // cookie parser's hooks (an onRequest and an onSend on every request of its scope).
+        await scope.register(async (withCookies) => {
+          await withCookies.register(cookie);
+          registerSessionRoutes(withCookies, services);
+          registerMfaRoutes(withCookies, services);
+          registerPasskeySignInRoutes(withCookies, services);
+        });
         registerWellKnownRoutes(scope, services);
-        registerSessionRoutes(scope, services);
         registerMeRoutes(scope, services);
         registerUserRoutes(scope, services);
         registerAdminSessionRoutes(scope, services);
         registerKeyRoutes(scope, services);
         registerAuditRoutes(scope, services);
-        registerMfaRoutes(scope, services);
         registerPasskeyRoutes(scope, services);
-        registerPasskeySignInRoutes(scope, services);
         registerUserPasskeyRoutes(scope, services);
         registerOwnSessionRoutes(scope, services);
         registerAccountAdminRoutes(scope, services);
