@@ -11,8 +11,13 @@ import { TableWrites } from './table-writes.js';
 
 export const MEMORY = ':memory:';
 
-const dataVersions = new WeakMap<Kysely<Database>, () => number>();
-const tableWrites = new WeakMap<Kysely<Database>, TableWrites>();
+// Kept per dialect adapter: the same object for the Kysely instance made here and every one
+// derived from it (withTables, withPlugin, a transaction), which share its connection.
+const dataVersions = new WeakMap<object, () => number>();
+const tableWrites = new WeakMap<object, TableWrites>();
+/** Any Kysely instance, whatever its tables. */
+export type AnyKysely = { getExecutor(): { readonly adapter: object }; readonly isTransaction: boolean };
+const adapterOf = (db: AnyKysely): object => db.getExecutor().adapter;
 
 /**
  * The `PRAGMA data_version` of `db`'s connection (SQLite only, else undefined): it changes when
@@ -21,7 +26,7 @@ const tableWrites = new WeakMap<Kysely<Database>, TableWrites>();
  * between two JavaScript turns, so reading it outside kysely is safe.
  */
 export function dataVersionProbe(db: Kysely<Database>): (() => number) | undefined {
-  return dataVersions.get(db);
+  return dataVersions.get(adapterOf(db));
 }
 
 /**
@@ -29,9 +34,10 @@ export function dataVersionProbe(db: Kysely<Database>): (() => number) | undefin
  * undefined): another connection's commit moves `dataVersion`, a statement of this one the
  * tables' `writes.marker`. UnchangedCache keeps rows on it.
  */
-export function changeMarkers(db: Kysely<Database>): { dataVersion: () => number; writes: TableWrites } | undefined {
-  const dataVersion = dataVersions.get(db);
-  const writes = tableWrites.get(db);
+export function changeMarkers(db: AnyKysely): { dataVersion: () => number; writes: TableWrites } | undefined {
+  const adapter = adapterOf(db);
+  const dataVersion = dataVersions.get(adapter);
+  const writes = tableWrites.get(adapter);
   return dataVersion === undefined || writes === undefined ? undefined : { dataVersion, writes };
 }
 
@@ -82,7 +88,7 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
     path === MEMORY
       ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }, writes) })
       : withFlush(database, options.flush ?? walFlush(path), writes);
-  tableWrites.set(db, writes);
+  tableWrites.set(adapterOf(db), writes);
   const dataVersion = database.prepare('PRAGMA data_version') as SqliteStatement & {
     pluck?: (on: boolean) => { get(): unknown };
   };
@@ -90,7 +96,7 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
   // runs before every verification and client lookup. node:sqlite has no pluck: the row.
   const plucked = dataVersion.pluck?.(true);
   dataVersions.set(
-    db,
+    adapterOf(db),
     plucked === undefined
       ? () => (dataVersion.all([]) as Array<{ data_version: number }>)[0]?.data_version ?? 0
       : () => Number(plucked.get()),

@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
-import { changeMarkers } from '../sqlite.js';
+import { changeMarkers, type AnyKysely } from '../sqlite.js';
 
 /** Rows kept per cache; an unknown key is never kept. */
 export const UNCHANGED_CACHE_SIZE = 1_000;
@@ -57,12 +55,17 @@ export class UnchangedCache<V> {
 
 /**
  * A cache of rows from `tables` of `db`, or undefined where the database has no change markers
- * (Postgres): the caller then reads every time.
+ * (Postgres) or `db` is a transaction: the caller then reads every time.
  */
-export function unchangedCache<V>(db: Kysely<Database>, tables: readonly string[]): UnchangedCache<V> | undefined {
+export function unchangedCache<V>(
+  db: AnyKysely,
+  tables: readonly string[],
+  max: number = UNCHANGED_CACHE_SIZE,
+): UnchangedCache<V> | undefined {
   const markers = changeMarkers(db);
-  if (markers === undefined) return undefined;
-  return new UnchangedCache<V>(markers.dataVersion, () => markers.writes.marker(tables));
+  // A row read inside a transaction may hold its own writes, which a rollback undoes.
+  if (markers === undefined || db.isTransaction) return undefined;
+  return new UnchangedCache<V>(markers.dataVersion, () => markers.writes.marker(tables), max);
 }
 
 /** `load` through `cache` when there is one. */
