@@ -35,8 +35,15 @@ async function addClient(bulwark: BulwarkProcess): Promise<{ id: string; secret:
 
 let onMeasure: ((pid: number) => void) | undefined;
 
+/**
+ * Each operation runs this long before it is measured: after 1 s the optimising compiler was still
+ * at work on the hot paths (a tenth of a refresh's CPU in `perf`), which is start-up, not the cost
+ * of an operation on a server that has been up for a while.
+ */
+const WARM_UP_SECONDS = 3;
+
 async function cannon(pid: number, operation: string, options: autocannon.Options): Promise<PerCoreRow> {
-  await autocannon({ ...options, duration: 1 }); // warm-up
+  await autocannon({ ...options, duration: WARM_UP_SECONDS });
   onMeasure?.(pid);
   onMeasure = undefined;
   const { result, cpu, wall } = await cpuDuring(pid, () => autocannon(options));
@@ -75,7 +82,7 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
     return done;
   };
   const tokens = pairs.map((p) => p.refresh_token);
-  const warm = performance.now() + 1000;
+  const warm = performance.now() + WARM_UP_SECONDS * 1000;
   const next = await Promise.all(
     tokens.map(async (t) => {
       await chain(t, warm);
@@ -125,7 +132,7 @@ async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients
     );
     return done;
   };
-  await run(performance.now() + 1000);
+  await run(performance.now() + WARM_UP_SECONDS * 1000);
   onMeasure?.(bulwark.child.pid as number);
   onMeasure = undefined;
   const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, () =>
@@ -137,7 +144,7 @@ async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients
 /**
  * The token service's cost per operation, on a fresh dev instance (SQLite, durable commits) pinned
  * to CPU 0, the load from this process: server CPU time per answered operation from /proc.
- * Logins exclude the login the harness makes; each operation is warmed up for 1 s first.
+ * Logins exclude the login the harness makes; each operation is warmed up first (WARM_UP_SECONDS).
  */
 export interface PerCoreOptions {
   env?: Record<string, string>;
