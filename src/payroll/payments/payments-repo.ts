@@ -1,5 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import { CompiledRead } from '../../store/sql/compiled.js';
+import { deepFreeze, readThrough, unchangedCache, type UnchangedCache } from '../../store/sql/unchanged-cache.js';
 import { decodeCursor, toPage } from '../../store/sql/cursor.js';
 import type { Page } from '../../store/types.js';
 import type { CamelCased } from '../db/camel-case.js';
@@ -97,6 +98,22 @@ function listParams(query: PaymentQuery): unknown[] {
   return params;
 }
 
+/** Pages kept per database: a payroll office's lists are a few filters, paged. */
+export const PAGE_CACHE_SIZE = 100;
+const pageCaches = new WeakMap<object, UnchangedCache<Page<PaymentRecord>> | undefined>();
+
+/**
+ * The list pages (every GET /api/payments): on SQLite kept while the table is unchanged
+ * (src/store/sql/unchanged-cache.ts); a payment or reversal drops them all. Never inside a
+ * transaction, whose own writes a rollback undoes.
+ */
+function pageCache(db: PayrollDb): UnchangedCache<Page<PaymentRecord>> | undefined {
+  if (db.isTransaction) return undefined;
+  const adapter = db.getExecutor().adapter;
+  if (!pageCaches.has(adapter)) pageCaches.set(adapter, unchangedCache(db, ['payments'], PAGE_CACHE_SIZE));
+  return pageCaches.get(adapter);
+}
+
 /**
  * Payments on one connection or transaction. There is deliberately no update or delete: the only
  * change a payment ever sees is the link to the reversal that cancels it.
@@ -129,8 +146,13 @@ export function paymentsRepo(db: PayrollDb) {
 
     /** Ordered by createdAt, then id (in `query.order`). */
     async list(query: PaymentQuery): Promise<Page<PaymentRecord>> {
-      const rows = await listRead(query).rows(db, listParams(query));
-      return toPage(rows.map(toRecord), query.limit, (p) => [p.createdAt, p.id]);
+      const { employeeId, from, to, kind, cursor, limit, order } = query;
+      const key = JSON.stringify([employeeId, from, to, kind, cursor, limit, order]);
+      const page = await readThrough(pageCache(db), key, async () => {
+        const rows = await listRead(query).rows(db, listParams(query));
+        return deepFreeze(toPage(rows.map(toRecord), query.limit, (p) => [p.createdAt, p.id]));
+      });
+      return page as Page<PaymentRecord>;
     },
 
     /** Sums per period and currency of the filtered payments, newest period first, at most `maxRows` lines. */
