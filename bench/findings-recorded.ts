@@ -223,4 +223,71 @@ request id and log line, or the revocation check, which is why Bulwark spends ~1
 the minimal one here rather than 20 % less. The ≤ 80 µs target for \`/api/users/me\` could not be judged
 on the loaded machine (101 µs in the routes run above, at load 8; 70–88 µs in the quiet runs of
 2026-12-01 before this round).
+
+### Round 4 (2026-12-04, 20:05–21:35 UTC): rows kept while their tables are unchanged
+
+This machine was a different one from the rounds above (AMD EPYC family 26, 2 cores) and slower
+by day: raw argon2id 69–84/s (94/s before), the same build's refresh 460–900 µs from one run to
+the next. So each change was judged by runs interleaved with the code before this round
+(\`c5922c2\`: \`git worktree add --detach /tmp/base c5922c2\`, node_modules copied, \`npm run build\`;
+then \`BENCH_BULWARK_ROOT=/tmp/base taskset -c 1 node --import tsx bench/per-core.ts 5 <op>\`
+alternating with the same command without the variable) and, for the routes, by the ratios each
+quick run measures side by side (\`BENCH_QUICK=1 taskset -c 1 node --import tsx bench/routes-only.ts\`).
+
+- **What the profiles showed.** \`/api/users/me\` spent 12 % in its two SQLite reads (the user with
+  their role ids, then the role ids again for the grant), 15 % in kysely around them, 3–9 % in
+  \`PRAGMA data_version\` probes (3.4 µs each here: SQLite takes and drops a WAL read lock, two
+  \`fcntl\` calls, per statement), and ran @fastify/cookie's two hooks without reading a cookie.
+  \`client_credentials\` read the client's grants (\`client_grants\`) on every token, since #18.
+- **Rows kept while their tables are unchanged** (\`src/store/table-writes.ts\`,
+  \`src/store/sql/unchanged-cache.ts\`). The clients' cache relied on its adapter calling \`changed()\`
+  after each write; the users table is written by four adapters, so that pattern would have missed
+  writes. Now the SQLite dialect reports every statement it ran: an INSERT or UPDATE counts for
+  its table, a DELETE (it may cascade), INSERT OR REPLACE, DDL or raw SQL for every table, a
+  statement that changed no row for none. A row is answered from memory while that count for its
+  tables and \`PRAGMA data_version\` (other connections) are what they were when it was read; nothing
+  read inside a transaction is kept; kept values are frozen. Kept: clients, users by id and by
+  name, a user's role ids, a client's grants, employees by id, payment list pages (100). Tests:
+  test/store/table-writes.test.ts, test/payroll/read-caches.test.ts (each fails with the counting
+  switched off, checked).
+- **What it bought, interleaved with \`c5922c2\`:** \`client_credentials\` 212, 240, 229 → 186, 187,
+  193 µs (−18 %; 5,851/s per core in the full run above, target met); the routes in quick runs,
+  × hand / × minimal stack: \`/api/users/me\` 0.83/0.79 → 1.27–1.58/1.11–1.44 (133 → 90–108 µs),
+  \`/api/employees/{id}\` 0.98/0.92 → 1.21–1.25/1.11–1.13, \`/api/payments?limit=20\` 0.81/1.17 →
+  1.70/1.53 (230 → 122 µs). The full run above shows the spread: users/me 1.10/1.13 there.
+  Refresh and login: no change outside the noise (refresh 662, 710, 863 → 650, 717, 748 µs; login
+  18.8, 18.1, 20.0 → 21.7, 18.3, 19.8 ms): their reads are one joined statement per refresh and a
+  few per login.
+- **users/me reads once**: the role ids read with the user go to the grant. **The cookie parser's
+  hooks** run only on the routes that set, read or clear the refresh cookie.
+- **Warm-up 1 s → 3 s** in bench/per-core.ts: with 1 s, \`perf record\` of the refresh load showed
+  the optimising compiler at 8.6 % of the server's CPU in the measured window; after 6 s, 0.6 %.
+- **Refresh, where its ~600 µs go** (\`perf record -F 4000 -p <pid>\` with
+  \`--perf-basic-prof-only-functions\`, after a 6 s warm-up, this machine): kernel 24 % (11 % of it
+  \`pvm_irq_enable\`, the hypervisor's share of each syscall; 11 \`pwrite64\` per refresh, two per WAL
+  frame of the ~5 pages a rotation changes, one \`writev\`, 0.25 \`fdatasync\`), SQLite 8 %, ECDSA
+  7 %, malloc 4.6 %, V8's generic property access (megamorphic loads and stores, string
+  interning of the joined row's column names: 2–4 %) and optimised JS 10 %. Building the prefixed
+  column names once instead of per row took the interning of 29 names per refresh out. Not done:
+  fewer pages per rotation (a \`WITHOUT ROWID\` refresh_tokens table would drop the hash index's
+  page), rows as arrays for the joined read.
+- **Did not help: starting each group flush one event-loop turn later** (\`setImmediate\`) so that
+  more commits share it: 0.25 → 0.17 \`fdatasync\` per refresh, but no change in CPU per refresh
+  outside the noise (3 pairs); not kept.
+- **Login, where the rest goes** (per-thread CPU from \`/proc/<pid>/task/*/stat\`, 8 connections):
+  the four libuv threads spend what raw argon2id costs (~12 ms a check here), the main thread
+  2.6–3.5 ms a login, more after a 3 s warm-up than after 30 s (3.46 → 2.91 ms). \`perf record -t\`
+  of the main thread: 11 % in optimised code, the rest in V8's interpreter and baseline builtins
+  (\`Builtins_LoadIC\`, \`BaselineOutOfLinePrologue\`, call builtins), SQLite and the kernel: at ~50
+  logins/s on one core the login path's own code is rarely optimised, and its ~12 statements run
+  on caches argon2id's 19 MiB have just evicted. The same work costs ~0.6 ms in a refresh. The
+  caches above make the second read of the user by name and of the role ids memory hits; fewer
+  statements per login (one transaction for the session, its refresh token, the failure reset and
+  the audit event) is the next step. Login is 0.64× the raw argon2id rate in the run above.
+- **Reads beside writes** got further from the target: 4.06× in the run above (2.44× before).
+  Interleaved \`bench/mixed.ts 5\`: 3.75×, 3.9× against 3.2×, 2.6× for \`c5922c2\`. The p99 beside
+  writes is about the same (39–60 ms against 48–50 ms); what moved is the p99 alone (10–16 ms
+  against 15–19 ms), now that an unchanged user is read from memory. The writes' statements and
+  commits run on the event loop between the reads; the target needs them interleaved with the reads
+  in smaller steps, or the reads served first. Not done.
 `;
