@@ -1,7 +1,7 @@
 import { sql, type SqlBool, type Updateable } from 'kysely';
 import { ConflictError } from '../../errors/index.js';
 import { CompiledRead } from '../../store/sql/compiled.js';
-import { deepFreeze, readThrough, unchangedCache, type UnchangedCache } from '../../store/sql/unchanged-cache.js';
+import { deepFreeze, readThrough, UnchangedCaches } from '../../store/sql/unchanged-cache.js';
 import { afterCursor, toPage } from '../../store/sql/cursor.js';
 import { isUniqueViolation } from '../../store/sql/values.js';
 import type { Page } from '../../store/types.js';
@@ -74,19 +74,11 @@ const BY_ID = new CompiledRead<PayrollTables, EmployeesTable>((db, p) =>
 );
 
 /** Employees on one connection or transaction. */
-const byIdCaches = new WeakMap<object, UnchangedCache<EmployeeRecord> | undefined>();
-
 /**
  * Every GET /api/employees/{id} and every payment reads an employee by id: on SQLite kept while the
- * table is unchanged (src/store/sql/unchanged-cache.ts), one cache per database. Never inside a
- * transaction: a row read there may hold the transaction's own writes, which a rollback undoes.
+ * table is unchanged (src/store/sql/unchanged-cache.ts), never inside a transaction.
  */
-function byIdCache(db: PayrollDb): UnchangedCache<EmployeeRecord> | undefined {
-  if (db.isTransaction) return undefined;
-  const adapter = db.getExecutor().adapter;
-  if (!byIdCaches.has(adapter)) byIdCaches.set(adapter, unchangedCache<EmployeeRecord>(db, ['employees']));
-  return byIdCaches.get(adapter);
-}
+const byIdCaches = new UnchangedCaches<EmployeeRecord>(['employees']);
 
 export function employeesRepo(db: PayrollDb) {
   return {
@@ -104,7 +96,7 @@ export function employeesRepo(db: PayrollDb) {
     },
 
     findById(id: string): Promise<EmployeeRecord | undefined> {
-      return readThrough(byIdCache(db), id, async () => {
+      return readThrough(byIdCaches.of(db), id, async () => {
         const row = await BY_ID.first(db, [id]);
         return row === undefined ? undefined : deepFreeze(toRecord(row));
       });

@@ -1,6 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
 import { CompiledRead } from '../../store/sql/compiled.js';
-import { deepFreeze, readThrough, unchangedCache, type UnchangedCache } from '../../store/sql/unchanged-cache.js';
+import { deepFreeze, readThrough, UnchangedCaches } from '../../store/sql/unchanged-cache.js';
 import { decodeCursor, toPage } from '../../store/sql/cursor.js';
 import type { Page } from '../../store/types.js';
 import type { CamelCased } from '../db/camel-case.js';
@@ -100,19 +100,12 @@ function listParams(query: PaymentQuery): unknown[] {
 
 /** Pages kept per database: a payroll office's lists are a few filters, paged. */
 export const PAGE_CACHE_SIZE = 100;
-const pageCaches = new WeakMap<object, UnchangedCache<Page<PaymentRecord>> | undefined>();
-
 /**
  * The list pages (every GET /api/payments): on SQLite kept while the table is unchanged
  * (src/store/sql/unchanged-cache.ts); a payment or reversal drops them all. Never inside a
- * transaction, whose own writes a rollback undoes.
+ * transaction.
  */
-function pageCache(db: PayrollDb): UnchangedCache<Page<PaymentRecord>> | undefined {
-  if (db.isTransaction) return undefined;
-  const adapter = db.getExecutor().adapter;
-  if (!pageCaches.has(adapter)) pageCaches.set(adapter, unchangedCache(db, ['payments'], PAGE_CACHE_SIZE));
-  return pageCaches.get(adapter);
-}
+const pageCaches = new UnchangedCaches<Page<PaymentRecord>>(['payments'], PAGE_CACHE_SIZE);
 
 /**
  * Payments on one connection or transaction. There is deliberately no update or delete: the only
@@ -148,7 +141,7 @@ export function paymentsRepo(db: PayrollDb) {
     async list(query: PaymentQuery): Promise<Page<PaymentRecord>> {
       const { employeeId, from, to, kind, cursor, limit, order } = query;
       const key = JSON.stringify([employeeId, from, to, kind, cursor, limit, order]);
-      const page = await readThrough(pageCache(db), key, async () => {
+      const page = await readThrough(pageCaches.of(db), key, async () => {
         const rows = await listRead(query).rows(db, listParams(query));
         return deepFreeze(toPage(rows.map(toRecord), query.limit, (p) => [p.createdAt, p.id]));
       });

@@ -68,6 +68,26 @@ export function unchangedCache<V>(
   return new UnchangedCache<V>(markers.dataVersion, () => markers.writes.marker(tables), max);
 }
 
+/**
+ * For adapters made per call on whatever database or transaction they are given (payroll's
+ * repos): one UnchangedCache per database, made on first use, and none inside a transaction.
+ */
+export class UnchangedCaches<V> {
+  readonly #byDatabase = new WeakMap<object, UnchangedCache<V> | undefined>();
+
+  constructor(
+    private readonly tables: readonly string[],
+    private readonly max: number = UNCHANGED_CACHE_SIZE,
+  ) {}
+
+  of(db: AnyKysely): UnchangedCache<V> | undefined {
+    if (db.isTransaction) return undefined;
+    const adapter = db.getExecutor().adapter;
+    if (!this.#byDatabase.has(adapter)) this.#byDatabase.set(adapter, unchangedCache<V>(db, this.tables, this.max));
+    return this.#byDatabase.get(adapter);
+  }
+}
+
 /** `load` through `cache` when there is one. */
 export function readThrough<V>(
   cache: UnchangedCache<V> | undefined,
