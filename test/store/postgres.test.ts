@@ -8,7 +8,8 @@ import { openStore } from '../../src/store/open.js';
 import { MIGRATION_LOCK } from '../../src/store/postgres.js';
 import type { SqlStore } from '../../src/store/sql/store.js';
 import { runStoreSuite } from './adapter-suite.js';
-import { makeUser } from './suite/fixtures.js';
+import { makeSession, makeToken, makeUser } from './suite/fixtures.js';
+import { sqlRefreshTokens } from '../../src/store/sql/refresh-tokens.js';
 
 const baseUrl = process.env.BULWARK_TEST_DATABASE_URL;
 const skip = baseUrl === undefined || baseUrl === '' ? 'BULWARK_TEST_DATABASE_URL not set' : false;
@@ -52,6 +53,74 @@ describe('postgres', { skip }, () => {
   });
 
   runStoreSuite('postgres', async () => openIn(await freshSchema()));
+
+  describe('postgres refresh rotation', () => {
+    /** The rotation's store on `store.db`, counting the statements it sends. */
+    const counted = (store: SqlStore) => {
+      const sent: string[] = [];
+      const db = store.db.withPlugin({
+        transformQuery: (args) => {
+          sent.push(args.node.kind);
+          return args.node;
+        },
+        transformResult: (args) => Promise.resolve(args.result),
+      });
+      return { tokens: sqlRefreshTokens(db), sent };
+    };
+
+    it('rotates an unused token in one statement, stamped on the database clock', async () => {
+      const store = await openIn(await freshSchema());
+      try {
+        const user = makeUser();
+        await store.users.create(user);
+        // Live on the real clock: the rotation runs on Date.now, the database clock's case.
+        const live = { createdAt: Date.now(), expiresAt: Date.now() + 3_600_000 };
+        const session = makeSession(user.id, live);
+        await store.sessions.create(session);
+        const old = makeToken(session.id, live);
+        await store.refreshTokens.insert(old);
+        const { tokens, sent } = counted(store);
+        const next = makeToken(session.id, live);
+        const before = Date.now();
+        const result = await tokens.rotate(old.hash, next, Date.now);
+        const after = Date.now();
+        assert.equal(result.outcome, 'rotated');
+        assert.equal(sent.length, 1, `statements sent: ${sent.join(', ')}`);
+        const stamped = (await store.refreshTokens.findByHash(old.hash))?.usedAt ?? 0;
+        // The database's clock, on this machine the same as ours (within a millisecond of rounding).
+        assert.ok(stamped >= before - 1 && stamped <= after + 1, `used_at ${stamped} not in [${before}, ${after}]`);
+        assert.deepEqual(await store.refreshTokens.findByHash(next.hash), next);
+        if (result.outcome === 'rotated') assert.ok((result.session.lastRefreshedAt ?? 0) >= before);
+        // Presented again: the one statement matches nothing, the transaction classifies.
+        const again = await tokens.rotate(old.hash, makeToken(session.id), Date.now);
+        assert.equal(again.outcome, 'reused');
+        assert.ok(sent.length > 2);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('leaves a token of another session unused (the one statement checks the session too)', async () => {
+      const store = await openIn(await freshSchema());
+      try {
+        const user = makeUser();
+        await store.users.create(user);
+        const session = makeSession(user.id);
+        const other = makeSession(user.id);
+        await store.sessions.create(session);
+        await store.sessions.create(other);
+        const old = makeToken(session.id);
+        await store.refreshTokens.insert(old);
+        await assert.rejects(
+          store.refreshTokens.rotate(old.hash, makeToken(other.id), () => session.createdAt + 10),
+          /same session/,
+        );
+        assert.equal((await store.refreshTokens.findByHash(old.hash))?.usedAt, null);
+      } finally {
+        await store.close();
+      }
+    });
+  });
 
   describe('postgres openStore', () => {
     const names = async (store: SqlStore): Promise<string[]> =>

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Compilable, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
 import type { RefreshLookup, RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
 import { CompiledRead } from './compiled.js';
@@ -202,6 +202,39 @@ const SESSION_REFRESHED = new CompiledRead<Database, SessionsTable>((db, p) =>
     .returningAll(),
 );
 
+/**
+ * Postgres: the whole rotation of an unused token as one statement, so one round trip that
+ * commits on its own instead of six (BEGIN, the three statements, the stamp with COMMIT). It
+ * marks the token used (the same race guard as MARK_USED: a concurrent updater of the row waits
+ * on its lock and re-checks `used_at IS NULL`, matching no row), inserts the successor and marks
+ * the session refreshed, and answers the session; no row when the token was not rotated (used,
+ * expired, its session ended, or not of `next`'s session), which the transaction then
+ * classifies. `used_at` is the database's clock as the statement runs, just before its commit
+ * (parameter 6 null), or the caller's clock (tests).
+ */
+const ROTATE_UNUSED = new CompiledRead<Database, SessionsTable>((db, p) =>
+  compilableOn(
+    db,
+    sql<SessionsTable>`with used as (
+      update refresh_tokens
+      set used_at = coalesce(cast(${p(6)} as bigint), (floor(extract(epoch from clock_timestamp()) * 1000))::bigint)
+      where hash = ${p(0)} and used_at is null and expires_at > ${p(1)} and session_id = ${p(2)}
+        and session_id in (select id from sessions where revoked_at is null and expires_at > ${p(1)})
+      returning session_id
+    ), successor as (
+      insert into refresh_tokens (hash, session_id, created_at, expires_at, used_at)
+      select ${p(3)}, session_id, cast(${p(4)} as bigint), cast(${p(5)} as bigint), cast(null as bigint) from used
+      returning session_id
+    )
+    update sessions set last_refreshed_at = ${p(1)} where id in (select session_id from successor) returning *`,
+  ),
+);
+
+/** A raw statement as a Compilable of `db`'s dialect (a RawBuilder compiles against an executor). */
+function compilableOn<R>(db: Kysely<Database>, raw: RawBuilder<R>): Compilable<R> {
+  return { compile: () => raw.compile(db) };
+}
+
 /** The rotation's statements, in its transaction (stamped and committed by the caller). */
 async function rotation(
   trx: Kysely<Database>,
@@ -261,13 +294,34 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
      * so a rotation that waited out a stalled database before committing, unseen by its client,
      * leaves the client's retry the whole window (docs/contract.md §12.3).
      */
-    rotate(oldHash: string, next: RefreshTokenRecord, clock: () => number, reuseWindowMs = 0): Promise<RotateOutcome> {
+    async rotate(
+      oldHash: string,
+      next: RefreshTokenRecord,
+      clock: () => number,
+      reuseWindowMs = 0,
+    ): Promise<RotateOutcome> {
       const steps = (trx: Kysely<Database>) => rotation(trx, oldHash, next, clock, reuseWindowMs);
       // SQLite: the statements run back to back on the one connection once the transaction holds
       // it, so MARK_USED's time is already the commit's; a separate stamp was one more statement
       // per refresh for the same value.
       if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return db.transaction().execute(steps);
-      // Postgres: the stamp and COMMIT travel in one message (the simple-query protocol: the
+      if (next.usedAt === null) {
+        const row = toRow(next);
+        const now = clock();
+        const databaseClock = clock === Date.now ? null : Math.trunc(now);
+        const session = await ROTATE_UNUSED.first(db, [
+          oldHash,
+          now,
+          row.session_id,
+          row.hash,
+          row.created_at,
+          row.expires_at,
+          databaseClock,
+        ]);
+        if (session !== undefined) return { outcome: 'rotated', session: toSessionRecord(session) };
+      }
+      // Not rotated (or a successor born used, which no caller makes): the transaction below
+      // classifies. The stamp and COMMIT travel in one message (the simple-query protocol: the
       // stamp has no bound parameters), so the server runs them back to back whenever it gets to
       // them. A server that stalls with the COMMIT unread and commits once it wakes, after this
       // request has given up, still stamps the time of that commit.
