@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
 
@@ -22,4 +22,24 @@ export async function cpuDuring<T>(
   const wall0 = performance.now();
   const result = await work();
   return { result, cpu: cpuSeconds(pid) - cpu0, wall: (performance.now() - wall0) / 1000 };
+}
+
+/**
+ * The CPU seconds of every process whose command is `comm` (e.g. `postgres`: the postmaster and
+ * every backend), summed from /proc; a process that ends meanwhile is skipped.
+ */
+export function cpuSecondsOfCommand(comm: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== comm) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return total;
 }

@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuDuring } from './cpu.js';
-import { login, startBulwark, type BulwarkProcess } from './processes.js';
+import { payments, type WritersJob, type WritersResult } from './mixed-writers.js';
+import { startBulwark, type BulwarkProcess } from './processes.js';
 
 /** Reads beside writes: what durable commits cost the rest of the process. */
 export interface MixedResult {
@@ -19,61 +21,31 @@ async function employeeIds(bulwark: BulwarkProcess): Promise<string[]> {
   return items.filter((e) => e.status === 'active').map((e) => e.id);
 }
 
-/** `clients` loops posting payments (each its own Idempotency-Key) until `end`; answered 201s. */
-async function payments(
-  bulwark: BulwarkProcess,
-  employees: string[],
-  clients: number,
-  end: number,
-): Promise<{ done: number; errors: number }> {
-  let done = 0;
-  let errors = 0;
-  const headers = { authorization: `Bearer ${bulwark.token}`, 'content-type': 'application/json' };
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      for (let i = 0; performance.now() < end; i++) {
-        const body = JSON.stringify({
-          employee_id: employees[(c + i) % employees.length],
-          amount_cents: 1000 + i,
-          currency: 'EUR',
-          period: '2027-01',
-          memo: 'bench',
-        });
-        const response = await fetch(`${bulwark.url}/api/payments`, {
-          method: 'POST',
-          headers: { ...headers, 'idempotency-key': randomUUID() },
-          body,
-        });
-        await response.arrayBuffer();
-        if (response.status === 201) done++;
-        else errors++;
-      }
-    }),
-  );
-  return { done, errors };
-}
-
-async function refreshes(bulwark: BulwarkProcess, clients: number, end: number): Promise<number> {
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      let refresh = (await login(bulwark.url, 'bob', bulwark.password('bob'))).refresh_token;
-      while (performance.now() < end) {
-        const response = await fetch(`${bulwark.url}/api/users-sessions/refresh`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ refresh_token: refresh }),
-        });
-        if (response.status !== 200) {
-          await response.arrayBuffer();
-          return;
-        }
-        refresh = ((await response.json()) as { refresh_token: string }).refresh_token;
-        done++;
-      }
-    }),
-  );
-  return done;
+/**
+ * The beside-writes load (8 payment loops, 8 refresh chains) in a child process at nice 10 on the
+ * load generator's core: in this process its fetch calls and their GC pauses (up to 14 ms, seen
+ * with monitorEventLoopDelay) delayed autocannon's own reads and were counted as the server's
+ * latency. Niced, it yields the core whenever autocannon has work.
+ */
+async function startWriters(job: WritersJob): Promise<{ run(seconds: number): Promise<WritersResult> }> {
+  const child = fork(fileURLToPath(new URL('./mixed-writers.ts', import.meta.url)), [JSON.stringify(job)], {
+    execPath: 'nice',
+    execArgv: ['-n', '10', process.execPath, '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the writers exited with ${code} before they were ready`)));
+  });
+  return {
+    run: (seconds) =>
+      new Promise<WritersResult>((resolve, reject) => {
+        child.removeAllListeners('exit');
+        child.once('message', (result: WritersResult) => resolve(result));
+        child.once('exit', (code) => reject(new Error(`the writers exited with ${code}`)));
+        child.send({ seconds });
+      }),
+  };
 }
 
 /**
@@ -86,6 +58,7 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
   try {
     const pid = bulwark.child.pid as number;
     const employees = await employeeIds(bulwark);
+    const job = { url: bulwark.url, token: bulwark.token, employees };
     const me = {
       url: `${bulwark.url}/api/users/me`,
       headers: { authorization: `Bearer ${bulwark.token}` },
@@ -96,25 +69,25 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
     const meAlone = { perSec: alone.requests.average, p99Ms: alone.latency.p99 };
     log(`  GET /api/users/me alone: ${Math.round(meAlone.perSec)}/s, p99 ${meAlone.p99Ms} ms`);
 
-    const end = performance.now() + seconds * 1000;
-    const [under, written, refreshed] = await Promise.all([
-      autocannon({ ...me, duration: seconds }),
-      payments(bulwark, employees, 8, end),
-      refreshes(bulwark, 8, end),
-    ]);
+    const writers = await startWriters({
+      url: bulwark.url,
+      token: bulwark.token,
+      bobPassword: bulwark.password('bob'),
+      employees,
+      clients: 8,
+    });
+    const [under, written] = await Promise.all([autocannon({ ...me, duration: seconds }), writers.run(seconds)]);
     const meUnderWrites = {
       perSec: under.requests.average,
       p99Ms: under.latency.p99,
-      paymentsPerSec: written.done / seconds,
-      refreshesPerSec: refreshed / seconds,
+      paymentsPerSec: written.payments / seconds,
+      refreshesPerSec: written.refreshes / seconds,
     };
     log(
       `  GET /api/users/me beside writes: ${Math.round(meUnderWrites.perSec)}/s, p99 ${meUnderWrites.p99Ms} ms (${Math.round(meUnderWrites.paymentsPerSec)} payments/s, ${Math.round(meUnderWrites.refreshesPerSec)} refreshes/s)`,
     );
 
-    const { result, cpu, wall } = await cpuDuring(pid, () =>
-      payments(bulwark, employees, 16, performance.now() + seconds * 1000),
-    );
+    const { result, cpu, wall } = await cpuDuring(pid, () => payments(job, 16, performance.now() + seconds * 1000));
     const payments16 = {
       perSec: result.done / wall,
       cpuMicros: (cpu * 1e6) / Math.max(1, result.done),
@@ -123,7 +96,7 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
     log(
       `  POST /api/payments, 16 clients: ${Math.round(payments16.perSec)}/s (${Math.round(payments16.cpuMicros)} µs CPU each, ${payments16.errors} errors)`,
     );
-    const one = await payments(bulwark, employees, 1, performance.now() + seconds * 1000);
+    const one = await payments(job, 1, performance.now() + seconds * 1000);
     const payments1 = { perSec: one.done / seconds };
     log(`  POST /api/payments, 1 client: ${Math.round(payments1.perSec)}/s`);
     return { meAlone, meUnderWrites, payments16, payments1 };

@@ -14,6 +14,8 @@ export interface PerCoreRow {
   /** Answered per wall second (moves with whatever else holds the core). */
   wallRate: number;
   errors: number;
+  /** The database server's CPU µs per answered operation, when it is a process of its own (Postgres). */
+  databaseCpuMicros?: number | undefined;
 }
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -34,6 +36,16 @@ async function addClient(bulwark: BulwarkProcess): Promise<{ id: string; secret:
 }
 
 let onMeasure: ((pid: number) => void) | undefined;
+/** Set from PerCoreOptions.databaseCpu for the run: the database server's CPU seconds so far. */
+let databaseCpu: (() => number) | undefined;
+
+/** The server's CPU during `work` (cpuDuring), and the database server's when it is counted. */
+async function measured<T>(pid: number, work: () => Promise<T>) {
+  const database0 = databaseCpu?.();
+  const { result, cpu, wall } = await cpuDuring(pid, work);
+  const database = database0 === undefined || databaseCpu === undefined ? undefined : databaseCpu() - database0;
+  return { result, cpu, wall, database };
+}
 
 /**
  * Each operation runs this long before it is measured: after 1 s the optimising compiler was still
@@ -42,18 +54,39 @@ let onMeasure: ((pid: number) => void) | undefined;
  */
 const WARM_UP_SECONDS = 3;
 
-async function cannon(pid: number, operation: string, options: autocannon.Options): Promise<PerCoreRow> {
-  await autocannon({ ...options, duration: WARM_UP_SECONDS });
+/**
+ * Logins are a hundred times slower than the other operations, so 3 s warms their path with only
+ * ~300 calls: the optimising compiler was then still a quarter of the server's CPU beside the
+ * main thread (V8's worker threads, 230 ms in a 5 s window; 60 ms after 20 s of warm-up).
+ */
+const LOGIN_WARM_UP_SECONDS = 10;
+
+async function cannon(
+  pid: number,
+  operation: string,
+  options: autocannon.Options,
+  warmUpSeconds = WARM_UP_SECONDS,
+): Promise<PerCoreRow> {
+  await autocannon({ ...options, duration: warmUpSeconds });
   onMeasure?.(pid);
   onMeasure = undefined;
-  const { result, cpu, wall } = await cpuDuring(pid, () => autocannon(options));
+  const { result, cpu, wall, database } = await measured(pid, () => autocannon(options));
   const ok = result.requests.total - result.non2xx;
-  return row(operation, ok, cpu, wall, result.non2xx + result.errors);
+  return row(operation, ok, cpu, wall, result.non2xx + result.errors, database);
 }
 
-function row(operation: string, ops: number, cpu: number, wall: number, errors: number): PerCoreRow {
-  const cpuMicros = ops === 0 ? Infinity : (cpu * 1e6) / ops;
-  return { operation, ops, cpuMicros, perCore: 1e6 / cpuMicros, wallRate: ops / wall, errors };
+function row(
+  operation: string,
+  ops: number,
+  cpu: number,
+  wall: number,
+  errors: number,
+  database: number | undefined,
+): PerCoreRow {
+  const perOp = (seconds: number) => (ops === 0 ? Infinity : (seconds * 1e6) / ops);
+  const cpuMicros = perOp(cpu);
+  const databaseCpuMicros = database === undefined ? undefined : perOp(database);
+  return { operation, ops, cpuMicros, perCore: 1e6 / cpuMicros, wallRate: ops / wall, errors, databaseCpuMicros };
 }
 
 /** Refresh rotations: each worker chains its own refresh tokens (a used one is refused). */
@@ -91,12 +124,12 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
   );
   onMeasure?.(bulwark.child.pid as number);
   onMeasure = undefined;
-  const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, async () => {
+  const { result, cpu, wall, database } = await measured(bulwark.child.pid as number, async () => {
     const end = performance.now() + seconds * 1000;
     const counts = await Promise.all(next.map((t) => chain(t, end)));
     return counts.reduce((a, b) => a + b, 0);
   });
-  return row('refresh (rotation)', result, cpu, wall, errors);
+  return row('refresh (rotation)', result, cpu, wall, errors, database);
 }
 
 /** POST /api/payments from `clients` loops, each with its own Idempotency-Key (a durable write each). */
@@ -135,10 +168,10 @@ async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients
   await run(performance.now() + WARM_UP_SECONDS * 1000);
   onMeasure?.(bulwark.child.pid as number);
   onMeasure = undefined;
-  const { result, cpu, wall } = await cpuDuring(bulwark.child.pid as number, () =>
+  const { result, cpu, wall, database } = await measured(bulwark.child.pid as number, () =>
     run(performance.now() + seconds * 1000),
   );
-  return row(`POST /api/payments (${clients} clients)`, result, cpu, wall, errors);
+  return row(`POST /api/payments (${clients} clients)`, result, cpu, wall, errors, database);
 }
 
 /**
@@ -153,6 +186,8 @@ export interface PerCoreOptions {
   only?: string | undefined;
   /** Called with the server's pid as the first measurement (after its warm-up) starts. */
   onMeasure?: (pid: number) => void;
+  /** The database server's CPU seconds so far (cpuSecondsOfCommand('postgres')): counted per operation too. */
+  databaseCpu?: () => number;
 }
 
 export async function benchPerCore(
@@ -162,6 +197,7 @@ export async function benchPerCore(
 ): Promise<PerCoreRow[]> {
   const bulwark = await startBulwark(options.env ?? {}, options.nodeArgs ?? []);
   onMeasure = options.onMeasure;
+  databaseCpu = options.databaseCpu;
   const wanted = (name: string) => options.only === undefined || name.includes(options.only);
   try {
     const pid = bulwark.child.pid as number;
@@ -199,14 +235,19 @@ export async function benchPerCore(
     if (wanted('payment')) push(await paymentsPerCore(bulwark, seconds, 16));
     if (wanted('login'))
       push(
-        await cannon(pid, 'password login (argon2id)', {
-          url: `${bulwark.url}/api/users-sessions`,
-          method: 'POST',
-          connections: 8,
-          duration: seconds,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'alice', password: bulwark.password('alice') }),
-        }),
+        await cannon(
+          pid,
+          'password login (argon2id)',
+          {
+            url: `${bulwark.url}/api/users-sessions`,
+            method: 'POST',
+            connections: 8,
+            duration: seconds,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'alice', password: bulwark.password('alice') }),
+          },
+          LOGIN_WARM_UP_SECONDS,
+        ),
       );
     return rows;
   } finally {

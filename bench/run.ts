@@ -4,7 +4,8 @@ import { WHAT_CHANGED } from './findings.js';
 import { PER_CORE_FINDINGS, POSTGRES_ROUTES } from './findings-recorded.js';
 import { benchMixed } from './mixed.js';
 import { argon2CpuPerCore, benchPerCore } from './per-core.js';
-import { perCoreSection } from './per-core-report.js';
+import { perCorePostgresSection, perCoreSection } from './per-core-report.js';
+import { benchPerCorePostgres } from './per-core-postgres.js';
 import { benchPaymentsGrowth } from './growth.js';
 import { describeMachine } from './machine.js';
 import { authSection, growthSection, revocationSection, routesSection, soakSection } from './report.js';
@@ -48,6 +49,10 @@ const argon2Cpu = await argon2CpuPerCore(perCoreSeconds);
 const perCore = await benchPerCore(perCoreSeconds, log);
 log('Reads beside durable writes:');
 const mixed = await benchMixed(perCoreSeconds, log);
+const postgresUrl = process.env.BENCH_DATABASE_URL;
+if (postgresUrl !== undefined) log('The token service per core on Postgres:');
+const perCorePostgres =
+  postgresUrl === undefined ? undefined : await benchPerCorePostgres(postgresUrl, perCoreSeconds, log);
 const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 0);
 const soaked = soakSeconds > 0 ? await soak(soakSeconds, log) : undefined;
 
@@ -102,7 +107,7 @@ const markdown = `# Benchmarks
 Produced by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}${quick ? ' — QUICK smoke run, not for comparison' : ''}.
 Machine: ${machine}.
 Reproduce: \`npm install && npm run bench\` (about ten minutes; it rewrites this file). \`BENCH_DATABASE_URL=postgres://…\` adds
-Postgres to the growth section, \`BENCH_SOAK_SECONDS=600\` adds the mixed soak.
+Postgres to the growth section and the token service per core, \`BENCH_SOAK_SECONDS=600\` adds the mixed soak.
 
 ## Verification throughput (one core, one token verified repeatedly)
 
@@ -134,6 +139,7 @@ ${growthSection(growth.rows, growth.plans)}
 ${POSTGRES_ROUTES}
 ${authSection(argon2, flows)}
 ${perCoreSection(perCore, argon2Cpu, mixed)}
+${perCorePostgresSection(perCorePostgres)}
 ${PER_CORE_FINDINGS}
 ${revocationSection(revocations)}
 ${soakSection(soaked)}

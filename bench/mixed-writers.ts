@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { login } from './processes.js';
+
+/** What the writers are told: the server, alice's token (payments), bob's password (refreshes). */
+export interface WritersJob {
+  url: string;
+  token: string;
+  bobPassword: string;
+  employees: string[];
+  /** Payment loops and refresh chains, each. */
+  clients: number;
+}
+
+export interface WritersResult {
+  payments: number;
+  refreshes: number;
+  errors: number;
+}
+
+/** `clients` loops posting payments (each its own Idempotency-Key) until `end`; answered 201s. */
+export async function payments(
+  job: Pick<WritersJob, 'url' | 'token' | 'employees'>,
+  clients: number,
+  end: number,
+): Promise<{ done: number; errors: number }> {
+  let done = 0;
+  let errors = 0;
+  const headers = { authorization: `Bearer ${job.token}`, 'content-type': 'application/json' };
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; performance.now() < end; i++) {
+        const body = JSON.stringify({
+          employee_id: job.employees[(c + i) % job.employees.length],
+          amount_cents: 1000 + i,
+          currency: 'EUR',
+          period: '2027-01',
+          memo: 'bench',
+        });
+        const response = await fetch(`${job.url}/api/payments`, {
+          method: 'POST',
+          headers: { ...headers, 'idempotency-key': randomUUID() },
+          body,
+        });
+        await response.arrayBuffer();
+        if (response.status === 201) done++;
+        else errors++;
+      }
+    }),
+  );
+  return { done, errors };
+}
+
+/** `chains` refresh chains (bob's sessions, each rotating its own token) until `end`. */
+async function refreshes(job: WritersJob, chains: string[], end: number): Promise<{ done: number; errors: number }> {
+  let done = 0;
+  let errors = 0;
+  await Promise.all(
+    chains.map(async (first) => {
+      let refresh = first;
+      while (performance.now() < end) {
+        const response = await fetch(`${job.url}/api/users-sessions/refresh`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refresh_token: refresh }),
+        });
+        if (response.status !== 200) {
+          await response.arrayBuffer();
+          errors++;
+          return;
+        }
+        refresh = ((await response.json()) as { refresh_token: string }).refresh_token;
+        done++;
+      }
+    }),
+  );
+  return { done, errors };
+}
+
+/**
+ * Run as a child of bench/mixed.ts (niced, so that its own CPU and GC pauses do not delay the
+ * reads' load generator and show up as the server's latency): logs in, says `ready`, then on
+ * `{ seconds }` writes for that long and answers the counts.
+ */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const job = JSON.parse(process.argv[2] as string) as WritersJob;
+  const chains = await Promise.all(
+    Array.from({ length: job.clients }, async () => (await login(job.url, 'bob', job.bobPassword)).refresh_token),
+  );
+  process.send?.('ready');
+  process.once('message', (message: { seconds: number }) => {
+    const end = performance.now() + message.seconds * 1000;
+    void Promise.all([payments(job, job.clients, end), refreshes(job, chains, end)]).then(([p, r]) => {
+      const result: WritersResult = { payments: p.done, refreshes: r.done, errors: p.errors + r.errors };
+      process.send?.(result, () => process.disconnect());
+    });
+  });
+}
