@@ -290,7 +290,7 @@ quick run measures side by side (\`BENCH_QUICK=1 taskset -c 1 node --import tsx 
   against 15–19 ms), now that an unchanged user is read from memory. The writes' statements and
   commits run on the event loop between the reads; the target needs them interleaved with the reads
   in smaller steps, or the reads served first. Not done.
-### Round 5 (2026-12-04, 22:48–23:10 UTC): the measurement of logins and of reads beside writes
+### Round 5 (2026-12-04, 22:48–23:35 UTC): the measurement of logins and of reads beside writes
 
 This machine was quicker than round 4's by day: raw argon2id 123–172/s, a refresh 281 µs in an
 isolated run (\`bench/per-core.ts 5 refresh\`), \`/api/users/me\` 38 µs.
@@ -323,4 +323,16 @@ isolated run (\`bench/per-core.ts 5 refresh\`), \`/api/users/me\` 38 µs.
     cgroup limits) and maps and unmaps its 19 MiB (the raw figure pays that too).
   The 0.9× target needs the rest of a login under 0.7 ms and argon2id in the server as fast as
   alone. Not met: 0.62–0.67×.
+- **The per-core table on Postgres** (issue #22 item 2 asked for it; \`bench/per-core-postgres.ts\`,
+  in \`npm run bench\` with \`BENCH_DATABASE_URL\`). The first run: refresh 584 µs of Bulwark's
+  CPU plus 914 µs of Postgres's, 1,712/s per core. A rotation was six round trips (the joined
+  read, BEGIN, mark used, insert, session, the stamp with COMMIT). **The rotation of an unused
+  token is now one statement** (data-modifying CTEs: mark used, insert the successor, mark the
+  session refreshed; \`used_at\` on the database's clock as it runs), and anything it does not
+  rotate falls through to the transaction that classifies it, as before. Test:
+  test/store/postgres.test.ts counts the statements sent (it fails on the old path, checked).
+  Bought: 584 → 441 µs (2,266/s per core). \`--cpu-prof\` of the rest: \`writev\` is 56 % of the main
+  thread's busy time, the kernel's loopback TCP path for the two queries and the answer on this
+  VM; ECDSA 6 %, pg's row parsing 4 %. Over the Unix socket
+  (\`?host=/var/run/postgresql\`) a refresh cost 389 µs (2,568/s). Not met on Postgres.
 `;
