@@ -106,7 +106,13 @@ export interface SessionFilter {
 }
 
 export interface SessionsStore {
-  create(session: SessionRecord): Promise<void>;
+  /**
+   * Inserts the session. With `flushedByNextWrite` (a login, whose tokens are not answered yet) the
+   * call does not wait for its own durable flush: its caller always makes another write, waited
+   * for, before it answers (the first refresh token, or the session's revocation), and that
+   * write's flush covers this row. A session lost before then was never handed to anyone.
+   */
+  create(session: SessionRecord, options?: { flushedByNextWrite?: boolean }): Promise<void>;
   findById(id: string): Promise<SessionRecord | undefined>;
   /** Ordered by createdAt, then id. */
   list(filter: SessionFilter, page: PageRequest): Promise<Page<SessionRecord>>;
@@ -154,8 +160,22 @@ export interface RefreshLookup {
   roleIds: string[];
 }
 
+/** What a completed password login leaves behind beside its session's first refresh token. */
+export interface LoginCompletion {
+  /** The (user, address) pair whose login failures the login clears. */
+  userId: string;
+  ip: string;
+  /** Its audit event (login.succeeded). */
+  event: AuditEvent;
+}
+
 export interface RefreshTokensStore {
   insert(token: RefreshTokenRecord): Promise<void>;
+  /**
+   * A new session's first refresh token, in one transaction with `login`'s cleared failures and
+   * audit event: one commit, so one durable flush, where each used to take its own.
+   */
+  insertFirst(token: RefreshTokenRecord, login: LoginCompletion): Promise<void>;
   findByHash(hash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * The token with its session and the session's user, read together (one statement, one

@@ -7,6 +7,9 @@ import { sql } from 'kysely';
 import { GroupCommit, walFlush } from '../../src/store/group-commit.js';
 import { DEFER_DURABILITY, READ_DURABLE } from '../../src/store/durable-sqlite-dialect.js';
 import { openSqlite } from '../../src/store/sqlite.js';
+import { migrateToLatest } from '../../src/store/migrations/index.js';
+import { createSqlStore } from '../../src/store/sql/store.js';
+import { makeEvent, makeSession, makeToken, makeUser } from './suite/fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bulwark-group-commit-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -165,6 +168,38 @@ describe('SQLite writes under group commit', () => {
       assert.equal(gates.length, 1);
       gates[0]?.open();
       assert.equal((await durableRead).length, 1);
+    } finally {
+      state.passing = true;
+      await db.destroy();
+    }
+  });
+
+  it("a login's writes take one flush: its session does not wait, its first refresh token's flush covers both", async () => {
+    const { flush, gates, state } = gatedFlush();
+    const { db } = open(flush);
+    const store = createSqlStore(db, 'sqlite');
+    try {
+      state.passing = true;
+      await migrateToLatest(db);
+      const user = makeUser();
+      await store.users.create(user);
+      state.passing = false;
+      const session = makeSession(user.id);
+      await store.sessions.create(session, { flushedByNextWrite: true });
+      assert.equal(gates.length, 0, 'the session insert did not wait for a flush');
+      const token = makeToken(session.id);
+      const first = store.refreshTokens.insertFirst(token, {
+        userId: user.id,
+        ip: '203.0.113.7',
+        event: makeEvent({ type: 'login.succeeded', actorId: user.id, targetId: session.id }),
+      });
+      assert.equal(await settled(first), false, 'the refresh token waits for its flush');
+      assert.equal(gates.length, 1, 'one flush, started after both commits, covers both');
+      gates[0]?.open();
+      await first;
+      assert.equal(gates.length, 1);
+      assert.equal((await store.sessions.findById(session.id))?.id, session.id);
+      assert.deepEqual(await store.refreshTokens.findByHash(token.hash), token);
     } finally {
       state.passing = true;
       await db.destroy();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 import { sqlAudit } from '../../store/sql/audit.js';
-import type { AuditStore } from '../../store/types.js';
+import type { AuditEvent, AuditStore } from '../../store/types.js';
 
 /** The security and admin event types, one stable string each. */
 export type AuditType =
@@ -42,7 +42,12 @@ export class AuditLog {
   }
 
   record(type: AuditType, context: AuditContext = {}): Promise<void> {
-    return this.store.append({
+    return this.store.append(this.event(type, context));
+  }
+
+  /** The event `record` would append, for a store operation that writes it in its own transaction. */
+  event(type: AuditType, context: AuditContext = {}): AuditEvent {
+    return {
       id: randomUUID(),
       at: this.now(),
       type,
@@ -50,6 +55,6 @@ export class AuditLog {
       targetId: context.targetId ?? null,
       ip: context.ip ?? null,
       details: context.details ?? {},
-    });
+    };
   }
 }

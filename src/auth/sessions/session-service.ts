@@ -126,7 +126,8 @@ export class SessionService {
       // RFC 9449 §5: the first party is a public client, so its refresh tokens are bound to the key.
       dpopJkt: meta.dpopJkt ?? null,
     };
-    await this.store.sessions.create(session);
+    // Every way on from here writes again, waited for, before anything is answered: that flush covers this row.
+    await this.store.sessions.create(session, { flushedByNextWrite: true });
     // A user-wide revocation (disable, role or password change) that ran between the caller's read
     // of the user and this insert revoked the sessions it found, not this one: judge this session
     // on the user as it is now that it exists.
@@ -160,20 +161,26 @@ export class SessionService {
       throw error;
     }
     const refreshToken = newRefreshToken();
-    await this.store.refreshTokens.insert({
-      hash: hashRefreshToken(refreshToken) as string,
-      sessionId: session.id,
-      createdAt: now,
-      expiresAt: session.expiresAt,
-      usedAt: null,
-    });
-    await this.store.loginFailures.clear(user.id, meta.ip ?? 'unknown');
-    await this.audit.record('login.succeeded', {
-      actorId: user.id,
-      targetId: session.id,
-      ip: meta.ip,
-      details: { amr },
-    });
+    // The token, the pair's cleared login failures and the audit event commit together.
+    await this.store.refreshTokens.insertFirst(
+      {
+        hash: hashRefreshToken(refreshToken) as string,
+        sessionId: session.id,
+        createdAt: now,
+        expiresAt: session.expiresAt,
+        usedAt: null,
+      },
+      {
+        userId: user.id,
+        ip: meta.ip ?? 'unknown',
+        event: this.audit.event('login.succeeded', {
+          actorId: user.id,
+          targetId: session.id,
+          ip: meta.ip,
+          details: { amr },
+        }),
+      },
+    );
     return this.pair(access, session, refreshToken, meta);
   }
 

@@ -1,6 +1,14 @@
 import { PostgresAdapter, sql, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, RefreshTokensTable, SessionsTable, UsersTable } from '../schema.js';
-import type { RefreshLookup, RefreshTokenRecord, RefreshTokensStore, RotateOutcome } from '../types.js';
+import type { MfaTables } from '../mfa-schema.js';
+import type {
+  LoginCompletion,
+  RefreshLookup,
+  RefreshTokenRecord,
+  RefreshTokensStore,
+  RotateOutcome,
+} from '../types.js';
+import { sqlAudit } from './audit.js';
 import { CompiledRead } from './compiled.js';
 import { toSessionRecord } from './sessions.js';
 import { parseRoleIds, roleIdsJson, toUserRecord } from './users.js';
@@ -269,6 +277,19 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
   return {
     async insert(token: RefreshTokenRecord): Promise<void> {
       await db.insertInto('refresh_tokens').values(toRow(token)).execute();
+    },
+
+    async insertFirst(token: RefreshTokenRecord, login: LoginCompletion): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('refresh_tokens').values(toRow(token)).execute();
+        // A DELETE that removes nothing (the usual case) writes nothing: no cache is dropped for it.
+        await (trx.withTables<MfaTables>() as unknown as Kysely<MfaTables>)
+          .deleteFrom('login_failures')
+          .where('user_id', '=', login.userId)
+          .where('ip', '=', login.ip)
+          .execute();
+        await sqlAudit(trx).append(login.event);
+      });
     },
 
     async findByHash(hash: string): Promise<RefreshTokenRecord | undefined> {

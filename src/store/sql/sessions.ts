@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { DEFER_DURABILITY } from '../durable-sqlite-dialect.js';
 import type { Database, SessionsTable } from '../schema.js';
 import type { Page, PageRequest, SessionFilter, SessionRecord, SessionsStore } from '../types.js';
 import { afterCursor, toPage } from './cursor.js';
@@ -39,8 +40,11 @@ function toRow(session: SessionRecord): SessionsTable {
 
 export function sqlSessions(db: Kysely<Database>): SessionsStore {
   return {
-    async create(session: SessionRecord): Promise<void> {
-      await db.insertInto('sessions').values(toRow(session)).execute();
+    async create(session: SessionRecord, options: { flushedByNextWrite?: boolean } = {}): Promise<void> {
+      await (options.flushedByNextWrite === true ? db.withPlugin(DEFER_DURABILITY) : db)
+        .insertInto('sessions')
+        .values(toRow(session))
+        .execute();
     },
 
     async findById(id: string): Promise<SessionRecord | undefined> {

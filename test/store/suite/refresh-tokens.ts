@@ -17,6 +17,43 @@ export function refreshTokensSuite(open: OpenStore): void {
       assert.equal(await store().refreshTokens.findByHash('nope'), undefined);
     });
 
+    it("a login's first token commits with its pair's cleared failures and its audit event, or none of them does", async () => {
+      const { user, session } = await userWithSession(store());
+      await store().loginFailures.record(user.id, '203.0.113.7', now);
+      await store().loginFailures.record(user.id, '198.51.100.9', now);
+      const event = {
+        id: 'evt-login-1',
+        at: now,
+        type: 'login.succeeded',
+        actorId: user.id,
+        targetId: session.id,
+        ip: '203.0.113.7',
+        details: { amr: ['pwd'] },
+      };
+      const token = makeToken(session.id);
+      await store().refreshTokens.insertFirst(token, { userId: user.id, ip: '203.0.113.7', event });
+      assert.deepEqual(await store().refreshTokens.findByHash(token.hash), token);
+      assert.deepEqual(
+        (await store().loginFailures.list(user.id)).map((f) => f.ip),
+        ['198.51.100.9'],
+        "only the login's own address is cleared",
+      );
+      const { items } = await store().audit.list({ type: 'login.succeeded', actorId: user.id }, { limit: 10 });
+      assert.deepEqual(
+        items.map((e) => [e.id, e.targetId, e.details]),
+        [['evt-login-1', session.id, { amr: ['pwd'] }]],
+      );
+
+      // The same event id again: the audit insert fails, and the token and the clearing roll back with it.
+      const second = makeToken(session.id);
+      await assert.rejects(store().refreshTokens.insertFirst(second, { userId: user.id, ip: '198.51.100.9', event }));
+      assert.equal(await store().refreshTokens.findByHash(second.hash), undefined);
+      assert.deepEqual(
+        (await store().loginFailures.list(user.id)).map((f) => f.ip),
+        ['198.51.100.9'],
+      );
+    });
+
     it('finds a token with its session and user in one read, as the separate reads give them', async () => {
       const { user, session } = await userWithSession(store());
       const token = makeToken(session.id);
