@@ -335,4 +335,46 @@ isolated run (\`bench/per-core.ts 5 refresh\`), \`/api/users/me\` 38 µs.
   thread's busy time, the kernel's loopback TCP path for the two queries and the answer on this
   VM; ECDSA 6 %, pg's row parsing 4 %. Over the Unix socket
   (\`?host=/var/run/postgresql\`) a refresh cost 389 µs (2,568/s). Not met on Postgres.
+### Round 6 (2026-12-06, 00:43–02:10 UTC): one flush per login, and writes paced to the issue's rate
+
+This machine was slower than round 5's by day for everything but argon2id: \`/api/users/me\`
+79 µs (38 µs in round 5), a refresh 374 µs (281 µs), raw argon2id 130/s (123–172/s). From
+\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`, one run: introspection 11,631/s,
+client_credentials 5,830/s, refresh 2,673/s (374 µs; **not met** today), payments 2,004/s per
+core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
+
+- **A login takes one durable flush instead of four.** The session's insert no longer waits for
+  its own flush (\`SessionsStore.create(…, { flushedByNextWrite })\`: nothing is answered before
+  the next write's flush, and on SQLite a later commit's flush makes the earlier one durable),
+  and the first refresh token, the pair's cleared login failures and the \`login.succeeded\` event
+  commit in one transaction (\`RefreshTokensStore.insertFirst\`), where the failures were a
+  read-then-delete transaction and the event one more. Tests: test/store/group-commit.test.ts (a
+  login's writes take one flush), test/store/suite/refresh-tokens.ts (the transaction is atomic
+  and clears only its own IP's failures, SQLite and Postgres). Measured with the hash taken out
+  (a local hack, not kept), one sequential client, three A/B rounds: server CPU per login
+  2.1–3.3 → 1.6–1.9 ms, logins per 6 s 1,115–1,447 → 1,894–2,049; with 15 ms between logins
+  2.8–4.2 → 1.8–2.6 ms. The same path costs 0.9 ms a login when logins arrive together.
+- **Where the rest of a login goes now: the low rate.** At ~100 logins/s on one core the process
+  idles between requests, and the same JavaScript costs about twice what it costs under a
+  continuous load (cold code tiers, the VM's wake-ups). Not argon2id's 19 MiB evicting the main
+  thread's caches: with the libuv threads moved to the other core, the main thread's CPU per
+  login did not change. Idle, the server spends no measurable CPU. The 0.9× target needs the rest
+  of a login under ~0.8 ms at this rate; not met.
+- **Refuted: the reads' cache emptied by the writes.** In the mix, writes touch only
+  \`idempotency_keys\`, \`payments\`, \`audit_events\`, \`refresh_tokens\` and \`sessions\`; the rows
+  \`/api/users/me\` keeps while their tables are unchanged stay kept.
+- **Reads beside writes paced to the issue's rate.** \`bench/mixed.ts\` now also runs the same 8
+  payment loops and 8 refresh chains paced to 400 writes/s in all (the ~385/s the issue measured
+  its 8 → 68 ms beside), and \`npm run bench\` prints that row beside the as-fast-as-answered one.
+  Per-thread CPU (\`/proc/<pid>/task\`): the main thread is busy 82–87 % in the mix and the libuv
+  threads (the commits' \`fdatasync\`) 7–11 %, so the core is saturated; a write costs the main
+  thread 0.6–0.85 ms and the libuv threads 0.2–0.35 ms, what it costs alone at this rate. The
+  reads wait for the writes' share of the core (about 40 % at 400 writes/s today), not for a
+  stall. Six runs: alone p99 7–8 ms; beside 400 writes/s 12–18 ms (1.6–2.6×); beside writers as
+  fast as answered (450–520 writes/s today) 17–25 ms (2.4–3.6×). Not met reliably.
+- **Where a write's main-thread time goes** (\`--cpu-prof\`, writes alone at 400/s): SQLite's own
+  statements 20 % of the busy time, kysely building and compiling the write statements per call
+  about 10 % (the hot reads are compiled once, the writes are not yet), ES256 signing 4 %, the
+  rest Fastify, Node's HTTP and the handlers. Compiling the payment's and the rotation's write
+  statements once is the next step.
 `;

@@ -9,6 +9,11 @@ export interface WritersJob {
   employees: string[];
   /** Payment loops and refresh chains, each. */
   clients: number;
+  /**
+   * Writes per second in all (half payments, half refreshes), each loop paced to its share; absent,
+   * every loop writes as fast as the server answers.
+   */
+  perSecond?: number;
 }
 
 export interface WritersResult {
@@ -17,18 +22,39 @@ export interface WritersResult {
   errors: number;
 }
 
-/** `clients` loops posting payments (each its own Idempotency-Key) until `end`; answered 201s. */
+/**
+ * Paces one loop to one call every `intervalMs` from now (a late call goes at once, and the next
+ * keep their schedule); with no interval, it never waits.
+ */
+function pacer(intervalMs: number | undefined): () => Promise<void> {
+  if (intervalMs === undefined) return () => Promise.resolve();
+  let next = performance.now() + Math.random() * intervalMs;
+  return async () => {
+    const wait = next - performance.now();
+    next += intervalMs;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
+}
+
+/**
+ * `clients` loops posting payments (each its own Idempotency-Key) until `end`, each at most one
+ * every `intervalMs`; answered 201s.
+ */
 export async function payments(
   job: Pick<WritersJob, 'url' | 'token' | 'employees'>,
   clients: number,
   end: number,
+  intervalMs?: number,
 ): Promise<{ done: number; errors: number }> {
   let done = 0;
   let errors = 0;
   const headers = { authorization: `Bearer ${job.token}`, 'content-type': 'application/json' };
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
+      const pace = pacer(intervalMs);
       for (let i = 0; performance.now() < end; i++) {
+        await pace();
+        if (performance.now() >= end) break;
         const body = JSON.stringify({
           employee_id: job.employees[(c + i) % job.employees.length],
           amount_cents: 1000 + i,
@@ -50,14 +76,25 @@ export async function payments(
   return { done, errors };
 }
 
-/** `chains` refresh chains (bob's sessions, each rotating its own token) until `end`. */
-async function refreshes(job: WritersJob, chains: string[], end: number): Promise<{ done: number; errors: number }> {
+/**
+ * `chains` refresh chains (bob's sessions, each rotating its own token) until `end`, each at most
+ * one refresh every `intervalMs`.
+ */
+async function refreshes(
+  job: WritersJob,
+  chains: string[],
+  end: number,
+  intervalMs?: number,
+): Promise<{ done: number; errors: number }> {
   let done = 0;
   let errors = 0;
   await Promise.all(
     chains.map(async (first) => {
+      const pace = pacer(intervalMs);
       let refresh = first;
       while (performance.now() < end) {
+        await pace();
+        if (performance.now() >= end) break;
         const response = await fetch(`${job.url}/api/users-sessions/refresh`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
@@ -89,9 +126,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.send?.('ready');
   process.once('message', (message: { seconds: number }) => {
     const end = performance.now() + message.seconds * 1000;
-    void Promise.all([payments(job, job.clients, end), refreshes(job, chains, end)]).then(([p, r]) => {
-      const result: WritersResult = { payments: p.done, refreshes: r.done, errors: p.errors + r.errors };
-      process.send?.(result, () => process.disconnect());
-    });
+    const intervalMs = job.perSecond === undefined ? undefined : (2 * job.clients * 1000) / job.perSecond;
+    void Promise.all([payments(job, job.clients, end, intervalMs), refreshes(job, chains, end, intervalMs)]).then(
+      ([p, r]) => {
+        const result: WritersResult = { payments: p.done, refreshes: r.done, errors: p.errors + r.errors };
+        process.send?.(result, () => process.disconnect());
+      },
+    );
   });
 }
