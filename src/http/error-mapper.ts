@@ -130,8 +130,9 @@ const SQLITE_OUTAGE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|N
 /** node:sqlite's primary result codes (errcode & 0xff): BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL. */
 const SQLITE_OUTAGE_ERRCODES = new Set([5, 6, 7, 8, 10, 13, 14, 15]);
 
+/** `statement has been finalized`: node:sqlite's answer to a kept prepared statement once its database is closed. */
 const OUTAGE_MESSAGES =
-  /Connection terminated|database connection is not open|database is not open|connection timeout|timeout exceeded when trying to connect|Connection is closed|driver has already been destroyed|database statement deadline exceeded|Query read timeout|no transaction is active|disk I\/O error|database or disk is full/i;
+  /Connection terminated|database connection is not open|database is not open|statement has been finalized|connection timeout|timeout exceeded when trying to connect|Connection is closed|driver has already been destroyed|database statement deadline exceeded|Query read timeout|no transaction is active|disk I\/O error|database or disk is full/i;
 
 /** Whether an error is a backing service's outage rather than a fault of the request or the code. */
 export function isDependencyOutage(error: unknown): boolean {
