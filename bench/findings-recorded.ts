@@ -373,8 +373,15 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   stall. Six runs: alone p99 7–8 ms; beside 400 writes/s 12–18 ms (1.6–2.6×); beside writers as
   fast as answered (450–520 writes/s today) 17–25 ms (2.4–3.6×). Not met reliably.
 - **Where a write's main-thread time goes** (\`--cpu-prof\`, writes alone at 400/s): SQLite's own
-  statements 20 % of the busy time, kysely building and compiling the write statements per call
-  about 10 % (the hot reads are compiled once, the writes are not yet), ES256 signing 4 %, the
-  rest Fastify, Node's HTTP and the handlers. Compiling the payment's and the rotation's write
-  statements once is the next step.
+  statements 20 % of the busy time, kysely building and compiling write statements per call
+  about 10 % (the hot reads are compiled once), ES256 signing 4 %, the
+  rest Fastify, Node's HTTP and the handlers. (The rotation's statements were compiled once
+  already.)
+- **Compiled once: the audit event's insert, the payment's insert, and a login's first refresh
+  token and failure reset.** Like the hot reads, these statements are now built with the query
+  builder and compiled once per dialect (\`CompiledRead\`), not on every call. A/B, three
+  interleaved pairs of \`bench/per-core.ts 5 payment\` (the machine slowed through the runs):
+  542 → 493, 632 → 514 and 654 → 673 µs a payment, a gain of perhaps 5–10 % within this VM's
+  drift. Logins did not move outside the noise. The idempotency key's writes still build their
+  statements per call, because their lease ends are SQL expressions on the database's clock.
 `;

@@ -105,6 +105,23 @@ export const PAGE_CACHE_SIZE = 100;
  * (src/store/sql/unchanged-cache.ts); a payment or reversal drops them all. Never inside a
  * transaction.
  */
+/** Every payment and reversal: built and compiled once per dialect. */
+const INSERT = new CompiledRead<PayrollTables, never>((db, p) =>
+  db.insertInto('payments').values({
+    id: p<string>(0),
+    employee_id: p<string>(1),
+    amount_cents: p<number>(2),
+    currency: p<string>(3),
+    period: p<string>(4),
+    kind: p<PaymentRecord['kind']>(5),
+    reverses_payment_id: p<string | null>(6),
+    reversed_by_payment_id: p<string | null>(7),
+    memo: p<string | null>(8),
+    created_by: p<string>(9),
+    created_at: p<number>(10),
+  }),
+);
+
 const pageCaches = new UnchangedCaches<Page<PaymentRecord>>(['payments'], PAGE_CACHE_SIZE);
 
 /**
@@ -114,22 +131,19 @@ const pageCaches = new UnchangedCaches<Page<PaymentRecord>>(['payments'], PAGE_C
 export function paymentsRepo(db: PayrollDb) {
   return {
     async insert(p: PaymentRecord): Promise<void> {
-      await db
-        .insertInto('payments')
-        .values({
-          id: p.id,
-          employee_id: p.employeeId,
-          amount_cents: p.amountCents,
-          currency: p.currency,
-          period: p.period,
-          kind: p.kind,
-          reverses_payment_id: p.reversesPaymentId,
-          reversed_by_payment_id: p.reversedByPaymentId,
-          memo: p.memo,
-          created_by: p.createdBy,
-          created_at: p.createdAt,
-        })
-        .execute();
+      await INSERT.rows(db, [
+        p.id,
+        p.employeeId,
+        p.amountCents,
+        p.currency,
+        p.period,
+        p.kind,
+        p.reversesPaymentId,
+        p.reversedByPaymentId,
+        p.memo,
+        p.createdBy,
+        p.createdAt,
+      ]);
     },
 
     async findById(id: string): Promise<PaymentRecord | undefined> {

@@ -202,6 +202,10 @@ const INSERT = new CompiledRead<Database, never>((db, p) =>
     used_at: p<number | null>(4),
   }),
 );
+/** A login's success clears the failures counted against its user from its IP. */
+const CLEAR_LOGIN_FAILURES = new CompiledRead<MfaTables, never>((db, p) =>
+  db.deleteFrom('login_failures').where('user_id', '=', p<string>(0)).where('ip', '=', p<string>(1)),
+);
 const SESSION_REFRESHED = new CompiledRead<Database, SessionsTable>((db, p) =>
   db
     .updateTable('sessions')
@@ -281,13 +285,10 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
 
     async insertFirst(token: RefreshTokenRecord, login: LoginCompletion): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await trx.insertInto('refresh_tokens').values(toRow(token)).execute();
+        const row = toRow(token);
+        await INSERT.rows(trx, [row.hash, row.session_id, row.created_at, row.expires_at, row.used_at]);
         // A DELETE that removes nothing (the usual case) writes nothing: no cache is dropped for it.
-        await (trx.withTables<MfaTables>() as unknown as Kysely<MfaTables>)
-          .deleteFrom('login_failures')
-          .where('user_id', '=', login.userId)
-          .where('ip', '=', login.ip)
-          .execute();
+        await CLEAR_LOGIN_FAILURES.rows(trx as unknown as Kysely<MfaTables>, [login.userId, login.ip]);
         await sqlAudit(trx).append(login.event);
       });
     },
