@@ -335,7 +335,7 @@ isolated run (\`bench/per-core.ts 5 refresh\`), \`/api/users/me\` 38 µs.
   thread's busy time, the kernel's loopback TCP path for the two queries and the answer on this
   VM; ECDSA 6 %, pg's row parsing 4 %. Over the Unix socket
   (\`?host=/var/run/postgresql\`) a refresh cost 389 µs (2,568/s). Not met on Postgres.
-### Round 6 (2026-12-06, 00:43–02:10 UTC): one flush per login, and writes paced to the issue's rate
+### Round 6 (2026-12-06, 00:43–02:30 UTC): one flush per login, and writes paced to the issue's rate
 
 This machine was slower than round 5's by day for everything but argon2id: \`/api/users/me\`
 79 µs (38 µs in round 5), a refresh 374 µs (281 µs), raw argon2id 130/s (123–172/s). From
@@ -384,4 +384,9 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   542 → 493, 632 → 514 and 654 → 673 µs a payment, a gain of perhaps 5–10 % within this VM's
   drift. Logins did not move outside the noise. The idempotency key's writes still build their
   statements per call, because their lease ends are SQL expressions on the database's clock.
+- **Postgres, the same day** (\`bench/per-core-postgres.ts\`, one run after the changes above):
+  introspection 7,156/s, client_credentials 3,074/s, refresh 1,445/s (692 µs of Bulwark's CPU,
+  1,030 µs of Postgres's), payments 983/s, login 71/s per core. That is about half of stop 28's
+  figures, as on SQLite. The refresh and introspection paths did not change this round, so this
+  is the machine's speed today, not a regression. Not met on Postgres.
 `;
