@@ -5,7 +5,8 @@ import { paymentsRepo, type PaymentRecord } from '../../src/payroll/payments/pay
 import type { PayrollDb, PayrollTables } from '../../src/payroll/db/schema.js';
 import { payrollMigrations } from '../../src/payroll/index.js';
 import { openMemoryStore, type SqlStore } from '../../src/store/index.js';
-import { CompiledRead } from '../../src/store/sql/compiled.js';
+import type { AuditEventsTable, Database } from '../../src/store/schema.js';
+import { CompiledInsert, CompiledRead } from '../../src/store/sql/compiled.js';
 import { encodeCursor } from '../../src/store/sql/cursor.js';
 import { cachedPrepare } from '../../src/store/sqlite-driver.js';
 
@@ -127,5 +128,45 @@ describe('CompiledRead and the payments page', () => {
     );
     const none = await paymentsRepo(db).list({ employeeId: 'e-2', limit: 10 });
     assert.deepEqual(none.items, []);
+  });
+});
+
+describe('CompiledInsert', () => {
+  it("writes each value to its own column whatever the order of the row's keys, and rolls back with its transaction", async () => {
+    const store = await openMemoryStore();
+    try {
+      const insert = new CompiledInsert<Database, 'audit_events', keyof AuditEventsTable>('audit_events', [
+        'details',
+        'ip',
+        'target_id',
+        'actor_id',
+        'type',
+        'at',
+        'id',
+      ]);
+      const row = (id: string): AuditEventsTable => ({
+        id,
+        at: 1_700_000_000_000,
+        type: 'test.event',
+        actor_id: 'u-1',
+        target_id: null,
+        ip: '192.0.2.7',
+        details: '{"n":1}',
+      });
+      await insert.run(store.db, row('a-1'));
+      await insert.run(store.db, { ...row('a-2'), type: 'test.other', actor_id: null, target_id: 'u-2' });
+      const rolledBack = store.db.transaction().execute(async (trx) => {
+        await insert.run(trx, row('a-3'));
+        throw new Error('roll back');
+      });
+      await assert.rejects(rolledBack, /roll back/);
+      const rows = await store.db.selectFrom('audit_events').selectAll().orderBy('id').execute();
+      assert.deepEqual(
+        rows.map((r) => ({ ...r, at: Number(r.at) })),
+        [row('a-1'), { ...row('a-2'), type: 'test.other', actor_id: null, target_id: 'u-2' }],
+      );
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { sql, type SqlBool } from 'kysely';
-import { CompiledRead } from '../../store/sql/compiled.js';
+import { CompiledInsert, CompiledRead } from '../../store/sql/compiled.js';
 import { deepFreeze, readThrough, UnchangedCaches } from '../../store/sql/unchanged-cache.js';
 import { decodeCursor, toPage } from '../../store/sql/cursor.js';
 import type { Page } from '../../store/types.js';
@@ -100,28 +100,27 @@ function listParams(query: PaymentQuery): unknown[] {
 
 /** Pages kept per database: a payroll office's lists are a few filters, paged. */
 export const PAGE_CACHE_SIZE = 100;
+
+/** Every payment and reversal: built and compiled once per dialect. */
+const INSERT = new CompiledInsert<PayrollTables, 'payments', keyof PaymentsTable>('payments', [
+  'id',
+  'employee_id',
+  'amount_cents',
+  'currency',
+  'period',
+  'kind',
+  'reverses_payment_id',
+  'reversed_by_payment_id',
+  'memo',
+  'created_by',
+  'created_at',
+]);
+
 /**
  * The list pages (every GET /api/payments): on SQLite kept while the table is unchanged
  * (src/store/sql/unchanged-cache.ts); a payment or reversal drops them all. Never inside a
  * transaction.
  */
-/** Every payment and reversal: built and compiled once per dialect. */
-const INSERT = new CompiledRead<PayrollTables, never>((db, p) =>
-  db.insertInto('payments').values({
-    id: p<string>(0),
-    employee_id: p<string>(1),
-    amount_cents: p<number>(2),
-    currency: p<string>(3),
-    period: p<string>(4),
-    kind: p<PaymentRecord['kind']>(5),
-    reverses_payment_id: p<string | null>(6),
-    reversed_by_payment_id: p<string | null>(7),
-    memo: p<string | null>(8),
-    created_by: p<string>(9),
-    created_at: p<number>(10),
-  }),
-);
-
 const pageCaches = new UnchangedCaches<Page<PaymentRecord>>(['payments'], PAGE_CACHE_SIZE);
 
 /**
@@ -131,19 +130,19 @@ const pageCaches = new UnchangedCaches<Page<PaymentRecord>>(['payments'], PAGE_C
 export function paymentsRepo(db: PayrollDb) {
   return {
     async insert(p: PaymentRecord): Promise<void> {
-      await INSERT.rows(db, [
-        p.id,
-        p.employeeId,
-        p.amountCents,
-        p.currency,
-        p.period,
-        p.kind,
-        p.reversesPaymentId,
-        p.reversedByPaymentId,
-        p.memo,
-        p.createdBy,
-        p.createdAt,
-      ]);
+      await INSERT.run(db, {
+        id: p.id,
+        employee_id: p.employeeId,
+        amount_cents: p.amountCents,
+        currency: p.currency,
+        period: p.period,
+        kind: p.kind,
+        reverses_payment_id: p.reversesPaymentId,
+        reversed_by_payment_id: p.reversedByPaymentId,
+        memo: p.memo,
+        created_by: p.createdBy,
+        created_at: p.createdAt,
+      });
     },
 
     async findById(id: string): Promise<PaymentRecord | undefined> {

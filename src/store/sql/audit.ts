@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditEventsTable, Database } from '../schema.js';
 import type { AuditEvent, AuditFilter, AuditStore, Page, PageRequest } from '../types.js';
-import { CompiledRead } from './compiled.js';
+import { CompiledInsert } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
 import { ms } from './values.js';
 
@@ -18,30 +18,28 @@ function toEvent(row: AuditEventsTable): AuditEvent {
 }
 
 /** Every login, payment and admin change appends one: built and compiled once per dialect. */
-const APPEND = new CompiledRead<Database, never>((db, p) =>
-  db.insertInto('audit_events').values({
-    id: p<string>(0),
-    at: p<number>(1),
-    type: p<string>(2),
-    actor_id: p<string | null>(3),
-    target_id: p<string | null>(4),
-    ip: p<string | null>(5),
-    details: p<string>(6),
-  }),
-);
+const APPEND = new CompiledInsert<Database, 'audit_events', keyof AuditEventsTable>('audit_events', [
+  'id',
+  'at',
+  'type',
+  'actor_id',
+  'target_id',
+  'ip',
+  'details',
+]);
 
 export function sqlAudit(db: Kysely<Database>): AuditStore {
   return {
     async append(event: AuditEvent): Promise<void> {
-      await APPEND.rows(db, [
-        event.id,
-        event.at,
-        event.type,
-        event.actorId,
-        event.targetId,
-        event.ip,
-        JSON.stringify(event.details),
-      ]);
+      await APPEND.run(db, {
+        id: event.id,
+        at: event.at,
+        type: event.type,
+        actor_id: event.actorId,
+        target_id: event.targetId,
+        ip: event.ip,
+        details: JSON.stringify(event.details),
+      });
     },
 
     /** Newest first, so the cursor walks (at, id) downwards. */

@@ -54,3 +54,28 @@ export class CompiledRead<DB, R> {
     return template;
   }
 }
+
+/**
+ * An INSERT of one row, compiled once per dialect like {@link CompiledRead}, and run with a row
+ * object: its values are taken by column name, so a call site cannot put one in another's place.
+ * `columns` lists every column the insert writes, in the order the SQL names them.
+ */
+export class CompiledInsert<DB, TB extends keyof DB & string, C extends keyof DB[TB] & string> {
+  readonly #insert: CompiledRead<DB, never>;
+
+  constructor(
+    table: TB,
+    private readonly columns: readonly C[],
+  ) {
+    this.#insert = new CompiledRead<DB, never>((db, p) =>
+      db.insertInto(table).values(Object.fromEntries(columns.map((column, i) => [column, p(i)])) as never),
+    );
+  }
+
+  async run(db: Kysely<DB>, row: { readonly [K in C]: DB[TB][K] }): Promise<void> {
+    await this.#insert.rows(
+      db,
+      this.columns.map((column) => row[column]),
+    );
+  }
+}

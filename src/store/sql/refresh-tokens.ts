@@ -9,7 +9,7 @@ import type {
   RotateOutcome,
 } from '../types.js';
 import { sqlAudit } from './audit.js';
-import { CompiledRead } from './compiled.js';
+import { CompiledInsert, CompiledRead } from './compiled.js';
 import { toSessionRecord } from './sessions.js';
 import { parseRoleIds, roleIdsJson, toUserRecord } from './users.js';
 import { databaseClockMs, ms, msOrNull } from './values.js';
@@ -193,15 +193,13 @@ const MARK_USED = new CompiledRead<Database, { session_id: string }>((db, p) =>
     )
     .returning('session_id'),
 );
-const INSERT = new CompiledRead<Database, never>((db, p) =>
-  db.insertInto('refresh_tokens').values({
-    hash: p<string>(0),
-    session_id: p<string>(1),
-    created_at: p<number>(2),
-    expires_at: p<number>(3),
-    used_at: p<number | null>(4),
-  }),
-);
+const INSERT = new CompiledInsert<Database, 'refresh_tokens', keyof RefreshTokensTable>('refresh_tokens', [
+  'hash',
+  'session_id',
+  'created_at',
+  'expires_at',
+  'used_at',
+]);
 /** A login's success clears the failures counted against its user from its IP. */
 const CLEAR_LOGIN_FAILURES = new CompiledRead<MfaTables, never>((db, p) =>
   db.deleteFrom('login_failures').where('user_id', '=', p<string>(0)).where('ip', '=', p<string>(1)),
@@ -261,8 +259,7 @@ async function rotation(
   if (next.sessionId !== used.session_id) {
     throw new Error('rotate: the next refresh token must belong to the same session');
   }
-  const row = toRow(next);
-  await INSERT.rows(trx, [row.hash, row.session_id, row.created_at, row.expires_at, row.used_at]);
+  await INSERT.run(trx, toRow(next));
   const session = await SESSION_REFRESHED.first(trx, [used.session_id, now]);
   if (session === undefined) throw new Error('rotate: the session of a token just used is gone');
   return { outcome: 'rotated', session: toSessionRecord(session) };
@@ -280,13 +277,12 @@ function stampUse(trx: Kysely<Database>, hash: string, clock: () => number) {
 export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
   return {
     async insert(token: RefreshTokenRecord): Promise<void> {
-      await db.insertInto('refresh_tokens').values(toRow(token)).execute();
+      await INSERT.run(db, toRow(token));
     },
 
     async insertFirst(token: RefreshTokenRecord, login: LoginCompletion): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        const row = toRow(token);
-        await INSERT.rows(trx, [row.hash, row.session_id, row.created_at, row.expires_at, row.used_at]);
+        await INSERT.run(trx, toRow(token));
         // A DELETE that removes nothing (the usual case) writes nothing: no cache is dropped for it.
         await CLEAR_LOGIN_FAILURES.rows(trx as unknown as Kysely<MfaTables>, [login.userId, login.ip]);
         await sqlAudit(trx).append(login.event);
