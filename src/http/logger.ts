@@ -19,6 +19,9 @@ export const REDACTED_PATHS = [
   '*.access_token',
   '*.token',
   '*.secret',
+  // A Postgres constraint error's detail quotes the row it refused ("Failing row contains (…)"):
+  // an outbox row holds a mail's link, so a failed insert would log its token.
+  'err.detail',
 ];
 
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {

@@ -12,14 +12,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 type Line = Record<string, unknown>;
 
 /** An app as the composition root builds it (logger, error mapper, request logging), on a captured log. */
-async function appAt(level: LogLevel): Promise<{ app: FastifyInstance; lines: Line[]; children: () => number }> {
-  const lines: Line[] = [];
-  const sink = new Writable({
+/** A log destination that parses each line it is given into `lines`. */
+function sinkInto(lines: Line[]): Writable {
+  return new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const text of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(text) as Line);
       done();
     },
   });
+}
+
+async function appAt(level: LogLevel): Promise<{ app: FastifyInstance; lines: Line[]; children: () => number }> {
+  const lines: Line[] = [];
+  const sink = sinkInto(lines);
   const logger = createLogger(level, sink);
   let children = 0;
   const child = logger.child.bind(logger);
@@ -134,5 +139,20 @@ describe('request logging', () => {
     assert.equal(lines[0]?.reqId, 'abc-1');
     assert.equal(lines[0]?.level, 40);
     assert.equal(children(), 1);
+  });
+
+  it("redacts a database error's detail, which can quote the row it refused", () => {
+    const lines: Line[] = [];
+    const sink = sinkInto(lines);
+    const error = Object.assign(new Error('null value in column "kind" violates not-null constraint'), {
+      code: '23502',
+      detail: 'Failing row contains (m-1, https://bulwark.example/reset#token=link-token-1234)',
+    });
+    createLogger('warn', sink).warn({ err: error }, 'failed after it was answered');
+    assert.equal(lines.length, 1);
+    const text = JSON.stringify(lines[0]);
+    assert.doesNotMatch(text, /link-token-1234|Failing row/);
+    assert.match(text, /23502/, 'the error is still identified by its code');
+    assert.match(text, /not-null constraint/, 'and by its message');
   });
 });
