@@ -1,4 +1,4 @@
-import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+import type { CompiledQuery, Compilable, Kysely, KyselyPlugin } from 'kysely';
 
 /** Stands for the i-th runtime parameter while the query is built; typed as whatever it replaces. */
 export type Param = <T>(index: number) => T;
@@ -58,7 +58,9 @@ export class CompiledRead<DB, R> {
 /**
  * An INSERT of one row, compiled once per dialect like {@link CompiledRead}, and run with a row
  * object: its values are taken by column name, so a call site cannot put one in another's place.
- * `columns` lists every column the insert writes, in the order the SQL names them.
+ * `columns` lists every column the insert writes, in the order the SQL names them. `plugin` is
+ * applied as the insert is compiled (a tag such as DEFER_DURABILITY travels with the compiled
+ * query); an insert with and one without it are two CompiledInserts.
  */
 export class CompiledInsert<DB, TB extends keyof DB & string, C extends keyof DB[TB] & string> {
   readonly #insert: CompiledRead<DB, never>;
@@ -66,9 +68,12 @@ export class CompiledInsert<DB, TB extends keyof DB & string, C extends keyof DB
   constructor(
     table: TB,
     private readonly columns: readonly C[],
+    plugin?: KyselyPlugin,
   ) {
     this.#insert = new CompiledRead<DB, never>((db, p) =>
-      db.insertInto(table).values(Object.fromEntries(columns.map((column, i) => [column, p(i)])) as never),
+      (plugin === undefined ? db : db.withPlugin(plugin))
+        .insertInto(table)
+        .values(Object.fromEntries(columns.map((column, i) => [column, p(i)])) as never),
     );
   }
 

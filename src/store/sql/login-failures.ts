@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LoginFailuresTable, MfaTables } from '../mfa-schema.js';
 import type { LoginFailureRecord, LoginFailuresStore } from '../mfa-types.js';
+import { CompiledRead } from './compiled.js';
 import { ms } from './values.js';
 
 function toRecord(row: LoginFailuresTable): LoginFailureRecord {
@@ -12,6 +13,11 @@ function toRecord(row: LoginFailuresTable): LoginFailureRecord {
     lastFailedAt: ms(row.last_failed_at),
   };
 }
+
+// Every login reads it (the throttle's durable count): compiled once.
+const FIND = new CompiledRead<MfaTables, LoginFailuresTable>((db, p) =>
+  db.selectFrom('login_failures').selectAll().where('user_id', '=', p<string>(0)).where('ip', '=', p<string>(1)),
+);
 
 export function sqlLoginFailures<DB>(base: Kysely<DB>): LoginFailuresStore {
   const db = base.withTables<MfaTables>() as unknown as Kysely<MfaTables>;
@@ -42,12 +48,7 @@ export function sqlLoginFailures<DB>(base: Kysely<DB>): LoginFailuresStore {
     },
 
     async find(userId: string, ip: string): Promise<LoginFailureRecord | undefined> {
-      const row = await db
-        .selectFrom('login_failures')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('ip', '=', ip)
-        .executeTakeFirst();
+      const row = await FIND.first(db, [userId, ip]);
       return row === undefined ? undefined : toRecord(row);
     },
 

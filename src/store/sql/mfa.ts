@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { LoginChallengesTable, MfaTables, TotpEnrolmentsTable } from '../mfa-schema.js';
 import type { AuthMethod, LoginChallenge, LoginChallengePurpose, MfaStore, TotpEnrolment } from '../mfa-types.js';
+import { CompiledRead } from './compiled.js';
 import { ms, msOrNull } from './values.js';
 
 const METHODS: readonly AuthMethod[] = ['pwd', 'otp', 'hwk', 'swk', 'user', 'mfa'];
@@ -34,6 +35,11 @@ function toChallenge(row: LoginChallengesTable): LoginChallenge {
   };
 }
 
+// Every login asks whether its user has a second factor: compiled once.
+const ENROLMENT = new CompiledRead<MfaTables, TotpEnrolmentsTable>((db, p) =>
+  db.selectFrom('totp_enrolments').selectAll().where('user_id', '=', p<string>(0)),
+);
+
 export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
   const db = base.withTables<MfaTables>() as unknown as Kysely<MfaTables>;
   return {
@@ -60,7 +66,7 @@ export function sqlMfa<DB>(base: Kysely<DB>): MfaStore {
     },
 
     async findEnrolment(userId: string): Promise<TotpEnrolment | undefined> {
-      const row = await db.selectFrom('totp_enrolments').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const row = await ENROLMENT.first(db, [userId]);
       return row === undefined ? undefined : toEnrolment(row);
     },
 

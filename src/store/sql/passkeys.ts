@@ -8,6 +8,7 @@ import type {
   PasskeyRecord,
   PasskeysStore,
 } from '../passkey-types.js';
+import { CompiledRead } from './compiled.js';
 import { isUniqueViolation, ms, msOrNull } from './values.js';
 
 function toPasskey(row: PasskeyCredentialsTable): PasskeyRecord {
@@ -25,6 +26,11 @@ function toPasskey(row: PasskeyCredentialsTable): PasskeyRecord {
     lastUsedAt: msOrNull(row.last_used_at),
   };
 }
+
+// Every login asks whether its user has a passkey: compiled once.
+const FOR_USER = new CompiledRead<PasskeyTables, PasskeyCredentialsTable>((db, p) =>
+  db.selectFrom('passkey_credentials').selectAll().where('user_id', '=', p<string>(0)).orderBy('created_at').orderBy('id'),
+);
 
 export function sqlPasskeys<DB>(base: Kysely<DB>): PasskeysStore {
   const db = base.withTables<PasskeyTables>() as unknown as Kysely<PasskeyTables>;
@@ -71,14 +77,7 @@ export function sqlPasskeys<DB>(base: Kysely<DB>): PasskeysStore {
     },
 
     async listForUser(userId: string): Promise<PasskeyRecord[]> {
-      const rows = await db
-        .selectFrom('passkey_credentials')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at')
-        .orderBy('id')
-        .execute();
-      return rows.map(toPasskey);
+      return (await FOR_USER.rows(db, [userId])).map(toPasskey);
     },
 
     async rename(userId: string, id: string, name: string): Promise<PasskeyRecord | undefined> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DEFER_DURABILITY } from '../durable-sqlite-dialect.js';
 import type { Database, SessionsTable } from '../schema.js';
 import type { Page, PageRequest, SessionFilter, SessionRecord, SessionsStore } from '../types.js';
+import { CompiledInsert } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
 import { parseAmr } from './mfa.js';
 import { ms, msOrNull } from './values.js';
@@ -38,13 +39,31 @@ function toRow(session: SessionRecord): SessionsTable {
   };
 }
 
+const COLUMNS: ReadonlyArray<keyof SessionsTable> = [
+  'id',
+  'user_id',
+  'created_at',
+  'expires_at',
+  'last_refreshed_at',
+  'revoked_at',
+  'revoked_reason',
+  'user_agent',
+  'ip',
+  'amr',
+  'dpop_jkt',
+];
+// Every login inserts one: compiled once, with and without the deferred flush.
+const INSERT = new CompiledInsert<Database, 'sessions', keyof SessionsTable>('sessions', COLUMNS);
+const INSERT_FLUSHED_BY_NEXT_WRITE = new CompiledInsert<Database, 'sessions', keyof SessionsTable>(
+  'sessions',
+  COLUMNS,
+  DEFER_DURABILITY,
+);
+
 export function sqlSessions(db: Kysely<Database>): SessionsStore {
   return {
     async create(session: SessionRecord, options: { flushedByNextWrite?: boolean } = {}): Promise<void> {
-      await (options.flushedByNextWrite === true ? db.withPlugin(DEFER_DURABILITY) : db)
-        .insertInto('sessions')
-        .values(toRow(session))
-        .execute();
+      await (options.flushedByNextWrite === true ? INSERT_FLUSHED_BY_NEXT_WRITE : INSERT).run(db, toRow(session));
     },
 
     async findById(id: string): Promise<SessionRecord | undefined> {
