@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { DEFER_DURABILITY, READ_DURABLE } from '../../store/durable-sqlite-dialect.js';
+import { CompiledRead } from '../../store/sql/compiled.js';
 import { databaseClockMs, isUniqueViolation } from '../../store/sql/values.js';
-import type { IdempotencyKeysTable, PayrollDb } from '../db/schema.js';
+import type { IdempotencyKeysTable, PayrollDb, PayrollTables } from '../db/schema.js';
 
 /** Which key: the same client key is a different key for another actor or route. */
 export interface KeyId {
@@ -49,6 +50,28 @@ function toRecord(row: IdempotencyKeysTable & { read_at: number | string }): Key
   };
 }
 
+// Every payment runs these two (the claim's expired-key sweep, then its completion): compiled
+// once. The claim's insert and the lease updates stay built per call: their lease end is on the
+// database's clock, a literal under a test's clock on Postgres.
+const DELETE_EXPIRED = new CompiledRead<PayrollTables, never>((db, p) =>
+  db
+    .deleteFrom('idempotency_keys')
+    .where('key', '=', p<string>(0))
+    .where('actor', '=', p<string>(1))
+    .where('route', '=', p<string>(2))
+    .where('expires_at', '<=', p<number>(3)),
+);
+const COMPLETE = new CompiledRead<PayrollTables, never>((db, p) =>
+  db
+    .updateTable('idempotency_keys')
+    .set({ status: 'done', response_status: p<number>(4), response_body: p<string>(5) })
+    .where('key', '=', p<string>(0))
+    .where('actor', '=', p<string>(1))
+    .where('route', '=', p<string>(2))
+    .where('status', '=', 'in_progress')
+    .where('claim_id', '=', p<string>(3)),
+);
+
 /**
  * Idempotency keys on one connection or transaction. Every change of an in-progress key is a
  * compare-and-set on its claim_id, so only the current holder's writes take effect.
@@ -87,13 +110,7 @@ export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.no
   return {
     /** INSERT under the primary key: true if this caller now holds the key, false if someone does. */
     async claim(id: KeyId, requestHash: string, claim: Claim, expiresAt: number): Promise<boolean> {
-      await db
-        .deleteFrom('idempotency_keys')
-        .where('key', '=', id.key)
-        .where('actor', '=', id.actor)
-        .where('route', '=', id.route)
-        .where('expires_at', '<=', claim.claimedAt)
-        .execute();
+      await DELETE_EXPIRED.rows(db, [id.key, id.actor, id.route, claim.claimedAt]);
       try {
         // Not waited for: the transaction that completes the key (or the release that drops it)
         // commits after it and is waited for, and its flush covers this one (group-commit.ts).
@@ -142,10 +159,7 @@ export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.no
 
     /** Stores the answer and marks the key done, only if this holder still holds it. */
     async complete(id: KeyId, claimId: string, status: number, body: string): Promise<boolean> {
-      const result = await held(id, claimId)
-        .set({ status: 'done', response_status: status, response_body: body })
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      return (await COMPLETE.changed(db, [id.key, id.actor, id.route, claimId, status, body])) === 1;
     },
 
     /** Gives the key up after a failed request, so that a retry runs again. */

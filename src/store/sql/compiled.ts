@@ -27,13 +27,21 @@ export class CompiledRead<DB, R> {
   constructor(private readonly build: (db: Kysely<DB>, p: Param) => Compilable<R>) {}
 
   async rows(db: Kysely<DB>, params: readonly unknown[]): Promise<R[]> {
+    return (await this.#execute(db, params)).rows;
+  }
+
+  /** For an UPDATE or DELETE: how many rows it changed. */
+  async changed(db: Kysely<DB>, params: readonly unknown[]): Promise<number> {
+    return Number((await this.#execute(db, params)).numAffectedRows ?? 0n);
+  }
+
+  #execute(db: Kysely<DB>, params: readonly unknown[]) {
     const template = this.#template(db);
     const parameters = template.query.parameters.map((value, i) => {
       const slot = template.slots[i] ?? -1;
       return slot === -1 ? value : params[slot];
     });
-    const result = await db.executeQuery<R>({ ...template.query, parameters });
-    return result.rows;
+    return db.executeQuery<R>({ ...template.query, parameters });
   }
 
   async first(db: Kysely<DB>, params: readonly unknown[]): Promise<R | undefined> {
