@@ -29,7 +29,12 @@ function toPasskey(row: PasskeyCredentialsTable): PasskeyRecord {
 
 // Every login asks whether its user has a passkey: compiled once.
 const FOR_USER = new CompiledRead<PasskeyTables, PasskeyCredentialsTable>((db, p) =>
-  db.selectFrom('passkey_credentials').selectAll().where('user_id', '=', p<string>(0)).orderBy('created_at').orderBy('id'),
+  db
+    .selectFrom('passkey_credentials')
+    .selectAll()
+    .where('user_id', '=', p<string>(0))
+    .orderBy('created_at')
+    .orderBy('id'),
 );
 
 export function sqlPasskeys<DB>(base: Kysely<DB>): PasskeysStore {
