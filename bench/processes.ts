@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The issuer every benchmark token carries, so the hand-assembled stack can check it too. */
 export const BENCH_ISSUER = 'http://bulwark.bench.invalid';
+/** The core every measured server is pinned to (`taskset -c`); the load runs on the other. */
+export const SERVER_CPU = '0';
 /** BENCH_BULWARK_ROOT: benchmark another checkout's build (e.g. a snapshot while the tree is mid-change). */
 const BIN =
   process.env.BENCH_BULWARK_ROOT === undefined
@@ -36,7 +38,7 @@ export interface BulwarkProcess extends Omit<Running, 'stop'> {
 export async function startBulwark(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BulwarkProcess> {
   const dataDir = env.BULWARK_DATA_DIR ?? join(mkdtempSync(join(tmpdir(), 'bulwark-bench-')), 'data');
   const ownDir = env.BULWARK_DATA_DIR === undefined;
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, BIN, 'serve'], {
+  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, BIN, 'serve'], {
     env: {
       ...process.env,
       PORT: '0',
@@ -117,7 +119,7 @@ export async function startForked(file: string, env: Record<string, string>): Pr
   const child = fork(script, [], {
     env: { ...process.env, BENCH_PORT: '0', ...env },
     execPath: 'taskset',
-    execArgv: ['-c', '0', process.execPath],
+    execArgv: ['-c', SERVER_CPU, process.execPath],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

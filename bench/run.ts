@@ -3,7 +3,7 @@ import { benchHttp, type HttpRow } from './http.js';
 import { WHAT_CHANGED } from './findings.js';
 import { PER_CORE_FINDINGS, POSTGRES_ROUTES } from './findings-recorded.js';
 import { benchMixed } from './mixed.js';
-import { argon2CpuPerCore, benchPerCore } from './per-core.js';
+import { benchPerCore } from './per-core.js';
 import { perCorePostgresSection, perCoreSection } from './per-core-report.js';
 import { benchPerCorePostgres } from './per-core-postgres.js';
 import { benchPaymentsGrowth } from './growth.js';
@@ -45,7 +45,6 @@ log(
 );
 log('The token service per core (server CPU per operation):');
 const perCoreSeconds = quick ? 2 : 5;
-const argon2Cpu = await argon2CpuPerCore(perCoreSeconds);
 const perCore = await benchPerCore(perCoreSeconds, log);
 log('Reads beside durable writes:');
 const mixed = await benchMixed(perCoreSeconds, log);
@@ -138,7 +137,7 @@ ${routesSection(routeRows, routeSeconds, routeRounds)}
 ${growthSection(growth.rows, growth.plans)}
 ${POSTGRES_ROUTES}
 ${authSection(argon2, flows)}
-${perCoreSection(perCore, argon2Cpu, mixed)}
+${perCoreSection(perCore, mixed)}
 ${perCorePostgresSection(perCorePostgres)}
 ${PER_CORE_FINDINGS}
 ${revocationSection(revocations)}
