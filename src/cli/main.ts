@@ -1,28 +1,25 @@
 import { ConfigError, unknownVariableMessage, unknownVariables } from '../config/index.js';
 import { BulwarkError } from '../errors/index.js';
-import { backupCommand, restoreCommand } from './backup.js';
-import { apisCommand } from './apis.js';
-import { clientsCommand } from './clients.js';
 import { asksForHelp, helpFor } from './help.js';
-import { keysCommand } from './keys.js';
-import { revokeCommand } from './revoke.js';
-import { rolesCommand } from './roles.js';
-import { serveCommand } from './serve.js';
-import { tokenCommand } from './token.js';
 import { USAGE, UsageError } from './usage.js';
-import { usersCommand } from './users.js';
 
-const commands: Record<string, (args: string[]) => Promise<void>> = {
-  serve: serveCommand,
-  users: usersCommand,
-  clients: clientsCommand,
-  apis: apisCommand,
-  roles: rolesCommand,
-  keys: keysCommand,
-  token: tokenCommand,
-  revoke: revokeCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
+type Command = (args: string[]) => Promise<void>;
+
+/**
+ * Each command's module is loaded only when it runs: `serve` alone pulls in the whole server, and
+ * `bulwark <command> --help`, `bulwark help` and a mistyped command need none of them.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.js')).serveCommand,
+  users: async () => (await import('./users.js')).usersCommand,
+  clients: async () => (await import('./clients.js')).clientsCommand,
+  apis: async () => (await import('./apis.js')).apisCommand,
+  roles: async () => (await import('./roles.js')).rolesCommand,
+  keys: async () => (await import('./keys.js')).keysCommand,
+  token: async () => (await import('./token.js')).tokenCommand,
+  revoke: async () => (await import('./revoke.js')).revokeCommand,
+  backup: async () => (await import('./backup.js')).backupCommand,
+  restore: async () => (await import('./backup.js')).restoreCommand,
 };
 
 /** Exit 0 on success, 2 on bad usage, 1 on failure; errors go to stderr in one line. */
@@ -33,8 +30,8 @@ async function main(argv: string[]): Promise<void> {
     if (name === undefined) process.exitCode = 2;
     return;
   }
-  const command = commands[name];
-  if (command === undefined) throw new UsageError(`unknown command "${name}"`);
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (load === undefined) throw new UsageError(`unknown command "${name}"`);
   if (asksForHelp(args)) {
     console.log(helpFor(argv) ?? USAGE);
     return;
@@ -43,7 +40,9 @@ async function main(argv: string[]): Promise<void> {
   if (name !== 'serve')
     for (const unknown of unknownVariables(process.env))
       console.error(`bulwark: warning: ${unknownVariableMessage(unknown)}`);
-  await command(args);
+  await (
+    await load()
+  )(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -38,6 +38,10 @@ describe('bulwark CLI (CONTRACT §1)', () => {
     const unknown = await runCli(['frobnicate'], env);
     assert.equal(unknown.code, 2);
     assert.equal(unknown.stderr, 'bulwark: unknown command "frobnicate" (run `bulwark help` for usage)\n');
+    // A name every object inherits is not a command either (it once ran Object() and exited 0).
+    const inherited = await runCli(['constructor'], env);
+    assert.equal(inherited.code, 2);
+    assert.equal(inherited.stderr, 'bulwark: unknown command "constructor" (run `bulwark help` for usage)\n');
   });
 
   it('users add reads the password from stdin, prints the id; list and disable work', async () => {
