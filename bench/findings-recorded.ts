@@ -443,4 +443,24 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   \`/api/users/me\` p99 12 ms alone, 30 ms beside 400 writes/s (2.5×), 39 ms beside writers as
   fast as answered (3.25×). The refresh and payment targets were met on 2026-12-04's machine and
   are not today's; no code path they take was slowed this round.
+
+### Round 8 (2026-12-06, 18:20–19:05 UTC): the same code, the machine slower again
+
+- **The table, one run at 18:23 UTC** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`,
+  no code change since round 7): introspection 12,216/s, client_credentials 6,605/s, refresh
+  2,180/s (459 µs; **not met**), payments 1,313/s per core (1,131/s wall), login 68/s against raw
+  argon2id windows of 86, 86, 84 and 87/s (0.79×, **not met**); \`/api/users/me\` 11,038/s alone
+  (27,131/s on 2026-12-04), p99 8 ms alone, 21 ms beside 400 writes/s (2.63×), 25 ms beside
+  writers as fast as answered (3.13×); payments from 16 clients 1,248/s wall (**not met**).
+  Forty minutes later \`bench/per-core.ts 5 refresh\` read 742–851 µs a refresh for the same build:
+  the host, not the code, sets these figures from hour to hour.
+- **Where a refresh's syscalls go** (\`strace -c\` of the main thread, 16 chains): per refresh
+  11.4 \`pwrite64\` (the commit's WAL frames), 10 \`fcntl\` (WAL locks), 1 \`writev\` (the answer),
+  1.2 \`read\`, 0.56 \`pread64\`, about 25 in all at 2–4 µs each under strace; 8 checkpoint \`fsync\`s a
+  second; no \`fdatasync\` on the main thread (all on libuv's pool). The profile's
+  "fdatasync (native)" samples are not the main thread flushing.
+- **Tried, no change outside the drift: a larger page cache** (\`PRAGMA cache_size = -65536\`,
+  64 MiB instead of SQLite's 2 MiB, for the 0.56 \`pread64\` a refresh). Two interleaved A/B pairs
+  of \`bench/per-core.ts 5 refresh\` and \`5 payment\`: refresh 851/742 µs with it against 768/774 µs
+  without, payments 1,216/955 against 1,063/724 µs. Not kept.
 `;
