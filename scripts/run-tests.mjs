@@ -67,6 +67,8 @@ const totals = { pass: 0, fail: 0, skipped: 0, cancelled: 0, todo: 0 };
 const failedFiles = [];
 const restarted = [];
 const running = new Set();
+/** Each file's wall time in seconds (its restart included), for the slowest-files line. */
+const seconds = new Map();
 
 /** One file in a process of its own: resolves with its exit code, its output and whether the watchdog killed it. */
 function runFile(file) {
@@ -126,12 +128,14 @@ function summaryOf(output) {
 }
 
 async function runCounted(file) {
+  const began = Date.now();
   let result = await runFile(file);
   if (result.killed && result.output.trim() === '') {
     console.log(`\nrun-tests: ${file} printed nothing for ${silenceMs / 1000} s (hung at start-up): starting it again`);
     restarted.push(file);
     result = await runFile(file);
   }
+  seconds.set(file, (Date.now() - began) / 1000);
   process.stdout.write(`\n▶▶ ${file}\n${result.output}`);
   const summary = summaryOf(result.output);
   for (const key of Object.keys(totals)) totals[key] += summary[key] ?? 0;
@@ -172,6 +176,9 @@ const failed = totals.fail + totals.cancelled;
 console.log(
   `\nrun-tests: ${files.length} files (${serial.length} serial) in ${Math.round((Date.now() - started) / 1000)} s`,
 );
+// Where the run's time goes (keep CI's run short: split or speed up what heads this list).
+const slowest = [...seconds].sort((a, b) => b[1] - a[1]).slice(0, 10);
+console.log(`run-tests: slowest files: ${slowest.map(([file, s]) => `${file} ${Math.round(s)} s`).join(', ')}`);
 if (restarted.length > 0) console.log(`run-tests: started again after hanging at start-up: ${restarted.join(', ')}`);
 if (failedFiles.length > 0) console.log(`run-tests: files with failures: ${failedFiles.join(', ')}`);
 console.log(`tests: ${totals.pass} passed, ${failed} failed, ${totals.skipped} skipped`);
