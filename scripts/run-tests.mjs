@@ -11,17 +11,21 @@
 // A file's output is printed in one piece when it ends, so files never interleave.
 //
 // A watchdog bounds every file: one silent for BULWARK_TEST_SILENCE_SECONDS (default 300) is
-// killed with everything it started (its process group) and counted as failed. A file killed
-// before it printed anything never ran a test: on Node 20 the tsx loader thread has been seen to
-// deadlock at start-up, once in hundreds of file starts. Such a file is started once more, and the
-// summary says so.
+// killed with everything it started (its process group) and counted as failed. On Node 20 the tsx
+// loader thread has been seen to deadlock at start-up, once in hundreds of file starts, which cost
+// a CI run five idle minutes of one slot: so a file that has not started its tests (the marker of
+// scripts/test-started-reporter.mjs) within BULWARK_TEST_START_SECONDS (default 90) is killed
+// too. A file killed before it started never ran a test: it is started once more, and the summary
+// says so.
 // The last line is the plain `tests: N passed, N failed, N skipped` over both passes; CI also
 // fails on any skipped test.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { STARTED_MARKER } from './test-started-reporter.mjs';
 
 const SERIAL_MARKER = '// test-runner: serial';
+const STARTED_REPORTER = new URL('./test-started-reporter.mjs', import.meta.url).href;
 
 function collect(dir) {
   const out = [];
@@ -62,6 +66,7 @@ const serial = files.filter(isSerial);
 const parallel = files.filter((f) => !serial.includes(f));
 const concurrency = wholeNumber('BULWARK_TEST_CONCURRENCY', 3, 1);
 const silenceMs = wholeNumber('BULWARK_TEST_SILENCE_SECONDS', 300, 1) * 1000;
+const startMs = wholeNumber('BULWARK_TEST_START_SECONDS', 90, 1) * 1000;
 
 const totals = { pass: 0, fail: 0, skipped: 0, cancelled: 0, todo: 0 };
 const failedFiles = [];
@@ -70,12 +75,24 @@ const running = new Set();
 /** Each file's wall time in seconds (its restart included), for the slowest-files line. */
 const seconds = new Map();
 
-/** One file in a process of its own: resolves with its exit code, its output and whether the watchdog killed it. */
+/**
+ * One file in a process of its own: resolves with its exit code, its output (the started marker
+ * taken out), whether a watchdog killed it and whether its tests had started.
+ */
 function runFile(file) {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=bulwark-source', '--import', 'tsx', '--test-reporter=spec', file],
+      [
+        '--conditions=bulwark-source',
+        '--import',
+        'tsx',
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        `--test-reporter=${STARTED_REPORTER}`,
+        '--test-reporter-destination=stderr',
+        file,
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
         // A process group of its own: the watchdog kills the servers and browsers it started too.
@@ -86,7 +103,21 @@ function runFile(file) {
     running.add(child);
     const chunks = [];
     let killed = false;
+    let started = false;
     let watchdog;
+    const startWatchdog = setTimeout(() => {
+      killed = true;
+      killGroup(child);
+    }, startMs);
+    // The marker arrives on stderr in one write; the tail of the previous chunk covers a split.
+    let stderrTail = '';
+    child.stderr.on('data', (chunk) => {
+      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4 * STARTED_MARKER.length);
+      if (!started && stderrTail.includes(STARTED_MARKER)) {
+        started = true;
+        clearTimeout(startWatchdog);
+      }
+    });
     const arm = () => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
@@ -103,8 +134,10 @@ function runFile(file) {
     child.stderr.on('data', take);
     child.on('close', (code) => {
       clearTimeout(watchdog);
+      clearTimeout(startWatchdog);
       running.delete(child);
-      resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8'), killed });
+      const output = Buffer.concat(chunks).toString('utf8').replaceAll(`${STARTED_MARKER}\n`, '');
+      resolve({ code: code ?? 1, output, killed, started });
     });
   });
 }
@@ -130,8 +163,10 @@ function summaryOf(output) {
 async function runCounted(file) {
   const began = Date.now();
   let result = await runFile(file);
-  if (result.killed && result.output.trim() === '') {
-    console.log(`\nrun-tests: ${file} printed nothing for ${silenceMs / 1000} s (hung at start-up): starting it again`);
+  if (result.killed && !result.started) {
+    console.log(
+      `\nrun-tests: ${file} had not started its tests after ${startMs / 1000} s (hung at start-up): starting it again`,
+    );
     restarted.push(file);
     result = await runFile(file);
   }
@@ -141,7 +176,11 @@ async function runCounted(file) {
   for (const key of Object.keys(totals)) totals[key] += summary[key] ?? 0;
   const failedTests = (summary.fail ?? 0) + (summary.cancelled ?? 0);
   if (result.killed) {
-    console.log(`run-tests: ${file} was silent for ${silenceMs / 1000} s and was killed`);
+    console.log(
+      result.started
+        ? `run-tests: ${file} was silent for ${silenceMs / 1000} s and was killed`
+        : `run-tests: ${file} had not started its tests after ${startMs / 1000} s and was killed`,
+    );
     if (failedTests === 0) totals.fail += 1;
   } else if (result.code !== 0 && failedTests === 0) {
     // It exited non-zero without reporting a failed test (a crash at load, say): still a failure.
