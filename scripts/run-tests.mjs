@@ -103,7 +103,7 @@ function runFile(file) {
     running.add(child);
     const chunks = [];
     let killed = false;
-    let started = false;
+    let testsStarted = false;
     let watchdog;
     const startWatchdog = setTimeout(() => {
       killed = true;
@@ -113,8 +113,8 @@ function runFile(file) {
     let stderrTail = '';
     child.stderr.on('data', (chunk) => {
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4 * STARTED_MARKER.length);
-      if (!started && stderrTail.includes(STARTED_MARKER)) {
-        started = true;
+      if (!testsStarted && stderrTail.includes(STARTED_MARKER)) {
+        testsStarted = true;
         clearTimeout(startWatchdog);
       }
     });
@@ -137,7 +137,7 @@ function runFile(file) {
       clearTimeout(startWatchdog);
       running.delete(child);
       const output = Buffer.concat(chunks).toString('utf8').replaceAll(`${STARTED_MARKER}\n`, '');
-      resolve({ code: code ?? 1, output, killed, started });
+      resolve({ code: code ?? 1, output, killed, testsStarted });
     });
   });
 }
@@ -163,7 +163,7 @@ function summaryOf(output) {
 async function runCounted(file) {
   const began = Date.now();
   let result = await runFile(file);
-  if (result.killed && !result.started) {
+  if (result.killed && !result.testsStarted) {
     console.log(
       `\nrun-tests: ${file} had not started its tests after ${startMs / 1000} s (hung at start-up): starting it again`,
     );
@@ -177,7 +177,7 @@ async function runCounted(file) {
   const failedTests = (summary.fail ?? 0) + (summary.cancelled ?? 0);
   if (result.killed) {
     console.log(
-      result.started
+      result.testsStarted
         ? `run-tests: ${file} was silent for ${silenceMs / 1000} s and was killed`
         : `run-tests: ${file} had not started its tests after ${startMs / 1000} s and was killed`,
     );

@@ -4,7 +4,7 @@
 // start-up) from one whose first test is merely slow.
 export const STARTED_MARKER = '[run-tests: started]';
 
-export default async function* started(source) {
+export default async function* testsStarted(source) {
   let said = false;
   for await (const _event of source) {
     if (!said) {

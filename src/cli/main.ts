@@ -40,9 +40,8 @@ async function main(argv: string[]): Promise<void> {
   if (name !== 'serve')
     for (const unknown of unknownVariables(process.env))
       console.error(`bulwark: warning: ${unknownVariableMessage(unknown)}`);
-  await (
-    await load()
-  )(args);
+  const command = await load();
+  await command(args);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
