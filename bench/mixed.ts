@@ -2,7 +2,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuDuring } from './cpu.js';
-import { payments, type WritersJob, type WritersResult } from './mixed-writers.js';
+import type { WritersJob, WritersResult } from './mixed-writers.js';
+import { paymentLoad } from './payment-load.js';
 import { startBulwark, type BulwarkProcess } from './processes.js';
 
 /** Reads beside writes: what durable commits cost the rest of the process. */
@@ -107,7 +108,7 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
     const meUnderWrites = await besideWriters(undefined, 'writes as fast as answered');
     const meUnderPacedWrites = await besideWriters(PACED_WRITES_PER_SEC, `${PACED_WRITES_PER_SEC} writes/s`);
 
-    const { result, cpu, wall } = await cpuDuring(pid, () => payments(job, 16, performance.now() + seconds * 1000));
+    const { result, cpu, wall } = await cpuDuring(pid, () => paymentLoad(job, 16, seconds));
     const payments16 = {
       perSec: result.done / wall,
       cpuMicros: (cpu * 1e6) / Math.max(1, result.done),
@@ -116,8 +117,8 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
     log(
       `  POST /api/payments, 16 clients: ${Math.round(payments16.perSec)}/s (${Math.round(payments16.cpuMicros)} µs CPU each, ${payments16.errors} errors)`,
     );
-    const one = await payments(job, 1, performance.now() + seconds * 1000);
-    const payments1 = { perSec: one.done / seconds };
+    const one = await cpuDuring(pid, () => paymentLoad(job, 1, seconds));
+    const payments1 = { perSec: one.result.done / one.wall };
     log(`  POST /api/payments, 1 client: ${Math.round(payments1.perSec)}/s`);
     return { meAlone, meUnderWrites, meUnderPacedWrites, payments16, payments1 };
   } finally {

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { cpuDuring } from './cpu.js';
+import { paymentLoad } from './payment-load.js';
 import { login, SERVER_CPU, startBulwark, type BulwarkProcess } from './processes.js';
 
 const run = promisify(execFile);
@@ -171,44 +171,20 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
 
 /** POST /api/payments from `clients` loops, each with its own Idempotency-Key (a durable write each). */
 async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients: number): Promise<PerCoreRow> {
-  const headers = { authorization: `Bearer ${bulwark.token}`, 'content-type': 'application/json' };
-  const listed = await fetch(`${bulwark.url}/api/employees?limit=20`, { headers });
+  const listed = await fetch(`${bulwark.url}/api/employees?limit=20`, {
+    headers: { authorization: `Bearer ${bulwark.token}` },
+  });
   const employees = ((await listed.json()) as { items: Array<{ id: string; status: string }> }).items
     .filter((e) => e.status === 'active')
     .map((e) => e.id);
-  let errors = 0;
-  const run = async (end: number): Promise<number> => {
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: clients }, async (_, c) => {
-        for (let i = 0; performance.now() < end; i++) {
-          const body = JSON.stringify({
-            employee_id: employees[(c + i) % employees.length],
-            amount_cents: 1000 + i,
-            currency: 'EUR',
-            period: '2027-01',
-            memo: 'bench',
-          });
-          const response = await fetch(`${bulwark.url}/api/payments`, {
-            method: 'POST',
-            headers: { ...headers, 'idempotency-key': randomUUID() },
-            body,
-          });
-          await response.arrayBuffer();
-          if (response.status === 201) done++;
-          else errors++;
-        }
-      }),
-    );
-    return done;
-  };
-  await run(performance.now() + WARM_UP_SECONDS * 1000);
+  const target = { url: bulwark.url, token: bulwark.token, employees };
+  await paymentLoad(target, clients, WARM_UP_SECONDS);
   onMeasure?.(bulwark.child.pid as number);
   onMeasure = undefined;
   const { result, cpu, wall, database } = await measured(bulwark.child.pid as number, () =>
-    run(performance.now() + seconds * 1000),
+    paymentLoad(target, clients, seconds),
   );
-  return row(`POST /api/payments (${clients} clients)`, result, cpu, wall, errors, database);
+  return row(`POST /api/payments (${clients} clients)`, result.done, cpu, wall, result.errors, database);
 }
 
 /**
