@@ -10,6 +10,9 @@ import { openSqlite } from '../../src/store/sqlite.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
 import { createSqlStore } from '../../src/store/sql/store.js';
 import { makeEvent, makeSession, makeToken, makeUser } from './suite/fixtures.js';
+import { payrollMigrations } from '../../src/payroll/index.js';
+import type { PayrollDb } from '../../src/payroll/db/schema.js';
+import { idempotencyKeysRepo } from '../../src/payroll/idempotency/idempotency-keys-repo.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bulwark-group-commit-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -168,6 +171,41 @@ describe('SQLite writes under group commit', () => {
       assert.equal(gates.length, 1);
       gates[0]?.open();
       assert.equal((await durableRead).length, 1);
+    } finally {
+      state.passing = true;
+      await db.destroy();
+    }
+  });
+
+  it("a payment's idempotency claim does not wait for a flush; the completion's flush covers it, with the lease on the clock", async () => {
+    const { flush, gates, state } = gatedFlush();
+    const { db } = open(flush);
+    try {
+      state.passing = true;
+      await migrateToLatest(db, { extra: payrollMigrations });
+      state.passing = false;
+      const clock = () => 1_000_000.6;
+      const keys = idempotencyKeysRepo(db as unknown as PayrollDb, clock);
+      const id = { key: 'k-1', actor: 'alice', route: 'payments.create' };
+      const claim = { owner: 'process-a', claimId: 'claim-1', claimedAt: 1_000_000, leaseUntil: 1_030_000 };
+      assert.equal(await keys.claim(id, 'hash-1', claim, 2_000_000), true);
+      assert.equal(gates.length, 0, 'the claim did not wait for a flush');
+      assert.equal(await keys.claim(id, 'hash-1', { ...claim, claimId: 'claim-2' }, 2_000_000), false, 'held');
+      const done = keys.complete(id, 'claim-1', 201, '{"id":"p-1"}');
+      assert.equal(await settled(done), false, 'the completion waits for its flush');
+      assert.equal(gates.length, 1, 'one flush covers the claim and its completion');
+      gates[0]?.open();
+      assert.equal(await done, true);
+      state.passing = true;
+      const stored = await keys.find(id);
+      assert.equal(stored?.status, 'done');
+      assert.equal(stored?.owner, 'process-a');
+      assert.equal(stored?.claimId, 'claim-1');
+      assert.equal(stored?.claimedAt, 1_000_000);
+      assert.equal(stored?.leaseUntil, 1_030_000, 'the lease end as given, on the same clock');
+      assert.equal(stored?.expiresAt, 2_000_000);
+      assert.equal(stored?.requestHash, 'hash-1');
+      assert.equal(stored?.responseBody, '{"id":"p-1"}');
     } finally {
       state.passing = true;
       await db.destroy();

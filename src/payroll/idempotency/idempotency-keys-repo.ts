@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { DEFER_DURABILITY, READ_DURABLE } from '../../store/durable-sqlite-dialect.js';
 import { CompiledRead } from '../../store/sql/compiled.js';
-import { databaseClockMs, isUniqueViolation } from '../../store/sql/values.js';
+import { compiledClockMs, compilesClock, databaseClockMs, isUniqueViolation } from '../../store/sql/values.js';
 import type { IdempotencyKeysTable, PayrollDb, PayrollTables } from '../db/schema.js';
 
 /** Which key: the same client key is a different key for another actor or route. */
@@ -50,9 +50,10 @@ function toRecord(row: IdempotencyKeysTable & { read_at: number | string }): Key
   };
 }
 
-// Every payment runs these two (the claim's expired-key sweep, then its completion): compiled
-// once. The claim's insert and the lease updates stay built per call: their lease end is on the
-// database's clock, a literal under a test's clock on Postgres.
+// Every payment runs these three (the claim's expired-key sweep, its insert, then its completion):
+// compiled once. The claim's lease end is on the database's clock (databaseClockMs), a literal
+// under a test's clock on Postgres: that one case is built per call (CLAIM's caller), as are the
+// lease updates, which run only for requests that outlast a quarter of the lease.
 const DELETE_EXPIRED = new CompiledRead<PayrollTables, never>((db, p) =>
   db
     .deleteFrom('idempotency_keys')
@@ -60,6 +61,25 @@ const DELETE_EXPIRED = new CompiledRead<PayrollTables, never>((db, p) =>
     .where('actor', '=', p<string>(1))
     .where('route', '=', p<string>(2))
     .where('expires_at', '<=', p<number>(3)),
+);
+const CLAIM = new CompiledRead<PayrollTables, never>((db, p) =>
+  db
+    .withPlugin(DEFER_DURABILITY)
+    .insertInto('idempotency_keys')
+    .values({
+      key: p<string>(0),
+      actor: p<string>(1),
+      route: p<string>(2),
+      request_hash: p<string>(3),
+      status: 'in_progress',
+      response_status: null,
+      response_body: null,
+      expires_at: p<number>(4),
+      owner: p<string>(5),
+      claim_id: p<string>(6),
+      created_at: p<number>(7),
+      lease_until: sql<number>`cast(${p<number>(8)} as bigint) + ${compiledClockMs(db, p<number>(9))}`,
+    }),
 );
 const COMPLETE = new CompiledRead<PayrollTables, never>((db, p) =>
   db
@@ -114,19 +134,35 @@ export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.no
       try {
         // Not waited for: the transaction that completes the key (or the release that drops it)
         // commits after it and is waited for, and its flush covers this one (group-commit.ts).
-        await db
-          .withPlugin(DEFER_DURABILITY)
-          .insertInto('idempotency_keys')
-          .values({
-            ...id,
-            request_hash: requestHash,
-            status: 'in_progress',
-            response_status: null,
-            response_body: null,
-            expires_at: expiresAt,
-            ...claimColumns(claim),
-          })
-          .execute();
+        if (compilesClock(db, clock)) {
+          const now = Math.trunc(clock());
+          await CLAIM.rows(db, [
+            id.key,
+            id.actor,
+            id.route,
+            requestHash,
+            expiresAt,
+            claim.owner,
+            claim.claimId,
+            claim.claimedAt,
+            claim.leaseUntil - now,
+            now,
+          ]);
+        } else {
+          await db
+            .withPlugin(DEFER_DURABILITY)
+            .insertInto('idempotency_keys')
+            .values({
+              ...id,
+              request_hash: requestHash,
+              status: 'in_progress',
+              response_status: null,
+              response_body: null,
+              expires_at: expiresAt,
+              ...claimColumns(claim),
+            })
+            .execute();
+        }
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;

@@ -23,6 +23,9 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** Postgres's own clock as epoch milliseconds, read as the statement runs. */
+const POSTGRES_NOW_MS = sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`;
+
 /**
  * The clock cross-instance times are judged by (leases, the refresh reuse window), read when the
  * statement runs. On Postgres, with the process's real clock (Date.now), it is the database's
@@ -32,12 +35,34 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
 export function databaseClockMs(db: Kysely<any>, clock: () => number = Date.now): RawBuilder<number> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  if (postgres && clock === Date.now) return sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`;
+  const postgres = isPostgres(db);
+  if (postgres && clock === Date.now) return POSTGRES_NOW_MS;
   // A literal on Postgres, where the statement may travel in a simple-query message (no bound
   // parameters). On SQLite a bound parameter: a literal made the statement's text new every
   // millisecond, so it was prepared on every call and pushed hot statements out of the
   // statement cache (src/store/sqlite-driver.ts).
   const now = Math.trunc(clock());
   return postgres ? sql<number>`cast(${sql.lit(now)} as bigint)` : sql<number>`cast(${now} as bigint)`;
+}
+
+/** Whether `db` runs on Postgres (its adapter). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * databaseClockMs in a statement compiled once (CompiledRead): `now` is the runtime parameter
+ * that carries `clock()`. Only where the clock can be a bound parameter or the database's own:
+ * not with a controlled clock on Postgres (see {@link compilesClock}).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
+export function compiledClockMs(db: Kysely<any>, now: number): RawBuilder<number> {
+  return isPostgres(db) ? POSTGRES_NOW_MS : sql<number>`cast(${now} as bigint)`;
+}
+
+/** Whether {@link compiledClockMs} stands for databaseClockMs(db, clock). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
+export function compilesClock(db: Kysely<any>, clock: () => number): boolean {
+  return clock === Date.now || !isPostgres(db);
 }
