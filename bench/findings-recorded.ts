@@ -463,4 +463,47 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   64 MiB instead of SQLite's 2 MiB, for the 0.56 \`pread64\` a refresh). Two interleaved A/B pairs
   of \`bench/per-core.ts 5 refresh\` and \`5 payment\`: refresh 851/742 µs with it against 768/774 µs
   without, payments 1,216/955 against 1,063/724 µs. Not kept.
+### Round 9 (2026-12-06, 20:35–21:20 UTC): a payment's last per-call statement compiled, and payments loaded like every other row
+
+- **The table, one run at 21:09 UTC** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`,
+  after this round's commits): introspection 14,136/s (met), client_credentials 5,952/s (met),
+  refresh 2,351/s (425 µs; **not met**), payments 2,772/s per core (361 µs), login 97/s against
+  raw argon2id windows of 123, 122, 119 and 119/s (0.80×, **not met**); \`/api/users/me\` 17,247/s
+  alone, p99 6 ms alone, 8 ms beside 400 writes/s (1.33×, met), 19 ms beside writers as fast as
+  answered (3.17×, **not met**); payments from 16 clients **2,270/s wall** at 380 µs each (target
+  ≥ 2,100/s: **met**). The same command at 20:37 UTC, before the round: refresh 2,669/s (375 µs),
+  payments 1,601/s wall from fetch clients, login 0.82×, reads 2.00× and 4.40×.
+- **Payments were loaded by 16 \`fetch\` loops in the benchmark's own process.** They cost it about
+  350 µs of CPU a payment (65 % of its core at 1,800/s), so their own queue set the wall rate, and
+  undici's extra request headers cost the server more to parse. They are now 16 autocannon
+  connections (bench/payment-load.ts), as every other row's load is, each payment with its own
+  Idempotency-Key. Same build, one run: 1,487 and 1,656/s wall at 484–520 µs a payment with fetch,
+  1,970 and 1,985/s at 447–448 µs with autocannon. The mixed writers beside the reads keep fetch
+  (their load, paced and niced in a child, is what the reads are measured beside).
+- **Compiled once: the idempotency claim's insert**, the last statement of a payment that was
+  built with the query builder on every call (its lease end is an expression on the database's
+  clock). It now binds the lease's distance and, on SQLite, the clock, or reads Postgres's
+  \`clock_timestamp()\`; only a test's clock on Postgres, which must be a literal, still builds it
+  per call. Three interleaved A/B pairs of \`bench/per-core.ts 5 payment\`: 481, 489 and 451 µs a
+  payment before, 370, 392 and 354 µs after (−20 %); 1,846–1,977 → 2,221–2,397/s wall. More than
+  the builder's share of the profile (~8 %) suggested. Test: test/store/group-commit.test.ts (the
+  compiled claim still leaves its flush to the completion's, with its lease end exact; it fails
+  when the deferred-flush tag is left off).
+- **Postgres, after the round** (\`BENCH_DATABASE_URL=… taskset -c 1 node --import tsx
+  bench/per-core-postgres.ts 5\`): introspection 6,872/s, client_credentials 3,042/s, refresh
+  1,575/s (635 µs of Bulwark's CPU, 848 µs of Postgres's), payments 1,610/s per core (621 µs, 840
+  µs), login 88/s. Not met on Postgres. A login window there had read −866 µs of Postgres CPU a
+  login: the pool closed idle connections during it and their CPU left the sum. bench/cpu.ts now
+  adds what ended children used (the postmaster's \`cutime\` and \`cstime\`), so the sum never falls.
+- **Where a login's cost goes today** (per-thread CPU from \`/proc/<pid>/task\`, 8 connections, two
+  5 s windows after 10 s of logins): the four libuv threads 8.6–9.1 ms a login (user 7.6–7.9 ms,
+  system 1.1–1.2 ms) against raw argon2id's 8.3 ms (7.2 + 1.1) on the same core; the main thread
+  1.4–1.5 ms; V8's threads 0.2 ms. 0.9× allows ~0.9 ms for everything but the check. Raw argon2id
+  with four checks in flight on one core runs 80/s against 120/s one at a time; the server already
+  runs one per core (PasswordWork's bound is \`availableParallelism()\`, 1 under taskset).
+- **Tried, not kept: a \`WITHOUT ROWID\` refresh_tokens table** (the rows in the primary key's
+  b-tree, one page fewer per insert). Two interleaved A/B pairs of \`bench/per-core.ts 5 refresh\`:
+  419 and 425 µs a refresh without it, 427 and 435 µs with it.
+- **This VM today:** the whole test suite's files ran in 525 s at concurrency 3, against 897–966 s
+  in round 8's CI runs; raw argon2id 120/s against 86/s.
 `;

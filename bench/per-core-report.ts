@@ -81,7 +81,8 @@ export function perCoreSection(rows: PerCoreRow[], mixed: MixedResult | undefine
 A fresh \`bulwark serve\` (development mode, SQLite, every commit durable: group commit, see
 \`src/store/group-commit.ts\`) pinned to CPU 0, the load from the benchmark on CPU 1 (autocannon
 with 16 connections; refreshes from 16 chains, each presenting the refresh token it got last;
-logins with 8 connections; payments from 16 clients, each with its own Idempotency-Key), each
+logins with 8 connections; payments from 16 autocannon connections, each payment with its own
+Idempotency-Key), each
 operation measured for the stated seconds after 3 s of the same load, 10 s for logins (the
 optimising compiler's start-up work out of the figures). "Per
 core" is 1 / (the server process's own CPU time per answered operation, user + system, all its
