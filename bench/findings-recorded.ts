@@ -475,7 +475,8 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   payments 1,601/s wall from fetch clients, login 0.82×, reads 2.00× and 4.40×.
 - **Payments were loaded by 16 \`fetch\` loops in the benchmark's own process.** They cost it about
   350 µs of CPU a payment (65 % of its core at 1,800/s), so their own queue set the wall rate, and
-  undici's extra request headers cost the server more to parse. They are now 16 autocannon
+  the server spent more CPU a payment under them (the cause, undici's extra request headers or a
+  less busy server's extra wake-ups, not isolated). They are now 16 autocannon
   connections (bench/payment-load.ts), as every other row's load is, each payment with its own
   Idempotency-Key. Same build, one run: 1,487 and 1,656/s wall at 484–520 µs a payment with fetch,
   1,970 and 1,985/s at 447–448 µs with autocannon. The mixed writers beside the reads keep fetch
@@ -501,6 +502,15 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   1.4–1.5 ms; V8's threads 0.2 ms. 0.9× allows ~0.9 ms for everything but the check. Raw argon2id
   with four checks in flight on one core runs 80/s against 120/s one at a time; the server already
   runs one per core (PasswordWork's bound is \`availableParallelism()\`, 1 under taskset).
+- **Where the reads beside full-speed writers lose** (one run, server CPU from \`/proc\`): the 8
+  payment loops and 8 refresh chains alone (fetch, the niced child of bench/mixed.ts) got 1,290
+  writes/s at 677 µs of server CPU each, against ~375 µs for a payment and ~450 µs for a refresh
+  each measured alone; beside the reads, 591 writes/s at ~731 µs each (the reads taken at their
+  cost alone, 58 µs). The server is saturated in every phase (96–100 % of its core), so a read
+  waits for one round of every connection's work: 16 writes at ~0.7 ms add ~11 ms to a round the
+  50 reads alone take ~3 ms for. Not found: why a write costs ~1.5× more when payments and
+  refreshes interleave than either alone (polymorphic call sites on the shared paths are a guess,
+  not measured).
 - **Tried, not kept: a \`WITHOUT ROWID\` refresh_tokens table** (the rows in the primary key's
   b-tree, one page fewer per insert). Two interleaved A/B pairs of \`bench/per-core.ts 5 refresh\`:
   419 and 425 µs a refresh without it, 427 and 435 µs with it.

@@ -13,7 +13,8 @@ export interface PaymentTarget {
  * time on each, every one with an Idempotency-Key of its own: what answered 201, and the rest.
  * autocannon, as for every other row of the tables, not 16 `fetch` loops: those cost this process
  * about 350 µs of CPU a payment (65 % of its core at 1,800/s), so the clients' own queue set the
- * rate, and undici's extra headers cost the server ~40 µs a payment more to parse.
+ * rate, and the server spent more CPU a payment under them (484–520 against 447–448 µs, one
+ * run; its cause, undici's extra headers or a less busy server's extra wake-ups, not isolated).
  */
 export async function paymentLoad(
   target: PaymentTarget,
