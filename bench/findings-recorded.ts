@@ -508,9 +508,10 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   each measured alone; beside the reads, 591 writes/s at ~731 µs each (the reads taken at their
   cost alone, 58 µs). The server is saturated in every phase (96–100 % of its core), so a read
   waits for one round of every connection's work: 16 writes at ~0.7 ms add ~11 ms to a round the
-  50 reads alone take ~3 ms for. Not found: why a write costs ~1.5× more when payments and
-  refreshes interleave than either alone (polymorphic call sites on the shared paths are a guess,
-  not measured).
+  50 reads alone take ~3 ms for. Interleaving is not what makes those writes dear: 8 payment
+  connections (autocannon) and 8 refresh chains (fetch) together cost 434 and 460 µs an operation
+  in two rounds, against 481 and 460 µs expected from each measured alone on the same server.
+  What makes the writer child's writes cost ~677 µs is not found.
 - **Tried, not kept: a \`WITHOUT ROWID\` refresh_tokens table** (the rows in the primary key's
   b-tree, one page fewer per insert). Two interleaved A/B pairs of \`bench/per-core.ts 5 refresh\`:
   419 and 425 µs a refresh without it, 427 and 435 µs with it.
