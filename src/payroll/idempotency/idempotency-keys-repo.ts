@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { DEFER_DURABILITY, READ_DURABLE } from '../../store/durable-sqlite-dialect.js';
 import { CompiledRead } from '../../store/sql/compiled.js';
-import { compiledClockMs, compilesClock, databaseClockMs, isUniqueViolation } from '../../store/sql/values.js';
+import { compiledClockMs, databaseClockMs, isUniqueViolation } from '../../store/sql/values.js';
 import type { IdempotencyKeysTable, PayrollDb, PayrollTables } from '../db/schema.js';
 
 /** Which key: the same client key is a different key for another actor or route. */
@@ -51,9 +51,8 @@ function toRecord(row: IdempotencyKeysTable & { read_at: number | string }): Key
 }
 
 // Every payment runs these three (the claim's expired-key sweep, its insert, then its completion):
-// compiled once. The claim's lease end is on the database's clock (databaseClockMs), a literal
-// under a test's clock on Postgres: that one case is built per call (CLAIM's caller), as are the
-// lease updates, which run only for requests that outlast a quarter of the lease.
+// compiled once. The lease updates are built per call: they run only for requests that outlast a
+// quarter of the lease.
 const DELETE_EXPIRED = new CompiledRead<PayrollTables, never>((db, p) =>
   db
     .deleteFrom('idempotency_keys')
@@ -62,25 +61,33 @@ const DELETE_EXPIRED = new CompiledRead<PayrollTables, never>((db, p) =>
     .where('route', '=', p<string>(2))
     .where('expires_at', '<=', p<number>(3)),
 );
-const CLAIM = new CompiledRead<PayrollTables, never>((db, p) =>
-  db
-    .withPlugin(DEFER_DURABILITY)
-    .insertInto('idempotency_keys')
-    .values({
-      key: p<string>(0),
-      actor: p<string>(1),
-      route: p<string>(2),
-      request_hash: p<string>(3),
-      status: 'in_progress',
-      response_status: null,
-      response_body: null,
-      expires_at: p<number>(4),
-      owner: p<string>(5),
-      claim_id: p<string>(6),
-      created_at: p<number>(7),
-      lease_until: sql<number>`cast(${p<number>(8)} as bigint) + ${compiledClockMs(db, p<number>(9))}`,
-    }),
-);
+/**
+ * The claim's insert, its lease end on `clock` (parameter 9 carries the clock's now, parameter 8
+ * the lease's distance from it): compiledClockMs, the database's clock on Postgres, or the clock
+ * given (a test's: bound, as this statement never travels as a simple query).
+ */
+const claimInsert = (clock: typeof compiledClockMs) =>
+  new CompiledRead<PayrollTables, never>((db, p) =>
+    db
+      .withPlugin(DEFER_DURABILITY)
+      .insertInto('idempotency_keys')
+      .values({
+        key: p<string>(0),
+        actor: p<string>(1),
+        route: p<string>(2),
+        request_hash: p<string>(3),
+        status: 'in_progress',
+        response_status: null,
+        response_body: null,
+        expires_at: p<number>(4),
+        owner: p<string>(5),
+        claim_id: p<string>(6),
+        created_at: p<number>(7),
+        lease_until: sql<number>`cast(${p<number>(8)} as bigint) + ${clock(db, p<number>(9))}`,
+      }),
+  );
+const CLAIM_ON_DATABASE_CLOCK = claimInsert(compiledClockMs);
+const CLAIM_ON_GIVEN_CLOCK = claimInsert((_db, now) => sql<number>`cast(${now} as bigint)`);
 const COMPLETE = new CompiledRead<PayrollTables, never>((db, p) =>
   db
     .updateTable('idempotency_keys')
@@ -134,35 +141,19 @@ export function idempotencyKeysRepo(db: PayrollDb, clock: () => number = Date.no
       try {
         // Not waited for: the transaction that completes the key (or the release that drops it)
         // commits after it and is waited for, and its flush covers this one (group-commit.ts).
-        if (compilesClock(db, clock)) {
-          const now = Math.trunc(clock());
-          await CLAIM.rows(db, [
-            id.key,
-            id.actor,
-            id.route,
-            requestHash,
-            expiresAt,
-            claim.owner,
-            claim.claimId,
-            claim.claimedAt,
-            claim.leaseUntil - now,
-            now,
-          ]);
-        } else {
-          await db
-            .withPlugin(DEFER_DURABILITY)
-            .insertInto('idempotency_keys')
-            .values({
-              ...id,
-              request_hash: requestHash,
-              status: 'in_progress',
-              response_status: null,
-              response_body: null,
-              expires_at: expiresAt,
-              ...claimColumns(claim),
-            })
-            .execute();
-        }
+        const now = Math.trunc(clock());
+        await (clock === Date.now ? CLAIM_ON_DATABASE_CLOCK : CLAIM_ON_GIVEN_CLOCK).rows(db, [
+          id.key,
+          id.actor,
+          id.route,
+          requestHash,
+          expiresAt,
+          claim.owner,
+          claim.claimId,
+          claim.claimedAt,
+          claim.leaseUntil - now,
+          now,
+        ]);
         return true;
       } catch (error) {
         if (isUniqueViolation(error)) return false;

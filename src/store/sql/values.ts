@@ -52,17 +52,10 @@ export function isPostgres(db: Kysely<any>): boolean {
 }
 
 /**
- * databaseClockMs in a statement compiled once (CompiledRead): `now` is the runtime parameter
- * that carries `clock()`. Only where the clock can be a bound parameter or the database's own:
- * not with a controlled clock on Postgres (see {@link compilesClock}).
+ * databaseClockMs(db, Date.now) in a statement compiled once (CompiledRead): the database's clock
+ * on Postgres; on SQLite `now`, the runtime parameter that carries the process's clock.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
 export function compiledClockMs(db: Kysely<any>, now: number): RawBuilder<number> {
   return isPostgres(db) ? POSTGRES_NOW_MS : sql<number>`cast(${now} as bigint)`;
-}
-
-/** Whether {@link compiledClockMs} stands for databaseClockMs(db, clock). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
-export function compilesClock(db: Kysely<any>, clock: () => number): boolean {
-  return clock === Date.now || !isPostgres(db);
 }
