@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { cpuDuring } from './cpu.js';
 import type { WritersJob, WritersResult } from './mixed-writers.js';
-import { paymentLoad } from './payment-load.js';
-import { startBulwark, type BulwarkProcess } from './processes.js';
+import { activeEmployees, paymentLoad } from './payment-load.js';
+import { startBulwark } from './processes.js';
 
 /** Reads beside writes: what durable commits cost the rest of the process. */
 export interface MixedResult {
@@ -27,14 +27,6 @@ export interface BesideWrites {
 
 /** The paced writers' rate: the ~385 writes/s the issue measured its 8 → 68 ms p99 beside, rounded up. */
 export const PACED_WRITES_PER_SEC = 400;
-
-async function employeeIds(bulwark: BulwarkProcess): Promise<string[]> {
-  const answer = await fetch(`${bulwark.url}/api/employees?limit=20`, {
-    headers: { authorization: `Bearer ${bulwark.token}` },
-  });
-  const { items } = (await answer.json()) as { items: Array<{ id: string; status: string }> };
-  return items.filter((e) => e.status === 'active').map((e) => e.id);
-}
 
 /**
  * The beside-writes load (8 payment loops, 8 refresh chains) in a child process at nice 10 on the
@@ -72,7 +64,7 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
   const bulwark = await startBulwark();
   try {
     const pid = bulwark.child.pid as number;
-    const employees = await employeeIds(bulwark);
+    const employees = await activeEmployees(bulwark);
     const job = { url: bulwark.url, token: bulwark.token, employees };
     const me = {
       url: `${bulwark.url}/api/users/me`,

@@ -8,6 +8,15 @@ export interface PaymentTarget {
   employees: string[];
 }
 
+/** The demo company's active employees (the first page): whom the load pays. */
+export async function activeEmployees(server: Pick<PaymentTarget, 'url' | 'token'>): Promise<string[]> {
+  const answer = await fetch(`${server.url}/api/employees?limit=20`, {
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  const { items } = (await answer.json()) as { items: Array<{ id: string; status: string }> };
+  return items.filter((e) => e.status === 'active').map((e) => e.id);
+}
+
 /**
  * `clients` keep-alive connections posting `POST /api/payments` for `seconds`, one payment at a
  * time on each, every one with an Idempotency-Key of its own: what answered 201, and the rest.

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import { cpuDuring } from './cpu.js';
-import { paymentLoad } from './payment-load.js';
+import { activeEmployees, paymentLoad } from './payment-load.js';
 import { login, SERVER_CPU, startBulwark, type BulwarkProcess } from './processes.js';
 
 const run = promisify(execFile);
@@ -171,12 +171,7 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
 
 /** POST /api/payments from `clients` loops, each with its own Idempotency-Key (a durable write each). */
 async function paymentsPerCore(bulwark: BulwarkProcess, seconds: number, clients: number): Promise<PerCoreRow> {
-  const listed = await fetch(`${bulwark.url}/api/employees?limit=20`, {
-    headers: { authorization: `Bearer ${bulwark.token}` },
-  });
-  const employees = ((await listed.json()) as { items: Array<{ id: string; status: string }> }).items
-    .filter((e) => e.status === 'active')
-    .map((e) => e.id);
+  const employees = await activeEmployees(bulwark);
   const target = { url: bulwark.url, token: bulwark.token, employees };
   await paymentLoad(target, clients, WARM_UP_SECONDS);
   onMeasure?.(bulwark.child.pid as number);
