@@ -15,7 +15,8 @@ import type { GroupCommit } from './group-commit.js';
 import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
 import { READ_ONLY_RAW, type TableWrites } from './table-writes.js';
 
-const DEFERRED = Symbol('bulwark.deferredDurability');
+/** The tag of DEFER_DURABILITY (src/store/direct-sqlite.ts reads it too). */
+export const DEFERRED = Symbol('bulwark.deferredDurability');
 
 /**
  * `db.withPlugin(DEFER_DURABILITY)`: the write's caller does not wait for its flush. Only for a
@@ -29,7 +30,8 @@ export const DEFER_DURABILITY: KyselyPlugin = {
   transformResult: (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => Promise.resolve(args.result),
 };
 
-const BARRIER = Symbol('bulwark.durabilityBarrier');
+/** The tag of READ_DURABLE. */
+export const BARRIER = Symbol('bulwark.durabilityBarrier');
 
 /**
  * `db.withPlugin(READ_DURABLE)`: a read that returns only once every commit made before it is on
@@ -43,11 +45,11 @@ export const READ_DURABLE: KyselyPlugin = {
 };
 
 /** A write that committed something: a statement that changed no row (a DELETE of nothing) did not. */
-function committedSomething(query: CompiledQuery, result: QueryResult<unknown>): boolean {
+export function committedSomething(query: CompiledQuery, result: QueryResult<unknown>): boolean {
   return isWrite(query) && result.numAffectedRows !== 0n;
 }
 
-const tagged = (query: CompiledQuery, tag: symbol): boolean =>
+export const tagged = (query: CompiledQuery, tag: symbol): boolean =>
   (query.query as unknown as Record<symbol, boolean | undefined>)[tag] === true;
 
 /** Anything but a read counts as a write (a flush too many is harmless). */

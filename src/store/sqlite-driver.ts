@@ -67,6 +67,8 @@ interface NodeDatabaseSync {
   prepare(sql: string): NodeStatement;
   exec(sql: string): void;
   close(): void;
+  /** Node 22.16 and 24 on; absent before. */
+  readonly isTransaction?: boolean;
 }
 
 /** node:sqlite's DatabaseSync shaped like better-sqlite3 as far as kysely looks. */
@@ -81,6 +83,11 @@ class NodeSqliteDatabase implements SqliteDatabase {
 
   prepare(sql: string): SqliteStatement {
     return this.#prepare(sql);
+  }
+
+  /** As better-sqlite3's: whether a transaction is open (src/store/direct-sqlite.ts asks). */
+  get inTransaction(): boolean | undefined {
+    return this.#db.isTransaction;
   }
 
   #adapt(statement: NodeStatement): SqliteStatement {

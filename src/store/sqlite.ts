@@ -4,6 +4,7 @@ import { Kysely, type SqliteStatement } from 'kysely';
 import { DATABASE_DEADLINE_DEFAULTS } from '../config/index.js';
 import type { Database } from './schema.js';
 import { openSqliteDatabase } from './sqlite-driver.js';
+import { DirectSqlite } from './direct-sqlite.js';
 import { DurableSqliteDialect } from './durable-sqlite-dialect.js';
 import { GroupCommit, walFlush, type WalFlush } from './group-commit.js';
 import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
@@ -15,6 +16,7 @@ export const MEMORY = ':memory:';
 // derived from it (withTables, withPlugin, a transaction), which share its connection.
 const dataVersions = new WeakMap<object, () => number>();
 const tableWrites = new WeakMap<object, TableWrites>();
+const directRunners = new WeakMap<object, DirectSqlite>();
 /** Any Kysely instance, whatever its tables. */
 export type AnyKysely = { getExecutor(): { readonly adapter: object }; readonly isTransaction: boolean };
 const adapterOf = (db: AnyKysely): object => db.getExecutor().adapter;
@@ -27,6 +29,14 @@ const adapterOf = (db: AnyKysely): object => db.getExecutor().adapter;
  */
 export function dataVersionProbe(db: Kysely<Database>): (() => number) | undefined {
   return dataVersions.get(adapterOf(db));
+}
+
+/**
+ * Where `db`'s compiled statements may run without kysely's executor (SQLite only, else
+ * undefined): src/store/direct-sqlite.ts says when.
+ */
+export function directSqlite(db: AnyKysely): DirectSqlite | undefined {
+  return directRunners.get(adapterOf(db));
 }
 
 /**
@@ -84,11 +94,16 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
     throw error;
   }
   const writes = new TableWrites();
+  const flush = path === MEMORY ? undefined : (options.flush ?? walFlush(path));
+  const commits = flush === undefined ? undefined : new GroupCommit(flush);
   const db =
-    path === MEMORY
+    flush === undefined || commits === undefined
       ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }, writes) })
-      : withFlush(database, options.flush ?? walFlush(path), writes);
+      : new Kysely<Database>({
+          dialect: new DurableSqliteDialect({ database }, commits, async () => flush.close?.(), writes),
+        });
   tableWrites.set(adapterOf(db), writes);
+  directRunners.set(adapterOf(db), new DirectSqlite(database, writes, commits));
   const dataVersion = database.prepare('PRAGMA data_version') as SqliteStatement & {
     pluck?: (on: boolean) => { get(): unknown };
   };
@@ -102,14 +117,4 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
       : () => Number(plucked.get()),
   );
   return db;
-}
-
-function withFlush(
-  database: ReturnType<typeof openSqliteDatabase>,
-  flush: WalFlush & { close?: () => Promise<void> },
-  writes: TableWrites,
-): Kysely<Database> {
-  return new Kysely<Database>({
-    dialect: new DurableSqliteDialect({ database }, new GroupCommit(flush), async () => flush.close?.(), writes),
-  });
 }

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Compilable, Kysely, KyselyPlugin } from 'kysely';
+import { directSqlite } from '../sqlite.js';
 
 /** Stands for the i-th runtime parameter while the query is built; typed as whatever it replaces. */
 export type Param = <T>(index: number) => T;
@@ -41,7 +42,14 @@ export class CompiledRead<DB, R> {
       const slot = template.slots[i] ?? -1;
       return slot === -1 ? value : params[slot];
     });
-    return db.executeQuery<R>({ ...template.query, parameters });
+    const query = { ...template.query, parameters };
+    // SQLite: at once on its connection where kysely would run it the same way (direct-sqlite.ts).
+    const executor = db.getExecutor();
+    if (executor.plugins.length === 0) {
+      const direct = directSqlite(db)?.run<R>(query, db.isTransaction);
+      if (direct !== undefined) return direct;
+    }
+    return db.executeQuery<R>(query);
   }
 
   async first(db: Kysely<DB>, params: readonly unknown[]): Promise<R | undefined> {

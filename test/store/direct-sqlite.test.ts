@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sql, type Kysely } from 'kysely';
+import { DEFER_DURABILITY, READ_DURABLE } from '../../src/store/durable-sqlite-dialect.js';
+import { directSqlite, MEMORY, openSqlite } from '../../src/store/sqlite.js';
+import { CompiledInsert, CompiledRead } from '../../src/store/sql/compiled.js';
+
+const root = mkdtempSync(join(tmpdir(), 'bulwark-direct-sqlite-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+
+interface Db {
+  items: { id: string; v: number };
+}
+
+/** A flush that completes only when the test opens its gate. */
+function gatedFlush() {
+  const gates: Array<() => void> = [];
+  const state = { passing: true };
+  const flush = () => (state.passing ? Promise.resolve() : new Promise<void>((resolve) => gates.push(resolve)));
+  return { flush, gates, state };
+}
+
+const settled = async (promise: Promise<unknown>): Promise<boolean> => {
+  let done = false;
+  void promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  return done;
+};
+
+async function open(flush = gatedFlush()) {
+  const db = openSqlite(join(root, `d${n++}`, 'db.sqlite'), { flush: flush.flush }) as unknown as Kysely<Db>;
+  await sql`create table items (id text primary key, v integer not null)`.execute(db);
+  return { db, ...flush };
+}
+
+const COUNT = new CompiledRead<Db, { n: number }>((db) =>
+  db.selectFrom('items').select((e) => e.fn.countAll<number>().as('n')),
+);
+const INSERT = new CompiledInsert<Db, 'items', 'id' | 'v'>('items', ['id', 'v']);
+const INSERT_DEFERRED = new CompiledInsert<Db, 'items', 'id' | 'v'>('items', ['id', 'v'], DEFER_DURABILITY);
+const COUNT_DURABLE = new CompiledRead<Db, { n: number }>((db) =>
+  db
+    .withPlugin(READ_DURABLE)
+    .selectFrom('items')
+    .select((e) => e.fn.countAll<number>().as('n')),
+);
+
+describe('compiled statements run directly on SQLite', () => {
+  it('is offered for SQLite files and :memory:, not elsewhere', async () => {
+    const { db } = await open();
+    assert.ok(directSqlite(db));
+    const memory = openSqlite(MEMORY);
+    assert.ok(directSqlite(memory));
+    await Promise.all([db.destroy(), memory.destroy()]);
+  });
+
+  it('answers a write outside a transaction only once its flush is on disk; a deferred one at once', async () => {
+    const { db, gates, state } = await open();
+    state.passing = false;
+    const write = INSERT.run(db, { id: 'a', v: 1 });
+    assert.equal(await settled(write), false, 'waits for the flush');
+    assert.equal(gates.length, 1);
+    gates[0]?.();
+    await write;
+    const deferred = INSERT_DEFERRED.run(db, { id: 'b', v: 2 });
+    assert.equal(await settled(deferred), true, 'a deferred write does not wait');
+    // A durable read waits for the flush that covers the deferred write before it.
+    const durableRead = COUNT_DURABLE.first(db, []);
+    assert.equal(await settled(durableRead), false);
+    for (const gate of gates.splice(0)) gate();
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const gate of gates.splice(0)) gate();
+    assert.equal((await durableRead)?.n, 2);
+    state.passing = true;
+    await db.destroy();
+  });
+
+  it('never runs inside a transaction another caller holds open: it waits its turn and sees only what committed', async () => {
+    const { db } = await open();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted = () => {};
+    const insertedOnce = new Promise<void>((resolve) => (inserted = resolve));
+    const rolledBack = db
+      .transaction()
+      .execute(async (trx) => {
+        await INSERT.run(trx, { id: 'uncommitted', v: 1 });
+        inserted();
+        await held;
+        throw new Error('roll back');
+      })
+      .catch((error: Error) => error.message);
+    await insertedOnce;
+    // The transaction is open on the one connection: a statement run there now would see its row.
+    const outside = COUNT.first(db, []);
+    assert.equal(await settled(outside), false, 'waits for the transaction to end');
+    release();
+    assert.equal(await rolledBack, 'roll back');
+    assert.equal((await outside)?.n, 0, 'the rolled-back row was never seen');
+    await db.destroy();
+  });
+
+  it('runs inside the caller’s own transaction as the transaction does', async () => {
+    const { db } = await open();
+    const seen = await db.transaction().execute(async (trx) => {
+      await INSERT.run(trx, { id: 'x', v: 1 });
+      return (await COUNT.first(trx, []))?.n;
+    });
+    assert.equal(seen, 1);
+    assert.equal((await COUNT.first(db, []))?.n, 1);
+    await db.destroy();
+  });
+
+  it('rejects with the statement’s own error, and the connection is usable after it', async () => {
+    const { db } = await open();
+    await INSERT.run(db, { id: 'dup', v: 1 });
+    await assert.rejects(INSERT.run(db, { id: 'dup', v: 2 }), /UNIQUE constraint failed/);
+    assert.equal((await COUNT.first(db, []))?.n, 1);
+    await db.destroy();
+  });
+});
