@@ -517,4 +517,82 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   419 and 425 µs a refresh without it, 427 and 435 µs with it.
 - **This VM today:** the whole test suite's files ran in 525 s at concurrency 3, against 897–966 s
   in round 8's CI runs; raw argon2id 120/s against 86/s.
+
+### Round 10 (2026-12-06 22:40 – 2026-12-07 01:00 UTC): a slow VM, a write lane tried and dropped, compiled statements past kysely
+
+- **This VM tonight** was slower than in any earlier round: \`GET /api/users/me\` alone 10,100–11,700/s
+  at 86–90 µs of server CPU (58 µs in round 9), raw argon2id 65–83/s (120/s in round 9). In \`perf\`
+  of the server's main thread, 5–12 % of its samples are the kernel's paravirtual interrupt
+  enabling (\`pvm_irq_enable\`), so every syscall and wake-up costs more. Tonight's absolute
+  per-core figures cannot be compared with the table; only same-run ratios and A/B pairs are
+  reported.
+- **Tried, not kept: a write lane.** At most K requests with an unsafe method were admitted per
+  event-loop turn; the rest were queued in order and admitted K at a time in the next turns'
+  check phase (\`setImmediate\`). Six interleaved runs of \`bench/mixed.ts 5\` (K = 0 is off):
+
+  | K | p99 beside full-speed writers | the writers' rate | 16-client payments alone |
+  |---|---|---|---|
+  | 0 (off) | 26 and 28 ms | 294 and 349 writes/s | 545 and 549 µs each |
+  | 1 | 22 and 22 ms | 129 and 126 writes/s | 1,186 and 668 µs each |
+  | 2 | 26 and 24 ms | 221 and 161 writes/s | 736 and 779 µs each |
+
+  The lane makes smaller flush groups and gives every write a loop turn of its own. The reads
+  gained little and the writes lost a lot.
+- **The reads' p99 beside writes does not come from the row caches.** I counted UnchangedCache
+  hits in the server through a whole \`bench/mixed.ts\` run:
+  - \`/api/users/me\`'s user-and-roles read was a hit 128,024 times out of 128,025;
+  - the writes invalidate nothing that it reads.
+- **The load generator beside writes** (\`/proc\`, one run):
+  - the niced writer child used 39–44 % of the load generator's core for 160–190 writes/s, about
+    2.3 ms of \`fetch\` CPU a write;
+  - autocannon used 50–56 %;
+  - the server used 97 % of its own core.
+- **WAL checkpoints on the event loop** (\`PRAGMA wal_autocheckpoint = 0\`, two pairs): p99 beside
+  writers 23 and 39 ms without checkpoints, against 27 and 23 ms with them. That is within the
+  noise, and the lane was still built in for both arms. Not pursued.
+- **Where a login's time goes tonight.** Per-thread CPU, 8 connections, 5 s windows:
+  - the main thread: 2.7–3.1 ms a login;
+  - the libuv threads: 13.3–14.5 ms, against raw argon2id's 12.1 ms (82/s) on the same core,
+    which makes 0.70×.
+
+  From \`strace -c\` over 5 s, a login makes:
+  - 30 \`fcntl\` calls. These are SQLite's locks, about 4 per read transaction, and a login has 11
+    transactions: six \`PRAGMA data_version\` probes, the three selects of the login checks
+    (login_failures, totp_enrolments, passkey_credentials), the session insert, and the token's
+    transaction.
+  - 27 \`pwrite64\` calls: the WAL frames, each written as a header and a page;
+  - a share of one \`fdatasync\`.
+
+  From \`perf\` of the main thread: the login's own code (sendPair, Fastify's reply and hooks,
+  marked \`^\`) runs in V8's baseline tier. At 60 logins a second it never becomes hot enough for
+  the optimising compiler.
+- **A refresh tonight**, per refresh:
+  - 5.75 WAL frames (11.5 \`pwrite64\`);
+  - 9 \`fcntl\`;
+  - 0.47 \`fdatasync\` (groups of about two);
+  - one \`getpid\` (OpenSSL's fork check);
+  - 6 statements (the joined read, BEGIN, marking the token used, the insert, the session's
+    update with \`returning\`, COMMIT) and one probe.
+
+  Measured in-process:
+  - a probe costs 3.6 µs outside a transaction (1.9 µs of it system time: the read
+    transaction's locks) and 0.09 µs inside one;
+  - an ES256 signature costs 28 µs (EdDSA the same);
+  - an \`fdatasync\` of a 4 KB WAL write costs 173 µs of wall time and 45 µs of CPU.
+- **Compiled statements past kysely (\`7bd4c21\`).** \`src/store/direct-sqlite.ts\` runs a compiled
+  statement synchronously on SQLite's one connection when no transaction is open, or inside the
+  caller's own. It notes the tables it wrote and waits for the group flush as the durable dialect
+  does. Otherwise the statement goes through kysely and waits its turn.
+
+  In-process on tonight's VM (three interleaved pairs):
+  - a compiled primary-key read: 15.5–19.1 → 11.6–13.0 µs;
+  - a kysely transaction of three compiled statements: 69.3–70.8 → 62.2–65.1 µs.
+
+  End to end, three pairs of \`bench/per-core.ts 5 refresh\` gave 491 → 451, 522 → 596 and
+  670 → 685 µs. The VM was getting slower through the run, so this is within the noise, and no
+  end-to-end figure is claimed.
+
+  Not done: BEGIN and COMMIT past kysely. A transaction run synchronously on the raw connection
+  would save another ~25 µs a rotation, but it needs a synchronous rotation for SQLite beside the
+  asynchronous one.
 `;
