@@ -1,5 +1,5 @@
 import type { CompiledQuery, QueryResult, SqliteDatabase } from 'kysely';
-import { BARRIER, DEFERRED, committedSomething, tagged } from './durable-sqlite-dialect.js';
+import { BARRIER, commitToAwait, tagged } from './durable-sqlite-dialect.js';
 import type { GroupCommit } from './group-commit.js';
 import type { TableWrites } from './table-writes.js';
 
@@ -41,13 +41,7 @@ export class DirectSqlite {
     }
     this.writes.note(query, result);
     if (inCallersTransaction || this.commits === undefined) return Promise.resolve(result);
-    let pending = 0;
-    if (committedSomething(query, result)) {
-      const n = this.commits.committed();
-      if (!tagged(query, DEFERRED)) pending = n;
-    } else if (tagged(query, BARRIER)) {
-      pending = this.commits.latest;
-    }
+    const pending = commitToAwait(this.commits, query, result, false);
     return pending === 0 ? Promise.resolve(result) : this.commits.durable(pending).then(() => result);
   }
 

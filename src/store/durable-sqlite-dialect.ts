@@ -15,8 +15,7 @@ import type { GroupCommit } from './group-commit.js';
 import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
 import { READ_ONLY_RAW, type TableWrites } from './table-writes.js';
 
-/** The tag of DEFER_DURABILITY (src/store/direct-sqlite.ts reads it too). */
-export const DEFERRED = Symbol('bulwark.deferredDurability');
+const DEFERRED = Symbol('bulwark.deferredDurability');
 
 /**
  * `db.withPlugin(DEFER_DURABILITY)`: the write's caller does not wait for its flush. Only for a
@@ -45,7 +44,7 @@ export const READ_DURABLE: KyselyPlugin = {
 };
 
 /** A write that committed something: a statement that changed no row (a DELETE of nothing) did not. */
-export function committedSomething(query: CompiledQuery, result: QueryResult<unknown>): boolean {
+function committedSomething(query: CompiledQuery, result: QueryResult<unknown>): boolean {
   return isWrite(query) && result.numAffectedRows !== 0n;
 }
 
@@ -57,6 +56,24 @@ function isWrite(query: CompiledQuery): boolean {
   const kind = query.query.kind;
   if (kind === 'SelectQueryNode') return false;
   return kind !== 'RawNode' || !READ_ONLY_RAW.test(query.sql);
+}
+
+/**
+ * The commit a statement's caller must see flushed before going on (0 for none): a write outside
+ * a transaction is numbered either way (a later barrier covers it), and waited for unless
+ * deferred; a barrier waits for every commit so far. Shared by DurableDriver and DirectSqlite.
+ */
+export function commitToAwait(
+  commits: GroupCommit,
+  query: CompiledQuery,
+  result: QueryResult<unknown>,
+  inTransaction: boolean,
+): number {
+  if (!inTransaction && committedSomething(query, result)) {
+    const n = commits.committed();
+    return tagged(query, DEFERRED) ? 0 : n;
+  }
+  return tagged(query, BARRIER) ? commits.latest : 0;
 }
 
 /**
@@ -105,13 +122,7 @@ class DurableDriver implements Driver {
     return {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         const result = await connection.executeQuery<R>(query);
-        if (!this.#inTransaction && committedSomething(query, result)) {
-          // Numbered either way (a later barrier covers it); a deferred write's caller does not wait.
-          const n = this.commits.committed();
-          if (!tagged(query, DEFERRED)) this.#pending = n;
-        } else if (tagged(query, BARRIER)) {
-          this.#pending = Math.max(this.#pending, this.commits.latest);
-        }
+        this.#pending = Math.max(this.#pending, commitToAwait(this.commits, query, result, this.#inTransaction));
         return result;
       },
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => connection.streamQuery<R>(query, chunkSize),
