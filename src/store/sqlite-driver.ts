@@ -59,6 +59,8 @@ export function cachedPrepare<S>(prepare: (sql: string) => S, max: number = STAT
 interface NodeStatement {
   columns(): unknown[];
   all(...params: unknown[]): unknown[];
+  /** Node 22.16 and 24 on. */
+  setReturnArrays?(on: boolean): void;
   run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
   iterate(...params: unknown[]): IterableIterator<unknown>;
 }
@@ -90,12 +92,14 @@ class NodeSqliteDatabase implements SqliteDatabase {
     return this.#db.isTransaction;
   }
 
-  #adapt(statement: NodeStatement): SqliteStatement {
+  #adapt(statement: NodeStatement): SqliteStatement & { raw?: (on: boolean) => void } {
     return {
       reader: statement.columns().length > 0,
       all: (parameters) => statement.all(...parameters),
       run: (parameters) => statement.run(...parameters),
       iterate: (parameters) => statement.iterate(...parameters),
+      // As better-sqlite3's raw(): rows as arrays (src/store/direct-sqlite.ts).
+      ...(statement.setReturnArrays === undefined ? {} : { raw: (on: boolean) => statement.setReturnArrays?.(on) }),
     };
   }
 

@@ -36,20 +36,37 @@ export class CompiledRead<DB, R> {
     return Number((await this.#execute(db, params)).numAffectedRows ?? 0n);
   }
 
-  #execute(db: Kysely<DB>, params: readonly unknown[]) {
+  /** The statement with `params` in place, compiled for `db`'s dialect, not run (a synchronous transaction runs it). */
+  compiled(db: Kysely<DB>, params: readonly unknown[]): CompiledQuery<R> {
     const template = this.#template(db);
     const parameters = template.query.parameters.map((value, i) => {
       const slot = template.slots[i] ?? -1;
       return slot === -1 ? value : params[slot];
     });
-    const query = { ...template.query, parameters };
-    // SQLite: at once on its connection where kysely would run it the same way (direct-sqlite.ts).
-    const executor = db.getExecutor();
-    if (executor.plugins.length === 0) {
-      const direct = directSqlite(db)?.run<R>(query, db.isTransaction);
-      if (direct !== undefined) return direct;
-    }
-    return db.executeQuery<R>(query);
+    return { ...template.query, parameters };
+  }
+
+  /**
+   * Each row as an array of its values in the order the query selects them: for a wide row
+   * (a join), cheaper than an object, whose keys SQLite's driver makes again for every row.
+   */
+  async arrays(db: Kysely<DB>, params: readonly unknown[]): Promise<unknown[][]> {
+    const query = this.compiled(db, params);
+    const direct = this.#direct<unknown[]>(db, query, true);
+    if (direct !== undefined) return (await direct).rows;
+    // Elsewhere (Postgres) a row object's keys are in select order.
+    return (await db.executeQuery<R>(query)).rows.map((row) => Object.values(row as object));
+  }
+
+  #execute(db: Kysely<DB>, params: readonly unknown[]) {
+    const query = this.compiled(db, params);
+    return this.#direct<R>(db, query, false) ?? db.executeQuery<R>(query);
+  }
+
+  /** SQLite: at once on its connection where kysely would run it the same way (direct-sqlite.ts). */
+  #direct<T>(db: Kysely<DB>, query: CompiledQuery, arrays: boolean) {
+    if (db.getExecutor().plugins.length > 0) return undefined;
+    return directSqlite(db)?.run<T>(query, db.isTransaction, arrays);
   }
 
   async first(db: Kysely<DB>, params: readonly unknown[]): Promise<R | undefined> {
@@ -94,9 +111,15 @@ export class CompiledInsert<DB, TB extends keyof DB & string, C extends keyof DB
   }
 
   async run(db: Kysely<DB>, row: { readonly [K in C]: DB[TB][K] }): Promise<void> {
-    await this.#insert.rows(
-      db,
-      this.columns.map((column) => row[column]),
-    );
+    await this.#insert.rows(db, this.#values(row));
+  }
+
+  /** The insert of `row`, compiled for `db`'s dialect, not run. */
+  compiled(db: Kysely<DB>, row: { readonly [K in C]: DB[TB][K] }): CompiledQuery<never> {
+    return this.#insert.compiled(db, this.#values(row));
+  }
+
+  #values(row: { readonly [K in C]: DB[TB][K] }): unknown[] {
+    return this.columns.map((column) => row[column]);
   }
 }

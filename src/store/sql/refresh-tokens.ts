@@ -9,6 +9,8 @@ import type {
   RotateOutcome,
 } from '../types.js';
 import { sqlAudit } from './audit.js';
+import type { RunStatement } from '../direct-sqlite.js';
+import { directSqlite } from '../sqlite.js';
 import { CompiledInsert, CompiledRead } from './compiled.js';
 import { toSessionRecord } from './sessions.js';
 import { parseRoleIds, roleIdsJson, toUserRecord } from './users.js';
@@ -156,28 +158,33 @@ const FOR_REFRESH = new CompiledRead<Database, Record<string, unknown>>(
       .where('t.hash', '=', p<string>(0)) as unknown as Compilable<Record<string, unknown>>,
 );
 
-/** Each column's name in the joined row and in its table's: built once, not per refresh (a key made per row is interned per row). */
-const prefixed = (prefix: string, columns: readonly string[]): ReadonlyArray<readonly [string, string]> =>
-  columns.map((c) => [prefix + c, c] as const);
-const TOKEN_KEYS = prefixed('t_', TOKEN_COLUMNS);
-const SESSION_KEYS = prefixed('s_', SESSION_COLUMNS);
-const USER_KEYS = prefixed('u_', USER_COLUMNS);
+/**
+ * The joined row arrives as an array in select order (CompiledRead.arrays: no 30 keys made per
+ * row): each table's columns from its offset, then the user's role ids.
+ */
+const SESSION_AT = TOKEN_COLUMNS.length;
+const USER_AT = SESSION_AT + SESSION_COLUMNS.length;
+const ROLE_IDS_AT = USER_AT + USER_COLUMNS.length;
 
-function unprefixed<T>(row: Record<string, unknown>, keys: ReadonlyArray<readonly [string, string]>): T {
+function columnsAt<T>(row: readonly unknown[], at: number, columns: readonly string[]): T {
   const out: Record<string, unknown> = {};
-  for (const [from, to] of keys) out[to] = row[from];
+  for (let i = 0; i < columns.length; i++) out[columns[i] as string] = row[at + i];
   return out as T;
 }
 
-function toLookup(row: Record<string, unknown>): RefreshLookup {
-  const token = toRecord(unprefixed<RefreshTokensTable>(row, TOKEN_KEYS));
+function toLookup(row: readonly unknown[]): RefreshLookup {
+  const token = toRecord(columnsAt<RefreshTokensTable>(row, 0, TOKEN_COLUMNS));
+  const sessionId = row[SESSION_AT];
   const session =
-    row.s_id === null || row.s_id === undefined
+    sessionId === null || sessionId === undefined
       ? undefined
-      : toSessionRecord(unprefixed<SessionsTable>(row, SESSION_KEYS));
+      : toSessionRecord(columnsAt<SessionsTable>(row, SESSION_AT, SESSION_COLUMNS));
+  const userId = row[USER_AT];
   const user =
-    row.u_id === null || row.u_id === undefined ? undefined : toUserRecord(unprefixed<UsersTable>(row, USER_KEYS));
-  return { token, session, user, roleIds: user === undefined ? [] : parseRoleIds(row.u_role_ids) };
+    userId === null || userId === undefined
+      ? undefined
+      : toUserRecord(columnsAt<UsersTable>(row, USER_AT, USER_COLUMNS));
+  return { token, session, user, roleIds: user === undefined ? [] : parseRoleIds(row[ROLE_IDS_AT]) };
 }
 
 /** Marks the token used if it is unused, unexpired and its session live: the race guard. */
@@ -266,6 +273,32 @@ async function rotation(
 }
 
 /**
+ * SQLite: the rotation of an unused token as one synchronous transaction (direct-sqlite.ts), the
+ * same statements as `rotation` without kysely's transaction around them. Undefined, rolled back
+ * with nothing written, when the token was not rotated: `rotation` then runs in a kysely
+ * transaction and classifies.
+ */
+function rotateAtOnce(
+  db: Kysely<Database>,
+  run: RunStatement,
+  oldHash: string,
+  next: RefreshTokenRecord,
+  clock: () => number,
+): RotateOutcome | undefined {
+  if (next.usedAt !== null) return undefined;
+  const now = clock();
+  const used = run(MARK_USED.compiled(db, [oldHash, now])).rows[0];
+  if (used === undefined) return undefined;
+  if (next.sessionId !== used.session_id) {
+    throw new Error('rotate: the next refresh token must belong to the same session');
+  }
+  run(INSERT.compiled(db, toRow(next)));
+  const session = run(SESSION_REFRESHED.compiled(db, [used.session_id, now])).rows[0];
+  if (session === undefined) throw new Error('rotate: the session of a token just used is gone');
+  return { outcome: 'rotated', session: toSessionRecord(session) };
+}
+
+/**
  * Postgres: used_at := the database's clock at the commit, with no bound parameter (the hash is
  * base64url, quoted as a literal: it travels with COMMIT in one simple-query message).
  */
@@ -295,7 +328,7 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
     },
 
     async findForRefresh(hash: string): Promise<RefreshLookup | undefined> {
-      const row = await FOR_REFRESH.first(db, [hash]);
+      const [row] = await FOR_REFRESH.arrays(db, [hash]);
       return row === undefined ? undefined : toLookup(row);
     },
 
@@ -322,7 +355,11 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
       // SQLite: the statements run back to back on the one connection once the transaction holds
       // it, so MARK_USED's time is already the commit's; a separate stamp was one more statement
       // per refresh for the same value.
-      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return db.transaction().execute(steps);
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+        const atOnce = directSqlite(db)?.transaction((run) => rotateAtOnce(db, run, oldHash, next, clock));
+        const rotated = atOnce === undefined ? undefined : await atOnce;
+        return rotated ?? db.transaction().execute(steps);
+      }
       if (next.usedAt === null) {
         const row = toRow(next);
         const now = clock();
