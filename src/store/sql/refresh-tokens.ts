@@ -187,7 +187,12 @@ function toLookup(row: readonly unknown[]): RefreshLookup {
   return { token, session, user, roleIds: user === undefined ? [] : parseRoleIds(row[ROLE_IDS_AT]) };
 }
 
-/** Marks the token used if it is unused, unexpired and its session live: the race guard. */
+/**
+ * Marks the token used if it is unused, unexpired and its session live: the race guard. The
+ * session is looked up by its key (a correlated EXISTS): `session_id IN (SELECT id FROM sessions
+ * WHERE live)` made SQLite list every live session for each refresh (43 ms a refresh beside
+ * 100,000 sessions, against 4 µs).
+ */
 const MARK_USED = new CompiledRead<Database, { session_id: string }>((db, p) =>
   db
     .updateTable('refresh_tokens')
@@ -195,8 +200,14 @@ const MARK_USED = new CompiledRead<Database, { session_id: string }>((db, p) =>
     .where('hash', '=', p<string>(0))
     .where('used_at', 'is', null)
     .where('expires_at', '>', p<number>(1))
-    .where('session_id', 'in', (eb) =>
-      eb.selectFrom('sessions').select('id').where('revoked_at', 'is', null).where('expires_at', '>', p<number>(1)),
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('sessions as s')
+          .select('s.id')
+          .whereRef('s.id', '=', 'refresh_tokens.session_id')
+          .where('s.revoked_at', 'is', null)
+          .where('s.expires_at', '>', p<number>(1)),
+      ),
     )
     .returning('session_id'),
 );
@@ -236,7 +247,7 @@ const ROTATE_UNUSED = new CompiledRead<Database, SessionsTable>((db, p) =>
       update refresh_tokens
       set used_at = coalesce(cast(${p(6)} as bigint), (floor(extract(epoch from clock_timestamp()) * 1000))::bigint)
       where hash = ${p(0)} and used_at is null and expires_at > ${p(1)} and session_id = ${p(2)}
-        and session_id in (select id from sessions where revoked_at is null and expires_at > ${p(1)})
+        and exists (select 1 from sessions s where s.id = refresh_tokens.session_id and s.revoked_at is null and s.expires_at > ${p(1)})
       returning session_id
     ), successor as (
       insert into refresh_tokens (hash, session_id, created_at, expires_at, used_at)
