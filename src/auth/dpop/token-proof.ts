@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Verifier } from '@bulwark/guard';
 
 declare module 'fastify' {
@@ -21,16 +21,26 @@ export function declareTokenProof(app: FastifyInstance): void {
  * request without a DPoP header goes on as before (Bearer tokens); an invalid proof is refused
  * (invalid_dpop_proof: problem+json 401, the OAuth error JSON 400 at /oauth/token).
  */
-export function tokenProofHook(verifier: Verifier): (request: FastifyRequest) => Promise<void> {
-  return async (request) => {
+export function tokenProofHook(
+  verifier: Verifier,
+): (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => void {
+  // Callback style, not async: every login, refresh and token request runs it, most without a
+  // proof, and a promise per hook shows.
+  return (request, _reply, done) => {
     const header = request.headers.dpop;
-    if (header === undefined) return;
+    if (header === undefined) return done();
     const checker = verifier.dpop;
-    if (checker === undefined) throw new Error('the access-token verifier has no DPoP checker');
-    const proof = await checker.check(header, {
-      method: request.method,
-      url: `${request.protocol}://${request.host}${request.url}`,
-    });
-    request.dpopJkt = proof.jkt;
+    if (checker === undefined) return done(new Error('the access-token verifier has no DPoP checker'));
+    Promise.resolve()
+      .then(() =>
+        checker.check(header, { method: request.method, url: `${request.protocol}://${request.host}${request.url}` }),
+      )
+      .then(
+        (proof) => {
+          request.dpopJkt = proof.jkt;
+          done();
+        },
+        (error: unknown) => done(error as Error),
+      );
   };
 }

@@ -92,8 +92,9 @@ export function registerSessionRoutes(parent: FastifyInstance, services: AuthSer
         await throttles.refresh.hit(request.ip);
       },
       // A cookie-only refresh has no body at all: validate it as the empty object it means.
-      preValidation: async (request) => {
+      preValidation: (request, _reply, done) => {
         request.body ??= {};
+        done();
       },
       preHandler: tokenProof,
       schema: {
