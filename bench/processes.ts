@@ -35,10 +35,16 @@ export interface BulwarkProcess extends Omit<Running, 'stop'> {
  * to CPU 0 with taskset, log level warn unless `env` says otherwise. `nodeArgs` (e.g.
  * `--cpu-prof`) go to node. Logs in as alice (admin) once it listens.
  */
-export async function startBulwark(env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<BulwarkProcess> {
+export async function startBulwark(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  /** Another checkout's build (bench/ab-refresh.ts runs several side by side); default BIN's. */
+  root?: string,
+): Promise<BulwarkProcess> {
   const dataDir = env.BULWARK_DATA_DIR ?? join(mkdtempSync(join(tmpdir(), 'bulwark-bench-')), 'data');
   const ownDir = env.BULWARK_DATA_DIR === undefined;
-  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, BIN, 'serve'], {
+  const bin = root === undefined ? BIN : join(root, 'bin/bulwark');
+  const child = spawn('taskset', ['-c', SERVER_CPU, process.execPath, ...nodeArgs, bin, 'serve'], {
     env: {
       ...process.env,
       PORT: '0',
