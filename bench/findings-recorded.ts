@@ -595,4 +595,38 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   Not done: BEGIN and COMMIT past kysely. A transaction run synchronously on the raw connection
   would save another ~25 µs a rotation, but it needs a synchronous rotation for SQLite beside the
   asynchronous one.
+
+### Round 11 (2026-12-07, 01:55–04:00 UTC): a synchronous rotation, a scan that grew with the sessions, the cookie line
+
+- **This VM today** changed speed within minutes. Raw argon2id ran at 59–89/s on the server's core. The same build's refresh cost 397–916 µs of server CPU. For comparison, on 2026-12-04 it cost 263 µs and \`/api/users/me\` 36 µs; today \`/api/users/me\` cost ~100 µs. So each change below is judged side by side in one run with the build before it, using \`bench/ab-refresh.ts\`.
+  - That script is new (\`d61e1b6\`). It starts one \`bulwark serve\` per checkout, all pinned to CPU 0.
+  - It alternates 3 s windows of 16 refresh chains between them (ABBA) after a 4 s warm-up.
+  - Command: \`AB_ROOTS=/tmp/before,/work/main taskset -c 1 node --import tsx bench/ab-refresh.ts 8 3\`.
+- **The rotation of an unused token is one synchronous SQLite transaction (\`83273e8\`).**
+  - \`DirectSqlite.transaction\` runs BEGIN, the marking, the successor's insert, the session's stamp and COMMIT in one turn of the event loop, when no transaction is open. It notes the writes for the row caches and then waits for the group flush, as a kysely commit does.
+  - A token that is not rotated (used, expired, session ended) rolls back with nothing written and takes the kysely path that classifies it.
+  - The joined read before it answers rows as arrays (\`CompiledRead.arrays\`). better-sqlite3 no longer makes 30 keys per row: raw mode is switched on for the shared statement and off again at once; node:sqlite uses \`setReturnArrays\`.
+  - In-process (findForRefresh + rotate, 16 chains, 8 interleaved pairs): 136–144 → 110–118 µs.
+  - The joined read alone: 20 → 13.5 µs.
+  - End to end (\`bench/ab-refresh.ts\`, 6 windows each): median 501 → 434 µs.
+- **A scan that grew with the number of sessions (\`c8584b1\`).**
+  - The rotation's guard \`session_id IN (SELECT id FROM sessions WHERE live)\` is planned by SQLite as a list subquery, which scans \`sessions\` on every refresh.
+  - Cost of one refresh beside 100,000 live sessions (in memory): 43 ms with that guard, 4.4 µs with the correlated EXISTS that replaces it (on Postgres too).
+  - The benchmark never showed it, because its database holds a few dozen sessions.
+  - \`test/store/query-plans.test.ts\` fails on any SCAN in a refresh's statements.
+  - \`test/store/query-plans-all.test.ts\` (\`a6d5c19\`) reads SQLite's plan of each of the ~150 statements the store suite runs. A SCAN passes only with a listed reason: admin lists with no filter, upkeep, small tables, or the registry's start-up adoption.
+- **One per-request scan is known and not fixed: \`securityEvents.pending\`**, run on each SSF poll. It walks the event log past every live event that the stream has already acknowledged: 71 ms a poll beside 100,000 of them, 0.41 ms for a stream that acknowledged none.
+  - No index skips acknowledged rows. A fix needs a per-stream delivery watermark, which is a migration and a rolling-upgrade design.
+  - The test lists it as a known defect, so a fix must remove the entry.
+  - On SQLite, the SSF feed's \`changeMarker\` (\`count(*)\`, \`max(occurred_at)\`, once a second) costs 9.4 ms of event-loop time at 100,000 events.
+- **The refresh cookie line (\`ecb6313\`) and callback hooks (\`e732b86\`).**
+  - Login and refresh now write their Set-Cookie line themselves. A differential test checks it byte for byte against @fastify/cookie's serializer. A value outside base64url is refused.
+  - Before, @fastify/cookie's per-reply map, onSend pass, value encoding and date formatting ran on every refresh.
+  - The token routes' DPoP preHandler and the refresh's preValidation are callback hooks.
+  - The cookie line alone, three builds side by side with 6 windows each: 443–602 µs before it, 397–573 µs with it, lower in every window (3–10 %). The hooks were not measured on their own.
+- **The session's changes together** (\`1071eef\` against \`d61e1b6\`, 8 windows each, ABBA): 523/398, 511/406, 502/417, 518/402, 709/630, 892/696, 843/707 and 811/667 µs a refresh. That is 11–24 % less in every pair; the VM slowed down halfway through the run.
+- **Not done:**
+  - the session's \`last_refreshed_at\` stamp on each refresh (one of ~5.75 WAL frames and one statement);
+  - the login's two second-factor reads as one;
+  - a payment's idempotency claim, which commits the key's page once on its own and again with the payment.
 `;
