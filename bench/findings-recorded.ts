@@ -625,6 +625,16 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - The token routes' DPoP preHandler and the refresh's preValidation are callback hooks.
   - The cookie line alone, three builds side by side with 6 windows each: 443–602 µs before it, 397–573 µs with it, lower in every window (3–10 %). The hooks were not measured on their own.
 - **The session's changes together** (\`1071eef\` against \`d61e1b6\`, 8 windows each, ABBA): 523/398, 511/406, 502/417, 518/402, 709/630, 892/696, 843/707 and 811/667 µs a refresh. That is 11–24 % less in every pair; the VM slowed down halfway through the run.
+- **The table today, after these changes** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`, 03:03 UTC, raw argon2id at 69–83/s on the server's core):
+  - introspection 8,981/s per core (111 µs);
+  - client_credentials 4,978/s (201 µs);
+  - refresh 2,298/s (435 µs; **not met**);
+  - payments 1,963/s per core, 1,553/s wall from 16 clients;
+  - login 60/s, 0.79× raw argon2id (**not met**);
+  - \`/api/users/me\` p99 16 ms alone, 23 ms beside writers as fast as answered (216 writes/s), 17 ms beside the paced writers.
+
+  The run before, at 02:57 UTC on the same build, read 148 µs an introspection and p99 10 → 32 ms beside the writers. The same figures on 2026-12-04 were 41 µs an introspection and 263 µs a refresh. None of today's absolute figures can stand for the machine.
+- **A login**, seen in \`perf\` of the main thread during the login windows: its samples are mostly V8's baseline tier (\`LoadIC\`, \`BaselineOutOfLinePrologue\`, the generic call builtins). Fastify's reply and hooks run optimised in the refresh windows just before, and in baseline in the login windows. At 60 logins a second they are not optimised again within the run. The main thread's 2–3 ms a login, against the 1.3 ms that 0.9× allows for everything but argon2id, is spread thinly over that code: no single statement or function stands out.
 - **Not done:**
   - the session's \`last_refreshed_at\` stamp on each refresh (one of ~5.75 WAL frames and one statement);
   - the login's two second-factor reads as one;
