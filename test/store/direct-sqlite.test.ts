@@ -52,6 +52,31 @@ const COUNT_DURABLE = new CompiledRead<Db, { n: number }>((db) =>
     .select((e) => e.fn.countAll<number>().as('n')),
 );
 
+/**
+ * Another caller's kysely transaction, open on the one connection with a row of its own inserted:
+ * answers once it is open; `release()` lets it end, rolled back when `rollBack`.
+ */
+async function holdTransaction(db: Kysely<Db>, id: string, rollBack: boolean) {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let begun = () => {};
+  const begunOnce = new Promise<void>((resolve) => (begun = resolve));
+  const ended = db
+    .transaction()
+    .execute(async (trx) => {
+      await INSERT.run(trx, { id, v: 1 });
+      begun();
+      await held;
+      if (rollBack) throw new Error('roll back');
+    })
+    .then(
+      () => 'committed',
+      (error: Error) => error.message,
+    );
+  await begunOnce;
+  return { release, ended };
+}
+
 describe('compiled statements run directly on SQLite', () => {
   it('is offered for SQLite files and :memory:, not elsewhere', async () => {
     const { db } = await open();
@@ -84,20 +109,7 @@ describe('compiled statements run directly on SQLite', () => {
 
   it('never runs inside a transaction another caller holds open: it waits its turn and sees only what committed', async () => {
     const { db } = await open();
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let inserted = () => {};
-    const insertedOnce = new Promise<void>((resolve) => (inserted = resolve));
-    const rolledBack = db
-      .transaction()
-      .execute(async (trx) => {
-        await INSERT.run(trx, { id: 'uncommitted', v: 1 });
-        inserted();
-        await held;
-        throw new Error('roll back');
-      })
-      .catch((error: Error) => error.message);
-    await insertedOnce;
+    const { release, ended: rolledBack } = await holdTransaction(db, 'uncommitted', true);
     // The transaction is open on the one connection: a statement run there now would see its row.
     const outside = COUNT.first(db, []);
     assert.equal(await settled(outside), false, 'waits for the transaction to end');
@@ -179,16 +191,7 @@ describe('compiled statements run directly on SQLite', () => {
 
   it('runs no synchronous transaction while another caller’s transaction is open', async () => {
     const { db } = await open();
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let begun = () => {};
-    const begunOnce = new Promise<void>((resolve) => (begun = resolve));
-    const open_ = db.transaction().execute(async (trx) => {
-      await INSERT.run(trx, { id: 'theirs', v: 1 });
-      begun();
-      await held;
-    });
-    await begunOnce;
+    const { release, ended } = await holdTransaction(db, 'theirs', false);
     let ran = false;
     const direct = directSqlite(db)?.transaction(() => {
       ran = true;
@@ -197,7 +200,7 @@ describe('compiled statements run directly on SQLite', () => {
     assert.equal(direct, undefined, 'not offered');
     assert.equal(ran, false);
     release();
-    await open_;
+    assert.equal(await ended, 'committed');
     await db.destroy();
   });
 

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
-import type { Database } from '../../src/store/schema.js';
 import { createSqlStore, type SqlStore } from '../../src/store/sql/store.js';
-import { openSqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { hasPlan, recordingSqlite, scansOf } from './recording-sqlite.js';
 import { runStoreSuite } from './adapter-suite.js';
 import { T0, makeUser } from './suite/fixtures.js';
 
@@ -19,22 +17,15 @@ import { T0, makeUser } from './suite/fixtures.js';
 const recorded = new Set<string>();
 
 async function recordingStore(): Promise<SqlStore> {
-  const database = openSqliteDatabase(':memory:');
-  database.exec('PRAGMA foreign_keys = ON');
   let recording = false;
-  const prepare = database.prepare.bind(database);
-  database.prepare = (text: string) => {
+  const { database, db } = recordingSqlite((text) => {
     if (recording) recorded.add(text);
-    return prepare(text);
-  };
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  });
+  database.exec('PRAGMA foreign_keys = ON');
   await migrateToLatest(db);
   recording = true;
   return createSqlStore(db, 'sqlite');
 }
-
-/** Transaction control and pragmas have no plan worth reading. */
-const NO_PLAN = /^\s*(begin|commit|rollback|savepoint|release|pragma)\b/i;
 
 interface Allowed {
   /** The statement: its whole SQL text. */
@@ -227,23 +218,17 @@ describe('registry store (recording its SQL)', () => {
 
 describe('SQLite plans of every store statement', () => {
   it('scan no table but where the allow-list says why', async () => {
-    const database = openSqliteDatabase(':memory:');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const { db, prepare } = recordingSqlite(() => undefined);
     try {
       await migrateToLatest(db);
-      const planned = [...recorded].filter((text) => !NO_PLAN.test(text)).sort();
+      const planned = [...recorded].filter(hasPlan).sort();
       assert.ok(planned.length > 100, `the store's statements were recorded (${planned.length})`);
       const listed = [...ALLOWED, ...KNOWN_DEFECTS];
       const used = new Set<Allowed>();
       const defects: string[] = [];
       for (const text of planned) {
-        const parameters = (text.match(/\?/g) ?? []).map(() => null);
-        const plan = database.prepare(`explain query plan ${text}`).all(parameters) as Array<{ detail: string }>;
-        for (const { detail } of plan) {
-          // A multi-row VALUES list is not a table.
-          const scanned = /^SCAN (?!CONSTANT ROW|\d+-ROW VALUES CLAUSE)(\S+)/.exec(detail)?.[1];
-          if (scanned === undefined) continue;
-          const entry = listed.find((a) => a.sql.test(text) && a.scans === scanned);
+        for (const { table, detail } of scansOf(prepare, text)) {
+          const entry = listed.find((a) => a.sql.test(text) && a.scans === table);
           if (entry === undefined) defects.push(`${detail}\n    ${text}`);
           else used.add(entry);
         }

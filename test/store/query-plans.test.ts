@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
-import type { Database } from '../../src/store/schema.js';
 import { sqlRefreshTokens } from '../../src/store/sql/refresh-tokens.js';
 import { sqlSessions } from '../../src/store/sql/sessions.js';
 import { sqlUsers } from '../../src/store/sql/users.js';
-import { openSqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { hasPlan, recordingSqlite, scansOf } from './recording-sqlite.js';
 import { makeSession, makeToken, makeUser } from './suite/fixtures.js';
-
-/** Transaction control and pragmas have no plan worth reading. */
-const NO_PLAN = /^\s*(begin|commit|rollback|savepoint|release|pragma)\b/i;
 
 /**
  * Every statement a refresh runs must find its rows by a key, whatever the number of sessions and
@@ -20,14 +15,8 @@ const NO_PLAN = /^\s*(begin|commit|rollback|savepoint|release|pragma)\b/i;
  */
 describe('SQLite plans of a refresh: every table reached by a key', () => {
   it('rotation, reuse within the window and reuse after it scan no table', async () => {
-    const database = openSqliteDatabase(':memory:');
     const texts = new Set<string>();
-    const prepare = database.prepare.bind(database);
-    database.prepare = (text: string) => {
-      texts.add(text);
-      return prepare(text);
-    };
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const { db, prepare } = recordingSqlite((text) => texts.add(text));
     try {
       await migrateToLatest(db);
       const user = makeUser();
@@ -45,14 +34,9 @@ describe('SQLite plans of a refresh: every table reached by a key', () => {
       assert.equal((await tokens.rotate('h0', next('h1'), () => clock, 60_000)).outcome, 'replayed');
       assert.equal((await tokens.rotate('h0', next('h1'), () => clock + 120_000, 60_000)).outcome, 'reused');
 
-      const planned = [...texts].filter((text) => !NO_PLAN.test(text));
+      const planned = [...texts].filter(hasPlan);
       assert.ok(planned.length >= 4, `the refresh statements were seen: ${planned.join('\n')}`);
-      const scans: string[] = [];
-      for (const text of planned) {
-        const parameters = (text.match(/\?/g) ?? []).map(() => null);
-        const plan = prepare(`explain query plan ${text}`).all(parameters) as Array<{ detail: string }>;
-        for (const { detail } of plan) if (/^SCAN (?!CONSTANT ROW)/.test(detail)) scans.push(`${detail}: ${text}`);
-      }
+      const scans = planned.flatMap((text) => scansOf(prepare, text).map(({ detail }) => `${detail}: ${text}`));
       assert.deepEqual(scans, []);
     } finally {
       await db.destroy();

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
-import type { Database } from '../../src/store/schema.js';
 import { sqlRefreshTokens } from '../../src/store/sql/refresh-tokens.js';
 import { sqlSessions } from '../../src/store/sql/sessions.js';
 import { sqlUsers } from '../../src/store/sql/users.js';
-import { openSqliteDatabase } from '../../src/store/sqlite-driver.js';
+import { recordingSqlite } from './recording-sqlite.js';
 import { makeSession, makeToken, makeUser } from './suite/fixtures.js';
 
 /**
@@ -16,14 +14,8 @@ import { makeSession, makeToken, makeUser } from './suite/fixtures.js';
  */
 describe('SQLite statement texts stay the same from call to call', () => {
   it('a refresh rotation prepares nothing new after the first one', async () => {
-    const database = openSqliteDatabase(':memory:');
     const texts: string[] = [];
-    const prepare = database.prepare.bind(database);
-    database.prepare = (text: string) => {
-      texts.push(text);
-      return prepare(text);
-    };
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    const { db } = recordingSqlite((text) => texts.push(text));
     try {
       await migrateToLatest(db);
       const user = makeUser();
