@@ -92,6 +92,8 @@ export interface SecurityEventsTable {
   reason: string | null;
   occurred_at: number;
   expires_at: number;
+  /** The database's clock when the row was written (0014_event_log_order); never null once written. */
+  logged_at: number | null;
 }
 
 export interface SecurityEventStreamsTable {
@@ -99,6 +101,8 @@ export interface SecurityEventStreamsTable {
   client_id: string;
   created_at: number;
   last_polled_at: number;
+  /** Every live event logged at or before it is acknowledged by the stream; null: nothing known. */
+  acked_through: number | null;
 }
 
 export interface SecurityEventAcksTable {

@@ -327,8 +327,13 @@ export interface SecurityEventsStore {
   append(event: SecurityEventRecord): Promise<void>;
   /** Live events (expiresAt > now) the stream has not acknowledged, oldest first, at most `limit`. */
   pending(streamId: string, now: number, limit: number): Promise<SecurityEventRecord[]>;
-  /** Records acknowledgements (idempotent; ids of unknown or expired events are ignored). */
-  acknowledge(streamId: string, eventIds: readonly string[]): Promise<void>;
+  /**
+   * Records acknowledgements (idempotent; ids of unknown or expired events are ignored) and moves
+   * the stream's watermark past what it has now acknowledged of the events written more than
+   * `settleMs` ago (default: the store's own bound on how long a write can take; tests shorten
+   * it), so that `pending` starts there. `now` judges which events are still live.
+   */
+  acknowledge(streamId: string, eventIds: readonly string[], now: number, settleMs?: number): Promise<void>;
   /** Changes whenever an event is appended (by any process on this database). */
   changeMarker(): Promise<string>;
   createStream(stream: SecurityEventStreamRecord): Promise<void>;

@@ -90,7 +90,7 @@ export class SetPoller {
     const ids = [...(request.ack ?? []), ...errors.map(([jti]) => jti)]
       .map((jti) => eventIdOf(jti, streamId))
       .filter((id): id is string => id !== undefined);
-    await this.events.acknowledge(streamId, [...new Set(ids)]);
+    await this.events.acknowledge(streamId, [...new Set(ids)], this.settings.now());
   }
 
   #answer(stream: SecurityEventStreamRecord, events: SecurityEventRecord[], moreAvailable: boolean): PollResponse {

@@ -10,6 +10,8 @@ import { passkeys } from './0011_passkeys.js';
 import { accounts } from './0010_accounts.js';
 import { registry } from './0012_registry.js';
 import { employeeLink } from './0013_employee_link.js';
+import { eventLogOrder } from './0014_event_log_order.js';
+import { listOrder } from './0015_list_order.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -40,6 +42,8 @@ export const coreMigrations: MigrationMap = {
   '0010_accounts': accounts,
   '0012_registry': registry,
   '0013_employee_link': employeeLink,
+  '0014_event_log_order': eventLogOrder,
+  '0015_list_order': listOrder,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

@@ -1,9 +1,25 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SecurityEventsTable, SecurityEventStreamsTable } from '../schema.js';
 import type { SecurityEventRecord, SecurityEventsStore, SecurityEventStreamRecord } from '../types.js';
-import { ms } from './values.js';
+import { isPostgres, ms } from './values.js';
 
-function toEvent(row: SecurityEventsTable): SecurityEventRecord {
+/** The database's own clock as epoch milliseconds, read as the statement runs. */
+const POSTGRES_NOW_MS = sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`;
+const SQLITE_NOW_MS = sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
+
+/**
+ * How long after its stamp (`logged_at`) an event is surely visible, so that a stream's
+ * watermark may pass the stamp for good. Both are read by the database as the insert runs.
+ * - Postgres: the row is visible once its commit returns, which may lag the statement (a slow
+ *   disk, a synchronous standby); its deadline (BULWARK_DB_STATEMENT_TIMEOUT_MS, at most 60 s)
+ *   bounds the statement, and twice that leaves room for the commit.
+ * - SQLite: the insert and its commit run under the file's one write lock, which the watermark's
+ *   update must take too, so every row stamped before that update is already there; the margin
+ *   is for the machine's clock being set back.
+ */
+export const EVENT_SETTLE_MS = { postgres: 120_000, sqlite: 5_000 } as const;
+
+function toEvent(row: Omit<SecurityEventsTable, 'logged_at'>): SecurityEventRecord {
   return {
     id: row.id,
     kind: row.kind,
@@ -19,6 +35,8 @@ function toStream(row: SecurityEventStreamsTable): SecurityEventStreamRecord {
 }
 
 export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
+  const nowMs = isPostgres(db) ? POSTGRES_NOW_MS : SQLITE_NOW_MS;
+  const settleDefault = isPostgres(db) ? EVENT_SETTLE_MS.postgres : EVENT_SETTLE_MS.sqlite;
   return {
     async append(event: SecurityEventRecord): Promise<void> {
       await db
@@ -30,14 +48,22 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
           reason: event.reason,
           occurred_at: event.occurredAt,
           expires_at: event.expiresAt,
+          logged_at: nowMs,
         })
         .execute();
     },
 
     async pending(streamId: string, now: number, limit: number): Promise<SecurityEventRecord[]> {
+      // From the stream's watermark on, in the order events were logged: what lies before the
+      // watermark is acknowledged (or expired), so the walk skips it.
       const rows = await db
         .selectFrom('security_events as e')
-        .selectAll('e')
+        .select(['e.id', 'e.kind', 'e.subject', 'e.reason', 'e.occurred_at', 'e.expires_at'])
+        .where(
+          'e.logged_at',
+          '>',
+          sql<number>`coalesce((select s.acked_through from security_event_streams as s where s.id = ${streamId}), -1)`,
+        )
         .where('e.expires_at', '>', now)
         .where(({ not, exists, selectFrom }) =>
           not(
@@ -49,14 +75,19 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
             ),
           ),
         )
-        .orderBy('e.occurred_at')
+        .orderBy('e.logged_at')
         .orderBy('e.id')
         .limit(limit)
         .execute();
       return rows.map(toEvent);
     },
 
-    async acknowledge(streamId: string, eventIds: readonly string[]): Promise<void> {
+    async acknowledge(
+      streamId: string,
+      eventIds: readonly string[],
+      now: number,
+      settleMs: number = settleDefault,
+    ): Promise<void> {
       if (eventIds.length === 0) return;
       // Only ids of events still in the log: an ack for a pruned or unknown event is a no-op.
       const known = await db
@@ -70,14 +101,40 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
         .values(known.map((row) => ({ stream_id: streamId, event_id: row.id })))
         .onConflict((oc) => oc.columns(['stream_id', 'event_id']).doNothing())
         .execute();
+      // The watermark moves up to the first live event it has not acknowledged among those
+      // settled (stamped before `settled`), or to `settled` when there is none. Acknowledgements
+      // are only removed with their events, so a watermark once right stays right: two of these
+      // racing may leave the lower one, never a wrong one.
+      const settled = sql<number>`${nowMs} - ${settleMs}`;
+      await db
+        .updateTable('security_event_streams')
+        .set({
+          acked_through: sql<number>`coalesce((
+            select e.logged_at - 1 from security_events as e
+            where e.logged_at > coalesce(security_event_streams.acked_through, -1)
+              and e.logged_at <= ${settled}
+              and e.expires_at > ${now}
+              and not exists (
+                select 1 from security_event_acks as a
+                where a.stream_id = security_event_streams.id and a.event_id = e.id)
+            order by e.logged_at limit 1), ${settled})`,
+        })
+        .where('id', '=', streamId)
+        .execute();
     },
 
     async changeMarker(): Promise<string> {
+      // The newest stamp, and how many events lie in the settling window below it: an append
+      // that commits after a reading either stamps later than that reading's newest or, written
+      // while it was read, lands within the window (it settles later than the newest did).
       const row = await db
-        .selectFrom('security_events')
-        .select([sql<number | string>`count(*)`.as('n'), sql<number | string | null>`max(occurred_at)`.as('latest')])
+        .selectNoFrom([
+          sql<number | string | null>`(select max(logged_at) from security_events)`.as('latest'),
+          sql<number | string>`(select count(*) from security_events
+            where logged_at > (select max(logged_at) from security_events) - ${settleDefault})`.as('n'),
+        ])
         .executeTakeFirst();
-      return `${row?.n ?? 0}:${row?.latest ?? 0}`;
+      return `${row?.latest ?? 0}:${row?.n ?? 0}`;
     },
 
     async createStream(stream: SecurityEventStreamRecord): Promise<void> {

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { coreMigrations } from '../../src/store/migrations/index.js';
+import { openStore, type SqlStore } from '../../src/store/index.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import { openSqlite } from '../../src/store/sqlite.js';
+import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
+
+/** The release before the event log's order (0014): its migrations, and rows as it wrote them. */
+async function makeOldStore(db: Kysely<unknown>): Promise<void> {
+  const migrations: Record<string, Migration> = { ...coreMigrations };
+  delete migrations['0014_event_log_order'];
+  delete migrations['0015_list_order'];
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'bulwark_migration',
+    migrationLockTableName: 'bulwark_migration_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old schema, untyped
+  const old = db as Kysely<any>;
+  const now = Date.now();
+  for (const id of ['acked', 'unacked'])
+    await old
+      .insertInto('security_events')
+      .values({ id, kind: 'sid', subject: `s-${id}`, reason: 'logout', occurred_at: now, expires_at: now + 3_600_000 })
+      .execute();
+  await old
+    .insertInto('security_event_streams')
+    .values({ id: 'stream', client_id: 'c', created_at: now, last_polled_at: now })
+    .execute();
+  await old.insertInto('security_event_acks').values({ stream_id: 'stream', event_id: 'acked' }).execute();
+}
+
+async function assertLogKept(store: SqlStore): Promise<void> {
+  const now = Date.now();
+  const stamps = await store.db.selectFrom('security_events').select(['id', 'logged_at']).execute();
+  assert.equal(stamps.length, 2);
+  for (const row of stamps) assert.ok(row.logged_at !== null && Math.abs(Number(row.logged_at) - now) < 60_000);
+  const pending = await store.securityEvents.pending('stream', now, 10);
+  assert.deepEqual(
+    pending.map((e) => e.id),
+    ['unacked'],
+    'what the stream acknowledged before the upgrade stays acknowledged',
+  );
+  await store.securityEvents.acknowledge('stream', ['unacked'], now, 0);
+  assert.deepEqual(await store.securityEvents.pending('stream', now, 10), []);
+  const later = {
+    id: 'later',
+    kind: 'sid' as const,
+    subject: 's',
+    reason: null,
+    occurredAt: now,
+    expiresAt: now + 60_000,
+  };
+  await store.securityEvents.append(later);
+  assert.deepEqual(await store.securityEvents.pending('stream', now, 10), [later]);
+}
+
+describe('upgrade of the security event log (0014_event_log_order)', () => {
+  it('SQLite: old events are stamped, acknowledgements kept, and the watermark starts from nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-event-log-'));
+    try {
+      const old = openSqlite(join(dir, 'bulwark.db'));
+      await makeOldStore(old as Kysely<unknown>);
+      await old.destroy();
+      const store = await openStore({ dataDir: dir });
+      try {
+        await assertLogKept(store);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('Postgres', { skip: SKIP_POSTGRES }, () => {
+    const drops: Array<() => Promise<void>> = [];
+    after(async () => {
+      for (const drop of drops) await drop();
+    });
+
+    it('Postgres: old events are stamped, acknowledgements kept, and the watermark starts from nothing', async () => {
+      const schema = await createTestSchema('bulwark_event_log');
+      drops.push(schema.drop);
+      const old = openPostgres(schema.url);
+      await makeOldStore(old as Kysely<unknown>);
+      await old.destroy();
+      const store = await openStore({ databaseUrl: schema.url, dataDir: '/nonexistent' });
+      try {
+        await assertLogKept(store);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
