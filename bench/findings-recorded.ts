@@ -639,4 +639,26 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - the session's \`last_refreshed_at\` stamp on each refresh (one of ~5.75 WAL frames and one statement);
   - the login's two second-factor reads as one;
   - a payment's idempotency claim, which commits the key's page once on its own and again with the payment.
+### Round 12 (2026-12-07, 07:00–08:00 UTC): the SET feed's per-poll walk, the admin lists' sort
+
+- **Fixed: the per-request scan round 11 left, \`securityEvents.pending\` (\`b08b964\`).** A poll walked the event log past every event its stream had acknowledged: 154–265 ms a poll beside 100,000 of them on SQLite, 457–587 ms on Postgres (this VM today; 71 ms on round 11's).
+  - Each event is stamped \`logged_at\` by the database as it is written, and each stream keeps a watermark \`acked_through\`. An acknowledgement moves the watermark up to the first live event the stream has not acknowledged among those older than the settling time (\`EVENT_SETTLE_MS\`: 5 s on SQLite, 2 min on Postgres), so no commit can still land below it.
+  - A poll reads the log from the watermark in the order events were logged, on a (logged_at, id) index, and stops after LIMIT live rows: 0.12 ms on SQLite and 0.57 ms on Postgres beside the same 100,000 once they have settled. A stream that has acknowledged nothing: 0.27–0.31 ms and 0.69–1.1 ms (before: 0.28–0.55 and 1.3–3.7 ms).
+  - What remains: events written within the settling time are still walked when acknowledged. 100,000 written in the last 20 s cost 3.1 ms a poll on SQLite and 368 ms on Postgres until they settle.
+  - The wake-up marker (once a second per instance) counts only the settling window below the newest stamp: 4.4–7.0 → 0.21–0.24 ms on SQLite. On Postgres, with all 100,000 inside the window, 6.4–13.1 → 8.1–8.2 ms.
+  - Command: \`node --import tsx bench/ssf-log.ts 100000 <0|default> [postgres-url]\`. Both builds were run by the same script, one after the other; the "before" SQLite figures are the spread of two runs, one beside a test run.
+  - End to end, \`bench/revocation-feed.ts 100 express-service\` (a real example service that learns revocations only from the feed): p50 2.4 ms, p99 10.3 ms from the logout's 204 to the service's first 401.
+- **The admin lists of users and sessions walk an index (\`b08b964\`, 0015_list_order).** They paged in (created_at, id) order with no index of that order, so each page sorted the whole table. The plan test now names the index each listing must walk, and fails without it.
+- **The table, one run at 07:40 UTC** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`, raw argon2id at 83–90/s on the server's core):
+  - introspection 12,256/s per core (82 µs; met);
+  - client_credentials 6,202/s (161 µs; met);
+  - refresh 2,765/s (362 µs; **not met**);
+  - payments 2,223/s per core, 1,751/s wall in the per-core row, 1,103/s wall in the read table's run (**not met**);
+  - login 70/s, 0.80× raw argon2id (**not met**);
+  - \`/api/users/me\` 5,549/s alone (27,131/s on 2026-12-04's machine), p99 20 ms alone, 34 ms beside writers as fast as answered and 34 ms beside the paced writers (1.70× both; met in this run).
+- **Where a login's main-thread time goes, measured again** (\`/proc/<pid>/task\`, 8 connections):
+  - the main thread spends 2.1 ms of user time and 0.3–0.5 ms of system time a login; the other threads 13.5–14.9 ms (argon2id, the flushes, V8's helpers);
+  - with the main thread pinned to one vCPU and every other thread to the other, the main thread still spent 2.6 ms a login, so argon2id evicting its caches on the shared core is not the cause;
+  - a 60 s warm-up instead of 10 s, and \`--interrupt-budget=8000\` (earlier tier-up), moved it by less than 0.3 ms. Nothing in the login was changed.
+- **Not done** (as in round 11): the session's \`last_refreshed_at\` stamp on each refresh, the login's two second-factor reads as one, a payment's idempotency claim committed apart from the payment.
 `;

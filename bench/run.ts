@@ -181,6 +181,23 @@ Target p99 < 1 s: met. A held poll answers at once on a revocation made in the s
 another token-service instance's revocations reach the feed within 1 s (each instance checks the
 event log every second), or at once through Redis when it is configured.
 
+**A poll beside a large log** (\`node --import tsx bench/ssf-log.ts 100000 <settle-ms|default> [postgres-url]\`,
+in process, 2026-12-07): the milliseconds of one poll's read of 101 events beside 100,000 live
+events, for a stream that has acknowledged them all and for one that has acknowledged none, and
+of the once-a-second wake-up marker. Before \`b08b964\` a poll walked past every event its
+stream had acknowledged; each stream now keeps a watermark that passes acknowledged events once
+they are older than the settling time (5 s on SQLite, 2 min on Postgres: see
+\`EVENT_SETTLE_MS\`). "Settled" is the log as it stands once its events are older than that
+(\`0\`); "all within it" is 100,000 events written in the last 20 s (\`default\`), where the walk
+remains until they settle.
+
+| | SQLite before | SQLite after | Postgres before | Postgres after |
+|---|---:|---:|---:|---:|
+| poll, all acknowledged, settled | 154–265 ms | 0.12 ms | 457–587 ms | 0.57 ms |
+| poll, all acknowledged, all within the settling time | (the same walk) | 3.1 ms | (the same walk) | 368 ms |
+| poll, none acknowledged | 0.28–0.55 ms | 0.27–0.31 ms | 1.3–3.7 ms | 0.69–1.1 ms |
+| wake-up marker | 4.4–7.0 ms | 0.21–0.24 ms | 6.4–13.1 ms | 8.1–8.2 ms (all within the window; it counts only the window) |
+
 ## How to read this
 
 - Ratios are within this run only; absolute numbers move with the machine and its load.
