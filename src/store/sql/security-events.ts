@@ -89,38 +89,41 @@ export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
       settleMs: number = settleDefault,
     ): Promise<void> {
       if (eventIds.length === 0) return;
-      // Only ids of events still in the log: an ack for a pruned or unknown event is a no-op.
-      const known = await db
-        .selectFrom('security_events')
-        .select('id')
-        .where('id', 'in', [...eventIds])
-        .execute();
-      if (known.length === 0) return;
-      await db
-        .insertInto('security_event_acks')
-        .values(known.map((row) => ({ stream_id: streamId, event_id: row.id })))
-        .onConflict((oc) => oc.columns(['stream_id', 'event_id']).doNothing())
-        .execute();
-      // The watermark moves up to the first live event it has not acknowledged among those
-      // settled (stamped before `settled`), or to `settled` when there is none. Acknowledgements
-      // are only removed with their events, so a watermark once right stays right: two of these
-      // racing may leave the lower one, never a wrong one.
-      const settled = sql<number>`${nowMs} - ${settleMs}`;
-      await db
-        .updateTable('security_event_streams')
-        .set({
-          acked_through: sql<number>`coalesce((
-            select e.logged_at - 1 from security_events as e
-            where e.logged_at > coalesce(security_event_streams.acked_through, -1)
-              and e.logged_at <= ${settled}
-              and e.expires_at > ${now}
-              and not exists (
-                select 1 from security_event_acks as a
-                where a.stream_id = security_event_streams.id and a.event_id = e.id)
-            order by e.logged_at limit 1), ${settled})`,
-        })
-        .where('id', '=', streamId)
-        .execute();
+      // One transaction, one commit: the acknowledgements, then the watermark they may move.
+      await db.transaction().execute(async (trx) => {
+        // Only ids of events still in the log: an ack for a pruned or unknown event is a no-op.
+        await trx
+          .insertInto('security_event_acks')
+          .columns(['stream_id', 'event_id'])
+          .expression(
+            trx
+              .selectFrom('security_events')
+              .select([sql<string>`${streamId}`.as('stream_id'), 'id as event_id'])
+              .where('id', 'in', [...eventIds]),
+          )
+          .onConflict((oc) => oc.columns(['stream_id', 'event_id']).doNothing())
+          .execute();
+        // The watermark moves up to the first live event it has not acknowledged among those
+        // settled (stamped before `settled`), or to `settled` when there is none. Acknowledgements
+        // are only removed with their events, so a watermark once right stays right: two of these
+        // racing may leave the lower one, never a wrong one.
+        const settled = sql<number>`${nowMs} - ${settleMs}`;
+        await trx
+          .updateTable('security_event_streams')
+          .set({
+            acked_through: sql<number>`coalesce((
+              select e.logged_at - 1 from security_events as e
+              where e.logged_at > coalesce(security_event_streams.acked_through, -1)
+                and e.logged_at <= ${settled}
+                and e.expires_at > ${now}
+                and not exists (
+                  select 1 from security_event_acks as a
+                  where a.stream_id = security_event_streams.id and a.event_id = e.id)
+              order by e.logged_at limit 1), ${settled})`,
+          })
+          .where('id', '=', streamId)
+          .execute();
+      });
     },
 
     async changeMarker(): Promise<string> {
