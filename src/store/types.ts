@@ -325,7 +325,7 @@ export interface SecurityEventStreamRecord {
 
 export interface SecurityEventsStore {
   append(event: SecurityEventRecord): Promise<void>;
-  /** Live events (expiresAt > now) the stream has not acknowledged, oldest first, at most `limit`. */
+  /** Live events (expiresAt > now) the stream has not acknowledged, in the order they were logged, at most `limit`. */
   pending(streamId: string, now: number, limit: number): Promise<SecurityEventRecord[]>;
   /**
    * Records acknowledgements (idempotent; ids of unknown or expired events are ignored) and moves

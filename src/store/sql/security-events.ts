@@ -1,15 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, SecurityEventsTable, SecurityEventStreamsTable } from '../schema.js';
 import type { SecurityEventRecord, SecurityEventsStore, SecurityEventStreamRecord } from '../types.js';
-import { isPostgres, ms } from './values.js';
-
-/** The database's own clock as epoch milliseconds, read as the statement runs. */
-const POSTGRES_NOW_MS = sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`;
-const SQLITE_NOW_MS = sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
+import { isPostgres, ms, statementClockMs } from './values.js';
 
 /**
  * How long after its stamp (`logged_at`) an event is surely visible, so that a stream's
- * watermark may pass the stamp for good. Both are read by the database as the insert runs.
+ * watermark may pass the stamp for good. The stamp and the watermark's cut-off are both read
+ * from the database's clock as their statements run (statementClockMs).
  * - Postgres: the row is visible once its commit returns, which may lag the statement (a slow
  *   disk, a synchronous standby); its deadline (BULWARK_DB_STATEMENT_TIMEOUT_MS, at most 60 s)
  *   bounds the statement, and twice that leaves room for the commit.
@@ -35,7 +32,7 @@ function toStream(row: SecurityEventStreamsTable): SecurityEventStreamRecord {
 }
 
 export function sqlSecurityEvents(db: Kysely<Database>): SecurityEventsStore {
-  const nowMs = isPostgres(db) ? POSTGRES_NOW_MS : SQLITE_NOW_MS;
+  const nowMs = statementClockMs(db);
   const settleDefault = isPostgres(db) ? EVENT_SETTLE_MS.postgres : EVENT_SETTLE_MS.sqlite;
   return {
     async append(event: SecurityEventRecord): Promise<void> {

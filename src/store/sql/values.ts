@@ -25,6 +25,8 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /** Postgres's own clock as epoch milliseconds, read as the statement runs. */
 const POSTGRES_NOW_MS = sql<number>`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`;
+/** SQLite's clock (the machine's) as epoch milliseconds, read as the statement runs. */
+const SQLITE_NOW_MS = sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
 
 /**
  * The clock cross-instance times are judged by (leases, the refresh reuse window), read when the
@@ -43,6 +45,17 @@ export function databaseClockMs(db: Kysely<any>, clock: () => number = Date.now)
   // statement cache (src/store/sqlite-driver.ts).
   const now = Math.trunc(clock());
   return postgres ? sql<number>`cast(${sql.lit(now)} as bigint)` : sql<number>`cast(${now} as bigint)`;
+}
+
+/**
+ * The database's own clock as the statement runs, on either database: Postgres's
+ * `clock_timestamp()`, SQLite's `julianday('now')` (the machine's clock, read inside the
+ * statement, so under the write lock when the statement writes). Unlike databaseClockMs, never
+ * a test's clock: for stamps that only the database compares with each other.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema
+export function statementClockMs(db: Kysely<any>): RawBuilder<number> {
+  return isPostgres(db) ? POSTGRES_NOW_MS : SQLITE_NOW_MS;
 }
 
 /** Whether `db` runs on Postgres (its adapter). */
