@@ -30,12 +30,14 @@ function migrationsOf(release: Release): Record<string, Migration> {
   return all;
 }
 
-async function migrateAs(release: Release, db: Kysely<unknown>): Promise<void> {
+/** `schema`: Postgres's, else kysely may take another schema's bookkeeping table for this one's. */
+async function migrateAs(release: Release, db: Kysely<unknown>, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrationsOf(release)) },
     migrationTableName: 'bulwark_migration',
     migrationLockTableName: 'bulwark_migration_lock',
+    migrationTableSchema: schema,
     allowUnorderedMigrations: true,
   });
   const { error } = await migrator.migrateToLatest();
@@ -183,10 +185,10 @@ async function assertEverythingKept(store: SqlStore): Promise<void> {
  * A store as that release left it: the rows written before 0012 (whose migration moved them into
  * the registry), then the release's own migrations applied.
  */
-async function makeStoreOf(release: Release, db: Kysely<unknown>): Promise<void> {
-  await migrateAs('before 0012_registry', db);
+async function makeStoreOf(release: Release, db: Kysely<unknown>, schema?: string): Promise<void> {
+  await migrateAs('before 0012_registry', db, schema);
   await seedLegacy(db);
-  await migrateAs(release, db);
+  await migrateAs(release, db, schema);
 }
 
 async function employeeColumn(store: SqlStore, id: string): Promise<string | null | undefined> {
@@ -228,7 +230,7 @@ for (const release of Object.keys(RELEASES) as Release[])
         const schema = await createTestSchema('bulwark_upgrade');
         drops.push(schema.drop);
         const old = openPostgres(schema.url);
-        await makeStoreOf(release, old as Kysely<unknown>);
+        await makeStoreOf(release, old as Kysely<unknown>, schema.schema);
         await old.destroy();
         const store = await openStore({
           databaseUrl: schema.url,
