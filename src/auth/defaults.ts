@@ -16,6 +16,12 @@ export const AUTH_DEFAULTS = checkedDefaults('auth', {
   /** The own-sessions list (GET /api/users/me/sessions) shows at most this many. */
   maxOwnSessions: 100,
   /**
+   * A session is deleted, with its refresh tokens, this long after it expired (revoked or not):
+   * the admin lists show ended sessions for a month, then the rows (and the IP and user agent
+   * they hold) go. Without it every login and refresh left a row for good.
+   */
+  endedSessionKeepMs: 30 * 86_400_000,
+  /**
    * Each instance reloads the key table this often: a key made on one instance appears in
    * another's JWKS only at that reload, so pre-publication waits this long on top of the JWKS max-age.
    */

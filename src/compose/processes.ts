@@ -37,6 +37,7 @@ import {
   keyLifecycleTask,
   removedKeysTask,
   revocationPruneTask,
+  endedSessionPurgeTask,
   revocationSyncTask,
   securityEventPurgeTask,
   type UpkeepTask,
@@ -144,6 +145,7 @@ async function assembleTokenService(
     revocationSyncTask(auth.revocations),
     keyLifecycleTask(auth.keys, config.keyRotationIntervalSeconds, logger),
     revocationPruneTask(auth.revocations),
+    endedSessionPurgeTask(store.sessions, options.now ?? Date.now),
     {
       what: 'login challenge purge',
       everyMs: HOUSEKEEPING_INTERVAL_MS,

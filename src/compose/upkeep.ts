@@ -4,6 +4,7 @@ import type { KeyManager } from '../auth/keys/key-manager.js';
 import { KEY_RELOAD_INTERVAL_MS, REMOVED_KEY_GRACE_MS } from '../auth/keys/key-timing.js';
 import type { RevocationService } from '../auth/revocation/revocation-service.js';
 import type { SqlStore } from '../store/index.js';
+import { AUTH_DEFAULTS } from '../auth/defaults.js';
 
 /** Periodic work that keeps a process current; started once it listens, stopped on close. */
 export interface UpkeepTask {
@@ -22,6 +23,32 @@ export const HOUSEKEEPING_INTERVAL_MS = 30_000;
  */
 export function revocationSyncTask(revocations: Pick<RevocationService, 'sync'>): UpkeepTask {
   return { what: 'revocation sync', everyMs: SYNC_INTERVAL_MS, run: () => revocations.sync() };
+}
+
+/** A purge run deletes at most this many batches, yielding to requests between them. */
+export const PURGE_BATCHES_PER_RUN = 50;
+
+/**
+ * Sessions that expired more than AUTH_DEFAULTS.endedSessionKeepMs ago, with their refresh
+ * tokens: batch after batch (each a bounded statement), handing the event loop back between
+ * them, until one deletes nothing or the run has done its share (the next run goes on).
+ */
+export function endedSessionPurgeTask(
+  sessions: Pick<SqlStore['sessions'], 'purgeEnded'>,
+  now: () => number,
+): UpkeepTask {
+  return {
+    what: 'ended session purge',
+    everyMs: HOUSEKEEPING_INTERVAL_MS,
+    run: async () => {
+      const before = now() - AUTH_DEFAULTS.endedSessionKeepMs;
+      for (let batch = 0; batch < PURGE_BATCHES_PER_RUN; batch++) {
+        const { sessions: gone, refreshTokens } = await sessions.purgeEnded(before);
+        if (gone === 0 && refreshTokens === 0) return;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    },
+  };
 }
 
 export function revocationPruneTask(revocations: Pick<RevocationService, 'prune'>): UpkeepTask {

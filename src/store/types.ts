@@ -128,6 +128,13 @@ export interface SessionsStore {
     at: number,
     exceptSessionId?: string,
   ): Promise<Array<{ id: string; expiresAt: number }>>;
+  /**
+   * Deletes sessions that expired at or before `expiredBefore` (revoked or not) with their
+   * refresh tokens, oldest first, a bounded batch a call (PURGE_SESSIONS, PURGE_TOKENS): call
+   * again while it deletes anything. A token of a deleted session is refused as unknown, as it
+   * was refused as expired.
+   */
+  purgeEnded(expiredBefore: number): Promise<{ sessions: number; refreshTokens: number }>;
 }
 
 export interface RefreshTokenRecord {

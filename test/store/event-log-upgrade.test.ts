@@ -10,16 +10,21 @@ import { openPostgres } from '../../src/store/postgres.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
 
-/** The release before the event log's order (0014): its migrations, and rows as it wrote them. */
-async function makeOldStore(db: Kysely<unknown>): Promise<void> {
+/**
+ * The release before the event log's order (0014): its migrations, and rows as it wrote them.
+ * `schema`: Postgres's, else kysely may take another schema's bookkeeping table for this one's.
+ */
+async function makeOldStore(db: Kysely<unknown>, schema?: string): Promise<void> {
   const migrations: Record<string, Migration> = { ...coreMigrations };
   delete migrations['0014_event_log_order'];
   delete migrations['0015_list_order'];
+  delete migrations['0016_session_retention'];
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: 'bulwark_migration',
     migrationLockTableName: 'bulwark_migration_lock',
+    migrationTableSchema: schema,
   });
   const { error } = await migrator.migrateToLatest();
   if (error !== undefined) throw error;
@@ -91,7 +96,7 @@ describe('upgrade of the security event log (0014_event_log_order)', () => {
       const schema = await createTestSchema('bulwark_event_log');
       drops.push(schema.drop);
       const old = openPostgres(schema.url);
-      await makeOldStore(old as Kysely<unknown>);
+      await makeOldStore(old as Kysely<unknown>, schema.schema);
       await old.destroy();
       const store = await openStore({ databaseUrl: schema.url, dataDir: '/nonexistent' });
       try {

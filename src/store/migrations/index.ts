@@ -12,6 +12,7 @@ import { registry } from './0012_registry.js';
 import { employeeLink } from './0013_employee_link.js';
 import { eventLogOrder } from './0014_event_log_order.js';
 import { listOrder } from './0015_list_order.js';
+import { sessionRetention } from './0016_session_retention.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -44,6 +45,7 @@ export const coreMigrations: MigrationMap = {
   '0013_employee_link': employeeLink,
   '0014_event_log_order': eventLogOrder,
   '0015_list_order': listOrder,
+  '0016_session_retention': sessionRetention,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

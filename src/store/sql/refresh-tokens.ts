@@ -26,7 +26,8 @@ function toRecord(row: RefreshTokensTable): RefreshTokenRecord {
   };
 }
 
-function toRow(token: RefreshTokenRecord): RefreshTokensTable {
+/** The table row of a refresh token record. */
+export function refreshTokenRow(token: RefreshTokenRecord): RefreshTokensTable {
   return {
     hash: token.hash,
     session_id: token.sessionId,
@@ -277,7 +278,7 @@ async function rotation(
   if (next.sessionId !== used.session_id) {
     throw new Error('rotate: the next refresh token must belong to the same session');
   }
-  await INSERT.run(trx, toRow(next));
+  await INSERT.run(trx, refreshTokenRow(next));
   const session = await SESSION_REFRESHED.first(trx, [used.session_id, now]);
   if (session === undefined) throw new Error('rotate: the session of a token just used is gone');
   return { outcome: 'rotated', session: toSessionRecord(session) };
@@ -303,7 +304,7 @@ function rotateAtOnce(
   if (next.sessionId !== used.session_id) {
     throw new Error('rotate: the next refresh token must belong to the same session');
   }
-  run(INSERT.compiled(db, toRow(next)));
+  run(INSERT.compiled(db, refreshTokenRow(next)));
   const session = run(SESSION_REFRESHED.compiled(db, [used.session_id, now])).rows[0];
   if (session === undefined) throw new Error('rotate: the session of a token just used is gone');
   return { outcome: 'rotated', session: toSessionRecord(session) };
@@ -321,12 +322,12 @@ function stampUse(trx: Kysely<Database>, hash: string, clock: () => number) {
 export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
   return {
     async insert(token: RefreshTokenRecord): Promise<void> {
-      await INSERT.run(db, toRow(token));
+      await INSERT.run(db, refreshTokenRow(token));
     },
 
     async insertFirst(token: RefreshTokenRecord, login: LoginCompletion): Promise<void> {
       await db.transaction().execute(async (trx) => {
-        await INSERT.run(trx, toRow(token));
+        await INSERT.run(trx, refreshTokenRow(token));
         // A DELETE that removes nothing (the usual case) writes nothing: no cache is dropped for it.
         await CLEAR_LOGIN_FAILURES.rows(trx as unknown as Kysely<MfaTables>, [login.userId, login.ip]);
         await sqlAudit(trx).append(login.event);
@@ -372,7 +373,7 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
         return rotated ?? db.transaction().execute(steps);
       }
       if (next.usedAt === null) {
-        const row = toRow(next);
+        const row = refreshTokenRow(next);
         const now = clock();
         const databaseClock = clock === Date.now ? null : Math.trunc(now);
         const session = await ROTATE_UNUSED.first(db, [

@@ -111,5 +111,43 @@ export function sqlSessions(db: Kysely<Database>): SessionsStore {
       const rows = await query.returning(['id', 'expires_at']).execute();
       return rows.map((r) => ({ id: r.id, expiresAt: ms(r.expires_at) }));
     },
+
+    async purgeEnded(expiredBefore: number): Promise<{ sessions: number; refreshTokens: number }> {
+      // The oldest batch of sessions past their end: their refresh tokens first (a long session
+      // has many), at most PURGE_TOKENS, then those of them left without any. A session whose
+      // tokens take more than one batch is finished by the next call.
+      const batch = (qb: typeof db) =>
+        qb
+          .selectFrom('sessions')
+          .select('id')
+          .where('expires_at', '<=', expiredBefore)
+          .orderBy('expires_at')
+          .limit(PURGE_SESSIONS);
+      return db.transaction().execute(async (trx) => {
+        const tokens = await trx
+          .deleteFrom('refresh_tokens')
+          .where('hash', 'in', (eb) =>
+            eb.selectFrom('refresh_tokens').select('hash').where('session_id', 'in', batch(trx)).limit(PURGE_TOKENS),
+          )
+          .executeTakeFirst();
+        const sessions = await trx
+          .deleteFrom('sessions')
+          .where('id', 'in', (eb) =>
+            batch(trx).where(({ not, exists }) =>
+              not(
+                exists(
+                  eb.selectFrom('refresh_tokens as rt').select('rt.hash').whereRef('rt.session_id', '=', 'sessions.id'),
+                ),
+              ),
+            ),
+          )
+          .executeTakeFirst();
+        return { sessions: Number(sessions.numDeletedRows), refreshTokens: Number(tokens.numDeletedRows) };
+      });
+    },
   };
 }
+
+/** One purgeEnded call deletes at most this many sessions and refresh tokens: a bounded stall. */
+export const PURGE_SESSIONS = 200;
+export const PURGE_TOKENS = 5_000;

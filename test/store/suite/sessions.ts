@@ -1,12 +1,85 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertRejectsBadCursors, collectPages } from './pages.js';
-import { HOUR, T0, freshStore, makeSession, makeUser, userWithSession } from './fixtures.js';
+import { refreshTokenRow } from '../../../src/store/sql/refresh-tokens.js';
+import { PURGE_SESSIONS, PURGE_TOKENS } from '../../../src/store/sql/sessions.js';
+import type { SqlStore } from '../../../src/store/sql/store.js';
+import type { Store } from '../../../src/store/types.js';
+import { HOUR, T0, freshStore, makeSession, makeToken, makeUser, userWithSession } from './fixtures.js';
 import type { OpenStore } from './fixtures.js';
 
 export function sessionsSuite(open: OpenStore): void {
   describe('sessions', () => {
     const store = freshStore(open);
+    /** On a store of its own: the purge sees every session in it. */
+    const onOwnStore = async (body: (own: Store) => Promise<void>) => {
+      const own = await open();
+      try {
+        await body(own);
+      } finally {
+        await own.close();
+      }
+    };
+
+    it('purges sessions expired by the cut-off with their refresh tokens, and nothing else', async () => {
+      await onOwnStore(async (own) => {
+        const ended = await userWithSession(own, { expiresAt: T0 + HOUR });
+        const revoked = await userWithSession(own, {
+          expiresAt: T0 + 2 * HOUR,
+          revokedAt: T0,
+          revokedReason: 'logout',
+        });
+        const live = await userWithSession(own, { expiresAt: T0 + 2 * HOUR + 1 });
+        const tokens = [
+          makeToken(ended.session.id, { usedAt: T0 + 1 }),
+          makeToken(ended.session.id),
+          makeToken(revoked.session.id),
+          makeToken(live.session.id, { usedAt: T0 + 1 }),
+          makeToken(live.session.id),
+        ];
+        for (const token of tokens) await own.refreshTokens.insert(token);
+        assert.deepEqual(await own.sessions.purgeEnded(T0 + 2 * HOUR), { sessions: 2, refreshTokens: 3 });
+        assert.equal(await own.sessions.findById(ended.session.id), undefined);
+        assert.equal(await own.sessions.findById(revoked.session.id), undefined);
+        assert.deepEqual(await own.sessions.findById(live.session.id), live.session);
+        for (const token of tokens.slice(0, 3)) assert.equal(await own.refreshTokens.findByHash(token.hash), undefined);
+        for (const token of tokens.slice(3)) assert.deepEqual(await own.refreshTokens.findByHash(token.hash), token);
+        assert.deepEqual(await own.sessions.purgeEnded(T0 + 2 * HOUR), { sessions: 0, refreshTokens: 0 });
+        assert.ok(await own.users.findById(ended.user.id), 'the user stays');
+      });
+    });
+
+    it('purges a bounded batch a call, oldest first, finishing a long session on a later call', async () => {
+      await onOwnStore(async (own) => {
+        const user = makeUser();
+        await own.users.create(user);
+        // The oldest session has more tokens than one call deletes.
+        const long = makeSession(user.id, { expiresAt: T0 });
+        await own.sessions.create(long);
+        // Written in bulk (one durable insert each would take seconds).
+        const rows = Array.from({ length: PURGE_TOKENS + 1 }, () =>
+          refreshTokenRow(makeToken(long.id, { usedAt: T0 })),
+        );
+        for (let i = 0; i < rows.length; i += 1_000)
+          await (own as SqlStore).db
+            .insertInto('refresh_tokens')
+            .values(rows.slice(i, i + 1_000))
+            .execute();
+        const others = Array.from({ length: PURGE_SESSIONS }, (_, i) =>
+          makeSession(user.id, { expiresAt: T0 + 1 + i }),
+        );
+        for (const session of others) await own.sessions.create(session);
+        // The long session's tokens up to the bound; the sessions left without tokens, up to theirs.
+        assert.deepEqual(await own.sessions.purgeEnded(T0 + HOUR), {
+          sessions: PURGE_SESSIONS,
+          refreshTokens: PURGE_TOKENS,
+        });
+        assert.ok(await own.sessions.findById(long.id), 'kept while it has tokens');
+        assert.deepEqual(await own.sessions.purgeEnded(T0 + HOUR), { sessions: 1, refreshTokens: 1 });
+        assert.equal(await own.sessions.findById(long.id), undefined);
+        assert.deepEqual(await own.sessions.purgeEnded(T0 + HOUR), { sessions: 0, refreshTokens: 0 });
+      });
+    });
 
     it('creates and finds a session, nulls and values intact', async () => {
       const { user, session } = await userWithSession(store());
