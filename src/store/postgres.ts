@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import type { DatabaseDeadlines } from '../config/index.js';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
+import { CurrentSchemaPostgresDialect } from './postgres-introspector.js';
 import type { MigrationMap } from './migrations/index.js';
 
 const INT8_OID = 20;
@@ -45,7 +46,7 @@ export function openPostgres(url: string, deadlines?: DatabaseDeadlines): Kysely
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
   });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
 }
 
 /** The error of a statement the server did not answer in time (mapped to 503 like ETIMEDOUT). */
