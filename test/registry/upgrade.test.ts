@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { describe, it } from 'node:test';
+import type { Kysely, Migration } from 'kysely';
 import { BULWARK_API, BULWARK_PERMISSIONS, type BulwarkPermission } from '@bulwark/contract/registry';
 import { RegistryGrantSource } from '../../src/auth/registry/grant-source.js';
 import { RegistryCache } from '../../src/auth/registry/registry-cache.js';
@@ -11,10 +8,9 @@ import { holdsPermission } from '../../src/auth/registry/require-permission.js';
 import { ROLE_SCOPES } from '../../src/auth/tokens/scopes.js';
 import { payrollMigrations } from '../../src/payroll/index.js';
 import { coreMigrations } from '../../src/store/migrations/index.js';
-import { openStore, type SqlStore } from '../../src/store/index.js';
-import { openPostgres } from '../../src/store/postgres.js';
-import { openSqlite } from '../../src/store/sqlite.js';
-import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
+import type { SqlStore } from '../../src/store/index.js';
+import { SKIP_POSTGRES } from '../helpers/postgres.js';
+import { checkUpgrade, migrateAsRelease, type MakeOldStore } from '../helpers/upgrade.js';
 
 /** The releases an upgrade starts from: before 0012_registry, and with it but before 0013_employee_link. */
 const RELEASES = {
@@ -30,18 +26,8 @@ function migrationsOf(release: Release): Record<string, Migration> {
   return all;
 }
 
-/** `schema`: Postgres's, else kysely may take another schema's bookkeeping table for this one's. */
 async function migrateAs(release: Release, db: Kysely<unknown>, schema?: string): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(migrationsOf(release)) },
-    migrationTableName: 'bulwark_migration',
-    migrationLockTableName: 'bulwark_migration_lock',
-    migrationTableSchema: schema,
-    allowUnorderedMigrations: true,
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
+  await migrateAsRelease(db, migrationsOf(release), schema);
 }
 
 const T = Date.UTC(2026, 0, 1);
@@ -203,45 +189,12 @@ async function employeeColumn(store: SqlStore, id: string): Promise<string | nul
 
 for (const release of Object.keys(RELEASES) as Release[])
   describe(`upgrade of a store migrated by the release ${release}`, () => {
-    it('SQLite data dir: every user and client keeps exactly what it could do', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'bulwark-upgrade-'));
-      try {
-        const old = openSqlite(join(dir, 'bulwark.db'));
-        await makeStoreOf(release, old as Kysely<unknown>);
-        await old.destroy();
-        const store = await openStore({ dataDir: dir, migrations: payrollMigrations });
-        try {
-          await assertEverythingKept(store);
-        } finally {
-          await store.close();
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    const makeOld: MakeOldStore = (db, schema) => makeStoreOf(release, db, schema);
 
-    describe('Postgres', { skip: SKIP_POSTGRES }, () => {
-      const drops: Array<() => Promise<void>> = [];
-      after(async () => {
-        for (const drop of drops) await drop();
-      });
+    it('SQLite data dir: every user and client keeps exactly what it could do', () =>
+      checkUpgrade('sqlite', makeOld, assertEverythingKept, payrollMigrations));
 
-      it('Postgres schema: every user and client keeps exactly what it could do', async () => {
-        const schema = await createTestSchema('bulwark_upgrade');
-        drops.push(schema.drop);
-        const old = openPostgres(schema.url);
-        await makeStoreOf(release, old as Kysely<unknown>, schema.schema);
-        await old.destroy();
-        const store = await openStore({
-          databaseUrl: schema.url,
-          dataDir: '/nonexistent',
-          migrations: payrollMigrations,
-        });
-        try {
-          await assertEverythingKept(store);
-        } finally {
-          await store.close();
-        }
-      });
-    });
+    it('Postgres schema: every user and client keeps exactly what it could do', { skip: SKIP_POSTGRES }, () =>
+      checkUpgrade('postgres', makeOld, assertEverythingKept, payrollMigrations),
+    );
   });

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { describe, it } from 'node:test';
+import type { Kysely, Migration } from 'kysely';
 import { coreMigrations } from '../../src/store/migrations/index.js';
-import { openStore, type SqlStore } from '../../src/store/index.js';
-import { openPostgres } from '../../src/store/postgres.js';
-import { openSqlite } from '../../src/store/sqlite.js';
-import { createTestSchema, SKIP_POSTGRES } from '../helpers/postgres.js';
+import type { SqlStore } from '../../src/store/index.js';
+import { SKIP_POSTGRES } from '../helpers/postgres.js';
+import { checkUpgrade, migrateAsRelease } from '../helpers/upgrade.js';
 
 /**
  * The release before the event log's order (0014): its migrations, and rows as it wrote them.
@@ -19,15 +15,7 @@ async function makeOldStore(db: Kysely<unknown>, schema?: string): Promise<void>
   delete migrations['0014_event_log_order'];
   delete migrations['0015_list_order'];
   delete migrations['0016_session_retention'];
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
-    migrationTableName: 'bulwark_migration',
-    migrationLockTableName: 'bulwark_migration_lock',
-    migrationTableSchema: schema,
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
+  await migrateAsRelease(db, migrations, schema);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the old schema, untyped
   const old = db as Kysely<any>;
   const now = Date.now();
@@ -69,41 +57,12 @@ async function assertLogKept(store: SqlStore): Promise<void> {
 }
 
 describe('upgrade of the security event log (0014_event_log_order)', () => {
-  it('SQLite: old events are stamped, acknowledgements kept, and the watermark starts from nothing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bulwark-event-log-'));
-    try {
-      const old = openSqlite(join(dir, 'bulwark.db'));
-      await makeOldStore(old as Kysely<unknown>);
-      await old.destroy();
-      const store = await openStore({ dataDir: dir });
-      try {
-        await assertLogKept(store);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it('SQLite: old events are stamped, acknowledgements kept, and the watermark starts from nothing', () =>
+    checkUpgrade('sqlite', makeOldStore, assertLogKept));
 
-  describe('Postgres', { skip: SKIP_POSTGRES }, () => {
-    const drops: Array<() => Promise<void>> = [];
-    after(async () => {
-      for (const drop of drops) await drop();
-    });
-
-    it('Postgres: old events are stamped, acknowledgements kept, and the watermark starts from nothing', async () => {
-      const schema = await createTestSchema('bulwark_event_log');
-      drops.push(schema.drop);
-      const old = openPostgres(schema.url);
-      await makeOldStore(old as Kysely<unknown>, schema.schema);
-      await old.destroy();
-      const store = await openStore({ databaseUrl: schema.url, dataDir: '/nonexistent' });
-      try {
-        await assertLogKept(store);
-      } finally {
-        await store.close();
-      }
-    });
-  });
+  it(
+    'Postgres: old events are stamped, acknowledgements kept, and the watermark starts from nothing',
+    { skip: SKIP_POSTGRES },
+    () => checkUpgrade('postgres', makeOldStore, assertLogKept),
+  );
 });
