@@ -13,6 +13,7 @@ import { employeeLink } from './0013_employee_link.js';
 import { eventLogOrder } from './0014_event_log_order.js';
 import { listOrder } from './0015_list_order.js';
 import { sessionRetention } from './0016_session_retention.js';
+import { refreshChainOrder } from './0017_refresh_chain_order.js';
 
 /**
  * Migrations live in code (not a folder scan) so they run the same from src/ under tsx and from
@@ -46,6 +47,7 @@ export const coreMigrations: MigrationMap = {
   '0014_event_log_order': eventLogOrder,
   '0015_list_order': listOrder,
   '0016_session_retention': sessionRetention,
+  '0017_refresh_chain_order': refreshChainOrder,
 };
 
 const NAME = /^\d{4}_[a-z0-9_]+$/;

@@ -12,7 +12,7 @@ import { sqlAudit } from './audit.js';
 import type { RunStatement } from '../direct-sqlite.js';
 import { directSqlite } from '../sqlite.js';
 import { CompiledInsert, CompiledRead } from './compiled.js';
-import { toSessionRecord } from './sessions.js';
+import { lastRefreshedAtOf, sessionSelection, toSessionRecord } from './sessions.js';
 import { parseRoleIds, roleIdsJson, toUserRecord } from './users.js';
 import { databaseClockMs, ms, msOrNull } from './values.js';
 
@@ -87,7 +87,7 @@ async function replayOf(
   const session = await trx
     .selectFrom('refresh_tokens as t')
     .innerJoin('sessions as s', 's.id', 't.session_id')
-    .selectAll('s')
+    .select(sessionSelection('s'))
     .where('t.hash', '=', nextHash)
     .where('t.session_id', '=', sessionId)
     .where('t.used_at', 'is', null)
@@ -95,7 +95,9 @@ async function replayOf(
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)
     .executeTakeFirst();
-  return session === undefined ? undefined : { outcome: 'replayed', session: toSessionRecord(session), sinceUseMs };
+  return session === undefined
+    ? undefined
+    : { outcome: 'replayed', session: toSessionRecord(session as SessionsTable), sinceUseMs };
 }
 
 // Every refresh runs these: built and compiled once (src/store/sql/compiled.ts), run with new
@@ -152,7 +154,9 @@ const FOR_REFRESH = new CompiledRead<Database, Record<string, unknown>>(
       .leftJoin('users as u', 'u.id', 's.user_id')
       .select([
         ...TOKEN_COLUMNS.map((c) => `t.${c} as t_${c}` as const),
-        ...SESSION_COLUMNS.map((c) => `s.${c} as s_${c}` as const),
+        ...SESSION_COLUMNS.map((c) =>
+          c === 'last_refreshed_at' ? lastRefreshedAtOf('s').as('s_last_refreshed_at') : (`s.${c} as s_${c}` as const),
+        ),
         ...USER_COLUMNS.map((c) => `u.${c} as u_${c}` as const),
       ] as never)
       .select(roleIdsJson(db, 'u.id').as('u_role_ids') as never)
@@ -223,22 +227,28 @@ const INSERT = new CompiledInsert<Database, 'refresh_tokens', keyof RefreshToken
 const CLEAR_LOGIN_FAILURES = new CompiledRead<MfaTables, never>((db, p) =>
   db.deleteFrom('login_failures').where('user_id', '=', p<string>(0)).where('ip', '=', p<string>(1)),
 );
-const SESSION_REFRESHED = new CompiledRead<Database, SessionsTable>((db, p) =>
-  db
-    .updateTable('sessions')
-    .set({ last_refreshed_at: p<number>(1) })
-    .where('id', '=', p<string>(0))
-    .returningAll(),
+/** The rotated session as it is now (its last refresh derived, sessions.ts): a rotation writes no session row. */
+const SESSION_NOW = new CompiledRead<Database, SessionsTable>(
+  (db, p) =>
+    db
+      .selectFrom('sessions')
+      .select(sessionSelection('sessions'))
+      .where('id', '=', p<string>(0)) as unknown as Compilable<SessionsTable>,
 );
+
+/** The session's stored columns, for the Postgres rotation's answer (its last refresh is the successor's). */
+const ROTATED_SESSION_COLUMNS = SESSION_COLUMNS.filter((c) => c !== 'last_refreshed_at').map((c) => sql.ref(`s.${c}`));
 
 /**
  * Postgres: the whole rotation of an unused token as one statement, so one round trip that
  * commits on its own instead of six (BEGIN, the three statements, the stamp with COMMIT). It
  * marks the token used (the same race guard as MARK_USED: a concurrent updater of the row waits
- * on its lock and re-checks `used_at IS NULL`, matching no row), inserts the successor and marks
- * the session refreshed, and answers the session; no row when the token was not rotated (used,
- * expired, its session ended, or not of `next`'s session), which the transaction then
- * classifies. `used_at` is the database's clock as the statement runs, just before its commit
+ * on its lock and re-checks `used_at IS NULL`, matching no row), inserts the successor, and
+ * answers the session, its last refresh the successor's creation (the statement's reads do not
+ * see its own insert). The session row is locked FOR SHARE: a revocation that committed while the
+ * rotation waited for the row is read back, as READ COMMITTED re-reads a row it waited for. No
+ * row when the token was not rotated (used, expired, its session ended, or not of `next`'s
+ * session), which the transaction then classifies. `used_at` is the database's clock as the statement runs, just before its commit
  * (parameter 6 null), or the caller's clock (tests).
  */
 const ROTATE_UNUSED = new CompiledRead<Database, SessionsTable>((db, p) =>
@@ -253,9 +263,10 @@ const ROTATE_UNUSED = new CompiledRead<Database, SessionsTable>((db, p) =>
     ), successor as (
       insert into refresh_tokens (hash, session_id, created_at, expires_at, used_at)
       select ${p(3)}, session_id, cast(${p(4)} as bigint), cast(${p(5)} as bigint), cast(null as bigint) from used
-      returning session_id
+      returning session_id, created_at
     )
-    update sessions set last_refreshed_at = ${p(1)} where id in (select session_id from successor) returning *`,
+    select ${sql.join(ROTATED_SESSION_COLUMNS)}, successor.created_at as last_refreshed_at
+    from sessions s join successor on s.id = successor.session_id for share of s`,
   ),
 );
 
@@ -279,7 +290,7 @@ async function rotation(
     throw new Error('rotate: the next refresh token must belong to the same session');
   }
   await INSERT.run(trx, refreshTokenRow(next));
-  const session = await SESSION_REFRESHED.first(trx, [used.session_id, now]);
+  const session = await SESSION_NOW.first(trx, [used.session_id]);
   if (session === undefined) throw new Error('rotate: the session of a token just used is gone');
   return { outcome: 'rotated', session: toSessionRecord(session) };
 }
@@ -305,7 +316,7 @@ function rotateAtOnce(
     throw new Error('rotate: the next refresh token must belong to the same session');
   }
   run(INSERT.compiled(db, refreshTokenRow(next)));
-  const session = run(SESSION_REFRESHED.compiled(db, [used.session_id, now])).rows[0];
+  const session = run(SESSION_NOW.compiled(db, [used.session_id])).rows[0];
   if (session === undefined) throw new Error('rotate: the session of a token just used is gone');
   return { outcome: 'rotated', session: toSessionRecord(session) };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { DEFER_DURABILITY } from '../durable-sqlite-dialect.js';
 import type { Database, SessionsTable } from '../schema.js';
 import type { Page, PageRequest, SessionFilter, SessionRecord, SessionsStore } from '../types.js';
@@ -6,6 +6,25 @@ import { CompiledInsert } from './compiled.js';
 import { afterCursor, toPage } from './cursor.js';
 import { parseAmr } from './mfa.js';
 import { ms, msOrNull } from './values.js';
+
+/**
+ * When the session last rotated: the creation of its newest refresh token, once it has one newer
+ * than the session (its login's token is as old as the session). Derived, not stored: a rotation
+ * writes no session row (migration 0017 indexes `refresh_tokens(session_id, created_at)`, so this
+ * is one index seek). The stored column is what older releases wrote (the same value), and what a
+ * session created with a value carries.
+ */
+export function lastRefreshedAtOf(session: string): RawBuilder<number | null> {
+  const column = (name: string) => sql.ref(`${session}.${name}`);
+  return sql<
+    number | null
+  >`coalesce((select rt.created_at from refresh_tokens rt where rt.session_id = ${column('id')} and rt.created_at > ${column('created_at')} order by rt.created_at desc limit 1), ${column('last_refreshed_at')})`;
+}
+
+/** A session's columns as toSessionRecord reads them, from the table (or alias) `session`. */
+export function sessionSelection(session: string): never {
+  return [...STORED_COLUMNS.map((c) => `${session}.${c}`), lastRefreshedAtOf(session).as('last_refreshed_at')] as never;
+}
 
 export function toSessionRecord(row: SessionsTable): SessionRecord {
   return {
@@ -52,6 +71,7 @@ const COLUMNS: ReadonlyArray<keyof SessionsTable> = [
   'amr',
   'dpop_jkt',
 ];
+const STORED_COLUMNS = COLUMNS.filter((c) => c !== 'last_refreshed_at');
 // Every login inserts one: compiled once, with and without the deferred flush.
 const INSERT = new CompiledInsert<Database, 'sessions', keyof SessionsTable>('sessions', COLUMNS);
 const INSERT_FLUSHED_BY_NEXT_WRITE = new CompiledInsert<Database, 'sessions', keyof SessionsTable>(
@@ -67,12 +87,16 @@ export function sqlSessions(db: Kysely<Database>): SessionsStore {
     },
 
     async findById(id: string): Promise<SessionRecord | undefined> {
-      const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-      return row === undefined ? undefined : toSessionRecord(row);
+      const row = await db
+        .selectFrom('sessions')
+        .select(sessionSelection('sessions'))
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toSessionRecord(row as SessionsTable);
     },
 
     async list(filter: SessionFilter, page: PageRequest): Promise<Page<SessionRecord>> {
-      let query = db.selectFrom('sessions').selectAll();
+      let query = db.selectFrom('sessions').select(sessionSelection('sessions'));
       if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
       if (filter.activeAt !== undefined) {
         query = query.where('revoked_at', 'is', null).where('expires_at', '>', filter.activeAt);
@@ -83,7 +107,7 @@ export function sqlSessions(db: Kysely<Database>): SessionsStore {
         .orderBy('id', 'asc')
         .limit(page.limit + 1)
         .execute();
-      return toPage(rows.map(toSessionRecord), page.limit, (s) => [s.createdAt, s.id]);
+      return toPage((rows as SessionsTable[]).map(toSessionRecord), page.limit, (s) => [s.createdAt, s.id]);
     },
 
     async revoke(id: string, reason: string, at: number): Promise<boolean> {

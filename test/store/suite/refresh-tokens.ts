@@ -95,6 +95,17 @@ export function refreshTokensSuite(open: OpenStore): void {
       assert.deepEqual(await store().refreshTokens.findByHash(old.hash), { ...old, usedAt: now });
       assert.deepEqual(await store().refreshTokens.findByHash(next.hash), next);
       assert.equal((await store().sessions.findById(session.id))?.lastRefreshedAt, now);
+      // Derived from the chain's newest token: the next rotation moves it, in a lookup and a list.
+      const third = makeToken(session.id, { createdAt: now + 5, expiresAt: now + HOUR });
+      const again = await store().refreshTokens.rotate(next.hash, third, () => now + 5);
+      assert.equal(again.outcome === 'rotated' ? again.session.lastRefreshedAt : undefined, now + 5);
+      assert.equal((await store().sessions.findById(session.id))?.lastRefreshedAt, now + 5);
+      const listed = await store().sessions.list({ userId: session.userId }, { limit: 10 });
+      assert.deepEqual(
+        listed.items.map((s) => s.lastRefreshedAt),
+        [now + 5],
+      );
+      assert.equal((await store().refreshTokens.findForRefresh(third.hash))?.session?.lastRefreshedAt, now + 5);
     });
 
     it('reports reuse of a used token with its session and user, inserting nothing', async () => {
