@@ -661,4 +661,33 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - with the main thread pinned to one vCPU and every other thread to the other, the main thread still spent 2.6 ms a login, so argon2id evicting its caches on the shared core is not the cause;
   - a 60 s warm-up instead of 10 s, and \`--interrupt-budget=8000\` (earlier tier-up), moved it by less than 0.3 ms. Nothing in the login was changed.
 - **Not done** (as in round 11): the session's \`last_refreshed_at\` stamp on each refresh, the login's two second-factor reads as one, a payment's idempotency claim committed apart from the payment.
+
+### Round 13 (2026-12-07, 11:35–12:50 UTC): a refresh writes no session row; where a login's and a payment's time goes
+
+- **A refresh no longer writes its session (\`e9c6fd9\`, 0017_refresh_chain_order).** Each rotation updated \`sessions.last_refreshed_at\`: one row, two index entries and one WAL frame more per refresh. A session's last refresh is now read from its newest refresh token. \`refresh_tokens(session_id)\` became \`(session_id, created_at)\`, so reading it is one index seek. It is read in the session lookups, the lists and the rotation's answer. Postgres's one-statement rotation answers the session \`FOR SHARE\`, so a revocation that committed while the rotation waited is still read back.
+  - Side by side (\`AB_ROOTS=<before>,/work/main taskset -c 1 node --import tsx bench/ab-refresh.ts 8 3\`, ABBA windows): median 425 → 406 µs a refresh (−4.5 %). A first prototype, measured at a faster hour, gave 355 → 337 µs (−5 %).
+- **The table, one run at 12:24 UTC on this build** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`):
+  - introspection 7,472/s per core (134 µs);
+  - client_credentials 4,505/s (222 µs);
+  - refresh 1,601/s (625 µs);
+  - payments 1,544/s per core, 1,281/s wall;
+  - login 55/s, 0.81× raw argon2id (67–71/s);
+  - \`/api/users/me\` p99 15 ms alone, 35 ms beside writers as fast as answered (2.33×), 25 ms beside the paced writers (1.67×).
+
+  The machine ran at about 0.6× its speed of 38 minutes before. At 11:46, on the previous build, the same command gave introspection 80 µs, client_credentials 152 µs, refresh 346 µs (2,888/s), payments 449 µs (2,225/s per core, 1,702/s wall) and login 0.77×. No target moved from unmet to met in either run. Only the side-by-side figures above compare builds.
+- **Where a login's time goes** (\`/proc/<pid>/task/*/stat\` over 8–10 s of logins, 8 connections, the server on CPU 0):
+  - The four libuv threads spend 10.6–10.9 ms a login on argon2id. Raw argon2id on the same core just before cost 10.5 ms, so argon2id itself runs within 4 % of its ceiling in the server.
+  - About 3 ms of that is system time. \`strace\` shows why: \`@node-rs/argon2\` (mimalloc) maps its 19 MiB afresh for every check (\`mmap\` of 21 MiB, \`madvise(MADV_HUGEPAGE)\`, \`munmap\`), and the kernel zeroes the pages (\`clear_page_erms\`). Raw argon2id pays the same, so the ratio does not depend on it. \`MIMALLOC_PURGE_DELAY=-1\` and \`MIMALLOC_ALLOW_LARGE_OS_PAGES=1\` changed nothing.
+  - The main thread spends 2.3–2.9 ms a login and V8's helper threads 0.35 ms. 0.9× leaves about 1.2 ms for everything but argon2id.
+  - With a scratch build hashing at m=64 KiB, t=1 (never committed), the main thread spent 0.85 ms a login at full speed (12,648 logins in 10 s). Paced to 70 logins/s it spent 1.44 ms. Its code is then rarely optimised and its caches are cold.
+  - With real argon2id running on the other vCPU (the main thread pinned alone to CPU 0), the main thread spent 2.8–3.2 ms. So argon2id doubles the main thread's cost even from another core. The cause is the shared cache and memory, not the shared core. Round 12 read the same pinning experiment as "not the cache"; this corrects it.
+  - \`perf\` of the main thread: mostly V8's baseline tier and inline caches, spread over Fastify's reply, the HTTP parser, about 12 statements, kysely's transaction and ES256 signing. No single part is more than a tenth.
+  - What would meet 0.9×: a login path that touches far less code and memory. Merging its two commits, or its two second-factor reads, saves tens of µs of the ~1.5 ms it must lose, so neither was done.
+- **Where a payment's time goes** (statement timings in a scratch build, 7,440 payments, 16 clients):
+  - Wall time per payment: the transaction's COMMIT 182 µs; the claim's insert, which commits on its own, 76 µs; the payment insert 21 µs; the employee read 21 µs; the expired-key delete 19 µs; the audit insert 13 µs; the \`data_version\` probe 13 µs; the key's completion 6 µs.
+  - A commit writes one WAL frame per page it changed, about 12 per payment: the payments table and its five indexes, the audit table and its four, and the key's row. The claim's commit writes the key's pages a second time.
+  - The server core was 84–87 % busy at 16 clients; every payment waits for a flush (fdatasync p50 about 4 ms under strace).
+  - **Tried and dropped:** two flushes in flight instead of one. Two pairs of runs: 1,407/1,440 and 1,408/1,417 payments/s, with 84/87 and 82/87 % of the core used. That is within the noise, because the kernel serialises fdatasyncs of one file.
+  - What would move the wall rate: fewer pages per payment (WITHOUT ROWID tables for payments, audit events and keys, which would drop three primary-key indexes; the claim in the payment's transaction). Each is a table rebuild of payroll data with its own upgrade path, so neither was started in this round.
+- **Not done:** the login's two second-factor reads as one; a payment's idempotency claim committed apart from the payment; WITHOUT ROWID payroll tables.
 `;
