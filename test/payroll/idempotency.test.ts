@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { requestHash } from '../../src/payroll/idempotency/canonical-json.js';
 import { idempotencyKeysRepo } from '../../src/payroll/idempotency/idempotency-keys-repo.js';
 import { paymentsRepo } from '../../src/payroll/payments/payments-repo.js';
 import { Idempotency, IDEMPOTENCY_DEFAULTS } from '../../src/payroll/idempotency/idempotency.js';
+import { SQLITE_FILE } from '../../src/store/open.js';
+import { openSqliteDatabase } from '../../src/store/sqlite-driver.js';
 import { bearer, problemOf } from '../helpers/harness.js';
 import { idem, paymentBody, payrollFixture, type PayrollFixture } from './fixture.js';
 
@@ -209,6 +212,32 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
     );
     assert.equal(await f.paymentCount(), before);
     assert.equal(await idempotencyKeysRepo(f.h.payroll.db).find(id), undefined);
+  });
+
+  it("SQLite: the key is claimed in the payment's own transaction, so no other connection ever sees it in progress", async () => {
+    assert.equal(f.h.store.kind, 'sqlite');
+    const other = openSqliteDatabase(join(f.h.dataDir, SQLITE_FILE));
+    const keyRow = () =>
+      other.prepare('select status from idempotency_keys where key = ?').all(['one-commit-key']) as Array<{
+        status: string;
+      }>;
+    try {
+      const idempotency = new Idempotency(f.h.payroll.db, f.h.clock.now);
+      const id = { key: 'one-commit-key', actor: f.adminId, route: 'payments.create' };
+      const seenInside: unknown[] = [];
+      const answer = await idempotency.run({ ...id, request: { n: 2 } }, async (trx) => {
+        seenInside.push(...keyRow());
+        await paymentsRepo(trx).insert({ ...f.carolPayment, id: 'one-commit', reversedByPaymentId: null, memo: 'one' });
+        return { result: null, status: 201, body: '{}' };
+      });
+      assert.deepEqual(seenInside, [], 'the claim is not committed apart from the payment');
+      assert.deepEqual(answer, { replayed: false, result: null, status: 201, body: '{}' });
+      assert.deepEqual(keyRow(), [{ status: 'done' }]);
+      const replay = await idempotency.run({ ...id, request: { n: 2 } }, () => Promise.reject(new Error('ran twice')));
+      assert.deepEqual(replay, { replayed: true, status: 201, body: '{}' });
+    } finally {
+      other.close();
+    }
   });
 
   it('keys live 24 hours: after that the same key is a new request', async () => {

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PostgresAdapter } from 'kysely';
 import { ConflictError, IdempotencyKeyReusedError } from '../../errors/index.js';
 import { requestHash } from './canonical-json.js';
 import { processClaimOwner, type ClaimOwner } from './claim-owner.js';
@@ -56,9 +57,18 @@ export type IdempotentAnswer<T> =
  * taken over by a compare-and-set on its claim id. Exactly-once never rests on the lease or on
  * clocks: the holder's completion is itself a compare-and-set on its claim id, in the same
  * transaction as the payment, so a holder that lost its claim rolls its payment back.
+ *
+ * On SQLite the claim is first made inside the operation's own transaction. The one write lock
+ * (and in this process the one connection) is held by that transaction from its first write, so
+ * a duplicate's claim waits for it to end, then finds the key done (or, after a failure, free)
+ * instead of polling a committed claim; a crash leaves no claim behind; and the claim's own
+ * commit, which wrote the key's pages a first time, is saved. A key found held (by an older
+ * release, or by a holder on the loop below) falls back to that loop.
  */
 export class Idempotency {
   private readonly options: IdempotencyOptions;
+  /** SQLite: claim, operation and completion in one transaction (see the class comment). */
+  private readonly claimsWithOperation: boolean;
 
   constructor(
     private readonly db: PayrollDb,
@@ -66,6 +76,7 @@ export class Idempotency {
     options: Partial<IdempotencyOptions> = {},
   ) {
     this.options = { ...IDEMPOTENCY_DEFAULTS, ...options };
+    this.claimsWithOperation = !(db.getExecutor().adapter instanceof PostgresAdapter);
   }
 
   async run<T>(
@@ -77,6 +88,10 @@ export class Idempotency {
     const keys = idempotencyKeysRepo(this.db, this.now);
     const deadline = performance.now() + this.options.waitMs;
     let pause = this.options.pollMs;
+    if (this.claimsWithOperation) {
+      const answer = await this.claimAndExecute(id, hash, operation);
+      if (answer !== undefined) return answer;
+    }
     for (;;) {
       const claim = await this.attempt((mine) => keys.claim(id, hash, mine, mine.claimedAt + this.options.ttlMs));
       if (claim !== undefined) return this.execute(id, claim, operation);
@@ -113,6 +128,27 @@ export class Idempotency {
       return won ? claim : undefined;
     } finally {
       if (!won) this.options.owner.end(claim);
+    }
+  }
+
+  /** Claims the key in the operation's transaction; undefined, nothing done, if it is held. */
+  private async claimAndExecute<T>(
+    id: KeyId,
+    hash: string,
+    operation: (trx: PayrollDb) => Promise<Rendered<T>>,
+  ): Promise<IdempotentAnswer<T> | undefined> {
+    const claim = this.options.owner.begin(this.now(), this.options.leaseMs);
+    try {
+      const rendered = await this.db.transaction().execute(async (trx) => {
+        const keys = idempotencyKeysRepo(trx, this.now);
+        if (!(await keys.claim(id, hash, claim, claim.claimedAt + this.options.ttlMs))) return undefined;
+        const out = await operation(trx);
+        if (!(await keys.complete(id, claim.claimId, out.status, out.body))) throw stillRunning();
+        return out;
+      });
+      return rendered === undefined ? undefined : { replayed: false, ...rendered };
+    } finally {
+      this.options.owner.end(claim);
     }
   }
 
