@@ -31,11 +31,17 @@ export class GroupCommit {
   /** Flushes run (for tests and metrics). */
   flushes = 0;
 
-  constructor(private readonly flush: WalFlush) {}
+  constructor(
+    private readonly flush: WalFlush,
+    /** Told the number of each commit as it is numbered (sqlite.ts starts its checkpointer from it). */
+    private readonly onCommitted: (n: number) => void = () => undefined,
+  ) {}
 
   /** Numbers a commit that has just returned; pass the number to `durable`. */
   committed(): number {
-    return ++this.#committed;
+    const n = ++this.#committed;
+    this.onCommitted(n);
+    return n;
   }
 
   /** The number of the last commit so far. */

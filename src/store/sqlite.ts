@@ -9,6 +9,7 @@ import { DurableSqliteDialect } from './durable-sqlite-dialect.js';
 import { GroupCommit, walFlush, type WalFlush } from './group-commit.js';
 import { KeepCauseSqliteDialect } from './keep-cause-dialect.js';
 import { TableWrites } from './table-writes.js';
+import { startWalCheckpointer, WAL_FALLBACK_CHECKPOINT_PAGES, type WalCheckpointer } from './wal-checkpointer.js';
 
 export const MEMORY = ':memory:';
 
@@ -51,6 +52,9 @@ export function changeMarkers(db: AnyKysely): { dataVersion: () => number; write
   return dataVersion === undefined || writes === undefined ? undefined : { dataVersion, writes };
 }
 
+/** Commits after which a file database's WAL checkpointer starts. */
+const CHECKPOINTER_AFTER_COMMITS = 200;
+
 export interface OpenSqliteOptions {
   mustExist?: boolean;
   busyTimeoutMs?: number;
@@ -89,18 +93,38 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
     // argument): the durability of FULL, one fdatasync per group, off the event loop.
     // :memory: has nothing to flush.
     database.exec(path === MEMORY ? 'PRAGMA synchronous = FULL' : 'PRAGMA synchronous = NORMAL');
+    // Checkpoints run on a thread of their own (wal-checkpointer.ts); this connection checkpoints
+    // in a commit only past the fallback, so a commit rarely copies pages and fsyncs on the event loop.
+    if (path !== MEMORY) database.exec(`PRAGMA wal_autocheckpoint = ${WAL_FALLBACK_CHECKPOINT_PAGES}`);
   } catch (error) {
     database.close();
     throw error;
   }
   const writes = new TableWrites();
   const flush = path === MEMORY ? undefined : (options.flush ?? walFlush(path));
-  const commits = flush === undefined ? undefined : new GroupCommit(flush);
+  // Started by the store's CHECKPOINTER_AFTER_COMMITS-th commit: a store that writes little
+  // (the CLI, most tests) never needs a thread, and its WAL stays short without one.
+  let checkpointer: WalCheckpointer | undefined;
+  const startCheckpointer = (n: number) => {
+    if (n === CHECKPOINTER_AFTER_COMMITS)
+      checkpointer = startWalCheckpointer(path, (message) =>
+        process.emitWarning(`SQLite WAL checkpoint failed (the writer checkpoints past the fallback): ${message}`),
+      );
+  };
+  const commits = flush === undefined ? undefined : new GroupCommit(flush, startCheckpointer);
   const db =
     flush === undefined || commits === undefined
       ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }, writes) })
       : new Kysely<Database>({
-          dialect: new DurableSqliteDialect({ database }, commits, async () => flush.close?.(), writes),
+          dialect: new DurableSqliteDialect(
+            { database },
+            commits,
+            async () => {
+              await checkpointer?.close();
+              await flush.close?.();
+            },
+            writes,
+          ),
         });
   tableWrites.set(adapterOf(db), writes);
   directRunners.set(adapterOf(db), new DirectSqlite(database, writes, commits));
