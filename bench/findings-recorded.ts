@@ -662,7 +662,7 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - a 60 s warm-up instead of 10 s, and \`--interrupt-budget=8000\` (earlier tier-up), moved it by less than 0.3 ms. Nothing in the login was changed.
 - **Not done** (as in round 11): the session's \`last_refreshed_at\` stamp on each refresh, the login's two second-factor reads as one, a payment's idempotency claim committed apart from the payment.
 
-### Round 13 (2026-12-07, 11:35–12:50 UTC): a refresh writes no session row; where a login's and a payment's time goes
+### Round 13 (2026-12-07, 11:35–13:40 UTC): a refresh writes no session row, a payment's key claimed with it, checkpoints off the event loop
 
 - **A refresh no longer writes its session (\`e9c6fd9\`, 0017_refresh_chain_order).** Each rotation updated \`sessions.last_refreshed_at\`: one row, two index entries and one WAL frame more per refresh. A session's last refresh is now read from its newest refresh token. \`refresh_tokens(session_id)\` became \`(session_id, created_at)\`, so reading it is one index seek. It is read in the session lookups, the lists and the rotation's answer. Postgres's one-statement rotation answers the session \`FOR SHARE\`, so a revocation that committed while the rotation waited is still read back.
   - Side by side (\`AB_ROOTS=<before>,/work/main taskset -c 1 node --import tsx bench/ab-refresh.ts 8 3\`, ABBA windows): median 425 → 406 µs a refresh (−4.5 %). A first prototype, measured at a faster hour, gave 355 → 337 µs (−5 %).
@@ -675,6 +675,8 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - \`/api/users/me\` p99 15 ms alone, 35 ms beside writers as fast as answered (2.33×), 25 ms beside the paced writers (1.67×).
 
   The machine ran at about 0.6× its speed of 38 minutes before. At 11:46, on the previous build, the same command gave introspection 80 µs, client_credentials 152 µs, refresh 346 µs (2,888/s), payments 449 µs (2,225/s per core, 1,702/s wall) and login 0.77×. No target moved from unmet to met in either run. Only the side-by-side figures above compare builds.
+- **The table again at 13:03 UTC, on \`e405c20\`** (all four changes; same command): introspection 10,716/s per core (93 µs; met); client_credentials 5,740/s (174 µs; met); refresh 1,913/s (523 µs; **not met**); payments 1,950/s per core and 1,688/s wall in the per-core row, 1,738/s wall in the read table's run (**not met**); login 63/s, 0.79× raw argon2id at 78–81/s (**not met**); \`/api/users/me\` p99 9 ms alone, 32 ms beside writers as fast as answered (3.6×, **not met**) and 24 ms beside the paced writers (2.7×, **not met**).
+  - Right after, side by side with the build before the checkpointer (\`bench/ab-refresh.ts 6 3\`), refresh medians were 529 → 489 µs: the checkpoint thread does not cost refreshes. The machine was slow for refreshes at that hour.
 - **Where a login's time goes** (\`/proc/<pid>/task/*/stat\` over 8–10 s of logins, 8 connections, the server on CPU 0):
   - The four libuv threads spend 10.6–10.9 ms a login on argon2id. Raw argon2id on the same core just before cost 10.5 ms, so argon2id itself runs within 4 % of its ceiling in the server.
   - About 3 ms of that is system time. \`strace\` shows why: \`@node-rs/argon2\` (mimalloc) maps its 19 MiB afresh for every check (\`mmap\` of 21 MiB, \`madvise(MADV_HUGEPAGE)\`, \`munmap\`), and the kernel zeroes the pages (\`clear_page_erms\`). Raw argon2id pays the same, so the ratio does not depend on it. \`MIMALLOC_PURGE_DELAY=-1\` and \`MIMALLOC_ALLOW_LARGE_OS_PAGES=1\` changed nothing.
@@ -688,6 +690,14 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - A commit writes one WAL frame per page it changed, about 12 per payment: the payments table and its five indexes, the audit table and its four, and the key's row. The claim's commit writes the key's pages a second time.
   - The server core was 84–87 % busy at 16 clients; every payment waits for a flush (fdatasync p50 about 4 ms under strace).
   - **Tried and dropped:** two flushes in flight instead of one. Two pairs of runs: 1,407/1,440 and 1,408/1,417 payments/s, with 84/87 and 82/87 % of the core used. That is within the noise, because the kernel serialises fdatasyncs of one file.
-  - What would move the wall rate: fewer pages per payment (WITHOUT ROWID tables for payments, audit events and keys, which would drop three primary-key indexes; the claim in the payment's transaction). Each is a table rebuild of payroll data with its own upgrade path, so neither was started in this round.
-- **Not done:** the login's two second-factor reads as one; a payment's idempotency claim committed apart from the payment; WITHOUT ROWID payroll tables.
+- **A payment's key is claimed in the payment's transaction on SQLite (\`6b87766\`).** The write lock already kept every other claimant out until the payment committed, so the claim's separate commit bought nothing there. It cost a commit and wrote the key's pages twice. Postgres still commits the claim first.
+  - Five pairs of runs, 16 clients, before/after: 661/471, 548/487, 746/816, 576/507 and 607/445 µs of server CPU a payment. Four pairs favour the change; the machine moved by 2× within minutes.
+  - Command: \`ROOT=<checkout> taskset -c 1 node --import tsx <script>\`, a scratch script that starts \`bulwark serve\` and runs \`bench/payment-load.ts\` for 5 s after 3 s. It reads the server's threads from \`/proc\`, and was not committed.
+- **Checkpoints off the event loop (\`e405c20\`).**
+  - The finding: with 16, 32 and 64 clients alike the server's core was only 79–87 % busy. A fast virtual disk (fdatasync of an overwritten page p50 0.16 ms) could not explain that.
+  - The cause: the commit that crossed 1,000 WAL pages ran SQLite's checkpoint on the event loop. It copied the pages and fsynced the WAL and the database, and answered nothing meanwhile. With checkpoints switched off in a scratch build the core was 97 % busy.
+  - Now a second connection on a worker thread checkpoints (PASSIVE) every 100 ms once the store has committed 200 times. The writer's own checkpoint starts only past 10,000 pages, as a bound.
+  - Three pairs, before/after: 1,570/1,783, 1,461/1,659 and 1,479/1,778 payments/s (+13–20 %). The server's core went from 81–82 % to 83–88 % busy, and CPU per payment from 517–565 to 468–533 µs.
+- What would still move the wall rate: fewer pages per payment. WITHOUT ROWID tables for payments, audit events and keys would drop three primary-key indexes, but each is a table rebuild of payroll data with its own upgrade path, so it was not started.
+- **Not done:** the login's two second-factor reads as one; WITHOUT ROWID payroll tables.
 `;
