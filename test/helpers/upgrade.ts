@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { it } from 'node:test';
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { MigrationMap } from '../../src/store/migrations/index.js';
 import { openStore, type SqlStore } from '../../src/store/index.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { openSqlite } from '../../src/store/sqlite.js';
-import { createTestSchema } from './postgres.js';
+import { createTestSchema, SKIP_POSTGRES } from './postgres.js';
 
 /**
  * Applies `migrations` as an older release did, under the store's bookkeeping table names.
@@ -66,4 +67,15 @@ export async function checkUpgrade(
     await store.close();
     await remove();
   }
+}
+
+/** The same upgrade check as two tests, `SQLite: <what>` and `Postgres: <what>`. */
+export function itUpgradesOnBoth(
+  what: string,
+  makeOld: MakeOldStore,
+  check: (store: SqlStore) => Promise<void>,
+  migrations?: MigrationMap,
+): void {
+  it(`SQLite: ${what}`, () => checkUpgrade('sqlite', makeOld, check, migrations));
+  it(`Postgres: ${what}`, { skip: SKIP_POSTGRES }, () => checkUpgrade('postgres', makeOld, check, migrations));
 }

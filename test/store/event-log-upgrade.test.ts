@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { Kysely, Migration } from 'kysely';
 import { coreMigrations } from '../../src/store/migrations/index.js';
 import type { SqlStore } from '../../src/store/index.js';
-import { SKIP_POSTGRES } from '../helpers/postgres.js';
-import { checkUpgrade, migrateAsRelease } from '../helpers/upgrade.js';
+import { itUpgradesOnBoth, migrateAsRelease } from '../helpers/upgrade.js';
 
 /**
  * The release before the event log's order (0014): its migrations, and rows as it wrote them.
@@ -57,12 +56,9 @@ async function assertLogKept(store: SqlStore): Promise<void> {
 }
 
 describe('upgrade of the security event log (0014_event_log_order)', () => {
-  it('SQLite: old events are stamped, acknowledgements kept, and the watermark starts from nothing', () =>
-    checkUpgrade('sqlite', makeOldStore, assertLogKept));
-
-  it(
-    'Postgres: old events are stamped, acknowledgements kept, and the watermark starts from nothing',
-    { skip: SKIP_POSTGRES },
-    () => checkUpgrade('postgres', makeOldStore, assertLogKept),
+  itUpgradesOnBoth(
+    'old events are stamped, acknowledgements kept, and the watermark starts from nothing',
+    makeOldStore,
+    assertLogKept,
   );
 });

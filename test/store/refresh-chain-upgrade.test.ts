@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { sql, type Kysely, type Migration } from 'kysely';
 import { coreMigrations } from '../../src/store/migrations/index.js';
 import type { SqlStore } from '../../src/store/index.js';
-import { SKIP_POSTGRES } from '../helpers/postgres.js';
-import { checkUpgrade, migrateAsRelease } from '../helpers/upgrade.js';
+import { itUpgradesOnBoth, migrateAsRelease } from '../helpers/upgrade.js';
 
 const CREATED = Date.now() - 60_000;
 const REFRESHED = CREATED + 30_000;
@@ -91,12 +90,9 @@ async function assertChainKept(store: SqlStore): Promise<void> {
 }
 
 describe('upgrade to the derived last refresh (0017_refresh_chain_order)', () => {
-  it('SQLite: a session an older release refreshed keeps its last refresh, the next rotation moves it, the session index is replaced', () =>
-    checkUpgrade('sqlite', makeOldStore, assertChainKept));
-
-  it(
-    'Postgres: a session an older release refreshed keeps its last refresh, the next rotation moves it, the session index is replaced',
-    { skip: SKIP_POSTGRES },
-    () => checkUpgrade('postgres', makeOldStore, assertChainKept),
+  itUpgradesOnBoth(
+    'a session an older release refreshed keeps its last refresh, the next rotation moves it, the session index is replaced',
+    makeOldStore,
+    assertChainKept,
   );
 });

@@ -12,7 +12,7 @@ import { sqlAudit } from './audit.js';
 import type { RunStatement } from '../direct-sqlite.js';
 import { directSqlite } from '../sqlite.js';
 import { CompiledInsert, CompiledRead } from './compiled.js';
-import { lastRefreshedAtOf, sessionSelection, toSessionRecord } from './sessions.js';
+import { lastRefreshedAtOf, sessionSelection, STORED_COLUMNS, toSessionRecord } from './sessions.js';
 import { parseRoleIds, roleIdsJson, toUserRecord } from './users.js';
 import { databaseClockMs, ms, msOrNull } from './values.js';
 
@@ -237,7 +237,7 @@ const SESSION_NOW = new CompiledRead<Database, SessionsTable>(
 );
 
 /** The session's stored columns, for the Postgres rotation's answer (its last refresh is the successor's). */
-const ROTATED_SESSION_COLUMNS = SESSION_COLUMNS.filter((c) => c !== 'last_refreshed_at').map((c) => sql.ref(`s.${c}`));
+const ROTATED_SESSION_COLUMNS = STORED_COLUMNS.map((c) => sql.ref(`s.${c}`));
 
 /**
  * Postgres: the whole rotation of an unused token as one statement, so one round trip that

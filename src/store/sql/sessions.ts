@@ -71,7 +71,8 @@ const COLUMNS: ReadonlyArray<keyof SessionsTable> = [
   'amr',
   'dpop_jkt',
 ];
-const STORED_COLUMNS = COLUMNS.filter((c) => c !== 'last_refreshed_at');
+/** The columns a session's record is read from as stored (its last refresh is derived). */
+export const STORED_COLUMNS = COLUMNS.filter((c) => c !== 'last_refreshed_at');
 // Every login inserts one: compiled once, with and without the deferred flush.
 const INSERT = new CompiledInsert<Database, 'sessions', keyof SessionsTable>('sessions', COLUMNS);
 const INSERT_FLUSHED_BY_NEXT_WRITE = new CompiledInsert<Database, 'sessions', keyof SessionsTable>(
