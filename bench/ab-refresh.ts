@@ -1,5 +1,6 @@
 import { cpuSeconds } from './cpu.js';
 import { login, startBulwark, type BulwarkProcess } from './processes.js';
+import { refreshChain } from './refresh-chain.js';
 
 /**
  * Refresh rotations of two or more builds side by side, in one run:
@@ -39,20 +40,10 @@ async function window(s: Side, windowSeconds: number): Promise<number> {
   const cpu0 = cpuSeconds(pid);
   const counts = await Promise.all(
     s.tokens.map(async (first, i) => {
-      let refresh = first;
-      let done = 0;
-      while (performance.now() < end) {
-        const response = await fetch(`${s.bulwark.url}/api/users-sessions/refresh`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ refresh_token: refresh }),
-        });
-        if (response.status !== 200) throw new Error(`${s.root}: refresh answered ${response.status}`);
-        refresh = ((await response.json()) as { refresh_token: string }).refresh_token;
-        done++;
-      }
-      s.tokens[i] = refresh;
-      return done;
+      const result = await refreshChain(s.bulwark.url, first, end);
+      if (result.refused !== undefined) throw new Error(`${s.root}: refresh answered ${result.refused}`);
+      s.tokens[i] = result.last;
+      return result.done;
     }),
   );
   const done = counts.reduce((a, b) => a + b, 0);

@@ -25,21 +25,29 @@ export interface BesideWrites {
   refreshesPerSec: number;
 }
 
+/** Seconds of the same mix before each beside-writes measurement. */
+const WARM_UP_SECONDS = 3;
+
 /** The paced writers' rate: the ~385 writes/s the issue measured its 8 → 68 ms p99 beside, rounded up. */
 export const PACED_WRITES_PER_SEC = 400;
 
 /**
  * The beside-writes load (8 payment loops, 8 refresh chains) in a child process at nice 10 on the
- * load generator's core: in this process its fetch calls and their GC pauses (up to 14 ms, seen
- * with monitorEventLoopDelay) delayed autocannon's own reads and were counted as the server's
- * latency. Niced, it yields the core whenever autocannon has work.
+ * load generator's core: in this process its calls and their GC pauses (up to 14 ms, seen with
+ * monitorEventLoopDelay) delayed autocannon's own reads and were counted as the server's latency.
+ * Niced, it yields the core whenever autocannon has work. Its requests go over raw keep-alive
+ * connections (bench/keep-alive-client.ts): as `fetch` loops they took 2.3 ms of that core a write
+ * and, with autocannon, all of it (round 14 in docs/benchmarks.md).
  */
-async function startWriters(job: WritersJob): Promise<{ run(seconds: number): Promise<WritersResult> }> {
+async function startWriters(
+  job: WritersJob,
+): Promise<{ run(seconds: number): Promise<WritersResult>; stop(): Promise<void> }> {
   const child = fork(fileURLToPath(new URL('./mixed-writers.ts', import.meta.url)), [JSON.stringify(job)], {
     execPath: 'nice',
     execArgv: ['-n', '10', process.execPath, '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
     child.once('exit', (code) => reject(new Error(`the writers exited with ${code} before they were ready`)));
@@ -47,11 +55,18 @@ async function startWriters(job: WritersJob): Promise<{ run(seconds: number): Pr
   return {
     run: (seconds) =>
       new Promise<WritersResult>((resolve, reject) => {
-        child.removeAllListeners('exit');
-        child.once('message', (result: WritersResult) => resolve(result));
-        child.once('exit', (code) => reject(new Error(`the writers exited with ${code}`)));
+        const early = (code: number | null) => reject(new Error(`the writers exited with ${code}`));
+        child.once('exit', early);
+        child.once('message', (result: WritersResult) => {
+          child.off('exit', early);
+          resolve(result);
+        });
         child.send({ seconds });
       }),
+    stop: async () => {
+      child.kill();
+      await exited;
+    },
   };
 }
 
@@ -85,7 +100,11 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
         clients: 8,
         ...(perSecond === undefined ? {} : { perSecond }),
       });
+      // The same mix first, unmeasured: the write paths warm (the optimising compiler's work and the
+      // first flushes out of the figures), as every per-core row is measured after 3 s of its own load.
+      await Promise.all([autocannon({ ...me, duration: WARM_UP_SECONDS }), writers.run(WARM_UP_SECONDS)]);
       const [under, written] = await Promise.all([autocannon({ ...me, duration: seconds }), writers.run(seconds)]);
+      await writers.stop();
       const beside = {
         perSec: under.requests.average,
         p99Ms: under.latency.p99,

@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { cpuDuring } from './cpu.js';
 import { activeEmployees, paymentLoad } from './payment-load.js';
 import { login, SERVER_CPU, startBulwark, type BulwarkProcess } from './processes.js';
+import { refreshChain } from './refresh-chain.js';
 
 const run = promisify(execFile);
 
@@ -133,23 +134,9 @@ async function refreshes(bulwark: BulwarkProcess, seconds: number, workers: numb
   );
   let errors = 0;
   const chain = async (first: string, end: number): Promise<number> => {
-    let refresh = first;
-    let done = 0;
-    while (performance.now() < end) {
-      const response = await fetch(`${bulwark.url}/api/users-sessions/refresh`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refresh_token: refresh }),
-      });
-      if (response.status !== 200) {
-        errors++;
-        await response.body?.cancel();
-        return done;
-      }
-      refresh = ((await response.json()) as { refresh_token: string }).refresh_token;
-      done++;
-    }
-    return done;
+    const result = await refreshChain(bulwark.url, first, end);
+    if (result.refused !== undefined) errors++;
+    return result.done;
   };
   const tokens = pairs.map((p) => p.refresh_token);
   const warm = performance.now() + WARM_UP_SECONDS * 1000;
