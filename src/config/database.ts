@@ -6,7 +6,8 @@ export interface DatabaseDeadlines {
   connectTimeoutMs: number;
   /** One statement: Postgres statement_timeout (the server cancels it) and, a second later, the
    *  client's own timer (a server that does not answer at all: its connection is dropped);
-   *  SQLite's busy_timeout (waiting for another process's write lock). */
+   *  SQLite's busy_timeout (waiting for another process's write lock) and a write's wait for the
+   *  WAL flush that makes it durable (a disk that does not answer). */
   statementTimeoutMs: number;
 }
 

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { DATABASE_DEADLINE_DEFAULTS } from '../config/index.js';
 
 /** Flushes what has been written to the write-ahead log to stable storage; off the event loop. */
 export type WalFlush = () => Promise<void>;
@@ -22,12 +23,15 @@ export type WalFlush = () => Promise<void>;
  * The gain: one fdatasync, on libuv's thread pool, covers every transaction that committed while
  * the previous one ran (group commit), and the event loop never waits for the disk: reads go on
  * while writes wait for their flush. A failed flush rejects every write it was to cover (their
- * callers answer 503); nothing is acknowledged that the flush did not reach.
+ * callers answer 503); nothing is acknowledged that the flush did not reach. A flush that does
+ * not end within the statement deadline (a disk that stopped answering) fails them the same way.
  */
 export class GroupCommit {
   #committed = 0;
   #durable = 0;
   #flushing: Promise<void> | undefined;
+  /** A flush past its deadline, still running: until it ends, every write waiting for one fails at once. */
+  #stalled: Promise<void> | undefined;
   /** Flushes run (for tests and metrics). */
   flushes = 0;
 
@@ -35,6 +39,12 @@ export class GroupCommit {
     private readonly flush: WalFlush,
     /** Told the number of each commit as it is numbered (sqlite.ts starts its checkpointer from it). */
     private readonly onCommitted: (n: number) => void = () => undefined,
+    /**
+     * How long a write waits for its flush (the store's statement deadline). Past it the write
+     * fails as a stalled database (a 503 with Retry-After): its commit is in the WAL and becomes
+     * durable when the disk answers, so a retry finds it (a payment replays its answer).
+     */
+    private readonly deadlineMs: number = DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs,
   ) {}
 
   /** Numbers a commit that has just returned; pass the number to `durable`. */
@@ -49,9 +59,14 @@ export class GroupCommit {
     return this.#committed;
   }
 
-  /** Resolves once commit `n` is on stable storage; rejects if the flush that was to cover it failed. */
+  /**
+   * Resolves once commit `n` is on stable storage; rejects if the flush that was to cover it
+   * failed, or did not end within the deadline (and at once while such a flush still runs: no
+   * second fdatasync is queued behind a disk that does not answer).
+   */
   async durable(n: number): Promise<void> {
     while (this.#durable < n) {
+      if (this.#stalled !== undefined) throw flushStalled(this.deadlineMs);
       // A flush already under way may have started before commit n: wait for it, then flush again if needed.
       this.#flushing ??= this.#flushOnce();
       await this.#flushing;
@@ -60,14 +75,35 @@ export class GroupCommit {
 
   async #flushOnce(): Promise<void> {
     const covers = this.#committed;
+    const reached = () => {
+      if (covers > this.#durable) this.#durable = covers;
+    };
+    let timer: NodeJS.Timeout | undefined;
     try {
       this.flushes++;
-      await this.flush();
-      if (covers > this.#durable) this.#durable = covers;
+      const flushing = this.flush();
+      const deadline = new Promise<'stalled'>((resolve) => {
+        timer = setTimeout(() => resolve('stalled'), this.deadlineMs);
+      });
+      if ((await Promise.race([flushing, deadline])) === 'stalled') {
+        this.#stalled = flushing
+          .then(reached, () => undefined)
+          .finally(() => {
+            this.#stalled = undefined;
+          });
+        throw flushStalled(this.deadlineMs);
+      }
+      reached();
     } finally {
+      clearTimeout(timer);
       this.#flushing = undefined;
     }
   }
+}
+
+/** What a write answers when the disk did not confirm its flush in time: an outage (503), not a fault. */
+function flushStalled(deadlineMs: number): Error {
+  return Object.assign(new Error(`SQLite WAL flush deadline exceeded (${deadlineMs} ms)`), { code: 'ETIMEDOUT' });
 }
 
 /**

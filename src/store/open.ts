@@ -5,7 +5,7 @@ import { migrateToLatest } from './migrations/index.js';
 import type { MigrationMap } from './migrations/index.js';
 import { migratePostgres, openPostgres } from './postgres.js';
 import type { Database } from './schema.js';
-import { MEMORY, openSqlite } from './sqlite.js';
+import { MEMORY, openSqlite, type OpenSqliteOptions } from './sqlite.js';
 import { createSqlStore } from './sql/store.js';
 import type { SqlStore } from './sql/store.js';
 
@@ -22,6 +22,8 @@ export interface OpenStoreOptions {
   migrate?: boolean | undefined;
   /** Deadlines of every call the store makes (the migrations excepted); defaults: DATABASE_DEADLINE_DEFAULTS. */
   deadlines?: DatabaseDeadlines | undefined;
+  /** SQLite: how the WAL is flushed (tests stall or fail it); default fdatasync of the -wal file. */
+  walFlush?: OpenSqliteOptions['flush'];
 }
 
 type Target = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -56,7 +58,11 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   try {
     db =
       where.kind === 'sqlite'
-        ? openSqlite(where.path, { mustExist: options.migrate === false, busyTimeoutMs: deadlines.statementTimeoutMs })
+        ? openSqlite(where.path, {
+            mustExist: options.migrate === false,
+            statementTimeoutMs: deadlines.statementTimeoutMs,
+            flush: options.walFlush,
+          })
         : openPostgres(where.url, deadlines);
   } catch (error) {
     if (error instanceof Error && error.message.startsWith('no database at')) throw error;

@@ -57,7 +57,11 @@ const CHECKPOINTER_AFTER_COMMITS = 200;
 
 export interface OpenSqliteOptions {
   mustExist?: boolean;
-  busyTimeoutMs?: number;
+  /**
+   * The statement deadline (default DATABASE_DEADLINE_DEFAULTS): SQLite's busy_timeout (another
+   * process's write lock), and the longest a write waits for the WAL flush that makes it durable.
+   */
+  statementTimeoutMs?: number;
   /** How the WAL is flushed (tests observe or delay it); default fdatasync of the -wal file. */
   flush?: (WalFlush & { close?: () => Promise<void> }) | undefined;
 }
@@ -79,13 +83,12 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
     chmodSync(path, 0o600);
   }
   const database = openSqliteDatabase(path);
+  const statementTimeoutMs = options.statementTimeoutMs ?? DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs;
   try {
     database.exec('PRAGMA journal_mode = WAL');
     // The write lock of another process (a second instance, the CLI) is waited for this long, then
     // the statement fails SQLITE_BUSY: a 503.
-    database.exec(
-      `PRAGMA busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DATABASE_DEADLINE_DEFAULTS.statementTimeoutMs)}`,
-    );
+    database.exec(`PRAGMA busy_timeout = ${Math.trunc(statementTimeoutMs)}`);
     database.exec('PRAGMA foreign_keys = ON');
     // Every answer given (a 201 payment, a revocation, a logout) survives a power loss, not only a
     // killed process. A file database commits with NORMAL (no fsync on the event loop) and each
@@ -111,7 +114,7 @@ export function openSqlite(path: string, options: OpenSqliteOptions = {}): Kysel
         process.emitWarning(`SQLite WAL checkpoint failed (the writer checkpoints past the fallback): ${message}`),
       );
   };
-  const commits = flush === undefined ? undefined : new GroupCommit(flush, startCheckpointer);
+  const commits = flush === undefined ? undefined : new GroupCommit(flush, startCheckpointer, statementTimeoutMs);
   const db =
     flush === undefined || commits === undefined
       ? new Kysely<Database>({ dialect: new KeepCauseSqliteDialect({ database }, writes) })

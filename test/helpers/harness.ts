@@ -11,7 +11,7 @@ import { buildApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/http/logger.js';
 import type { Metrics } from '../../src/metrics/index.js';
 import { payrollMigrations, type PayrollOptions, type PayrollServices } from '../../src/payroll/index.js';
-import { openStore, type SqlStore } from '../../src/store/index.js';
+import { openStore, type OpenStoreOptions, type SqlStore } from '../../src/store/index.js';
 import type { Role } from '../../src/store/types.js';
 
 export const ISSUER = 'http://bulwark.test';
@@ -56,6 +56,8 @@ export interface HarnessOptions {
   throttle?: ThrottleOptions;
   /** Metrics the app reports into (as a served process would with BULWARK_METRICS_PORT). */
   metrics?: Metrics;
+  /** SQLite: how the WAL is flushed (a test stalls or fails the disk); default fdatasync. */
+  walFlush?: OpenStoreOptions['walFlush'];
 }
 
 /** Limits no ordinary suite reaches (every inject comes from the same IP, within milliseconds). */
@@ -97,7 +99,13 @@ export async function createHarness(env: Record<string, string> = {}, options: H
     },
   });
   const open = async () => {
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir, migrations: payrollMigrations });
+    const store = await openStore({
+      databaseUrl: config.databaseUrl,
+      dataDir,
+      migrations: payrollMigrations,
+      deadlines: config.databaseDeadlines,
+      walFlush: options.walFlush,
+    });
     const logger = createLogger('info', sink);
     // The composition root's own assembly, on the test clock: the app under test is the product's.
     const assembly = await assembleProcess(config, store, logger, {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { GroupCommit, walFlush } from '../../src/store/group-commit.js';
+import { isDependencyOutage } from '../../src/http/error-mapper.js';
 import { DEFER_DURABILITY, READ_DURABLE } from '../../src/store/durable-sqlite-dialect.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
@@ -77,6 +78,33 @@ describe('GroupCommit', () => {
     const c = commits.durable(commits.committed());
     gates[1]?.open();
     await c;
+  });
+
+  it('a flush past the deadline fails its writes as an outage; while it hangs others fail at once, with no second fdatasync; once it ends, writes flush again', async () => {
+    const { flush, gates } = gatedFlush();
+    const commits = new GroupCommit(flush, undefined, 50);
+    const started = performance.now();
+    const a = commits.durable(commits.committed());
+    const b = commits.durable(commits.committed()); // committed while the first flush runs
+    await assert.rejects(a, (error: Error & { code?: string }) => {
+      assert.equal(error.code, 'ETIMEDOUT');
+      assert.match(error.message, /WAL flush deadline exceeded \(50 ms\)/);
+      assert.equal(isDependencyOutage(error), true, 'answered 503 with Retry-After, never a 500');
+      return true;
+    });
+    assert.ok(performance.now() - started >= 45, 'not before the deadline');
+    await assert.rejects(b, /deadline exceeded/);
+    assert.equal(gates.length, 1, 'nothing more is queued behind the hung flush');
+    await assert.rejects(commits.durable(commits.committed()), /deadline exceeded/);
+    assert.equal(gates.length, 1);
+    // The disk answers: what the hung flush covered is durable, and the next write flushes again.
+    gates[0]?.open();
+    await new Promise((resolve) => setImmediate(resolve));
+    await commits.durable(1);
+    const d = commits.durable(commits.committed());
+    assert.equal(gates.length, 2, 'a new flush for the commits after the hung one');
+    gates[1]?.open();
+    await d;
   });
 });
 
