@@ -700,4 +700,48 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - Three pairs, before/after: 1,570/1,783, 1,461/1,659 and 1,479/1,778 payments/s (+13–20 %). The server's core went from 81–82 % to 83–88 % busy, and CPU per payment from 517–565 to 468–533 µs.
 - What would still move the wall rate: fewer pages per payment. WITHOUT ROWID tables for payments, audit events and keys would drop three primary-key indexes, but each is a table rebuild of payroll data with its own upgrade path, so it was not started.
 - **Not done:** the login's two second-factor reads as one; WITHOUT ROWID payroll tables.
+
+### Round 14 (2026-12-07, 14:38–16:00 UTC): the load generator's own cost, a flush deadline, the young generation
+
+- **This VM today.** A one-second SHA-256 probe per vCPU (\`taskset -c <n>\`, a scratch script) read 426,000/s on CPU 0 (the server's) and 808,000/s on CPU 1 at 15:10. At 15:20 the same probe read 546,000 to 878,000/s on both, within seconds. \`GET /api/users/me\` alone answered 9,000–11,700/s at 85–96 µs of server CPU, against 26,154/s at 36 µs in the 2026-12-04 table. Only side-by-side figures compare builds here.
+- **The load generator's own cost (\`f7a7fcb\`, bench only).**
+  - The refresh chains and the writers beside the reads used \`fetch\`. Each write cost the load generator about 2.3 ms of CPU. Beside autocannon, that filled the load generator's core: it was 96–99 % busy, against 41–69 % for autocannon alone.
+  - So the writers paced to 400 writes/s reached only 119–374. The server, fed fewer requests per loop turn, spent more per operation.
+  - Both now go over raw keep-alive connections (\`bench/keep-alive-client.ts\`, \`bench/refresh-chain.ts\`): one request at a time, Content-Length answers only. The per-core refresh row, \`bench/ab-refresh.ts\` and the mixed writers share them.
+  - Refresh side by side, same minutes, 16 chains: 513 and 614 µs of server CPU a refresh under \`fetch\`; 346 and 360 µs on raw connections. The load generator's core is now 40–66 % busy beside the writers, and the paced writers reach their 400/s.
+- **The mixed benchmark measured cold write paths.** It started the writers on a fresh server and measured at once.
+  - At 120 writes/s a write cost 1.5 ms of main thread. \`perf\` showed mostly V8's baseline tier (\`Builtins_BaselineOutOfLinePrologue\`, \`LoadIC\`), with 5.8 % of samples in optimised code.
+  - It now runs the same mix for 3 s before each beside-writes window, as every per-core row is measured after 3 s of its own load.
+  - Three runs after both changes (\`taskset -c 1 node --import tsx bench/mixed.ts 5\`), p99 alone → beside writes as fast as answered → beside 400 writes/s:
+    - 10 → 18 → 16 ms (1.8×, 1.6×);
+    - 14 → 17 → 15 ms;
+    - in the table run below, 11 → 23 → 17 ms (2.09×, 1.55×).
+  - Before both changes, at 14:40: 8 → 29 → 18 ms (3.63×, 2.25×), with the paced writers at 374/s.
+  - What is left is the reads' own cost beside writes. At 400 writes/s, with about 20 % of the core for the writes, reads fell by 37 %: a read cost about 30 % more beside writes. The row caches are not the cause: they missed nothing, as in round 10.
+- **The table at 15:29 UTC on \`6de04d1\`** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`):
+  - introspection 11,529/s per core (87 µs; met);
+  - client_credentials 6,013/s (166 µs; met);
+  - refresh 2,844/s (352 µs; **not met**);
+  - payments 1,897/s per core (527 µs), 1,703/s wall, and 1,830/s wall in the read table's run (**not met**);
+  - login 58/s, 0.79× raw argon2id at 72–75/s (**not met**);
+  - \`/api/users/me\` p99 beside writers as fast as answered 2.09× (**not met**), beside 400 writes/s 1.55× (met).
+
+  Six minutes later, in the A/B runs below, the same build gave refresh 335–353 µs and payments 2,086–2,116/s wall. No single run met every target; login never did.
+- **Where a refresh's main thread goes.**
+  - \`strace -c\` of the main thread alone, per refresh: 9.3 \`pwrite64\` (4.6 WAL frames, each a header and a page), 10.0 \`fcntl\` (SQLite's WAL locks: two read transactions and the rotation's), 1.2 \`read\`, 1 \`writev\`, 1 \`getpid\` (OpenSSL's fork check) and 0.4 \`futex\`. It made no \`pread64\`.
+  - The 1.6 \`pread64\` a refresh that \`strace -f\` counts are the checkpoint thread's. So a larger SQLite page cache (\`cache_size\` 64 MiB, tried) changed nothing, and it was not kept.
+  - The one \`PRAGMA data_version\` probe of a refresh is the signing key's check before it signs (\`KeyManager.currentSigningKey\`). The contract needs it: no key removed by another process is signed with.
+  - In \`perf\`, 11 % of the main thread is the paravirtual kernel's \`pvm_irq_enable\`. The ES256 signature is 8–10 % and SQLite's own code about 10 %; the rest is spread thin.
+  - Per-thread CPU: the main thread 308 µs a refresh, the flushes about 30 µs, the checkpointer 7–10 µs.
+- **A write's wait for its flush is bounded (\`6de04d1\`).** A disk that stopped answering \`fdatasync\` left every SQLite write waiting with no answer. That broke the rule that every database call has a deadline and a stall is answered 503.
+  - The flush now races the statement deadline, with one timer per flush, not per write. Past it, its writes fail as an outage; while it hangs, every other write fails at once, and no second \`fdatasync\` is queued on libuv's pool.
+  - Tests: \`test/store/group-commit.test.ts\` and \`test/faults/sqlite-flush-stall.test.ts\`. The latter checks a payment answered 503 with Retry-After after 300 ms, writes refused at once while the flush hangs, reads still answered, and after the disk answers the payment's retry replayed and paid once.
+  - Side by side (\`bench/ab-refresh.ts 6 3\`): refresh medians 370 µs before, 365 µs after.
+- **Tried, not adopted: a larger young generation.** With \`--max-semi-space-size=32\`:
+  - \`/api/users/me\` alone answered 10,338 and 10,551/s against 8,982 and 8,960/s (+16 %, alternating runs), and beside writers 5,064 and 5,526/s against 4,524 and 4,872/s.
+  - Refreshes (335/353 against 342/350 µs) and payments (417/420 against 424/426 µs) did not move.
+  - V8 reads the flag only at start-up: \`v8.setFlagsFromString\` at run time left the new space at its default (measured). A shebang \`env -S node …\` is not portable (busybox's \`env\` has no \`-S\`), and a re-exec would leave a child behind a \`kill -9\`.
+  - So it is documented in docs/operations.md for operators (\`NODE_OPTIONS\`), not set by the product, and the benchmark runs without it.
+  - \`--max-semi-space-size=1\` for logins (a nursery that stays in cache beside argon2id) gave 0.709 and 0.788× against 0.738 and 0.738×: nothing.
+- **Not done:** logins still spend 2.3–2.9 ms of main thread where 0.9× allows 1.2 ms (round 13). Nothing in this round moves that.
 `;
