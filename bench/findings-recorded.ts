@@ -727,6 +727,14 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   - \`/api/users/me\` p99 beside writers as fast as answered 2.09× (**not met**), beside 400 writes/s 1.55× (met).
 
   Six minutes later, in the A/B runs below, the same build gave refresh 335–353 µs and payments 2,086–2,116/s wall. No single run met every target; login never did.
+- **The Postgres table, 15:58 and 16:00 UTC** (\`BENCH_DATABASE_URL=postgres://… taskset -c 1 node --import tsx bench/per-core-postgres.ts 5\`, right after a CI run's Postgres suites on the same server; two runs):
+  - introspection 181 and 161 µs of Bulwark CPU;
+  - client_credentials 324 and 309 µs;
+  - refresh 732 and 765 µs;
+  - payments 1,038 and 872 µs;
+  - login 0.74× in the first run.
+
+  The recorded table gives 75, 160, 354 and 479 µs for the first four. These runs were about 2× slower on every row, refresh included, which the new load generator should have made cheaper. The cause was not isolated: the VM, or the CI run's state in that Postgres server. The refresh row's new load generator is the only change that reaches this path.
 - **Where a refresh's main thread goes.**
   - \`strace -c\` of the main thread alone, per refresh: 9.3 \`pwrite64\` (4.6 WAL frames, each a header and a page), 10.0 \`fcntl\` (SQLite's WAL locks: two read transactions and the rotation's), 1.2 \`read\`, 1 \`writev\`, 1 \`getpid\` (OpenSSL's fork check) and 0.4 \`futex\`. It made no \`pread64\`.
   - The 1.6 \`pread64\` a refresh that \`strace -f\` counts are the checkpoint thread's. So a larger SQLite page cache (\`cache_size\` 64 MiB, tried) changed nothing, and it was not kept.
