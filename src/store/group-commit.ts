@@ -30,8 +30,8 @@ export class GroupCommit {
   #committed = 0;
   #durable = 0;
   #flushing: Promise<void> | undefined;
-  /** A flush past its deadline, still running: until it ends, every write waiting for one fails at once. */
-  #stalled: Promise<void> | undefined;
+  /** A flush past its deadline is still running: until it ends, every write waiting for one fails at once. */
+  #stalled = false;
   /** Flushes run (for tests and metrics). */
   flushes = 0;
 
@@ -66,7 +66,7 @@ export class GroupCommit {
    */
   async durable(n: number): Promise<void> {
     while (this.#durable < n) {
-      if (this.#stalled !== undefined) throw flushStalled(this.deadlineMs);
+      if (this.#stalled) throw flushStalled(this.deadlineMs);
       // A flush already under way may have started before commit n: wait for it, then flush again if needed.
       this.#flushing ??= this.#flushOnce();
       await this.#flushing;
@@ -86,10 +86,11 @@ export class GroupCommit {
         timer = setTimeout(() => resolve('stalled'), this.deadlineMs);
       });
       if ((await Promise.race([flushing, deadline])) === 'stalled') {
-        this.#stalled = flushing
+        this.#stalled = true;
+        void flushing
           .then(reached, () => undefined)
           .finally(() => {
-            this.#stalled = undefined;
+            this.#stalled = false;
           });
         throw flushStalled(this.deadlineMs);
       }

@@ -2,30 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { bearer, problemOf } from '../helpers/harness.js';
 import { paymentBody, payrollFixture, type PayrollFixture } from '../payroll/fixture.js';
-
-/** A WAL flush that passes until `stall()`, then hangs (a disk that does not answer) until `answer()`. */
-function stallableFlush() {
-  let hung: Array<() => void> | undefined;
-  let calls = 0;
-  const flush = (): Promise<void> => {
-    calls++;
-    if (hung === undefined) return Promise.resolve();
-    const waiting = hung;
-    return new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  return {
-    flush,
-    calls: () => calls,
-    stall: () => {
-      hung = [];
-    },
-    answer: () => {
-      const waiting = hung ?? [];
-      hung = undefined;
-      for (const resolve of waiting) resolve();
-    },
-  };
-}
+import { gatedFlush } from '../helpers/wal-flush.js';
 
 /**
  * SQLite's writes wait for the fdatasync that makes them durable (src/store/group-commit.ts). A
@@ -33,7 +10,7 @@ function stallableFlush() {
  * (docs/contract.md §12.1), never a request that hangs; nothing may be lost or run twice.
  */
 describe('SQLite: a WAL flush that hangs is answered 503 within the statement deadline, and nothing is lost or doubled', () => {
-  const disk = stallableFlush();
+  const disk = gatedFlush(true);
   let f: PayrollFixture;
   const pay = (key: string, memo: string) =>
     f.h.app.inject({
@@ -48,12 +25,12 @@ describe('SQLite: a WAL flush that hangs is answered 503 within the statement de
     f = await payrollFixture({ walFlush: disk.flush }, { BULWARK_DB_STATEMENT_TIMEOUT_MS: '300' });
   });
   after(async () => {
-    disk.answer();
+    disk.release();
     await f.close();
   });
 
   it('a payment whose flush hangs: 503 service_unavailable with Retry-After after the deadline; later writes fail at once; once the disk answers the retry replays the one payment', async () => {
-    disk.stall();
+    disk.state.passing = false;
     const started = performance.now();
     const first = await pay('stalled-key', 'stalled flush');
     const waited = performance.now() - started;
@@ -69,17 +46,17 @@ describe('SQLite: a WAL flush that hangs is answered 503 within the statement de
 
     // While the flush still hangs: another write is refused without waiting for a deadline of its
     // own, and without a second fdatasync queued behind the first.
-    const calls = disk.calls();
+    const calls = disk.gates.length;
     const laterStarted = performance.now();
     const later = await pay('later-key', 'while hung');
     assert.equal(later.statusCode, 503);
     assert.ok(performance.now() - laterStarted < 280, 'refused at once');
-    assert.equal(disk.calls(), calls, 'no second flush behind the hung one');
+    assert.equal(disk.gates.length, calls, 'no second flush behind the hung one');
     // Reads do not wait for the disk.
     const me = await f.h.app.inject({ method: 'GET', url: '/api/users/me', headers: bearer(f.tokens.admin) });
     assert.equal(me.statusCode, 200);
 
-    disk.answer();
+    disk.release();
     // The stalled payment committed: its retry replays its answer, it exists once.
     const retry = await pay('stalled-key', 'stalled flush');
     assert.equal(retry.statusCode, 201, retry.body);

@@ -7,6 +7,7 @@ import { sql, type Kysely, type KyselyPlugin } from 'kysely';
 import { DEFER_DURABILITY, READ_DURABLE } from '../../src/store/durable-sqlite-dialect.js';
 import { directSqlite, MEMORY, openSqlite } from '../../src/store/sqlite.js';
 import { CompiledInsert, CompiledRead } from '../../src/store/sql/compiled.js';
+import { gatedFlush, settled } from '../helpers/wal-flush.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bulwark-direct-sqlite-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -16,25 +17,7 @@ interface Db {
   items: { id: string; v: number };
 }
 
-/** A flush that completes only when the test opens its gate. */
-function gatedFlush() {
-  const gates: Array<() => void> = [];
-  const state = { passing: true };
-  const flush = () => (state.passing ? Promise.resolve() : new Promise<void>((resolve) => gates.push(resolve)));
-  return { flush, gates, state };
-}
-
-const settled = async (promise: Promise<unknown>): Promise<boolean> => {
-  let done = false;
-  void promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-};
-
-async function open(flush = gatedFlush()) {
+async function open(flush = gatedFlush(true)) {
   const db = openSqlite(join(root, `d${n++}`, 'db.sqlite'), { flush: flush.flush }) as unknown as Kysely<Db>;
   await sql`create table items (id text primary key, v integer not null)`.execute(db);
   return { db, ...flush };
@@ -92,16 +75,16 @@ describe('compiled statements run directly on SQLite', () => {
     const write = INSERT.run(db, { id: 'a', v: 1 });
     assert.equal(await settled(write), false, 'waits for the flush');
     assert.equal(gates.length, 1);
-    gates[0]?.();
+    gates[0]?.open();
     await write;
     const deferred = INSERT_DEFERRED.run(db, { id: 'b', v: 2 });
     assert.equal(await settled(deferred), true, 'a deferred write does not wait');
     // A durable read waits for the flush that covers the deferred write before it.
     const durableRead = COUNT_DURABLE.first(db, []);
     assert.equal(await settled(durableRead), false);
-    for (const gate of gates.splice(0)) gate();
+    for (const gate of gates.splice(0)) gate.open();
     await new Promise((resolve) => setImmediate(resolve));
-    for (const gate of gates.splice(0)) gate();
+    for (const gate of gates.splice(0)) gate.open();
     assert.equal((await durableRead)?.n, 2);
     state.passing = true;
     await db.destroy();
@@ -150,7 +133,7 @@ describe('compiled statements run directly on SQLite', () => {
     assert.ok(done, 'no transaction was open: it ran');
     assert.equal(await settled(done), false, 'waits for the flush');
     assert.equal(gates.length, 1, 'one flush for the transaction');
-    gates[0]?.();
+    gates[0]?.open();
     assert.equal(await done, 2);
     state.passing = true;
     assert.equal((await COUNT.first(db, []))?.n, 2);

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { GroupCommit, walFlush } from '../../src/store/group-commit.js';
 import { isDependencyOutage } from '../../src/http/error-mapper.js';
+import { gatedFlush, settled } from '../helpers/wal-flush.js';
 import { DEFER_DURABILITY, READ_DURABLE } from '../../src/store/durable-sqlite-dialect.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { migrateToLatest } from '../../src/store/migrations/index.js';
@@ -18,31 +19,6 @@ import { idempotencyKeysRepo } from '../../src/payroll/idempotency/idempotency-k
 const root = mkdtempSync(join(tmpdir(), 'bulwark-group-commit-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
-
-/** A flush that completes only when the test says so (each one a gate), unless `passing`. */
-function gatedFlush() {
-  const gates: Array<{ open: () => void; fail: (error: Error) => void }> = [];
-  const state = { passing: false };
-  const flush = () =>
-    state.passing
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => gates.push({ open: resolve, fail: reject }));
-  return { flush, gates, state };
-}
-
-const settled = async (promise: Promise<unknown>): Promise<boolean> => {
-  let done = false;
-  void promise.then(
-    () => {
-      done = true;
-    },
-    () => {
-      done = true;
-    },
-  );
-  await new Promise((resolve) => setImmediate(resolve));
-  return done;
-};
 
 describe('GroupCommit', () => {
   it('acknowledges a commit only after a flush that started after it; the commits made meanwhile share the next flush', async () => {
