@@ -65,11 +65,28 @@ async function measured<T>(pid: number, work: () => Promise<T>) {
 const WARM_UP_SECONDS = 3;
 
 /**
- * Logins are a hundred times slower than the other operations, so 3 s warms their path with only
- * ~300 calls: the optimising compiler was then still a quarter of the server's CPU beside the
- * main thread (V8's worker threads, 230 ms in a 5 s window; 60 ms after 20 s of warm-up).
+ * Logins are a hundred times slower than the other operations, so they are warmed up by count,
+ * not by time: V8 tiers a function up only after hundreds of calls since its inline caches last
+ * changed (`--minimum-invocations-after-ic-update`, 500 in Node 20), and a login's path runs once
+ * a login. At ~40 logins/s (this VM on a slow day) 10 s made ~400 calls: in the next 5 s V8's
+ * compiler threads still spent 0.6-0.85 ms a login and 28 functions were optimised; after 60 s
+ * (~2,400 calls), 0.1 ms, and the main thread 1.2-1.3 ms a login instead of 1.6-1.8 ms (logins
+ * with a weakened argon2id, so that only the path's own code was measured). What a server that
+ * has been up for a while spends is measured, not its start-up.
  */
-const LOGIN_WARM_UP_SECONDS = 10;
+const LOGIN_WARM_UP = { calls: 2_400, minSeconds: 10, maxSeconds: 90 } as const;
+
+/** Logins until LOGIN_WARM_UP.calls are answered (at least minSeconds, at most maxSeconds). */
+async function warmUpLogins(options: autocannon.Options): Promise<void> {
+  const end = performance.now() + LOGIN_WARM_UP.maxSeconds * 1000;
+  let calls = 0;
+  let seconds = 0;
+  while (seconds < LOGIN_WARM_UP.minSeconds || (calls < LOGIN_WARM_UP.calls && performance.now() < end)) {
+    const result = await autocannon({ ...options, duration: 5 });
+    calls += result.requests.total - result.non2xx;
+    seconds += 5;
+  }
+}
 
 async function cannon(pid: number, operation: string, options: autocannon.Options): Promise<PerCoreRow> {
   await autocannon({ ...options, duration: WARM_UP_SECONDS });
@@ -90,7 +107,7 @@ const LOGIN_WINDOWS = 3;
  * away from the logins, judged them against another machine.
  */
 async function loginsBesideCeiling(pid: number, seconds: number, options: autocannon.Options): Promise<PerCoreRow> {
-  await autocannon({ ...options, duration: LOGIN_WARM_UP_SECONDS });
+  await warmUpLogins(options);
   onMeasure?.(pid);
   onMeasure = undefined;
   const rawSeconds = Math.max(1, Math.round(seconds / 2));
