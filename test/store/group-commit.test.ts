@@ -235,6 +235,9 @@ describe('SQLite writes under group commit', () => {
         ip: '203.0.113.7',
         event: makeEvent({ type: 'login.succeeded', actorId: user.id, targetId: session.id }),
       });
+      // Read in the same turn: kysely's transaction would not even have begun by now.
+      const seen = store.refreshTokens.findByHash(token.hash);
+      assert.deepEqual(await seen, token, 'committed within the call (one synchronous transaction), before its flush');
       assert.equal(await settled(first), false, 'the refresh token waits for its flush');
       assert.equal(gates.length, 1, 'one flush, started after both commits, covers both');
       gates[0]?.open();

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { AuditEventsTable, Database } from '../schema.js';
 import type { AuditEvent, AuditFilter, AuditStore, Page, PageRequest } from '../types.js';
 import { CompiledInsert } from './compiled.js';
@@ -28,18 +28,27 @@ const APPEND = new CompiledInsert<Database, 'audit_events', keyof AuditEventsTab
   'details',
 ]);
 
+function auditRow(event: AuditEvent) {
+  return {
+    id: event.id,
+    at: event.at,
+    type: event.type,
+    actor_id: event.actorId,
+    target_id: event.targetId,
+    ip: event.ip,
+    details: JSON.stringify(event.details),
+  };
+}
+
+/** The event's insert, compiled for a synchronous transaction (DirectSqlite.transaction). */
+export function auditAppendQuery(db: Kysely<Database>, event: AuditEvent): CompiledQuery<never> {
+  return APPEND.compiled(db, auditRow(event));
+}
+
 export function sqlAudit(db: Kysely<Database>): AuditStore {
   return {
     async append(event: AuditEvent): Promise<void> {
-      await APPEND.run(db, {
-        id: event.id,
-        at: event.at,
-        type: event.type,
-        actor_id: event.actorId,
-        target_id: event.targetId,
-        ip: event.ip,
-        details: JSON.stringify(event.details),
-      });
+      await APPEND.run(db, auditRow(event));
     },
 
     /** Newest first, so the cursor walks (at, id) downwards. */

@@ -8,7 +8,7 @@ import type {
   RefreshTokensStore,
   RotateOutcome,
 } from '../types.js';
-import { sqlAudit } from './audit.js';
+import { auditAppendQuery, sqlAudit } from './audit.js';
 import type { RunStatement } from '../direct-sqlite.js';
 import { directSqlite } from '../sqlite.js';
 import { CompiledInsert, CompiledRead } from './compiled.js';
@@ -337,6 +337,18 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
     },
 
     async insertFirst(token: RefreshTokenRecord, login: LoginCompletion): Promise<void> {
+      // SQLite with no transaction open: the same three statements as one synchronous transaction
+      // (DirectSqlite.transaction), without kysely's per-statement turns.
+      const atOnce = directSqlite(db)?.transaction((run) => {
+        run(INSERT.compiled(db, refreshTokenRow(token)));
+        run(CLEAR_LOGIN_FAILURES.compiled(db as unknown as Kysely<MfaTables>, [login.userId, login.ip]));
+        run(auditAppendQuery(db, login.event));
+        return true;
+      });
+      if (atOnce !== undefined) {
+        await atOnce;
+        return;
+      }
       await db.transaction().execute(async (trx) => {
         await INSERT.run(trx, refreshTokenRow(token));
         // A DELETE that removes nothing (the usual case) writes nothing: no cache is dropped for it.
