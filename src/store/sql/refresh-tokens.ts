@@ -8,7 +8,7 @@ import type {
   RefreshTokensStore,
   RotateOutcome,
 } from '../types.js';
-import { auditAppendQuery, sqlAudit } from './audit.js';
+import { auditAppendQuery } from './audit.js';
 import type { RunStatement } from '../direct-sqlite.js';
 import { directSqlite } from '../sqlite.js';
 import { CompiledInsert, CompiledRead } from './compiled.js';
@@ -337,12 +337,16 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
     },
 
     async insertFirst(token: RefreshTokenRecord, login: LoginCompletion): Promise<void> {
-      // SQLite with no transaction open: the same three statements as one synchronous transaction
-      // (DirectSqlite.transaction), without kysely's per-statement turns.
+      // The token, the pair's cleared failures and the audit event, in one transaction. A DELETE
+      // that removes nothing (the usual case) writes nothing: no cache is dropped for it.
+      const statements = [
+        INSERT.compiled(db, refreshTokenRow(token)),
+        CLEAR_LOGIN_FAILURES.compiled(db as unknown as Kysely<MfaTables>, [login.userId, login.ip]),
+        auditAppendQuery(db, login.event),
+      ];
+      // SQLite with no transaction open: one synchronous transaction, without kysely's turns.
       const atOnce = directSqlite(db)?.transaction((run) => {
-        run(INSERT.compiled(db, refreshTokenRow(token)));
-        run(CLEAR_LOGIN_FAILURES.compiled(db as unknown as Kysely<MfaTables>, [login.userId, login.ip]));
-        run(auditAppendQuery(db, login.event));
+        for (const statement of statements) run(statement);
         return true;
       });
       if (atOnce !== undefined) {
@@ -350,10 +354,7 @@ export function sqlRefreshTokens(db: Kysely<Database>): RefreshTokensStore {
         return;
       }
       await db.transaction().execute(async (trx) => {
-        await INSERT.run(trx, refreshTokenRow(token));
-        // A DELETE that removes nothing (the usual case) writes nothing: no cache is dropped for it.
-        await CLEAR_LOGIN_FAILURES.rows(trx as unknown as Kysely<MfaTables>, [login.userId, login.ip]);
-        await sqlAudit(trx).append(login.event);
+        for (const statement of statements) await trx.executeQuery(statement);
       });
     },
 
