@@ -119,6 +119,9 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
     const meUnderWrites = await besideWriters(undefined, 'writes as fast as answered');
     const meUnderPacedWrites = await besideWriters(PACED_WRITES_PER_SEC, `${PACED_WRITES_PER_SEC} writes/s`);
 
+    // Its own load first, as every per-core row: the writers above were 8 clients, not 16 autocannon
+    // connections (2,059-2,237/s at 420-456 µs without it, 2,396-2,571/s at 356-381 µs with it, 2026-12-07).
+    await paymentLoad(job, 16, WARM_UP_SECONDS);
     const { result, cpu, wall } = await cpuDuring(pid, () => paymentLoad(job, 16, seconds));
     const payments16 = {
       perSec: result.done / wall,
