@@ -766,4 +766,47 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
 - **Where a login's main thread goes** (\`perf record -t\` after 50 s of logins): \`sqlite3_step\` 14 % (inclusive), ES256 signing 7.4 %, of which OpenSSL 3's \`EVP_DigestSignInit\` (a fresh context and a name-map walk on every signature, inside Node's \`crypto.sign\`) is a third; the HTTP parser 11 %; writing the answer about 10 %. The rest is V8's inline caches spread over Fastify's hooks and the login's own code. No single part is a tenth.
 - **A login's first token, its pair's cleared failures and its audit event commit as one synchronous transaction on SQLite (\`6a4766e\`)**, as the rotation does: in-process (file database, flush a no-op, two alternating pairs) 189–201 → 146–168 µs a call. That is about 2 % of a login's main thread, 0.2 % of a login: it does not move the ratio, but a login no longer holds the one connection across awaits. Not measured end to end.
 - **The table at 18:10 UTC on this build** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`), on the slow VM: introspection 4,242/s per core (236 µs), client_credentials 2,524/s (396 µs), refresh 1,390/s (719 µs), payments 1,266/s per core (1,167/s wall; 935/s wall in the read table's run), all **not met** at today's speed; login 35/s, **0.85×** raw argon2id at 38–43/s (**not met**); \`/api/users/me\` p99 26 ms alone, 47 ms beside writers as fast as answered (1.81×, met) and 30 ms beside 400 writes/s (1.15×, met). Two login-only runs before it (\`bench/per-core.ts 5 login\`) read 0.90× and 0.85×; before the warm-up change, 0.82×.
+### Round 16 (2026-12-07, 22:35–23:30 UTC): a faster VM, the whole table, where the rest of a login goes
+
+- **This VM tonight** was faster than in round 15 and slowed during the hour. A refresh cost 287 µs of server CPU at 22:37, and 337 µs half an hour later. In the full \`npm run bench\` run (22:50–23:07), the bare Fastify ceiling answered 48,489/s, against 85,623/s on 2026-12-04.
+- **The table at 22:38 UTC on \`b2c8b5a\`** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`):
+  - introspection 11,121/s per core (90 µs; met);
+  - client_credentials 5,658/s (177 µs; met);
+  - refresh 3,838/s (261 µs; met);
+  - payments 3,156/s per core (317 µs), 2,904/s wall;
+  - login 90/s, **0.85×** raw argon2id at 104–110/s (**not met**);
+  - \`/api/users/me\` p99 10 ms alone, 19 ms beside writers as fast as answered (1.90×, met), 17 ms beside 400 writes/s (1.70×, met);
+  - payments in the read table's run 2,059/s wall (**not met**).
+
+  So in this run every target was met but two: the login ratio, and the read table's 16-client payments.
+- **The read table's payments were measured cold (\`657a7b9\`, bench only).** The per-core row measures payments after 3 s of the same load. The read table measured them at once, right after the 8 writers stopped, on 16 autocannon connections that had never sent one. The same minutes, same build:
+  - without the warm-up: 2,059 and 2,237/s wall, at 420–456 µs of server CPU;
+  - with it: 2,396 and 2,571/s, at 356–381 µs;
+  - the per-core row: 2,662/s, at 345 µs.
+
+  That row is now measured as every other row is.
+- **The full \`npm run bench\`, 22:50–23:07 UTC, with Postgres** (\`BENCH_DATABASE_URL=… npm run bench\`; not written over this file, since the machine slowed during it):
+  - read routes against both hand stacks: \`/healthz\` 1.35× and 1.04×, \`/api/users/me\` 1.71× and 1.60× (72 µs of CPU, target ≤ 80 µs: met), \`/api/employees/{id}\` 2.04× and 2.01×, \`/api/payments?limit=20\` 1.95× and 1.83×: all met;
+  - per core, on the slower machine: introspection 8,592/s (116 µs), client_credentials 4,213/s (237 µs) and refresh 2,965/s (337 µs), all **not met**; payments 2,824/s (354 µs); login 0.87× (**not met**);
+  - reads beside writes 1.38× and 0.92× (met); payments with 16 clients 2,493/s wall (met);
+  - on Postgres: introspection 218 µs of Bulwark CPU, client_credentials 378 µs, refresh 509 µs, payments 730 µs.
+- **Round 14's slow Postgres rows were the VM.** Round 14 found the Postgres rows about 2× the recorded table and did not isolate the cause. Tonight, introspection on Postgres cost 1.88× its cost on SQLite in the same run (218 against 116 µs). The recorded table gives 1.83× (75 against 41 µs). The code's share did not change: the machine did.
+- **No regression since the recorded table.** Introspection side by side with \`aae7b28\`, the build that produced it (\`BENCH_BULWARK_ROOT\`, alternating, \`bench/per-core.ts 5 introspect\`):
+  - \`aae7b28\`: 130 and 108 µs;
+  - this build: 102 and 99 µs.
+
+  The recorded 41 µs was a faster machine.
+- **Where the rest of a login goes**, per login, on this faster VM, from \`/proc/<pid>/task\` after 2,200–3,200 logins (a scratch script, 8 connections, server on one core):
+  - the main thread: 1.4–1.6 ms (0.2–0.3 ms of it in the kernel), 4.8 voluntary context switches;
+  - libuv's pool: 10.3–10.9 ms, of which 2.4–2.5 ms in the kernel. That is the argon2id check, the one \`fdatasync\` and their wake-ups;
+  - V8's compiler threads: 0.
+
+  Raw argon2id on the same core (\`verify\` in a loop) cost 7.65 ms of user and 1.97 ms of kernel time per check, and 265 page faults a check: its 19 MiB are mapped and given back around every check (\`strace\`, per login: one \`mmap\`, three \`munmap\`, one \`madvise\`).
+
+  So a login's pool threads spend about 0.75 ms more user time and 0.5 ms more kernel time than the raw check, and its main thread 1.5 ms. Against a 9.6 ms check, 0.9× allows about 1.07 ms for all of that.
+
+  \`strace -c -f\` per login: 1 \`fdatasync\`, 39 \`pwrite64\` (two commits, 16 WAL frames: the session's 5 pages and the token transaction's 11), 32 \`fcntl\` (WAL locks), 12 \`futex\`, 5 \`epoll_pwait\`. Every argon2id check also reads \`/proc/self/cgroup\` and two cgroup files and calls \`sched_getaffinity\` (Rust's \`available_parallelism\`), in the raw loop as in the server.
+
+  \`perf\` of the main thread (8 s, 629 logins) is flat: the top symbol is the scheduler's \`finish_task_switch\` (3.8 %), then V8's inline caches, with no function of ours above 1 % self. The two commits share no page, so merging them would save only one commit's locking.
+- **Not done: the login ratio.** Removing the main thread's work entirely would leave 10.5 ms, 0.92×. Reaching 0.9× needs the main thread's and the pool's extra time together cut by about 40 %. No single part of either is more than a few percent, and half of it is the two sharing one core with argon2id's 19 MiB (round 15: a weakened argon2id halved the main thread's time). This target is not met, and this round found no change that would meet it without weakening the hash.
 `;
