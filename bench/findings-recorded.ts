@@ -808,5 +808,16 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
   \`strace -c -f\` per login: 1 \`fdatasync\`, 39 \`pwrite64\` (two commits, 16 WAL frames: the session's 5 pages and the token transaction's 11), 32 \`fcntl\` (WAL locks), 12 \`futex\`, 5 \`epoll_pwait\`. Every argon2id check also reads \`/proc/self/cgroup\` and two cgroup files and calls \`sched_getaffinity\` (Rust's \`available_parallelism\`), in the raw loop as in the server.
 
   \`perf\` of the main thread (8 s, 629 logins) is flat: the top symbol is the scheduler's \`finish_task_switch\` (3.8 %), then V8's inline caches, with no function of ours above 1 % self. The two commits share no page, so merging them would save only one commit's locking.
+- **Tried, not kept: the one-shot \`crypto.hash\` for the per-request SHA-256s.** These are the client secret's hash, the throttle keys, the grant's \`sid\` and the refresh token's hash.
+  - In a micro-benchmark, \`hash('sha256', s, 'base64url')\` cost 450–540 ns against 1,160–1,360 ns for \`createHash().update().digest()\`.
+  - End to end, side by side with the build before (alternating, \`bench/per-core.ts 5\`), it was not measurable:
+    - introspection: 86–91 µs before, 88–89 µs after;
+    - client_credentials: 182–206 µs before, 180–221 µs after.
+  - Node 20 to 24 document the API as a release candidate, so it was not kept.
+- **The next hash handed over with \`setImmediate\`, measured again by all threads' CPU.** Round 15 measured only the main thread. Two servers were run alternately, each warmed up for 40 s, with per-thread CPU from \`/proc\`:
+  - before: 9.8–12.7 ms a login;
+  - after: 11.4–12.3 ms a login.
+
+  The VM drifted by more than any difference between the builds. Not kept.
 - **Not done: the login ratio.** Removing the main thread's work entirely would leave 10.5 ms, 0.92×. Reaching 0.9× needs the main thread's and the pool's extra time together cut by about 40 %. No single part of either is more than a few percent, and half of it is the two sharing one core with argon2id's 19 MiB (round 15: a weakened argon2id halved the main thread's time). This target is not met, and this round found no change that would meet it without weakening the hash.
 `;
