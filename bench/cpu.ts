@@ -3,6 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /**
+ * Seconds each measured load (every per-core row, every beside-writes mix) runs before it is
+ * measured: after 1 s the optimising compiler was still at work on the hot paths (a tenth of a
+ * refresh's CPU in `perf`), which is start-up, not the cost of an operation on a server that has
+ * been up for a while.
+ */
+export const WARM_UP_SECONDS = 3;
+
+/**
  * A process's own CPU time (user + system) in seconds, from /proc/<pid>/stat: robust to other
  * work on the machine, unlike wall-clock rates, so per-operation costs are judged on it.
  */

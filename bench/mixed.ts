@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { cpuDuring } from './cpu.js';
+import { cpuDuring, WARM_UP_SECONDS } from './cpu.js';
 import type { WritersJob, WritersResult } from './mixed-writers.js';
 import { activeEmployees, paymentLoad } from './payment-load.js';
 import { startBulwark } from './processes.js';
@@ -24,9 +24,6 @@ export interface BesideWrites {
   paymentsPerSec: number;
   refreshesPerSec: number;
 }
-
-/** Seconds of the same mix before each beside-writes measurement. */
-const WARM_UP_SECONDS = 3;
 
 /** The paced writers' rate: the ~385 writes/s the issue measured its 8 → 68 ms p99 beside, rounded up. */
 export const PACED_WRITES_PER_SEC = 400;
@@ -119,8 +116,8 @@ export async function benchMixed(seconds: number, log: (line: string) => void = 
     const meUnderWrites = await besideWriters(undefined, 'writes as fast as answered');
     const meUnderPacedWrites = await besideWriters(PACED_WRITES_PER_SEC, `${PACED_WRITES_PER_SEC} writes/s`);
 
-    // Its own load first, as every per-core row: the writers above were 8 clients, not 16 autocannon
-    // connections (2,059-2,237/s at 420-456 µs without it, 2,396-2,571/s at 356-381 µs with it, 2026-12-07).
+    // Its own load first, as every per-core row: the writers above were 8 clients, not these 16
+    // connections (round 16: 2,059-2,237/s cold, 2,396-2,571/s after it).
     await paymentLoad(job, 16, WARM_UP_SECONDS);
     const { result, cpu, wall } = await cpuDuring(pid, () => paymentLoad(job, 16, seconds));
     const payments16 = {

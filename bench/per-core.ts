@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { cpuDuring } from './cpu.js';
+import { cpuDuring, WARM_UP_SECONDS } from './cpu.js';
 import { activeEmployees, paymentLoad } from './payment-load.js';
 import { login, SERVER_CPU, startBulwark, type BulwarkProcess } from './processes.js';
 import { refreshChain } from './refresh-chain.js';
@@ -56,13 +56,6 @@ async function measured<T>(pid: number, work: () => Promise<T>) {
   const database = database0 === undefined || databaseCpu === undefined ? undefined : databaseCpu() - database0;
   return { result, cpu, wall, database };
 }
-
-/**
- * Each operation runs this long before it is measured: after 1 s the optimising compiler was still
- * at work on the hot paths (a tenth of a refresh's CPU in `perf`), which is start-up, not the cost
- * of an operation on a server that has been up for a while.
- */
-const WARM_UP_SECONDS = 3;
 
 /**
  * Logins are a hundred times slower than the other operations, so they are warmed up by count,
