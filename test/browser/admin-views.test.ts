@@ -121,7 +121,9 @@ describe('console: admin views', { timeout: 60_000 }, () => {
       .filter({ hasText: /is published/ })
       .waitFor();
     assert.equal((await apiGet<{ items: unknown[] }>(server.url, admin, '/api/keys')).items.length, before + 1);
-    assert.equal(await page.getByRole('table', { name: 'Keys' }).getByRole('row').count(), before + 2);
+    // The notice shows as soon as the API answers; the table re-reads the list after it.
+    const rows = page.getByRole('table', { name: 'Keys' }).getByRole('row');
+    await until(async () => (await rows.count()) === before + 2, 'the table to show the new key');
   });
 
   it("sessions: an admin sees everyone's and revokes one", async () => {
