@@ -826,4 +826,33 @@ core, login 92/s against raw argon2id's 130/s (0.71×, **not met**).
 
   The difference is inside the VM's drift. Sharing a core with argon2id's 19 MiB is not what makes the main thread cost 1.3–1.8 ms; that reading of round 15 (a weakened argon2id halved the main thread's time) does not hold. On a core of its own, the main thread alone is 13–19 % of a check, past the 10 % that 0.9× allows.
 - **Not done: the login ratio.** Removing the main thread's work entirely would leave 10.5 ms, 0.92×. Reaching 0.9× needs the main thread's and the pool's extra time together cut by about 40 %. No single part of either is more than a few percent. This target is not met, and this round found no change that would meet it without weakening the hash.
+### Round 17 (2026-12-08, 01:08–01:45 UTC): the same build, twenty minutes apart
+
+- **No code change in this round.** The build is \`e2997eb\`, which differs from round 16's only in a console test.
+- **The table at 01:08 UTC** (\`taskset -c 1 node --import tsx bench/per-core-only.ts 5\`):
+  - introspection 11,949/s per core (84 µs; met);
+  - client_credentials 5,247/s (191 µs; met);
+  - refresh 3,200/s (313 µs; met);
+  - payments 2,760/s per core (362 µs);
+  - login 88/s, **0.84×** raw argon2id at 98–115/s (**not met**);
+  - \`/api/users/me\` p99 8 ms alone, 14 ms beside writers as fast as answered (1.75×, met), 8 ms beside 400 writes/s (1.00×, met);
+  - payments with 16 clients 2,383/s wall (met).
+- **The full \`npm run bench\`, 01:12–01:28 UTC, with Postgres** (not written over this file). The bare Fastify ceiling answered 51,498/s.
+  - Read routes against both hand stacks, all met: \`/healthz\` 1.33× and 1.04×, \`/api/users/me\` 1.57× and 1.49×, \`/api/employees/{id}\` 1.90× and 1.74×, \`/api/payments?limit=20\` 2.07× and 1.99×.
+  - \`/api/users/me\` cost 84 µs of CPU (**not met**: the target is ≤ 80 µs; 72 µs in round 16's full run).
+  - Per core: introspection 11,220/s (89 µs, met); client_credentials 4,510/s (222 µs) and refresh 2,284/s (438 µs), both **not met**; payments 2,233/s (448 µs); login 0.84× (**not met**).
+  - Reads beside writes: 2.14× (p99 15 ms against 7 ms alone; **not met**) and 1.71× (met). Payments with 16 clients 2,455/s wall (met).
+  - On Postgres: introspection 145 µs, client_credentials 313 µs, refresh 516 µs, payments 608 µs.
+- **The slower refresh was the machine, and it was in the main thread's own work.** Refresh alone right after the full run (\`bench/per-core.ts 5 refresh\`, twice) cost 413 and 473 µs, against 313 µs at 01:08. A third run, with each thread's CPU read from \`/proc/<pid>/task\` (a scratch script), cost 390 µs:
+  - the main thread: about 350 µs, 17 % of it in the kernel;
+  - the four pool threads, which run the \`fdatasync\`s: about 27 µs together;
+  - V8's own threads: about 12 µs.
+
+  So the disk did not slow: the same JavaScript and SQLite calls took about 40 % longer than at 01:08.
+- **Where a client token's time goes** (\`bench/profile-ops.ts client_credentials 5\`, 207 µs an operation under the profiler):
+  - the ES256 signature is 22 % of the samples, about 45 µs;
+  - the same \`crypto.sign\` in a loop costs 25 µs, and OpenSSL's own \`openssl speed ecdsap256\` 19 µs.
+
+  Even at the loop's cost, the signature would save about 10 % of a grant. In a refresh (\`profile-ops.ts refresh 5\`), the SQLite statements are 23 % and the signature 14 %; no function of ours is above 1 %.
+- **Not done.** No single run has met every target: the login ratio never has, and client_credentials, refresh and the CPU of \`/api/users/me\` are within 5–10 % of their targets on a fast VM. This VM changes speed by about 40 % within twenty minutes, so those three pass or fail with the machine.
 `;
