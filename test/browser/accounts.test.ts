@@ -179,7 +179,9 @@ describe('console: accounts from the mail', { timeout: 300_000 }, () => {
     assert.deepEqual([...new Set(payments.items.map((p) => p.employee_id))], [emmaId]);
     const row = page.getByRole('table', { name: 'Users' }).getByRole('row').filter({ hasText: 'emmas' });
     await page.reload();
-    assert.equal(await row.getByLabel('Employee record of emmas').inputValue(), emmaId);
+    // The select shows the link once the employee list it offers has arrived, after the row.
+    const link = row.getByLabel('Employee record of emmas');
+    await until(async () => (await link.inputValue()) === emmaId, 'the select to show her employee record');
     assert.deepEqual(await csp(), []);
   });
 
