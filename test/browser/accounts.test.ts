@@ -154,10 +154,10 @@ describe('console: accounts from the mail', { timeout: 300_000 }, () => {
     await form.getByText('Without an employee record, an employee sees no pay.').waitFor();
     await form.getByLabel('Search employees').fill('finance');
     const picker = form.getByLabel('Employee record');
-    assert.deepEqual((await picker.locator('option').allTextContents()).slice(1).sort(), [
-      'Emma Schulz (Finance)',
-      'Karin Novak (Finance)',
-    ]);
+    // The picker lists the employees once their list (a request of its own) has arrived.
+    const listed = async () => (await picker.locator('option').allTextContents()).slice(1).sort();
+    await until(async () => (await listed()).length >= 2, 'the employee list to arrive');
+    assert.deepEqual(await listed(), ['Emma Schulz (Finance)', 'Karin Novak (Finance)']);
     await picker.selectOption({ label: 'Emma Schulz (Finance)' });
     const emmaId = await picker.inputValue();
     await form.getByRole('button', { name: 'Send invitation' }).click();
