@@ -35,7 +35,7 @@ const time = fc.oneof(
 );
 
 /** Valid claims; a case overrides a few of them with hostile values and may drop one. */
-const VALID_CLAIMS: Record<string, unknown> = {
+export const VALID_CLAIMS: Record<string, unknown> = {
   iss: ISSUER,
   sub: 'usr_1',
   aud: AUDIENCE,
@@ -93,7 +93,7 @@ export const claimsArb = fc
     return claims;
   });
 
-const VALID_HEADER = {
+export const VALID_HEADER = {
   algMode: 'signer',
   otherAlg: 'ES256',
   typ: 'at+jwt' as unknown,

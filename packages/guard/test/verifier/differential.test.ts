@@ -14,9 +14,28 @@ import {
   REQUIRED,
   signerKeys,
   type Case,
+  VALID_CLAIMS,
+  VALID_HEADER,
 } from './differential-cases.js';
 import { stricterReasons } from './differential-stricter.js';
-import { ALL_ALGS, AUDIENCE, ISSUER, NOW_MS, SKEW, toVerificationKey } from '../helpers.js';
+import { ALL_ALGS, AUDIENCE, ISSUER, NOW, NOW_MS, SKEW, toVerificationKey } from '../helpers.js';
+
+/**
+ * One fast-check seed per run, printed before the properties start: a run killed for a case that
+ * never ends prints nothing else, and BULWARK_TEST_DIFFERENTIAL_SEED=<n> replays it. A case whose
+ * promise does not settle within CASE_TIMEOUT_MS fails as a counterexample instead of hanging.
+ */
+const SEED = seedFromEnv(process.env.BULWARK_TEST_DIFFERENTIAL_SEED);
+// eslint-disable-next-line no-console -- printed at once, before any case can hang
+console.log(`differential: fast-check seed ${SEED} (BULWARK_TEST_DIFFERENTIAL_SEED=${SEED} replays it)`);
+const CASE_TIMEOUT_MS = 10_000;
+
+function seedFromEnv(value: string | undefined): number {
+  if (value === undefined) return (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed)) throw new Error(`BULWARK_TEST_DIFFERENTIAL_SEED is not an integer: ${value}`);
+  return seed;
+}
 
 type Outcome = { ok: true; claims: unknown } | { ok: false; reason: string };
 
@@ -76,6 +95,21 @@ const caseArb = fc.record({
 
 type CaseInput = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
+/**
+ * Always among the generated cases (fast-check's `examples`), so that the lifetime limit is
+ * exercised whatever the seed: a well-signed ES256 token living ten years, which jose accepts and
+ * the guard's limit (a day by default) refuses. Of about 160 seeds tried, one drew no such case.
+ */
+const LIFETIME_CASE: CaseInput = {
+  target: 0,
+  signer: -1,
+  algorithms: ALL_ALGS,
+  header: { ...VALID_HEADER },
+  claims: { ...VALID_CLAIMS, exp: NOW + 10 * 365 * 86_400 },
+  dupPayload: false,
+  viaJose: false,
+};
+
 const stats = { bothAccept: 0, bothReject: 0, stricter: 0 };
 const stricterSeen = new Map<string, number>();
 
@@ -117,14 +151,14 @@ describe('differential: guard vs jose jwtVerify', () => {
   it('agrees on generated tokens (valid, odd headers and claims, wrong keys)', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, (raw) => check(raw, { kind: 'none', n: 0, ch: '' })),
-      { numRuns: 1500 },
+      { numRuns: 1500, seed: SEED, timeout: CASE_TIMEOUT_MS, examples: [[LIFETIME_CASE]] },
     );
   });
 
   it('agrees on mutated tokens (flipped chars, swapped segments, foreign signatures, alg confusion)', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, mutationArb, (raw, mutation) => check(raw, mutation)),
-      { numRuns: 1500 },
+      { numRuns: 1500, seed: SEED, timeout: CASE_TIMEOUT_MS },
     );
   });
 
