@@ -29,6 +29,11 @@ const SEED = seedFromEnv(process.env.BULWARK_TEST_DIFFERENTIAL_SEED);
 // eslint-disable-next-line no-console -- printed at once, before any case can hang
 console.log(`differential: fast-check seed ${SEED} (BULWARK_TEST_DIFFERENTIAL_SEED=${SEED} replays it)`);
 const CASE_TIMEOUT_MS = 10_000;
+/**
+ * Each property, its shrinking included, ends within two minutes (a failure then reports the
+ * smallest case found so far): both stay inside the runner's 300 s watchdog, which prints nothing.
+ */
+const WITHIN_TIME = fc.interruptAfterTimeLimit(120_000, { failOnInterrupt: true });
 
 function seedFromEnv(value: string | undefined): number {
   if (value === undefined) return (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) | 0;
@@ -151,14 +156,14 @@ describe('differential: guard vs jose jwtVerify', () => {
   it('agrees on generated tokens (valid, odd headers and claims, wrong keys)', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, (raw) => check(raw, { kind: 'none', n: 0, ch: '' })),
-      { numRuns: 1500, seed: SEED, timeout: CASE_TIMEOUT_MS, examples: [[LIFETIME_CASE]] },
+      { numRuns: 1500, seed: SEED, timeout: CASE_TIMEOUT_MS, plugins: [WITHIN_TIME], examples: [[LIFETIME_CASE]] },
     );
   });
 
   it('agrees on mutated tokens (flipped chars, swapped segments, foreign signatures, alg confusion)', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, mutationArb, (raw, mutation) => check(raw, mutation)),
-      { numRuns: 1500, seed: SEED, timeout: CASE_TIMEOUT_MS },
+      { numRuns: 1500, seed: SEED, timeout: CASE_TIMEOUT_MS, plugins: [WITHIN_TIME] },
     );
   });
 
