@@ -217,13 +217,11 @@ describe('payroll idempotency (Idempotency-Key on POST /api/payments and /revers
   it("SQLite: the key is claimed in the payment's own transaction, so no other connection ever sees it in progress", async () => {
     assert.equal(f.h.store.kind, 'sqlite');
     const other = openSqliteDatabase(join(f.h.dataDir, SQLITE_FILE));
-    // Plain objects: node:sqlite (Node 24) answers rows with a null prototype, which deepEqual tells apart.
+    // node:sqlite (Node 24) answers rows with a null prototype: compare the fields.
     const keyRow = () =>
-      (
-        other.prepare('select status from idempotency_keys where key = ?').all(['one-commit-key']) as Array<{
-          status: string;
-        }>
-      ).map(({ status }) => ({ status }));
+      (other.prepare('select status from idempotency_keys where key = ?').all(['one-commit-key']) as object[]).map(
+        (row) => ({ ...row }),
+      );
     try {
       const idempotency = new Idempotency(f.h.payroll.db, f.h.clock.now);
       const id = { key: 'one-commit-key', actor: f.adminId, route: 'payments.create' };
